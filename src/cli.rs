@@ -1,0 +1,86 @@
+//! Command-line definitions.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "quai",
+    version,
+    about = "Live departure board for the Ginko network (Besançon) in the terminal",
+    after_help = "The API key is read from GINKO_API_KEY or from the settings file \
+                  (api_key = \"…\" or api_key_file = \"path\"); there is no flag for it.\n\
+                  Try it without a key: quai demo"
+)]
+pub struct Cli {
+    /// Base URL of the Ginko API (https, or http to a loopback address).
+    #[arg(long, global = true, env = "GINKO_API_URL", value_name = "URL")]
+    pub api_url: Option<String>,
+
+    /// Settings file [default: $XDG_CONFIG_HOME/quai/config.toml].
+    #[arg(long, global = true, env = "QUAI_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Raw call of an API method; prints the decoded `objets` as JSON.
+    ///
+    /// Example: quai api TR/getTempsLieu nom="Ile de France" nb=3
+    Api {
+        /// Method path, e.g. TR/getListeTemps (".do" optional).
+        method: String,
+        /// Parameters as name=value (arrays joined with ~, booleans 1/0).
+        #[arg(value_name = "NAME=VALUE")]
+        params: Vec<String>,
+    },
+    /// API keys.
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
+    /// Runs the board on the embedded demo network: no key, no internet.
+    Demo {
+        /// Departures per line and direction (1..=5).
+        #[arg(long, default_value_t = 2)]
+        nb: i64,
+        /// Seconds between two refreshes (at least 5).
+        #[arg(long, default_value_t = 10)]
+        refresh: u64,
+        /// Print one snapshot and exit.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Runs only the demo server and prints its URL.
+    ServeDemo(ServeDemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyAction {
+    /// Fetches today's trial key (DR/getCleTemporaire) and says how to use it.
+    Trial,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeDemoArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub addr: IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Delay every answer by this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Every Nth request answers HTTP 503 with an HTML body.
+    #[arg(long, value_name = "N")]
+    pub fail_every: Option<u64>,
+    /// Every request answers ok:false with a key message.
+    #[arg(long)]
+    pub refuse_key: bool,
+}

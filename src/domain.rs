@@ -1,0 +1,426 @@
+//! The network as the board sees it, independent of any one API's wire names.
+//!
+//! `src/ginko/convert.rs` turns Ginko's objects into these; a second network
+//! would add its own conversion beside it. Every text held here has been
+//! through [`crate::sanitize::text`] already, except `Message::body_html`,
+//! which is markup meant for an HTML renderer.
+
+use serde::Serialize;
+
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// Parses `RRGGBB`, `#RRGGBB` or `RGB`; anything else is `None`.
+    pub fn parse_hex(text: &str) -> Option<Rgb> {
+        let hex = text.trim().trim_start_matches('#');
+        if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        let channel = |s: &str| u8::from_str_radix(s, 16).ok();
+        match hex.len() {
+            6 => Some(Rgb(
+                channel(&hex[0..2])?,
+                channel(&hex[2..4])?,
+                channel(&hex[4..6])?,
+            )),
+            3 => {
+                let d = |i: usize| channel(&hex[i..=i]).map(|v| v * 17);
+                Some(Rgb(d(0)?, d(1)?, d(2)?))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Bus,
+    Tram,
+}
+
+/// The network's grouping of lines, in its display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    Tram,
+    Lianes,
+    Urban,
+    Complementary,
+    PeriUrban,
+    School,
+    OnDemand,
+    Other,
+}
+
+/// What identifies and shows a line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineRef {
+    /// The network's line id (not for display).
+    pub id: String,
+    /// The public number ("T1", "L3", "7").
+    pub number: String,
+    pub background: Option<Rgb>,
+    pub foreground: Option<Rgb>,
+    pub mode: Option<Mode>,
+}
+
+impl LineRef {
+    /// Sort key: trams first, then by public number with numbers compared
+    /// as numbers ("L3" < "L4", "7" < "12").
+    pub fn order_key(&self, kind: Option<LineKind>) -> (LineKind, String, u32, String) {
+        let kind = kind.unwrap_or(match self.mode {
+            Some(Mode::Tram) => LineKind::Tram,
+            _ => LineKind::Other,
+        });
+        let prefix: String = self
+            .number
+            .chars()
+            .take_while(|c| !c.is_ascii_digit())
+            .collect();
+        let digits: String = self
+            .number
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let n = digits.parse().unwrap_or(u32::MAX);
+        (kind, prefix, n, self.number.clone())
+    }
+}
+
+/// One direction of a line (a variant).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Direction {
+    pub id: String,
+    pub outbound: bool,
+    pub destination: String,
+    pub via: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    pub line: LineRef,
+    pub name: String,
+    pub kind: Option<LineKind>,
+    pub peri_urban: bool,
+    pub school: bool,
+    pub directions: Vec<Direction>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Position {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl Position {
+    /// `None` for the API's "unknown" position (0, 0).
+    pub fn known(lat: Option<f64>, lon: Option<f64>) -> Option<Position> {
+        match (lat, lon) {
+            (Some(lat), Some(lon)) if lat != 0.0 || lon != 0.0 => Some(Position { lat, lon }),
+            _ => None,
+        }
+    }
+
+    /// Great-circle distance in metres.
+    pub fn distance_m(self, other: Position) -> f64 {
+        let r = 6_371_000.0_f64;
+        let (p1, p2) = (self.lat.to_radians(), other.lat.to_radians());
+        let dp = p2 - p1;
+        let dl = (other.lon - self.lon).to_radians();
+        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        2.0 * r * a.sqrt().asin()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Accessibility {
+    Unknown,
+    Accessible,
+    NotAccessible,
+}
+
+impl Accessibility {
+    pub fn from_code(code: Option<i64>) -> Accessibility {
+        match code {
+            Some(1) => Accessibility::Accessible,
+            Some(2) => Accessibility::NotAccessible,
+            _ => Accessibility::Unknown,
+        }
+    }
+}
+
+/// A physical stop.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stop {
+    pub id: String,
+    pub name: String,
+    pub position: Option<Position>,
+    pub accessibility: Accessibility,
+}
+
+/// What the time of a departure says.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WaitTime {
+    /// "3 min"; `seconds` (v1.2) allows counting down between two polls.
+    Countdown { text: String, seconds: Option<i64> },
+    /// "17h05": a clock time, shown as sent.
+    Clock { text: String },
+    /// "Travaux", "Déviation", "Perturbations": shown as such, highlighted.
+    /// `served` is false when the text means the stop is not served.
+    Text { text: String, served: bool },
+}
+
+/// Crowding level of a departure or a quarter hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrowdLevel {
+    Low,
+    Moderate,
+    High,
+    Unknown,
+    /// The key has no rights to crowding data: show nothing.
+    NotAllowed,
+}
+
+impl CrowdLevel {
+    pub fn from_code(code: Option<i64>) -> CrowdLevel {
+        match code {
+            Some(0) => CrowdLevel::Low,
+            Some(1) => CrowdLevel::Moderate,
+            Some(2) => CrowdLevel::High,
+            Some(-2) => CrowdLevel::NotAllowed,
+            _ => CrowdLevel::Unknown,
+        }
+    }
+}
+
+/// A share of capacity, or why it is not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Load {
+    Percent(u8),
+    Unknown,
+    NotAllowed,
+}
+
+impl Load {
+    pub fn from_code(code: Option<i64>) -> Load {
+        match code {
+            Some(-2) => Load::NotAllowed,
+            Some(p) if p >= 0 => Load::Percent(p.min(100) as u8),
+            _ => Load::Unknown,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Departure {
+    pub stop_id: String,
+    pub line: LineRef,
+    pub outbound: bool,
+    pub destination: String,
+    pub via: String,
+    pub time: WaitTime,
+    /// The second text to alternate with every 3 s, when asked for.
+    pub alternate: Option<String>,
+    /// False: the time comes from the timetable, the vehicle is not located.
+    pub reliable: bool,
+    pub vehicle: Option<String>,
+    pub stop_access: Accessibility,
+    pub vehicle_access: Accessibility,
+    pub crowding: CrowdLevel,
+    pub load: Load,
+    pub crowding_text: String,
+    pub crowding_advice: String,
+    /// The traffic message explaining a text in place of a time.
+    pub info_id: Option<i64>,
+}
+
+/// The departures of one place (every stop of one name).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlaceDepartures {
+    pub name: String,
+    pub position: Option<Position>,
+    pub departures: Vec<Departure>,
+}
+
+/// How bad a traffic message is, most severe last (so `max` is the worst).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    None,
+    Information,
+    Planned,
+    Ongoing,
+    Interrupted,
+}
+
+impl Severity {
+    /// From v1.2's `etat` (messages and line states).
+    pub fn from_etat(code: Option<i64>) -> Option<Severity> {
+        match code? {
+            1 => Some(Severity::None),
+            2 => Some(Severity::Information),
+            4 => Some(Severity::Planned),
+            5 => Some(Severity::Ongoing),
+            6 => Some(Severity::Interrupted),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Message {
+    pub id: i64,
+    pub title: String,
+    /// Markup: render it (and sanitise the result) before display.
+    pub body_html: String,
+    pub url: String,
+    pub severity: Severity,
+    /// Public line numbers concerned.
+    pub lines: Vec<String>,
+    /// Stop ids; empty means the whole lines.
+    pub stops: Vec<String>,
+    /// The one message of capital importance (older API's `alerte`).
+    pub alert: bool,
+}
+
+/// A line's traffic state (v1.2 `etat` 0–6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineState {
+    NoInformation,
+    Normal,
+    Information,
+    NotRunningNow,
+    PlannedDisruption,
+    Disrupted,
+    Interrupted,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineStatus {
+    pub line: LineRef,
+    pub state: LineState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FareKind {
+    Single,
+    Monthly,
+    Yearly,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fare {
+    pub kind: FareKind,
+    pub name: String,
+    pub description: String,
+    pub where_to_buy: String,
+    pub price_eur: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Energy {
+    Unknown,
+    Diesel,
+    NaturalGas,
+    Hybrid,
+    Electric,
+}
+
+/// A vehicle's equipment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Vehicle {
+    pub number: String,
+    pub kind: String,
+    pub accessibility: Accessibility,
+    pub air_conditioning: Option<bool>,
+    pub usb_sockets: Option<bool>,
+    pub audio_announcements: Option<bool>,
+    pub visual_announcements: Option<bool>,
+    pub energy: Energy,
+}
+
+/// A vehicle's live state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VehicleLive {
+    pub number: String,
+    pub crowding: CrowdLevel,
+    pub crowding_text: String,
+    /// Passengers on board, when known and allowed.
+    pub passengers: Option<u32>,
+    pub load: Load,
+    pub position_text: String,
+}
+
+/// The forecast crowding of one quarter hour.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CrowdForecast {
+    pub start: String,
+    pub end: String,
+    pub level: CrowdLevel,
+    pub text: String,
+    pub passengers: Option<u32>,
+    pub load: Load,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_parse_defensively() {
+        assert_eq!(Rgb::parse_hex("006AB3"), Some(Rgb(0, 0x6a, 0xb3)));
+        assert_eq!(Rgb::parse_hex("#fff"), Some(Rgb(255, 255, 255)));
+        for bad in ["", "zzzzzz", "12345", "1234567", "ééé"] {
+            assert_eq!(Rgb::parse_hex(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn lines_order_like_the_network() {
+        let l = |n: &str| LineRef {
+            id: n.into(),
+            number: n.into(),
+            background: None,
+            foreground: None,
+            mode: None,
+        };
+        let mut v = [
+            (l("12"), Some(LineKind::Urban)),
+            (l("L4"), Some(LineKind::Lianes)),
+            (l("7"), Some(LineKind::Urban)),
+            (l("T2"), Some(LineKind::Tram)),
+            (l("L3"), Some(LineKind::Lianes)),
+            (l("T1"), Some(LineKind::Tram)),
+        ];
+        v.sort_by_key(|(line, kind)| line.order_key(*kind));
+        let order: Vec<_> = v.iter().map(|(l, _)| l.number.as_str()).collect();
+        assert_eq!(order, ["T1", "T2", "L3", "L4", "7", "12"]);
+    }
+
+    #[test]
+    fn distances_are_in_metres() {
+        let a = Position {
+            lat: 47.2380,
+            lon: 6.0243,
+        };
+        let b = Position {
+            lat: 47.2470,
+            lon: 6.0243,
+        };
+        let d = a.distance_m(b);
+        assert!((d - 1000.8).abs() < 5.0, "{d}");
+        assert_eq!(Position::known(Some(0.0), Some(0.0)), None);
+    }
+}

@@ -1,0 +1,484 @@
+//! Transport: one `reqwest::Client`, POST form bodies, the `{ok, objets}`
+//! envelope, size and time limits, and errors that never carry the key.
+
+use std::fmt;
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use reqwest::Url;
+use serde_json::Value;
+
+use super::error::ApiError;
+use super::lenient::FromValue;
+use crate::sanitize;
+
+/// The default base URL of the Ginko API.
+pub const DEFAULT_BASE_URL: &str = "https://api.ginko.voyage";
+/// Answers larger than this are refused.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// How much of a body an error message quotes.
+const EXCERPT_CHARS: usize = 160;
+
+/// An API key. Its `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// A key, trimmed; `None` when empty.
+    pub fn new(key: impl Into<String>) -> Option<Self> {
+        let key = key.into().trim().to_string();
+        (!key.is_empty()).then_some(ApiKey(key))
+    }
+
+    /// The key itself, for the request body only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(***)")
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Time limits of the client.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            request: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Checks a base URL: HTTPS, or plain HTTP to a loopback host only.
+pub fn parse_base_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text.trim()).map_err(|e| format!("invalid API URL {text:?}: {e}"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(format!(
+                "refusing plain http:// for {}: the API key would travel unencrypted \
+                 (use https://, or a loopback address such as 127.0.0.1 for a local server)",
+                url.host_str().unwrap_or("?")
+            ));
+        }
+        other => return Err(format!("unsupported URL scheme {other:?} in {text:?}")),
+    }
+    if url.host_str().is_none() {
+        return Err(format!("the API URL {text:?} has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+        return Err("the API URL must not carry credentials or a query".into());
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// The parameters of one call, encoded the Ginko way.
+#[derive(Default, Clone)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub fn new() -> Self {
+        Params::default()
+    }
+
+    pub fn text(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.0.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// Booleans travel as `1`/`0`.
+    pub fn flag(self, name: &str, value: bool) -> Self {
+        self.text(name, if value { "1" } else { "0" })
+    }
+
+    /// Arrays travel as one parameter joined with `~`; a value holding `~`
+    /// cannot be sent and is refused here.
+    pub fn list<S: AsRef<str>>(self, name: &str, values: &[S]) -> Result<Self, ApiError> {
+        if let Some(bad) = values.iter().find(|v| v.as_ref().contains('~')) {
+            return Err(ApiError::InvalidParam {
+                name: name.to_string(),
+                reason: format!(
+                    "{:?} contains '~', which the API uses to separate list values",
+                    sanitize::text(bad.as_ref())
+                ),
+            });
+        }
+        let joined = values
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join("~");
+        Ok(self.text(name, joined))
+    }
+
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+}
+
+/// The asynchronous Ginko client. Cheap to clone: clones share one
+/// connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    key: Option<ApiKey>,
+    timeouts: Timeouts,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.inner.base.as_str())
+            .field("key", &self.inner.key)
+            .finish()
+    }
+}
+
+fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            // Err only means another provider was installed first: fine.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
+    });
+}
+
+impl Client {
+    /// A client for `base` (already checked by [`parse_base_url`]).
+    pub fn new(base: Url, key: Option<ApiKey>) -> Result<Self, ApiError> {
+        Client::with_timeouts(base, key, Timeouts::default())
+    }
+
+    pub fn with_timeouts(
+        base: Url,
+        key: Option<ApiKey>,
+        timeouts: Timeouts,
+    ) -> Result<Self, ApiError> {
+        install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.request)
+            .gzip(true)
+            // A redirect could carry the form body, and so the key, elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("quai/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Transport {
+                method: "-".into(),
+                detail: format!("cannot build the HTTP client: {}", e.without_url()),
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                key,
+                timeouts,
+            }),
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    pub fn has_key(&self) -> bool {
+        self.inner.key.is_some()
+    }
+
+    /// The URL of a method: base + path + `.do`.
+    fn method_url(&self, method: &str) -> Result<Url, ApiError> {
+        let path = method.trim_matches('/');
+        let valid = !path.is_empty()
+            && path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '_');
+        if !valid {
+            return Err(ApiError::InvalidParam {
+                name: "method".into(),
+                reason: format!(
+                    "{:?} is not a method path like TR/getListeTemps",
+                    sanitize::text(method)
+                ),
+            });
+        }
+        let mut url = self.inner.base.clone();
+        let base_path = url.path().trim_end_matches('/').to_string();
+        url.set_path(&format!("{base_path}/{path}.do"));
+        Ok(url)
+    }
+
+    /// Calls a method that needs the key and returns the decoded `objets`.
+    pub async fn call(&self, method: &str, params: Params) -> Result<Value, ApiError> {
+        let key = self.inner.key.as_ref().ok_or(ApiError::MissingKey)?;
+        let params = params.text("apiKey", key.expose());
+        self.send(method, params).await
+    }
+
+    /// Calls a method without a key (only `DR/getCleTemporaire` needs none).
+    pub async fn call_without_key(&self, method: &str, params: Params) -> Result<Value, ApiError> {
+        self.send(method, params).await
+    }
+
+    /// Calls a method and decodes `objets` as `T`.
+    pub async fn call_as<T: FromValue>(
+        &self,
+        method: &str,
+        params: Params,
+        expected: &str,
+    ) -> Result<T, ApiError> {
+        let objets = self.call(method, params).await?;
+        decode_as(method, objets, expected)
+    }
+
+    async fn send(&self, method: &str, params: Params) -> Result<Value, ApiError> {
+        let url = self.method_url(method)?;
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params.pairs())
+            .finish();
+        let response = self
+            .inner
+            .http
+            .post(url)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded; charset=UTF-8",
+            )
+            .header(reqwest::header::ACCEPT, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(method, e))?;
+        let status = response.status();
+        let bytes = self.read_limited(method, response).await?;
+        if status != reqwest::StatusCode::OK {
+            return Err(ApiError::Http {
+                method: method.to_string(),
+                status: status.as_u16(),
+                excerpt: self.excerpt(&bytes),
+            });
+        }
+        self.unwrap_envelope(method, &bytes)
+    }
+
+    async fn read_limited(
+        &self,
+        method: &str,
+        mut response: reqwest::Response,
+    ) -> Result<Vec<u8>, ApiError> {
+        let too_large = || ApiError::TooLarge {
+            method: method.to_string(),
+            limit: MAX_BODY_BYTES,
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(method, e))?
+        {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    fn unwrap_envelope(&self, method: &str, bytes: &[u8]) -> Result<Value, ApiError> {
+        let decode_error = |detail: String| ApiError::Decode {
+            method: method.to_string(),
+            expected: "a JSON object {ok, objets}".into(),
+            detail,
+            excerpt: self.excerpt(bytes),
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(decode_error("empty body".into()));
+        }
+        let value: Value =
+            serde_json::from_slice(bytes).map_err(|e| decode_error(e.to_string()))?;
+        let Value::Object(mut envelope) = value else {
+            return Err(decode_error("not a JSON object".into()));
+        };
+        let ok = envelope.get("ok").cloned().and_then(bool::from_value);
+        match ok {
+            Some(true) => Ok(envelope.remove("objets").unwrap_or(Value::Null)),
+            Some(false) => {
+                let msg = envelope
+                    .get("msg")
+                    .cloned()
+                    .and_then(String::from_value)
+                    .unwrap_or_default();
+                let msg = self.scrub(&msg);
+                if mentions_key(&msg) {
+                    Err(ApiError::KeyRefused {
+                        method: method.to_string(),
+                        msg,
+                    })
+                } else {
+                    Err(ApiError::Refused {
+                        method: method.to_string(),
+                        msg,
+                    })
+                }
+            }
+            None => Err(decode_error("no boolean \"ok\" field".into())),
+        }
+    }
+
+    fn transport_error(&self, method: &str, error: reqwest::Error) -> ApiError {
+        let method = method.to_string();
+        if error.is_timeout() {
+            return ApiError::Timeout {
+                method,
+                after: self.inner.timeouts.request,
+            };
+        }
+        let is_connect = error.is_connect();
+        let detail = self.scrub(&error_chain(&error.without_url()));
+        if is_connect {
+            ApiError::Connect { method, detail }
+        } else {
+            ApiError::Transport { method, detail }
+        }
+    }
+
+    /// A short, single-line, sanitised, key-free quote of a body.
+    fn excerpt(&self, bytes: &[u8]) -> String {
+        let text = String::from_utf8_lossy(bytes);
+        let clean = sanitize::text(&self.scrub(&text));
+        let mut out: String = clean.chars().take(EXCERPT_CHARS).collect();
+        if clean.chars().count() > EXCERPT_CHARS {
+            out.push('…');
+        }
+        if out.is_empty() {
+            out.push_str("(empty)");
+        }
+        out
+    }
+
+    /// Removes the key from a text that the server or the OS produced.
+    fn scrub(&self, text: &str) -> String {
+        match &self.inner.key {
+            Some(key) if !key.expose().is_empty() => text.replace(key.expose(), "***"),
+            _ => text.to_string(),
+        }
+    }
+}
+
+/// Decodes `objets` as `T`, or says what was expected.
+pub fn decode_as<T: FromValue>(method: &str, objets: Value, expected: &str) -> Result<T, ApiError> {
+    let excerpt: String = objets.to_string().chars().take(EXCERPT_CHARS).collect();
+    T::from_value(objets).ok_or_else(|| ApiError::Decode {
+        method: method.to_string(),
+        expected: expected.to_string(),
+        detail: "objets has another shape".into(),
+        excerpt: sanitize::text(&excerpt),
+    })
+}
+
+/// Whether a refusal message is about the key ("clé", "key", "apiKey").
+fn mentions_key(msg: &str) -> bool {
+    let lower = msg.to_lowercase();
+    lower.contains("clé") || lower.contains("cle ") || lower.contains("key")
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        let part = inner.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = inner.source();
+    }
+    sanitize::text(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        assert!(parse_base_url("https://api.ginko.voyage").is_ok());
+        assert!(parse_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(parse_base_url("http://127.3.4.5").is_ok());
+        assert!(parse_base_url("http://localhost:9000/").is_ok());
+        assert!(parse_base_url("http://[::1]:9000").is_ok());
+        let err = parse_base_url("http://api.ginko.voyage").unwrap_err();
+        assert!(err.contains("refusing plain http://"), "{err}");
+        assert!(parse_base_url("http://192.168.1.2").is_err());
+        assert!(parse_base_url("ftp://127.0.0.1").is_err());
+        assert!(parse_base_url("https://user:pw@api.ginko.voyage").is_err());
+    }
+
+    #[test]
+    fn method_urls_keep_a_base_path() {
+        let c = Client::new(parse_base_url("http://127.0.0.1:1/api/").unwrap(), None).unwrap();
+        assert_eq!(
+            c.method_url("TR/getListeTemps").unwrap().as_str(),
+            "http://127.0.0.1:1/api/TR/getListeTemps.do"
+        );
+        assert!(c.method_url("../etc?x=1").is_err());
+    }
+
+    #[test]
+    fn the_key_does_not_show_in_debug() {
+        let key = ApiKey::new("  s3cr3t ").unwrap();
+        assert_eq!(key.expose(), "s3cr3t");
+        let c = Client::new(parse_base_url("http://127.0.0.1:1").unwrap(), Some(key)).unwrap();
+        assert!(!format!("{c:?}").contains("s3cr3t"));
+        assert!(ApiKey::new("   ").is_none());
+    }
+
+    #[test]
+    fn lists_are_joined_and_tildes_refused() {
+        let p = Params::new()
+            .list("listeNoms", &["Ile de France", "Poste"])
+            .unwrap();
+        assert_eq!(p.pairs()[0].1, "Ile de France~Poste");
+        assert!(matches!(
+            Params::new().list("listeNoms", &["a~b"]),
+            Err(ApiError::InvalidParam { .. })
+        ));
+        assert_eq!(Params::new().flag("x", true).pairs()[0].1, "1");
+    }
+}

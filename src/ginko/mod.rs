@@ -1,0 +1,17 @@
+//! The Ginko API (Besançon): transport, wire types, typed methods, the
+//! batched waiting-times helper and the conversion to domain types.
+
+pub mod batch;
+pub mod client;
+pub mod convert;
+pub mod error;
+pub(crate) mod lenient;
+pub mod methods;
+pub mod model;
+
+pub use batch::{MAX_REQUESTS_PER_CALL, WaitResult, match_answers};
+pub use client::{
+    ApiKey, Client, DEFAULT_BASE_URL, MAX_BODY_BYTES, Params, Timeouts, parse_base_url,
+};
+pub use error::ApiError;
+pub use methods::{Nb, PlaceQuery, WaitRequest};

@@ -1,0 +1,14 @@
+//! quai: a live public-transport departure board for the terminal.
+//!
+//! The first network is Ginko (Besançon). The API layer lives in [`ginko`],
+//! the network-independent model in [`domain`], the embedded demo network in
+//! [`demo`].
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod ginko;
+pub mod names;
+pub mod sanitize;

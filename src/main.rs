@@ -1,0 +1,40 @@
+//! The `quai` binary: parses the command line and hands over to the command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use quai::cli::{Cli, Command, KeyAction};
+use quai::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("quai: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match &cli.command {
+            Some(Command::Api { method, params }) => commands::api(&cli, method, params).await,
+            Some(Command::Key {
+                action: KeyAction::Trial,
+            }) => commands::key_trial(&cli).await,
+            Some(Command::Demo { nb, refresh, once }) => commands::demo(*nb, *refresh, *once).await,
+            Some(Command::ServeDemo(args)) => commands::serve_demo(args).await,
+            None => commands::no_command(),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("quai: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
