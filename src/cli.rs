@@ -55,6 +55,10 @@ pub enum Command {
         /// Print one snapshot and exit.
         #[arg(long)]
         once: bool,
+        /// Start the demo clock at this time of day (HH:MM, Europe/Paris),
+        /// e.g. to see the network by day while it sleeps.
+        #[arg(long, value_name = "HH:MM")]
+        at: Option<String>,
     },
     /// Runs only the demo server and prints its URL.
     ServeDemo(ServeDemoArgs),
@@ -83,4 +87,7 @@ pub struct ServeDemoArgs {
     /// Every request answers ok:false with a key message.
     #[arg(long)]
     pub refuse_key: bool,
+    /// Start the demo clock at this time of day (HH:MM, Europe/Paris).
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
 }

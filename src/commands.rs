@@ -1,6 +1,7 @@
 //! The commands behind the command line. Each returns a message for stderr
 //! on failure; `main` turns it into a non-zero exit.
 
+use std::io::Write;
 use std::time::Duration;
 
 use crate::cli::{Cli, ServeDemoArgs};
@@ -73,8 +74,10 @@ pub async fn api(cli: &Cli, method: &str, raw_params: &[String]) -> CommandResul
     };
     let objets = result.map_err(|e| e.to_string())?;
     let pretty = serde_json::to_string_pretty(&objets).map_err(|e| e.to_string())?;
-    println!("{}", sanitize::json_for_terminal(&pretty));
-    Ok(())
+    let mut out = std::io::stdout();
+    writeln!(out, "{}", sanitize::json_for_terminal(&pretty))
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the answer: {e}"))
 }
 
 /// `quai key trial`
@@ -102,35 +105,47 @@ pub async fn serve_demo(args: &ServeDemoArgs) -> CommandResult {
         fail_every: args.fail_every.filter(|n| *n > 0),
         refuse_key: args.refuse_key,
     };
-    let server = demo::DemoServer::start((args.addr, args.port).into(), options)
+    let at = args.at.as_deref().map(demo::parse_at).transpose()?;
+    let clock = demo::clock_starting_at(at);
+    let server = demo::DemoServer::start_with_clock((args.addr, args.port).into(), options, clock)
         .await
         .map_err(|e| format!("cannot start the demo server: {e}"))?;
-    println!("quai demo server listening on {}", server.url());
-    println!(
+    // Whoever started the server may stop reading its output: a closed
+    // stdout must not stop the server.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "quai demo server listening on {}", server.url());
+    let _ = writeln!(
+        out,
         "Use it with: GINKO_API_URL={} GINKO_API_KEY={} quai …",
         server.url(),
         demo::DEMO_KEY
     );
+    let _ = out.flush();
     wait_for_shutdown().await;
     Ok(())
 }
 
 /// `quai demo`: the embedded server and the demo favourites, without reading
 /// or writing any of the user's files.
-pub async fn demo(nb: i64, refresh: u64, once: bool) -> CommandResult {
+pub async fn demo(nb: i64, refresh: u64, once: bool, at: Option<&str>) -> CommandResult {
     let nb = Nb::new(nb).map_err(|e| e.to_string())?;
     let refresh = Duration::from_secs(refresh.max(5));
-    let server =
-        demo::DemoServer::start(([127, 0, 0, 1], 0).into(), demo::ServerOptions::default())
-            .await
-            .map_err(|e| format!("cannot start the demo server: {e}"))?;
+    let at = at.map(demo::parse_at).transpose()?;
+    let clock = demo::clock_starting_at(at);
+    let server = demo::DemoServer::start_with_clock(
+        ([127, 0, 0, 1], 0).into(),
+        demo::ServerOptions::default(),
+        clock.clone(),
+    )
+    .await
+    .map_err(|e| format!("cannot start the demo server: {e}"))?;
     let base = ginko::parse_base_url(&server.url())?;
     let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
     let places = demo::favourite_places();
     loop {
-        let now = jiff::Zoned::now();
-        println!(
-            "quai · Ginko (démo) · {}  — {}",
+        let now = clock();
+        let mut screen = format!(
+            "quai · Ginko (démo) · {}  — {}\n",
             now.strftime("%H:%M:%S"),
             demo::ATTRIBUTION_SHORT
         );
@@ -139,14 +154,19 @@ pub async fn demo(nb: i64, refresh: u64, once: bool) -> CommandResult {
                 .temps_lieu(&PlaceQuery::Name(place.to_string()), nb)
                 .await
             {
-                Ok(answer) => print!("{}", place_text(&PlaceDepartures::from(&answer))),
-                Err(e) => println!("{place}: {e}"),
+                Ok(answer) => screen.push_str(&place_text(&PlaceDepartures::from(&answer))),
+                Err(e) => screen.push_str(&format!("{place}: {e}\n")),
             }
         }
-        if once {
+        let mut out = std::io::stdout();
+        if writeln!(out, "{screen}")
+            .and_then(|()| out.flush())
+            .is_err()
+            || once
+        {
+            // Done, or nobody reads any more (a closed pipe).
             return Ok(());
         }
-        println!();
         tokio::select! {
             _ = tokio::time::sleep(refresh) => {}
             _ = wait_for_shutdown() => return Ok(()),
@@ -173,11 +193,14 @@ pub fn place_text(place: &PlaceDepartures) -> String {
         }
     }
     for (d, times) in rows {
-        let destination = if d.via.is_empty() {
+        let mut destination = if d.via.is_empty() {
             d.destination.clone()
         } else {
             format!("{} · {}", d.destination, d.via)
         };
+        if destination.chars().count() > 44 {
+            destination = destination.chars().take(43).collect::<String>() + "…";
+        }
         out.push_str(&format!(
             "  {:<4} {:<44} {}\n",
             d.line.number,

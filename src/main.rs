@@ -25,7 +25,12 @@ fn main() -> ExitCode {
             Some(Command::Key {
                 action: KeyAction::Trial,
             }) => commands::key_trial(&cli).await,
-            Some(Command::Demo { nb, refresh, once }) => commands::demo(*nb, *refresh, *once).await,
+            Some(Command::Demo {
+                nb,
+                refresh,
+                once,
+                at,
+            }) => commands::demo(*nb, *refresh, *once, at.as_deref()).await,
             Some(Command::ServeDemo(args)) => commands::serve_demo(args).await,
             None => commands::no_command(),
         }

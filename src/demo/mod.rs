@@ -24,3 +24,53 @@ pub fn favourite_places() -> Vec<&'static str> {
         "Rivotte",
     ]
 }
+
+/// The demo server's clock: the real time in Europe/Paris, or, with `at`,
+/// a clock that reads `at` now and runs from there (to try the demo by day
+/// while it is night in Besançon).
+pub fn clock_starting_at(at: Option<jiff::civil::Time>) -> Clock {
+    let Some(at) = at else {
+        return std::sync::Arc::new(timetable::paris_now);
+    };
+    let now = timetable::paris_now();
+    let offset = now
+        .date()
+        .to_datetime(at)
+        .to_zoned(now.time_zone().clone())
+        .map(|target| now.duration_until(&target))
+        .unwrap_or_default();
+    std::sync::Arc::new(move || {
+        let now = timetable::paris_now();
+        now.checked_add(offset).unwrap_or(now)
+    })
+}
+
+/// Parses "HH:MM" for `--at`.
+pub fn parse_at(text: &str) -> Result<jiff::civil::Time, String> {
+    let (h, m) = text
+        .split_once(':')
+        .ok_or_else(|| format!("{text:?} is not a time like 08:00"))?;
+    let (h, m): (i8, i8) = (
+        h.trim()
+            .parse()
+            .map_err(|_| format!("bad hour in {text:?}"))?,
+        m.trim()
+            .parse()
+            .map_err(|_| format!("bad minute in {text:?}"))?,
+    );
+    jiff::civil::Time::new(h, m, 0, 0).map_err(|_| format!("{text:?} is not a time of day"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shifted_clock_reads_the_asked_time_and_runs() {
+        let clock = clock_starting_at(Some(parse_at("08:00").unwrap()));
+        let t = clock().time();
+        assert_eq!((t.hour(), t.minute()), (8, 0));
+        assert!(parse_at("25:00").is_err() && parse_at("8h").is_err());
+        assert_eq!(parse_at(" 7:05").unwrap().minute(), 5);
+    }
+}

@@ -151,7 +151,11 @@ async fn handle(
     if !state.options.latency.is_zero() {
         tokio::time::sleep(state.options.latency).await;
     }
-    if state.options.fail_every.is_some_and(|n| count.is_multiple_of(n)) {
+    if state
+        .options
+        .fail_every
+        .is_some_and(|n| count.is_multiple_of(n))
+    {
         return Ok(html(
             StatusCode::SERVICE_UNAVAILABLE,
             "503 Service Unavailable",
@@ -642,9 +646,9 @@ impl Api<'_> {
             );
             (clock, html, 1)
         };
-        // Vehicles further than 25 minutes away, coaches, and one trip in
-        // six are not located: their times come from the timetable.
-        let fiable = passage.wait_s <= 25 * 60 && !line.is_peri_urban() && !hash.is_multiple_of(6);
+        // Vehicles further than 30 minutes away, coaches, and one trip in
+        // eight are not located: their times come from the timetable.
+        let fiable = passage.wait_s <= 30 * 60 && !line.is_peri_urban() && !hash.is_multiple_of(8);
         let (affluence, taux, texte, aide) = if line.crowding {
             let load = timetable::load_percent(
                 line,

@@ -1,0 +1,258 @@
+//! The `quai` binary as a user runs it, against the demo server on 127.0.0.1.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use quai::demo::{DemoServer, ServerOptions};
+
+const CANARY: &str = "CANARY-7d1c-never-shown";
+
+/// An empty home folder, so that no user file is read or written.
+fn home(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("quai-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn quai(home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quai"));
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+async fn server(options: ServerOptions) -> DemoServer {
+    DemoServer::start(([127, 0, 0, 1], 0).into(), options)
+        .await
+        .unwrap()
+}
+
+async fn run(cmd: &mut Command) -> Output {
+    let mut cmd = std::mem::replace(cmd, Command::new("true"));
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn api_prints_the_decoded_objets() {
+    let s = server(ServerOptions::default()).await;
+    let h = home("api");
+    let out = run(quai(&h)
+        .env("GINKO_API_URL", s.url())
+        .env("GINKO_API_KEY", "demo")
+        .args(["api", "TR/getTempsLieu", "nom=ile france", "nb=3"]))
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["nomExact"], "Ile de France");
+    assert!(json["listeTemps"].is_array());
+
+    let out = run(quai(&h).env("GINKO_API_KEY", "demo").args([
+        "--api-url",
+        &s.url(),
+        "api",
+        "/DR/getLignes.do",
+    ]))
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json.as_array().unwrap().len() >= 10);
+    assert_eq!(
+        std::fs::read_dir(&h).unwrap().count(),
+        0,
+        "nothing written in HOME"
+    );
+}
+
+#[tokio::test]
+async fn api_failures_print_the_typed_error_and_exit_non_zero() {
+    let s = server(ServerOptions::default()).await;
+    let h = home("api-fail");
+    let out = run(quai(&h)
+        .env("GINKO_API_URL", s.url())
+        .env("GINKO_API_KEY", CANARY)
+        .args(["api", "TR/getTempsLieu", "nom=Chamars", "nb=9"]))
+    .await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("refused the request") && err.contains("nb"),
+        "{err}"
+    );
+
+    let refusing = server(ServerOptions {
+        refuse_key: true,
+        ..Default::default()
+    })
+    .await;
+    let out = run(quai(&h)
+        .env("GINKO_API_URL", refusing.url())
+        .env("GINKO_API_KEY", CANARY)
+        .args(["api", "DR/getLignes"]))
+    .await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("API key was refused"), "{err}");
+    assert!(!err.contains(CANARY) && !text(&out.stdout).contains(CANARY));
+
+    let out = run(quai(&h)
+        .env("GINKO_API_URL", s.url())
+        .env("GINKO_API_KEY", "demo")
+        .args(["api", "DR/getLignes", "apiKey=x"]))
+    .await;
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("not given on the command line"));
+
+    let out = run(quai(&h)
+        .env("GINKO_API_URL", "http://127.0.0.1:9")
+        .env("GINKO_API_KEY", CANARY)
+        .args(["api", "DR/getLignes"]))
+    .await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("cannot reach the server"), "{err}");
+    assert!(!err.contains(CANARY));
+}
+
+#[tokio::test]
+async fn a_missing_key_says_how_to_get_one() {
+    let h = home("nokey");
+    let out = run(quai(&h).args(["api", "DR/getLignes"])).await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("ginko.support-ssi@keolis.com"), "{err}");
+    assert!(err.contains("quai key trial"), "{err}");
+    assert!(err.contains("quai demo"), "{err}");
+}
+
+#[tokio::test]
+async fn plain_http_is_refused_except_to_loopback() {
+    let h = home("http");
+    let out = run(quai(&h).env("GINKO_API_KEY", CANARY).args([
+        "--api-url",
+        "http://api.ginko.voyage",
+        "api",
+        "DR/getLignes",
+    ]))
+    .await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("refusing plain http://"), "{err}");
+    assert!(!err.contains(CANARY));
+}
+
+#[tokio::test]
+async fn settings_file_gives_the_key_and_a_corrupt_one_is_named() {
+    let s = server(ServerOptions::default()).await;
+    let h = home("settings");
+    let settings = h.join("quai.toml");
+    std::fs::write(h.join("key.txt"), "demo\n").unwrap();
+    std::fs::write(
+        &settings,
+        format!("api_key_file = \"key.txt\"\napi_url = \"{}\"\n", s.url()),
+    )
+    .unwrap();
+    let out = run(quai(&h)
+        .env("QUAI_CONFIG", &settings)
+        .args(["api", "Tarifs/get"]))
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Ticket 1 voyage"));
+
+    let before = "api_url = \"x\"\nnot toml at all\n";
+    std::fs::write(&settings, before).unwrap();
+    let out =
+        run(quai(&h).args(["--config", settings.to_str().unwrap(), "api", "Tarifs/get"])).await;
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("quai.toml") && err.contains("line 2"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        before,
+        "left as it was"
+    );
+}
+
+#[tokio::test]
+async fn key_trial_prints_the_key_and_how_to_use_it() {
+    let s = server(ServerOptions::default()).await;
+    let h = home("trial");
+    let out = run(quai(&h)
+        .env("GINKO_API_URL", s.url())
+        .args(["key", "trial"]))
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("demo-20"), "{stdout}");
+    assert!(stdout.contains("export GINKO_API_KEY="), "{stdout}");
+}
+
+#[tokio::test]
+async fn demo_once_runs_without_key_network_or_user_files() {
+    let h = home("demo");
+    let out = run(quai(&h).args(["demo", "--once"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for place in quai::demo::favourite_places() {
+        assert!(stdout.contains(place), "{place} missing from:\n{stdout}");
+    }
+    assert!(stdout.contains("ODbL"), "{stdout}");
+    assert_eq!(
+        std::fs::read_dir(&h).unwrap().count(),
+        0,
+        "nothing written in HOME"
+    );
+}
+
+#[test]
+fn serve_demo_prints_its_url_and_answers() {
+    let h = home("serve");
+    let mut child = quai(&h)
+        .args(["serve-demo", "--port", "0", "--fail-every", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no URL in {first:?}"))
+        .to_string();
+    let call = |n: &str| {
+        quai(&h)
+            .env("GINKO_API_URL", &url)
+            .env("GINKO_API_KEY", "demo")
+            .args([
+                "api",
+                "DR/getArretsProches",
+                &format!("latitude={n}"),
+                "longitude=6.0242",
+            ])
+            .output()
+            .unwrap()
+    };
+    let ok = call("47.2368");
+    let failed = call("47.2368");
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("Centre-ville - 8 Septembre"));
+    assert!(!failed.status.success());
+    assert!(
+        text(&failed.stderr).contains("HTTP 503"),
+        "{}",
+        text(&failed.stderr)
+    );
+}

@@ -1,0 +1,201 @@
+//! A scripted HTTP/1.1 server on 127.0.0.1 for client tests: it records
+//! every request and answers what the test tells it, byte for byte (so
+//! truncated, oversized, slow or malformed answers can be served).
+
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The decoded form parameters of the body.
+    pub fn params(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(self.body.as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    pub fn param(&self, name: &str) -> Option<String> {
+        self.params()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// What to answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub delay: Duration,
+    /// Send a Content-Length header (false: the body ends when the
+    /// connection closes).
+    pub with_length: bool,
+    /// More header lines ("Location: …").
+    pub headers: Vec<String>,
+}
+
+impl Reply {
+    pub fn json(body: impl Into<String>) -> Reply {
+        Reply {
+            status: 200,
+            content_type: "application/json;charset=UTF-8",
+            body: body.into().into_bytes(),
+            delay: Duration::ZERO,
+            with_length: true,
+            headers: Vec::new(),
+        }
+    }
+
+    /// `{"ok":true,"objets":…}`
+    pub fn objets(objets: serde_json::Value) -> Reply {
+        Reply::json(serde_json::json!({"ok": true, "objets": objets}).to_string())
+    }
+
+    pub fn html(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            content_type: "text/html",
+            body: body.as_bytes().to_vec(),
+            delay: Duration::ZERO,
+            with_length: true,
+            headers: Vec::new(),
+        }
+    }
+}
+
+pub struct Scripted {
+    pub url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Scripted {
+    /// Starts a server answering every request with `reply(request)`.
+    pub async fn start<F>(reply: F) -> Scripted
+    where
+        F: Fn(&Seen) -> Reply + Send + Sync + 'static,
+    {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let reply = Arc::new(reply);
+        let log = seen.clone();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let reply = reply.clone();
+                let log = log.clone();
+                tokio::spawn(async move {
+                    let Some(request) = read_request(&mut stream).await else {
+                        return;
+                    };
+                    log.lock().unwrap().push(request.clone());
+                    let answer = reply(&request);
+                    tokio::time::sleep(answer.delay).await;
+                    let mut head = format!(
+                        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nConnection: close\r\n",
+                        answer.status, answer.content_type
+                    );
+                    for line in &answer.headers {
+                        head.push_str(line);
+                        head.push_str("\r\n");
+                    }
+                    if answer.with_length {
+                        head.push_str(&format!("Content-Length: {}\r\n", answer.body.len()));
+                    }
+                    head.push_str("\r\n");
+                    let _ = stream.write_all(head.as_bytes()).await;
+                    let _ = stream.write_all(&answer.body).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        Scripted { url, seen }
+    }
+
+    pub fn requests(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    pub fn last(&self) -> Seen {
+        self.requests()
+            .pop()
+            .expect("no request reached the server")
+    }
+}
+
+async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Seen> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next()?.split(' ');
+    let method = first.next()?.to_string();
+    let path = first.next()?.to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Seen {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).to_string(),
+    })
+}
+
+/// A client of the scripted server with the given key and short timeouts.
+pub fn client(url: &str, key: &str) -> quai::ginko::Client {
+    quai::ginko::Client::with_timeouts(
+        quai::ginko::parse_base_url(url).unwrap(),
+        quai::ginko::ApiKey::new(key),
+        quai::ginko::Timeouts {
+            connect: Duration::from_secs(2),
+            request: Duration::from_millis(700),
+        },
+    )
+    .unwrap()
+}
