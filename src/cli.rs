@@ -23,6 +23,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "QUAI_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// No colours (also when NO_COLOR is set).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -44,17 +48,18 @@ pub enum Command {
         #[command(subcommand)]
         action: KeyAction,
     },
+    /// Live board of one or more places (stop names, matched loosely).
+    Board {
+        /// Place names, e.g. "Ile de France" or "crous".
+        #[arg(required = true, value_name = "PLACE")]
+        places: Vec<String>,
+        #[command(flatten)]
+        args: BoardArgs,
+    },
     /// Runs the board on the embedded demo network: no key, no internet.
     Demo {
-        /// Departures per line and direction (1..=5).
-        #[arg(long, default_value_t = 2)]
-        nb: i64,
-        /// Seconds between two refreshes (at least 5).
-        #[arg(long, default_value_t = 10)]
-        refresh: u64,
-        /// Print one snapshot and exit.
-        #[arg(long)]
-        once: bool,
+        #[command(flatten)]
+        args: BoardArgs,
         /// Start the demo clock at this time of day (HH:MM, Europe/Paris),
         /// e.g. to see the network by day while it sleeps.
         #[arg(long, value_name = "HH:MM")]
@@ -62,6 +67,23 @@ pub enum Command {
     },
     /// Runs only the demo server and prints its URL.
     ServeDemo(ServeDemoArgs),
+}
+
+/// Options of every board.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BoardArgs {
+    /// Departures per line and direction (1..=5).
+    #[arg(long, default_value_t = 2)]
+    pub nb: i64,
+    /// Seconds between two refreshes (never below 5).
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    pub refresh: u64,
+    /// Print the board once as plain text and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Print the board once as JSON and exit.
+    #[arg(long, conflicts_with = "once")]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

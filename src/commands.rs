@@ -1,15 +1,22 @@
 //! The commands behind the command line. Each returns a message for stderr
 //! on failure; `main` turns it into a non-zero exit.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use crate::cli::{Cli, ServeDemoArgs};
+use jiff::Timestamp;
+
+use crate::app;
+use crate::board::Board;
+use crate::cache::Cache;
+use crate::cli::{BoardArgs, Cli, ServeDemoArgs};
 use crate::config::{self, Settings};
 use crate::demo;
-use crate::domain::{Departure, PlaceDepartures, WaitTime};
-use crate::ginko::{self, ApiKey, Client, Nb, Params, PlaceQuery};
+use crate::ginko::{self, ApiKey, Client, Nb, Params};
+use crate::poller::{self, PollSettings};
 use crate::sanitize;
+use crate::ui::theme::{Palette, Theme};
+use crate::ui::view;
 
 pub type CommandResult = Result<(), String>;
 
@@ -37,6 +44,7 @@ fn connect(cli: &Cli, need_key: bool) -> Result<Client, String> {
 pub fn no_command() -> CommandResult {
     println!(
         "quai — departure board for the Ginko network (Besançon)\n\n\
+         Name a place:           quai board \"Ile de France\" crous\n\
          Try it without a key:   quai demo\n\
          Raw API call:           quai api TR/getTempsLieu nom=\"Ile de France\" nb=3\n\
          Today's trial key:      quai key trial\n\n\
@@ -125,97 +133,119 @@ pub async fn serve_demo(args: &ServeDemoArgs) -> CommandResult {
     Ok(())
 }
 
+/// `quai board PLACE…`
+pub async fn board(cli: &Cli, places: &[String], args: &BoardArgs) -> CommandResult {
+    let client = connect(cli, true)?;
+    let cache = config::cache_dir()
+        .map(Cache::disk)
+        .unwrap_or_else(|_| Cache::memory());
+    let board = BoardRun {
+        client,
+        cache,
+        places: places.to_vec(),
+        title: "quai · Ginko".into(),
+        attribution: "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL".into(),
+        clock_shift: jiff::SignedDuration::ZERO,
+    };
+    board.run(cli, args).await
+}
+
 /// `quai demo`: the embedded server and the demo favourites, without reading
 /// or writing any of the user's files.
-pub async fn demo(nb: i64, refresh: u64, once: bool, at: Option<&str>) -> CommandResult {
-    let nb = Nb::new(nb).map_err(|e| e.to_string())?;
-    let refresh = Duration::from_secs(refresh.max(5));
+pub async fn demo(cli: &Cli, args: &BoardArgs, at: Option<&str>) -> CommandResult {
     let at = at.map(demo::parse_at).transpose()?;
     let clock = demo::clock_starting_at(at);
+    let clock_shift = Timestamp::now().duration_until(clock().timestamp());
     let server = demo::DemoServer::start_with_clock(
         ([127, 0, 0, 1], 0).into(),
         demo::ServerOptions::default(),
-        clock.clone(),
+        clock,
     )
     .await
     .map_err(|e| format!("cannot start the demo server: {e}"))?;
     let base = ginko::parse_base_url(&server.url())?;
     let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
-    let places = demo::favourite_places();
-    loop {
-        let now = clock();
-        let mut screen = format!(
-            "quai · Ginko (démo) · {}  — {}\n",
-            now.strftime("%H:%M:%S"),
-            demo::ATTRIBUTION_SHORT
-        );
-        for place in &places {
-            match client
-                .temps_lieu(&PlaceQuery::Name(place.to_string()), nb)
-                .await
-            {
-                Ok(answer) => screen.push_str(&place_text(&PlaceDepartures::from(&answer))),
-                Err(e) => screen.push_str(&format!("{place}: {e}\n")),
-            }
-        }
-        let mut out = std::io::stdout();
-        if writeln!(out, "{screen}")
-            .and_then(|()| out.flush())
-            .is_err()
-            || once
-        {
-            // Done, or nobody reads any more (a closed pipe).
-            return Ok(());
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(refresh) => {}
-            _ = wait_for_shutdown() => return Ok(()),
-        }
-    }
+    let board = BoardRun {
+        client,
+        cache: Cache::memory(),
+        places: demo::favourite_places()
+            .iter()
+            .map(|p| p.to_string())
+            .collect(),
+        title: "quai · Ginko (démo)".into(),
+        attribution: demo::ATTRIBUTION_SHORT.into(),
+        clock_shift,
+    };
+    let result = board.run(cli, args).await;
+    drop(server);
+    result
 }
 
-/// A place's departures as plain text, one row per line and direction.
-pub fn place_text(place: &PlaceDepartures) -> String {
-    let mut out = format!("{}\n", place.name);
-    if place.departures.is_empty() {
-        out.push_str("  aucun départ\n");
-        return out;
-    }
-    let mut rows: Vec<(&Departure, Vec<String>)> = Vec::new();
-    for d in &place.departures {
-        let time = departure_text(d);
-        match rows
-            .iter_mut()
-            .find(|(first, _)| first.line.id == d.line.id && first.outbound == d.outbound)
-        {
-            Some((_, times)) => times.push(time),
-            None => rows.push((d, vec![time])),
+struct BoardRun {
+    client: Client,
+    cache: Cache,
+    places: Vec<String>,
+    title: String,
+    attribution: String,
+    clock_shift: jiff::SignedDuration,
+}
+
+impl BoardRun {
+    async fn run(self, cli: &Cli, args: &BoardArgs) -> CommandResult {
+        let nb = Nb::new(args.nb).map_err(|e| e.to_string())?;
+        if args.once || args.json {
+            return self.once(nb, args.json).await;
         }
-    }
-    for (d, times) in rows {
-        let mut destination = if d.via.is_empty() {
-            d.destination.clone()
-        } else {
-            format!("{} · {}", d.destination, d.via)
+        if !std::io::stdout().is_terminal() {
+            return Err("the output is not a terminal: use --once or --json".into());
+        }
+        let settings = app::BoardSettings {
+            poll: PollSettings {
+                places: self.places,
+                nb,
+                refresh: crate::board::refresh_period(args.refresh),
+            },
+            title: self.title,
+            attribution: self.attribution,
+            theme: Theme::new(Palette::detect(cli.no_color)),
+            clock_shift: self.clock_shift,
         };
-        if destination.chars().count() > 44 {
-            destination = destination.chars().take(43).collect::<String>() + "…";
-        }
-        out.push_str(&format!(
-            "  {:<4} {:<44} {}\n",
-            d.line.number,
-            destination,
-            times.join("   ")
-        ));
+        app::run(self.client, self.cache, settings).await
     }
-    out
-}
 
-fn departure_text(d: &Departure) -> String {
-    match &d.time {
-        WaitTime::Text { text, .. } => text.clone(),
-        _ if !d.reliable => "Non localisé".into(),
-        WaitTime::Countdown { text, .. } | WaitTime::Clock { text } => text.clone(),
+    /// One snapshot on stdout; an error when no data could be had.
+    async fn once(self, nb: Nb, json: bool) -> CommandResult {
+        let (places, unknown) = poller::resolve(&self.client, &self.cache, &self.places)
+            .await
+            .map_err(|e| e.to_string())?;
+        if places.is_empty() {
+            return Err(format!(
+                "no such place on the network: {} (try a part of the name, e.g. \"crous\")",
+                unknown.join(", ")
+            ));
+        }
+        let mut board = Board::new(places);
+        board.unknown = unknown;
+        let results = self
+            .client
+            .waiting_times(&board.requests(), nb)
+            .await
+            .map_err(|e| e.to_string())?;
+        board.apply(Timestamp::now(), results);
+        // Messages are a bonus: the board goes out without them.
+        if let Ok(messages) = poller::messages(&self.client).await {
+            board.messages = messages;
+        }
+        let view = view::build_shifted(&board, Timestamp::now(), self.clock_shift);
+        let text = if json {
+            serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?
+        } else {
+            view::text(&view, &self.title, &self.attribution)
+        };
+        let mut out = std::io::stdout();
+        writeln!(out, "{}", text.trim_end())
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("cannot write the board: {e}"))
     }
 }
 

@@ -4,6 +4,9 @@
 //! the network-independent model in [`domain`], the embedded demo network in
 //! [`demo`].
 
+pub mod app;
+pub mod board;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -11,4 +14,6 @@ pub mod demo;
 pub mod domain;
 pub mod ginko;
 pub mod names;
+pub mod poller;
 pub mod sanitize;
+pub mod ui;

@@ -25,12 +25,8 @@ fn main() -> ExitCode {
             Some(Command::Key {
                 action: KeyAction::Trial,
             }) => commands::key_trial(&cli).await,
-            Some(Command::Demo {
-                nb,
-                refresh,
-                once,
-                at,
-            }) => commands::demo(*nb, *refresh, *once, at.as_deref()).await,
+            Some(Command::Board { places, args }) => commands::board(&cli, places, args).await,
+            Some(Command::Demo { args, at }) => commands::demo(&cli, args, at.as_deref()).await,
             Some(Command::ServeDemo(args)) => commands::serve_demo(args).await,
             None => commands::no_command(),
         }

@@ -199,13 +199,22 @@ async fn key_trial_prints_the_key_and_how_to_use_it() {
 #[tokio::test]
 async fn demo_once_runs_without_key_network_or_user_files() {
     let h = home("demo");
-    let out = run(quai(&h).args(["demo", "--once"])).await;
+    let out = run(quai(&h).args(["demo", "--once", "--at", "08:00"])).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for place in quai::demo::favourite_places() {
         assert!(stdout.contains(place), "{place} missing from:\n{stdout}");
     }
     assert!(stdout.contains("ODbL"), "{stdout}");
+    assert!(stdout.contains("08:00:0"), "the demo clock: {stdout}");
+    assert!(stdout.contains(" min"), "departures by day: {stdout}");
+    let night = run(quai(&h).args(["demo", "--once", "--at", "02:00"])).await;
+    assert!(night.status.success());
+    assert!(
+        text(&night.stdout).contains("Aucun départ prévu"),
+        "{}",
+        text(&night.stdout)
+    );
     assert_eq!(
         std::fs::read_dir(&h).unwrap().count(),
         0,

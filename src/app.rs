@@ -1,0 +1,307 @@
+//! The live board: the model, a pure `update`, and the event loop that owns
+//! the terminal. Input, the pollers' updates, the 1 Hz tick and signals all
+//! become [`Msg`]s; the screen is drawn only when something changed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tokio::sync::{Notify, mpsc};
+
+use crate::board::Board;
+use crate::cache::Cache;
+use crate::ginko::Client;
+use crate::poller::{self, PollSettings, Update};
+use crate::ui::board::{PaneState, draw};
+use crate::ui::theme::Theme;
+use crate::ui::view;
+
+/// Everything that can happen to the board.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize,
+    Tick,
+    Update(Update),
+    Quit,
+}
+
+/// What `update` asks the loop to do.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Effect {
+    Nothing,
+    Redraw,
+    RefreshNow,
+    Quit,
+}
+
+pub struct App {
+    pub board: Board,
+    pub selected: Option<usize>,
+    pub help: bool,
+}
+
+impl App {
+    pub fn new() -> App {
+        App {
+            board: Board::default(),
+            selected: None,
+            help: false,
+        }
+    }
+
+    /// Applies one message; no IO.
+    pub fn update(&mut self, msg: Msg) -> Effect {
+        match msg {
+            Msg::Quit => Effect::Quit,
+            Msg::Tick | Msg::Resize => Effect::Redraw,
+            Msg::Update(update) => {
+                match update {
+                    Update::Resolved { places, unknown } => {
+                        let messages = std::mem::take(&mut self.board.messages);
+                        self.board = Board::new(places);
+                        self.board.messages = messages;
+                        self.board.unknown = unknown;
+                        self.selected = None;
+                    }
+                    Update::Departures { at, results } => self.board.apply(at, results),
+                    Update::Failed(error) => self.board.fail(error),
+                    Update::Messages(messages) => self.board.messages = messages,
+                }
+                Effect::Redraw
+            }
+            Msg::Key(key) => self.key(key),
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) -> Effect {
+        if key.kind == KeyEventKind::Release {
+            return Effect::Nothing;
+        }
+        let rows = view::build(&self.board, Timestamp::now()).selectable_rows();
+        match key.code {
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Effect::Quit,
+            KeyCode::Char('q') => Effect::Quit,
+            KeyCode::Esc if self.help => {
+                self.help = false;
+                Effect::Redraw
+            }
+            KeyCode::Esc => Effect::Quit,
+            KeyCode::Char('?') => {
+                self.help = !self.help;
+                Effect::Redraw
+            }
+            KeyCode::Char('r') => Effect::RefreshNow,
+            KeyCode::Down | KeyCode::Char('j') if rows > 0 => {
+                self.selected = Some(self.selected.map_or(0, |s| (s + 1).min(rows - 1)));
+                Effect::Redraw
+            }
+            KeyCode::Up | KeyCode::Char('k') if rows > 0 => {
+                self.selected = Some(self.selected.map_or(0, |s| s.saturating_sub(1)));
+                Effect::Redraw
+            }
+            _ => Effect::Nothing,
+        }
+    }
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App::new()
+    }
+}
+
+/// How the board is run.
+pub struct BoardSettings {
+    pub poll: PollSettings,
+    pub title: String,
+    pub attribution: String,
+    pub theme: Theme,
+    /// Added to the clock shown (the demo's clock may be shifted).
+    pub clock_shift: jiff::SignedDuration,
+}
+
+/// Runs the live board until the user quits or a signal arrives; the
+/// terminal is restored in every case, a panic included.
+pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Result<(), String> {
+    let (tx, mut rx) = mpsc::channel::<Msg>(64);
+    let (updates_tx, mut updates_rx) = mpsc::channel::<Update>(16);
+    let refresh_now = Arc::new(Notify::new());
+    poller::spawn(
+        client,
+        cache,
+        settings.poll.clone(),
+        updates_tx,
+        refresh_now.clone(),
+    );
+
+    // Input: a thread blocked in read() wakes only on input.
+    let input_tx = tx.clone();
+    std::thread::spawn(move || {
+        loop {
+            let msg = match event::read() {
+                Ok(Event::Key(key)) => Msg::Key(key),
+                Ok(Event::Resize(..)) => Msg::Resize,
+                Ok(_) => continue,
+                Err(_) => Msg::Quit,
+            };
+            let quit = matches!(msg, Msg::Quit);
+            if input_tx.blocking_send(msg).is_err() || quit {
+                return;
+            }
+        }
+    });
+    spawn_signals(tx.clone());
+
+    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut app = App::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut dirty = true;
+    let result = loop {
+        if dirty {
+            let view = view::build_shifted(&app.board, Timestamp::now(), settings.clock_shift);
+            let pane = PaneState {
+                title: &settings.title,
+                selected: app.selected,
+                help: app.help,
+                theme: settings.theme,
+                nb: usize::from(settings.poll.nb.get()),
+                attribution: &settings.attribution,
+            };
+            if let Err(e) = terminal.draw(|frame| draw(frame, &view, &pane)) {
+                break Err(format!("cannot draw: {e}"));
+            }
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            Some(msg) = rx.recv() => msg,
+            Some(update) = updates_rx.recv() => Msg::Update(update),
+            _ = tick.tick() => Msg::Tick,
+        };
+        match app.update(msg) {
+            Effect::Nothing => {}
+            Effect::Redraw => dirty = true,
+            Effect::RefreshNow => refresh_now.notify_one(),
+            Effect::Quit => break Ok(()),
+        }
+    };
+    ratatui::restore();
+    result
+}
+
+/// SIGTERM, SIGHUP and SIGINT become a quit message, so that the terminal
+/// is restored under systemd too.
+fn spawn_signals(tx: mpsc::Sender<Msg>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+            _ = int.recv() => {}
+        }
+        let _ = tx.send(Msg::Quit).await;
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::{BoardLine, ResolvedPlace};
+    use crate::domain::LineRef;
+
+    fn key(code: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn two_rows() -> Update {
+        let line = |outbound| BoardLine {
+            line: LineRef {
+                id: "101".into(),
+                number: "T1".into(),
+                background: None,
+                foreground: None,
+                mode: None,
+            },
+            kind: None,
+            outbound,
+            destination: "Y".into(),
+            via: String::new(),
+        };
+        Update::Resolved {
+            places: vec![ResolvedPlace {
+                query: "x".into(),
+                name: "X".into(),
+                stop_ids: vec![],
+                lines: vec![line(true), line(false)],
+            }],
+            unknown: vec![],
+        }
+    }
+
+    #[test]
+    fn keys_map_to_effects() {
+        let mut app = App::new();
+        assert_eq!(app.update(key(KeyCode::Char('r'))), Effect::RefreshNow);
+        assert_eq!(app.update(key(KeyCode::Char('?'))), Effect::Redraw);
+        assert!(app.help);
+        assert_eq!(
+            app.update(key(KeyCode::Esc)),
+            Effect::Redraw,
+            "Esc closes the help first"
+        );
+        assert!(!app.help);
+        assert_eq!(app.update(key(KeyCode::Esc)), Effect::Quit);
+        assert_eq!(app.update(key(KeyCode::Char('q'))), Effect::Quit);
+        let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(app.update(ctrl_c), Effect::Quit);
+        assert_eq!(app.update(key(KeyCode::Char('x'))), Effect::Nothing);
+    }
+
+    #[test]
+    fn the_selection_stays_on_the_rows() {
+        let mut app = App::new();
+        assert_eq!(
+            app.update(key(KeyCode::Down)),
+            Effect::Nothing,
+            "no rows yet"
+        );
+        app.update(Msg::Update(two_rows()));
+        app.update(key(KeyCode::Char('j')));
+        assert_eq!(app.selected, Some(0));
+        app.update(key(KeyCode::Down));
+        app.update(key(KeyCode::Down));
+        assert_eq!(app.selected, Some(1));
+        app.update(key(KeyCode::Char('k')));
+        app.update(key(KeyCode::Up));
+        assert_eq!(app.selected, Some(0));
+    }
+
+    #[test]
+    fn failures_keep_the_last_good_data() {
+        let mut app = App::new();
+        app.update(Msg::Update(two_rows()));
+        let at: Timestamp = "2026-11-23T08:00:00Z".parse().unwrap();
+        app.update(Msg::Update(Update::Departures {
+            at,
+            results: vec![],
+        }));
+        app.update(Msg::Update(Update::Failed(crate::ginko::ApiError::Http {
+            method: "TR/getListeTemps".into(),
+            status: 503,
+            excerpt: String::new(),
+        })));
+        assert_eq!(app.board.fetched_at, Some(at));
+        assert!(app.board.last_error.is_some());
+        assert_eq!(app.board.places.len(), 1);
+    }
+}

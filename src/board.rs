@@ -1,0 +1,541 @@
+//! The board's model: places resolved to the lines and directions that serve
+//! them, the latest departures, and what each time shows (countdowns
+//! corrected by the time since the fetch, "Non localisé", texts), how old the
+//! data is, and the poller's back-off schedule. No IO here.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::domain::{
+    Accessibility, CrowdLevel, Departure, LineKind, LineRef, Load, Message, Severity, WaitTime,
+};
+use crate::ginko::{ApiError, WaitResult};
+
+/// Data older than this is shown as stale.
+pub const STALE_AFTER: Duration = Duration::from_secs(30);
+/// Alternating texts switch every 3 seconds.
+pub const ALTERNATE_EVERY_S: i64 = 3;
+/// The shortest refresh period allowed.
+pub const MIN_REFRESH: Duration = Duration::from_secs(5);
+
+/// One line in one direction at a place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardLine {
+    pub line: LineRef,
+    pub kind: Option<LineKind>,
+    pub outbound: bool,
+    pub destination: String,
+    pub via: String,
+}
+
+impl BoardLine {
+    fn order_key(&self) -> ((LineKind, String, u32, String), bool) {
+        (self.line.order_key(self.kind), !self.outbound)
+    }
+}
+
+/// A place as the user named it, resolved to its exact name, stops and lines.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResolvedPlace {
+    pub query: String,
+    pub name: String,
+    pub stop_ids: Vec<String>,
+    pub lines: Vec<BoardLine>,
+}
+
+impl ResolvedPlace {
+    /// Sorts the lines the way the network orders them: kind, then number,
+    /// outbound before inbound.
+    pub fn sort_lines(&mut self) {
+        self.lines.sort_by_key(BoardLine::order_key);
+        self.lines
+            .dedup_by(|a, b| a.line.id == b.line.id && a.outbound == b.outbound);
+    }
+}
+
+/// The whole board: places, their departures, and how fresh they are.
+#[derive(Debug, Clone, Default)]
+pub struct Board {
+    pub places: Vec<ResolvedPlace>,
+    /// `departures[place][line]`, aligned with `places[place].lines`.
+    pub departures: Vec<Vec<Vec<Departure>>>,
+    /// When the shown departures were fetched.
+    pub fetched_at: Option<Timestamp>,
+    /// The last failure since the last success.
+    pub last_error: Option<ApiError>,
+    pub messages: Vec<Message>,
+    /// Places that the network does not know.
+    pub unknown: Vec<String>,
+}
+
+impl Board {
+    pub fn new(places: Vec<ResolvedPlace>) -> Board {
+        let departures = places
+            .iter()
+            .map(|p| vec![Vec::new(); p.lines.len()])
+            .collect();
+        Board {
+            places,
+            departures,
+            ..Board::default()
+        }
+    }
+
+    /// The requests that fetch every row of the board, in board order.
+    pub fn requests(&self) -> Vec<crate::ginko::WaitRequest> {
+        self.places
+            .iter()
+            .flat_map(|p| {
+                p.lines.iter().map(|l| crate::ginko::WaitRequest {
+                    place: p.name.clone(),
+                    line_id: l.line.id.clone(),
+                    outbound: l.outbound,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a successful fetch (results in the order of [`Board::requests`]).
+    pub fn apply(&mut self, at: Timestamp, results: Vec<WaitResult>) {
+        let mut results = results.into_iter();
+        for (p, place) in self.places.iter().enumerate() {
+            for l in 0..place.lines.len() {
+                if let Some(result) = results.next() {
+                    self.departures[p][l] = result.departures;
+                }
+            }
+        }
+        self.fetched_at = Some(at);
+        self.last_error = None;
+    }
+
+    pub fn fail(&mut self, error: ApiError) {
+        self.last_error = Some(error);
+    }
+
+    /// Seconds since the data was fetched.
+    pub fn age(&self, now: Timestamp) -> Option<Duration> {
+        let at = self.fetched_at?;
+        let seconds = now.duration_since(at).as_secs_f64().max(0.0);
+        Some(Duration::from_secs_f64(seconds))
+    }
+
+    /// Stale: no data yet after a failure, or data older than [`STALE_AFTER`].
+    pub fn is_stale(&self, now: Timestamp) -> bool {
+        match self.age(now) {
+            Some(age) => age > STALE_AFTER,
+            None => self.last_error.is_some(),
+        }
+    }
+
+    pub fn key_refused(&self) -> bool {
+        matches!(self.last_error, Some(ApiError::KeyRefused { .. }))
+    }
+
+    /// Whether a place has no departure at all (night, end of service).
+    pub fn place_is_empty(&self, place: usize) -> bool {
+        self.departures
+            .get(place)
+            .is_none_or(|rows| rows.iter().all(Vec::is_empty))
+    }
+
+    /// Public numbers of the lines on the board.
+    pub fn line_numbers(&self) -> Vec<String> {
+        let mut numbers: Vec<String> = self
+            .places
+            .iter()
+            .flat_map(|p| p.lines.iter().map(|l| l.line.number.clone()))
+            .collect();
+        numbers.sort();
+        numbers.dedup();
+        numbers
+    }
+
+    /// The message for the alert banner: the older API's `alerte`, else the
+    /// most severe current message (interruption, ongoing disruption) about
+    /// a line on the board.
+    pub fn alert(&self) -> Option<&Message> {
+        if let Some(alert) = self.messages.iter().find(|m| m.alert) {
+            return Some(alert);
+        }
+        let numbers = self.line_numbers();
+        self.messages
+            .iter()
+            .filter(|m| m.severity >= Severity::Ongoing)
+            .filter(|m| m.lines.iter().any(|l| numbers.contains(l)))
+            .max_by_key(|m| m.severity)
+    }
+
+    /// The number of rows on the board (for the selection).
+    pub fn row_count(&self) -> usize {
+        self.places.iter().map(|p| p.lines.len()).sum()
+    }
+}
+
+/// How a departure's time reads now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "text", rename_all = "snake_case")]
+pub enum TimeShown {
+    /// A countdown, corrected for the time since the fetch.
+    Countdown(String),
+    /// A clock time ("17h05"), or an older server's text, as sent.
+    AsSent(String),
+    /// The vehicle is not located: the time is theoretical.
+    NotLocated,
+    /// A word in place of the time ("Travaux", "Déviation"…), highlighted.
+    Notice(String),
+}
+
+impl TimeShown {
+    pub fn text(&self) -> &str {
+        match self {
+            TimeShown::Countdown(t) | TimeShown::AsSent(t) | TimeShown::Notice(t) => t,
+            TimeShown::NotLocated => "Non localisé",
+        }
+    }
+}
+
+/// "à l'approche", "< 1 min", "7 min".
+pub fn countdown_text(seconds: i64) -> String {
+    match seconds {
+        s if s <= 0 => "à l'approche".into(),
+        s if s < 60 => "< 1 min".into(),
+        s => format!("{} min", s / 60),
+    }
+}
+
+/// What a departure shows `elapsed` after its fetch. `now_s` (any clock in
+/// seconds) picks the phase of alternating texts.
+pub fn time_shown(d: &Departure, elapsed: Duration, now_s: i64) -> TimeShown {
+    if let Some(alternate) = &d.alternate
+        && (now_s / ALTERNATE_EVERY_S) % 2 == 1
+    {
+        return TimeShown::Notice(alternate.clone());
+    }
+    match &d.time {
+        WaitTime::Text { text, .. } => TimeShown::Notice(text.clone()),
+        _ if !d.reliable => TimeShown::NotLocated,
+        WaitTime::Countdown {
+            seconds: Some(s), ..
+        } => TimeShown::Countdown(countdown_text(s - elapsed.as_secs() as i64)),
+        WaitTime::Countdown { text, .. } | WaitTime::Clock { text } => {
+            TimeShown::AsSent(text.clone())
+        }
+    }
+}
+
+/// A small crowding gauge: filled cells out of 3, or why there is none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Gauge {
+    /// Filled cells (0..=3) and the level that colours them.
+    Bar(u8, CrowdLevel),
+    /// "?": crowding exists but is not known now.
+    Unknown,
+    /// No rights: show nothing.
+    Hidden,
+}
+
+pub fn gauge(d: &Departure) -> Gauge {
+    match (d.load, d.crowding) {
+        (Load::NotAllowed, _) | (_, CrowdLevel::NotAllowed) => Gauge::Hidden,
+        (Load::Percent(p), level) => {
+            let filled = match p {
+                0 => 0,
+                1..=33 => 1,
+                34..=66 => 2,
+                _ => 3,
+            };
+            let level = if level == CrowdLevel::Unknown {
+                match p {
+                    0..=39 => CrowdLevel::Low,
+                    40..=74 => CrowdLevel::Moderate,
+                    _ => CrowdLevel::High,
+                }
+            } else {
+                level
+            };
+            Gauge::Bar(filled, level)
+        }
+        (Load::Unknown, CrowdLevel::Unknown) => Gauge::Unknown,
+        (Load::Unknown, level) => Gauge::Bar(
+            match level {
+                CrowdLevel::Low => 1,
+                CrowdLevel::Moderate => 2,
+                _ => 3,
+            },
+            level,
+        ),
+    }
+}
+
+/// Whether to mark a departure as not accessible (stop or vehicle).
+pub fn not_accessible(d: &Departure) -> bool {
+    d.stop_access == Accessibility::NotAccessible
+        || d.vehicle_access == Accessibility::NotAccessible
+}
+
+/// The wait before the next poll after `failures` failures in a row.
+pub fn next_poll_delay(refresh: Duration, failures: u32) -> Duration {
+    match failures {
+        0 => refresh,
+        1 => Duration::from_secs(20).max(refresh),
+        2 => Duration::from_secs(40).max(refresh),
+        _ => Duration::from_secs(60).max(refresh),
+    }
+}
+
+/// The refresh period asked for, never below [`MIN_REFRESH`].
+pub fn refresh_period(seconds: u64) -> Duration {
+    Duration::from_secs(seconds).max(MIN_REFRESH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Accessibility, CrowdLevel, Load};
+
+    pub(crate) fn departure(time: WaitTime, reliable: bool) -> Departure {
+        Departure {
+            stop_id: "S1".into(),
+            line: LineRef {
+                id: "101".into(),
+                number: "T1".into(),
+                background: None,
+                foreground: None,
+                mode: None,
+            },
+            outbound: true,
+            destination: "Chalezeule".into(),
+            via: String::new(),
+            time,
+            alternate: None,
+            reliable,
+            vehicle: None,
+            stop_access: Accessibility::Unknown,
+            vehicle_access: Accessibility::Accessible,
+            crowding: CrowdLevel::NotAllowed,
+            load: Load::NotAllowed,
+            crowding_text: String::new(),
+            crowding_advice: String::new(),
+            info_id: None,
+        }
+    }
+
+    fn countdown(seconds: i64) -> WaitTime {
+        WaitTime::Countdown {
+            text: "x".into(),
+            seconds: Some(seconds),
+        }
+    }
+
+    #[test]
+    fn countdowns_are_corrected_and_never_negative() {
+        let d = departure(countdown(185), true);
+        let at = |s| time_shown(&d, Duration::from_secs(s), 0);
+        assert_eq!(at(0), TimeShown::Countdown("3 min".into()));
+        assert_eq!(at(70), TimeShown::Countdown("1 min".into()));
+        assert_eq!(at(130), TimeShown::Countdown("< 1 min".into()));
+        assert_eq!(at(185), TimeShown::Countdown("à l'approche".into()));
+        assert_eq!(at(900), TimeShown::Countdown("à l'approche".into()));
+    }
+
+    #[test]
+    fn unreliable_times_texts_clocks_and_older_servers() {
+        let d = departure(countdown(300), false);
+        assert_eq!(time_shown(&d, Duration::ZERO, 0), TimeShown::NotLocated);
+        assert_eq!(TimeShown::NotLocated.text(), "Non localisé");
+        let d = departure(
+            WaitTime::Clock {
+                text: "17h05".into(),
+            },
+            true,
+        );
+        assert_eq!(
+            time_shown(&d, Duration::from_secs(50), 0),
+            TimeShown::AsSent("17h05".into())
+        );
+        // A text stays visible even when the time is not located.
+        let d = departure(
+            WaitTime::Text {
+                text: "Travaux".into(),
+                served: false,
+            },
+            false,
+        );
+        assert_eq!(
+            time_shown(&d, Duration::ZERO, 0),
+            TimeShown::Notice("Travaux".into())
+        );
+        // Without tempsEnSeconde, the text is shown as sent.
+        let d = departure(
+            WaitTime::Countdown {
+                text: "4 min".into(),
+                seconds: None,
+            },
+            true,
+        );
+        assert_eq!(
+            time_shown(&d, Duration::from_secs(40), 0),
+            TimeShown::AsSent("4 min".into())
+        );
+    }
+
+    #[test]
+    fn alternating_texts_switch_every_three_seconds() {
+        let mut d = departure(countdown(120), true);
+        d.alternate = Some("Bus complet".into());
+        let texts: Vec<String> = (0..7)
+            .map(|s| time_shown(&d, Duration::ZERO, s).text().to_string())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "2 min",
+                "2 min",
+                "2 min",
+                "Bus complet",
+                "Bus complet",
+                "Bus complet",
+                "2 min"
+            ]
+        );
+    }
+
+    #[test]
+    fn gauges() {
+        let mut d = departure(countdown(60), true);
+        assert_eq!(gauge(&d), Gauge::Hidden);
+        d.load = Load::Percent(50);
+        d.crowding = CrowdLevel::Moderate;
+        assert_eq!(gauge(&d), Gauge::Bar(2, CrowdLevel::Moderate));
+        d.load = Load::Percent(97);
+        d.crowding = CrowdLevel::High;
+        assert_eq!(gauge(&d), Gauge::Bar(3, CrowdLevel::High));
+        d.load = Load::Unknown;
+        d.crowding = CrowdLevel::Unknown;
+        assert_eq!(gauge(&d), Gauge::Unknown);
+    }
+
+    #[test]
+    fn staleness_after_thirty_seconds_or_a_first_failure() {
+        let t0: Timestamp = "2026-11-23T08:00:00Z".parse().unwrap();
+        let mut board = Board::new(Vec::new());
+        assert!(!board.is_stale(t0), "loading is not stale");
+        board.fail(ApiError::MissingKey);
+        assert!(board.is_stale(t0));
+        board.apply(t0, Vec::new());
+        assert!(!board.is_stale(t0 + Duration::from_secs(30)));
+        assert!(board.is_stale(t0 + Duration::from_secs(31)));
+        assert_eq!(
+            board.age(t0 + Duration::from_secs(4)),
+            Some(Duration::from_secs(4))
+        );
+    }
+
+    #[test]
+    fn back_off_schedule() {
+        let r = Duration::from_secs(10);
+        let delays: Vec<u64> = (0..5).map(|f| next_poll_delay(r, f).as_secs()).collect();
+        assert_eq!(delays, [10, 20, 40, 60, 60]);
+        assert_eq!(refresh_period(2), MIN_REFRESH);
+        assert_eq!(refresh_period(15).as_secs(), 15);
+    }
+
+    #[test]
+    fn lines_are_ordered_like_the_network() {
+        let line = |id: &str, number: &str, kind, outbound| BoardLine {
+            line: LineRef {
+                id: id.into(),
+                number: number.into(),
+                background: None,
+                foreground: None,
+                mode: None,
+            },
+            kind: Some(kind),
+            outbound,
+            destination: String::new(),
+            via: String::new(),
+        };
+        let mut place = ResolvedPlace {
+            query: "x".into(),
+            name: "X".into(),
+            stop_ids: vec![],
+            lines: vec![
+                line("10", "10", LineKind::Urban, true),
+                line("3", "L3", LineKind::Lianes, false),
+                line("101", "T1", LineKind::Tram, false),
+                line("3", "L3", LineKind::Lianes, true),
+                line("101", "T1", LineKind::Tram, true),
+                line("101", "T1", LineKind::Tram, true),
+            ],
+        };
+        place.sort_lines();
+        let order: Vec<(String, bool)> = place
+            .lines
+            .iter()
+            .map(|l| (l.line.number.clone(), l.outbound))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("T1".into(), true),
+                ("T1".into(), false),
+                ("L3".into(), true),
+                ("L3".into(), false),
+                ("10".into(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_alert_is_the_flagged_or_the_most_severe_message_on_screen() {
+        let message = |id, severity, lines: &[&str], alert| Message {
+            id,
+            title: format!("m{id}"),
+            body_html: String::new(),
+            url: String::new(),
+            severity,
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+            stops: vec![],
+            alert,
+        };
+        let mut board = Board::new(vec![ResolvedPlace {
+            query: "x".into(),
+            name: "X".into(),
+            stop_ids: vec![],
+            lines: vec![BoardLine {
+                line: LineRef {
+                    id: "101".into(),
+                    number: "T1".into(),
+                    background: None,
+                    foreground: None,
+                    mode: None,
+                },
+                kind: None,
+                outbound: true,
+                destination: String::new(),
+                via: String::new(),
+            }],
+        }]);
+        board.messages = vec![
+            message(1, Severity::Interrupted, &["T2"], false),
+            message(2, Severity::Ongoing, &["T1"], false),
+            message(3, Severity::Planned, &["T1"], false),
+        ];
+        assert_eq!(
+            board.alert().map(|m| m.id),
+            Some(2),
+            "the lines on screen only"
+        );
+        board
+            .messages
+            .push(message(4, Severity::Interrupted, &["T1"], false));
+        assert_eq!(board.alert().map(|m| m.id), Some(4));
+        board
+            .messages
+            .push(message(5, Severity::Planned, &["L9"], true));
+        assert_eq!(board.alert().map(|m| m.id), Some(5), "alerte wins");
+    }
+}

@@ -1,0 +1,124 @@
+//! A small on-disk cache (`$XDG_CACHE_HOME/quai/`) of the slow-changing
+//! answers: stops (kept for days) and lines (for the day). Files are JSON,
+//! written atomically; an unreadable file is a cache miss, never an error.
+//! `Cache::memory()` keeps everything in memory (the demo touches no file).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Clone, Default)]
+pub struct Cache {
+    dir: Option<PathBuf>,
+    memory: Arc<Mutex<HashMap<String, (SystemTime, String)>>>,
+}
+
+impl Cache {
+    /// A cache that lives only as long as the process.
+    pub fn memory() -> Cache {
+        Cache::default()
+    }
+
+    /// A cache in `dir` (created when first written).
+    pub fn disk(dir: PathBuf) -> Cache {
+        Cache {
+            dir: Some(dir),
+            ..Cache::default()
+        }
+    }
+
+    /// The stored value and whether it is younger than `max_age`; `None`
+    /// when absent or unreadable.
+    pub fn get<T: DeserializeOwned>(&self, name: &str, max_age: Duration) -> Option<(T, bool)> {
+        let (written, text) = match &self.dir {
+            Some(dir) => {
+                let path = dir.join(name);
+                let written = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+                (written, std::fs::read_to_string(&path).ok()?)
+            }
+            None => self.memory.lock().ok()?.get(name).cloned()?,
+        };
+        let value = serde_json::from_str(&text).ok()?;
+        let fresh = SystemTime::now()
+            .duration_since(written)
+            .is_ok_and(|age| age <= max_age);
+        Some((value, fresh))
+    }
+
+    /// Stores a value; failures (read-only disk, full disk) only cost a
+    /// later re-fetch.
+    pub fn put<T: Serialize>(&self, name: &str, value: &T) {
+        let Ok(text) = serde_json::to_string(value) else {
+            return;
+        };
+        match &self.dir {
+            Some(dir) => {
+                let _ = write_atomically(dir, name, text.as_bytes());
+            }
+            None => {
+                if let Ok(mut memory) = self.memory.lock() {
+                    memory.insert(name.to_string(), (SystemTime::now(), text));
+                }
+            }
+        }
+    }
+}
+
+/// Writes a file in `dir` through a temporary file, fsync and rename, so
+/// that a reader never sees a half-written file.
+pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let target = dir.join(name);
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, &target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_on_disk_and_in_memory() {
+        let dir = std::env::temp_dir().join(format!("quai-cache-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for cache in [Cache::disk(dir.clone()), Cache::memory()] {
+            assert!(
+                cache
+                    .get::<Vec<u32>>("a.json", Duration::from_secs(60))
+                    .is_none()
+            );
+            cache.put("a.json", &vec![1u32, 2, 3]);
+            let (v, fresh) = cache
+                .get::<Vec<u32>>("a.json", Duration::from_secs(60))
+                .unwrap();
+            assert_eq!((v, fresh), (vec![1, 2, 3], true));
+        }
+        std::fs::write(dir.join("bad.json"), "{not json").unwrap();
+        assert!(
+            Cache::disk(dir.clone())
+                .get::<Vec<u32>>("bad.json", Duration::MAX)
+                .is_none()
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,375 @@
+//! Fetching for the board: resolving the places (stops and the lines that
+//! serve them, cached), then one task that refreshes the waiting times every
+//! period with back-off on failure, and the traffic messages every minute.
+//! The tasks never print: they send [`Update`]s to the UI loop.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, mpsc};
+
+use crate::board::{self, BoardLine, ResolvedPlace};
+use crate::cache::Cache;
+use crate::domain::{LineRef, Message};
+use crate::ginko::convert::{infos_trafic_messages, line_kind};
+use crate::ginko::model::{FormArret, FormLigne};
+use crate::ginko::{ApiError, Client, Nb, PlaceQuery, WaitResult};
+use crate::{names, sanitize};
+
+/// Stops change rarely: keep them for a week.
+const STOPS_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Lines and the variants serving a stop: for the day.
+const LINES_MAX_AGE: Duration = Duration::from_secs(24 * 3600);
+/// Traffic messages must not be older than a minute.
+pub const MESSAGES_EVERY: Duration = Duration::from_secs(60);
+
+/// What the fetching tasks tell the UI.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// The places are known (some names may be unknown to the network).
+    Resolved {
+        places: Vec<ResolvedPlace>,
+        unknown: Vec<String>,
+    },
+    Departures {
+        at: Timestamp,
+        results: Vec<WaitResult>,
+    },
+    Failed(ApiError),
+    Messages(Vec<Message>),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Dated<T> {
+    date: String,
+    value: T,
+}
+
+fn today() -> String {
+    crate::demo::timetable::paris_now().date().to_string()
+}
+
+/// All stops, from the cache when young enough, else from the network
+/// (falling back to a stale cache when the network fails).
+pub async fn stops(client: &Client, cache: &Cache) -> Result<Vec<FormArret>, ApiError> {
+    let cached = cache.get::<Vec<FormArret>>("arrets.json", STOPS_MAX_AGE);
+    if let Some((stops, true)) = &cached {
+        return Ok(stops.clone());
+    }
+    match client.arrets().await {
+        Ok(stops) => {
+            cache.put("arrets.json", &stops);
+            Ok(stops)
+        }
+        Err(e) => match cached {
+            Some((stops, _)) if e.is_transient() => Ok(stops),
+            _ => Err(e),
+        },
+    }
+}
+
+/// The lines (with only their serving variants) of each stop, cached for
+/// the day.
+async fn lines_at(
+    client: &Client,
+    cache: &Cache,
+    stop_ids: &[String],
+) -> Result<Vec<FormLigne>, ApiError> {
+    let date = today();
+    let mut known: HashMap<String, Vec<FormLigne>> = cache
+        .get::<Dated<HashMap<String, Vec<FormLigne>>>>("variantes.json", LINES_MAX_AGE)
+        .filter(|(d, _)| d.date == date)
+        .map(|(d, _)| d.value)
+        .unwrap_or_default();
+    let mut fetched = false;
+    for id in stop_ids {
+        if !known.contains_key(id) {
+            let lines = client.variantes_desservant_arret(id).await?;
+            known.insert(id.clone(), lines);
+            fetched = true;
+        }
+    }
+    if fetched {
+        cache.put(
+            "variantes.json",
+            &Dated {
+                date,
+                value: known.clone(),
+            },
+        );
+    }
+    Ok(stop_ids
+        .iter()
+        .filter_map(|id| known.get(id))
+        .flatten()
+        .cloned()
+        .collect())
+}
+
+/// Finds the place a user means among the stop names: the same name once
+/// folded, else the shortest name holding every word (or word start) of the
+/// query.
+pub fn match_place<'a>(names_list: &[&'a str], query: &str) -> Option<&'a str> {
+    let folded = names::fold(query);
+    if folded.is_empty() {
+        return None;
+    }
+    if let Some(exact) = names_list.iter().find(|n| names::fold(n) == folded) {
+        return Some(exact);
+    }
+    let words = names::words(query);
+    names_list
+        .iter()
+        .filter(|n| {
+            let place_words = names::words(n);
+            words.iter().all(|w| {
+                place_words
+                    .iter()
+                    .any(|pw| pw == w || (w.len() >= 3 && pw.starts_with(w.as_str())))
+            })
+        })
+        .min_by_key(|n| (n.chars().count(), n.to_string()))
+        .copied()
+}
+
+/// Resolves the places named by the user.
+pub async fn resolve(
+    client: &Client,
+    cache: &Cache,
+    queries: &[String],
+) -> Result<(Vec<ResolvedPlace>, Vec<String>), ApiError> {
+    let all_stops = stops(client, cache).await?;
+    let mut by_name: Vec<(String, Vec<String>)> = Vec::new();
+    for stop in &all_stops {
+        let (Some(name), Some(id)) = (&stop.nom, &stop.id) else {
+            continue;
+        };
+        let name = sanitize::text(name);
+        match by_name.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, ids)) => ids.push(id.clone()),
+            None => by_name.push((name, vec![id.clone()])),
+        }
+    }
+    let place_names: Vec<&str> = by_name.iter().map(|(n, _)| n.as_str()).collect();
+
+    let mut places: Vec<ResolvedPlace> = Vec::new();
+    let mut unknown = Vec::new();
+    for query in queries {
+        let mut name = match_place(&place_names, query).map(str::to_string);
+        if name.is_none() {
+            // The server matches more loosely than we do: ask it.
+            name = match client
+                .temps_lieu(&PlaceQuery::Name(query.clone()), Nb::new(1)?)
+                .await
+            {
+                Ok(answer) => answer
+                    .nomExact
+                    .map(|n| sanitize::text(&n))
+                    .and_then(|n| match_place(&place_names, &n).map(str::to_string)),
+                Err(ApiError::Refused { .. }) => None,
+                Err(e) => return Err(e),
+            };
+        }
+        let Some(name) = name else {
+            unknown.push(sanitize::text(query));
+            continue;
+        };
+        if places.iter().any(|p| p.name == name) {
+            continue;
+        }
+        let stop_ids = by_name
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, ids)| ids.clone())
+            .unwrap_or_default();
+        let lines = lines_at(client, cache, &stop_ids).await?;
+        let mut place = ResolvedPlace {
+            query: query.clone(),
+            name,
+            stop_ids,
+            lines: board_lines(&lines),
+        };
+        place.sort_lines();
+        places.push(place);
+    }
+    Ok((places, unknown))
+}
+
+fn board_lines(lines: &[FormLigne]) -> Vec<BoardLine> {
+    let clean = |t: &Option<String>| t.as_deref().map(sanitize::text).unwrap_or_default();
+    lines
+        .iter()
+        .flat_map(|l| {
+            let line = LineRef {
+                id: clean(&l.id),
+                number: {
+                    let n = clean(&l.numLignePublic);
+                    if n.is_empty() { clean(&l.id) } else { n }
+                },
+                background: l
+                    .couleurFond
+                    .as_deref()
+                    .and_then(crate::domain::Rgb::parse_hex),
+                foreground: l
+                    .couleurTexte
+                    .as_deref()
+                    .and_then(crate::domain::Rgb::parse_hex),
+                mode: match l.modeTransport {
+                    Some(0) => Some(crate::domain::Mode::Bus),
+                    Some(1) => Some(crate::domain::Mode::Tram),
+                    _ => None,
+                },
+            };
+            let kind = line_kind(l.typologie);
+            l.variantes.iter().flatten().map(move |v| BoardLine {
+                line: line.clone(),
+                kind,
+                outbound: v.sensAller.unwrap_or(true),
+                destination: clean(&v.destination),
+                via: clean(&v.precisionDestination),
+            })
+        })
+        .filter(|l| !l.line.id.is_empty())
+        .collect()
+}
+
+/// Current traffic messages: `TR/getMessages`, or `TR/getInfosTrafic` on a
+/// server that does not know it.
+pub async fn messages(client: &Client) -> Result<Vec<Message>, ApiError> {
+    match client.messages(&[], &[]).await {
+        Ok(list) => Ok(list.iter().map(Message::from).collect()),
+        Err(ApiError::Http { status: 404, .. } | ApiError::Refused { .. }) => {
+            Ok(infos_trafic_messages(&client.infos_trafic().await?))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Settings of the polling tasks.
+#[derive(Debug, Clone)]
+pub struct PollSettings {
+    pub places: Vec<String>,
+    pub nb: Nb,
+    pub refresh: Duration,
+}
+
+/// Starts the fetching tasks; `refresh_now` makes the waiting-times task
+/// poll at once. The tasks end when the receiver is dropped.
+pub fn spawn(
+    client: Client,
+    cache: Cache,
+    settings: PollSettings,
+    updates: mpsc::Sender<Update>,
+    refresh_now: Arc<Notify>,
+) {
+    let messages_client = client.clone();
+    let messages_updates = updates.clone();
+    tokio::spawn(async move {
+        let mut failures = 0;
+        loop {
+            let delay = match messages(&messages_client).await {
+                Ok(list) => {
+                    failures = 0;
+                    if messages_updates.send(Update::Messages(list)).await.is_err() {
+                        return;
+                    }
+                    MESSAGES_EVERY
+                }
+                Err(_) => {
+                    failures += 1;
+                    board::next_poll_delay(MESSAGES_EVERY, failures)
+                }
+            };
+            tokio::time::sleep(delay).await;
+        }
+    });
+
+    tokio::spawn(async move {
+        let mut failures: u32 = 0;
+        // Resolve the places first, retrying while the network is down.
+        let mut board = loop {
+            match resolve(&client, &cache, &settings.places).await {
+                Ok((places, unknown)) => {
+                    let board = board::Board::new(places.clone());
+                    if updates
+                        .send(Update::Resolved { places, unknown })
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                    failures = 0;
+                    break board;
+                }
+                Err(e) => {
+                    failures += 1;
+                    if updates.send(Update::Failed(e)).await.is_err() {
+                        return;
+                    }
+                    wait(
+                        board::next_poll_delay(settings.refresh, failures),
+                        &refresh_now,
+                    )
+                    .await;
+                }
+            }
+        };
+        loop {
+            let requests = board.requests();
+            let update = match client.waiting_times(&requests, settings.nb).await {
+                Ok(results) => {
+                    failures = 0;
+                    board.fetched_at = Some(Timestamp::now());
+                    Update::Departures {
+                        at: Timestamp::now(),
+                        results,
+                    }
+                }
+                Err(e) => {
+                    failures += 1;
+                    Update::Failed(e)
+                }
+            };
+            if updates.send(update).await.is_err() {
+                return;
+            }
+            wait(
+                board::next_poll_delay(settings.refresh, failures),
+                &refresh_now,
+            )
+            .await;
+        }
+    });
+}
+
+async fn wait(delay: Duration, refresh_now: &Notify) {
+    tokio::select! {
+        _ = tokio::time::sleep(delay) => {}
+        _ = refresh_now.notified() => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_match_like_the_server() {
+        let names = [
+            "Ile de France",
+            "Châteaufarine",
+            "Pôle Temis",
+            "Temis Sciences",
+            "Crous Université",
+        ];
+        assert_eq!(match_place(&names, "ile france"), Some("Ile de France"));
+        assert_eq!(match_place(&names, "CHATEAUFARINE"), Some("Châteaufarine"));
+        assert_eq!(match_place(&names, "temis"), Some("Pôle Temis"));
+        assert_eq!(match_place(&names, "crous univ"), Some("Crous Université"));
+        assert_eq!(match_place(&names, "Tombouctou"), None);
+        assert_eq!(match_place(&names, " - "), None);
+    }
+}

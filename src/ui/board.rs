@@ -1,0 +1,710 @@
+//! The board pane.
+//!
+//! ```text
+//!  quai · Ginko                                              14:32:05
+//!  ⚠ T2 : circulation interrompue entre Micropolis et Pôle Viotte …   (banner)
+//!  Crous Université ───────────────────────────────────────────────
+//!   L3  Pôle Temis · par Gare Viotte        2 min ▮▯▯   9 min ▮▮▯
+//!   L3  Hauts du Chazal                     Non localisé  17h05
+//!  mis à jour il y a 4 s · r rafraîchir · q quitter · ? aide
+//! ```
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::theme::Theme;
+use super::view::{BoardView, CellView, RowView, status_text};
+use crate::board::{Gauge, TimeShown};
+
+/// Below this the board cannot be drawn legibly.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 8;
+
+/// Width of a time text ("Perturbations", "Non localisé").
+const TIME_W: usize = 13;
+/// A cell: time, space, gauge (3), space, accessibility mark (2), gap (2).
+const CELL_W: usize = TIME_W + 1 + 3 + 1 + 2 + 2;
+
+/// What the pane needs besides the view.
+pub struct PaneState<'a> {
+    pub title: &'a str,
+    pub selected: Option<usize>,
+    pub help: bool,
+    pub theme: Theme,
+    /// How many departures per row to show at most.
+    pub nb: usize,
+    /// Where the data comes from (ODbL asks to say it).
+    pub attribution: &'a str,
+}
+
+/// Cuts `text` to `width` cells, ending with "…" when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let text = fit(text, width);
+    let fill = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(fill))
+}
+
+/// Wraps `text` into lines of at most `width` cells.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let word = fit(word, width);
+        let needed = if line.is_empty() {
+            word.width()
+        } else {
+            line.width() + 1 + word.width()
+        };
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        draw_too_small(frame, area);
+        return;
+    }
+    if view.key_refused {
+        draw_key_refused(frame, area, view, state);
+        return;
+    }
+    let width = area.width as usize;
+    let banner: Vec<String> = view
+        .alert
+        .as_ref()
+        .map(|a| wrap(&format!("⚠ {}", a.text()), width.saturating_sub(2)))
+        .unwrap_or_default();
+    // The banner never scrolls out; it may take at most half the screen.
+    let banner_h = (banner.len() as u16).min(area.height / 2);
+    let [header, banner_area, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(banner_h),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    let clock = &view.clock;
+    let title_w = width.saturating_sub(clock.width() + 2);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                format!(" {}", pad(state.title, title_w)),
+                state.theme.heading(),
+            ),
+            Span::raw(format!("{clock} ")),
+        ])),
+        header,
+    );
+
+    if banner_h > 0 {
+        let lines: Vec<Line> = banner
+            .iter()
+            .take(banner_h as usize)
+            .map(|l| Line::from(format!(" {}", pad(l, width.saturating_sub(1)))))
+            .collect();
+        frame.render_widget(
+            Paragraph::new(lines).style(state.theme.alert()),
+            banner_area,
+        );
+    }
+
+    let (lines, selected_line) = body_lines(view, state, width);
+    let height = body.height as usize;
+    let offset = match selected_line {
+        Some(s) if s >= height => s + 1 - height,
+        _ => 0,
+    };
+    frame.render_widget(
+        Paragraph::new(
+            lines
+                .into_iter()
+                .skip(offset)
+                .take(height)
+                .collect::<Vec<_>>(),
+        ),
+        body,
+    );
+
+    let status_style = if view.stale {
+        state.theme.stale()
+    } else {
+        state.theme.dim()
+    };
+    let keys = if view.stale {
+        " · r réessayer · q quitter · ? aide"
+    } else {
+        " · r rafraîchir · q quitter · ? aide"
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!(" {}", status_text(view)), status_style),
+            Span::styled(keys, state.theme.dim()),
+        ])),
+        status,
+    );
+
+    if state.help {
+        draw_help(frame, area, state);
+    }
+}
+
+/// The body's lines and the index of the selected row's line.
+fn body_lines<'a>(
+    view: &'a BoardView,
+    state: &PaneState,
+    width: usize,
+) -> (Vec<Line<'a>>, Option<usize>) {
+    let mut lines = Vec::new();
+    let mut selected_line = None;
+    let mut row_index = 0;
+    for name in &view.unknown_places {
+        lines.push(Line::styled(
+            format!(" Arrêt inconnu du réseau : {name}"),
+            state.theme.notice(),
+        ));
+    }
+    if view.places.is_empty() && view.unknown_places.is_empty() {
+        let text = if view.error.is_some() {
+            " En attente du réseau…"
+        } else {
+            " Chargement des arrêts…"
+        };
+        lines.push(Line::styled(text, state.theme.dim()));
+    }
+    let badge_w = view
+        .places
+        .iter()
+        .flat_map(|p| p.rows.iter().map(|r| r.line.number.width() + 2))
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 8);
+    // As many time cells as fit beside a destination of 16 cells.
+    let room = width.saturating_sub(2 + badge_w + 1 + 16);
+    let cells = (room / CELL_W).clamp(1, state.nb.max(1));
+    let destination_w = width.saturating_sub(2 + badge_w + 1 + cells * CELL_W);
+    for place in &view.places {
+        let rule = "─".repeat(width.saturating_sub(place.name.width() + 3));
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", place.name), state.theme.heading()),
+            Span::styled(rule, state.theme.dim()),
+        ]));
+        if place.no_departure {
+            lines.push(Line::styled(
+                "   Aucun départ prévu pour le moment",
+                state.theme.not_located(),
+            ));
+            continue;
+        }
+        for row in &place.rows {
+            let selected = state.selected == Some(row_index);
+            if selected {
+                selected_line = Some(lines.len());
+            }
+            lines.push(row_line(
+                row,
+                state,
+                view.stale,
+                badge_w,
+                destination_w,
+                cells,
+                selected,
+            ));
+            row_index += 1;
+        }
+    }
+    (lines, selected_line)
+}
+
+fn row_line<'a>(
+    row: &'a RowView,
+    state: &PaneState,
+    stale: bool,
+    badge_w: usize,
+    destination_w: usize,
+    cells: usize,
+    selected: bool,
+) -> Line<'a> {
+    let theme = &state.theme;
+    let mut destination = row.destination.clone();
+    if !row.via.is_empty() {
+        destination = format!("{destination} · {}", row.via);
+    }
+    let badge = format!(
+        "{:^w$}",
+        fit(&row.line.number, badge_w.saturating_sub(2)),
+        w = badge_w
+    );
+    let mut spans = vec![
+        Span::raw("  "),
+        Span::styled(badge, theme.badge(row.line.background, row.line.foreground)),
+        Span::raw(" "),
+        Span::styled(
+            pad(&destination, destination_w),
+            if selected {
+                theme.selected()
+            } else {
+                Style::new()
+            },
+        ),
+    ];
+    if row.cells.is_empty() {
+        spans.push(Span::styled(pad("—", CELL_W), theme.dim()));
+    }
+    for cell in row.cells.iter().take(cells) {
+        spans.extend(cell_spans(cell, theme, stale));
+    }
+    Line::from(spans)
+}
+
+fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec<Span<'a>> {
+    let mut time_style = match cell.shown {
+        TimeShown::Countdown(_) | TimeShown::AsSent(_) => theme.heading(),
+        TimeShown::NotLocated => theme.not_located(),
+        TimeShown::Notice(_) => theme.notice(),
+    };
+    if stale {
+        time_style = theme.dim().add_modifier(Modifier::ITALIC);
+    }
+    let mut spans = vec![Span::styled(
+        format!("{:>w$}", fit(cell.shown.text(), TIME_W), w = TIME_W),
+        time_style,
+    )];
+    spans.push(Span::raw(" "));
+    match cell.gauge {
+        Gauge::Bar(filled, level) => {
+            let bar: String = (0..3).map(|i| if i < filled { '▮' } else { '▯' }).collect();
+            spans.push(Span::styled(
+                bar,
+                if stale {
+                    theme.dim()
+                } else {
+                    theme.crowd(level)
+                },
+            ));
+        }
+        Gauge::Unknown => spans.push(Span::styled("?  ", theme.dim())),
+        Gauge::Hidden => spans.push(Span::raw("   ")),
+    }
+    spans.push(Span::raw(" "));
+    if cell.not_accessible {
+        spans.push(Span::styled(
+            "♿",
+            theme
+                .crowd(crate::domain::CrowdLevel::High)
+                .add_modifier(Modifier::CROSSED_OUT),
+        ));
+    } else {
+        spans.push(Span::raw("  "));
+    }
+    spans.push(Span::raw("  "));
+    spans
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn draw_too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "Terminal trop petit ({}×{}) : il faut au moins {MIN_WIDTH}×{MIN_HEIGHT}.",
+        area.width, area.height
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+fn draw_key_refused(frame: &mut Frame, area: Rect, view: &BoardView, state: &PaneState) {
+    let mut lines = vec![
+        Line::styled("Clé d'API refusée", state.theme.alert()),
+        Line::raw(""),
+    ];
+    if let Some(error) = &view.error {
+        lines.push(Line::raw(error.clone()));
+        lines.push(Line::raw(""));
+    }
+    lines.extend([
+        Line::raw("Que faire :"),
+        Line::raw(" · vérifiez GINKO_API_KEY ou api_key dans le fichier de réglages ;"),
+        Line::raw(" · une clé d'essai du jour : quai key trial ;"),
+        Line::raw(" · une clé permanente : ginko.support-ssi@keolis.com ;"),
+        Line::raw(" · sans clé : quai demo."),
+        Line::raw(""),
+        Line::styled("q quitter · r réessayer", state.theme.dim()),
+    ]);
+    let box_area = centered(area, 76, lines.len() as u16 + 2);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL)),
+        box_area,
+    );
+}
+
+fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
+    let lines = vec![
+        Line::styled("Touches", state.theme.heading()),
+        Line::raw("  ↑ ↓ / k j   choisir une ligne"),
+        Line::raw("  r           rafraîchir maintenant"),
+        Line::raw("  ?           afficher / masquer l'aide"),
+        Line::raw("  q / Échap   quitter"),
+        Line::raw(""),
+        Line::styled("Légende", state.theme.heading()),
+        Line::raw("  Non localisé  véhicule non localisé : horaire théorique"),
+        Line::raw("  à l'approche  le véhicule arrive"),
+        Line::raw("  17h05         heure de passage (au-delà de 59 min)"),
+        Line::raw("  Travaux…      arrêt non desservi (Perturbations : desservi,"),
+        Line::raw("                mais sans temps calculable)"),
+        Line::raw("  ▮▯▯ ▮▮▯ ▮▮▮   affluence faible, modérée, forte ; ? inconnue"),
+        Line::raw("  ♿ barré       arrêt ou véhicule non accessible"),
+        Line::raw(""),
+        Line::styled(state.attribution.to_string(), state.theme.dim()),
+    ];
+    let box_area = centered(area, 66, lines.len() as u16 + 2);
+    frame.render_widget(Clear, box_area);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Aide ")),
+        box_area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::{Board, BoardLine, ResolvedPlace};
+    use crate::domain::*;
+    use crate::ginko::{ApiError, WaitRequest, WaitResult};
+    use crate::ui::theme::Palette;
+    use crate::ui::view;
+    use jiff::Timestamp;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+    use ratatui::style::Color;
+
+    const T0: &str = "2026-11-23T07:00:00Z"; // 08:00 in Besançon
+
+    fn t(offset_s: i64) -> Timestamp {
+        let t0: Timestamp = T0.parse().unwrap();
+        t0 + jiff::SignedDuration::from_secs(offset_s)
+    }
+
+    fn line(
+        id: &str,
+        number: &str,
+        bg: &str,
+        fg: &str,
+        outbound: bool,
+        destination: &str,
+    ) -> BoardLine {
+        BoardLine {
+            line: LineRef {
+                id: id.into(),
+                number: number.into(),
+                background: Rgb::parse_hex(bg),
+                foreground: Rgb::parse_hex(fg),
+                mode: None,
+            },
+            kind: None,
+            outbound,
+            destination: destination.into(),
+            via: String::new(),
+        }
+    }
+
+    fn departure(l: &BoardLine, time: WaitTime, reliable: bool) -> Departure {
+        Departure {
+            stop_id: "S".into(),
+            line: l.line.clone(),
+            outbound: l.outbound,
+            destination: l.destination.clone(),
+            via: String::new(),
+            time,
+            alternate: None,
+            reliable,
+            vehicle: None,
+            stop_access: Accessibility::Accessible,
+            vehicle_access: Accessibility::Accessible,
+            crowding: CrowdLevel::Moderate,
+            load: Load::Percent(50),
+            crowding_text: String::new(),
+            crowding_advice: String::new(),
+            info_id: None,
+        }
+    }
+
+    /// Crous Université: L3 with a countdown and a theoretical time; line 7
+    /// with "Déviation"; fetched at T0.
+    fn sample_board() -> Board {
+        let l3 = line("3", "L3", "006AB3", "FFFFFF", false, "Pôle Temis");
+        let seven = line("7", "7", "", "zz", true, "Palente");
+        let place = ResolvedPlace {
+            query: "crous".into(),
+            name: "Crous Université".into(),
+            stop_ids: vec!["CROUUNI1".into()],
+            lines: vec![l3.clone(), seven.clone()],
+        };
+        let mut board = Board::new(vec![place]);
+        let request = |l: &BoardLine| WaitRequest {
+            place: "Crous Université".into(),
+            line_id: l.line.id.clone(),
+            outbound: l.outbound,
+        };
+        let results = vec![
+            WaitResult {
+                request: request(&l3),
+                exact_name: Some("Crous Université".into()),
+                position: None,
+                departures: vec![
+                    departure(
+                        &l3,
+                        WaitTime::Countdown {
+                            text: "2 min".into(),
+                            seconds: Some(150),
+                        },
+                        true,
+                    ),
+                    departure(
+                        &l3,
+                        WaitTime::Countdown {
+                            text: "9 min".into(),
+                            seconds: Some(560),
+                        },
+                        false,
+                    ),
+                ],
+            },
+            WaitResult {
+                request: request(&seven),
+                exact_name: Some("Crous Université".into()),
+                position: None,
+                departures: vec![departure(
+                    &seven,
+                    WaitTime::Text {
+                        text: "Déviation".into(),
+                        served: false,
+                    },
+                    true,
+                )],
+            },
+        ];
+        board.apply(t(0), results);
+        board
+    }
+
+    fn render(board: &Board, now: Timestamp, width: u16, height: u16, palette: Palette) -> Buffer {
+        let view = view::build(board, now);
+        let state = PaneState {
+            title: "quai · Ginko",
+            selected: None,
+            help: false,
+            theme: Theme::new(palette),
+            nb: 2,
+            attribution: "ODbL",
+        };
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|f| draw(f, &view, &state)).unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    fn screen(buffer: &Buffer) -> Vec<String> {
+        let area = buffer.area;
+        (0..area.height)
+            .map(|y| {
+                let mut line = String::new();
+                let mut x = 0;
+                while x < area.width {
+                    let symbol = buffer[(x, y)].symbol();
+                    line.push_str(symbol);
+                    x += symbol.width().max(1) as u16;
+                }
+                line
+            })
+            .collect()
+    }
+
+    fn find(buffer: &Buffer, text: &str) -> Option<(u16, u16)> {
+        screen(buffer).iter().enumerate().find_map(|(y, line)| {
+            line.find(text)
+                .map(|byte| (line[..byte].width() as u16, y as u16))
+        })
+    }
+
+    #[test]
+    fn rows_show_badges_in_line_colours_and_corrected_times() {
+        let buffer = render(&sample_board(), t(25), 100, 20, Palette::TrueColor);
+        let text = screen(&buffer).join("\n");
+        assert!(
+            text.contains("quai · Ginko") && text.contains("08:00:25"),
+            "{text}"
+        );
+        assert!(text.contains("Crous Université"), "{text}");
+        // 150 s sent, fetched 25 s ago: 125 s → "2 min".
+        assert!(text.contains(" 2 min"), "{text}");
+        assert!(text.contains("Non localisé"), "{text}");
+        assert!(
+            !text.contains("9 min"),
+            "a theoretical time is not shown as one:\n{text}"
+        );
+        let (x, y) = find(&buffer, "L3").unwrap();
+        assert_eq!(buffer[(x, y)].bg, Color::Rgb(0, 0x6a, 0xb3));
+        assert_eq!(buffer[(x, y)].fg, Color::Rgb(255, 255, 255));
+        // Malformed colours: a neutral badge.
+        let (x, y) = find(&buffer, " 7 ").unwrap();
+        assert_eq!(buffer[(x + 1, y)].bg, Color::Rgb(85, 85, 85));
+        assert!(text.contains("mis à jour il y a 25 s"), "{text}");
+    }
+
+    #[test]
+    fn a_text_in_place_of_a_time_is_highlighted() {
+        let buffer = render(&sample_board(), t(1), 100, 20, Palette::Ansi16);
+        let (x, y) = find(&buffer, "Déviation").expect("the text must be shown");
+        assert_eq!(buffer[(x, y)].fg, Color::LightYellow);
+        assert!(buffer[(x, y)].modifier.contains(Modifier::BOLD));
+        // 16 colours: no RGB anywhere.
+        assert!(
+            buffer
+                .content
+                .iter()
+                .all(|c| !matches!(c.fg, Color::Rgb(..)) && !matches!(c.bg, Color::Rgb(..)))
+        );
+    }
+
+    #[test]
+    fn the_banner_is_red_and_wrapped() {
+        let mut board = sample_board();
+        board.messages = vec![Message {
+            id: 1,
+            title: "circulation interrompue entre Micropolis et Pôle Viotte en raison d'un incident technique".into(),
+            body_html: String::new(),
+            url: String::new(),
+            severity: Severity::Interrupted,
+            lines: vec!["L3".into()],
+            stops: vec![],
+            alert: false,
+        }];
+        let buffer = render(&board, t(1), 60, 20, Palette::TrueColor);
+        let lines = screen(&buffer);
+        assert!(
+            lines[1].contains("⚠ L3 : circulation interrompue"),
+            "{lines:#?}"
+        );
+        assert!(
+            lines[2].contains("technique") || lines[3].contains("technique"),
+            "{lines:#?}"
+        );
+        let (x, y) = find(&buffer, "⚠").unwrap();
+        assert_eq!(buffer[(x, y)].bg, Color::Rgb(190, 20, 30));
+    }
+
+    #[test]
+    fn stale_data_is_marked_with_its_time_and_reason() {
+        let mut board = sample_board();
+        board.fail(ApiError::Http {
+            method: "TR/getListeTemps".into(),
+            status: 503,
+            excerpt: String::new(),
+        });
+        let fresh = screen(&render(&board, t(20), 100, 20, Palette::TrueColor)).join("\n");
+        assert!(fresh.contains("mis à jour il y a 20 s"), "{fresh}");
+        let buffer = render(&board, t(45), 100, 20, Palette::TrueColor);
+        let text = screen(&buffer).join("\n");
+        assert!(text.contains("données de 08:00:00 — HTTP 503"), "{text}");
+        assert!(text.contains("r réessayer"), "{text}");
+        // The last good times stay, dimmed.
+        let (x, y) = find(&buffer, "à l'approche")
+            .or_else(|| find(&buffer, "1 min"))
+            .unwrap();
+        assert!(buffer[(x, y)].modifier.contains(Modifier::DIM));
+    }
+
+    #[test]
+    fn a_refused_key_gets_its_own_screen() {
+        let mut board = sample_board();
+        board.fail(ApiError::KeyRefused {
+            method: "TR/getListeTemps".into(),
+            msg: "Clé invalide".into(),
+        });
+        let text = screen(&render(&board, t(1), 90, 24, Palette::TrueColor)).join("\n");
+        assert!(text.contains("Clé d'API refusée"), "{text}");
+        assert!(text.contains("quai key trial"), "{text}");
+        assert!(!text.contains("Crous Université"), "{text}");
+    }
+
+    #[test]
+    fn no_departure_is_a_visible_state() {
+        let mut board = sample_board();
+        for rows in &mut board.departures {
+            for row in rows {
+                row.clear();
+            }
+        }
+        let text = screen(&render(&board, t(1), 100, 20, Palette::TrueColor)).join("\n");
+        assert!(text.contains("Aucun départ prévu"), "{text}");
+    }
+
+    #[test]
+    fn too_small_a_terminal_gets_a_message() {
+        let text = screen(&render(&sample_board(), t(1), 30, 5, Palette::TrueColor)).join("\n");
+        assert!(text.contains("Terminal trop petit"), "{text}");
+        // Every size from tiny to large draws without panicking.
+        for (w, h) in [(1, 1), (40, 8), (41, 9), (80, 24), (250, 70)] {
+            render(&sample_board(), t(1), w, h, Palette::Ansi256);
+        }
+    }
+
+    #[test]
+    fn hostile_text_keeps_the_layout() {
+        let mut board = sample_board();
+        board.places[0].lines[0].line.number = "L3\u{1b}[31m".into();
+        board.departures[0][0][0].destination = crate::sanitize::text(
+            "Pôle\u{202e} Temis 🚋🚋🚋 東京東京東京東京東京東京東京東京東京東京東京東京",
+        );
+        let buffer = render(&board, t(1), 80, 20, Palette::TrueColor);
+        let lines = screen(&buffer);
+        assert!(lines.iter().all(|l| l.width() <= 80), "{lines:#?}");
+        let row = lines.iter().find(|l| l.contains("Pôle")).unwrap();
+        assert!(row.contains('…'), "{row}");
+        assert!(row.contains("min"), "the times stay on screen: {row}");
+    }
+}

@@ -1,0 +1,5 @@
+//! Rendering: the view computed from the model, and the panes drawing it.
+
+pub mod board;
+pub mod theme;
+pub mod view;

@@ -1,0 +1,271 @@
+//! What the board shows at one instant, computed once from the model and
+//! read by every renderer: the terminal pane, `--once` text and `--json`.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::board::{self, Board, Gauge, TimeShown};
+use crate::domain::{LineRef, Message, Severity};
+
+/// One departure cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellView {
+    pub shown: TimeShown,
+    /// Seconds until departure, corrected for the data's age, when known.
+    pub seconds: Option<i64>,
+    pub reliable: bool,
+    pub gauge: Gauge,
+    pub not_accessible: bool,
+    pub vehicle: Option<String>,
+}
+
+/// One line and direction at a place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowView {
+    pub line: LineRef,
+    pub outbound: bool,
+    pub destination: String,
+    pub via: String,
+    pub cells: Vec<CellView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlaceView {
+    pub name: String,
+    /// No departure at all (night, end of service).
+    pub no_departure: bool,
+    pub rows: Vec<RowView>,
+}
+
+/// The whole board at `now`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardView {
+    pub now: String,
+    pub clock: String,
+    pub fetched_at: Option<String>,
+    pub fetched_clock: Option<String>,
+    pub age_seconds: Option<u64>,
+    pub stale: bool,
+    pub error: Option<String>,
+    pub error_reason: Option<String>,
+    pub key_refused: bool,
+    pub alert: Option<AlertView>,
+    pub places: Vec<PlaceView>,
+    pub unknown_places: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertView {
+    pub severity: Severity,
+    pub lines: Vec<String>,
+    pub title: String,
+}
+
+impl AlertView {
+    fn of(m: &Message) -> AlertView {
+        AlertView {
+            severity: m.severity,
+            lines: m.lines.clone(),
+            title: m.title.clone(),
+        }
+    }
+
+    /// "T2 : circulation interrompue…" (the lines are not repeated when the
+    /// title already names them).
+    pub fn text(&self) -> String {
+        let lines = self.lines.join(", ");
+        if lines.is_empty() || self.title.starts_with(&lines) {
+            self.title.clone()
+        } else {
+            format!("{lines} : {}", self.title)
+        }
+    }
+}
+
+impl BoardView {
+    /// The rows the selection can move over (places with departures).
+    pub fn selectable_rows(&self) -> usize {
+        self.places
+            .iter()
+            .filter(|p| !p.no_departure)
+            .map(|p| p.rows.len())
+            .sum()
+    }
+}
+
+/// Time of day in the network's zone.
+pub fn clock_text(at: Timestamp) -> String {
+    at.in_tz(crate::demo::timetable::TIME_ZONE)
+        .map(|z| z.strftime("%H:%M:%S").to_string())
+        .unwrap_or_else(|_| at.strftime("%H:%M:%S").to_string())
+}
+
+/// Builds the view of `board` at `now`; the clock shows `now + shift` (the
+/// demo's clock may be set to another time of day).
+pub fn build_shifted(board: &Board, now: Timestamp, shift: jiff::SignedDuration) -> BoardView {
+    let mut view = build(board, now);
+    if let Ok(shown) = now.checked_add(shift) {
+        view.clock = clock_text(shown);
+    }
+    view
+}
+
+/// Builds the view of `board` at `now`.
+pub fn build(board: &Board, now: Timestamp) -> BoardView {
+    let age = board.age(now);
+    let elapsed = age.unwrap_or_default();
+    let now_s = now.as_second();
+    let places = board
+        .places
+        .iter()
+        .enumerate()
+        .map(|(p, place)| PlaceView {
+            name: place.name.clone(),
+            no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
+            rows: place
+                .lines
+                .iter()
+                .enumerate()
+                .filter(|(l, line)| {
+                    // A direction ending here (a terminus) has arrivals only.
+                    let empty = board
+                        .departures
+                        .get(p)
+                        .and_then(|rows| rows.get(*l))
+                        .is_none_or(Vec::is_empty);
+                    !(empty
+                        && crate::names::fold(&line.destination) == crate::names::fold(&place.name))
+                })
+                .map(|(l, line)| {
+                    let departures = board
+                        .departures
+                        .get(p)
+                        .and_then(|rows| rows.get(l))
+                        .map(Vec::as_slice)
+                        .unwrap_or_default();
+                    // The departure knows its trip's destination better than
+                    // the variant does (short workings).
+                    let (destination, via) = departures
+                        .first()
+                        .filter(|d| !d.destination.is_empty())
+                        .map(|d| (d.destination.clone(), d.via.clone()))
+                        .unwrap_or_else(|| (line.destination.clone(), line.via.clone()));
+                    RowView {
+                        line: line.line.clone(),
+                        outbound: line.outbound,
+                        destination,
+                        via,
+                        cells: departures
+                            .iter()
+                            .map(|d| CellView {
+                                shown: board::time_shown(d, elapsed, now_s),
+                                seconds: match d.time {
+                                    crate::domain::WaitTime::Countdown {
+                                        seconds: Some(s), ..
+                                    } => Some((s - elapsed.as_secs() as i64).max(0)),
+                                    _ => None,
+                                },
+                                reliable: d.reliable,
+                                gauge: match d.time {
+                                    // No crowding beside "Travaux" and the like.
+                                    crate::domain::WaitTime::Text { .. } => Gauge::Hidden,
+                                    _ => board::gauge(d),
+                                },
+                                not_accessible: board::not_accessible(d),
+                                vehicle: d.vehicle.clone(),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    BoardView {
+        now: now.to_string(),
+        clock: clock_text(now),
+        fetched_at: board.fetched_at.map(|t| t.to_string()),
+        fetched_clock: board.fetched_at.map(clock_text),
+        age_seconds: age.map(|a| a.as_secs()),
+        stale: board.is_stale(now),
+        error: board.last_error.as_ref().map(|e| e.to_string()),
+        error_reason: board.last_error.as_ref().map(|e| e.short_reason()),
+        key_refused: board.key_refused(),
+        alert: board.alert().map(AlertView::of),
+        places,
+        unknown_places: board.unknown.clone(),
+    }
+}
+
+/// The status line: the data's age, or why it is stale.
+pub fn status_text(view: &BoardView) -> String {
+    match (&view.fetched_clock, view.stale, &view.error_reason) {
+        (Some(clock), true, reason) => format!(
+            "données de {clock} — {}",
+            reason.as_deref().unwrap_or("pas de mise à jour")
+        ),
+        (None, _, Some(reason)) => format!("pas encore de données — {reason}"),
+        (None, _, None) => "chargement…".into(),
+        (Some(_), false, _) => format!("mis à jour il y a {} s", view.age_seconds.unwrap_or(0)),
+    }
+}
+
+fn gauge_text(g: Gauge) -> String {
+    match g {
+        Gauge::Bar(filled, _) => (0..3).map(|i| if i < filled { '▮' } else { '▯' }).collect(),
+        Gauge::Unknown => "?".into(),
+        Gauge::Hidden => String::new(),
+    }
+}
+
+/// The plain-text board (`--once`), ending with the data's source.
+pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
+    let mut out = format!("{title} · {}\n", view.clock);
+    if let Some(alert) = &view.alert {
+        out.push_str(&format!("⚠ {}\n", alert.text()));
+    }
+    for name in &view.unknown_places {
+        out.push_str(&format!("Arrêt inconnu du réseau : {name}\n"));
+    }
+    for place in &view.places {
+        out.push_str(&format!("{}\n", place.name));
+        if place.no_departure {
+            out.push_str("  Aucun départ prévu pour le moment\n");
+            continue;
+        }
+        for row in &place.rows {
+            let mut destination = row.destination.clone();
+            if !row.via.is_empty() {
+                destination = format!("{destination} · {}", row.via);
+            }
+            let cells: Vec<String> = if row.cells.is_empty() {
+                vec!["—".into()]
+            } else {
+                row.cells
+                    .iter()
+                    .map(|c| {
+                        let mut cell = c.shown.text().to_string();
+                        let g = gauge_text(c.gauge);
+                        if !g.is_empty() {
+                            cell = format!("{cell} {g}");
+                        }
+                        if c.not_accessible {
+                            cell.push_str(" (non accessible)");
+                        }
+                        cell
+                    })
+                    .collect()
+            };
+            out.push_str(&format!(
+                "  {:<4} {}  {}\n",
+                row.line.number,
+                destination,
+                cells.join("   ")
+            ));
+        }
+    }
+    out.push_str(&status_text(view));
+    out.push('\n');
+    out.push_str(attribution);
+    out.push('\n');
+    out
+}
