@@ -1,0 +1,286 @@
+//! `quai board` end to end: `--once` and `--json` against the demo server,
+//! clear failures, and the interactive board in a real terminal (tmux).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use quai::demo::{DemoServer, ServerOptions};
+
+fn home(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("quai-board-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn quai(home: &Path, url: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quai"));
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("GINKO_API_URL", url)
+        .env("GINKO_API_KEY", "demo")
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+/// A demo server whose clock reads Monday 2026-11-23 at `hhmm` (Paris).
+async fn server_at(hhmm: &str, options: ServerOptions) -> DemoServer {
+    let at: jiff::Zoned = format!("2026-11-23T{hhmm}:00[Europe/Paris]")
+        .parse()
+        .unwrap();
+    DemoServer::start_with_clock(
+        ([127, 0, 0, 1], 0).into(),
+        options,
+        Arc::new(move || at.clone()),
+    )
+    .await
+    .unwrap()
+}
+
+async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn once_prints_the_board_as_text() {
+    let s = server_at("08:00", ServerOptions::default()).await;
+    let h = home("once");
+    let mut cmd = quai(&h, &s.url());
+    cmd.args(["board", "ile france", "crous", "--once", "--nb", "3"]);
+    let out = run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("quai · Ginko"), "{stdout}");
+    assert!(lines[1].starts_with("⚠ T2"), "the alert: {stdout}");
+    assert!(stdout.contains("\nIle de France\n") && stdout.contains("\nCrous Université\n"));
+    let t1 = lines
+        .iter()
+        .find(|l| l.trim_start().starts_with("T1") && l.contains("Chalezeule"))
+        .expect("a T1 row");
+    assert_eq!(
+        t1.matches(" min").count()
+            + t1.matches("Non localisé").count()
+            + t1.matches("approche").count(),
+        3,
+        "{t1}"
+    );
+    // Trams before buses, LIANES before urban lines.
+    let position = |prefix: &str| {
+        lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(prefix))
+            .unwrap()
+    };
+    assert!(
+        position("T1") < position("T2")
+            && position("T2") < position("L4")
+            && position("L4") < position("10 ")
+    );
+    assert!(stdout.contains("mis à jour il y a 0 s"), "{stdout}");
+    assert!(stdout.contains("ODbL"));
+    // The stop index is cached for the next run.
+    let cache = h.join(".cache/quai");
+    assert!(
+        cache.join("arrets.json").is_file(),
+        "{:?}",
+        std::fs::read_dir(&h).unwrap().collect::<Vec<_>>()
+    );
+    assert!(cache.join("variantes.json").is_file());
+}
+
+#[tokio::test]
+async fn json_prints_the_same_snapshot() {
+    let s = server_at("08:00", ServerOptions::default()).await;
+    let h = home("json");
+    let mut cmd = quai(&h, &s.url());
+    cmd.env("XDG_CACHE_HOME", h.join("cache"))
+        .args(["board", "Rivotte", "Gare Viotte", "--json"]);
+    let out = run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["stale"], false);
+    assert_eq!(json["places"][0]["name"], "Rivotte");
+    let rows = json["places"][0]["rows"].as_array().unwrap();
+    let notice = |line: &str| {
+        rows.iter()
+            .find(|r| r["line"]["number"] == line)
+            .map(|r| r["cells"][0]["shown"].clone())
+            .unwrap()
+    };
+    assert_eq!(
+        notice("L5"),
+        serde_json::json!({"kind": "notice", "text": "Perturbations"})
+    );
+    assert_eq!(
+        notice("11"),
+        serde_json::json!({"kind": "notice", "text": "Travaux"})
+    );
+    let viotte = &json["places"][1];
+    let l3 = viotte["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["line"]["number"] == "L3")
+        .unwrap();
+    assert_eq!(l3["line"]["background"], serde_json::json!([0, 106, 179]));
+    assert!(l3["cells"][0]["seconds"].as_i64().is_some());
+    assert!(
+        h.join("cache/quai/arrets.json").is_file(),
+        "XDG_CACHE_HOME is honoured"
+    );
+}
+
+#[tokio::test]
+async fn no_data_is_a_clear_failure() {
+    let s = server_at("08:00", ServerOptions::default()).await;
+    let h = home("fail");
+    let mut cmd = quai(&h, &s.url());
+    cmd.args(["board", "Tombouctou", "--once"]);
+    let out = run(cmd).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no such place on the network: Tombouctou"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let mut cmd = quai(&h, "http://127.0.0.1:9");
+    cmd.args(["board", "Chamars", "--json"]);
+    let out = run(cmd).await;
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("cannot reach the server"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let refusing = server_at(
+        "08:00",
+        ServerOptions {
+            refuse_key: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut cmd = quai(&h, &refusing.url());
+    cmd.args(["board", "Chamars", "--once"]);
+    let out = run(cmd).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("API key was refused"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let mut cmd = quai(&h, &s.url());
+    cmd.args(["board", "Chamars", "--once", "--nb", "9"]);
+    let out = run(cmd).await;
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("nb"), "{}", text(&out.stderr));
+}
+
+#[tokio::test]
+async fn cached_stops_and_lines_spare_requests_to_a_flaky_server() {
+    let s = server_at("08:00", ServerOptions::default()).await;
+    let h = home("stalecache");
+    let mut first = quai(&h, &s.url());
+    first.args(["board", "Chamars", "--once"]);
+    assert!(run(first).await.status.success());
+    // Every second request fails from now on: the cached stops and lines
+    // spare the requests that would fail.
+    let flaky = server_at(
+        "08:00",
+        ServerOptions {
+            fail_every: Some(2),
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut again = quai(&h, &flaky.url());
+    again.args(["board", "Chamars", "--once"]);
+    let out = run(again).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Chamars"));
+}
+
+fn tmux(args: &[&str]) -> Output {
+    Command::new("tmux").args(args).output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_interactive_board_starts_shows_departures_and_restores_the_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        panic!("tmux is needed for this test (apt-get install tmux)");
+    }
+    let s = server_at("08:00", ServerOptions::default()).await;
+    let h = home("tui");
+    let session = format!("quai-test-{}", std::process::id());
+    let socket = h.join("tmux.sock");
+    let socket = socket.to_str().unwrap().to_string();
+    let command = format!(
+        "env -i HOME={} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={} GINKO_API_KEY=demo {} board 'Ile de France'; echo QUAI-EXITED-$?; sleep 5",
+        h.display(),
+        s.url(),
+        env!("CARGO_BIN_EXE_quai")
+    );
+    let blocking = tokio::task::spawn_blocking(move || {
+        let t = |args: &[&str]| {
+            let mut all = vec!["-S", socket.as_str()];
+            all.extend_from_slice(args);
+            tmux(&all)
+        };
+        let cap = || text(&t(&["capture-pane", "-p", "-t", &session]).stdout);
+        let wait = |what: &str| {
+            let start = Instant::now();
+            loop {
+                let screen = cap();
+                if screen.contains(what) || start.elapsed() > Duration::from_secs(15) {
+                    return screen;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        };
+        let started = t(&[
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            &command,
+        ]);
+        assert!(started.status.success(), "{}", text(&started.stderr));
+        let screen = wait("mis à jour il y a");
+        let board_ok = screen.contains("Ile de France")
+            && screen.contains("Chalezeule")
+            && screen.contains(" min");
+        t(&["send-keys", "-t", &session, "?"]);
+        let help = wait("Légende");
+        t(&["send-keys", "-t", &session, "Escape"]);
+        t(&["send-keys", "-t", &session, "q"]);
+        let after = wait("QUAI-EXITED-");
+        t(&["kill-server"]);
+        (screen, board_ok, help, after)
+    });
+    let (screen, board_ok, help, after) = blocking.await.unwrap();
+    assert!(board_ok, "{screen}");
+    assert!(help.contains("Non localisé"), "{help}");
+    assert!(after.contains("QUAI-EXITED-0"), "{after}");
+    assert!(
+        !after.contains("Chalezeule"),
+        "the alternate screen is left:\n{after}"
+    );
+}
