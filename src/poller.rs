@@ -109,6 +109,45 @@ async fn lines_at(
         .collect())
 }
 
+/// The lines running today (`DR/getLignes`), fetched once a day; `None`
+/// when the network cannot give them (they only refine the order and
+/// colours of the board).
+async fn todays_lines(client: &Client, cache: &Cache) -> Option<Vec<FormLigne>> {
+    let date = today();
+    if let Some((cached, _)) = cache.get::<Dated<Vec<FormLigne>>>("lignes.json", LINES_MAX_AGE)
+        && cached.date == date
+    {
+        return Some(cached.value);
+    }
+    let lines = client.lignes().await.ok()?;
+    cache.put(
+        "lignes.json",
+        &Dated {
+            date,
+            value: lines.clone(),
+        },
+    );
+    Some(lines)
+}
+
+/// Completes what a stop's lines lack (kind, colours) from the day's lines.
+fn complete(lines: &mut [FormLigne], today: &[FormLigne]) {
+    for line in lines {
+        let Some(full) = today.iter().find(|l| l.id.is_some() && l.id == line.id) else {
+            continue;
+        };
+        line.typologie = line.typologie.or(full.typologie);
+        line.modeTransport = line.modeTransport.or(full.modeTransport);
+        if line.couleurFond.as_deref().is_none_or(str::is_empty) {
+            line.couleurFond = full.couleurFond.clone();
+            line.couleurTexte = full.couleurTexte.clone();
+        }
+        if line.numLignePublic.as_deref().is_none_or(str::is_empty) {
+            line.numLignePublic = full.numLignePublic.clone();
+        }
+    }
+}
+
 /// Finds the place a user means among the stop names: the same name once
 /// folded, else the shortest name holding every word (or word start) of the
 /// query.
@@ -154,6 +193,7 @@ pub async fn resolve(
         }
     }
     let place_names: Vec<&str> = by_name.iter().map(|(n, _)| n.as_str()).collect();
+    let today_lines = todays_lines(client, cache).await.unwrap_or_default();
 
     let mut places: Vec<ResolvedPlace> = Vec::new();
     let mut unknown = Vec::new();
@@ -185,7 +225,8 @@ pub async fn resolve(
             .find(|(n, _)| *n == name)
             .map(|(_, ids)| ids.clone())
             .unwrap_or_default();
-        let lines = lines_at(client, cache, &stop_ids).await?;
+        let mut lines = lines_at(client, cache, &stop_ids).await?;
+        complete(&mut lines, &today_lines);
         let mut place = ResolvedPlace {
             query: query.clone(),
             name,
@@ -355,6 +396,26 @@ async fn wait(delay: Duration, refresh_now: &Notify) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_days_lines_complete_a_stops_lines() {
+        let mut at_stop = vec![FormLigne {
+            id: Some("3".into()),
+            ..Default::default()
+        }];
+        let today = vec![FormLigne {
+            id: Some("3".into()),
+            numLignePublic: Some("L3".into()),
+            couleurFond: Some("006AB3".into()),
+            couleurTexte: Some("FFFFFF".into()),
+            typologie: Some(20),
+            ..Default::default()
+        }];
+        complete(&mut at_stop, &today);
+        assert_eq!(at_stop[0].numLignePublic.as_deref(), Some("L3"));
+        assert_eq!(at_stop[0].typologie, Some(20));
+        assert_eq!(at_stop[0].couleurFond.as_deref(), Some("006AB3"));
+    }
 
     #[test]
     fn places_match_like_the_server() {
