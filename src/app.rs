@@ -240,6 +240,7 @@ mod tests {
         Update::Resolved {
             places: vec![ResolvedPlace {
                 query: "x".into(),
+                label: None,
                 name: "X".into(),
                 stop_ids: vec![],
                 lines: vec![line(true), line(false)],

@@ -40,6 +40,8 @@ impl BoardLine {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResolvedPlace {
     pub query: String,
+    /// The favourite's label, if any.
+    pub label: Option<String>,
     pub name: String,
     pub stop_ids: Vec<String>,
     pub lines: Vec<BoardLine>,
@@ -460,6 +462,7 @@ mod tests {
         };
         let mut place = ResolvedPlace {
             query: "x".into(),
+            label: None,
             name: "X".into(),
             stop_ids: vec![],
             lines: vec![
@@ -503,6 +506,7 @@ mod tests {
         };
         let mut board = Board::new(vec![ResolvedPlace {
             query: "x".into(),
+            label: None,
             name: "X".into(),
             stop_ids: vec![],
             lines: vec![BoardLine {

@@ -56,6 +56,28 @@ pub enum Command {
         #[command(flatten)]
         args: BoardArgs,
     },
+    /// Finds stops by name, or near a position.
+    Stops {
+        /// A few letters of the name ("chateaufarine", "ile fr").
+        #[arg(required_unless_present = "near")]
+        query: Option<String>,
+        /// Stops within 500 m of LAT,LON, nearest first.
+        #[arg(
+            long,
+            value_name = "LAT,LON",
+            conflicts_with = "query",
+            allow_hyphen_values = true
+        )]
+        near: Option<String>,
+        /// How many places to list.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Favourite places (the board that `quai` alone opens).
+    Fav {
+        #[command(subcommand)]
+        action: FavAction,
+    },
     /// Runs the board on the embedded demo network: no key, no internet.
     Demo {
         #[command(flatten)]
@@ -84,6 +106,27 @@ pub struct BoardArgs {
     /// Print the board once as JSON and exit.
     #[arg(long, conflicts_with = "once")]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FavAction {
+    /// Lists the favourites in their order.
+    List,
+    /// Adds a place (or changes its lines and label when already there).
+    Add {
+        place: String,
+        /// Only this line, optionally in one direction: NUM[:aller|retour]
+        /// (repeat for several).
+        #[arg(long = "line", value_name = "NUM[:aller|retour]")]
+        lines: Vec<String>,
+        /// A label shown beside the place.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Removes a place.
+    Rm { place: String },
+    /// Moves a place to a position (1 is the top).
+    Mv { place: String, position: usize },
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,12 +9,14 @@ use jiff::Timestamp;
 use crate::app;
 use crate::board::Board;
 use crate::cache::Cache;
-use crate::cli::{BoardArgs, Cli, ServeDemoArgs};
+use crate::cli::{BoardArgs, Cli, FavAction, ServeDemoArgs};
 use crate::config::{self, Settings};
 use crate::demo;
+use crate::favorites::{Favorite, LineFilter, Store};
 use crate::ginko::{self, ApiKey, Client, Nb, Params};
 use crate::poller::{self, PollSettings};
 use crate::sanitize;
+use crate::search::Index;
 use crate::ui::theme::{Palette, Theme};
 use crate::ui::view;
 
@@ -146,6 +148,7 @@ pub async fn board(cli: &Cli, places: &[String], args: &BoardArgs) -> CommandRes
         title: "quai · Ginko".into(),
         attribution: "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL".into(),
         clock_shift: jiff::SignedDuration::ZERO,
+        favorites: Vec::new(),
     };
     board.run(cli, args).await
 }
@@ -175,6 +178,7 @@ pub async fn demo(cli: &Cli, args: &BoardArgs, at: Option<&str>) -> CommandResul
         title: "quai · Ginko (démo)".into(),
         attribution: demo::ATTRIBUTION_SHORT.into(),
         clock_shift,
+        favorites: Vec::new(),
     };
     let result = board.run(cli, args).await;
     drop(server);
@@ -188,6 +192,7 @@ struct BoardRun {
     title: String,
     attribution: String,
     clock_shift: jiff::SignedDuration,
+    favorites: Vec<Favorite>,
 }
 
 impl BoardRun {
@@ -204,6 +209,7 @@ impl BoardRun {
                 places: self.places,
                 nb,
                 refresh: crate::board::refresh_period(args.refresh),
+                favorites: self.favorites,
             },
             title: self.title,
             attribution: self.attribution,
@@ -215,9 +221,10 @@ impl BoardRun {
 
     /// One snapshot on stdout; an error when no data could be had.
     async fn once(self, nb: Nb, json: bool) -> CommandResult {
-        let (places, unknown) = poller::resolve(&self.client, &self.cache, &self.places)
+        let (mut places, unknown) = poller::resolve(&self.client, &self.cache, &self.places)
             .await
             .map_err(|e| e.to_string())?;
+        poller::apply_favorites(&mut places, &self.favorites);
         if places.is_empty() {
             return Err(format!(
                 "no such place on the network: {} (try a part of the name, e.g. \"crous\")",
@@ -247,6 +254,254 @@ impl BoardRun {
             .and_then(|()| out.flush())
             .map_err(|e| format!("cannot write the board: {e}"))
     }
+}
+
+fn user_cache() -> Cache {
+    config::cache_dir()
+        .map(Cache::disk)
+        .unwrap_or_else(|_| Cache::memory())
+}
+
+fn favorites_store(cli: &Cli) -> Result<Store, String> {
+    let settings = config::settings_path(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    Ok(Store::beside(&settings))
+}
+
+/// The stop index, and whether it is an old copy (the network failed).
+async fn stop_index(client: &Client, cache: &Cache) -> Result<(Index, bool), String> {
+    let (stops, stale) = poller::stops_with_age(client, cache)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((Index::from_stops(&stops), stale))
+}
+
+/// Resolves a name to one place of the index: the same name once folded,
+/// the only match, or the only name starting with it; otherwise says which
+/// were close.
+fn pick_place(index: &Index, name: &str) -> Result<String, String> {
+    if let Some(place) = index.place(name) {
+        return Ok(place.name.clone());
+    }
+    let matches = index.search(name, 6);
+    let folded = crate::names::fold(name);
+    let starting: Vec<&str> = matches
+        .iter()
+        .map(|m| m.place.name.as_str())
+        .filter(|n| crate::names::fold(n).starts_with(&folded))
+        .collect();
+    match (matches.as_slice(), starting.as_slice()) {
+        ([], _) => Err(format!("no place matches {name:?}")),
+        ([only], _) => Ok(only.place.name.clone()),
+        (_, [only]) => Ok(only.to_string()),
+        _ => {
+            let close: Vec<&str> = matches.iter().map(|m| m.place.name.as_str()).collect();
+            Err(format!(
+                "{name:?} is ambiguous; did you mean: {}?",
+                close.join(", ")
+            ))
+        }
+    }
+}
+
+/// `quai stops QUERY` / `quai stops --near LAT,LON`
+pub async fn stops(
+    cli: &Cli,
+    query: Option<&str>,
+    near: Option<&str>,
+    limit: usize,
+) -> CommandResult {
+    let client = connect(cli, true)?;
+    let cache = user_cache();
+    let mut out = String::new();
+    if let Some(near) = near {
+        let (lat, lon) = near
+            .split_once(',')
+            .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)))
+            .ok_or_else(|| format!("{near:?} is not a position LAT,LON (e.g. 47.2378,6.0241)"))?;
+        let here = crate::domain::Position { lat, lon };
+        let found = client
+            .arrets_proches(lat, lon)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut seen: Vec<String> = Vec::new();
+        for stop in found.iter().map(crate::domain::Stop::from) {
+            if seen.contains(&stop.name) {
+                continue;
+            }
+            let distance = stop
+                .position
+                .map(|p| format!("{:>4.0} m", p.distance_m(here)))
+                .unwrap_or_else(|| "   ? m".into());
+            out.push_str(&format!("{distance}  {}  ({})\n", stop.name, stop.id));
+            seen.push(stop.name);
+            if seen.len() >= limit {
+                break;
+            }
+        }
+        if seen.is_empty() {
+            out.push_str("no stop within 500 m\n");
+        }
+    } else {
+        let query = query.unwrap_or_default();
+        let (index, stale) = stop_index(&client, &cache).await?;
+        let matches = index.search(query, limit);
+        if matches.is_empty() {
+            return Err(format!("no place matches {query:?}"));
+        }
+        for m in &matches {
+            let ids = m.place.stop_ids.join(" ");
+            out.push_str(&format!("{}  [{ids}]\n", m.place.name));
+        }
+        if stale {
+            out.push_str("(stop list from the cache: the network could not be reached)\n");
+        }
+    }
+    let mut stdout = std::io::stdout();
+    write!(stdout, "{out}")
+        .and_then(|()| stdout.flush())
+        .map_err(|e| e.to_string())
+}
+
+/// `quai fav …`
+pub async fn fav(cli: &Cli, action: &FavAction) -> CommandResult {
+    let store = favorites_store(cli)?;
+    let saved = |favorites: &crate::favorites::Favorites| {
+        format!(
+            "{} favourite(s) in {}",
+            favorites.list.len(),
+            store.path.display()
+        )
+    };
+    match action {
+        FavAction::List => {
+            let favorites = store.load().map_err(|e| e.to_string())?;
+            if favorites.list.is_empty() {
+                println!("No favourites yet: quai fav add PLACE");
+            }
+            for (i, f) in favorites.list.iter().enumerate() {
+                println!("{:>2}. {}", i + 1, f.describe());
+            }
+            Ok(())
+        }
+        FavAction::Add {
+            place,
+            lines,
+            label,
+        } => {
+            let filters = lines
+                .iter()
+                .map(|l| LineFilter::parse(l))
+                .collect::<Result<Vec<_>, _>>()?;
+            // Refuse early, before any network call, when the file is broken.
+            store.load().map_err(|e| e.to_string())?;
+            let client = connect(cli, true)?;
+            let (index, _) = stop_index(&client, &user_cache()).await?;
+            let name = pick_place(&index, place)?;
+            let label = label
+                .clone()
+                .map(|l| crate::sanitize::text(&l))
+                .filter(|l| !l.is_empty());
+            let favorites = store
+                .update(|f| {
+                    let favorite = Favorite {
+                        place: name.clone(),
+                        label,
+                        lines: filters,
+                    };
+                    match f.position(&name) {
+                        Some(i) => f.list[i] = favorite,
+                        None => f.list.push(favorite),
+                    }
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+            println!("Added {name}: {}", saved(&favorites));
+            Ok(())
+        }
+        FavAction::Rm { place } => {
+            let favorites = store
+                .update(|f| {
+                    let i = find_favorite(f, place)?;
+                    f.list.remove(i);
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+            println!("Removed: {}", saved(&favorites));
+            Ok(())
+        }
+        FavAction::Mv { place, position } => {
+            let favorites = store
+                .update(|f| {
+                    let i = find_favorite(f, place)?;
+                    let to = position
+                        .saturating_sub(1)
+                        .min(f.list.len().saturating_sub(1));
+                    let item = f.list.remove(i);
+                    f.list.insert(to, item);
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+            for (i, f) in favorites.list.iter().enumerate() {
+                println!("{:>2}. {}", i + 1, f.describe());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A favourite by name (folded), or the closest names as suggestions.
+fn find_favorite(favorites: &crate::favorites::Favorites, name: &str) -> Result<usize, String> {
+    if let Some(i) = favorites.position(name) {
+        return Ok(i);
+    }
+    let index = Index {
+        places: favorites
+            .list
+            .iter()
+            .map(|f| crate::search::Place::new(f.place.clone(), Vec::new(), None))
+            .collect(),
+    };
+    let close: Vec<String> = index
+        .search(name, 5)
+        .iter()
+        .map(|m| m.place.name.clone())
+        .collect();
+    match close.as_slice() {
+        [only] => favorites
+            .position(only)
+            .ok_or_else(|| format!("{name:?} is not a favourite")),
+        [] => Err(format!("{name:?} is not a favourite")),
+        _ => Err(format!(
+            "{name:?} is not a favourite; did you mean: {}?",
+            close.join(", ")
+        )),
+    }
+}
+
+/// `quai` alone: the board of the favourites.
+pub async fn favourites_board(cli: &Cli) -> CommandResult {
+    let store = favorites_store(cli)?;
+    let favorites = store.load().map_err(|e| e.to_string())?;
+    if favorites.list.is_empty() {
+        return no_command();
+    }
+    let client = connect(cli, true)?;
+    let board = BoardRun {
+        client,
+        cache: user_cache(),
+        places: favorites.list.iter().map(|f| f.place.clone()).collect(),
+        title: "quai · Ginko".into(),
+        attribution: "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL".into(),
+        clock_shift: jiff::SignedDuration::ZERO,
+        favorites: favorites.list,
+    };
+    let args = BoardArgs {
+        nb: 2,
+        refresh: 10,
+        once: false,
+        json: false,
+    };
+    board.run(cli, &args).await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

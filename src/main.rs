@@ -28,7 +28,11 @@ fn main() -> ExitCode {
             Some(Command::Board { places, args }) => commands::board(&cli, places, args).await,
             Some(Command::Demo { args, at }) => commands::demo(&cli, args, at.as_deref()).await,
             Some(Command::ServeDemo(args)) => commands::serve_demo(args).await,
-            None => commands::no_command(),
+            Some(Command::Stops { query, near, limit }) => {
+                commands::stops(&cli, query.as_deref(), near.as_deref(), *limit).await
+            }
+            Some(Command::Fav { action }) => commands::fav(&cli, action).await,
+            None => commands::favourites_board(&cli).await,
         }
     });
     match result {

@@ -55,17 +55,25 @@ fn today() -> String {
 /// All stops, from the cache when young enough, else from the network
 /// (falling back to a stale cache when the network fails).
 pub async fn stops(client: &Client, cache: &Cache) -> Result<Vec<FormArret>, ApiError> {
+    stops_with_age(client, cache).await.map(|(stops, _)| stops)
+}
+
+/// Like [`stops`], and whether the list is an old copy.
+pub async fn stops_with_age(
+    client: &Client,
+    cache: &Cache,
+) -> Result<(Vec<FormArret>, bool), ApiError> {
     let cached = cache.get::<Vec<FormArret>>("arrets.json", STOPS_MAX_AGE);
     if let Some((stops, true)) = &cached {
-        return Ok(stops.clone());
+        return Ok((stops.clone(), false));
     }
     match client.arrets().await {
         Ok(stops) => {
             cache.put("arrets.json", &stops);
-            Ok(stops)
+            Ok((stops, false))
         }
         Err(e) => match cached {
-            Some((stops, _)) if e.is_transient() => Ok(stops),
+            Some((stops, _)) if e.is_transient() => Ok((stops, true)),
             _ => Err(e),
         },
     }
@@ -229,6 +237,7 @@ pub async fn resolve(
         complete(&mut lines, &today_lines);
         let mut place = ResolvedPlace {
             query: query.clone(),
+            label: None,
             name,
             stop_ids,
             lines: board_lines(&lines),
@@ -295,6 +304,23 @@ pub struct PollSettings {
     pub places: Vec<String>,
     pub nb: Nb,
     pub refresh: Duration,
+    /// Favourites: their lines filter and their labels (empty: all lines).
+    pub favorites: Vec<crate::favorites::Favorite>,
+}
+
+/// Applies the favourites' line filters and labels to resolved places.
+pub fn apply_favorites(places: &mut [ResolvedPlace], favorites: &[crate::favorites::Favorite]) {
+    for place in places.iter_mut() {
+        let folded = [names::fold(&place.query), names::fold(&place.name)];
+        let Some(favorite) = favorites
+            .iter()
+            .find(|f| folded.contains(&names::fold(&f.place)))
+        else {
+            continue;
+        };
+        place.label = favorite.label.clone();
+        place.lines.retain(|l| favorite.keeps(l));
+    }
 }
 
 /// Starts the fetching tasks; `refresh_now` makes the waiting-times task
@@ -333,7 +359,8 @@ pub fn spawn(
         // Resolve the places first, retrying while the network is down.
         let mut board = loop {
             match resolve(&client, &cache, &settings.places).await {
-                Ok((places, unknown)) => {
+                Ok((mut places, unknown)) => {
+                    apply_favorites(&mut places, &settings.favorites);
                     let board = board::Board::new(places.clone());
                     if updates
                         .send(Update::Resolved { places, unknown })

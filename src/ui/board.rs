@@ -480,6 +480,7 @@ mod tests {
         let seven = line("7", "7", "", "zz", true, "Palente");
         let place = ResolvedPlace {
             query: "crous".into(),
+            label: None,
             name: "Crous Université".into(),
             stop_ids: vec!["CROUUNI1".into()],
             lines: vec![l3.clone(), seven.clone()],

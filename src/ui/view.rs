@@ -120,7 +120,10 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         .iter()
         .enumerate()
         .map(|(p, place)| PlaceView {
-            name: place.name.clone(),
+            name: match &place.label {
+                Some(label) => format!("{} — {label}", place.name),
+                None => place.name.clone(),
+            },
             no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
             rows: place
                 .lines

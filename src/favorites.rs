@@ -1,0 +1,369 @@
+//! Favourites: places, optionally restricted to some lines and directions,
+//! with an optional label, kept in `favorites.toml` beside the settings file.
+//!
+//! ```toml
+//! [[favorite]]
+//! place = "Ile de France"
+//! label = "Maison"
+//! lines = ["T1:aller", "L4"]
+//! ```
+//!
+//! The file is readable and editable by hand. It is written atomically
+//! (temporary file, fsync, rename) under a lock, after reading it again, so
+//! that two quai processes lose neither change. A file that cannot be
+//! parsed is never overwritten.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::board::BoardLine;
+use crate::names;
+
+pub const FILE_NAME: &str = "favorites.toml";
+
+/// A line (public number), optionally in one direction only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineFilter {
+    pub line: String,
+    /// `Some(true)`: aller only; `Some(false)`: retour only.
+    pub outbound: Option<bool>,
+}
+
+impl LineFilter {
+    /// "T1", "T1:aller", "L3:retour".
+    pub fn parse(text: &str) -> Result<LineFilter, String> {
+        let (line, direction) = match text.split_once(':') {
+            Some((l, d)) => (l.trim(), Some(d.trim().to_lowercase())),
+            None => (text.trim(), None),
+        };
+        if line.is_empty() {
+            return Err(format!("{text:?}: no line number"));
+        }
+        let outbound = match direction.as_deref() {
+            None | Some("") => None,
+            Some("aller") => Some(true),
+            Some("retour") => Some(false),
+            Some(other) => {
+                return Err(format!(
+                    "{text:?}: direction {other:?} is neither aller nor retour"
+                ));
+            }
+        };
+        Ok(LineFilter {
+            line: line.to_string(),
+            outbound,
+        })
+    }
+
+    pub fn matches(&self, line: &BoardLine) -> bool {
+        line.line.number.eq_ignore_ascii_case(&self.line)
+            && self.outbound.is_none_or(|o| o == line.outbound)
+    }
+}
+
+impl std::fmt::Display for LineFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.outbound {
+            None => write!(f, "{}", self.line),
+            Some(true) => write!(f, "{}:aller", self.line),
+            Some(false) => write!(f, "{}:retour", self.line),
+        }
+    }
+}
+
+impl Serialize for LineFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for LineFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        LineFilter::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Favorite {
+    pub place: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LineFilter>,
+}
+
+impl Favorite {
+    /// Keeps the lines this favourite asks for (all when it names none).
+    pub fn keeps(&self, line: &BoardLine) -> bool {
+        self.lines.is_empty() || self.lines.iter().any(|f| f.matches(line))
+    }
+
+    /// "Ile de France (Maison) — T1:aller, L4"
+    pub fn describe(&self) -> String {
+        let mut text = self.place.clone();
+        if let Some(label) = &self.label {
+            text.push_str(&format!(" ({label})"));
+        }
+        if !self.lines.is_empty() {
+            let lines: Vec<String> = self.lines.iter().map(ToString::to_string).collect();
+            text.push_str(&format!(" — {}", lines.join(", ")));
+        }
+        text
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Favorites {
+    #[serde(default, rename = "favorite")]
+    pub list: Vec<Favorite>,
+}
+
+impl Favorites {
+    /// The index of the favourite for a place (names compared folded).
+    pub fn position(&self, place: &str) -> Option<usize> {
+        let folded = names::fold(place);
+        self.list
+            .iter()
+            .position(|f| names::fold(&f.place) == folded)
+    }
+
+    pub fn to_toml(&self) -> Result<String, String> {
+        let body = toml::to_string(self).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "# quai favourites: edit freely (quai rewrites this file when favourites change).\n\
+             # lines = [\"T1:aller\", \"L4\"] restricts a place to some lines and directions.\n\n{body}"
+        ))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FavError {
+    #[error(
+        "{path}, line {line}, column {column}: {message} (the file is left as it is; fix it by hand)"
+    )]
+    Corrupt {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// The favourites file and its lock.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub path: PathBuf,
+}
+
+impl Store {
+    /// `favorites.toml` in the folder of the settings file.
+    pub fn beside(settings_path: &Path) -> Store {
+        let dir = settings_path.parent().unwrap_or(Path::new("."));
+        Store {
+            path: dir.join(FILE_NAME),
+        }
+    }
+
+    fn io(&self, source: std::io::Error) -> FavError {
+        FavError::Io {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Reads the favourites; a missing file is an empty list.
+    pub fn load(&self) -> Result<Favorites, FavError> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Favorites::default()),
+            Err(e) => return Err(self.io(e)),
+        };
+        toml::from_str(&text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|span| {
+                    let before = &text[..span.start.min(text.len())];
+                    (
+                        before.matches('\n').count() + 1,
+                        before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                    )
+                })
+                .unwrap_or((1, 1));
+            FavError::Corrupt {
+                path: self.path.clone(),
+                line,
+                column,
+                message: e.message().to_string(),
+            }
+        })
+    }
+
+    /// Changes the favourites: under an exclusive lock, reads the file again,
+    /// applies `change`, writes the result atomically. Nothing is written when
+    /// the file cannot be parsed or `change` refuses.
+    pub fn update<F>(&self, change: F) -> Result<Favorites, FavError>
+    where
+        F: FnOnce(&mut Favorites) -> Result<(), String>,
+    {
+        let dir = self.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        std::fs::create_dir_all(&dir).map_err(|e| self.io(e))?;
+        let lock_path = dir.join(format!(".{FILE_NAME}.lock"));
+        let lock: File = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| self.io(e))?;
+        lock.lock().map_err(|e| self.io(e))?;
+        let mut favorites = self.load()?;
+        change(&mut favorites).map_err(FavError::Refused)?;
+        let text = favorites.to_toml().map_err(FavError::Refused)?;
+        crate::cache::write_atomically(&dir, FILE_NAME, text.as_bytes()).map_err(|e| self.io(e))?;
+        drop(lock);
+        Ok(favorites)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(name: &str) -> Store {
+        let dir = std::env::temp_dir().join(format!("quai-fav-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Store::beside(&dir.join("config.toml"))
+    }
+
+    fn favorite(place: &str) -> Favorite {
+        Favorite {
+            place: place.into(),
+            label: None,
+            lines: vec![],
+        }
+    }
+
+    #[test]
+    fn round_trip_by_hand_and_by_program() {
+        let s = store("roundtrip");
+        assert_eq!(s.load().unwrap(), Favorites::default());
+        s.update(|f| {
+            f.list.push(Favorite {
+                place: "Ile de France".into(),
+                label: Some("Maison".into()),
+                lines: vec![
+                    LineFilter::parse("T1:aller").unwrap(),
+                    LineFilter::parse("L4").unwrap(),
+                ],
+            });
+            f.list.push(favorite("Crous Université"));
+            Ok(())
+        })
+        .unwrap();
+        let text = std::fs::read_to_string(&s.path).unwrap();
+        assert!(
+            text.contains("[[favorite]]") && text.contains("\"T1:aller\""),
+            "{text}"
+        );
+        let loaded = s.load().unwrap();
+        assert_eq!(
+            loaded.list[0].describe(),
+            "Ile de France (Maison) — T1:aller, L4"
+        );
+        assert_eq!(loaded.position("ile-de-france"), Some(0));
+        // Hand-written files are read too.
+        std::fs::write(
+            &s.path,
+            "[[favorite]]\nplace = \"Chamars\"\nlines = [\"7:retour\"]\n",
+        )
+        .unwrap();
+        let f = s.load().unwrap();
+        assert_eq!(
+            f.list[0].lines[0],
+            LineFilter {
+                line: "7".into(),
+                outbound: Some(false)
+            }
+        );
+    }
+
+    #[test]
+    fn a_corrupt_file_is_named_and_never_overwritten() {
+        let s = store("corrupt");
+        let bad = "[[favorite]]\nplace = \"Chamars\"\nlines = [\"7:nord\"]\n";
+        std::fs::write(&s.path, bad).unwrap();
+        let err = s.load().unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("favorites.toml, line 3"), "{text}");
+        assert!(text.contains("nord"), "{text}");
+        assert!(
+            s.update(|f| {
+                f.list.clear();
+                Ok(())
+            })
+            .is_err()
+        );
+        assert_eq!(std::fs::read_to_string(&s.path).unwrap(), bad);
+        std::fs::write(&s.path, "[[favorite]]\nplace = \"A\"\nplcae = \"B\"\n").unwrap();
+        assert!(s.load().unwrap_err().to_string().contains("line 3"));
+    }
+
+    #[test]
+    fn two_concurrent_writers_lose_nothing() {
+        let s = store("concurrent");
+        let threads: Vec<_> = (0..8)
+            .map(|i| {
+                let s = s.clone();
+                std::thread::spawn(move || {
+                    for j in 0..10 {
+                        s.update(|f| {
+                            f.list.push(favorite(&format!("Arrêt {i}-{j}")));
+                            Ok(())
+                        })
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(s.load().unwrap().list.len(), 80);
+    }
+
+    #[test]
+    fn line_filters() {
+        assert!(LineFilter::parse("T1:nord").is_err());
+        assert!(LineFilter::parse(":aller").is_err());
+        let f = LineFilter::parse(" l3 : RETOUR ").unwrap();
+        assert_eq!(f.to_string(), "l3:retour");
+        let line = |number: &str, outbound| BoardLine {
+            line: crate::domain::LineRef {
+                id: "x".into(),
+                number: number.into(),
+                background: None,
+                foreground: None,
+                mode: None,
+            },
+            kind: None,
+            outbound,
+            destination: String::new(),
+            via: String::new(),
+        };
+        assert!(f.matches(&line("L3", false)));
+        assert!(!f.matches(&line("L3", true)));
+        assert!(!f.matches(&line("L4", false)));
+    }
+}
