@@ -13,7 +13,9 @@ use crate::board::Board;
 use crate::cache::Cache;
 use crate::ginko::Client;
 use crate::poller::{self, PollSettings, Update};
+use crate::search::Index;
 use crate::ui::board::{PaneState, draw};
+use crate::ui::search::{self, SearchState};
 use crate::ui::theme::Theme;
 use crate::ui::view;
 
@@ -33,6 +35,8 @@ pub enum Effect {
     Nothing,
     Redraw,
     RefreshNow,
+    /// Show these places instead.
+    OpenPlaces(Vec<String>),
     Quit,
 }
 
@@ -40,6 +44,10 @@ pub struct App {
     pub board: Board,
     pub selected: Option<usize>,
     pub help: bool,
+    /// The search pane, when open.
+    pub search: Option<SearchState>,
+    pub index: Option<Arc<Index>>,
+    pub index_stale: bool,
 }
 
 impl App {
@@ -48,7 +56,57 @@ impl App {
             board: Board::default(),
             selected: None,
             help: false,
+            search: None,
+            index: None,
+            index_stale: false,
         }
+    }
+
+    pub fn open_search(&mut self) {
+        let mut search = SearchState {
+            stale: self.index_stale,
+            ..SearchState::default()
+        };
+        search.refresh(self.index.as_deref());
+        self.search = Some(search);
+    }
+
+    fn search_key(&mut self, key: KeyEvent) -> Effect {
+        let Some(search) = self.search.as_mut() else {
+            return Effect::Nothing;
+        };
+        match key.code {
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Effect::Quit;
+            }
+            KeyCode::Esc => self.search = None,
+            KeyCode::Enter => {
+                if let Some(name) = search.chosen().map(str::to_string) {
+                    self.search = None;
+                    self.board = Board::default();
+                    self.selected = None;
+                    return Effect::OpenPlaces(vec![name]);
+                }
+            }
+            KeyCode::Down => {
+                search.selected = (search.selected + 1).min(search.hits.len().saturating_sub(1))
+            }
+            KeyCode::Up => search.selected = search.selected.saturating_sub(1),
+            KeyCode::Backspace => {
+                search.query.pop();
+                search.refresh(self.index.as_deref());
+            }
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                search.query.push(c);
+                search.refresh(self.index.as_deref());
+            }
+            _ => return Effect::Nothing,
+        }
+        Effect::Redraw
     }
 
     /// Applies one message; no IO.
@@ -68,6 +126,14 @@ impl App {
                     Update::Departures { at, results } => self.board.apply(at, results),
                     Update::Failed(error) => self.board.fail(error),
                     Update::Messages(messages) => self.board.messages = messages,
+                    Update::Index { index, stale } => {
+                        self.index = Some(index);
+                        self.index_stale = stale;
+                        if let Some(search) = self.search.as_mut() {
+                            search.stale = stale;
+                            search.refresh(self.index.as_deref());
+                        }
+                    }
                 }
                 Effect::Redraw
             }
@@ -78,6 +144,9 @@ impl App {
     fn key(&mut self, key: KeyEvent) -> Effect {
         if key.kind == KeyEventKind::Release {
             return Effect::Nothing;
+        }
+        if self.search.is_some() {
+            return self.search_key(key);
         }
         let rows = view::build(&self.board, Timestamp::now()).selectable_rows();
         match key.code {
@@ -93,6 +162,11 @@ impl App {
                 Effect::Redraw
             }
             KeyCode::Char('r') => Effect::RefreshNow,
+            KeyCode::Char('/') => {
+                self.help = false;
+                self.open_search();
+                Effect::Redraw
+            }
             KeyCode::Down | KeyCode::Char('j') if rows > 0 => {
                 self.selected = Some(self.selected.map_or(0, |s| (s + 1).min(rows - 1)));
                 Effect::Redraw
@@ -120,6 +194,8 @@ pub struct BoardSettings {
     pub theme: Theme,
     /// Added to the clock shown (the demo's clock may be shifted).
     pub clock_shift: jiff::SignedDuration,
+    /// Open with the search pane (no favourites yet).
+    pub start_in_search: bool,
 }
 
 /// Runs the live board until the user quits or a signal arrives; the
@@ -128,12 +204,14 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
     let (updates_tx, mut updates_rx) = mpsc::channel::<Update>(16);
     let refresh_now = Arc::new(Notify::new());
+    let (places_tx, places_rx) = mpsc::channel::<Vec<String>>(4);
     poller::spawn(
         client,
         cache,
         settings.poll.clone(),
         updates_tx,
         refresh_now.clone(),
+        places_rx,
     );
 
     // Input: a thread blocked in read() wakes only on input.
@@ -156,6 +234,9 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
 
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let mut app = App::new();
+    if settings.start_in_search {
+        app.open_search();
+    }
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
@@ -170,7 +251,14 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                 nb: usize::from(settings.poll.nb.get()),
                 attribution: &settings.attribution,
             };
-            if let Err(e) = terminal.draw(|frame| draw(frame, &view, &pane)) {
+            let search = app.search.as_ref();
+            let theme = settings.theme;
+            if let Err(e) = terminal.draw(|frame| {
+                draw(frame, &view, &pane);
+                if let Some(search) = search {
+                    search::draw(frame, frame.area(), search, &theme);
+                }
+            }) {
                 break Err(format!("cannot draw: {e}"));
             }
             dirty = false;
@@ -184,6 +272,10 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
             Effect::Nothing => {}
             Effect::Redraw => dirty = true,
             Effect::RefreshNow => refresh_now.notify_one(),
+            Effect::OpenPlaces(places) => {
+                let _ = places_tx.send(places).await;
+                dirty = true;
+            }
             Effect::Quit => break Ok(()),
         }
     };
@@ -285,6 +377,47 @@ mod tests {
         app.update(key(KeyCode::Char('k')));
         app.update(key(KeyCode::Up));
         assert_eq!(app.selected, Some(0));
+    }
+
+    #[test]
+    fn search_types_filters_and_opens_a_place() {
+        use crate::ginko::model::FormArret;
+        let mut app = App::new();
+        assert_eq!(app.update(key(KeyCode::Char('/'))), Effect::Redraw);
+        assert!(app.search.as_ref().unwrap().loading, "no index yet");
+        let stops: Vec<FormArret> = ["Châteaufarine", "Chamars", "Ile de France"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| FormArret {
+                id: Some(format!("S{i}")),
+                nom: Some(n.to_string()),
+                ..Default::default()
+            })
+            .collect();
+        app.update(Msg::Update(Update::Index {
+            index: Arc::new(Index::from_stops(&stops)),
+            stale: true,
+        }));
+        let search = app.search.as_ref().unwrap();
+        assert!(!search.loading && search.stale);
+        assert_eq!(search.hits.len(), 3, "an empty query lists the places");
+        for c in "cha".chars() {
+            app.update(key(KeyCode::Char(c)));
+        }
+        // 'q' is typed into the query, it does not quit.
+        assert_eq!(app.update(key(KeyCode::Char('q'))), Effect::Redraw);
+        app.update(key(KeyCode::Backspace));
+        assert_eq!(app.search.as_ref().unwrap().query, "cha");
+        app.update(key(KeyCode::Down));
+        let chosen = app.search.as_ref().unwrap().chosen().unwrap().to_string();
+        assert_eq!(
+            app.update(key(KeyCode::Enter)),
+            Effect::OpenPlaces(vec![chosen])
+        );
+        assert!(app.search.is_none());
+        app.update(key(KeyCode::Char('/')));
+        assert_eq!(app.update(key(KeyCode::Esc)), Effect::Redraw);
+        assert!(app.search.is_none(), "Esc goes back to the board");
     }
 
     #[test]

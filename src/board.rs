@@ -70,6 +70,8 @@ pub struct Board {
     pub messages: Vec<Message>,
     /// Places that the network does not know.
     pub unknown: Vec<String>,
+    /// The places are resolved (even if there are none).
+    pub resolved: bool,
 }
 
 impl Board {
@@ -81,6 +83,7 @@ impl Board {
         Board {
             places,
             departures,
+            resolved: true,
             ..Board::default()
         }
     }

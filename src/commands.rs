@@ -204,6 +204,7 @@ impl BoardRun {
         if !std::io::stdout().is_terminal() {
             return Err("the output is not a terminal: use --once or --json".into());
         }
+        let start_in_search = self.places.is_empty();
         let settings = app::BoardSettings {
             poll: PollSettings {
                 places: self.places,
@@ -215,6 +216,7 @@ impl BoardRun {
             attribution: self.attribution,
             theme: Theme::new(Palette::detect(cli.no_color)),
             clock_shift: self.clock_shift,
+            start_in_search,
         };
         app::run(self.client, self.cache, settings).await
     }
@@ -482,7 +484,7 @@ fn find_favorite(favorites: &crate::favorites::Favorites, name: &str) -> Result<
 pub async fn favourites_board(cli: &Cli) -> CommandResult {
     let store = favorites_store(cli)?;
     let favorites = store.load().map_err(|e| e.to_string())?;
-    if favorites.list.is_empty() {
+    if favorites.list.is_empty() && !std::io::stdout().is_terminal() {
         return no_command();
     }
     let client = connect(cli, true)?;

@@ -40,6 +40,11 @@ pub enum Update {
     },
     Failed(ApiError),
     Messages(Vec<Message>),
+    /// The stop index for the search (`stale`: an old copy).
+    Index {
+        index: Arc<crate::search::Index>,
+        stale: bool,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -324,13 +329,15 @@ pub fn apply_favorites(places: &mut [ResolvedPlace], favorites: &[crate::favorit
 }
 
 /// Starts the fetching tasks; `refresh_now` makes the waiting-times task
-/// poll at once. The tasks end when the receiver is dropped.
+/// poll at once, and a list sent on `commands` replaces the places shown.
+/// The tasks end when the receiver of `updates` is dropped.
 pub fn spawn(
     client: Client,
     cache: Cache,
     settings: PollSettings,
     updates: mpsc::Sender<Update>,
     refresh_now: Arc<Notify>,
+    commands: mpsc::Receiver<Vec<String>>,
 ) {
     let messages_client = client.clone();
     let messages_updates = updates.clone();
@@ -355,68 +362,88 @@ pub fn spawn(
     });
 
     tokio::spawn(async move {
+        let mut settings = settings;
+        let mut commands = commands;
         let mut failures: u32 = 0;
-        // Resolve the places first, retrying while the network is down.
-        let mut board = loop {
-            match resolve(&client, &cache, &settings.places).await {
-                Ok((mut places, unknown)) => {
-                    apply_favorites(&mut places, &settings.favorites);
-                    let board = board::Board::new(places.clone());
-                    if updates
-                        .send(Update::Resolved { places, unknown })
-                        .await
-                        .is_err()
-                    {
+        'places: loop {
+            // Resolve the places first, retrying while the network is down.
+            let board = loop {
+                let resolved = resolve(&client, &cache, &settings.places).await;
+                if let Ok((stops, stale)) = stops_with_age(&client, &cache).await {
+                    let index = Arc::new(crate::search::Index::from_stops(&stops));
+                    if updates.send(Update::Index { index, stale }).await.is_err() {
                         return;
                     }
-                    failures = 0;
-                    break board;
                 }
-                Err(e) => {
-                    failures += 1;
-                    if updates.send(Update::Failed(e)).await.is_err() {
-                        return;
+                match resolved {
+                    Ok((mut places, unknown)) => {
+                        apply_favorites(&mut places, &settings.favorites);
+                        let board = board::Board::new(places.clone());
+                        if updates
+                            .send(Update::Resolved { places, unknown })
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                        failures = 0;
+                        break board;
                     }
-                    wait(
-                        board::next_poll_delay(settings.refresh, failures),
-                        &refresh_now,
-                    )
-                    .await;
-                }
-            }
-        };
-        loop {
-            let requests = board.requests();
-            let update = match client.waiting_times(&requests, settings.nb).await {
-                Ok(results) => {
-                    failures = 0;
-                    board.fetched_at = Some(Timestamp::now());
-                    Update::Departures {
-                        at: Timestamp::now(),
-                        results,
+                    Err(e) => {
+                        failures += 1;
+                        if updates.send(Update::Failed(e)).await.is_err() {
+                            return;
+                        }
+                        let delay = board::next_poll_delay(settings.refresh, failures);
+                        if let Some(places) = wait(delay, &refresh_now, &mut commands).await {
+                            settings.places = places;
+                            settings.favorites.clear();
+                        }
                     }
-                }
-                Err(e) => {
-                    failures += 1;
-                    Update::Failed(e)
                 }
             };
-            if updates.send(update).await.is_err() {
-                return;
+            loop {
+                let requests = board.requests();
+                if !requests.is_empty() {
+                    let update = match client.waiting_times(&requests, settings.nb).await {
+                        Ok(results) => {
+                            failures = 0;
+                            Update::Departures {
+                                at: Timestamp::now(),
+                                results,
+                            }
+                        }
+                        Err(e) => {
+                            failures += 1;
+                            Update::Failed(e)
+                        }
+                    };
+                    if updates.send(update).await.is_err() {
+                        return;
+                    }
+                }
+                let delay = board::next_poll_delay(settings.refresh, failures);
+                if let Some(places) = wait(delay, &refresh_now, &mut commands).await {
+                    settings.places = places;
+                    settings.favorites.clear();
+                    failures = 0;
+                    continue 'places;
+                }
             }
-            wait(
-                board::next_poll_delay(settings.refresh, failures),
-                &refresh_now,
-            )
-            .await;
         }
     });
 }
 
-async fn wait(delay: Duration, refresh_now: &Notify) {
+/// Waits for the delay, a refresh request, or new places (returned).
+async fn wait(
+    delay: Duration,
+    refresh_now: &Notify,
+    commands: &mut mpsc::Receiver<Vec<String>>,
+) -> Option<Vec<String>> {
     tokio::select! {
-        _ = tokio::time::sleep(delay) => {}
-        _ = refresh_now.notified() => {}
+        _ = tokio::time::sleep(delay) => None,
+        _ = refresh_now.notified() => None,
+        Some(places) = commands.recv() => Some(places),
     }
 }
 

@@ -201,6 +201,8 @@ fn body_lines<'a>(
     if view.places.is_empty() && view.unknown_places.is_empty() {
         let text = if view.error.is_some() {
             " En attente du réseau…"
+        } else if view.resolved {
+            " Aucun arrêt affiché : / pour chercher un arrêt"
         } else {
             " Chargement des arrêts…"
         };
@@ -385,6 +387,7 @@ fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
     let lines = vec![
         Line::styled("Touches", state.theme.heading()),
         Line::raw("  ↑ ↓ / k j   choisir une ligne"),
+        Line::raw("  /           chercher un arrêt"),
         Line::raw("  r           rafraîchir maintenant"),
         Line::raw("  ?           afficher / masquer l'aide"),
         Line::raw("  q / Échap   quitter"),

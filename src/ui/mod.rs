@@ -1,5 +1,6 @@
 //! Rendering: the view computed from the model, and the panes drawing it.
 
 pub mod board;
+pub mod search;
 pub mod theme;
 pub mod view;

@@ -52,6 +52,8 @@ pub struct BoardView {
     pub alert: Option<AlertView>,
     pub places: Vec<PlaceView>,
     pub unknown_places: Vec<String>,
+    /// False while the places are being looked up.
+    pub resolved: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -196,6 +198,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         alert: board.alert().map(AlertView::of),
         places,
         unknown_places: board.unknown.clone(),
+        resolved: board.resolved,
     }
 }
 
@@ -207,6 +210,7 @@ pub fn status_text(view: &BoardView) -> String {
             reason.as_deref().unwrap_or("pas de mise à jour")
         ),
         (None, _, Some(reason)) => format!("pas encore de données — {reason}"),
+        (None, _, None) if view.resolved && view.places.is_empty() => "aucun arrêt".into(),
         (None, _, None) => "chargement…".into(),
         (Some(_), false, _) => format!("mis à jour il y a {} s", view.age_seconds.unwrap_or(0)),
     }
