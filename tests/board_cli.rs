@@ -270,12 +270,25 @@ async fn the_interactive_board_starts_shows_departures_and_restores_the_terminal
         t(&["send-keys", "-t", &session, "?"]);
         let help = wait("Légende");
         t(&["send-keys", "-t", &session, "Escape"]);
+        std::thread::sleep(Duration::from_millis(300));
+        t(&["send-keys", "-t", &session, "/"]);
+        wait("Rechercher un arrêt");
+        t(&["send-keys", "-t", &session, "-l", "chateau"]);
+        let search = wait("> chateau");
+        t(&["send-keys", "-t", &session, "Enter"]);
+        let opened = wait("Châteaufarine ─");
+        std::thread::sleep(Duration::from_millis(300));
         t(&["send-keys", "-t", &session, "q"]);
         let after = wait("QUAI-EXITED-");
         t(&["kill-server"]);
-        (screen, board_ok, help, after)
+        (screen, board_ok, help, search, opened, after)
     });
-    let (screen, board_ok, help, after) = blocking.await.unwrap();
+    let (screen, board_ok, help, search, opened, after) = blocking.await.unwrap();
+    assert!(search.contains("> chateau"), "{search}");
+    assert!(
+        opened.contains("Châteaufarine ─") && opened.contains("L4"),
+        "{opened}"
+    );
     assert!(board_ok, "{screen}");
     assert!(help.contains("Non localisé"), "{help}");
     assert!(after.contains("QUAI-EXITED-0"), "{after}");
