@@ -37,6 +37,8 @@ pub enum Effect {
     RefreshNow,
     /// Show these places instead.
     OpenPlaces(Vec<String>),
+    /// Add the place to the favourites, or remove it.
+    ToggleFavorite(String),
     Quit,
 }
 
@@ -48,6 +50,8 @@ pub struct App {
     pub search: Option<SearchState>,
     pub index: Option<Arc<Index>>,
     pub index_stale: bool,
+    /// A short message for the status line.
+    pub notice: Option<String>,
 }
 
 impl App {
@@ -59,7 +63,27 @@ impl App {
             search: None,
             index: None,
             index_stale: false,
+            notice: None,
         }
+    }
+
+    /// The place of the selected row, or the first place.
+    pub fn selected_place(&self) -> Option<String> {
+        let view = view::build(&self.board, Timestamp::now());
+        let Some(selected) = self.selected else {
+            return self.board.places.first().map(|p| p.name.clone());
+        };
+        let mut row = 0;
+        for (place, shown) in self.board.places.iter().zip(&view.places) {
+            if shown.no_departure {
+                continue;
+            }
+            if selected < row + shown.rows.len() {
+                return Some(place.name.clone());
+            }
+            row += shown.rows.len();
+        }
+        None
     }
 
     pub fn open_search(&mut self) {
@@ -137,7 +161,10 @@ impl App {
                 }
                 Effect::Redraw
             }
-            Msg::Key(key) => self.key(key),
+            Msg::Key(key) => {
+                self.notice = None;
+                self.key(key)
+            }
         }
     }
 
@@ -162,6 +189,10 @@ impl App {
                 Effect::Redraw
             }
             KeyCode::Char('r') => Effect::RefreshNow,
+            KeyCode::Char('f') => match self.selected_place() {
+                Some(place) => Effect::ToggleFavorite(place),
+                None => Effect::Nothing,
+            },
             KeyCode::Char('/') => {
                 self.help = false;
                 self.open_search();
@@ -196,6 +227,8 @@ pub struct BoardSettings {
     pub clock_shift: jiff::SignedDuration,
     /// Open with the search pane (no favourites yet).
     pub start_in_search: bool,
+    /// Where `f` saves favourites (`None`: the demo, which saves nothing).
+    pub favorites: Option<crate::favorites::Store>,
 }
 
 /// Runs the live board until the user quits or a signal arrives; the
@@ -250,6 +283,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                 theme: settings.theme,
                 nb: usize::from(settings.poll.nb.get()),
                 attribution: &settings.attribution,
+                notice: app.notice.as_deref(),
             };
             let search = app.search.as_ref();
             let theme = settings.theme;
@@ -272,6 +306,10 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
             Effect::Nothing => {}
             Effect::Redraw => dirty = true,
             Effect::RefreshNow => refresh_now.notify_one(),
+            Effect::ToggleFavorite(place) => {
+                app.notice = Some(toggle_favorite(settings.favorites.clone(), place).await);
+                dirty = true;
+            }
             Effect::OpenPlaces(places) => {
                 let _ = places_tx.send(places).await;
                 dirty = true;
@@ -281,6 +319,42 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     };
     ratatui::restore();
     result
+}
+
+/// Adds or removes a favourite (file IO off the UI thread); says what was done.
+async fn toggle_favorite(store: Option<crate::favorites::Store>, place: String) -> String {
+    let Some(store) = store else {
+        return "démo : les favoris ne sont pas enregistrés".into();
+    };
+    let name = place.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let mut added = false;
+        store
+            .update(|f| {
+                match f.position(&name) {
+                    Some(i) => {
+                        f.list.remove(i);
+                    }
+                    None => {
+                        added = true;
+                        f.list.push(crate::favorites::Favorite {
+                            place: name.clone(),
+                            label: None,
+                            lines: Vec::new(),
+                        });
+                    }
+                }
+                Ok(())
+            })
+            .map(|_| added)
+    })
+    .await;
+    match result {
+        Ok(Ok(true)) => format!("★ {place} ajouté aux favoris"),
+        Ok(Ok(false)) => format!("{place} retiré des favoris"),
+        Ok(Err(e)) => format!("favoris non enregistrés : {e}"),
+        Err(e) => format!("favoris non enregistrés : {e}"),
+    }
 }
 
 /// SIGTERM, SIGHUP and SIGINT become a quit message, so that the terminal
@@ -377,6 +451,44 @@ mod tests {
         app.update(key(KeyCode::Char('k')));
         app.update(key(KeyCode::Up));
         assert_eq!(app.selected, Some(0));
+    }
+
+    #[test]
+    fn f_toggles_the_favourite_of_the_selected_place() {
+        let mut app = App::new();
+        assert_eq!(
+            app.update(key(KeyCode::Char('f'))),
+            Effect::Nothing,
+            "no place yet"
+        );
+        app.update(Msg::Update(two_rows()));
+        assert_eq!(
+            app.update(key(KeyCode::Char('f'))),
+            Effect::ToggleFavorite("X".into())
+        );
+        app.notice = Some("★ X ajouté aux favoris".into());
+        app.update(key(KeyCode::Down));
+        assert_eq!(app.notice, None, "a key clears the notice");
+        assert_eq!(app.selected_place().as_deref(), Some("X"));
+    }
+
+    #[tokio::test]
+    async fn toggling_writes_the_favourites_file() {
+        let dir = std::env::temp_dir().join(format!("quai-app-fav-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = crate::favorites::Store::beside(&dir.join("config.toml"));
+        let said = toggle_favorite(Some(store.clone()), "Chamars".into()).await;
+        assert_eq!(said, "★ Chamars ajouté aux favoris");
+        assert_eq!(store.load().unwrap().list[0].place, "Chamars");
+        let said = toggle_favorite(Some(store.clone()), "Chamars".into()).await;
+        assert_eq!(said, "Chamars retiré des favoris");
+        assert!(store.load().unwrap().list.is_empty());
+        assert!(
+            toggle_favorite(None, "Chamars".into())
+                .await
+                .contains("démo")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -149,6 +149,7 @@ pub async fn board(cli: &Cli, places: &[String], args: &BoardArgs) -> CommandRes
         attribution: "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL".into(),
         clock_shift: jiff::SignedDuration::ZERO,
         favorites: Vec::new(),
+        favorites_store: favorites_store(cli).ok(),
     };
     board.run(cli, args).await
 }
@@ -179,6 +180,7 @@ pub async fn demo(cli: &Cli, args: &BoardArgs, at: Option<&str>) -> CommandResul
         attribution: demo::ATTRIBUTION_SHORT.into(),
         clock_shift,
         favorites: Vec::new(),
+        favorites_store: None,
     };
     let result = board.run(cli, args).await;
     drop(server);
@@ -193,6 +195,8 @@ struct BoardRun {
     attribution: String,
     clock_shift: jiff::SignedDuration,
     favorites: Vec<Favorite>,
+    /// Where `f` saves favourites (none for the demo).
+    favorites_store: Option<Store>,
 }
 
 impl BoardRun {
@@ -217,6 +221,7 @@ impl BoardRun {
             theme: Theme::new(Palette::detect(cli.no_color)),
             clock_shift: self.clock_shift,
             start_in_search,
+            favorites: self.favorites_store,
         };
         app::run(self.client, self.cache, settings).await
     }
@@ -496,6 +501,7 @@ pub async fn favourites_board(cli: &Cli) -> CommandResult {
         attribution: "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL".into(),
         clock_shift: jiff::SignedDuration::ZERO,
         favorites: favorites.list,
+        favorites_store: Some(store),
     };
     let args = BoardArgs {
         nb: 2,

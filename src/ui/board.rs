@@ -39,6 +39,8 @@ pub struct PaneState<'a> {
     pub nb: usize,
     /// Where the data comes from (ODbL asks to say it).
     pub attribution: &'a str,
+    /// A short message for the status line ("Ajouté aux favoris…").
+    pub notice: Option<&'a str>,
 }
 
 /// Cuts `text` to `width` cells, ending with "…" when cut.
@@ -172,7 +174,13 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
     };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(format!(" {}", status_text(view)), status_style),
+            Span::styled(
+                match state.notice {
+                    Some(notice) => format!(" {notice} · {}", status_text(view)),
+                    None => format!(" {}", status_text(view)),
+                },
+                status_style,
+            ),
             Span::styled(keys, state.theme.dim()),
         ])),
         status,
@@ -388,6 +396,7 @@ fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
         Line::styled("Touches", state.theme.heading()),
         Line::raw("  ↑ ↓ / k j   choisir une ligne"),
         Line::raw("  /           chercher un arrêt"),
+        Line::raw("  f           ajouter / retirer l'arrêt choisi des favoris"),
         Line::raw("  r           rafraîchir maintenant"),
         Line::raw("  ?           afficher / masquer l'aide"),
         Line::raw("  q / Échap   quitter"),
@@ -545,6 +554,7 @@ mod tests {
             theme: Theme::new(palette),
             nb: 2,
             attribution: "ODbL",
+            notice: None,
         };
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|f| draw(f, &view, &state)).unwrap();
