@@ -229,6 +229,8 @@ pub struct BoardSettings {
     pub start_in_search: bool,
     /// Where `f` saves favourites (`None`: the demo, which saves nothing).
     pub favorites: Option<crate::favorites::Store>,
+    /// A lasting warning (a corrupt favourites file, shown read-only).
+    pub warning: Option<String>,
 }
 
 /// Runs the live board until the user quits or a signal arrives; the
@@ -284,6 +286,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                 nb: usize::from(settings.poll.nb.get()),
                 attribution: &settings.attribution,
                 notice: app.notice.as_deref(),
+                warning: settings.warning.as_deref(),
             };
             let search = app.search.as_ref();
             let theme = settings.theme;

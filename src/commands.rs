@@ -150,6 +150,7 @@ pub async fn board(cli: &Cli, places: &[String], args: &BoardArgs) -> CommandRes
         clock_shift: jiff::SignedDuration::ZERO,
         favorites: Vec::new(),
         favorites_store: favorites_store(cli).ok(),
+        warning: None,
     };
     board.run(cli, args).await
 }
@@ -181,6 +182,7 @@ pub async fn demo(cli: &Cli, args: &BoardArgs, at: Option<&str>) -> CommandResul
         clock_shift,
         favorites: Vec::new(),
         favorites_store: None,
+        warning: None,
     };
     let result = board.run(cli, args).await;
     drop(server);
@@ -197,6 +199,8 @@ struct BoardRun {
     favorites: Vec<Favorite>,
     /// Where `f` saves favourites (none for the demo).
     favorites_store: Option<Store>,
+    /// A lasting warning for the board.
+    warning: Option<String>,
 }
 
 impl BoardRun {
@@ -222,6 +226,7 @@ impl BoardRun {
             clock_shift: self.clock_shift,
             start_in_search,
             favorites: self.favorites_store,
+            warning: self.warning,
         };
         app::run(self.client, self.cache, settings).await
     }
@@ -488,8 +493,18 @@ fn find_favorite(favorites: &crate::favorites::Favorites, name: &str) -> Result<
 /// `quai` alone: the board of the favourites.
 pub async fn favourites_board(cli: &Cli) -> CommandResult {
     let store = favorites_store(cli)?;
-    let favorites = store.load().map_err(|e| e.to_string())?;
-    if favorites.list.is_empty() && !std::io::stdout().is_terminal() {
+    let interactive = std::io::stdout().is_terminal();
+    // A broken file: the board still starts (with the search), read-only,
+    // and says why; the file is left untouched.
+    let (favorites, warning) = match store.load() {
+        Ok(favorites) => (favorites, None),
+        Err(e) if interactive => (
+            crate::favorites::Favorites::default(),
+            Some(format!("favoris en lecture seule : {e}")),
+        ),
+        Err(e) => return Err(e.to_string()),
+    };
+    if favorites.list.is_empty() && !interactive {
         return no_command();
     }
     let client = connect(cli, true)?;
@@ -502,6 +517,7 @@ pub async fn favourites_board(cli: &Cli) -> CommandResult {
         clock_shift: jiff::SignedDuration::ZERO,
         favorites: favorites.list,
         favorites_store: Some(store),
+        warning,
     };
     let args = BoardArgs {
         nb: 2,

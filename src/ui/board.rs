@@ -41,6 +41,8 @@ pub struct PaneState<'a> {
     pub attribution: &'a str,
     /// A short message for the status line ("Ajouté aux favoris…").
     pub notice: Option<&'a str>,
+    /// A lasting warning under the header (a corrupt favourites file).
+    pub warning: Option<&'a str>,
 }
 
 /// Cuts `text` to `width` cells, ending with "…" when cut.
@@ -112,13 +114,30 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
         .unwrap_or_default();
     // The banner never scrolls out; it may take at most half the screen.
     let banner_h = (banner.len() as u16).min(area.height / 2);
-    let [header, banner_area, body, status] = Layout::vertical([
+    let warning: Vec<String> = state
+        .warning
+        .map(|w| wrap(&format!("⚠ {w}"), width.saturating_sub(2)))
+        .unwrap_or_default();
+    let warning_h = (warning.len() as u16).min(area.height / 4);
+    let [header, banner_area, warning_area, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner_h),
+        Constraint::Length(warning_h),
         Constraint::Min(1),
         Constraint::Length(1),
     ])
     .areas(area);
+    if warning_h > 0 {
+        let lines: Vec<Line> = warning
+            .iter()
+            .take(warning_h as usize)
+            .map(|l| Line::from(format!(" {l}")))
+            .collect();
+        frame.render_widget(
+            Paragraph::new(lines).style(state.theme.stale()),
+            warning_area,
+        );
+    }
 
     let clock = &view.clock;
     let title_w = width.saturating_sub(clock.width() + 2);
@@ -555,6 +574,7 @@ mod tests {
             nb: 2,
             attribution: "ODbL",
             notice: None,
+            warning: None,
         };
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|f| draw(f, &view, &state)).unwrap();
@@ -683,6 +703,37 @@ mod tests {
         assert!(text.contains("Clé d'API refusée"), "{text}");
         assert!(text.contains("quai key trial"), "{text}");
         assert!(!text.contains("Crous Université"), "{text}");
+    }
+
+    #[test]
+    fn a_lasting_warning_sits_under_the_header() {
+        let board = sample_board();
+        let view = view::build(&board, t(1));
+        let state = PaneState {
+            title: "quai · Ginko",
+            selected: None,
+            help: false,
+            theme: Theme::new(Palette::Ansi16),
+            nb: 2,
+            attribution: "ODbL",
+            notice: Some("★ Chamars ajouté aux favoris"),
+            warning: Some("favoris en lecture seule : favorites.toml, line 3, column 9"),
+        };
+        let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
+        terminal.draw(|f| draw(f, &view, &state)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let lines = screen(&buffer);
+        assert!(
+            lines[1].contains("⚠ favoris en lecture seule : favorites.toml, line 3"),
+            "{lines:#?}"
+        );
+        assert!(lines[2].contains("Crous Université"), "{lines:#?}");
+        assert!(
+            lines[19].contains("★ Chamars ajouté aux favoris"),
+            "{lines:#?}"
+        );
+        let (x, y) = find(&buffer, "⚠ favoris").unwrap();
+        assert_eq!(buffer[(x, y)].fg, Color::Yellow);
     }
 
     #[test]
