@@ -26,6 +26,8 @@ pub enum Msg {
     Resize,
     Tick,
     Update(Update),
+    /// The places near home, nearest first (or why there are none).
+    Nearby(Result<Vec<String>, String>),
     Quit,
 }
 
@@ -39,6 +41,8 @@ pub enum Effect {
     OpenPlaces(Vec<String>),
     /// Add the place to the favourites, or remove it.
     ToggleFavorite(String),
+    /// Look up the stops near home.
+    Nearby,
     Quit,
 }
 
@@ -165,6 +169,20 @@ impl App {
                 self.notice = None;
                 self.key(key)
             }
+            Msg::Nearby(Ok(places)) if places.is_empty() => {
+                self.notice = Some("aucun arrêt à moins de 500 m".into());
+                Effect::Redraw
+            }
+            Msg::Nearby(Ok(places)) => {
+                self.board = Board::default();
+                self.selected = None;
+                self.notice = Some("arrêts proches".into());
+                Effect::OpenPlaces(places)
+            }
+            Msg::Nearby(Err(reason)) => {
+                self.notice = Some(reason);
+                Effect::Redraw
+            }
         }
     }
 
@@ -189,6 +207,7 @@ impl App {
                 Effect::Redraw
             }
             KeyCode::Char('r') => Effect::RefreshNow,
+            KeyCode::Char('n') => Effect::Nearby,
             KeyCode::Char('f') => match self.selected_place() {
                 Some(place) => Effect::ToggleFavorite(place),
                 None => Effect::Nothing,
@@ -231,6 +250,8 @@ pub struct BoardSettings {
     pub favorites: Option<crate::favorites::Store>,
     /// A lasting warning (a corrupt favourites file, shown read-only).
     pub warning: Option<String>,
+    /// The home position for `n`.
+    pub home: Option<crate::domain::Position>,
 }
 
 /// Runs the live board until the user quits or a signal arrives; the
@@ -240,6 +261,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     let (updates_tx, mut updates_rx) = mpsc::channel::<Update>(16);
     let refresh_now = Arc::new(Notify::new());
     let (places_tx, places_rx) = mpsc::channel::<Vec<String>>(4);
+    let nearby_client = client.clone();
     poller::spawn(
         client,
         cache,
@@ -313,6 +335,22 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                 app.notice = Some(toggle_favorite(settings.favorites.clone(), place).await);
                 dirty = true;
             }
+            Effect::Nearby => match settings.home {
+                None => {
+                    app.notice =
+                        Some("pas de position : ajoutez home = \"LAT,LON\" aux réglages".into());
+                    dirty = true;
+                }
+                Some(home) => {
+                    app.notice = Some("recherche des arrêts proches…".into());
+                    dirty = true;
+                    let client = nearby_client.clone();
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        let _ = tx.send(Msg::Nearby(nearby(&client, home).await)).await;
+                    });
+                }
+            },
             Effect::OpenPlaces(places) => {
                 let _ = places_tx.send(places).await;
                 dirty = true;
@@ -322,6 +360,22 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     };
     ratatui::restore();
     result
+}
+
+/// The names of the places within 500 m of `home`, nearest first (at most 5).
+async fn nearby(client: &Client, home: crate::domain::Position) -> Result<Vec<String>, String> {
+    let stops = client
+        .arrets_proches(home.lat, home.lon)
+        .await
+        .map_err(|e| format!("arrêts proches : {}", e.short_reason()))?;
+    let mut names: Vec<String> = Vec::new();
+    for stop in stops.iter().map(crate::domain::Stop::from) {
+        if !stop.name.is_empty() && !names.contains(&stop.name) {
+            names.push(stop.name);
+        }
+    }
+    names.truncate(5);
+    Ok(names)
 }
 
 /// Adds or removes a favourite (file IO off the UI thread); says what was done.
@@ -454,6 +508,22 @@ mod tests {
         app.update(key(KeyCode::Char('k')));
         app.update(key(KeyCode::Up));
         assert_eq!(app.selected, Some(0));
+    }
+
+    #[test]
+    fn nearby_places_open_a_board() {
+        let mut app = App::new();
+        assert_eq!(app.update(key(KeyCode::Char('n'))), Effect::Nearby);
+        let places = vec![
+            "Centre-ville - 8 Septembre".to_string(),
+            "Battant".to_string(),
+        ];
+        assert_eq!(
+            app.update(Msg::Nearby(Ok(places.clone()))),
+            Effect::OpenPlaces(places)
+        );
+        assert_eq!(app.update(Msg::Nearby(Ok(vec![]))), Effect::Redraw);
+        assert_eq!(app.notice.as_deref(), Some("aucun arrêt à moins de 500 m"));
     }
 
     #[test]

@@ -151,6 +151,7 @@ pub async fn board(cli: &Cli, places: &[String], args: &BoardArgs) -> CommandRes
         favorites: Vec::new(),
         favorites_store: favorites_store(cli).ok(),
         warning: None,
+        home: home(cli),
     };
     board.run(cli, args).await
 }
@@ -183,6 +184,10 @@ pub async fn demo(cli: &Cli, args: &BoardArgs, at: Option<&str>) -> CommandResul
         favorites: Vec::new(),
         favorites_store: None,
         warning: None,
+        home: Some(crate::domain::Position {
+            lat: 47.2368,
+            lon: 6.0242,
+        }),
     };
     let result = board.run(cli, args).await;
     drop(server);
@@ -201,6 +206,8 @@ struct BoardRun {
     favorites_store: Option<Store>,
     /// A lasting warning for the board.
     warning: Option<String>,
+    /// The home position from the settings.
+    home: Option<crate::domain::Position>,
 }
 
 impl BoardRun {
@@ -227,6 +234,7 @@ impl BoardRun {
             start_in_search,
             favorites: self.favorites_store,
             warning: self.warning,
+            home: self.home,
         };
         app::run(self.client, self.cache, settings).await
     }
@@ -266,6 +274,13 @@ impl BoardRun {
             .and_then(|()| out.flush())
             .map_err(|e| format!("cannot write the board: {e}"))
     }
+}
+
+/// The home position of the settings, if set and valid.
+fn home(cli: &Cli) -> Option<crate::domain::Position> {
+    let path = config::settings_path(cli.config.as_deref()).ok()?;
+    let text = Settings::load(&path).ok()?.home?;
+    config::parse_position(&text).ok()
 }
 
 fn user_cache() -> Cache {
@@ -326,11 +341,8 @@ pub async fn stops(
     let cache = user_cache();
     let mut out = String::new();
     if let Some(near) = near {
-        let (lat, lon) = near
-            .split_once(',')
-            .and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)))
-            .ok_or_else(|| format!("{near:?} is not a position LAT,LON (e.g. 47.2378,6.0241)"))?;
-        let here = crate::domain::Position { lat, lon };
+        let here = config::parse_position(near)?;
+        let (lat, lon) = (here.lat, here.lon);
         let found = client
             .arrets_proches(lat, lon)
             .await
@@ -518,6 +530,7 @@ pub async fn favourites_board(cli: &Cli) -> CommandResult {
         favorites: favorites.list,
         favorites_store: Some(store),
         warning,
+        home: home(cli),
     };
     let args = BoardArgs {
         nb: 2,

@@ -22,6 +22,22 @@ pub struct Settings {
     pub api_key: Option<String>,
     pub api_key_file: Option<PathBuf>,
     pub api_url: Option<String>,
+    /// Home position "LAT,LON": `n` in the board shows the stops near it.
+    pub home: Option<String>,
+}
+
+/// Parses "LAT,LON" (decimal degrees).
+pub fn parse_position(text: &str) -> Result<crate::domain::Position, String> {
+    let bad = || format!("{text:?} is not a position LAT,LON (e.g. 47.2378,6.0241)");
+    let (lat, lon) = text.split_once(',').ok_or_else(bad)?;
+    let (lat, lon): (f64, f64) = (
+        lat.trim().parse().map_err(|_| bad())?,
+        lon.trim().parse().map_err(|_| bad())?,
+    );
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err(bad());
+    }
+    Ok(crate::domain::Position { lat, lon })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +171,17 @@ fn warn_if_readable_by_others(_path: &Path) {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions() {
+        let p = parse_position(" 47.2378 , 6.0241").unwrap();
+        assert_eq!((p.lat, p.lon), (47.2378, 6.0241));
+        for bad in ["", "47.2", "north,pole", "91,0", "47,200"] {
+            assert!(parse_position(bad).is_err(), "{bad}");
+        }
+        let s = Settings::parse("home = \"47.2378,6.0241\"\n").unwrap();
+        assert_eq!(s.home.as_deref(), Some("47.2378,6.0241"));
+    }
 
     #[test]
     fn unknown_keys_are_named_with_their_line() {
