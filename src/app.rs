@@ -11,10 +11,12 @@ use tokio::sync::{Notify, mpsc};
 
 use crate::board::Board;
 use crate::cache::Cache;
+use crate::favorites::{FavOp, Favorite};
 use crate::ginko::Client;
 use crate::poller::{self, PollSettings, Update};
 use crate::search::Index;
 use crate::ui::board::{PaneState, draw};
+use crate::ui::favorites::FavPane;
 use crate::ui::search::{self, SearchState};
 use crate::ui::theme::Theme;
 use crate::ui::view;
@@ -32,7 +34,7 @@ pub enum Msg {
 }
 
 /// What `update` asks the loop to do.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub enum Effect {
     Nothing,
     Redraw,
@@ -43,6 +45,12 @@ pub enum Effect {
     ToggleFavorite(String),
     /// Look up the stops near home.
     Nearby,
+    /// Load the favourites and open their pane.
+    OpenFavorites,
+    /// Save one change to the favourites.
+    SaveFavorite(FavOp),
+    /// Show the favourites' board again (after changes in the pane).
+    ShowFavorites(Vec<Favorite>),
     Quit,
 }
 
@@ -56,6 +64,10 @@ pub struct App {
     pub index_stale: bool,
     /// A short message for the status line.
     pub notice: Option<String>,
+    /// The favourites pane, when open.
+    pub favorites: Option<FavPane>,
+    /// The favourites changed while the pane was open.
+    favorites_changed: bool,
 }
 
 impl App {
@@ -68,7 +80,150 @@ impl App {
             index: None,
             index_stale: false,
             notice: None,
+            favorites: None,
+            favorites_changed: false,
         }
+    }
+
+    /// Opens the favourites pane on `list`.
+    pub fn open_favorites(&mut self, list: Vec<Favorite>) {
+        self.favorites = Some(FavPane {
+            list,
+            ..FavPane::default()
+        });
+        self.favorites_changed = false;
+    }
+
+    fn favorites_key(&mut self, key: KeyEvent) -> Effect {
+        let Some(pane) = self.favorites.as_mut() else {
+            return Effect::Nothing;
+        };
+        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+        let typing = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if let Some(label) = pane.renaming.as_mut() {
+            match key.code {
+                KeyCode::Esc => pane.renaming = None,
+                KeyCode::Backspace => {
+                    label.pop();
+                }
+                KeyCode::Char(c) if typing => label.push(c),
+                KeyCode::Enter => {
+                    let label = crate::sanitize::text(label);
+                    let label = (!label.is_empty()).then_some(label);
+                    pane.renaming = None;
+                    let Some(favorite) = pane.list.get_mut(pane.selected) else {
+                        return Effect::Redraw;
+                    };
+                    favorite.label = label.clone();
+                    self.favorites_changed = true;
+                    return Effect::SaveFavorite(FavOp::Rename {
+                        place: favorite.place.clone(),
+                        label,
+                    });
+                }
+                _ => return Effect::Nothing,
+            }
+            return Effect::Redraw;
+        }
+        if let Some(choices) = pane.lines.as_mut() {
+            match key.code {
+                KeyCode::Esc | KeyCode::Left => pane.lines = None,
+                KeyCode::Down | KeyCode::Char('j') => {
+                    pane.line_cursor = (pane.line_cursor + 1).min(choices.len().saturating_sub(1));
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    pane.line_cursor = pane.line_cursor.saturating_sub(1)
+                }
+                KeyCode::Char(' ') => {
+                    let Some(choice) = choices.get(pane.line_cursor) else {
+                        return Effect::Nothing;
+                    };
+                    if choice.shown && choices.iter().filter(|c| c.shown).count() == 1 {
+                        self.notice = Some("au moins une ligne reste affichée".into());
+                        return Effect::Redraw;
+                    }
+                    choices[pane.line_cursor].shown = !choices[pane.line_cursor].shown;
+                    let lines = crate::ui::favorites::filters(choices);
+                    let Some(favorite) = pane.list.get_mut(pane.selected) else {
+                        return Effect::Redraw;
+                    };
+                    favorite.lines = lines.clone();
+                    self.favorites_changed = true;
+                    return Effect::SaveFavorite(FavOp::SetLines {
+                        place: favorite.place.clone(),
+                        lines,
+                    });
+                }
+                _ => return Effect::Nothing,
+            }
+            return Effect::Redraw;
+        }
+        let count = pane.list.len();
+        let place = pane.list.get(pane.selected).map(|f| f.place.clone());
+        match (key.code, place) {
+            (KeyCode::Esc | KeyCode::Char('F') | KeyCode::Char('q'), _) => {
+                let list = pane.list.clone();
+                self.favorites = None;
+                if std::mem::take(&mut self.favorites_changed) {
+                    self.board = Board::default();
+                    self.selected = None;
+                    return Effect::ShowFavorites(list);
+                }
+            }
+            (KeyCode::Down, Some(place)) if shift => return self.move_favorite(place, 1),
+            (KeyCode::Up, Some(place)) if shift => return self.move_favorite(place, -1),
+            (KeyCode::Char('J'), Some(place)) => return self.move_favorite(place, 1),
+            (KeyCode::Char('K'), Some(place)) => return self.move_favorite(place, -1),
+            (KeyCode::Down | KeyCode::Char('j'), _) => {
+                pane.selected = (pane.selected + 1).min(count.saturating_sub(1));
+            }
+            (KeyCode::Up | KeyCode::Char('k'), _) => {
+                pane.selected = pane.selected.saturating_sub(1)
+            }
+            (KeyCode::Char('d') | KeyCode::Delete, Some(place)) => {
+                pane.list.remove(pane.selected);
+                pane.selected = pane.selected.min(pane.list.len().saturating_sub(1));
+                self.favorites_changed = true;
+                return Effect::SaveFavorite(FavOp::Remove { place });
+            }
+            (KeyCode::Char('e'), Some(_)) => {
+                pane.renaming = Some(pane.list[pane.selected].label.clone().unwrap_or_default());
+            }
+            (KeyCode::Enter | KeyCode::Right, Some(place)) => {
+                let folded = crate::names::fold(&place);
+                let lines = self
+                    .board
+                    .places
+                    .iter()
+                    .find(|p| crate::names::fold(&p.name) == folded)
+                    .map(|p| crate::ui::favorites::choices(&pane.list[pane.selected], &p.lines))
+                    .unwrap_or_default();
+                pane.lines = Some(lines);
+                pane.line_cursor = 0;
+            }
+            _ => return Effect::Nothing,
+        }
+        Effect::Redraw
+    }
+
+    fn move_favorite(&mut self, place: String, by: isize) -> Effect {
+        let Some(pane) = self.favorites.as_mut() else {
+            return Effect::Nothing;
+        };
+        let from = pane.selected;
+        let to = from
+            .saturating_add_signed(by)
+            .min(pane.list.len().saturating_sub(1));
+        if to == from {
+            return Effect::Nothing;
+        }
+        let item = pane.list.remove(from);
+        pane.list.insert(to, item);
+        pane.selected = to;
+        self.favorites_changed = true;
+        Effect::SaveFavorite(FavOp::Move { place, to })
     }
 
     /// The place of the selected row, or the first place.
@@ -193,6 +348,9 @@ impl App {
         if self.search.is_some() {
             return self.search_key(key);
         }
+        if self.favorites.is_some() {
+            return self.favorites_key(key);
+        }
         let rows = view::build(&self.board, Timestamp::now()).selectable_rows();
         match key.code {
             KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Effect::Quit,
@@ -208,6 +366,7 @@ impl App {
             }
             KeyCode::Char('r') => Effect::RefreshNow,
             KeyCode::Char('n') => Effect::Nearby,
+            KeyCode::Char('F') => Effect::OpenFavorites,
             KeyCode::Char('f') => match self.selected_place() {
                 Some(place) => Effect::ToggleFavorite(place),
                 None => Effect::Nothing,
@@ -260,7 +419,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
     let (updates_tx, mut updates_rx) = mpsc::channel::<Update>(16);
     let refresh_now = Arc::new(Notify::new());
-    let (places_tx, places_rx) = mpsc::channel::<Vec<String>>(4);
+    let (places_tx, places_rx) = mpsc::channel::<(Vec<String>, Vec<Favorite>)>(4);
     let nearby_client = client.clone();
     poller::spawn(
         client,
@@ -311,11 +470,15 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                 warning: settings.warning.as_deref(),
             };
             let search = app.search.as_ref();
+            let favorites_pane = app.favorites.as_ref();
             let theme = settings.theme;
             if let Err(e) = terminal.draw(|frame| {
                 draw(frame, &view, &pane);
                 if let Some(search) = search {
                     search::draw(frame, frame.area(), search, &theme);
+                }
+                if let Some(pane) = favorites_pane {
+                    crate::ui::favorites::draw(frame, frame.area(), pane, &theme);
                 }
             }) {
                 break Err(format!("cannot draw: {e}"));
@@ -352,7 +515,34 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                 }
             },
             Effect::OpenPlaces(places) => {
-                let _ = places_tx.send(places).await;
+                let _ = places_tx.send((places, Vec::new())).await;
+                dirty = true;
+            }
+            Effect::ShowFavorites(list) => {
+                let places = list.iter().map(|f| f.place.clone()).collect();
+                let _ = places_tx.send((places, list)).await;
+                dirty = true;
+            }
+            Effect::OpenFavorites => {
+                match settings
+                    .favorites
+                    .as_ref()
+                    .map(crate::favorites::Store::load)
+                {
+                    None => app.notice = Some("démo : pas de favoris enregistrés".into()),
+                    Some(Ok(favorites)) => app.open_favorites(favorites.list),
+                    Some(Err(e)) => app.notice = Some(format!("favoris illisibles : {e}")),
+                }
+                dirty = true;
+            }
+            Effect::SaveFavorite(op) => {
+                if let Some(store) = settings.favorites.clone() {
+                    let saved =
+                        tokio::task::spawn_blocking(move || store.update(|f| op.apply(f))).await;
+                    if let Ok(Err(e)) = saved {
+                        app.notice = Some(format!("favoris non enregistrés : {e}"));
+                    }
+                }
                 dirty = true;
             }
             Effect::Quit => break Ok(()),
@@ -508,6 +698,93 @@ mod tests {
         app.update(key(KeyCode::Char('k')));
         app.update(key(KeyCode::Up));
         assert_eq!(app.selected, Some(0));
+    }
+
+    #[test]
+    fn the_favourites_pane_reorders_removes_renames_and_picks_lines() {
+        let fav = |p: &str| Favorite {
+            place: p.into(),
+            label: None,
+            lines: vec![],
+        };
+        let mut app = App::new();
+        app.update(Msg::Update(two_rows())); // the place "X": T1 both ways
+        assert_eq!(app.update(key(KeyCode::Char('F'))), Effect::OpenFavorites);
+        app.open_favorites(vec![fav("A"), fav("X"), fav("C")]);
+        assert_eq!(
+            app.update(key(KeyCode::Char('J'))),
+            Effect::SaveFavorite(FavOp::Move {
+                place: "A".into(),
+                to: 1
+            })
+        );
+        let order = |app: &App| -> Vec<String> {
+            app.favorites
+                .as_ref()
+                .unwrap()
+                .list
+                .iter()
+                .map(|f| f.place.clone())
+                .collect()
+        };
+        assert_eq!(order(&app), ["X", "A", "C"]);
+        let shift_up = Msg::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::SHIFT));
+        assert_eq!(
+            app.update(shift_up),
+            Effect::SaveFavorite(FavOp::Move {
+                place: "A".into(),
+                to: 0
+            })
+        );
+        assert_eq!(
+            app.update(key(KeyCode::Char('d'))),
+            Effect::SaveFavorite(FavOp::Remove { place: "A".into() })
+        );
+        assert_eq!(order(&app), ["X", "C"]);
+        app.update(key(KeyCode::Char('e')));
+        for c in "Maison".chars() {
+            app.update(key(KeyCode::Char(c)));
+        }
+        assert_eq!(
+            app.update(key(KeyCode::Enter)),
+            Effect::SaveFavorite(FavOp::Rename {
+                place: "X".into(),
+                label: Some("Maison".into())
+            })
+        );
+        // The lines of X, as the board shows them; untick the second.
+        app.update(key(KeyCode::Enter));
+        assert_eq!(
+            app.favorites
+                .as_ref()
+                .unwrap()
+                .lines
+                .as_ref()
+                .unwrap()
+                .len(),
+            2
+        );
+        app.update(key(KeyCode::Down));
+        assert_eq!(
+            app.update(key(KeyCode::Char(' '))),
+            Effect::SaveFavorite(FavOp::SetLines {
+                place: "X".into(),
+                lines: vec![crate::favorites::LineFilter::parse("T1:aller").unwrap()]
+            })
+        );
+        // The last ticked line cannot be unticked.
+        app.update(key(KeyCode::Up));
+        assert_eq!(app.update(key(KeyCode::Char(' '))), Effect::Redraw);
+        assert!(app.notice.is_some());
+        app.update(key(KeyCode::Esc));
+        match app.update(key(KeyCode::Esc)) {
+            Effect::ShowFavorites(list) => {
+                assert_eq!(list[0].describe(), "X (Maison) — T1:aller");
+                assert_eq!(list.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(app.favorites.is_none());
     }
 
     #[test]

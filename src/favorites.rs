@@ -141,6 +141,56 @@ impl Favorites {
     }
 }
 
+/// One change to the favourites, applied to the file as it is when written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FavOp {
+    Move {
+        place: String,
+        to: usize,
+    },
+    Remove {
+        place: String,
+    },
+    Rename {
+        place: String,
+        label: Option<String>,
+    },
+    SetLines {
+        place: String,
+        lines: Vec<LineFilter>,
+    },
+}
+
+impl FavOp {
+    pub fn apply(&self, favorites: &mut Favorites) -> Result<(), String> {
+        let find = |f: &Favorites, place: &str| {
+            f.position(place)
+                .ok_or_else(|| format!("{place} n'est plus dans les favoris"))
+        };
+        match self {
+            FavOp::Move { place, to } => {
+                let i = find(favorites, place)?;
+                let item = favorites.list.remove(i);
+                let to = (*to).min(favorites.list.len());
+                favorites.list.insert(to, item);
+            }
+            FavOp::Remove { place } => {
+                let i = find(favorites, place)?;
+                favorites.list.remove(i);
+            }
+            FavOp::Rename { place, label } => {
+                let i = find(favorites, place)?;
+                favorites.list[i].label = label.clone();
+            }
+            FavOp::SetLines { place, lines } => {
+                let i = find(favorites, place)?;
+                favorites.list[i].lines = lines.clone();
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum FavError {
     #[error(
@@ -341,6 +391,38 @@ mod tests {
             t.join().unwrap();
         }
         assert_eq!(s.load().unwrap().list.len(), 80);
+    }
+
+    #[test]
+    fn operations_apply_to_the_file_as_it_is() {
+        let s = store("ops");
+        s.update(|f| {
+            for p in ["A", "B", "C"] {
+                f.list.push(favorite(p));
+            }
+            Ok(())
+        })
+        .unwrap();
+        let run = |op: FavOp| s.update(|f| op.apply(f)).unwrap();
+        run(FavOp::Move {
+            place: "C".into(),
+            to: 0,
+        });
+        run(FavOp::Rename {
+            place: "a".into(),
+            label: Some("Maison".into()),
+        });
+        run(FavOp::SetLines {
+            place: "B".into(),
+            lines: vec![LineFilter::parse("T1").unwrap()],
+        });
+        let f = run(FavOp::Remove { place: "C".into() });
+        let described: Vec<String> = f.list.iter().map(Favorite::describe).collect();
+        assert_eq!(described, ["A (Maison)", "B — T1"]);
+        assert!(
+            s.update(|f| FavOp::Remove { place: "Z".into() }.apply(f))
+                .is_err()
+        );
     }
 
     #[test]

@@ -337,7 +337,7 @@ pub fn spawn(
     settings: PollSettings,
     updates: mpsc::Sender<Update>,
     refresh_now: Arc<Notify>,
-    commands: mpsc::Receiver<Vec<String>>,
+    commands: mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>,
 ) {
     let messages_client = client.clone();
     let messages_updates = updates.clone();
@@ -395,9 +395,11 @@ pub fn spawn(
                             return;
                         }
                         let delay = board::next_poll_delay(settings.refresh, failures);
-                        if let Some(places) = wait(delay, &refresh_now, &mut commands).await {
+                        if let Some((places, favorites)) =
+                            wait(delay, &refresh_now, &mut commands).await
+                        {
                             settings.places = places;
-                            settings.favorites.clear();
+                            settings.favorites = favorites;
                         }
                     }
                 }
@@ -423,9 +425,9 @@ pub fn spawn(
                     }
                 }
                 let delay = board::next_poll_delay(settings.refresh, failures);
-                if let Some(places) = wait(delay, &refresh_now, &mut commands).await {
+                if let Some((places, favorites)) = wait(delay, &refresh_now, &mut commands).await {
                     settings.places = places;
-                    settings.favorites.clear();
+                    settings.favorites = favorites;
                     failures = 0;
                     continue 'places;
                 }
@@ -438,8 +440,8 @@ pub fn spawn(
 async fn wait(
     delay: Duration,
     refresh_now: &Notify,
-    commands: &mut mpsc::Receiver<Vec<String>>,
-) -> Option<Vec<String>> {
+    commands: &mut mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>,
+) -> Option<(Vec<String>, Vec<crate::favorites::Favorite>)> {
     tokio::select! {
         _ = tokio::time::sleep(delay) => None,
         _ = refresh_now.notified() => None,

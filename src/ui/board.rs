@@ -417,6 +417,7 @@ fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
         Line::raw("  /           chercher un arrêt"),
         Line::raw("  f           ajouter / retirer l'arrêt choisi des favoris"),
         Line::raw("  n           arrêts proches de la maison (home dans les réglages)"),
+        Line::raw("  F           favoris : ordre (K/J), retirer, renommer, lignes"),
         Line::raw("  r           rafraîchir maintenant"),
         Line::raw("  ?           afficher / masquer l'aide"),
         Line::raw("  q / Échap   quitter"),
