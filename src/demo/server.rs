@@ -433,17 +433,22 @@ impl Api<'_> {
         to_json(&near.into_iter().map(|(_, s)| arret(s)).collect::<Vec<_>>())
     }
 
-    fn details_vehicule(&self, p: &Params) -> Answer {
+    /// The vehicle named by `num`, its number and its line.
+    fn vehicle<'p>(&self, p: &'p Params) -> Result<(&'p str, u32, &Line), String> {
         let num = required(p, "num")?;
-        let number: u32 = num
-            .parse()
-            .map_err(|_| format!("Véhicule inconnu : {num}"))?;
+        let unknown = || format!("Véhicule inconnu : {num}");
+        let number: u32 = num.parse().map_err(|_| unknown())?;
         let line = self
             .net
             .lines
             .iter()
             .find(|l| l.fleet_numbers().contains(&number))
-            .ok_or_else(|| format!("Véhicule inconnu : {num}"))?;
+            .ok_or_else(unknown)?;
+        Ok((num, number, line))
+    }
+
+    fn details_vehicule(&self, p: &Params) -> Answer {
+        let (num, number, line) = self.vehicle(p)?;
         let form = if line.is_tram() {
             FormVehicule {
                 num: Some(num.to_string()),
@@ -488,16 +493,7 @@ impl Api<'_> {
     }
 
     fn details_vehicule_tr(&self, p: &Params) -> Answer {
-        let num = required(p, "num")?;
-        let number: u32 = num
-            .parse()
-            .map_err(|_| format!("Véhicule inconnu : {num}"))?;
-        let line = self
-            .net
-            .lines
-            .iter()
-            .find(|l| l.fleet_numbers().contains(&number))
-            .ok_or_else(|| format!("Véhicule inconnu : {num}"))?;
+        let (num, number, line) = self.vehicle(p)?;
         let located = timetable::locate_vehicle(self.net, number, &self.service);
         let minute = self.service.minutes();
         let (position, load) = match &located {
