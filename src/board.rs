@@ -172,11 +172,6 @@ impl Board {
             .filter(|m| m.lines.iter().any(|l| numbers.contains(l)))
             .max_by_key(|m| m.severity)
     }
-
-    /// The number of rows on the board (for the selection).
-    pub fn row_count(&self) -> usize {
-        self.places.iter().map(|p| p.lines.len()).sum()
-    }
 }
 
 /// How a departure's time reads now.

@@ -7,6 +7,15 @@
 
 use serde::Serialize;
 
+/// The network's time zone: dates, clocks and service days are local to it.
+pub const TIME_ZONE: &str = "Europe/Paris";
+
+/// The current time in the network's zone (UTC if the zone is unknown).
+pub fn network_now() -> jiff::Zoned {
+    let now = jiff::Zoned::now();
+    now.in_tz(TIME_ZONE).unwrap_or(now)
+}
+
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Rgb(pub u8, pub u8, pub u8);

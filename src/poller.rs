@@ -17,6 +17,7 @@ use crate::domain::{LineRef, Message};
 use crate::ginko::convert::{infos_trafic_messages, line_kind};
 use crate::ginko::model::{FormArret, FormLigne};
 use crate::ginko::{ApiError, Client, Nb, PlaceQuery, WaitResult};
+use crate::search::Index;
 use crate::{names, sanitize};
 
 /// Stops change rarely: keep them for a week.
@@ -42,7 +43,7 @@ pub enum Update {
     Messages(Vec<Message>),
     /// The stop index for the search (`stale`: an old copy).
     Index {
-        index: Arc<crate::search::Index>,
+        index: Arc<Index>,
         stale: bool,
     },
 }
@@ -54,7 +55,7 @@ struct Dated<T> {
 }
 
 fn today() -> String {
-    crate::demo::timetable::paris_now().date().to_string()
+    crate::domain::network_now().date().to_string()
 }
 
 /// All stops, from the cache when young enough, else from the network
@@ -193,19 +194,18 @@ pub async fn resolve(
     cache: &Cache,
     queries: &[String],
 ) -> Result<(Vec<ResolvedPlace>, Vec<String>), ApiError> {
-    let all_stops = stops(client, cache).await?;
-    let mut by_name: Vec<(String, Vec<String>)> = Vec::new();
-    for stop in &all_stops {
-        let (Some(name), Some(id)) = (&stop.nom, &stop.id) else {
-            continue;
-        };
-        let name = sanitize::text(name);
-        match by_name.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, ids)) => ids.push(id.clone()),
-            None => by_name.push((name, vec![id.clone()])),
-        }
-    }
-    let place_names: Vec<&str> = by_name.iter().map(|(n, _)| n.as_str()).collect();
+    let index = Index::from_stops(&stops(client, cache).await?);
+    resolve_in(client, cache, &index, queries).await
+}
+
+/// Resolves the places named by the user among the places of `index`.
+pub async fn resolve_in(
+    client: &Client,
+    cache: &Cache,
+    index: &Index,
+    queries: &[String],
+) -> Result<(Vec<ResolvedPlace>, Vec<String>), ApiError> {
+    let place_names: Vec<&str> = index.places.iter().map(|p| p.name.as_str()).collect();
     let today_lines = todays_lines(client, cache).await.unwrap_or_default();
 
     let mut places: Vec<ResolvedPlace> = Vec::new();
@@ -233,10 +233,11 @@ pub async fn resolve(
         if places.iter().any(|p| p.name == name) {
             continue;
         }
-        let stop_ids = by_name
+        let stop_ids = index
+            .places
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, ids)| ids.clone())
+            .find(|p| p.name == name)
+            .map(|p| p.stop_ids.clone())
             .unwrap_or_default();
         let mut lines = lines_at(client, cache, &stop_ids).await?;
         complete(&mut lines, &today_lines);
@@ -368,13 +369,24 @@ pub fn spawn(
         'places: loop {
             // Resolve the places first, retrying while the network is down.
             let board = loop {
-                let resolved = resolve(&client, &cache, &settings.places).await;
-                if let Ok((stops, stale)) = stops_with_age(&client, &cache).await {
-                    let index = Arc::new(crate::search::Index::from_stops(&stops));
-                    if updates.send(Update::Index { index, stale }).await.is_err() {
-                        return;
+                // One look-up of the stops serves the search and the board.
+                let resolved = match stops_with_age(&client, &cache).await {
+                    Ok((stops, stale)) => {
+                        let index = Arc::new(Index::from_stops(&stops));
+                        if updates
+                            .send(Update::Index {
+                                index: index.clone(),
+                                stale,
+                            })
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                        resolve_in(&client, &cache, &index, &settings.places).await
                     }
-                }
+                    Err(e) => Err(e),
+                };
                 match resolved {
                     Ok((mut places, unknown)) => {
                         apply_favorites(&mut places, &settings.favorites);

@@ -8,18 +8,16 @@ use jiff::civil::{Date, Weekday};
 
 use super::network::{Line, Network};
 
-/// The network's time zone.
-pub const TIME_ZONE: &str = "Europe/Paris";
+pub use crate::domain::TIME_ZONE;
 
 /// A service day starts at 04:00: a trip at 00:20 belongs to the day before.
 const SERVICE_DAY_START_MIN: f64 = 240.0;
 /// Like a real server, only passages in the next 90 minutes are announced.
 const HORIZON_S: f64 = 5400.0;
 
-/// The current time in Europe/Paris (UTC if the zone is unknown).
+/// The current time in Europe/Paris.
 pub fn paris_now() -> Zoned {
-    let now = Zoned::now();
-    now.in_tz(TIME_ZONE).unwrap_or(now)
+    crate::domain::network_now()
 }
 
 /// Where `now` falls in the service day.

@@ -97,7 +97,7 @@ impl BoardView {
 
 /// Time of day in the network's zone.
 pub fn clock_text(at: Timestamp) -> String {
-    at.in_tz(crate::demo::timetable::TIME_ZONE)
+    at.in_tz(crate::domain::TIME_ZONE)
         .map(|z| z.strftime("%H:%M:%S").to_string())
         .unwrap_or_else(|_| at.strftime("%H:%M:%S").to_string())
 }
