@@ -388,8 +388,8 @@ fn draw_key_refused(frame: &mut Frame, area: Rect, view: &BoardView, state: &Pan
         Line::styled("Clé d'API refusée", state.theme.alert()),
         Line::raw(""),
     ];
-    if let Some(error) = &view.error {
-        lines.push(Line::raw(error.clone()));
+    if let Some(message) = &view.key_message {
+        lines.push(Line::raw(format!("Le serveur répond : « {message} »")));
         lines.push(Line::raw(""));
     }
     lines.extend([
@@ -416,7 +416,7 @@ fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
         Line::raw("  ↑ ↓ / k j   choisir une ligne"),
         Line::raw("  /           chercher un arrêt"),
         Line::raw("  f           ajouter / retirer l'arrêt choisi des favoris"),
-        Line::raw("  n           arrêts proches de la maison (home dans les réglages)"),
+        Line::raw("  n           arrêts proches (home dans les réglages)"),
         Line::raw("  F           favoris : ordre (K/J), retirer, renommer, lignes"),
         Line::raw("  r           rafraîchir maintenant"),
         Line::raw("  ?           afficher / masquer l'aide"),
@@ -703,6 +703,7 @@ mod tests {
         });
         let text = screen(&render(&board, t(1), 90, 24, Palette::TrueColor)).join("\n");
         assert!(text.contains("Clé d'API refusée"), "{text}");
+        assert!(text.contains("« Clé invalide »"), "{text}");
         assert!(text.contains("quai key trial"), "{text}");
         assert!(!text.contains("Crous Université"), "{text}");
     }

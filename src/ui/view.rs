@@ -49,6 +49,8 @@ pub struct BoardView {
     pub error: Option<String>,
     pub error_reason: Option<String>,
     pub key_refused: bool,
+    /// The server's own words when it refused the key.
+    pub key_message: Option<String>,
     pub alert: Option<AlertView>,
     pub places: Vec<PlaceView>,
     pub unknown_places: Vec<String>,
@@ -195,6 +197,10 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         error: board.last_error.as_ref().map(|e| e.to_string()),
         error_reason: board.last_error.as_ref().map(|e| e.short_reason()),
         key_refused: board.key_refused(),
+        key_message: match &board.last_error {
+            Some(crate::ginko::ApiError::KeyRefused { msg, .. }) => Some(msg.clone()),
+            _ => None,
+        },
         alert: board.alert().map(AlertView::of),
         places,
         unknown_places: board.unknown.clone(),
