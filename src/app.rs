@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tokio::sync::{Notify, mpsc};
 
 use crate::board::Board;
@@ -298,24 +298,15 @@ impl App {
             Msg::Quit => Effect::Quit,
             Msg::Tick | Msg::Resize => Effect::Redraw,
             Msg::Update(update) => {
-                match update {
-                    Update::Resolved { places, unknown } => {
-                        let messages = std::mem::take(&mut self.board.messages);
-                        self.board = Board::new(places);
-                        self.board.messages = messages;
-                        self.board.unknown = unknown;
-                        self.selected = None;
-                    }
-                    Update::Departures { at, results } => self.board.apply(at, results),
-                    Update::Failed(error) => self.board.fail(error),
-                    Update::Messages(messages) => self.board.messages = messages,
-                    Update::Index { index, stale } => {
-                        self.index = Some(index);
-                        self.index_stale = stale;
-                        if let Some(search) = self.search.as_mut() {
-                            search.stale = stale;
-                            search.refresh(self.index.as_deref());
-                        }
+                if matches!(update, Update::Resolved { .. }) {
+                    self.selected = None;
+                }
+                if let Some((index, stale)) = poller::apply(&mut self.board, update) {
+                    self.index = Some(index);
+                    self.index_stale = stale;
+                    if let Some(search) = self.search.as_mut() {
+                        search.stale = stale;
+                        search.refresh(self.index.as_deref());
                     }
                 }
                 Effect::Redraw
@@ -421,7 +412,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     let refresh_now = Arc::new(Notify::new());
     let (places_tx, places_rx) = mpsc::channel::<(Vec<String>, Vec<Favorite>)>(4);
     let nearby_client = client.clone();
-    poller::spawn(
+    let _poller = poller::spawn(
         client,
         cache,
         settings.poll.clone(),
@@ -430,23 +421,17 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
         places_rx,
     );
 
-    // Input: a thread blocked in read() wakes only on input.
-    let input_tx = tx.clone();
-    std::thread::spawn(move || {
-        loop {
-            let msg = match event::read() {
-                Ok(Event::Key(key)) => Msg::Key(key),
-                Ok(Event::Resize(..)) => Msg::Resize,
-                Ok(_) => continue,
-                Err(_) => Msg::Quit,
-            };
-            let quit = matches!(msg, Msg::Quit);
-            if input_tx.blocking_send(msg).is_err() || quit {
-                return;
-            }
-        }
-    });
-    spawn_signals(tx.clone());
+    crate::term::spawn_input(
+        tx.clone(),
+        |event| match event {
+            Event::Key(key) => Some(Msg::Key(key)),
+            Event::Resize(..) => Some(Msg::Resize),
+            _ => None,
+        },
+        Some(Msg::Quit),
+    );
+    // A hang-up means the terminal is gone: the board leaves.
+    crate::term::spawn_signals(tx.clone(), |_| Msg::Quit);
 
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let mut app = App::new();
@@ -602,28 +587,6 @@ async fn toggle_favorite(store: Option<crate::favorites::Store>, place: String) 
         Ok(Err(e)) => format!("favoris non enregistrés : {e}"),
         Err(e) => format!("favoris non enregistrés : {e}"),
     }
-}
-
-/// SIGTERM, SIGHUP and SIGINT become a quit message, so that the terminal
-/// is restored under systemd too.
-fn spawn_signals(tx: mpsc::Sender<Msg>) {
-    #[cfg(unix)]
-    tokio::spawn(async move {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-            signal(SignalKind::interrupt()),
-        ) else {
-            return;
-        };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
-            _ = int.recv() => {}
-        }
-        let _ = tx.send(Msg::Quit).await;
-    });
 }
 
 #[cfg(test)]

@@ -89,6 +89,37 @@ pub enum Command {
     },
     /// Runs only the demo server and prints its URL.
     ServeDemo(ServeDemoArgs),
+    /// The favourites full screen for an unattended screen (a Raspberry Pi
+    /// on a wall): pages rotate, a large clock, never exits on its own.
+    /// SIGHUP reloads the settings and favourites.
+    Kiosk(KioskArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct KioskArgs {
+    /// Departures per line and direction (1..=5).
+    #[arg(long, default_value_t = 2)]
+    pub nb: i64,
+    /// Seconds between two refreshes (never below 5).
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    pub refresh: u64,
+    /// Seconds each page stays when the favourites need several.
+    #[arg(long, default_value_t = 8, value_name = "SECS")]
+    pub page_seconds: u64,
+    /// Large digits for each row's next departure.
+    #[arg(long, value_enum, default_value_t = crate::ui::kiosk::LargeDigits::Auto)]
+    pub large_digits: crate::ui::kiosk::LargeDigits,
+    /// The one key that quits (a character, "esc" or "F1".."F12"); by
+    /// default no key does (settings: kiosk_quit_key).
+    #[arg(long, value_name = "KEY", value_parser = crate::config::QuitKey::parse)]
+    pub quit_key: Option<crate::config::QuitKey>,
+    /// The embedded demo network and its favourites (no key, no internet,
+    /// no file read; q quits unless --quit-key says otherwise).
+    #[arg(long)]
+    pub demo: bool,
+    /// With --demo: start the demo clock at this time of day (HH:MM).
+    #[arg(long, value_name = "HH:MM", requires = "demo")]
+    pub at: Option<String>,
 }
 
 /// Options of every board.

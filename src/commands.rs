@@ -9,15 +9,16 @@ use jiff::Timestamp;
 use crate::app;
 use crate::board::Board;
 use crate::cache::Cache;
-use crate::cli::{BoardArgs, Cli, FavAction, ServeDemoArgs};
+use crate::cli::{BoardArgs, Cli, FavAction, KioskArgs, ServeDemoArgs};
 use crate::config::{self, Settings};
 use crate::demo;
 use crate::favorites::{Favorite, LineFilter, Store};
 use crate::ginko::{self, ApiKey, Client, Nb, Params};
+use crate::kiosk;
 use crate::poller::{self, PollSettings};
 use crate::sanitize;
 use crate::search::Index;
-use crate::ui::theme::{Palette, Theme};
+use crate::ui::theme::Theme;
 use crate::ui::view;
 
 pub type CommandResult = Result<(), String>;
@@ -26,16 +27,23 @@ pub type CommandResult = Result<(), String>;
 fn connect(cli: &Cli, need_key: bool) -> Result<Client, String> {
     let path = config::settings_path(cli.config.as_deref()).map_err(|e| e.to_string())?;
     let settings = Settings::load(&path).map_err(|e| e.to_string())?;
-    let url_text = cli
-        .api_url
-        .clone()
+    client_from(&settings, &path, cli.api_url.as_deref(), need_key)
+}
+
+/// A client from read settings (`api_url`: the flag or environment).
+fn client_from(
+    settings: &Settings,
+    path: &std::path::Path,
+    api_url: Option<&str>,
+    need_key: bool,
+) -> Result<Client, String> {
+    let url_text = api_url
+        .map(str::to_string)
         .or_else(|| settings.api_url.clone())
         .unwrap_or_else(|| ginko::DEFAULT_BASE_URL.to_string());
     let base = ginko::parse_base_url(&url_text)?;
     let env_key = std::env::var(config::KEY_ENV).ok();
-    let key = settings
-        .api_key(env_key, &path)
-        .map_err(|e| e.to_string())?;
+    let key = settings.api_key(env_key, path).map_err(|e| e.to_string())?;
     if need_key && key.is_none() {
         return Err(ginko::ApiError::MissingKey.to_string());
     }
@@ -229,7 +237,7 @@ impl BoardRun {
             },
             title: self.title,
             attribution: self.attribution,
-            theme: Theme::new(Palette::detect(cli.no_color)),
+            theme: Theme::detect(cli.no_color),
             clock_shift: self.clock_shift,
             start_in_search,
             favorites: self.favorites_store,
@@ -539,6 +547,111 @@ pub async fn favourites_board(cli: &Cli) -> CommandResult {
         json: false,
     };
     board.run(cli, &args).await
+}
+
+/// `quai kiosk`
+pub async fn kiosk(cli: &Cli, args: &KioskArgs) -> CommandResult {
+    let nb = Nb::new(args.nb).map_err(|e| e.to_string())?;
+    if !std::io::stdout().is_terminal() {
+        return Err("the kiosk needs a terminal (under systemd: StandardOutput=tty)".into());
+    }
+    // Under systemd, the unit's reload; otherwise the signal itself.
+    let reload_hint = if std::env::var_os("INVOCATION_ID").is_some() {
+        "sudo systemctl reload quai-kiosk".to_string()
+    } else {
+        format!("kill -HUP {}", std::process::id())
+    };
+    let mut options = kiosk::KioskOptions {
+        nb,
+        refresh: crate::board::refresh_period(args.refresh),
+        page_seconds: args.page_seconds.max(1),
+        large: args.large_digits,
+        quit_key: args.quit_key,
+        theme: Theme::detect(cli.no_color),
+        title: "quai · Ginko".into(),
+        attribution: "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL".into(),
+        clock_shift: jiff::SignedDuration::ZERO,
+        reload_hint,
+    };
+    if args.demo {
+        let at = args.at.as_deref().map(demo::parse_at).transpose()?;
+        let clock = demo::clock_starting_at(at);
+        options.clock_shift = Timestamp::now().duration_until(clock().timestamp());
+        let server = demo::DemoServer::start_with_clock(
+            ([127, 0, 0, 1], 0).into(),
+            demo::ServerOptions::default(),
+            clock,
+        )
+        .await
+        .map_err(|e| format!("cannot start the demo server: {e}"))?;
+        let base = ginko::parse_base_url(&server.url())?;
+        let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
+        options.title = "quai · Ginko (démo)".into();
+        options.attribution = demo::ATTRIBUTION_SHORT.into();
+        options.quit_key = options.quit_key.or(Some(config::QuitKey(
+            ratatui::crossterm::event::KeyCode::Char('q'),
+        )));
+        let loaded = kiosk::Loaded {
+            client: Some(client),
+            cache: Cache::memory(),
+            favorites: demo::favourite_places()
+                .into_iter()
+                .map(|place| Favorite {
+                    place: place.into(),
+                    label: None,
+                    lines: Vec::new(),
+                })
+                .collect(),
+            favorites_path: "(démo)".into(),
+            ..kiosk::Loaded::default()
+        };
+        let result = kiosk::run(options, Box::new(move || loaded.clone())).await;
+        drop(server);
+        return result;
+    }
+    let config_flag = cli.config.clone();
+    let api_url = cli.api_url.clone();
+    kiosk::run(
+        options,
+        Box::new(move || kiosk_files(config_flag.as_deref(), api_url.as_deref())),
+    )
+    .await
+}
+
+/// What the kiosk reads from its files; every failure becomes a screen.
+fn kiosk_files(config_flag: Option<&std::path::Path>, api_url: Option<&str>) -> kiosk::Loaded {
+    let mut loaded = kiosk::Loaded {
+        cache: user_cache(),
+        ..kiosk::Loaded::default()
+    };
+    let path = match config::settings_path(config_flag) {
+        Ok(path) => path,
+        Err(e) => {
+            loaded.problem = Some(e.to_string());
+            return loaded;
+        }
+    };
+    let store = Store::beside(&path);
+    loaded.favorites_path = store.path.display().to_string();
+    let (favorites, warning) = store.load_salvaged();
+    loaded.favorites = favorites.list;
+    loaded.warning = warning;
+    let settings = match Settings::load(&path) {
+        Ok(settings) => settings,
+        Err(e) => {
+            loaded.problem = Some(format!("réglages illisibles : {e}"));
+            loaded.settings_unreadable = true;
+            return loaded;
+        }
+    };
+    loaded.quiet_hours = settings.quiet_hours;
+    loaded.quiet_screen = settings.quiet_screen.unwrap_or_default();
+    loaded.quit_key = settings.kiosk_quit_key;
+    match client_from(&settings, &path, api_url, true) {
+        Ok(client) => loaded.client = Some(client),
+        Err(e) => loaded.problem = Some(e),
+    }
+    loaded
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

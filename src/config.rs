@@ -5,6 +5,11 @@
 //! api_key = "…"              # or:
 //! api_key_file = "ginko.key" # relative to this file's folder
 //! api_url = "https://api.ginko.voyage"
+//! home = "47.2378,6.0241"    # `n` in the board: the stops near here
+//! # The kiosk (`quai kiosk`):
+//! quiet_hours = "01:00-05:00" # no requests, dark screen (Europe/Paris time)
+//! quiet_screen = "clock"      # or "dark" (the default)
+//! kiosk_quit_key = "q"        # default: no key quits the kiosk
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -24,6 +29,104 @@ pub struct Settings {
     pub api_url: Option<String>,
     /// Home position "LAT,LON": `n` in the board shows the stops near it.
     pub home: Option<String>,
+    /// Kiosk: hours without requests and with a dark screen.
+    pub quiet_hours: Option<QuietHours>,
+    /// Kiosk: what quiet hours show.
+    pub quiet_screen: Option<QuietScreen>,
+    /// Kiosk: the one key that quits (none by default).
+    pub kiosk_quit_key: Option<QuitKey>,
+}
+
+/// A daily span of time, "01:00-05:00"; it may cross midnight
+/// ("23:30-05:30").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    /// Minutes after midnight.
+    pub start: u16,
+    pub end: u16,
+}
+
+impl QuietHours {
+    pub fn parse(text: &str) -> Result<QuietHours, String> {
+        let bad = || format!("{text:?} is not a span of hours like \"01:00-05:00\"");
+        let minutes = |t: &str| -> Result<u16, String> {
+            let (h, m) = t.trim().split_once(':').ok_or_else(bad)?;
+            let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+            if h > 24 || m > 59 || (h == 24 && m > 0) {
+                return Err(bad());
+            }
+            Ok(h * 60 + m)
+        };
+        let (start, end) = text.split_once('-').ok_or_else(bad)?;
+        let (start, end) = (minutes(start)?, minutes(end)?);
+        if start == end {
+            return Err(format!("{text:?} is an empty span"));
+        }
+        Ok(QuietHours { start, end })
+    }
+
+    /// Whether the time of day is inside the span (start included, end not).
+    pub fn contains(&self, time: jiff::civil::Time) -> bool {
+        let t =
+            u16::from(time.hour().unsigned_abs()) * 60 + u16::from(time.minute().unsigned_abs());
+        if self.start < self.end {
+            (self.start..self.end).contains(&t)
+        } else {
+            t >= self.start || t < self.end
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for QuietHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        QuietHours::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What the kiosk shows during quiet hours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuietScreen {
+    /// Nothing at all.
+    #[default]
+    Dark,
+    /// A small dim clock that moves about the screen.
+    Clock,
+}
+
+/// A key that quits the kiosk: one character ("q"), "esc" or "F1".."F12".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuitKey(pub ratatui::crossterm::event::KeyCode);
+
+impl QuitKey {
+    pub fn parse(text: &str) -> Result<QuitKey, String> {
+        use ratatui::crossterm::event::KeyCode;
+        let lower = text.trim().to_lowercase();
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if !c.is_control() => return Ok(QuitKey(KeyCode::Char(c))),
+            _ => {}
+        }
+        if matches!(lower.as_str(), "esc" | "escape") {
+            return Ok(QuitKey(KeyCode::Esc));
+        }
+        if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok())
+            && (1..=12).contains(&n)
+        {
+            return Ok(QuitKey(KeyCode::F(n)));
+        }
+        Err(format!(
+            "{text:?} is not a key: use one character, \"esc\" or \"F1\"..\"F12\""
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for QuitKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        QuitKey::parse(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// Parses "LAT,LON" (decimal degrees).
@@ -181,6 +284,56 @@ mod tests {
         }
         let s = Settings::parse("home = \"47.2378,6.0241\"\n").unwrap();
         assert_eq!(s.home.as_deref(), Some("47.2378,6.0241"));
+    }
+
+    #[test]
+    fn quiet_hours_and_quit_keys() {
+        let t = |h, m| jiff::civil::time(h, m, 0, 0);
+        let night = QuietHours::parse("01:00-05:00").unwrap();
+        assert!(!night.contains(t(0, 59)));
+        assert!(night.contains(t(1, 0)));
+        assert!(night.contains(t(4, 59)));
+        assert!(!night.contains(t(5, 0)));
+        let across = QuietHours::parse("23:30-05:30").unwrap();
+        assert!(
+            across.contains(t(23, 45)) && across.contains(t(0, 0)) && across.contains(t(5, 29))
+        );
+        assert!(!across.contains(t(12, 0)) && !across.contains(t(23, 29)));
+        for bad in [
+            "",
+            "1-5",
+            "01:00",
+            "25:00-05:00",
+            "01:60-02:00",
+            "03:00-03:00",
+        ] {
+            assert!(QuietHours::parse(bad).is_err(), "{bad}");
+        }
+        let s = Settings::parse(
+            "quiet_hours = \"01:00-05:00\"\nquiet_screen = \"clock\"\nkiosk_quit_key = \"F10\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.quiet_hours, Some(night));
+        assert_eq!(s.quiet_screen, Some(QuietScreen::Clock));
+        assert_eq!(
+            s.kiosk_quit_key,
+            Some(QuitKey(ratatui::crossterm::event::KeyCode::F(10)))
+        );
+        let err = Settings::parse("\nquiet_hours = \"1h-5h\"\n").unwrap_err();
+        assert!(
+            err.contains("line 2") && err.contains("01:00-05:00"),
+            "{err}"
+        );
+        assert!(Settings::parse("quiet_screen = \"grey\"\n").is_err());
+        assert_eq!(
+            QuitKey::parse("q").unwrap().0,
+            ratatui::crossterm::event::KeyCode::Char('q')
+        );
+        assert_eq!(
+            QuitKey::parse("Esc").unwrap().0,
+            ratatui::crossterm::event::KeyCode::Esc
+        );
+        assert!(QuitKey::parse("qq").is_err() && QuitKey::parse("F13").is_err());
     }
 
     #[test]

@@ -211,6 +211,34 @@ pub enum FavError {
     Refused(String),
 }
 
+/// The `[[favorite]]` entries of a broken file that parse on their own,
+/// and how many did not.
+pub fn salvage(text: &str) -> (Favorites, usize) {
+    let mut blocks: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if line.trim() == "[[favorite]]" {
+            blocks.extend(current.take());
+            current = Some(String::new());
+        } else if let Some(block) = current.as_mut() {
+            block.push_str(line);
+            block.push('\n');
+        }
+    }
+    blocks.extend(current);
+    let mut favorites = Favorites::default();
+    let mut skipped = 0;
+    for block in blocks {
+        match toml::from_str::<Favorite>(&block) {
+            Ok(favorite) if favorites.position(&favorite.place).is_none() => {
+                favorites.list.push(favorite)
+            }
+            _ => skipped += 1,
+        }
+    }
+    (favorites, skipped)
+}
+
 /// The favourites file and its lock.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -258,6 +286,30 @@ impl Store {
                 message: e.message().to_string(),
             }
         })
+    }
+
+    /// Reads the favourites for a screen that must show something (the
+    /// kiosk): a file that cannot be parsed as a whole gives the entries
+    /// that parse on their own, with why the others were left out.
+    pub fn load_salvaged(&self) -> (Favorites, Option<String>) {
+        match self.load() {
+            Ok(favorites) => (favorites, None),
+            Err(e @ FavError::Corrupt { .. }) => {
+                let text = std::fs::read_to_string(&self.path).unwrap_or_default();
+                let (favorites, skipped) = salvage(&text);
+                let kept = favorites.list.len();
+                (
+                    favorites,
+                    Some(format!(
+                        "favoris en partie illisibles ({kept} gardé(s), {skipped} ignoré(s)) : {e}"
+                    )),
+                )
+            }
+            Err(e) => (
+                Favorites::default(),
+                Some(format!("favoris illisibles : {e}")),
+            ),
+        }
     }
 
     /// Changes the favourites: under an exclusive lock, reads the file again,
@@ -368,6 +420,27 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&s.path).unwrap(), bad);
         std::fs::write(&s.path, "[[favorite]]\nplace = \"A\"\nplcae = \"B\"\n").unwrap();
         assert!(s.load().unwrap_err().to_string().contains("line 3"));
+    }
+
+    #[test]
+    fn a_broken_file_still_gives_its_good_entries() {
+        let text = "[[favorite]]\nplace = \"Chamars\"\n\n[[favorite]]\nplace = \"Battant\nlines = [\"T1\"]\n\n[[favorite]]\nplace = \"Ile de France\"\nlines = [\"T1:aller\"]\n";
+        assert!(toml::from_str::<Favorites>(text).is_err());
+        let (favorites, skipped) = salvage(text);
+        let places: Vec<&str> = favorites.list.iter().map(|f| f.place.as_str()).collect();
+        assert_eq!(places, ["Chamars", "Ile de France"]);
+        assert_eq!(skipped, 1);
+        assert_eq!(favorites.list[1].lines[0].to_string(), "T1:aller");
+
+        let s = store("salvage");
+        std::fs::create_dir_all(s.path.parent().unwrap()).unwrap();
+        std::fs::write(&s.path, text).unwrap();
+        let (loaded, warning) = s.load_salvaged();
+        assert_eq!(loaded.list.len(), 2);
+        let warning = warning.unwrap();
+        assert!(warning.contains("2 gardé(s), 1 ignoré(s)"), "{warning}");
+        assert!(warning.contains("line 5"), "{warning}");
+        assert_eq!(std::fs::read_to_string(&s.path).unwrap(), text, "untouched");
     }
 
     #[test]

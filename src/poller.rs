@@ -329,9 +329,26 @@ pub fn apply_favorites(places: &mut [ResolvedPlace], favorites: &[crate::favorit
     }
 }
 
+/// The running fetching tasks: dropping it stops them at once, so that no
+/// request leaves after (the kiosk's quiet hours rely on it).
+#[derive(Debug)]
+pub struct Poller {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
 /// Starts the fetching tasks; `refresh_now` makes the waiting-times task
 /// poll at once, and a list sent on `commands` replaces the places shown.
-/// The tasks end when the receiver of `updates` is dropped.
+/// The tasks end when the receiver of `updates` is dropped, or with the
+/// returned [`Poller`]. The places are resolved again when the day changes
+/// (the lines that serve a stop are the day's).
 pub fn spawn(
     client: Client,
     cache: Cache,
@@ -339,10 +356,10 @@ pub fn spawn(
     updates: mpsc::Sender<Update>,
     refresh_now: Arc<Notify>,
     commands: mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>,
-) {
+) -> Poller {
     let messages_client = client.clone();
     let messages_updates = updates.clone();
-    tokio::spawn(async move {
+    let messages_task = tokio::spawn(async move {
         let mut failures = 0;
         loop {
             let delay = match messages(&messages_client).await {
@@ -362,12 +379,13 @@ pub fn spawn(
         }
     });
 
-    tokio::spawn(async move {
+    let times_task = tokio::spawn(async move {
         let mut settings = settings;
         let mut commands = commands;
         let mut failures: u32 = 0;
         'places: loop {
             // Resolve the places first, retrying while the network is down.
+            let resolved_on = today();
             let board = loop {
                 // One look-up of the stops serves the search and the board.
                 let resolved = match stops_with_age(&client, &cache).await {
@@ -443,9 +461,32 @@ pub fn spawn(
                     failures = 0;
                     continue 'places;
                 }
+                if today() != resolved_on {
+                    continue 'places;
+                }
             }
         }
     });
+    Poller {
+        tasks: vec![messages_task, times_task],
+    }
+}
+
+/// Applies an update to a board; returns the stop index when it is one.
+pub fn apply(board: &mut board::Board, update: Update) -> Option<(Arc<Index>, bool)> {
+    match update {
+        Update::Resolved { places, unknown } => {
+            let messages = std::mem::take(&mut board.messages);
+            *board = board::Board::new(places);
+            board.messages = messages;
+            board.unknown = unknown;
+        }
+        Update::Departures { at, results } => board.apply(at, results),
+        Update::Failed(error) => board.fail(error),
+        Update::Messages(messages) => board.messages = messages,
+        Update::Index { index, stale } => return Some((index, stale)),
+    }
+    None
 }
 
 /// Waits for the delay, a refresh request, or new places (returned).

@@ -27,7 +27,7 @@ pub const MIN_HEIGHT: u16 = 8;
 /// Width of a time text ("Perturbations", "Non localisé").
 const TIME_W: usize = 13;
 /// A cell: time, space, gauge (3), space, accessibility mark (2), gap (2).
-const CELL_W: usize = TIME_W + 1 + 3 + 1 + 2 + 2;
+pub(crate) const CELL_W: usize = TIME_W + 1 + 3 + 1 + 2 + 2;
 
 /// What the pane needs besides the view.
 pub struct PaneState<'a> {
@@ -64,7 +64,7 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
-fn pad(text: &str, width: usize) -> String {
+pub(crate) fn pad(text: &str, width: usize) -> String {
     let text = fit(text, width);
     let fill = width.saturating_sub(text.width());
     format!("{text}{}", " ".repeat(fill))
@@ -110,13 +110,23 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
     let banner: Vec<String> = view
         .alert
         .as_ref()
-        .map(|a| wrap(&format!("⚠ {}", a.text()), width.saturating_sub(2)))
+        .map(|a| {
+            wrap(
+                &format!("{} {}", state.theme.glyphs.warning, a.text()),
+                width.saturating_sub(2),
+            )
+        })
         .unwrap_or_default();
     // The banner never scrolls out; it may take at most half the screen.
     let banner_h = (banner.len() as u16).min(area.height / 2);
     let warning: Vec<String> = state
         .warning
-        .map(|w| wrap(&format!("⚠ {w}"), width.saturating_sub(2)))
+        .map(|w| {
+            wrap(
+                &format!("{} {w}", state.theme.glyphs.warning),
+                width.saturating_sub(2),
+            )
+        })
         .unwrap_or_default();
     let warning_h = (warning.len() as u16).min(area.height / 4);
     let [header, banner_area, warning_area, body, status] = Layout::vertical([
@@ -227,7 +237,7 @@ fn body_lines<'a>(
     }
     if view.places.is_empty() && view.unknown_places.is_empty() {
         let text = if view.error.is_some() {
-            " En attente du réseau…"
+            " Pas de données — en attente du réseau…"
         } else if view.resolved {
             " Aucun arrêt affiché : / pour chercher un arrêt"
         } else {
@@ -235,23 +245,9 @@ fn body_lines<'a>(
         };
         lines.push(Line::styled(text, state.theme.dim()));
     }
-    let badge_w = view
-        .places
-        .iter()
-        .flat_map(|p| p.rows.iter().map(|r| r.line.number.width() + 2))
-        .max()
-        .unwrap_or(4)
-        .clamp(4, 8);
-    // As many time cells as fit beside a destination of 16 cells.
-    let room = width.saturating_sub(2 + badge_w + 1 + 16);
-    let cells = (room / CELL_W).clamp(1, state.nb.max(1));
-    let destination_w = width.saturating_sub(2 + badge_w + 1 + cells * CELL_W);
+    let columns = Columns::of(view, width, state.nb, CELL_W);
     for place in &view.places {
-        let rule = "─".repeat(width.saturating_sub(place.name.width() + 3));
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {} ", place.name), state.theme.heading()),
-            Span::styled(rule, state.theme.dim()),
-        ]));
+        lines.push(place_heading(&place.name, width, &state.theme));
         if place.no_departure {
             lines.push(Line::styled(
                 "   Aucun départ prévu pour le moment",
@@ -264,63 +260,102 @@ fn body_lines<'a>(
             if selected {
                 selected_line = Some(lines.len());
             }
-            lines.push(row_line(
-                row,
-                state,
-                view.stale,
-                badge_w,
-                destination_w,
-                cells,
-                selected,
-            ));
+            lines.push(row_line(row, &state.theme, view.stale, &columns, selected));
             row_index += 1;
         }
     }
     (lines, selected_line)
 }
 
-fn row_line<'a>(
-    row: &'a RowView,
-    state: &PaneState,
-    stale: bool,
-    badge_w: usize,
-    destination_w: usize,
-    cells: usize,
+/// The widths of a row's parts.
+pub(crate) struct Columns {
+    pub badge_w: usize,
+    /// How many time cells are shown.
+    pub cells: usize,
+    pub destination_w: usize,
+}
+
+impl Columns {
+    /// As many time cells (at most `nb`) as fit beside a destination of 16
+    /// cells; the first cell is `first_cell_w` wide.
+    pub fn of(view: &BoardView, width: usize, nb: usize, first_cell_w: usize) -> Columns {
+        let badge_w = view
+            .places
+            .iter()
+            .flat_map(|p| p.rows.iter().map(|r| r.line.number.width() + 2))
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 8);
+        let room = width.saturating_sub(2 + badge_w + 1 + 16 + first_cell_w);
+        let cells = (1 + room / CELL_W).clamp(1, nb.max(1));
+        let destination_w =
+            width.saturating_sub(2 + badge_w + 1 + first_cell_w + (cells - 1) * CELL_W);
+        Columns {
+            badge_w,
+            cells,
+            destination_w,
+        }
+    }
+}
+
+/// " Crous Université ─────────"
+pub(crate) fn place_heading<'a>(name: &str, width: usize, theme: &Theme) -> Line<'a> {
+    let rule = "─".repeat(width.saturating_sub(name.width() + 3));
+    Line::from(vec![
+        Span::styled(format!(" {name} "), theme.heading()),
+        Span::styled(rule, theme.dim()),
+    ])
+}
+
+/// A row's badge and destination (`selected`: highlighted).
+pub(crate) fn row_start<'a>(
+    row: &RowView,
+    theme: &Theme,
+    columns: &Columns,
     selected: bool,
-) -> Line<'a> {
-    let theme = &state.theme;
+) -> Vec<Span<'a>> {
     let mut destination = row.destination.clone();
     if !row.via.is_empty() {
         destination = format!("{destination} · {}", row.via);
     }
     let badge = format!(
         "{:^w$}",
-        fit(&row.line.number, badge_w.saturating_sub(2)),
-        w = badge_w
+        fit(&row.line.number, columns.badge_w.saturating_sub(2)),
+        w = columns.badge_w
     );
-    let mut spans = vec![
+    vec![
         Span::raw("  "),
         Span::styled(badge, theme.badge(row.line.background, row.line.foreground)),
         Span::raw(" "),
         Span::styled(
-            pad(&destination, destination_w),
+            pad(&destination, columns.destination_w),
             if selected {
                 theme.selected()
             } else {
                 Style::new()
             },
         ),
-    ];
+    ]
+}
+
+pub(crate) fn row_line<'a>(
+    row: &'a RowView,
+    theme: &Theme,
+    stale: bool,
+    columns: &Columns,
+    selected: bool,
+) -> Line<'a> {
+    let mut spans = row_start(row, theme, columns, selected);
     if row.cells.is_empty() {
         spans.push(Span::styled(pad("—", CELL_W), theme.dim()));
     }
-    for cell in row.cells.iter().take(cells) {
+    for cell in row.cells.iter().take(columns.cells) {
         spans.extend(cell_spans(cell, theme, stale));
     }
     Line::from(spans)
 }
 
-fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec<Span<'a>> {
+pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec<Span<'a>> {
     let mut time_style = match cell.shown {
         TimeShown::Countdown(_) | TimeShown::AsSent(_) => theme.heading(),
         TimeShown::NotLocated => theme.not_located(),
@@ -336,7 +371,7 @@ fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec<Span<'a>> 
     spans.push(Span::raw(" "));
     match cell.gauge {
         Gauge::Bar(filled, level) => {
-            let bar: String = (0..3).map(|i| if i < filled { '▮' } else { '▯' }).collect();
+            let bar = theme.glyphs.gauge(filled);
             spans.push(Span::styled(
                 bar,
                 if stale {
@@ -352,7 +387,7 @@ fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec<Span<'a>> 
     spans.push(Span::raw(" "));
     if cell.not_accessible {
         spans.push(Span::styled(
-            "♿",
+            pad(theme.glyphs.no_access, 2),
             theme
                 .crowd(crate::domain::CrowdLevel::High)
                 .add_modifier(Modifier::CROSSED_OUT),
@@ -364,7 +399,7 @@ fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec<Span<'a>> 
     spans
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
     Rect::new(
@@ -375,7 +410,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-fn draw_too_small(frame: &mut Frame, area: Rect) {
+pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect) {
     let text = format!(
         "Terminal trop petit ({}×{}) : il faut au moins {MIN_WIDTH}×{MIN_HEIGHT}.",
         area.width, area.height
@@ -411,6 +446,7 @@ fn draw_key_refused(frame: &mut Frame, area: Rect, view: &BoardView, state: &Pan
 }
 
 fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
+    let g = state.theme.glyphs;
     let lines = vec![
         Line::styled("Touches", state.theme.heading()),
         Line::raw("  ↑ ↓ / k j   choisir une ligne"),
@@ -428,8 +464,16 @@ fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
         Line::raw("  17h05         heure de passage (au-delà de 59 min)"),
         Line::raw("  Travaux…      arrêt non desservi (Perturbations : desservi,"),
         Line::raw("                mais sans temps calculable)"),
-        Line::raw("  ▮▯▯ ▮▮▯ ▮▮▮   affluence faible, modérée, forte ; ? inconnue"),
-        Line::raw("  ♿ barré       arrêt ou véhicule non accessible"),
+        Line::raw(format!(
+            "  {} {} {}   affluence faible, modérée, forte ; ? inconnue",
+            g.gauge(1),
+            g.gauge(2),
+            g.gauge(3)
+        )),
+        Line::raw(format!(
+            "  {} barré       arrêt ou véhicule non accessible",
+            g.no_access
+        )),
         Line::raw(""),
         Line::styled(state.attribution.to_string(), state.theme.dim()),
     ];
@@ -442,7 +486,7 @@ fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::board::{Board, BoardLine, ResolvedPlace};
     use crate::domain::*;
@@ -457,7 +501,7 @@ mod tests {
 
     const T0: &str = "2026-11-23T07:00:00Z"; // 08:00 in Besançon
 
-    fn t(offset_s: i64) -> Timestamp {
+    pub(crate) fn t(offset_s: i64) -> Timestamp {
         let t0: Timestamp = T0.parse().unwrap();
         t0 + jiff::SignedDuration::from_secs(offset_s)
     }
@@ -508,7 +552,7 @@ mod tests {
 
     /// Crous Université: L3 with a countdown and a theoretical time; line 7
     /// with "Déviation"; fetched at T0.
-    fn sample_board() -> Board {
+    pub(crate) fn sample_board() -> Board {
         let l3 = line("3", "L3", "006AB3", "FFFFFF", false, "Pôle Temis");
         let seven = line("7", "7", "", "zz", true, "Palente");
         let place = ResolvedPlace {
@@ -583,7 +627,7 @@ mod tests {
         terminal.backend().buffer().clone()
     }
 
-    fn screen(buffer: &Buffer) -> Vec<String> {
+    pub(crate) fn screen(buffer: &Buffer) -> Vec<String> {
         let area = buffer.area;
         (0..area.height)
             .map(|y| {

@@ -1,7 +1,9 @@
 //! Rendering: the view computed from the model, and the panes drawing it.
 
 pub mod board;
+pub mod digits;
 pub mod favorites;
+pub mod kiosk;
 pub mod search;
 pub mod theme;
 pub mod view;

@@ -115,14 +115,72 @@ pub fn contrast(a: Rgb, b: Rgb) -> f64 {
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
+/// The few symbols beyond text. The Linux console's fonts hold about 512
+/// glyphs (WGL4 at best): no ▮, ♿ or ⚠ there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Glyphs {
+    /// A filled and an empty cell of a crowding gauge.
+    pub full: char,
+    pub empty: char,
+    /// Not accessible (stop or vehicle); one cell.
+    pub no_access: &'static str,
+    /// Before an alert or a warning.
+    pub warning: &'static str,
+}
+
+impl Glyphs {
+    pub const UNICODE: Glyphs = Glyphs {
+        full: '▮',
+        empty: '▯',
+        no_access: "♿",
+        warning: "⚠",
+    };
+    /// What the Linux console's fonts (Terminus, Lat15, VGA) all have.
+    pub const CONSOLE: Glyphs = Glyphs {
+        full: '■',
+        empty: '□',
+        no_access: "×",
+        warning: "‼",
+    };
+
+    /// The console's set under `TERM=linux`.
+    pub fn for_term(term: &str) -> Glyphs {
+        if term == "linux" || term.starts_with("linux-") {
+            Glyphs::CONSOLE
+        } else {
+            Glyphs::UNICODE
+        }
+    }
+
+    /// A gauge of three cells, `filled` of them full.
+    pub fn gauge(&self, filled: u8) -> String {
+        (0..3)
+            .map(|i| if i < filled { self.full } else { self.empty })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub palette: Palette,
+    pub glyphs: Glyphs,
 }
 
 impl Theme {
     pub fn new(palette: Palette) -> Theme {
-        Theme { palette }
+        Theme {
+            palette,
+            glyphs: Glyphs::UNICODE,
+        }
+    }
+
+    /// Colours and symbols for the terminal at hand (`TERM`, `COLORTERM`,
+    /// `NO_COLOR`).
+    pub fn detect(no_color_flag: bool) -> Theme {
+        Theme {
+            palette: Palette::detect(no_color_flag),
+            glyphs: Glyphs::for_term(&std::env::var("TERM").unwrap_or_default()),
+        }
     }
 
     /// A colour in this palette, with the RGB the terminal will show.
@@ -256,6 +314,22 @@ mod tests {
             Palette::from_env(true, "", "truecolor", "xterm"),
             Palette::NoColor
         );
+    }
+
+    #[test]
+    fn the_linux_console_gets_glyphs_its_fonts_have() {
+        assert_eq!(Glyphs::for_term("linux"), Glyphs::CONSOLE);
+        assert_eq!(Glyphs::for_term("xterm-256color"), Glyphs::UNICODE);
+        assert_eq!(Glyphs::CONSOLE.gauge(2), "■■□");
+        // WGL4 (what console fonts cover at best) has none of these.
+        let g = Glyphs::CONSOLE;
+        for c in [g.full, g.empty]
+            .into_iter()
+            .chain(g.no_access.chars())
+            .chain(g.warning.chars())
+        {
+            assert!(matches!(c, '■' | '□' | '×' | '‼'), "{c}");
+        }
     }
 
     #[test]

@@ -1,0 +1,908 @@
+//! The kiosk screen: the favourites full screen, for a wall, read from a few
+//! metres and left alone for months.
+//!
+//! ```text
+//!  quai · Ginko                                   █▀█ █ █   ▀▀█ ▀▀█
+//!  lundi 23 novembre                              █ █ ▀▀█ ▀ ▀▀█ █▀▀
+//!  ● ○  page 1/2                                  ▀▀▀   ▀ ▀ ▀▀▀ ▀▀▀
+//!  Ile de France ───────────────────────────────────────────────────
+//!    T1   Chalezeule                    2 min ■□□      12 min ■■□
+//!  mis à jour il y a 4 s                 Données : réseau Ginko, ODbL
+//! ```
+//!
+//! What it shows follows from the data's state ([`screen`]): the board
+//! while the data is fresh or a little old (marked, with its age), a plain
+//! "service indisponible" once it is older than [`UNAVAILABLE_AFTER`], "en
+//! attente du réseau" before any data, the key's problem, or nothing at all
+//! in quiet hours. The content moves by one cell every few minutes against
+//! burn-in.
+
+use std::ops::Range;
+use std::time::Duration;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::board::{
+    CELL_W, Columns, MIN_HEIGHT, MIN_WIDTH, cell_spans, draw_too_small, fit, pad, place_heading,
+    row_line, row_start, wrap,
+};
+use super::digits;
+use super::theme::Theme;
+use super::view::{BoardView, CellView, status_text};
+use crate::board::{Gauge, TimeShown};
+use crate::config::QuietScreen;
+
+/// Data older than this is no longer shown: a kiosk must not show old
+/// times as if they were current.
+pub const UNAVAILABLE_AFTER: Duration = Duration::from_secs(10 * 60);
+/// The content moves by one cell this often.
+pub const BURN_IN_EVERY_S: i64 = 4 * 60;
+/// Width of the large next departure: three digits and " min".
+const LARGE_W: usize = 11 + 5;
+/// The first cell of a large row: large time, gauge, mark, gap.
+const LARGE_CELL_W: usize = LARGE_W + 3 + 1 + 2 + 2;
+
+/// The widest destination column: on a wide screen, the times stay near
+/// their destination.
+const MAX_DESTINATION_W: usize = 56;
+
+/// Large digits for each row's next departure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LargeDigits {
+    /// When the screen is big enough (100×36 cells and more).
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the kiosk needs besides the view.
+pub struct KioskPane<'a> {
+    pub title: &'a str,
+    pub theme: Theme,
+    /// Departures per row, at most.
+    pub nb: usize,
+    pub attribution: &'a str,
+    /// A lasting warning (favourites or settings partly unreadable).
+    pub warning: Option<&'a str>,
+    /// Why nothing can be shown (unreadable settings, no key).
+    pub problem: Option<&'a str>,
+    /// No favourites to show.
+    pub no_favorites: bool,
+    /// Where the favourites and the key are, for the help screens.
+    pub favorites_path: &'a str,
+    /// How to reload after fixing a file.
+    pub reload_hint: &'a str,
+    pub page_seconds: u64,
+    pub large: LargeDigits,
+    /// Set during quiet hours.
+    pub quiet: Option<QuietScreen>,
+    /// The shown clock, in seconds (rotation, burn-in, blinking).
+    pub now_s: i64,
+    /// "lundi 23 novembre".
+    pub date: &'a str,
+}
+
+/// Which screen the kiosk shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Quiet,
+    /// The settings prevent everything (read, or no key).
+    Problem,
+    KeyRefused,
+    /// No data yet, and the last attempt failed.
+    Waiting,
+    Loading,
+    NoFavorites,
+    /// The last data is too old to be shown.
+    Unavailable,
+    Board,
+}
+
+/// The screen for this view.
+pub fn screen(view: &BoardView, pane: &KioskPane) -> Screen {
+    if pane.quiet.is_some() {
+        return Screen::Quiet;
+    }
+    if pane.problem.is_some() {
+        return Screen::Problem;
+    }
+    if pane.no_favorites {
+        return Screen::NoFavorites;
+    }
+    if view.key_refused {
+        return Screen::KeyRefused;
+    }
+    match view.age_seconds {
+        None if view.error.is_some() => Screen::Waiting,
+        None => Screen::Loading,
+        Some(age) if age >= UNAVAILABLE_AFTER.as_secs() => Screen::Unavailable,
+        Some(_) => Screen::Board,
+    }
+}
+
+/// The place of the content: one cell in from the screen's edge on two
+/// sides, the sides changing every [`BURN_IN_EVERY_S`].
+pub fn burn_in(area: Rect, now_s: i64) -> Rect {
+    let step = now_s.div_euclid(BURN_IN_EVERY_S).rem_euclid(4);
+    let (dx, dy) = [(0, 0), (1, 0), (1, 1), (0, 1)][step as usize];
+    Rect::new(
+        area.x + dx,
+        area.y + dy,
+        area.width.saturating_sub(1),
+        area.height.saturating_sub(1),
+    )
+}
+
+/// Part of a place on a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub place: usize,
+    pub rows: Range<usize>,
+    /// The place began on an earlier page.
+    pub continued: bool,
+}
+
+/// Splits places (a heading line, then rows of the given heights) into
+/// pages of `height` lines. A place moves whole to the next page when it
+/// fits there; a place taller than a page is split, its heading repeated.
+pub fn paginate(places: &[Vec<u16>], height: u16) -> Vec<Vec<Segment>> {
+    let height = height.max(2);
+    let mut pages: Vec<Vec<Segment>> = Vec::new();
+    let mut page: Vec<Segment> = Vec::new();
+    let mut used: u16 = 0;
+    for (p, rows) in places.iter().enumerate() {
+        let whole = 1 + rows.iter().sum::<u16>();
+        if used > 0 && used + whole > height && whole <= height {
+            pages.push(std::mem::take(&mut page));
+            used = 0;
+        }
+        let mut start = 0;
+        loop {
+            let first = rows.get(start).copied().unwrap_or(0);
+            if used > 0 && used + 1 + first > height {
+                pages.push(std::mem::take(&mut page));
+                used = 0;
+            }
+            used += 1;
+            let mut end = start;
+            while end < rows.len() && (end == start || used + rows[end] <= height) {
+                used += rows[end];
+                end += 1;
+            }
+            page.push(Segment {
+                place: p,
+                rows: start..end,
+                continued: start > 0,
+            });
+            start = end;
+            if start >= rows.len() {
+                break;
+            }
+        }
+    }
+    if !page.is_empty() || pages.is_empty() {
+        pages.push(page);
+    }
+    pages
+}
+
+/// The page shown at `now_s`.
+pub fn page_at(now_s: i64, page_seconds: u64, pages: usize) -> usize {
+    let seconds = i64::try_from(page_seconds.max(1)).unwrap_or(i64::MAX);
+    (now_s.div_euclid(seconds).rem_euclid(pages.max(1) as i64)) as usize
+}
+
+pub fn draw(frame: &mut Frame, view: &BoardView, pane: &KioskPane) {
+    let full = frame.area();
+    if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
+        draw_too_small(frame, full);
+        return;
+    }
+    let screen = screen(view, pane);
+    if screen == Screen::Quiet {
+        if pane.quiet == Some(QuietScreen::Clock) {
+            draw_quiet_clock(frame, full, view, pane);
+        }
+        return;
+    }
+    let area = burn_in(full, pane.now_s);
+    let width = area.width as usize;
+    let theme = &pane.theme;
+
+    let big_scale = if area.height >= 45 && area.width >= 120 {
+        2
+    } else {
+        1
+    };
+    let big_clock = area.height >= 20 && area.width >= 60;
+    let header_h = if big_clock {
+        digits::size("00:00", big_scale).1 as u16
+    } else {
+        1
+    };
+    let mut notes: Vec<(String, Style)> = Vec::new();
+    if let Some(alert) = view.alert.as_ref().filter(|_| screen == Screen::Board) {
+        for l in wrap(
+            &format!("{} {}", theme.glyphs.warning, alert.text()),
+            width - 2,
+        ) {
+            notes.push((format!(" {}", pad(&l, width - 1)), theme.alert()));
+        }
+    }
+    if screen == Screen::Board && view.stale {
+        let text = format!(
+            "{} Données anciennes : {} — nouvel essai automatique",
+            theme.glyphs.warning,
+            age_text(view)
+        );
+        for l in wrap(&text, width - 2) {
+            notes.push((format!(" {l}"), theme.stale()));
+        }
+    }
+    for name in &view.unknown_places {
+        notes.push((format!(" Arrêt inconnu du réseau : {name}"), theme.notice()));
+    }
+    if let Some(warning) = pane.warning {
+        for l in wrap(&format!("{} {warning}", theme.glyphs.warning), width - 2) {
+            notes.push((format!(" {l}"), theme.stale()));
+        }
+    }
+    let notes_h = (notes.len() as u16).min(area.height / 3);
+    let [header, notes_area, body, footer] = Layout::vertical([
+        Constraint::Length(header_h),
+        Constraint::Length(notes_h),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    let lines: Vec<Line> = notes
+        .into_iter()
+        .take(notes_h as usize)
+        .map(|(text, style)| Line::styled(text, style))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), notes_area);
+
+    // The body first: the header shows its page count.
+    let (page, pages) = match screen {
+        Screen::Board => draw_pages(frame, body, view, pane),
+        _ => {
+            draw_message(frame, body, message(screen, view, pane), theme);
+            (0, 1)
+        }
+    };
+    draw_header(
+        frame,
+        header,
+        view,
+        pane,
+        big_clock.then_some(big_scale),
+        (page, pages),
+    );
+
+    let status = status_text(view);
+    let attribution_w = width.saturating_sub(status.width() + 4);
+    let attribution = fit(pane.attribution, attribution_w);
+    let gap = width.saturating_sub(status.width() + 2 + attribution.width());
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                format!(" {status}"),
+                if view.stale {
+                    theme.stale()
+                } else {
+                    theme.dim()
+                },
+            ),
+            Span::raw(" ".repeat(gap)),
+            Span::styled(attribution, theme.dim()),
+        ])),
+        footer,
+    );
+}
+
+/// "14:32:05, il y a 3 min"
+fn age_text(view: &BoardView) -> String {
+    let clock = view.fetched_clock.clone().unwrap_or_default();
+    match view.age_seconds {
+        Some(s) if s >= 60 => format!("mises à jour à {clock}, il y a {} min", s / 60),
+        Some(s) => format!("mises à jour à {clock}, il y a {s} s"),
+        None => "aucune".into(),
+    }
+}
+
+fn draw_header(
+    frame: &mut Frame,
+    area: Rect,
+    view: &BoardView,
+    pane: &KioskPane,
+    big_scale: Option<usize>,
+    (page, pages): (usize, usize),
+) {
+    let theme = &pane.theme;
+    let width = area.width as usize;
+    let indicator = if pages > 1 {
+        let dots: Vec<&str> = (0..pages)
+            .map(|i| if i == page { "●" } else { "○" })
+            .collect();
+        format!("{}  page {}/{pages}", dots.join(" "), page + 1)
+    } else {
+        String::new()
+    };
+    let Some(scale) = big_scale else {
+        let right = format!("{}  {} ", indicator, view.clock);
+        let left_w = width.saturating_sub(right.width() + 1);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(format!(" {}", pad(pane.title, left_w)), theme.heading()),
+                Span::raw(right),
+            ])),
+            area,
+        );
+        return;
+    };
+    let hours_minutes: String = view.clock.chars().take(5).collect();
+    let big = digits::render(&hours_minutes, scale);
+    let big_w = big.first().map_or(0, |l| l.width());
+    let left_w = width.saturating_sub(big_w + 3);
+    let mut left = vec![
+        Line::styled(format!(" {}", fit(pane.title, left_w)), theme.heading()),
+        Line::raw(format!(" {}", fit(pane.date, left_w))),
+    ];
+    if !indicator.is_empty() {
+        left.push(Line::styled(format!(" {indicator}"), theme.dim()));
+    }
+    let [left_area, clock_area] =
+        Layout::horizontal([Constraint::Min(1), Constraint::Length(big_w as u16 + 1)]).areas(area);
+    frame.render_widget(Paragraph::new(left), left_area);
+    let clock: Vec<Line> = big
+        .into_iter()
+        .map(|l| Line::styled(l, theme.heading()))
+        .collect();
+    frame.render_widget(Paragraph::new(clock), clock_area);
+}
+
+/// Draws the page of the moment; returns it and the page count.
+fn draw_pages(frame: &mut Frame, body: Rect, view: &BoardView, pane: &KioskPane) -> (usize, usize) {
+    let theme = &pane.theme;
+    let width = body.width as usize;
+    let large = match pane.large {
+        LargeDigits::Always => true,
+        LargeDigits::Never => false,
+        LargeDigits::Auto => body.width >= 100 && body.height >= 30,
+    };
+    let row_h: u16 = if large { 3 } else { 1 };
+    let heights: Vec<Vec<u16>> = view
+        .places
+        .iter()
+        .map(|p| {
+            if p.no_departure || p.rows.is_empty() {
+                vec![1]
+            } else {
+                vec![row_h; p.rows.len()]
+            }
+        })
+        .collect();
+    let pages = paginate(&heights, body.height);
+    let page = page_at(pane.now_s, pane.page_seconds, pages.len());
+    let mut columns = if large {
+        Columns::of(view, width, pane.nb, LARGE_CELL_W)
+    } else {
+        Columns::of(view, width, pane.nb, CELL_W)
+    };
+    // Times stay near their destination on a wide screen.
+    columns.destination_w = columns.destination_w.min(MAX_DESTINATION_W);
+    let mut lines: Vec<Line> = Vec::new();
+    for segment in pages.get(page).into_iter().flatten() {
+        let Some(place) = view.places.get(segment.place) else {
+            continue;
+        };
+        let name = if segment.continued {
+            format!("{} (suite)", place.name)
+        } else {
+            place.name.clone()
+        };
+        lines.push(place_heading(&name, width, theme));
+        if place.no_departure || place.rows.is_empty() {
+            lines.push(Line::styled(
+                "   Aucun départ prévu pour le moment",
+                theme.not_located(),
+            ));
+            continue;
+        }
+        for row in place.rows.get(segment.rows.clone()).into_iter().flatten() {
+            if large {
+                lines.extend(large_row(row, theme, view.stale, &columns));
+            } else {
+                lines.push(row_line(row, theme, view.stale, &columns, false));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), body);
+    (page, pages.len())
+}
+
+/// The minutes to show large, for a plain countdown of a minute or more.
+fn large_minutes(cell: &CellView) -> Option<i64> {
+    match (&cell.shown, cell.seconds) {
+        (TimeShown::Countdown(_), Some(s)) if (60..60_000).contains(&s) => Some(s / 60),
+        _ => None,
+    }
+}
+
+/// A row three lines high, its next departure in large digits.
+fn large_row<'a>(
+    row: &'a super::view::RowView,
+    theme: &Theme,
+    stale: bool,
+    columns: &Columns,
+) -> [Line<'a>; 3] {
+    let indent = " ".repeat(2 + columns.badge_w + 1 + columns.destination_w);
+    let mut middle = row_start(row, theme, columns, false);
+    let Some(first) = row.cells.first() else {
+        middle.push(Span::styled(pad("—", LARGE_CELL_W), theme.dim()));
+        return [Line::raw(""), Line::from(middle), Line::raw("")];
+    };
+    let time_style = if stale {
+        theme.dim().add_modifier(Modifier::ITALIC)
+    } else {
+        theme.heading()
+    };
+    let (top, bottom) = match large_minutes(first) {
+        Some(minutes) => {
+            let big = digits::render(&minutes.to_string(), 1);
+            let right = |l: &str| format!("{:>11}", l);
+            middle.push(Span::styled(right(&big[1]), time_style));
+            middle.push(Span::styled(" min ", time_style));
+            (
+                Line::from(vec![
+                    Span::raw(indent.clone()),
+                    Span::styled(right(&big[0]), time_style),
+                ]),
+                Line::from(vec![
+                    Span::raw(indent),
+                    Span::styled(right(&big[2]), time_style),
+                ]),
+            )
+        }
+        None => {
+            let style = match first.shown {
+                TimeShown::NotLocated => theme.not_located(),
+                TimeShown::Notice(_) => theme.notice(),
+                _ => time_style,
+            };
+            middle.push(Span::styled(
+                format!(
+                    "{:>w$} ",
+                    fit(first.shown.text(), LARGE_W - 1),
+                    w = LARGE_W - 1
+                ),
+                style,
+            ));
+            (Line::raw(""), Line::raw(""))
+        }
+    };
+    match first.gauge {
+        Gauge::Bar(filled, level) => middle.push(Span::styled(
+            theme.glyphs.gauge(filled),
+            if stale {
+                theme.dim()
+            } else {
+                theme.crowd(level)
+            },
+        )),
+        Gauge::Unknown => middle.push(Span::styled("?  ", theme.dim())),
+        Gauge::Hidden => middle.push(Span::raw("   ")),
+    }
+    middle.push(Span::raw(" "));
+    middle.push(if first.not_accessible {
+        Span::styled(
+            pad(theme.glyphs.no_access, 2),
+            theme
+                .crowd(crate::domain::CrowdLevel::High)
+                .add_modifier(Modifier::CROSSED_OUT),
+        )
+    } else {
+        Span::raw("  ")
+    });
+    middle.push(Span::raw("  "));
+    for cell in row
+        .cells
+        .iter()
+        .skip(1)
+        .take(columns.cells.saturating_sub(1))
+    {
+        middle.extend(cell_spans(cell, theme, stale));
+    }
+    [top, Line::from(middle), bottom]
+}
+
+/// The text of a screen other than the board: a heading, then lines.
+fn message(screen: Screen, view: &BoardView, pane: &KioskPane) -> (String, Vec<String>) {
+    let reason = view
+        .error_reason
+        .clone()
+        .map(|r| format!("({r})"))
+        .unwrap_or_default();
+    match screen {
+        Screen::Problem => (
+            "Le kiosque ne peut pas afficher les départs".into(),
+            vec![
+                pane.problem.unwrap_or_default().to_string(),
+                String::new(),
+                format!("Corrigez, puis rechargez : {}", pane.reload_hint),
+            ],
+        ),
+        Screen::NoFavorites => (
+            "Aucun favori à afficher".into(),
+            vec![
+                format!("Les favoris sont lus dans {}.", pane.favorites_path),
+                "Ajoutez-en : quai fav add \"Ile de France\"".into(),
+                format!("puis rechargez : {}", pane.reload_hint),
+            ],
+        ),
+        Screen::KeyRefused => {
+            let mut lines = Vec::new();
+            if let Some(m) = &view.key_message {
+                lines.push(format!("Le serveur répond : « {m} »"));
+                lines.push(String::new());
+            }
+            lines.extend([
+                "Que faire :".into(),
+                " · mettez une clé valide (api_key_file ou api_key dans les réglages) ;".into(),
+                format!(" · puis rechargez : {} ;", pane.reload_hint),
+                " · une clé permanente : ginko.support-ssi@keolis.com.".into(),
+                String::new(),
+                "Nouvel essai automatique chaque minute.".into(),
+            ]);
+            ("Clé d'API refusée".into(), lines)
+        }
+        Screen::Waiting => (
+            "Pas de données — en attente du réseau…".into(),
+            vec![reason, "Nouvel essai automatique.".into()],
+        ),
+        Screen::Loading => ("Chargement des arrêts…".into(), Vec::new()),
+        Screen::Unavailable => (
+            "Temps d'attente : service indisponible".into(),
+            vec![
+                format!("Dernières données {}.", age_text(view)),
+                "Trop anciennes pour être affichées.".into(),
+                reason,
+                "Nouvel essai automatique.".into(),
+            ],
+        ),
+        Screen::Board | Screen::Quiet => (String::new(), Vec::new()),
+    }
+}
+
+/// A heading and its lines, centred in `area`.
+fn draw_message(
+    frame: &mut Frame,
+    area: Rect,
+    (heading, text): (String, Vec<String>),
+    theme: &Theme,
+) {
+    let width = (area.width as usize).saturating_sub(4).max(1);
+    let mut lines = vec![Line::styled(heading, theme.heading()), Line::raw("")];
+    for t in text {
+        if t.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.extend(wrap(&t, width).into_iter().map(Line::raw));
+    }
+    let h = (lines.len() as u16).min(area.height);
+    let top = area.y + (area.height - h) / 3;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(ratatui::layout::Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        Rect::new(area.x, top, area.width, h),
+    );
+}
+
+/// Quiet hours with a clock: small, dim, somewhere else every minute.
+fn draw_quiet_clock(frame: &mut Frame, area: Rect, view: &BoardView, pane: &KioskPane) {
+    let text: String = view.clock.chars().take(5).collect();
+    let minute = pane.now_s.div_euclid(60);
+    let w = text.width() as i64;
+    let x = (minute * 7).rem_euclid((i64::from(area.width) - w).max(1));
+    let y = (minute * 3).rem_euclid(i64::from(area.height).max(1));
+    let at = Rect::new(area.x + x as u16, area.y + y as u16, w as u16, 1);
+    frame.render_widget(Paragraph::new(text).style(pane.theme.dim()), at);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::Board;
+    use crate::ui::board::tests::{sample_board, screen as text_of, t};
+    use crate::ui::theme::{Glyphs, Palette};
+    use crate::ui::view;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+    use ratatui::style::Color;
+
+    fn pane(theme: Theme) -> KioskPane<'static> {
+        KioskPane {
+            title: "quai · Ginko",
+            theme,
+            nb: 2,
+            attribution: "Données : Ginko, ODbL",
+            warning: None,
+            problem: None,
+            no_favorites: false,
+            favorites_path: "/etc/quai/favorites.toml",
+            reload_hint: "sudo systemctl reload quai-kiosk",
+            page_seconds: 8,
+            large: LargeDigits::Auto,
+            quiet: None,
+            now_s: 0,
+            date: "lundi 23 novembre",
+        }
+    }
+
+    fn render(board: &Board, at: i64, size: (u16, u16), pane: &KioskPane) -> Buffer {
+        let view = view::build(board, t(at));
+        let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+        terminal.draw(|f| draw(f, &view, pane)).unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    fn shows(buffer: &Buffer, text: &str) -> bool {
+        text_of(buffer).iter().any(|l| l.contains(text))
+    }
+
+    /// A board of `n` copies of the sample place, with an alert.
+    fn big_board(n: usize) -> Board {
+        let mut board = sample_board();
+        let place = board.places[0].clone();
+        let rows = board.departures[0].clone();
+        for i in 1..n {
+            let mut p = place.clone();
+            p.name = format!("Arrêt {i}");
+            board.places.push(p);
+            board.departures.push(rows.clone());
+        }
+        board
+    }
+
+    #[test]
+    fn sixteen_colours_and_console_glyphs_only_on_the_linux_console() {
+        let console = Theme {
+            palette: Palette::Ansi16,
+            glyphs: Glyphs::CONSOLE,
+        };
+        let mut board = big_board(3);
+        board.messages = vec![crate::domain::Message {
+            id: 1,
+            title: "T2 : circulation interrompue".into(),
+            body_html: String::new(),
+            url: String::new(),
+            severity: crate::domain::Severity::Interrupted,
+            lines: vec!["T2".into()],
+            stops: vec![],
+            alert: true,
+        }];
+        board.fail(crate::ginko::ApiError::Timeout {
+            method: "TR/getListeTemps".into(),
+            after: Duration::from_secs(10),
+        });
+        let mut p = pane(console);
+        p.warning = Some("favoris en partie illisibles");
+        // Fresh, stale, large digits; 80×24 to a big console.
+        for (at, size) in [
+            (5, (80, 24)),
+            (120, (80, 24)),
+            (5, (200, 60)),
+            (120, (200, 60)),
+        ] {
+            let buffer = render(&board, at, size, &p);
+            for cell in buffer.content() {
+                for color in [cell.fg, cell.bg] {
+                    assert!(
+                        !matches!(color, Color::Rgb(..) | Color::Indexed(_)),
+                        "{color:?} at {at} s, {size:?}"
+                    );
+                }
+                // What the console fonts have: Latin-1, box drawing, blocks,
+                // and a few WGL4 symbols.
+                for c in cell.symbol().chars() {
+                    let code = u32::from(c);
+                    assert!(
+                        code < 0x180
+                            || (0x2500..=0x259f).contains(&code)
+                            || "■□●○×‼…—«»".contains(c),
+                        "{c:?} at {at} s, {size:?}"
+                    );
+                }
+            }
+        }
+        // The same board in true colour does carry the lines' colours.
+        let buffer = render(&board, 5, (80, 24), &pane(Theme::new(Palette::TrueColor)));
+        assert!(
+            buffer
+                .content()
+                .iter()
+                .any(|c| c.bg == Color::Rgb(0, 0x6a, 0xb3))
+        );
+    }
+
+    #[test]
+    fn old_data_is_marked_then_replaced_by_service_indisponible() {
+        let mut board = sample_board(); // fetched at t(0)
+        board.fail(crate::ginko::ApiError::Http {
+            method: "TR/getListeTemps".into(),
+            status: 503,
+            excerpt: String::new(),
+        });
+        let p = pane(Theme::new(Palette::Ansi16));
+        let fresh = render(&board, 10, (80, 24), &p);
+        assert!(shows(&fresh, "2 min") && !shows(&fresh, "Données anciennes"));
+        let stale = render(&board, 180, (80, 24), &p);
+        assert!(shows(
+            &stale,
+            "Données anciennes : mises à jour à 08:00:00, il y a 3 min"
+        ));
+        assert!(shows(&stale, "Crous Université"), "still shown");
+        let last = render(&board, 599, (80, 24), &p);
+        assert!(shows(&last, "Crous Université"));
+        let gone = render(&board, 600, (80, 24), &p);
+        assert!(shows(&gone, "service indisponible"));
+        assert!(shows(
+            &gone,
+            "Dernières données mises à jour à 08:00:00, il y a 10 min"
+        ));
+        assert!(!shows(&gone, "Crous Université") && !shows(&gone, "Non localisé"));
+        assert!(!shows(&gone, " min ▮"), "no time is left on screen");
+        // The clock is still there.
+        assert!(shows(&gone, "▀▀▀"));
+    }
+
+    #[test]
+    fn before_any_data_it_waits_for_the_network() {
+        let mut board = Board::default();
+        let p = pane(Theme::new(Palette::Ansi16));
+        assert!(shows(
+            &render(&board, 0, (80, 24), &p),
+            "Chargement des arrêts"
+        ));
+        board.fail(crate::ginko::ApiError::Connect {
+            method: "DR/getArrets".into(),
+            detail: "connection refused".into(),
+        });
+        let buffer = render(&board, 0, (80, 24), &p);
+        assert!(shows(&buffer, "en attente du réseau"));
+        assert!(shows(&buffer, "Nouvel essai automatique"));
+    }
+
+    #[test]
+    fn the_key_problems_and_empty_favourites_say_what_to_do() {
+        let mut board = Board::default();
+        board.fail(crate::ginko::ApiError::KeyRefused {
+            method: "TR/getListeTemps".into(),
+            msg: "Clé invalide".into(),
+        });
+        let p = pane(Theme::new(Palette::Ansi16));
+        let buffer = render(&board, 0, (80, 24), &p);
+        assert!(shows(&buffer, "Clé d'API refusée"));
+        assert!(shows(&buffer, "« Clé invalide »"));
+        assert!(shows(&buffer, "sudo systemctl reload quai-kiosk"));
+        let mut p = pane(Theme::new(Palette::Ansi16));
+        p.no_favorites = true;
+        let buffer = render(&Board::default(), 0, (80, 24), &p);
+        assert!(shows(&buffer, "Aucun favori à afficher"));
+        assert!(shows(&buffer, "/etc/quai/favorites.toml"));
+        p.problem = Some("no API key: set GINKO_API_KEY");
+        let buffer = render(&Board::default(), 0, (80, 24), &p);
+        assert!(shows(&buffer, "no API key: set GINKO_API_KEY"));
+    }
+
+    #[test]
+    fn pages_rotate_when_the_favourites_do_not_fit() {
+        let board = big_board(8);
+        let mut p = pane(Theme::new(Palette::Ansi16));
+        let first = render(&board, 5, (80, 24), &p);
+        assert!(shows(&first, "page 1/2"), "{:#?}", text_of(&first));
+        assert!(shows(&first, "Crous Université") && !shows(&first, "Arrêt 7"));
+        p.now_s = 8;
+        let second = render(&board, 5, (80, 24), &p);
+        assert!(shows(&second, "page 2/2"));
+        assert!(shows(&second, "Arrêt 7") && !shows(&second, "Crous Université"));
+        p.now_s = 16;
+        assert!(shows(&render(&board, 5, (80, 24), &p), "page 1/2"));
+        // Everything on one page of a big screen: no indicator.
+        p.large = LargeDigits::Never;
+        let all = render(&board, 5, (200, 60), &p);
+        assert!(!shows(&all, "page "));
+        assert!(shows(&all, "Arrêt 7") && shows(&all, "Crous Université"));
+        // Large digits on the big screen: "2 min" drawn large, pages again.
+        p.large = LargeDigits::Auto;
+        let large = render(&board, 5, (200, 60), &p);
+        assert!(shows(&large, "page 1/2"));
+        assert!(shows(&large, "█▀▀ min"), "{:#?}", text_of(&large));
+        assert!(!shows(&large, "2 min"));
+    }
+
+    #[test]
+    fn quiet_hours_are_dark_or_a_lone_clock() {
+        let board = sample_board();
+        let mut p = pane(Theme::new(Palette::Ansi16));
+        p.quiet = Some(QuietScreen::Dark);
+        let dark = render(&board, 5, (80, 24), &p);
+        assert!(dark.content().iter().all(|c| c.symbol() == " "));
+        p.quiet = Some(QuietScreen::Clock);
+        let clock = render(&board, 5, (80, 24), &p);
+        let text: String = text_of(&clock).concat();
+        assert_eq!(text.trim(), "08:00");
+    }
+
+    fn seg(place: usize, rows: Range<usize>, continued: bool) -> Segment {
+        Segment {
+            place,
+            rows,
+            continued,
+        }
+    }
+
+    #[test]
+    fn places_fill_pages_and_move_whole_when_they_fit() {
+        // Three places of 3, 4 and 2 rows on pages of 8 lines.
+        let pages = paginate(&[vec![1; 3], vec![1; 4], vec![1; 2]], 8);
+        assert_eq!(
+            pages,
+            [
+                vec![seg(0, 0..3, false)],
+                vec![seg(1, 0..4, false), seg(2, 0..2, false)]
+            ]
+        );
+        // A place taller than a page is split, its heading repeated.
+        let pages = paginate(&[vec![1; 2], vec![1; 10]], 6);
+        assert_eq!(
+            pages,
+            [
+                vec![seg(0, 0..2, false), seg(1, 0..2, false)],
+                vec![seg(1, 2..7, true)],
+                vec![seg(1, 7..10, true)]
+            ]
+        );
+        // Rows three lines high.
+        let pages = paginate(&[vec![3; 4]], 10);
+        assert_eq!(pages, [vec![seg(0, 0..3, false)], vec![seg(0, 3..4, true)]]);
+        // Nothing to show is one empty page; a tiny page still shows a row.
+        assert_eq!(paginate(&[], 10), [vec![]]);
+        assert_eq!(paginate(&[vec![3]], 2), [vec![seg(0, 0..1, false)]]);
+    }
+
+    #[test]
+    fn pages_rotate_with_the_clock() {
+        assert_eq!(page_at(0, 8, 3), 0);
+        assert_eq!(page_at(7, 8, 3), 0);
+        assert_eq!(page_at(8, 8, 3), 1);
+        assert_eq!(page_at(23, 8, 3), 2);
+        assert_eq!(page_at(24, 8, 3), 0);
+        assert_eq!(page_at(24, 8, 1), 0);
+        assert_eq!(page_at(5, 0, 2), 1, "0 s is taken as 1 s");
+    }
+
+    #[test]
+    fn the_content_moves_against_burn_in() {
+        let area = Rect::new(0, 0, 80, 24);
+        let at = |minutes: i64| {
+            let r = burn_in(area, minutes * 60);
+            (r.x, r.y, r.width, r.height)
+        };
+        assert_eq!(at(0), (0, 0, 79, 23));
+        assert_eq!(at(3), (0, 0, 79, 23));
+        assert_eq!(at(4), (1, 0, 79, 23));
+        assert_eq!(at(8), (1, 1, 79, 23));
+        assert_eq!(at(12), (0, 1, 79, 23));
+        assert_eq!(at(16), (0, 0, 79, 23));
+    }
+}
