@@ -43,6 +43,7 @@ pub type Clock = Arc<dyn Fn() -> Zoned + Send + Sync>;
 pub struct DemoServer {
     addr: SocketAddr,
     stop: watch::Sender<bool>,
+    requests: Arc<AtomicU64>,
 }
 
 impl DemoServer {
@@ -65,8 +66,9 @@ impl DemoServer {
             network,
             options,
             clock,
-            requests: AtomicU64::new(0),
+            requests: Arc::new(AtomicU64::new(0)),
         });
+        let requests = state.requests.clone();
         let (stop, mut stopped) = watch::channel(false);
         tokio::spawn(async move {
             loop {
@@ -92,7 +94,11 @@ impl DemoServer {
                 });
             }
         });
-        Ok(DemoServer { addr, stop })
+        Ok(DemoServer {
+            addr,
+            stop,
+            requests,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -102,6 +108,11 @@ impl DemoServer {
     /// `http://127.0.0.1:PORT`
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// How many requests were answered so far.
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
     }
 }
 
@@ -115,7 +126,7 @@ struct State {
     network: Network,
     options: ServerOptions,
     clock: Clock,
-    requests: AtomicU64,
+    requests: Arc<AtomicU64>,
 }
 
 type Params = HashMap<String, String>;
