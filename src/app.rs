@@ -30,6 +30,8 @@ pub enum Msg {
     Update(Update),
     /// The places near home, nearest first (or why there are none).
     Nearby(Result<Vec<String>, String>),
+    /// The fares, for their pane (or why there are none).
+    Fares(Result<Vec<crate::domain::Fare>, String>),
     Quit,
 }
 
@@ -45,6 +47,8 @@ pub enum Effect {
     ToggleFavorite(String),
     /// Look up the stops near home.
     Nearby,
+    /// Fetch the fares for their pane.
+    LoadFares,
     /// Load the favourites and open their pane.
     OpenFavorites,
     /// Save one change to the favourites.
@@ -68,6 +72,10 @@ pub struct App {
     pub favorites: Option<FavPane>,
     /// The favourites changed while the pane was open.
     favorites_changed: bool,
+    /// The traffic information pane, when open.
+    pub traffic: Option<crate::ui::traffic::TrafficPane>,
+    /// The fares pane, when open.
+    pub fares: Option<crate::ui::fares::FaresPane>,
 }
 
 impl App {
@@ -82,7 +90,62 @@ impl App {
             notice: None,
             favorites: None,
             favorites_changed: false,
+            traffic: None,
+            fares: None,
         }
+    }
+
+    fn fares_key(&mut self, key: KeyEvent) -> Effect {
+        let Some(pane) = self.fares.as_mut() else {
+            return Effect::Nothing;
+        };
+        match key.code {
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Effect::Quit;
+            }
+            KeyCode::Esc | KeyCode::Char('t') | KeyCode::Char('q') => self.fares = None,
+            KeyCode::Down | KeyCode::Char('j') => pane.scroll += 1,
+            KeyCode::Up | KeyCode::Char('k') => pane.scroll = pane.scroll.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => pane.scroll += 10,
+            KeyCode::PageUp => pane.scroll = pane.scroll.saturating_sub(10),
+            KeyCode::Home => pane.scroll = 0,
+            _ => return Effect::Nothing,
+        }
+        Effect::Redraw
+    }
+
+    /// The lines on the board, once each.
+    pub fn lines_on_screen(&self) -> Vec<crate::domain::LineRef> {
+        let mut lines: Vec<crate::domain::LineRef> = Vec::new();
+        for line in self.board.places.iter().flat_map(|p| &p.lines) {
+            if !lines.iter().any(|l| l.id == line.line.id) {
+                lines.push(line.line.clone());
+            }
+        }
+        lines
+    }
+
+    fn traffic_key(&mut self, key: KeyEvent) -> Effect {
+        let Some(pane) = self.traffic.as_mut() else {
+            return Effect::Nothing;
+        };
+        match key.code {
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Effect::Quit;
+            }
+            KeyCode::Esc | KeyCode::Char('i') | KeyCode::Char('q') => self.traffic = None,
+            KeyCode::Char('a') => {
+                pane.all = !pane.all;
+                pane.scroll = 0;
+            }
+            KeyCode::Down | KeyCode::Char('j') => pane.scroll += 1,
+            KeyCode::Up | KeyCode::Char('k') => pane.scroll = pane.scroll.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => pane.scroll += 10,
+            KeyCode::PageUp => pane.scroll = pane.scroll.saturating_sub(10),
+            KeyCode::Home => pane.scroll = 0,
+            _ => return Effect::Nothing,
+        }
+        Effect::Redraw
     }
 
     /// Opens the favourites pane on `list`.
@@ -329,6 +392,12 @@ impl App {
                 self.notice = Some(reason);
                 Effect::Redraw
             }
+            Msg::Fares(fares) => {
+                if let Some(pane) = self.fares.as_mut() {
+                    pane.fares = Some(fares);
+                }
+                Effect::Redraw
+            }
         }
     }
 
@@ -341,6 +410,12 @@ impl App {
         }
         if self.favorites.is_some() {
             return self.favorites_key(key);
+        }
+        if self.traffic.is_some() {
+            return self.traffic_key(key);
+        }
+        if self.fares.is_some() {
+            return self.fares_key(key);
         }
         let rows = view::build(&self.board, Timestamp::now()).selectable_rows();
         match key.code {
@@ -358,6 +433,16 @@ impl App {
             KeyCode::Char('r') => Effect::RefreshNow,
             KeyCode::Char('n') => Effect::Nearby,
             KeyCode::Char('F') => Effect::OpenFavorites,
+            KeyCode::Char('t') => {
+                self.help = false;
+                self.fares = Some(crate::ui::fares::FaresPane::default());
+                Effect::LoadFares
+            }
+            KeyCode::Char('i') => {
+                self.help = false;
+                self.traffic = Some(crate::ui::traffic::TrafficPane::default());
+                Effect::Redraw
+            }
             KeyCode::Char('f') => match self.selected_place() {
                 Some(place) => Effect::ToggleFavorite(place),
                 None => Effect::Nothing,
@@ -457,8 +542,40 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
             let search = app.search.as_ref();
             let favorites_pane = app.favorites.as_ref();
             let theme = settings.theme;
+            let on_screen = app.lines_on_screen();
+            if let Some(traffic) = app.traffic.as_mut()
+                && let Ok(size) = terminal.size()
+            {
+                // No scrolling past the end.
+                let area = traffic_area(size.into());
+                let height = crate::ui::traffic::content_height(
+                    &app.board.messages,
+                    &on_screen,
+                    traffic,
+                    area,
+                );
+                traffic.scroll = traffic
+                    .scroll
+                    .min(height.saturating_sub(area.height.saturating_sub(2) as usize));
+            }
+            let traffic = app.traffic.as_ref();
+            let fares = app.fares.as_ref();
+            let messages = &app.board.messages;
             if let Err(e) = terminal.draw(|frame| {
                 draw(frame, &view, &pane);
+                if let Some(fares) = fares {
+                    crate::ui::fares::draw(frame, traffic_area(frame.area()), fares, &theme);
+                }
+                if let Some(traffic) = traffic {
+                    crate::ui::traffic::draw(
+                        frame,
+                        traffic_area(frame.area()),
+                        messages,
+                        &on_screen,
+                        traffic,
+                        &theme,
+                    );
+                }
                 if let Some(search) = search {
                     search::draw(frame, frame.area(), search, &theme);
                 }
@@ -499,6 +616,18 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                     });
                 }
             },
+            Effect::LoadFares => {
+                let client = nearby_client.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let fares = client
+                        .tarifs()
+                        .await
+                        .map(|list| list.iter().map(crate::domain::Fare::from).collect())
+                        .map_err(|e| e.short_reason());
+                    let _ = tx.send(Msg::Fares(fares)).await;
+                });
+            }
             Effect::OpenPlaces(places) => {
                 let _ = places_tx.send((places, Vec::new())).await;
                 dirty = true;
@@ -535,6 +664,14 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     };
     ratatui::restore();
     result
+}
+
+/// Where the traffic pane goes: the screen less a margin.
+fn traffic_area(area: ratatui::layout::Rect) -> ratatui::layout::Rect {
+    if area.width < 50 || area.height < 12 {
+        return area;
+    }
+    ratatui::layout::Rect::new(area.x + 2, area.y + 1, area.width - 4, area.height - 2)
 }
 
 /// The names of the places within 500 m of `home`, nearest first (at most 5).
@@ -748,6 +885,41 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(app.favorites.is_none());
+    }
+
+    #[test]
+    fn i_and_t_open_the_traffic_and_fares_panes() {
+        let mut app = App::new();
+        app.update(Msg::Update(two_rows()));
+        assert_eq!(app.update(key(KeyCode::Char('i'))), Effect::Redraw);
+        assert!(app.traffic.is_some());
+        app.update(key(KeyCode::Char('a')));
+        app.update(key(KeyCode::Down));
+        assert_eq!(
+            app.traffic,
+            Some(crate::ui::traffic::TrafficPane {
+                all: true,
+                scroll: 1
+            })
+        );
+        assert_eq!(
+            app.update(key(KeyCode::Char('q'))),
+            Effect::Redraw,
+            "q closes the pane"
+        );
+        assert!(app.traffic.is_none());
+        assert_eq!(app.lines_on_screen().len(), 1, "T1 once");
+        assert_eq!(app.update(key(KeyCode::Char('t'))), Effect::LoadFares);
+        app.update(Msg::Fares(Err("HTTP 503".into())));
+        assert_eq!(
+            app.fares.as_ref().unwrap().fares,
+            Some(Err("HTTP 503".to_string()))
+        );
+        app.update(key(KeyCode::Esc));
+        assert!(app.fares.is_none());
+        // A late answer does not reopen the pane.
+        app.update(Msg::Fares(Ok(vec![])));
+        assert!(app.fares.is_none());
     }
 
     #[test]

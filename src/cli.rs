@@ -78,6 +78,18 @@ pub enum Command {
         #[command(subcommand)]
         action: FavAction,
     },
+    /// The current traffic messages, the most severe first.
+    Info {
+        /// JSON for scripts (each message with its text laid out).
+        #[arg(long)]
+        json: bool,
+    },
+    /// The fares: tickets, passes, prices, where to buy them.
+    Tarifs {
+        /// JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Runs the board on the embedded demo network: no key, no internet.
     Demo {
         #[command(flatten)]

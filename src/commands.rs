@@ -98,6 +98,52 @@ pub async fn api(cli: &Cli, method: &str, raw_params: &[String]) -> CommandResul
         .map_err(|e| format!("cannot write the answer: {e}"))
 }
 
+/// Writes a command's output; a closed pipe is an error like any other.
+fn print(text: &str) -> CommandResult {
+    let mut out = std::io::stdout();
+    writeln!(out, "{}", text.trim_end())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the output: {e}"))
+}
+
+/// `quai info [--json]`
+pub async fn info(cli: &Cli, json: bool) -> CommandResult {
+    let client = connect(cli, true)?;
+    let messages = poller::messages(&client).await.map_err(|e| e.to_string())?;
+    if !json {
+        return print(&crate::ui::traffic::text(&messages, 80));
+    }
+    let ordered = crate::ui::traffic::ordered(&messages, &[], true);
+    let mut list = Vec::new();
+    for m in ordered {
+        let mut value = serde_json::to_value(m).map_err(|e| e.to_string())?;
+        if let Some(object) = value.as_object_mut() {
+            let (_, text) = crate::ui::traffic::message_text(m, 80);
+            object.insert("text".into(), text.join("\n").into());
+        }
+        list.push(value);
+    }
+    let text = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?;
+    print(&sanitize::json_for_terminal(&text))
+}
+
+/// `quai tarifs [--json]`
+pub async fn tarifs(cli: &Cli, json: bool) -> CommandResult {
+    let client = connect(cli, true)?;
+    let fares: Vec<crate::domain::Fare> = client
+        .tarifs()
+        .await
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(crate::domain::Fare::from)
+        .collect();
+    if json {
+        let text = serde_json::to_string_pretty(&fares).map_err(|e| e.to_string())?;
+        return print(&sanitize::json_for_terminal(&text));
+    }
+    print(&crate::ui::fares::text(&fares, 78))
+}
+
 /// `quai key trial`
 pub async fn key_trial(cli: &Cli) -> CommandResult {
     let client = connect(cli, false)?;

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod domain;
 pub mod favorites;
 pub mod ginko;
+pub mod html;
 pub mod kiosk;
 pub mod names;
 pub mod poller;

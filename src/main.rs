@@ -29,6 +29,8 @@ fn main() -> ExitCode {
             Some(Command::Demo { args, at }) => commands::demo(&cli, args, at.as_deref()).await,
             Some(Command::ServeDemo(args)) => commands::serve_demo(args).await,
             Some(Command::Kiosk(args)) => commands::kiosk(&cli, args).await,
+            Some(Command::Info { json }) => commands::info(&cli, *json).await,
+            Some(Command::Tarifs { json }) => commands::tarifs(&cli, *json).await,
             Some(Command::Stops { query, near, limit }) => {
                 commands::stops(&cli, query.as_deref(), near.as_deref(), *limit).await
             }

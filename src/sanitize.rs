@@ -6,6 +6,25 @@
 //! characters are dropped, and runs of white space (tabs, newlines) become one
 //! space.
 
+/// Cleans one line laid out by quai (an HTML rendering): like [`text`],
+/// but runs of spaces are kept (tables stay aligned); tabs and line breaks
+/// become spaces.
+pub fn line(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            '\u{9b}' => skip_csi_body(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string_body(&mut chars),
+            c if c.is_whitespace() => out.push(' '),
+            c if is_invisible(c) => {}
+            c => out.push(c),
+        }
+    }
+    out.trim_end().to_string()
+}
+
 /// Cleans one string for display on a single line.
 pub fn text(input: &str) -> String {
     let mut out = String::with_capacity(input.len());

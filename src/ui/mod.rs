@@ -2,8 +2,10 @@
 
 pub mod board;
 pub mod digits;
+pub mod fares;
 pub mod favorites;
 pub mod kiosk;
 pub mod search;
 pub mod theme;
+pub mod traffic;
 pub mod view;

@@ -1,0 +1,166 @@
+//! The fares: `quai tarifs` and the `t` pane of the board.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::board::{fit, wrap};
+use super::theme::Theme;
+use crate::domain::{Fare, FareKind};
+
+/// "1,60 €"
+pub fn price_text(price: Option<f64>) -> String {
+    match price {
+        Some(p) if p.is_finite() && p >= 0.0 => format!("{p:.2} €").replace('.', ","),
+        _ => "prix non communiqué".into(),
+    }
+}
+
+fn group_name(kind: FareKind) -> &'static str {
+    match kind {
+        FareKind::Single => "Tickets",
+        FareKind::Monthly => "Abonnements mensuels",
+        FareKind::Yearly => "Abonnements annuels",
+        FareKind::Other => "Autres titres",
+    }
+}
+
+/// The fares as lines of at most `width` cells: by kind (tickets, monthly,
+/// yearly, others), each with its price, what it gives and where to buy it.
+/// Headings are returned with `true`.
+pub fn lines(fares: &[Fare], width: usize) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    if fares.is_empty() {
+        out.push(("Aucun tarif publié.".to_string(), false));
+        return out;
+    }
+    for kind in [
+        FareKind::Single,
+        FareKind::Monthly,
+        FareKind::Yearly,
+        FareKind::Other,
+    ] {
+        let group: Vec<&Fare> = fares.iter().filter(|f| f.kind == kind).collect();
+        if group.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push((String::new(), false));
+        }
+        out.push((group_name(kind).to_string(), true));
+        for fare in group {
+            let price = price_text(fare.price_eur);
+            let name_w = width.saturating_sub(price.width() + 3);
+            let name = fit(&fare.name, name_w);
+            let dots = width.saturating_sub(name.width() + price.width() + 2);
+            out.push((format!("  {name}{}{price}", " ".repeat(dots)), false));
+            let mut texts = vec![fare.description.clone()];
+            if !fare.where_to_buy.is_empty() {
+                texts.push(format!("où l'acheter : {}", fare.where_to_buy));
+            }
+            for text in texts {
+                for l in wrap(&text, width.saturating_sub(4)) {
+                    out.push((format!("    {l}"), false));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The plain text of `quai tarifs`.
+pub fn text(fares: &[Fare], width: usize) -> String {
+    let mut out = String::new();
+    for (line, _) in lines(fares, width) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The pane's state: the fares once loaded, and the scroll.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FaresPane {
+    /// `None` while loading; `Err` says why there are none.
+    pub fares: Option<Result<Vec<Fare>, String>>,
+    pub scroll: usize,
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, pane: &FaresPane, theme: &Theme) {
+    let width = area.width.saturating_sub(4) as usize;
+    let content: Vec<Line> = match &pane.fares {
+        None => vec![Line::styled("Chargement des tarifs…", theme.dim())],
+        Some(Err(e)) => vec![Line::styled(
+            format!("Tarifs indisponibles : {e}"),
+            theme.stale(),
+        )],
+        Some(Ok(fares)) => lines(fares, width)
+            .into_iter()
+            .map(|(l, heading)| {
+                if heading {
+                    Line::styled(l, theme.heading())
+                } else {
+                    Line::raw(l)
+                }
+            })
+            .collect(),
+    };
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let scroll = pane.scroll.min(content.len().saturating_sub(inner_h));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(
+            content
+                .into_iter()
+                .skip(scroll)
+                .take(inner_h)
+                .collect::<Vec<_>>(),
+        )
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Tarifs · ↑↓ défiler · Échap fermer "),
+        ),
+        area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fare(kind: FareKind, name: &str, price: Option<f64>) -> Fare {
+        Fare {
+            kind,
+            name: name.into(),
+            description: "Voyages illimités pendant un mois calendaire.".into(),
+            where_to_buy: "Agence commerciale".into(),
+            price_eur: price,
+        }
+    }
+
+    #[test]
+    fn fares_by_kind_with_prices_aligned() {
+        let fares = vec![
+            fare(FareKind::Monthly, "Abonnement mensuel", Some(38.5)),
+            fare(FareKind::Single, "Ticket 1 voyage", Some(1.6)),
+            fare(FareKind::Other, "Ticket groupe", None),
+        ];
+        let text = text(&fares, 50);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "Tickets");
+        assert!(
+            lines[1].starts_with("  Ticket 1 voyage") && lines[1].ends_with("1,60 €"),
+            "{text}"
+        );
+        assert_eq!(lines[1].width(), 50, "{text}");
+        assert!(text.contains("où l'acheter : Agence commerciale"));
+        let monthly = text.find("Abonnements mensuels").unwrap();
+        assert!(text.find("Tickets").unwrap() < monthly);
+        assert!(text.contains("prix non communiqué"));
+        assert_eq!(price_text(Some(f64::NAN)), "prix non communiqué");
+        assert_eq!(super::text(&[], 50), "Aucun tarif publié.\n");
+    }
+}

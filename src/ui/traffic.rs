@@ -1,0 +1,322 @@
+//! The traffic information pane (`i`) and the text of `quai info`: every
+//! message, the most severe first, the lines on screen first; each with its
+//! lines as badges, its title and its text laid out from HTML.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::board::fit;
+use super::theme::Theme;
+use crate::domain::{LineRef, Message, Severity};
+
+/// The pane's state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrafficPane {
+    /// Every message, not only those about the lines on screen.
+    pub all: bool,
+    /// Lines scrolled.
+    pub scroll: usize,
+}
+
+/// "interruption", "perturbation"…
+pub fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Interrupted => "interruption",
+        Severity::Ongoing => "perturbation",
+        Severity::Planned => "prévu",
+        Severity::Information => "information",
+        Severity::None => "info",
+    }
+}
+
+/// Whether a message is about one of `lines` (or about the whole network).
+fn concerns(message: &Message, lines: &[String]) -> bool {
+    message.lines.is_empty() || message.lines.iter().any(|l| lines.contains(l))
+}
+
+/// The messages to show: the most severe first, then those about the lines
+/// on screen, then by id; only those about the lines on screen (or the
+/// whole network) unless `all`.
+pub fn ordered<'a>(messages: &'a [Message], on_screen: &[String], all: bool) -> Vec<&'a Message> {
+    let mut list: Vec<&Message> = messages
+        .iter()
+        .filter(|m| all || on_screen.is_empty() || concerns(m, on_screen))
+        .collect();
+    list.sort_by_key(|m| (std::cmp::Reverse(m.severity), !concerns(m, on_screen), m.id));
+    list
+}
+
+/// A message as text lines of at most `width` cells: a heading, then the
+/// laid-out text (or the title alone when there is no text).
+pub fn message_text(message: &Message, width: usize) -> (String, Vec<String>) {
+    let lines = if message.lines.is_empty() {
+        "réseau".to_string()
+    } else {
+        message.lines.join(", ")
+    };
+    let heading = format!(
+        "[{}] {lines} — {}",
+        severity_label(message.severity),
+        message.title
+    );
+    let mut body = crate::html::to_lines(&message.body_html, width);
+    if !message.url.is_empty() && !body.iter().any(|l| l.contains(&message.url)) {
+        body.push(format!("→ {}", message.url));
+    }
+    (heading, body)
+}
+
+/// The plain text of `quai info`.
+pub fn text(messages: &[Message], width: usize) -> String {
+    if messages.is_empty() {
+        return "Aucune information trafic en cours.\n".into();
+    }
+    let mut out = String::new();
+    for m in ordered(messages, &[], true) {
+        let (heading, body) = message_text(m, width.saturating_sub(3));
+        out.push_str(&heading);
+        out.push('\n');
+        for line in body {
+            if line.is_empty() {
+                out.push('\n');
+            } else {
+                out.push_str(&format!("   {line}\n"));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The lines of the pane's content at `width`.
+fn content<'a>(
+    messages: &[Message],
+    on_screen: &[LineRef],
+    pane: &TrafficPane,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'a>> {
+    let numbers: Vec<String> = on_screen.iter().map(|l| l.number.clone()).collect();
+    let list = ordered(messages, &numbers, pane.all);
+    let hidden = messages.len() - list.len();
+    let mut lines: Vec<Line> = Vec::new();
+    if list.is_empty() {
+        lines.push(Line::styled(
+            "Aucune information trafic pour les lignes affichées.",
+            theme.dim(),
+        ));
+    }
+    for m in list {
+        let mut heading: Vec<Span> = Vec::new();
+        for number in &m.lines {
+            let line = on_screen.iter().find(|l| &l.number == number);
+            heading.push(Span::styled(
+                format!(" {number} "),
+                theme.badge(
+                    line.and_then(|l| l.background),
+                    line.and_then(|l| l.foreground),
+                ),
+            ));
+            heading.push(Span::raw(" "));
+        }
+        let style = match m.severity {
+            Severity::Interrupted => theme.alert(),
+            Severity::Ongoing => theme.stale(),
+            _ => theme.dim(),
+        };
+        heading.push(Span::styled(
+            format!(" {} ", severity_label(m.severity)),
+            style,
+        ));
+        lines.push(Line::from(heading));
+        lines.push(Line::styled(fit(&m.title, width), theme.heading()));
+        let (_, body) = message_text(m, width.saturating_sub(2));
+        lines.extend(body.into_iter().map(|l| Line::raw(format!("  {l}"))));
+        lines.push(Line::raw(""));
+    }
+    if hidden > 0 && !pane.all {
+        lines.push(Line::styled(
+            format!("{hidden} autre(s) message(s) sur d'autres lignes : a pour tout voir"),
+            theme.dim(),
+        ));
+    }
+    lines
+}
+
+/// How many lines the content has (to bound the scrolling).
+pub fn content_height(
+    messages: &[Message],
+    on_screen: &[LineRef],
+    pane: &TrafficPane,
+    area: Rect,
+) -> usize {
+    let width = area.width.saturating_sub(4) as usize;
+    content(
+        messages,
+        on_screen,
+        pane,
+        &Theme::new(super::theme::Palette::NoColor),
+        width,
+    )
+    .len()
+}
+
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    messages: &[Message],
+    on_screen: &[LineRef],
+    pane: &TrafficPane,
+    theme: &Theme,
+) {
+    let width = area.width.saturating_sub(4) as usize;
+    let lines = content(messages, on_screen, pane, theme, width);
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let scroll = pane.scroll.min(lines.len().saturating_sub(inner_h));
+    let more = lines.len() > scroll + inner_h;
+    let title = format!(
+        " Info trafic ({}) · a {} · ↑↓ défiler · Échap fermer{} ",
+        if pane.all {
+            "tout le réseau"
+        } else {
+            "lignes affichées"
+        },
+        if pane.all {
+            "lignes affichées"
+        } else {
+            "tout voir"
+        },
+        if more { " · ↓ suite" } else { "" }
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(fit(&title, area.width.saturating_sub(2) as usize));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(
+            lines
+                .into_iter()
+                .skip(scroll)
+                .take(inner_h)
+                .collect::<Vec<_>>(),
+        )
+        .block(block),
+        area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::theme::Palette;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn message(id: i64, severity: Severity, lines: &[&str]) -> Message {
+        Message {
+            id,
+            title: format!("message {id}"),
+            body_html: format!("<p>texte <b>{id}</b></p><ul><li>un</li><li>deux</li></ul>"),
+            url: String::new(),
+            severity,
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+            stops: vec![],
+            alert: false,
+        }
+    }
+
+    fn sample() -> Vec<Message> {
+        vec![
+            message(1, Severity::Information, &["L3"]),
+            message(2, Severity::Planned, &["58"]),
+            message(3, Severity::Interrupted, &["T2"]),
+            message(4, Severity::Ongoing, &["L3"]),
+            message(5, Severity::Interrupted, &["L3"]),
+            message(6, Severity::Information, &[]),
+        ]
+    }
+
+    #[test]
+    fn the_most_severe_first_then_the_lines_on_screen() {
+        let messages = sample();
+        let ids = |list: Vec<&Message>| list.iter().map(|m| m.id).collect::<Vec<_>>();
+        let on_screen = vec!["L3".to_string()];
+        assert_eq!(ids(ordered(&messages, &on_screen, false)), [5, 4, 1, 6]);
+        assert_eq!(
+            ids(ordered(&messages, &on_screen, true)),
+            [5, 3, 4, 2, 1, 6]
+        );
+        assert_eq!(ids(ordered(&messages, &[], false)), [3, 5, 4, 2, 6, 1]);
+    }
+
+    #[test]
+    fn the_pane_shows_badges_texts_and_scrolls() {
+        let messages = sample();
+        let l3 = LineRef {
+            id: "3".into(),
+            number: "L3".into(),
+            background: crate::domain::Rgb::parse_hex("006AB3"),
+            foreground: crate::domain::Rgb::parse_hex("FFFFFF"),
+            mode: None,
+        };
+        let render = |pane: &TrafficPane| {
+            let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
+            terminal
+                .draw(|f| {
+                    draw(
+                        f,
+                        f.area(),
+                        &messages,
+                        std::slice::from_ref(&l3),
+                        pane,
+                        &Theme::new(Palette::TrueColor),
+                    )
+                })
+                .unwrap();
+            let buffer = terminal.backend().buffer().clone();
+            let text = crate::ui::board::tests::screen(&buffer).join("\n");
+            (buffer, text)
+        };
+        let (buffer, text) = render(&TrafficPane::default());
+        assert!(text.contains("message 5"), "{text}");
+        assert!(text.contains("* un"), "{text}");
+        assert!(!text.contains("message 3"), "{text}");
+        assert!(text.contains(" L3 "));
+        // The badge keeps the line's colour.
+        assert!(
+            buffer
+                .content()
+                .iter()
+                .any(|c| c.bg == ratatui::style::Color::Rgb(0, 0x6a, 0xb3))
+        );
+        let (_, all) = render(&TrafficPane {
+            all: true,
+            scroll: 0,
+        });
+        assert!(all.contains("message 3"), "{all}");
+        let (_, scrolled) = render(&TrafficPane {
+            all: true,
+            scroll: 8,
+        });
+        assert!(!scrolled.contains("message 5"), "{scrolled}");
+        assert!(
+            scrolled.contains("message 4") || scrolled.contains("message 2"),
+            "{scrolled}"
+        );
+    }
+
+    #[test]
+    fn info_text_lists_every_message() {
+        let text = text(&sample(), 60);
+        let first = text.lines().next().unwrap();
+        assert_eq!(first, "[interruption] T2 — message 3");
+        assert!(text.contains("[information] réseau — message 6"));
+        assert!(text.contains("   * deux"));
+        assert_eq!(
+            super::text(&[], 60),
+            "Aucune information trafic en cours.\n"
+        );
+    }
+}

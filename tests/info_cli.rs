@@ -1,0 +1,134 @@
+//! `quai info` and `quai tarifs` against the demo server.
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use quai::demo::{DemoServer, ServerOptions};
+
+async fn server() -> DemoServer {
+    let at: jiff::Zoned = "2026-11-23T08:00:00[Europe/Paris]".parse().unwrap();
+    DemoServer::start_with_clock(
+        ([127, 0, 0, 1], 0).into(),
+        ServerOptions::default(),
+        Arc::new(move || at.clone()),
+    )
+    .await
+    .unwrap()
+}
+
+fn quai(url: &str, args: &[&str]) -> (bool, String, String) {
+    quai_with_key(url, "demo", args)
+}
+
+fn quai_with_key(url: &str, key: &str, args: &[&str]) -> (bool, String, String) {
+    let home = std::env::temp_dir().join(format!("quai-info-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_quai"))
+        .args(args)
+        .env_clear()
+        .env("HOME", &home)
+        .env("GINKO_API_URL", url)
+        .env("GINKO_API_KEY", key)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn info_lists_the_messages_most_severe_first_with_their_html_laid_out() {
+    let s = server().await;
+    let url = s.url();
+    let (ok, out, err) = tokio::task::spawn_blocking(move || quai(&url, &["info"]))
+        .await
+        .unwrap();
+    assert!(ok, "{err}");
+    let headings: Vec<&str> = out.lines().filter(|l| l.starts_with('[')).collect();
+    assert!(headings[0].starts_with("[interruption] T2 — "), "{out}");
+    let last = headings.last().unwrap();
+    assert!(last.starts_with("[information] 58 — "), "{out}");
+    // The table of stops is aligned; lists are bullets; links listed below.
+    let row = |name: &str| out.lines().find(|l| l.contains(name)).unwrap().to_string();
+    assert_eq!(
+        row("Arrêt non desservi").find('│'),
+        row("Révolution (direction Gare Viotte)").find('│'),
+        "{out}"
+    );
+    assert!(out.contains("   * Arrêt de report : Chamars"), "{out}");
+    assert!(
+        out.contains("[1]: https://www.ginko.voyage/travaux"),
+        "{out}"
+    );
+    assert!(!out.contains("<p>") && !out.contains("&nbsp;"), "{out}");
+
+    let url = s.url();
+    let (ok, json, err) = tokio::task::spawn_blocking(move || quai(&url, &["info", "--json"]))
+        .await
+        .unwrap();
+    assert!(ok, "{err}");
+    let list: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), headings.len());
+    assert_eq!(list[0]["severity"], "interrupted");
+    assert_eq!(list[0]["lines"][0], "T2");
+    assert!(
+        list[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Arrêt de report")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tarifs_prints_the_fares_by_kind() {
+    let s = server().await;
+    let url = s.url();
+    let (ok, out, err) = tokio::task::spawn_blocking(move || quai(&url, &["tarifs"]))
+        .await
+        .unwrap();
+    assert!(ok, "{err}");
+    let tickets = out.find("Tickets").unwrap();
+    let monthly = out.find("Abonnements mensuels").unwrap();
+    let yearly = out.find("Abonnements annuels").unwrap();
+    assert!(tickets < monthly && monthly < yearly, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("Ticket 1 voyage") && l.ends_with("1,60 €")),
+        "{out}"
+    );
+    assert!(out.contains("où l'acheter : Agence commerciale"), "{out}");
+
+    let url = s.url();
+    let (ok, json, _) = tokio::task::spawn_blocking(move || quai(&url, &["tarifs", "--json"]))
+        .await
+        .unwrap();
+    assert!(ok);
+    let fares: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(fares[0]["kind"], "single");
+    assert_eq!(fares[0]["price_eur"], 1.6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn info_says_why_when_the_server_fails() {
+    let s = DemoServer::start(
+        ([127, 0, 0, 1], 0).into(),
+        ServerOptions {
+            refuse_key: true,
+            ..ServerOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let url = s.url();
+    let (ok, out, err) =
+        tokio::task::spawn_blocking(move || quai_with_key(&url, "canary-7f3a9", &["info"]))
+            .await
+            .unwrap();
+    assert!(!ok);
+    assert!(out.is_empty());
+    assert!(err.contains("key was refused"), "{err}");
+    assert!(!err.contains("canary-7f3a9"), "the key never shows: {err}");
+}
