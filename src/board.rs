@@ -72,6 +72,8 @@ pub struct Board {
     pub unknown: Vec<String>,
     /// The places are resolved (even if there are none).
     pub resolved: bool,
+    /// The lines' traffic states.
+    pub line_states: Vec<crate::domain::LineStatus>,
 }
 
 impl Board {
@@ -133,6 +135,16 @@ impl Board {
             Some(age) => age > STALE_AFTER,
             None => self.last_error.is_some(),
         }
+    }
+
+    /// A line's traffic state when it is worth a mark (not normal, known).
+    pub fn line_state(&self, line_id: &str) -> Option<crate::domain::LineState> {
+        use crate::domain::LineState;
+        self.line_states
+            .iter()
+            .find(|s| s.line.id == line_id)
+            .map(|s| s.state)
+            .filter(|s| !matches!(s, LineState::Normal | LineState::NoInformation))
     }
 
     pub fn key_refused(&self) -> bool {

@@ -41,6 +41,8 @@ pub enum Update {
     },
     Failed(ApiError),
     Messages(Vec<Message>),
+    /// The lines' traffic states.
+    LineStates(Vec<crate::domain::LineStatus>),
     /// The stop index for the search (`stale`: an old copy).
     Index {
         index: Arc<Index>,
@@ -99,13 +101,30 @@ async fn lines_at(
         .map(|(d, _)| d.value)
         .unwrap_or_default();
     let mut fetched = false;
+    let mut failure = None;
     for id in stop_ids {
-        if !known.contains_key(id) {
-            let lines = client.variantes_desservant_arret(id).await?;
-            known.insert(id.clone(), lines);
-            fetched = true;
+        if known.contains_key(id) {
+            continue;
+        }
+        // One more try on a transient failure: a flaky server must not
+        // keep a board of several places from ever resolving.
+        let mut answer = client.variantes_desservant_arret(id).await;
+        if answer.as_ref().is_err_and(ApiError::is_transient) {
+            answer = client.variantes_desservant_arret(id).await;
+        }
+        match answer {
+            Ok(lines) => {
+                known.insert(id.clone(), lines);
+                fetched = true;
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
         }
     }
+    // What was fetched is kept, even when a later stop failed: the next
+    // attempt goes on from there.
     if fetched {
         cache.put(
             "variantes.json",
@@ -114,6 +133,9 @@ async fn lines_at(
                 value: known.clone(),
             },
         );
+    }
+    if let Some(e) = failure {
+        return Err(e);
     }
     Ok(stop_ids
         .iter()
@@ -368,6 +390,17 @@ pub fn spawn(
                     if messages_updates.send(Update::Messages(list)).await.is_err() {
                         return;
                     }
+                    // The states only add marks: a failure is not reported.
+                    if let Ok(states) = messages_client.etat_lignes().await {
+                        let states = states.iter().map(crate::domain::LineStatus::from).collect();
+                        if messages_updates
+                            .send(Update::LineStates(states))
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
                     MESSAGES_EVERY
                 }
                 Err(_) => {
@@ -477,13 +510,16 @@ pub fn apply(board: &mut board::Board, update: Update) -> Option<(Arc<Index>, bo
     match update {
         Update::Resolved { places, unknown } => {
             let messages = std::mem::take(&mut board.messages);
+            let states = std::mem::take(&mut board.line_states);
             *board = board::Board::new(places);
             board.messages = messages;
+            board.line_states = states;
             board.unknown = unknown;
         }
         Update::Departures { at, results } => board.apply(at, results),
         Update::Failed(error) => board.fail(error),
         Update::Messages(messages) => board.messages = messages,
+        Update::LineStates(states) => board.line_states = states,
         Update::Index { index, stale } => return Some((index, stale)),
     }
     None

@@ -214,6 +214,42 @@ async fn cached_stops_and_lines_spare_requests_to_a_flaky_server() {
     assert!(text(&out.stdout).contains("Chamars"));
 }
 
+#[tokio::test]
+async fn many_places_resolve_against_a_server_that_fails_every_third_request() {
+    // Five places need a dozen requests to resolve; a failure keeps what
+    // was fetched, so that the next attempt goes on from there.
+    let flaky = server_at(
+        "08:00",
+        ServerOptions {
+            fail_every: Some(3),
+            ..Default::default()
+        },
+    )
+    .await;
+    let h = home("flakyresolve");
+    let mut outputs = Vec::new();
+    for _ in 0..4 {
+        let mut cmd = quai(&h, &flaky.url());
+        cmd.args([
+            "board",
+            "Crous Université",
+            "Ile de France",
+            "République",
+            "Chamars",
+            "Pôle Viotte",
+            "--once",
+        ]);
+        let out = run(cmd).await;
+        let ok = out.status.success();
+        outputs.push(text(&out.stderr));
+        if ok {
+            assert!(text(&out.stdout).contains("République"));
+            break;
+        }
+    }
+    assert!(outputs.len() <= 3, "{outputs:#?}");
+}
+
 fn tmux(args: &[&str]) -> Output {
     Command::new("tmux").args(args).output().unwrap()
 }

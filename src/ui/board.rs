@@ -323,8 +323,17 @@ pub(crate) fn row_start<'a>(
         fit(&row.line.number, columns.badge_w.saturating_sub(2)),
         w = columns.badge_w
     );
+    let mark = row
+        .line_state
+        .and_then(|s| {
+            theme
+                .glyphs
+                .state(s)
+                .map(|g| Span::styled(format!(" {g}"), theme.line_state(s)))
+        })
+        .unwrap_or_else(|| Span::raw("  "));
     vec![
-        Span::raw("  "),
+        mark,
         Span::styled(badge, theme.badge(row.line.background, row.line.foreground)),
         Span::raw(" "),
         Span::styled(
@@ -475,6 +484,10 @@ fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
         Line::raw(format!(
             "  {} barré       arrêt ou véhicule non accessible",
             g.no_access
+        )),
+        Line::raw(format!(
+            "  {} {} {} {}     ligne interrompue, perturbée, travaux prévus, info",
+            g.states[0], g.states[1], g.states[2], g.states[3]
         )),
         Line::raw(""),
         Line::styled(state.attribution.to_string(), state.theme.dim()),
@@ -820,5 +833,43 @@ pub(crate) mod tests {
         let row = lines.iter().find(|l| l.contains("Pôle")).unwrap();
         assert!(row.contains('…'), "{row}");
         assert!(row.contains("min"), "the times stay on screen: {row}");
+    }
+
+    #[test]
+    fn line_states_mark_the_badges() {
+        let mut board = sample_board();
+        board.line_states = vec![
+            LineStatus {
+                line: LineRef {
+                    id: "3".into(),
+                    number: "L3".into(),
+                    background: None,
+                    foreground: None,
+                    mode: None,
+                },
+                state: LineState::Interrupted,
+            },
+            LineStatus {
+                line: LineRef {
+                    id: "7".into(),
+                    number: "7".into(),
+                    background: None,
+                    foreground: None,
+                    mode: None,
+                },
+                state: LineState::Normal,
+            },
+        ];
+        let buffer = render(&board, t(5), 80, 12, Palette::Ansi16);
+        let lines = screen(&buffer);
+        let l3 = lines.iter().find(|l| l.contains("Pôle Temis")).unwrap();
+        assert!(l3.starts_with(" ✖ L3 "), "{l3}");
+        let seven = lines.iter().find(|l| l.contains("Palente")).unwrap();
+        assert!(
+            seven.starts_with("   7  "),
+            "a normal line has no mark: {seven}"
+        );
+        let (x, y) = find(&buffer, "✖").unwrap();
+        assert_eq!(buffer[(x, y)].fg, Color::Red);
     }
 }

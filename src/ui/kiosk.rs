@@ -680,6 +680,23 @@ mod tests {
             glyphs: Glyphs::CONSOLE,
         };
         let mut board = big_board(3);
+        board.line_states = ["3", "7"]
+            .iter()
+            .zip([
+                crate::domain::LineState::Interrupted,
+                crate::domain::LineState::PlannedDisruption,
+            ])
+            .map(|(id, state)| crate::domain::LineStatus {
+                line: crate::domain::LineRef {
+                    id: id.to_string(),
+                    number: String::new(),
+                    background: None,
+                    foreground: None,
+                    mode: None,
+                },
+                state,
+            })
+            .collect();
         board.messages = vec![crate::domain::Message {
             id: 1,
             title: "T2 : circulation interrompue".into(),
@@ -718,7 +735,7 @@ mod tests {
                     assert!(
                         code < 0x180
                             || (0x2500..=0x259f).contains(&code)
-                            || "■□●○×‼…—«»".contains(c),
+                            || "■□●○×‼…—«»▲♦".contains(c),
                         "{c:?} at {at} s, {size:?}"
                     );
                 }

@@ -126,6 +126,9 @@ pub struct Glyphs {
     pub no_access: &'static str,
     /// Before an alert or a warning.
     pub warning: &'static str,
+    /// Line states beside the badge: interrupted, disrupted, planned,
+    /// information (one cell each).
+    pub states: [&'static str; 4],
 }
 
 impl Glyphs {
@@ -134,6 +137,7 @@ impl Glyphs {
         empty: '▯',
         no_access: "♿",
         warning: "⚠",
+        states: ["✖", "▲", "◆", "ℹ"],
     };
     /// What the Linux console's fonts (Terminus, Lat15, VGA) all have.
     pub const CONSOLE: Glyphs = Glyphs {
@@ -141,6 +145,7 @@ impl Glyphs {
         empty: '□',
         no_access: "×",
         warning: "‼",
+        states: ["X", "▲", "♦", "i"],
     };
 
     /// The console's set under `TERM=linux`.
@@ -149,6 +154,18 @@ impl Glyphs {
             Glyphs::CONSOLE
         } else {
             Glyphs::UNICODE
+        }
+    }
+
+    /// The mark of a line state, if it has one.
+    pub fn state(&self, state: crate::domain::LineState) -> Option<&'static str> {
+        use crate::domain::LineState;
+        match state {
+            LineState::Interrupted => Some(self.states[0]),
+            LineState::Disrupted => Some(self.states[1]),
+            LineState::PlannedDisruption => Some(self.states[2]),
+            LineState::Information => Some(self.states[3]),
+            _ => None,
         }
     }
 
@@ -271,6 +288,19 @@ impl Theme {
     pub fn not_located(&self) -> Style {
         self.named(Rgb(150, 150, 150), Color::Gray)
             .add_modifier(Modifier::ITALIC)
+    }
+
+    /// A line state's mark.
+    pub fn line_state(&self, state: crate::domain::LineState) -> Style {
+        use crate::domain::LineState;
+        match state {
+            LineState::Interrupted => self.crowd(CrowdLevel::High).add_modifier(Modifier::BOLD),
+            LineState::Disrupted => self
+                .crowd(CrowdLevel::Moderate)
+                .add_modifier(Modifier::BOLD),
+            LineState::PlannedDisruption => Style::new(),
+            _ => self.dim(),
+        }
     }
 
     pub fn dim(&self) -> Style {

@@ -26,6 +26,8 @@ pub struct RowView {
     pub outbound: bool,
     pub destination: String,
     pub via: String,
+    /// The line's traffic state, when not normal (`TR/getEtatLignes`).
+    pub line_state: Option<crate::domain::LineState>,
     pub cells: Vec<CellView>,
 }
 
@@ -162,6 +164,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                         outbound: line.outbound,
                         destination,
                         via,
+                        line_state: board.line_state(&line.line.id),
                         cells: departures
                             .iter()
                             .map(|d| CellView {
