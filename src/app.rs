@@ -32,6 +32,14 @@ pub enum Msg {
     Nearby(Result<Vec<String>, String>),
     /// The fares, for their pane (or why there are none).
     Fares(Result<Vec<crate::domain::Fare>, String>),
+    /// A vehicle's equipment and live state, for the detail pane.
+    Vehicle {
+        number: String,
+        vehicle: Result<crate::domain::Vehicle, String>,
+        live: Result<crate::domain::VehicleLive, String>,
+    },
+    /// The day's crowding forecast, for its pane.
+    Forecast(Result<Vec<crate::domain::CrowdForecast>, String>),
     Quit,
 }
 
@@ -49,6 +57,14 @@ pub enum Effect {
     Nearby,
     /// Fetch the fares for their pane.
     LoadFares,
+    /// Fetch a vehicle's equipment and live state.
+    LoadVehicle(String),
+    /// Fetch the day's crowding forecast of a line and direction at a stop.
+    LoadForecast {
+        stop_id: String,
+        line_id: String,
+        outbound: bool,
+    },
     /// Load the favourites and open their pane.
     OpenFavorites,
     /// Save one change to the favourites.
@@ -76,6 +92,10 @@ pub struct App {
     pub traffic: Option<crate::ui::traffic::TrafficPane>,
     /// The fares pane, when open.
     pub fares: Option<crate::ui::fares::FaresPane>,
+    /// A row's detail, when open.
+    pub details: Option<crate::ui::details::DetailsPane>,
+    /// A row's crowding forecast, when open.
+    pub forecast: Option<crate::ui::details::ForecastPane>,
 }
 
 impl App {
@@ -92,7 +112,81 @@ impl App {
             favorites_changed: false,
             traffic: None,
             fares: None,
+            details: None,
+            forecast: None,
         }
+    }
+
+    /// The selected row (the first when none is), with its place and stop.
+    pub fn selected_row(&self) -> Option<crate::ui::details::RowInfo> {
+        let view = view::build(&self.board, Timestamp::now());
+        let wanted = self.selected.unwrap_or(0);
+        let mut index = 0;
+        for (p, shown) in view.places.iter().enumerate() {
+            if shown.no_departure {
+                continue;
+            }
+            for row in &shown.rows {
+                if index == wanted {
+                    let next = row.cells.first().cloned();
+                    let stop_id = next
+                        .as_ref()
+                        .map(|c| c.stop_id.clone())
+                        .filter(|s| !s.is_empty())
+                        .or_else(|| self.board.places.get(p)?.stop_ids.first().cloned())
+                        .unwrap_or_default();
+                    return Some(crate::ui::details::RowInfo {
+                        place: shown.name.clone(),
+                        stop_id,
+                        line: row.line.clone(),
+                        outbound: row.outbound,
+                        destination: row.destination.clone(),
+                        next,
+                    });
+                }
+                index += 1;
+            }
+        }
+        None
+    }
+
+    fn open_details(&mut self) -> Effect {
+        let Some(row) = self.selected_row() else {
+            return Effect::Nothing;
+        };
+        let message = row
+            .next
+            .as_ref()
+            .and_then(|c| c.info_id)
+            .and_then(|id| self.board.messages.iter().find(|m| m.id == id).cloned());
+        let vehicle = row.next.as_ref().and_then(|c| c.vehicle.clone());
+        self.details = Some(crate::ui::details::DetailsPane {
+            row,
+            vehicle: None,
+            live: None,
+            message,
+        });
+        match vehicle {
+            Some(number) => Effect::LoadVehicle(number),
+            None => Effect::Redraw,
+        }
+    }
+
+    fn open_forecast(&mut self) -> Effect {
+        let Some(row) = self.selected_row() else {
+            return Effect::Nothing;
+        };
+        let effect = Effect::LoadForecast {
+            stop_id: row.stop_id.clone(),
+            line_id: row.line.id.clone(),
+            outbound: row.outbound,
+        };
+        self.forecast = Some(crate::ui::details::ForecastPane {
+            row,
+            forecast: None,
+            now: crate::domain::network_now().strftime("%H:%M").to_string(),
+        });
+        effect
     }
 
     fn fares_key(&mut self, key: KeyEvent) -> Effect {
@@ -392,6 +486,25 @@ impl App {
                 self.notice = Some(reason);
                 Effect::Redraw
             }
+            Msg::Vehicle {
+                number,
+                vehicle,
+                live,
+            } => {
+                if let Some(pane) = self.details.as_mut()
+                    && pane.row.next.as_ref().and_then(|c| c.vehicle.as_ref()) == Some(&number)
+                {
+                    pane.vehicle = Some(vehicle);
+                    pane.live = Some(live);
+                }
+                Effect::Redraw
+            }
+            Msg::Forecast(forecast) => {
+                if let Some(pane) = self.forecast.as_mut() {
+                    pane.forecast = Some(forecast);
+                }
+                Effect::Redraw
+            }
             Msg::Fares(fares) => {
                 if let Some(pane) = self.fares.as_mut() {
                     pane.fares = Some(fares);
@@ -417,6 +530,21 @@ impl App {
         if self.fares.is_some() {
             return self.fares_key(key);
         }
+        if self.details.is_some() || self.forecast.is_some() {
+            return match key.code {
+                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Effect::Quit,
+                KeyCode::Esc
+                | KeyCode::Enter
+                | KeyCode::Char('q')
+                | KeyCode::Char('c')
+                | KeyCode::Left => {
+                    self.details = None;
+                    self.forecast = None;
+                    Effect::Redraw
+                }
+                _ => Effect::Nothing,
+            };
+        }
         let rows = view::build(&self.board, Timestamp::now()).selectable_rows();
         match key.code {
             KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Effect::Quit,
@@ -433,6 +561,14 @@ impl App {
             KeyCode::Char('r') => Effect::RefreshNow,
             KeyCode::Char('n') => Effect::Nearby,
             KeyCode::Char('F') => Effect::OpenFavorites,
+            KeyCode::Enter => {
+                self.help = false;
+                self.open_details()
+            }
+            KeyCode::Char('c') => {
+                self.help = false;
+                self.open_forecast()
+            }
             KeyCode::Char('t') => {
                 self.help = false;
                 self.fares = Some(crate::ui::fares::FaresPane::default());
@@ -497,6 +633,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     let refresh_now = Arc::new(Notify::new());
     let (places_tx, places_rx) = mpsc::channel::<(Vec<String>, Vec<Favorite>)>(4);
     let nearby_client = client.clone();
+    let details_cache = cache.clone();
     let _poller = poller::spawn(
         client,
         cache,
@@ -560,11 +697,37 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
             }
             let traffic = app.traffic.as_ref();
             let fares = app.fares.as_ref();
+            let detail_box = app
+                .details
+                .as_ref()
+                .map(|d| (" Détail · Échap fermer ", d))
+                .map(|(title, d)| (title, DetailBox::Details(d)))
+                .or_else(|| {
+                    app.forecast.as_ref().map(|f| {
+                        (
+                            " Affluence prévue aujourd'hui · Échap fermer ",
+                            DetailBox::Forecast(f),
+                        )
+                    })
+                });
             let messages = &app.board.messages;
             if let Err(e) = terminal.draw(|frame| {
                 draw(frame, &view, &pane);
                 if let Some(fares) = fares {
                     crate::ui::fares::draw(frame, traffic_area(frame.area()), fares, &theme);
+                }
+                if let Some((title, content)) = &detail_box {
+                    let area = traffic_area(frame.area());
+                    let width = area.width.saturating_sub(2) as usize;
+                    let lines = match content {
+                        DetailBox::Details(d) => {
+                            crate::ui::details::details_lines(d, &theme, width)
+                        }
+                        DetailBox::Forecast(f) => {
+                            crate::ui::details::forecast_lines(f, &theme, width)
+                        }
+                    };
+                    crate::ui::details::draw(frame, area, title, lines);
                 }
                 if let Some(traffic) = traffic {
                     crate::ui::traffic::draw(
@@ -616,6 +779,42 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                     });
                 }
             },
+            Effect::LoadVehicle(number) => {
+                let client = nearby_client.clone();
+                let cache = details_cache.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let (vehicle, live) = vehicle_details(&client, &cache, &number).await;
+                    let _ = tx
+                        .send(Msg::Vehicle {
+                            number,
+                            vehicle,
+                            live,
+                        })
+                        .await;
+                });
+            }
+            Effect::LoadForecast {
+                stop_id,
+                line_id,
+                outbound,
+            } => {
+                let client = nearby_client.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let today = crate::domain::network_now().date();
+                    let forecast = client
+                        .affluence(&stop_id, today, &line_id, outbound)
+                        .await
+                        .map(|list| {
+                            list.iter()
+                                .map(crate::domain::CrowdForecast::from)
+                                .collect()
+                        })
+                        .map_err(|e| e.short_reason());
+                    let _ = tx.send(Msg::Forecast(forecast)).await;
+                });
+            }
             Effect::LoadFares => {
                 let client = nearby_client.clone();
                 let tx = tx.clone();
@@ -664,6 +863,51 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     };
     ratatui::restore();
     result
+}
+
+/// What the detail box shows.
+enum DetailBox<'a> {
+    Details(&'a crate::ui::details::DetailsPane),
+    Forecast(&'a crate::ui::details::ForecastPane),
+}
+
+/// A vehicle's equipment (cached for a day) and live state.
+async fn vehicle_details(
+    client: &Client,
+    cache: &Cache,
+    number: &str,
+) -> (
+    Result<crate::domain::Vehicle, String>,
+    Result<crate::domain::VehicleLive, String>,
+) {
+    let safe: String = number
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(32)
+        .collect();
+    let name = format!("vehicule-{safe}.json");
+    let day = Duration::from_secs(24 * 3600);
+    let cached = cache
+        .get::<crate::ginko::model::FormVehicule>(&name, day)
+        .filter(|(_, fresh)| *fresh);
+    let vehicle = match cached {
+        Some((v, _)) => Ok(crate::domain::Vehicle::from(&v)),
+        None => match client.details_vehicule(number).await {
+            Ok(v) => {
+                if !safe.is_empty() {
+                    cache.put(&name, &v);
+                }
+                Ok(crate::domain::Vehicle::from(&v))
+            }
+            Err(e) => Err(e.short_reason()),
+        },
+    };
+    let live = client
+        .details_vehicule_tr(number)
+        .await
+        .map(|v| crate::domain::VehicleLive::from(&v))
+        .map_err(|e| e.short_reason());
+    (vehicle, live)
 }
 
 /// Where the traffic pane goes: the screen less a margin.
@@ -920,6 +1164,40 @@ mod tests {
         // A late answer does not reopen the pane.
         app.update(Msg::Fares(Ok(vec![])));
         assert!(app.fares.is_none());
+    }
+
+    #[test]
+    fn enter_and_c_open_the_detail_and_the_forecast_of_the_selected_row() {
+        let mut app = App::new();
+        assert_eq!(
+            app.update(key(KeyCode::Enter)),
+            Effect::Nothing,
+            "no row yet"
+        );
+        app.update(Msg::Update(two_rows()));
+        app.update(key(KeyCode::Down));
+        app.update(key(KeyCode::Down));
+        // No departure yet: the detail opens without a vehicle to fetch.
+        assert_eq!(app.update(key(KeyCode::Enter)), Effect::Redraw);
+        let details = app.details.as_ref().unwrap();
+        assert!(!details.row.outbound, "the second row");
+        assert_eq!(app.update(key(KeyCode::Esc)), Effect::Redraw);
+        assert!(app.details.is_none());
+        assert_eq!(
+            app.update(key(KeyCode::Char('c'))),
+            Effect::LoadForecast {
+                stop_id: String::new(),
+                line_id: "101".into(),
+                outbound: false
+            }
+        );
+        app.update(Msg::Forecast(Err("HTTP 503".into())));
+        assert_eq!(
+            app.forecast.as_ref().unwrap().forecast,
+            Some(Err("HTTP 503".to_string()))
+        );
+        assert_eq!(app.update(key(KeyCode::Char('c'))), Effect::Redraw);
+        assert!(app.forecast.is_none());
     }
 
     #[test]

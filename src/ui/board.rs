@@ -463,6 +463,8 @@ fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
         Line::raw("  f           ajouter / retirer l'arrêt choisi des favoris"),
         Line::raw("  n           arrêts proches (home dans les réglages)"),
         Line::raw("  F           favoris : ordre (K/J), retirer, renommer, lignes"),
+        Line::raw("  Entrée      détail : véhicule, affluence, message lié"),
+        Line::raw("  c           affluence prévue aujourd'hui (ligne choisie)"),
         Line::raw("  i           info trafic (a : tout le réseau)"),
         Line::raw("  t           tarifs"),
         Line::raw("  r           rafraîchir maintenant"),

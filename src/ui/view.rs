@@ -17,6 +17,12 @@ pub struct CellView {
     pub gauge: Gauge,
     pub not_accessible: bool,
     pub vehicle: Option<String>,
+    /// The stop the departure leaves from.
+    pub stop_id: String,
+    pub crowding_text: String,
+    pub crowding_advice: String,
+    /// The traffic message explaining a text in place of the time.
+    pub info_id: Option<i64>,
 }
 
 /// One line and direction at a place.
@@ -183,6 +189,10 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                                 },
                                 not_accessible: board::not_accessible(d),
                                 vehicle: d.vehicle.clone(),
+                                stop_id: d.stop_id.clone(),
+                                crowding_text: d.crowding_text.clone(),
+                                crowding_advice: d.crowding_advice.clone(),
+                                info_id: d.info_id,
                             })
                             .collect(),
                     }
