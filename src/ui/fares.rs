@@ -163,4 +163,46 @@ mod tests {
         assert_eq!(price_text(Some(f64::NAN)), "prix non communiqué");
         assert_eq!(super::text(&[], 50), "Aucun tarif publié.\n");
     }
+
+    #[test]
+    fn the_pane_loads_shows_and_scrolls() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let render = |pane: &FaresPane| {
+            let mut terminal = Terminal::new(TestBackend::new(60, 8)).unwrap();
+            terminal
+                .draw(|f| {
+                    draw(
+                        f,
+                        f.area(),
+                        pane,
+                        &Theme::new(crate::ui::theme::Palette::Ansi16),
+                    )
+                })
+                .unwrap();
+            crate::ui::board::tests::screen(terminal.backend().buffer()).join("\n")
+        };
+        assert!(render(&FaresPane::default()).contains("Chargement des tarifs"));
+        let failed = FaresPane {
+            fares: Some(Err("HTTP 503".into())),
+            scroll: 0,
+        };
+        assert!(render(&failed).contains("Tarifs indisponibles : HTTP 503"));
+        let fares: Vec<Fare> = (1..=6)
+            .map(|i| fare(FareKind::Single, &format!("Ticket {i}"), Some(f64::from(i))))
+            .collect();
+        let top = render(&FaresPane {
+            fares: Some(Ok(fares.clone())),
+            scroll: 0,
+        });
+        assert!(top.contains("Tickets") && top.contains("Ticket 1"), "{top}");
+        let scrolled = render(&FaresPane {
+            fares: Some(Ok(fares)),
+            scroll: 100,
+        });
+        assert!(
+            scrolled.contains("Ticket 6") && !scrolled.contains("Ticket 1 "),
+            "{scrolled}"
+        );
+    }
 }
