@@ -21,6 +21,20 @@ use crate::ui::search::{self, SearchState};
 use crate::ui::theme::Theme;
 use crate::ui::view;
 
+/// Scrolls a pane by a key (↑↓ jk, PgUp/PgDn space, Home); false when the
+/// key does not scroll. The pane stops at its end when drawn.
+fn scroll(scroll: &mut usize, code: KeyCode) -> bool {
+    match code {
+        KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
+        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => *scroll += 10,
+        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+        KeyCode::Home => *scroll = 0,
+        _ => return false,
+    }
+    true
+}
+
 /// Everything that can happen to the board.
 #[derive(Debug)]
 pub enum Msg {
@@ -198,11 +212,7 @@ impl App {
                 return Effect::Quit;
             }
             KeyCode::Esc | KeyCode::Char('t') | KeyCode::Char('q') => self.fares = None,
-            KeyCode::Down | KeyCode::Char('j') => pane.scroll += 1,
-            KeyCode::Up | KeyCode::Char('k') => pane.scroll = pane.scroll.saturating_sub(1),
-            KeyCode::PageDown | KeyCode::Char(' ') => pane.scroll += 10,
-            KeyCode::PageUp => pane.scroll = pane.scroll.saturating_sub(10),
-            KeyCode::Home => pane.scroll = 0,
+            code if scroll(&mut pane.scroll, code) => {}
             _ => return Effect::Nothing,
         }
         Effect::Redraw
@@ -232,11 +242,7 @@ impl App {
                 pane.all = !pane.all;
                 pane.scroll = 0;
             }
-            KeyCode::Down | KeyCode::Char('j') => pane.scroll += 1,
-            KeyCode::Up | KeyCode::Char('k') => pane.scroll = pane.scroll.saturating_sub(1),
-            KeyCode::PageDown | KeyCode::Char(' ') => pane.scroll += 10,
-            KeyCode::PageUp => pane.scroll = pane.scroll.saturating_sub(10),
-            KeyCode::Home => pane.scroll = 0,
+            code if scroll(&mut pane.scroll, code) => {}
             _ => return Effect::Nothing,
         }
         Effect::Redraw
@@ -679,38 +685,24 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
             let search = app.search.as_ref();
             let favorites_pane = app.favorites.as_ref();
             let theme = settings.theme;
-            let on_screen = app.lines_on_screen();
-            if let Some(traffic) = app.traffic.as_mut()
-                && let Ok(size) = terminal.size()
-            {
-                // No scrolling past the end.
-                let area = traffic_area(size.into());
-                let height = crate::ui::traffic::content_height(
-                    &app.board.messages,
-                    &on_screen,
-                    traffic,
-                    area,
-                );
-                traffic.scroll = traffic
-                    .scroll
-                    .min(height.saturating_sub(area.height.saturating_sub(2) as usize));
-            }
-            let traffic = app.traffic.as_ref();
-            let fares = app.fares.as_ref();
-            let detail_box = app
-                .details
-                .as_ref()
-                .map(|d| (" Détail · Échap fermer ", d))
-                .map(|(title, d)| (title, DetailBox::Details(d)))
-                .or_else(|| {
-                    app.forecast.as_ref().map(|f| {
-                        (
-                            " Affluence prévue aujourd'hui · Échap fermer ",
-                            DetailBox::Forecast(f),
-                        )
-                    })
-                });
+            // The panes over the board; the traffic pane keeps its scroll
+            // within its text.
+            let on_screen = if app.traffic.is_some() {
+                app.lines_on_screen()
+            } else {
+                Vec::new()
+            };
             let messages = &app.board.messages;
+            let traffic = app.traffic.as_mut();
+            let fares = app.fares.as_ref();
+            let detail_box = match (&app.details, &app.forecast) {
+                (Some(d), _) => Some((" Détail · Échap fermer ", DetailBox::Details(d))),
+                (None, Some(f)) => Some((
+                    " Affluence prévue aujourd'hui · Échap fermer ",
+                    DetailBox::Forecast(f),
+                )),
+                (None, None) => None,
+            };
             if let Err(e) = terminal.draw(|frame| {
                 draw(frame, &view, &pane);
                 if let Some(fares) = fares {
@@ -982,13 +974,7 @@ mod tests {
 
     fn two_rows() -> Update {
         let line = |outbound| BoardLine {
-            line: LineRef {
-                id: "101".into(),
-                number: "T1".into(),
-                background: None,
-                foreground: None,
-                mode: None,
-            },
+            line: LineRef::plain("101", "T1"),
             kind: None,
             outbound,
             destination: "Y".into(),

@@ -311,13 +311,7 @@ mod tests {
     pub(crate) fn departure(time: WaitTime, reliable: bool) -> Departure {
         Departure {
             stop_id: "S1".into(),
-            line: LineRef {
-                id: "101".into(),
-                number: "T1".into(),
-                background: None,
-                foreground: None,
-                mode: None,
-            },
+            line: LineRef::plain("101", "T1"),
             outbound: true,
             destination: "Chalezeule".into(),
             via: String::new(),
@@ -520,13 +514,7 @@ mod tests {
             name: "X".into(),
             stop_ids: vec![],
             lines: vec![BoardLine {
-                line: LineRef {
-                    id: "101".into(),
-                    number: "T1".into(),
-                    background: None,
-                    foreground: None,
-                    mode: None,
-                },
+                line: LineRef::plain("101", "T1"),
                 kind: None,
                 outbound: true,
                 destination: String::new(),

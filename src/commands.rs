@@ -23,6 +23,9 @@ use crate::ui::view;
 
 pub type CommandResult = Result<(), String>;
 
+/// Where the data comes from (ODbL asks to say it).
+const ATTRIBUTION: &str = "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL";
+
 /// The API base URL and key, from the flag/env, the settings, the defaults.
 fn connect(cli: &Cli, need_key: bool) -> Result<Client, String> {
     let path = config::settings_path(cli.config.as_deref()).map_err(|e| e.to_string())?;
@@ -192,15 +195,12 @@ pub async fn serve_demo(args: &ServeDemoArgs) -> CommandResult {
 /// `quai board PLACE…`
 pub async fn board(cli: &Cli, places: &[String], args: &BoardArgs) -> CommandResult {
     let client = connect(cli, true)?;
-    let cache = config::cache_dir()
-        .map(Cache::disk)
-        .unwrap_or_else(|_| Cache::memory());
     let board = BoardRun {
         client,
-        cache,
+        cache: user_cache(),
         places: places.to_vec(),
         title: "quai · Ginko".into(),
-        attribution: "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL".into(),
+        attribution: ATTRIBUTION.into(),
         clock_shift: jiff::SignedDuration::ZERO,
         favorites: Vec::new(),
         favorites_store: favorites_store(cli).ok(),
@@ -210,9 +210,12 @@ pub async fn board(cli: &Cli, places: &[String], args: &BoardArgs) -> CommandRes
     board.run(cli, args).await
 }
 
-/// `quai demo`: the embedded server and the demo favourites, without reading
-/// or writing any of the user's files.
-pub async fn demo(cli: &Cli, args: &BoardArgs, at: Option<&str>) -> CommandResult {
+/// The demo server inside the process (127.0.0.1, a free port), its clock
+/// set to `at` (HH:MM) if given: the server (it stops when dropped), a
+/// client with the demo key, and how far its clock is from ours.
+async fn start_demo(
+    at: Option<&str>,
+) -> Result<(demo::DemoServer, Client, jiff::SignedDuration), String> {
     let at = at.map(demo::parse_at).transpose()?;
     let clock = demo::clock_starting_at(at);
     let clock_shift = Timestamp::now().duration_until(clock().timestamp());
@@ -225,6 +228,13 @@ pub async fn demo(cli: &Cli, args: &BoardArgs, at: Option<&str>) -> CommandResul
     .map_err(|e| format!("cannot start the demo server: {e}"))?;
     let base = ginko::parse_base_url(&server.url())?;
     let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
+    Ok((server, client, clock_shift))
+}
+
+/// `quai demo`: the embedded server and the demo favourites, without reading
+/// or writing any of the user's files.
+pub async fn demo(cli: &Cli, args: &BoardArgs, at: Option<&str>) -> CommandResult {
+    let (server, client, clock_shift) = start_demo(at).await?;
     let board = BoardRun {
         client,
         cache: Cache::memory(),
@@ -579,7 +589,7 @@ pub async fn favourites_board(cli: &Cli) -> CommandResult {
         cache: user_cache(),
         places: favorites.list.iter().map(|f| f.place.clone()).collect(),
         title: "quai · Ginko".into(),
-        attribution: "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL".into(),
+        attribution: ATTRIBUTION.into(),
         clock_shift: jiff::SignedDuration::ZERO,
         favorites: favorites.list,
         favorites_store: Some(store),
@@ -615,23 +625,13 @@ pub async fn kiosk(cli: &Cli, args: &KioskArgs) -> CommandResult {
         quit_key: args.quit_key,
         theme: Theme::detect(cli.no_color),
         title: "quai · Ginko".into(),
-        attribution: "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL".into(),
+        attribution: ATTRIBUTION.into(),
         clock_shift: jiff::SignedDuration::ZERO,
         reload_hint,
     };
     if args.demo {
-        let at = args.at.as_deref().map(demo::parse_at).transpose()?;
-        let clock = demo::clock_starting_at(at);
-        options.clock_shift = Timestamp::now().duration_until(clock().timestamp());
-        let server = demo::DemoServer::start_with_clock(
-            ([127, 0, 0, 1], 0).into(),
-            demo::ServerOptions::default(),
-            clock,
-        )
-        .await
-        .map_err(|e| format!("cannot start the demo server: {e}"))?;
-        let base = ginko::parse_base_url(&server.url())?;
-        let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
+        let (server, client, clock_shift) = start_demo(args.at.as_deref()).await?;
+        options.clock_shift = clock_shift;
         options.title = "quai · Ginko (démo)".into();
         options.attribution = demo::ATTRIBUTION_SHORT.into();
         options.quit_key = options.quit_key.or(Some(config::QuitKey(

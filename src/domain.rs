@@ -77,6 +77,17 @@ pub struct LineRef {
 }
 
 impl LineRef {
+    /// A line known by its id and number only (no colours, no mode).
+    pub fn plain(id: &str, number: &str) -> LineRef {
+        LineRef {
+            id: id.into(),
+            number: number.into(),
+            background: None,
+            foreground: None,
+            mode: None,
+        }
+    }
+
     /// Sort key: trams first, then by public number with numbers compared
     /// as numbers ("L3" < "L4", "7" < "12").
     pub fn order_key(&self, kind: Option<LineKind>) -> (LineKind, String, u32, String) {

@@ -337,6 +337,15 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    /// A client to nowhere (never called).
+    fn client() -> Client {
+        Client::new(
+            crate::ginko::parse_base_url("http://127.0.0.1:9").unwrap(),
+            crate::ginko::ApiKey::new("k"),
+        )
+        .unwrap()
+    }
+
     #[test]
     fn quiet_hours_stop_the_requests() {
         let night = QuietHours::parse("01:00-05:00").ok();
@@ -350,11 +359,7 @@ mod tests {
         assert!(!is_quiet(night, &at(5, 0)));
         assert!(!is_quiet(None, &at(3, 0)));
 
-        let client = Client::new(
-            crate::ginko::parse_base_url("http://127.0.0.1:9").unwrap(),
-            crate::ginko::ApiKey::new("k"),
-        )
-        .unwrap();
+        let client = client();
         let loaded = Loaded {
             client: Some(client),
             favorites: vec![Favorite {
@@ -381,11 +386,7 @@ mod tests {
 
     #[test]
     fn a_reload_with_broken_settings_keeps_the_previous_ones() {
-        let client = Client::new(
-            crate::ginko::parse_base_url("http://127.0.0.1:9").unwrap(),
-            crate::ginko::ApiKey::new("k"),
-        )
-        .unwrap();
+        let client = client();
         let previous = Loaded {
             client: Some(client),
             favorites_path: "old".into(),

@@ -6,45 +6,47 @@
 //! characters are dropped, and runs of white space (tabs, newlines) become one
 //! space.
 
-/// Cleans one line laid out by quai (an HTML rendering): like [`text`],
-/// but runs of spaces are kept (tables stay aligned); tabs and line breaks
-/// become spaces.
-pub fn line(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
+/// The characters of `input` that may reach a terminal: escape sequences
+/// removed whole, invisible characters dropped, white space as spaces.
+fn visible(input: &str) -> impl Iterator<Item = char> + '_ {
     let mut chars = input.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => skip_escape(&mut chars),
-            '\u{9b}' => skip_csi_body(&mut chars),
-            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string_body(&mut chars),
-            c if c.is_whitespace() => out.push(' '),
-            c if is_invisible(c) => {}
-            c => out.push(c),
+    std::iter::from_fn(move || {
+        loop {
+            match chars.next()? {
+                '\u{1b}' => skip_escape(&mut chars),
+                // C1 introducers of strings and sequences: CSI, OSC, DCS, SOS, PM, APC.
+                '\u{9b}' => skip_csi_body(&mut chars),
+                '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => {
+                    skip_string_body(&mut chars)
+                }
+                c if c.is_whitespace() => return Some(' '),
+                c if is_invisible(c) => {}
+                c => return Some(c),
+            }
         }
-    }
+    })
+}
+
+/// Cleans one line laid out by quai (an HTML rendering): like [`text`],
+/// but runs of spaces are kept (tables stay aligned).
+pub fn line(input: &str) -> String {
+    let out: String = visible(input).collect();
     out.trim_end().to_string()
 }
 
 /// Cleans one string for display on a single line.
 pub fn text(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
-    let mut chars = input.chars().peekable();
     let mut pending_space = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => skip_escape(&mut chars),
-            // C1 introducers of strings and sequences: CSI, OSC, DCS, SOS, PM, APC.
-            '\u{9b}' => skip_csi_body(&mut chars),
-            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string_body(&mut chars),
-            c if c.is_whitespace() => pending_space = !out.is_empty(),
-            c if is_invisible(c) => {}
-            c => {
-                if pending_space {
-                    out.push(' ');
-                    pending_space = false;
-                }
-                out.push(c);
+    for c in visible(input) {
+        if c == ' ' {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
             }
+            out.push(c);
         }
     }
     out

@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use quai::demo::{DemoServer, ServerOptions};
+use quai::demo::ServerOptions;
+
+mod support;
 
 fn home(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("quai-board-{name}-{}", std::process::id()));
@@ -30,20 +31,6 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()
 }
 
-/// A demo server whose clock reads Monday 2026-11-23 at `hhmm` (Paris).
-async fn server_at(hhmm: &str, options: ServerOptions) -> DemoServer {
-    let at: jiff::Zoned = format!("2026-11-23T{hhmm}:00[Europe/Paris]")
-        .parse()
-        .unwrap();
-    DemoServer::start_with_clock(
-        ([127, 0, 0, 1], 0).into(),
-        options,
-        Arc::new(move || at.clone()),
-    )
-    .await
-    .unwrap()
-}
-
 async fn run(mut cmd: Command) -> Output {
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
@@ -52,7 +39,7 @@ async fn run(mut cmd: Command) -> Output {
 
 #[tokio::test]
 async fn once_prints_the_board_as_text() {
-    let s = server_at("08:00", ServerOptions::default()).await;
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
     let h = home("once");
     let mut cmd = quai(&h, &s.url());
     cmd.args(["board", "ile france", "crous", "--once", "--nb", "3"]);
@@ -100,7 +87,7 @@ async fn once_prints_the_board_as_text() {
 
 #[tokio::test]
 async fn json_prints_the_same_snapshot() {
-    let s = server_at("08:00", ServerOptions::default()).await;
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
     let h = home("json");
     let mut cmd = quai(&h, &s.url());
     cmd.env("XDG_CACHE_HOME", h.join("cache"))
@@ -142,7 +129,7 @@ async fn json_prints_the_same_snapshot() {
 
 #[tokio::test]
 async fn no_data_is_a_clear_failure() {
-    let s = server_at("08:00", ServerOptions::default()).await;
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
     let h = home("fail");
     let mut cmd = quai(&h, &s.url());
     cmd.args(["board", "Tombouctou", "--once"]);
@@ -165,7 +152,7 @@ async fn no_data_is_a_clear_failure() {
         text(&out.stderr)
     );
 
-    let refusing = server_at(
+    let refusing = support::demo_at(
         "08:00",
         ServerOptions {
             refuse_key: true,
@@ -192,14 +179,14 @@ async fn no_data_is_a_clear_failure() {
 
 #[tokio::test]
 async fn cached_stops_and_lines_spare_requests_to_a_flaky_server() {
-    let s = server_at("08:00", ServerOptions::default()).await;
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
     let h = home("stalecache");
     let mut first = quai(&h, &s.url());
     first.args(["board", "Chamars", "--once"]);
     assert!(run(first).await.status.success());
     // Every second request fails from now on: the cached stops and lines
     // spare the requests that would fail.
-    let flaky = server_at(
+    let flaky = support::demo_at(
         "08:00",
         ServerOptions {
             fail_every: Some(2),
@@ -218,7 +205,7 @@ async fn cached_stops_and_lines_spare_requests_to_a_flaky_server() {
 async fn many_places_resolve_against_a_server_that_fails_every_third_request() {
     // Five places need a dozen requests to resolve; a failure keeps what
     // was fetched, so that the next attempt goes on from there.
-    let flaky = server_at(
+    let flaky = support::demo_at(
         "08:00",
         ServerOptions {
             fail_every: Some(3),
@@ -259,7 +246,7 @@ async fn the_interactive_board_starts_shows_departures_and_restores_the_terminal
     if Command::new("tmux").arg("-V").output().is_err() {
         panic!("tmux is needed for this test (apt-get install tmux)");
     }
-    let s = server_at("08:00", ServerOptions::default()).await;
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
     let h = home("tui");
     let session = format!("quai-test-{}", std::process::id());
     let socket = h.join("tmux.sock");

@@ -1,20 +1,10 @@
 //! `quai info` and `quai tarifs` against the demo server.
 
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 
 use quai::demo::{DemoServer, ServerOptions};
 
-async fn server() -> DemoServer {
-    let at: jiff::Zoned = "2026-11-23T08:00:00[Europe/Paris]".parse().unwrap();
-    DemoServer::start_with_clock(
-        ([127, 0, 0, 1], 0).into(),
-        ServerOptions::default(),
-        Arc::new(move || at.clone()),
-    )
-    .await
-    .unwrap()
-}
+mod support;
 
 fn quai(url: &str, args: &[&str]) -> (bool, String, String) {
     quai_with_key(url, "demo", args)
@@ -40,7 +30,7 @@ fn quai_with_key(url: &str, key: &str, args: &[&str]) -> (bool, String, String) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn info_lists_the_messages_most_severe_first_with_their_html_laid_out() {
-    let s = server().await;
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
     let url = s.url();
     let (ok, out, err) = tokio::task::spawn_blocking(move || quai(&url, &["info"]))
         .await
@@ -84,7 +74,7 @@ async fn info_lists_the_messages_most_severe_first_with_their_html_laid_out() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tarifs_prints_the_fares_by_kind() {
-    let s = server().await;
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
     let url = s.url();
     let (ok, out, err) = tokio::task::spawn_blocking(move || quai(&url, &["tarifs"]))
         .await

@@ -5,10 +5,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use quai::demo::{DemoServer, ServerOptions};
+use quai::demo::ServerOptions;
+
+mod support;
 
 fn home(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("quai-kiosk-{name}-{}", std::process::id()));
@@ -23,19 +24,6 @@ fn config_dir(home: &Path) -> PathBuf {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()
-}
-
-async fn server_at(hhmm: &str) -> DemoServer {
-    let at: jiff::Zoned = format!("2026-11-23T{hhmm}:00[Europe/Paris]")
-        .parse()
-        .unwrap();
-    DemoServer::start_with_clock(
-        ([127, 0, 0, 1], 0).into(),
-        ServerOptions::default(),
-        Arc::new(move || at.clone()),
-    )
-    .await
-    .unwrap()
 }
 
 /// A tmux server of its own, running the kiosk in a 100×30 terminal; the
@@ -128,7 +116,7 @@ impl Drop for Screen {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_kiosk_shows_what_it_can_reloads_on_sighup_and_leaves_only_on_a_signal() {
-    let s = server_at("08:00").await;
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
     let h = home("main");
     let favorites = config_dir(&h).join("favorites.toml");
     // The second entry is broken (an unterminated string): the first shows.
@@ -193,7 +181,7 @@ fn quiet_hours_around_now() -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quiet_hours_send_no_request_and_show_only_the_clock() {
-    let s = server_at("08:00").await;
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
     let h = home("quiet");
     std::fs::write(
         config_dir(&h).join("favorites.toml"),

@@ -378,34 +378,36 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
         time_style,
     )];
     spans.push(Span::raw(" "));
-    match cell.gauge {
-        Gauge::Bar(filled, level) => {
-            let bar = theme.glyphs.gauge(filled);
-            spans.push(Span::styled(
-                bar,
-                if stale {
-                    theme.dim()
-                } else {
-                    theme.crowd(level)
-                },
-            ));
-        }
-        Gauge::Unknown => spans.push(Span::styled("?  ", theme.dim())),
-        Gauge::Hidden => spans.push(Span::raw("   ")),
-    }
-    spans.push(Span::raw(" "));
-    if cell.not_accessible {
-        spans.push(Span::styled(
+    spans.extend(gauge_and_mark(cell, theme, stale));
+    spans
+}
+
+/// A cell's crowding gauge (3), a space, its accessibility mark (2) and a
+/// gap (2).
+pub(crate) fn gauge_and_mark<'a>(cell: &CellView, theme: &Theme, stale: bool) -> [Span<'a>; 4] {
+    let gauge = match cell.gauge {
+        Gauge::Bar(filled, level) => Span::styled(
+            theme.glyphs.gauge(filled),
+            if stale {
+                theme.dim()
+            } else {
+                theme.crowd(level)
+            },
+        ),
+        Gauge::Unknown => Span::styled("?  ", theme.dim()),
+        Gauge::Hidden => Span::raw("   "),
+    };
+    let mark = if cell.not_accessible {
+        Span::styled(
             pad(theme.glyphs.no_access, 2),
             theme
                 .crowd(crate::domain::CrowdLevel::High)
                 .add_modifier(Modifier::CROSSED_OUT),
-        ));
+        )
     } else {
-        spans.push(Span::raw("  "));
-    }
-    spans.push(Span::raw("  "));
-    spans
+        Span::raw("  ")
+    };
+    [gauge, Span::raw(" "), mark, Span::raw("  ")]
 }
 
 pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -842,23 +844,11 @@ pub(crate) mod tests {
         let mut board = sample_board();
         board.line_states = vec![
             LineStatus {
-                line: LineRef {
-                    id: "3".into(),
-                    number: "L3".into(),
-                    background: None,
-                    foreground: None,
-                    mode: None,
-                },
+                line: LineRef::plain("3", "L3"),
                 state: LineState::Interrupted,
             },
             LineStatus {
-                line: LineRef {
-                    id: "7".into(),
-                    number: "7".into(),
-                    background: None,
-                    foreground: None,
-                    mode: None,
-                },
+                line: LineRef::plain("7", "7"),
                 state: LineState::Normal,
             },
         ];

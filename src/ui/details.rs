@@ -347,13 +347,7 @@ mod tests {
         RowInfo {
             place: "Ile de France".into(),
             stop_id: "IDF1".into(),
-            line: LineRef {
-                id: "101".into(),
-                number: "T1".into(),
-                background: None,
-                foreground: None,
-                mode: None,
-            },
+            line: LineRef::plain("101", "T1"),
             outbound: true,
             destination: "Chalezeule".into(),
             next: None,

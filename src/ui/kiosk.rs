@@ -28,13 +28,13 @@ use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::board::{
-    CELL_W, Columns, MIN_HEIGHT, MIN_WIDTH, cell_spans, draw_too_small, fit, pad, place_heading,
-    row_line, row_start, wrap,
+    CELL_W, Columns, MIN_HEIGHT, MIN_WIDTH, cell_spans, draw_too_small, fit, gauge_and_mark, pad,
+    place_heading, row_line, row_start, wrap,
 };
 use super::digits;
 use super::theme::Theme;
 use super::view::{BoardView, CellView, status_text};
-use crate::board::{Gauge, TimeShown};
+use crate::board::TimeShown;
 use crate::config::QuietScreen;
 
 /// Data older than this is no longer shown: a kiosk must not show old
@@ -488,30 +488,7 @@ fn large_row<'a>(
             (Line::raw(""), Line::raw(""))
         }
     };
-    match first.gauge {
-        Gauge::Bar(filled, level) => middle.push(Span::styled(
-            theme.glyphs.gauge(filled),
-            if stale {
-                theme.dim()
-            } else {
-                theme.crowd(level)
-            },
-        )),
-        Gauge::Unknown => middle.push(Span::styled("?  ", theme.dim())),
-        Gauge::Hidden => middle.push(Span::raw("   ")),
-    }
-    middle.push(Span::raw(" "));
-    middle.push(if first.not_accessible {
-        Span::styled(
-            pad(theme.glyphs.no_access, 2),
-            theme
-                .crowd(crate::domain::CrowdLevel::High)
-                .add_modifier(Modifier::CROSSED_OUT),
-        )
-    } else {
-        Span::raw("  ")
-    });
-    middle.push(Span::raw("  "));
+    middle.extend(gauge_and_mark(first, theme, stale));
     for cell in row
         .cells
         .iter()
@@ -687,13 +664,7 @@ mod tests {
                 crate::domain::LineState::PlannedDisruption,
             ])
             .map(|(id, state)| crate::domain::LineStatus {
-                line: crate::domain::LineRef {
-                    id: id.to_string(),
-                    number: String::new(),
-                    background: None,
-                    foreground: None,
-                    mode: None,
-                },
+                line: crate::domain::LineRef::plain(id, ""),
                 state,
             })
             .collect();

@@ -145,36 +145,20 @@ fn content<'a>(
     lines
 }
 
-/// How many lines the content has (to bound the scrolling).
-pub fn content_height(
-    messages: &[Message],
-    on_screen: &[LineRef],
-    pane: &TrafficPane,
-    area: Rect,
-) -> usize {
-    let width = area.width.saturating_sub(4) as usize;
-    content(
-        messages,
-        on_screen,
-        pane,
-        &Theme::new(super::theme::Palette::NoColor),
-        width,
-    )
-    .len()
-}
-
+/// Draws the pane; its scroll is brought back within the text.
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
     messages: &[Message],
     on_screen: &[LineRef],
-    pane: &TrafficPane,
+    pane: &mut TrafficPane,
     theme: &Theme,
 ) {
     let width = area.width.saturating_sub(4) as usize;
     let lines = content(messages, on_screen, pane, theme, width);
     let inner_h = area.height.saturating_sub(2) as usize;
-    let scroll = pane.scroll.min(lines.len().saturating_sub(inner_h));
+    pane.scroll = pane.scroll.min(lines.len().saturating_sub(inner_h));
+    let scroll = pane.scroll;
     let more = lines.len() > scroll + inner_h;
     let title = format!(
         " Info trafic ({}) · a {} · ↑↓ défiler · Échap fermer{} ",
@@ -261,7 +245,7 @@ mod tests {
             foreground: crate::domain::Rgb::parse_hex("FFFFFF"),
             mode: None,
         };
-        let render = |pane: &TrafficPane| {
+        let render = |mut pane: TrafficPane| {
             let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
             terminal
                 .draw(|f| {
@@ -270,7 +254,7 @@ mod tests {
                         f.area(),
                         &messages,
                         std::slice::from_ref(&l3),
-                        pane,
+                        &mut pane,
                         &Theme::new(Palette::TrueColor),
                     )
                 })
@@ -279,7 +263,7 @@ mod tests {
             let text = crate::ui::board::tests::screen(&buffer).join("\n");
             (buffer, text)
         };
-        let (buffer, text) = render(&TrafficPane::default());
+        let (buffer, text) = render(TrafficPane::default());
         assert!(text.contains("message 5"), "{text}");
         assert!(text.contains("* un"), "{text}");
         assert!(!text.contains("message 3"), "{text}");
@@ -291,12 +275,12 @@ mod tests {
                 .iter()
                 .any(|c| c.bg == ratatui::style::Color::Rgb(0, 0x6a, 0xb3))
         );
-        let (_, all) = render(&TrafficPane {
+        let (_, all) = render(TrafficPane {
             all: true,
             scroll: 0,
         });
         assert!(all.contains("message 3"), "{all}");
-        let (_, scrolled) = render(&TrafficPane {
+        let (_, scrolled) = render(TrafficPane {
             all: true,
             scroll: 8,
         });

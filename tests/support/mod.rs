@@ -7,6 +7,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use quai::demo::{DemoServer, ServerOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -197,5 +198,20 @@ pub fn client(url: &str, key: &str) -> quai::ginko::Client {
             request: Duration::from_millis(700),
         },
     )
+    .unwrap()
+}
+
+/// The project's demo server, its clock reading Monday 2026-11-23 at
+/// `hhmm` (Paris).
+pub async fn demo_at(hhmm: &str, options: ServerOptions) -> DemoServer {
+    let at: jiff::Zoned = format!("2026-11-23T{hhmm}:00[Europe/Paris]")
+        .parse()
+        .unwrap();
+    DemoServer::start_with_clock(
+        ([127, 0, 0, 1], 0).into(),
+        options,
+        Arc::new(move || at.clone()),
+    )
+    .await
     .unwrap()
 }
