@@ -286,7 +286,11 @@ pub fn draw(frame: &mut Frame, view: &BoardView, pane: &KioskPane) {
         (page, pages),
     );
 
-    let status = status_text(view);
+    // The data's age, where there is data to speak of.
+    let status = match screen {
+        Screen::Problem | Screen::NoFavorites => String::new(),
+        _ => status_text(view),
+    };
     let attribution_w = width.saturating_sub(status.width() + 4);
     let attribution = fit(pane.attribution, attribution_w);
     let gap = width.saturating_sub(status.width() + 2 + attribution.width());
@@ -790,6 +794,7 @@ mod tests {
         p.problem = Some("no API key: set GINKO_API_KEY");
         let buffer = render(&Board::default(), 0, (80, 24), &p);
         assert!(shows(&buffer, "no API key: set GINKO_API_KEY"));
+        assert!(!shows(&buffer, "chargement"), "no data to wait for");
     }
 
     #[test]
