@@ -669,6 +669,8 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
+    // Unchanged board lines are copied from the previous frame.
+    let memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
     let result = loop {
         if dirty {
             let view = view::build_shifted(&app.board, Timestamp::now(), settings.clock_shift);
@@ -681,6 +683,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                 attribution: &settings.attribution,
                 notice: app.notice.as_deref(),
                 warning: settings.warning.as_deref(),
+                memo: Some(&memo),
             };
             let search = app.search.as_ref();
             let favorites_pane = app.favorites.as_ref();

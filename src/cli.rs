@@ -198,4 +198,8 @@ pub struct ServeDemoArgs {
     /// Start the demo clock at this time of day (HH:MM, Europe/Paris).
     #[arg(long, value_name = "HH:MM")]
     pub at: Option<String>,
+    /// Append a line per request to FILE: unix time in ms, method, HTTP
+    /// status, request bytes (query and form), answer body bytes.
+    #[arg(long, value_name = "FILE")]
+    pub access_log: Option<std::path::PathBuf>,
 }

@@ -477,3 +477,49 @@ async fn fault_knobs() {
         Err(ApiError::Timeout { .. })
     ));
 }
+
+/// `--access-log`: one line per answered request, with the method, the
+/// status and the bytes each way, so that a script can count what a
+/// refresh costs.
+#[tokio::test]
+async fn access_log_counts_requests_and_bytes() {
+    let dir = std::env::temp_dir().join(format!("quai-access-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("access.log");
+    let _ = std::fs::remove_file(&path);
+    let options = ServerOptions {
+        access_log: Some(path.clone()),
+        ..Default::default()
+    };
+    let (s, c, _) = start_at(RUSH, options).await;
+    let requests = [WaitRequest {
+        place: "Ile de France".into(),
+        line_id: "101".into(),
+        outbound: true,
+    }];
+    let answers = c
+        .liste_temps(&requests, None, Nb::new(2).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(answers.len(), 1);
+    let missing = reqwest::get(format!("{}/nowhere", s.url())).await.unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    let log = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<Vec<&str>> = log.lines().map(|l| l.split(' ').collect()).collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    let (ok, not_found) = (&lines[0], &lines[1]);
+    assert_eq!(ok[1..3], ["TR/getListeTemps", "200"], "{log}");
+    // The form: listeNoms, listeIdLignes, listeSensAller, nb and apiKey.
+    let sent: usize = ok[3].parse().unwrap();
+    assert!((60..200).contains(&sent), "{log}");
+    let received: usize = ok[4].parse().unwrap();
+    let body = serde_json::json!({"ok": true, "objets": answers}).to_string();
+    assert!(
+        received > 200 && received.abs_diff(body.len()) < body.len() / 2,
+        "{log}"
+    );
+    assert_eq!(not_found[1..4], ["nowhere", "404", "0"], "{log}");
+    let ms: i64 = ok[0].parse().unwrap();
+    assert!((ms - jiff::Timestamp::now().as_millisecond()).abs() < 60_000);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

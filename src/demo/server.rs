@@ -34,6 +34,37 @@ pub struct ServerOptions {
     pub fail_every: Option<u64>,
     /// Every request answers `ok:false` with a key message.
     pub refuse_key: bool,
+    /// Appends one line per answered request to this file (see
+    /// [`AccessLog`]).
+    pub access_log: Option<std::path::PathBuf>,
+}
+
+/// The access log: one line per answered request,
+/// `UNIX_MS METHOD STATUS REQUEST_BYTES RESPONSE_BYTES`, where the byte
+/// counts are those of the query and form body, and of the answer body.
+/// The measurement script counts requests and bytes per refresh with it.
+struct AccessLog(std::sync::Mutex<std::fs::File>);
+
+impl AccessLog {
+    fn open(path: &std::path::Path) -> Result<AccessLog, String> {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map(|f| AccessLog(std::sync::Mutex::new(f)))
+            .map_err(|e| format!("cannot open the access log {}: {e}", path.display()))
+    }
+
+    fn write(&self, method: &str, status: StatusCode, request: usize, response: usize) {
+        use std::io::Write;
+        let ms = jiff::Timestamp::now().as_millisecond();
+        let method = crate::sanitize::text(method);
+        let line = format!("{ms} {method} {} {request} {response}\n", status.as_u16());
+        if let Ok(mut file) = self.0.lock() {
+            // A full disk must not stop the server.
+            let _ = file.write_all(line.as_bytes());
+        }
+    }
 }
 
 /// The time source of the server (the real clock, or a fixed one in tests).
@@ -58,6 +89,11 @@ impl DemoServer {
         clock: Clock,
     ) -> Result<DemoServer, String> {
         let network = Network::load()?;
+        let access_log = options
+            .access_log
+            .as_deref()
+            .map(AccessLog::open)
+            .transpose()?;
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -67,6 +103,7 @@ impl DemoServer {
             options,
             clock,
             requests: Arc::new(AtomicU64::new(0)),
+            access_log,
         });
         let requests = state.requests.clone();
         let (stop, mut stopped) = watch::channel(false);
@@ -127,6 +164,7 @@ struct State {
     options: ServerOptions,
     clock: Clock,
     requests: Arc<AtomicU64>,
+    access_log: Option<AccessLog>,
 }
 
 type Params = HashMap<String, String>;
@@ -158,6 +196,27 @@ async fn handle(
     state: Arc<State>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
+    let Some(log) = &state.access_log else {
+        return answer(&state, request, &mut 0).await;
+    };
+    let path = request.uri().path().to_string();
+    let method = path.strip_prefix('/').unwrap_or(&path);
+    let method = method.strip_suffix(".do").unwrap_or(method);
+    let mut received = request.uri().query().map_or(0, str::len);
+    let response = answer(&state, request, &mut received).await?;
+    let sent = hyper::body::Body::size_hint(response.body())
+        .exact()
+        .unwrap_or(0);
+    log.write(method, response.status(), received, sent as usize);
+    Ok(response)
+}
+
+/// The answer to one request; `received` grows by the form body's size.
+async fn answer(
+    state: &State,
+    request: Request<Incoming>,
+    received: &mut usize,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     let count = state.requests.fetch_add(1, Ordering::Relaxed) + 1;
     if !state.options.latency.is_zero() {
         tokio::time::sleep(state.options.latency).await;
@@ -182,6 +241,7 @@ async fn handle(
         Ok(body) => body.to_bytes(),
         Err(_) => return Ok(html(StatusCode::PAYLOAD_TOO_LARGE, "413 Payload Too Large")),
     };
+    *received += body.len();
     params.extend(form_urlencoded::parse(&body).into_owned());
 
     let Some(method) = path.strip_prefix('/').and_then(|p| p.strip_suffix(".do")) else {

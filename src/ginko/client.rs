@@ -261,6 +261,18 @@ impl Client {
         decode_as(method, objets, expected)
     }
 
+    /// Decodes a whole answer body of `method` as the client does after a
+    /// call: the envelope, then `objets` as `T` (benchmarks and tools).
+    pub fn decode_body<T: FromValue>(
+        &self,
+        method: &str,
+        bytes: &[u8],
+        expected: &str,
+    ) -> Result<T, ApiError> {
+        let objets = self.unwrap_envelope(method, bytes)?;
+        decode_as(method, objets, expected)
+    }
+
     async fn send(&self, method: &str, params: Params) -> Result<Value, ApiError> {
         let url = self.method_url(method)?;
         let body = form_urlencoded::Serializer::new(String::new())
@@ -403,13 +415,43 @@ impl Client {
 
 /// Decodes `objets` as `T`, or says what was expected.
 pub fn decode_as<T: FromValue>(method: &str, objets: Value, expected: &str) -> Result<T, ApiError> {
-    let excerpt: String = objets.to_string().chars().take(EXCERPT_CHARS).collect();
+    let excerpt = value_excerpt(&objets);
     T::from_value(objets).ok_or_else(|| ApiError::Decode {
         method: method.to_string(),
         expected: expected.to_string(),
         detail: "objets has another shape".into(),
-        excerpt: sanitize::text(&excerpt),
+        excerpt,
     })
+}
+
+/// The first characters of `value` as JSON, sanitised. Only that much is
+/// serialised: writing a whole answer on each call was a tenth of an idle
+/// board's work.
+fn value_excerpt(value: &Value) -> String {
+    struct Prefix(Vec<u8>);
+    impl std::io::Write for Prefix {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            // Enough bytes for EXCERPT_CHARS whole characters.
+            let room = (EXCERPT_CHARS * 4).saturating_sub(self.0.len());
+            if room == 0 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            let n = bytes.len().min(room);
+            self.0.extend_from_slice(&bytes[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut prefix = Prefix(Vec::new());
+    // Stopping early is the point: the error only says the prefix is full.
+    let _ = serde_json::to_writer(&mut prefix, value);
+    let text: String = String::from_utf8_lossy(&prefix.0)
+        .chars()
+        .take(EXCERPT_CHARS)
+        .collect();
+    sanitize::text(&text)
 }
 
 /// Whether a refusal message is about the key ("clé", "key", "apiKey").
@@ -435,6 +477,28 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decode_excerpt_is_the_start_of_the_json() {
+        let big: Vec<Value> = (0..2000)
+            .map(|i| serde_json::json!({"nomExact": format!("Arrêt é{i}"), "x": [i, "\u{1b}[2J"]}))
+            .collect();
+        let big = Value::Array(big);
+        let full = sanitize::text(&big.to_string());
+        let excerpt = value_excerpt(&big);
+        assert_eq!(excerpt.chars().count(), EXCERPT_CHARS);
+        assert!(full.starts_with(&excerpt), "{excerpt}");
+        assert!(!excerpt.contains('\u{1b}'));
+        let small = serde_json::json!({"ok": 1});
+        assert_eq!(value_excerpt(&small), small.to_string());
+        let err = decode_as::<Vec<super::super::model::FormTempsLieu>>(
+            "TR/getListeTemps",
+            serde_json::json!("x"),
+            "a list",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("\"x\""), "{err}");
+    }
 
     #[test]
     fn plain_http_only_to_loopback() {

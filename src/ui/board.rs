@@ -43,6 +43,9 @@ pub struct PaneState<'a> {
     pub notice: Option<&'a str>,
     /// A lasting warning under the header (a corrupt favourites file).
     pub warning: Option<&'a str>,
+    /// The body lines of the previous frame, copied where unchanged (a
+    /// live board keeps one; a single frame needs none).
+    pub memo: Option<&'a std::cell::RefCell<super::memo::LineMemo>>,
 }
 
 /// Cuts `text` to `width` cells, ending with "…" when cut.
@@ -180,16 +183,24 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
         Some(s) if s >= height => s + 1 - height,
         _ => 0,
     };
-    frame.render_widget(
-        Paragraph::new(
-            lines
-                .into_iter()
-                .skip(offset)
-                .take(height)
-                .collect::<Vec<_>>(),
-        ),
-        body,
-    );
+    let shown = lines.into_iter().skip(offset).take(height);
+    match state.memo.map(|m| m.try_borrow_mut()) {
+        Some(Ok(mut memo)) => {
+            let buf = frame.buffer_mut();
+            for (y, line) in (body.y..).zip(shown) {
+                memo.render(
+                    &line,
+                    Rect {
+                        y,
+                        height: 1,
+                        ..body
+                    },
+                    buf,
+                );
+            }
+        }
+        _ => frame.render_widget(Paragraph::new(shown.collect::<Vec<_>>()), body),
+    }
 
     let status_style = if view.stale {
         state.theme.stale()
@@ -629,6 +640,54 @@ pub(crate) mod tests {
         board
     }
 
+    /// A live board drawn second after second with a memo shows exactly
+    /// what frames drawn from scratch show, through ticks, a refresh, a
+    /// selection, stale data and a resize; most lines are copied.
+    #[test]
+    fn frames_with_the_memo_are_the_frames_without() {
+        let mut board = sample_board();
+        let memo = std::cell::RefCell::new(super::super::memo::LineMemo::default());
+        let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
+        for second in 0..200 {
+            if second == 100 {
+                terminal.backend_mut().resize(70, 12);
+                terminal.autoresize().unwrap();
+            }
+            if second == 40 {
+                // A refresh: the same departures fetched anew.
+                let mut again = sample_board();
+                again.fetched_at = Some(t(40));
+                board = again;
+            }
+            let now = t(second);
+            let view = view::build(&board, now);
+            let state = |memo| PaneState {
+                title: "quai · Ginko",
+                selected: (second % 50 > 25).then_some(1),
+                help: false,
+                theme: Theme::new(Palette::TrueColor),
+                nb: 2,
+                attribution: "ODbL",
+                notice: None,
+                warning: None,
+                memo,
+            };
+            terminal
+                .draw(|f| draw(f, &view, &state(Some(&memo))))
+                .unwrap();
+            let area = terminal.backend().buffer().area;
+            let mut fresh = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
+            fresh.draw(|f| draw(f, &view, &state(None))).unwrap();
+            assert_eq!(
+                terminal.backend().buffer(),
+                fresh.backend().buffer(),
+                "second {second}"
+            );
+        }
+        let memo = memo.borrow();
+        assert!(memo.copied > 4 * memo.drawn, "{memo:?}");
+    }
+
     fn render(board: &Board, now: Timestamp, width: u16, height: u16, palette: Palette) -> Buffer {
         let view = view::build(board, now);
         let state = PaneState {
@@ -640,6 +699,7 @@ pub(crate) mod tests {
             attribution: "ODbL",
             notice: None,
             warning: None,
+            memo: None,
         };
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|f| draw(f, &view, &state)).unwrap();
@@ -784,6 +844,7 @@ pub(crate) mod tests {
             attribution: "ODbL",
             notice: Some("★ Chamars ajouté aux favoris"),
             warning: Some("favoris en lecture seule : favorites.toml, line 3, column 9"),
+            memo: None,
         };
         let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
         terminal.draw(|f| draw(f, &view, &state)).unwrap();

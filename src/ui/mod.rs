@@ -6,6 +6,7 @@ pub mod digits;
 pub mod fares;
 pub mod favorites;
 pub mod kiosk;
+pub mod memo;
 pub mod search;
 pub mod theme;
 pub mod traffic;
