@@ -671,85 +671,26 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     let mut dirty = true;
     // Unchanged board lines are copied from the previous frame.
     let memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
+    let mut painter = crate::ui::paint::Painter::default();
+    let mut resized = false;
     let result = loop {
         if dirty {
-            let view = view::build_shifted(&app.board, Timestamp::now(), settings.clock_shift);
-            let pane = PaneState {
-                title: &settings.title,
-                selected: app.selected,
-                help: app.help,
-                theme: settings.theme,
-                nb: usize::from(settings.poll.nb.get()),
-                attribution: &settings.attribution,
-                notice: app.notice.as_deref(),
-                warning: settings.warning.as_deref(),
-                memo: Some(&memo),
-            };
-            let search = app.search.as_ref();
-            let favorites_pane = app.favorites.as_ref();
-            let theme = settings.theme;
-            // The panes over the board; the traffic pane keeps its scroll
-            // within its text.
-            let on_screen = if app.traffic.is_some() {
-                app.lines_on_screen()
-            } else {
-                Vec::new()
-            };
-            let messages = &app.board.messages;
-            let traffic = app.traffic.as_mut();
-            let fares = app.fares.as_ref();
-            let detail_box = match (&app.details, &app.forecast) {
-                (Some(d), _) => Some((" Détail · Échap fermer ", DetailBox::Details(d))),
-                (None, Some(f)) => Some((
-                    " Affluence prévue aujourd'hui · Échap fermer ",
-                    DetailBox::Forecast(f),
-                )),
-                (None, None) => None,
-            };
-            if let Err(e) = terminal.draw(|frame| {
-                draw(frame, &view, &pane);
-                if let Some(fares) = fares {
-                    crate::ui::fares::draw(frame, traffic_area(frame.area()), fares, &theme);
-                }
-                if let Some((title, content)) = &detail_box {
-                    let area = traffic_area(frame.area());
-                    let width = area.width.saturating_sub(2) as usize;
-                    let lines = match content {
-                        DetailBox::Details(d) => {
-                            crate::ui::details::details_lines(d, &theme, width)
-                        }
-                        DetailBox::Forecast(f) => {
-                            crate::ui::details::forecast_lines(f, &theme, width)
-                        }
-                    };
-                    crate::ui::details::draw(frame, area, title, lines);
-                }
-                if let Some(traffic) = traffic {
-                    crate::ui::traffic::draw(
-                        frame,
-                        traffic_area(frame.area()),
-                        messages,
-                        &on_screen,
-                        traffic,
-                        &theme,
-                    );
-                }
-                if let Some(search) = search {
-                    search::draw(frame, frame.area(), search, &theme);
-                }
-                if let Some(pane) = favorites_pane {
-                    crate::ui::favorites::draw(frame, frame.area(), pane, &theme);
-                }
+            let now = Timestamp::now();
+            if let Err(e) = painter.draw(&mut terminal, resized, |frame, in_place| {
+                memo.borrow_mut().in_place(in_place);
+                draw_app(frame, &mut app, &settings, &memo, now)
             }) {
                 break Err(format!("cannot draw: {e}"));
             }
             dirty = false;
+            resized = false;
         }
         let msg = tokio::select! {
             Some(msg) = rx.recv() => msg,
             Some(update) = updates_rx.recv() => Msg::Update(update),
             _ = tick.tick() => Msg::Tick,
         };
+        resized |= matches!(msg, Msg::Resize);
         match app.update(msg) {
             Effect::Nothing => {}
             Effect::Redraw => dirty = true,
@@ -858,6 +799,86 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     };
     ratatui::restore();
     result
+}
+
+/// Draws one frame of the live board at `now`: the board, then the pane
+/// open over it, if any. Returns the rows the memo copied from the previous
+/// frame when they are exactly what that frame left on screen, for the
+/// [`Painter`](crate::ui::paint::Painter); `None` when a pane was drawn
+/// over the board or the board was not drawn through the memo (too small,
+/// key refused).
+fn draw_app(
+    frame: &mut ratatui::Frame,
+    app: &mut App,
+    settings: &BoardSettings,
+    memo: &std::cell::RefCell<crate::ui::memo::LineMemo>,
+    now: Timestamp,
+) -> Option<Vec<u16>> {
+    let view = view::build_shifted(&app.board, now, settings.clock_shift);
+    let pane = PaneState {
+        title: &settings.title,
+        selected: app.selected,
+        help: app.help,
+        theme: settings.theme,
+        nb: usize::from(settings.poll.nb.get()),
+        attribution: &settings.attribution,
+        notice: app.notice.as_deref(),
+        warning: settings.warning.as_deref(),
+        memo: Some(memo),
+    };
+    let theme = settings.theme;
+    // The traffic pane keeps its scroll within its text.
+    let on_screen = if app.traffic.is_some() {
+        app.lines_on_screen()
+    } else {
+        Vec::new()
+    };
+    let detail_box = match (&app.details, &app.forecast) {
+        (Some(d), _) => Some((" Détail · Échap fermer ", DetailBox::Details(d))),
+        (None, Some(f)) => Some((
+            " Affluence prévue aujourd'hui · Échap fermer ",
+            DetailBox::Forecast(f),
+        )),
+        (None, None) => None,
+    };
+    let plain = !pane.help
+        && app.fares.is_none()
+        && detail_box.is_none()
+        && app.traffic.is_none()
+        && app.search.is_none()
+        && app.favorites.is_none();
+    let frame_before = memo.borrow().frame();
+    draw(frame, &view, &pane);
+    if let Some(fares) = &app.fares {
+        crate::ui::fares::draw(frame, traffic_area(frame.area()), fares, &theme);
+    }
+    if let Some((title, content)) = &detail_box {
+        let area = traffic_area(frame.area());
+        let width = area.width.saturating_sub(2) as usize;
+        let lines = match content {
+            DetailBox::Details(d) => crate::ui::details::details_lines(d, &theme, width),
+            DetailBox::Forecast(f) => crate::ui::details::forecast_lines(f, &theme, width),
+        };
+        crate::ui::details::draw(frame, area, title, lines);
+    }
+    if let Some(traffic) = app.traffic.as_mut() {
+        crate::ui::traffic::draw(
+            frame,
+            traffic_area(frame.area()),
+            &app.board.messages,
+            &on_screen,
+            traffic,
+            &theme,
+        );
+    }
+    if let Some(search) = &app.search {
+        search::draw(frame, frame.area(), search, &theme);
+    }
+    if let Some(pane) = &app.favorites {
+        crate::ui::favorites::draw(frame, frame.area(), pane, &theme);
+    }
+    let memo = memo.borrow();
+    (plain && memo.frame() == frame_before + 1).then(|| memo.kept().to_vec())
 }
 
 /// What the detail box shows.
@@ -1301,5 +1322,96 @@ mod tests {
         assert_eq!(app.board.fetched_at, Some(at));
         assert!(app.board.last_error.is_some());
         assert_eq!(app.board.places.len(), 1);
+    }
+
+    /// What the live board writes through the painter and the memo, frame
+    /// after frame, is what a frame drawn from scratch shows: through
+    /// ticks, stale data, a refresh, moves of the selection, panes opened
+    /// and closed over the board, and resizes.
+    #[test]
+    fn painted_frames_are_the_frames_drawn_from_scratch() {
+        use crate::ui::board::tests::{sample_board, t};
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let settings = BoardSettings {
+            poll: PollSettings {
+                places: vec![],
+                nb: crate::ginko::Nb::new(2).unwrap(),
+                refresh: Duration::from_secs(10),
+                favorites: vec![],
+            },
+            title: "quai · Ginko".into(),
+            attribution: "ODbL".into(),
+            theme: Theme::new(crate::ui::theme::Palette::TrueColor),
+            clock_shift: jiff::SignedDuration::ZERO,
+            start_in_search: false,
+            favorites: None,
+            warning: None,
+            home: None,
+        };
+        let mut app = App::new();
+        app.board = sample_board();
+        let memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
+        let mut painter = crate::ui::paint::Painter::default();
+        let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
+        let mut kept = 0;
+        for second in 0..120 {
+            match second {
+                10 | 12 | 60 => {
+                    app.update(key(KeyCode::Char('j')));
+                }
+                20 => {
+                    app.update(key(KeyCode::Char('?')));
+                }
+                23 => {
+                    app.update(key(KeyCode::Char('?')));
+                }
+                30 => {
+                    app.update(key(KeyCode::Char('i')));
+                }
+                33 => {
+                    app.update(key(KeyCode::Esc));
+                }
+                40 => {
+                    let mut again = sample_board();
+                    again.fetched_at = Some(t(40));
+                    app.board = again;
+                }
+                50 => {
+                    app.update(key(KeyCode::Char('/')));
+                }
+                52 => {
+                    app.update(key(KeyCode::Esc));
+                }
+                70 => terminal.backend_mut().resize(60, 12),
+                80 => terminal.backend_mut().resize(30, 5),
+                85 => terminal.backend_mut().resize(120, 40),
+                _ => {}
+            }
+            let resized = matches!(second, 70 | 80 | 85);
+            let now = t(second);
+            painter
+                .draw(&mut terminal, resized, |frame, in_place| {
+                    memo.borrow_mut().in_place(in_place);
+                    let rows = draw_app(frame, &mut app, &settings, &memo, now);
+                    kept += rows.as_ref().map_or(0, Vec::len);
+                    rows
+                })
+                .unwrap();
+            let area = terminal.backend().buffer().area;
+            let mut fresh = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
+            let fresh_memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
+            fresh
+                .draw(|frame| {
+                    draw_app(frame, &mut app, &settings, &fresh_memo, now);
+                })
+                .unwrap();
+            assert_eq!(
+                terminal.backend().buffer(),
+                fresh.backend().buffer(),
+                "second {second}"
+            );
+        }
+        assert!(kept > 250, "most rows were kept: {kept}");
     }
 }

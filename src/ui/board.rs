@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
@@ -101,12 +101,14 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        draw_too_small(frame, area);
-        return;
-    }
-    if view.key_refused {
-        draw_key_refused(frame, area, view, state);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT || view.key_refused {
+        // Drawn whole, perhaps over the previous frame.
+        frame.render_widget(Clear, area);
+        if view.key_refused {
+            draw_key_refused(frame, area, view, state);
+        } else {
+            draw_too_small(frame, area);
+        }
         return;
     }
     let width = area.width as usize;
@@ -140,6 +142,11 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
         Constraint::Length(1),
     ])
     .areas(area);
+    // The frame may be drawn over the previous one: what is not a body
+    // line is cleared first.
+    for part in [header, banner_area, warning_area, status] {
+        frame.render_widget(Clear, part);
+    }
     if warning_h > 0 {
         let lines: Vec<Line> = warning
             .iter()
@@ -183,23 +190,30 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
         Some(s) if s >= height => s + 1 - height,
         _ => 0,
     };
-    let shown = lines.into_iter().skip(offset).take(height);
+    let mut shown = lines.into_iter().skip(offset).take(height);
     match state.memo.map(|m| m.try_borrow_mut()) {
         Some(Ok(mut memo)) => {
+            memo.begin();
             let buf = frame.buffer_mut();
-            for (y, line) in (body.y..).zip(shown) {
-                memo.render(
-                    &line,
-                    Rect {
-                        y,
-                        height: 1,
-                        ..body
-                    },
-                    buf,
-                );
+            for y in body.y..body.bottom() {
+                let row = Rect {
+                    y,
+                    height: 1,
+                    ..body
+                };
+                match shown.next() {
+                    Some(line) => memo.render(&line, row, buf),
+                    None => {
+                        Clear.render(row, buf);
+                        memo.forget(y);
+                    }
+                }
             }
         }
-        _ => frame.render_widget(Paragraph::new(shown.collect::<Vec<_>>()), body),
+        _ => {
+            frame.render_widget(Clear, body);
+            frame.render_widget(Paragraph::new(shown.collect::<Vec<_>>()), body);
+        }
     }
 
     let status_style = if view.stale {

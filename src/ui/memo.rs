@@ -4,7 +4,11 @@
 //! countdown), yet ratatui redraws every cell of every frame, and laying out
 //! text grapheme by grapheme is most of a frame's cost. The memo keeps, for
 //! each screen line, the line last drawn there and its cells; a line equal
-//! to the previous one at the same place is copied instead of laid out.
+//! to the one of the previous frame at the same place is copied instead of
+//! laid out, and the rows copied are told to the [`Painter`], which then
+//! need not compare them with the screen.
+//!
+//! [`Painter`]: super::paint::Painter
 
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
@@ -15,6 +19,12 @@ use ratatui::widgets::Widget;
 #[derive(Debug, Default)]
 pub struct LineMemo {
     rows: Vec<Option<Drawn>>,
+    /// The number of the frame being drawn.
+    frame: u64,
+    /// The rows copied (or left in place) in this frame.
+    kept: Vec<u16>,
+    /// The frame is drawn over the previous one (see [`LineMemo::in_place`]).
+    in_place: bool,
     /// Lines laid out, and lines copied, since the memo was made (tests and
     /// benchmarks read them).
     pub drawn: u64,
@@ -23,6 +33,8 @@ pub struct LineMemo {
 
 #[derive(Debug)]
 struct Drawn {
+    /// The frame that last drew or copied it.
+    frame: u64,
     x: u16,
     width: u16,
     line: Line<'static>,
@@ -30,8 +42,39 @@ struct Drawn {
 }
 
 impl LineMemo {
-    /// Draws `line` on the one-row `area` of `buf`, or copies its cells
-    /// from the previous frame when the same line was drawn there.
+    /// Starts a frame: only lines of the previous frame are copied.
+    pub fn begin(&mut self) {
+        self.frame += 1;
+        self.kept.clear();
+    }
+
+    /// Says whether the next frames are drawn over the previous one as the
+    /// terminal shows it: an unchanged line is then left as it is, instead
+    /// of copied onto a blank buffer.
+    pub fn in_place(&mut self, in_place: bool) {
+        self.in_place = in_place;
+    }
+
+    /// Forgets the line of a row that is drawn by something else.
+    pub fn forget(&mut self, y: u16) {
+        if let Some(row) = self.rows.get_mut(usize::from(y)) {
+            *row = None;
+        }
+    }
+
+    /// The number of frames begun.
+    pub fn frame(&self) -> u64 {
+        self.frame
+    }
+
+    /// The rows of this frame copied from the previous one.
+    pub fn kept(&self) -> &[u16] {
+        &self.kept
+    }
+
+    /// Draws `line` on the one-row `area` of `buf` (clearing it first), or,
+    /// when the previous frame drew the same line there, leaves the row as
+    /// it is (in place) or copies its cells.
     pub fn render(&mut self, line: &Line, area: Rect, buf: &mut Buffer) {
         let area = area.intersection(buf.area);
         if area.is_empty() {
@@ -43,18 +86,25 @@ impl LineMemo {
         }
         let start = buf.index_of(area.x, area.y);
         let end = start + usize::from(area.width);
-        if let Some(drawn) = &self.rows[row]
+        if let Some(drawn) = &mut self.rows[row]
+            && drawn.frame + 1 == self.frame
             && drawn.x == area.x
             && drawn.width == area.width
             && drawn.line == *line
         {
-            buf.content[start..end].clone_from_slice(&drawn.cells);
+            if !self.in_place {
+                buf.content[start..end].clone_from_slice(&drawn.cells);
+            }
+            drawn.frame = self.frame;
+            self.kept.push(area.y);
             self.copied += 1;
             return;
         }
+        buf.content[start..end].fill(Cell::EMPTY);
         line.render(area, buf);
         self.drawn += 1;
         self.rows[row] = Some(Drawn {
+            frame: self.frame,
             x: area.x,
             width: area.width,
             line: owned(line),
@@ -95,10 +145,14 @@ mod tests {
             Span::raw(" 3 min"),
         ]);
         let mut first = Buffer::empty(area);
+        memo.begin();
         memo.render(&line, Rect::new(0, 1, 12, 1), &mut first);
+        assert!(memo.kept().is_empty());
         let mut second = Buffer::empty(area);
+        memo.begin();
         memo.render(&line.clone(), Rect::new(0, 1, 12, 1), &mut second);
         assert_eq!((memo.drawn, memo.copied), (1, 1));
+        assert_eq!(memo.kept(), [1]);
         assert_eq!(first, second);
         assert_eq!(text(&second, 1), "T1 3 min    ");
         assert_eq!(second[(0, 1)].fg, Color::Red);
@@ -109,11 +163,14 @@ mod tests {
         let area = Rect::new(0, 0, 12, 3);
         let mut memo = LineMemo::default();
         let mut buf = Buffer::empty(area);
+        memo.begin();
         memo.render(&Line::from("3 min"), Rect::new(0, 0, 12, 1), &mut buf);
         let mut buf = Buffer::empty(area);
+        memo.begin();
         memo.render(&Line::from("2 min"), Rect::new(0, 0, 12, 1), &mut buf);
         assert_eq!(text(&buf, 0), "2 min       ");
         // Same text, another style: drawn again.
+        memo.begin();
         memo.render(
             &Line::styled("2 min", Style::new().fg(Color::Blue)),
             Rect::new(0, 0, 12, 1),
@@ -122,6 +179,7 @@ mod tests {
         assert_eq!(buf[(0, 0)].fg, Color::Blue);
         // Same line, narrower: drawn again, cut.
         let mut buf = Buffer::empty(area);
+        memo.begin();
         memo.render(
             &Line::styled("2 min", Style::new().fg(Color::Blue)),
             Rect::new(0, 0, 3, 1),
@@ -132,6 +190,12 @@ mod tests {
         memo.render(&Line::from("2 min"), Rect::new(0, 2, 12, 1), &mut buf);
         assert_eq!((memo.drawn, memo.copied), (5, 0));
         assert_eq!(text(&buf, 2), "2 min       ");
+        // A line not drawn in the previous frame is not copied.
+        memo.begin();
+        memo.begin();
+        memo.render(&Line::from("2 min"), Rect::new(0, 2, 12, 1), &mut buf);
+        assert_eq!((memo.drawn, memo.copied), (6, 0));
+        assert!(memo.kept().is_empty());
     }
 
     #[test]
@@ -141,5 +205,30 @@ mod tests {
         memo.render(&Line::from("x"), Rect::new(0, 5, 4, 1), &mut buf);
         memo.render(&Line::from("x"), Rect::new(9, 0, 4, 1), &mut buf);
         assert_eq!((memo.drawn, memo.copied), (0, 0));
+    }
+
+    #[test]
+    fn in_place_an_unchanged_line_is_left_and_a_changed_one_cleared() {
+        let area = Rect::new(0, 0, 8, 2);
+        let mut memo = LineMemo::default();
+        let mut buf = Buffer::empty(area);
+        memo.begin();
+        memo.render(&Line::from("12 min"), Rect::new(0, 0, 8, 1), &mut buf);
+        memo.render(&Line::from("T1"), Rect::new(0, 1, 8, 1), &mut buf);
+        memo.in_place(true);
+        memo.begin();
+        // Row 1 left alone: a mark put there by hand stays.
+        buf[(7, 1)].set_symbol("!");
+        memo.render(&Line::from("9 min"), Rect::new(0, 0, 8, 1), &mut buf);
+        memo.render(&Line::from("T1"), Rect::new(0, 1, 8, 1), &mut buf);
+        assert_eq!(text(&buf, 0), "9 min   ", "the longer old text is cleared");
+        assert_eq!(text(&buf, 1), "T1     !");
+        assert_eq!(memo.kept(), [1]);
+        // A forgotten row is drawn again.
+        memo.forget(1);
+        memo.begin();
+        memo.render(&Line::from("T1"), Rect::new(0, 1, 8, 1), &mut buf);
+        assert_eq!(text(&buf, 1), "T1      ");
+        assert!(memo.kept().is_empty());
     }
 }

@@ -7,6 +7,7 @@ pub mod fares;
 pub mod favorites;
 pub mod kiosk;
 pub mod memo;
+pub mod paint;
 pub mod search;
 pub mod theme;
 pub mod traffic;
