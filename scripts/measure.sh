@@ -77,22 +77,28 @@ for _ in $(seq 300); do
     sleep 0.1
 done
 sleep 5 # the first refresh's follow-ups (messages, line states) are done
+# CPU time: nanoseconds on CPU of every thread (schedstat), and the
+# coarser user + system clock ticks of the process as a cross-check.
+cpu_ns() { cat "/proc/$pid"/task/*/schedstat | awk '{ s += $1 } END { printf "%d", s }'; }
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat"; }
 hz=$(getconf CLK_TCK)
 ms_now() { date +%s%3N; }
 t0=$(ms_now)
 c0=$(cpu_ticks)
+n0=$(cpu_ns)
 sleep "$window"
+n1=$(cpu_ns)
 c1=$(cpu_ticks)
 t1=$(ms_now)
 rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
 hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
 threads=$(awk '/^Threads/ { print $2 }' "/proc/$pid/status")
-cpu_per_hour=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v w=$((t1 - t0)) 'BEGIN { printf "%.2f", c / hz * 3600 / (w / 1000) }')
+cpu_per_hour=$(awk -v n=$((n1 - n0)) -v w=$((t1 - t0)) 'BEGIN { printf "%.2f", n / 1e9 * 3600 / (w / 1000) }')
+ticks_per_hour=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v w=$((t1 - t0)) 'BEGIN { printf "%.1f", c / hz * 3600 / (w / 1000) }')
 tmux -S "$socket" capture-pane -p -t board >"$work/screen.txt"
 
 echo "quai $("$bin" --version | awk '{ print $2 }') on $(uname -m), $(nproc) cores; board of 5 favourites, 120×40"
-echo "idle window: $(((t1 - t0) / 1000)) s, $((c1 - c0)) ticks of 1/$hz s, $threads threads"
+echo "idle window: $(((t1 - t0) / 1000)) s, $(((n1 - n0) / 1000)) µs on CPU ($((c1 - c0)) ticks of 1/$hz s: $ticks_per_hour CPU-s/h), $threads threads"
 budget "idle board: CPU per hour" "$cpu_per_hour" "CPU-s" 2
 budget "idle board: resident memory (VmRSS)" "$(mb "$rss")" "MB" 15
 printf '%-44s %12s %-8s\n' "idle board: peak resident memory (VmHWM)" "$(mb "$hwm")" "MB"

@@ -673,17 +673,29 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     let memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
     let mut painter = crate::ui::paint::Painter::default();
     let mut resized = false;
+    let mut shown: Option<view::BoardView> = None;
+    let mut rebuild = true;
     let result = loop {
         if dirty {
             let now = Timestamp::now();
+            // Between two messages other than ticks the board is unchanged:
+            // the view is only brought to the new second.
+            let view = match shown.as_mut() {
+                Some(view) if !rebuild => {
+                    view::advance_shifted(view, &app.board, now, settings.clock_shift);
+                    view
+                }
+                _ => shown.insert(view::build_shifted(&app.board, now, settings.clock_shift)),
+            };
             if let Err(e) = painter.draw(&mut terminal, resized, |frame, in_place| {
                 memo.borrow_mut().in_place(in_place);
-                draw_app(frame, &mut app, &settings, &memo, now)
+                draw_app(frame, &mut app, view, &settings, &memo)
             }) {
                 break Err(format!("cannot draw: {e}"));
             }
             dirty = false;
             resized = false;
+            rebuild = false;
         }
         let msg = tokio::select! {
             Some(msg) = rx.recv() => msg,
@@ -691,6 +703,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
             _ = tick.tick() => Msg::Tick,
         };
         resized |= matches!(msg, Msg::Resize);
+        rebuild |= !matches!(msg, Msg::Tick);
         match app.update(msg) {
             Effect::Nothing => {}
             Effect::Redraw => dirty = true,
@@ -801,8 +814,8 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     result
 }
 
-/// Draws one frame of the live board at `now`: the board, then the pane
-/// open over it, if any. Returns the rows the memo copied from the previous
+/// Draws one frame of the live board (its `view`): the board, then the
+/// pane open over it, if any. Returns the rows the memo copied from the previous
 /// frame when they are exactly what that frame left on screen, for the
 /// [`Painter`](crate::ui::paint::Painter); `None` when a pane was drawn
 /// over the board or the board was not drawn through the memo (too small,
@@ -810,11 +823,10 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
 fn draw_app(
     frame: &mut ratatui::Frame,
     app: &mut App,
+    view: &view::BoardView,
     settings: &BoardSettings,
     memo: &std::cell::RefCell<crate::ui::memo::LineMemo>,
-    now: Timestamp,
 ) -> Option<Vec<u16>> {
-    let view = view::build_shifted(&app.board, now, settings.clock_shift);
     let pane = PaneState {
         title: &settings.title,
         selected: app.selected,
@@ -848,7 +860,7 @@ fn draw_app(
         && app.search.is_none()
         && app.favorites.is_none();
     let frame_before = memo.borrow().frame();
-    draw(frame, &view, &pane);
+    draw(frame, view, &pane);
     if let Some(fares) = &app.fares {
         crate::ui::fares::draw(frame, traffic_area(frame.area()), fares, &theme);
     }
@@ -1393,7 +1405,8 @@ mod tests {
             painter
                 .draw(&mut terminal, resized, |frame, in_place| {
                     memo.borrow_mut().in_place(in_place);
-                    let rows = draw_app(frame, &mut app, &settings, &memo, now);
+                    let view = view::build(&app.board, now);
+                    let rows = draw_app(frame, &mut app, &view, &settings, &memo);
                     kept += rows.as_ref().map_or(0, Vec::len);
                     rows
                 })
@@ -1403,7 +1416,8 @@ mod tests {
             let fresh_memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
             fresh
                 .draw(|frame| {
-                    draw_app(frame, &mut app, &settings, &fresh_memo, now);
+                    let view = view::build(&app.board, now);
+                    draw_app(frame, &mut app, &view, &settings, &fresh_memo);
                 })
                 .unwrap();
             assert_eq!(

@@ -211,10 +211,43 @@ impl TimeShown {
 
 /// "à l'approche", "< 1 min", "7 min".
 pub fn countdown_text(seconds: i64) -> String {
+    let mut text = String::new();
+    countdown_into(&mut text, seconds);
+    text
+}
+
+/// [`countdown_text`] into `out`, which is cleared first (its memory is
+/// kept: the board's second-by-second update allocates nothing).
+fn countdown_into(out: &mut String, seconds: i64) {
+    use std::fmt::Write;
+    out.clear();
     match seconds {
-        s if s <= 0 => "à l'approche".into(),
-        s if s < 60 => "< 1 min".into(),
-        s => format!("{} min", s / 60),
+        s if s <= 0 => out.push_str("à l'approche"),
+        s if s < 60 => out.push_str("< 1 min"),
+        s => {
+            let _ = write!(out, "{} min", s / 60);
+        }
+    }
+}
+
+/// Sets `shown` to [`time_shown`], reusing its text where it can.
+pub fn update_time_shown(shown: &mut TimeShown, d: &Departure, elapsed: Duration, now_s: i64) {
+    let alternating = d.alternate.is_some() && (now_s / ALTERNATE_EVERY_S) % 2 == 1;
+    if let (
+        TimeShown::Countdown(text),
+        WaitTime::Countdown {
+            seconds: Some(s), ..
+        },
+    ) = (&mut *shown, &d.time)
+        && d.reliable
+        && !alternating
+    {
+        countdown_into(text, s - elapsed.as_secs() as i64);
+        return;
+    }
+    let now = time_shown(d, elapsed, now_s);
+    if *shown != now {
+        *shown = now;
     }
 }
 

@@ -4,7 +4,8 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::board::{self, Board, Gauge, TimeShown};
+use crate::board::{self, Board, BoardLine, Gauge, TimeShown};
+use crate::domain::Departure;
 use crate::domain::{LineRef, Message, Severity};
 
 /// One departure cell.
@@ -122,6 +123,36 @@ pub fn build_shifted(board: &Board, now: Timestamp, shift: jiff::SignedDuration)
     view
 }
 
+/// The lines of place `p` that the board shows, with their index: a
+/// direction ending here (a terminus) has arrivals only and is left out
+/// while it has no departure.
+fn shown_lines(board: &Board, p: usize) -> impl Iterator<Item = (usize, &BoardLine)> {
+    let place = &board.places[p];
+    place.lines.iter().enumerate().filter(move |(l, line)| {
+        let empty = departures_of(board, p, *l).is_empty();
+        !(empty && crate::names::fold(&line.destination) == crate::names::fold(&place.name))
+    })
+}
+
+fn departures_of(board: &Board, p: usize, l: usize) -> &[Departure] {
+    board
+        .departures
+        .get(p)
+        .and_then(|rows| rows.get(l))
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+/// A countdown's seconds, corrected for the time since the fetch.
+fn seconds_left(d: &Departure, elapsed: std::time::Duration) -> Option<i64> {
+    match d.time {
+        crate::domain::WaitTime::Countdown {
+            seconds: Some(s), ..
+        } => Some((s - elapsed.as_secs() as i64).max(0)),
+        _ => None,
+    }
+}
+
 /// Builds the view of `board` at `now`.
 pub fn build(board: &Board, now: Timestamp) -> BoardView {
     let age = board.age(now);
@@ -137,27 +168,9 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 None => place.name.clone(),
             },
             no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
-            rows: place
-                .lines
-                .iter()
-                .enumerate()
-                .filter(|(l, line)| {
-                    // A direction ending here (a terminus) has arrivals only.
-                    let empty = board
-                        .departures
-                        .get(p)
-                        .and_then(|rows| rows.get(*l))
-                        .is_none_or(Vec::is_empty);
-                    !(empty
-                        && crate::names::fold(&line.destination) == crate::names::fold(&place.name))
-                })
+            rows: shown_lines(board, p)
                 .map(|(l, line)| {
-                    let departures = board
-                        .departures
-                        .get(p)
-                        .and_then(|rows| rows.get(l))
-                        .map(Vec::as_slice)
-                        .unwrap_or_default();
+                    let departures = departures_of(board, p, l);
                     // The departure knows its trip's destination better than
                     // the variant does (short workings).
                     let (destination, via) = departures
@@ -175,12 +188,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                             .iter()
                             .map(|d| CellView {
                                 shown: board::time_shown(d, elapsed, now_s),
-                                seconds: match d.time {
-                                    crate::domain::WaitTime::Countdown {
-                                        seconds: Some(s), ..
-                                    } => Some((s - elapsed.as_secs() as i64).max(0)),
-                                    _ => None,
-                                },
+                                seconds: seconds_left(d, elapsed),
                                 reliable: d.reliable,
                                 gauge: match d.time {
                                     // No crowding beside "Travaux" and the like.
@@ -218,6 +226,41 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         places,
         unknown_places: board.unknown.clone(),
         resolved: board.resolved,
+    }
+}
+
+/// Brings `view`, built from `board` at an earlier instant, to `now`: only
+/// what time changes (the clock, the age, staleness, the times shown) is
+/// computed again, mostly without allocating. `board` must not have
+/// changed since the view was built; the result is then [`build`]'s.
+pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
+    let age = board.age(now);
+    let elapsed = age.unwrap_or_default();
+    let now_s = now.as_second();
+    view.now = now.to_string();
+    view.clock = clock_text(now);
+    view.age_seconds = age.map(|a| a.as_secs());
+    view.stale = board.is_stale(now);
+    for (p, place) in view.places.iter_mut().enumerate() {
+        for ((l, _), row) in shown_lines(board, p).zip(&mut place.rows) {
+            for (d, cell) in departures_of(board, p, l).iter().zip(&mut row.cells) {
+                board::update_time_shown(&mut cell.shown, d, elapsed, now_s);
+                cell.seconds = seconds_left(d, elapsed);
+            }
+        }
+    }
+}
+
+/// [`advance`], with the clock shown shifted like [`build_shifted`]'s.
+pub fn advance_shifted(
+    view: &mut BoardView,
+    board: &Board,
+    now: Timestamp,
+    shift: jiff::SignedDuration,
+) {
+    advance(view, board, now);
+    if let Ok(shown) = now.checked_add(shift) {
+        view.clock = clock_text(shown);
     }
 }
 
@@ -294,4 +337,32 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
     out.push_str(attribution);
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::board::tests::{sample_board, t};
+
+    /// A view advanced second by second is the view built at each second:
+    /// countdowns going down to "à l'approche", an alternating text, a
+    /// departure not located, a text in place of the time, the data going
+    /// stale, and a shifted clock.
+    #[test]
+    fn an_advanced_view_is_the_view_built_anew() {
+        let mut board = sample_board();
+        board.departures[0][0][1].alternate = Some("Bus complet".into());
+        let shift = jiff::SignedDuration::from_hours(2);
+        let mut view = build_shifted(&board, t(0), shift);
+        let mut changed = 0;
+        for second in 1..400 {
+            let before = view.clone();
+            advance_shifted(&mut view, &board, t(second), shift);
+            assert_eq!(view, build_shifted(&board, t(second), shift), "second {second}");
+            changed += usize::from(before.places != view.places);
+        }
+        assert!(view.stale);
+        assert_eq!(view.places[0].rows[0].cells[0].shown.text(), "à l'approche");
+        assert!(changed > 100, "the times moved: {changed}");
+    }
 }
