@@ -184,35 +184,59 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
         );
     }
 
-    let (lines, selected_line) = body_lines(view, state, width);
+    let (lines, selected_line, columns) = body_lines(view, state, width);
     let height = body.height as usize;
     let offset = match selected_line {
         Some(s) if s >= height => s + 1 - height,
         _ => 0,
     };
     let mut shown = lines.into_iter().skip(offset).take(height);
+    let theme = &state.theme;
+    let line_of = |row, selected| row_line(row, theme, view.stale, &columns, selected);
     match state.memo.map(|m| m.try_borrow_mut()) {
         Some(Ok(mut memo)) => {
             memo.begin();
             let buf = frame.buffer_mut();
             for y in body.y..body.bottom() {
-                let row = Rect {
+                let area = Rect {
                     y,
                     height: 1,
                     ..body
                 };
                 match shown.next() {
-                    Some(line) => memo.render(&line, row, buf),
+                    Some(BodyLine::Text(line)) => memo.render(&line, area, buf),
+                    Some(BodyLine::Row { row, selected }) => {
+                        let look = RowLook {
+                            selected,
+                            stale: view.stale,
+                            badge_w: columns.badge_w,
+                            cells: columns.cells,
+                            destination_w: columns.destination_w,
+                        };
+                        memo.render_keyed(
+                            |(r, l): &(RowView, RowLook)| *l == look && drawn_alike(r, row),
+                            || (row.clone(), look),
+                            area,
+                            buf,
+                            || line_of(row, selected),
+                        );
+                    }
                     None => {
-                        Clear.render(row, buf);
+                        Clear.render(area, buf);
                         memo.forget(y);
                     }
                 }
             }
         }
         _ => {
+            let lines: Vec<Line> = shown
+                .map(|line| match line {
+                    BodyLine::Text(line) => line,
+                    BodyLine::Row { row, selected } => line_of(row, selected),
+                })
+                .collect();
             frame.render_widget(Clear, body);
-            frame.render_widget(Paragraph::new(shown.collect::<Vec<_>>()), body);
+            frame.render_widget(Paragraph::new(lines), body);
         }
     }
 
@@ -245,20 +269,81 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
     }
 }
 
-/// The body's lines and the index of the selected row's line.
+/// A line of the body: laid out, or a row of departures laid out only
+/// when drawn (and, through the memo, only when it looks different).
+enum BodyLine<'a> {
+    Text(Line<'a>),
+    Row { row: &'a RowView, selected: bool },
+}
+
+/// What a row's line depends on besides the row (part of the memo's key).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RowLook {
+    selected: bool,
+    stale: bool,
+    badge_w: usize,
+    cells: usize,
+    destination_w: usize,
+}
+
+/// Whether two rows draw the same line: all but the seconds left, which
+/// the line does not show (its "N min" text is compared instead).
+fn drawn_alike(a: &RowView, b: &RowView) -> bool {
+    let RowView {
+        line,
+        outbound,
+        destination,
+        via,
+        line_state,
+        cells,
+    } = a;
+    let cell_alike = |x: &CellView, y: &CellView| {
+        let CellView {
+            shown,
+            seconds: _,
+            reliable,
+            gauge,
+            not_accessible,
+            vehicle,
+            stop_id,
+            crowding_text,
+            crowding_advice,
+            info_id,
+        } = x;
+        *shown == y.shown
+            && *reliable == y.reliable
+            && *gauge == y.gauge
+            && *not_accessible == y.not_accessible
+            && *vehicle == y.vehicle
+            && *stop_id == y.stop_id
+            && *crowding_text == y.crowding_text
+            && *crowding_advice == y.crowding_advice
+            && *info_id == y.info_id
+    };
+    *line == b.line
+        && *outbound == b.outbound
+        && *destination == b.destination
+        && *via == b.via
+        && *line_state == b.line_state
+        && cells.len() == b.cells.len()
+        && cells.iter().zip(&b.cells).all(|(x, y)| cell_alike(x, y))
+}
+
+/// The body's lines, the index of the selected row's line, and the
+/// columns of the rows.
 fn body_lines<'a>(
     view: &'a BoardView,
     state: &PaneState,
     width: usize,
-) -> (Vec<Line<'a>>, Option<usize>) {
+) -> (Vec<BodyLine<'a>>, Option<usize>, Columns) {
     let mut lines = Vec::new();
     let mut selected_line = None;
     let mut row_index = 0;
     for name in &view.unknown_places {
-        lines.push(Line::styled(
+        lines.push(BodyLine::Text(Line::styled(
             format!(" Arrêt inconnu du réseau : {name}"),
             state.theme.notice(),
-        ));
+        )));
     }
     if view.places.is_empty() && view.unknown_places.is_empty() {
         let text = if view.error.is_some() {
@@ -268,16 +353,20 @@ fn body_lines<'a>(
         } else {
             " Chargement des arrêts…"
         };
-        lines.push(Line::styled(text, state.theme.dim()));
+        lines.push(BodyLine::Text(Line::styled(text, state.theme.dim())));
     }
     let columns = Columns::of(view, width, state.nb, CELL_W);
     for place in &view.places {
-        lines.push(place_heading(&place.name, width, &state.theme));
+        lines.push(BodyLine::Text(place_heading(
+            &place.name,
+            width,
+            &state.theme,
+        )));
         if place.no_departure {
-            lines.push(Line::styled(
+            lines.push(BodyLine::Text(Line::styled(
                 "   Aucun départ prévu pour le moment",
                 state.theme.not_located(),
-            ));
+            )));
             continue;
         }
         for row in &place.rows {
@@ -285,11 +374,11 @@ fn body_lines<'a>(
             if selected {
                 selected_line = Some(lines.len());
             }
-            lines.push(row_line(row, &state.theme, view.stale, &columns, selected));
+            lines.push(BodyLine::Row { row, selected });
             row_index += 1;
         }
     }
-    (lines, selected_line)
+    (lines, selected_line, columns)
 }
 
 /// The widths of a row's parts.

@@ -37,7 +37,7 @@ struct Drawn {
     frame: u64,
     x: u16,
     width: u16,
-    line: Line<'static>,
+    source: Source,
     cells: Vec<Cell>,
 }
 
@@ -76,6 +76,41 @@ impl LineMemo {
     /// when the previous frame drew the same line there, leaves the row as
     /// it is (in place) or copies its cells.
     pub fn render(&mut self, line: &Line, area: Rect, buf: &mut Buffer) {
+        self.place(
+            area,
+            buf,
+            |source| matches!(source, Source::Line(l) if l == line),
+            || (line.clone(), Source::Line(owned(line))),
+        );
+    }
+
+    /// Like [`LineMemo::render`] for a line made by `make` from what
+    /// `key` captures: when the key of the previous frame's line there is
+    /// `same`, the line is not even made. The key must hold everything the
+    /// line depends on; it is made only when the line is.
+    pub fn render_keyed<'a, K: 'static>(
+        &mut self,
+        same: impl Fn(&K) -> bool,
+        key: impl FnOnce() -> K,
+        area: Rect,
+        buf: &mut Buffer,
+        make: impl FnOnce() -> Line<'a>,
+    ) {
+        self.place(
+            area,
+            buf,
+            |source| matches!(source, Source::Key(k) if k.downcast_ref::<K>().is_some_and(&same)),
+            || (make(), Source::Key(Box::new(key()))),
+        );
+    }
+
+    fn place<'a>(
+        &mut self,
+        area: Rect,
+        buf: &mut Buffer,
+        same: impl Fn(&Source) -> bool,
+        make: impl FnOnce() -> (Line<'a>, Source),
+    ) {
         let area = area.intersection(buf.area);
         if area.is_empty() {
             return;
@@ -90,7 +125,7 @@ impl LineMemo {
             && drawn.frame + 1 == self.frame
             && drawn.x == area.x
             && drawn.width == area.width
-            && drawn.line == *line
+            && same(&drawn.source)
         {
             if !self.in_place {
                 buf.content[start..end].clone_from_slice(&drawn.cells);
@@ -100,6 +135,7 @@ impl LineMemo {
             self.copied += 1;
             return;
         }
+        let (line, source) = make();
         buf.content[start..end].fill(Cell::EMPTY);
         line.render(area, buf);
         self.drawn += 1;
@@ -107,9 +143,24 @@ impl LineMemo {
             frame: self.frame,
             x: area.x,
             width: area.width,
-            line: owned(line),
+            source,
             cells: buf.content[start..end].to_vec(),
         });
+    }
+}
+
+/// What a row was drawn from.
+enum Source {
+    Line(Line<'static>),
+    Key(Box<dyn std::any::Any>),
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Line(line) => line.fmt(f),
+            Source::Key(_) => f.write_str("Key(..)"),
+        }
     }
 }
 

@@ -358,7 +358,11 @@ mod tests {
         for second in 1..400 {
             let before = view.clone();
             advance_shifted(&mut view, &board, t(second), shift);
-            assert_eq!(view, build_shifted(&board, t(second), shift), "second {second}");
+            assert_eq!(
+                view,
+                build_shifted(&board, t(second), shift),
+                "second {second}"
+            );
             changed += usize::from(before.places != view.places);
         }
         assert!(view.stale);
