@@ -17,6 +17,7 @@ use quai::ginko::{ApiKey, Client, WaitResult, match_answers};
 use quai::search::Index;
 use quai::ui::board::{PaneState, draw};
 use quai::ui::memo::LineMemo;
+use quai::ui::paint::Painter;
 use quai::ui::theme::{Palette, Theme};
 use quai::ui::view;
 use ratatui::Terminal;
@@ -174,15 +175,15 @@ fn build_board_snapshot(bencher: Bencher) {
         });
 }
 
-/// Draws `frames` board frames a second apart into a `width`×`height`
-/// terminal buffer, diffed against the previous one as ratatui does before
-/// writing to the terminal; with a memo, unchanged lines are copied.
-fn frames(bencher: Bencher, (width, height): (u16, u16), memo: bool) {
+/// One whole board frame, every line laid out (the first frame, a resize),
+/// into a `width`×`height` terminal buffer, diffed against the previous one
+/// as ratatui does before writing to the terminal.
+#[divan::bench(args = [(120, 40), (240, 67)])]
+fn render_frame(bencher: Bencher, (width, height): (u16, u16)) {
     let (mut board, results) = results();
     board.apply(now(), results);
     let mut terminal =
         Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
-    let memo = memo.then(|| RefCell::new(LineMemo::default()));
     let pane = PaneState {
         title: "quai",
         selected: None,
@@ -192,7 +193,7 @@ fn frames(bencher: Bencher, (width, height): (u16, u16), memo: bool) {
         attribution: "Données : réseau Ginko",
         notice: None,
         warning: None,
-        memo: memo.as_ref(),
+        memo: None,
     };
     let mut second = 0;
     bencher.bench_local(|| {
@@ -206,17 +207,46 @@ fn frames(bencher: Bencher, (width, height): (u16, u16), memo: bool) {
     });
 }
 
-/// One whole board frame, every line laid out (the first frame, a resize).
+/// One frame of the live board a second after the previous one, the way
+/// the board's 1 Hz tick draws it: the view brought to the new second in
+/// place, the frame drawn over the previous one with the line memo, and
+/// only the rows not kept compared and written (what the tick costs).
 #[divan::bench(args = [(120, 40), (240, 67)])]
-fn render_frame(bencher: Bencher, size: (u16, u16)) {
-    frames(bencher, size, false);
-}
-
-/// One frame of the live board a second after the previous one: the
-/// lines that did not change are copied (what the 1 Hz tick costs).
-#[divan::bench(args = [(120, 40), (240, 67)])]
-fn render_tick(bencher: Bencher, size: (u16, u16)) {
-    frames(bencher, size, true);
+fn render_tick(bencher: Bencher, (width, height): (u16, u16)) {
+    let (mut board, results) = results();
+    board.apply(now(), results);
+    let mut terminal =
+        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
+    let memo = RefCell::new(LineMemo::default());
+    let mut painter = Painter::default();
+    let pane = PaneState {
+        title: "quai",
+        selected: None,
+        help: false,
+        theme: Theme::new(Palette::TrueColor),
+        nb: NB,
+        attribution: "Données : réseau Ginko",
+        notice: None,
+        warning: None,
+        memo: Some(&memo),
+    };
+    let mut view = view::build(&board, now());
+    let mut second = 0;
+    bencher.bench_local(|| {
+        second += 1;
+        view::advance(
+            &mut view,
+            &board,
+            now() + jiff::SignedDuration::from_secs(second),
+        );
+        painter
+            .draw(&mut terminal, false, |frame, in_place| {
+                memo.borrow_mut().in_place(in_place);
+                draw(frame, &view, &pane);
+                Some(memo.borrow().kept().to_vec())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+    });
 }
 
 const FIRST: [&str; 20] = [
