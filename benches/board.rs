@@ -175,6 +175,21 @@ fn build_board_snapshot(bencher: Bencher) {
         });
 }
 
+/// The board's pane, true colour, with or without a line memo.
+fn pane(memo: Option<&RefCell<LineMemo>>) -> PaneState<'_> {
+    PaneState {
+        title: "quai",
+        selected: None,
+        help: false,
+        theme: Theme::new(Palette::TrueColor),
+        nb: NB,
+        attribution: "Données : réseau Ginko",
+        notice: None,
+        warning: None,
+        memo,
+    }
+}
+
 /// One whole board frame, every line laid out (the first frame, a resize),
 /// into a `width`×`height` terminal buffer, diffed against the previous one
 /// as ratatui does before writing to the terminal.
@@ -184,17 +199,7 @@ fn render_frame(bencher: Bencher, (width, height): (u16, u16)) {
     board.apply(now(), results);
     let mut terminal =
         Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
-    let pane = PaneState {
-        title: "quai",
-        selected: None,
-        help: false,
-        theme: Theme::new(Palette::TrueColor),
-        nb: NB,
-        attribution: "Données : réseau Ginko",
-        notice: None,
-        warning: None,
-        memo: None,
-    };
+    let pane = pane(None);
     let mut second = 0;
     bencher.bench_local(|| {
         second += 1;
@@ -219,17 +224,7 @@ fn render_tick(bencher: Bencher, (width, height): (u16, u16)) {
         Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
     let memo = RefCell::new(LineMemo::default());
     let mut painter = Painter::default();
-    let pane = PaneState {
-        title: "quai",
-        selected: None,
-        help: false,
-        theme: Theme::new(Palette::TrueColor),
-        nb: NB,
-        attribution: "Données : réseau Ginko",
-        notice: None,
-        warning: None,
-        memo: Some(&memo),
-    };
+    let pane = pane(Some(&memo));
     let mut view = view::build(&board, now());
     let mut second = 0;
     bencher.bench_local(|| {

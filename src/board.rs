@@ -230,9 +230,14 @@ fn countdown_into(out: &mut String, seconds: i64) {
     }
 }
 
+/// Whether an alternating departure shows its other text at `now_s`.
+fn alternate_shown(now_s: i64) -> bool {
+    (now_s / ALTERNATE_EVERY_S) % 2 == 1
+}
+
 /// Sets `shown` to [`time_shown`], reusing its text where it can.
 pub fn update_time_shown(shown: &mut TimeShown, d: &Departure, elapsed: Duration, now_s: i64) {
-    let alternating = d.alternate.is_some() && (now_s / ALTERNATE_EVERY_S) % 2 == 1;
+    let alternating = d.alternate.is_some() && alternate_shown(now_s);
     if let (
         TimeShown::Countdown(text),
         WaitTime::Countdown {
@@ -255,7 +260,7 @@ pub fn update_time_shown(shown: &mut TimeShown, d: &Departure, elapsed: Duration
 /// seconds) picks the phase of alternating texts.
 pub fn time_shown(d: &Departure, elapsed: Duration, now_s: i64) -> TimeShown {
     if let Some(alternate) = &d.alternate
-        && (now_s / ALTERNATE_EVERY_S) % 2 == 1
+        && alternate_shown(now_s)
     {
         return TimeShown::Notice(alternate.clone());
     }

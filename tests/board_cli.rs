@@ -2,7 +2,7 @@
 //! clear failures, and the interactive board in a real terminal (tmux).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use quai::demo::ServerOptions;
@@ -10,21 +10,11 @@ use quai::demo::ServerOptions;
 mod support;
 
 fn home(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("quai-board-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::home("board", name)
 }
 
 fn quai(home: &Path, url: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quai"));
-    cmd.env_clear()
-        .env("HOME", home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("GINKO_API_URL", url)
-        .env("GINKO_API_KEY", "demo")
-        .stdin(Stdio::null());
-    cmd
+    support::quai_command(home, Some((url, "demo")))
 }
 
 fn text(bytes: &[u8]) -> String {

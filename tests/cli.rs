@@ -6,23 +6,17 @@ use std::process::{Command, Output, Stdio};
 
 use quai::demo::{DemoServer, ServerOptions};
 
+mod support;
+
 const CANARY: &str = "CANARY-7d1c-never-shown";
 
 /// An empty home folder, so that no user file is read or written.
 fn home(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("quai-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::home("cli", name)
 }
 
 fn quai(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quai"));
-    cmd.env_clear()
-        .env("HOME", home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .stdin(Stdio::null());
-    cmd
+    support::quai_command(home, None)
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -1,26 +1,19 @@
 //! `quai stops` and `quai fav` as a user runs them, against the demo server.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use quai::demo::{DemoServer, ServerOptions};
 
+mod support;
+
 fn home(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("quai-fav-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::home("fav-cli", name)
 }
 
 async fn run(home: &Path, url: &str, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quai"));
-    cmd.env_clear()
-        .env("HOME", home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("GINKO_API_URL", url)
-        .env("GINKO_API_KEY", "demo")
-        .stdin(Stdio::null())
-        .args(args);
+    let mut cmd = support::quai_command(home, Some((url, "demo")));
+    cmd.args(args);
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap()

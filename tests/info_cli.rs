@@ -1,7 +1,5 @@
 //! `quai info` and `quai tarifs` against the demo server.
 
-use std::process::{Command, Stdio};
-
 use quai::demo::{DemoServer, ServerOptions};
 
 mod support;
@@ -12,13 +10,8 @@ fn quai(url: &str, args: &[&str]) -> (bool, String, String) {
 
 fn quai_with_key(url: &str, key: &str, args: &[&str]) -> (bool, String, String) {
     let home = std::env::temp_dir().join(format!("quai-info-{}", std::process::id()));
-    let out = Command::new(env!("CARGO_BIN_EXE_quai"))
+    let out = support::quai_command(&home, Some((url, key)))
         .args(args)
-        .env_clear()
-        .env("HOME", &home)
-        .env("GINKO_API_URL", url)
-        .env("GINKO_API_KEY", key)
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     (

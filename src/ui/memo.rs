@@ -80,7 +80,10 @@ impl LineMemo {
             area,
             buf,
             |source| matches!(source, Source::Line(l) if l == line),
-            || (line.clone(), Source::Line(owned(line))),
+            |area, buf| {
+                line.render(area, buf);
+                Source::Line(owned(line))
+            },
         );
     }
 
@@ -100,16 +103,21 @@ impl LineMemo {
             area,
             buf,
             |source| matches!(source, Source::Key(k) if k.downcast_ref::<K>().is_some_and(&same)),
-            || (make(), Source::Key(Box::new(key()))),
+            |area, buf| {
+                make().render(area, buf);
+                Source::Key(Box::new(key()))
+            },
         );
     }
 
-    fn place<'a>(
+    /// Leaves or copies the row when `same` says its source is unchanged;
+    /// otherwise clears it and has `draw` draw it and say from what.
+    fn place(
         &mut self,
         area: Rect,
         buf: &mut Buffer,
         same: impl Fn(&Source) -> bool,
-        make: impl FnOnce() -> (Line<'a>, Source),
+        draw: impl FnOnce(Rect, &mut Buffer) -> Source,
     ) {
         let area = area.intersection(buf.area);
         if area.is_empty() {
@@ -135,9 +143,8 @@ impl LineMemo {
             self.copied += 1;
             return;
         }
-        let (line, source) = make();
         buf.content[start..end].fill(Cell::EMPTY);
-        line.render(area, buf);
+        let source = draw(area, buf);
         self.drawn += 1;
         self.rows[row] = Some(Drawn {
             frame: self.frame,

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -214,4 +216,27 @@ pub async fn demo_at(hhmm: &str, options: ServerOptions) -> DemoServer {
     )
     .await
     .unwrap()
+}
+
+/// An empty home folder of its own for a test, so that no user file is
+/// read or written.
+pub fn home(prefix: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("quai-{prefix}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The `quai` binary with none of the user's environment: `home` as HOME,
+/// PATH kept, stdin closed, and the API at a URL with a key when given.
+pub fn quai_command(home: &Path, api: Option<(&str, &str)>) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quai"));
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null());
+    if let Some((url, key)) = api {
+        cmd.env("GINKO_API_URL", url).env("GINKO_API_KEY", key);
+    }
+    cmd
 }
