@@ -6,10 +6,12 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use reqwest::Url;
+use serde::de::{IgnoredAny, MapAccess};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::error::ApiError;
-use super::lenient::FromValue;
+use super::lenient::{Compound, Key, Lenient, Tolerant, compound};
 use crate::sanitize;
 
 /// The default base URL of the Ginko API.
@@ -240,40 +242,65 @@ impl Client {
 
     /// Calls a method that needs the key and returns the decoded `objets`.
     pub async fn call(&self, method: &str, params: Params) -> Result<Value, ApiError> {
-        let key = self.inner.key.as_ref().ok_or(ApiError::MissingKey)?;
-        let params = params.text("apiKey", key.expose());
-        self.send(method, params).await
+        self.call_as(method, params, "any JSON value").await
     }
 
     /// Calls a method without a key (only `DR/getCleTemporaire` needs none).
     pub async fn call_without_key(&self, method: &str, params: Params) -> Result<Value, ApiError> {
-        self.send(method, params).await
+        self.call_without_key_as(method, params, "any JSON value")
+            .await
     }
 
     /// Calls a method and decodes `objets` as `T`.
-    pub async fn call_as<T: FromValue>(
+    pub async fn call_as<T: Lenient>(
         &self,
         method: &str,
         params: Params,
         expected: &str,
     ) -> Result<T, ApiError> {
-        let objets = self.call(method, params).await?;
-        decode_as(method, objets, expected)
+        let key = self.inner.key.as_ref().ok_or(ApiError::MissingKey)?;
+        let params = params.text("apiKey", key.expose());
+        self.call_without_key_as(method, params, expected).await
     }
 
-    /// Decodes a whole answer body of `method` as the client does after a
-    /// call: the envelope, then `objets` as `T` (benchmarks and tools).
-    pub fn decode_body<T: FromValue>(
+    /// Calls a method without adding the key and decodes `objets` as `T`.
+    pub async fn call_without_key_as<T: Lenient>(
+        &self,
+        method: &str,
+        params: Params,
+        expected: &str,
+    ) -> Result<T, ApiError> {
+        let bytes = self.send(method, params).await?;
+        self.decode_body(method, &bytes, expected)
+    }
+
+    /// Decodes a whole answer body of `method`: the envelope, then `objets`
+    /// as `T`, straight from the bytes.
+    pub fn decode_body<T: Lenient>(
         &self,
         method: &str,
         bytes: &[u8],
         expected: &str,
     ) -> Result<T, ApiError> {
         let objets = self.unwrap_envelope(method, bytes)?;
-        decode_as(method, objets, expected)
+        let text = objets.map_or("null", RawValue::get);
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        match T::lenient(&mut deserializer) {
+            Ok(Some(value)) => Ok(value),
+            outcome => Err(ApiError::Decode {
+                method: method.to_string(),
+                expected: expected.to_string(),
+                detail: match outcome {
+                    Err(e) => e.to_string(),
+                    Ok(_) => "objets has another shape".into(),
+                },
+                excerpt: self.excerpt(text.as_bytes()),
+            }),
+        }
     }
 
-    async fn send(&self, method: &str, params: Params) -> Result<Value, ApiError> {
+    /// Sends a call and returns the body of a 200 answer.
+    async fn send(&self, method: &str, params: Params) -> Result<Vec<u8>, ApiError> {
         let url = self.method_url(method)?;
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(params.pairs())
@@ -300,7 +327,7 @@ impl Client {
                 excerpt: self.excerpt(&bytes),
             });
         }
-        self.unwrap_envelope(method, &bytes)
+        Ok(bytes)
     }
 
     async fn read_limited(
@@ -332,7 +359,13 @@ impl Client {
         Ok(body)
     }
 
-    fn unwrap_envelope(&self, method: &str, bytes: &[u8]) -> Result<Value, ApiError> {
+    /// The `objets` of a successful answer, still as JSON text (`None`
+    /// when absent), or the server's refusal.
+    fn unwrap_envelope<'a>(
+        &self,
+        method: &str,
+        bytes: &'a [u8],
+    ) -> Result<Option<&'a RawValue>, ApiError> {
         let decode_error = |detail: String| ApiError::Decode {
             method: method.to_string(),
             expected: "a JSON object {ok, objets}".into(),
@@ -342,21 +375,15 @@ impl Client {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(decode_error("empty body".into()));
         }
-        let value: Value =
-            serde_json::from_slice(bytes).map_err(|e| decode_error(e.to_string()))?;
-        let Value::Object(mut envelope) = value else {
-            return Err(decode_error("not a JSON object".into()));
-        };
-        let ok = envelope.get("ok").cloned().and_then(bool::from_value);
-        match ok {
-            Some(true) => Ok(envelope.remove("objets").unwrap_or(Value::Null)),
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let envelope = Envelope::read(&mut deserializer)
+            .and_then(|envelope| deserializer.end().map(|()| envelope))
+            .map_err(|e| decode_error(e.to_string()))?
+            .ok_or_else(|| decode_error("not a JSON object".into()))?;
+        match envelope.ok {
+            Some(true) => Ok(envelope.objets),
             Some(false) => {
-                let msg = envelope
-                    .get("msg")
-                    .cloned()
-                    .and_then(String::from_value)
-                    .unwrap_or_default();
-                let msg = self.scrub(&msg);
+                let msg = self.scrub(&envelope.msg.unwrap_or_default());
                 if mentions_key(&msg) {
                     Err(ApiError::KeyRefused {
                         method: method.to_string(),
@@ -413,45 +440,40 @@ impl Client {
     }
 }
 
-/// Decodes `objets` as `T`, or says what was expected.
-pub fn decode_as<T: FromValue>(method: &str, objets: Value, expected: &str) -> Result<T, ApiError> {
-    let excerpt = value_excerpt(&objets);
-    T::from_value(objets).ok_or_else(|| ApiError::Decode {
-        method: method.to_string(),
-        expected: expected.to_string(),
-        detail: "objets has another shape".into(),
-        excerpt,
-    })
+/// The envelope of every answer, `objets` left as JSON text to be decoded
+/// as the caller's type.
+struct Envelope<'a> {
+    ok: Option<bool>,
+    msg: Option<String>,
+    objets: Option<&'a RawValue>,
 }
 
-/// The first characters of `value` as JSON, sanitised. Only that much is
-/// serialised: writing a whole answer on each call was a tenth of an idle
-/// board's work.
-fn value_excerpt(value: &Value) -> String {
-    struct Prefix(Vec<u8>);
-    impl std::io::Write for Prefix {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            // Enough bytes for EXCERPT_CHARS whole characters.
-            let room = (EXCERPT_CHARS * 4).saturating_sub(self.0.len());
-            if room == 0 {
-                return Err(std::io::ErrorKind::WriteZero.into());
+impl<'a> Envelope<'a> {
+    fn read<D: serde::Deserializer<'a>>(deserializer: D) -> Result<Option<Self>, D::Error> {
+        struct Fields;
+        impl<'a> Compound<'a> for Fields {
+            type Out = Envelope<'a>;
+            fn map<A: MapAccess<'a>>(self, mut map: A) -> Result<Option<Envelope<'a>>, A::Error> {
+                let mut out = Envelope {
+                    ok: None,
+                    msg: None,
+                    objets: None,
+                };
+                while let Some(key) = map.next_key::<Key<'a>>()? {
+                    match key.as_str() {
+                        "ok" => out.ok = map.next_value::<Tolerant<bool>>()?.0,
+                        "msg" => out.msg = map.next_value::<Tolerant<String>>()?.0,
+                        "objets" => out.objets = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Some(out))
             }
-            let n = bytes.len().min(room);
-            self.0.extend_from_slice(&bytes[..n]);
-            Ok(n)
         }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+        compound(deserializer, Fields)
     }
-    let mut prefix = Prefix(Vec::new());
-    // Stopping early is the point: the error only says the prefix is full.
-    let _ = serde_json::to_writer(&mut prefix, value);
-    let text: String = String::from_utf8_lossy(&prefix.0)
-        .chars()
-        .take(EXCERPT_CHARS)
-        .collect();
-    sanitize::text(&text)
 }
 
 /// Whether a refusal message is about the key ("clé", "key", "apiKey").
@@ -479,25 +501,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_decode_excerpt_is_the_start_of_the_json() {
+    fn a_decode_error_quotes_the_start_of_objets() {
         let big: Vec<Value> = (0..2000)
             .map(|i| serde_json::json!({"nomExact": format!("Arrêt é{i}"), "x": [i, "\u{1b}[2J"]}))
             .collect();
-        let big = Value::Array(big);
-        let full = sanitize::text(&big.to_string());
-        let excerpt = value_excerpt(&big);
-        assert_eq!(excerpt.chars().count(), EXCERPT_CHARS);
-        assert!(full.starts_with(&excerpt), "{excerpt}");
+        let objets = serde_json::json!({"not": "a list", "big": big}).to_string();
+        let body = format!(r#"{{"ok": true, "objets": {objets}}}"#);
+        let c = Client::new(parse_base_url("http://127.0.0.1:1").unwrap(), None).unwrap();
+        let err = c
+            .decode_body::<Vec<super::super::model::FormTempsLieu>>(
+                "TR/getListeTemps",
+                body.as_bytes(),
+                "a list",
+            )
+            .unwrap_err();
+        let ApiError::Decode { excerpt, .. } = &err else {
+            panic!("{err:?}");
+        };
+        let start: String = sanitize::text(&objets)
+            .chars()
+            .take(EXCERPT_CHARS)
+            .collect();
+        assert_eq!(excerpt, &format!("{start}…"));
         assert!(!excerpt.contains('\u{1b}'));
-        let small = serde_json::json!({"ok": 1});
-        assert_eq!(value_excerpt(&small), small.to_string());
-        let err = decode_as::<Vec<super::super::model::FormTempsLieu>>(
-            "TR/getListeTemps",
-            serde_json::json!("x"),
-            "a list",
-        )
-        .unwrap_err();
+        let err = c
+            .decode_body::<Vec<i64>>("TR/getListeTemps", br#"{"ok":1,"objets":"x"}"#, "a list")
+            .unwrap_err();
         assert!(err.to_string().contains("\"x\""), "{err}");
+        let ok = c.decode_body::<Vec<i64>>(
+            "TR/getListeTemps",
+            br#"{"ok":"1","objets":[1,"2",{}]}"#,
+            "a list",
+        );
+        assert_eq!(ok.unwrap(), vec![1, 2]);
     }
 
     #[test]

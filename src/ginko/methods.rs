@@ -147,8 +147,9 @@ impl Client {
     /// `DR/getCleTemporaire`: today's trial key, asked without a key.
     pub async fn cle_temporaire(&self) -> Result<String, ApiError> {
         let method = "DR/getCleTemporaire";
-        let objets = self.call_without_key(method, Params::new()).await?;
-        let form: CleTemporaire = super::client::decode_as(method, objets, "{key}")?;
+        let form: CleTemporaire = self
+            .call_without_key_as(method, Params::new(), "{key}")
+            .await?;
         form.key
             .map(|k| k.trim().to_string())
             .filter(|k| !k.is_empty())

@@ -59,8 +59,7 @@ wire! {
         longitude: f64,
         /// 0 unknown, 1 accessible, 2 not accessible. The docs' examples
         /// spell it `accessiblite`.
-        #[serde(alias = "accessiblite")]
-        accessibilite: i64,
+        accessibilite | "accessiblite": i64,
     }
 }
 
@@ -72,8 +71,7 @@ wire! {
         annoncesSonores: bool,
         climatisation: bool,
         prisesUSB: bool,
-        #[serde(alias = "accessiblite")]
-        accessibilite: i64,
+        accessibilite | "accessiblite": i64,
         /// 0 unknown, 1 diesel, 2 natural gas, 3 hybrid, 4 electric.
         energie: i64,
         /// v1.2.
@@ -112,8 +110,7 @@ wire! {
         /// 0 countdown, 1 clock time, 2 short text.
         typeDeTemps: i64,
         alternance: bool,
-        #[serde(alias = "tempsHTMLenAlternance")]
-        tempsHTMLEnAlternance: String,
+        tempsHTMLEnAlternance | "tempsHTMLenAlternance": String,
         fiable: bool,
         numVehicule: String,
         accessibiliteArret: i64,
