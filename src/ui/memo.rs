@@ -13,7 +13,6 @@
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
 
 /// The lines of the previous frame, by screen row.
 #[derive(Debug, Default)]
@@ -81,7 +80,7 @@ impl LineMemo {
             buf,
             |source| matches!(source, Source::Line(l) if l == line),
             |area, buf| {
-                line.render(area, buf);
+                super::line::render(line, area, buf);
                 Source::Line(owned(line))
             },
         );
@@ -104,7 +103,7 @@ impl LineMemo {
             buf,
             |source| matches!(source, Source::Key(k) if k.downcast_ref::<K>().is_some_and(&same)),
             |area, buf| {
-                make().render(area, buf);
+                super::line::render(&make(), area, buf);
                 Source::Key(Box::new(key()))
             },
         );

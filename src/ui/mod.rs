@@ -6,6 +6,7 @@ pub mod digits;
 pub mod fares;
 pub mod favorites;
 pub mod kiosk;
+pub mod line;
 pub mod memo;
 pub mod paint;
 pub mod search;
