@@ -666,8 +666,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     if settings.start_in_search {
         app.open_search();
     }
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut tick = crate::tick::Ticker::new();
     let mut dirty = true;
     // Unchanged board lines are copied from the previous frame.
     let memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());

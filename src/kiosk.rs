@@ -219,8 +219,7 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
     ));
     let mut running: Option<Running> = None;
     let mut board = Board::default();
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut tick = crate::tick::Ticker::new();
     let mut last_screen = None;
     let mut draw_failed = false;
     loop {

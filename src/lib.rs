@@ -21,4 +21,5 @@ pub mod poller;
 pub mod sanitize;
 pub mod search;
 pub mod term;
+pub mod tick;
 pub mod ui;
