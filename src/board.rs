@@ -13,6 +13,9 @@ use crate::domain::{
 };
 use crate::ginko::{ApiError, WaitResult};
 
+/// How long the departures of a place left out of the answers are kept
+/// when they cannot be counted down (clock times, texts).
+pub const KEEP_MISSING: Duration = Duration::from_secs(5 * 60);
 /// Data older than this is shown as stale.
 pub const STALE_AFTER: Duration = Duration::from_secs(30);
 /// Alternating texts switch every 3 seconds.
@@ -63,8 +66,12 @@ pub struct Board {
     pub places: Vec<ResolvedPlace>,
     /// `departures[place][line]`, aligned with `places[place].lines`.
     pub departures: Vec<Vec<Vec<Departure>>>,
-    /// When the shown departures were fetched.
+    /// When the shown departures were fetched. Every countdown's seconds
+    /// are counted from then.
     pub fetched_at: Option<Timestamp>,
+    /// When each place's departures were last in an answer: older than
+    /// `fetched_at` (or `None`) when the last answers left the place out.
+    pub place_fetched_at: Vec<Option<Timestamp>>,
     /// The last failure since the last success.
     pub last_error: Option<ApiError>,
     pub messages: Vec<Message>,
@@ -83,6 +90,7 @@ impl Board {
             .map(|p| vec![Vec::new(); p.lines.len()])
             .collect();
         Board {
+            place_fetched_at: vec![None; places.len()],
             places,
             departures,
             resolved: true,
@@ -106,16 +114,51 @@ impl Board {
 
     /// Stores a successful fetch (results in the order of [`Board::requests`]).
     pub fn apply(&mut self, at: Timestamp, results: Vec<WaitResult>) {
+        // The countdowns kept are brought to `at`, from which all count.
+        let moved = self
+            .fetched_at
+            .map_or(0, |before| at.duration_since(before).as_secs().max(0));
         let mut results = results.into_iter();
         for (p, place) in self.places.iter().enumerate() {
-            for l in 0..place.lines.len() {
-                if let Some(result) = results.next() {
-                    self.departures[p][l] = result.departures;
+            let fresh: Vec<Option<WaitResult>> =
+                place.lines.iter().map(|_| results.next()).collect();
+            // A place left out of the answer may have no departure left
+            // (the API leaves such places out), or the answer may be
+            // incomplete: its departures still to come are kept, shown as
+            // old (see `place_behind`), until they pass.
+            if fresh.iter().flatten().any(|r| r.exact_name.is_some()) {
+                for (l, result) in fresh.into_iter().enumerate() {
+                    if let Some(result) = result {
+                        self.departures[p][l] = result.departures;
+                    }
+                }
+                self.place_fetched_at[p] = Some(at);
+            } else {
+                let missing_for = self.place_fetched_at[p]
+                    .map_or(KEEP_MISSING, |t| at.duration_since(t).unsigned_abs());
+                for departures in &mut self.departures[p] {
+                    departures.retain_mut(|d| match &mut d.time {
+                        WaitTime::Countdown {
+                            seconds: Some(s), ..
+                        } => {
+                            *s -= moved;
+                            *s > -60
+                        }
+                        _ => missing_for < KEEP_MISSING,
+                    });
                 }
             }
         }
         self.fetched_at = Some(at);
         self.last_error = None;
+    }
+
+    /// When a place was left out of the last answer yet still shows
+    /// departures: when they were fetched.
+    pub fn place_behind(&self, place: usize) -> Option<Timestamp> {
+        let fetched = self.fetched_at?;
+        let at = self.place_fetched_at.get(place).copied().flatten()?;
+        (at < fetched && !self.place_is_empty(place)).then_some(at)
     }
 
     pub fn fail(&mut self, error: ApiError) {
@@ -129,12 +172,10 @@ impl Board {
         Some(Duration::from_secs_f64(seconds))
     }
 
-    /// Stale: no data yet after a failure, or data older than [`STALE_AFTER`].
+    /// Stale: the last refresh failed, or the data is older than
+    /// [`STALE_AFTER`].
     pub fn is_stale(&self, now: Timestamp) -> bool {
-        match self.age(now) {
-            Some(age) => age > STALE_AFTER,
-            None => self.last_error.is_some(),
-        }
+        self.last_error.is_some() || self.age(now).is_some_and(|age| age > STALE_AFTER)
     }
 
     /// A line's traffic state when it is worth a mark (not normal, known).
@@ -476,6 +517,81 @@ mod tests {
             board.age(t0 + Duration::from_secs(4)),
             Some(Duration::from_secs(4))
         );
+        // A failed refresh makes young data stale at once, until the next
+        // success.
+        board.fail(ApiError::MissingKey);
+        assert!(board.is_stale(t0 + Duration::from_secs(5)));
+        board.apply(t0 + Duration::from_secs(10), Vec::new());
+        assert!(!board.is_stale(t0 + Duration::from_secs(11)));
+    }
+
+    #[test]
+    fn a_place_left_out_of_an_answer_keeps_its_departures_counted_from_their_fetch() {
+        let t0: Timestamp = "2026-11-23T08:00:00Z".parse().unwrap();
+        let line = BoardLine {
+            line: LineRef::plain("101", "T1"),
+            kind: None,
+            outbound: true,
+            destination: String::new(),
+            via: String::new(),
+        };
+        let place = |name: &str| ResolvedPlace {
+            query: name.into(),
+            label: None,
+            name: name.into(),
+            stop_ids: vec![],
+            lines: vec![line.clone()],
+        };
+        let mut board = Board::new(vec![place("A"), place("B")]);
+        let result = |name: &str, answered: bool, seconds: i64| WaitResult {
+            request: crate::ginko::WaitRequest {
+                place: name.into(),
+                line_id: "101".into(),
+                outbound: true,
+            },
+            exact_name: answered.then(|| name.to_string()),
+            position: None,
+            departures: if answered {
+                vec![departure(countdown(seconds), true)]
+            } else {
+                vec![]
+            },
+        };
+        let seconds =
+            |board: &Board, p: usize| match board.departures[p][0].first().map(|d| &d.time) {
+                Some(WaitTime::Countdown { seconds, .. }) => *seconds,
+                _ => None,
+            };
+        // B is missing from the first answer: no departure.
+        board.apply(t0, vec![result("A", true, 300), result("B", false, 0)]);
+        assert_eq!(board.place_behind(0), None);
+        assert_eq!(board.place_behind(1), None);
+        assert!(board.place_is_empty(1));
+        // Both answered, then B left out 40 s later: B keeps its departure,
+        // 40 s nearer, and is behind since t0 + 10.
+        let t10 = t0 + Duration::from_secs(10);
+        board.apply(t10, vec![result("A", true, 290), result("B", true, 100)]);
+        assert_eq!(board.place_behind(1), None);
+        let t50 = t0 + Duration::from_secs(50);
+        board.apply(t50, vec![result("A", true, 250), result("B", false, 0)]);
+        assert_eq!(seconds(&board, 0), Some(250));
+        assert_eq!(seconds(&board, 1), Some(60));
+        assert_eq!(board.place_behind(1), Some(t10));
+        assert_eq!(board.place_behind(0), None);
+        // Still left out: the departure passes (a minute's grace for a late
+        // vehicle) and goes; nothing is behind.
+        let t100 = t0 + Duration::from_secs(100);
+        board.apply(t100, vec![result("A", true, 200), result("B", false, 0)]);
+        assert_eq!(seconds(&board, 1), Some(10));
+        let t170 = t0 + Duration::from_secs(170);
+        board.apply(t170, vec![result("A", true, 130), result("B", false, 0)]);
+        assert!(board.place_is_empty(1));
+        assert_eq!(board.place_behind(1), None);
+        // B back in the answer: current again.
+        let t180 = t0 + Duration::from_secs(180);
+        board.apply(t180, vec![result("A", true, 120), result("B", true, 550)]);
+        assert_eq!(board.place_behind(1), None);
+        assert_eq!(seconds(&board, 1), Some(550));
     }
 
     #[test]

@@ -210,7 +210,7 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
     };
     let mut shown = lines.into_iter().skip(offset);
     let theme = &state.theme;
-    let line_of = |row, selected| row_line(row, theme, view.stale, &columns, selected);
+    let line_of = |row, selected, stale| row_line(row, theme, stale, &columns, selected);
     for y in body.y..body.bottom() {
         let row = Rect {
             y,
@@ -219,10 +219,17 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
         };
         match (shown.next(), memo.as_mut()) {
             (Some(BodyLine::Text(line)), memo) => put_line(memo.map(|m| &mut **m), &line, row, buf),
-            (Some(BodyLine::Row { row: r, selected }), Some(memo)) => {
+            (
+                Some(BodyLine::Row {
+                    row: r,
+                    selected,
+                    stale,
+                }),
+                Some(memo),
+            ) => {
                 let look = RowLook {
                     selected,
-                    stale: view.stale,
+                    stale,
                     badge_w: columns.badge_w,
                     cells: columns.cells,
                     destination_w: columns.destination_w,
@@ -232,12 +239,17 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
                     || (r.clone(), look),
                     row,
                     buf,
-                    || line_of(r, selected),
+                    || line_of(r, selected, stale),
                 );
             }
-            (Some(BodyLine::Row { row: r, selected }), None) => {
-                line_of(r, selected).render(row, buf)
-            }
+            (
+                Some(BodyLine::Row {
+                    row: r,
+                    selected,
+                    stale,
+                }),
+                None,
+            ) => super::line::render(&line_of(r, selected, stale), row, buf),
             (None, Some(memo)) => {
                 Clear.render(row, buf);
                 memo.forget(y);
@@ -264,7 +276,11 @@ fn put_line(memo: Option<&mut LineMemo>, line: &Line, area: Rect, buf: &mut Buff
 /// when drawn (and, through the memo, only when it looks different).
 enum BodyLine<'a> {
     Text(Line<'a>),
-    Row { row: &'a RowView, selected: bool },
+    Row {
+        row: &'a RowView,
+        selected: bool,
+        stale: bool,
+    },
 }
 
 /// What a row's line depends on besides the row (part of the memo's key).
@@ -349,7 +365,7 @@ fn body_lines<'a>(
     let columns = Columns::of(view, width, state.nb, CELL_W);
     for place in &view.places {
         lines.push(BodyLine::Text(place_heading(
-            &place.name,
+            &place.heading(),
             width,
             &state.theme,
         )));
@@ -365,7 +381,11 @@ fn body_lines<'a>(
             if selected {
                 selected_line = Some(lines.len());
             }
-            lines.push(BodyLine::Row { row, selected });
+            lines.push(BodyLine::Row {
+                row,
+                selected,
+                stale: view.stale || place.behind.is_some(),
+            });
             row_index += 1;
         }
     }
@@ -899,13 +919,19 @@ pub(crate) mod tests {
     #[test]
     fn stale_data_is_marked_with_its_time_and_reason() {
         let mut board = sample_board();
+        let fresh = screen(&render(&board, t(20), 100, 20, Palette::TrueColor)).join("\n");
+        assert!(fresh.contains("mis à jour il y a 20 s"), "{fresh}");
+        // A failed refresh is said at once, however young the data.
         board.fail(ApiError::Http {
             method: "TR/getListeTemps".into(),
             status: 503,
             excerpt: String::new(),
         });
-        let fresh = screen(&render(&board, t(20), 100, 20, Palette::TrueColor)).join("\n");
-        assert!(fresh.contains("mis à jour il y a 20 s"), "{fresh}");
+        let failed = screen(&render(&board, t(12), 100, 20, Palette::TrueColor)).join("\n");
+        assert!(
+            failed.contains("données de 08:00:00 — HTTP 503"),
+            "{failed}"
+        );
         let buffer = render(&board, t(45), 100, 20, Palette::TrueColor);
         let text = screen(&buffer).join("\n");
         assert!(text.contains("données de 08:00:00 — HTTP 503"), "{text}");
@@ -914,6 +940,27 @@ pub(crate) mod tests {
         let (x, y) = find(&buffer, "à l'approche")
             .or_else(|| find(&buffer, "1 min"))
             .unwrap();
+        assert!(buffer[(x, y)].modifier.contains(Modifier::DIM));
+    }
+
+    #[test]
+    fn a_place_left_out_of_the_answer_shows_its_old_times_dimmed_and_why() {
+        let mut board = sample_board();
+        let fresh = render(&board, t(1), 110, 20, Palette::TrueColor);
+        let (x, y) = find(&fresh, "2 min").unwrap();
+        assert!(!fresh[(x, y)].modifier.contains(Modifier::DIM));
+        board.place_fetched_at[0] = Some(t(0) - std::time::Duration::from_secs(20));
+        let buffer = render(&board, t(1), 110, 20, Palette::TrueColor);
+        let text = screen(&buffer).join("\n");
+        assert!(
+            text.contains("Crous Université · absent de la dernière réponse, données de 07:59:40"),
+            "{text}"
+        );
+        assert!(
+            text.contains("mis à jour il y a 1 s"),
+            "the board itself is current: {text}"
+        );
+        let (x, y) = find(&buffer, "2 min").unwrap();
         assert!(buffer[(x, y)].modifier.contains(Modifier::DIM));
     }
 

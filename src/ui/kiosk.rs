@@ -236,11 +236,18 @@ pub fn draw(frame: &mut Frame, view: &BoardView, pane: &KioskPane) {
         }
     }
     if screen == Screen::Board && view.stale {
-        let text = format!(
-            "{} Données anciennes : {} — nouvel essai automatique",
-            theme.glyphs.warning,
-            age_text(view)
-        );
+        let text = match &view.error_reason {
+            Some(reason) => format!(
+                "{} Données anciennes : {} — {reason}, nouvel essai automatique",
+                theme.glyphs.warning,
+                age_text(view)
+            ),
+            None => format!(
+                "{} Données anciennes : {} — nouvel essai automatique",
+                theme.glyphs.warning,
+                age_text(view)
+            ),
+        };
         for l in wrap(&text, width - 2) {
             notes.push((format!(" {l}"), theme.stale()));
         }
@@ -408,10 +415,11 @@ fn draw_pages(frame: &mut Frame, body: Rect, view: &BoardView, pane: &KioskPane)
             continue;
         };
         let name = if segment.continued {
-            format!("{} (suite)", place.name)
+            format!("{} (suite)", place.heading())
         } else {
-            place.name.clone()
+            place.heading()
         };
+        let stale = view.stale || place.behind.is_some();
         lines.push(place_heading(&name, width, theme));
         if place.no_departure || place.rows.is_empty() {
             lines.push(Line::styled(
@@ -422,9 +430,9 @@ fn draw_pages(frame: &mut Frame, body: Rect, view: &BoardView, pane: &KioskPane)
         }
         for row in place.rows.get(segment.rows.clone()).into_iter().flatten() {
             if large {
-                lines.extend(large_row(row, theme, view.stale, &columns));
+                lines.extend(large_row(row, theme, stale, &columns));
             } else {
-                lines.push(row_line(row, theme, view.stale, &columns, false));
+                lines.push(row_line(row, theme, stale, &columns, false));
             }
         }
     }
@@ -729,14 +737,18 @@ mod tests {
     #[test]
     fn old_data_is_marked_then_replaced_by_service_indisponible() {
         let mut board = sample_board(); // fetched at t(0)
+        let p = pane(Theme::new(Palette::Ansi16));
+        let fresh = render(&board, 10, (80, 24), &p);
+        assert!(shows(&fresh, "2 min") && !shows(&fresh, "Données anciennes"));
         board.fail(crate::ginko::ApiError::Http {
             method: "TR/getListeTemps".into(),
             status: 503,
             excerpt: String::new(),
         });
-        let p = pane(Theme::new(Palette::Ansi16));
-        let fresh = render(&board, 10, (80, 24), &p);
-        assert!(shows(&fresh, "2 min") && !shows(&fresh, "Données anciennes"));
+        // A failed refresh is said at once, with its reason.
+        let failed = render(&board, 10, (80, 24), &p);
+        assert!(shows(&failed, "2 min") && shows(&failed, "Données anciennes"));
+        assert!(shows(&failed, "HTTP 503"));
         let stale = render(&board, 180, (80, 24), &p);
         assert!(shows(
             &stale,

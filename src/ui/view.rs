@@ -43,7 +43,20 @@ pub struct PlaceView {
     pub name: String,
     /// No departure at all (night, end of service).
     pub no_departure: bool,
+    /// Why the place's departures are older than the board's: it was left
+    /// out of the last answer ("absent de la dernière réponse").
+    pub behind: Option<String>,
     pub rows: Vec<RowView>,
+}
+
+impl PlaceView {
+    /// The place's name, and why its departures are old when they are.
+    pub fn heading(&self) -> String {
+        match &self.behind {
+            Some(behind) => format!("{} · {behind}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// The whole board at `now`.
@@ -167,6 +180,12 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 Some(label) => format!("{} — {label}", place.name),
                 None => place.name.clone(),
             },
+            behind: board.place_behind(p).map(|at| {
+                format!(
+                    "absent de la dernière réponse, données de {}",
+                    clock_text(at)
+                )
+            }),
             no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
             rows: shown_lines(board, p)
                 .map(|(l, line)| {
@@ -296,7 +315,7 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
         out.push_str(&format!("Arrêt inconnu du réseau : {name}\n"));
     }
     for place in &view.places {
-        out.push_str(&format!("{}\n", place.name));
+        out.push_str(&format!("{}\n", place.heading()));
         if place.no_departure {
             out.push_str("  Aucun départ prévu pour le moment\n");
             continue;
