@@ -22,6 +22,10 @@ pub const STALE_AFTER: Duration = Duration::from_secs(30);
 pub const ALTERNATE_EVERY_S: i64 = 3;
 /// The shortest refresh period allowed.
 pub const MIN_REFRESH: Duration = Duration::from_secs(5);
+/// The shortest refresh period against a server on this machine.
+pub const MIN_LOCAL_REFRESH: Duration = Duration::from_secs(1);
+/// After failures the refresh period grows (2, 4, 6 times) up to this.
+pub const MAX_BACK_OFF: Duration = Duration::from_secs(60);
 
 /// One line in one direction at a place.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -369,17 +373,24 @@ pub fn not_accessible(d: &Departure) -> bool {
 
 /// The wait before the next poll after `failures` failures in a row.
 pub fn next_poll_delay(refresh: Duration, failures: u32) -> Duration {
-    match failures {
-        0 => refresh,
-        1 => Duration::from_secs(20).max(refresh),
-        2 => Duration::from_secs(40).max(refresh),
-        _ => Duration::from_secs(60).max(refresh),
-    }
+    let factor = match failures {
+        0 => 1,
+        1 => 2,
+        2 => 4,
+        _ => 6,
+    };
+    (refresh * factor).min(MAX_BACK_OFF).max(refresh)
 }
 
-/// The refresh period asked for, never below [`MIN_REFRESH`].
-pub fn refresh_period(seconds: u64) -> Duration {
-    Duration::from_secs(seconds).max(MIN_REFRESH)
+/// The refresh period asked for, never below [`MIN_REFRESH`], or
+/// [`MIN_LOCAL_REFRESH`] for a server on this machine (tests, the demo).
+pub fn refresh_period(seconds: u64, local: bool) -> Duration {
+    let floor = if local {
+        MIN_LOCAL_REFRESH
+    } else {
+        MIN_REFRESH
+    };
+    Duration::from_secs(seconds).max(floor)
 }
 
 #[cfg(test)]
@@ -599,8 +610,15 @@ mod tests {
         let r = Duration::from_secs(10);
         let delays: Vec<u64> = (0..5).map(|f| next_poll_delay(r, f).as_secs()).collect();
         assert_eq!(delays, [10, 20, 40, 60, 60]);
-        assert_eq!(refresh_period(2), MIN_REFRESH);
-        assert_eq!(refresh_period(15).as_secs(), 15);
+        let r = Duration::from_secs(1);
+        let delays: Vec<u64> = (0..5).map(|f| next_poll_delay(r, f).as_secs()).collect();
+        assert_eq!(delays, [1, 2, 4, 6, 6]);
+        let r = Duration::from_secs(90);
+        assert_eq!(next_poll_delay(r, 3).as_secs(), 90);
+        assert_eq!(refresh_period(2, false), MIN_REFRESH);
+        assert_eq!(refresh_period(2, true).as_secs(), 2);
+        assert_eq!(refresh_period(0, true), MIN_LOCAL_REFRESH);
+        assert_eq!(refresh_period(15, false).as_secs(), 15);
     }
 
     #[test]

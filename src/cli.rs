@@ -112,7 +112,7 @@ pub struct KioskArgs {
     /// Departures per line and direction (1..=5).
     #[arg(long, default_value_t = 2)]
     pub nb: i64,
-    /// Seconds between two refreshes (never below 5).
+    /// Seconds between two refreshes (never below 5; 1 against a server on this machine).
     #[arg(long, default_value_t = 10, value_name = "SECS")]
     pub refresh: u64,
     /// Seconds each page stays when the favourites need several.
@@ -140,7 +140,7 @@ pub struct BoardArgs {
     /// Departures per line and direction (1..=5).
     #[arg(long, default_value_t = 2)]
     pub nb: i64,
-    /// Seconds between two refreshes (never below 5).
+    /// Seconds between two refreshes (never below 5; 1 against a server on this machine).
     #[arg(long, default_value_t = 10, value_name = "SECS")]
     pub refresh: u64,
     /// Print the board once as plain text and exit.

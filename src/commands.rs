@@ -289,7 +289,10 @@ impl BoardRun {
             poll: PollSettings {
                 places: self.places,
                 nb,
-                refresh: crate::board::refresh_period(args.refresh),
+                refresh: crate::board::refresh_period(
+                    args.refresh,
+                    self.client.base_url_is_local(),
+                ),
                 favorites: self.favorites,
             },
             title: self.title,
@@ -620,7 +623,15 @@ pub async fn kiosk(cli: &Cli, args: &KioskArgs) -> CommandResult {
     };
     let mut options = kiosk::KioskOptions {
         nb,
-        refresh: crate::board::refresh_period(args.refresh),
+        refresh: crate::board::refresh_period(
+            args.refresh,
+            args.demo
+                || cli
+                    .api_url
+                    .as_deref()
+                    .and_then(|u| crate::ginko::client::parse_base_url(u).ok())
+                    .is_some_and(|u| crate::ginko::client::is_loopback(&u)),
+        ),
         page_seconds: args.page_seconds.max(1),
         large: args.large_digits,
         quit_key: args.quit_key,

@@ -90,7 +90,8 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether a URL names this machine.
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -208,6 +209,11 @@ impl Client {
                 timeouts,
             }),
         })
+    }
+
+    /// Whether the server is on this machine (the demo server, tests).
+    pub fn base_url_is_local(&self) -> bool {
+        is_loopback(&self.inner.base)
     }
 
     pub fn base_url(&self) -> &Url {
