@@ -202,4 +202,9 @@ pub struct ServeDemoArgs {
     /// status, request bytes (query and form), answer body bytes.
     #[arg(long, value_name = "FILE")]
     pub access_log: Option<std::path::PathBuf>,
+    /// Before each request, read the fault to play from FILE ("503",
+    /// "truncated", "slow TR/getListeTemps"…; see the README). An absent or
+    /// empty file means none.
+    #[arg(long, value_name = "FILE")]
+    pub fault_file: Option<std::path::PathBuf>,
 }

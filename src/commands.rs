@@ -172,6 +172,7 @@ pub async fn serve_demo(args: &ServeDemoArgs) -> CommandResult {
         fail_every: args.fail_every.filter(|n| *n > 0),
         refuse_key: args.refuse_key,
         access_log: args.access_log.clone(),
+        fault_file: args.fault_file.clone(),
     };
     let at = args.at.as_deref().map(demo::parse_at).transpose()?;
     let clock = demo::clock_starting_at(at);

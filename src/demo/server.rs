@@ -37,6 +37,153 @@ pub struct ServerOptions {
     /// Appends one line per answered request to this file (see
     /// [`AccessLog`]).
     pub access_log: Option<std::path::PathBuf>,
+    /// Read before each request: the [`Fault`] to play, if any.
+    pub fault_file: Option<std::path::PathBuf>,
+}
+
+/// A fault the server plays, named in the fault file as `NAME [METHOD…]`
+/// (only for those methods when some are given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// `500`, `502`, `503`…: that HTTP status with an HTML page.
+    Http(u16),
+    /// `truncated`: the answer cut in the middle.
+    Truncated,
+    /// `refused`: `ok:false` with a message.
+    Refused,
+    /// `key`: `ok:false` refusing the key.
+    KeyRefused,
+    /// `slow`: the answer after 30 s, longer than any client waits.
+    Slow,
+    /// `huge`: a 9 MiB answer.
+    Huge,
+    /// `shape`: `objets` of the wrong shape (an object for a list).
+    WrongShape,
+    /// `types`: every value of another type (strings as numbers…), names
+    /// and ids excepted.
+    WrongTypes,
+    /// `empty`: every list empty.
+    Empty,
+    /// `missing`: `TR/getListeTemps` leaves out the first place.
+    Missing,
+    /// `hostile`: every shown text carries terminal escapes, controls,
+    /// bidi overrides, zero-width and wide characters, or is very long.
+    Hostile,
+}
+
+impl Fault {
+    pub fn parse(name: &str) -> Option<Fault> {
+        Some(match name {
+            "truncated" => Fault::Truncated,
+            "refused" => Fault::Refused,
+            "key" => Fault::KeyRefused,
+            "slow" => Fault::Slow,
+            "huge" => Fault::Huge,
+            "shape" => Fault::WrongShape,
+            "types" => Fault::WrongTypes,
+            "empty" => Fault::Empty,
+            "missing" => Fault::Missing,
+            "hostile" => Fault::Hostile,
+            code => Fault::Http(code.parse().ok().filter(|c| (400..600).contains(c))?),
+        })
+    }
+
+    /// The fault the file names for `method`, if any.
+    fn read(path: &std::path::Path, method: &str) -> Option<Fault> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let mut words = text.split_whitespace();
+        let fault = Fault::parse(words.next()?)?;
+        let methods: Vec<&str> = words.collect();
+        (methods.is_empty() || methods.contains(&method)).then_some(fault)
+    }
+}
+
+/// Texts a terminal must not interpret, and that must not break a layout.
+pub const HOSTILE_TEXTS: [&str; 9] = [
+    "\u{1b}[2J\u{1b}[H\u{1b}[31mrouge",
+    "\u{1b}]0;titre volé\u{7}\u{1b}]8;;http://example.invalid\u{1b}\\lien\u{1b}]8;;\u{1b}\\",
+    "\u{9b}31m\u{9d}osc\u{9c}C1",
+    "\u{202e}esrever\u{202c} \u{2066}isolé\u{2069}",
+    "zéro\u{200b}\u{200d}\u{feff}largeur",
+    "ligne\r\nsuivante\tTab\u{8}\u{7}\u{0}",
+    "東京駅 🚋👩\u{200d}👩\u{200d}👧 ＷＩＤＥ",
+    "e\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}",
+    "Très long texte qui ne tient sur aucune ligne d'aucun écran, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, fin",
+];
+
+/// The fields that name or identify things: kept as they are by the faults
+/// that change values, so that answers still match requests.
+const IDENTIFIERS: [&str; 7] = [
+    "id",
+    "idArret",
+    "idLigne",
+    "nom",
+    "nomExact",
+    "sensAller",
+    "key",
+];
+
+/// Applies a fault that changes `objets`.
+fn spoil(fault: Fault, method: &str, objets: &mut Value) {
+    fn walk(value: &mut Value, counter: &mut usize, change: &impl Fn(&mut Value, usize)) {
+        match value {
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, counter, change)),
+            Value::Object(fields) => {
+                for (name, v) in fields.iter_mut() {
+                    if IDENTIFIERS.contains(&name.as_str()) {
+                        continue;
+                    }
+                    if v.is_array() || v.is_object() {
+                        walk(v, counter, change);
+                    } else {
+                        *counter += 1;
+                        change(v, *counter);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut counter = 0;
+    match fault {
+        Fault::WrongShape => {
+            *objets = match objets.take() {
+                Value::Array(items) => json!({ "liste": items }),
+                other => json!([other]),
+            }
+        }
+        Fault::WrongTypes => walk(objets, &mut counter, &|v, _| {
+            *v = match v.take() {
+                Value::String(s) => json!(s.len()),
+                Value::Number(_) => json!("beaucoup"),
+                Value::Bool(_) => json!("peut-être"),
+                _ => json!({}),
+            }
+        }),
+        Fault::Hostile => walk(objets, &mut counter, &|v, n| {
+            if let Value::String(s) = v {
+                s.push_str(HOSTILE_TEXTS[n % HOSTILE_TEXTS.len()]);
+            }
+        }),
+        Fault::Empty => {
+            fn empty(value: &mut Value) {
+                match value {
+                    Value::Array(items) => items.clear(),
+                    Value::Object(fields) => fields.values_mut().for_each(empty),
+                    _ => {}
+                }
+            }
+            empty(objets)
+        }
+        Fault::Missing if method == "TR/getListeTemps" => {
+            if let Value::Array(places) = objets
+                && !places.is_empty()
+            {
+                places.remove(0);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The access log: one line per answered request,
@@ -184,7 +331,11 @@ fn html(status: StatusCode, title: &str) -> Response<Full<Bytes>> {
 }
 
 fn json_response(value: &Value) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+    json_text(value.to_string())
+}
+
+fn json_text(text: String) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(text)));
     response.headers_mut().insert(
         hyper::header::CONTENT_TYPE,
         hyper::header::HeaderValue::from_static("application/json; charset=UTF-8"),
@@ -250,9 +401,30 @@ async fn answer(
     if !METHODS.contains(&method) {
         return Ok(html(StatusCode::NOT_FOUND, "404 Not Found"));
     }
+    let fault = state
+        .options
+        .fault_file
+        .as_deref()
+        .and_then(|path| Fault::read(path, method));
+    match fault {
+        Some(Fault::Http(code)) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            return Ok(html(status, &status.to_string()));
+        }
+        Some(Fault::Slow) => tokio::time::sleep(Duration::from_secs(30)).await,
+        Some(Fault::Huge) => {
+            let mut body = String::from(r#"{"ok":true,"objets":["#);
+            body.push_str(&"0,".repeat(9 << 19));
+            body.push_str("0]}");
+            return Ok(json_text(body));
+        }
+        _ => {}
+    }
     let key = params.get("apiKey").map(|k| k.trim()).unwrap_or_default();
-    let answer = if state.options.refuse_key {
+    let answer = if state.options.refuse_key || fault == Some(Fault::KeyRefused) {
         Err("Clé d'API invalide ou expirée".to_string())
+    } else if fault == Some(Fault::Refused) {
+        Err("Service momentanément indisponible, veuillez réessayer plus tard".to_string())
     } else if key.is_empty() && method != "DR/getCleTemporaire" {
         Err("Clé d'API manquante : le paramètre apiKey est obligatoire".to_string())
     } else {
@@ -264,10 +436,24 @@ async fn answer(
         }
         .dispatch(method, &params)
     };
-    Ok(json_response(&match answer {
-        Ok(objets) => json!({"ok": true, "objets": objets}),
+    let value = match answer {
+        Ok(mut objets) => {
+            if let Some(fault) = fault {
+                spoil(fault, method, &mut objets);
+            }
+            json!({"ok": true, "objets": objets})
+        }
         Err(msg) => json!({"ok": false, "msg": msg}),
-    }))
+    };
+    if fault == Some(Fault::Truncated) {
+        let text = value.to_string();
+        let mut cut = text.len() / 2;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        return Ok(json_text(text[..cut].to_string()));
+    }
+    Ok(json_response(&value))
 }
 
 /// Every method the server knows.
