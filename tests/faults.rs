@@ -287,7 +287,7 @@ fn the_board_outlives_every_fault_and_comes_back_with_the_server() {
     );
     let width = unicode_width::UnicodeWidthStr::width;
     for line in &lines {
-        assert!(width(*line) <= WIDTH, "a line overflows:\n{hostile}");
+        assert!(width(line) <= WIDTH, "a line overflows:\n{hostile}");
     }
     // The first time of each row ends in the first or the second time
     // column, whatever the texts before it.
