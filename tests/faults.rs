@@ -285,7 +285,7 @@ fn the_board_outlives_every_fault_and_comes_back_with_the_server() {
         !terminal.title().contains("titre volé"),
         "an OSC sequence changed the title:\n{hostile}"
     );
-    let width = unicode_width::UnicodeWidthStr::width;
+    let width = |text: &str| unicode_width::UnicodeWidthStr::width(text);
     for line in &lines {
         assert!(width(line) <= WIDTH, "a line overflows:\n{hostile}");
     }
