@@ -7,16 +7,14 @@
 mod support;
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use support::Terminal;
 
 const WIDTH: usize = 110;
 const HEIGHT: usize = 30;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
 
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -79,79 +77,6 @@ impl Drop for Server {
     }
 }
 
-/// A terminal running one command.
-struct Terminal {
-    socket: String,
-    session: String,
-}
-
-impl Terminal {
-    fn start(home: &Path, command: &str) -> Terminal {
-        let terminal = Terminal {
-            socket: home.join("tmux.sock").to_str().unwrap().to_string(),
-            session: format!("quai-faults-{}", std::process::id()),
-        };
-        let started = terminal.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            &terminal.session,
-            "-x",
-            &WIDTH.to_string(),
-            "-y",
-            &HEIGHT.to_string(),
-            command,
-        ]);
-        assert!(started.status.success(), "{}", text(&started.stderr));
-        terminal
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        let mut all = vec!["-S", self.socket.as_str()];
-        all.extend_from_slice(args);
-        Command::new("tmux").args(&all).output().unwrap()
-    }
-
-    fn screen(&self) -> String {
-        text(
-            &self
-                .tmux(&["capture-pane", "-p", "-t", &self.session])
-                .stdout,
-        )
-    }
-
-    fn title(&self) -> String {
-        text(
-            &self
-                .tmux(&["display", "-p", "-t", &self.session, "#{pane_title}"])
-                .stdout,
-        )
-    }
-
-    /// Waits until the screen satisfies `ok`; fails with `what` and the
-    /// screen after `seconds`.
-    fn wait(&self, what: &str, seconds: u64, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(seconds),
-                "{what}: not within {seconds} s; the screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Terminal {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
-
 /// The status line: the last line of the screen.
 fn status(screen: &str) -> &str {
     screen.lines().last().unwrap_or_default()
@@ -190,7 +115,7 @@ fn the_board_outlives_every_fault_and_comes_back_with_the_server() {
     );
 
     // Down at start: said, and no exit.
-    let terminal = Terminal::start(&home, &command);
+    let terminal = Terminal::start(&home, &command, WIDTH, HEIGHT);
     terminal.wait("the board says the server is unreachable", 15, |s| {
         s.contains("serveur injoignable")
     });

@@ -5,9 +5,9 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use quai::demo::{DemoServer, ServerOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -239,4 +239,81 @@ pub fn quai_command(home: &Path, api: Option<(&str, &str)>) -> Command {
         cmd.env("GINKO_API_URL", url).env("GINKO_API_KEY", key);
     }
     cmd
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+/// A terminal running one command.
+pub struct Terminal {
+    socket: String,
+    pub session: String,
+}
+
+impl Terminal {
+    pub fn start(home: &Path, command: &str, width: usize, height: usize) -> Terminal {
+        let terminal = Terminal {
+            socket: home.join("tmux.sock").to_str().unwrap().to_string(),
+            session: format!("quai-test-{}", std::process::id()),
+        };
+        let started = terminal.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &terminal.session,
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            command,
+        ]);
+        assert!(started.status.success(), "{}", text(&started.stderr));
+        terminal
+    }
+
+    pub fn tmux(&self, args: &[&str]) -> Output {
+        let mut all = vec!["-S", self.socket.as_str()];
+        all.extend_from_slice(args);
+        Command::new("tmux").args(&all).output().unwrap()
+    }
+
+    pub fn screen(&self) -> String {
+        text(
+            &self
+                .tmux(&["capture-pane", "-p", "-t", &self.session])
+                .stdout,
+        )
+    }
+
+    pub fn title(&self) -> String {
+        text(
+            &self
+                .tmux(&["display", "-p", "-t", &self.session, "#{pane_title}"])
+                .stdout,
+        )
+    }
+
+    /// Waits until the screen satisfies `ok`; fails with `what` and the
+    /// screen after `seconds`.
+    pub fn wait(&self, what: &str, seconds: u64, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(seconds),
+                "{what}: not within {seconds} s; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
 }
