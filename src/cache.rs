@@ -121,4 +121,36 @@ mod tests {
         assert!(leftovers.is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// A failed write leaves the file as it was, and no temporary file.
+    #[cfg(unix)]
+    #[test]
+    fn a_full_disk_or_an_unwritable_place_loses_nothing() {
+        let dir = std::env::temp_dir().join(format!("quai-cache-full-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("favorites.toml");
+        std::fs::write(&target, "[[favorite]]\nplace = \"Chamars\"\n").unwrap();
+        let temp = dir.join(format!(".favorites.toml.{}.tmp", std::process::id()));
+        // A full disk: the temporary file is /dev/full, where every write
+        // fails with ENOSPC.
+        std::os::unix::fs::symlink("/dev/full", &temp).unwrap();
+        let err = write_atomically(&dir, "favorites.toml", b"new text").unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(28), "{err}");
+        // Nowhere to write the temporary file.
+        std::fs::create_dir(&temp).unwrap();
+        assert!(write_atomically(&dir, "favorites.toml", b"new text").is_err());
+        std::fs::remove_dir(&temp).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "[[favorite]]\nplace = \"Chamars\"\n"
+        );
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(names, ["favorites.toml"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -163,3 +163,39 @@ async fn a_corrupt_favourites_file_is_never_overwritten() {
         bad
     );
 }
+
+#[tokio::test]
+async fn unreadable_settings_and_favourites_are_clear_errors() {
+    let s = server().await;
+    // A folder where a file is expected cannot be read, even by root.
+    let h = home("unreadable-favs");
+    let dir = h.join(".config/quai");
+    std::fs::create_dir_all(dir.join("favorites.toml")).unwrap();
+    for args in [vec!["fav", "list"], vec!["fav", "add", "crous"]] {
+        let o = run(&h, &s.url(), &args).await;
+        assert!(!o.status.success(), "{args:?}");
+        assert!(err(&o).contains("favorites.toml"), "{args:?}: {}", err(&o));
+        assert!(!err(&o).contains("panicked"), "{}", err(&o));
+    }
+    assert!(dir.join("favorites.toml").is_dir(), "left as it was");
+
+    let h = home("unreadable-settings");
+    let dir = h.join(".config/quai");
+    std::fs::create_dir_all(dir.join("config.toml")).unwrap();
+    let o = run(&h, &s.url(), &["board", "Chamars", "--once"]).await;
+    assert!(!o.status.success());
+    assert!(err(&o).contains("config.toml"), "{}", err(&o));
+    assert!(!err(&o).contains("panicked"), "{}", err(&o));
+
+    // Empty files are no favourites and default settings.
+    let h = home("empty-files");
+    let dir = h.join(".config/quai");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("favorites.toml"), "").unwrap();
+    std::fs::write(dir.join("config.toml"), "").unwrap();
+    let o = run(&h, &s.url(), &["fav", "list"]).await;
+    assert!(o.status.success(), "{}", err(&o));
+    let o = run(&h, &s.url(), &["board", "Chamars", "--once"]).await;
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Chamars"));
+}
