@@ -692,6 +692,12 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
             }) {
                 break Err(format!("cannot draw: {e}"));
             }
+            // Debug builds only: a panic on demand, for the test that the
+            // terminal is restored after one.
+            #[cfg(debug_assertions)]
+            if std::env::var_os("QUAI_DEBUG_PANIC").is_some() {
+                panic!("QUAI_DEBUG_PANIC is set: a panic on purpose");
+            }
             dirty = false;
             resized = false;
             rebuild = false;

@@ -313,23 +313,54 @@ async fn the_interactive_board_starts_shows_departures_and_restores_the_terminal
 
 /// SIGTERM, SIGINT and SIGHUP leave the board the way `q` does: the
 /// alternate screen left, the cursor shown, raw mode off (the shell's echo
-/// works again), exit status 0.
+/// works again), exit status 0. A panic leaves the terminal as well.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signals_restore_the_terminal() {
     let s = support::demo_at("08:00", ServerOptions::default()).await;
     let url = s.url();
     let done = tokio::task::spawn_blocking(move || {
-        for signal in ["TERM", "INT", "HUP"] {
+        for signal in ["TERM", "INT", "HUP", "panic"] {
             let h = home(&format!("signal-{signal}"));
             let pid_file = h.join("pid");
+            // The debug binary panics after its first frame when asked.
+            let panic = if signal == "panic" {
+                "QUAI_DEBUG_PANIC=1"
+            } else {
+                ""
+            };
             let command = format!(
-                "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={url} GINKO_API_KEY=demo \
+                "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={url} GINKO_API_KEY=demo {panic} \
                  sh -c 'echo $$ > {pid}; exec {quai} board Chamars'; echo QUAI-EXITED-$?; stty -a | grep -o -- ' -icanon\\| icanon'; sleep 30",
                 home = h.display(),
                 pid = pid_file.display(),
                 quai = env!("CARGO_BIN_EXE_quai"),
             );
             let terminal = support::Terminal::start(&h, &command, 100, 30);
+            if signal == "panic" {
+                let after = terminal.wait("the exit", 15, |s| s.contains("icanon"));
+                assert!(after.contains("QUAI-EXITED-101"), "panic:\n{after}");
+                assert!(
+                    after.contains("a panic on purpose"),
+                    "the message is readable:\n{after}"
+                );
+                assert!(
+                    after.contains(" icanon") && !after.contains("-icanon"),
+                    "panic: raw mode is off:\n{after}"
+                );
+                let flags = terminal.tmux(&[
+                    "display",
+                    "-p",
+                    "-t",
+                    &terminal.session,
+                    "#{alternate_on} #{cursor_flag}",
+                ]);
+                assert_eq!(
+                    text(&flags.stdout).trim(),
+                    "0 1",
+                    "panic: alternate screen off, cursor shown"
+                );
+                continue;
+            }
             terminal.wait("the board", 15, |s| s.contains("mis à jour il y a"));
             let during =
                 terminal.tmux(&["display", "-p", "-t", &terminal.session, "#{alternate_on}"]);

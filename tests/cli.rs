@@ -155,12 +155,37 @@ async fn settings_file_gives_the_key_and_a_corrupt_one_is_named() {
         format!("api_key_file = \"key.txt\"\napi_url = \"{}\"\n", s.url()),
     )
     .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = h.join("key.txt");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = run(quai(&h)
+            .env("QUAI_CONFIG", &settings)
+            .args(["api", "Tarifs/get"]))
+        .await;
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("can be read by other users (chmod 600 it)"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("demo\n"),
+            "the key itself is not shown: {err}"
+        );
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let out = run(quai(&h)
         .env("QUAI_CONFIG", &settings)
         .args(["api", "Tarifs/get"]))
     .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Ticket 1 voyage"));
+    assert!(
+        !text(&out.stderr).contains("other users"),
+        "no warning at 600"
+    );
 
     let before = "api_url = \"x\"\nnot toml at all\n";
     std::fs::write(&settings, before).unwrap();
