@@ -111,6 +111,9 @@ pub const HOSTILE_TEXTS: [&str; 9] = [
     "Très long texte qui ne tient sur aucune ligne d'aucun écran, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, répété, fin",
 ];
 
+/// Escapes and controls that sanitising removes whole.
+const INVISIBLE: &str = "\u{1b}[2J\u{1b}]0;titre volé\u{7}\u{202e}\u{200b}\u{9b}1m\u{7}";
+
 /// The fields that name or identify things: kept as they are by the faults
 /// that change values, so that answers still match requests.
 const IDENTIFIERS: [&str; 7] = [
@@ -125,16 +128,30 @@ const IDENTIFIERS: [&str; 7] = [
 
 /// Applies a fault that changes `objets`.
 fn spoil(fault: Fault, method: &str, objets: &mut Value) {
-    fn walk(value: &mut Value, counter: &mut usize, change: &impl Fn(&mut Value, usize)) {
+    /// Changes every scalar outside the identifiers; names get `on_names`
+    /// appended.
+    fn walk(
+        value: &mut Value,
+        counter: &mut usize,
+        on_names: &str,
+        change: &impl Fn(&mut Value, usize),
+    ) {
         match value {
-            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, counter, change)),
+            Value::Array(items) => items
+                .iter_mut()
+                .for_each(|v| walk(v, counter, on_names, change)),
             Value::Object(fields) => {
                 for (name, v) in fields.iter_mut() {
                     if IDENTIFIERS.contains(&name.as_str()) {
+                        if let Value::String(s) = v
+                            && name.starts_with("nom")
+                        {
+                            s.push_str(on_names);
+                        }
                         continue;
                     }
                     if v.is_array() || v.is_object() {
-                        walk(v, counter, change);
+                        walk(v, counter, on_names, change);
                     } else {
                         *counter += 1;
                         change(v, *counter);
@@ -152,7 +169,7 @@ fn spoil(fault: Fault, method: &str, objets: &mut Value) {
                 other => json!([other]),
             }
         }
-        Fault::WrongTypes => walk(objets, &mut counter, &|v, _| {
+        Fault::WrongTypes => walk(objets, &mut counter, "", &|v, _| {
             *v = match v.take() {
                 Value::String(s) => json!(s.len()),
                 Value::Number(_) => json!("beaucoup"),
@@ -160,7 +177,9 @@ fn spoil(fault: Fault, method: &str, objets: &mut Value) {
                 _ => json!({}),
             }
         }),
-        Fault::Hostile => walk(objets, &mut counter, &|v, n| {
+        // Names get only what sanitising removes whole, so that they still
+        // match the places asked for.
+        Fault::Hostile => walk(objets, &mut counter, INVISIBLE, &|v, n| {
             if let Value::String(s) = v {
                 s.push_str(HOSTILE_TEXTS[n % HOSTILE_TEXTS.len()]);
             }
