@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use quai::demo::ServerOptions;
 
@@ -227,20 +227,10 @@ async fn many_places_resolve_against_a_server_that_fails_every_third_request() {
     assert!(outputs.len() <= 3, "{outputs:#?}");
 }
 
-fn tmux(args: &[&str]) -> Output {
-    Command::new("tmux").args(args).output().unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_interactive_board_starts_shows_departures_and_restores_the_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        panic!("tmux is needed for this test (apt-get install tmux)");
-    }
     let s = support::demo_at("08:00", ServerOptions::default()).await;
     let h = home("tui");
-    let session = format!("quai-test-{}", std::process::id());
-    let socket = h.join("tmux.sock");
-    let socket = socket.to_str().unwrap().to_string();
     let command = format!(
         "env -i HOME={} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={} GINKO_API_KEY=demo {} board 'Ile de France'; echo QUAI-EXITED-$?; sleep 5",
         h.display(),
@@ -248,52 +238,24 @@ async fn the_interactive_board_starts_shows_departures_and_restores_the_terminal
         env!("CARGO_BIN_EXE_quai")
     );
     let blocking = tokio::task::spawn_blocking(move || {
-        let t = |args: &[&str]| {
-            let mut all = vec!["-S", socket.as_str()];
-            all.extend_from_slice(args);
-            tmux(&all)
-        };
-        let cap = || text(&t(&["capture-pane", "-p", "-t", &session]).stdout);
-        let wait = |what: &str| {
-            let start = Instant::now();
-            loop {
-                let screen = cap();
-                if screen.contains(what) || start.elapsed() > Duration::from_secs(15) {
-                    return screen;
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        };
-        let started = t(&[
-            "new-session",
-            "-d",
-            "-s",
-            &session,
-            "-x",
-            "100",
-            "-y",
-            "30",
-            &command,
-        ]);
-        assert!(started.status.success(), "{}", text(&started.stderr));
-        let screen = wait("mis à jour il y a");
+        let t = support::Terminal::start(&h, &command, 100, 30);
+        let screen = t.wait("the board", 15, |s| s.contains("mis à jour il y a"));
         let board_ok = screen.contains("Ile de France")
             && screen.contains("Chalezeule")
             && screen.contains(" min");
-        t(&["send-keys", "-t", &session, "?"]);
-        let help = wait("Légende");
-        t(&["send-keys", "-t", &session, "Escape"]);
+        t.keys(&["?"]);
+        let help = t.wait("the help", 15, |s| s.contains("Légende"));
+        t.keys(&["Escape"]);
         std::thread::sleep(Duration::from_millis(300));
-        t(&["send-keys", "-t", &session, "/"]);
-        wait("Rechercher un arrêt");
-        t(&["send-keys", "-t", &session, "-l", "chateau"]);
-        let search = wait("> chateau");
-        t(&["send-keys", "-t", &session, "Enter"]);
-        let opened = wait("Châteaufarine ─");
+        t.keys(&["/"]);
+        t.wait("the search", 15, |s| s.contains("Rechercher un arrêt"));
+        t.keys(&["-l", "chateau"]);
+        let search = t.wait("the query", 15, |s| s.contains("> chateau"));
+        t.keys(&["Enter"]);
+        let opened = t.wait("the place opened", 15, |s| s.contains("Châteaufarine ─"));
         std::thread::sleep(Duration::from_millis(300));
-        t(&["send-keys", "-t", &session, "q"]);
-        let after = wait("QUAI-EXITED-");
-        t(&["kill-server"]);
+        t.keys(&["q"]);
+        let after = t.wait("the exit", 15, |s| s.contains("QUAI-EXITED-"));
         (screen, board_ok, help, search, opened, after)
     });
     let (screen, board_ok, help, search, opened, after) = blocking.await.unwrap();
@@ -340,19 +302,12 @@ async fn signals_restore_the_terminal() {
                 "QUAI-EXITED-101"
             } else {
                 terminal.wait("the board", 15, |s| s.contains("mis à jour il y a"));
-                let during =
-                    terminal.tmux(&["display", "-p", "-t", &terminal.session, "#{alternate_on}"]);
                 assert_eq!(
-                    text(&during.stdout).trim(),
+                    terminal.display("#{alternate_on}"),
                     "1",
                     "{signal}: the board uses the alternate screen"
                 );
-                let pid = std::fs::read_to_string(&pid_file).unwrap();
-                let killed = Command::new("kill")
-                    .args([&format!("-{signal}"), pid.trim()])
-                    .status()
-                    .unwrap();
-                assert!(killed.success());
+                terminal.signal(&pid_file, signal);
                 "QUAI-EXITED-0"
             };
             let after = terminal.wait("the exit", 15, |s| s.contains("icanon"));
@@ -371,15 +326,8 @@ async fn signals_restore_the_terminal() {
                 after.contains(" icanon") && !after.contains("-icanon"),
                 "{signal}: raw mode is off:\n{after}"
             );
-            let flags = terminal.tmux(&[
-                "display",
-                "-p",
-                "-t",
-                &terminal.session,
-                "#{alternate_on} #{cursor_flag}",
-            ]);
             assert_eq!(
-                text(&flags.stdout).trim(),
+                terminal.display("#{alternate_on} #{cursor_flag}"),
                 "0 1",
                 "{signal}: alternate screen off, cursor shown"
             );

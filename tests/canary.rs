@@ -109,7 +109,7 @@ async fn the_key_shows_nowhere_but_in_the_form_body() {
         let screen = terminal.wait("the refused key's screen", 15, |s| {
             s.contains("Clé d'API refusée")
         });
-        terminal.tmux(&["send-keys", "-t", &terminal.session, "q"]);
+        terminal.keys(&["q"]);
         let after = files_with_canary(&h);
         (screen, after)
     })

@@ -100,9 +100,6 @@ fn current(screen: &str) -> bool {
 
 #[test]
 fn the_board_outlives_every_fault_and_comes_back_with_the_server() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        panic!("tmux is needed for this test (apt-get install tmux)");
-    }
     let home = support::home("faults", "board");
     let port = free_port();
     let mut server = Server::new(port, home.join("fault"));
@@ -207,7 +204,7 @@ fn the_board_outlives_every_fault_and_comes_back_with_the_server() {
         "the status line stays last:\n{hostile}"
     );
     assert!(
-        !terminal.title().contains("titre volé"),
+        !terminal.display("#{pane_title}").contains("titre volé"),
         "an OSC sequence changed the title:\n{hostile}"
     );
     let width = |text: &str| unicode_width::UnicodeWidthStr::width(text);
@@ -233,7 +230,7 @@ fn the_board_outlives_every_fault_and_comes_back_with_the_server() {
 
     // Still the same process: it never exited.
     assert!(!terminal.screen().contains("QUAI-EXITED"));
-    terminal.tmux(&["send-keys", "-t", &terminal.session, "q"]);
+    terminal.keys(&["q"]);
     let after = terminal.wait("the exit", 10, |s| s.contains("QUAI-EXITED-"));
     assert!(after.contains("QUAI-EXITED-0"), "{after}");
 }

@@ -4,10 +4,10 @@
 //! request, and no network at boot.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use quai::demo::ServerOptions;
+use support::Terminal;
 
 mod support;
 
@@ -22,96 +22,15 @@ fn config_dir(home: &Path) -> PathBuf {
     home.join(".config/quai")
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-/// A tmux server of its own, running the kiosk in a 100×30 terminal; the
-/// kiosk's pid is written to `pid` in its home.
-struct Screen {
-    socket: String,
-    session: String,
-    home: PathBuf,
-}
-
-impl Screen {
-    fn start(home: &Path, url: &str, term: &str) -> Screen {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            panic!("tmux is needed for this test (apt-get install tmux)");
-        }
-        let screen = Screen {
-            socket: home.join("tmux.sock").to_str().unwrap().to_string(),
-            session: "kiosk".into(),
-            home: home.to_path_buf(),
-        };
-        let command = format!(
-            "env -i HOME={home} PATH=/usr/bin:/bin TERM={term} GINKO_API_URL={url} GINKO_API_KEY=demo \
-             sh -c 'echo $$ > {home}/pid; exec {bin} kiosk'; echo KIOSK-EXITED-$?; sleep 10",
-            home = home.display(),
-            bin = env!("CARGO_BIN_EXE_quai"),
-        );
-        let started = screen.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            &screen.session,
-            "-x",
-            "100",
-            "-y",
-            "30",
-            &command,
-        ]);
-        assert!(started.status.success(), "{}", text(&started.stderr));
-        screen
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        let mut all = vec!["-S", self.socket.as_str()];
-        all.extend_from_slice(args);
-        Command::new("tmux").args(&all).output().unwrap()
-    }
-
-    fn capture(&self) -> String {
-        text(
-            &self
-                .tmux(&["capture-pane", "-p", "-t", &self.session])
-                .stdout,
-        )
-    }
-
-    /// The screen once `ok` holds, or after 15 s.
-    fn wait(&self, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.capture();
-            if ok(&screen) || start.elapsed() > Duration::from_secs(15) {
-                return screen;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn signal(&self, name: &str) {
-        let start = Instant::now();
-        let pid = loop {
-            match std::fs::read_to_string(self.home.join("pid")) {
-                Ok(pid) if !pid.trim().is_empty() => break pid.trim().to_string(),
-                _ if start.elapsed() > Duration::from_secs(5) => panic!("no pid"),
-                _ => std::thread::sleep(Duration::from_millis(50)),
-            }
-        };
-        let killed = Command::new("kill")
-            .args([&format!("-{name}"), &pid])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-    }
-}
-
-impl Drop for Screen {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
+/// The kiosk in a 100×30 terminal; its pid is written to `pid` in its home.
+fn start(home: &Path, url: &str, term: &str) -> Terminal {
+    let command = format!(
+        "env -i HOME={home} PATH=/usr/bin:/bin TERM={term} GINKO_API_URL={url} GINKO_API_KEY=demo \
+         sh -c 'echo $$ > {home}/pid; exec {bin} kiosk'; echo KIOSK-EXITED-$?; sleep 10",
+        home = home.display(),
+        bin = env!("CARGO_BIN_EXE_quai"),
+    );
+    Terminal::start(home, &command, 100, 30)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -125,22 +44,26 @@ async fn the_kiosk_shows_what_it_can_reloads_on_sighup_and_leaves_only_on_a_sign
     let url = s.url();
     let home_dir = h.clone();
     let blocking = tokio::task::spawn_blocking(move || {
-        let screen = Screen::start(&home_dir, &url, "linux");
-        let first = screen.wait(|s| s.contains("mis à jour il y a") && s.contains("Chalezeule"));
+        let screen = start(&home_dir, &url, "linux");
+        let first = screen.wait("the kiosk", 15, |s| {
+            s.contains("mis à jour il y a") && s.contains("Chalezeule")
+        });
         // Keys do nothing by default.
-        screen.tmux(&["send-keys", "-t", "kiosk", "q", "Escape", "C-c"]);
+        screen.keys(&["q", "Escape", "C-c"]);
         std::thread::sleep(Duration::from_millis(500));
-        let after_keys = screen.capture();
+        let after_keys = screen.screen();
         // Fix the file, reload.
         std::fs::write(
             home_dir.join(".config/quai/favorites.toml"),
             "[[favorite]]\nplace = \"Chamars\"\n",
         )
         .unwrap();
-        screen.signal("HUP");
-        let reloaded = screen.wait(|s| s.contains("Chamars ─") && s.contains("mis à jour il y a"));
-        screen.signal("TERM");
-        let after = screen.wait(|s| s.contains("KIOSK-EXITED-"));
+        screen.signal(&home_dir.join("pid"), "HUP");
+        let reloaded = screen.wait("the reload", 15, |s| {
+            s.contains("Chamars ─") && s.contains("mis à jour il y a")
+        });
+        screen.signal(&home_dir.join("pid"), "TERM");
+        let after = screen.wait("the exit", 15, |s| s.contains("KIOSK-EXITED-"));
         (first, after_keys, reloaded, after)
     });
     let (first, after_keys, reloaded, after) = blocking.await.unwrap();
@@ -199,13 +122,13 @@ async fn quiet_hours_send_no_request_and_show_only_the_clock() {
     let url = s.url();
     let home_dir = h.clone();
     let screen = tokio::task::spawn_blocking(move || {
-        let screen = Screen::start(&home_dir, &url, "xterm-256color");
-        let quiet = screen.wait(|s| s.contains(':'));
+        let screen = start(&home_dir, &url, "xterm-256color");
+        let quiet = screen.wait("the clock", 15, |s| s.contains(':'));
         std::thread::sleep(Duration::from_secs(3));
-        let still = screen.capture();
+        let still = screen.screen();
         // The configured key quits.
-        screen.tmux(&["send-keys", "-t", "kiosk", "x"]);
-        let after = screen.wait(|s| s.contains("KIOSK-EXITED-"));
+        screen.keys(&["x"]);
+        let after = screen.wait("the exit", 15, |s| s.contains("KIOSK-EXITED-"));
         (quiet, still, after)
     });
     let (quiet, still, after) = screen.await.unwrap();
@@ -234,10 +157,12 @@ async fn no_network_at_boot_is_a_screen_not_an_exit() {
     let url = format!("http://127.0.0.1:{port}");
     let home_dir = h.clone();
     let screen = tokio::task::spawn_blocking(move || {
-        let screen = Screen::start(&home_dir, &url, "xterm-256color");
-        let waiting = screen.wait(|s| s.contains("en attente du réseau"));
-        screen.signal("INT");
-        let after = screen.wait(|s| s.contains("KIOSK-EXITED-"));
+        let screen = start(&home_dir, &url, "xterm-256color");
+        let waiting = screen.wait("the offline screen", 15, |s| {
+            s.contains("en attente du réseau")
+        });
+        screen.signal(&home_dir.join("pid"), "INT");
+        let after = screen.wait("the exit", 15, |s| s.contains("KIOSK-EXITED-"));
         (waiting, after)
     });
     let (waiting, after) = screen.await.unwrap();

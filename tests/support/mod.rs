@@ -252,7 +252,12 @@ pub struct Terminal {
 }
 
 impl Terminal {
+    /// Runs `command` in a `width`×`height` terminal of a tmux server of
+    /// its own (its socket in `home`).
     pub fn start(home: &Path, command: &str, width: usize, height: usize) -> Terminal {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            panic!("tmux is needed for this test (apt-get install tmux)");
+        }
         let terminal = Terminal {
             socket: home.join("tmux.sock").to_str().unwrap().to_string(),
             session: format!("quai-test-{}", std::process::id()),
@@ -286,12 +291,35 @@ impl Terminal {
         )
     }
 
-    pub fn title(&self) -> String {
-        text(
-            &self
-                .tmux(&["display", "-p", "-t", &self.session, "#{pane_title}"])
-                .stdout,
-        )
+    /// A tmux format of the pane ("#{pane_title}", "#{alternate_on}"…).
+    pub fn display(&self, format: &str) -> String {
+        let out = self.tmux(&["display", "-p", "-t", &self.session, format]);
+        text(&out.stdout).trim().to_string()
+    }
+
+    /// Types keys (tmux key names: "q", "Escape", "C-c"…).
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.session.as_str()];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    /// Sends signal `name` ("TERM", "HUP"…) to the process whose pid the
+    /// command wrote to `pid_file`.
+    pub fn signal(&self, pid_file: &Path, name: &str) {
+        let start = Instant::now();
+        let pid = loop {
+            match std::fs::read_to_string(pid_file) {
+                Ok(pid) if !pid.trim().is_empty() => break pid.trim().to_string(),
+                _ if start.elapsed() > Duration::from_secs(5) => panic!("no pid"),
+                _ => std::thread::sleep(Duration::from_millis(50)),
+            }
+        };
+        let killed = Command::new("kill")
+            .args([&format!("-{name}"), &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
     }
 
     /// Waits until the screen satisfies `ok`; fails with `what` and the
