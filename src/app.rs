@@ -674,6 +674,9 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     let mut resized = false;
     let mut shown: Option<view::BoardView> = None;
     let mut rebuild = true;
+    // Debug builds only: a panic after the first frame, for the test that
+    // the terminal is restored after one.
+    let panic_after_draw = cfg!(debug_assertions) && std::env::var_os("QUAI_DEBUG_PANIC").is_some();
     let result = loop {
         if dirty {
             let now = Timestamp::now();
@@ -692,10 +695,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
             }) {
                 break Err(format!("cannot draw: {e}"));
             }
-            // Debug builds only: a panic on demand, for the test that the
-            // terminal is restored after one.
-            #[cfg(debug_assertions)]
-            if std::env::var_os("QUAI_DEBUG_PANIC").is_some() {
+            if panic_after_draw {
                 panic!("QUAI_DEBUG_PANIC is set: a panic on purpose");
             }
             dirty = false;
