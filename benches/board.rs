@@ -13,7 +13,8 @@ use jiff::Timestamp;
 use quai::board::{Board, BoardLine, ResolvedPlace};
 use quai::domain::{LineKind, LineRef, Rgb};
 use quai::ginko::model::{FormArret, FormTempsLieu};
-use quai::ginko::{ApiKey, Client, WaitResult, match_answers};
+use quai::ginko::{ApiKey, Client, WaitRequest, match_answers};
+use quai::network::{RowRequest, RowResult};
 use quai::search::Index;
 use quai::ui::board::{PaneState, draw};
 use quai::ui::memo::LineMemo;
@@ -102,6 +103,7 @@ fn places() -> Vec<ResolvedPlace> {
         .iter()
         .enumerate()
         .map(|(p, name)| ResolvedPlace {
+            network: "test".into(),
             query: name.to_string(),
             label: None,
             name: name.to_string(),
@@ -134,11 +136,26 @@ fn client() -> Client {
     Client::new(base, ApiKey::new("bench")).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn decode(client: &Client, requests: &[quai::ginko::WaitRequest], body: &[u8]) -> Vec<WaitResult> {
+fn decode(client: &Client, rows: &[RowRequest], body: &[u8]) -> Vec<RowResult> {
+    let requests: Vec<WaitRequest> = rows
+        .iter()
+        .map(|r| WaitRequest {
+            place: r.place.clone(),
+            line_id: r.line_id.clone(),
+            outbound: r.outbound,
+        })
+        .collect();
     let answers: Vec<FormTempsLieu> = client
         .decode_body("TR/getListeTemps", body, "a list of {nomExact, listeTemps}")
         .unwrap_or_else(|e| panic!("{e}"));
-    match_answers(requests, &answers)
+    match_answers(&requests, &answers)
+        .into_iter()
+        .map(|r| RowResult {
+            in_answer: r.exact_name.is_some(),
+            position: r.position,
+            departures: r.departures,
+        })
+        .collect()
 }
 
 /// Bytes of the answer to 40 line-directions × 5 departures, to the
@@ -156,7 +173,7 @@ fn decode_liste_temps_200(bencher: Bencher) {
         .bench(|| decode(&client, &requests, black_box(&body)));
 }
 
-fn results() -> (Board, Vec<WaitResult>) {
+fn results() -> (Board, Vec<RowResult>) {
     let board = Board::new(places());
     let results = decode(&client(), &board.requests(), &answer_body());
     (board, results)
@@ -387,10 +404,14 @@ fn stops() -> Vec<FormArret> {
     stops
 }
 
+fn domain_stops() -> Vec<quai::domain::Stop> {
+    stops().iter().map(quai::domain::Stop::from).collect()
+}
+
 /// One search as the search pane runs it on each keystroke (the 50 best).
 #[divan::bench(args = ["r", "rep", "repub", "place republique", "vhugo", "zzz"])]
 fn search_keystroke_2000(bencher: Bencher, query: &str) {
-    let index = Index::from_stops(&stops());
+    let index = Index::from_stops(&domain_stops());
     assert_eq!(index.places.len(), 2000);
     bencher.bench(|| index.search(black_box(query), 50).len());
 }
@@ -398,6 +419,6 @@ fn search_keystroke_2000(bencher: Bencher, query: &str) {
 /// Building the index from `DR/getArrets` (once a week, from the cache).
 #[divan::bench]
 fn index_2000_places(bencher: Bencher) {
-    let stops = stops();
+    let stops = domain_stops();
     bencher.bench(|| Index::from_stops(black_box(&stops)).places.len());
 }

@@ -3,16 +3,14 @@
 //! become [`Msg`]s; the screen is drawn only when something changed.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use jiff::Timestamp;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tokio::sync::{Notify, mpsc};
 
 use crate::board::Board;
-use crate::cache::Cache;
 use crate::favorites::{FavOp, Favorite};
-use crate::ginko::Client;
+use crate::network::{Capabilities, Network, Source};
 use crate::poller::{self, PollSettings, Update};
 use crate::search::Index;
 use crate::ui::board::{PaneState, draw};
@@ -110,6 +108,8 @@ pub struct App {
     pub details: Option<crate::ui::details::DetailsPane>,
     /// A row's crowding forecast, when open.
     pub forecast: Option<crate::ui::details::ForecastPane>,
+    /// What the network offers beyond departures: only those keys work.
+    pub capabilities: Capabilities,
 }
 
 impl App {
@@ -128,6 +128,15 @@ impl App {
             fares: None,
             details: None,
             forecast: None,
+            capabilities: Capabilities::default(),
+        }
+    }
+
+    /// A board for a network that offers `capabilities`.
+    pub fn with_capabilities(capabilities: Capabilities) -> App {
+        App {
+            capabilities,
+            ..App::new()
         }
     }
 
@@ -171,9 +180,13 @@ impl App {
         let message = row
             .next
             .as_ref()
-            .and_then(|c| c.info_id)
-            .and_then(|id| self.board.messages.iter().find(|m| m.id == id).cloned());
-        let vehicle = row.next.as_ref().and_then(|c| c.vehicle.clone());
+            .and_then(|c| c.info_id.as_ref())
+            .and_then(|id| self.board.messages.iter().find(|m| &m.id == id).cloned());
+        let vehicle = row
+            .next
+            .as_ref()
+            .and_then(|c| c.vehicle.clone())
+            .filter(|_| self.capabilities.vehicle_details);
         self.details = Some(crate::ui::details::DetailsPane {
             row,
             vehicle: None,
@@ -571,11 +584,11 @@ impl App {
                 self.help = false;
                 self.open_details()
             }
-            KeyCode::Char('c') => {
+            KeyCode::Char('c') if self.capabilities.crowding_forecast => {
                 self.help = false;
                 self.open_forecast()
             }
-            KeyCode::Char('t') => {
+            KeyCode::Char('t') if self.capabilities.fares => {
                 self.help = false;
                 self.fares = Some(crate::ui::fares::FaresPane::default());
                 Effect::LoadFares
@@ -633,16 +646,13 @@ pub struct BoardSettings {
 
 /// Runs the live board until the user quits or a signal arrives; the
 /// terminal is restored in every case, a panic included.
-pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Result<(), String> {
+pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> {
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
     let (updates_tx, mut updates_rx) = mpsc::channel::<Update>(16);
     let refresh_now = Arc::new(Notify::new());
     let (places_tx, places_rx) = mpsc::channel::<(Vec<String>, Vec<Favorite>)>(4);
-    let nearby_client = client.clone();
-    let details_cache = cache.clone();
     let _poller = poller::spawn(
-        client,
-        cache,
+        source.clone(),
         settings.poll.clone(),
         updates_tx,
         refresh_now.clone(),
@@ -662,7 +672,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
     crate::term::spawn_signals(tx.clone(), |_| Msg::Quit);
 
     let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
-    let mut app = App::new();
+    let mut app = App::with_capabilities(source.capabilities());
     if settings.start_in_search {
         app.open_search();
     }
@@ -726,19 +736,24 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                 Some(home) => {
                     app.notice = Some("recherche des arrêts proches…".into());
                     dirty = true;
-                    let client = nearby_client.clone();
+                    let source = source.clone();
+                    let index = app.index.clone();
                     let tx = tx.clone();
                     tokio::spawn(async move {
-                        let _ = tx.send(Msg::Nearby(nearby(&client, home).await)).await;
+                        let found = nearby(source.as_ref(), index.as_deref(), home).await;
+                        let _ = tx.send(Msg::Nearby(found)).await;
                     });
                 }
             },
             Effect::LoadVehicle(number) => {
-                let client = nearby_client.clone();
-                let cache = details_cache.clone();
+                let source = source.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {
-                    let (vehicle, live) = vehicle_details(&client, &cache, &number).await;
+                    let vehicle = source.vehicle(&number).await.map_err(|e| e.short_reason());
+                    let live = source
+                        .vehicle_live(&number)
+                        .await
+                        .map_err(|e| e.short_reason());
                     let _ = tx
                         .send(Msg::Vehicle {
                             number,
@@ -753,31 +768,21 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                 line_id,
                 outbound,
             } => {
-                let client = nearby_client.clone();
+                let source = source.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {
-                    let today = crate::domain::network_now().date();
-                    let forecast = client
-                        .affluence(&stop_id, today, &line_id, outbound)
+                    let forecast = source
+                        .forecast(&stop_id, &line_id, outbound)
                         .await
-                        .map(|list| {
-                            list.iter()
-                                .map(crate::domain::CrowdForecast::from)
-                                .collect()
-                        })
                         .map_err(|e| e.short_reason());
                     let _ = tx.send(Msg::Forecast(forecast)).await;
                 });
             }
             Effect::LoadFares => {
-                let client = nearby_client.clone();
+                let source = source.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {
-                    let fares = client
-                        .tarifs()
-                        .await
-                        .map(|list| list.iter().map(crate::domain::Fare::from).collect())
-                        .map_err(|e| e.short_reason());
+                    let fares = source.fares().await.map_err(|e| e.short_reason());
                     let _ = tx.send(Msg::Fares(fares)).await;
                 });
             }
@@ -904,45 +909,6 @@ enum DetailBox<'a> {
     Forecast(&'a crate::ui::details::ForecastPane),
 }
 
-/// A vehicle's equipment (cached for a day) and live state.
-async fn vehicle_details(
-    client: &Client,
-    cache: &Cache,
-    number: &str,
-) -> (
-    Result<crate::domain::Vehicle, String>,
-    Result<crate::domain::VehicleLive, String>,
-) {
-    let safe: String = number
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(32)
-        .collect();
-    let name = format!("vehicule-{safe}.json");
-    let day = Duration::from_secs(24 * 3600);
-    let cached = cache
-        .get::<crate::ginko::model::FormVehicule>(&name, day)
-        .filter(|(_, fresh)| *fresh);
-    let vehicle = match cached {
-        Some((v, _)) => Ok(crate::domain::Vehicle::from(&v)),
-        None => match client.details_vehicule(number).await {
-            Ok(v) => {
-                if !safe.is_empty() {
-                    cache.put(&name, &v);
-                }
-                Ok(crate::domain::Vehicle::from(&v))
-            }
-            Err(e) => Err(e.short_reason()),
-        },
-    };
-    let live = client
-        .details_vehicule_tr(number)
-        .await
-        .map(|v| crate::domain::VehicleLive::from(&v))
-        .map_err(|e| e.short_reason());
-    (vehicle, live)
-}
-
 /// Where the traffic pane goes: the screen less a margin.
 fn traffic_area(area: ratatui::layout::Rect) -> ratatui::layout::Rect {
     if area.width < 50 || area.height < 12 {
@@ -951,21 +917,40 @@ fn traffic_area(area: ratatui::layout::Rect) -> ratatui::layout::Rect {
     ratatui::layout::Rect::new(area.x + 2, area.y + 1, area.width - 4, area.height - 2)
 }
 
-/// The names of the places within 500 m of `home`, nearest first (at most 5).
-async fn nearby(client: &Client, home: crate::domain::Position) -> Result<Vec<String>, String> {
-    let stops = client
-        .arrets_proches(home.lat, home.lon)
-        .await
-        .map_err(|e| format!("arrêts proches : {}", e.short_reason()))?;
+/// The names of the places within 500 m of `home`, nearest first (at most
+/// 5): asked of the network when it can say, else found in its stop index.
+async fn nearby(
+    source: &dyn Network,
+    index: Option<&crate::search::Index>,
+    home: crate::domain::Position,
+) -> Result<Vec<String>, String> {
     let mut names: Vec<String> = Vec::new();
-    for stop in stops.iter().map(crate::domain::Stop::from) {
-        if !stop.name.is_empty() && !names.contains(&stop.name) {
-            names.push(stop.name);
+    if source.capabilities().nearby {
+        let stops = source
+            .nearby(home)
+            .await
+            .map_err(|e| format!("arrêts proches : {}", e.short_reason()))?;
+        for stop in stops {
+            if !stop.name.is_empty() && !names.contains(&stop.name) {
+                names.push(stop.name);
+            }
         }
+    } else {
+        let Some(index) = index else {
+            return Err("arrêts proches : liste des arrêts pas encore chargée".into());
+        };
+        names = index
+            .near(home, NEARBY_M)
+            .into_iter()
+            .map(|(place, _)| place.name.clone())
+            .collect();
     }
     names.truncate(5);
     Ok(names)
 }
+
+/// How far `n` looks for stops.
+const NEARBY_M: f64 = 500.0;
 
 /// Adds or removes a favourite (file IO off the UI thread); says what was done.
 async fn toggle_favorite(store: Option<crate::favorites::Store>, place: String) -> String {
@@ -1008,6 +993,32 @@ mod tests {
     use super::*;
     use crate::board::{BoardLine, ResolvedPlace};
     use crate::domain::LineRef;
+    use std::time::Duration;
+
+    /// A network that offers every service.
+    fn every_service() -> Capabilities {
+        Capabilities {
+            fares: true,
+            vehicle_details: true,
+            crowding_forecast: true,
+            line_states: true,
+            lifts: true,
+            nearby: true,
+        }
+    }
+
+    #[test]
+    fn keys_for_services_the_network_lacks_do_nothing() {
+        let mut app = App::new();
+        app.update(Msg::Update(two_rows()));
+        assert_eq!(app.update(key(KeyCode::Char('t'))), Effect::Nothing);
+        assert!(app.fares.is_none());
+        assert_eq!(app.update(key(KeyCode::Char('c'))), Effect::Nothing);
+        assert!(app.forecast.is_none());
+        // Enter still opens the row's detail, without asking for a vehicle.
+        assert_eq!(app.update(key(KeyCode::Enter)), Effect::Redraw);
+        assert!(app.details.is_some());
+    }
 
     fn key(code: KeyCode) -> Msg {
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -1023,6 +1034,7 @@ mod tests {
         };
         Update::Resolved {
             places: vec![ResolvedPlace {
+                network: "test".into(),
                 query: "x".into(),
                 label: None,
                 name: "X".into(),
@@ -1160,7 +1172,7 @@ mod tests {
 
     #[test]
     fn i_and_t_open_the_traffic_and_fares_panes() {
-        let mut app = App::new();
+        let mut app = App::with_capabilities(every_service());
         app.update(Msg::Update(two_rows()));
         assert_eq!(app.update(key(KeyCode::Char('i'))), Effect::Redraw);
         assert!(app.traffic.is_some());
@@ -1195,7 +1207,7 @@ mod tests {
 
     #[test]
     fn enter_and_c_open_the_detail_and_the_forecast_of_the_selected_row() {
-        let mut app = App::new();
+        let mut app = App::with_capabilities(every_service());
         assert_eq!(
             app.update(key(KeyCode::Enter)),
             Effect::Nothing,
@@ -1283,18 +1295,13 @@ mod tests {
 
     #[test]
     fn search_types_filters_and_opens_a_place() {
-        use crate::ginko::model::FormArret;
         let mut app = App::new();
         assert_eq!(app.update(key(KeyCode::Char('/'))), Effect::Redraw);
         assert!(app.search.as_ref().unwrap().loading, "no index yet");
-        let stops: Vec<FormArret> = ["Châteaufarine", "Chamars", "Ile de France"]
+        let stops: Vec<crate::domain::Stop> = ["Châteaufarine", "Chamars", "Ile de France"]
             .iter()
             .enumerate()
-            .map(|(i, n)| FormArret {
-                id: Some(format!("S{i}")),
-                nom: Some(n.to_string()),
-                ..Default::default()
-            })
+            .map(|(i, n)| crate::domain::Stop::named(&format!("S{i}"), n))
             .collect();
         app.update(Msg::Update(Update::Index {
             index: Arc::new(Index::from_stops(&stops)),
@@ -1331,11 +1338,10 @@ mod tests {
             at,
             results: vec![],
         }));
-        app.update(Msg::Update(Update::Failed(crate::ginko::ApiError::Http {
-            method: "TR/getListeTemps".into(),
-            status: 503,
-            excerpt: String::new(),
-        })));
+        app.update(Msg::Update(Update::Failed(crate::network::NetError::new(
+            crate::network::ErrorKind::Http(503),
+            "HTTP 503 from the server",
+        ))));
         assert_eq!(app.board.fetched_at, Some(at));
         assert!(app.board.last_error.is_some());
         assert_eq!(app.board.places.len(), 1);
@@ -1353,7 +1359,7 @@ mod tests {
         let settings = BoardSettings {
             poll: PollSettings {
                 places: vec![],
-                nb: crate::ginko::Nb::new(2).unwrap(),
+                nb: crate::network::PerRow::DEFAULT,
                 refresh: Duration::from_secs(10),
                 favorites: vec![],
             },

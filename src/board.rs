@@ -8,10 +8,11 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::Serialize;
 
+pub use crate::domain::BoardLine;
 use crate::domain::{
-    Accessibility, CrowdLevel, Departure, LineKind, LineRef, Load, Message, Severity, WaitTime,
+    Accessibility, CrowdLevel, Departure, Load, Message, Origin, Severity, Status, WaitTime,
 };
-use crate::ginko::{ApiError, WaitResult};
+use crate::network::{NetError, RowRequest, RowResult};
 
 /// How long the departures of a place left out of the answers are kept
 /// when they cannot be counted down (clock times, texts).
@@ -27,25 +28,11 @@ pub const MIN_LOCAL_REFRESH: Duration = Duration::from_secs(1);
 /// After failures the refresh period grows (2, 4, 6 times) up to this.
 pub const MAX_BACK_OFF: Duration = Duration::from_secs(60);
 
-/// One line in one direction at a place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BoardLine {
-    pub line: LineRef,
-    pub kind: Option<LineKind>,
-    pub outbound: bool,
-    pub destination: String,
-    pub via: String,
-}
-
-impl BoardLine {
-    fn order_key(&self) -> ((LineKind, String, u32, String), bool) {
-        (self.line.order_key(self.kind), !self.outbound)
-    }
-}
-
 /// A place as the user named it, resolved to its exact name, stops and lines.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResolvedPlace {
+    /// The network the place belongs to: its ids mean something there only.
+    pub network: String,
     pub query: String,
     /// The favourite's label, if any.
     pub label: Option<String>,
@@ -77,7 +64,7 @@ pub struct Board {
     /// `fetched_at` (or `None`) when the last answers left the place out.
     pub place_fetched_at: Vec<Option<Timestamp>>,
     /// The last failure since the last success.
-    pub last_error: Option<ApiError>,
+    pub last_error: Option<NetError>,
     pub messages: Vec<Message>,
     /// Places that the network does not know.
     pub unknown: Vec<String>,
@@ -103,12 +90,13 @@ impl Board {
     }
 
     /// The requests that fetch every row of the board, in board order.
-    pub fn requests(&self) -> Vec<crate::ginko::WaitRequest> {
+    pub fn requests(&self) -> Vec<RowRequest> {
         self.places
             .iter()
             .flat_map(|p| {
-                p.lines.iter().map(|l| crate::ginko::WaitRequest {
+                p.lines.iter().map(|l| RowRequest {
                     place: p.name.clone(),
+                    stop_ids: p.stop_ids.clone(),
                     line_id: l.line.id.clone(),
                     outbound: l.outbound,
                 })
@@ -117,20 +105,20 @@ impl Board {
     }
 
     /// Stores a successful fetch (results in the order of [`Board::requests`]).
-    pub fn apply(&mut self, at: Timestamp, results: Vec<WaitResult>) {
+    pub fn apply(&mut self, at: Timestamp, results: Vec<RowResult>) {
         // The countdowns kept are brought to `at`, from which all count.
         let moved = self
             .fetched_at
             .map_or(0, |before| at.duration_since(before).as_secs().max(0));
         let mut results = results.into_iter();
         for (p, place) in self.places.iter().enumerate() {
-            let fresh: Vec<Option<WaitResult>> =
+            let fresh: Vec<Option<RowResult>> =
                 place.lines.iter().map(|_| results.next()).collect();
             // A place left out of the answer may have no departure left
             // (the API leaves such places out), or the answer may be
             // incomplete: its departures still to come are kept, shown as
             // old (see `place_behind`), until they pass.
-            if fresh.iter().flatten().any(|r| r.exact_name.is_some()) {
+            if fresh.iter().flatten().any(|r| r.in_answer) {
                 for (l, result) in fresh.into_iter().enumerate() {
                     if let Some(result) = result {
                         self.departures[p][l] = result.departures;
@@ -165,7 +153,7 @@ impl Board {
         (at < fetched && !self.place_is_empty(place)).then_some(at)
     }
 
-    pub fn fail(&mut self, error: ApiError) {
+    pub fn fail(&mut self, error: NetError) {
         self.last_error = Some(error);
     }
 
@@ -193,7 +181,9 @@ impl Board {
     }
 
     pub fn key_refused(&self) -> bool {
-        matches!(self.last_error, Some(ApiError::KeyRefused { .. }))
+        self.last_error
+            .as_ref()
+            .is_some_and(|e| e.key_refused().is_some())
     }
 
     /// Whether a place has no departure at all (night, end of service).
@@ -237,22 +227,33 @@ impl Board {
 pub enum TimeShown {
     /// A countdown, corrected for the time since the fetch.
     Countdown(String),
+    /// A countdown from the timetable, shown marked [`THEORETICAL`].
+    Theoretical(String),
     /// A clock time ("17h05"), or an older server's text, as sent.
     AsSent(String),
     /// The vehicle is not located: the time is theoretical.
     NotLocated,
     /// A word in place of the time ("Travaux", "Déviation"…), highlighted.
     Notice(String),
+    /// The departure will not run.
+    Cancelled,
 }
 
 impl TimeShown {
     pub fn text(&self) -> &str {
         match self {
-            TimeShown::Countdown(t) | TimeShown::AsSent(t) | TimeShown::Notice(t) => t,
+            TimeShown::Countdown(t)
+            | TimeShown::Theoretical(t)
+            | TimeShown::AsSent(t)
+            | TimeShown::Notice(t) => t,
             TimeShown::NotLocated => "Non localisé",
+            TimeShown::Cancelled => "Supprimé",
         }
     }
 }
+
+/// What marks a timetable time.
+pub const THEORETICAL: &str = "théorique";
 
 /// "à l'approche", "< 1 min", "7 min".
 pub fn countdown_text(seconds: i64) -> String {
@@ -280,44 +281,75 @@ fn alternate_shown(now_s: i64) -> bool {
     (now_s / ALTERNATE_EVERY_S) % 2 == 1
 }
 
-/// Sets `shown` to [`time_shown`], reusing its text where it can.
-pub fn update_time_shown(shown: &mut TimeShown, d: &Departure, elapsed: Duration, now_s: i64) {
-    let alternating = d.alternate.is_some() && alternate_shown(now_s);
-    if let (
-        TimeShown::Countdown(text),
+/// Seconds until a departure leaves, `elapsed` after its fetch, at `now`
+/// (not clamped); `None` when its time is not a countdown or an instant.
+pub fn seconds_left(d: &Departure, elapsed: Duration, now: Timestamp) -> Option<i64> {
+    match &d.time {
         WaitTime::Countdown {
             seconds: Some(s), ..
-        },
-    ) = (&mut *shown, &d.time)
-        && d.reliable
-        && !alternating
-    {
-        countdown_into(text, s - elapsed.as_secs() as i64);
-        return;
+        } => Some(s - elapsed.as_secs() as i64),
+        WaitTime::At { expected, .. } => Some(expected.as_second() - now.as_second()),
+        _ => None,
     }
-    let now = time_shown(d, elapsed, now_s);
+}
+
+/// How late a departure is, in whole minutes, when the network says it.
+pub fn delay_minutes(d: &Departure) -> Option<i64> {
+    match &d.time {
+        WaitTime::At {
+            expected,
+            aimed: Some(aimed),
+        } => Some((expected.as_second() - aimed.as_second()) / 60).filter(|m| *m > 0),
+        _ => None,
+    }
+}
+
+/// Sets `shown` to [`time_shown`], reusing its text where it can.
+pub fn update_time_shown(shown: &mut TimeShown, d: &Departure, elapsed: Duration, now: Timestamp) {
+    let alternating = d.alternate.is_some() && alternate_shown(now.as_second());
+    if !alternating
+        && d.status != Status::Cancelled
+        && !matches!(d.time, WaitTime::Text { .. })
+        && let Some(left) = seconds_left(d, elapsed, now)
+    {
+        match (&mut *shown, d.origin) {
+            (TimeShown::Countdown(text), Origin::Located) => return countdown_into(text, left),
+            (TimeShown::Theoretical(text), Origin::Timetable) => {
+                return countdown_into(text, left);
+            }
+            _ => {}
+        }
+    }
+    let now = time_shown(d, elapsed, now);
     if *shown != now {
         *shown = now;
     }
 }
 
-/// What a departure shows `elapsed` after its fetch. `now_s` (any clock in
-/// seconds) picks the phase of alternating texts.
-pub fn time_shown(d: &Departure, elapsed: Duration, now_s: i64) -> TimeShown {
+/// What a departure shows `elapsed` after its fetch, at `now` (which also
+/// picks the phase of alternating texts).
+pub fn time_shown(d: &Departure, elapsed: Duration, now: Timestamp) -> TimeShown {
     if let Some(alternate) = &d.alternate
-        && alternate_shown(now_s)
+        && alternate_shown(now.as_second())
     {
         return TimeShown::Notice(alternate.clone());
     }
-    match &d.time {
-        WaitTime::Text { text, .. } => TimeShown::Notice(text.clone()),
-        _ if !d.reliable => TimeShown::NotLocated,
-        WaitTime::Countdown {
-            seconds: Some(s), ..
-        } => TimeShown::Countdown(countdown_text(s - elapsed.as_secs() as i64)),
-        WaitTime::Countdown { text, .. } | WaitTime::Clock { text } => {
-            TimeShown::AsSent(text.clone())
-        }
+    if d.status == Status::Cancelled {
+        return TimeShown::Cancelled;
+    }
+    if let WaitTime::Text { text, .. } = &d.time {
+        return TimeShown::Notice(text.clone());
+    }
+    match (d.origin, seconds_left(d, elapsed, now)) {
+        (Origin::NotLocated, _) => TimeShown::NotLocated,
+        (Origin::Located, Some(left)) => TimeShown::Countdown(countdown_text(left)),
+        (Origin::Timetable, Some(left)) => TimeShown::Theoretical(countdown_text(left)),
+        (_, None) => match &d.time {
+            WaitTime::Countdown { text, .. } | WaitTime::Clock { text } => {
+                TimeShown::AsSent(text.clone())
+            }
+            _ => TimeShown::AsSent(String::new()),
+        },
     }
 }
 
@@ -396,7 +428,13 @@ pub fn refresh_period(seconds: u64, local: bool) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Accessibility, CrowdLevel, Load};
+    use crate::domain::{Accessibility, CrowdLevel, LineKind, LineRef, Load};
+
+    const T0: Timestamp = Timestamp::UNIX_EPOCH;
+
+    fn at_second(s: i64) -> Timestamp {
+        Timestamp::from_second(s).unwrap()
+    }
 
     pub(crate) fn departure(time: WaitTime, reliable: bool) -> Departure {
         Departure {
@@ -407,7 +445,14 @@ mod tests {
             via: String::new(),
             time,
             alternate: None,
-            reliable,
+            origin: if reliable {
+                Origin::Located
+            } else {
+                Origin::NotLocated
+            },
+            status: Status::Normal,
+            platform: None,
+            mission: None,
             vehicle: None,
             stop_access: Accessibility::Unknown,
             vehicle_access: Accessibility::Accessible,
@@ -429,7 +474,7 @@ mod tests {
     #[test]
     fn countdowns_are_corrected_and_never_negative() {
         let d = departure(countdown(185), true);
-        let at = |s| time_shown(&d, Duration::from_secs(s), 0);
+        let at = |s| time_shown(&d, Duration::from_secs(s), T0);
         assert_eq!(at(0), TimeShown::Countdown("3 min".into()));
         assert_eq!(at(70), TimeShown::Countdown("1 min".into()));
         assert_eq!(at(130), TimeShown::Countdown("< 1 min".into()));
@@ -440,7 +485,7 @@ mod tests {
     #[test]
     fn unreliable_times_texts_clocks_and_older_servers() {
         let d = departure(countdown(300), false);
-        assert_eq!(time_shown(&d, Duration::ZERO, 0), TimeShown::NotLocated);
+        assert_eq!(time_shown(&d, Duration::ZERO, T0), TimeShown::NotLocated);
         assert_eq!(TimeShown::NotLocated.text(), "Non localisé");
         let d = departure(
             WaitTime::Clock {
@@ -449,7 +494,7 @@ mod tests {
             true,
         );
         assert_eq!(
-            time_shown(&d, Duration::from_secs(50), 0),
+            time_shown(&d, Duration::from_secs(50), T0),
             TimeShown::AsSent("17h05".into())
         );
         // A text stays visible even when the time is not located.
@@ -461,7 +506,7 @@ mod tests {
             false,
         );
         assert_eq!(
-            time_shown(&d, Duration::ZERO, 0),
+            time_shown(&d, Duration::ZERO, T0),
             TimeShown::Notice("Travaux".into())
         );
         // Without tempsEnSeconde, the text is shown as sent.
@@ -473,7 +518,7 @@ mod tests {
             true,
         );
         assert_eq!(
-            time_shown(&d, Duration::from_secs(40), 0),
+            time_shown(&d, Duration::from_secs(40), T0),
             TimeShown::AsSent("4 min".into())
         );
     }
@@ -483,7 +528,11 @@ mod tests {
         let mut d = departure(countdown(120), true);
         d.alternate = Some("Bus complet".into());
         let texts: Vec<String> = (0..7)
-            .map(|s| time_shown(&d, Duration::ZERO, s).text().to_string())
+            .map(|s| {
+                time_shown(&d, Duration::ZERO, at_second(s))
+                    .text()
+                    .to_string()
+            })
             .collect();
         assert_eq!(
             texts,
@@ -519,7 +568,10 @@ mod tests {
         let t0: Timestamp = "2026-11-23T08:00:00Z".parse().unwrap();
         let mut board = Board::new(Vec::new());
         assert!(!board.is_stale(t0), "loading is not stale");
-        board.fail(ApiError::MissingKey);
+        board.fail(NetError::new(
+            crate::network::ErrorKind::MissingKey(crate::network::KeyName("K")),
+            "no key",
+        ));
         assert!(board.is_stale(t0));
         board.apply(t0, Vec::new());
         assert!(!board.is_stale(t0 + Duration::from_secs(30)));
@@ -530,7 +582,10 @@ mod tests {
         );
         // A failed refresh makes young data stale at once, until the next
         // success.
-        board.fail(ApiError::MissingKey);
+        board.fail(NetError::new(
+            crate::network::ErrorKind::MissingKey(crate::network::KeyName("K")),
+            "no key",
+        ));
         assert!(board.is_stale(t0 + Duration::from_secs(5)));
         board.apply(t0 + Duration::from_secs(10), Vec::new());
         assert!(!board.is_stale(t0 + Duration::from_secs(11)));
@@ -547,6 +602,7 @@ mod tests {
             via: String::new(),
         };
         let place = |name: &str| ResolvedPlace {
+            network: "test".into(),
             query: name.into(),
             label: None,
             name: name.into(),
@@ -554,13 +610,8 @@ mod tests {
             lines: vec![line.clone()],
         };
         let mut board = Board::new(vec![place("A"), place("B")]);
-        let result = |name: &str, answered: bool, seconds: i64| WaitResult {
-            request: crate::ginko::WaitRequest {
-                place: name.into(),
-                line_id: "101".into(),
-                outbound: true,
-            },
-            exact_name: answered.then(|| name.to_string()),
+        let result = |answered: bool, seconds: i64| RowResult {
+            in_answer: answered,
             position: None,
             departures: if answered {
                 vec![departure(countdown(seconds), true)]
@@ -574,17 +625,17 @@ mod tests {
                 _ => None,
             };
         // B is missing from the first answer: no departure.
-        board.apply(t0, vec![result("A", true, 300), result("B", false, 0)]);
+        board.apply(t0, vec![result(true, 300), result(false, 0)]);
         assert_eq!(board.place_behind(0), None);
         assert_eq!(board.place_behind(1), None);
         assert!(board.place_is_empty(1));
         // Both answered, then B left out 40 s later: B keeps its departure,
         // 40 s nearer, and is behind since t0 + 10.
         let t10 = t0 + Duration::from_secs(10);
-        board.apply(t10, vec![result("A", true, 290), result("B", true, 100)]);
+        board.apply(t10, vec![result(true, 290), result(true, 100)]);
         assert_eq!(board.place_behind(1), None);
         let t50 = t0 + Duration::from_secs(50);
-        board.apply(t50, vec![result("A", true, 250), result("B", false, 0)]);
+        board.apply(t50, vec![result(true, 250), result(false, 0)]);
         assert_eq!(seconds(&board, 0), Some(250));
         assert_eq!(seconds(&board, 1), Some(60));
         assert_eq!(board.place_behind(1), Some(t10));
@@ -592,15 +643,15 @@ mod tests {
         // Still left out: the departure passes (a minute's grace for a late
         // vehicle) and goes; nothing is behind.
         let t100 = t0 + Duration::from_secs(100);
-        board.apply(t100, vec![result("A", true, 200), result("B", false, 0)]);
+        board.apply(t100, vec![result(true, 200), result(false, 0)]);
         assert_eq!(seconds(&board, 1), Some(10));
         let t170 = t0 + Duration::from_secs(170);
-        board.apply(t170, vec![result("A", true, 130), result("B", false, 0)]);
+        board.apply(t170, vec![result(true, 130), result(false, 0)]);
         assert!(board.place_is_empty(1));
         assert_eq!(board.place_behind(1), None);
         // B back in the answer: current again.
         let t180 = t0 + Duration::from_secs(180);
-        board.apply(t180, vec![result("A", true, 120), result("B", true, 550)]);
+        board.apply(t180, vec![result(true, 120), result(true, 550)]);
         assert_eq!(board.place_behind(1), None);
         assert_eq!(seconds(&board, 1), Some(550));
     }
@@ -637,6 +688,7 @@ mod tests {
             via: String::new(),
         };
         let mut place = ResolvedPlace {
+            network: "test".into(),
             query: "x".into(),
             label: None,
             name: "X".into(),
@@ -670,8 +722,8 @@ mod tests {
 
     #[test]
     fn the_alert_is_the_flagged_or_the_most_severe_message_on_screen() {
-        let message = |id, severity, lines: &[&str], alert| Message {
-            id,
+        let message = |id: u32, severity, lines: &[&str], alert| Message {
+            id: id.to_string(),
             title: format!("m{id}"),
             body_html: String::new(),
             url: String::new(),
@@ -681,6 +733,7 @@ mod tests {
             alert,
         };
         let mut board = Board::new(vec![ResolvedPlace {
+            network: "test".into(),
             query: "x".into(),
             label: None,
             name: "X".into(),
@@ -699,17 +752,21 @@ mod tests {
             message(3, Severity::Planned, &["T1"], false),
         ];
         assert_eq!(
-            board.alert().map(|m| m.id),
-            Some(2),
+            board.alert().map(|m| m.id.as_str()),
+            Some("2"),
             "the lines on screen only"
         );
         board
             .messages
             .push(message(4, Severity::Interrupted, &["T1"], false));
-        assert_eq!(board.alert().map(|m| m.id), Some(4));
+        assert_eq!(board.alert().map(|m| m.id.as_str()), Some("4"));
         board
             .messages
             .push(message(5, Severity::Planned, &["L9"], true));
-        assert_eq!(board.alert().map(|m| m.id), Some(5), "alerte wins");
+        assert_eq!(
+            board.alert().map(|m| m.id.as_str()),
+            Some("5"),
+            "alerte wins"
+        );
     }
 }

@@ -1,5 +1,5 @@
-//! A small on-disk cache (`$XDG_CACHE_HOME/quai/`) of the slow-changing
-//! answers: stops (kept for days) and lines (for the day). Files are JSON,
+//! A small on-disk cache (`$XDG_CACHE_HOME/quai/<network>/`) of the
+//! slow-changing answers: stops (kept for days) and lines (for the day). Files are JSON,
 //! written atomically; an unreadable file is a cache miss, never an error.
 //! `Cache::memory()` keeps everything in memory (the demo touches no file).
 
@@ -15,6 +15,8 @@ use serde::de::DeserializeOwned;
 #[derive(Clone, Default)]
 pub struct Cache {
     dir: Option<PathBuf>,
+    /// Names in memory start with this (a network's own part).
+    prefix: String,
     memory: Arc<Mutex<HashMap<String, (SystemTime, String)>>>,
 }
 
@@ -32,6 +34,20 @@ impl Cache {
         }
     }
 
+    /// The part of the cache of one network (`<dir>/<network>/` on disk):
+    /// two networks never read each other's files.
+    pub fn scoped(&self, network: &str) -> Cache {
+        let safe: String = network
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+            .collect();
+        Cache {
+            dir: self.dir.as_ref().map(|d| d.join(&safe)),
+            prefix: format!("{}{safe}/", self.prefix),
+            memory: self.memory.clone(),
+        }
+    }
+
     /// The stored value and whether it is younger than `max_age`; `None`
     /// when absent or unreadable.
     pub fn get<T: DeserializeOwned>(&self, name: &str, max_age: Duration) -> Option<(T, bool)> {
@@ -41,7 +57,12 @@ impl Cache {
                 let written = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
                 (written, std::fs::read_to_string(&path).ok()?)
             }
-            None => self.memory.lock().ok()?.get(name).cloned()?,
+            None => self
+                .memory
+                .lock()
+                .ok()?
+                .get(&format!("{}{name}", self.prefix))
+                .cloned()?,
         };
         let value = serde_json::from_str(&text).ok()?;
         let fresh = SystemTime::now()
@@ -62,7 +83,7 @@ impl Cache {
             }
             None => {
                 if let Ok(mut memory) = self.memory.lock() {
-                    memory.insert(name.to_string(), (SystemTime::now(), text));
+                    memory.insert(format!("{}{name}", self.prefix), (SystemTime::now(), text));
                 }
             }
         }
@@ -119,6 +140,25 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn networks_have_parts_of_their_own() {
+        let dir = std::env::temp_dir().join(format!("quai-cache-scoped-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for root in [Cache::disk(dir.clone()), Cache::memory()] {
+            let (a, b) = (root.scoped("ginko"), root.scoped("idfm"));
+            a.put("arrets.json", &vec![1u32]);
+            assert!(b.get::<Vec<u32>>("arrets.json", Duration::MAX).is_none());
+            assert!(root.get::<Vec<u32>>("arrets.json", Duration::MAX).is_none());
+            let (v, _) = a.get::<Vec<u32>>("arrets.json", Duration::MAX).unwrap();
+            assert_eq!(v, [1]);
+        }
+        assert!(dir.join("ginko").join("arrets.json").is_file());
+        // Nothing in a network's name climbs out of the cache.
+        Cache::disk(dir.clone()).scoped("../x").put("a.json", &1u32);
+        assert!(dir.join("x").join("a.json").is_file());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

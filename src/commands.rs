@@ -13,8 +13,9 @@ use crate::cli::{BoardArgs, Cli, FavAction, KioskArgs, ServeDemoArgs};
 use crate::config::{self, Settings};
 use crate::demo;
 use crate::favorites::{Favorite, LineFilter, Store};
-use crate::ginko::{self, ApiKey, Client, Nb, Params};
+use crate::ginko::{Client, Params};
 use crate::kiosk;
+use crate::network::{Network, PerRow, Source, registry};
 use crate::poller::{self, PollSettings};
 use crate::sanitize;
 use crate::search::Index;
@@ -26,31 +27,20 @@ pub type CommandResult = Result<(), String>;
 /// Where the data comes from (ODbL asks to say it).
 const ATTRIBUTION: &str = "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL";
 
-/// The API base URL and key, from the flag/env, the settings, the defaults.
+/// A Ginko client for the Ginko-only commands (`quai api`, `quai key
+/// trial`): the base URL and key from the flag/env, the settings, the
+/// defaults.
 fn connect(cli: &Cli, need_key: bool) -> Result<Client, String> {
     let path = config::settings_path(cli.config.as_deref()).map_err(|e| e.to_string())?;
     let settings = Settings::load(&path).map_err(|e| e.to_string())?;
-    client_from(&settings, &path, cli.api_url.as_deref(), need_key)
+    registry::ginko_client(&settings, &path, cli.api_url.as_deref(), need_key)
 }
 
-/// A client from read settings (`api_url`: the flag or environment).
-fn client_from(
-    settings: &Settings,
-    path: &std::path::Path,
-    api_url: Option<&str>,
-    need_key: bool,
-) -> Result<Client, String> {
-    let url_text = api_url
-        .map(str::to_string)
-        .or_else(|| settings.api_url.clone())
-        .unwrap_or_else(|| ginko::DEFAULT_BASE_URL.to_string());
-    let base = ginko::parse_base_url(&url_text)?;
-    let env_key = std::env::var(config::KEY_ENV).ok();
-    let key = settings.api_key(env_key, path).map_err(|e| e.to_string())?;
-    if need_key && key.is_none() {
-        return Err(ginko::ApiError::MissingKey.to_string());
-    }
-    Client::new(base, key).map_err(|e| e.to_string())
+/// The network of the settings, with the user's cache.
+fn source(cli: &Cli) -> Result<Source, String> {
+    let path = config::settings_path(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    let settings = Settings::load(&path).map_err(|e| e.to_string())?;
+    registry::from_settings(&settings, &path, cli.api_url.as_deref(), &user_cache())
 }
 
 /// `quai` with no command.
@@ -111,8 +101,8 @@ fn print(text: &str) -> CommandResult {
 
 /// `quai info [--json]`
 pub async fn info(cli: &Cli, json: bool) -> CommandResult {
-    let client = connect(cli, true)?;
-    let messages = poller::messages(&client).await.map_err(|e| e.to_string())?;
+    let source = source(cli)?;
+    let messages = source.messages().await.map_err(|e| e.to_string())?;
     if !json {
         return print(&crate::ui::traffic::text(&messages, 80));
     }
@@ -132,14 +122,8 @@ pub async fn info(cli: &Cli, json: bool) -> CommandResult {
 
 /// `quai tarifs [--json]`
 pub async fn tarifs(cli: &Cli, json: bool) -> CommandResult {
-    let client = connect(cli, true)?;
-    let fares: Vec<crate::domain::Fare> = client
-        .tarifs()
-        .await
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(crate::domain::Fare::from)
-        .collect();
+    let source = source(cli)?;
+    let fares = source.fares().await.map_err(|e| e.to_string())?;
     if json {
         let text = serde_json::to_string_pretty(&fares).map_err(|e| e.to_string())?;
         return print(&sanitize::json_for_terminal(&text));
@@ -196,12 +180,11 @@ pub async fn serve_demo(args: &ServeDemoArgs) -> CommandResult {
 
 /// `quai board PLACE…`
 pub async fn board(cli: &Cli, places: &[String], args: &BoardArgs) -> CommandResult {
-    let client = connect(cli, true)?;
+    let source = source(cli)?;
     let board = BoardRun {
-        client,
-        cache: user_cache(),
+        title: format!("quai · {}", source.name()),
+        source,
         places: places.to_vec(),
-        title: "quai · Ginko".into(),
         attribution: ATTRIBUTION.into(),
         clock_shift: jiff::SignedDuration::ZERO,
         favorites: Vec::new(),
@@ -212,39 +195,21 @@ pub async fn board(cli: &Cli, places: &[String], args: &BoardArgs) -> CommandRes
     board.run(cli, args).await
 }
 
-/// The demo server inside the process (127.0.0.1, a free port), its clock
-/// set to `at` (HH:MM) if given: the server (it stops when dropped), a
-/// client with the demo key, and how far its clock is from ours.
-async fn start_demo(
-    at: Option<&str>,
-) -> Result<(demo::DemoServer, Client, jiff::SignedDuration), String> {
-    let at = at.map(demo::parse_at).transpose()?;
-    let clock = demo::clock_starting_at(at);
-    let clock_shift = Timestamp::now().duration_until(clock().timestamp());
-    let server = demo::DemoServer::start_with_clock(
-        ([127, 0, 0, 1], 0).into(),
-        demo::ServerOptions::default(),
-        clock,
-    )
-    .await
-    .map_err(|e| format!("cannot start the demo server: {e}"))?;
-    let base = ginko::parse_base_url(&server.url())?;
-    let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
-    Ok((server, client, clock_shift))
-}
-
 /// `quai demo`: the embedded server and the demo favourites, without reading
 /// or writing any of the user's files.
 pub async fn demo(cli: &Cli, args: &BoardArgs, at: Option<&str>) -> CommandResult {
-    let (server, client, clock_shift) = start_demo(at).await?;
+    let registry::Demo {
+        server,
+        source,
+        clock_shift,
+    } = registry::demo(at).await?;
     let board = BoardRun {
-        client,
-        cache: Cache::memory(),
+        title: format!("quai · {}", source.name()),
+        source,
         places: demo::favourite_places()
             .iter()
             .map(|p| p.to_string())
             .collect(),
-        title: "quai · Ginko (démo)".into(),
         attribution: demo::ATTRIBUTION_SHORT.into(),
         clock_shift,
         favorites: Vec::new(),
@@ -261,8 +226,7 @@ pub async fn demo(cli: &Cli, args: &BoardArgs, at: Option<&str>) -> CommandResul
 }
 
 struct BoardRun {
-    client: Client,
-    cache: Cache,
+    source: Source,
     places: Vec<String>,
     title: String,
     attribution: String,
@@ -278,7 +242,7 @@ struct BoardRun {
 
 impl BoardRun {
     async fn run(self, cli: &Cli, args: &BoardArgs) -> CommandResult {
-        let nb = Nb::new(args.nb).map_err(|e| e.to_string())?;
+        let nb = PerRow::new(args.nb)?;
         if args.once || args.json {
             return self.once(nb, args.json).await;
         }
@@ -290,10 +254,7 @@ impl BoardRun {
             poll: PollSettings {
                 places: self.places,
                 nb,
-                refresh: crate::board::refresh_period(
-                    args.refresh,
-                    self.client.base_url_is_local(),
-                ),
+                refresh: crate::board::refresh_period(args.refresh, self.source.is_local()),
                 favorites: self.favorites,
             },
             title: self.title,
@@ -305,12 +266,12 @@ impl BoardRun {
             warning: self.warning,
             home: self.home,
         };
-        app::run(self.client, self.cache, settings).await
+        app::run(self.source, settings).await
     }
 
     /// One snapshot on stdout; an error when no data could be had.
-    async fn once(self, nb: Nb, json: bool) -> CommandResult {
-        let (mut places, unknown) = poller::resolve(&self.client, &self.cache, &self.places)
+    async fn once(self, nb: PerRow, json: bool) -> CommandResult {
+        let (mut places, unknown) = poller::resolve(self.source.as_ref(), &self.places)
             .await
             .map_err(|e| e.to_string())?;
         poller::apply_favorites(&mut places, &self.favorites);
@@ -323,13 +284,13 @@ impl BoardRun {
         let mut board = Board::new(places);
         board.unknown = unknown;
         let results = self
-            .client
-            .waiting_times(&board.requests(), nb)
+            .source
+            .departures(&board.requests(), nb)
             .await
             .map_err(|e| e.to_string())?;
         board.apply(Timestamp::now(), results);
         // Messages are a bonus: the board goes out without them.
-        if let Ok(messages) = poller::messages(&self.client).await {
+        if let Ok(messages) = self.source.messages().await {
             board.messages = messages;
         }
         let view = view::build_shifted(&board, Timestamp::now(), self.clock_shift);
@@ -364,11 +325,8 @@ fn favorites_store(cli: &Cli) -> Result<Store, String> {
 }
 
 /// The stop index, and whether it is an old copy (the network failed).
-async fn stop_index(client: &Client, cache: &Cache) -> Result<(Index, bool), String> {
-    let (stops, stale) = poller::stops_with_age(client, cache)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok((Index::from_stops(&stops), stale))
+async fn stop_index(source: &dyn Network) -> Result<(Index, bool), String> {
+    poller::index(source).await.map_err(|e| e.to_string())
 }
 
 /// Resolves a name to one place of the index: the same name once folded,
@@ -406,18 +364,27 @@ pub async fn stops(
     near: Option<&str>,
     limit: usize,
 ) -> CommandResult {
-    let client = connect(cli, true)?;
-    let cache = user_cache();
+    let source = source(cli)?;
     let mut out = String::new();
     if let Some(near) = near {
         let here = config::parse_position(near)?;
-        let (lat, lon) = (here.lat, here.lon);
-        let found = client
-            .arrets_proches(lat, lon)
-            .await
-            .map_err(|e| e.to_string())?;
+        let found: Vec<crate::domain::Stop> = if source.capabilities().nearby {
+            source.nearby(here).await.map_err(|e| e.to_string())?
+        } else {
+            let (index, _) = stop_index(source.as_ref()).await?;
+            index
+                .near(here, 500.0)
+                .into_iter()
+                .map(|(place, _)| crate::domain::Stop {
+                    id: place.stop_ids.join(" "),
+                    name: place.name.clone(),
+                    position: place.position,
+                    accessibility: crate::domain::Accessibility::Unknown,
+                })
+                .collect()
+        };
         let mut seen: Vec<String> = Vec::new();
-        for stop in found.iter().map(crate::domain::Stop::from) {
+        for stop in found {
             if seen.contains(&stop.name) {
                 continue;
             }
@@ -436,7 +403,7 @@ pub async fn stops(
         }
     } else {
         let query = query.unwrap_or_default();
-        let (index, stale) = stop_index(&client, &cache).await?;
+        let (index, stale) = stop_index(source.as_ref()).await?;
         let matches = index.search(query, limit);
         if matches.is_empty() {
             return Err(format!("no place matches {query:?}"));
@@ -487,8 +454,8 @@ pub async fn fav(cli: &Cli, action: &FavAction) -> CommandResult {
                 .collect::<Result<Vec<_>, _>>()?;
             // Refuse early, before any network call, when the file is broken.
             store.load().map_err(|e| e.to_string())?;
-            let client = connect(cli, true)?;
-            let (index, _) = stop_index(&client, &user_cache()).await?;
+            let source = source(cli)?;
+            let (index, _) = stop_index(source.as_ref()).await?;
             let name = pick_place(&index, place)?;
             let label = label
                 .clone()
@@ -588,12 +555,11 @@ pub async fn favourites_board(cli: &Cli) -> CommandResult {
     if favorites.list.is_empty() && !interactive {
         return no_command();
     }
-    let client = connect(cli, true)?;
+    let source = source(cli)?;
     let board = BoardRun {
-        client,
-        cache: user_cache(),
+        title: format!("quai · {}", source.name()),
+        source,
         places: favorites.list.iter().map(|f| f.place.clone()).collect(),
-        title: "quai · Ginko".into(),
         attribution: ATTRIBUTION.into(),
         clock_shift: jiff::SignedDuration::ZERO,
         favorites: favorites.list,
@@ -612,7 +578,7 @@ pub async fn favourites_board(cli: &Cli) -> CommandResult {
 
 /// `quai kiosk`
 pub async fn kiosk(cli: &Cli, args: &KioskArgs) -> CommandResult {
-    let nb = Nb::new(args.nb).map_err(|e| e.to_string())?;
+    let nb = PerRow::new(args.nb)?;
     if !std::io::stdout().is_terminal() {
         return Err("the kiosk needs a terminal (under systemd: StandardOutput=tty)".into());
     }
@@ -626,12 +592,7 @@ pub async fn kiosk(cli: &Cli, args: &KioskArgs) -> CommandResult {
         nb,
         refresh: crate::board::refresh_period(
             args.refresh,
-            args.demo
-                || cli
-                    .api_url
-                    .as_deref()
-                    .and_then(|u| crate::ginko::client::parse_base_url(u).ok())
-                    .is_some_and(|u| crate::ginko::client::is_loopback(&u)),
+            args.demo || registry::is_local_url(cli.api_url.as_deref()),
         ),
         page_seconds: args.page_seconds.max(1),
         large: args.large_digits,
@@ -643,16 +604,19 @@ pub async fn kiosk(cli: &Cli, args: &KioskArgs) -> CommandResult {
         reload_hint,
     };
     if args.demo {
-        let (server, client, clock_shift) = start_demo(args.at.as_deref()).await?;
+        let registry::Demo {
+            server,
+            source,
+            clock_shift,
+        } = registry::demo(args.at.as_deref()).await?;
         options.clock_shift = clock_shift;
-        options.title = "quai · Ginko (démo)".into();
+        options.title = format!("quai · {}", source.name());
         options.attribution = demo::ATTRIBUTION_SHORT.into();
         options.quit_key = options.quit_key.or(Some(config::QuitKey(
             ratatui::crossterm::event::KeyCode::Char('q'),
         )));
         let loaded = kiosk::Loaded {
-            client: Some(client),
-            cache: Cache::memory(),
+            source: Some(source),
             favorites: demo::favourite_places()
                 .into_iter()
                 .map(|place| Favorite {
@@ -679,10 +643,7 @@ pub async fn kiosk(cli: &Cli, args: &KioskArgs) -> CommandResult {
 
 /// What the kiosk reads from its files; every failure becomes a screen.
 fn kiosk_files(config_flag: Option<&std::path::Path>, api_url: Option<&str>) -> kiosk::Loaded {
-    let mut loaded = kiosk::Loaded {
-        cache: user_cache(),
-        ..kiosk::Loaded::default()
-    };
+    let mut loaded = kiosk::Loaded::default();
     let path = match config::settings_path(config_flag) {
         Ok(path) => path,
         Err(e) => {
@@ -706,8 +667,8 @@ fn kiosk_files(config_flag: Option<&std::path::Path>, api_url: Option<&str>) -> 
     loaded.quiet_hours = settings.quiet_hours;
     loaded.quiet_screen = settings.quiet_screen.unwrap_or_default();
     loaded.quit_key = settings.kiosk_quit_key;
-    match client_from(&settings, &path, api_url, true) {
-        Ok(client) => loaded.client = Some(client),
+    match registry::from_settings(&settings, &path, api_url, &user_cache()) {
+        Ok(source) => loaded.source = Some(source),
         Err(e) => loaded.problem = Some(e),
     }
     loaded

@@ -1,9 +1,10 @@
 //! The network as the board sees it, independent of any one API's wire names.
 //!
-//! `src/ginko/convert.rs` turns Ginko's objects into these; a second network
-//! would add its own conversion beside it. Every text held here has been
-//! through [`crate::sanitize::text`] already, except `Message::body_html`,
-//! which is markup meant for an HTML renderer.
+//! Every network turns its own answers into these (Ginko's conversion is
+//! `src/ginko/convert.rs`); nothing here knows a wire name. Ids are the
+//! network's own strings, scoped by the network they come from. Every text
+//! held here has been through [`crate::sanitize::text`] already, except
+//! `Message::body_html`, which is markup meant for an HTML renderer.
 
 use serde::Serialize;
 
@@ -183,12 +184,31 @@ pub struct Stop {
     pub accessibility: Accessibility,
 }
 
+impl Stop {
+    /// A stop known by its id and name only.
+    pub fn named(id: &str, name: &str) -> Stop {
+        Stop {
+            id: id.into(),
+            name: name.into(),
+            position: None,
+            accessibility: Accessibility::Unknown,
+        }
+    }
+}
+
 /// What the time of a departure says.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WaitTime {
-    /// "3 min"; `seconds` (v1.2) allows counting down between two polls.
+    /// "3 min"; `seconds` (Ginko v1.2) allows counting down between two
+    /// polls, from the fetch.
     Countdown { text: String, seconds: Option<i64> },
+    /// Absolute instants (SIRI, GTFS): when it is expected to leave, and
+    /// when it was planned to.
+    At {
+        expected: jiff::Timestamp,
+        aimed: Option<jiff::Timestamp>,
+    },
     /// "17h05": a clock time, shown as sent.
     Clock { text: String },
     /// "Travaux", "Déviation", "Perturbations": shown as such, highlighted.
@@ -239,6 +259,46 @@ impl Load {
     }
 }
 
+/// Where a departure's time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Live, and the vehicle is located.
+    Located,
+    /// Live answer, but the vehicle is not located: "Non localisé".
+    NotLocated,
+    /// From the published timetable: "théorique".
+    Timetable,
+}
+
+/// What the network says of a departure besides its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Nothing particular (on time, or the network does not say).
+    Normal,
+    Delayed,
+    /// It will not run: "Supprimé".
+    Cancelled,
+}
+
+/// A line in one direction at a place: one row of a board.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardLine {
+    pub line: LineRef,
+    pub kind: Option<LineKind>,
+    pub outbound: bool,
+    pub destination: String,
+    pub via: String,
+}
+
+impl BoardLine {
+    /// Sort key: the network's order of lines, outbound before inbound.
+    pub fn order_key(&self) -> ((LineKind, String, u32, String), bool) {
+        (self.line.order_key(self.kind), !self.outbound)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Departure {
     pub stop_id: String,
@@ -249,8 +309,13 @@ pub struct Departure {
     pub time: WaitTime,
     /// The second text to alternate with every 3 s, when asked for.
     pub alternate: Option<String>,
-    /// False: the time comes from the timetable, the vehicle is not located.
-    pub reliable: bool,
+    /// Located, not located, or from the timetable.
+    pub origin: Origin,
+    pub status: Status,
+    /// The platform or track, when the network gives it.
+    pub platform: Option<String>,
+    /// The mission or train number (RER missions "ZOLA", train numbers).
+    pub mission: Option<String>,
     pub vehicle: Option<String>,
     pub stop_access: Accessibility,
     pub vehicle_access: Accessibility,
@@ -259,7 +324,14 @@ pub struct Departure {
     pub crowding_text: String,
     pub crowding_advice: String,
     /// The traffic message explaining a text in place of a time.
-    pub info_id: Option<i64>,
+    pub info_id: Option<String>,
+}
+
+impl Departure {
+    /// Live and located: the time can be trusted.
+    pub fn reliable(&self) -> bool {
+        self.origin == Origin::Located
+    }
 }
 
 /// The departures of one place (every stop of one name).
@@ -297,7 +369,8 @@ impl Severity {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Message {
-    pub id: i64,
+    /// The network's id of the message.
+    pub id: String,
     pub title: String,
     /// Markup: render it (and sanitise the result) before display.
     pub body_html: String,

@@ -14,10 +14,9 @@ use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind};
 use tokio::sync::{Notify, mpsc};
 
 use crate::board::Board;
-use crate::cache::Cache;
 use crate::config::{QuietHours, QuietScreen, QuitKey};
 use crate::favorites::Favorite;
-use crate::ginko::{Client, Nb};
+use crate::network::{PerRow, Source};
 use crate::poller::{self, PollSettings, Poller, Update};
 use crate::term::{self, Signal};
 use crate::ui::kiosk::{KioskPane, LargeDigits, Screen};
@@ -26,7 +25,7 @@ use crate::ui::view;
 
 /// How the kiosk runs (from the command line; fixed until it ends).
 pub struct KioskOptions {
-    pub nb: Nb,
+    pub nb: PerRow,
     pub refresh: Duration,
     pub page_seconds: u64,
     pub large: LargeDigits,
@@ -45,8 +44,7 @@ pub struct KioskOptions {
 #[derive(Clone, Default)]
 pub struct Loaded {
     /// `None` when the settings do not allow any request (see `problem`).
-    pub client: Option<Client>,
-    pub cache: Cache,
+    pub source: Option<Source>,
     pub favorites: Vec<Favorite>,
     pub quiet_hours: Option<QuietHours>,
     pub quiet_screen: QuietScreen,
@@ -65,7 +63,7 @@ impl Loaded {
     /// The result of a reload: the new files, or, when the new settings
     /// cannot be read, the previous settings with a warning saying why.
     pub fn reloaded(previous: Loaded, new: Loaded) -> Loaded {
-        if new.settings_unreadable && previous.client.is_some() {
+        if new.settings_unreadable && previous.source.is_some() {
             Loaded {
                 warning: Some(format!(
                     "{} — les réglages précédents restent en service",
@@ -96,12 +94,11 @@ struct Running {
     _places: mpsc::Sender<(Vec<String>, Vec<Favorite>)>,
 }
 
-fn start(loaded: &Loaded, client: Client, options: &KioskOptions) -> Running {
+fn start(loaded: &Loaded, source: Source, options: &KioskOptions) -> Running {
     let (updates_tx, updates) = mpsc::channel(16);
     let (places, places_rx) = mpsc::channel(1);
     let poller = poller::spawn(
-        client,
-        loaded.cache.clone(),
+        source,
         PollSettings {
             places: loaded.favorites.iter().map(|f| f.place.clone()).collect(),
             nb: options.nb,
@@ -127,7 +124,7 @@ pub fn is_quiet(quiet_hours: Option<QuietHours>, now: &jiff::Zoned) -> bool {
 /// Whether requests should be sent: outside quiet hours, with a client
 /// and something to show.
 pub fn should_poll(loaded: &Loaded, quiet: bool) -> bool {
-    !quiet && loaded.client.is_some() && loaded.problem.is_none() && !loaded.favorites.is_empty()
+    !quiet && loaded.source.is_some() && loaded.problem.is_none() && !loaded.favorites.is_empty()
 }
 
 /// "lundi 23 novembre"
@@ -232,8 +229,8 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
         let quiet = is_quiet(loaded.quiet_hours, &shown);
         match (should_poll(&loaded, quiet), running.is_some()) {
             (true, false) => {
-                if let Some(client) = loaded.client.clone() {
-                    running = Some(start(&loaded, client, &options));
+                if let Some(source) = loaded.source.clone() {
+                    running = Some(start(&loaded, source, &options));
                 }
             }
             (false, true) => {
@@ -336,13 +333,9 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    /// A client to nowhere (never called).
-    fn client() -> Client {
-        Client::new(
-            crate::ginko::parse_base_url("http://127.0.0.1:9").unwrap(),
-            crate::ginko::ApiKey::new("k"),
-        )
-        .unwrap()
+    /// A network that is never called.
+    fn client() -> Source {
+        std::sync::Arc::new(crate::network::scripted::Scripted::new("test", "Test"))
     }
 
     #[test]
@@ -360,7 +353,7 @@ mod tests {
 
         let client = client();
         let loaded = Loaded {
-            client: Some(client),
+            source: Some(client),
             favorites: vec![Favorite {
                 place: "Chamars".into(),
                 label: None,
@@ -387,7 +380,7 @@ mod tests {
     fn a_reload_with_broken_settings_keeps_the_previous_ones() {
         let client = client();
         let previous = Loaded {
-            client: Some(client),
+            source: Some(client),
             favorites_path: "old".into(),
             ..Loaded::default()
         };
@@ -397,7 +390,7 @@ mod tests {
             ..Loaded::default()
         };
         let kept = Loaded::reloaded(previous.clone(), broken);
-        assert!(kept.client.is_some());
+        assert!(kept.source.is_some());
         assert_eq!(kept.favorites_path, "old");
         assert!(kept.warning.unwrap().contains("line 2"));
         let fine = Loaded {

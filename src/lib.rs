@@ -1,8 +1,9 @@
 //! quai: a live public-transport departure board for the terminal.
 //!
-//! The first network is Ginko (Besançon). The API layer lives in [`ginko`],
-//! the network-independent model in [`domain`], the embedded demo network in
-//! [`demo`].
+//! The rest of the program talks to a network through [`network::Network`]
+//! only; each network's wire format stays in its own folder ([`ginko`] for
+//! Besançon). The network-independent model is [`domain`], the embedded demo
+//! network [`demo`].
 
 pub mod app;
 pub mod board;
@@ -17,6 +18,7 @@ pub mod ginko;
 pub mod html;
 pub mod kiosk;
 pub mod names;
+pub mod network;
 pub mod poller;
 pub mod sanitize;
 pub mod search;

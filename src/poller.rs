@@ -1,29 +1,21 @@
-//! Fetching for the board: resolving the places (stops and the lines that
-//! serve them, cached), then one task that refreshes the waiting times every
-//! period with back-off on failure, and the traffic messages every minute.
-//! The tasks never print: they send [`Update`]s to the UI loop.
+//! Fetching for the board, from any [`Network`]: resolving the places (the
+//! stops and the lines that serve them), then one task that refreshes the
+//! departures every period with back-off on failure, and one for the
+//! traffic messages and line states every minute. The tasks never print:
+//! they send [`Update`]s to the UI loop.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, mpsc};
 
-use crate::board::{self, BoardLine, ResolvedPlace};
-use crate::cache::Cache;
-use crate::domain::{LineRef, Message};
-use crate::ginko::convert::{infos_trafic_messages, line_kind};
-use crate::ginko::model::{FormArret, FormLigne};
-use crate::ginko::{ApiError, Client, Nb, PlaceQuery, WaitResult};
+use crate::board::{self, ResolvedPlace};
+use crate::domain::Message;
+use crate::network::{NetError, Network, PerRow, RowResult, Source};
 use crate::search::Index;
 use crate::{names, sanitize};
 
-/// Stops change rarely: keep them for a week.
-const STOPS_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
-/// Lines and the variants serving a stop: for the day.
-const LINES_MAX_AGE: Duration = Duration::from_secs(24 * 3600);
 /// Traffic messages must not be older than a minute.
 pub const MESSAGES_EVERY: Duration = Duration::from_secs(60);
 
@@ -37,9 +29,9 @@ pub enum Update {
     },
     Departures {
         at: Timestamp,
-        results: Vec<WaitResult>,
+        results: Vec<RowResult>,
     },
-    Failed(ApiError),
+    Failed(NetError),
     Messages(Vec<Message>),
     /// The lines' traffic states.
     LineStates(Vec<crate::domain::LineStatus>),
@@ -50,138 +42,14 @@ pub enum Update {
     },
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Dated<T> {
-    date: String,
-    value: T,
-}
-
 fn today() -> String {
     crate::domain::network_now().date().to_string()
 }
 
-/// All stops, from the cache when young enough, else from the network
-/// (falling back to a stale cache when the network fails).
-pub async fn stops(client: &Client, cache: &Cache) -> Result<Vec<FormArret>, ApiError> {
-    stops_with_age(client, cache).await.map(|(stops, _)| stops)
-}
-
-/// Like [`stops`], and whether the list is an old copy.
-pub async fn stops_with_age(
-    client: &Client,
-    cache: &Cache,
-) -> Result<(Vec<FormArret>, bool), ApiError> {
-    let cached = cache.get::<Vec<FormArret>>("arrets.json", STOPS_MAX_AGE);
-    if let Some((stops, true)) = &cached {
-        return Ok((stops.clone(), false));
-    }
-    match client.arrets().await {
-        Ok(stops) => {
-            cache.put("arrets.json", &stops);
-            Ok((stops, false))
-        }
-        Err(e) => match cached {
-            Some((stops, _)) if e.is_transient() => Ok((stops, true)),
-            _ => Err(e),
-        },
-    }
-}
-
-/// The lines (with only their serving variants) of each stop, cached for
-/// the day.
-async fn lines_at(
-    client: &Client,
-    cache: &Cache,
-    stop_ids: &[String],
-) -> Result<Vec<FormLigne>, ApiError> {
-    let date = today();
-    let mut known: HashMap<String, Vec<FormLigne>> = cache
-        .get::<Dated<HashMap<String, Vec<FormLigne>>>>("variantes.json", LINES_MAX_AGE)
-        .filter(|(d, _)| d.date == date)
-        .map(|(d, _)| d.value)
-        .unwrap_or_default();
-    let mut fetched = false;
-    let mut failure = None;
-    for id in stop_ids {
-        if known.contains_key(id) {
-            continue;
-        }
-        // One more try on a transient failure: a flaky server must not
-        // keep a board of several places from ever resolving.
-        let mut answer = client.variantes_desservant_arret(id).await;
-        if answer.as_ref().is_err_and(ApiError::is_transient) {
-            answer = client.variantes_desservant_arret(id).await;
-        }
-        match answer {
-            Ok(lines) => {
-                known.insert(id.clone(), lines);
-                fetched = true;
-            }
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        }
-    }
-    // What was fetched is kept, even when a later stop failed: the next
-    // attempt goes on from there.
-    if fetched {
-        cache.put(
-            "variantes.json",
-            &Dated {
-                date,
-                value: known.clone(),
-            },
-        );
-    }
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    Ok(stop_ids
-        .iter()
-        .filter_map(|id| known.get(id))
-        .flatten()
-        .cloned()
-        .collect())
-}
-
-/// The lines running today (`DR/getLignes`), fetched once a day; `None`
-/// when the network cannot give them (they only refine the order and
-/// colours of the board).
-async fn todays_lines(client: &Client, cache: &Cache) -> Option<Vec<FormLigne>> {
-    let date = today();
-    if let Some((cached, _)) = cache.get::<Dated<Vec<FormLigne>>>("lignes.json", LINES_MAX_AGE)
-        && cached.date == date
-    {
-        return Some(cached.value);
-    }
-    let lines = client.lignes().await.ok()?;
-    cache.put(
-        "lignes.json",
-        &Dated {
-            date,
-            value: lines.clone(),
-        },
-    );
-    Some(lines)
-}
-
-/// Completes what a stop's lines lack (kind, colours) from the day's lines.
-fn complete(lines: &mut [FormLigne], today: &[FormLigne]) {
-    for line in lines {
-        let Some(full) = today.iter().find(|l| l.id.is_some() && l.id == line.id) else {
-            continue;
-        };
-        line.typologie = line.typologie.or(full.typologie);
-        line.modeTransport = line.modeTransport.or(full.modeTransport);
-        if line.couleurFond.as_deref().is_none_or(str::is_empty) {
-            line.couleurFond = full.couleurFond.clone();
-            line.couleurTexte = full.couleurTexte.clone();
-        }
-        if line.numLignePublic.as_deref().is_none_or(str::is_empty) {
-            line.numLignePublic = full.numLignePublic.clone();
-        }
-    }
+/// The network's stop index, and whether it is an old copy.
+pub async fn index(source: &dyn Network) -> Result<(Index, bool), NetError> {
+    let list = source.stops().await?;
+    Ok((Index::from_stops(&list.stops), list.stale))
 }
 
 /// Finds the place a user means among the stop names: the same name once
@@ -212,41 +80,30 @@ pub fn match_place<'a>(names_list: &[&'a str], query: &str) -> Option<&'a str> {
 
 /// Resolves the places named by the user.
 pub async fn resolve(
-    client: &Client,
-    cache: &Cache,
+    source: &dyn Network,
     queries: &[String],
-) -> Result<(Vec<ResolvedPlace>, Vec<String>), ApiError> {
-    let index = Index::from_stops(&stops(client, cache).await?);
-    resolve_in(client, cache, &index, queries).await
+) -> Result<(Vec<ResolvedPlace>, Vec<String>), NetError> {
+    let (index, _) = index(source).await?;
+    resolve_in(source, &index, queries).await
 }
 
 /// Resolves the places named by the user among the places of `index`.
 pub async fn resolve_in(
-    client: &Client,
-    cache: &Cache,
+    source: &dyn Network,
     index: &Index,
     queries: &[String],
-) -> Result<(Vec<ResolvedPlace>, Vec<String>), ApiError> {
+) -> Result<(Vec<ResolvedPlace>, Vec<String>), NetError> {
     let place_names: Vec<&str> = index.places.iter().map(|p| p.name.as_str()).collect();
-    let today_lines = todays_lines(client, cache).await.unwrap_or_default();
-
     let mut places: Vec<ResolvedPlace> = Vec::new();
     let mut unknown = Vec::new();
     for query in queries {
         let mut name = match_place(&place_names, query).map(str::to_string);
         if name.is_none() {
-            // The server matches more loosely than we do: ask it.
-            name = match client
-                .temps_lieu(&PlaceQuery::Name(query.clone()), Nb::new(1)?)
-                .await
-            {
-                Ok(answer) => answer
-                    .nomExact
-                    .map(|n| sanitize::text(&n))
-                    .and_then(|n| match_place(&place_names, &n).map(str::to_string)),
-                Err(ApiError::Refused { .. }) => None,
-                Err(e) => return Err(e),
-            };
+            // The network may match more loosely than quai does: ask it.
+            name = source
+                .exact_name(query)
+                .await?
+                .and_then(|n| match_place(&place_names, &n).map(str::to_string));
         }
         let Some(name) = name else {
             unknown.push(sanitize::text(query));
@@ -261,14 +118,14 @@ pub async fn resolve_in(
             .find(|p| p.name == name)
             .map(|p| p.stop_ids.clone())
             .unwrap_or_default();
-        let mut lines = lines_at(client, cache, &stop_ids).await?;
-        complete(&mut lines, &today_lines);
+        let lines = source.lines_at(&stop_ids).await?;
         let mut place = ResolvedPlace {
+            network: source.id().to_string(),
             query: query.clone(),
             label: None,
             name,
             stop_ids,
-            lines: board_lines(&lines),
+            lines,
         };
         place.sort_lines();
         places.push(place);
@@ -276,61 +133,11 @@ pub async fn resolve_in(
     Ok((places, unknown))
 }
 
-fn board_lines(lines: &[FormLigne]) -> Vec<BoardLine> {
-    let clean = |t: &Option<String>| t.as_deref().map(sanitize::text).unwrap_or_default();
-    lines
-        .iter()
-        .flat_map(|l| {
-            let line = LineRef {
-                id: clean(&l.id),
-                number: {
-                    let n = clean(&l.numLignePublic);
-                    if n.is_empty() { clean(&l.id) } else { n }
-                },
-                background: l
-                    .couleurFond
-                    .as_deref()
-                    .and_then(crate::domain::Rgb::parse_hex),
-                foreground: l
-                    .couleurTexte
-                    .as_deref()
-                    .and_then(crate::domain::Rgb::parse_hex),
-                mode: match l.modeTransport {
-                    Some(0) => Some(crate::domain::Mode::Bus),
-                    Some(1) => Some(crate::domain::Mode::Tram),
-                    _ => None,
-                },
-            };
-            let kind = line_kind(l.typologie);
-            l.variantes.iter().flatten().map(move |v| BoardLine {
-                line: line.clone(),
-                kind,
-                outbound: v.sensAller.unwrap_or(true),
-                destination: clean(&v.destination),
-                via: clean(&v.precisionDestination),
-            })
-        })
-        .filter(|l| !l.line.id.is_empty())
-        .collect()
-}
-
-/// Current traffic messages: `TR/getMessages`, or `TR/getInfosTrafic` on a
-/// server that does not know it.
-pub async fn messages(client: &Client) -> Result<Vec<Message>, ApiError> {
-    match client.messages(&[], &[]).await {
-        Ok(list) => Ok(list.iter().map(Message::from).collect()),
-        Err(ApiError::Http { status: 404, .. } | ApiError::Refused { .. }) => {
-            Ok(infos_trafic_messages(&client.infos_trafic().await?))
-        }
-        Err(e) => Err(e),
-    }
-}
-
 /// Settings of the polling tasks.
 #[derive(Debug, Clone)]
 pub struct PollSettings {
     pub places: Vec<String>,
-    pub nb: Nb,
+    pub nb: PerRow,
     pub refresh: Duration,
     /// Favourites: their lines filter and their labels (empty: all lines).
     pub favorites: Vec<crate::favorites::Favorite>,
@@ -372,137 +179,160 @@ impl Drop for Poller {
 /// returned [`Poller`]. The places are resolved again when the day changes
 /// (the lines that serve a stop are the day's).
 pub fn spawn(
-    client: Client,
-    cache: Cache,
+    source: Source,
     settings: PollSettings,
     updates: mpsc::Sender<Update>,
     refresh_now: Arc<Notify>,
     commands: mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>,
 ) -> Poller {
-    let messages_client = client.clone();
-    let messages_updates = updates.clone();
-    let messages_task = tokio::spawn(async move {
-        let mut failures = 0;
-        loop {
-            let delay = match messages(&messages_client).await {
-                Ok(list) => {
-                    failures = 0;
-                    if messages_updates.send(Update::Messages(list)).await.is_err() {
-                        return;
-                    }
-                    // The states only add marks: a failure is not reported.
-                    if let Ok(states) = messages_client.etat_lignes().await {
-                        let states = states.iter().map(crate::domain::LineStatus::from).collect();
-                        if messages_updates
-                            .send(Update::LineStates(states))
-                            .await
-                            .is_err()
-                        {
-                            return;
-                        }
-                    }
-                    MESSAGES_EVERY
-                }
-                Err(_) => {
-                    failures += 1;
-                    board::next_poll_delay(MESSAGES_EVERY, failures)
-                }
-            };
-            tokio::time::sleep(delay).await;
-        }
-    });
-
-    let times_task = tokio::spawn(async move {
-        let mut settings = settings;
-        let mut commands = commands;
-        let mut failures: u32 = 0;
-        'places: loop {
-            // Resolve the places first, retrying while the network is down.
-            let resolved_on = today();
-            let board = loop {
-                // One look-up of the stops serves the search and the board.
-                let resolved = match stops_with_age(&client, &cache).await {
-                    Ok((stops, stale)) => {
-                        let index = Arc::new(Index::from_stops(&stops));
-                        if updates
-                            .send(Update::Index {
-                                index: index.clone(),
-                                stale,
-                            })
-                            .await
-                            .is_err()
-                        {
-                            return;
-                        }
-                        resolve_in(&client, &cache, &index, &settings.places).await
-                    }
-                    Err(e) => Err(e),
-                };
-                match resolved {
-                    Ok((mut places, unknown)) => {
-                        apply_favorites(&mut places, &settings.favorites);
-                        let board = board::Board::new(places.clone());
-                        if updates
-                            .send(Update::Resolved { places, unknown })
-                            .await
-                            .is_err()
-                        {
-                            return;
-                        }
-                        failures = 0;
-                        break board;
-                    }
-                    Err(e) => {
-                        failures += 1;
-                        if updates.send(Update::Failed(e)).await.is_err() {
-                            return;
-                        }
-                        let delay = board::next_poll_delay(settings.refresh, failures);
-                        if let Some((places, favorites)) =
-                            wait(delay, &refresh_now, &mut commands).await
-                        {
-                            settings.places = places;
-                            settings.favorites = favorites;
-                        }
-                    }
-                }
-            };
-            loop {
-                let requests = board.requests();
-                if !requests.is_empty() {
-                    let update = match client.waiting_times(&requests, settings.nb).await {
-                        Ok(results) => {
-                            failures = 0;
-                            Update::Departures {
-                                at: Timestamp::now(),
-                                results,
-                            }
-                        }
-                        Err(e) => {
-                            failures += 1;
-                            Update::Failed(e)
-                        }
-                    };
-                    if updates.send(update).await.is_err() {
-                        return;
-                    }
-                }
-                let delay = board::next_poll_delay(settings.refresh, failures);
-                if let Some((places, favorites)) = wait(delay, &refresh_now, &mut commands).await {
-                    settings.places = places;
-                    settings.favorites = favorites;
-                    failures = 0;
-                    continue 'places;
-                }
-                if today() != resolved_on {
-                    continue 'places;
-                }
-            }
-        }
-    });
+    let messages_task = tokio::spawn(poll_messages(source.clone(), updates.clone()));
+    let times_task = tokio::spawn(poll_departures(
+        source,
+        settings,
+        updates,
+        refresh_now,
+        commands,
+    ));
     Poller {
         tasks: vec![messages_task, times_task],
     }
+}
+
+/// The messages and line states, every minute (sooner after a failure,
+/// with back-off), until the receiver of `updates` is gone.
+async fn poll_messages(source: Source, updates: mpsc::Sender<Update>) {
+    let mut failures = 0;
+    loop {
+        let delay = match source.messages().await {
+            Ok(list) => {
+                failures = 0;
+                if updates.send(Update::Messages(list)).await.is_err() {
+                    return;
+                }
+                // The states only add marks: a failure is not reported.
+                if source.capabilities().line_states
+                    && let Ok(states) = source.line_states().await
+                    && updates.send(Update::LineStates(states)).await.is_err()
+                {
+                    return;
+                }
+                MESSAGES_EVERY
+            }
+            Err(_) => {
+                failures += 1;
+                board::next_poll_delay(MESSAGES_EVERY, failures)
+            }
+        };
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// Resolves the places, then fetches their departures every period (one
+/// request at a time: the next waits for the answer), with back-off after
+/// failures, a refresh on demand, new places on command, and the places
+/// resolved again when the day changes.
+async fn poll_departures(
+    source: Source,
+    mut settings: PollSettings,
+    updates: mpsc::Sender<Update>,
+    refresh_now: Arc<Notify>,
+    mut commands: mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>,
+) {
+    let mut failures: u32 = 0;
+    'places: loop {
+        // Resolve the places first, retrying while the network is down.
+        let resolved_on = today();
+        let board = loop {
+            // One look-up of the stops serves the search and the board.
+            let resolved = match index(source.as_ref()).await {
+                Ok((index, stale)) => {
+                    let index = Arc::new(index);
+                    if updates
+                        .send(Update::Index {
+                            index: index.clone(),
+                            stale,
+                        })
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                    resolve_in(source.as_ref(), &index, &settings.places).await
+                }
+                Err(e) => Err(e),
+            };
+            match resolved {
+                Ok((mut places, unknown)) => {
+                    apply_favorites(&mut places, &settings.favorites);
+                    let board = board::Board::new(places.clone());
+                    if updates
+                        .send(Update::Resolved { places, unknown })
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                    failures = 0;
+                    break board;
+                }
+                Err(e) => {
+                    failures += 1;
+                    let delay = retry_delay(settings.refresh, failures, &e);
+                    if updates.send(Update::Failed(e)).await.is_err() {
+                        return;
+                    }
+                    if let Some((places, favorites)) =
+                        wait(delay, &refresh_now, &mut commands).await
+                    {
+                        settings.places = places;
+                        settings.favorites = favorites;
+                    }
+                }
+            }
+        };
+        loop {
+            let requests = board.requests();
+            let mut delay = board::next_poll_delay(settings.refresh, failures);
+            if !requests.is_empty() {
+                let update = match source.departures(&requests, settings.nb).await {
+                    Ok(results) => {
+                        failures = 0;
+                        delay = settings.refresh;
+                        Update::Departures {
+                            at: Timestamp::now(),
+                            results,
+                        }
+                    }
+                    Err(e) => {
+                        failures += 1;
+                        delay = retry_delay(settings.refresh, failures, &e);
+                        Update::Failed(e)
+                    }
+                };
+                if updates.send(update).await.is_err() {
+                    return;
+                }
+            }
+            if let Some((places, favorites)) = wait(delay, &refresh_now, &mut commands).await {
+                settings.places = places;
+                settings.favorites = favorites;
+                failures = 0;
+                continue 'places;
+            }
+            if today() != resolved_on {
+                continue 'places;
+            }
+        }
+    }
+}
+
+/// The delay before the next try after `failures` failures in a row: the
+/// back-off, or longer when the network asked to wait.
+fn retry_delay(period: Duration, failures: u32, error: &NetError) -> Duration {
+    let back_off = board::next_poll_delay(period, failures);
+    error
+        .retry_after()
+        .map_or(back_off, |after| after.max(back_off))
 }
 
 /// Applies an update to a board; returns the stop index when it is one.
@@ -541,26 +371,6 @@ async fn wait(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_days_lines_complete_a_stops_lines() {
-        let mut at_stop = vec![FormLigne {
-            id: Some("3".into()),
-            ..Default::default()
-        }];
-        let today = vec![FormLigne {
-            id: Some("3".into()),
-            numLignePublic: Some("L3".into()),
-            couleurFond: Some("006AB3".into()),
-            couleurTexte: Some("FFFFFF".into()),
-            typologie: Some(20),
-            ..Default::default()
-        }];
-        complete(&mut at_stop, &today);
-        assert_eq!(at_stop[0].numLignePublic.as_deref(), Some("L3"));
-        assert_eq!(at_stop[0].typologie, Some(20));
-        assert_eq!(at_stop[0].couleurFond.as_deref(), Some("006AB3"));
-    }
 
     #[test]
     fn places_match_like_the_server() {

@@ -1,6 +1,6 @@
 //! The stop index and fuzzy search over places.
 //!
-//! `DR/getArrets` lists physical stops; the index folds them into places (one
+//! A network lists physical stops; the index folds them into places (one
 //! entry per name, with its stop ids and mean position). Search is the skim
 //! algorithm of `fuzzy-matcher` over folded names (no case, no accents), with
 //! exact and prefix matches first, and the matched characters of the real
@@ -10,9 +10,8 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use serde::Serialize;
 
-use crate::domain::Position;
-use crate::ginko::model::FormArret;
-use crate::{names, sanitize};
+use crate::domain::{Position, Stop};
+use crate::names;
 
 /// A place: every stop of one name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -71,25 +70,17 @@ pub struct Index {
 }
 
 impl Index {
-    /// Builds the index from `DR/getArrets` (same names are merged, whether
-    /// adjacent or not; unnamed stops are dropped).
-    pub fn from_stops(stops: &[FormArret]) -> Index {
+    /// Builds the index from a network's stops (same names are merged,
+    /// whether adjacent or not; stops without a name or an id are dropped).
+    pub fn from_stops(stops: &[Stop]) -> Index {
         let mut places: Vec<Place> = Vec::new();
         let mut sums: Vec<(f64, f64, u32)> = Vec::new();
         for stop in stops {
-            let name = sanitize::text(stop.nom.as_deref().unwrap_or_default());
-            let Some(id) = stop
-                .id
-                .as_deref()
-                .map(sanitize::text)
-                .filter(|i| !i.is_empty())
-            else {
-                continue;
-            };
-            if name.is_empty() {
+            let (name, id) = (stop.name.clone(), stop.id.clone());
+            if name.is_empty() || id.is_empty() {
                 continue;
             }
-            let position = Position::known(stop.latitude, stop.longitude);
+            let position = stop.position;
             let i = match places.iter().position(|p| p.name == name) {
                 Some(i) => i,
                 None => {
@@ -115,6 +106,19 @@ impl Index {
         }
         places.sort_by(|a, b| a.folded.cmp(&b.folded));
         Index { places }
+    }
+
+    /// The places within `radius_m` of `here`, nearest first, with their
+    /// distance in metres.
+    pub fn near(&self, here: Position, radius_m: f64) -> Vec<(&Place, f64)> {
+        let mut found: Vec<(&Place, f64)> = self
+            .places
+            .iter()
+            .filter_map(|p| Some((p, p.position?.distance_m(here))))
+            .filter(|(_, d)| *d <= radius_m)
+            .collect();
+        found.sort_by(|a, b| a.1.total_cmp(&b.1));
+        found
     }
 
     /// The place of that exact name (folded).
@@ -192,13 +196,12 @@ pub struct Match<'a> {
 mod tests {
     use super::*;
 
-    fn stop(id: &str, name: &str, lat: f64, lon: f64) -> FormArret {
-        FormArret {
-            id: Some(id.into()),
-            nom: Some(name.into()),
-            latitude: Some(lat),
-            longitude: Some(lon),
-            accessibilite: Some(1),
+    fn stop(id: &str, name: &str, lat: f64, lon: f64) -> Stop {
+        Stop {
+            id: id.into(),
+            name: name.into(),
+            position: Position::known(Some(lat), Some(lon)),
+            accessibility: crate::domain::Accessibility::Accessible,
         }
     }
 
@@ -219,7 +222,7 @@ mod tests {
             "Gare Viotte",
             "Pôle Viotte",
         ];
-        let stops: Vec<FormArret> = names
+        let stops: Vec<Stop> = names
             .iter()
             .enumerate()
             .map(|(i, n)| stop(&format!("S{i}"), n, 47.0 + i as f64 * 0.001, 6.0))
@@ -233,6 +236,27 @@ mod tests {
             .first()
             .map(|m| m.place.name.clone())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn places_near_a_position_nearest_first() {
+        let index = index();
+        // Stops are 0.001° of latitude (about 111 m) apart from S0.
+        let here = Position {
+            lat: 47.0,
+            lon: 6.0,
+        };
+        let near: Vec<(&str, u32)> = index
+            .near(here, 250.0)
+            .iter()
+            .map(|(p, d)| (p.name.as_str(), *d as u32))
+            .collect();
+        assert_eq!(near.len(), 2, "{near:?}");
+        assert_eq!(near[0].0, "Châteaufarine");
+        assert!(near[0].1 < 1, "{near:?}");
+        // "Ile de France" is two stops (S1, S2): its mean is 166 m away.
+        assert_eq!(near[1].0, "Ile de France");
+        assert!((160..172).contains(&near[1].1), "{near:?}");
     }
 
     #[test]

@@ -66,7 +66,7 @@ async fn once_prints_the_board_as_text() {
     assert!(stdout.contains("mis à jour il y a 0 s"), "{stdout}");
     assert!(stdout.contains("ODbL"));
     // The stop index is cached for the next run.
-    let cache = h.join(".cache/quai");
+    let cache = h.join(".cache/quai/ginko");
     assert!(
         cache.join("arrets.json").is_file(),
         "{:?}",
@@ -112,7 +112,7 @@ async fn json_prints_the_same_snapshot() {
     assert_eq!(l3["line"]["background"], serde_json::json!([0, 106, 179]));
     assert!(l3["cells"][0]["seconds"].as_i64().is_some());
     assert!(
-        h.join("cache/quai/arrets.json").is_file(),
+        h.join("cache/quai/ginko/arrets.json").is_file(),
         "XDG_CACHE_HOME is honoured"
     );
 }

@@ -112,7 +112,7 @@ async fn every_method_decodes_a_full_v12_answer() {
             text: "17h05".into()
         }
     );
-    assert!(!clock.reliable);
+    assert!(!clock.reliable());
     assert_eq!(
         (clock.crowding, clock.load),
         (CrowdLevel::Unknown, Load::Unknown)
@@ -124,7 +124,7 @@ async fn every_method_decodes_a_full_v12_answer() {
             served: false
         }
     );
-    assert_eq!(text.info_id, Some(1003));
+    assert_eq!(text.info_id, Some("1003".into()));
 
     let request = WaitRequest {
         place: "Ile de France".into(),
@@ -211,7 +211,7 @@ async fn older_answers_without_v12_fields_decode() {
     );
     assert_eq!(d[0].crowding, CrowdLevel::Unknown);
     assert_eq!(d[0].info_id, None);
-    assert!(!d[1].reliable);
+    assert!(!d[1].reliable());
     assert_eq!(
         d[2].time,
         WaitTime::Text {
@@ -279,7 +279,7 @@ async fn numbers_and_strings_swapped_still_decode() {
         }
     );
     assert_eq!(d.vehicle.as_deref(), Some("526"));
-    assert!(d.reliable);
+    assert!(d.reliable());
     assert!(!d.outbound);
     // The one field of a type that makes no sense is dropped alone.
     assert_eq!(d.crowding, CrowdLevel::Unknown);

@@ -259,7 +259,7 @@ async fn the_departures_exercise_everything_a_board_must_show() {
         all.extend(place(&c, name, 5).await.departures);
     }
     let any = |f: &dyn Fn(&Departure) -> bool| all.iter().any(f);
-    assert!(any(&|d| !d.reliable), "a time that is not fiable");
+    assert!(any(&|d| !d.reliable()), "a time that is not fiable");
     assert!(
         any(&|d| matches!(d.time, WaitTime::Clock { .. })),
         "a clock time"

@@ -159,7 +159,14 @@ impl From<&FormTempsAttente> for Departure {
             time: wait_time(t),
             alternate,
             // An older server that omits `fiable` gives no guarantee either.
-            reliable: t.fiable.unwrap_or(false),
+            origin: if t.fiable.unwrap_or(false) {
+                Origin::Located
+            } else {
+                Origin::NotLocated
+            },
+            status: Status::Normal,
+            platform: None,
+            mission: None,
             vehicle: t
                 .numVehicule
                 .as_deref()
@@ -171,7 +178,7 @@ impl From<&FormTempsAttente> for Departure {
             load: Load::from_code(t.tauxDeCharge),
             crowding_text: clean(&t.texteAffluence),
             crowding_advice: clean(&t.aideDecisionAffluence),
-            info_id: t.idInfoTrafic.filter(|id| *id > 0),
+            info_id: t.idInfoTrafic.filter(|id| *id > 0).map(|id| id.to_string()),
         }
     }
 }
@@ -189,7 +196,7 @@ impl From<&FormTempsLieu> for PlaceDepartures {
 impl From<&FormMessage> for Message {
     fn from(m: &FormMessage) -> Message {
         Message {
-            id: m.id.unwrap_or(0),
+            id: m.id.unwrap_or(0).to_string(),
             title: fragment_text(m.titre.as_deref().unwrap_or_default()),
             body_html: m.texte.clone().unwrap_or_default(),
             url: clean(&m.url),
@@ -228,7 +235,7 @@ impl From<&FormInfoTrafic> for Message {
             .cloned()
             .unwrap_or_default();
         Message {
-            id: m.id.unwrap_or(0),
+            id: m.id.unwrap_or(0).to_string(),
             title: fragment_text(m.titre.as_deref().unwrap_or_default()),
             body_html: body,
             url: clean(&m.url),
@@ -368,7 +375,7 @@ mod tests {
                 seconds: Some(540)
             }
         );
-        assert!(d.reliable);
+        assert!(d.reliable());
         let d = departure(json!({"temps": "17h05", "typeDeTemps": 1, "fiable": false}));
         assert_eq!(
             d.time,
@@ -376,7 +383,7 @@ mod tests {
                 text: "17h05".into()
             }
         );
-        assert!(!d.reliable);
+        assert!(!d.reliable());
         let d = departure(json!({"temps": "Travaux", "typeDeTemps": 2}));
         assert_eq!(
             d.time,

@@ -1,5 +1,6 @@
 //! The Ginko API (Besançon): transport, wire types, typed methods, the
-//! batched waiting-times helper and the conversion to domain types.
+//! batched waiting-times helper, the conversion to domain types, and Ginko
+//! as a [`crate::network::Network`] ([`Ginko`]).
 
 pub mod batch;
 pub mod client;
@@ -8,6 +9,7 @@ pub mod error;
 pub(crate) mod lenient;
 pub mod methods;
 pub mod model;
+pub mod source;
 
 pub use batch::{MAX_REQUESTS_PER_CALL, WaitResult, match_answers};
 pub use client::{
@@ -15,3 +17,4 @@ pub use client::{
 };
 pub use error::ApiError;
 pub use methods::{Nb, PlaceQuery, WaitRequest};
+pub use source::Ginko;

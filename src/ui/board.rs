@@ -309,6 +309,11 @@ fn drawn_alike(a: &RowView, b: &RowView) -> bool {
             shown,
             seconds: _,
             reliable,
+            origin,
+            status,
+            delay_minutes,
+            platform,
+            mission,
             gauge,
             not_accessible,
             vehicle,
@@ -319,6 +324,11 @@ fn drawn_alike(a: &RowView, b: &RowView) -> bool {
         } = x;
         *shown == y.shown
             && *reliable == y.reliable
+            && *origin == y.origin
+            && *status == y.status
+            && *delay_minutes == y.delay_minutes
+            && *platform == y.platform
+            && *mission == y.mission
             && *gauge == y.gauge
             && *not_accessible == y.not_accessible
             && *vehicle == y.vehicle
@@ -492,19 +502,41 @@ pub(crate) fn row_line<'a>(
 pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec<Span<'a>> {
     let mut time_style = match cell.shown {
         TimeShown::Countdown(_) | TimeShown::AsSent(_) => theme.heading(),
+        TimeShown::Theoretical(_) => theme.dim().add_modifier(Modifier::ITALIC),
         TimeShown::NotLocated => theme.not_located(),
-        TimeShown::Notice(_) => theme.notice(),
+        TimeShown::Notice(_) | TimeShown::Cancelled => theme.notice(),
     };
     if stale {
         time_style = theme.dim().add_modifier(Modifier::ITALIC);
     }
     let mut spans = vec![Span::styled(
-        format!("{:>w$}", fit(cell.shown.text(), TIME_W), w = TIME_W),
+        format!("{:>w$}", fit(&time_text(cell), TIME_W), w = TIME_W),
         time_style,
     )];
     spans.push(Span::raw(" "));
-    spans.extend(gauge_and_mark(cell, theme, stale));
+    if matches!(cell.shown, TimeShown::Theoretical(_)) {
+        // A timetable time has no crowding: its mark takes the gauge's place.
+        spans.push(Span::styled(pad("théor.", 6), theme.dim()));
+        spans.push(Span::raw("  "));
+    } else {
+        spans.extend(gauge_and_mark(cell, theme, stale));
+    }
     spans
+}
+
+/// The time as the cell writes it: the platform and a delay when the
+/// network gives them ("3 min +2", "3 min vB").
+pub(crate) fn time_text(cell: &CellView) -> std::borrow::Cow<'_, str> {
+    let text = cell.shown.text();
+    let delay = cell
+        .delay_minutes
+        .filter(|_| matches!(cell.shown, TimeShown::Countdown(_)));
+    match (delay, &cell.platform) {
+        (None, None) => std::borrow::Cow::Borrowed(text),
+        (Some(d), None) => format!("{text} +{d}").into(),
+        (None, Some(p)) => format!("{text} v{p}").into(),
+        (Some(d), Some(p)) => format!("{text} +{d} v{p}").into(),
+    }
 }
 
 /// A cell's crowding gauge (3), a space, its accessibility mark (2) and a
@@ -634,7 +666,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::board::{Board, BoardLine, ResolvedPlace};
     use crate::domain::*;
-    use crate::ginko::{ApiError, WaitRequest, WaitResult};
+    use crate::network::RowResult;
     use crate::ui::theme::Palette;
     use crate::ui::view;
     use jiff::Timestamp;
@@ -682,7 +714,14 @@ pub(crate) mod tests {
             via: String::new(),
             time,
             alternate: None,
-            reliable,
+            origin: if reliable {
+                Origin::Located
+            } else {
+                Origin::NotLocated
+            },
+            status: Status::Normal,
+            platform: None,
+            mission: None,
             vehicle: None,
             stop_access: Accessibility::Accessible,
             vehicle_access: Accessibility::Accessible,
@@ -700,6 +739,7 @@ pub(crate) mod tests {
         let l3 = line("3", "L3", "006AB3", "FFFFFF", false, "Pôle Temis");
         let seven = line("7", "7", "", "zz", true, "Palente");
         let place = ResolvedPlace {
+            network: "test".into(),
             query: "crous".into(),
             label: None,
             name: "Crous Université".into(),
@@ -707,15 +747,9 @@ pub(crate) mod tests {
             lines: vec![l3.clone(), seven.clone()],
         };
         let mut board = Board::new(vec![place]);
-        let request = |l: &BoardLine| WaitRequest {
-            place: "Crous Université".into(),
-            line_id: l.line.id.clone(),
-            outbound: l.outbound,
-        };
         let results = vec![
-            WaitResult {
-                request: request(&l3),
-                exact_name: Some("Crous Université".into()),
+            RowResult {
+                in_answer: true,
                 position: None,
                 departures: vec![
                     departure(
@@ -736,9 +770,8 @@ pub(crate) mod tests {
                     ),
                 ],
             },
-            WaitResult {
-                request: request(&seven),
-                exact_name: Some("Crous Université".into()),
+            RowResult {
+                in_answer: true,
                 position: None,
                 departures: vec![departure(
                     &seven,
@@ -893,7 +926,7 @@ pub(crate) mod tests {
     fn the_banner_is_red_and_wrapped() {
         let mut board = sample_board();
         board.messages = vec![Message {
-            id: 1,
+            id: "1".into(),
             title: "circulation interrompue entre Micropolis et Pôle Viotte en raison d'un incident technique".into(),
             body_html: String::new(),
             url: String::new(),
@@ -922,11 +955,10 @@ pub(crate) mod tests {
         let fresh = screen(&render(&board, t(20), 100, 20, Palette::TrueColor)).join("\n");
         assert!(fresh.contains("mis à jour il y a 20 s"), "{fresh}");
         // A failed refresh is said at once, however young the data.
-        board.fail(ApiError::Http {
-            method: "TR/getListeTemps".into(),
-            status: 503,
-            excerpt: String::new(),
-        });
+        board.fail(crate::network::NetError::new(
+            crate::network::ErrorKind::Http(503),
+            "HTTP 503 from the server",
+        ));
         let failed = screen(&render(&board, t(12), 100, 20, Palette::TrueColor)).join("\n");
         assert!(
             failed.contains("données de 08:00:00 — HTTP 503"),
@@ -967,10 +999,13 @@ pub(crate) mod tests {
     #[test]
     fn a_refused_key_gets_its_own_screen() {
         let mut board = sample_board();
-        board.fail(ApiError::KeyRefused {
-            method: "TR/getListeTemps".into(),
-            msg: "Clé invalide".into(),
-        });
+        board.fail(crate::network::NetError::new(
+            crate::network::ErrorKind::KeyRefused {
+                key: crate::network::KeyName("GINKO_API_KEY"),
+                message: "Clé invalide".into(),
+            },
+            "the API key was refused",
+        ));
         let text = screen(&render(&board, t(1), 90, 24, Palette::TrueColor)).join("\n");
         assert!(text.contains("Clé d'API refusée"), "{text}");
         assert!(text.contains("« Clé invalide »"), "{text}");

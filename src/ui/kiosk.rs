@@ -681,7 +681,7 @@ mod tests {
             })
             .collect();
         board.messages = vec![crate::domain::Message {
-            id: 1,
+            id: "1".into(),
             title: "T2 : circulation interrompue".into(),
             body_html: String::new(),
             url: String::new(),
@@ -690,10 +690,10 @@ mod tests {
             stops: vec![],
             alert: true,
         }];
-        board.fail(crate::ginko::ApiError::Timeout {
-            method: "TR/getListeTemps".into(),
-            after: Duration::from_secs(10),
-        });
+        board.fail(crate::network::NetError::new(
+            crate::network::ErrorKind::Timeout,
+            "no answer within 10 s",
+        ));
         let mut p = pane(console);
         p.warning = Some("favoris en partie illisibles");
         // Fresh, stale, large digits; 80×24 to a big console.
@@ -740,11 +740,10 @@ mod tests {
         let p = pane(Theme::new(Palette::Ansi16));
         let fresh = render(&board, 10, (80, 24), &p);
         assert!(shows(&fresh, "2 min") && !shows(&fresh, "Données anciennes"));
-        board.fail(crate::ginko::ApiError::Http {
-            method: "TR/getListeTemps".into(),
-            status: 503,
-            excerpt: String::new(),
-        });
+        board.fail(crate::network::NetError::new(
+            crate::network::ErrorKind::Http(503),
+            "HTTP 503 from the server",
+        ));
         // A failed refresh is said at once, with its reason.
         let failed = render(&board, 10, (80, 24), &p);
         assert!(shows(&failed, "2 min") && shows(&failed, "Données anciennes"));
@@ -777,10 +776,10 @@ mod tests {
             &render(&board, 0, (80, 24), &p),
             "Chargement des arrêts"
         ));
-        board.fail(crate::ginko::ApiError::Connect {
-            method: "DR/getArrets".into(),
-            detail: "connection refused".into(),
-        });
+        board.fail(crate::network::NetError::new(
+            crate::network::ErrorKind::Unreachable,
+            "cannot reach the server",
+        ));
         let buffer = render(&board, 0, (80, 24), &p);
         assert!(shows(&buffer, "en attente du réseau"));
         assert!(shows(&buffer, "Nouvel essai automatique"));
@@ -789,10 +788,13 @@ mod tests {
     #[test]
     fn the_key_problems_and_empty_favourites_say_what_to_do() {
         let mut board = Board::default();
-        board.fail(crate::ginko::ApiError::KeyRefused {
-            method: "TR/getListeTemps".into(),
-            msg: "Clé invalide".into(),
-        });
+        board.fail(crate::network::NetError::new(
+            crate::network::ErrorKind::KeyRefused {
+                key: crate::network::KeyName("GINKO_API_KEY"),
+                message: "Clé invalide".into(),
+            },
+            "the API key was refused",
+        ));
         let p = pane(Theme::new(Palette::Ansi16));
         let buffer = render(&board, 0, (80, 24), &p);
         assert!(shows(&buffer, "Clé d'API refusée"));

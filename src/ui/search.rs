@@ -122,22 +122,18 @@ pub fn draw(frame: &mut Frame, area: Rect, search: &SearchState, theme: &Theme) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ginko::model::FormArret;
     use crate::search::Index;
     use crate::ui::theme::Palette;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
     fn index() -> Index {
-        let stops: Vec<FormArret> = ["Châteaufarine", "Chamars", "Ile de France", "Chalezeule"]
-            .iter()
-            .enumerate()
-            .map(|(i, n)| FormArret {
-                id: Some(format!("S{i}")),
-                nom: Some(n.to_string()),
-                ..Default::default()
-            })
-            .collect();
+        let stops: Vec<crate::domain::Stop> =
+            ["Châteaufarine", "Chamars", "Ile de France", "Chalezeule"]
+                .iter()
+                .enumerate()
+                .map(|(i, n)| crate::domain::Stop::named(&format!("S{i}"), n))
+                .collect();
         Index::from_stops(&stops)
     }
 

@@ -44,7 +44,12 @@ pub fn ordered<'a>(messages: &'a [Message], on_screen: &[String], all: bool) -> 
         .iter()
         .filter(|m| all || on_screen.is_empty() || concerns(m, on_screen))
         .collect();
-    list.sort_by_key(|m| (std::cmp::Reverse(m.severity), !concerns(m, on_screen), m.id));
+    // Ids compare as numbers when they are ("9" before "10").
+    list.sort_by(|a, b| {
+        (std::cmp::Reverse(a.severity), !concerns(a, on_screen))
+            .cmp(&(std::cmp::Reverse(b.severity), !concerns(b, on_screen)))
+            .then_with(|| (a.id.len(), &a.id).cmp(&(b.id.len(), &b.id)))
+    });
     list
 }
 
@@ -200,7 +205,7 @@ mod tests {
 
     fn message(id: i64, severity: Severity, lines: &[&str]) -> Message {
         Message {
-            id,
+            id: id.to_string(),
             title: format!("message {id}"),
             body_html: format!("<p>texte <b>{id}</b></p><ul><li>un</li><li>deux</li></ul>"),
             url: String::new(),
@@ -225,7 +230,11 @@ mod tests {
     #[test]
     fn the_most_severe_first_then_the_lines_on_screen() {
         let messages = sample();
-        let ids = |list: Vec<&Message>| list.iter().map(|m| m.id).collect::<Vec<_>>();
+        let ids = |list: Vec<&Message>| {
+            list.iter()
+                .map(|m| m.id.parse::<i64>().unwrap())
+                .collect::<Vec<_>>()
+        };
         let on_screen = vec!["L3".to_string()];
         assert_eq!(ids(ordered(&messages, &on_screen, false)), [5, 4, 1, 6]);
         assert_eq!(

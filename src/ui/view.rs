@@ -14,7 +14,15 @@ pub struct CellView {
     pub shown: TimeShown,
     /// Seconds until departure, corrected for the data's age, when known.
     pub seconds: Option<i64>,
+    /// Live and located (Ginko's `fiable`).
     pub reliable: bool,
+    /// Located, not located, or from the timetable.
+    pub origin: crate::domain::Origin,
+    pub status: crate::domain::Status,
+    /// Minutes late, when the network says it.
+    pub delay_minutes: Option<i64>,
+    pub platform: Option<String>,
+    pub mission: Option<String>,
     pub gauge: Gauge,
     pub not_accessible: bool,
     pub vehicle: Option<String>,
@@ -23,7 +31,7 @@ pub struct CellView {
     pub crowding_text: String,
     pub crowding_advice: String,
     /// The traffic message explaining a text in place of the time.
-    pub info_id: Option<i64>,
+    pub info_id: Option<String>,
 }
 
 /// One line and direction at a place.
@@ -157,20 +165,14 @@ fn departures_of(board: &Board, p: usize, l: usize) -> &[Departure] {
 }
 
 /// A countdown's seconds, corrected for the time since the fetch.
-fn seconds_left(d: &Departure, elapsed: std::time::Duration) -> Option<i64> {
-    match d.time {
-        crate::domain::WaitTime::Countdown {
-            seconds: Some(s), ..
-        } => Some((s - elapsed.as_secs() as i64).max(0)),
-        _ => None,
-    }
+fn seconds_left(d: &Departure, elapsed: std::time::Duration, now: Timestamp) -> Option<i64> {
+    board::seconds_left(d, elapsed, now).map(|s| s.max(0))
 }
 
 /// Builds the view of `board` at `now`.
 pub fn build(board: &Board, now: Timestamp) -> BoardView {
     let age = board.age(now);
     let elapsed = age.unwrap_or_default();
-    let now_s = now.as_second();
     let places = board
         .places
         .iter()
@@ -206,9 +208,14 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                         cells: departures
                             .iter()
                             .map(|d| CellView {
-                                shown: board::time_shown(d, elapsed, now_s),
-                                seconds: seconds_left(d, elapsed),
-                                reliable: d.reliable,
+                                shown: board::time_shown(d, elapsed, now),
+                                seconds: seconds_left(d, elapsed, now),
+                                reliable: d.reliable(),
+                                origin: d.origin,
+                                status: d.status,
+                                delay_minutes: board::delay_minutes(d),
+                                platform: d.platform.clone(),
+                                mission: d.mission.clone(),
                                 gauge: match d.time {
                                     // No crowding beside "Travaux" and the like.
                                     crate::domain::WaitTime::Text { .. } => Gauge::Hidden,
@@ -219,7 +226,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                                 stop_id: d.stop_id.clone(),
                                 crowding_text: d.crowding_text.clone(),
                                 crowding_advice: d.crowding_advice.clone(),
-                                info_id: d.info_id,
+                                info_id: d.info_id.clone(),
                             })
                             .collect(),
                     }
@@ -237,10 +244,11 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         error: board.last_error.as_ref().map(|e| e.to_string()),
         error_reason: board.last_error.as_ref().map(|e| e.short_reason()),
         key_refused: board.key_refused(),
-        key_message: match &board.last_error {
-            Some(crate::ginko::ApiError::KeyRefused { msg, .. }) => Some(msg.clone()),
-            _ => None,
-        },
+        key_message: board
+            .last_error
+            .as_ref()
+            .and_then(|e| e.key_refused())
+            .map(str::to_string),
         alert: board.alert().map(AlertView::of),
         places,
         unknown_places: board.unknown.clone(),
@@ -255,7 +263,6 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
 pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
     let age = board.age(now);
     let elapsed = age.unwrap_or_default();
-    let now_s = now.as_second();
     view.now = now.to_string();
     view.clock = clock_text(now);
     view.age_seconds = age.map(|a| a.as_secs());
@@ -263,8 +270,8 @@ pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
     for (p, place) in view.places.iter_mut().enumerate() {
         for ((l, _), row) in shown_lines(board, p).zip(&mut place.rows) {
             for (d, cell) in departures_of(board, p, l).iter().zip(&mut row.cells) {
-                board::update_time_shown(&mut cell.shown, d, elapsed, now_s);
-                cell.seconds = seconds_left(d, elapsed);
+                board::update_time_shown(&mut cell.shown, d, elapsed, now);
+                cell.seconds = seconds_left(d, elapsed, now);
             }
         }
     }

@@ -1,0 +1,153 @@
+//! The one error type above the network layer. Each network turns its own
+//! failures into a [`NetError`]: what kind of failure it was (for the status
+//! line's short French reason, the back-off and the key screen) and the
+//! full sentence for stderr. Neither ever carries a key.
+
+use std::time::Duration;
+
+/// Which secret a network asked for or refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyName(pub &'static str);
+
+/// What went wrong, as the board needs to know it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorKind {
+    /// The server could not be reached (refused, DNS, TLS, reset…).
+    Unreachable,
+    /// No complete answer within the time limit.
+    Timeout,
+    /// Any other failure while sending or receiving.
+    Transport,
+    /// An HTTP status the network does not expect.
+    Http(u16),
+    /// The server refused the request (not because of the key).
+    Refused,
+    /// The key was refused; `message` is the server's own words.
+    KeyRefused { key: KeyName, message: String },
+    /// No key is configured where one is needed.
+    MissingKey(KeyName),
+    /// Too many requests: the network asks to wait.
+    RateLimited { retry_after: Option<Duration> },
+    /// The body is not what the network sends.
+    Undecodable,
+    /// The body is larger than quai accepts.
+    TooLarge,
+    /// A value that cannot be sent (checked before anything is sent).
+    Invalid,
+    /// The network has no such service (fares, crowding forecast…).
+    Unsupported,
+}
+
+/// A failure of a network, with the sentence that explains it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{detail}")]
+pub struct NetError {
+    pub kind: ErrorKind,
+    /// The whole explanation (for stderr and logs), key-free.
+    pub detail: String,
+}
+
+impl NetError {
+    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> NetError {
+        NetError {
+            kind,
+            detail: detail.into(),
+        }
+    }
+
+    /// The network does not offer `what`.
+    pub fn unsupported(what: &str) -> NetError {
+        NetError::new(
+            ErrorKind::Unsupported,
+            format!("{what}: not offered by this network"),
+        )
+    }
+
+    /// A short label for a status line ("serveur injoignable", "HTTP 503"…).
+    pub fn short_reason(&self) -> String {
+        match &self.kind {
+            ErrorKind::Unreachable => "serveur injoignable".into(),
+            ErrorKind::Timeout => "délai dépassé".into(),
+            ErrorKind::Transport => "erreur réseau".into(),
+            ErrorKind::Http(status) => format!("HTTP {status}"),
+            ErrorKind::Refused => "requête refusée".into(),
+            ErrorKind::KeyRefused { .. } => "clé refusée".into(),
+            ErrorKind::MissingKey(_) => "pas de clé".into(),
+            ErrorKind::RateLimited {
+                retry_after: Some(after),
+            } => format!("quota atteint, nouvel essai dans {} s", after.as_secs()),
+            ErrorKind::RateLimited { retry_after: None } => "quota atteint".into(),
+            ErrorKind::Undecodable => "réponse illisible".into(),
+            ErrorKind::TooLarge => "réponse trop grande".into(),
+            ErrorKind::Invalid => "paramètre invalide".into(),
+            ErrorKind::Unsupported => "non disponible sur ce réseau".into(),
+        }
+    }
+
+    /// Whether trying again later may succeed (a refused key will not).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Unreachable
+                | ErrorKind::Timeout
+                | ErrorKind::Transport
+                | ErrorKind::Http(_)
+                | ErrorKind::Undecodable
+                | ErrorKind::RateLimited { .. }
+        )
+    }
+
+    /// The server's words when it refused a key.
+    pub fn key_refused(&self) -> Option<&str> {
+        match &self.kind {
+            ErrorKind::KeyRefused { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// How long the network asked to wait, when it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self.kind {
+            ErrorKind::RateLimited { retry_after } => retry_after,
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_short_and_french() {
+        let e = NetError::new(ErrorKind::Http(503), "TR/getListeTemps: HTTP 503");
+        assert_eq!(e.short_reason(), "HTTP 503");
+        assert!(e.is_transient());
+        assert_eq!(e.to_string(), "TR/getListeTemps: HTTP 503");
+        let key = NetError::new(
+            ErrorKind::KeyRefused {
+                key: KeyName("GINKO_API_KEY"),
+                message: "Clé invalide".into(),
+            },
+            "refused",
+        );
+        assert_eq!(key.short_reason(), "clé refusée");
+        assert_eq!(key.key_refused(), Some("Clé invalide"));
+        assert!(!key.is_transient());
+        let quota = NetError::new(
+            ErrorKind::RateLimited {
+                retry_after: Some(Duration::from_secs(30)),
+            },
+            "429",
+        );
+        assert_eq!(quota.retry_after(), Some(Duration::from_secs(30)));
+        assert_eq!(
+            quota.short_reason(),
+            "quota atteint, nouvel essai dans 30 s"
+        );
+        assert_eq!(
+            NetError::unsupported("fares").short_reason(),
+            "non disponible sur ce réseau"
+        );
+    }
+}

@@ -1,0 +1,195 @@
+//! The seam between quai and the networks it shows.
+//!
+//! The board, the search, the favourites and the kiosk talk to a network only
+//! through [`Network`]: its stop index, the lines and directions at a place,
+//! the departures of a set of rows in one call, its traffic messages, and
+//! the services a network may or may not offer ([`Capabilities`]). Each
+//! network's wire format stays in its own folder (`src/ginko/`), which
+//! turns its answers into [`crate::domain`] types and its failures into a
+//! [`NetError`]. A new network is a sibling folder with an implementation
+//! of this trait, and an entry in [`registry`].
+
+pub mod error;
+pub mod registry;
+pub mod scripted;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use error::{ErrorKind, KeyName, NetError};
+
+use crate::domain::{
+    BoardLine, CrowdForecast, Departure, Fare, LineStatus, Message, Position, Stop, Vehicle,
+    VehicleLive,
+};
+
+/// What a network's operations return.
+pub type NetFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, NetError>> + Send + 'a>>;
+
+/// A network, shared by the tasks that poll it.
+pub type Source = Arc<dyn Network>;
+
+/// The services beyond departures and messages that a network offers. The
+/// board offers a key only for what the selected row's network has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Capabilities {
+    /// `t`: the fares.
+    pub fares: bool,
+    /// Enter: a vehicle's equipment and live state.
+    pub vehicle_details: bool,
+    /// `c`: the day's crowding forecast of a line at a stop.
+    pub crowding_forecast: bool,
+    /// Marks before the line badges.
+    pub line_states: bool,
+    /// Lift and escalator status.
+    pub lifts: bool,
+    /// `n`: the stops near a position, asked of the network.
+    pub nearby: bool,
+}
+
+/// How many departures each row shows (1 to 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PerRow(u8);
+
+impl PerRow {
+    pub const DEFAULT: PerRow = PerRow(2);
+
+    pub fn new(n: i64) -> Result<PerRow, String> {
+        u8::try_from(n)
+            .ok()
+            .filter(|n| (1..=5).contains(n))
+            .map(PerRow)
+            .ok_or_else(|| format!("invalid --nb {n}: between 1 and 5"))
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl Default for PerRow {
+    fn default() -> PerRow {
+        PerRow::DEFAULT
+    }
+}
+
+/// The network's stops, and whether the list is an old copy (the network
+/// could not be reached).
+#[derive(Debug, Clone, Default)]
+pub struct StopList {
+    pub stops: Vec<Stop>,
+    pub stale: bool,
+}
+
+/// One row of a board to fetch: a line in one direction at a place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowRequest {
+    /// The place's exact name.
+    pub place: String,
+    /// The place's stops.
+    pub stop_ids: Vec<String>,
+    pub line_id: String,
+    pub outbound: bool,
+}
+
+/// The departures found for one [`RowRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowResult {
+    /// The place was in the network's answer (an answer may leave out a
+    /// place with no departure, or be incomplete).
+    pub in_answer: bool,
+    pub position: Option<Position>,
+    pub departures: Vec<Departure>,
+}
+
+/// A network as the rest of quai sees it. Every text it returns is
+/// sanitised; every failure is a [`NetError`] that names no key.
+pub trait Network: Send + Sync {
+    /// A short id, stable and safe in paths and topics ("ginko").
+    fn id(&self) -> &str;
+
+    /// The name shown to riders ("Ginko").
+    fn name(&self) -> &str;
+
+    /// The services beyond departures and messages.
+    fn capabilities(&self) -> Capabilities;
+
+    /// Whether the network's server is on this machine (a demo or test
+    /// server may be polled more often).
+    fn is_local(&self) -> bool {
+        false
+    }
+
+    /// Every stop of the network (same-name stops make one place).
+    fn stops(&self) -> NetFuture<'_, StopList>;
+
+    /// The exact place name the network gives to a loose query, when its
+    /// own matching is looser than quai's; `None` by default.
+    fn exact_name<'a>(&'a self, query: &'a str) -> NetFuture<'a, Option<String>> {
+        let _ = query;
+        Box::pin(async { Ok(None) })
+    }
+
+    /// The lines and directions that serve these stops (of one place).
+    fn lines_at<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<BoardLine>>;
+
+    /// The next departures of every row, in one call where the network
+    /// allows it; one result per request, in the order of `rows`.
+    fn departures<'a>(
+        &'a self,
+        rows: &'a [RowRequest],
+        per_row: PerRow,
+    ) -> NetFuture<'a, Vec<RowResult>>;
+
+    /// The current traffic messages.
+    fn messages(&self) -> NetFuture<'_, Vec<Message>>;
+
+    /// The lines' traffic states (with `line_states`).
+    fn line_states(&self) -> NetFuture<'_, Vec<LineStatus>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
+    /// The stops near a position, nearest first (with `nearby`).
+    fn nearby(&self, at: Position) -> NetFuture<'_, Vec<Stop>> {
+        let _ = at;
+        Box::pin(async { Err(NetError::unsupported("nearby stops")) })
+    }
+
+    /// The fares (with `fares`).
+    fn fares(&self) -> NetFuture<'_, Vec<Fare>> {
+        Box::pin(async { Err(NetError::unsupported("fares")) })
+    }
+
+    /// A vehicle's equipment (with `vehicle_details`).
+    fn vehicle<'a>(&'a self, number: &'a str) -> NetFuture<'a, Vehicle> {
+        let _ = number;
+        Box::pin(async { Err(NetError::unsupported("vehicle details")) })
+    }
+
+    /// A vehicle's live state (with `vehicle_details`).
+    fn vehicle_live<'a>(&'a self, number: &'a str) -> NetFuture<'a, VehicleLive> {
+        let _ = number;
+        Box::pin(async { Err(NetError::unsupported("vehicle details")) })
+    }
+
+    /// Today's crowding forecast of a line and direction at a stop (with
+    /// `crowding_forecast`).
+    fn forecast<'a>(
+        &'a self,
+        stop_id: &'a str,
+        line_id: &'a str,
+        outbound: bool,
+    ) -> NetFuture<'a, Vec<CrowdForecast>> {
+        let _ = (stop_id, line_id, outbound);
+        Box::pin(async { Err(NetError::unsupported("crowding forecast")) })
+    }
+}
+
+impl std::fmt::Debug for dyn Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Network").field("id", &self.id()).finish()
+    }
+}

@@ -1,0 +1,178 @@
+//! A network held in memory, scripted by its caller: its stops, the lines
+//! at each stop, the departures of each row (live countdowns or absolute
+//! instants, cancelled, with platforms…), its messages, and failures to
+//! play. It is not Ginko and speaks no wire format: the tests drive the
+//! board, the search, the favourites and the kiosk through it to show that
+//! they depend on the [`Network`] seam only.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+use crate::domain::{BoardLine, Departure, Message, Position, Stop};
+use crate::network::{
+    Capabilities, NetError, NetFuture, Network, PerRow, RowRequest, RowResult, StopList,
+};
+
+type RowKey = (String, String, bool);
+
+#[derive(Default)]
+struct State {
+    departures: HashMap<RowKey, Vec<Departure>>,
+    failures: VecDeque<NetError>,
+    messages: Vec<Message>,
+    departure_calls: usize,
+    rows_asked: usize,
+}
+
+/// A scripted network.
+pub struct Scripted {
+    id: String,
+    name: String,
+    capabilities: Capabilities,
+    stops: Vec<Stop>,
+    lines: HashMap<String, Vec<BoardLine>>,
+    state: Mutex<State>,
+}
+
+impl Scripted {
+    pub fn new(id: &str, name: &str) -> Scripted {
+        Scripted {
+            id: id.into(),
+            name: name.into(),
+            capabilities: Capabilities::default(),
+            stops: Vec::new(),
+            lines: HashMap::new(),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// A stop of the place `name`, served by `lines`.
+    pub fn with_stop(
+        mut self,
+        name: &str,
+        stop_id: &str,
+        position: Option<Position>,
+        lines: Vec<BoardLine>,
+    ) -> Scripted {
+        self.stops.push(Stop {
+            id: stop_id.into(),
+            name: name.into(),
+            position,
+            accessibility: crate::domain::Accessibility::Unknown,
+        });
+        self.lines.insert(stop_id.into(), lines);
+        self
+    }
+
+    pub fn with_capabilities(mut self, capabilities: Capabilities) -> Scripted {
+        self.capabilities = capabilities;
+        self
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // A test that panicked while holding the lock has failed already.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// What the row (place, line, direction) answers from now on.
+    pub fn set_departures(&self, place: &str, line_id: &str, outbound: bool, list: Vec<Departure>) {
+        self.state()
+            .departures
+            .insert((place.into(), line_id.into(), outbound), list);
+    }
+
+    /// The next departures call fails with `error`.
+    pub fn fail_next(&self, error: NetError) {
+        self.state().failures.push_back(error);
+    }
+
+    pub fn set_messages(&self, messages: Vec<Message>) {
+        self.state().messages = messages;
+    }
+
+    /// How many departures calls were made, and rows asked in all.
+    pub fn calls(&self) -> (usize, usize) {
+        let state = self.state();
+        (state.departure_calls, state.rows_asked)
+    }
+}
+
+impl Network for Scripted {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.capabilities
+    }
+
+    fn is_local(&self) -> bool {
+        true
+    }
+
+    fn stops(&self) -> NetFuture<'_, StopList> {
+        let stops = self.stops.clone();
+        Box::pin(async move {
+            Ok(StopList {
+                stops,
+                stale: false,
+            })
+        })
+    }
+
+    fn lines_at<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<BoardLine>> {
+        let lines = stop_ids
+            .iter()
+            .filter_map(|id| self.lines.get(id))
+            .flatten()
+            .cloned()
+            .collect();
+        Box::pin(async move { Ok(lines) })
+    }
+
+    fn departures<'a>(
+        &'a self,
+        rows: &'a [RowRequest],
+        per_row: PerRow,
+    ) -> NetFuture<'a, Vec<RowResult>> {
+        let answer = {
+            let mut state = self.state();
+            state.departure_calls += 1;
+            state.rows_asked += rows.len();
+            match state.failures.pop_front() {
+                Some(error) => Err(error),
+                None => Ok(rows
+                    .iter()
+                    .map(|r| {
+                        let key = (r.place.clone(), r.line_id.clone(), r.outbound);
+                        let found = state.departures.get(&key);
+                        RowResult {
+                            in_answer: found.is_some(),
+                            position: None,
+                            departures: found
+                                .map(|list| {
+                                    list.iter()
+                                        .take(usize::from(per_row.get()))
+                                        .cloned()
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                        }
+                    })
+                    .collect()),
+            }
+        };
+        Box::pin(async move { answer })
+    }
+
+    fn messages(&self) -> NetFuture<'_, Vec<Message>> {
+        let messages = self.state().messages.clone();
+        Box::pin(async move { Ok(messages) })
+    }
+}
