@@ -569,7 +569,7 @@ mod tests {
         let mut board = Board::new(Vec::new());
         assert!(!board.is_stale(t0), "loading is not stale");
         board.fail(NetError::new(
-            crate::network::ErrorKind::MissingKey(crate::network::KeyName("K")),
+            crate::network::ErrorKind::MissingKey(crate::network::KeyName::env("K")),
             "no key",
         ));
         assert!(board.is_stale(t0));
@@ -583,7 +583,7 @@ mod tests {
         // A failed refresh makes young data stale at once, until the next
         // success.
         board.fail(NetError::new(
-            crate::network::ErrorKind::MissingKey(crate::network::KeyName("K")),
+            crate::network::ErrorKind::MissingKey(crate::network::KeyName::env("K")),
             "no key",
         ));
         assert!(board.is_stale(t0 + Duration::from_secs(5)));

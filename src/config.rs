@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::ginko::ApiKey;
+use crate::secret::Secret as ApiKey;
 
 /// The environment variable holding the key.
 pub const KEY_ENV: &str = "GINKO_API_KEY";

@@ -13,7 +13,7 @@ pub fn to_lines(html: &str, width: usize) -> Vec<String> {
     let text = match rendered {
         Ok(text) => text,
         // Never lose a message: the text without its markup.
-        Err(_) => return vec![crate::ginko::convert::fragment_text(html)],
+        Err(_) => return vec![fragment_text(html)],
     };
     let mut lines: Vec<String> = text.lines().map(crate::sanitize::line).collect();
     // No blank lines at the ends, never two in a row.
@@ -25,6 +25,29 @@ pub fn to_lines(html: &str, width: usize) -> Vec<String> {
         lines.pop();
     }
     lines
+}
+
+/// The plain text of a small HTML fragment such as `tempsHTML`
+/// (`<span class="gk-temps">2</span> <span class="gk-mn">min</span>`).
+pub fn fragment_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    crate::sanitize::text(&out)
 }
 
 #[cfg(test)]

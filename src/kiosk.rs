@@ -32,6 +32,8 @@ pub struct KioskOptions {
     /// Overrides the settings' `kiosk_quit_key`.
     pub quit_key: Option<QuitKey>,
     pub theme: Theme,
+    /// The title and attribution while no network is configured (the
+    /// network's own are shown when there is one).
     pub title: String,
     pub attribution: String,
     /// Added to the clock (the demo's clock may be shifted).
@@ -241,13 +243,20 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             _ => {}
         }
 
+        let (title, attribution) = match &loaded.source {
+            Some(source) => (
+                format!("quai · {}", source.name()),
+                source.attribution().to_string(),
+            ),
+            None => (options.title.clone(), options.attribution.clone()),
+        };
         let view = view::build_shifted(&board, now, options.clock_shift);
         let date = date_text(shown.date());
         let pane = KioskPane {
-            title: &options.title,
+            title: &title,
             theme: options.theme,
             nb: usize::from(options.nb.get()),
-            attribution: &options.attribution,
+            attribution: &attribution,
             warning: loaded.warning.as_deref(),
             problem: loaded.problem.as_deref(),
             no_favorites: loaded.favorites.is_empty(),

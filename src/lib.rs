@@ -22,6 +22,7 @@ pub mod network;
 pub mod poller;
 pub mod sanitize;
 pub mod search;
+pub mod secret;
 pub mod term;
 pub mod tick;
 pub mod ui;

@@ -19,23 +19,24 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let ctx = commands::Context::new(&cli);
     let result = runtime.block_on(async {
         match &cli.command {
-            Some(Command::Api { method, params }) => commands::api(&cli, method, params).await,
+            Some(Command::Api { method, params }) => commands::api(&ctx, method, params).await,
             Some(Command::Key {
                 action: KeyAction::Trial,
-            }) => commands::key_trial(&cli).await,
-            Some(Command::Board { places, args }) => commands::board(&cli, places, args).await,
-            Some(Command::Demo { args, at }) => commands::demo(&cli, args, at.as_deref()).await,
+            }) => commands::key_trial(&ctx).await,
+            Some(Command::Board { places, args }) => commands::board(&ctx, places, args).await,
+            Some(Command::Demo { args, at }) => commands::demo(&ctx, args, at.as_deref()).await,
             Some(Command::ServeDemo(args)) => commands::serve_demo(args).await,
-            Some(Command::Kiosk(args)) => commands::kiosk(&cli, args).await,
-            Some(Command::Info { json }) => commands::info(&cli, *json).await,
-            Some(Command::Tarifs { json }) => commands::tarifs(&cli, *json).await,
+            Some(Command::Kiosk(args)) => commands::kiosk(&ctx, args).await,
+            Some(Command::Info { json }) => commands::info(&ctx, *json).await,
+            Some(Command::Tarifs { json }) => commands::tarifs(&ctx, *json).await,
             Some(Command::Stops { query, near, limit }) => {
-                commands::stops(&cli, query.as_deref(), near.as_deref(), *limit).await
+                commands::stops(&ctx, query.as_deref(), near.as_deref(), *limit).await
             }
-            Some(Command::Fav { action }) => commands::fav(&cli, action).await,
-            None => commands::favourites_board(&cli).await,
+            Some(Command::Fav { action }) => commands::fav(&ctx, action).await,
+            None => commands::favourites_board(&ctx).await,
         }
     });
     match result {

@@ -21,34 +21,8 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// How much of a body an error message quotes.
 const EXCERPT_CHARS: usize = 160;
 
-/// An API key. Its `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// A key, trimmed; `None` when empty.
-    pub fn new(key: impl Into<String>) -> Option<Self> {
-        let key = key.into().trim().to_string();
-        (!key.is_empty()).then_some(ApiKey(key))
-    }
-
-    /// The key itself, for the request body only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(***)")
-    }
-}
-
-impl fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+/// A Ginko API key (sent in the request body only).
+pub use crate::secret::Secret as ApiKey;
 
 /// Time limits of the client.
 #[derive(Debug, Clone, Copy)]

@@ -111,28 +111,7 @@ fn wait_time(t: &FormTempsAttente) -> WaitTime {
     }
 }
 
-/// The plain text of a small HTML fragment such as `tempsHTML`
-/// (`<span class="gk-temps">2</span> <span class="gk-mn">min</span>`).
-pub fn fragment_text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let out = out
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'");
-    sanitize::text(&out)
-}
+pub use crate::html::fragment_text;
 
 impl From<&FormTempsAttente> for Departure {
     fn from(t: &FormTempsAttente) -> Departure {

@@ -25,7 +25,16 @@ use crate::sanitize;
 /// The network's id: its part of the cache, its place in topics.
 pub const ID: &str = "ginko";
 /// Where a Ginko key comes from, for the messages that ask for one.
-pub const KEY: KeyName = KeyName("GINKO_API_KEY");
+pub const KEY: KeyName = KeyName {
+    env: "GINKO_API_KEY",
+    setting: "api_key ou api_key_file",
+    how_to_get: &[
+        "une clé d'essai du jour : quai key trial",
+        "une clé permanente : ginko.support-ssi@keolis.com",
+    ],
+};
+/// Where the data comes from (ODbL asks to say it).
+pub const ATTRIBUTION: &str = "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL";
 
 /// Stops change rarely: keep them for a week.
 const STOPS_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -75,6 +84,7 @@ pub struct Ginko {
     /// own part has no stops yet (an upgrade keeps working offline).
     legacy: Cache,
     name: String,
+    attribution: String,
 }
 
 impl std::fmt::Debug for Ginko {
@@ -95,12 +105,14 @@ impl Ginko {
             cache: cache.scoped(ID),
             legacy: cache.clone(),
             name: "Ginko".into(),
+            attribution: ATTRIBUTION.into(),
         }
     }
 
-    /// The same network under another name ("Ginko (démo)").
-    pub fn named(mut self, name: &str) -> Ginko {
+    /// The same network under another name and attribution (the demo's).
+    pub fn named(mut self, name: &str, attribution: &str) -> Ginko {
         self.name = name.into();
+        self.attribution = attribution.into();
         self
     }
 
@@ -309,6 +321,10 @@ impl Network for Ginko {
 
     fn name(&self) -> &str {
         &self.name
+    }
+
+    fn attribution(&self) -> &str {
+        &self.attribution
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -5,9 +5,28 @@
 
 use std::time::Duration;
 
-/// Which secret a network asked for or refused.
+/// Which secret a network asked for or refused, and how a user gets a
+/// good one: what the key screens say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyName(pub &'static str);
+pub struct KeyName {
+    /// The environment variable ("GINKO_API_KEY").
+    pub env: &'static str,
+    /// The settings that hold it ("api_key ou api_key_file").
+    pub setting: &'static str,
+    /// Where to get one, one line each, in French.
+    pub how_to_get: &'static [&'static str],
+}
+
+impl KeyName {
+    /// A key known by its environment variable only.
+    pub const fn env(env: &'static str) -> KeyName {
+        KeyName {
+            env,
+            setting: "",
+            how_to_get: &[],
+        }
+    }
+}
 
 /// What went wrong, as the board needs to know it.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +124,14 @@ impl NetError {
         }
     }
 
+    /// The key that was refused or is missing.
+    pub fn key(&self) -> Option<KeyName> {
+        match &self.kind {
+            ErrorKind::KeyRefused { key, .. } | ErrorKind::MissingKey(key) => Some(*key),
+            _ => None,
+        }
+    }
+
     /// How long the network asked to wait, when it did.
     pub fn retry_after(&self) -> Option<Duration> {
         match self.kind {
@@ -126,7 +153,7 @@ mod tests {
         assert_eq!(e.to_string(), "TR/getListeTemps: HTTP 503");
         let key = NetError::new(
             ErrorKind::KeyRefused {
-                key: KeyName("GINKO_API_KEY"),
+                key: KeyName::env("GINKO_API_KEY"),
                 message: "Clé invalide".into(),
             },
             "refused",

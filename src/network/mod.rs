@@ -114,6 +114,11 @@ pub trait Network: Send + Sync {
     /// The name shown to riders ("Ginko").
     fn name(&self) -> &str;
 
+    /// Where the data comes from, as the licence asks to say it.
+    fn attribution(&self) -> &str {
+        ""
+    }
+
     /// The services beyond departures and messages.
     fn capabilities(&self) -> Capabilities;
 

@@ -74,7 +74,8 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
     .map_err(|e| format!("cannot start the demo server: {e}"))?;
     let base = ginko::parse_base_url(&server.url())?;
     let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
-    let source = ginko::Ginko::new(client, &Cache::memory()).named("Ginko (démo)");
+    let source =
+        ginko::Ginko::new(client, &Cache::memory()).named("Ginko (démo)", demo::ATTRIBUTION_SHORT);
     Ok(Demo {
         server,
         source: Arc::new(source),

@@ -595,11 +595,19 @@ fn draw_key_refused(frame: &mut Frame, area: Rect, view: &BoardView, state: &Pan
         lines.push(Line::raw(format!("Le serveur répond : « {message} »")));
         lines.push(Line::raw(""));
     }
+    lines.push(Line::raw("Que faire :"));
+    if let Some(key) = view.key {
+        let setting = if key.setting.is_empty() {
+            String::new()
+        } else {
+            format!(" ou {} dans le fichier de réglages", key.setting)
+        };
+        lines.push(Line::raw(format!(" · vérifiez {}{setting} ;", key.env)));
+        for how in key.how_to_get {
+            lines.push(Line::raw(format!(" · {how} ;")));
+        }
+    }
     lines.extend([
-        Line::raw("Que faire :"),
-        Line::raw(" · vérifiez GINKO_API_KEY ou api_key dans le fichier de réglages ;"),
-        Line::raw(" · une clé d'essai du jour : quai key trial ;"),
-        Line::raw(" · une clé permanente : ginko.support-ssi@keolis.com ;"),
         Line::raw(" · sans clé : quai demo."),
         Line::raw(""),
         Line::styled("q quitter · r réessayer", state.theme.dim()),
@@ -1001,7 +1009,14 @@ pub(crate) mod tests {
         let mut board = sample_board();
         board.fail(crate::network::NetError::new(
             crate::network::ErrorKind::KeyRefused {
-                key: crate::network::KeyName("GINKO_API_KEY"),
+                key: crate::network::KeyName {
+                    env: "GINKO_API_KEY",
+                    setting: "api_key ou api_key_file",
+                    how_to_get: &[
+                        "une clé d'essai du jour : quai key trial",
+                        "une clé permanente : ginko.support-ssi@keolis.com",
+                    ],
+                },
                 message: "Clé invalide".into(),
             },
             "the API key was refused",

@@ -542,11 +542,20 @@ fn message(screen: Screen, view: &BoardView, pane: &KioskPane) -> (String, Vec<S
                 lines.push(format!("Le serveur répond : « {m} »"));
                 lines.push(String::new());
             }
+            lines.push("Que faire :".into());
+            match view.key {
+                Some(key) if !key.setting.is_empty() => lines.push(format!(
+                    " · mettez une clé valide ({} dans les réglages) ;",
+                    key.setting
+                )),
+                Some(key) => lines.push(format!(" · mettez une clé valide ({}) ;", key.env)),
+                None => lines.push(" · mettez une clé valide dans les réglages ;".into()),
+            }
+            lines.push(format!(" · puis rechargez : {} ;", pane.reload_hint));
+            for how in view.key.map(|k| k.how_to_get).unwrap_or_default() {
+                lines.push(format!(" · {how}."));
+            }
             lines.extend([
-                "Que faire :".into(),
-                " · mettez une clé valide (api_key_file ou api_key dans les réglages) ;".into(),
-                format!(" · puis rechargez : {} ;", pane.reload_hint),
-                " · une clé permanente : ginko.support-ssi@keolis.com.".into(),
                 String::new(),
                 "Nouvel essai automatique chaque minute.".into(),
             ]);
@@ -790,7 +799,14 @@ mod tests {
         let mut board = Board::default();
         board.fail(crate::network::NetError::new(
             crate::network::ErrorKind::KeyRefused {
-                key: crate::network::KeyName("GINKO_API_KEY"),
+                key: crate::network::KeyName {
+                    env: "GINKO_API_KEY",
+                    setting: "api_key ou api_key_file",
+                    how_to_get: &[
+                        "une clé d'essai du jour : quai key trial",
+                        "une clé permanente : ginko.support-ssi@keolis.com",
+                    ],
+                },
                 message: "Clé invalide".into(),
             },
             "the API key was refused",

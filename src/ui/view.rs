@@ -81,6 +81,9 @@ pub struct BoardView {
     pub key_refused: bool,
     /// The server's own words when it refused the key.
     pub key_message: Option<String>,
+    /// Which key was refused or is missing, and how to get one.
+    #[serde(skip)]
+    pub key: Option<crate::network::KeyName>,
     pub alert: Option<AlertView>,
     pub places: Vec<PlaceView>,
     pub unknown_places: Vec<String>,
@@ -249,6 +252,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
             .as_ref()
             .and_then(|e| e.key_refused())
             .map(str::to_string),
+        key: board.last_error.as_ref().and_then(|e| e.key()),
         alert: board.alert().map(AlertView::of),
         places,
         unknown_places: board.unknown.clone(),

@@ -1,0 +1,69 @@
+//! The Ginko-only commands: `quai api` (a raw call) and `quai key trial`.
+
+use std::io::Write;
+
+use super::{CommandResult, Context};
+use crate::config;
+use crate::ginko::{Client, Params};
+use crate::network::registry;
+use crate::sanitize;
+
+/// `quai api METHOD name=value…`
+pub async fn api(ctx: &Context<'_>, method: &str, raw_params: &[String]) -> CommandResult {
+    let method = method
+        .trim()
+        .trim_start_matches('/')
+        .trim_end_matches(".do")
+        .to_string();
+    let mut params = Params::new();
+    for raw in raw_params {
+        let Some((name, value)) = raw.split_once('=') else {
+            return Err(format!("parameter {raw:?} is not name=value"));
+        };
+        if name == "apiKey" {
+            return Err(
+                "the key is not given on the command line: set GINKO_API_KEY or the settings file"
+                    .into(),
+            );
+        }
+        params = params.text(name.trim(), value);
+    }
+    let keyless = method.eq_ignore_ascii_case("DR/getCleTemporaire");
+    let client = client(ctx, !keyless)?;
+    let result = if keyless {
+        client.call_without_key(&method, params).await
+    } else {
+        client.call(&method, params).await
+    };
+    let objets = result.map_err(|e| e.to_string())?;
+    let pretty = serde_json::to_string_pretty(&objets).map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout();
+    writeln!(out, "{}", sanitize::json_for_terminal(&pretty))
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the answer: {e}"))
+}
+
+/// `quai key trial`
+pub async fn key_trial(ctx: &Context<'_>) -> CommandResult {
+    let client = client(ctx, false)?;
+    let key = client.cle_temporaire().await.map_err(|e| e.to_string())?;
+    let key = sanitize::text(&key);
+    println!("Today's trial key (valid 24 hours):\n\n    {key}\n");
+    println!(
+        "Use it for this shell:   export {}='{key}'\n\
+         or in the settings file ({}):   api_key = \"{key}\"\n\
+         For a permanent key, write to ginko.support-ssi@keolis.com.",
+        config::KEY_ENV,
+        ctx.settings_path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| "~/.config/quai/config.toml".into()),
+    );
+    Ok(())
+}
+
+/// A Ginko client from the settings (a key is not needed to ask for the
+/// day's trial key).
+fn client(ctx: &Context<'_>, need_key: bool) -> Result<Client, String> {
+    let (path, settings) = ctx.settings()?;
+    registry::ginko_client(settings, path, ctx.cli.api_url.as_deref(), need_key)
+}

@@ -1,0 +1,189 @@
+//! `quai board`, `quai demo` and `quai` alone: the live board of some
+//! places or of the favourites, or one snapshot of it (`--once`, `--json`).
+
+use std::io::{IsTerminal, Write};
+
+use jiff::Timestamp;
+
+use super::{CommandResult, Context};
+use crate::app;
+use crate::board::Board;
+use crate::cli::BoardArgs;
+use crate::demo;
+use crate::favorites::{Favorite, Store};
+use crate::network::{PerRow, Source, registry};
+use crate::poller::{self, PollSettings};
+use crate::ui::theme::Theme;
+use crate::ui::view;
+
+/// `quai` with no command.
+pub fn no_command() -> CommandResult {
+    println!(
+        "quai — departure board for the Ginko network (Besançon)\n\n\
+         Name a place:           quai board \"Ile de France\" crous\n\
+         Try it without a key:   quai demo\n\
+         Raw API call:           quai api TR/getTempsLieu nom=\"Ile de France\" nb=3\n\
+         Today's trial key:      quai key trial\n\n\
+         More: quai --help"
+    );
+    Ok(())
+}
+
+/// `quai board PLACE…`
+pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> CommandResult {
+    let source = ctx.source()?;
+    let board = BoardRun {
+        source,
+        places: places.to_vec(),
+        clock_shift: jiff::SignedDuration::ZERO,
+        favorites: Vec::new(),
+        favorites_store: ctx.favorites_store().ok(),
+        warning: None,
+        home: ctx.home(),
+    };
+    board.run(ctx, args).await
+}
+
+/// `quai demo`: the embedded server and the demo favourites, without reading
+/// or writing any of the user's files.
+pub async fn demo(ctx: &Context<'_>, args: &BoardArgs, at: Option<&str>) -> CommandResult {
+    let registry::Demo {
+        server,
+        source,
+        clock_shift,
+    } = registry::demo(at).await?;
+    let board = BoardRun {
+        source,
+        places: demo::favourite_places()
+            .iter()
+            .map(|p| p.to_string())
+            .collect(),
+        clock_shift,
+        favorites: Vec::new(),
+        favorites_store: None,
+        warning: None,
+        home: Some(crate::domain::Position {
+            lat: 47.2368,
+            lon: 6.0242,
+        }),
+    };
+    let result = board.run(ctx, args).await;
+    drop(server);
+    result
+}
+
+struct BoardRun {
+    source: Source,
+    places: Vec<String>,
+    clock_shift: jiff::SignedDuration,
+    favorites: Vec<Favorite>,
+    /// Where `f` saves favourites (none for the demo).
+    favorites_store: Option<Store>,
+    /// A lasting warning for the board.
+    warning: Option<String>,
+    /// The home position from the settings.
+    home: Option<crate::domain::Position>,
+}
+
+impl BoardRun {
+    async fn run(self, ctx: &Context<'_>, args: &BoardArgs) -> CommandResult {
+        let nb = PerRow::new(args.nb)?;
+        if args.once || args.json {
+            return self.once(nb, args.json).await;
+        }
+        if !std::io::stdout().is_terminal() {
+            return Err("the output is not a terminal: use --once or --json".into());
+        }
+        let start_in_search = self.places.is_empty();
+        let settings = app::BoardSettings {
+            poll: PollSettings {
+                places: self.places,
+                nb,
+                refresh: crate::board::refresh_period(args.refresh, self.source.is_local()),
+                favorites: self.favorites,
+            },
+            title: format!("quai · {}", self.source.name()),
+            attribution: self.source.attribution().to_string(),
+            theme: Theme::detect(ctx.cli.no_color),
+            clock_shift: self.clock_shift,
+            start_in_search,
+            favorites: self.favorites_store,
+            warning: self.warning,
+            home: self.home,
+        };
+        app::run(self.source, settings).await
+    }
+
+    /// One snapshot on stdout; an error when no data could be had.
+    async fn once(self, nb: PerRow, json: bool) -> CommandResult {
+        let (mut places, unknown) = poller::resolve(self.source.as_ref(), &self.places)
+            .await
+            .map_err(|e| e.to_string())?;
+        poller::apply_favorites(&mut places, &self.favorites);
+        if places.is_empty() {
+            return Err(format!(
+                "no such place on the network: {} (try a part of the name, e.g. \"crous\")",
+                unknown.join(", ")
+            ));
+        }
+        let mut board = Board::new(places);
+        board.unknown = unknown;
+        let results = self
+            .source
+            .departures(&board.requests(), nb)
+            .await
+            .map_err(|e| e.to_string())?;
+        board.apply(Timestamp::now(), results);
+        // Messages are a bonus: the board goes out without them.
+        if let Ok(messages) = self.source.messages().await {
+            board.messages = messages;
+        }
+        let view = view::build_shifted(&board, Timestamp::now(), self.clock_shift);
+        let text = if json {
+            serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?
+        } else {
+            let title = format!("quai · {}", self.source.name());
+            view::text(&view, &title, self.source.attribution())
+        };
+        let mut out = std::io::stdout();
+        writeln!(out, "{}", text.trim_end())
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("cannot write the board: {e}"))
+    }
+}
+
+/// `quai` alone: the board of the favourites.
+pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
+    let store = ctx.favorites_store()?;
+    let interactive = std::io::stdout().is_terminal();
+    // A broken file: the board still starts (with the search), read-only,
+    // and says why; the file is left untouched.
+    let (favorites, warning) = match store.load() {
+        Ok(favorites) => (favorites, None),
+        Err(e) if interactive => (
+            crate::favorites::Favorites::default(),
+            Some(format!("favoris en lecture seule : {e}")),
+        ),
+        Err(e) => return Err(e.to_string()),
+    };
+    if favorites.list.is_empty() && !interactive {
+        return no_command();
+    }
+    let source = ctx.source()?;
+    let board = BoardRun {
+        source,
+        places: favorites.list.iter().map(|f| f.place.clone()).collect(),
+        clock_shift: jiff::SignedDuration::ZERO,
+        favorites: favorites.list,
+        favorites_store: Some(store),
+        warning,
+        home: ctx.home(),
+    };
+    let args = BoardArgs {
+        nb: 2,
+        refresh: 10,
+        once: false,
+        json: false,
+    };
+    board.run(ctx, &args).await
+}

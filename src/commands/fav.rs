@@ -1,0 +1,123 @@
+//! `quai fav`: the favourites, from the command line.
+
+use super::stops::{pick_place, stop_index};
+use super::{CommandResult, Context};
+use crate::cli::FavAction;
+use crate::favorites::{Favorite, LineFilter};
+use crate::search::Index;
+
+/// `quai fav …`
+pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
+    let store = ctx.favorites_store()?;
+    let saved = |favorites: &crate::favorites::Favorites| {
+        format!(
+            "{} favourite(s) in {}",
+            favorites.list.len(),
+            store.path.display()
+        )
+    };
+    match action {
+        FavAction::List => {
+            let favorites = store.load().map_err(|e| e.to_string())?;
+            if favorites.list.is_empty() {
+                println!("No favourites yet: quai fav add PLACE");
+            }
+            for (i, f) in favorites.list.iter().enumerate() {
+                println!("{:>2}. {}", i + 1, f.describe());
+            }
+            Ok(())
+        }
+        FavAction::Add {
+            place,
+            lines,
+            label,
+        } => {
+            let filters = lines
+                .iter()
+                .map(|l| LineFilter::parse(l))
+                .collect::<Result<Vec<_>, _>>()?;
+            // Refuse early, before any network call, when the file is broken.
+            store.load().map_err(|e| e.to_string())?;
+            let source = ctx.source()?;
+            let (index, _) = stop_index(source.as_ref()).await?;
+            let name = pick_place(&index, place)?;
+            let label = label
+                .clone()
+                .map(|l| crate::sanitize::text(&l))
+                .filter(|l| !l.is_empty());
+            let favorites = store
+                .update(|f| {
+                    let favorite = Favorite {
+                        place: name.clone(),
+                        label,
+                        lines: filters,
+                    };
+                    match f.position(&name) {
+                        Some(i) => f.list[i] = favorite,
+                        None => f.list.push(favorite),
+                    }
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+            println!("Added {name}: {}", saved(&favorites));
+            Ok(())
+        }
+        FavAction::Rm { place } => {
+            let favorites = store
+                .update(|f| {
+                    let i = find_favorite(f, place)?;
+                    f.list.remove(i);
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+            println!("Removed: {}", saved(&favorites));
+            Ok(())
+        }
+        FavAction::Mv { place, position } => {
+            let favorites = store
+                .update(|f| {
+                    let i = find_favorite(f, place)?;
+                    let to = position
+                        .saturating_sub(1)
+                        .min(f.list.len().saturating_sub(1));
+                    let item = f.list.remove(i);
+                    f.list.insert(to, item);
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+            for (i, f) in favorites.list.iter().enumerate() {
+                println!("{:>2}. {}", i + 1, f.describe());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A favourite by name (folded), or the closest names as suggestions.
+fn find_favorite(favorites: &crate::favorites::Favorites, name: &str) -> Result<usize, String> {
+    if let Some(i) = favorites.position(name) {
+        return Ok(i);
+    }
+    let index = Index {
+        places: favorites
+            .list
+            .iter()
+            .map(|f| crate::search::Place::new(f.place.clone(), Vec::new(), None))
+            .collect(),
+    };
+    let close: Vec<String> = index
+        .search(name, 5)
+        .iter()
+        .map(|m| m.place.name.clone())
+        .collect();
+    match close.as_slice() {
+        [only] => favorites
+            .position(only)
+            .ok_or_else(|| format!("{name:?} is not a favourite")),
+        [] => Err(format!("{name:?} is not a favourite")),
+        _ => Err(format!(
+            "{name:?} is not a favourite; did you mean: {}?",
+            close.join(", ")
+        )),
+    }
+}

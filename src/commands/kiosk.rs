@@ -1,0 +1,108 @@
+//! `quai kiosk`: the favourites full screen for an unattended screen.
+
+use std::io::IsTerminal;
+
+use super::{CommandResult, Context, user_cache};
+use crate::cli::KioskArgs;
+use crate::config::{self, Settings};
+use crate::demo;
+use crate::favorites::{Favorite, Store};
+use crate::kiosk;
+use crate::network::{PerRow, registry};
+use crate::ui::theme::Theme;
+
+/// `quai kiosk`
+pub async fn kiosk(ctx: &Context<'_>, args: &KioskArgs) -> CommandResult {
+    let nb = PerRow::new(args.nb)?;
+    if !std::io::stdout().is_terminal() {
+        return Err("the kiosk needs a terminal (under systemd: StandardOutput=tty)".into());
+    }
+    // Under systemd, the unit's reload; otherwise the signal itself.
+    let reload_hint = if std::env::var_os("INVOCATION_ID").is_some() {
+        "sudo systemctl reload quai-kiosk".to_string()
+    } else {
+        format!("kill -HUP {}", std::process::id())
+    };
+    let mut options = kiosk::KioskOptions {
+        nb,
+        refresh: crate::board::refresh_period(
+            args.refresh,
+            args.demo || registry::is_local_url(ctx.cli.api_url.as_deref()),
+        ),
+        page_seconds: args.page_seconds.max(1),
+        large: args.large_digits,
+        quit_key: args.quit_key,
+        theme: Theme::detect(ctx.cli.no_color),
+        title: "quai".into(),
+        attribution: String::new(),
+        clock_shift: jiff::SignedDuration::ZERO,
+        reload_hint,
+    };
+    if args.demo {
+        let registry::Demo {
+            server,
+            source,
+            clock_shift,
+        } = registry::demo(args.at.as_deref()).await?;
+        options.clock_shift = clock_shift;
+        options.quit_key = options.quit_key.or(Some(config::QuitKey(
+            ratatui::crossterm::event::KeyCode::Char('q'),
+        )));
+        let loaded = kiosk::Loaded {
+            source: Some(source),
+            favorites: demo::favourite_places()
+                .into_iter()
+                .map(|place| Favorite {
+                    place: place.into(),
+                    label: None,
+                    lines: Vec::new(),
+                })
+                .collect(),
+            favorites_path: "(démo)".into(),
+            ..kiosk::Loaded::default()
+        };
+        let result = kiosk::run(options, Box::new(move || loaded.clone())).await;
+        drop(server);
+        return result;
+    }
+    let config_flag = ctx.cli.config.clone();
+    let api_url = ctx.cli.api_url.clone();
+    kiosk::run(
+        options,
+        Box::new(move || kiosk_files(config_flag.as_deref(), api_url.as_deref())),
+    )
+    .await
+}
+
+/// What the kiosk reads from its files; every failure becomes a screen.
+fn kiosk_files(config_flag: Option<&std::path::Path>, api_url: Option<&str>) -> kiosk::Loaded {
+    let mut loaded = kiosk::Loaded::default();
+    let path = match config::settings_path(config_flag) {
+        Ok(path) => path,
+        Err(e) => {
+            loaded.problem = Some(e.to_string());
+            return loaded;
+        }
+    };
+    let store = Store::beside(&path);
+    loaded.favorites_path = store.path.display().to_string();
+    let (favorites, warning) = store.load_salvaged();
+    loaded.favorites = favorites.list;
+    loaded.warning = warning;
+    let settings = match Settings::load(&path) {
+        Ok(settings) => settings,
+        Err(e) => {
+            loaded.problem = Some(format!("réglages illisibles : {e}"));
+            loaded.settings_unreadable = true;
+            return loaded;
+        }
+    };
+    loaded.quiet_hours = settings.quiet_hours;
+    loaded.quiet_screen = settings.quiet_screen.unwrap_or_default();
+    loaded.quit_key = settings.kiosk_quit_key;
+    match registry::from_settings(&settings, &path, api_url, &user_cache()) {
+        Ok(source) => loaded.source = Some(source),
+        Err(e) => loaded.problem = Some(e),
+    }
+    loaded
+}

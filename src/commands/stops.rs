@@ -1,0 +1,107 @@
+//! `quai stops`: the places matching a name, or near a position.
+
+use std::io::Write;
+
+use super::{CommandResult, Context};
+use crate::config;
+use crate::network::Network;
+use crate::poller;
+use crate::search::Index;
+
+/// The stop index, and whether it is an old copy (the network failed).
+pub(super) async fn stop_index(source: &dyn Network) -> Result<(Index, bool), String> {
+    poller::index(source).await.map_err(|e| e.to_string())
+}
+
+/// Resolves a name to one place of the index: the same name once folded,
+/// the only match, or the only name starting with it; otherwise says which
+/// were close.
+pub(super) fn pick_place(index: &Index, name: &str) -> Result<String, String> {
+    if let Some(place) = index.place(name) {
+        return Ok(place.name.clone());
+    }
+    let matches = index.search(name, 6);
+    let folded = crate::names::fold(name);
+    let starting: Vec<&str> = matches
+        .iter()
+        .map(|m| m.place.name.as_str())
+        .filter(|n| crate::names::fold(n).starts_with(&folded))
+        .collect();
+    match (matches.as_slice(), starting.as_slice()) {
+        ([], _) => Err(format!("no place matches {name:?}")),
+        ([only], _) => Ok(only.place.name.clone()),
+        (_, [only]) => Ok(only.to_string()),
+        _ => {
+            let close: Vec<&str> = matches.iter().map(|m| m.place.name.as_str()).collect();
+            Err(format!(
+                "{name:?} is ambiguous; did you mean: {}?",
+                close.join(", ")
+            ))
+        }
+    }
+}
+
+/// `quai stops QUERY` / `quai stops --near LAT,LON`
+pub async fn stops(
+    ctx: &Context<'_>,
+    query: Option<&str>,
+    near: Option<&str>,
+    limit: usize,
+) -> CommandResult {
+    let source = ctx.source()?;
+    let mut out = String::new();
+    if let Some(near) = near {
+        let here = config::parse_position(near)?;
+        let found: Vec<crate::domain::Stop> = if source.capabilities().nearby {
+            source.nearby(here).await.map_err(|e| e.to_string())?
+        } else {
+            let (index, _) = stop_index(source.as_ref()).await?;
+            index
+                .near(here, 500.0)
+                .into_iter()
+                .map(|(place, _)| crate::domain::Stop {
+                    id: place.stop_ids.join(" "),
+                    name: place.name.clone(),
+                    position: place.position,
+                    accessibility: crate::domain::Accessibility::Unknown,
+                })
+                .collect()
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for stop in found {
+            if seen.contains(&stop.name) {
+                continue;
+            }
+            let distance = stop
+                .position
+                .map(|p| format!("{:>4.0} m", p.distance_m(here)))
+                .unwrap_or_else(|| "   ? m".into());
+            out.push_str(&format!("{distance}  {}  ({})\n", stop.name, stop.id));
+            seen.push(stop.name);
+            if seen.len() >= limit {
+                break;
+            }
+        }
+        if seen.is_empty() {
+            out.push_str("no stop within 500 m\n");
+        }
+    } else {
+        let query = query.unwrap_or_default();
+        let (index, stale) = stop_index(source.as_ref()).await?;
+        let matches = index.search(query, limit);
+        if matches.is_empty() {
+            return Err(format!("no place matches {query:?}"));
+        }
+        for m in &matches {
+            let ids = m.place.stop_ids.join(" ");
+            out.push_str(&format!("{}  [{ids}]\n", m.place.name));
+        }
+        if stale {
+            out.push_str("(stop list from the cache: the network could not be reached)\n");
+        }
+    }
+    let mut stdout = std::io::stdout();
+    write!(stdout, "{out}")
+        .and_then(|()| stdout.flush())
+        .map_err(|e| e.to_string())
+}
