@@ -28,9 +28,15 @@ const ATTRIBUTION: &str = "Données : réseau Ginko (Keolis Besançon Mobilités
 
 /// The API base URL and key, from the flag/env, the settings, the defaults.
 fn connect(cli: &Cli, need_key: bool) -> Result<Client, String> {
+    connect_with_settings(cli, need_key).map(|(client, _)| client)
+}
+
+/// As [`connect`], with the settings read (the board needs their `home`).
+fn connect_with_settings(cli: &Cli, need_key: bool) -> Result<(Client, Settings), String> {
     let path = config::settings_path(cli.config.as_deref()).map_err(|e| e.to_string())?;
     let settings = Settings::load(&path).map_err(|e| e.to_string())?;
-    client_from(&settings, &path, cli.api_url.as_deref(), need_key)
+    let client = client_from(&settings, &path, cli.api_url.as_deref(), need_key)?;
+    Ok((client, settings))
 }
 
 /// A client from read settings (`api_url`: the flag or environment).
@@ -196,7 +202,7 @@ pub async fn serve_demo(args: &ServeDemoArgs) -> CommandResult {
 
 /// `quai board PLACE…`
 pub async fn board(cli: &Cli, places: &[String], args: &BoardArgs) -> CommandResult {
-    let client = connect(cli, true)?;
+    let (client, settings) = connect_with_settings(cli, true)?;
     let board = BoardRun {
         client,
         cache: user_cache(),
@@ -207,7 +213,7 @@ pub async fn board(cli: &Cli, places: &[String], args: &BoardArgs) -> CommandRes
         favorites: Vec::new(),
         favorites_store: favorites_store(cli).ok(),
         warning: None,
-        home: home(cli),
+        home: settings.home,
     };
     board.run(cli, args).await
 }
@@ -343,13 +349,6 @@ impl BoardRun {
             .and_then(|()| out.flush())
             .map_err(|e| format!("cannot write the board: {e}"))
     }
-}
-
-/// The home position of the settings, if set and valid.
-fn home(cli: &Cli) -> Option<crate::domain::Position> {
-    let path = config::settings_path(cli.config.as_deref()).ok()?;
-    let text = Settings::load(&path).ok()?.home?;
-    config::parse_position(&text).ok()
 }
 
 fn user_cache() -> Cache {
@@ -588,7 +587,7 @@ pub async fn favourites_board(cli: &Cli) -> CommandResult {
     if favorites.list.is_empty() && !interactive {
         return no_command();
     }
-    let client = connect(cli, true)?;
+    let (client, settings) = connect_with_settings(cli, true)?;
     let board = BoardRun {
         client,
         cache: user_cache(),
@@ -599,7 +598,7 @@ pub async fn favourites_board(cli: &Cli) -> CommandResult {
         favorites: favorites.list,
         favorites_store: Some(store),
         warning,
-        home: home(cli),
+        home: settings.home,
     };
     let args = BoardArgs {
         nb: 2,
