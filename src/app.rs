@@ -659,9 +659,12 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
         Some(Msg::Quit),
     );
     // A hang-up means the terminal is gone: the board leaves.
-    crate::term::spawn_signals(tx.clone(), |_| Msg::Quit);
+    crate::term::spawn_signals(tx.clone(), |signal| match signal {
+        crate::term::Signal::Resize => Msg::Resize,
+        crate::term::Signal::Stop | crate::term::Signal::Hangup => Msg::Quit,
+    });
 
-    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut terminal = crate::term::init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let mut app = App::new();
     if settings.start_in_search {
         app.open_search();
@@ -693,6 +696,11 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
                 memo.borrow_mut().in_place(in_place);
                 draw_app(frame, &mut app, view, &settings, &memo)
             }) {
+                // A terminal that is gone is no failure to report: nobody
+                // is left to read it.
+                if !crate::term::is_alive() {
+                    break Ok(());
+                }
                 break Err(format!("cannot draw: {e}"));
             }
             if panic_after_draw {
@@ -815,7 +823,7 @@ pub async fn run(client: Client, cache: Cache, settings: BoardSettings) -> Resul
             Effect::Quit => break Ok(()),
         }
     };
-    ratatui::restore();
+    crate::term::restore();
     result
 }
 
