@@ -669,9 +669,12 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
         Some(Msg::Quit),
     );
     // A hang-up means the terminal is gone: the board leaves.
-    crate::term::spawn_signals(tx.clone(), |_| Msg::Quit);
+    crate::term::spawn_signals(tx.clone(), |signal| match signal {
+        crate::term::Signal::Resize => Msg::Resize,
+        crate::term::Signal::Stop | crate::term::Signal::Hangup => Msg::Quit,
+    });
 
-    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut terminal = crate::term::init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let mut app = App::with_capabilities(source.capabilities());
     if settings.start_in_search {
         app.open_search();
@@ -703,6 +706,11 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
                 memo.borrow_mut().in_place(in_place);
                 draw_app(frame, &mut app, view, &settings, &memo)
             }) {
+                // A terminal that is gone is no failure to report: nobody
+                // is left to read it.
+                if !crate::term::is_alive() {
+                    break Ok(());
+                }
                 break Err(format!("cannot draw: {e}"));
             }
             if panic_after_draw {
@@ -820,7 +828,7 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
             Effect::Quit => break Ok(()),
         }
     };
-    ratatui::restore();
+    crate::term::restore();
     result
 }
 

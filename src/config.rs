@@ -28,7 +28,8 @@ pub struct Settings {
     pub api_key_file: Option<PathBuf>,
     pub api_url: Option<String>,
     /// Home position "LAT,LON": `n` in the board shows the stops near it.
-    pub home: Option<String>,
+    #[serde(default, deserialize_with = "home_position")]
+    pub home: Option<crate::domain::Position>,
     /// Kiosk: hours without requests and with a dark screen.
     pub quiet_hours: Option<QuietHours>,
     /// Kiosk: what quiet hours show.
@@ -141,6 +142,17 @@ pub fn parse_position(text: &str) -> Result<crate::domain::Position, String> {
         return Err(bad());
     }
     Ok(crate::domain::Position { lat, lon })
+}
+
+/// `home = "LAT,LON"`: a value that is not a position is an error, with
+/// its line, like any other bad setting.
+fn home_position<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<crate::domain::Position>, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_position(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -283,7 +295,31 @@ mod tests {
             assert!(parse_position(bad).is_err(), "{bad}");
         }
         let s = Settings::parse("home = \"47.2378,6.0241\"\n").unwrap();
-        assert_eq!(s.home.as_deref(), Some("47.2378,6.0241"));
+        assert_eq!(
+            s.home,
+            Some(crate::domain::Position {
+                lat: 47.2378,
+                lon: 6.0241
+            })
+        );
+        assert_eq!(Settings::parse("").unwrap().home, None);
+    }
+
+    #[test]
+    fn a_bad_home_is_an_error_naming_the_file_line_and_value() {
+        let err =
+            Settings::parse("api_url = \"https://x\"\nhome = \"47.2378;6.0241\"\n").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("\"47.2378;6.0241\""), "{err}");
+        assert!(err.contains("LAT,LON"), "{err}");
+        let dir = std::env::temp_dir().join(format!("quai-config-home-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        std::fs::write(&path, "home = \"91,0\"\n").unwrap();
+        let err = Settings::load(&path).unwrap_err().to_string();
+        assert!(err.contains(&path.display().to_string()), "{err}");
+        assert!(err.contains("line 1") && err.contains("\"91,0\""), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

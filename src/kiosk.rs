@@ -2,8 +2,10 @@
 //! never leaves on its own: every failure becomes a screen, and it keeps
 //! trying. SIGHUP reads the settings and favourites again; SIGTERM and
 //! SIGINT leave with the terminal restored; only the configured key (none by
-//! default) quits from the keyboard. In quiet hours the pollers are stopped,
-//! so no request is sent.
+//! default) quits from the keyboard. A terminal that is gone (its window
+//! closed, its connection ended: the hang-up's SIGHUP, the end of input, a
+//! failed frame) ends it too: nobody is left to see it. In quiet hours the
+//! pollers are stopped, so no request is sent.
 
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -87,6 +89,8 @@ enum Msg {
     Key(KeyEvent),
     Redraw,
     Signal(Signal),
+    /// No more input: no keyboard, or the terminal is gone.
+    InputEnded,
 }
 
 /// The pollers while they run, with the end of their channel.
@@ -187,7 +191,8 @@ fn keep_console_awake() {
 /// Runs the kiosk until a signal or the quit key.
 pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
-    // No keyboard is fine: input errors end the reading, not the kiosk.
+    // No keyboard is fine: the end of input ends the kiosk only when the
+    // terminal is gone.
     term::spawn_input(
         tx.clone(),
         |event| match event {
@@ -195,11 +200,11 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             Event::Resize(..) => Some(Msg::Redraw),
             _ => None,
         },
-        None,
+        Some(Msg::InputEnded),
     );
     term::spawn_signals(tx.clone(), Msg::Signal);
 
-    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut terminal = term::init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     keep_console_awake();
     let mut loaded = load();
     log(&format!(
@@ -281,6 +286,10 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
         }
         match terminal.draw(|frame| crate::ui::kiosk::draw(frame, &view, &pane)) {
             Ok(_) => draw_failed = false,
+            Err(_) if !term::is_alive() => {
+                log("the terminal is gone");
+                break;
+            }
             Err(e) if !draw_failed => {
                 // The screen may come back (a console switched away).
                 log(&format!("cannot draw: {e}"));
@@ -303,7 +312,12 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             _ = tick.tick() => Msg::Redraw,
         };
         match msg {
-            Msg::Redraw => {}
+            Msg::Redraw | Msg::Signal(Signal::Resize) => {}
+            Msg::InputEnded if !term::is_alive() => {
+                log("the terminal is gone");
+                break;
+            }
+            Msg::InputEnded => log("no keyboard input"),
             Msg::Key(key) => {
                 let quit_key = options.quit_key.or(loaded.quit_key);
                 if key.kind != KeyEventKind::Release && quit_key.is_some_and(|q| q.0 == key.code) {
@@ -313,6 +327,11 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             }
             Msg::Signal(Signal::Stop) => {
                 log("stopped by a signal");
+                break;
+            }
+            Msg::Signal(Signal::Hangup) if !term::is_alive() => {
+                // The hang-up of a terminal that went away, not a reload.
+                log("the terminal is gone");
                 break;
             }
             Msg::Signal(Signal::Hangup) => {
@@ -334,7 +353,7 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
         }
     }
     drop(running);
-    ratatui::restore();
+    term::restore();
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! The `quai` binary: parses the command line and hands over to the command.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -42,7 +43,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("quai: {message}");
+            // stderr may be a terminal that is gone: no panic for that.
+            let _ = writeln!(std::io::stderr(), "quai: {message}");
             ExitCode::FAILURE
         }
     }

@@ -335,3 +335,44 @@ async fn signals_restore_the_terminal() {
     });
     done.await.unwrap();
 }
+
+/// A board started from a shell whose terminal goes away (a closed window,
+/// a lost SSH connection, a killed tmux session) leaves at once, without a
+/// core spent on the terminal that is gone or a `tput` run for its size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_terminal_that_goes_away_ends_the_board() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = home("gone");
+    let env = format!("GINKO_API_URL={} GINKO_API_KEY=demo", s.url());
+    for shell_ignores_hangup in [false, true] {
+        let h = h.join(if shell_ignores_hangup {
+            "no-signal"
+        } else {
+            "signal"
+        });
+        std::fs::create_dir_all(&h).unwrap();
+        let env = env.clone();
+        let closed = tokio::task::spawn_blocking(move || {
+            support::close_terminal_under(
+                &h,
+                &env,
+                "board Chamars",
+                "mis à jour il y a",
+                Duration::from_secs(3),
+                shell_ignores_hangup,
+            )
+        })
+        .await
+        .unwrap();
+        assert!(closed.screen.contains("Chamars"), "{}", closed.screen);
+        let gone_after = closed
+            .gone_after
+            .unwrap_or_else(|| panic!("the board outlived its terminal: {closed:?}"));
+        assert!(gone_after < Duration::from_secs(3), "{closed:?}");
+        assert!(!closed.ran_tput, "no tput: {closed:?}");
+        if shell_ignores_hangup {
+            // No signal came: the end of input or a failed frame told it.
+            assert_eq!(closed.status.as_deref(), Some("0"), "{closed:?}");
+        }
+    }
+}

@@ -201,6 +201,41 @@ async fn settings_file_gives_the_key_and_a_corrupt_one_is_named() {
     );
 }
 
+/// `home` is checked when the settings are read, by every command that
+/// reads them, not only when `n` needs it.
+#[tokio::test]
+async fn a_bad_home_in_the_settings_is_named_with_its_file_and_line() {
+    let s = server(ServerOptions::default()).await;
+    let h = home("badhome");
+    let settings = h.join("quai.toml");
+    let with_home = |home: &str| format!("api_url = \"{}\"\nhome = \"{home}\"\n", s.url());
+    std::fs::write(&settings, with_home("47.2378,6.0241")).unwrap();
+    let out = run(quai(&h)
+        .env("QUAI_CONFIG", &settings)
+        .env("GINKO_API_KEY", "demo")
+        .args(["board", "Chamars", "--once"]))
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    std::fs::write(&settings, with_home("47.2378 6.0241")).unwrap();
+    for args in [&["board", "Chamars", "--once"][..], &["api", "Tarifs/get"]] {
+        let out = run(quai(&h)
+            .env("QUAI_CONFIG", &settings)
+            .env("GINKO_API_KEY", "demo")
+            .args(args))
+        .await;
+        assert!(!out.status.success(), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&settings.display().to_string())
+                && err.contains("line 2")
+                && err.contains("\"47.2378 6.0241\" is not a position LAT,LON"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn key_trial_prints_the_key_and_how_to_use_it() {
     let s = server(ServerOptions::default()).await;

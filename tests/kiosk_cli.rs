@@ -171,3 +171,54 @@ async fn no_network_at_boot_is_a_screen_not_an_exit() {
     assert!(after.contains("KIOSK-EXITED-0"), "{after}");
     let _ = std::fs::remove_dir_all(&h);
 }
+
+/// A kiosk started from a shell whose terminal goes away (a closed window,
+/// a lost SSH connection, a killed tmux session) leaves at once: the
+/// hang-up is not taken for a reload, and no core is spent on a terminal
+/// that is gone, nor any `tput` run to learn its size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_terminal_that_goes_away_ends_the_kiosk() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = home("gone");
+    let env = format!("GINKO_API_URL={} GINKO_API_KEY=demo", s.url());
+    for shell_ignores_hangup in [false, true] {
+        let h = h.join(if shell_ignores_hangup {
+            "no-signal"
+        } else {
+            "signal"
+        });
+        std::fs::create_dir_all(config_dir(&h)).unwrap();
+        std::fs::write(
+            config_dir(&h).join("favorites.toml"),
+            "[[favorite]]\nplace = \"Ile de France\"\n",
+        )
+        .unwrap();
+        let env = env.clone();
+        let closed = tokio::task::spawn_blocking(move || {
+            support::close_terminal_under(
+                &h,
+                &env,
+                "kiosk",
+                "mis à jour il y a",
+                Duration::from_secs(3),
+                shell_ignores_hangup,
+            )
+        })
+        .await
+        .unwrap();
+        assert!(
+            closed.screen.contains("Ile de France ─"),
+            "{}",
+            closed.screen
+        );
+        let gone_after = closed
+            .gone_after
+            .unwrap_or_else(|| panic!("the kiosk outlived its terminal: {closed:?}"));
+        assert!(gone_after < Duration::from_secs(3), "{closed:?}");
+        assert!(!closed.ran_tput, "no tput: {closed:?}");
+        if shell_ignores_hangup {
+            // No signal came: the end of input or a failed frame told it.
+            assert_eq!(closed.status.as_deref(), Some("0"), "{closed:?}");
+        }
+    }
+}

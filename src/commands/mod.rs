@@ -74,10 +74,10 @@ impl<'a> Context<'a> {
         Ok(Store::beside(&self.settings_path()?))
     }
 
-    /// The home position of the settings, if set and valid.
+    /// The home position of the settings, if set (a bad one is an error
+    /// of the settings).
     pub fn home(&self) -> Option<crate::domain::Position> {
-        let (_, settings) = self.settings().ok()?;
-        config::parse_position(settings.home.as_deref()?).ok()
+        self.settings().ok()?.1.home
     }
 }
 

@@ -340,6 +340,157 @@ impl Terminal {
     }
 }
 
+/// What became of a `quai` whose terminal was closed under it.
+#[derive(Debug)]
+pub struct Closed {
+    /// How long it lived on after the terminal went; `None`: still there.
+    pub gone_after: Option<Duration>,
+    /// Its CPU time (clock ticks) from the close until it went or the wait ended.
+    pub cpu_ticks: u64,
+    /// Whether it ran `tput` (a fake one, first in its PATH).
+    pub ran_tput: bool,
+    /// Its exit status, when the shell outlived the terminal to write it.
+    pub status: Option<String>,
+    /// The screen just before the terminal was closed.
+    pub screen: String,
+}
+
+/// Runs `{env} quai {args}` as the child of a shell (not in its place, as
+/// when started by hand) in a terminal, waits for `ready` on the screen,
+/// then closes the terminal, as a closed window or a lost SSH connection
+/// does, and waits up to `wait` for quai to go.
+///
+/// The shell dies of the hang-up, and the kernel then sends SIGHUP to
+/// quai; or, with `shell_ignores_hangup`, it lives on, quai gets no signal
+/// at all, and the shell writes quai's exit status.
+pub fn close_terminal_under(
+    home: &Path,
+    env: &str,
+    args: &str,
+    ready: &str,
+    wait: Duration,
+    shell_ignores_hangup: bool,
+) -> Closed {
+    let bin = home.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let mark = home.join("tput-ran");
+    let tput = bin.join("tput");
+    std::fs::write(
+        &tput,
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\nexit 1\n", mark.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tput, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let shell_pid = home.join("shell-pid");
+    let status = home.join("quai-status");
+    let command = format!(
+        "env -i HOME={home} PATH={bin}:/usr/bin:/bin TERM=xterm-256color {env} \
+         sh -c 'echo $$ > {shell_pid}; {trap} {quai} {args}; echo $? > {status}'",
+        home = home.display(),
+        bin = bin.display(),
+        shell_pid = shell_pid.display(),
+        trap = if shell_ignores_hangup {
+            "trap \"\" HUP;"
+        } else {
+            ""
+        },
+        quai = env!("CARGO_BIN_EXE_quai"),
+        status = status.display(),
+    );
+    let terminal = Terminal::start(home, &command, 100, 30);
+    let screen = terminal.wait("quai on screen", 15, |s| s.contains(ready));
+    let shell: u32 = std::fs::read_to_string(&shell_pid)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let quai = children(shell)
+        .into_iter()
+        .find(|&pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "quai")
+        })
+        .expect("quai is the shell's child");
+    let cpu_before = cpu_ticks(quai).unwrap_or(0);
+    let closed = terminal.tmux(&["kill-session", "-t", &terminal.session]);
+    assert!(closed.status.success(), "{}", text(&closed.stderr));
+    let start = Instant::now();
+    let mut cpu = 0;
+    let gone_after = loop {
+        match cpu_ticks(quai) {
+            None => break Some(start.elapsed()),
+            Some(now) => cpu = now.saturating_sub(cpu_before),
+        }
+        if start.elapsed() > wait {
+            // Not left behind, spinning, after the test.
+            let _ = Command::new("kill")
+                .args(["-KILL", &quai.to_string()])
+                .status();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // The shell that lives on writes the status just after.
+    let start = Instant::now();
+    let status = loop {
+        match std::fs::read_to_string(&status) {
+            Ok(s) if s.ends_with('\n') => break Some(s.trim().to_string()),
+            _ if !shell_ignores_hangup || start.elapsed() > Duration::from_secs(3) => break None,
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    Closed {
+        gone_after,
+        cpu_ticks: cpu,
+        ran_tput: mark.exists(),
+        status,
+        screen,
+    }
+}
+
+/// The processes whose parent is `pid` (from /proc).
+pub fn children(pid: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&child| {
+            stat(child).is_some_and(|s| s.get(1).is_some_and(|ppid| *ppid == pid.to_string()))
+        })
+        .collect()
+}
+
+/// The fields of /proc/PID/stat after the command's name: state, parent…
+fn stat(pid: u32) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, after) = text.rsplit_once(')')?;
+    Some(after.split_whitespace().map(str::to_string).collect())
+}
+
+/// User and system CPU time of a running process; `None` once it has
+/// exited (a zombie has exited).
+pub fn cpu_ticks(pid: u32) -> Option<u64> {
+    let fields = stat(pid)?;
+    if fields
+        .first()
+        .is_some_and(|state| state == "Z" || state == "X")
+    {
+        return None;
+    }
+    // utime and stime are fields 14 and 15 of the file, 12 and 13 here.
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Some(ticks(11) + ticks(12))
+}
+
 impl Drop for Terminal {
     fn drop(&mut self) {
         self.tmux(&["kill-server"]);
