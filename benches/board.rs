@@ -204,6 +204,7 @@ fn pane(memo: Option<&RefCell<LineMemo>>) -> PaneState<'_> {
         notice: None,
         warning: None,
         memo,
+        capabilities: quai::network::Capabilities::default(),
     }
 }
 

@@ -48,6 +48,8 @@ pub struct PaneState<'a> {
     /// The body lines of the previous frame, copied where unchanged (a
     /// live board keeps one; a single frame needs none).
     pub memo: Option<&'a std::cell::RefCell<super::memo::LineMemo>>,
+    /// The network's services: the help lists only the keys that work.
+    pub capabilities: crate::network::Capabilities,
 }
 
 /// Cuts `text` to `width` cells, ending with "…" when cut.
@@ -623,25 +625,18 @@ fn draw_key_refused(frame: &mut Frame, area: Rect, view: &BoardView, state: &Pan
 
 fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
     let g = state.theme.glyphs;
-    let lines = vec![
-        Line::styled("Touches", state.theme.heading()),
-        Line::raw("  ↑ ↓ / k j   choisir une ligne"),
-        Line::raw("  /           chercher un arrêt"),
-        Line::raw("  f           ajouter / retirer l'arrêt choisi des favoris"),
-        Line::raw("  n           arrêts proches (home dans les réglages)"),
-        Line::raw("  F           favoris : ordre (K/J), retirer, renommer, lignes"),
-        Line::raw("  Entrée      détail : véhicule, affluence, message lié"),
-        Line::raw("  c           affluence prévue aujourd'hui (ligne choisie)"),
-        Line::raw("  i           info trafic (a : tout le réseau)"),
-        Line::raw("  t           tarifs"),
-        Line::raw("  r           rafraîchir maintenant"),
-        Line::raw("  ?           afficher / masquer l'aide"),
-        Line::raw("  q / Échap   quitter"),
+    let mut lines = vec![Line::styled("Touches", state.theme.heading())];
+    for (keys, what) in super::keymap::help(state.capabilities) {
+        lines.push(Line::raw(format!("  {keys:<12}{what}")));
+    }
+    lines.extend([
         Line::raw(""),
         Line::styled("Légende", state.theme.heading()),
         Line::raw("  Non localisé  véhicule non localisé : horaire théorique"),
+        Line::raw("  7 min théor.  horaire du jour, sans temps réel"),
         Line::raw("  à l'approche  le véhicule arrive"),
         Line::raw("  17h05         heure de passage (au-delà de 59 min)"),
+        Line::raw("  Supprimé      départ supprimé ; +3 : retard, v2 : voie"),
         Line::raw("  Travaux…      arrêt non desservi (Perturbations : desservi,"),
         Line::raw("                mais sans temps calculable)"),
         Line::raw(format!(
@@ -654,13 +649,17 @@ fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
             "  {} barré       arrêt ou véhicule non accessible",
             g.no_access
         )),
-        Line::raw(format!(
+    ]);
+    if state.capabilities.line_states {
+        lines.push(Line::raw(format!(
             "  {} {} {} {}     ligne interrompue, perturbée, travaux prévus, info",
             g.states[0], g.states[1], g.states[2], g.states[3]
-        )),
+        )));
+    }
+    lines.extend([
         Line::raw(""),
         Line::styled(state.attribution.to_string(), state.theme.dim()),
-    ];
+    ]);
     let box_area = centered(area, 66, lines.len() as u16 + 2);
     frame.render_widget(Clear, box_area);
     frame.render_widget(
@@ -826,6 +825,7 @@ pub(crate) mod tests {
                 notice: None,
                 warning: None,
                 memo,
+                capabilities: crate::network::Capabilities::default(),
             };
             terminal
                 .draw(|f| draw(f, &view, &state(Some(&memo))))
@@ -861,6 +861,7 @@ pub(crate) mod tests {
             notice: None,
             warning: None,
             memo: None,
+            capabilities: crate::network::Capabilities::default(),
         };
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|f| draw(f, &view, &state)).unwrap();
@@ -1042,6 +1043,7 @@ pub(crate) mod tests {
             notice: Some("★ Chamars ajouté aux favoris"),
             warning: Some("favoris en lecture seule : favorites.toml, line 3, column 9"),
             memo: None,
+            capabilities: crate::network::Capabilities::default(),
         };
         let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
         terminal.draw(|f| draw(f, &view, &state)).unwrap();

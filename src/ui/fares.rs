@@ -88,9 +88,15 @@ pub struct FaresPane {
     pub scroll: usize,
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, pane: &FaresPane, theme: &Theme) {
-    let width = area.width.saturating_sub(4) as usize;
-    let content: Vec<Line> = match &pane.fares {
+/// How far the pane can scroll in `area`: its text less what fits.
+pub fn max_scroll(pane: &FaresPane, area: Rect) -> usize {
+    let theme = Theme::new(super::theme::Palette::NoColor);
+    let lines = content(pane, &theme, area.width.saturating_sub(4) as usize).len();
+    lines.saturating_sub(area.height.saturating_sub(2) as usize)
+}
+
+fn content<'a>(pane: &FaresPane, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    match &pane.fares {
         None => vec![Line::styled("Chargement des tarifs…", theme.dim())],
         Some(Err(e)) => vec![Line::styled(
             format!("Tarifs indisponibles : {e}"),
@@ -106,7 +112,12 @@ pub fn draw(frame: &mut Frame, area: Rect, pane: &FaresPane, theme: &Theme) {
                 }
             })
             .collect(),
-    };
+    }
+}
+
+/// Draws the pane (a scroll beyond the text shows its end).
+pub fn draw(frame: &mut Frame, area: Rect, pane: &FaresPane, theme: &Theme) {
+    let content = content(pane, theme, area.width.saturating_sub(4) as usize);
     let inner_h = area.height.saturating_sub(2) as usize;
     let scroll = pane.scroll.min(content.len().saturating_sub(inner_h));
     frame.render_widget(Clear, area);

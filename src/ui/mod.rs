@@ -5,6 +5,7 @@ pub mod details;
 pub mod digits;
 pub mod fares;
 pub mod favorites;
+pub mod keymap;
 pub mod kiosk;
 pub mod line;
 pub mod memo;

@@ -150,20 +150,32 @@ fn content<'a>(
     lines
 }
 
-/// Draws the pane; its scroll is brought back within the text.
+/// How far the pane can scroll in `area`: its text less what fits.
+pub fn max_scroll(
+    messages: &[Message],
+    on_screen: &[LineRef],
+    pane: &TrafficPane,
+    area: Rect,
+) -> usize {
+    let width = area.width.saturating_sub(4) as usize;
+    let theme = Theme::new(super::theme::Palette::NoColor);
+    let lines = content(messages, on_screen, pane, &theme, width).len();
+    lines.saturating_sub(area.height.saturating_sub(2) as usize)
+}
+
+/// Draws the pane (a scroll beyond the text shows its end).
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
     messages: &[Message],
     on_screen: &[LineRef],
-    pane: &mut TrafficPane,
+    pane: &TrafficPane,
     theme: &Theme,
 ) {
     let width = area.width.saturating_sub(4) as usize;
     let lines = content(messages, on_screen, pane, theme, width);
     let inner_h = area.height.saturating_sub(2) as usize;
-    pane.scroll = pane.scroll.min(lines.len().saturating_sub(inner_h));
-    let scroll = pane.scroll;
+    let scroll = pane.scroll.min(lines.len().saturating_sub(inner_h));
     let more = lines.len() > scroll + inner_h;
     let title = format!(
         " Info trafic ({}) · a {} · ↑↓ défiler · Échap fermer{} ",
@@ -254,7 +266,7 @@ mod tests {
             foreground: crate::domain::Rgb::parse_hex("FFFFFF"),
             mode: None,
         };
-        let render = |mut pane: TrafficPane| {
+        let render = |pane: TrafficPane| {
             let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
             terminal
                 .draw(|f| {
@@ -263,7 +275,7 @@ mod tests {
                         f.area(),
                         &messages,
                         std::slice::from_ref(&l3),
-                        &mut pane,
+                        &pane,
                         &Theme::new(Palette::TrueColor),
                     )
                 })
@@ -294,6 +306,23 @@ mod tests {
             scroll: 8,
         });
         assert!(!scrolled.contains("message 5"), "{scrolled}");
+        // The end of the text is as far as it scrolls.
+        let area = Rect::new(0, 0, 60, 20);
+        let all = TrafficPane {
+            all: true,
+            scroll: 0,
+        };
+        let end = max_scroll(&messages, std::slice::from_ref(&l3), &all, area);
+        assert!(end > 0, "more text than the pane holds");
+        let (_, at_end) = render(TrafficPane {
+            scroll: end,
+            ..all.clone()
+        });
+        let (_, beyond) = render(TrafficPane {
+            scroll: end + 50,
+            ..all
+        });
+        assert_eq!(at_end, beyond);
         assert!(
             scrolled.contains("message 4") || scrolled.contains("message 2"),
             "{scrolled}"

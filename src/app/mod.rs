@@ -1,0 +1,971 @@
+//! The live board as a model: the [`App`] state, the [`Msg`]s that change
+//! it, and a pure [`App::update`] (the time is passed in) that returns the
+//! IO to start as an [`Effect`]. The loop that owns the terminal and runs
+//! the effects is [`run`]; the panes over the board are [`panes`]; the
+//! board's keys are one table, [`crate::ui::keymap`].
+
+pub mod panes;
+mod run;
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::Rect;
+
+pub use panes::Overlay;
+pub use run::{BoardSettings, run};
+
+use crate::board::Board;
+use crate::favorites::{FavOp, Favorite};
+use crate::network::Capabilities;
+use crate::poller::{self, Update};
+use crate::search::Index;
+use crate::ui::details::{DetailsPane, ForecastPane};
+use crate::ui::fares::FaresPane;
+use crate::ui::favorites::FavPane;
+use crate::ui::keymap::{self, Action};
+use crate::ui::search::SearchState;
+use crate::ui::traffic::TrafficPane;
+use crate::ui::view;
+
+/// Everything that can happen to the board.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize,
+    Tick,
+    Update(Update),
+    /// The places near home, nearest first (or why there are none).
+    Nearby(Result<Vec<String>, String>),
+    /// The fares, for their pane (or why there are none).
+    Fares(Result<Vec<crate::domain::Fare>, String>),
+    /// A vehicle's equipment and live state, for the detail pane.
+    Vehicle {
+        number: String,
+        vehicle: Result<crate::domain::Vehicle, String>,
+        live: Result<crate::domain::VehicleLive, String>,
+    },
+    /// The day's crowding forecast, for its pane.
+    Forecast(Result<Vec<crate::domain::CrowdForecast>, String>),
+    Quit,
+}
+
+/// What `update` asks the loop to do.
+#[derive(Debug, PartialEq)]
+pub enum Effect {
+    Nothing,
+    Redraw,
+    RefreshNow,
+    /// Show these places instead.
+    OpenPlaces(Vec<String>),
+    /// Add the place to the favourites, or remove it.
+    ToggleFavorite(String),
+    /// Look up the stops near home.
+    Nearby,
+    /// Fetch the fares for their pane.
+    LoadFares,
+    /// Fetch a vehicle's equipment and live state.
+    LoadVehicle(String),
+    /// Fetch the day's crowding forecast of a line and direction at a stop.
+    LoadForecast {
+        stop_id: String,
+        line_id: String,
+        outbound: bool,
+    },
+    /// Load the favourites and open their pane.
+    OpenFavorites,
+    /// Save one change to the favourites.
+    SaveFavorite(FavOp),
+    /// Show the favourites' board again (after changes in the pane).
+    ShowFavorites(Vec<Favorite>),
+    Quit,
+}
+
+pub struct App {
+    pub board: Board,
+    pub selected: Option<usize>,
+    pub help: bool,
+    /// The pane open over the board, if any.
+    pub overlay: Option<Overlay>,
+    pub index: Option<Arc<Index>>,
+    pub index_stale: bool,
+    /// A short message for the status line.
+    pub notice: Option<String>,
+    /// What the network offers beyond departures: only those keys work.
+    pub capabilities: Capabilities,
+    /// The screen's size, as last drawn (panes scroll no further than
+    /// their text in it).
+    pub area: Rect,
+    /// The time of the message being handled.
+    now: Timestamp,
+}
+
+impl App {
+    pub fn new() -> App {
+        App {
+            board: Board::default(),
+            selected: None,
+            help: false,
+            overlay: None,
+            index: None,
+            index_stale: false,
+            notice: None,
+            capabilities: Capabilities::default(),
+            area: Rect::new(0, 0, 80, 24),
+            now: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    /// A board for a network that offers `capabilities`.
+    pub fn with_capabilities(capabilities: Capabilities) -> App {
+        App {
+            capabilities,
+            ..App::new()
+        }
+    }
+
+    pub fn search(&self) -> Option<&SearchState> {
+        match &self.overlay {
+            Some(Overlay::Search(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn favorites(&self) -> Option<&FavPane> {
+        match &self.overlay {
+            Some(Overlay::Favorites(p, _)) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn traffic(&self) -> Option<&TrafficPane> {
+        match &self.overlay {
+            Some(Overlay::Traffic(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn fares(&self) -> Option<&FaresPane> {
+        match &self.overlay {
+            Some(Overlay::Fares(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn details(&self) -> Option<&DetailsPane> {
+        match &self.overlay {
+            Some(Overlay::Details(p)) => Some(p.as_ref()),
+            _ => None,
+        }
+    }
+
+    pub fn forecast(&self) -> Option<&ForecastPane> {
+        match &self.overlay {
+            Some(Overlay::Forecast(p)) => Some(p.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The selected row (the first when none is), with its place and stop.
+    pub fn selected_row(&self) -> Option<crate::ui::details::RowInfo> {
+        let view = view::build(&self.board, self.now);
+        let wanted = self.selected.unwrap_or(0);
+        let mut index = 0;
+        for (p, shown) in view.places.iter().enumerate() {
+            if shown.no_departure {
+                continue;
+            }
+            for row in &shown.rows {
+                if index == wanted {
+                    let next = row.cells.first().cloned();
+                    let stop_id = next
+                        .as_ref()
+                        .map(|c| c.stop_id.clone())
+                        .filter(|s| !s.is_empty())
+                        .or_else(|| self.board.places.get(p)?.stop_ids.first().cloned())
+                        .unwrap_or_default();
+                    return Some(crate::ui::details::RowInfo {
+                        place: shown.name.clone(),
+                        stop_id,
+                        line: row.line.clone(),
+                        outbound: row.outbound,
+                        destination: row.destination.clone(),
+                        next,
+                    });
+                }
+                index += 1;
+            }
+        }
+        None
+    }
+
+    fn open_details(&mut self) -> Effect {
+        let Some(row) = self.selected_row() else {
+            return Effect::Nothing;
+        };
+        let message = row
+            .next
+            .as_ref()
+            .and_then(|c| c.info_id.as_ref())
+            .and_then(|id| self.board.messages.iter().find(|m| &m.id == id).cloned());
+        let vehicle = row
+            .next
+            .as_ref()
+            .and_then(|c| c.vehicle.clone())
+            .filter(|_| self.capabilities.vehicle_details);
+        self.overlay = Some(Overlay::Details(Box::new(DetailsPane {
+            row,
+            vehicle: None,
+            live: None,
+            message,
+        })));
+        match vehicle {
+            Some(number) => Effect::LoadVehicle(number),
+            None => Effect::Redraw,
+        }
+    }
+
+    fn open_forecast(&mut self) -> Effect {
+        let Some(row) = self.selected_row() else {
+            return Effect::Nothing;
+        };
+        let effect = Effect::LoadForecast {
+            stop_id: row.stop_id.clone(),
+            line_id: row.line.id.clone(),
+            outbound: row.outbound,
+        };
+        let now = self
+            .now
+            .in_tz(crate::domain::TIME_ZONE)
+            .map(|z| z.strftime("%H:%M").to_string())
+            .unwrap_or_default();
+        self.overlay = Some(Overlay::Forecast(Box::new(ForecastPane {
+            row,
+            forecast: None,
+            now,
+        })));
+        effect
+    }
+
+    /// The lines on the board, once each.
+    pub fn lines_on_screen(&self) -> Vec<crate::domain::LineRef> {
+        panes::lines_on_screen(&self.board)
+    }
+
+    /// Opens the favourites pane on `list`.
+    pub fn open_favorites(&mut self, list: Vec<Favorite>) {
+        self.overlay = Some(Overlay::Favorites(
+            FavPane {
+                list,
+                ..FavPane::default()
+            },
+            false,
+        ));
+    }
+
+    /// The place of the selected row, or the first place.
+    pub fn selected_place(&self) -> Option<String> {
+        let view = view::build(&self.board, self.now);
+        let Some(selected) = self.selected else {
+            return self.board.places.first().map(|p| p.name.clone());
+        };
+        let mut row = 0;
+        for (place, shown) in self.board.places.iter().zip(&view.places) {
+            if shown.no_departure {
+                continue;
+            }
+            if selected < row + shown.rows.len() {
+                return Some(place.name.clone());
+            }
+            row += shown.rows.len();
+        }
+        None
+    }
+
+    pub fn open_search(&mut self) {
+        let mut search = SearchState {
+            stale: self.index_stale,
+            ..SearchState::default()
+        };
+        search.refresh(self.index.as_deref());
+        self.overlay = Some(Overlay::Search(search));
+    }
+
+    /// A new set of places is coming: the board is emptied, but the
+    /// network's messages and line states stay.
+    fn clear_places(&mut self) {
+        let messages = std::mem::take(&mut self.board.messages);
+        let states = std::mem::take(&mut self.board.line_states);
+        self.board = Board::default();
+        self.board.messages = messages;
+        self.board.line_states = states;
+        self.selected = None;
+    }
+
+    /// Applies one message at `now`; no IO.
+    pub fn update(&mut self, msg: Msg, now: Timestamp) -> Effect {
+        self.now = now;
+        match msg {
+            Msg::Quit => Effect::Quit,
+            Msg::Tick | Msg::Resize => Effect::Redraw,
+            Msg::Update(update) => {
+                if matches!(update, Update::Resolved { .. }) {
+                    self.selected = None;
+                }
+                if let Some((index, stale)) = poller::apply(&mut self.board, update) {
+                    self.index = Some(index);
+                    self.index_stale = stale;
+                    if let Some(Overlay::Search(search)) = self.overlay.as_mut() {
+                        search.stale = stale;
+                        search.refresh(self.index.as_deref());
+                    }
+                }
+                Effect::Redraw
+            }
+            Msg::Key(key) => {
+                self.notice = None;
+                self.key(key)
+            }
+            Msg::Nearby(Ok(places)) if places.is_empty() => {
+                self.notice = Some("aucun arrêt à moins de 500 m".into());
+                Effect::Redraw
+            }
+            Msg::Nearby(Ok(places)) => {
+                self.clear_places();
+                self.notice = Some("arrêts proches".into());
+                Effect::OpenPlaces(places)
+            }
+            Msg::Nearby(Err(reason)) => {
+                self.notice = Some(reason);
+                Effect::Redraw
+            }
+            Msg::Vehicle {
+                number,
+                vehicle,
+                live,
+            } => {
+                if let Some(Overlay::Details(pane)) = self.overlay.as_mut()
+                    && pane.row.next.as_ref().and_then(|c| c.vehicle.as_ref()) == Some(&number)
+                {
+                    pane.vehicle = Some(vehicle);
+                    pane.live = Some(live);
+                }
+                Effect::Redraw
+            }
+            Msg::Forecast(forecast) => {
+                if let Some(Overlay::Forecast(pane)) = self.overlay.as_mut() {
+                    pane.forecast = Some(forecast);
+                }
+                Effect::Redraw
+            }
+            Msg::Fares(fares) => {
+                if let Some(Overlay::Fares(pane)) = self.overlay.as_mut() {
+                    pane.fares = Some(fares);
+                }
+                Effect::Redraw
+            }
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) -> Effect {
+        if key.kind == KeyEventKind::Release {
+            return Effect::Nothing;
+        }
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return Effect::Quit;
+        }
+        if let Some(mut overlay) = self.overlay.take() {
+            let mut ctx = panes::Context {
+                board: &self.board,
+                index: self.index.as_deref(),
+                area: self.area,
+                notice: &mut self.notice,
+            };
+            return match overlay.key(key, &mut ctx) {
+                panes::Outcome::Stay(effect) => {
+                    self.overlay = Some(overlay);
+                    effect
+                }
+                panes::Outcome::Close(effect) => {
+                    if matches!(effect, Effect::OpenPlaces(_) | Effect::ShowFavorites(_)) {
+                        self.clear_places();
+                    }
+                    effect
+                }
+            };
+        }
+        if key.code == KeyCode::Esc && self.help {
+            self.help = false;
+            return Effect::Redraw;
+        }
+        let Some(action) = keymap::action(key.code, self.capabilities) else {
+            return Effect::Nothing;
+        };
+        let rows = view::build(&self.board, self.now).selectable_rows();
+        match action {
+            Action::Quit => Effect::Quit,
+            Action::Help => {
+                self.help = !self.help;
+                Effect::Redraw
+            }
+            Action::Refresh => Effect::RefreshNow,
+            Action::Nearby => Effect::Nearby,
+            Action::Favorites => Effect::OpenFavorites,
+            Action::Details => {
+                self.help = false;
+                self.open_details()
+            }
+            Action::Forecast => {
+                self.help = false;
+                self.open_forecast()
+            }
+            Action::Fares => {
+                self.help = false;
+                self.overlay = Some(Overlay::Fares(FaresPane::default()));
+                Effect::LoadFares
+            }
+            Action::Traffic => {
+                self.help = false;
+                self.overlay = Some(Overlay::Traffic(TrafficPane::default()));
+                Effect::Redraw
+            }
+            Action::ToggleFavorite => match self.selected_place() {
+                Some(place) => Effect::ToggleFavorite(place),
+                None => Effect::Nothing,
+            },
+            Action::Search => {
+                self.help = false;
+                self.open_search();
+                Effect::Redraw
+            }
+            Action::Down if rows > 0 => {
+                self.selected = Some(self.selected.map_or(0, |s| (s + 1).min(rows - 1)));
+                Effect::Redraw
+            }
+            Action::Up if rows > 0 => {
+                self.selected = Some(self.selected.map_or(0, |s| s.saturating_sub(1)));
+                Effect::Redraw
+            }
+            Action::Down | Action::Up => Effect::Nothing,
+        }
+    }
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run::{draw_app, toggle_favorite};
+    use super::*;
+    use crate::poller::PollSettings;
+    use crate::ui::theme::Theme;
+
+    /// The time of every message in these tests.
+    fn now() -> Timestamp {
+        Timestamp::now()
+    }
+    use crate::board::{BoardLine, ResolvedPlace};
+    use crate::domain::LineRef;
+    use std::time::Duration;
+
+    /// A network that offers every service.
+    fn every_service() -> Capabilities {
+        Capabilities {
+            fares: true,
+            vehicle_details: true,
+            crowding_forecast: true,
+            line_states: true,
+            lifts: true,
+            nearby: true,
+        }
+    }
+
+    #[test]
+    fn keys_for_services_the_network_lacks_do_nothing() {
+        let mut app = App::new();
+        app.update(Msg::Update(two_rows()), now());
+        assert_eq!(app.update(key(KeyCode::Char('t')), now()), Effect::Nothing);
+        assert!(app.fares().is_none());
+        assert_eq!(app.update(key(KeyCode::Char('c')), now()), Effect::Nothing);
+        assert!(app.forecast().is_none());
+        // Enter still opens the row's detail, without asking for a vehicle.
+        assert_eq!(app.update(key(KeyCode::Enter), now()), Effect::Redraw);
+        assert!(app.details().is_some());
+    }
+
+    fn key(code: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn two_rows() -> Update {
+        let line = |outbound| BoardLine {
+            line: LineRef::plain("101", "T1"),
+            kind: None,
+            outbound,
+            destination: "Y".into(),
+            via: String::new(),
+        };
+        Update::Resolved {
+            places: vec![ResolvedPlace {
+                network: "test".into(),
+                query: "x".into(),
+                label: None,
+                name: "X".into(),
+                stop_ids: vec![],
+                lines: vec![line(true), line(false)],
+            }],
+            unknown: vec![],
+        }
+    }
+
+    #[test]
+    fn keys_map_to_effects() {
+        let mut app = App::new();
+        assert_eq!(
+            app.update(key(KeyCode::Char('r')), now()),
+            Effect::RefreshNow
+        );
+        assert_eq!(app.update(key(KeyCode::Char('?')), now()), Effect::Redraw);
+        assert!(app.help);
+        assert_eq!(
+            app.update(key(KeyCode::Esc), now()),
+            Effect::Redraw,
+            "Esc closes the help first"
+        );
+        assert!(!app.help);
+        assert_eq!(app.update(key(KeyCode::Esc), now()), Effect::Quit);
+        assert_eq!(app.update(key(KeyCode::Char('q')), now()), Effect::Quit);
+        let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(app.update(ctrl_c, now()), Effect::Quit);
+        assert_eq!(app.update(key(KeyCode::Char('x')), now()), Effect::Nothing);
+    }
+
+    #[test]
+    fn the_selection_stays_on_the_rows() {
+        let mut app = App::new();
+        assert_eq!(
+            app.update(key(KeyCode::Down), now()),
+            Effect::Nothing,
+            "no rows yet"
+        );
+        app.update(Msg::Update(two_rows()), now());
+        app.update(key(KeyCode::Char('j')), now());
+        assert_eq!(app.selected, Some(0));
+        app.update(key(KeyCode::Down), now());
+        app.update(key(KeyCode::Down), now());
+        assert_eq!(app.selected, Some(1));
+        app.update(key(KeyCode::Char('k')), now());
+        app.update(key(KeyCode::Up), now());
+        assert_eq!(app.selected, Some(0));
+    }
+
+    #[test]
+    fn the_favourites_pane_reorders_removes_renames_and_picks_lines() {
+        let fav = |p: &str| Favorite {
+            place: p.into(),
+            label: None,
+            lines: vec![],
+        };
+        let mut app = App::new();
+        app.update(Msg::Update(two_rows()), now()); // the place "X": T1 both ways
+        assert_eq!(
+            app.update(key(KeyCode::Char('F')), now()),
+            Effect::OpenFavorites
+        );
+        app.open_favorites(vec![fav("A"), fav("X"), fav("C")]);
+        assert_eq!(
+            app.update(key(KeyCode::Char('J')), now()),
+            Effect::SaveFavorite(FavOp::Move {
+                place: "A".into(),
+                to: 1
+            })
+        );
+        let order = |app: &App| -> Vec<String> {
+            app.favorites()
+                .cloned()
+                .as_ref()
+                .unwrap()
+                .list
+                .iter()
+                .map(|f| f.place.clone())
+                .collect()
+        };
+        assert_eq!(order(&app), ["X", "A", "C"]);
+        let shift_up = Msg::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::SHIFT));
+        assert_eq!(
+            app.update(shift_up, now()),
+            Effect::SaveFavorite(FavOp::Move {
+                place: "A".into(),
+                to: 0
+            })
+        );
+        assert_eq!(
+            app.update(key(KeyCode::Char('d')), now()),
+            Effect::SaveFavorite(FavOp::Remove { place: "A".into() })
+        );
+        assert_eq!(order(&app), ["X", "C"]);
+        app.update(key(KeyCode::Char('e')), now());
+        for c in "Maison".chars() {
+            app.update(key(KeyCode::Char(c)), now());
+        }
+        assert_eq!(
+            app.update(key(KeyCode::Enter), now()),
+            Effect::SaveFavorite(FavOp::Rename {
+                place: "X".into(),
+                label: Some("Maison".into())
+            })
+        );
+        // The lines of X, as the board shows them; untick the second.
+        app.update(key(KeyCode::Enter), now());
+        assert_eq!(
+            app.favorites()
+                .cloned()
+                .as_ref()
+                .unwrap()
+                .lines
+                .as_ref()
+                .unwrap()
+                .len(),
+            2
+        );
+        app.update(key(KeyCode::Down), now());
+        assert_eq!(
+            app.update(key(KeyCode::Char(' ')), now()),
+            Effect::SaveFavorite(FavOp::SetLines {
+                place: "X".into(),
+                lines: vec![crate::favorites::LineFilter::parse("T1:aller").unwrap()]
+            })
+        );
+        // The last ticked line cannot be unticked.
+        app.update(key(KeyCode::Up), now());
+        assert_eq!(app.update(key(KeyCode::Char(' ')), now()), Effect::Redraw);
+        assert!(app.notice.is_some());
+        app.update(key(KeyCode::Esc), now());
+        match app.update(key(KeyCode::Esc), now()) {
+            Effect::ShowFavorites(list) => {
+                assert_eq!(list[0].describe(), "X (Maison) — T1:aller");
+                assert_eq!(list.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(app.favorites().is_none());
+    }
+
+    #[test]
+    fn i_and_t_open_the_traffic_and_fares_panes() {
+        let mut app = App::with_capabilities(every_service());
+        app.update(Msg::Update(two_rows()), now());
+        assert_eq!(app.update(key(KeyCode::Char('i')), now()), Effect::Redraw);
+        assert!(app.traffic().is_some());
+        app.update(key(KeyCode::Char('a')), now());
+        app.update(key(KeyCode::Down), now());
+        assert_eq!(
+            app.traffic().cloned(),
+            Some(crate::ui::traffic::TrafficPane {
+                all: true,
+                scroll: 0
+            }),
+            "no message: nothing to scroll"
+        );
+        // Messages longer than the screen scroll to their end, no further.
+        app.board.messages = (0..30)
+            .map(|i| crate::domain::Message {
+                id: i.to_string(),
+                title: format!("message {i}"),
+                body_html: "<p>texte</p>".into(),
+                url: String::new(),
+                severity: crate::domain::Severity::Information,
+                lines: vec![],
+                stops: vec![],
+                alert: false,
+            })
+            .collect();
+        app.update(key(KeyCode::Down), now());
+        assert_eq!(app.traffic().map(|t| t.scroll), Some(1));
+        for _ in 0..20 {
+            app.update(key(KeyCode::PageDown), now());
+        }
+        let end = app.traffic().map(|t| t.scroll).unwrap();
+        let max = crate::ui::traffic::max_scroll(
+            &app.board.messages,
+            &[],
+            app.traffic().unwrap(),
+            panes::box_area(app.area),
+        );
+        assert!(end > 1 && end == max, "{end} {max}");
+        app.update(key(KeyCode::Up), now());
+        assert_eq!(app.traffic().map(|t| t.scroll), Some(end - 1), "one key up");
+        assert_eq!(
+            app.update(key(KeyCode::Char('q')), now()),
+            Effect::Redraw,
+            "q closes the pane"
+        );
+        assert!(app.traffic().is_none());
+        assert_eq!(app.lines_on_screen().len(), 1, "T1 once");
+        assert_eq!(
+            app.update(key(KeyCode::Char('t')), now()),
+            Effect::LoadFares
+        );
+        app.update(Msg::Fares(Err("HTTP 503".into())), now());
+        assert_eq!(
+            app.fares().unwrap().fares,
+            Some(Err("HTTP 503".to_string()))
+        );
+        app.update(key(KeyCode::PageDown), now());
+        assert_eq!(app.fares().unwrap().scroll, 0, "one line: no scroll");
+        app.update(key(KeyCode::Esc), now());
+        assert!(app.fares().is_none());
+        // A late answer does not reopen the pane.
+        app.update(Msg::Fares(Ok(vec![])), now());
+        assert!(app.fares().is_none());
+    }
+
+    #[test]
+    fn enter_and_c_open_the_detail_and_the_forecast_of_the_selected_row() {
+        let mut app = App::with_capabilities(every_service());
+        assert_eq!(
+            app.update(key(KeyCode::Enter), now()),
+            Effect::Nothing,
+            "no row yet"
+        );
+        app.update(Msg::Update(two_rows()), now());
+        app.update(key(KeyCode::Down), now());
+        app.update(key(KeyCode::Down), now());
+        // No departure yet: the detail opens without a vehicle to fetch.
+        assert_eq!(app.update(key(KeyCode::Enter), now()), Effect::Redraw);
+        let details = app.details().unwrap();
+        assert!(!details.row.outbound, "the second row");
+        assert_eq!(app.update(key(KeyCode::Esc), now()), Effect::Redraw);
+        assert!(app.details().is_none());
+        assert_eq!(
+            app.update(key(KeyCode::Char('c')), now()),
+            Effect::LoadForecast {
+                stop_id: String::new(),
+                line_id: "101".into(),
+                outbound: false
+            }
+        );
+        app.update(Msg::Forecast(Err("HTTP 503".into())), now());
+        assert_eq!(
+            app.forecast().unwrap().forecast,
+            Some(Err("HTTP 503".to_string()))
+        );
+        assert_eq!(app.update(key(KeyCode::Char('c')), now()), Effect::Redraw);
+        assert!(app.forecast().is_none());
+    }
+
+    #[test]
+    fn nearby_places_open_a_board() {
+        let mut app = App::new();
+        assert_eq!(app.update(key(KeyCode::Char('n')), now()), Effect::Nearby);
+        let places = vec![
+            "Centre-ville - 8 Septembre".to_string(),
+            "Battant".to_string(),
+        ];
+        assert_eq!(
+            app.update(Msg::Nearby(Ok(places.clone())), now()),
+            Effect::OpenPlaces(places)
+        );
+        assert_eq!(app.update(Msg::Nearby(Ok(vec![])), now()), Effect::Redraw);
+        assert_eq!(app.notice.as_deref(), Some("aucun arrêt à moins de 500 m"));
+    }
+
+    #[test]
+    fn f_toggles_the_favourite_of_the_selected_place() {
+        let mut app = App::new();
+        assert_eq!(
+            app.update(key(KeyCode::Char('f')), now()),
+            Effect::Nothing,
+            "no place yet"
+        );
+        app.update(Msg::Update(two_rows()), now());
+        assert_eq!(
+            app.update(key(KeyCode::Char('f')), now()),
+            Effect::ToggleFavorite("X".into())
+        );
+        app.notice = Some("★ X ajouté aux favoris".into());
+        app.update(key(KeyCode::Down), now());
+        assert_eq!(app.notice, None, "a key clears the notice");
+        assert_eq!(app.selected_place().as_deref(), Some("X"));
+    }
+
+    #[tokio::test]
+    async fn toggling_writes_the_favourites_file() {
+        let dir = std::env::temp_dir().join(format!("quai-app-fav-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = crate::favorites::Store::beside(&dir.join("config.toml"));
+        let said = toggle_favorite(Some(store.clone()), "Chamars".into()).await;
+        assert_eq!(said, "★ Chamars ajouté aux favoris");
+        assert_eq!(store.load().unwrap().list[0].place, "Chamars");
+        let said = toggle_favorite(Some(store.clone()), "Chamars".into()).await;
+        assert_eq!(said, "Chamars retiré des favoris");
+        assert!(store.load().unwrap().list.is_empty());
+        assert!(
+            toggle_favorite(None, "Chamars".into())
+                .await
+                .contains("démo")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn search_types_filters_and_opens_a_place() {
+        let mut app = App::new();
+        assert_eq!(app.update(key(KeyCode::Char('/')), now()), Effect::Redraw);
+        assert!(app.search().unwrap().loading, "no index yet");
+        let stops: Vec<crate::domain::Stop> = ["Châteaufarine", "Chamars", "Ile de France"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| crate::domain::Stop::named(&format!("S{i}"), n))
+            .collect();
+        app.update(
+            Msg::Update(Update::Index {
+                index: Arc::new(Index::from_stops(&stops)),
+                stale: true,
+            }),
+            now(),
+        );
+        let search = app.search().unwrap();
+        assert!(!search.loading && search.stale);
+        assert_eq!(search.hits.len(), 3, "an empty query lists the places");
+        for c in "cha".chars() {
+            app.update(key(KeyCode::Char(c)), now());
+        }
+        // 'q' is typed into the query, it does not quit.
+        assert_eq!(app.update(key(KeyCode::Char('q')), now()), Effect::Redraw);
+        app.update(key(KeyCode::Backspace), now());
+        assert_eq!(app.search().unwrap().query, "cha");
+        app.update(key(KeyCode::Down), now());
+        let chosen = app.search().unwrap().chosen().unwrap().to_string();
+        assert_eq!(
+            app.update(key(KeyCode::Enter), now()),
+            Effect::OpenPlaces(vec![chosen])
+        );
+        assert!(app.search().is_none());
+        app.update(key(KeyCode::Char('/')), now());
+        assert_eq!(app.update(key(KeyCode::Esc), now()), Effect::Redraw);
+        assert!(app.search().is_none(), "Esc goes back to the board");
+    }
+
+    #[test]
+    fn failures_keep_the_last_good_data() {
+        let mut app = App::new();
+        app.update(Msg::Update(two_rows()), now());
+        let at: Timestamp = "2026-11-23T08:00:00Z".parse().unwrap();
+        app.update(
+            Msg::Update(Update::Departures {
+                at,
+                results: vec![],
+            }),
+            now(),
+        );
+        app.update(
+            Msg::Update(Update::Failed(crate::network::NetError::new(
+                crate::network::ErrorKind::Http(503),
+                "HTTP 503 from the server",
+            ))),
+            now(),
+        );
+        assert_eq!(app.board.fetched_at, Some(at));
+        assert!(app.board.last_error.is_some());
+        assert_eq!(app.board.places.len(), 1);
+    }
+
+    /// What the live board writes through the painter and the memo, frame
+    /// after frame, is what a frame drawn from scratch shows: through
+    /// ticks, stale data, a refresh, moves of the selection, panes opened
+    /// and closed over the board, and resizes.
+    #[test]
+    fn painted_frames_are_the_frames_drawn_from_scratch() {
+        use crate::ui::board::tests::{sample_board, t};
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let settings = BoardSettings {
+            poll: PollSettings {
+                places: vec![],
+                nb: crate::network::PerRow::DEFAULT,
+                refresh: Duration::from_secs(10),
+                favorites: vec![],
+            },
+            title: "quai · Ginko".into(),
+            attribution: "ODbL".into(),
+            theme: Theme::new(crate::ui::theme::Palette::TrueColor),
+            clock_shift: jiff::SignedDuration::ZERO,
+            start_in_search: false,
+            favorites: None,
+            warning: None,
+            home: None,
+        };
+        let mut app = App::new();
+        app.board = sample_board();
+        let memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
+        let mut painter = crate::ui::paint::Painter::default();
+        let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
+        let mut kept = 0;
+        for second in 0..120 {
+            match second {
+                10 | 12 | 60 => {
+                    app.update(key(KeyCode::Char('j')), now());
+                }
+                20 => {
+                    app.update(key(KeyCode::Char('?')), now());
+                }
+                23 => {
+                    app.update(key(KeyCode::Char('?')), now());
+                }
+                30 => {
+                    app.update(key(KeyCode::Char('i')), now());
+                }
+                33 => {
+                    app.update(key(KeyCode::Esc), now());
+                }
+                40 => {
+                    let mut again = sample_board();
+                    again.fetched_at = Some(t(40));
+                    app.board = again;
+                }
+                50 => {
+                    app.update(key(KeyCode::Char('/')), now());
+                }
+                52 => {
+                    app.update(key(KeyCode::Esc), now());
+                }
+                70 => terminal.backend_mut().resize(60, 12),
+                80 => terminal.backend_mut().resize(30, 5),
+                85 => terminal.backend_mut().resize(120, 40),
+                _ => {}
+            }
+            let resized = matches!(second, 70 | 80 | 85);
+            let now = t(second);
+            painter
+                .draw(&mut terminal, resized, |frame, in_place| {
+                    memo.borrow_mut().in_place(in_place);
+                    let view = view::build(&app.board, now);
+                    let rows = draw_app(frame, &app, &view, &settings, &memo);
+                    kept += rows.as_ref().map_or(0, Vec::len);
+                    rows
+                })
+                .unwrap();
+            let area = terminal.backend().buffer().area;
+            let mut fresh = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
+            let fresh_memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
+            fresh
+                .draw(|frame| {
+                    let view = view::build(&app.board, now);
+                    draw_app(frame, &app, &view, &settings, &fresh_memo);
+                })
+                .unwrap();
+            assert_eq!(
+                terminal.backend().buffer(),
+                fresh.backend().buffer(),
+                "second {second}"
+            );
+        }
+        assert!(kept > 250, "most rows were kept: {kept}");
+    }
+}

@@ -1,0 +1,322 @@
+//! The panes that open over the board: each is a component with its own
+//! state, keys and drawing. [`Overlay`] is the one open, if any; its keys
+//! come first, then the board's.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+
+use super::Effect;
+use crate::board::Board;
+use crate::domain::LineRef;
+use crate::favorites::FavOp;
+use crate::search::Index;
+use crate::ui::details::{DetailsPane, ForecastPane};
+use crate::ui::fares::FaresPane;
+use crate::ui::favorites::FavPane;
+use crate::ui::search::SearchState;
+use crate::ui::theme::Theme;
+use crate::ui::traffic::TrafficPane;
+
+/// The pane open over the board.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Search(SearchState),
+    /// The favourites, and whether they changed while it was open.
+    Favorites(FavPane, bool),
+    Traffic(TrafficPane),
+    Fares(FaresPane),
+    Details(Box<DetailsPane>),
+    Forecast(Box<ForecastPane>),
+}
+
+/// What a pane's key did.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// The pane stays open.
+    Stay(Effect),
+    /// The pane closes.
+    Close(Effect),
+}
+
+/// What a pane may read of the board, and the status line it may set.
+pub struct Context<'a> {
+    pub board: &'a Board,
+    pub index: Option<&'a Index>,
+    /// The screen's size (for scrolling no further than the text).
+    pub area: Rect,
+    pub notice: &'a mut Option<String>,
+}
+
+/// Scrolls by a key (↑↓ jk, PgUp/PgDn space, Home) no further than `max`;
+/// false when the key does not scroll.
+fn scroll(scroll: &mut usize, code: KeyCode, max: usize) -> bool {
+    match code {
+        KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
+        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => *scroll += 10,
+        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+        KeyCode::Home => *scroll = 0,
+        _ => return false,
+    }
+    *scroll = (*scroll).min(max);
+    true
+}
+
+/// The lines on the board, once each.
+pub fn lines_on_screen(board: &Board) -> Vec<LineRef> {
+    let mut lines: Vec<LineRef> = Vec::new();
+    for line in board.places.iter().flat_map(|p| &p.lines) {
+        if !lines.iter().any(|l| l.id == line.line.id) {
+            lines.push(line.line.clone());
+        }
+    }
+    lines
+}
+
+/// Where the boxed panes go: the screen less a margin.
+pub fn box_area(area: Rect) -> Rect {
+    if area.width < 50 || area.height < 12 {
+        return area;
+    }
+    Rect::new(area.x + 2, area.y + 1, area.width - 4, area.height - 2)
+}
+
+impl Overlay {
+    /// Handles a key (Ctrl-C has quit before).
+    pub fn key(&mut self, key: KeyEvent, ctx: &mut Context) -> Outcome {
+        match self {
+            Overlay::Search(search) => search_key(search, key, ctx),
+            Overlay::Favorites(pane, changed) => favorites_key(pane, changed, key, ctx),
+            Overlay::Traffic(pane) => {
+                let max = crate::ui::traffic::max_scroll(
+                    &ctx.board.messages,
+                    &lines_on_screen(ctx.board),
+                    pane,
+                    box_area(ctx.area),
+                );
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('i') | KeyCode::Char('q') => {
+                        Outcome::Close(Effect::Redraw)
+                    }
+                    KeyCode::Char('a') => {
+                        pane.all = !pane.all;
+                        pane.scroll = 0;
+                        Outcome::Stay(Effect::Redraw)
+                    }
+                    code if scroll(&mut pane.scroll, code, max) => Outcome::Stay(Effect::Redraw),
+                    _ => Outcome::Stay(Effect::Nothing),
+                }
+            }
+            Overlay::Fares(pane) => {
+                let max = crate::ui::fares::max_scroll(pane, box_area(ctx.area));
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('t') | KeyCode::Char('q') => {
+                        Outcome::Close(Effect::Redraw)
+                    }
+                    code if scroll(&mut pane.scroll, code, max) => Outcome::Stay(Effect::Redraw),
+                    _ => Outcome::Stay(Effect::Nothing),
+                }
+            }
+            Overlay::Details(_) | Overlay::Forecast(_) => match key.code {
+                KeyCode::Esc
+                | KeyCode::Enter
+                | KeyCode::Char('q')
+                | KeyCode::Char('c')
+                | KeyCode::Left => Outcome::Close(Effect::Redraw),
+                _ => Outcome::Stay(Effect::Nothing),
+            },
+        }
+    }
+
+    /// Draws the pane over the board; reads only.
+    pub fn draw(&self, frame: &mut Frame, board: &Board, theme: &Theme) {
+        let area = frame.area();
+        match self {
+            Overlay::Search(search) => crate::ui::search::draw(frame, area, search, theme),
+            Overlay::Favorites(pane, _) => crate::ui::favorites::draw(frame, area, pane, theme),
+            Overlay::Traffic(pane) => crate::ui::traffic::draw(
+                frame,
+                box_area(area),
+                &board.messages,
+                &lines_on_screen(board),
+                pane,
+                theme,
+            ),
+            Overlay::Fares(pane) => crate::ui::fares::draw(frame, box_area(area), pane, theme),
+            Overlay::Details(pane) => {
+                let area = box_area(area);
+                let width = area.width.saturating_sub(2) as usize;
+                let lines = crate::ui::details::details_lines(pane, theme, width);
+                crate::ui::details::draw(frame, area, " Détail · Échap fermer ", lines);
+            }
+            Overlay::Forecast(pane) => {
+                let area = box_area(area);
+                let width = area.width.saturating_sub(2) as usize;
+                let lines = crate::ui::details::forecast_lines(pane, theme, width);
+                crate::ui::details::draw(
+                    frame,
+                    area,
+                    " Affluence prévue aujourd'hui · Échap fermer ",
+                    lines,
+                );
+            }
+        }
+    }
+}
+
+fn search_key(search: &mut SearchState, key: KeyEvent, ctx: &mut Context) -> Outcome {
+    match key.code {
+        KeyCode::Esc => return Outcome::Close(Effect::Redraw),
+        KeyCode::Enter => {
+            if let Some(name) = search.chosen().map(str::to_string) {
+                return Outcome::Close(Effect::OpenPlaces(vec![name]));
+            }
+        }
+        KeyCode::Down => {
+            search.selected = (search.selected + 1).min(search.hits.len().saturating_sub(1))
+        }
+        KeyCode::Up => search.selected = search.selected.saturating_sub(1),
+        KeyCode::Backspace => {
+            search.query.pop();
+            search.refresh(ctx.index);
+        }
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            search.query.push(c);
+            search.refresh(ctx.index);
+        }
+        _ => return Outcome::Stay(Effect::Nothing),
+    }
+    Outcome::Stay(Effect::Redraw)
+}
+
+fn favorites_key(
+    pane: &mut FavPane,
+    changed: &mut bool,
+    key: KeyEvent,
+    ctx: &mut Context,
+) -> Outcome {
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    let typing = !key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    if let Some(label) = pane.renaming.as_mut() {
+        match key.code {
+            KeyCode::Esc => pane.renaming = None,
+            KeyCode::Backspace => {
+                label.pop();
+            }
+            KeyCode::Char(c) if typing => label.push(c),
+            KeyCode::Enter => {
+                let label = crate::sanitize::text(label);
+                let label = (!label.is_empty()).then_some(label);
+                pane.renaming = None;
+                let Some(favorite) = pane.list.get_mut(pane.selected) else {
+                    return Outcome::Stay(Effect::Redraw);
+                };
+                favorite.label = label.clone();
+                *changed = true;
+                return Outcome::Stay(Effect::SaveFavorite(FavOp::Rename {
+                    place: favorite.place.clone(),
+                    label,
+                }));
+            }
+            _ => return Outcome::Stay(Effect::Nothing),
+        }
+        return Outcome::Stay(Effect::Redraw);
+    }
+    if let Some(choices) = pane.lines.as_mut() {
+        match key.code {
+            KeyCode::Esc | KeyCode::Left => pane.lines = None,
+            KeyCode::Down | KeyCode::Char('j') => {
+                pane.line_cursor = (pane.line_cursor + 1).min(choices.len().saturating_sub(1));
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                pane.line_cursor = pane.line_cursor.saturating_sub(1)
+            }
+            KeyCode::Char(' ') => {
+                let Some(choice) = choices.get(pane.line_cursor) else {
+                    return Outcome::Stay(Effect::Nothing);
+                };
+                if choice.shown && choices.iter().filter(|c| c.shown).count() == 1 {
+                    *ctx.notice = Some("au moins une ligne reste affichée".into());
+                    return Outcome::Stay(Effect::Redraw);
+                }
+                choices[pane.line_cursor].shown = !choices[pane.line_cursor].shown;
+                let lines = crate::ui::favorites::filters(choices);
+                let Some(favorite) = pane.list.get_mut(pane.selected) else {
+                    return Outcome::Stay(Effect::Redraw);
+                };
+                favorite.lines = lines.clone();
+                *changed = true;
+                return Outcome::Stay(Effect::SaveFavorite(FavOp::SetLines {
+                    place: favorite.place.clone(),
+                    lines,
+                }));
+            }
+            _ => return Outcome::Stay(Effect::Nothing),
+        }
+        return Outcome::Stay(Effect::Redraw);
+    }
+    let count = pane.list.len();
+    let place = pane.list.get(pane.selected).map(|f| f.place.clone());
+    match (key.code, place) {
+        (KeyCode::Esc | KeyCode::Char('F') | KeyCode::Char('q'), _) => {
+            return Outcome::Close(if std::mem::take(changed) {
+                Effect::ShowFavorites(pane.list.clone())
+            } else {
+                Effect::Redraw
+            });
+        }
+        (KeyCode::Down, Some(place)) if shift => return move_favorite(pane, changed, place, 1),
+        (KeyCode::Up, Some(place)) if shift => return move_favorite(pane, changed, place, -1),
+        (KeyCode::Char('J'), Some(place)) => return move_favorite(pane, changed, place, 1),
+        (KeyCode::Char('K'), Some(place)) => return move_favorite(pane, changed, place, -1),
+        (KeyCode::Down | KeyCode::Char('j'), _) => {
+            pane.selected = (pane.selected + 1).min(count.saturating_sub(1));
+        }
+        (KeyCode::Up | KeyCode::Char('k'), _) => pane.selected = pane.selected.saturating_sub(1),
+        (KeyCode::Char('d') | KeyCode::Delete, Some(place)) => {
+            pane.list.remove(pane.selected);
+            pane.selected = pane.selected.min(pane.list.len().saturating_sub(1));
+            *changed = true;
+            return Outcome::Stay(Effect::SaveFavorite(FavOp::Remove { place }));
+        }
+        (KeyCode::Char('e'), Some(_)) => {
+            pane.renaming = Some(pane.list[pane.selected].label.clone().unwrap_or_default());
+        }
+        (KeyCode::Enter | KeyCode::Right, Some(place)) => {
+            let folded = crate::names::fold(&place);
+            let lines = ctx
+                .board
+                .places
+                .iter()
+                .find(|p| crate::names::fold(&p.name) == folded)
+                .map(|p| crate::ui::favorites::choices(&pane.list[pane.selected], &p.lines))
+                .unwrap_or_default();
+            pane.lines = Some(lines);
+            pane.line_cursor = 0;
+        }
+        _ => return Outcome::Stay(Effect::Nothing),
+    }
+    Outcome::Stay(Effect::Redraw)
+}
+
+fn move_favorite(pane: &mut FavPane, changed: &mut bool, place: String, by: isize) -> Outcome {
+    let from = pane.selected;
+    let to = from
+        .saturating_add_signed(by)
+        .min(pane.list.len().saturating_sub(1));
+    if to == from {
+        return Outcome::Stay(Effect::Nothing);
+    }
+    let item = pane.list.remove(from);
+    pane.list.insert(to, item);
+    pane.selected = to;
+    *changed = true;
+    Outcome::Stay(Effect::SaveFavorite(FavOp::Move { place, to }))
+}

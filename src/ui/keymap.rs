@@ -1,0 +1,199 @@
+//! The board's keys: one table that both the key dispatch and the help
+//! pane read, so that the help lists exactly the keys that work — those of
+//! the services the network offers.
+
+use ratatui::crossterm::event::KeyCode;
+
+use crate::network::Capabilities;
+
+/// What a key does on the board (no pane open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Down,
+    Up,
+    Search,
+    ToggleFavorite,
+    Nearby,
+    Favorites,
+    Details,
+    Forecast,
+    Traffic,
+    Fares,
+    Refresh,
+    Help,
+    Quit,
+}
+
+/// What a key needs of the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    Fares,
+    CrowdingForecast,
+}
+
+impl Needs {
+    fn met(self, capabilities: Capabilities) -> bool {
+        match self {
+            Needs::Nothing => true,
+            Needs::Fares => capabilities.fares,
+            Needs::CrowdingForecast => capabilities.crowding_forecast,
+        }
+    }
+}
+
+/// A key (or several) of the board.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [KeyCode],
+    pub action: Action,
+    pub needs: Needs,
+    /// The help's line: the keys as written, and what they do (`None`:
+    /// said by another line).
+    pub help: Option<(&'static str, &'static str)>,
+}
+
+const fn bind(
+    keys: &'static [KeyCode],
+    action: Action,
+    needs: Needs,
+    help: Option<(&'static str, &'static str)>,
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        needs,
+        help,
+    }
+}
+
+/// The board's keys, in the help's order.
+pub const BOARD: &[Binding] = &[
+    bind(
+        &[KeyCode::Down, KeyCode::Char('j')],
+        Action::Down,
+        Needs::Nothing,
+        Some(("↑ ↓ / k j", "choisir une ligne")),
+    ),
+    bind(
+        &[KeyCode::Up, KeyCode::Char('k')],
+        Action::Up,
+        Needs::Nothing,
+        None,
+    ),
+    bind(
+        &[KeyCode::Char('/')],
+        Action::Search,
+        Needs::Nothing,
+        Some(("/", "chercher un arrêt")),
+    ),
+    bind(
+        &[KeyCode::Char('f')],
+        Action::ToggleFavorite,
+        Needs::Nothing,
+        Some(("f", "ajouter / retirer l'arrêt choisi des favoris")),
+    ),
+    bind(
+        &[KeyCode::Char('n')],
+        Action::Nearby,
+        Needs::Nothing,
+        Some(("n", "arrêts proches (home dans les réglages)")),
+    ),
+    bind(
+        &[KeyCode::Char('F')],
+        Action::Favorites,
+        Needs::Nothing,
+        Some(("F", "favoris : ordre (K/J), retirer, renommer, lignes")),
+    ),
+    bind(
+        &[KeyCode::Enter],
+        Action::Details,
+        Needs::Nothing,
+        Some(("Entrée", "détail : véhicule, affluence, message lié")),
+    ),
+    bind(
+        &[KeyCode::Char('c')],
+        Action::Forecast,
+        Needs::CrowdingForecast,
+        Some(("c", "affluence prévue aujourd'hui (ligne choisie)")),
+    ),
+    bind(
+        &[KeyCode::Char('i')],
+        Action::Traffic,
+        Needs::Nothing,
+        Some(("i", "info trafic (a : tout le réseau)")),
+    ),
+    bind(
+        &[KeyCode::Char('t')],
+        Action::Fares,
+        Needs::Fares,
+        Some(("t", "tarifs")),
+    ),
+    bind(
+        &[KeyCode::Char('r')],
+        Action::Refresh,
+        Needs::Nothing,
+        Some(("r", "rafraîchir maintenant")),
+    ),
+    bind(
+        &[KeyCode::Char('?')],
+        Action::Help,
+        Needs::Nothing,
+        Some(("?", "afficher / masquer l'aide")),
+    ),
+    bind(
+        &[KeyCode::Char('q'), KeyCode::Esc],
+        Action::Quit,
+        Needs::Nothing,
+        Some(("q / Échap", "quitter")),
+    ),
+];
+
+/// The action of a key on the board, when the network allows it.
+pub fn action(code: KeyCode, capabilities: Capabilities) -> Option<Action> {
+    BOARD
+        .iter()
+        .find(|b| b.keys.contains(&code))
+        .filter(|b| b.needs.met(capabilities))
+        .map(|b| b.action)
+}
+
+/// The help's lines of the keys that work with this network.
+pub fn help(capabilities: Capabilities) -> Vec<(&'static str, &'static str)> {
+    BOARD
+        .iter()
+        .filter(|b| b.needs.met(capabilities))
+        .filter_map(|b| b.help)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_help_follow_the_networks_services() {
+        let none = Capabilities::default();
+        let all = Capabilities {
+            fares: true,
+            crowding_forecast: true,
+            ..Capabilities::default()
+        };
+        assert_eq!(action(KeyCode::Char('t'), all), Some(Action::Fares));
+        assert_eq!(action(KeyCode::Char('t'), none), None);
+        assert_eq!(action(KeyCode::Char('c'), none), None);
+        assert_eq!(action(KeyCode::Char('j'), none), Some(Action::Down));
+        assert_eq!(action(KeyCode::Esc, none), Some(Action::Quit));
+        assert_eq!(action(KeyCode::Char('x'), all), None);
+        let keys = |c| help(c).iter().map(|(k, _)| *k).collect::<Vec<_>>();
+        assert!(keys(all).contains(&"t") && keys(all).contains(&"c"));
+        assert!(!keys(none).contains(&"t") && !keys(none).contains(&"c"));
+        assert!(keys(none).contains(&"/"));
+        // Every key is in one binding only.
+        let mut seen = Vec::new();
+        for code in BOARD.iter().flat_map(|b| b.keys) {
+            assert!(!seen.contains(code), "{code:?} twice");
+            seen.push(*code);
+        }
+    }
+}
