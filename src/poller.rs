@@ -371,6 +371,102 @@ async fn wait(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{BoardLine, LineRef};
+    use crate::network::scripted::Scripted;
+    use crate::network::{ErrorKind, NetError};
+    use tokio::time::Instant;
+
+    /// One place with one row, its network answering after `latency`.
+    fn network(latency: Duration) -> Arc<Scripted> {
+        let line = BoardLine {
+            line: LineRef::plain("1", "1"),
+            kind: None,
+            outbound: true,
+            destination: "Terminus".into(),
+            via: String::new(),
+        };
+        let net = Scripted::new("test", "Test")
+            .with_stop("Place", "P1", None, vec![line])
+            .with_latency(latency);
+        net.set_departures("Place", "1", true, vec![]);
+        Arc::new(net)
+    }
+
+    /// Polls `net` every `refresh` for `during` (tokio's paused clock), and
+    /// says when each departures call started, in seconds from the first
+    /// (`press_r`: a refresh is asked for 3 s in).
+    async fn poll(net: &Arc<Scripted>, refresh: u64, during: u64, press_r: bool) -> Vec<u64> {
+        let (tx, mut rx) = mpsc::channel(16);
+        let (_places, places_rx) = mpsc::channel(1);
+        let refresh_now = Arc::new(Notify::new());
+        let poller = spawn(
+            net.clone(),
+            PollSettings {
+                places: vec!["Place".into()],
+                nb: PerRow::DEFAULT,
+                refresh: Duration::from_secs(refresh),
+                favorites: vec![],
+            },
+            tx,
+            refresh_now.clone(),
+            places_rx,
+        );
+        // The updates are read as they come, as the board does.
+        let reader = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+        if press_r {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            refresh_now.notify_one();
+        }
+        tokio::time::sleep(Duration::from_secs(during)).await;
+        drop(poller);
+        reader.abort();
+        let times = net.call_times();
+        let first = times.first().copied().unwrap_or_else(Instant::now);
+        times.iter().map(|t| (*t - first).as_secs()).collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn departures_are_asked_for_every_period() {
+        let net = network(Duration::ZERO);
+        assert_eq!(poll(&net, 10, 35, false).await, [0, 10, 20, 30]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn failures_back_off_two_four_six_times_then_the_period_again() {
+        let net = network(Duration::ZERO);
+        for _ in 0..3 {
+            net.fail_next(NetError::new(ErrorKind::Http(503), "HTTP 503"));
+        }
+        // Fails at 0, 20 and 60 (back-off 20, 40, 60 s), succeeds at 120.
+        assert_eq!(poll(&net, 10, 135, false).await, [0, 20, 60, 120, 130]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_network_that_asks_to_wait_is_waited_for() {
+        let net = network(Duration::ZERO);
+        net.fail_next(NetError::new(
+            ErrorKind::RateLimited {
+                retry_after: Some(Duration::from_secs(90)),
+            },
+            "HTTP 429",
+        ));
+        assert_eq!(poll(&net, 10, 105, false).await, [0, 90, 100]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_network_never_has_two_requests_at_once() {
+        // Answers take 25 s, longer than the 10 s period: the next request
+        // leaves a period after the answer, never beside it.
+        let net = network(Duration::from_secs(25));
+        assert_eq!(poll(&net, 10, 100, false).await, [0, 35, 70]);
+        assert_eq!(net.most_in_flight(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn r_asks_at_once() {
+        let net = network(Duration::ZERO);
+        assert_eq!(poll(&net, 10, 12, true).await, [0, 3, 13]);
+    }
 
     #[test]
     fn places_match_like_the_server() {

@@ -22,6 +22,10 @@ struct State {
     messages: Vec<Message>,
     departure_calls: usize,
     rows_asked: usize,
+    /// When each departures call started (tokio's clock).
+    call_times: Vec<tokio::time::Instant>,
+    in_flight: usize,
+    most_in_flight: usize,
 }
 
 /// A scripted network.
@@ -31,6 +35,8 @@ pub struct Scripted {
     capabilities: Capabilities,
     stops: Vec<Stop>,
     lines: HashMap<String, Vec<BoardLine>>,
+    /// How long each departures call takes to answer.
+    latency: std::time::Duration,
     state: Mutex<State>,
 }
 
@@ -42,6 +48,7 @@ impl Scripted {
             capabilities: Capabilities::default(),
             stops: Vec::new(),
             lines: HashMap::new(),
+            latency: std::time::Duration::ZERO,
             state: Mutex::new(State::default()),
         }
     }
@@ -61,6 +68,12 @@ impl Scripted {
             accessibility: crate::domain::Accessibility::Unknown,
         });
         self.lines.insert(stop_id.into(), lines);
+        self
+    }
+
+    /// Each departures call answers after `latency`.
+    pub fn with_latency(mut self, latency: std::time::Duration) -> Scripted {
+        self.latency = latency;
         self
     }
 
@@ -96,6 +109,17 @@ impl Scripted {
     pub fn calls(&self) -> (usize, usize) {
         let state = self.state();
         (state.departure_calls, state.rows_asked)
+    }
+
+    /// When each departures call started.
+    pub fn call_times(&self) -> Vec<tokio::time::Instant> {
+        self.state().call_times.clone()
+    }
+
+    /// The most departures calls that were waiting for their answer at
+    /// once.
+    pub fn most_in_flight(&self) -> usize {
+        self.state().most_in_flight
     }
 }
 
@@ -145,6 +169,9 @@ impl Network for Scripted {
             let mut state = self.state();
             state.departure_calls += 1;
             state.rows_asked += rows.len();
+            state.call_times.push(tokio::time::Instant::now());
+            state.in_flight += 1;
+            state.most_in_flight = state.most_in_flight.max(state.in_flight);
             match state.failures.pop_front() {
                 Some(error) => Err(error),
                 None => Ok(rows
@@ -168,7 +195,11 @@ impl Network for Scripted {
                     .collect()),
             }
         };
-        Box::pin(async move { answer })
+        Box::pin(async move {
+            tokio::time::sleep(self.latency).await;
+            self.state().in_flight -= 1;
+            answer
+        })
     }
 
     fn messages(&self) -> NetFuture<'_, Vec<Message>> {
