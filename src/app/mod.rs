@@ -14,7 +14,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
 pub use panes::Overlay;
-pub use run::{BoardSettings, run};
+pub use run::{BoardSettings, draw_screen, run};
 
 use crate::board::Board;
 use crate::favorites::{FavOp, Favorite};

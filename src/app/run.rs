@@ -232,6 +232,18 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
 /// screen, for the [`Painter`](crate::ui::paint::Painter); `None` when a
 /// pane was drawn over the board or the board was not drawn through the
 /// memo (too small, key refused).
+/// Draws one whole frame of the live board as the loop would, from
+/// scratch (for snapshots and other single frames).
+pub fn draw_screen(
+    frame: &mut ratatui::Frame,
+    app: &App,
+    view: &view::BoardView,
+    settings: &BoardSettings,
+) {
+    let memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
+    draw_app(frame, app, view, settings, &memo);
+}
+
 pub(super) fn draw_app(
     frame: &mut ratatui::Frame,
     app: &App,

@@ -90,9 +90,28 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
         crate::board::TimeShown::NotLocated => {
             "Non localisé : horaire théorique, le véhicule n'est pas suivi".to_string()
         }
+        crate::board::TimeShown::Theoretical(ref t) => {
+            format!(
+                "{t}, {} : horaire du jour, sans temps réel",
+                crate::board::THEORETICAL
+            )
+        }
         ref shown => shown.text().to_string(),
     };
     lines.push(Line::raw(format!("Prochain départ : {when}")));
+    let mut facts = Vec::new();
+    if let Some(minutes) = next.delay_minutes {
+        facts.push(format!("retard {minutes} min"));
+    }
+    if let Some(platform) = &next.platform {
+        facts.push(format!("voie {platform}"));
+    }
+    if let Some(mission) = &next.mission {
+        facts.push(format!("mission {mission}"));
+    }
+    if !facts.is_empty() {
+        lines.push(Line::raw(format!("  {}", facts.join(" · "))));
+    }
     if let Gauge::Bar(filled, level) = next.gauge {
         lines.push(Line::from(vec![
             Span::raw("Affluence : "),

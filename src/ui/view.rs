@@ -220,8 +220,12 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                                 platform: d.platform.clone(),
                                 mission: d.mission.clone(),
                                 gauge: match d.time {
-                                    // No crowding beside "Travaux" and the like.
+                                    // No crowding beside "Travaux" and the
+                                    // like, nor for what will not run.
                                     crate::domain::WaitTime::Text { .. } => Gauge::Hidden,
+                                    _ if d.status == crate::domain::Status::Cancelled => {
+                                        Gauge::Hidden
+                                    }
                                     _ => board::gauge(d),
                                 },
                                 not_accessible: board::not_accessible(d),
