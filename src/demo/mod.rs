@@ -2,11 +2,15 @@
 //! `quai serve-demo` run everything with no key and no internet, and the
 //! tests use the same server.
 
+mod api;
+pub mod faults;
 pub mod network;
 pub mod server;
 pub mod timetable;
 
-pub use server::{Clock, DemoServer, METHODS, ServerOptions};
+pub use api::METHODS;
+pub use faults::Fault;
+pub use server::{Clock, DemoServer, ServerOptions};
 
 /// The key the demo client sends (the server accepts any non-empty key).
 pub const DEMO_KEY: &str = "demo";
