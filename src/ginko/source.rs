@@ -473,6 +473,37 @@ mod tests {
         assert_eq!(at_stop[0].couleurFond.as_deref(), Some("006AB3"));
     }
 
+    /// The stop list of a quai that cached in `$XDG_CACHE_HOME/quai/`
+    /// itself is still read, here with the server unreachable.
+    #[tokio::test]
+    async fn the_cache_of_an_older_quai_is_still_read() {
+        let dir = std::env::temp_dir().join(format!("quai-legacy-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = Cache::disk(dir.clone());
+        let stop = FormArret {
+            id: Some("S1".into()),
+            nom: Some("Chamars".into()),
+            ..Default::default()
+        };
+        root.put("arrets.json", &vec![stop]);
+        let client = Client::new(
+            super::super::parse_base_url("http://127.0.0.1:9").unwrap(),
+            super::super::ApiKey::new("k"),
+        )
+        .unwrap();
+        let ginko = Ginko::new(client, &root);
+        let list = ginko.stops().await.unwrap();
+        assert_eq!(list.stops.len(), 1);
+        assert_eq!(list.stops[0].name, "Chamars");
+        // A corrupt old file is a miss like any other: the network is asked.
+        std::fs::write(dir.join("arrets.json"), "{not json").unwrap();
+        assert!(
+            ginko.stops().await.is_err(),
+            "nothing cached, nobody answers"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn api_errors_keep_their_words_and_say_which_key() {
         let e: NetError = ApiError::KeyRefused {
