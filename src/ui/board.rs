@@ -12,24 +12,24 @@
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Clear, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::memo::LineMemo;
+pub(crate) use super::row::{
+    CELL_W, Columns, cell_spans, gauge_and_mark, place_heading, row_line, row_start,
+};
+pub(crate) use super::screens::draw_too_small;
+use super::screens::{draw_help, draw_key_refused};
+pub(crate) use super::text::pad;
+pub use super::text::{fit, wrap};
 use super::theme::Theme;
 use super::view::{BoardView, CellView, RowView, status_text};
-use crate::board::{Gauge, TimeShown};
 
 /// Below this the board cannot be drawn legibly.
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 8;
-
-/// Width of a time text ("Perturbations", "Non localisé").
-const TIME_W: usize = 13;
-/// A cell: time, space, gauge (3), space, accessibility mark (2), gap (2).
-pub(crate) const CELL_W: usize = TIME_W + 1 + 3 + 1 + 2 + 2;
 
 /// What the pane needs besides the view.
 pub struct PaneState<'a> {
@@ -50,57 +50,6 @@ pub struct PaneState<'a> {
     pub memo: Option<&'a std::cell::RefCell<super::memo::LineMemo>>,
     /// The network's services: the help lists only the keys that work.
     pub capabilities: crate::network::Capabilities,
-}
-
-/// Cuts `text` to `width` cells, ending with "…" when cut.
-pub fn fit(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
-
-pub(crate) fn pad(text: &str, width: usize) -> String {
-    let text = fit(text, width);
-    let fill = width.saturating_sub(text.width());
-    format!("{text}{}", " ".repeat(fill))
-}
-
-/// Wraps `text` into lines of at most `width` cells.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let word = fit(word, width);
-        let needed = if line.is_empty() {
-            word.width()
-        } else {
-            line.width() + 1 + word.width()
-        };
-        if needed > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
@@ -404,270 +353,6 @@ fn body_lines<'a>(
     (lines, selected_line, columns)
 }
 
-/// The widths of a row's parts.
-pub(crate) struct Columns {
-    pub badge_w: usize,
-    /// How many time cells are shown.
-    pub cells: usize,
-    pub destination_w: usize,
-}
-
-impl Columns {
-    /// As many time cells (at most `nb`) as fit beside a destination of 16
-    /// cells; the first cell is `first_cell_w` wide.
-    pub fn of(view: &BoardView, width: usize, nb: usize, first_cell_w: usize) -> Columns {
-        let badge_w = view
-            .places
-            .iter()
-            .flat_map(|p| p.rows.iter().map(|r| r.line.number.width() + 2))
-            .max()
-            .unwrap_or(4)
-            .clamp(4, 8);
-        let room = width.saturating_sub(2 + badge_w + 1 + 16 + first_cell_w);
-        let cells = (1 + room / CELL_W).clamp(1, nb.max(1));
-        let destination_w =
-            width.saturating_sub(2 + badge_w + 1 + first_cell_w + (cells - 1) * CELL_W);
-        Columns {
-            badge_w,
-            cells,
-            destination_w,
-        }
-    }
-}
-
-/// " Crous Université ─────────"
-pub(crate) fn place_heading<'a>(name: &str, width: usize, theme: &Theme) -> Line<'a> {
-    let rule = "─".repeat(width.saturating_sub(name.width() + 3));
-    Line::from(vec![
-        Span::styled(format!(" {name} "), theme.heading()),
-        Span::styled(rule, theme.dim()),
-    ])
-}
-
-/// A row's badge and destination (`selected`: highlighted).
-pub(crate) fn row_start<'a>(
-    row: &RowView,
-    theme: &Theme,
-    columns: &Columns,
-    selected: bool,
-) -> Vec<Span<'a>> {
-    let mut destination = row.destination.clone();
-    if !row.via.is_empty() {
-        destination = format!("{destination} · {}", row.via);
-    }
-    let badge = format!(
-        "{:^w$}",
-        fit(&row.line.number, columns.badge_w.saturating_sub(2)),
-        w = columns.badge_w
-    );
-    let mark = row
-        .line_state
-        .and_then(|s| {
-            theme
-                .glyphs
-                .state(s)
-                .map(|g| Span::styled(format!(" {g}"), theme.line_state(s)))
-        })
-        .unwrap_or_else(|| Span::raw("  "));
-    vec![
-        mark,
-        Span::styled(badge, theme.badge(row.line.background, row.line.foreground)),
-        Span::raw(" "),
-        Span::styled(
-            pad(&destination, columns.destination_w),
-            if selected {
-                theme.selected()
-            } else {
-                Style::new()
-            },
-        ),
-    ]
-}
-
-pub(crate) fn row_line<'a>(
-    row: &'a RowView,
-    theme: &Theme,
-    stale: bool,
-    columns: &Columns,
-    selected: bool,
-) -> Line<'a> {
-    let mut spans = row_start(row, theme, columns, selected);
-    if row.cells.is_empty() {
-        spans.push(Span::styled(pad("—", CELL_W), theme.dim()));
-    }
-    for cell in row.cells.iter().take(columns.cells) {
-        spans.extend(cell_spans(cell, theme, stale));
-    }
-    Line::from(spans)
-}
-
-pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec<Span<'a>> {
-    let mut time_style = match cell.shown {
-        TimeShown::Countdown(_) | TimeShown::AsSent(_) => theme.heading(),
-        TimeShown::Theoretical(_) => theme.dim().add_modifier(Modifier::ITALIC),
-        TimeShown::NotLocated => theme.not_located(),
-        TimeShown::Notice(_) | TimeShown::Cancelled => theme.notice(),
-    };
-    if stale {
-        time_style = theme.dim().add_modifier(Modifier::ITALIC);
-    }
-    let mut spans = vec![Span::styled(
-        format!("{:>w$}", fit(&time_text(cell), TIME_W), w = TIME_W),
-        time_style,
-    )];
-    spans.push(Span::raw(" "));
-    if matches!(cell.shown, TimeShown::Theoretical(_)) {
-        // A timetable time has no crowding: its mark takes the gauge's place.
-        spans.push(Span::styled(pad("théor.", 6), theme.dim()));
-        spans.push(Span::raw("  "));
-    } else {
-        spans.extend(gauge_and_mark(cell, theme, stale));
-    }
-    spans
-}
-
-/// The time as the cell writes it: the platform and a delay when the
-/// network gives them ("3 min +2", "3 min vB").
-pub(crate) fn time_text(cell: &CellView) -> std::borrow::Cow<'_, str> {
-    let text = cell.shown.text();
-    let delay = cell
-        .delay_minutes
-        .filter(|_| matches!(cell.shown, TimeShown::Countdown(_)));
-    match (delay, &cell.platform) {
-        (None, None) => std::borrow::Cow::Borrowed(text),
-        (Some(d), None) => format!("{text} +{d}").into(),
-        (None, Some(p)) => format!("{text} v{p}").into(),
-        (Some(d), Some(p)) => format!("{text} +{d} v{p}").into(),
-    }
-}
-
-/// A cell's crowding gauge (3), a space, its accessibility mark (2) and a
-/// gap (2).
-pub(crate) fn gauge_and_mark<'a>(cell: &CellView, theme: &Theme, stale: bool) -> [Span<'a>; 4] {
-    let gauge = match cell.gauge {
-        Gauge::Bar(filled, level) => Span::styled(
-            theme.glyphs.gauge(filled),
-            if stale {
-                theme.dim()
-            } else {
-                theme.crowd(level)
-            },
-        ),
-        Gauge::Unknown => Span::styled("?  ", theme.dim()),
-        Gauge::Hidden => Span::raw("   "),
-    };
-    let mark = if cell.not_accessible {
-        Span::styled(
-            pad(theme.glyphs.no_access, 2),
-            theme
-                .crowd(crate::domain::CrowdLevel::High)
-                .add_modifier(Modifier::CROSSED_OUT),
-        )
-    } else {
-        Span::raw("  ")
-    };
-    [gauge, Span::raw(" "), mark, Span::raw("  ")]
-}
-
-pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect) {
-    let text = format!(
-        "Terminal trop petit ({}×{}) : il faut au moins {MIN_WIDTH}×{MIN_HEIGHT}.",
-        area.width, area.height
-    );
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
-}
-
-fn draw_key_refused(frame: &mut Frame, area: Rect, view: &BoardView, state: &PaneState) {
-    let mut lines = vec![
-        Line::styled("Clé d'API refusée", state.theme.alert()),
-        Line::raw(""),
-    ];
-    if let Some(message) = &view.key_message {
-        lines.push(Line::raw(format!("Le serveur répond : « {message} »")));
-        lines.push(Line::raw(""));
-    }
-    lines.push(Line::raw("Que faire :"));
-    if let Some(key) = view.key {
-        let setting = if key.setting.is_empty() {
-            String::new()
-        } else {
-            format!(" ou {} dans le fichier de réglages", key.setting)
-        };
-        lines.push(Line::raw(format!(" · vérifiez {}{setting} ;", key.env)));
-        for how in key.how_to_get {
-            lines.push(Line::raw(format!(" · {how} ;")));
-        }
-    }
-    lines.extend([
-        Line::raw(" · sans clé : quai demo."),
-        Line::raw(""),
-        Line::styled("q quitter · r réessayer", state.theme.dim()),
-    ]);
-    let box_area = centered(area, 76, lines.len() as u16 + 2);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::default().borders(Borders::ALL)),
-        box_area,
-    );
-}
-
-fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
-    let g = state.theme.glyphs;
-    let mut lines = vec![Line::styled("Touches", state.theme.heading())];
-    for (keys, what) in super::keymap::help(state.capabilities) {
-        lines.push(Line::raw(format!("  {keys:<12}{what}")));
-    }
-    lines.extend([
-        Line::raw(""),
-        Line::styled("Légende", state.theme.heading()),
-        Line::raw("  Non localisé  véhicule non localisé : horaire théorique"),
-        Line::raw("  7 min théor.  horaire du jour, sans temps réel"),
-        Line::raw("  à l'approche  le véhicule arrive"),
-        Line::raw("  17h05         heure de passage (au-delà de 59 min)"),
-        Line::raw("  Supprimé      départ supprimé ; +3 : retard, v2 : voie"),
-        Line::raw("  Travaux…      arrêt non desservi (Perturbations : desservi,"),
-        Line::raw("                mais sans temps calculable)"),
-        Line::raw(format!(
-            "  {} {} {}   affluence faible, modérée, forte ; ? inconnue",
-            g.gauge(1),
-            g.gauge(2),
-            g.gauge(3)
-        )),
-        Line::raw(format!(
-            "  {} barré       arrêt ou véhicule non accessible",
-            g.no_access
-        )),
-    ]);
-    if state.capabilities.line_states {
-        lines.push(Line::raw(format!(
-            "  {} {} {} {}     ligne interrompue, perturbée, travaux prévus, info",
-            g.states[0], g.states[1], g.states[2], g.states[3]
-        )));
-    }
-    lines.extend([
-        Line::raw(""),
-        Line::styled(state.attribution.to_string(), state.theme.dim()),
-    ]);
-    let box_area = centered(area, 66, lines.len() as u16 + 2);
-    frame.render_widget(Clear, box_area);
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Aide ")),
-        box_area,
-    );
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -681,6 +366,7 @@ pub(crate) mod tests {
     use ratatui::backend::TestBackend;
     use ratatui::buffer::Buffer;
     use ratatui::style::Color;
+    use ratatui::style::Modifier;
 
     const T0: &str = "2026-11-23T07:00:00Z"; // 08:00 in Besançon
 

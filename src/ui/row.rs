@@ -1,0 +1,182 @@
+//! One row of a board (badge, destination, time cells with their gauges
+//! and marks), shared by the board pane and the kiosk.
+
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+use super::text::{fit, pad};
+use super::theme::Theme;
+use super::view::{BoardView, CellView, RowView};
+use crate::board::{Gauge, TimeShown};
+
+/// Width of a time text ("Perturbations", "Non localisé").
+pub(crate) const TIME_W: usize = 13;
+
+/// A cell: time, space, gauge (3), space, accessibility mark (2), gap (2).
+pub(crate) const CELL_W: usize = TIME_W + 1 + 3 + 1 + 2 + 2;
+
+/// The widths of a row's parts.
+pub(crate) struct Columns {
+    pub badge_w: usize,
+    /// How many time cells are shown.
+    pub cells: usize,
+    pub destination_w: usize,
+}
+
+impl Columns {
+    /// As many time cells (at most `nb`) as fit beside a destination of 16
+    /// cells; the first cell is `first_cell_w` wide.
+    pub fn of(view: &BoardView, width: usize, nb: usize, first_cell_w: usize) -> Columns {
+        let badge_w = view
+            .places
+            .iter()
+            .flat_map(|p| p.rows.iter().map(|r| r.line.number.width() + 2))
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 8);
+        let room = width.saturating_sub(2 + badge_w + 1 + 16 + first_cell_w);
+        let cells = (1 + room / CELL_W).clamp(1, nb.max(1));
+        let destination_w =
+            width.saturating_sub(2 + badge_w + 1 + first_cell_w + (cells - 1) * CELL_W);
+        Columns {
+            badge_w,
+            cells,
+            destination_w,
+        }
+    }
+}
+
+/// " Crous Université ─────────"
+pub(crate) fn place_heading<'a>(name: &str, width: usize, theme: &Theme) -> Line<'a> {
+    let rule = "─".repeat(width.saturating_sub(name.width() + 3));
+    Line::from(vec![
+        Span::styled(format!(" {name} "), theme.heading()),
+        Span::styled(rule, theme.dim()),
+    ])
+}
+
+/// A row's badge and destination (`selected`: highlighted).
+pub(crate) fn row_start<'a>(
+    row: &RowView,
+    theme: &Theme,
+    columns: &Columns,
+    selected: bool,
+) -> Vec<Span<'a>> {
+    let mut destination = row.destination.clone();
+    if !row.via.is_empty() {
+        destination = format!("{destination} · {}", row.via);
+    }
+    let badge = format!(
+        "{:^w$}",
+        fit(&row.line.number, columns.badge_w.saturating_sub(2)),
+        w = columns.badge_w
+    );
+    let mark = row
+        .line_state
+        .and_then(|s| {
+            theme
+                .glyphs
+                .state(s)
+                .map(|g| Span::styled(format!(" {g}"), theme.line_state(s)))
+        })
+        .unwrap_or_else(|| Span::raw("  "));
+    vec![
+        mark,
+        Span::styled(badge, theme.badge(row.line.background, row.line.foreground)),
+        Span::raw(" "),
+        Span::styled(
+            pad(&destination, columns.destination_w),
+            if selected {
+                theme.selected()
+            } else {
+                Style::new()
+            },
+        ),
+    ]
+}
+
+pub(crate) fn row_line<'a>(
+    row: &'a RowView,
+    theme: &Theme,
+    stale: bool,
+    columns: &Columns,
+    selected: bool,
+) -> Line<'a> {
+    let mut spans = row_start(row, theme, columns, selected);
+    if row.cells.is_empty() {
+        spans.push(Span::styled(pad("—", CELL_W), theme.dim()));
+    }
+    for cell in row.cells.iter().take(columns.cells) {
+        spans.extend(cell_spans(cell, theme, stale));
+    }
+    Line::from(spans)
+}
+
+pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec<Span<'a>> {
+    let mut time_style = match cell.shown {
+        TimeShown::Countdown(_) | TimeShown::AsSent(_) => theme.heading(),
+        TimeShown::Theoretical(_) => theme.dim().add_modifier(Modifier::ITALIC),
+        TimeShown::NotLocated => theme.not_located(),
+        TimeShown::Notice(_) | TimeShown::Cancelled => theme.notice(),
+    };
+    if stale {
+        time_style = theme.dim().add_modifier(Modifier::ITALIC);
+    }
+    let mut spans = vec![Span::styled(
+        format!("{:>w$}", fit(&time_text(cell), TIME_W), w = TIME_W),
+        time_style,
+    )];
+    spans.push(Span::raw(" "));
+    if matches!(cell.shown, TimeShown::Theoretical(_)) {
+        // A timetable time has no crowding: its mark takes the gauge's place.
+        spans.push(Span::styled(pad("théor.", 6), theme.dim()));
+        spans.push(Span::raw("  "));
+    } else {
+        spans.extend(gauge_and_mark(cell, theme, stale));
+    }
+    spans
+}
+
+/// The time as the cell writes it: the platform and a delay when the
+/// network gives them ("3 min +2", "3 min vB").
+pub(crate) fn time_text(cell: &CellView) -> std::borrow::Cow<'_, str> {
+    let text = cell.shown.text();
+    let delay = cell
+        .delay_minutes
+        .filter(|_| matches!(cell.shown, TimeShown::Countdown(_)));
+    match (delay, &cell.platform) {
+        (None, None) => std::borrow::Cow::Borrowed(text),
+        (Some(d), None) => format!("{text} +{d}").into(),
+        (None, Some(p)) => format!("{text} v{p}").into(),
+        (Some(d), Some(p)) => format!("{text} +{d} v{p}").into(),
+    }
+}
+
+/// A cell's crowding gauge (3), a space, its accessibility mark (2) and a
+/// gap (2).
+pub(crate) fn gauge_and_mark<'a>(cell: &CellView, theme: &Theme, stale: bool) -> [Span<'a>; 4] {
+    let gauge = match cell.gauge {
+        Gauge::Bar(filled, level) => Span::styled(
+            theme.glyphs.gauge(filled),
+            if stale {
+                theme.dim()
+            } else {
+                theme.crowd(level)
+            },
+        ),
+        Gauge::Unknown => Span::styled("?  ", theme.dim()),
+        Gauge::Hidden => Span::raw("   "),
+    };
+    let mark = if cell.not_accessible {
+        Span::styled(
+            pad(theme.glyphs.no_access, 2),
+            theme
+                .crowd(crate::domain::CrowdLevel::High)
+                .add_modifier(Modifier::CROSSED_OUT),
+        )
+    } else {
+        Span::raw("  ")
+    };
+    [gauge, Span::raw(" "), mark, Span::raw("  ")]
+}
