@@ -185,13 +185,19 @@ pub fn spawn(
     refresh_now: Arc<Notify>,
     commands: mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>,
 ) -> Poller {
-    let messages_task = tokio::spawn(poll_messages(source.clone(), updates.clone()));
+    let new_places = Arc::new(Notify::new());
+    let messages_task = tokio::spawn(poll_messages(
+        source.clone(),
+        updates.clone(),
+        new_places.clone(),
+    ));
     let times_task = tokio::spawn(poll_departures(
         source,
         settings,
         updates,
         refresh_now,
         commands,
+        new_places,
     ));
     Poller {
         tasks: vec![messages_task, times_task],
@@ -199,8 +205,9 @@ pub fn spawn(
 }
 
 /// The messages and line states, every minute (sooner after a failure,
-/// with back-off), until the receiver of `updates` is gone.
-async fn poll_messages(source: Source, updates: mpsc::Sender<Update>) {
+/// with back-off, and at once when new places are shown while they are
+/// missing), until the receiver of `updates` is gone.
+async fn poll_messages(source: Source, updates: mpsc::Sender<Update>, new_places: Arc<Notify>) {
     let mut failures = 0;
     loop {
         let delay = match source.messages().await {
@@ -223,7 +230,14 @@ async fn poll_messages(source: Source, updates: mpsc::Sender<Update>) {
                 board::next_poll_delay(MESSAGES_EVERY, failures)
             }
         };
-        tokio::time::sleep(delay).await;
+        let sleep = tokio::time::sleep(delay);
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                _ = &mut sleep => break,
+                _ = new_places.notified() => if failures > 0 { break },
+            }
+        }
     }
 }
 
@@ -237,6 +251,7 @@ async fn poll_departures(
     updates: mpsc::Sender<Update>,
     refresh_now: Arc<Notify>,
     mut commands: mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>,
+    new_places: Arc<Notify>,
 ) {
     let mut failures: u32 = 0;
     'places: loop {
@@ -317,6 +332,7 @@ async fn poll_departures(
                 settings.places = places;
                 settings.favorites = favorites;
                 failures = 0;
+                new_places.notify_one();
                 continue 'places;
             }
             if today() != resolved_on {
@@ -460,6 +476,39 @@ mod tests {
         let net = network(Duration::from_secs(25));
         assert_eq!(poll(&net, 10, 100, false).await, [0, 35, 70]);
         assert_eq!(net.most_in_flight(), 1);
+    }
+
+    /// Missing messages (their last fetch failed) are asked for again as
+    /// soon as new places are shown, not after the back-off.
+    #[tokio::test(start_paused = true)]
+    async fn new_places_ask_again_for_missing_messages() {
+        let net = network(Duration::ZERO);
+        net.fail_messages_next(NetError::new(ErrorKind::Unreachable, "down"));
+        let (tx, mut rx) = mpsc::channel(16);
+        let (places, places_rx) = mpsc::channel(1);
+        let _poller = spawn(
+            net.clone(),
+            PollSettings {
+                places: vec!["Place".into()],
+                nb: PerRow::DEFAULT,
+                refresh: Duration::from_secs(10),
+                favorites: vec![],
+            },
+            tx,
+            Arc::new(Notify::new()),
+            places_rx,
+        );
+        let reader = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        places.send((vec!["Place".into()], vec![])).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        // Once more while the messages are there: no early fetch.
+        places.send((vec!["Place".into()], vec![])).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        reader.abort();
+        let times = net.message_times();
+        let since: Vec<u64> = times.iter().map(|t| (*t - times[0]).as_secs()).collect();
+        assert_eq!(since, [0, 5]);
     }
 
     #[tokio::test(start_paused = true)]

@@ -115,3 +115,62 @@ async fn info_says_why_when_the_server_fails() {
     assert!(err.contains("key was refused"), "{err}");
     assert!(!err.contains("canary-7f3a9"), "the key never shows: {err}");
 }
+
+/// A reader that goes away (`quai info | head`) ends every printing
+/// command quietly with status 0, as Unix tools do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_pipe_ends_the_output_quietly() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let url = s.url();
+    let home = support::home("info", "pipe");
+    std::fs::write(
+        home.join("favorites.toml"),
+        "[[favorite]]\nplace = \"Chamars\"\n",
+    )
+    .unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        let quai = env!("CARGO_BIN_EXE_quai");
+        // `true` reads nothing and exits at once: quai writes to a closed
+        // pipe. Each command's status and stderr are printed.
+        let script = [
+            "info",
+            "info --json",
+            "tarifs",
+            "stops chateau",
+            "board chamars --once",
+            "board chamars --json",
+            "--config favs/config.toml fav list",
+        ]
+        .iter()
+        .map(|args| {
+            format!("'{quai}' {args} 2>err | true; echo \"{args}: ${{PIPESTATUS[0]}} $(cat err)\"")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+        std::fs::create_dir_all(home.join("favs")).unwrap();
+        std::fs::copy(
+            home.join("favorites.toml"),
+            home.join("favs/favorites.toml"),
+        )
+        .unwrap();
+        std::process::Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .current_dir(&home)
+            .env_clear()
+            .env("HOME", &home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("GINKO_API_URL", &url)
+            .env("GINKO_API_KEY", "demo")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(report.lines().count(), 7, "{report}");
+    for line in report.lines() {
+        let (command, rest) = line.split_once(": ").unwrap();
+        assert_eq!(rest.trim(), "0", "{command}: {rest}");
+    }
+}

@@ -485,6 +485,54 @@ mod tests {
         }
     }
 
+    /// Messages and line states belong to the network: a new set of
+    /// places, from the search or the stops nearby, keeps them.
+    #[test]
+    fn new_places_keep_the_networks_messages_and_line_states() {
+        let mut app = App::new();
+        app.update(Msg::Update(two_rows()), now());
+        app.update(
+            Msg::Update(Update::Messages(vec![crate::domain::Message {
+                id: "1".into(),
+                title: "T1 : travaux".into(),
+                body_html: String::new(),
+                url: String::new(),
+                severity: crate::domain::Severity::Ongoing,
+                lines: vec!["T1".into()],
+                stops: vec![],
+                alert: false,
+            }])),
+            now(),
+        );
+        app.update(
+            Msg::Update(Update::LineStates(vec![crate::domain::LineStatus {
+                line: LineRef::plain("101", "T1"),
+                state: crate::domain::LineState::Disrupted,
+            }])),
+            now(),
+        );
+        let stops = vec![crate::domain::Stop::named("S1", "Chamars")];
+        app.update(
+            Msg::Update(Update::Index {
+                index: Arc::new(Index::from_stops(&stops)),
+                stale: false,
+            }),
+            now(),
+        );
+        app.update(key(KeyCode::Char('/')), now());
+        app.update(key(KeyCode::Char('c')), now());
+        assert_eq!(
+            app.update(key(KeyCode::Enter), now()),
+            Effect::OpenPlaces(vec!["Chamars".into()])
+        );
+        assert!(app.board.places.is_empty(), "the old places are gone");
+        assert_eq!(app.board.messages.len(), 1);
+        assert_eq!(app.board.line_states.len(), 1);
+        app.update(Msg::Nearby(Ok(vec!["Chamars".into()])), now());
+        assert_eq!(app.board.messages.len(), 1);
+        assert_eq!(app.board.line_states.len(), 1);
+    }
+
     #[test]
     fn keys_for_services_the_network_lacks_do_nothing() {
         let mut app = App::new();

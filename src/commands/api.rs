@@ -1,8 +1,6 @@
 //! The Ginko-only commands: `quai api` (a raw call) and `quai key trial`.
 
-use std::io::Write;
-
-use super::{CommandResult, Context};
+use super::{CommandResult, Context, print};
 use crate::config;
 use crate::ginko::{Client, Params};
 use crate::network::registry;
@@ -37,10 +35,7 @@ pub async fn api(ctx: &Context<'_>, method: &str, raw_params: &[String]) -> Comm
     };
     let objets = result.map_err(|e| e.to_string())?;
     let pretty = serde_json::to_string_pretty(&objets).map_err(|e| e.to_string())?;
-    let mut out = std::io::stdout();
-    writeln!(out, "{}", sanitize::json_for_terminal(&pretty))
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write the answer: {e}"))
+    print(&sanitize::json_for_terminal(&pretty))
 }
 
 /// `quai key trial`
@@ -48,17 +43,18 @@ pub async fn key_trial(ctx: &Context<'_>) -> CommandResult {
     let client = client(ctx, false)?;
     let key = client.cle_temporaire().await.map_err(|e| e.to_string())?;
     let key = sanitize::text(&key);
-    println!("Today's trial key (valid 24 hours):\n\n    {key}\n");
-    println!(
-        "Use it for this shell:   export {}='{key}'\n\
+    print(&format!(
+        "Today's trial key (valid 24 hours):\n\n    {key}\n"
+    ))?;
+    print(&format!(
+        "\nUse it for this shell:   export {}='{key}'\n\
          or in the settings file ({}):   api_key = \"{key}\"\n\
          For a permanent key, write to ginko.support-ssi@keolis.com.",
         config::KEY_ENV,
         ctx.settings_path()
             .map(|p| p.display().to_string())
             .unwrap_or_else(|_| "~/.config/quai/config.toml".into()),
-    );
-    Ok(())
+    ))
 }
 
 /// A Ginko client from the settings (a key is not needed to ask for the

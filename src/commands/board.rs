@@ -1,11 +1,11 @@
 //! `quai board`, `quai demo` and `quai` alone: the live board of some
 //! places or of the favourites, or one snapshot of it (`--once`, `--json`).
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use jiff::Timestamp;
 
-use super::{CommandResult, Context};
+use super::{CommandResult, Context, print};
 use crate::app;
 use crate::board::Board;
 use crate::cli::BoardArgs;
@@ -18,15 +18,14 @@ use crate::ui::view;
 
 /// `quai` with no command.
 pub fn no_command() -> CommandResult {
-    println!(
+    print(
         "quai — departure board for the Ginko network (Besançon)\n\n\
          Name a place:           quai board \"Ile de France\" crous\n\
          Try it without a key:   quai demo\n\
          Raw API call:           quai api TR/getTempsLieu nom=\"Ile de France\" nb=3\n\
          Today's trial key:      quai key trial\n\n\
-         More: quai --help"
-    );
-    Ok(())
+         More: quai --help",
+    )
 }
 
 /// `quai board PLACE…`
@@ -145,10 +144,7 @@ impl BoardRun {
             let title = format!("quai · {}", self.source.name());
             view::text(&view, &title, self.source.attribution())
         };
-        let mut out = std::io::stdout();
-        writeln!(out, "{}", text.trim_end())
-            .and_then(|()| out.flush())
-            .map_err(|e| format!("cannot write the board: {e}"))
+        print(&text)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `quai fav`: the favourites, from the command line.
 
 use super::stops::{pick_place, stop_index};
-use super::{CommandResult, Context};
+use super::{CommandResult, Context, print};
 use crate::cli::FavAction;
 use crate::favorites::{Favorite, LineFilter};
 use crate::search::Index;
@@ -20,10 +20,10 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
         FavAction::List => {
             let favorites = store.load().map_err(|e| e.to_string())?;
             if favorites.list.is_empty() {
-                println!("No favourites yet: quai fav add PLACE");
+                print(&format!("No favourites yet: quai fav add PLACE"))?;
             }
             for (i, f) in favorites.list.iter().enumerate() {
-                println!("{:>2}. {}", i + 1, f.describe());
+                print(&format!("{:>2}. {}", i + 1, f.describe()))?;
             }
             Ok(())
         }
@@ -59,7 +59,7 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
                     Ok(())
                 })
                 .map_err(|e| e.to_string())?;
-            println!("Added {name}: {}", saved(&favorites));
+            print(&format!("Added {name}: {}", saved(&favorites)))?;
             Ok(())
         }
         FavAction::Rm { place } => {
@@ -70,7 +70,7 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
                     Ok(())
                 })
                 .map_err(|e| e.to_string())?;
-            println!("Removed: {}", saved(&favorites));
+            print(&format!("Removed: {}", saved(&favorites)))?;
             Ok(())
         }
         FavAction::Mv { place, position } => {
@@ -86,7 +86,7 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
                 })
                 .map_err(|e| e.to_string())?;
             for (i, f) in favorites.list.iter().enumerate() {
-                println!("{:>2}. {}", i + 1, f.describe());
+                print(&format!("{:>2}. {}", i + 1, f.describe()))?;
             }
             Ok(())
         }

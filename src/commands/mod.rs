@@ -88,12 +88,16 @@ pub(crate) fn user_cache() -> Cache {
         .unwrap_or_else(|_| Cache::memory())
 }
 
-/// Writes a command's output; a closed pipe is an error like any other.
-fn print(text: &str) -> CommandResult {
-    let mut out = std::io::stdout();
-    writeln!(out, "{}", text.trim_end())
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write the output: {e}"))
+/// Writes a command's output and a newline. A reader that went away (a
+/// closed pipe: `quai info | head`) ends the command quietly, as Unix
+/// tools do; any other failure is an error.
+pub(crate) fn print(text: &str) -> CommandResult {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{}", text.trim_end()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write the output: {e}")),
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -1,8 +1,6 @@
 //! `quai stops`: the places matching a name, or near a position.
 
-use std::io::Write;
-
-use super::{CommandResult, Context};
+use super::{CommandResult, Context, print};
 use crate::config;
 use crate::network::Network;
 use crate::poller;
@@ -100,8 +98,5 @@ pub async fn stops(
             out.push_str("(stop list from the cache: the network could not be reached)\n");
         }
     }
-    let mut stdout = std::io::stdout();
-    write!(stdout, "{out}")
-        .and_then(|()| stdout.flush())
-        .map_err(|e| e.to_string())
+    print(&out)
 }

@@ -20,6 +20,9 @@ struct State {
     departures: HashMap<RowKey, Vec<Departure>>,
     failures: VecDeque<NetError>,
     messages: Vec<Message>,
+    message_failures: VecDeque<NetError>,
+    /// When each messages call started (tokio's clock).
+    message_times: Vec<tokio::time::Instant>,
     departure_calls: usize,
     rows_asked: usize,
     /// When each departures call started (tokio's clock).
@@ -103,6 +106,16 @@ impl Scripted {
 
     pub fn set_messages(&self, messages: Vec<Message>) {
         self.state().messages = messages;
+    }
+
+    /// The next messages call fails with `error`.
+    pub fn fail_messages_next(&self, error: NetError) {
+        self.state().message_failures.push_back(error);
+    }
+
+    /// When each messages call started.
+    pub fn message_times(&self) -> Vec<tokio::time::Instant> {
+        self.state().message_times.clone()
     }
 
     /// How many departures calls were made, and rows asked in all.
@@ -203,7 +216,12 @@ impl Network for Scripted {
     }
 
     fn messages(&self) -> NetFuture<'_, Vec<Message>> {
-        let messages = self.state().messages.clone();
-        Box::pin(async move { Ok(messages) })
+        let mut state = self.state();
+        state.message_times.push(tokio::time::Instant::now());
+        let answer = match state.message_failures.pop_front() {
+            Some(error) => Err(error),
+            None => Ok(state.messages.clone()),
+        };
+        Box::pin(async move { answer })
     }
 }
