@@ -20,7 +20,7 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
         FavAction::List => {
             let favorites = store.load().map_err(|e| e.to_string())?;
             if favorites.list.is_empty() {
-                print(&format!("No favourites yet: quai fav add PLACE"))?;
+                print("No favourites yet: quai fav add PLACE")?;
             }
             for (i, f) in favorites.list.iter().enumerate() {
                 print(&format!("{:>2}. {}", i + 1, f.describe()))?;
