@@ -105,7 +105,11 @@ pub(crate) fn row_line<'a>(
 ) -> Line<'a> {
     let mut spans = row_start(row, theme, columns, selected);
     if row.cells.is_empty() {
-        spans.push(Span::styled(pad("—", CELL_W), theme.dim()));
+        // In the time column, like a time.
+        spans.push(Span::styled(
+            pad(&format!("{:>w$}", "—", w = TIME_W), CELL_W),
+            theme.dim(),
+        ));
     }
     for cell in row.cells.iter().take(columns.cells) {
         spans.extend(cell_spans(cell, theme, stale));

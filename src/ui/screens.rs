@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::board::{MIN_HEIGHT, MIN_WIDTH, PaneState};
-use super::text::centered;
+use super::text::{centered, pad};
 use super::view::BoardView;
 
 pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect) {
@@ -52,8 +52,57 @@ pub(crate) fn draw_key_refused(frame: &mut Frame, area: Rect, view: &BoardView, 
     );
 }
 
-pub(crate) fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
+/// Where the legend's explanations start, after a 2-cell indent.
+const LEGEND_W: usize = 14;
+
+/// The legend's rows: what the board shows, and what it means. The marks
+/// are measured, not counted in characters, so that wide and ambiguous
+/// symbols keep the explanations aligned.
+fn legend(state: &PaneState) -> Vec<(String, &'static str)> {
     let g = state.theme.glyphs;
+    let mut rows = vec![
+        (
+            "Non localisé".into(),
+            "véhicule non localisé : horaire théorique",
+        ),
+        ("7 min théor.".into(), "horaire du jour, sans temps réel"),
+        ("à l'approche".into(), "le véhicule arrive"),
+        ("17h05".into(), "heure de passage (au-delà de 59 min)"),
+        (
+            "Supprimé".into(),
+            "départ supprimé ; +3 : retard, v2 : voie",
+        ),
+        (
+            "Travaux…".into(),
+            "arrêt non desservi (Perturbations : sans temps)",
+        ),
+        ("—".into(), "aucun départ annoncé sur cette ligne"),
+        (
+            format!("{} {} {}", g.gauge(1), g.gauge(2), g.gauge(3)),
+            "affluence faible, modérée, forte ; ? inconnue",
+        ),
+        (
+            format!("{} barré", g.no_access),
+            "arrêt ou véhicule non accessible",
+        ),
+    ];
+    if state.capabilities.line_states {
+        rows.push((
+            format!(
+                "{} {} {} {}",
+                g.states[0], g.states[1], g.states[2], g.states[3]
+            ),
+            "ligne interrompue, perturbée, en travaux, info",
+        ));
+    }
+    rows
+}
+
+fn legend_line(what: &str, means: &str) -> String {
+    format!("  {}{means}", pad(what, LEGEND_W))
+}
+
+pub(crate) fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
     let mut lines = vec![Line::styled("Touches", state.theme.heading())];
     for (keys, what) in super::keymap::help(state.capabilities) {
         lines.push(Line::raw(format!("  {keys:<12}{what}")));
@@ -61,38 +110,62 @@ pub(crate) fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
     lines.extend([
         Line::raw(""),
         Line::styled("Légende", state.theme.heading()),
-        Line::raw("  Non localisé  véhicule non localisé : horaire théorique"),
-        Line::raw("  7 min théor.  horaire du jour, sans temps réel"),
-        Line::raw("  à l'approche  le véhicule arrive"),
-        Line::raw("  17h05         heure de passage (au-delà de 59 min)"),
-        Line::raw("  Supprimé      départ supprimé ; +3 : retard, v2 : voie"),
-        Line::raw("  Travaux…      arrêt non desservi (Perturbations : desservi,"),
-        Line::raw("                mais sans temps calculable)"),
-        Line::raw(format!(
-            "  {} {} {}   affluence faible, modérée, forte ; ? inconnue",
-            g.gauge(1),
-            g.gauge(2),
-            g.gauge(3)
-        )),
-        Line::raw(format!(
-            "  {} barré       arrêt ou véhicule non accessible",
-            g.no_access
-        )),
     ]);
-    if state.capabilities.line_states {
-        lines.push(Line::raw(format!(
-            "  {} {} {} {}     ligne interrompue, perturbée, travaux prévus, info",
-            g.states[0], g.states[1], g.states[2], g.states[3]
-        )));
+    for (what, means) in legend(state) {
+        lines.push(Line::raw(legend_line(&what, means)));
     }
     lines.extend([
         Line::raw(""),
         Line::styled(state.attribution.to_string(), state.theme.dim()),
     ]);
-    let box_area = centered(area, 66, lines.len() as u16 + 2);
+    // The status line stays visible below the box.
+    let room = Rect {
+        height: area.height.saturating_sub(1).max(3),
+        ..area
+    };
+    let box_area = centered(room, 66, lines.len() as u16 + 2);
     frame.render_widget(Clear, box_area);
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Aide ")),
         box_area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::theme::{Glyphs, Palette, Theme};
+    use unicode_width::UnicodeWidthStr;
+
+    /// Every explanation of the legend starts at the same column and fits
+    /// the help box, whatever the glyphs (the Linux console's too).
+    #[test]
+    fn the_legend_is_aligned_and_fits() {
+        for glyphs in [Glyphs::UNICODE, Glyphs::for_term("linux")] {
+            let state = PaneState {
+                title: "",
+                selected: None,
+                help: true,
+                theme: Theme {
+                    palette: Palette::TrueColor,
+                    glyphs,
+                },
+                nb: 2,
+                attribution: "",
+                notice: None,
+                warning: None,
+                memo: None,
+                capabilities: crate::network::Capabilities {
+                    line_states: true,
+                    ..Default::default()
+                },
+            };
+            for (what, means) in legend(&state) {
+                let line = legend_line(&what, means);
+                let start = line.find(means).unwrap();
+                assert_eq!(line[..start].width(), 2 + LEGEND_W, "{line:?}");
+                assert!(line.width() <= 64, "{line:?} is wider than the box");
+            }
+        }
+    }
 }
