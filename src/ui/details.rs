@@ -213,6 +213,20 @@ fn minutes(hhmm: &str) -> Option<u32> {
 
 /// The forecast's lines at `width`: a bar per quarter hour (two when the
 /// screen is narrow), coloured by level, the current quarter marked.
+/// "▲  maintenant (21:20)" under column `c`: the label on the marker's
+/// right, or on its left when it would pass `width`, or left out when
+/// there is room on neither side.
+fn now_marker(c: usize, label: &str, width: usize) -> String {
+    let label_w = label.chars().count();
+    if c + 1 + 2 + label_w <= width {
+        format!("{}▲  {label}", " ".repeat(c))
+    } else if c >= label_w + 2 {
+        format!("{}{label}  ▲", " ".repeat(c - label_w - 2))
+    } else {
+        format!("{}▲", " ".repeat(c))
+    }
+}
+
 pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     let mut lines = vec![heading(&pane.row, theme), Line::raw("")];
     let quarters = match &pane.forecast {
@@ -301,12 +315,11 @@ pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> V
                 _ => false,
             })
     });
-    let mut marker = " ".repeat(columns.len());
-    if let Some(c) = current {
-        marker.replace_range(c..c + 1, "^");
-        marker.push_str(&format!("  maintenant ({})", pane.now));
-    }
-    lines.push(Line::styled(marker.replace('^', "▲"), theme.heading()));
+    let marker = match current {
+        Some(c) => now_marker(c, &format!("maintenant ({})", pane.now), width),
+        None => String::new(),
+    };
+    lines.push(Line::styled(marker, theme.heading()));
     let mut hours = vec![' '; columns.len() + 6];
     let mut last_label_end = 0;
     for (c, qs) in columns.iter().enumerate() {
@@ -427,6 +440,37 @@ mod tests {
             "{t:#?}"
         );
         assert!(t[5].contains("maintenant (07:20)"));
+        // The label follows the marker, or goes left of it late in the day:
+        // never past the box (114 cells inside on 120 columns).
+        let day: Vec<CrowdForecast> = (0..96)
+            .map(|q| {
+                let (s, e) = (q * 15, q * 15 + 15);
+                quarter(
+                    &format!("{:02}:{:02}", s / 60, s % 60),
+                    &format!("{:02}:{:02}", (e / 60) % 24, e % 60),
+                    CrowdLevel::Low,
+                    Load::Percent(20),
+                )
+            })
+            .collect();
+        for width in [60, 114] {
+            let late = ForecastPane {
+                now: "23:20".into(),
+                forecast: Some(Ok(day.clone())),
+                ..pane.clone()
+            };
+            let t = text(&forecast_lines(
+                &late,
+                &Theme::new(Palette::TrueColor),
+                width,
+            ));
+            let line = t.iter().find(|l| l.contains('▲')).unwrap();
+            assert!(line.contains("maintenant (23:20)"), "{line:?}");
+            assert!(line.chars().count() <= width, "{line:?} ({width})");
+            if width == 60 {
+                assert!(line.ends_with("maintenant (23:20)  ▲"), "{line:?}");
+            }
+        }
         assert!(t[6].starts_with("6h  7h  8h  9h"), "{t:#?}");
         // Coloured by level.
         let rush = &lines[2].spans[5];
