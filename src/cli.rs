@@ -27,6 +27,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_color: bool,
 
+    /// Run the command on the embedded demo network: no key, no internet,
+    /// and none of your files read or written (favourites live in memory
+    /// for the session). `quai --demo stops chateau`, `quai --demo info`.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -125,12 +131,10 @@ pub struct KioskArgs {
     /// default no key does (settings: kiosk_quit_key).
     #[arg(long, value_name = "KEY", value_parser = crate::config::QuitKey::parse)]
     pub quit_key: Option<crate::config::QuitKey>,
-    /// The embedded demo network and its favourites (no key, no internet,
-    /// no file read; q quits unless --quit-key says otherwise).
-    #[arg(long)]
-    pub demo: bool,
-    /// With --demo: start the demo clock at this time of day (HH:MM).
-    #[arg(long, value_name = "HH:MM", requires = "demo")]
+    /// With --demo (the embedded demo network and its favourites; q quits
+    /// unless --quit-key says otherwise): start the demo clock at this
+    /// time of day (HH:MM).
+    #[arg(long, value_name = "HH:MM")]
     pub at: Option<String>,
 }
 

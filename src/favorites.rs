@@ -239,10 +239,12 @@ pub fn salvage(text: &str) -> (Favorites, usize) {
     (favorites, skipped)
 }
 
-/// The favourites file and its lock.
+/// The favourites file and its lock, or favourites held in memory for the
+/// session (the demo: nothing is written).
 #[derive(Debug, Clone)]
 pub struct Store {
     pub path: PathBuf,
+    memory: Option<std::sync::Arc<std::sync::Mutex<Favorites>>>,
 }
 
 impl Store {
@@ -251,7 +253,28 @@ impl Store {
         let dir = settings_path.parent().unwrap_or(Path::new("."));
         Store {
             path: dir.join(FILE_NAME),
+            memory: None,
         }
+    }
+
+    /// Favourites that live as long as the process, starting with
+    /// `initial`; no file is read or written.
+    pub fn memory(initial: Favorites) -> Store {
+        Store {
+            path: PathBuf::from("(démo : favoris non enregistrés)"),
+            memory: Some(std::sync::Arc::new(std::sync::Mutex::new(initial))),
+        }
+    }
+
+    /// Whether the favourites are only in memory.
+    pub fn in_memory(&self) -> bool {
+        self.memory.is_some()
+    }
+
+    fn memory_list(&self) -> Option<std::sync::MutexGuard<'_, Favorites>> {
+        self.memory
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     fn io(&self, source: std::io::Error) -> FavError {
@@ -263,6 +286,9 @@ impl Store {
 
     /// Reads the favourites; a missing file is an empty list.
     pub fn load(&self) -> Result<Favorites, FavError> {
+        if let Some(list) = self.memory_list() {
+            return Ok(list.clone());
+        }
         let text = match std::fs::read_to_string(&self.path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Favorites::default()),
@@ -319,6 +345,12 @@ impl Store {
     where
         F: FnOnce(&mut Favorites) -> Result<(), String>,
     {
+        if let Some(mut list) = self.memory_list() {
+            let mut changed = list.clone();
+            change(&mut changed).map_err(FavError::Refused)?;
+            *list = changed.clone();
+            return Ok(changed);
+        }
         let dir = self.path.parent().unwrap_or(Path::new(".")).to_path_buf();
         std::fs::create_dir_all(&dir).map_err(|e| self.io(e))?;
         let lock_path = dir.join(format!(".{FILE_NAME}.lock"));
@@ -355,6 +387,27 @@ mod tests {
             label: None,
             lines: vec![],
         }
+    }
+
+    #[test]
+    fn favourites_in_memory_change_and_touch_no_file() {
+        let s = Store::memory(Favorites {
+            list: vec![favorite("Chamars")],
+        });
+        assert!(s.in_memory());
+        s.update(|f| {
+            f.list.push(favorite("Flore"));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(s.load().unwrap().list.len(), 2);
+        assert!(s.update(|_| Err("no".into())).is_err());
+        assert_eq!(
+            s.load().unwrap().list.len(),
+            2,
+            "a refused change changes nothing"
+        );
+        assert!(!s.path.exists());
     }
 
     #[test]

@@ -9,7 +9,9 @@ use quai::cli::{Cli, Command, KeyAction};
 use quai::commands;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // `quai demo` is the board of `quai --demo`.
+    cli.demo |= matches!(cli.command, Some(Command::Demo { .. }));
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -319,3 +319,69 @@ fn serve_demo_prints_its_url_and_answers() {
         text(&failed.stderr)
     );
 }
+
+/// Every command can be tried on the demo network with `--demo`: no key,
+/// no server to start, and nothing written to the user's files (the
+/// favourites live in memory for the session).
+#[tokio::test]
+async fn every_command_runs_on_the_demo_network() {
+    let h = home("demo-flag");
+    // A settings file that would be refused: --demo reads none.
+    let config = h.join(".config/quai");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "home = \"not a position\"\n").unwrap();
+    let before = files(&h);
+    let out = |args: &[&str]| {
+        let mut cmd = quai(&h);
+        cmd.arg("--demo").args(args);
+        cmd
+    };
+    let stops = run(&mut out(&["stops", "chateau"])).await;
+    assert!(stops.status.success(), "{}", text(&stops.stderr));
+    assert!(text(&stops.stdout).contains("Châteaufarine"));
+    let info = run(&mut out(&["info"])).await;
+    assert!(text(&info.stdout).contains("[interruption] T2"));
+    let fares = run(&mut out(&["tarifs", "--json"])).await;
+    let fares: serde_json::Value = serde_json::from_slice(&fares.stdout).unwrap();
+    assert!(!fares.as_array().unwrap().is_empty());
+    let board = run(&mut out(&["board", "crous", "--json"])).await;
+    assert!(board.status.success(), "{}", text(&board.stderr));
+    let board: serde_json::Value = serde_json::from_slice(&board.stdout).unwrap();
+    assert_eq!(board["places"][0]["name"], "Crous Université");
+    let api = run(&mut out(&["api", "DR/getArrets"])).await;
+    assert!(text(&api.stdout).contains("Chamars"));
+    let add = run(&mut out(&["fav", "add", "chamars"])).await;
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    assert!(text(&add.stdout).contains("Added Chamars: 6 favourite(s)"));
+    assert!(text(&add.stdout).contains("non enregistrés"));
+    // The next command starts from the demo's favourites again.
+    let list = run(&mut out(&["fav", "list"])).await;
+    assert!(
+        !text(&list.stdout).contains("Chamars"),
+        "{}",
+        text(&list.stdout)
+    );
+    assert_eq!(files(&h), before, "no file written or removed");
+    // Without --demo the bad settings file is named.
+    let refused = run(quai(&h).args(["stops", "chateau"])).await;
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("not a position"));
+}
+
+/// Every file under `dir`, with its contents.
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                found.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    found.sort();
+    found
+}

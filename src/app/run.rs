@@ -204,7 +204,13 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
                     .map(crate::favorites::Store::load)
                 {
                     None => app.notice = Some("démo : pas de favoris enregistrés".into()),
-                    Some(Ok(favorites)) => app.open_favorites(favorites.list),
+                    Some(Ok(favorites)) => {
+                        app.open_favorites(favorites.list);
+                        if settings.favorites.as_ref().is_some_and(|s| s.in_memory()) {
+                            app.notice =
+                                Some("démo : les changements ne sont pas enregistrés".into());
+                        }
+                    }
                     Some(Err(e)) => app.notice = Some(format!("favoris illisibles : {e}")),
                 }
                 dirty = true;
@@ -317,6 +323,7 @@ pub(super) async fn toggle_favorite(
         return "démo : les favoris ne sont pas enregistrés".into();
     };
     let name = place.clone();
+    let in_memory = store.in_memory();
     let result = tokio::task::spawn_blocking(move || {
         let mut added = false;
         store
@@ -339,9 +346,14 @@ pub(super) async fn toggle_favorite(
             .map(|_| added)
     })
     .await;
+    let unsaved = if in_memory {
+        " (démo : non enregistré)"
+    } else {
+        ""
+    };
     match result {
-        Ok(Ok(true)) => format!("★ {place} ajouté aux favoris"),
-        Ok(Ok(false)) => format!("{place} retiré des favoris"),
+        Ok(Ok(true)) => format!("★ {place} ajouté aux favoris{unsaved}"),
+        Ok(Ok(false)) => format!("{place} retiré des favoris{unsaved}"),
         Ok(Err(e)) => format!("favoris non enregistrés : {e}"),
         Err(e) => format!("favoris non enregistrés : {e}"),
     }

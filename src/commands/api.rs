@@ -27,7 +27,7 @@ pub async fn api(ctx: &Context<'_>, method: &str, raw_params: &[String]) -> Comm
         params = params.text(name.trim(), value);
     }
     let keyless = method.eq_ignore_ascii_case("DR/getCleTemporaire");
-    let client = client(ctx, !keyless)?;
+    let client = client(ctx, !keyless).await?;
     let result = if keyless {
         client.call_without_key(&method, params).await
     } else {
@@ -40,7 +40,7 @@ pub async fn api(ctx: &Context<'_>, method: &str, raw_params: &[String]) -> Comm
 
 /// `quai key trial`
 pub async fn key_trial(ctx: &Context<'_>) -> CommandResult {
-    let client = client(ctx, false)?;
+    let client = client(ctx, false).await?;
     let key = client.cle_temporaire().await.map_err(|e| e.to_string())?;
     let key = sanitize::text(&key);
     print(&format!(
@@ -59,7 +59,10 @@ pub async fn key_trial(ctx: &Context<'_>) -> CommandResult {
 
 /// A Ginko client from the settings (a key is not needed to ask for the
 /// day's trial key).
-fn client(ctx: &Context<'_>, need_key: bool) -> Result<Client, String> {
+async fn client(ctx: &Context<'_>, need_key: bool) -> Result<Client, String> {
+    if ctx.is_demo() {
+        return Ok(ctx.demo(None).await?.client.clone());
+    }
     let (path, settings) = ctx.settings()?;
     registry::ginko_client(settings, path, ctx.cli.api_url.as_deref(), need_key)
 }

@@ -9,9 +9,8 @@ use super::{CommandResult, Context, print};
 use crate::app;
 use crate::board::Board;
 use crate::cli::BoardArgs;
-use crate::demo;
 use crate::favorites::{Favorite, Store};
-use crate::network::{PerRow, Source, registry};
+use crate::network::{PerRow, Source};
 use crate::poller::{self, PollSettings};
 use crate::ui::theme::Theme;
 use crate::ui::view;
@@ -30,11 +29,11 @@ pub fn no_command() -> CommandResult {
 
 /// `quai board PLACE…`
 pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> CommandResult {
-    let source = ctx.source()?;
+    let source = ctx.source().await?;
     let board = BoardRun {
         source,
         places: places.to_vec(),
-        clock_shift: jiff::SignedDuration::ZERO,
+        clock_shift: ctx.clock_shift(),
         favorites: Vec::new(),
         favorites_store: ctx.favorites_store().ok(),
         warning: None,
@@ -46,29 +45,19 @@ pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> Co
 /// `quai demo`: the embedded server and the demo favourites, without reading
 /// or writing any of the user's files.
 pub async fn demo(ctx: &Context<'_>, args: &BoardArgs, at: Option<&str>) -> CommandResult {
-    let registry::Demo {
-        server,
-        source,
-        clock_shift,
-    } = registry::demo(at).await?;
+    let demo = ctx.demo(at).await?;
+    let store = ctx.favorites_store()?;
+    let favorites = store.load().map_err(|e| e.to_string())?.list;
     let board = BoardRun {
-        source,
-        places: demo::favourite_places()
-            .iter()
-            .map(|p| p.to_string())
-            .collect(),
-        clock_shift,
-        favorites: Vec::new(),
-        favorites_store: None,
+        source: demo.source.clone(),
+        places: favorites.iter().map(|f| f.place.clone()).collect(),
+        clock_shift: demo.clock_shift,
+        favorites,
+        favorites_store: Some(store),
         warning: None,
-        home: Some(crate::domain::Position {
-            lat: 47.2368,
-            lon: 6.0242,
-        }),
+        home: ctx.home().or(Some(super::DEMO_HOME)),
     };
-    let result = board.run(ctx, args).await;
-    drop(server);
-    result
+    board.run(ctx, args).await
 }
 
 struct BoardRun {
@@ -165,11 +154,11 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
     if favorites.list.is_empty() && !interactive {
         return no_command();
     }
-    let source = ctx.source()?;
+    let source = ctx.source().await?;
     let board = BoardRun {
         source,
         places: favorites.list.iter().map(|f| f.place.clone()).collect(),
-        clock_shift: jiff::SignedDuration::ZERO,
+        clock_shift: ctx.clock_shift(),
         favorites: favorites.list,
         favorites_store: Some(store),
         warning,

@@ -38,7 +38,7 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
                 .collect::<Result<Vec<_>, _>>()?;
             // Refuse early, before any network call, when the file is broken.
             store.load().map_err(|e| e.to_string())?;
-            let source = ctx.source()?;
+            let source = ctx.source().await?;
             let (index, _) = stop_index(source.as_ref()).await?;
             let name = pick_place(&index, place)?;
             let label = label

@@ -5,7 +5,7 @@ use crate::sanitize;
 
 /// `quai info [--json]`
 pub async fn info(ctx: &Context<'_>, json: bool) -> CommandResult {
-    let source = ctx.source()?;
+    let source = ctx.source().await?;
     let messages = source.messages().await.map_err(|e| e.to_string())?;
     if !json {
         return print(&crate::ui::traffic::text(&messages, 80));
@@ -26,7 +26,7 @@ pub async fn info(ctx: &Context<'_>, json: bool) -> CommandResult {
 
 /// `quai tarifs [--json]`
 pub async fn tarifs(ctx: &Context<'_>, json: bool) -> CommandResult {
-    let source = ctx.source()?;
+    let source = ctx.source().await?;
     let fares = source.fares().await.map_err(|e| e.to_string())?;
     if json {
         let text = serde_json::to_string_pretty(&fares).map_err(|e| e.to_string())?;

@@ -5,8 +5,7 @@ use std::io::IsTerminal;
 use super::{CommandResult, Context, user_cache};
 use crate::cli::KioskArgs;
 use crate::config::{self, Settings};
-use crate::demo;
-use crate::favorites::{Favorite, Store};
+use crate::favorites::Store;
 use crate::kiosk;
 use crate::network::{PerRow, registry};
 use crate::ui::theme::Theme;
@@ -27,7 +26,7 @@ pub async fn kiosk(ctx: &Context<'_>, args: &KioskArgs) -> CommandResult {
         nb,
         refresh: crate::board::refresh_period(
             args.refresh,
-            args.demo || registry::is_local_url(ctx.cli.api_url.as_deref()),
+            ctx.is_demo() || registry::is_local_url(ctx.cli.api_url.as_deref()),
         ),
         page_seconds: args.page_seconds.max(1),
         large: args.large_digits,
@@ -38,32 +37,26 @@ pub async fn kiosk(ctx: &Context<'_>, args: &KioskArgs) -> CommandResult {
         clock_shift: jiff::SignedDuration::ZERO,
         reload_hint,
     };
-    if args.demo {
-        let registry::Demo {
-            server,
-            source,
-            clock_shift,
-        } = registry::demo(args.at.as_deref()).await?;
-        options.clock_shift = clock_shift;
+    if args.at.is_some() && !ctx.is_demo() {
+        return Err("--at sets the demo's clock: use it with --demo".into());
+    }
+    if ctx.is_demo() {
+        let demo = ctx.demo(args.at.as_deref()).await?;
+        options.clock_shift = demo.clock_shift;
         options.quit_key = options.quit_key.or(Some(config::QuitKey(
             ratatui::crossterm::event::KeyCode::Char('q'),
         )));
         let loaded = kiosk::Loaded {
-            source: Some(source),
-            favorites: demo::favourite_places()
-                .into_iter()
-                .map(|place| Favorite {
-                    place: place.into(),
-                    label: None,
-                    lines: Vec::new(),
-                })
-                .collect(),
+            source: Some(demo.source.clone()),
+            favorites: ctx
+                .favorites_store()?
+                .load()
+                .map_err(|e| e.to_string())?
+                .list,
             favorites_path: "(démo)".into(),
             ..kiosk::Loaded::default()
         };
-        let result = kiosk::run(options, Box::new(move || loaded.clone())).await;
-        drop(server);
-        return result;
+        return kiosk::run(options, Box::new(move || loaded.clone())).await;
     }
     let config_flag = ctx.cli.config.clone();
     let api_url = ctx.cli.api_url.clone();

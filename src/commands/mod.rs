@@ -31,18 +31,48 @@ use crate::network::{Source, registry};
 pub type CommandResult = Result<(), String>;
 
 /// What every command may need: the command line, and the settings file,
-/// read at most once.
+/// read at most once — or, with `--demo`, the demo network started in the
+/// process, default settings and favourites in memory: no file of the
+/// user's is read or written.
 pub struct Context<'a> {
     pub cli: &'a Cli,
     settings: OnceCell<Result<(PathBuf, Settings), String>>,
+    demo: tokio::sync::OnceCell<registry::Demo>,
+    demo_favorites: OnceCell<Store>,
 }
+
+/// Where `n` looks around in the demo: Besançon's centre.
+pub(crate) const DEMO_HOME: crate::domain::Position = crate::domain::Position {
+    lat: 47.2368,
+    lon: 6.0242,
+};
 
 impl<'a> Context<'a> {
     pub fn new(cli: &'a Cli) -> Context<'a> {
         Context {
             cli,
             settings: OnceCell::new(),
+            demo: tokio::sync::OnceCell::new(),
+            demo_favorites: OnceCell::new(),
         }
+    }
+
+    /// Whether the command runs on the demo network (`--demo`).
+    pub fn is_demo(&self) -> bool {
+        self.cli.demo
+    }
+
+    /// The demo network, started on first use with its clock at `at`
+    /// (HH:MM) if given; it stops with the context.
+    pub async fn demo(&self, at: Option<&str>) -> Result<&registry::Demo, String> {
+        self.demo.get_or_try_init(|| registry::demo(at)).await
+    }
+
+    /// How far the clock shown is from the real one (the demo's may be set).
+    pub fn clock_shift(&self) -> jiff::SignedDuration {
+        self.demo
+            .get()
+            .map_or(jiff::SignedDuration::ZERO, |d| d.clock_shift)
     }
 
     /// The settings file's path (which need not exist).
@@ -55,6 +85,9 @@ impl<'a> Context<'a> {
     pub fn settings(&self) -> Result<&(PathBuf, Settings), String> {
         self.settings
             .get_or_init(|| {
+                if self.is_demo() {
+                    return Ok((PathBuf::from("(démo)"), Settings::default()));
+                }
                 let path = self.settings_path()?;
                 let settings = Settings::load(&path).map_err(|e| e.to_string())?;
                 Ok((path, settings))
@@ -63,20 +96,42 @@ impl<'a> Context<'a> {
             .map_err(String::clone)
     }
 
-    /// The network of the settings, with the user's cache.
-    pub fn source(&self) -> Result<Source, String> {
+    /// The network of the settings, with the user's cache (or the demo's).
+    pub async fn source(&self) -> Result<Source, String> {
+        if self.is_demo() {
+            return Ok(self.demo(None).await?.source.clone());
+        }
         let (path, settings) = self.settings()?;
         registry::from_settings(settings, path, self.cli.api_url.as_deref(), &user_cache())
     }
 
-    /// Where the favourites live: beside the settings.
+    /// Where the favourites live: beside the settings (in the demo, in
+    /// memory for the session, starting with the demo's favourites).
     pub fn favorites_store(&self) -> Result<Store, String> {
+        if self.is_demo() {
+            let store = self.demo_favorites.get_or_init(|| {
+                Store::memory(crate::favorites::Favorites {
+                    list: crate::demo::favourite_places()
+                        .into_iter()
+                        .map(|place| crate::favorites::Favorite {
+                            place: place.into(),
+                            label: None,
+                            lines: Vec::new(),
+                        })
+                        .collect(),
+                })
+            });
+            return Ok(store.clone());
+        }
         Ok(Store::beside(&self.settings_path()?))
     }
 
     /// The home position of the settings, if set (a bad one is an error
     /// of the settings).
     pub fn home(&self) -> Option<crate::domain::Position> {
+        if self.is_demo() {
+            return Some(DEMO_HOME);
+        }
         self.settings().ok()?.1.home
     }
 }

@@ -46,7 +46,7 @@ pub async fn stops(
     near: Option<&str>,
     limit: usize,
 ) -> CommandResult {
-    let source = ctx.source()?;
+    let source = ctx.source().await?;
     let mut out = String::new();
     if let Some(near) = near {
         let here = config::parse_position(near)?;

@@ -56,6 +56,8 @@ pub fn is_local_url(api_url: Option<&str>) -> bool {
 pub struct Demo {
     pub server: demo::DemoServer,
     pub source: Source,
+    /// A Ginko client of the demo server, for the Ginko-only commands.
+    pub client: Client,
     pub clock_shift: jiff::SignedDuration,
 }
 
@@ -74,11 +76,12 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
     .map_err(|e| format!("cannot start the demo server: {e}"))?;
     let base = ginko::parse_base_url(&server.url())?;
     let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
-    let source =
-        ginko::Ginko::new(client, &Cache::memory()).named("Ginko (démo)", demo::ATTRIBUTION_SHORT);
+    let source = ginko::Ginko::new(client.clone(), &Cache::memory())
+        .named("Ginko (démo)", demo::ATTRIBUTION_SHORT);
     Ok(Demo {
         server,
         source: Arc::new(source),
+        client,
         clock_shift,
     })
 }
