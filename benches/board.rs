@@ -205,6 +205,7 @@ fn pane(memo: Option<&RefCell<LineMemo>>) -> PaneState<'_> {
         warning: None,
         memo,
         capabilities: quai::network::Capabilities::default(),
+        back_to: None,
     }
 }
 

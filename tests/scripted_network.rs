@@ -189,6 +189,7 @@ async fn the_board_shows_instants_delays_platforms_cancellations_and_timetable_t
         warning: None,
         memo: None,
         capabilities: Default::default(),
+        back_to: None,
     };
     terminal
         .draw(|f| quai::ui::board::draw(f, &shown, &state))

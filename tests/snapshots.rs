@@ -198,6 +198,7 @@ fn settings(theme: Theme) -> BoardSettings {
         favorites: None,
         warning: None,
         home: None,
+        first_name: "favoris".into(),
     }
 }
 

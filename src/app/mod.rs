@@ -79,6 +79,12 @@ pub enum Effect {
     SaveFavorite(FavOp),
     /// Show the favourites' board again (after changes in the pane).
     ShowFavorites(Vec<Favorite>),
+    /// Show these places, with these favourites' filters and labels (the
+    /// board one came from).
+    Show {
+        places: Vec<String>,
+        favorites: Vec<Favorite>,
+    },
     Quit,
 }
 
@@ -97,8 +103,21 @@ pub struct App {
     /// The screen's size, as last drawn (panes scroll no further than
     /// their text in it).
     pub area: Rect,
+    /// The board the app started with ("favoris", "démo", its places),
+    /// and whether another is shown now (after a search or `n`).
+    pub first: Option<FirstBoard>,
+    pub away: bool,
     /// The time of the message being handled.
     now: Timestamp,
+}
+
+/// The board the app started with, that `⌫` brings back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirstBoard {
+    /// How the status line names it ("favoris").
+    pub name: String,
+    pub places: Vec<String>,
+    pub favorites: Vec<Favorite>,
 }
 
 impl App {
@@ -113,6 +132,8 @@ impl App {
             notice: None,
             capabilities: Capabilities::default(),
             area: Rect::new(0, 0, 80, 24),
+            first: None,
+            away: false,
             now: Timestamp::UNIX_EPOCH,
         }
     }
@@ -292,6 +313,14 @@ impl App {
         self.overlay = Some(Overlay::Search(search));
     }
 
+    /// The name of the board `⌫` brings back, while another is shown.
+    pub fn back_to(&self) -> Option<&str> {
+        self.first
+            .as_ref()
+            .filter(|_| self.away)
+            .map(|f| f.name.as_str())
+    }
+
     /// A new set of places is coming: the board is emptied, but the
     /// network's messages and line states stay.
     fn clear_places(&mut self) {
@@ -333,6 +362,7 @@ impl App {
             }
             Msg::Nearby(Ok(places)) => {
                 self.clear_places();
+                self.away = true;
                 self.notice = Some("arrêts proches".into());
                 Effect::OpenPlaces(places)
             }
@@ -388,8 +418,20 @@ impl App {
                     effect
                 }
                 panes::Outcome::Close(effect) => {
-                    if matches!(effect, Effect::OpenPlaces(_) | Effect::ShowFavorites(_)) {
-                        self.clear_places();
+                    match &effect {
+                        Effect::OpenPlaces(_) => {
+                            self.clear_places();
+                            self.away = true;
+                        }
+                        Effect::ShowFavorites(list) => {
+                            self.clear_places();
+                            self.away = false;
+                            if let Some(first) = self.first.as_mut() {
+                                first.places = list.iter().map(|f| f.place.clone()).collect();
+                                first.favorites = list.clone();
+                            }
+                        }
+                        _ => {}
                     }
                     effect
                 }
@@ -410,6 +452,18 @@ impl App {
                 Effect::Redraw
             }
             Action::Refresh => Effect::RefreshNow,
+            Action::Back => match self.first.clone().filter(|_| self.away) {
+                Some(first) => {
+                    self.clear_places();
+                    self.away = false;
+                    self.notice = Some(format!("retour : {}", first.name));
+                    Effect::Show {
+                        places: first.places,
+                        favorites: first.favorites,
+                    }
+                }
+                None => Effect::Nothing,
+            },
             Action::Nearby => Effect::Nearby,
             Action::Favorites => Effect::OpenFavorites,
             Action::Details => {
@@ -531,6 +585,70 @@ mod tests {
         app.update(Msg::Nearby(Ok(vec!["Chamars".into()])), now());
         assert_eq!(app.board.messages.len(), 1);
         assert_eq!(app.board.line_states.len(), 1);
+    }
+
+    /// After a searched stop, ⌫ brings back the board one came from; the
+    /// status line says so; q still quits.
+    #[test]
+    fn backspace_brings_back_the_first_board() {
+        let mut app = App::new();
+        let favorite = Favorite {
+            place: "X".into(),
+            label: Some("Maison".into()),
+            lines: vec![],
+        };
+        app.first = Some(FirstBoard {
+            name: "favoris".into(),
+            places: vec!["X".into()],
+            favorites: vec![favorite.clone()],
+        });
+        app.update(Msg::Update(two_rows()), now());
+        assert_eq!(app.update(key(KeyCode::Backspace), now()), Effect::Nothing);
+        assert_eq!(app.back_to(), None, "on the first board");
+        let stops = vec![crate::domain::Stop::named("S1", "Chamars")];
+        app.index = Some(Arc::new(Index::from_stops(&stops)));
+        app.update(key(KeyCode::Char('/')), now());
+        app.update(key(KeyCode::Char('c')), now());
+        app.update(key(KeyCode::Enter), now());
+        assert_eq!(app.back_to(), Some("favoris"));
+        // The status line says how to go back.
+        let view = view::build(&app.board, now());
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(90, 10)).unwrap();
+        terminal
+            .draw(|f| super::draw_screen(f, &app, &view, &settings_for_tests()))
+            .unwrap();
+        let screen = crate::ui::board::tests::screen(terminal.backend().buffer()).join("\n");
+        assert!(screen.contains("⌫ retour : favoris"), "{screen}");
+        assert_eq!(
+            app.update(key(KeyCode::Backspace), now()),
+            Effect::Show {
+                places: vec!["X".into()],
+                favorites: vec![favorite],
+            }
+        );
+        assert_eq!(app.back_to(), None);
+        assert_eq!(app.update(key(KeyCode::Char('q')), now()), Effect::Quit);
+    }
+
+    fn settings_for_tests() -> BoardSettings {
+        BoardSettings {
+            poll: PollSettings {
+                places: vec![],
+                nb: crate::network::PerRow::DEFAULT,
+                refresh: Duration::from_secs(10),
+                favorites: vec![],
+            },
+            title: "quai".into(),
+            attribution: String::new(),
+            theme: Theme::new(crate::ui::theme::Palette::TrueColor),
+            clock_shift: jiff::SignedDuration::ZERO,
+            start_in_search: false,
+            favorites: None,
+            warning: None,
+            home: None,
+            first_name: "favoris".into(),
+        }
     }
 
     #[test]
@@ -948,6 +1066,7 @@ mod tests {
             favorites: None,
             warning: None,
             home: None,
+            first_name: "favoris".into(),
         };
         let mut app = App::new();
         app.board = sample_board();

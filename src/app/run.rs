@@ -32,6 +32,8 @@ pub struct BoardSettings {
     pub warning: Option<String>,
     /// The home position for `n`.
     pub home: Option<crate::domain::Position>,
+    /// How the status line names the first board, for `⌫` ("favoris").
+    pub first_name: String,
 }
 
 /// Runs the live board until the user quits or a signal arrives; the
@@ -66,6 +68,11 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
 
     let mut terminal = crate::term::init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let mut app = App::with_capabilities(source.capabilities());
+    app.first = Some(super::FirstBoard {
+        name: settings.first_name.clone(),
+        places: settings.poll.places.clone(),
+        favorites: settings.poll.favorites.clone(),
+    });
     if settings.start_in_search {
         app.open_search();
     }
@@ -192,6 +199,10 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
                 let _ = places_tx.send((places, Vec::new())).await;
                 dirty = true;
             }
+            Effect::Show { places, favorites } => {
+                let _ = places_tx.send((places, favorites)).await;
+                dirty = true;
+            }
             Effect::ShowFavorites(list) => {
                 let places = list.iter().map(|f| f.place.clone()).collect();
                 let _ = places_tx.send((places, list)).await;
@@ -268,6 +279,7 @@ pub(super) fn draw_app(
         warning: settings.warning.as_deref(),
         memo: Some(memo),
         capabilities: app.capabilities,
+        back_to: app.back_to(),
     };
     let plain = !pane.help && app.overlay.is_none();
     let frame_before = memo.borrow().frame();

@@ -31,6 +31,7 @@ pub fn no_command() -> CommandResult {
 pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> CommandResult {
     let source = ctx.source().await?;
     let board = BoardRun {
+        first_name: "les arrêts demandés".into(),
         source,
         places: places.to_vec(),
         clock_shift: ctx.clock_shift(),
@@ -49,6 +50,7 @@ pub async fn demo(ctx: &Context<'_>, args: &BoardArgs, at: Option<&str>) -> Comm
     let store = ctx.favorites_store()?;
     let favorites = store.load().map_err(|e| e.to_string())?.list;
     let board = BoardRun {
+        first_name: "démo".into(),
         source: demo.source.clone(),
         places: favorites.iter().map(|f| f.place.clone()).collect(),
         clock_shift: demo.clock_shift,
@@ -62,6 +64,8 @@ pub async fn demo(ctx: &Context<'_>, args: &BoardArgs, at: Option<&str>) -> Comm
 
 struct BoardRun {
     source: Source,
+    /// How the status line names this board once another is shown.
+    first_name: String,
     places: Vec<String>,
     clock_shift: jiff::SignedDuration,
     favorites: Vec<Favorite>,
@@ -98,6 +102,7 @@ impl BoardRun {
             favorites: self.favorites_store,
             warning: self.warning,
             home: self.home,
+            first_name: self.first_name,
         };
         app::run(self.source, settings).await
     }
@@ -156,6 +161,7 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
     }
     let source = ctx.source().await?;
     let board = BoardRun {
+        first_name: "favoris".into(),
         source,
         places: favorites.list.iter().map(|f| f.place.clone()).collect(),
         clock_shift: ctx.clock_shift(),

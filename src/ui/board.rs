@@ -50,6 +50,8 @@ pub struct PaneState<'a> {
     pub memo: Option<&'a std::cell::RefCell<super::memo::LineMemo>>,
     /// The network's services: the help lists only the keys that work.
     pub capabilities: crate::network::Capabilities,
+    /// The board `⌫` goes back to, when another is shown ("favoris").
+    pub back_to: Option<&'a str>,
 }
 
 pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
@@ -136,10 +138,11 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
     } else {
         state.theme.dim()
     };
-    let keys = if view.stale {
-        " · r réessayer · q quitter · ? aide"
-    } else {
-        " · r rafraîchir · q quitter · ? aide"
+    let keys = match (view.stale, state.back_to) {
+        (true, None) => " · r réessayer · q quitter · ? aide".to_string(),
+        (false, None) => " · r rafraîchir · q quitter · ? aide".to_string(),
+        (true, Some(to)) => format!(" · ⌫ retour : {to} · r réessayer · q quitter"),
+        (false, Some(to)) => format!(" · ⌫ retour : {to} · r rafraîchir · q quitter"),
     };
     let line = Line::from(vec![
         Span::styled(
@@ -512,6 +515,7 @@ pub(crate) mod tests {
                 warning: None,
                 memo,
                 capabilities: crate::network::Capabilities::default(),
+                back_to: None,
             };
             terminal
                 .draw(|f| draw(f, &view, &state(Some(&memo))))
@@ -548,6 +552,7 @@ pub(crate) mod tests {
             warning: None,
             memo: None,
             capabilities: crate::network::Capabilities::default(),
+            back_to: None,
         };
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|f| draw(f, &view, &state)).unwrap();
@@ -730,6 +735,7 @@ pub(crate) mod tests {
             warning: Some("favoris en lecture seule : favorites.toml, line 3, column 9"),
             memo: None,
             capabilities: crate::network::Capabilities::default(),
+            back_to: None,
         };
         let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
         terminal.draw(|f| draw(f, &view, &state)).unwrap();

@@ -21,6 +21,8 @@ pub enum Action {
     Fares,
     Refresh,
     Help,
+    /// Back to the board shown before a search or the stops nearby.
+    Back,
     Quit,
 }
 
@@ -128,6 +130,12 @@ pub const BOARD: &[Binding] = &[
         Action::Fares,
         Needs::Fares,
         Some(("t", "tarifs")),
+    ),
+    bind(
+        &[KeyCode::Backspace, KeyCode::Char('b')],
+        Action::Back,
+        Needs::Nothing,
+        Some(("⌫ / b", "revenir au tableau d'avant la recherche")),
     ),
     bind(
         &[KeyCode::Char('r')],

@@ -159,6 +159,7 @@ mod tests {
                     line_states: true,
                     ..Default::default()
                 },
+                back_to: None,
             };
             for (what, means) in legend(&state) {
                 let line = legend_line(&what, means);
