@@ -107,6 +107,16 @@ pub enum Command {
     },
     /// Runs only the demo server and prints its URL.
     ServeDemo(ServeDemoArgs),
+    /// Prints the shell completions, from the same definitions as the
+    /// command line: `source <(quai completions bash)`, or save them where
+    /// your shell loads completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Prints the manual page (roff): `quai man | man -l -`, or save it as
+    /// quai.1 in a man folder.
+    Man,
     /// The favourites full screen for an unattended screen (a Raspberry Pi
     /// on a wall): pages rotate, a large clock, never exits on its own.
     /// SIGHUP reloads the settings and favourites.

@@ -385,3 +385,30 @@ fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     found.sort();
     found
 }
+
+/// The completions load in bash and complete the commands; the man page is
+/// roff with every command.
+#[tokio::test]
+async fn completions_load_in_bash_and_the_man_page_lists_the_commands() {
+    let h = home("docs");
+    let quai_bin = env!("CARGO_BIN_EXE_quai");
+    let script = format!(
+        "source <('{quai_bin}' completions bash) && complete -p quai && \
+         COMP_WORDS=(quai st) COMP_CWORD=1 COMP_LINE='quai st' COMP_POINT=7 && _quai quai st quai && \
+         echo \"${{COMPREPLY[@]}}\""
+    );
+    let out = run(Command::new("bash").arg("-c").arg(script).env("HOME", &h)).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.contains("-F _quai quai"), "{stdout}");
+    assert!(stdout.lines().last().unwrap().contains("stops"), "{stdout}");
+    let man = run(quai(&h).arg("man")).await;
+    let page = text(&man.stdout);
+    assert!(page.contains(".TH quai 1"), "{page}");
+    for command in ["board", "kiosk", "stops", "fav", "completions", "--demo"] {
+        assert!(
+            page.contains(&command.replace('-', "\\-")),
+            "{command} missing"
+        );
+    }
+}

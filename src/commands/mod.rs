@@ -4,6 +4,7 @@
 
 mod api;
 mod board;
+mod docs;
 mod fav;
 mod info;
 mod kiosk;
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 
 pub use api::{api, key_trial};
 pub use board::{board, demo, favourites_board, no_command};
+pub use docs::{completions, man};
 pub use fav::fav;
 pub use info::{info, tarifs};
 pub use kiosk::kiosk;
