@@ -287,6 +287,46 @@ fn warn_if_readable_by_others(_path: &Path) {}
 mod tests {
     use super::*;
 
+    /// `assets/config.example.toml` holds every setting: uncommented, it
+    /// parses with the real parser and sets every field.
+    #[test]
+    fn the_example_settings_are_every_setting_and_parse() {
+        let text = include_str!("../assets/config.example.toml");
+        let uncommented: String = text
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest)
+                    if rest.split_once(" = ").is_some_and(|(k, _)| {
+                        !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    }) =>
+                {
+                    rest.to_string()
+                }
+                _ => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(
+            Settings::parse(text).unwrap(),
+            Settings::default(),
+            "all commented"
+        );
+        let s = Settings::parse(&uncommented).unwrap();
+        // A new setting does not compile here until the example has it.
+        let Settings {
+            api_key,
+            api_key_file,
+            api_url,
+            home,
+            quiet_hours,
+            quiet_screen,
+            kiosk_quit_key,
+        } = s;
+        assert!(api_key.is_some() && api_key_file.is_some() && api_url.is_some());
+        assert!(home.is_some() && quiet_hours.is_some());
+        assert!(quiet_screen.is_some() && kiosk_quit_key.is_some());
+    }
+
     #[test]
     fn positions() {
         let p = parse_position(" 47.2378 , 6.0241").unwrap();
