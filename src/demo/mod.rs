@@ -5,6 +5,7 @@
 mod api;
 pub mod faults;
 pub mod network;
+pub mod pictures;
 pub mod server;
 pub mod timetable;
 

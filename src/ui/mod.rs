@@ -13,6 +13,7 @@ pub mod paint;
 pub mod row;
 pub mod screens;
 pub mod search;
+pub mod svg;
 pub mod text;
 pub mod theme;
 pub mod traffic;
