@@ -217,7 +217,7 @@ pub struct ServeDemoArgs {
     #[arg(long, value_name = "FILE")]
     pub access_log: Option<std::path::PathBuf>,
     /// Before each request, read the fault to play from FILE ("503",
-    /// "truncated", "slow TR/getListeTemps"…; see the README). An absent or
+    /// "truncated", "slow TR/getListeTemps"…; see docs/reliability.md). An absent or
     /// empty file means none.
     #[arg(long, value_name = "FILE")]
     pub fault_file: Option<std::path::PathBuf>,
