@@ -104,6 +104,7 @@ fn places() -> Vec<ResolvedPlace> {
         .enumerate()
         .map(|(p, name)| ResolvedPlace {
             network: "test".into(),
+            walk: None,
             query: name.to_string(),
             label: None,
             name: name.to_string(),

@@ -39,6 +39,9 @@ pub struct ResolvedPlace {
     pub name: String,
     pub stop_ids: Vec<String>,
     pub lines: Vec<BoardLine>,
+    /// Minutes on foot to the place, when known: what cannot be caught is
+    /// dimmed and each row says when to leave.
+    pub walk: Option<u32>,
 }
 
 impl ResolvedPlace {
@@ -603,6 +606,7 @@ mod tests {
         };
         let place = |name: &str| ResolvedPlace {
             network: "test".into(),
+            walk: None,
             query: name.into(),
             label: None,
             name: name.into(),
@@ -689,6 +693,7 @@ mod tests {
         };
         let mut place = ResolvedPlace {
             network: "test".into(),
+            walk: None,
             query: "x".into(),
             label: None,
             name: "X".into(),
@@ -734,6 +739,7 @@ mod tests {
         };
         let mut board = Board::new(vec![ResolvedPlace {
             network: "test".into(),
+            walk: None,
             query: "x".into(),
             label: None,
             name: "X".into(),

@@ -163,6 +163,10 @@ pub struct BoardArgs {
     /// Print the board once as JSON and exit.
     #[arg(long, conflicts_with = "once")]
     pub json: bool,
+    /// Minutes on foot to the places: departures that cannot be caught are
+    /// dimmed and each row says when to leave (a favourite's `walk` wins).
+    #[arg(long, value_name = "MIN", value_parser = clap::value_parser!(u32).range(0..=120))]
+    pub walk: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,6 +183,10 @@ pub enum FavAction {
         /// A label shown beside the place.
         #[arg(long)]
         label: Option<String>,
+        /// Minutes on foot from home to the stop: the board says when to
+        /// leave.
+        #[arg(long, value_name = "MIN", value_parser = clap::value_parser!(u32).range(0..=120))]
+        walk: Option<u32>,
     },
     /// Removes a place.
     Rm { place: String },

@@ -94,6 +94,10 @@ pub struct Favorite {
     pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<LineFilter>,
+    /// Minutes from home to the stop on foot: the board says when to
+    /// leave, and dims what cannot be caught.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk: Option<u32>,
 }
 
 impl Favorite {
@@ -107,6 +111,9 @@ impl Favorite {
         let mut text = self.place.clone();
         if let Some(label) = &self.label {
             text.push_str(&format!(" ({label})"));
+        }
+        if let Some(walk) = self.walk {
+            text.push_str(&format!(" · {walk} min à pied"));
         }
         if !self.lines.is_empty() {
             let lines: Vec<String> = self.lines.iter().map(ToString::to_string).collect();
@@ -386,6 +393,7 @@ mod tests {
             place: place.into(),
             label: None,
             lines: vec![],
+            walk: None,
         }
     }
 
@@ -422,6 +430,7 @@ mod tests {
                     LineFilter::parse("T1:aller").unwrap(),
                     LineFilter::parse("L4").unwrap(),
                 ],
+                walk: None,
             });
             f.list.push(favorite("Crous Université"));
             Ok(())

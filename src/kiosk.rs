@@ -110,6 +110,7 @@ fn start(loaded: &Loaded, source: Source, options: &KioskOptions) -> Running {
             nb: options.nb,
             refresh: options.refresh,
             favorites: loaded.favorites.clone(),
+            walk: None,
         },
         updates_tx,
         Arc::new(Notify::new()),
@@ -386,6 +387,7 @@ mod tests {
                 place: "Chamars".into(),
                 label: None,
                 lines: vec![],
+                walk: None,
             }],
             quiet_hours: night,
             ..Loaded::default()

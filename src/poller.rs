@@ -121,6 +121,7 @@ pub async fn resolve_in(
         let lines = source.lines_at(&stop_ids).await?;
         let mut place = ResolvedPlace {
             network: source.id().to_string(),
+            walk: None,
             query: query.clone(),
             label: None,
             name,
@@ -141,6 +142,9 @@ pub struct PollSettings {
     pub refresh: Duration,
     /// Favourites: their lines filter and their labels (empty: all lines).
     pub favorites: Vec<crate::favorites::Favorite>,
+    /// Minutes on foot to every place (`--walk`), unless its favourite
+    /// says otherwise.
+    pub walk: Option<u32>,
 }
 
 /// Applies the favourites' line filters and labels to resolved places.
@@ -154,6 +158,7 @@ pub fn apply_favorites(places: &mut [ResolvedPlace], favorites: &[crate::favorit
             continue;
         };
         place.label = favorite.label.clone();
+        place.walk = favorite.walk.or(place.walk);
         place.lines.retain(|l| favorite.keeps(l));
     }
 }
@@ -278,6 +283,9 @@ async fn poll_departures(
             };
             match resolved {
                 Ok((mut places, unknown)) => {
+                    for place in &mut places {
+                        place.walk = settings.walk;
+                    }
                     apply_favorites(&mut places, &settings.favorites);
                     let board = board::Board::new(places.clone());
                     if updates
@@ -422,6 +430,7 @@ mod tests {
                 nb: PerRow::DEFAULT,
                 refresh: Duration::from_secs(refresh),
                 favorites: vec![],
+                walk: None,
             },
             tx,
             refresh_now.clone(),
@@ -493,6 +502,7 @@ mod tests {
                 nb: PerRow::DEFAULT,
                 refresh: Duration::from_secs(10),
                 favorites: vec![],
+                walk: None,
             },
             tx,
             Arc::new(Notify::new()),
@@ -515,6 +525,24 @@ mod tests {
     async fn r_asks_at_once() {
         let net = network(Duration::ZERO);
         assert_eq!(poll(&net, 10, 12, true).await, [0, 3, 13]);
+    }
+
+    #[test]
+    fn a_favourites_walk_time_wins_over_the_boards() {
+        let place = |name: &str| ResolvedPlace {
+            network: "test".into(),
+            walk: Some(5),
+            query: name.into(),
+            label: None,
+            name: name.into(),
+            stop_ids: vec![],
+            lines: vec![],
+        };
+        let mut places = vec![place("Chamars"), place("Flore")];
+        let favorite: crate::favorites::Favorite =
+            toml::from_str("place = \"chamars\"\nwalk = 4\n").unwrap();
+        apply_favorites(&mut places, &[favorite]);
+        assert_eq!((places[0].walk, places[1].walk), (Some(4), Some(5)));
     }
 
     #[test]

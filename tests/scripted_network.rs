@@ -111,6 +111,7 @@ async fn poll_once(
             nb: PerRow::new(3).unwrap(),
             refresh: Duration::from_secs(1),
             favorites,
+            walk: None,
         },
         tx,
         Arc::new(Notify::new()),
@@ -238,6 +239,7 @@ async fn favourites_filter_the_rows_and_failures_are_the_networks_own() {
         place: "Châtelet".into(),
         label: Some("Bureau".into()),
         lines: vec![LineFilter::parse("14").unwrap()],
+        walk: None,
     };
     let (updates, _poller) = poll_once(net.clone(), &["Châtelet"], vec![favorite]).await;
     let mut board = Board::default();

@@ -88,6 +88,7 @@ fn board() -> Board {
     let places = vec![
         ResolvedPlace {
             network: "test".into(),
+            walk: None,
             query: "crous".into(),
             label: Some("Maison".into()),
             name: "Crous Université".into(),
@@ -96,6 +97,7 @@ fn board() -> Board {
         },
         ResolvedPlace {
             network: "test".into(),
+            walk: None,
             query: "gare".into(),
             label: None,
             name: "Gare du Nord".into(),
@@ -189,6 +191,7 @@ fn settings(theme: Theme) -> BoardSettings {
             nb: PerRow::DEFAULT,
             refresh: std::time::Duration::from_secs(10),
             favorites: vec![],
+            walk: None,
         },
         title: "quai · Test".into(),
         attribution: "Données : réseau de test".into(),
@@ -320,11 +323,13 @@ fn the_panes() {
             place: "Crous Université".into(),
             label: Some("Maison".into()),
             lines: vec![],
+            walk: None,
         },
         Favorite {
             place: "Gare du Nord".into(),
             label: None,
             lines: vec![],
+            walk: None,
         },
     ]);
     insta::assert_debug_snapshot!(

@@ -596,6 +596,7 @@ mod tests {
             place: "X".into(),
             label: Some("Maison".into()),
             lines: vec![],
+            walk: None,
         };
         app.first = Some(FirstBoard {
             name: "favoris".into(),
@@ -638,6 +639,7 @@ mod tests {
                 nb: crate::network::PerRow::DEFAULT,
                 refresh: Duration::from_secs(10),
                 favorites: vec![],
+                walk: None,
             },
             title: "quai".into(),
             attribution: String::new(),
@@ -679,6 +681,7 @@ mod tests {
         Update::Resolved {
             places: vec![ResolvedPlace {
                 network: "test".into(),
+                walk: None,
                 query: "x".into(),
                 label: None,
                 name: "X".into(),
@@ -736,6 +739,7 @@ mod tests {
             place: p.into(),
             label: None,
             lines: vec![],
+            walk: None,
         };
         let mut app = App::new();
         app.update(Msg::Update(two_rows()), now()); // the place "X": T1 both ways
@@ -1057,6 +1061,7 @@ mod tests {
                 nb: crate::network::PerRow::DEFAULT,
                 refresh: Duration::from_secs(10),
                 favorites: vec![],
+                walk: None,
             },
             title: "quai · Ginko".into(),
             attribution: "ODbL".into(),

@@ -350,6 +350,7 @@ pub(super) async fn toggle_favorite(
                             place: name.clone(),
                             label: None,
                             lines: Vec::new(),
+                            walk: None,
                         });
                     }
                 }

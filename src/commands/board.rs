@@ -81,7 +81,7 @@ impl BoardRun {
     async fn run(self, ctx: &Context<'_>, args: &BoardArgs) -> CommandResult {
         let nb = PerRow::new(args.nb)?;
         if args.once || args.json {
-            return self.once(nb, args.json).await;
+            return self.once(nb, args.json, args.walk).await;
         }
         if !std::io::stdout().is_terminal() {
             return Err("the output is not a terminal: use --once or --json".into());
@@ -93,6 +93,7 @@ impl BoardRun {
                 nb,
                 refresh: crate::board::refresh_period(args.refresh, self.source.is_local()),
                 favorites: self.favorites,
+                walk: args.walk,
             },
             title: format!("quai · {}", self.source.name()),
             attribution: self.source.attribution().to_string(),
@@ -108,10 +109,13 @@ impl BoardRun {
     }
 
     /// One snapshot on stdout; an error when no data could be had.
-    async fn once(self, nb: PerRow, json: bool) -> CommandResult {
+    async fn once(self, nb: PerRow, json: bool, walk: Option<u32>) -> CommandResult {
         let (mut places, unknown) = poller::resolve(self.source.as_ref(), &self.places)
             .await
             .map_err(|e| e.to_string())?;
+        for place in &mut places {
+            place.walk = walk;
+        }
         poller::apply_favorites(&mut places, &self.favorites);
         if places.is_empty() {
             return Err(format!(
@@ -175,6 +179,7 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
         refresh: 10,
         once: false,
         json: false,
+        walk: None,
     };
     board.run(ctx, &args).await
 }

@@ -31,6 +31,7 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
             place,
             lines,
             label,
+            walk,
         } => {
             let filters = lines
                 .iter()
@@ -51,6 +52,7 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
                         place: name.clone(),
                         label,
                         lines: filters,
+                        walk: *walk,
                     };
                     match f.position(&name) {
                         Some(i) => f.list[i] = favorite,

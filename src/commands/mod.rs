@@ -119,6 +119,7 @@ impl<'a> Context<'a> {
                             place: place.into(),
                             label: None,
                             lines: Vec::new(),
+                            walk: None,
                         })
                         .collect(),
                 })

@@ -257,6 +257,7 @@ fn drawn_alike(a: &RowView, b: &RowView) -> bool {
         via,
         line_state,
         cells,
+        leave,
     } = a;
     let cell_alike = |x: &CellView, y: &CellView| {
         let CellView {
@@ -275,6 +276,7 @@ fn drawn_alike(a: &RowView, b: &RowView) -> bool {
             crowding_text,
             crowding_advice,
             info_id,
+            reachable,
         } = x;
         *shown == y.shown
             && *reliable == y.reliable
@@ -290,12 +292,14 @@ fn drawn_alike(a: &RowView, b: &RowView) -> bool {
             && *crowding_text == y.crowding_text
             && *crowding_advice == y.crowding_advice
             && *info_id == y.info_id
+            && *reachable == y.reachable
     };
     *line == b.line
         && *outbound == b.outbound
         && *destination == b.destination
         && *via == b.via
         && *line_state == b.line_state
+        && *leave == b.leave
         && cells.len() == b.cells.len()
         && cells.iter().zip(&b.cells).all(|(x, y)| cell_alike(x, y))
 }
@@ -436,6 +440,7 @@ pub(crate) mod tests {
         let seven = line("7", "7", "", "zz", true, "Palente");
         let place = ResolvedPlace {
             network: "test".into(),
+            walk: None,
             query: "crous".into(),
             label: None,
             name: "Crous Université".into(),
@@ -694,6 +699,23 @@ pub(crate) mod tests {
         );
         let (x, y) = find(&buffer, "2 min").unwrap();
         assert!(buffer[(x, y)].modifier.contains(Modifier::DIM));
+    }
+
+    #[test]
+    fn a_walk_time_dims_what_cannot_be_caught_and_says_when_to_leave() {
+        let mut board = sample_board();
+        board.departures[0][0][1].origin = Origin::Located;
+        board.places[0].walk = Some(3);
+        let buffer = render(&board, t(0), 110, 20, Palette::TrueColor);
+        let text = screen(&buffer).join("\n");
+        assert!(text.contains("partir dans 6 min"), "{text}");
+        let (x, y) = find(&buffer, "2 min").unwrap();
+        assert!(
+            buffer[(x, y)].modifier.contains(Modifier::DIM),
+            "too late on foot"
+        );
+        let (x, y) = find(&buffer, "9 min").unwrap();
+        assert!(!buffer[(x, y)].modifier.contains(Modifier::DIM));
     }
 
     #[test]

@@ -517,6 +517,7 @@ mod tests {
             crowding_text: "Affluence modérée".into(),
             crowding_advice: "Le tram suivant est moins chargé".into(),
             info_id: None,
+            reachable: None,
         });
         let pane = DetailsPane {
             row,

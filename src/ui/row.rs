@@ -81,19 +81,29 @@ pub(crate) fn row_start<'a>(
                 .map(|g| Span::styled(format!(" {g}"), theme.line_state(s)))
         })
         .unwrap_or_else(|| Span::raw("  "));
-    vec![
+    let style = if selected {
+        theme.selected()
+    } else {
+        Style::new()
+    };
+    let mut spans = vec![
         mark,
         Span::styled(badge, theme.badge(row.line.background, row.line.foreground)),
         Span::raw(" "),
-        Span::styled(
+    ];
+    // When to leave goes at the end of the destination, which gives way.
+    match &row.leave {
+        Some(leave) if leave.width() + 12 <= columns.destination_w => {
+            let room = columns.destination_w - leave.width() - 1;
+            spans.push(Span::styled(pad(&destination, room), style));
+            spans.push(Span::styled(format!(" {leave}"), theme.notice()));
+        }
+        _ => spans.push(Span::styled(
             pad(&destination, columns.destination_w),
-            if selected {
-                theme.selected()
-            } else {
-                Style::new()
-            },
-        ),
-    ]
+            style,
+        )),
+    }
+    spans
 }
 
 pub(crate) fn row_line<'a>(
@@ -126,6 +136,9 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
     };
     if stale {
         time_style = theme.dim().add_modifier(Modifier::ITALIC);
+    } else if cell.reachable == Some(false) {
+        // Too late to catch on foot.
+        time_style = theme.dim();
     }
     let mut spans = vec![Span::styled(
         format!("{:>w$}", fit(&time_text(cell), TIME_W), w = TIME_W),

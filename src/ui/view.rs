@@ -32,6 +32,9 @@ pub struct CellView {
     pub crowding_advice: String,
     /// The traffic message explaining a text in place of the time.
     pub info_id: Option<String>,
+    /// With a walk time: whether it can still be caught.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reachable: Option<bool>,
 }
 
 /// One line and direction at a place.
@@ -44,6 +47,10 @@ pub struct RowView {
     /// The line's traffic state, when not normal (`TR/getEtatLignes`).
     pub line_state: Option<crate::domain::LineState>,
     pub cells: Vec<CellView>,
+    /// With a walk time: when to leave for the next departure that can be
+    /// caught ("partir dans 3 min", "partez maintenant").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leave: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,6 +179,30 @@ fn seconds_left(d: &Departure, elapsed: std::time::Duration, now: Timestamp) -> 
     board::seconds_left(d, elapsed, now).map(|s| s.max(0))
 }
 
+/// Whether a departure `seconds` away can be caught with `walk` minutes on
+/// foot (`None`: no walk time, or no time to count with).
+fn reachable(walk: Option<u32>, cell: &CellView) -> Option<bool> {
+    let walk = i64::from(walk?) * 60;
+    let counted = matches!(
+        cell.shown,
+        TimeShown::Countdown(_) | TimeShown::Theoretical(_)
+    );
+    counted.then_some(cell.seconds? >= walk)
+}
+
+/// When to leave for the first departure that can be caught.
+fn leave_text(walk: Option<u32>, cells: &[CellView]) -> Option<String> {
+    let walk = i64::from(walk?) * 60;
+    let next = cells
+        .iter()
+        .filter(|c| c.reachable == Some(true))
+        .find_map(|c| c.seconds)?;
+    Some(match (next - walk) / 60 {
+        0 => "partez maintenant".to_string(),
+        m => format!("partir dans {m} min"),
+    })
+}
+
 /// Builds the view of `board` at `now`.
 pub fn build(board: &Board, now: Timestamp) -> BoardView {
     let age = board.age(now);
@@ -234,9 +265,19 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                                 crowding_text: d.crowding_text.clone(),
                                 crowding_advice: d.crowding_advice.clone(),
                                 info_id: d.info_id.clone(),
+                                reachable: None,
+                            })
+                            .map(|mut c| {
+                                c.reachable = reachable(place.walk, &c);
+                                c
                             })
                             .collect(),
+                        leave: None,
                     }
+                })
+                .map(|mut row| {
+                    row.leave = leave_text(place.walk, &row.cells);
+                    row
                 })
                 .collect(),
         })
@@ -276,10 +317,18 @@ pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
     view.age_seconds = age.map(|a| a.as_secs());
     view.stale = board.is_stale(now);
     for (p, place) in view.places.iter_mut().enumerate() {
+        let walk = board.places.get(p).and_then(|p| p.walk);
         for ((l, _), row) in shown_lines(board, p).zip(&mut place.rows) {
             for (d, cell) in departures_of(board, p, l).iter().zip(&mut row.cells) {
                 board::update_time_shown(&mut cell.shown, d, elapsed, now);
                 cell.seconds = seconds_left(d, elapsed, now);
+                cell.reachable = reachable(walk, cell);
+            }
+            if walk.is_some() {
+                let leave = leave_text(walk, &row.cells);
+                if row.leave != leave {
+                    row.leave = leave;
+                }
             }
         }
     }
@@ -340,6 +389,9 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
             if !row.via.is_empty() {
                 destination = format!("{destination} · {}", row.via);
             }
+            if let Some(leave) = &row.leave {
+                destination = format!("{destination} — {leave}");
+            }
             let cells: Vec<String> = if row.cells.is_empty() {
                 vec!["—".into()]
             } else {
@@ -353,6 +405,9 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
                         }
                         if c.not_accessible {
                             cell.push_str(" (non accessible)");
+                        }
+                        if c.reachable == Some(false) {
+                            cell.push_str(" (trop tard)");
                         }
                         cell
                     })
@@ -377,6 +432,44 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
 mod tests {
     use super::*;
     use crate::ui::board::tests::{sample_board, t};
+
+    /// With a walk time, what cannot be caught is marked and each row says
+    /// when to leave, second by second as a built view would.
+    #[test]
+    fn a_walk_time_says_when_to_leave() {
+        let mut board = sample_board();
+        board.departures[0][0][1].origin = crate::domain::Origin::Located;
+        let json = serde_json::to_string(&build(&board, t(0))).unwrap();
+        assert!(
+            !json.contains("reachable") && !json.contains("leave"),
+            "{json}"
+        );
+        board.places[0].walk = Some(3);
+        let view = build(&board, t(0));
+        let row = &view.places[0].rows[0];
+        assert_eq!(row.cells[0].reachable, Some(false), "2 min away, 3 on foot");
+        assert_eq!(row.cells[1].reachable, Some(true));
+        assert_eq!(row.leave.as_deref(), Some("partir dans 6 min"));
+        assert_eq!(
+            view.places[0].rows[1].leave, None,
+            "a text is no time to leave for"
+        );
+        let json = serde_json::to_string(&view).unwrap();
+        assert!(json.contains("\"reachable\":false") && json.contains("\"reachable\":true"));
+        assert!(text(&view, "quai", "").contains("(trop tard)"));
+        let mut advanced = view.clone();
+        for second in 1..=400 {
+            advance(&mut advanced, &board, t(second));
+            assert_eq!(advanced, build(&board, t(second)), "second {second}");
+        }
+        let later = build(&board, t(330));
+        assert_eq!(
+            later.places[0].rows[0].leave.as_deref(),
+            Some("partez maintenant")
+        );
+        let gone = build(&board, t(400));
+        assert_eq!(gone.places[0].rows[0].leave, None, "nothing left to catch");
+    }
 
     /// A view advanced second by second is the view built at each second:
     /// countdowns going down to "à l'approche", an alternating text, a
