@@ -10,13 +10,13 @@ use std::hint::black_box;
 
 use divan::Bencher;
 use jiff::Timestamp;
-use quai::board::{Board, BoardLine, ResolvedPlace};
 use quai::domain::{LineKind, LineRef, Rgb};
 use quai::ginko::model::{FormArret, FormTempsLieu};
 use quai::ginko::{ApiKey, Client, WaitRequest, match_answers};
+use quai::model::{Board, BoardLine, ResolvedPlace};
 use quai::network::{RowRequest, RowResult};
 use quai::search::Index;
-use quai::ui::board::{PaneState, draw};
+use quai::ui::departures::{PaneState, draw};
 use quai::ui::memo::LineMemo;
 use quai::ui::paint::Painter;
 use quai::ui::theme::{Palette, Theme};

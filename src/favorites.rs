@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::board::BoardLine;
+use crate::model::BoardLine;
 use crate::names;
 
 pub const FILE_NAME: &str = "favorites.toml";

@@ -15,9 +15,9 @@ use jiff::{SignedDuration, Timestamp};
 use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind};
 use tokio::sync::{Notify, mpsc};
 
-use crate::board::Board;
 use crate::config::{QuietHours, QuietScreen, QuitKey};
 use crate::favorites::Favorite;
+use crate::model::Board;
 use crate::network::{PerRow, Source};
 use crate::poller::{self, PollSettings, Poller, Update};
 use crate::term::{self, Signal};

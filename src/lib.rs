@@ -6,7 +6,6 @@
 //! network [`demo`].
 
 pub mod app;
-pub mod board;
 pub mod cache;
 pub mod cli;
 pub mod commands;
@@ -17,6 +16,7 @@ pub mod favorites;
 pub mod ginko;
 pub mod html;
 pub mod kiosk;
+pub mod model;
 pub mod names;
 pub mod network;
 pub mod poller;

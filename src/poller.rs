@@ -10,8 +10,8 @@ use std::time::Duration;
 use jiff::Timestamp;
 use tokio::sync::{Notify, mpsc};
 
-use crate::board::{self, ResolvedPlace};
 use crate::domain::Message;
+use crate::model::{self, ResolvedPlace};
 use crate::network::{NetError, Network, PerRow, RowResult, Source};
 use crate::search::Index;
 use crate::{names, sanitize};
@@ -232,7 +232,7 @@ async fn poll_messages(source: Source, updates: mpsc::Sender<Update>, new_places
             }
             Err(_) => {
                 failures += 1;
-                board::next_poll_delay(MESSAGES_EVERY, failures)
+                model::next_poll_delay(MESSAGES_EVERY, failures)
             }
         };
         let sleep = tokio::time::sleep(delay);
@@ -287,7 +287,7 @@ async fn poll_departures(
                         place.walk = settings.walk;
                     }
                     apply_favorites(&mut places, &settings.favorites);
-                    let board = board::Board::new(places.clone());
+                    let board = model::Board::new(places.clone());
                     if updates
                         .send(Update::Resolved { places, unknown })
                         .await
@@ -315,7 +315,7 @@ async fn poll_departures(
         };
         loop {
             let requests = board.requests();
-            let mut delay = board::next_poll_delay(settings.refresh, failures);
+            let mut delay = model::next_poll_delay(settings.refresh, failures);
             if !requests.is_empty() {
                 let update = match source.departures(&requests, settings.nb).await {
                     Ok(results) => {
@@ -353,19 +353,19 @@ async fn poll_departures(
 /// The delay before the next try after `failures` failures in a row: the
 /// back-off, or longer when the network asked to wait.
 fn retry_delay(period: Duration, failures: u32, error: &NetError) -> Duration {
-    let back_off = board::next_poll_delay(period, failures);
+    let back_off = model::next_poll_delay(period, failures);
     error
         .retry_after()
         .map_or(back_off, |after| after.max(back_off))
 }
 
 /// Applies an update to a board; returns the stop index when it is one.
-pub fn apply(board: &mut board::Board, update: Update) -> Option<(Arc<Index>, bool)> {
+pub fn apply(board: &mut model::Board, update: Update) -> Option<(Arc<Index>, bool)> {
     match update {
         Update::Resolved { places, unknown } => {
             let messages = std::mem::take(&mut board.messages);
             let states = std::mem::take(&mut board.line_states);
-            *board = board::Board::new(places);
+            *board = model::Board::new(places);
             board.messages = messages;
             board.line_states = states;
             board.unknown = unknown;

@@ -13,12 +13,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::{Notify, mpsc};
 
 use quai::app::{App, Effect, Msg};
-use quai::board::Board;
 use quai::domain::{
     Accessibility, BoardLine, CrowdLevel, Departure, LineKind, LineRef, Load, Origin, Rgb, Status,
     WaitTime,
 };
 use quai::favorites::{Favorite, LineFilter};
+use quai::model::Board;
 use quai::network::scripted::Scripted;
 use quai::network::{ErrorKind, NetError, PerRow};
 use quai::poller::{self, PollSettings, Update};
@@ -179,7 +179,7 @@ async fn the_board_shows_instants_delays_platforms_cancellations_and_timetable_t
 
     // The board's pane, as the terminal shows it.
     let mut terminal = Terminal::new(TestBackend::new(110, 20)).unwrap();
-    let state = quai::ui::board::PaneState {
+    let state = quai::ui::departures::PaneState {
         title: "quai · Réseau de test",
         selected: None,
         help: false,
@@ -193,7 +193,7 @@ async fn the_board_shows_instants_delays_platforms_cancellations_and_timetable_t
         back_to: None,
     };
     terminal
-        .draw(|f| quai::ui::board::draw(f, &shown, &state))
+        .draw(|f| quai::ui::departures::draw(f, &shown, &state))
         .unwrap();
     let text = screen(terminal.backend().buffer());
     assert!(text.contains("7 min +2 v2"), "{text}");

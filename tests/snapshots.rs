@@ -11,9 +11,9 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use quai::app::{App, BoardSettings, Msg, draw_screen};
-use quai::board::{Board, ResolvedPlace};
 use quai::domain::*;
 use quai::favorites::Favorite;
+use quai::model::{Board, ResolvedPlace};
 use quai::network::{Capabilities, PerRow, RowResult};
 use quai::poller::PollSettings;
 use quai::search::Index;

@@ -16,8 +16,8 @@ use ratatui::layout::Rect;
 pub use panes::Overlay;
 pub use run::{BoardSettings, draw_screen, run};
 
-use crate::board::Board;
 use crate::favorites::{FavOp, Favorite};
+use crate::model::Board;
 use crate::network::Capabilities;
 use crate::poller::{self, Update};
 use crate::search::Index;
@@ -523,8 +523,8 @@ mod tests {
     fn now() -> Timestamp {
         Timestamp::now()
     }
-    use crate::board::{BoardLine, ResolvedPlace};
     use crate::domain::LineRef;
+    use crate::model::{BoardLine, ResolvedPlace};
     use std::time::Duration;
 
     /// A network that offers every service.
@@ -619,7 +619,7 @@ mod tests {
         terminal
             .draw(|f| super::draw_screen(f, &app, &view, &settings_for_tests()))
             .unwrap();
-        let screen = crate::ui::board::tests::screen(terminal.backend().buffer()).join("\n");
+        let screen = crate::ui::departures::tests::screen(terminal.backend().buffer()).join("\n");
         assert!(screen.contains("⌫ retour : favoris"), "{screen}");
         assert_eq!(
             app.update(key(KeyCode::Backspace), now()),
@@ -1052,7 +1052,7 @@ mod tests {
     /// and closed over the board, and resizes.
     #[test]
     fn painted_frames_are_the_frames_drawn_from_scratch() {
-        use crate::ui::board::tests::{sample_board, t};
+        use crate::ui::departures::tests::{sample_board, t};
         use ratatui::Terminal;
         use ratatui::backend::TestBackend;
         let settings = BoardSettings {

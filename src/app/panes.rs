@@ -7,9 +7,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::Effect;
-use crate::board::Board;
 use crate::domain::LineRef;
 use crate::favorites::FavOp;
+use crate::model::Board;
 use crate::search::Index;
 use crate::ui::details::{DetailsPane, ForecastPane};
 use crate::ui::fares::FaresPane;

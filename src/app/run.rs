@@ -12,7 +12,7 @@ use super::{App, Effect, Msg};
 use crate::favorites::Favorite;
 use crate::network::{Network, Source};
 use crate::poller::{self, PollSettings, Update};
-use crate::ui::board::{PaneState, draw};
+use crate::ui::departures::{PaneState, draw};
 use crate::ui::theme::Theme;
 use crate::ui::view;
 

@@ -7,9 +7,9 @@ use jiff::Timestamp;
 
 use super::{CommandResult, Context, print};
 use crate::app;
-use crate::board::Board;
 use crate::cli::BoardArgs;
 use crate::favorites::{Favorite, Store};
+use crate::model::Board;
 use crate::network::{PerRow, Source};
 use crate::poller::{self, PollSettings};
 use crate::ui::theme::Theme;
@@ -91,7 +91,7 @@ impl BoardRun {
             poll: PollSettings {
                 places: self.places,
                 nb,
-                refresh: crate::board::refresh_period(args.refresh, self.source.is_local()),
+                refresh: crate::model::refresh_period(args.refresh, self.source.is_local()),
                 favorites: self.favorites,
                 walk: args.walk,
             },

@@ -24,7 +24,7 @@ pub async fn kiosk(ctx: &Context<'_>, args: &KioskArgs) -> CommandResult {
     };
     let mut options = kiosk::KioskOptions {
         nb,
-        refresh: crate::board::refresh_period(
+        refresh: crate::model::refresh_period(
             args.refresh,
             ctx.is_demo() || registry::is_local_url(ctx.cli.api_url.as_deref()),
         ),

@@ -10,9 +10,9 @@ use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use crate::board::Board;
 use crate::cache::Cache;
 use crate::ginko::{ApiKey, Client, Ginko, parse_base_url};
+use crate::model::Board;
 use crate::network::{Network, PerRow};
 use crate::ui::theme::{Palette, Theme};
 use crate::ui::view;
@@ -53,7 +53,7 @@ pub async fn render() -> Result<Vec<(&'static str, String)>, String> {
     let theme = Theme::new(Palette::TrueColor);
 
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).map_err(|e| e.to_string())?;
-    let state = crate::ui::board::PaneState {
+    let state = crate::ui::departures::PaneState {
         title: "quai · Ginko",
         selected: None,
         help: false,
@@ -67,7 +67,7 @@ pub async fn render() -> Result<Vec<(&'static str, String)>, String> {
         back_to: None,
     };
     terminal
-        .draw(|f| crate::ui::board::draw(f, &view, &state))
+        .draw(|f| crate::ui::departures::draw(f, &view, &state))
         .map_err(|e| e.to_string())?;
     let board_svg = crate::ui::svg::picture(terminal.backend().buffer());
 

@@ -7,13 +7,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::board::{fit, wrap};
+use super::departures::{fit, wrap};
 use super::theme::Theme;
 use super::view::CellView;
-use crate::board::Gauge;
 use crate::domain::{
     Accessibility, CrowdForecast, CrowdLevel, Energy, LineRef, Load, Message, Vehicle, VehicleLive,
 };
+use crate::model::Gauge;
 
 /// The row a pane is about.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,13 +87,13 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
         return lines;
     };
     let when = match next.shown {
-        crate::board::TimeShown::NotLocated => {
+        crate::model::TimeShown::NotLocated => {
             "Non localisé : horaire théorique, le véhicule n'est pas suivi".to_string()
         }
-        crate::board::TimeShown::Theoretical(ref t) => {
+        crate::model::TimeShown::Theoretical(ref t) => {
             format!(
                 "{t}, {} : horaire du jour, sans temps réel",
-                crate::board::THEORETICAL
+                crate::model::THEORETICAL
             )
         }
         ref shown => shown.text().to_string(),
@@ -502,7 +502,7 @@ mod tests {
     fn details_show_the_vehicle_its_state_and_the_message() {
         let mut row = row();
         row.next = Some(CellView {
-            shown: crate::board::TimeShown::NotLocated,
+            shown: crate::model::TimeShown::NotLocated,
             seconds: Some(300),
             reliable: false,
             origin: crate::domain::Origin::NotLocated,

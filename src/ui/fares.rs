@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::board::{fit, wrap};
+use super::departures::{fit, wrap};
 use super::theme::Theme;
 use crate::domain::{Fare, FareKind};
 
@@ -191,7 +191,7 @@ mod tests {
                     )
                 })
                 .unwrap();
-            crate::ui::board::tests::screen(terminal.backend().buffer()).join("\n")
+            crate::ui::departures::tests::screen(terminal.backend().buffer()).join("\n")
         };
         assert!(render(&FaresPane::default()).contains("Chargement des tarifs"));
         let failed = FaresPane {

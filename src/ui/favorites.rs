@@ -15,10 +15,10 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::board::fit;
+use super::departures::fit;
 use super::theme::Theme;
-use crate::board::BoardLine;
 use crate::favorites::{Favorite, LineFilter};
+use crate::model::BoardLine;
 
 /// One line and direction that a favourite may show.
 #[derive(Debug, Clone, PartialEq)]

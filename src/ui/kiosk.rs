@@ -27,15 +27,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::board::{
+use super::departures::{
     CELL_W, Columns, MIN_HEIGHT, MIN_WIDTH, cell_spans, draw_too_small, fit, gauge_and_mark, pad,
     place_heading, row_line, row_start, wrap,
 };
 use super::digits;
 use super::theme::Theme;
 use super::view::{BoardView, CellView, status_text};
-use crate::board::TimeShown;
 use crate::config::QuietScreen;
+use crate::model::TimeShown;
 
 /// Data older than this is no longer shown: a kiosk must not show old
 /// times as if they were current.
@@ -618,8 +618,8 @@ fn draw_quiet_clock(frame: &mut Frame, area: Rect, view: &BoardView, pane: &Kios
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::board::Board;
-    use crate::ui::board::tests::{sample_board, screen as text_of, t};
+    use crate::model::Board;
+    use crate::ui::departures::tests::{sample_board, screen as text_of, t};
     use crate::ui::theme::{Glyphs, Palette};
     use crate::ui::view;
     use ratatui::Terminal;

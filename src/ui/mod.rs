@@ -1,6 +1,6 @@
 //! Rendering: the view computed from the model, and the panes drawing it.
 
-pub mod board;
+pub mod departures;
 pub mod details;
 pub mod digits;
 pub mod fares;

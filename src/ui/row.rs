@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthStr;
 use super::text::{fit, pad};
 use super::theme::Theme;
 use super::view::{BoardView, CellView, RowView};
-use crate::board::{Gauge, TimeShown};
+use crate::model::{Gauge, TimeShown};
 
 /// Width of a time text ("Perturbations", "Non localisé").
 pub(crate) const TIME_W: usize = 13;

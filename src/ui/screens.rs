@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::board::{MIN_HEIGHT, MIN_WIDTH, PaneState};
+use super::departures::{MIN_HEIGHT, MIN_WIDTH, PaneState};
 use super::text::{centered, pad};
 use super::view::BoardView;
 

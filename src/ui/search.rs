@@ -15,7 +15,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::board::fit;
+use super::departures::fit;
 use super::theme::Theme;
 
 /// One result, with the characters of its name to highlight.

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::board::fit;
+use super::departures::fit;
 use super::theme::Theme;
 use crate::domain::{LineRef, Message, Severity};
 
@@ -281,7 +281,7 @@ mod tests {
                 })
                 .unwrap();
             let buffer = terminal.backend().buffer().clone();
-            let text = crate::ui::board::tests::screen(&buffer).join("\n");
+            let text = crate::ui::departures::tests::screen(&buffer).join("\n");
             (buffer, text)
         };
         let (buffer, text) = render(TrafficPane::default());

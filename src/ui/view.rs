@@ -4,9 +4,9 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::board::{self, Board, BoardLine, Gauge, TimeShown};
 use crate::domain::Departure;
 use crate::domain::{LineRef, Message, Severity};
+use crate::model::{self, Board, BoardLine, Gauge, TimeShown};
 
 /// One departure cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -176,7 +176,7 @@ fn departures_of(board: &Board, p: usize, l: usize) -> &[Departure] {
 
 /// A countdown's seconds, corrected for the time since the fetch.
 fn seconds_left(d: &Departure, elapsed: std::time::Duration, now: Timestamp) -> Option<i64> {
-    board::seconds_left(d, elapsed, now).map(|s| s.max(0))
+    model::seconds_left(d, elapsed, now).map(|s| s.max(0))
 }
 
 /// Whether a departure `seconds` away can be caught with `walk` minutes on
@@ -242,12 +242,12 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                         cells: departures
                             .iter()
                             .map(|d| CellView {
-                                shown: board::time_shown(d, elapsed, now),
+                                shown: model::time_shown(d, elapsed, now),
                                 seconds: seconds_left(d, elapsed, now),
                                 reliable: d.reliable(),
                                 origin: d.origin,
                                 status: d.status,
-                                delay_minutes: board::delay_minutes(d),
+                                delay_minutes: model::delay_minutes(d),
                                 platform: d.platform.clone(),
                                 mission: d.mission.clone(),
                                 gauge: match d.time {
@@ -257,9 +257,9 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                                     _ if d.status == crate::domain::Status::Cancelled => {
                                         Gauge::Hidden
                                     }
-                                    _ => board::gauge(d),
+                                    _ => model::gauge(d),
                                 },
-                                not_accessible: board::not_accessible(d),
+                                not_accessible: model::not_accessible(d),
                                 vehicle: d.vehicle.clone(),
                                 stop_id: d.stop_id.clone(),
                                 crowding_text: d.crowding_text.clone(),
@@ -320,7 +320,7 @@ pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
         let walk = board.places.get(p).and_then(|p| p.walk);
         for ((l, _), row) in shown_lines(board, p).zip(&mut place.rows) {
             for (d, cell) in departures_of(board, p, l).iter().zip(&mut row.cells) {
-                board::update_time_shown(&mut cell.shown, d, elapsed, now);
+                model::update_time_shown(&mut cell.shown, d, elapsed, now);
                 cell.seconds = seconds_left(d, elapsed, now);
                 cell.reachable = reachable(walk, cell);
             }
@@ -431,7 +431,7 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::board::tests::{sample_board, t};
+    use crate::ui::departures::tests::{sample_board, t};
 
     /// With a walk time, what cannot be caught is marked and each row says
     /// when to leave, second by second as a built view would.

@@ -363,8 +363,8 @@ fn body_lines<'a>(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::board::{Board, BoardLine, ResolvedPlace};
     use crate::domain::*;
+    use crate::model::{Board, BoardLine, ResolvedPlace};
     use crate::network::RowResult;
     use crate::ui::theme::Palette;
     use crate::ui::view;
