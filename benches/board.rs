@@ -138,24 +138,13 @@ fn client() -> Client {
 }
 
 fn decode(client: &Client, rows: &[RowRequest], body: &[u8]) -> Vec<RowResult> {
-    let requests: Vec<WaitRequest> = rows
-        .iter()
-        .map(|r| WaitRequest {
-            place: r.place.clone(),
-            line_id: r.line_id.clone(),
-            outbound: r.outbound,
-        })
-        .collect();
+    let requests: Vec<WaitRequest> = rows.iter().map(WaitRequest::from).collect();
     let answers: Vec<FormTempsLieu> = client
         .decode_body("TR/getListeTemps", body, "a list of {nomExact, listeTemps}")
         .unwrap_or_else(|e| panic!("{e}"));
     match_answers(&requests, &answers)
         .into_iter()
-        .map(|r| RowResult {
-            in_answer: r.exact_name.is_some(),
-            position: r.position,
-            departures: r.departures,
-        })
+        .map(RowResult::from)
         .collect()
 }
 

@@ -1056,22 +1056,9 @@ mod tests {
         use ratatui::Terminal;
         use ratatui::backend::TestBackend;
         let settings = BoardSettings {
-            poll: PollSettings {
-                places: vec![],
-                nb: crate::network::PerRow::DEFAULT,
-                refresh: Duration::from_secs(10),
-                favorites: vec![],
-                walk: None,
-            },
             title: "quai · Ginko".into(),
             attribution: "ODbL".into(),
-            theme: Theme::new(crate::ui::theme::Palette::TrueColor),
-            clock_shift: jiff::SignedDuration::ZERO,
-            start_in_search: false,
-            favorites: None,
-            warning: None,
-            home: None,
-            first_name: "favoris".into(),
+            ..settings_for_tests()
         };
         let mut app = App::new();
         app.board = sample_board();

@@ -310,6 +310,26 @@ fn board_lines(lines: &[FormLigne]) -> Vec<BoardLine> {
         .collect()
 }
 
+impl From<&RowRequest> for WaitRequest {
+    fn from(r: &RowRequest) -> WaitRequest {
+        WaitRequest {
+            place: r.place.clone(),
+            line_id: r.line_id.clone(),
+            outbound: r.outbound,
+        }
+    }
+}
+
+impl From<super::WaitResult> for RowResult {
+    fn from(r: super::WaitResult) -> RowResult {
+        RowResult {
+            in_answer: r.exact_name.is_some(),
+            position: r.position,
+            departures: r.departures,
+        }
+    }
+}
+
 fn per_row(n: PerRow) -> Nb {
     Nb::new(i64::from(n.get())).unwrap_or_default()
 }
@@ -376,23 +396,9 @@ impl Network for Ginko {
         n: PerRow,
     ) -> NetFuture<'a, Vec<RowResult>> {
         Box::pin(async move {
-            let requests: Vec<WaitRequest> = rows
-                .iter()
-                .map(|r| WaitRequest {
-                    place: r.place.clone(),
-                    line_id: r.line_id.clone(),
-                    outbound: r.outbound,
-                })
-                .collect();
+            let requests: Vec<WaitRequest> = rows.iter().map(WaitRequest::from).collect();
             let results = self.client.waiting_times(&requests, per_row(n)).await?;
-            Ok(results
-                .into_iter()
-                .map(|r| RowResult {
-                    in_answer: r.exact_name.is_some(),
-                    position: r.position,
-                    departures: r.departures,
-                })
-                .collect())
+            Ok(results.into_iter().map(RowResult::from).collect())
         })
     }
 
