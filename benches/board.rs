@@ -1,7 +1,7 @@
 //! The costs the resource budget holds (README, "Performance"): decoding a
 //! `TR/getListeTemps` answer of 200 departures, building the board snapshot
-//! from it, drawing one board frame, and the stop search per keystroke over
-//! 2,000 places.
+//! from it, drawing one board frame, one kiosk frame, and the stop search
+//! per keystroke over 2,000 places.
 //!
 //!     cargo bench --bench board
 
@@ -17,6 +17,7 @@ use quai::model::{Board, BoardLine, ResolvedPlace};
 use quai::network::{RowRequest, RowResult};
 use quai::search::Index;
 use quai::ui::departures::{PaneState, draw};
+use quai::ui::kiosk::{KioskPane, LargeDigits};
 use quai::ui::memo::LineMemo;
 use quai::ui::paint::Painter;
 use quai::ui::theme::{Palette, Theme};
@@ -248,6 +249,49 @@ fn render_tick(bencher: Bencher, (width, height): (u16, u16)) {
                 memo.borrow_mut().in_place(in_place);
                 draw(frame, &view, &pane);
                 Some(memo.borrow().kept().to_vec())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+    });
+}
+
+/// One frame of the kiosk a second after the previous one, the way its
+/// 1 Hz tick draws it: 5 favourites of 8 line-directions, large digits,
+/// pages turning every 8 s, the view brought to the new second in place
+/// and the frame drawn through the painter's canvas (what the kiosk's tick
+/// costs, a page turn every eighth frame).
+#[divan::bench(args = [(120, 40), (240, 67)])]
+fn kiosk_tick(bencher: Bencher, (width, height): (u16, u16)) {
+    let (mut board, results) = results();
+    board.apply(now(), results);
+    let mut terminal =
+        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
+    let mut memo = LineMemo::default();
+    let mut painter = Painter::default();
+    let mut view = view::build(&board, now());
+    let mut second = 0;
+    bencher.bench_local(|| {
+        second += 1;
+        let at = now() + jiff::SignedDuration::from_secs(second);
+        view::advance(&mut view, &board, at);
+        let pane = KioskPane {
+            title: "quai · Ginko",
+            theme: Theme::new(Palette::Ansi16),
+            nb: 2,
+            attribution: "Données : réseau Ginko, ODbL",
+            warning: None,
+            problem: None,
+            no_favorites: false,
+            favorites_path: "",
+            reload_hint: "",
+            page_seconds: 8,
+            large: LargeDigits::Auto,
+            quiet: None,
+            now_s: at.as_second(),
+            date: "lundi 23 novembre",
+        };
+        painter
+            .paint_lines(&mut terminal, false, &mut memo, |canvas| {
+                quai::ui::kiosk::draw_on(canvas, &view, &pane)
             })
             .unwrap_or_else(|e| panic!("{e}"));
     });

@@ -22,8 +22,10 @@ use crate::network::{PerRow, Source};
 use crate::poller::{self, PollSettings, Poller, Update};
 use crate::term::{self, Signal};
 use crate::ui::kiosk::{KioskPane, LargeDigits, Screen};
+use crate::ui::memo::LineMemo;
+use crate::ui::paint::Painter;
 use crate::ui::theme::Theme;
-use crate::ui::view;
+use crate::ui::view::{self, BoardView};
 
 /// How the kiosk runs (from the command line; fixed until it ends).
 pub struct KioskOptions {
@@ -88,6 +90,8 @@ pub type Loader = Box<dyn Fn() -> Loaded + Send>;
 enum Msg {
     Key(KeyEvent),
     Redraw,
+    /// The terminal's size may have changed.
+    Resize,
     Signal(Signal),
     /// No more input: no keyboard, or the terminal is gone.
     InputEnded,
@@ -198,7 +202,7 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
         tx.clone(),
         |event| match event {
             Event::Key(key) => Some(Msg::Key(key)),
-            Event::Resize(..) => Some(Msg::Redraw),
+            Event::Resize(..) => Some(Msg::Resize),
             _ => None,
         },
         Some(Msg::InputEnded),
@@ -227,6 +231,15 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
     let mut tick = crate::tick::Ticker::new();
     let mut last_screen = None;
     let mut draw_failed = false;
+    // Frames are written row by row where they differ from the screen;
+    // unchanged lines are copied from the previous frame.
+    let mut painter = Painter::default();
+    let mut memo = LineMemo::default();
+    let mut resized = false;
+    // Between two changes of the board the view is only brought to the
+    // new second.
+    let mut view: Option<BoardView> = None;
+    let mut rebuild = true;
     loop {
         let now = Timestamp::now();
         let shown = now
@@ -245,6 +258,7 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
                 // Dropping the pollers aborts them: nothing more is sent.
                 running = None;
                 board = Board::default();
+                rebuild = true;
             }
             _ => {}
         }
@@ -256,7 +270,14 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             ),
             None => (options.title.clone(), options.attribution.clone()),
         };
-        let view = view::build_shifted(&board, now, options.clock_shift);
+        let view = match view.as_mut() {
+            Some(view) if !rebuild => {
+                view::advance_shifted(view, &board, now, options.clock_shift);
+                view
+            }
+            _ => view.insert(view::build_shifted(&board, now, options.clock_shift)),
+        };
+        rebuild = false;
         let date = date_text(shown.date());
         let pane = KioskPane {
             title: &title,
@@ -274,7 +295,7 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             now_s: shown.timestamp().as_second(),
             date: &date,
         };
-        let screen = crate::ui::kiosk::screen(&view, &pane);
+        let screen = crate::ui::kiosk::screen(view, &pane);
         if last_screen != Some(screen) {
             let reason = match (&view.error_reason, screen) {
                 (Some(r), Screen::Waiting | Screen::Unavailable | Screen::Board) if view.stale => {
@@ -285,8 +306,12 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             log(&format!("{}{reason}", screen_name(screen)));
             last_screen = Some(screen);
         }
-        match terminal.draw(|frame| crate::ui::kiosk::draw(frame, &view, &pane)) {
-            Ok(_) => draw_failed = false,
+        let drawn = painter.paint_lines(&mut terminal, resized, &mut memo, |canvas| {
+            crate::ui::kiosk::draw_on(canvas, view, &pane)
+        });
+        resized = false;
+        match drawn {
+            Ok(()) => draw_failed = false,
             Err(_) if !term::is_alive() => {
                 log("the terminal is gone");
                 break;
@@ -308,12 +333,14 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
                 }
             } => {
                 poller::apply(&mut board, update);
+                rebuild = true;
                 Msg::Redraw
             }
             _ = tick.tick() => Msg::Redraw,
         };
         match msg {
-            Msg::Redraw | Msg::Signal(Signal::Resize) => {}
+            Msg::Redraw => {}
+            Msg::Resize | Msg::Signal(Signal::Resize) => resized = true,
             Msg::InputEnded if !term::is_alive() => {
                 log("the terminal is gone");
                 break;
@@ -349,7 +376,7 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
                         .map(|w| format!(" — {w}"))
                         .unwrap_or_default()
                 ));
-                let _ = terminal.clear();
+                let _ = painter.clear(&mut terminal);
             }
         }
     }

@@ -28,12 +28,14 @@ use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::departures::{
-    CELL_W, Columns, MIN_HEIGHT, MIN_WIDTH, cell_spans, draw_too_small, fit, gauge_and_mark, pad,
-    place_heading, row_line, row_start, wrap,
+    CELL_W, Columns, MIN_HEIGHT, MIN_WIDTH, cell_spans, fit, gauge_and_mark, pad, place_heading,
+    row_line, row_start, wrap,
 };
 use super::digits;
+use super::memo::LineMemo;
+use super::paint::Canvas;
 use super::theme::Theme;
-use super::view::{BoardView, CellView, status_text};
+use super::view::{BoardView, CellView, RowView, status_text};
 use crate::config::QuietScreen;
 use crate::model::TimeShown;
 
@@ -198,16 +200,29 @@ pub fn page_at(now_s: i64, page_seconds: u64, pages: usize) -> usize {
     (now_s.div_euclid(seconds).rem_euclid(pages.max(1) as i64)) as usize
 }
 
+/// Draws the kiosk's frame from scratch.
 pub fn draw(frame: &mut Frame, view: &BoardView, pane: &KioskPane) {
-    let full = frame.area();
+    let mut memo = LineMemo::default();
+    draw_on(&mut Canvas::new(frame, &mut memo), view, pane);
+}
+
+/// Draws the kiosk's frame on `canvas`: every line of the board screens
+/// through its memo, so that a line drawn alike in the previous frame is
+/// neither laid out nor written again. The result is [`draw`]'s.
+pub fn draw_on(canvas: &mut Canvas, view: &BoardView, pane: &KioskPane) {
+    let full = canvas.area();
     if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
-        draw_too_small(frame, full);
+        let text = format!(
+            "Terminal trop petit ({}×{}) : il faut au moins {MIN_WIDTH}×{MIN_HEIGHT}.",
+            full.width, full.height
+        );
+        canvas.widget(Paragraph::new(text).wrap(Wrap { trim: true }), full);
         return;
     }
     let screen = screen(view, pane);
     if screen == Screen::Quiet {
         if pane.quiet == Some(QuietScreen::Clock) {
-            draw_quiet_clock(frame, full, view, pane);
+            draw_quiet_clock(canvas, full, view, pane);
         }
         return;
     }
@@ -269,23 +284,21 @@ pub fn draw(frame: &mut Frame, view: &BoardView, pane: &KioskPane) {
     ])
     .areas(area);
 
-    let lines: Vec<Line> = notes
-        .into_iter()
-        .take(notes_h as usize)
-        .map(|(text, style)| Line::styled(text, style))
-        .collect();
-    frame.render_widget(Paragraph::new(lines), notes_area);
+    for ((text, style), y) in notes.into_iter().zip(notes_area.rows()) {
+        // Styled under the text only, as ratatui's paragraphs style lines.
+        canvas.line(&Line::from(Span::styled(text, style)), y);
+    }
 
     // The body first: the header shows its page count.
     let (page, pages) = match screen {
-        Screen::Board => draw_pages(frame, body, view, pane),
+        Screen::Board => draw_pages(canvas, body, view, pane),
         _ => {
-            draw_message(frame, body, message(screen, view, pane), theme);
+            draw_message(canvas, body, message(screen, view, pane), theme);
             (0, 1)
         }
     };
     draw_header(
-        frame,
+        canvas,
         header,
         view,
         pane,
@@ -301,21 +314,19 @@ pub fn draw(frame: &mut Frame, view: &BoardView, pane: &KioskPane) {
     let attribution_w = width.saturating_sub(status.width() + 4);
     let attribution = fit(pane.attribution, attribution_w);
     let gap = width.saturating_sub(status.width() + 2 + attribution.width());
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(
-                format!(" {status}"),
-                if view.stale {
-                    theme.stale()
-                } else {
-                    theme.dim()
-                },
-            ),
-            Span::raw(" ".repeat(gap)),
-            Span::styled(attribution, theme.dim()),
-        ])),
-        footer,
-    );
+    let line = Line::from(vec![
+        Span::styled(
+            format!(" {status}"),
+            if view.stale {
+                theme.stale()
+            } else {
+                theme.dim()
+            },
+        ),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(attribution, theme.dim()),
+    ]);
+    canvas.line(&line, footer);
 }
 
 /// "14:32:05, il y a 3 min"
@@ -329,7 +340,7 @@ fn age_text(view: &BoardView) -> String {
 }
 
 fn draw_header(
-    frame: &mut Frame,
+    canvas: &mut Canvas,
     area: Rect,
     view: &BoardView,
     pane: &KioskPane,
@@ -349,13 +360,11 @@ fn draw_header(
     let Some(scale) = big_scale else {
         let right = format!("{}  {} ", indicator, view.clock);
         let left_w = width.saturating_sub(right.width() + 1);
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(format!(" {}", pad(pane.title, left_w)), theme.heading()),
-                Span::raw(right),
-            ])),
-            area,
-        );
+        let line = Line::from(vec![
+            Span::styled(format!(" {}", pad(pane.title, left_w)), theme.heading()),
+            Span::raw(right),
+        ]);
+        canvas.line(&line, area);
         return;
     };
     let hours_minutes: String = view.clock.chars().take(5).collect();
@@ -363,24 +372,47 @@ fn draw_header(
     let big_w = big.first().map_or(0, |l| l.width());
     let left_w = width.saturating_sub(big_w + 3);
     let mut left = vec![
-        Line::styled(format!(" {}", fit(pane.title, left_w)), theme.heading()),
-        Line::raw(format!(" {}", fit(pane.date, left_w))),
+        Span::styled(format!(" {}", fit(pane.title, left_w)), theme.heading()),
+        Span::raw(format!(" {}", fit(pane.date, left_w))),
     ];
     if !indicator.is_empty() {
-        left.push(Line::styled(format!(" {indicator}"), theme.dim()));
+        left.push(Span::styled(format!(" {indicator}"), theme.dim()));
     }
-    let [left_area, clock_area] =
+    // Each row one line: its left part, blanks up to the clock, the clock.
+    let [_, clock_area] =
         Layout::horizontal([Constraint::Min(1), Constraint::Length(big_w as u16 + 1)]).areas(area);
-    frame.render_widget(Paragraph::new(left), left_area);
-    let clock: Vec<Line> = big
-        .into_iter()
-        .map(|l| Line::styled(l, theme.heading()))
-        .collect();
-    frame.render_widget(Paragraph::new(clock), clock_area);
+    let clock_x = usize::from(clock_area.x - area.x);
+    let mut left = left.into_iter();
+    for (row, y) in big.into_iter().zip(area.rows()) {
+        let mut spans = Vec::with_capacity(3);
+        let mut left_w = 0;
+        if let Some(span) = left.next() {
+            let span = fit_span(span, clock_x);
+            left_w = span.width();
+            spans.push(span);
+        }
+        spans.push(Span::raw(" ".repeat(clock_x.saturating_sub(left_w))));
+        spans.push(Span::styled(row, theme.heading()));
+        canvas.line(&Line::from(spans), y);
+    }
+}
+
+/// `span` cut to `width` columns.
+fn fit_span(span: Span<'_>, width: usize) -> Span<'_> {
+    if span.width() <= width {
+        span
+    } else {
+        Span::styled(fit(&span.content, width), span.style)
+    }
 }
 
 /// Draws the page of the moment; returns it and the page count.
-fn draw_pages(frame: &mut Frame, body: Rect, view: &BoardView, pane: &KioskPane) -> (usize, usize) {
+fn draw_pages(
+    canvas: &mut Canvas,
+    body: Rect,
+    view: &BoardView,
+    pane: &KioskPane,
+) -> (usize, usize) {
     let theme = &pane.theme;
     let width = body.width as usize;
     let large = match pane.large {
@@ -409,7 +441,7 @@ fn draw_pages(frame: &mut Frame, body: Rect, view: &BoardView, pane: &KioskPane)
     };
     // Times stay near their destination on a wide screen.
     columns.destination_w = columns.destination_w.min(MAX_DESTINATION_W);
-    let mut lines: Vec<Line> = Vec::new();
+    let mut lines: Vec<BodyLine> = Vec::new();
     for segment in pages.get(page).into_iter().flatten() {
         let Some(place) = view.places.get(segment.place) else {
             continue;
@@ -420,24 +452,138 @@ fn draw_pages(frame: &mut Frame, body: Rect, view: &BoardView, pane: &KioskPane)
             place.heading()
         };
         let stale = view.stale || place.behind.is_some();
-        lines.push(place_heading(&name, width, theme));
+        lines.push(BodyLine::Text(place_heading(&name, width, theme)));
         if place.no_departure || place.rows.is_empty() {
-            lines.push(Line::styled(
+            lines.push(BodyLine::Text(Line::from(Span::styled(
                 "   Aucun départ prévu pour le moment",
                 theme.not_located(),
-            ));
+            ))));
             continue;
         }
         for row in place.rows.get(segment.rows.clone()).into_iter().flatten() {
-            if large {
-                lines.extend(large_row(row, theme, stale, &columns));
-            } else {
-                lines.push(row_line(row, theme, stale, &columns, false));
+            for part in 0..row_h {
+                lines.push(BodyLine::Row { row, stale, part });
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines), body);
+    // A row of departures is laid out only when it looks different from
+    // the previous frame's row there.
+    for (line, y) in lines.iter().zip(body.rows()) {
+        match *line {
+            BodyLine::Text(ref line) => canvas.line(line, y),
+            BodyLine::Row { row, stale, part } => {
+                let look = RowLook {
+                    stale,
+                    part,
+                    large,
+                    minutes: row.cells.first().and_then(large_minutes).filter(|_| large),
+                    palette: theme.palette,
+                    glyphs: theme.glyphs,
+                    columns: (columns.badge_w, columns.cells, columns.destination_w),
+                };
+                canvas.line_keyed(
+                    |(r, l): &(RowView, RowLook)| *l == look && drawn_alike(r, row),
+                    || (row.clone(), look),
+                    y,
+                    || {
+                        if large {
+                            let [top, middle, bottom] = large_row(row, theme, stale, &columns);
+                            [top, middle, bottom]
+                                .into_iter()
+                                .nth(usize::from(part))
+                                .unwrap_or_default()
+                        } else {
+                            row_line(row, theme, stale, &columns, false)
+                        }
+                    },
+                );
+            }
+        }
+    }
     (page, pages.len())
+}
+
+/// A line of the body: laid out, or a line of a row of departures laid
+/// out only when drawn (the row's `part`: 0 for a row one line high, 0 to
+/// 2 for a row in large digits).
+enum BodyLine<'a> {
+    Text(Line<'a>),
+    Row {
+        row: &'a RowView,
+        stale: bool,
+        part: u16,
+    },
+}
+
+/// What a line of a row depends on besides the row (part of the memo's
+/// key).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RowLook {
+    stale: bool,
+    part: u16,
+    large: bool,
+    /// The minutes drawn large.
+    minutes: Option<i64>,
+    palette: super::theme::Palette,
+    glyphs: super::theme::Glyphs,
+    columns: (usize, usize, usize),
+}
+
+/// Whether two rows draw the same lines: all but the seconds left, which
+/// the lines do not show (their minutes are compared instead).
+fn drawn_alike(a: &RowView, b: &RowView) -> bool {
+    let RowView {
+        line,
+        outbound,
+        destination,
+        via,
+        line_state,
+        cells,
+        leave,
+    } = a;
+    let cell_alike = |x: &CellView, y: &CellView| {
+        let CellView {
+            shown,
+            seconds: _,
+            reliable,
+            origin,
+            status,
+            delay_minutes,
+            platform,
+            mission,
+            gauge,
+            not_accessible,
+            vehicle,
+            stop_id,
+            crowding_text,
+            crowding_advice,
+            info_id,
+            reachable,
+        } = x;
+        *shown == y.shown
+            && *reliable == y.reliable
+            && *origin == y.origin
+            && *status == y.status
+            && *delay_minutes == y.delay_minutes
+            && *platform == y.platform
+            && *mission == y.mission
+            && *gauge == y.gauge
+            && *not_accessible == y.not_accessible
+            && *vehicle == y.vehicle
+            && *stop_id == y.stop_id
+            && *crowding_text == y.crowding_text
+            && *crowding_advice == y.crowding_advice
+            && *info_id == y.info_id
+            && *reachable == y.reachable
+    };
+    *line == b.line
+        && *leave == b.leave
+        && *outbound == b.outbound
+        && *destination == b.destination
+        && *via == b.via
+        && *line_state == b.line_state
+        && cells.len() == b.cells.len()
+        && cells.iter().zip(&b.cells).all(|(x, y)| cell_alike(x, y))
 }
 
 /// The minutes to show large, for a plain countdown of a minute or more.
@@ -449,12 +595,7 @@ fn large_minutes(cell: &CellView) -> Option<i64> {
 }
 
 /// A row three lines high, its next departure in large digits.
-fn large_row<'a>(
-    row: &'a super::view::RowView,
-    theme: &Theme,
-    stale: bool,
-    columns: &Columns,
-) -> [Line<'a>; 3] {
+fn large_row<'a>(row: &'a RowView, theme: &Theme, stale: bool, columns: &Columns) -> [Line<'a>; 3] {
     let indent = " ".repeat(2 + columns.badge_w + 1 + columns.destination_w);
     let mut middle = row_start(row, theme, columns, false);
     let Some(first) = row.cells.first() else {
@@ -581,7 +722,7 @@ fn message(screen: Screen, view: &BoardView, pane: &KioskPane) -> (String, Vec<S
 
 /// A heading and its lines, centred in `area`.
 fn draw_message(
-    frame: &mut Frame,
+    canvas: &mut Canvas,
     area: Rect,
     (heading, text): (String, Vec<String>),
     theme: &Theme,
@@ -596,7 +737,7 @@ fn draw_message(
     }
     let h = (lines.len() as u16).min(area.height);
     let top = area.y + (area.height - h) / 3;
-    frame.render_widget(
+    canvas.widget(
         Paragraph::new(lines)
             .alignment(ratatui::layout::Alignment::Center)
             .wrap(Wrap { trim: true }),
@@ -605,14 +746,14 @@ fn draw_message(
 }
 
 /// Quiet hours with a clock: small, dim, somewhere else every minute.
-fn draw_quiet_clock(frame: &mut Frame, area: Rect, view: &BoardView, pane: &KioskPane) {
+fn draw_quiet_clock(canvas: &mut Canvas, area: Rect, view: &BoardView, pane: &KioskPane) {
     let text: String = view.clock.chars().take(5).collect();
     let minute = pane.now_s.div_euclid(60);
     let w = text.width() as i64;
     let x = (minute * 7).rem_euclid((i64::from(area.width) - w).max(1));
     let y = (minute * 3).rem_euclid(i64::from(area.height).max(1));
     let at = Rect::new(area.x + x as u16, area.y + y as u16, w as u16, 1);
-    frame.render_widget(Paragraph::new(text).style(pane.theme.dim()), at);
+    canvas.widget(Paragraph::new(text).style(pane.theme.dim()), at);
 }
 
 #[cfg(test)]
@@ -864,6 +1005,118 @@ mod tests {
         let clock = render(&board, 5, (80, 24), &p);
         let text: String = text_of(&clock).concat();
         assert_eq!(text.trim(), "08:00");
+    }
+
+    /// What the kiosk writes through the painter and the line memo, its
+    /// view brought to each new second in place, is frame after frame what
+    /// a frame drawn from scratch shows: through page turns, a failed
+    /// refresh and data going stale then unavailable, a refresh, an alert,
+    /// a warning, the burn-in moves, quiet hours, and resizes (too small
+    /// included).
+    #[test]
+    fn painted_frames_are_the_frames_drawn_from_scratch() {
+        use crate::ui::memo::LineMemo;
+        use crate::ui::paint::Painter;
+        let mut board = big_board(8);
+        let mut p = pane(Theme::new(Palette::TrueColor));
+        let mut painter = Painter::default();
+        let mut memo = LineMemo::default();
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        let mut shown: Option<view::BoardView> = None;
+        let mut pages_seen = std::collections::BTreeSet::new();
+        let mut screens_seen = Vec::new();
+        for second in 0..900 {
+            let mut rebuild = shown.is_none();
+            let mut resized = false;
+            match second {
+                30 => {
+                    board.fail(crate::network::NetError::new(
+                        crate::network::ErrorKind::Http(503),
+                        "HTTP 503 from the server",
+                    ));
+                    rebuild = true;
+                }
+                60 => {
+                    let mut again = big_board(6);
+                    again.fetched_at = Some(t(60));
+                    again.messages = vec![crate::domain::Message {
+                        id: "1".into(),
+                        title: "T2 : circulation interrompue".into(),
+                        body_html: String::new(),
+                        url: String::new(),
+                        severity: crate::domain::Severity::Interrupted,
+                        lines: vec!["T2".into()],
+                        stops: vec![],
+                        alert: true,
+                    }];
+                    board = again;
+                    rebuild = true;
+                }
+                90 => {
+                    board.fail(crate::network::NetError::new(
+                        crate::network::ErrorKind::Timeout,
+                        "no answer within 10 s",
+                    ));
+                    rebuild = true;
+                }
+                100 => p.warning = Some("favoris en partie illisibles"),
+                130 => p.warning = None,
+                150 | 160 | 170 | 180 => {
+                    let (w, h) = match second {
+                        150 => (80, 24),
+                        160 => (40, 10),
+                        170 => (200, 60),
+                        _ => (120, 40),
+                    };
+                    terminal.backend_mut().resize(w, h);
+                    resized = true;
+                }
+                700 => p.quiet = Some(QuietScreen::Clock),
+                760 => p.quiet = Some(QuietScreen::Dark),
+                800 => p.quiet = None,
+                _ => {}
+            }
+            let now = t(second);
+            p.now_s = now.as_second();
+            let view = match shown.as_mut() {
+                Some(view) if !rebuild => {
+                    view::advance(view, &board, now);
+                    view
+                }
+                _ => shown.insert(view::build(&board, now)),
+            };
+            screens_seen.push(screen(view, &p));
+            painter
+                .paint_lines(&mut terminal, resized, &mut memo, |c| draw_on(c, view, &p))
+                .unwrap();
+            let painted = terminal.backend().buffer().clone();
+            pages_seen.extend(
+                text_of(&painted)
+                    .iter()
+                    .filter_map(|l| l.split("page ").nth(1))
+                    .filter_map(|rest| rest.split_whitespace().next())
+                    .map(|n| format!("page {n}")),
+            );
+            let fresh = render(
+                &board,
+                second,
+                (painted.area.width, painted.area.height),
+                &p,
+            );
+            assert_eq!(painted, fresh, "second {second}");
+        }
+        // Both pages at 120×40, others on the small screens.
+        assert!(pages_seen.contains("page 1/2") && pages_seen.contains("page 2/2"));
+        assert!(pages_seen.len() >= 4, "{pages_seen:?}");
+        for s in [Screen::Board, Screen::Unavailable, Screen::Quiet] {
+            assert!(screens_seen.contains(&s), "{s:?}");
+        }
+        assert!(
+            memo.copied > 3 * memo.drawn,
+            "most lines were copied: {} copied, {} drawn",
+            memo.copied,
+            memo.drawn
+        );
     }
 
     fn seg(place: usize, rows: Range<usize>, continued: bool) -> Segment {

@@ -71,6 +71,16 @@ impl LineMemo {
         &self.kept
     }
 
+    /// Where the line of row `y` of the previous frame was drawn (its
+    /// first column and width), if the memo drew one there.
+    pub fn span(&self, y: u16) -> Option<(u16, u16)> {
+        self.rows
+            .get(usize::from(y))?
+            .as_ref()
+            .filter(|d| d.frame + 1 == self.frame)
+            .map(|d| (d.x, d.width))
+    }
+
     /// Draws `line` on the one-row `area` of `buf` (clearing it first), or,
     /// when the previous frame drew the same line there, leaves the row as
     /// it is (in place) or copies its cells.

@@ -1,29 +1,52 @@
-//! Writing frames to the terminal, comparing only the rows that may have
-//! changed.
+//! Writing frames to the terminal, comparing row by row what the terminal
+//! shows.
 //!
-//! ratatui clears a whole buffer for each frame, has every cell drawn again
-//! and compares every cell with the previous frame before writing the
-//! difference. On a board left alone, where two or three rows change each
-//! second (the clock, the age, a countdown), that was most of the work, and
-//! most of it touching memory gone cold since the previous second. The
-//! painter draws each frame over the previous one, in place, keeps what
-//! the terminal shows, and compares only the rows the frame did not declare
-//! unchanged.
+//! ratatui keeps the previous frame, has every cell of the next one drawn
+//! on a cleared buffer, compares the two cell by cell (measuring each
+//! symbol's width) and writes the difference; it also asks the terminal's
+//! size before every frame. On a screen left alone, where two or three rows
+//! change each second (the clock, the age, a countdown), that was most of
+//! the work. The painter keeps what it last wrote, compares the next frame
+//! with it a row at a time (a row equal to the one shown is a plain
+//! comparison of its cells, and is not written), and hands only the rows
+//! that differ to ratatui's comparison.
+//!
+//! Two ways to draw a frame:
+//! - [`Painter::paint_lines`]: through a [`Canvas`], lines through the line
+//!   memo and anything else as a widget. The canvas sees every drawing, so
+//!   it knows which rows hold only a line the memo left unchanged: the next
+//!   frame is drawn over this one when it held lines only, those rows are
+//!   neither copied nor compared, and every other row is. Nothing is taken
+//!   on the caller's word. (The kiosk.)
+//! - [`Painter::draw`]: the renderer says which rows it kept, and is
+//!   trusted. (The board, until it draws through a canvas.)
+//!
+//! [`LineMemo`]: super::memo::LineMemo
 
-use ratatui::backend::Backend;
-use ratatui::buffer::Buffer;
+use ratatui::backend::{Backend, ClearType};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption};
 use ratatui::layout::Rect;
+use ratatui::text::Line;
 use ratatui::{Frame, Terminal};
 
-/// What the terminal shows, and whether that is known for sure.
+use super::memo::LineMemo;
+
+/// What the terminal shows.
 #[derive(Debug)]
 pub struct Painter {
     shown: Buffer,
     /// Frames since the terminal's size was last asked.
     unchecked: u32,
-    /// The last frame was written whole and declared its kept rows (so
-    /// nothing was drawn over them): `shown` is the screen, and the next
-    /// frame's kept rows can be trusted.
+    /// What the terminal shows is not known (a write failed, or the
+    /// terminal was cleared behind the painter's back): the next frame
+    /// clears the screen and writes everything.
+    unknown: bool,
+    /// The last frame was drawn through a [`Canvas`] with one line of the
+    /// memo on each row it drew and nothing else: it is the screen, and the
+    /// next frame drawn through a canvas may be drawn over it.
+    lines_only: bool,
+    /// The last frame was drawn by [`Painter::draw`] and its renderer
+    /// declared the rows it kept.
     trusted: bool,
 }
 
@@ -32,13 +55,123 @@ impl Default for Painter {
         Painter {
             shown: Buffer::empty(Rect::ZERO),
             unchecked: 0,
+            unknown: true,
+            lines_only: false,
             trusted: false,
         }
     }
 }
 
 impl Painter {
-    /// Draws a frame with `render` and writes what changed.
+    /// Draws a frame through a [`Canvas`]: lines through `memo`, anything
+    /// else as widgets. When the previous frame was drawn through a canvas
+    /// with lines only, this one is drawn over it: a line the memo finds
+    /// unchanged is left as the screen shows it and not compared. Whether
+    /// that holds follows from what the canvas was asked to draw, not from
+    /// what the caller says.
+    pub fn paint_lines<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        resized: bool,
+        memo: &mut LineMemo,
+        render: impl FnOnce(&mut Canvas),
+    ) -> Result<(), B::Error> {
+        if self.unknown {
+            self.clear(terminal)?;
+        }
+        if resized || self.unchecked >= 10 || self.shown.area.is_empty() {
+            terminal.autoresize()?;
+            self.unchecked = 0;
+        }
+        self.unchecked += 1;
+        let mut frame = terminal.get_frame();
+        let area = frame.area();
+        if self.shown.area != area {
+            // A resize clears the screen.
+            self.shown = Buffer::empty(area);
+            self.lines_only = false;
+        }
+        let in_place = self.lines_only;
+        self.lines_only = false;
+        if !in_place {
+            frame.buffer_mut().reset();
+        }
+        memo.begin();
+        let mut canvas = Canvas {
+            frame: &mut frame,
+            memo,
+            in_place,
+            rows: vec![RowUse::Untouched; usize::from(area.height)],
+            lines_only: true,
+        };
+        render(&mut canvas);
+        let Canvas {
+            rows, lines_only, ..
+        } = canvas;
+        memo.in_place(false);
+        // Rows nothing drew are blank; in place, they still hold the
+        // previous frame.
+        let buf = frame.buffer_mut();
+        let width = usize::from(area.width);
+        let mut unchanged = Vec::new();
+        for (r, used) in rows.iter().enumerate() {
+            match used {
+                RowUse::Untouched if in_place => {
+                    buf.content[r * width..(r + 1) * width].fill(Cell::EMPTY);
+                    memo.forget(area.y + r as u16);
+                }
+                RowUse::Kept => unchanged.push(r),
+                _ => {}
+            }
+        }
+        self.write(terminal, &unchanged)?;
+        self.lines_only = lines_only;
+        Ok(())
+    }
+
+    /// Writes the rows of the terminal's current buffer that differ from
+    /// what it shows, but for the rows `unchanged` (indices from the top),
+    /// known to be as shown.
+    fn write<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        unchanged: &[usize],
+    ) -> Result<(), B::Error> {
+        // A failed write leaves the screen unknown.
+        self.unknown = true;
+        self.lines_only = false;
+        self.trusted = false;
+        let area = terminal.current_buffer_mut().area;
+        let runs = changed_runs(&self.shown, terminal.current_buffer_mut(), unchanged);
+        terminal
+            .backend_mut()
+            .draw(runs.iter().flat_map(|(before, after)| before.diff(after)))?;
+        terminal.hide_cursor()?;
+        // No swap: the next frame is drawn on this frame's buffer, cleared.
+        Backend::flush(terminal.backend_mut())?;
+        let width = usize::from(area.width);
+        for (_, after) in runs {
+            let start = usize::from(after.area.y - area.y) * width;
+            self.shown.content[start..start + after.content.len()].clone_from_slice(&after.content);
+        }
+        self.unknown = false;
+        Ok(())
+    }
+
+    /// Clears the screen; the next frame is written whole. (Not with
+    /// `Terminal::clear`, which asks the terminal where its cursor is and
+    /// waits for the answer.)
+    pub fn clear<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> Result<(), B::Error> {
+        self.unknown = true;
+        terminal.backend_mut().clear_region(ClearType::All)?;
+        self.shown = Buffer::empty(Rect::ZERO);
+        self.unknown = false;
+        Ok(())
+    }
+
+    /// Draws a frame with `render` and writes what changed, trusting what
+    /// `render` says it kept: the board's way, until it draws through a
+    /// [`Canvas`] ([`Painter::paint_lines`]).
     ///
     /// `render` is told whether it draws in place, over the previous frame
     /// as the terminal shows it (it must then clear what it draws, and may
@@ -48,17 +181,15 @@ impl Painter {
     /// (something may have been drawn over them) makes the next frame
     /// start blank and compare every row, as do a resize and a failed
     /// write.
-    ///
-    /// The terminal's size is asked when `resized` says it may have
-    /// changed, and every tenth frame in case a resize went unnoticed.
-    ///
-    /// [`LineMemo::kept`]: super::memo::LineMemo::kept
     pub fn draw<B: Backend>(
         &mut self,
         terminal: &mut Terminal<B>,
         resized: bool,
         render: impl FnOnce(&mut Frame, bool) -> Option<Vec<u16>>,
     ) -> Result<(), B::Error> {
+        if self.unknown {
+            self.clear(terminal)?;
+        }
         if resized || self.unchecked >= 10 || self.shown.area.is_empty() {
             terminal.autoresize()?;
             self.unchecked = 0;
@@ -77,62 +208,222 @@ impl Painter {
         }
         let kept = render(&mut frame, in_place);
         let declared = kept.is_some();
-        let mut compare = vec![true; usize::from(area.height)];
-        if self.trusted {
+        let mut unchanged = Vec::new();
+        if in_place {
             for y in kept.unwrap_or_default() {
-                if let Some(row) = y
-                    .checked_sub(area.y)
-                    .and_then(|r| compare.get_mut(usize::from(r)))
-                {
-                    *row = false;
+                if let Some(r) = y.checked_sub(area.y).filter(|&r| r < area.height) {
+                    unchanged.push(usize::from(r));
                 }
             }
         }
-        self.trusted = false;
-
-        // The runs of rows to compare, as (before, after) pairs of buffers.
-        let width = usize::from(area.width);
-        let next = terminal.current_buffer_mut();
-        let mut runs: Vec<(Buffer, Buffer)> = Vec::new();
-        let mut first = 0;
-        while first < compare.len() {
-            if !compare[first] {
-                first += 1;
-                continue;
-            }
-            let end = (first..compare.len())
-                .find(|&r| !compare[r])
-                .unwrap_or(compare.len());
-            let rect = Rect {
-                y: area.y + first as u16,
-                height: (end - first) as u16,
-                ..area
-            };
-            let cells = first * width..end * width;
-            runs.push((
-                Buffer {
-                    area: rect,
-                    content: self.shown.content[cells.clone()].to_vec(),
-                },
-                Buffer {
-                    area: rect,
-                    content: next.content[cells].to_vec(),
-                },
-            ));
-            first = end;
-        }
-        terminal
-            .backend_mut()
-            .draw(runs.iter().flat_map(|(before, after)| before.diff(after)))?;
-        terminal.hide_cursor()?;
-        // No swap: the next frame is drawn over this one.
-        Backend::flush(terminal.backend_mut())?;
-        for (_, after) in runs {
-            let start = usize::from(after.area.y - area.y) * width;
-            self.shown.content[start..start + after.content.len()].clone_from_slice(&after.content);
-        }
+        self.write(terminal, &unchanged)?;
         self.trusted = declared;
         Ok(())
+    }
+}
+
+/// The runs of rows of `next` that differ from `shown` (of the same area),
+/// as (before, after) pairs of buffers; the rows `unchanged` are not
+/// compared.
+fn changed_runs(shown: &Buffer, next: &Buffer, unchanged: &[usize]) -> Vec<(Buffer, Buffer)> {
+    let area = next.area;
+    let width = usize::from(area.width);
+    let mut differs: Vec<bool> = vec![true; usize::from(area.height)];
+    for &r in unchanged {
+        if let Some(row) = differs.get_mut(r) {
+            *row = false;
+        }
+    }
+    if width > 0 {
+        for ((a, b), differs) in next
+            .content
+            .chunks(width)
+            .zip(shown.content.chunks(width))
+            .zip(differs.iter_mut())
+        {
+            if *differs {
+                *differs = !same_cells(a, b);
+            }
+        }
+    }
+    let mut runs = Vec::new();
+    let mut first = 0;
+    while first < differs.len() {
+        if !differs[first] {
+            first += 1;
+            continue;
+        }
+        let end = (first..differs.len())
+            .find(|&r| !differs[r])
+            .unwrap_or(differs.len());
+        let rect = Rect {
+            y: area.y + first as u16,
+            height: (end - first) as u16,
+            ..area
+        };
+        let cells = first * width..end * width;
+        runs.push((
+            Buffer {
+                area: rect,
+                content: shown.content[cells.clone()].to_vec(),
+            },
+            Buffer {
+                area: rect,
+                content: next.content[cells].to_vec(),
+            },
+        ));
+        first = end;
+    }
+    runs
+}
+
+/// What drew on a row of a frame drawn through a [`Canvas`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowUse {
+    Untouched,
+    /// One line of the memo, left in place as the previous frame drew it.
+    Kept,
+    /// One line of the memo, drawn or copied.
+    Line,
+    /// Anything else: several lines, a widget.
+    Other,
+}
+
+/// A frame being drawn for [`Painter::paint_lines`]: every drawing goes
+/// through it, so that it knows which rows hold one unchanged line only.
+pub struct Canvas<'a, 'f> {
+    frame: &'a mut Frame<'f>,
+    memo: &'a mut LineMemo,
+    in_place: bool,
+    rows: Vec<RowUse>,
+    lines_only: bool,
+}
+
+impl<'a, 'f> Canvas<'a, 'f> {
+    /// A canvas drawing on `frame` as it is (blank, for a frame drawn from
+    /// scratch), without a painter; `memo` begins a frame.
+    pub fn new(frame: &'a mut Frame<'f>, memo: &'a mut LineMemo) -> Canvas<'a, 'f> {
+        memo.begin();
+        memo.in_place(false);
+        let rows = vec![RowUse::Untouched; usize::from(frame.area().height)];
+        Canvas {
+            frame,
+            memo,
+            in_place: false,
+            rows,
+            lines_only: true,
+        }
+    }
+
+    /// The frame's area.
+    pub fn area(&self) -> Rect {
+        self.frame.area()
+    }
+
+    /// Draws `line` on the one-row `area` through the memo.
+    pub fn line(&mut self, line: &Line, area: Rect) {
+        self.through_memo(area, |memo, area, buf| memo.render(line, area, buf));
+    }
+
+    /// Draws the line `make` makes on the one-row `area` through the memo,
+    /// keyed (see [`LineMemo::render_keyed`]): when the key of the previous
+    /// frame's line there is `same`, the line is not even made.
+    pub fn line_keyed<'l, K: 'static>(
+        &mut self,
+        same: impl Fn(&K) -> bool,
+        key: impl FnOnce() -> K,
+        area: Rect,
+        make: impl FnOnce() -> Line<'l>,
+    ) {
+        self.through_memo(area, |memo, area, buf| {
+            memo.render_keyed(same, key, area, buf, make)
+        });
+    }
+
+    fn through_memo(&mut self, area: Rect, draw: impl FnOnce(&mut LineMemo, Rect, &mut Buffer)) {
+        let frame_area = self.frame.area();
+        let area = Rect { height: 1, ..area }.intersection(frame_area);
+        if area.is_empty() {
+            return;
+        }
+        let r = usize::from(area.y - frame_area.y);
+        let first = self.rows[r] == RowUse::Untouched;
+        // In place, the memo may leave the row only when it drew a line at
+        // the same place in the previous frame; otherwise the row starts
+        // blank.
+        let in_place =
+            self.in_place && first && self.memo.span(area.y) == Some((area.x, area.width));
+        if self.in_place && first && !in_place {
+            self.clear_row(r);
+        }
+        self.memo.in_place(in_place);
+        let kept_before = self.memo.kept().len();
+        draw(self.memo, area, self.frame.buffer_mut());
+        let kept = self.memo.kept().len() > kept_before;
+        self.rows[r] = match (first, in_place && kept) {
+            (true, true) => RowUse::Kept,
+            (true, false) => RowUse::Line,
+            (false, _) => {
+                self.lines_only = false;
+                RowUse::Other
+            }
+        };
+    }
+
+    /// Draws a widget on `area`; its rows are compared with the screen, and
+    /// the next frame starts blank.
+    pub fn widget<W: ratatui::widgets::Widget>(&mut self, widget: W, area: Rect) {
+        let frame_area = self.frame.area();
+        let area = area.intersection(frame_area);
+        self.lines_only = false;
+        for y in area.top()..area.bottom() {
+            let r = usize::from(y - frame_area.y);
+            if self.in_place && self.rows[r] == RowUse::Untouched {
+                self.clear_row(r);
+            }
+            self.rows[r] = RowUse::Other;
+            self.memo.forget(y);
+        }
+        self.frame.render_widget(widget, area);
+    }
+
+    /// Blanks row `r` (from the top) that still holds the previous frame.
+    fn clear_row(&mut self, r: usize) {
+        let buf = self.frame.buffer_mut();
+        let width = usize::from(buf.area.width);
+        buf.content[r * width..(r + 1) * width].fill(Cell::EMPTY);
+        self.memo.forget(buf.area.y + r as u16);
+    }
+}
+
+/// Whether two rows of cells are the same, and may be left as the
+/// terminal shows them. `Cell`'s own comparison, field by field, but with
+/// the short symbols of a board compared without a call to `memcmp`
+/// (ratatui's comparison of a row was half the cost of a frame). A cell
+/// asking to be written whatever the previous frame showed makes its row
+/// differ.
+fn same_cells(a: &[Cell], b: &[Cell]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_cell(a, b))
+}
+
+#[allow(deprecated)] // `skip` is still part of a cell's equality.
+fn same_cell(a: &Cell, b: &Cell) -> bool {
+    a.fg == b.fg
+        && a.bg == b.bg
+        && a.modifier == b.modifier
+        && a.underline_color == b.underline_color
+        && a.diff_option == CellDiffOption::None
+        && b.diff_option == CellDiffOption::None
+        && a.skip == b.skip
+        && same_symbol(a.symbol().as_bytes(), b.symbol().as_bytes())
+}
+
+fn same_symbol(a: &[u8], b: &[u8]) -> bool {
+    match (a, b) {
+        ([x], [y]) => x == y,
+        ([x0, x1, x2], [y0, y1, y2]) => x0 == y0 && x1 == y1 && x2 == y2,
+        ([x0, x1], [y0, y1]) => x0 == y0 && x1 == y1,
+        _ => a == b,
     }
 }
 
@@ -140,6 +431,7 @@ impl Painter {
 mod tests {
     use super::*;
     use ratatui::backend::TestBackend;
+    use ratatui::style::{Color, Modifier, Style};
     use ratatui::text::Line;
     use ratatui::widgets::Clear;
 
@@ -220,20 +512,149 @@ mod tests {
         assert_eq!(screen(&terminal), ["      ", "      ", "z     "]);
     }
 
+    /// Frames through a canvas, drawn in place when the previous one held
+    /// lines only, are the frames drawn from scratch: lines kept, changed,
+    /// moved, two on a row, rows left empty, a pane over the lines and
+    /// closed again.
     #[test]
-    fn a_resize_compares_everything() {
+    fn frames_through_a_canvas_are_the_frames_drawn_from_scratch() {
+        type Frame = Vec<(u16, u16, &'static str)>;
+        let frames: Vec<(Frame, bool)> = vec![
+            (vec![(0, 0, "a"), (0, 1, "b"), (0, 2, "c")], false),
+            (vec![(0, 0, "a"), (0, 1, "b"), (0, 2, "c")], false),
+            (vec![(0, 0, "a"), (0, 1, "B"), (0, 2, "c")], false),
+            // Moved one column: not left in place.
+            (vec![(1, 0, "a"), (0, 1, "B")], false),
+            (vec![(1, 0, "a"), (0, 1, "B"), (3, 1, "x")], false),
+            (vec![(1, 0, "a"), (0, 1, "B"), (0, 2, "c")], true),
+            (vec![(1, 0, "a"), (0, 1, "B"), (0, 2, "c")], false),
+            (vec![(1, 0, "a")], false),
+            (vec![(1, 0, "a"), (0, 2, "c")], false),
+        ];
+        let draw = |c: &mut Canvas, lines: &Frame, pane: bool| {
+            for &(x, y, text) in lines {
+                c.line(&Line::from(text), Rect::new(x, y, 6 - x, 1));
+            }
+            if pane {
+                c.widget(
+                    Line::styled("pane", Style::new().bg(Color::Blue)),
+                    Rect::new(1, 1, 4, 1),
+                );
+            }
+        };
         let mut terminal = Terminal::new(TestBackend::new(6, 3)).unwrap();
         let mut painter = Painter::default();
-        let draw = |painter: &mut Painter, terminal: &mut Terminal<TestBackend>| {
+        let mut memo = LineMemo::default();
+        for (i, (lines, pane)) in frames.iter().enumerate() {
             painter
-                .draw(terminal, true, |f, _| {
-                    f.render_widget(Line::from("abc"), Rect::new(0, 0, 6, 1));
-                    Some(vec![0])
+                .paint_lines(&mut terminal, false, &mut memo, |c| draw(c, lines, *pane))
+                .unwrap();
+            let mut fresh = Terminal::new(TestBackend::new(6, 3)).unwrap();
+            let mut fresh_memo = LineMemo::default();
+            fresh
+                .draw(|f| draw(&mut Canvas::new(f, &mut fresh_memo), lines, *pane))
+                .unwrap();
+            assert_eq!(
+                terminal.backend().buffer(),
+                fresh.backend().buffer(),
+                "frame {i}"
+            );
+        }
+        assert!(memo.copied >= 5, "{}", memo.copied);
+    }
+
+    #[test]
+    fn only_the_rows_that_differ_are_handed_to_the_comparison() {
+        let area = Rect::new(0, 0, 4, 5);
+        let shown = Buffer::with_lines(["abcd", "efgh", "ijkl", "mnop", "qrst"]);
+        let mut next = shown.clone();
+        assert!(changed_runs(&shown, &next, &[]).is_empty());
+        next[(1, 1)].set_symbol("X");
+        next[(0, 2)].set_fg(Color::Red);
+        next[(3, 4)].set_symbol("Y");
+        let runs = changed_runs(&shown, &next, &[]);
+        let rows: Vec<(u16, u16)> = runs
+            .iter()
+            .map(|(_, a)| (a.area.y, a.area.height))
+            .collect();
+        assert_eq!(rows, [(1, 2), (4, 1)]);
+        for (before, after) in &runs {
+            assert_eq!(before.area, after.area);
+            assert!(area.contains(after.area.as_position()));
+        }
+        let cells: Vec<(u16, u16)> = runs
+            .iter()
+            .flat_map(|(b, a)| b.diff(a).into_iter().map(|(x, y, _)| (x, y)))
+            .collect();
+        assert_eq!(cells, [(1, 1), (0, 2), (3, 4)]);
+        // Rows known to be unchanged are not compared.
+        let rows: Vec<(u16, u16)> = changed_runs(&shown, &next, &[2, 4])
+            .iter()
+            .map(|(_, a)| (a.area.y, a.area.height))
+            .collect();
+        assert_eq!(rows, [(1, 1)]);
+    }
+
+    #[test]
+    fn rows_are_the_same_exactly_when_their_cells_are_equal() {
+        let mut cells = Vec::new();
+        for symbol in [
+            " ", "a", "b", "é", "─", "▀", "█", "東", "e\u{301}", "👍🏽", "",
+        ] {
+            for fg in [Color::Reset, Color::Red, Color::Rgb(1, 2, 3)] {
+                for modifier in [Modifier::empty(), Modifier::BOLD] {
+                    let mut cell = Cell::new(symbol);
+                    cell.set_fg(fg).modifier = modifier;
+                    cells.push(cell);
+                }
+            }
+        }
+        let mut odd = Cell::new("a");
+        odd.set_bg(Color::Blue);
+        cells.push(odd.clone());
+        odd.underline_color = Color::Green;
+        cells.push(odd.clone());
+        odd.set_diff_option(CellDiffOption::Skip);
+        cells.push(odd);
+        cells.push(Cell::EMPTY);
+        let mut pairs = 0;
+        for a in &cells {
+            for b in &cells {
+                // A cell with a diff option is always handed to ratatui.
+                let plain = a.diff_option == CellDiffOption::None;
+                assert_eq!(same_cell(a, b), a == b && plain, "{a:?} {b:?}");
+                pairs += usize::from(a == b);
+            }
+        }
+        assert!(
+            pairs > cells.len(),
+            "some cells differ but are equal: {pairs}"
+        );
+        let row = &cells[..cells.len() - 2];
+        let copy = row.to_vec();
+        assert!(same_cells(row, copy.as_slice()));
+        assert!(!same_cells(&row[1..], &row[..row.len() - 1]));
+        assert!(!same_cells(&cells, &cells.clone()), "a skipped cell");
+    }
+
+    #[test]
+    fn a_resize_or_a_clear_writes_everything_again() {
+        let mut terminal = Terminal::new(TestBackend::new(6, 3)).unwrap();
+        let mut painter = Painter::default();
+        let mut memo = LineMemo::default();
+        let mut draw = |painter: &mut Painter, terminal: &mut Terminal<TestBackend>| {
+            painter
+                .paint_lines(terminal, true, &mut memo, |c| {
+                    c.line(&Line::from("abc"), Rect::new(0, 0, 6, 1))
                 })
                 .unwrap();
         };
         draw(&mut painter, &mut terminal);
         terminal.backend_mut().resize(4, 2);
+        draw(&mut painter, &mut terminal);
+        assert_eq!(screen(&terminal), ["abc ", "    "]);
+        painter.clear(&mut terminal).unwrap();
+        assert_eq!(screen(&terminal), ["    ", "    "]);
         draw(&mut painter, &mut terminal);
         assert_eq!(screen(&terminal), ["abc ", "    "]);
     }
