@@ -287,6 +287,7 @@ fn kiosk_tick(bencher: Bencher, (width, height): (u16, u16)) {
             large: LargeDigits::Auto,
             quiet: None,
             now_s: at.as_second(),
+            pages_since_s: 0,
             date: "lundi 23 novembre",
         };
         painter

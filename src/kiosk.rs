@@ -212,6 +212,14 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
     let mut terminal = term::init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     keep_console_awake();
     let mut loaded = load();
+    // The pages turn from the first one at start and after each reload.
+    let clock_s = || {
+        Timestamp::now()
+            .checked_add(options.clock_shift)
+            .unwrap_or_else(|_| Timestamp::now())
+            .as_second()
+    };
+    let mut pages_since_s = clock_s();
     log(&format!(
         "started with {} favourite(s){}",
         loaded.favorites.len(),
@@ -293,6 +301,7 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             large: options.large,
             quiet: quiet.then_some(loaded.quiet_screen),
             now_s: shown.timestamp().as_second(),
+            pages_since_s,
             date: &date,
         };
         let screen = crate::ui::kiosk::screen(view, &pane);
@@ -364,6 +373,7 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             }
             Msg::Signal(Signal::Hangup) => {
                 loaded = Loaded::reloaded(loaded, load());
+                pages_since_s = clock_s();
                 // The pollers start again with the new places and key; the
                 // last data stays on screen until the new arrives.
                 running = None;

@@ -219,6 +219,7 @@ async fn the_board_shows_instants_delays_platforms_cancellations_and_timetable_t
         large: quai::ui::kiosk::LargeDigits::Never,
         quiet: None,
         now_s: now.as_second(),
+        pages_since_s: 0,
         date: "lundi 23 novembre",
     };
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();

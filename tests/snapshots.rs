@@ -361,6 +361,7 @@ fn the_kiosk() {
             large: quai::ui::kiosk::LargeDigits::Auto,
             quiet: None,
             now_s: now.as_second(),
+            pages_since_s: 0,
             date: "lundi 23 novembre",
         };
         let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();

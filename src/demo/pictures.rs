@@ -86,6 +86,7 @@ pub async fn render() -> Result<Vec<(&'static str, String)>, String> {
         large: crate::ui::kiosk::LargeDigits::Auto,
         quiet: None,
         now_s: now.as_second() + 2,
+        pages_since_s: now.as_second() + 2,
         date: "lundi 23 novembre",
     };
     terminal

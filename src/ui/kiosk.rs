@@ -86,6 +86,9 @@ pub struct KioskPane<'a> {
     pub quiet: Option<QuietScreen>,
     /// The shown clock, in seconds (rotation, burn-in, blinking).
     pub now_s: i64,
+    /// When the pages started turning (the kiosk's start or last reload),
+    /// on the same clock: the first page comes first.
+    pub pages_since_s: i64,
     /// "lundi 23 novembre".
     pub date: &'a str,
 }
@@ -160,7 +163,9 @@ pub fn paginate(places: &[Vec<u16>], height: u16) -> Vec<Vec<Segment>> {
     let mut used: u16 = 0;
     for (p, rows) in places.iter().enumerate() {
         let whole = 1 + rows.iter().sum::<u16>();
-        if used > 0 && used + whole > height && whole <= height {
+        // A place that does not fit moves whole to the next page, unless
+        // that leaves this page less than half full: then it is split.
+        if used > 0 && used + whole > height && whole <= height && used * 2 >= height {
             pages.push(std::mem::take(&mut page));
             used = 0;
         }
@@ -194,10 +199,12 @@ pub fn paginate(places: &[Vec<u16>], height: u16) -> Vec<Vec<Segment>> {
     pages
 }
 
-/// The page shown at `now_s`.
-pub fn page_at(now_s: i64, page_seconds: u64, pages: usize) -> usize {
+/// The page shown `elapsed_s` seconds after the pages started turning.
+pub fn page_at(elapsed_s: i64, page_seconds: u64, pages: usize) -> usize {
     let seconds = i64::try_from(page_seconds.max(1)).unwrap_or(i64::MAX);
-    (now_s.div_euclid(seconds).rem_euclid(pages.max(1) as i64)) as usize
+    (elapsed_s
+        .div_euclid(seconds)
+        .rem_euclid(pages.max(1) as i64)) as usize
 }
 
 /// Draws the kiosk's frame from scratch.
@@ -433,7 +440,11 @@ fn draw_pages(
         })
         .collect();
     let pages = paginate(&heights, body.height);
-    let page = page_at(pane.now_s, pane.page_seconds, pages.len());
+    let page = page_at(
+        pane.now_s - pane.pages_since_s,
+        pane.page_seconds,
+        pages.len(),
+    );
     let mut columns = if large {
         Columns::of(view, width, pane.nb, LARGE_CELL_W)
     } else {
@@ -783,6 +794,7 @@ mod tests {
             large: LargeDigits::Auto,
             quiet: None,
             now_s: 0,
+            pages_since_s: 0,
             date: "lundi 23 novembre",
         }
     }
@@ -966,6 +978,43 @@ mod tests {
         let buffer = render(&Board::default(), 0, (80, 24), &p);
         assert!(shows(&buffer, "no API key: set GINKO_API_KEY"));
         assert!(!shows(&buffer, "chargement"), "no data to wait for");
+    }
+
+    /// The pages turn from the first, whatever the time the kiosk started
+    /// (or was reloaded) at.
+    #[test]
+    fn the_first_page_comes_first() {
+        let board = big_board(8);
+        let mut p = pane(Theme::new(Palette::Ansi16));
+        for start in [0, 12_345, 1_764_626_407] {
+            p.pages_since_s = start;
+            p.now_s = start;
+            assert!(
+                shows(&render(&board, 5, (80, 24), &p), "page 1/2"),
+                "{start}"
+            );
+            p.now_s = start + 8;
+            assert!(
+                shows(&render(&board, 5, (80, 24), &p), "page 2/2"),
+                "{start}"
+            );
+        }
+    }
+
+    /// A page is never left less than half full while the next place could
+    /// be split onto it, its heading repeated on the next page.
+    #[test]
+    fn a_page_is_at_least_half_full_before_a_place_is_moved_whole() {
+        let pages = paginate(&[vec![1, 1], vec![1; 8]], 10);
+        assert_eq!(pages.len(), 2, "{pages:?}");
+        assert_eq!(pages[0].len(), 2, "the second place starts on page 1");
+        assert_eq!(pages[0][1].rows, 0..6);
+        assert!(pages[1][0].continued && pages[1][0].rows == (6..8));
+        // Half full already: the place moves whole.
+        let pages = paginate(&[vec![1; 4], vec![1; 7]], 10);
+        assert_eq!(pages[0].len(), 1);
+        assert_eq!(pages[1][0].rows, 0..7);
+        assert!(!pages[1][0].continued);
     }
 
     #[test]
