@@ -610,11 +610,15 @@ fn large_row<'a>(row: &'a RowView, theme: &Theme, stale: bool, columns: &Columns
     let indent = " ".repeat(2 + columns.badge_w + 1 + columns.destination_w);
     let mut middle = row_start(row, theme, columns, false);
     let Some(first) = row.cells.first() else {
-        middle.push(Span::styled(pad("—", LARGE_CELL_W), theme.dim()));
+        let dash = format!("{:>w$} ", "—", w = LARGE_W - 1);
+        middle.push(Span::styled(pad(&dash, LARGE_CELL_W), theme.dim()));
         return [Line::raw(""), Line::from(middle), Line::raw("")];
     };
     let time_style = if stale {
         theme.dim().add_modifier(Modifier::ITALIC)
+    } else if first.reachable == Some(false) {
+        // Too late to catch on foot.
+        theme.dim()
     } else {
         theme.heading()
     };
@@ -978,6 +982,35 @@ mod tests {
         let buffer = render(&Board::default(), 0, (80, 24), &p);
         assert!(shows(&buffer, "no API key: set GINKO_API_KEY"));
         assert!(!shows(&buffer, "chargement"), "no data to wait for");
+    }
+
+    /// With a walk time the kiosk says when to leave, and the large time
+    /// of a departure that cannot be caught is dimmed.
+    #[test]
+    fn a_walk_time_says_when_to_leave_on_the_kiosk() {
+        let mut board = crate::ui::departures::tests::sample_board();
+        board.departures[0][0][1].origin = crate::domain::Origin::Located;
+        board.places[0].walk = Some(3);
+        let mut p = pane(Theme::new(Palette::TrueColor));
+        p.large = LargeDigits::Always;
+        let buffer = render(&board, 0, (120, 40), &p);
+        assert!(
+            shows(&buffer, "partir dans 6 min"),
+            "{:#?}",
+            text_of(&buffer)
+        );
+        let y = text_of(&buffer)
+            .iter()
+            .position(|l| l.contains("partir dans 6 min"))
+            .unwrap() as u16;
+        let x = text_of(&buffer)[usize::from(y)]
+            .find(" min ▮")
+            .map(|b| text_of(&buffer)[usize::from(y)][..b].chars().count() as u16 + 1);
+        let x = x.expect("a large time on the row");
+        assert!(
+            buffer[(x, y)].modifier.contains(Modifier::DIM),
+            "2 min: too late"
+        );
     }
 
     /// The pages turn from the first, whatever the time the kiosk started
