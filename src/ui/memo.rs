@@ -3,10 +3,11 @@
 //! A board left alone changes a few cells a second (the clock, the age, a
 //! countdown), yet ratatui redraws every cell of every frame, and laying out
 //! text grapheme by grapheme is most of a frame's cost. The memo keeps, for
-//! each screen line, the line last drawn there and its cells; a line equal
-//! to the one of the previous frame at the same place is copied instead of
-//! laid out, and the rows copied are told to the [`Painter`], which then
-//! need not compare them with the screen.
+//! each screen line, the last few lines drawn there and their cells (the
+//! kiosk's pages come back in turn); a line equal to one of them at the
+//! same place is copied instead of laid out. The rows whose line is the
+//! previous frame's are told to the [`Painter`], which then need not
+//! compare them with the screen.
 //!
 //! [`Painter`]: super::paint::Painter
 
@@ -14,10 +15,15 @@ use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-/// The lines of the previous frame, by screen row.
+/// How many lines the memo keeps for each screen row: the previous
+/// frame's, and a few before it (the pages of a kiosk come back in turn).
+const KEPT_PER_ROW: usize = 4;
+
+/// The lines of the previous frames, by screen row.
 #[derive(Debug, Default)]
 pub struct LineMemo {
-    rows: Vec<Option<Drawn>>,
+    /// For each row, the lines last drawn there, the latest first.
+    rows: Vec<Vec<Drawn>>,
     /// The number of the frame being drawn.
     frame: u64,
     /// The rows copied (or left in place) in this frame.
@@ -41,7 +47,7 @@ struct Drawn {
 }
 
 impl LineMemo {
-    /// Starts a frame: only lines of the previous frame are copied.
+    /// Starts a frame: only lines of the previous frame count as kept.
     pub fn begin(&mut self) {
         self.frame += 1;
         self.kept.clear();
@@ -57,7 +63,7 @@ impl LineMemo {
     /// Forgets the line of a row that is drawn by something else.
     pub fn forget(&mut self, y: u16) {
         if let Some(row) = self.rows.get_mut(usize::from(y)) {
-            *row = None;
+            row.clear();
         }
     }
 
@@ -76,7 +82,7 @@ impl LineMemo {
     pub fn span(&self, y: u16) -> Option<(u16, u16)> {
         self.rows
             .get(usize::from(y))?
-            .as_ref()
+            .first()
             .filter(|d| d.frame + 1 == self.frame)
             .map(|d| (d.x, d.width))
     }
@@ -134,34 +140,44 @@ impl LineMemo {
         }
         let row = usize::from(area.y);
         if self.rows.len() <= row {
-            self.rows.resize_with(row + 1, || None);
+            self.rows.resize_with(row + 1, Vec::new);
         }
         let start = buf.index_of(area.x, area.y);
         let end = start + usize::from(area.width);
-        if let Some(drawn) = &mut self.rows[row]
-            && drawn.frame + 1 == self.frame
-            && drawn.x == area.x
-            && drawn.width == area.width
-            && same(&drawn.source)
-        {
-            if !self.in_place {
-                buf.content[start..end].clone_from_slice(&drawn.cells);
+        let entries = &mut self.rows[row];
+        let hit = entries
+            .iter()
+            .position(|d| d.x == area.x && d.width == area.width && same(&d.source));
+        if let Some(i) = hit {
+            // The previous frame's line: the row shows it already.
+            let previous = i == 0 && entries[0].frame + 1 == self.frame;
+            if !(previous && self.in_place) {
+                buf.content[start..end].clone_from_slice(&entries[i].cells);
             }
+            let mut drawn = entries.remove(i);
             drawn.frame = self.frame;
-            self.kept.push(area.y);
+            entries.insert(0, drawn);
+            if previous {
+                self.kept.push(area.y);
+            }
             self.copied += 1;
             return;
         }
         buf.content[start..end].fill(Cell::EMPTY);
         let source = draw(area, buf);
         self.drawn += 1;
-        self.rows[row] = Some(Drawn {
-            frame: self.frame,
-            x: area.x,
-            width: area.width,
-            source,
-            cells: buf.content[start..end].to_vec(),
-        });
+        let entries = &mut self.rows[row];
+        entries.truncate(KEPT_PER_ROW - 1);
+        entries.insert(
+            0,
+            Drawn {
+                frame: self.frame,
+                x: area.x,
+                width: area.width,
+                source,
+                cells: buf.content[start..end].to_vec(),
+            },
+        );
     }
 }
 
@@ -257,12 +273,43 @@ mod tests {
         memo.render(&Line::from("2 min"), Rect::new(0, 2, 12, 1), &mut buf);
         assert_eq!((memo.drawn, memo.copied), (5, 0));
         assert_eq!(text(&buf, 2), "2 min       ");
-        // A line not drawn in the previous frame is not copied.
+        // A line of an earlier frame is copied, but not kept: the screen
+        // shows another.
         memo.begin();
         memo.begin();
+        let mut buf = Buffer::empty(area);
         memo.render(&Line::from("2 min"), Rect::new(0, 2, 12, 1), &mut buf);
-        assert_eq!((memo.drawn, memo.copied), (6, 0));
+        assert_eq!((memo.drawn, memo.copied), (5, 1));
+        assert_eq!(text(&buf, 2), "2 min       ");
         assert!(memo.kept().is_empty());
+    }
+
+    #[test]
+    fn lines_come_back_from_a_few_frames_before_and_no_more() {
+        let area = Rect::new(0, 0, 8, 1);
+        let row = Rect::new(0, 0, 8, 1);
+        let mut memo = LineMemo::default();
+        let pages = ["page 1", "page 2", "page 3", "page 4", "page 5"];
+        for (n, page) in pages.iter().take(KEPT_PER_ROW).enumerate() {
+            let mut buf = Buffer::empty(area);
+            memo.begin();
+            memo.render(&Line::from(*page), row, &mut buf);
+            assert_eq!(memo.drawn, n as u64 + 1);
+        }
+        // The first page again: copied from its cells.
+        let mut buf = Buffer::empty(area);
+        memo.begin();
+        memo.render(&Line::from("page 1"), row, &mut buf);
+        assert_eq!((memo.drawn, memo.copied), (4, 1));
+        assert_eq!(text(&buf, 0), "page 1  ");
+        assert!(memo.kept().is_empty());
+        // A fifth line pushes out the oldest (page 2).
+        memo.begin();
+        memo.render(&Line::from("page 5"), row, &mut buf);
+        memo.begin();
+        memo.render(&Line::from("page 2"), row, &mut buf);
+        assert_eq!((memo.drawn, memo.copied), (6, 1));
+        assert_eq!(text(&buf, 0), "page 2  ");
     }
 
     #[test]

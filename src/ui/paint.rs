@@ -387,6 +387,22 @@ impl<'a, 'f> Canvas<'a, 'f> {
         self.frame.render_widget(widget, area);
     }
 
+    /// Lends the frame to code that draws on it directly (a pane written
+    /// for a `Frame`): every row is then compared with the screen, and the
+    /// next frame starts blank.
+    pub fn frame(&mut self, draw: impl FnOnce(&mut Frame)) {
+        self.lines_only = false;
+        for r in 0..self.rows.len() {
+            if self.in_place && self.rows[r] == RowUse::Untouched {
+                self.clear_row(r);
+            }
+            self.rows[r] = RowUse::Other;
+            let y = self.frame.area().y + r as u16;
+            self.memo.forget(y);
+        }
+        draw(self.frame);
+    }
+
     /// Blanks row `r` (from the top) that still holds the previous frame.
     fn clear_row(&mut self, r: usize) {
         let buf = self.frame.buffer_mut();
@@ -519,27 +535,31 @@ mod tests {
     #[test]
     fn frames_through_a_canvas_are_the_frames_drawn_from_scratch() {
         type Frame = Vec<(u16, u16, &'static str)>;
-        let frames: Vec<(Frame, bool)> = vec![
-            (vec![(0, 0, "a"), (0, 1, "b"), (0, 2, "c")], false),
-            (vec![(0, 0, "a"), (0, 1, "b"), (0, 2, "c")], false),
-            (vec![(0, 0, "a"), (0, 1, "B"), (0, 2, "c")], false),
+        let frames: Vec<(Frame, u8)> = vec![
+            (vec![(0, 0, "a"), (0, 1, "b"), (0, 2, "c")], 0),
+            (vec![(0, 0, "a"), (0, 1, "b"), (0, 2, "c")], 0),
+            (vec![(0, 0, "a"), (0, 1, "B"), (0, 2, "c")], 0),
             // Moved one column: not left in place.
-            (vec![(1, 0, "a"), (0, 1, "B")], false),
-            (vec![(1, 0, "a"), (0, 1, "B"), (3, 1, "x")], false),
-            (vec![(1, 0, "a"), (0, 1, "B"), (0, 2, "c")], true),
-            (vec![(1, 0, "a"), (0, 1, "B"), (0, 2, "c")], false),
-            (vec![(1, 0, "a")], false),
-            (vec![(1, 0, "a"), (0, 2, "c")], false),
+            (vec![(1, 0, "a"), (0, 1, "B")], 0),
+            (vec![(1, 0, "a"), (0, 1, "B"), (3, 1, "x")], 0),
+            (vec![(1, 0, "a"), (0, 1, "B"), (0, 2, "c")], 1),
+            (vec![(1, 0, "a"), (0, 1, "B"), (0, 2, "c")], 0),
+            (vec![(1, 0, "a")], 0),
+            (vec![(1, 0, "a"), (0, 2, "c")], 0),
+            (vec![(1, 0, "a"), (0, 2, "c")], 2),
+            (vec![(1, 0, "a"), (0, 2, "c")], 0),
+            (vec![(1, 0, "a"), (0, 2, "c")], 0),
         ];
-        let draw = |c: &mut Canvas, lines: &Frame, pane: bool| {
+        // Panes: 1 a widget, 2 drawn on the lent frame.
+        let draw = |c: &mut Canvas, lines: &Frame, pane: u8| {
             for &(x, y, text) in lines {
                 c.line(&Line::from(text), Rect::new(x, y, 6 - x, 1));
             }
-            if pane {
-                c.widget(
-                    Line::styled("pane", Style::new().bg(Color::Blue)),
-                    Rect::new(1, 1, 4, 1),
-                );
+            let widget = Line::styled("pane", Style::new().bg(Color::Blue));
+            match pane {
+                1 => c.widget(widget, Rect::new(1, 1, 4, 1)),
+                2 => c.frame(|f| f.render_widget(widget, Rect::new(2, 0, 4, 3))),
+                _ => {}
             }
         };
         let mut terminal = Terminal::new(TestBackend::new(6, 3)).unwrap();
