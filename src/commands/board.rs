@@ -21,6 +21,7 @@ pub fn no_command() -> CommandResult {
         "quai — departure board for the Ginko network (Besançon)\n\n\
          Name a place:           quai board \"Ile de France\" crous\n\
          Try it without a key:   quai demo\n\
+         Any command, no key:    quai --demo stops chateau\n\
          Raw API call:           quai api TR/getTempsLieu nom=\"Ile de France\" nb=3\n\
          Today's trial key:      quai key trial\n\n\
          More: quai --help",
