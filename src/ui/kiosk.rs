@@ -375,33 +375,84 @@ fn draw_header(
         return;
     };
     let hours_minutes: String = view.clock.chars().take(5).collect();
-    let big = digits::render(&hours_minutes, scale);
-    let big_w = big.first().map_or(0, |l| l.width());
-    let left_w = width.saturating_sub(big_w + 3);
-    let mut left = vec![
-        Span::styled(format!(" {}", fit(pane.title, left_w)), theme.heading()),
-        Span::raw(format!(" {}", fit(pane.date, left_w))),
-    ];
-    if !indicator.is_empty() {
-        left.push(Span::styled(format!(" {indicator}"), theme.dim()));
-    }
-    // Each row one line: its left part, blanks up to the clock, the clock.
-    let [_, clock_area] =
-        Layout::horizontal([Constraint::Min(1), Constraint::Length(big_w as u16 + 1)]).areas(area);
-    let clock_x = usize::from(clock_area.x - area.x);
-    let mut left = left.into_iter();
-    for (row, y) in big.into_iter().zip(area.rows()) {
-        let mut spans = Vec::with_capacity(3);
-        let mut left_w = 0;
-        if let Some(span) = left.next() {
-            let span = fit_span(span, clock_x);
-            left_w = span.width();
-            spans.push(span);
+    // The rows change with the minute and the page: laid out only then.
+    let key = |row| HeaderKey {
+        title: pane.title.to_string(),
+        date: pane.date.to_string(),
+        indicator: indicator.clone(),
+        clock: hours_minutes.clone(),
+        scale,
+        palette: theme.palette,
+        row,
+    };
+    let same = |k: &HeaderKey, row| {
+        k.row == row
+            && k.scale == scale
+            && k.palette == theme.palette
+            && k.title == pane.title
+            && k.date == pane.date
+            && k.indicator == indicator
+            && k.clock == hours_minutes
+    };
+    let build = || {
+        let big = digits::render(&hours_minutes, scale);
+        let big_w = big.first().map_or(0, |l| l.width());
+        let left_w = width.saturating_sub(big_w + 3);
+        let mut left = vec![
+            Span::styled(format!(" {}", fit(pane.title, left_w)), theme.heading()),
+            Span::raw(format!(" {}", fit(pane.date, left_w))),
+        ];
+        if !indicator.is_empty() {
+            left.push(Span::styled(format!(" {indicator}"), theme.dim()));
         }
-        spans.push(Span::raw(" ".repeat(clock_x.saturating_sub(left_w))));
-        spans.push(Span::styled(row, theme.heading()));
-        canvas.line(&Line::from(spans), y);
+        // Each row one line: its left part, blanks up to the clock, the
+        // clock.
+        let [_, clock_area] =
+            Layout::horizontal([Constraint::Min(1), Constraint::Length(big_w as u16 + 1)])
+                .areas(area);
+        let clock_x = usize::from(clock_area.x - area.x);
+        let mut left = left.into_iter();
+        big.into_iter()
+            .map(|row| {
+                let mut spans = Vec::with_capacity(3);
+                let mut left_w = 0;
+                if let Some(span) = left.next() {
+                    let span = fit_span(span, clock_x);
+                    left_w = span.width();
+                    spans.push(span);
+                }
+                spans.push(Span::raw(" ".repeat(clock_x.saturating_sub(left_w))));
+                spans.push(Span::styled(row, theme.heading()));
+                Line::from(spans)
+            })
+            .collect::<Vec<Line>>()
+    };
+    let mut lines: Option<Vec<Line>> = None;
+    for (row, y) in area.rows().enumerate() {
+        canvas.line_keyed(
+            |k: &HeaderKey| same(k, row),
+            || key(row),
+            y,
+            || {
+                lines
+                    .get_or_insert_with(build)
+                    .get(row)
+                    .cloned()
+                    .unwrap_or_default()
+            },
+        );
     }
+}
+
+/// What a row of the large header shows (the memo's key).
+struct HeaderKey {
+    title: String,
+    date: String,
+    indicator: String,
+    clock: String,
+    scale: usize,
+    palette: super::theme::Palette,
+    row: usize,
 }
 
 /// `span` cut to `width` columns.
@@ -463,7 +514,7 @@ fn draw_pages(
             place.heading()
         };
         let stale = view.stale || place.behind.is_some();
-        lines.push(BodyLine::Text(place_heading(&name, width, theme)));
+        lines.push(BodyLine::Heading(name));
         if place.no_departure || place.rows.is_empty() {
             lines.push(BodyLine::Text(Line::from(Span::styled(
                 "   Aucun départ prévu pour le moment",
@@ -482,6 +533,12 @@ fn draw_pages(
     for (line, y) in lines.iter().zip(body.rows()) {
         match *line {
             BodyLine::Text(ref line) => canvas.line(line, y),
+            BodyLine::Heading(ref name) => canvas.line_keyed(
+                |(n, p): &(String, super::theme::Palette)| n == name && *p == theme.palette,
+                || (name.clone(), theme.palette),
+                y,
+                || place_heading(name, width, theme),
+            ),
             BodyLine::Row { row, stale, part } => {
                 let look = RowLook {
                     stale,
@@ -519,6 +576,8 @@ fn draw_pages(
 /// 2 for a row in large digits).
 enum BodyLine<'a> {
     Text(Line<'a>),
+    /// A place's heading (its rule as wide as the body).
+    Heading(String),
     Row {
         row: &'a RowView,
         stale: bool,

@@ -142,7 +142,7 @@ impl Painter {
         self.lines_only = false;
         self.trusted = false;
         let area = terminal.current_buffer_mut().area;
-        let runs = changed_runs(&self.shown, terminal.current_buffer_mut(), unchanged);
+        let runs = changed_runs(&mut self.shown, terminal.current_buffer_mut(), unchanged);
         terminal
             .backend_mut()
             .draw(runs.iter().flat_map(|(before, after)| before.diff(after)))?;
@@ -152,7 +152,10 @@ impl Painter {
         let width = usize::from(area.width);
         for (_, after) in runs {
             let start = usize::from(after.area.y - area.y) * width;
-            self.shown.content[start..start + after.content.len()].clone_from_slice(&after.content);
+            let shown = &mut self.shown.content[start..start + after.content.len()];
+            for (shown, cell) in shown.iter_mut().zip(after.content) {
+                *shown = cell;
+            }
         }
         self.unknown = false;
         Ok(())
@@ -224,8 +227,9 @@ impl Painter {
 
 /// The runs of rows of `next` that differ from `shown` (of the same area),
 /// as (before, after) pairs of buffers; the rows `unchanged` are not
-/// compared.
-fn changed_runs(shown: &Buffer, next: &Buffer, unchanged: &[usize]) -> Vec<(Buffer, Buffer)> {
+/// compared. The cells of `before` are taken out of `shown`, which gets
+/// those of `after` once they are written.
+fn changed_runs(shown: &mut Buffer, next: &Buffer, unchanged: &[usize]) -> Vec<(Buffer, Buffer)> {
     let area = next.area;
     let width = usize::from(area.width);
     let mut differs: Vec<bool> = vec![true; usize::from(area.height)];
@@ -265,7 +269,10 @@ fn changed_runs(shown: &Buffer, next: &Buffer, unchanged: &[usize]) -> Vec<(Buff
         runs.push((
             Buffer {
                 area: rect,
-                content: shown.content[cells.clone()].to_vec(),
+                content: shown.content[cells.clone()]
+                    .iter_mut()
+                    .map(std::mem::take)
+                    .collect(),
             },
             Buffer {
                 area: rect,
@@ -588,11 +595,11 @@ mod tests {
         let area = Rect::new(0, 0, 4, 5);
         let shown = Buffer::with_lines(["abcd", "efgh", "ijkl", "mnop", "qrst"]);
         let mut next = shown.clone();
-        assert!(changed_runs(&shown, &next, &[]).is_empty());
+        assert!(changed_runs(&mut shown.clone(), &next, &[]).is_empty());
         next[(1, 1)].set_symbol("X");
         next[(0, 2)].set_fg(Color::Red);
         next[(3, 4)].set_symbol("Y");
-        let runs = changed_runs(&shown, &next, &[]);
+        let runs = changed_runs(&mut shown.clone(), &next, &[]);
         let rows: Vec<(u16, u16)> = runs
             .iter()
             .map(|(_, a)| (a.area.y, a.area.height))
@@ -608,7 +615,7 @@ mod tests {
             .collect();
         assert_eq!(cells, [(1, 1), (0, 2), (3, 4)]);
         // Rows known to be unchanged are not compared.
-        let rows: Vec<(u16, u16)> = changed_runs(&shown, &next, &[2, 4])
+        let rows: Vec<(u16, u16)> = changed_runs(&mut shown.clone(), &next, &[2, 4])
             .iter()
             .map(|(_, a)| (a.area.y, a.area.height))
             .collect();
