@@ -193,6 +193,17 @@ fn keep_console_awake() {
     }
 }
 
+/// The title and attribution: the network's, or the options' without one.
+fn titles(loaded: &Loaded, options: &KioskOptions) -> (String, String) {
+    match &loaded.source {
+        Some(source) => (
+            format!("quai · {}", source.name()),
+            source.attribution().to_string(),
+        ),
+        None => (options.title.clone(), options.attribution.clone()),
+    }
+}
+
 /// Runs the kiosk until a signal or the quit key.
 pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
@@ -220,6 +231,8 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             .as_second()
     };
     let mut pages_since_s = clock_s();
+    // The network's name and credit, worked out once per load.
+    let (mut title, mut attribution) = titles(&loaded, &options);
     log(&format!(
         "started with {} favourite(s){}",
         loaded.favorites.len(),
@@ -271,13 +284,6 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             _ => {}
         }
 
-        let (title, attribution) = match &loaded.source {
-            Some(source) => (
-                format!("quai · {}", source.name()),
-                source.attribution().to_string(),
-            ),
-            None => (options.title.clone(), options.attribution.clone()),
-        };
         let view = match view.as_mut() {
             Some(view) if !rebuild => {
                 view::advance_shifted(view, &board, now, options.clock_shift);
@@ -374,6 +380,7 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
             Msg::Signal(Signal::Hangup) => {
                 loaded = Loaded::reloaded(loaded, load());
                 pages_since_s = clock_s();
+                (title, attribution) = titles(&loaded, &options);
                 // The pollers start again with the new places and key; the
                 // last data stays on screen until the new arrives.
                 running = None;

@@ -25,7 +25,7 @@ use super::screens::{draw_help, draw_key_refused};
 pub(crate) use super::text::pad;
 pub use super::text::{fit, wrap};
 use super::theme::Theme;
-use super::view::{BoardView, CellView, RowView, status_text};
+use super::view::{BoardView, RowView, status_text};
 
 /// Below this the board cannot be drawn legibly.
 pub const MIN_WIDTH: u16 = 40;
@@ -189,7 +189,7 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
                     destination_w: columns.destination_w,
                 };
                 memo.render_keyed(
-                    |(k, l): &(RowView, RowLook)| *l == look && drawn_alike(k, r),
+                    |(k, l): &(RowView, RowLook)| *l == look && super::view::drawn_alike(k, r),
                     || (r.clone(), look),
                     row,
                     buf,
@@ -245,63 +245,6 @@ struct RowLook {
     badge_w: usize,
     cells: usize,
     destination_w: usize,
-}
-
-/// Whether two rows draw the same line: all but the seconds left, which
-/// the line does not show (its "N min" text is compared instead).
-fn drawn_alike(a: &RowView, b: &RowView) -> bool {
-    let RowView {
-        line,
-        outbound,
-        destination,
-        via,
-        line_state,
-        cells,
-        leave,
-    } = a;
-    let cell_alike = |x: &CellView, y: &CellView| {
-        let CellView {
-            shown,
-            seconds: _,
-            reliable,
-            origin,
-            status,
-            delay_minutes,
-            platform,
-            mission,
-            gauge,
-            not_accessible,
-            vehicle,
-            stop_id,
-            crowding_text,
-            crowding_advice,
-            info_id,
-            reachable,
-        } = x;
-        *shown == y.shown
-            && *reliable == y.reliable
-            && *origin == y.origin
-            && *status == y.status
-            && *delay_minutes == y.delay_minutes
-            && *platform == y.platform
-            && *mission == y.mission
-            && *gauge == y.gauge
-            && *not_accessible == y.not_accessible
-            && *vehicle == y.vehicle
-            && *stop_id == y.stop_id
-            && *crowding_text == y.crowding_text
-            && *crowding_advice == y.crowding_advice
-            && *info_id == y.info_id
-            && *reachable == y.reachable
-    };
-    *line == b.line
-        && *outbound == b.outbound
-        && *destination == b.destination
-        && *via == b.via
-        && *line_state == b.line_state
-        && *leave == b.leave
-        && cells.len() == b.cells.len()
-        && cells.iter().zip(&b.cells).all(|(x, y)| cell_alike(x, y))
 }
 
 /// The body's lines, the index of the selected row's line, and the

@@ -550,7 +550,7 @@ fn draw_pages(
                     columns: (columns.badge_w, columns.cells, columns.destination_w),
                 };
                 canvas.line_keyed(
-                    |(r, l): &(RowView, RowLook)| *l == look && drawn_alike(r, row),
+                    |(r, l): &(RowView, RowLook)| *l == look && super::view::drawn_alike(r, row),
                     || (row.clone(), look),
                     y,
                     || {
@@ -597,63 +597,6 @@ struct RowLook {
     palette: super::theme::Palette,
     glyphs: super::theme::Glyphs,
     columns: (usize, usize, usize),
-}
-
-/// Whether two rows draw the same lines: all but the seconds left, which
-/// the lines do not show (their minutes are compared instead).
-fn drawn_alike(a: &RowView, b: &RowView) -> bool {
-    let RowView {
-        line,
-        outbound,
-        destination,
-        via,
-        line_state,
-        cells,
-        leave,
-    } = a;
-    let cell_alike = |x: &CellView, y: &CellView| {
-        let CellView {
-            shown,
-            seconds: _,
-            reliable,
-            origin,
-            status,
-            delay_minutes,
-            platform,
-            mission,
-            gauge,
-            not_accessible,
-            vehicle,
-            stop_id,
-            crowding_text,
-            crowding_advice,
-            info_id,
-            reachable,
-        } = x;
-        *shown == y.shown
-            && *reliable == y.reliable
-            && *origin == y.origin
-            && *status == y.status
-            && *delay_minutes == y.delay_minutes
-            && *platform == y.platform
-            && *mission == y.mission
-            && *gauge == y.gauge
-            && *not_accessible == y.not_accessible
-            && *vehicle == y.vehicle
-            && *stop_id == y.stop_id
-            && *crowding_text == y.crowding_text
-            && *crowding_advice == y.crowding_advice
-            && *info_id == y.info_id
-            && *reachable == y.reachable
-    };
-    *line == b.line
-        && *leave == b.leave
-        && *outbound == b.outbound
-        && *destination == b.destination
-        && *via == b.via
-        && *line_state == b.line_state
-        && cells.len() == b.cells.len()
-        && cells.iter().zip(&b.cells).all(|(x, y)| cell_alike(x, y))
 }
 
 /// The minutes to show large, for a plain countdown of a minute or more.

@@ -137,6 +137,64 @@ impl BoardView {
     }
 }
 
+/// Whether two rows draw the same: all but the seconds left, which no
+/// screen shows (their texts, or their large minutes, are compared
+/// instead). Every field is named, so that a new one is not forgotten.
+pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
+    let RowView {
+        line,
+        outbound,
+        destination,
+        via,
+        line_state,
+        cells,
+        leave,
+    } = a;
+    let cell_alike = |x: &CellView, y: &CellView| {
+        let CellView {
+            shown,
+            seconds: _,
+            reliable,
+            origin,
+            status,
+            delay_minutes,
+            platform,
+            mission,
+            gauge,
+            not_accessible,
+            vehicle,
+            stop_id,
+            crowding_text,
+            crowding_advice,
+            info_id,
+            reachable,
+        } = x;
+        *shown == y.shown
+            && *reliable == y.reliable
+            && *origin == y.origin
+            && *status == y.status
+            && *delay_minutes == y.delay_minutes
+            && *platform == y.platform
+            && *mission == y.mission
+            && *gauge == y.gauge
+            && *not_accessible == y.not_accessible
+            && *vehicle == y.vehicle
+            && *stop_id == y.stop_id
+            && *crowding_text == y.crowding_text
+            && *crowding_advice == y.crowding_advice
+            && *info_id == y.info_id
+            && *reachable == y.reachable
+    };
+    *line == b.line
+        && *outbound == b.outbound
+        && *destination == b.destination
+        && *via == b.via
+        && *line_state == b.line_state
+        && *leave == b.leave
+        && cells.len() == b.cells.len()
+        && cells.iter().zip(&b.cells).all(|(x, y)| cell_alike(x, y))
+}
+
 /// Time of day in the network's zone.
 pub fn clock_text(at: Timestamp) -> String {
     at.in_tz(crate::domain::TIME_ZONE)
