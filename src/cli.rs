@@ -33,6 +33,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub demo: bool,
 
+    /// The network of a place named without one (`idfm:"gare de lyon"`
+    /// names its own) [default: the settings' default_network, else ginko].
+    #[arg(long, global = true, value_name = "ginko|idfm", value_parser = ["ginko", "idfm"])]
+    pub network: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -36,6 +36,28 @@ pub struct Settings {
     pub quiet_screen: Option<QuietScreen>,
     /// Kiosk: the one key that quits (none by default).
     pub kiosk_quit_key: Option<QuitKey>,
+    /// The network of a place named without one (`ginko`, `idfm`).
+    pub default_network: Option<String>,
+    /// Île-de-France Mobilités.
+    pub idfm: Option<IdfmSettings>,
+}
+
+/// The `[idfm]` table.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdfmSettings {
+    /// The PRIM API token (also `IDFM_API_KEY`).
+    pub api_key: Option<String>,
+    pub api_key_file: Option<PathBuf>,
+    /// The Licence Mobilité dataset key (also `IDFM_DATASET_KEY`).
+    pub dataset_key: Option<String>,
+    pub dataset_key_file: Option<PathBuf>,
+    /// Also `IDFM_PRIM_URL`.
+    pub prim_url: Option<String>,
+    /// Also `IDFM_DATA_URL`.
+    pub data_url: Option<String>,
+    /// The token's stop-monitoring requests a day (default 1000).
+    pub daily_quota: Option<u32>,
 }
 
 /// A daily span of time, "01:00-05:00"; it may cross midnight
@@ -243,28 +265,44 @@ impl Settings {
         env_key: Option<String>,
         settings_path: &Path,
     ) -> Result<Option<ApiKey>, ConfigError> {
-        if let Some(key) = env_key.and_then(ApiKey::new) {
-            return Ok(Some(key));
-        }
-        if let Some(key) = self.api_key.clone().and_then(ApiKey::new) {
-            return Ok(Some(key));
-        }
-        let Some(file) = &self.api_key_file else {
-            return Ok(None);
-        };
-        let path = match settings_path.parent() {
-            Some(dir) if file.is_relative() => dir.join(file),
-            _ => file.clone(),
-        };
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::KeyFile {
-            path: path.clone(),
-            source,
-        })?;
-        warn_if_readable_by_others(&path);
-        ApiKey::new(text)
-            .map(Some)
-            .ok_or(ConfigError::EmptyKeyFile { path })
+        read_secret(
+            env_key,
+            self.api_key.as_deref(),
+            self.api_key_file.as_deref(),
+            settings_path,
+        )
     }
+}
+
+/// A secret from the environment, else the settings, else a file named
+/// by the settings (relative to their folder).
+pub fn read_secret(
+    env_value: Option<String>,
+    inline: Option<&str>,
+    file: Option<&Path>,
+    settings_path: &Path,
+) -> Result<Option<ApiKey>, ConfigError> {
+    if let Some(key) = env_value.and_then(ApiKey::new) {
+        return Ok(Some(key));
+    }
+    if let Some(key) = inline.and_then(ApiKey::new) {
+        return Ok(Some(key));
+    }
+    let Some(file) = file else {
+        return Ok(None);
+    };
+    let path = match settings_path.parent() {
+        Some(dir) if file.is_relative() => dir.join(file),
+        _ => file.to_path_buf(),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::KeyFile {
+        path: path.clone(),
+        source,
+    })?;
+    warn_if_readable_by_others(&path);
+    ApiKey::new(text)
+        .map(Some)
+        .ok_or(ConfigError::EmptyKeyFile { path })
 }
 
 #[cfg(unix)]

@@ -49,12 +49,18 @@ impl Rgb {
 pub enum Mode {
     Bus,
     Tram,
+    Metro,
+    /// Trains and RER.
+    Rail,
 }
 
 /// The network's grouping of lines, in its display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
+    /// Trains and RER (Île-de-France).
+    Rail,
+    Metro,
     Tram,
     Lianes,
     Urban,
@@ -93,6 +99,8 @@ impl LineRef {
     /// as numbers ("L3" < "L4", "7" < "12").
     pub fn order_key(&self, kind: Option<LineKind>) -> (LineKind, String, u32, String) {
         let kind = kind.unwrap_or(match self.mode {
+            Some(Mode::Rail) => LineKind::Rail,
+            Some(Mode::Metro) => LineKind::Metro,
             Some(Mode::Tram) => LineKind::Tram,
             _ => LineKind::Other,
         });
@@ -131,7 +139,7 @@ pub struct Line {
     pub directions: Vec<Direction>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct Position {
     pub lat: f64,
     pub lon: f64,
@@ -465,6 +473,34 @@ pub struct CrowdForecast {
     pub text: String,
     pub passengers: Option<u32>,
     pub load: Load,
+}
+
+/// A lift's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LiftState {
+    Available,
+    NotAvailable,
+    /// Not said, or said in words quai does not know: never shown as
+    /// working.
+    Unknown,
+}
+
+/// A lift of a station.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lift {
+    /// The station's id (the place's stop id).
+    pub station: String,
+    pub id: String,
+    /// Where it is ("Salle d'échange - Quai 2").
+    pub situation: String,
+    /// Where it goes.
+    pub direction: String,
+    pub state: LiftState,
+    /// Why it is out of order, in French, when said.
+    pub reason: String,
+    /// Since when, as the network says it (ISO 8601).
+    pub since: String,
 }
 
 #[cfg(test)]

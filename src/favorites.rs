@@ -90,6 +90,9 @@ impl<'de> Deserialize<'de> for LineFilter {
 #[serde(deny_unknown_fields)]
 pub struct Favorite {
     pub place: String,
+    /// The place's network (absent: the default one, Ginko).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -101,6 +104,14 @@ pub struct Favorite {
 }
 
 impl Favorite {
+    /// The place as the board looks it up (`idfm:Gare de Lyon`).
+    pub fn query(&self) -> String {
+        match &self.network {
+            Some(network) => format!("{network}:{}", self.place),
+            None => self.place.clone(),
+        }
+    }
+
     /// Keeps the lines this favourite asks for (all when it names none).
     pub fn keeps(&self, line: &BoardLine) -> bool {
         self.lines.is_empty() || self.lines.iter().any(|f| f.matches(line))

@@ -110,7 +110,7 @@ fn start(loaded: &Loaded, source: Source, options: &KioskOptions) -> Running {
     let poller = poller::spawn(
         source,
         PollSettings {
-            places: loaded.favorites.iter().map(|f| f.place.clone()).collect(),
+            places: loaded.favorites.iter().map(|f| f.query()).collect(),
             nb: options.nb,
             refresh: options.refresh,
             favorites: loaded.favorites.clone(),

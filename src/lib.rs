@@ -15,6 +15,7 @@ pub mod domain;
 pub mod favorites;
 pub mod ginko;
 pub mod html;
+pub mod idfm;
 pub mod kiosk;
 pub mod model;
 pub mod names;

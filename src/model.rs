@@ -33,6 +33,8 @@ pub const MAX_BACK_OFF: Duration = Duration::from_secs(60);
 pub struct ResolvedPlace {
     /// The network the place belongs to: its ids mean something there only.
     pub network: String,
+    /// The network's name, for the headings of a board that mixes them.
+    pub network_name: String,
     pub query: String,
     /// The favourite's label, if any.
     pub label: Option<String>,
@@ -102,6 +104,7 @@ impl Board {
                     stop_ids: p.stop_ids.clone(),
                     line_id: l.line.id.clone(),
                     outbound: l.outbound,
+                    destination: l.destination.clone(),
                 })
             })
             .collect()
@@ -606,6 +609,7 @@ mod tests {
         };
         let place = |name: &str| ResolvedPlace {
             network: "test".into(),
+            network_name: String::new(),
             walk: None,
             query: name.into(),
             label: None,
@@ -622,6 +626,7 @@ mod tests {
             } else {
                 vec![]
             },
+            error: None,
         };
         let seconds =
             |board: &Board, p: usize| match board.departures[p][0].first().map(|d| &d.time) {
@@ -693,6 +698,7 @@ mod tests {
         };
         let mut place = ResolvedPlace {
             network: "test".into(),
+            network_name: String::new(),
             walk: None,
             query: "x".into(),
             label: None,
@@ -739,6 +745,7 @@ mod tests {
         };
         let mut board = Board::new(vec![ResolvedPlace {
             network: "test".into(),
+            network_name: String::new(),
             walk: None,
             query: "x".into(),
             label: None,

@@ -12,7 +12,7 @@ use tokio::sync::{Notify, mpsc};
 
 use crate::domain::Message;
 use crate::model::{self, ResolvedPlace};
-use crate::network::{NetError, Network, PerRow, RowResult, Source};
+use crate::network::{NetError, Network, NetworkInfo, PerRow, RowResult, Source};
 use crate::search::Index;
 use crate::{names, sanitize};
 
@@ -87,40 +87,88 @@ pub async fn resolve(
     resolve_in(source, &index, queries).await
 }
 
-/// Resolves the places named by the user among the places of `index`.
+/// A place argument's network prefix, when it names one of `networks`:
+/// `idfm:"gare de lyon"` → (`idfm`, `gare de lyon`).
+pub fn split_network<'a>(query: &'a str, networks: &[NetworkInfo]) -> (Option<String>, &'a str) {
+    if let Some((prefix, rest)) = query.split_once(':') {
+        let prefix = prefix.trim().to_ascii_lowercase();
+        if networks.iter().any(|n| n.id == prefix) {
+            let rest = rest.trim().trim_matches(|c| c == '"' || c == '\'');
+            return (Some(prefix), rest.trim());
+        }
+    }
+    (None, query)
+}
+
+/// Resolves the places named by the user among the places of `index`. A
+/// query may name its network (`idfm:…`); one that does not looks in the
+/// default network first, then in the others.
 pub async fn resolve_in(
     source: &dyn Network,
     index: &Index,
     queries: &[String],
 ) -> Result<(Vec<ResolvedPlace>, Vec<String>), NetError> {
-    let place_names: Vec<&str> = index.places.iter().map(|p| p.name.as_str()).collect();
+    let networks = source.networks();
+    let default = networks.first().map(|n| n.id.clone()).unwrap_or_default();
+    let network_of = |p: &crate::search::Place| {
+        p.stop_ids
+            .first()
+            .and_then(|id| source.network_of(id))
+            .map(|n| n.id)
+            .unwrap_or_default()
+    };
+    let scoped: Vec<String> = index.places.iter().map(network_of).collect();
+    let names_in = |net: Option<&str>| -> Vec<&str> {
+        index
+            .places
+            .iter()
+            .zip(&scoped)
+            .filter(|(_, n)| net.is_none_or(|net| n.as_str() == net))
+            .map(|(p, _)| p.name.as_str())
+            .collect()
+    };
     let mut places: Vec<ResolvedPlace> = Vec::new();
     let mut unknown = Vec::new();
     for query in queries {
-        let mut name = match_place(&place_names, query).map(str::to_string);
-        if name.is_none() {
-            // The network may match more loosely than quai does: ask it.
-            name = source
-                .exact_name(query)
-                .await?
-                .and_then(|n| match_place(&place_names, &n).map(str::to_string));
+        let (wanted, text) = split_network(query, &networks);
+        let first_try = wanted.as_deref().unwrap_or(&default);
+        let mut found = match_place(&names_in(Some(first_try)), text)
+            .map(|n| (n.to_string(), first_try.to_string()));
+        if found.is_none() && wanted.is_none() && networks.len() > 1 {
+            found = networks.iter().skip(1).find_map(|n| {
+                match_place(&names_in(Some(&n.id)), text).map(|m| (m.to_string(), n.id.clone()))
+            });
         }
-        let Some(name) = name else {
+        if found.is_none() {
+            // The network may match more loosely than quai does: ask it.
+            found = source.exact_name(text).await?.and_then(|n| {
+                let net = wanted.clone().unwrap_or_else(|| default.clone());
+                match_place(&names_in(Some(&net)), &n).map(|m| (m.to_string(), net))
+            });
+        }
+        let Some((name, network)) = found else {
             unknown.push(sanitize::text(query));
             continue;
         };
-        if places.iter().any(|p| p.name == name) {
+        if places.iter().any(|p| p.name == name && p.network == network) {
             continue;
         }
         let stop_ids = index
             .places
             .iter()
-            .find(|p| p.name == name)
-            .map(|p| p.stop_ids.clone())
+            .zip(&scoped)
+            .find(|(p, n)| p.name == name && **n == network)
+            .map(|(p, _)| p.stop_ids.clone())
             .unwrap_or_default();
         let lines = source.lines_at(&stop_ids).await?;
+        let network_name = networks
+            .iter()
+            .find(|n| n.id == network)
+            .map(|n| n.name.clone())
+            .unwrap_or_default();
         let mut place = ResolvedPlace {
-            network: source.id().to_string(),
+            network,
+            network_name,
             walk: None,
             query: query.clone(),
             label: None,
@@ -150,11 +198,16 @@ pub struct PollSettings {
 /// Applies the favourites' line filters and labels to resolved places.
 pub fn apply_favorites(places: &mut [ResolvedPlace], favorites: &[crate::favorites::Favorite]) {
     for place in places.iter_mut() {
-        let folded = [names::fold(&place.query), names::fold(&place.name)];
-        let Some(favorite) = favorites
-            .iter()
-            .find(|f| folded.contains(&names::fold(&f.place)))
-        else {
+        let query = place
+            .query
+            .split_once(':')
+            .filter(|(n, _)| n.trim().eq_ignore_ascii_case(&place.network))
+            .map_or(place.query.as_str(), |(_, q)| q.trim().trim_matches('"'));
+        let folded = [names::fold(query), names::fold(&place.name)];
+        let Some(favorite) = favorites.iter().find(|f| {
+            folded.contains(&names::fold(&f.place))
+                && f.network.as_deref().is_none_or(|n| n == place.network)
+        }) else {
             continue;
         };
         place.label = favorite.label.clone();
@@ -531,6 +584,7 @@ mod tests {
     fn a_favourites_walk_time_wins_over_the_boards() {
         let place = |name: &str| ResolvedPlace {
             network: "test".into(),
+            network_name: String::new(),
             walk: Some(5),
             query: name.into(),
             label: None,

@@ -75,20 +75,22 @@ impl Index {
     pub fn from_stops(stops: &[Stop]) -> Index {
         let mut places: Vec<Place> = Vec::new();
         let mut sums: Vec<(f64, f64, u32)> = Vec::new();
+        // Same names merge within a network only (ids of several networks
+        // are scoped: `idfm:71517`).
+        let mut by_name: std::collections::HashMap<(String, String), usize> =
+            std::collections::HashMap::new();
         for stop in stops {
             let (name, id) = (stop.name.clone(), stop.id.clone());
             if name.is_empty() || id.is_empty() {
                 continue;
             }
             let position = stop.position;
-            let i = match places.iter().position(|p| p.name == name) {
-                Some(i) => i,
-                None => {
-                    places.push(Place::new(name, Vec::new(), None));
-                    sums.push((0.0, 0.0, 0));
-                    places.len() - 1
-                }
-            };
+            let network = id.split_once(':').map_or("", |(n, _)| n).to_string();
+            let i = *by_name.entry((network, name.clone())).or_insert_with(|| {
+                places.push(Place::new(name, Vec::new(), None));
+                sums.push((0.0, 0.0, 0));
+                places.len() - 1
+            });
             places[i].stop_ids.push(id);
             if let Some(p) = position {
                 sums[i].0 += p.lat;

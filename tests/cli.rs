@@ -256,7 +256,7 @@ async fn demo_once_runs_without_key_network_or_user_files() {
     let out = run(quai(&h).args(["demo", "--once", "--at", "08:00"])).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    for place in quai::demo::favourite_places() {
+    for (_, place) in quai::demo::favourite_places() {
         assert!(stdout.contains(place), "{place} missing from:\n{stdout}");
     }
     assert!(stdout.contains("ODbL"), "{stdout}");

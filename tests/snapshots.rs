@@ -137,6 +137,7 @@ fn board() -> Board {
         in_answer: true,
         position: None,
         departures,
+        error: None,
     };
     board.apply(
         t0(),

@@ -427,7 +427,7 @@ impl App {
                             self.clear_places();
                             self.away = false;
                             if let Some(first) = self.first.as_mut() {
-                                first.places = list.iter().map(|f| f.place.clone()).collect();
+                                first.places = list.iter().map(|f| f.query()).collect();
                                 first.favorites = list.clone();
                             }
                         }
@@ -681,6 +681,7 @@ mod tests {
         Update::Resolved {
             places: vec![ResolvedPlace {
                 network: "test".into(),
+            network_name: String::new(),
                 walk: None,
                 query: "x".into(),
                 label: None,
@@ -762,7 +763,7 @@ mod tests {
                 .unwrap()
                 .list
                 .iter()
-                .map(|f| f.place.clone())
+                .map(|f| f.query())
                 .collect()
         };
         assert_eq!(order(&app), ["X", "A", "C"]);

@@ -204,7 +204,7 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
                 dirty = true;
             }
             Effect::ShowFavorites(list) => {
-                let places = list.iter().map(|f| f.place.clone()).collect();
+                let places = list.iter().map(|f| f.query()).collect();
                 let _ = places_tx.send((places, list)).await;
                 dirty = true;
             }
@@ -348,6 +348,7 @@ pub(super) async fn toggle_favorite(
                         added = true;
                         f.list.push(crate::favorites::Favorite {
                             place: name.clone(),
+                            network: None,
                             label: None,
                             lines: Vec::new(),
                             walk: None,

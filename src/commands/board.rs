@@ -53,7 +53,7 @@ pub async fn demo(ctx: &Context<'_>, args: &BoardArgs, at: Option<&str>) -> Comm
     let board = BoardRun {
         first_name: "démo".into(),
         source: demo.source.clone(),
-        places: favorites.iter().map(|f| f.place.clone()).collect(),
+        places: favorites.iter().map(|f| f.query()).collect(),
         clock_shift: demo.clock_shift,
         favorites,
         favorites_store: Some(store),
@@ -168,7 +168,7 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
     let board = BoardRun {
         first_name: "favoris".into(),
         source,
-        places: favorites.list.iter().map(|f| f.place.clone()).collect(),
+        places: favorites.list.iter().map(|f| f.query()).collect(),
         clock_shift: ctx.clock_shift(),
         favorites: favorites.list,
         favorites_store: Some(store),

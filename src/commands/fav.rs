@@ -41,7 +41,30 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
             store.load().map_err(|e| e.to_string())?;
             let source = ctx.source().await?;
             let (index, _) = stop_index(source.as_ref()).await?;
-            let name = pick_place(&index, place)?;
+            let networks = source.networks();
+            let (wanted, text) = crate::poller::split_network(place, &networks);
+            let network_of = |p: &crate::search::Place| {
+                p.stop_ids
+                    .first()
+                    .and_then(|id| source.network_of(id))
+                    .map(|n| n.id)
+            };
+            let index = match &wanted {
+                Some(n) => crate::search::Index {
+                    places: index
+                        .places
+                        .iter()
+                        .filter(|p| network_of(p).as_deref() == Some(n.as_str()))
+                        .cloned()
+                        .collect(),
+                },
+                None => index,
+            };
+            let name = pick_place(&index, text)?;
+            let network = index
+                .place(&name)
+                .and_then(network_of)
+                .filter(|n| n != crate::ginko::source::ID);
             let label = label
                 .clone()
                 .map(|l| crate::sanitize::text(&l))
@@ -50,6 +73,7 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
                 .update(|f| {
                     let favorite = Favorite {
                         place: name.clone(),
+                        network,
                         label,
                         lines: filters,
                         walk: *walk,

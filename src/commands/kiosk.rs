@@ -93,7 +93,7 @@ fn kiosk_files(config_flag: Option<&std::path::Path>, api_url: Option<&str>) -> 
     loaded.quiet_hours = settings.quiet_hours;
     loaded.quiet_screen = settings.quiet_screen.unwrap_or_default();
     loaded.quit_key = settings.kiosk_quit_key;
-    match registry::from_settings(&settings, &path, api_url, &user_cache()) {
+    match registry::from_settings(&settings, &path, api_url, &user_cache(), None) {
         Ok(source) => loaded.source = Some(source),
         Err(e) => loaded.problem = Some(e),
     }

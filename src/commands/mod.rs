@@ -104,7 +104,13 @@ impl<'a> Context<'a> {
             return Ok(self.demo(None).await?.source.clone());
         }
         let (path, settings) = self.settings()?;
-        registry::from_settings(settings, path, self.cli.api_url.as_deref(), &user_cache())
+        registry::from_settings(
+            settings,
+            path,
+            self.cli.api_url.as_deref(),
+            &user_cache(),
+            self.cli.network.as_deref(),
+        )
     }
 
     /// Where the favourites live: beside the settings (in the demo, in
@@ -115,8 +121,9 @@ impl<'a> Context<'a> {
                 Store::memory(crate::favorites::Favorites {
                     list: crate::demo::favourite_places()
                         .into_iter()
-                        .map(|place| crate::favorites::Favorite {
+                        .map(|(network, place)| crate::favorites::Favorite {
                             place: place.into(),
+                            network: network.map(str::to_string),
                             label: None,
                             lines: Vec::new(),
                             walk: None,

@@ -4,6 +4,7 @@
 
 mod api;
 pub mod faults;
+pub mod idfm;
 pub mod network;
 pub mod pictures;
 pub mod server;
@@ -20,13 +21,15 @@ pub const DEMO_KEY: &str = "demo";
 pub const ATTRIBUTION_SHORT: &str = "données de démonstration, d'après l'open data Ginko (ODbL)";
 
 /// The places of the demo board.
-pub fn favourite_places() -> Vec<&'static str> {
+pub fn favourite_places() -> Vec<(Option<&'static str>, &'static str)> {
     vec![
-        "Crous Université",
-        "Ile de France",
-        "République",
-        "Gare Viotte",
-        "Rivotte",
+        (None, "Crous Université"),
+        (None, "Ile de France"),
+        (None, "République"),
+        (None, "Gare Viotte"),
+        (None, "Rivotte"),
+        (Some("idfm"), "Gare de Lyon"),
+        (Some("idfm"), "La Défense"),
     ]
 }
 

@@ -36,7 +36,8 @@ pub async fn render() -> Result<Vec<(&'static str, String)>, String> {
     let source = Ginko::new(client, &Cache::memory()).named("Ginko", super::ATTRIBUTION_SHORT);
     let places: Vec<String> = super::favourite_places()
         .iter()
-        .map(|p| p.to_string())
+        .filter(|(network, _)| network.is_none())
+        .map(|(_, p)| p.to_string())
         .collect();
     let (places, _) = crate::poller::resolve(&source, &places)
         .await

@@ -109,6 +109,7 @@ impl DemoServer {
             clock,
             requests: Arc::new(AtomicU64::new(0)),
             access_log,
+            idfm: super::idfm::Idfm::default(),
         });
         let requests = state.requests.clone();
         let (stop, mut stopped) = watch::channel(false);
@@ -170,6 +171,7 @@ struct State {
     clock: Clock,
     requests: Arc<AtomicU64>,
     access_log: Option<AccessLog>,
+    idfm: super::idfm::Idfm,
 }
 
 pub(super) type Params = HashMap<String, String>;
@@ -241,6 +243,7 @@ async fn answer(
         ));
     }
     let path = request.uri().path().to_string();
+    let headers = request.headers().clone();
     let mut params: Params = request
         .uri()
         .query()
@@ -253,6 +256,33 @@ async fn answer(
     *received += body.len();
     params.extend(form_urlencoded::parse(&body).into_owned());
 
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let fault_of = |method: &str| {
+        state
+            .options
+            .fault_file
+            .as_deref()
+            .and_then(|path| Fault::read(path, method))
+    };
+    if let Some(reply) = state
+        .idfm
+        .answer(&path, &params, header, fault_of, &(state.clock)())
+    {
+        let mut response = json_text(reply.body);
+        *response.status_mut() =
+            StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        for (name, value) in reply.headers {
+            if let Ok(value) = hyper::header::HeaderValue::from_str(&value) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        return Ok(response);
+    }
     let Some(method) = path.strip_prefix('/').and_then(|p| p.strip_suffix(".do")) else {
         return Ok(html(StatusCode::NOT_FOUND, "404 Not Found"));
     };

@@ -2,7 +2,7 @@
 //! envelope, size and time limits, and errors that never carry the key.
 
 use std::fmt;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -12,6 +12,8 @@ use serde_json::value::RawValue;
 
 use super::error::ApiError;
 use super::lenient::{Compound, Key, Lenient, Tolerant, compound};
+use crate::network::http::{error_chain, install_crypto_provider};
+pub use crate::network::http::is_loopback;
 use crate::sanitize;
 
 /// The default base URL of the Ginko API.
@@ -64,15 +66,6 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
     Ok(url)
 }
 
-/// Whether a URL names this machine.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
 
 /// The parameters of one call, encoded the Ginko way.
 #[derive(Default, Clone)]
@@ -141,15 +134,6 @@ impl fmt::Debug for Client {
     }
 }
 
-fn install_crypto_provider() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            // Err only means another provider was installed first: fine.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
-    });
-}
 
 impl Client {
     /// A client for `base` (already checked by [`parse_base_url`]).
@@ -462,19 +446,6 @@ fn mentions_key(msg: &str) -> bool {
     lower.contains("clé") || lower.contains("cle ") || lower.contains("key")
 }
 
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(inner) = source {
-        let part = inner.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = inner.source();
-    }
-    sanitize::text(&text)
-}
 
 #[cfg(test)]
 mod tests {

@@ -326,6 +326,7 @@ impl From<super::WaitResult> for RowResult {
             in_answer: r.exact_name.is_some(),
             position: r.position,
             departures: r.departures,
+            error: None,
         }
     }
 }

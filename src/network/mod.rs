@@ -10,6 +10,8 @@
 //! of this trait, and an entry in [`registry`].
 
 pub mod error;
+pub mod http;
+pub mod multi;
 pub mod registry;
 pub mod scripted;
 
@@ -22,7 +24,7 @@ use serde::Serialize;
 pub use error::{ErrorKind, KeyName, NetError};
 
 use crate::domain::{
-    BoardLine, CrowdForecast, Departure, Fare, LineStatus, Message, Position, Stop, Vehicle,
+    BoardLine, CrowdForecast, Departure, Fare, Lift, LineStatus, Message, Position, Stop, Vehicle,
     VehicleLive,
 };
 
@@ -93,6 +95,9 @@ pub struct RowRequest {
     pub stop_ids: Vec<String>,
     pub line_id: String,
     pub outbound: bool,
+    /// The row's destination (a network whose rows are per destination
+    /// matches on it).
+    pub destination: String,
 }
 
 /// The departures found for one [`RowRequest`].
@@ -103,6 +108,20 @@ pub struct RowResult {
     pub in_answer: bool,
     pub position: Option<Position>,
     pub departures: Vec<Departure>,
+    /// Why the row could not be fetched this time, when the rest of the
+    /// answer could (a network of a mixed board is down, its quota is
+    /// spent): the row keeps what it showed, marked old.
+    #[serde(skip)]
+    pub error: Option<NetError>,
+}
+
+/// One network of a board, as the search, the headings and the keys need
+/// to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkInfo {
+    pub id: String,
+    pub name: String,
+    pub capabilities: Capabilities,
 }
 
 /// A network as the rest of quai sees it. Every text it returns is
@@ -121,6 +140,22 @@ pub trait Network: Send + Sync {
 
     /// The services beyond departures and messages.
     fn capabilities(&self) -> Capabilities;
+
+    /// The networks behind this one, the default first (one network is
+    /// itself; several shown together are each of theirs).
+    fn networks(&self) -> Vec<NetworkInfo> {
+        vec![NetworkInfo {
+            id: self.id().to_string(),
+            name: self.name().to_string(),
+            capabilities: self.capabilities(),
+        }]
+    }
+
+    /// The network a stop id of [`Network::stops`] belongs to.
+    fn network_of(&self, stop_id: &str) -> Option<NetworkInfo> {
+        let _ = stop_id;
+        self.networks().into_iter().next()
+    }
 
     /// Whether the network's server is on this machine (a demo or test
     /// server may be polled more often).
@@ -151,6 +186,19 @@ pub trait Network: Send + Sync {
 
     /// The current traffic messages.
     fn messages(&self) -> NetFuture<'_, Vec<Message>>;
+
+    /// How often the network is asked and why, for the status line
+    /// ("actualisé toutes les 90 s · quota 1000/jour"), when it is not
+    /// the board's own period.
+    fn schedule_note(&self) -> Option<String> {
+        None
+    }
+
+    /// The lifts of a place's stops (with `lifts`).
+    fn lifts<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<Lift>> {
+        let _ = stop_ids;
+        Box::pin(async { Err(NetError::unsupported("lift status")) })
+    }
 
     /// The lines' traffic states (with `line_states`).
     fn line_states(&self) -> NetFuture<'_, Vec<LineStatus>> {

@@ -10,7 +10,9 @@ use crate::cache::Cache;
 use crate::config::{self, Settings};
 use crate::demo;
 use crate::ginko::{self, ApiKey, Client};
-use crate::network::Source;
+use crate::network::multi::Multi;
+use crate::network::{Source, http};
+use crate::idfm;
 
 /// A Ginko client from read settings (`api_url`: the flag or environment,
 /// before the settings' own).
@@ -33,15 +35,87 @@ pub fn ginko_client(
     Client::new(base, key).map_err(|e| e.to_string())
 }
 
-/// The network of the settings, its cache in `cache`'s part for it.
+/// The IDFM client of the settings, when a PRIM token is configured
+/// (`IDFM_API_KEY`, `[idfm] api_key` or `api_key_file`).
+pub fn idfm_client(
+    settings: &Settings,
+    path: &Path,
+    cache: &Cache,
+) -> Result<Option<idfm::Client>, String> {
+    let table = settings.idfm.clone().unwrap_or_default();
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let token = config::read_secret(
+        env(idfm::PRIM_KEY.env),
+        table.api_key.as_deref(),
+        table.api_key_file.as_deref(),
+        path,
+    )
+    .map_err(|e| e.to_string())?;
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    let dataset_key = config::read_secret(
+        env(idfm::DATASET_KEY.env),
+        table.dataset_key.as_deref(),
+        table.dataset_key_file.as_deref(),
+        path,
+    )
+    .map_err(|e| e.to_string())?;
+    let url = |env_name: &str, setting: &Option<String>, default: &str| {
+        let text = env(env_name)
+            .or_else(|| setting.clone())
+            .unwrap_or_else(|| default.to_string());
+        http::parse_base_url(&text).map_err(|e| format!("{env_name} / [idfm]: {e}"))
+    };
+    let prim = url("IDFM_PRIM_URL", &table.prim_url, idfm::DEFAULT_PRIM_URL)?;
+    let data = url("IDFM_DATA_URL", &table.data_url, idfm::DEFAULT_DATA_URL)?;
+    idfm::Client::new(prim, data, Some(token), dataset_key, cache.scoped(idfm::ID))
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// Puts the default network first: `--network`, else the settings'
+/// `default_network`, else Ginko.
+fn order(members: &mut [Source], default: Option<&str>) {
+    let default = default.unwrap_or(ginko::source::ID);
+    members.sort_by_key(|m| m.id() != default);
+}
+
+/// One network as it is, several as one [`Multi`].
+pub fn combine(mut members: Vec<Source>, default: Option<&str>) -> Option<Source> {
+    order(&mut members, default);
+    if members.len() == 1 {
+        return members.pop();
+    }
+    Multi::new(members).map(|m| Arc::new(m) as Source)
+}
+
+/// The networks of the settings, the default first, each caching in its
+/// own part of `cache`. Ginko needs its key unless IDFM is configured.
 pub fn from_settings(
     settings: &Settings,
     path: &Path,
     api_url: Option<&str>,
     cache: &Cache,
+    network: Option<&str>,
 ) -> Result<Source, String> {
-    let client = ginko_client(settings, path, api_url, true)?;
-    Ok(Arc::new(ginko::Ginko::new(client, cache)))
+    let idfm_client = idfm_client(settings, path, cache)?;
+    let mut members: Vec<Source> = Vec::new();
+    match ginko_client(settings, path, api_url, idfm_client.is_none()) {
+        Ok(client) if client.has_key() => members.push(Arc::new(ginko::Ginko::new(client, cache))),
+        Ok(_) => {}
+        Err(e) => return Err(e),
+    }
+    if let Some(client) = idfm_client {
+        let quota = settings
+            .idfm
+            .as_ref()
+            .and_then(|t| t.daily_quota)
+            .unwrap_or(idfm::source::DEFAULT_DAILY_QUOTA);
+        members.push(Arc::new(idfm::Idfm::new(client, cache, quota)));
+    }
+    let default = network.or(settings.default_network.as_deref());
+    combine(members, default).ok_or_else(|| ginko::ApiError::MissingKey.to_string())
 }
 
 /// Whether a base URL given on the command line is on this machine.
@@ -76,11 +150,21 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
     .map_err(|e| format!("cannot start the demo server: {e}"))?;
     let base = ginko::parse_base_url(&server.url())?;
     let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
-    let source = ginko::Ginko::new(client.clone(), &Cache::memory())
+    let ginko = ginko::Ginko::new(client.clone(), &Cache::memory())
         .named("Ginko (démo)", demo::ATTRIBUTION_SHORT);
+    let cache = Cache::memory();
+    let prim = http::parse_base_url(&format!("{}{}", server.url(), demo::idfm::PRIM_PATH))?;
+    let data = http::parse_base_url(&format!("{}{}", server.url(), demo::idfm::DATA_PATH))?;
+    let key = || crate::secret::Secret::new(demo::DEMO_KEY);
+    let idfm_client = idfm::Client::new(prim, data, key(), key(), cache.scoped(idfm::ID))
+        .map_err(|e| e.to_string())?;
+    let idfm = idfm::Idfm::new(idfm_client, &cache, idfm::source::DEFAULT_DAILY_QUOTA)
+        .named("IDFM (démo)", "données IDFM de démonstration");
+    let members: Vec<Source> = vec![Arc::new(ginko), Arc::new(idfm)];
+    let source = combine(members, None).ok_or("no demo network")?;
     Ok(Demo {
         server,
-        source: Arc::new(source),
+        source,
         client,
         clock_shift,
     })

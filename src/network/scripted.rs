@@ -203,6 +203,7 @@ impl Network for Scripted {
                                         .collect()
                                 })
                                 .unwrap_or_default(),
+                            error: None,
                         }
                     })
                     .collect()),

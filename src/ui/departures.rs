@@ -383,6 +383,7 @@ pub(crate) mod tests {
         let seven = line("7", "7", "", "zz", true, "Palente");
         let place = ResolvedPlace {
             network: "test".into(),
+            network_name: String::new(),
             walk: None,
             query: "crous".into(),
             label: None,
@@ -413,6 +414,7 @@ pub(crate) mod tests {
                         false,
                     ),
                 ],
+                error: None,
             },
             RowResult {
                 in_answer: true,
@@ -425,6 +427,7 @@ pub(crate) mod tests {
                     },
                     true,
                 )],
+                error: None,
             },
         ];
         board.apply(t(0), results);

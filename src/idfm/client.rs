@@ -1,0 +1,499 @@
+//! HTTP for Île-de-France Mobilités: PRIM's real-time services with the
+//! `apikey` header (the PRIM token), the portal's datasets with
+//! `Authorization: apikey …` (the dataset key) or none for the open ones.
+//! Requests to PRIM are spaced to at most 5 a second, counted per API and
+//! per day, and not sent at all while the server's quota is spent.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use reqwest::Url;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde::{Deserialize, Serialize};
+
+use super::{DATASET_KEY, PRIM_KEY};
+use crate::cache::Cache;
+use crate::network::{ErrorKind, NetError};
+use crate::sanitize;
+use crate::secret::Secret;
+
+/// The default base of PRIM's services.
+pub const DEFAULT_PRIM_URL: &str = "https://prim.iledefrance-mobilites.fr/marketplace";
+/// The default base of the datasets' portal.
+pub const DEFAULT_DATA_URL: &str = "https://data.iledefrance-mobilites.fr";
+/// Answers larger than this are refused (the disruptions are ~1.4 MB, the
+/// stations' export a few MB).
+pub const MAX_BODY_BYTES: usize = 48 * 1024 * 1024;
+/// PRIM allows 5 requests a second per API: one every 200 ms at most.
+const MIN_SPACING: Duration = Duration::from_millis(200);
+const EXCERPT_CHARS: usize = 160;
+
+/// PRIM's services, each with a quota of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    StopMonitoring,
+    Disruptions,
+}
+
+impl Api {
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::StopMonitoring => "stop-monitoring",
+            Api::Disruptions => "disruptions_bulk",
+        }
+    }
+}
+
+/// What quai knows of one API's quota today.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ApiUsage {
+    /// The UTC day counted (the quota resets about midnight UTC).
+    pub day: String,
+    /// Requests quai sent that day.
+    pub sent: u32,
+    /// The server's own figures, as last reported.
+    pub limit: Option<u64>,
+    pub remaining: Option<u64>,
+    pub reported_at: Option<Timestamp>,
+    /// Nothing is sent before this (after a 429).
+    pub blocked_until: Option<Timestamp>,
+}
+
+/// The quota of both APIs, kept in the network's cache (`quota.json`) so
+/// that `quai quota` can tell it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub stop_monitoring: ApiUsage,
+    pub disruptions: ApiUsage,
+}
+
+impl Usage {
+    pub const FILE: &'static str = "quota.json";
+
+    fn of(&mut self, api: Api) -> &mut ApiUsage {
+        match api {
+            Api::StopMonitoring => &mut self.stop_monitoring,
+            Api::Disruptions => &mut self.disruptions,
+        }
+    }
+
+    /// The figures of today (a day past counts nothing).
+    pub fn today(&self, api: Api, now: Timestamp) -> ApiUsage {
+        let usage = match api {
+            Api::StopMonitoring => &self.stop_monitoring,
+            Api::Disruptions => &self.disruptions,
+        };
+        if usage.day == utc_day(now) {
+            usage.clone()
+        } else {
+            ApiUsage {
+                blocked_until: usage.blocked_until.filter(|t| *t > now),
+                ..ApiUsage::default()
+            }
+        }
+    }
+}
+
+fn utc_day(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d").to_string()
+}
+
+/// The next midnight UTC after `now`.
+fn next_utc_midnight(now: Timestamp) -> Timestamp {
+    let day = now.as_second().div_euclid(86_400);
+    Timestamp::from_second((day + 1) * 86_400).unwrap_or(now)
+}
+
+/// An answer's body and status.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// The IDFM client. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    prim: Url,
+    data: Url,
+    token: Option<Secret>,
+    dataset_key: Option<Secret>,
+    usage: Mutex<Usage>,
+    /// When the last PRIM request left.
+    last_sent: tokio::sync::Mutex<Option<tokio::time::Instant>>,
+    cache: Cache,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("prim", &self.inner.prim.as_str())
+            .field("data", &self.inner.data.as_str())
+            .field("token", &self.inner.token)
+            .field("dataset_key", &self.inner.dataset_key)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client of `prim` and `data` (checked by `parse_base_url`); the
+    /// quota figures live in `cache` (the network's part).
+    pub fn new(
+        prim: Url,
+        data: Url,
+        token: Option<Secret>,
+        dataset_key: Option<Secret>,
+        cache: Cache,
+    ) -> Result<Client, NetError> {
+        crate::network::http::install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .gzip(true)
+            // A redirect would carry the key's header elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("quai/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| {
+                NetError::new(
+                    ErrorKind::Transport,
+                    format!("cannot build the HTTP client: {}", e.without_url()),
+                )
+            })?;
+        let usage = cache
+            .get::<Usage>(Usage::FILE, Duration::MAX)
+            .map(|(u, _)| u)
+            .unwrap_or_default();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                prim,
+                data,
+                token,
+                dataset_key,
+                usage: Mutex::new(usage),
+                last_sent: tokio::sync::Mutex::new(None),
+                cache,
+            }),
+        })
+    }
+
+    pub fn is_local(&self) -> bool {
+        crate::network::http::is_loopback(&self.inner.prim)
+    }
+
+    pub fn has_dataset_key(&self) -> bool {
+        self.inner.dataset_key.is_some()
+    }
+
+    /// Today's figures of an API.
+    pub fn usage(&self, api: Api) -> ApiUsage {
+        let now = Timestamp::now();
+        self.inner
+            .usage
+            .lock()
+            .map(|u| u.today(api, now))
+            .unwrap_or_default()
+    }
+
+    fn url(base: &Url, path: &str, query: &[(&str, &str)]) -> Url {
+        let mut url = base.clone();
+        let base_path = url.path().trim_end_matches('/').to_string();
+        url.set_path(&format!("{base_path}/{}", path.trim_start_matches('/')));
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        url
+    }
+
+    /// GET on PRIM with the token, counted against `api`'s quota. A 400
+    /// comes back as an [`Answer`] (its body says why); other failures
+    /// are errors.
+    pub async fn prim(
+        &self,
+        api: Api,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Answer, NetError> {
+        let what = api.name();
+        let token = self.inner.token.as_ref().ok_or_else(|| {
+            NetError::new(
+                ErrorKind::MissingKey(PRIM_KEY),
+                format!("{what}: no PRIM API token (set IDFM_API_KEY or [idfm] api_key)"),
+            )
+        })?;
+        let now = Timestamp::now();
+        if let Some(until) = self.usage(api).blocked_until.filter(|t| *t > now) {
+            return Err(spent(what, until, now));
+        }
+        self.pace().await;
+        let mut header = HeaderValue::from_str(token.expose()).map_err(|_| {
+            NetError::new(
+                ErrorKind::Invalid,
+                "the PRIM API token holds characters that cannot travel in a header",
+            )
+        })?;
+        header.set_sensitive(true);
+        let url = Client::url(&self.inner.prim, path, query);
+        let sent = self.inner.http.get(url).header("apikey", header).send().await;
+        self.count(api);
+        let response = sent.map_err(|e| transport(what, e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = read_limited(what, response).await?;
+        self.note_limits(api, status, &headers);
+        match status {
+            200 | 400 => Ok(Answer { status, body }),
+            401 | 403 => Err(NetError::new(
+                ErrorKind::KeyRefused {
+                    key: PRIM_KEY,
+                    message: server_message(&body),
+                },
+                format!(
+                    "{what}: PRIM refused the API token (IDFM_API_KEY) with HTTP {status}: {}",
+                    excerpt(&body)
+                ),
+            )),
+            429 => {
+                let until = self
+                    .usage(api)
+                    .blocked_until
+                    .unwrap_or_else(|| next_utc_midnight(Timestamp::now()));
+                Err(spent(what, until, Timestamp::now()))
+            }
+            _ => Err(NetError::new(
+                ErrorKind::Http(status),
+                format!("{what}: HTTP {status}: {}", excerpt(&body)),
+            )),
+        }
+    }
+
+    /// GET of a dataset export on the portal; `restricted` ones (Licence
+    /// Mobilité) send the dataset key as `Authorization: apikey …`.
+    pub async fn dataset(
+        &self,
+        id: &str,
+        query: &[(&str, &str)],
+        restricted: bool,
+    ) -> Result<Vec<u8>, NetError> {
+        let path = format!("api/explore/v2.1/catalog/datasets/{id}/exports/json");
+        let url = Client::url(&self.inner.data, &path, query);
+        let mut request = self.inner.http.get(url);
+        if restricted {
+            let key = self.inner.dataset_key.as_ref().ok_or_else(|| {
+                NetError::new(
+                    ErrorKind::MissingKey(DATASET_KEY),
+                    format!("{id}: no dataset key (set IDFM_DATASET_KEY or [idfm] dataset_key)"),
+                )
+            })?;
+            let mut header = HeaderValue::from_str(&format!("apikey {}", key.expose()))
+                .map_err(|_| {
+                    NetError::new(
+                        ErrorKind::Invalid,
+                        "the dataset key holds characters that cannot travel in a header",
+                    )
+                })?;
+            header.set_sensitive(true);
+            request = request.header(reqwest::header::AUTHORIZATION, header);
+        }
+        let response = request.send().await.map_err(|e| transport(id, e))?;
+        let status = response.status().as_u16();
+        let body = read_limited(id, response).await?;
+        match status {
+            200 => Ok(body),
+            401 | 403 if restricted => Err(NetError::new(
+                ErrorKind::KeyRefused {
+                    key: DATASET_KEY,
+                    message: server_message(&body),
+                },
+                format!(
+                    "{id}: the portal refused the dataset key (IDFM_DATASET_KEY) with HTTP \
+                     {status} — it is not the PRIM token: {}",
+                    excerpt(&body)
+                ),
+            )),
+            429 => Err(NetError::new(
+                ErrorKind::RateLimited { retry_after: None },
+                format!("{id}: HTTP 429 from the portal"),
+            )),
+            _ => Err(NetError::new(
+                ErrorKind::Http(status),
+                format!("{id}: HTTP {status}: {}", excerpt(&body)),
+            )),
+        }
+    }
+
+    /// Waits so that PRIM requests leave at least 200 ms apart.
+    async fn pace(&self) {
+        let mut last = self.inner.last_sent.lock().await;
+        if let Some(at) = *last {
+            tokio::time::sleep_until(at + MIN_SPACING).await;
+        }
+        *last = Some(tokio::time::Instant::now());
+    }
+
+    fn count(&self, api: Api) {
+        self.update_usage(api, |u| u.sent += 1);
+    }
+
+    fn update_usage(&self, api: Api, change: impl FnOnce(&mut ApiUsage)) {
+        let now = Timestamp::now();
+        let Ok(mut usage) = self.inner.usage.lock() else {
+            return;
+        };
+        let today = usage.today(api, now);
+        let entry = usage.of(api);
+        *entry = ApiUsage {
+            day: utc_day(now),
+            ..today
+        };
+        change(entry);
+        let copy = usage.clone();
+        drop(usage);
+        self.inner.cache.put(Usage::FILE, &copy);
+    }
+
+    /// Reads the rate-limit headers, and blocks the API until the reset
+    /// after a 429.
+    fn note_limits(&self, api: Api, status: u16, headers: &HeaderMap) {
+        let number = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let remaining = number("x-ratelimit-remaining-day").or(number("ratelimit-remaining"));
+        let limit = number("x-ratelimit-limit-day").or(number("ratelimit-limit"));
+        let reset = number("ratelimit-reset").or(number("retry-after"));
+        let now = Timestamp::now();
+        self.update_usage(api, |u| {
+            if remaining.is_some() || limit.is_some() {
+                u.remaining = remaining.or(u.remaining);
+                u.limit = limit.or(u.limit);
+                u.reported_at = Some(now);
+            }
+            if status == 429 {
+                let until = reset
+                    .and_then(|s| now.checked_add(Duration::from_secs(s.min(2 * 86_400))).ok())
+                    .unwrap_or_else(|| next_utc_midnight(now));
+                u.blocked_until = Some(until);
+                u.remaining = Some(0);
+            } else if status == 200 {
+                u.blocked_until = None;
+            }
+        });
+    }
+}
+
+/// The error of a spent quota: nothing is sent until `until`.
+fn spent(what: &str, until: Timestamp, now: Timestamp) -> NetError {
+    let after = Duration::from_secs(now.duration_until(until).as_secs().max(1) as u64);
+    let local = until
+        .in_tz(crate::domain::TIME_ZONE)
+        .map(|z| z.strftime("%H:%M").to_string())
+        .unwrap_or_default();
+    NetError::new(
+        ErrorKind::RateLimited {
+            retry_after: Some(after),
+        },
+        format!("{what}: the day's PRIM quota is spent; nothing is sent until {local}"),
+    )
+}
+
+fn transport(what: &str, e: reqwest::Error) -> NetError {
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else if e.is_connect() {
+        ErrorKind::Unreachable
+    } else {
+        ErrorKind::Transport
+    };
+    let detail = crate::network::http::error_chain(&e.without_url());
+    NetError::new(kind, format!("{what}: {detail}"))
+}
+
+async fn read_limited(what: &str, mut response: reqwest::Response) -> Result<Vec<u8>, NetError> {
+    let too_large = || {
+        NetError::new(
+            ErrorKind::TooLarge,
+            format!("{what}: the answer is larger than {MAX_BODY_BYTES} bytes"),
+        )
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport(what, e))? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The server's `message` (PRIM: `{"message":"Unauthorized"}`), or a quote.
+fn server_message(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.get("message")
+                .or_else(|| v.get("error"))
+                .and_then(|m| m.as_str())
+                .map(sanitize::text)
+        })
+        .unwrap_or_else(|| excerpt(body))
+}
+
+/// A short, single-line, sanitised quote of a body.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let clean = sanitize::text(&String::from_utf8_lossy(body));
+    let mut out: String = clean.chars().take(EXCERPT_CHARS).collect();
+    if clean.chars().count() > EXCERPT_CHARS {
+        out.push('…');
+    }
+    if out.trim().is_empty() {
+        out = "(empty)".into();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quota_day_is_utc_and_resets_at_midnight() {
+        let t: Timestamp = "2026-12-01T23:30:00Z".parse().unwrap();
+        assert_eq!(
+            next_utc_midnight(t),
+            "2026-12-02T00:00:00Z".parse::<Timestamp>().unwrap()
+        );
+        let mut usage = Usage::default();
+        usage.stop_monitoring = ApiUsage {
+            day: utc_day(t),
+            sent: 12,
+            ..ApiUsage::default()
+        };
+        assert_eq!(usage.today(Api::StopMonitoring, t).sent, 12);
+        let next_day: Timestamp = "2026-12-02T00:10:00Z".parse().unwrap();
+        assert_eq!(usage.today(Api::StopMonitoring, next_day).sent, 0);
+    }
+
+    #[test]
+    fn a_spent_quota_says_until_when_in_paris_time() {
+        let now: Timestamp = "2026-12-01T22:00:00Z".parse().unwrap();
+        let e = spent("stop-monitoring", next_utc_midnight(now), now);
+        assert!(e.detail.contains("until 01:00"), "{}", e.detail);
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7200)));
+    }
+}

@@ -1,0 +1,40 @@
+//! Île-de-France Mobilités: PRIM's real-time services (stop-monitoring in
+//! SIRI Lite, the region's disruptions) with the PRIM token, and the
+//! portal's datasets (stations, lines, and the lift status of the Licence
+//! Mobilité with the dataset key), as a [`crate::network::Network`]
+//! ([`Idfm`]) that lives within the day's request quota.
+
+pub mod client;
+pub mod datasets;
+pub mod disruptions;
+pub mod siri;
+pub mod source;
+
+pub use client::{Api, ApiUsage, Client, DEFAULT_DATA_URL, DEFAULT_PRIM_URL, Usage};
+pub use source::{ID, Idfm};
+
+use crate::network::KeyName;
+
+/// The PRIM API token (real-time services).
+pub const PRIM_KEY: KeyName = KeyName {
+    env: "IDFM_API_KEY",
+    setting: "[idfm] api_key ou api_key_file",
+    how_to_get: &[
+        "prim.iledefrance-mobilites.fr : créez un compte, puis",
+        "« Mon espace » → « Mes jetons d'authentification » → « Générer mon jeton »",
+    ],
+};
+
+/// The key of the Licence Mobilité datasets (lift status), on the portal.
+pub const DATASET_KEY: KeyName = KeyName {
+    env: "IDFM_DATASET_KEY",
+    setting: "[idfm] dataset_key ou dataset_key_file",
+    how_to_get: &[
+        "consultez une fois un jeu « Licence Mobilité » sur PRIM (cela crée le compte du portail),",
+        "puis data.iledefrance-mobilites.fr → votre nom → « Clés d'API » → « Valeur de la clé »",
+    ],
+};
+
+/// Where the data comes from, as the licences ask to say it.
+pub const ATTRIBUTION: &str =
+    "Données : Île-de-France Mobilités (PRIM), licence ODbL et Licence Mobilité";

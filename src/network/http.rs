@@ -1,0 +1,69 @@
+//! What every network's HTTP client shares: the TLS provider, which URLs
+//! are on this machine, and error texts without URLs.
+
+use std::sync::Once;
+
+use reqwest::Url;
+
+use crate::sanitize;
+
+/// Whether a URL names this machine.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Installs the TLS provider (ring) once per process.
+pub fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            // Err only means another provider was installed first: fine.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
+    });
+}
+
+/// An error and its causes in one sanitised line.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        let part = inner.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = inner.source();
+    }
+    sanitize::text(&text)
+}
+
+/// Checks a base URL: HTTPS, or plain HTTP to a loopback host only (a
+/// key must not travel unencrypted); no credentials, no query.
+pub fn parse_base_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text.trim()).map_err(|e| format!("invalid URL {text:?}: {e}"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(format!(
+                "refusing plain http:// for {}: the key would travel unencrypted \
+                 (use https://, or a loopback address such as 127.0.0.1 for a local server)",
+                url.host_str().unwrap_or("?")
+            ));
+        }
+        other => return Err(format!("unsupported URL scheme {other:?} in {text:?}")),
+    }
+    if url.host_str().is_none() {
+        return Err(format!("the URL {text:?} has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+        return Err("the URL must not carry credentials or a query".into());
+    }
+    Ok(url)
+}

@@ -1,0 +1,375 @@
+//! Several networks as one: a board, a kiosk or a search may mix Ginko and
+//! IDFM places. Stop ids are scoped by their network (`idfm:71517`), so
+//! that a place of one network never matches another's; each call goes to
+//! the networks whose stops it names, and one network's failure leaves the
+//! others' rows standing.
+
+use super::{
+    Capabilities, NetError, NetFuture, Network, NetworkInfo, PerRow, RowRequest, RowResult,
+    Source, StopList,
+};
+use crate::domain::{
+    BoardLine, CrowdForecast, Fare, Lift, LineStatus, Message, Position, Stop, Vehicle,
+    VehicleLive,
+};
+
+/// The networks of a board, the first one the default.
+pub struct Multi {
+    members: Vec<Source>,
+    name: String,
+    attribution: String,
+}
+
+impl std::fmt::Debug for Multi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids: Vec<&str> = self.members.iter().map(|m| m.id()).collect();
+        f.debug_struct("Multi").field("members", &ids).finish()
+    }
+}
+
+/// `idfm:71517` → (`idfm`, `71517`).
+fn split(scoped: &str) -> Option<(&str, &str)> {
+    scoped.split_once(':')
+}
+
+fn scope(network: &str, id: &str) -> String {
+    format!("{network}:{id}")
+}
+
+impl Multi {
+    /// The networks, the default first; `None` when there are none.
+    pub fn new(members: Vec<Source>) -> Option<Multi> {
+        if members.is_empty() {
+            return None;
+        }
+        let name = members
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let attribution = members
+            .iter()
+            .map(|m| m.attribution().to_string())
+            .filter(|a| !a.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        Some(Multi {
+            members,
+            name,
+            attribution,
+        })
+    }
+
+    fn member(&self, id: &str) -> Option<&Source> {
+        self.members.iter().find(|m| m.id() == id)
+    }
+
+    /// The member a scoped stop id belongs to, and the id in it.
+    fn route<'a>(&self, scoped: &'a str) -> Option<(&Source, &'a str)> {
+        let (network, id) = split(scoped)?;
+        Some((self.member(network)?, id))
+    }
+
+    fn first_with(&self, has: impl Fn(Capabilities) -> bool) -> Option<&Source> {
+        self.members.iter().find(|m| has(m.capabilities()))
+    }
+
+    fn scoped_stops(network: &str, stops: Vec<Stop>) -> Vec<Stop> {
+        stops
+            .into_iter()
+            .map(|s| Stop {
+                id: scope(network, &s.id),
+                ..s
+            })
+            .collect()
+    }
+}
+
+/// The first error when every member failed, else what succeeded.
+fn gather<T>(outcomes: Vec<Result<T, NetError>>) -> Result<(Vec<T>, bool), NetError> {
+    let mut ok = Vec::new();
+    let mut first_error = None;
+    for o in outcomes {
+        match o {
+            Ok(v) => ok.push(v),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match (ok.is_empty(), first_error) {
+        (true, Some(e)) => Err(e),
+        (_, e) => Ok((ok, e.is_some())),
+    }
+}
+
+impl Network for Multi {
+    fn id(&self) -> &str {
+        self.members.first().map_or("", |m| m.id())
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn attribution(&self) -> &str {
+        &self.attribution
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.members
+            .iter()
+            .map(|m| m.capabilities())
+            .fold(Capabilities::default(), |a, b| Capabilities {
+                fares: a.fares || b.fares,
+                vehicle_details: a.vehicle_details || b.vehicle_details,
+                crowding_forecast: a.crowding_forecast || b.crowding_forecast,
+                line_states: a.line_states || b.line_states,
+                lifts: a.lifts || b.lifts,
+                nearby: a.nearby || b.nearby,
+            })
+    }
+
+    fn networks(&self) -> Vec<NetworkInfo> {
+        self.members.iter().flat_map(|m| m.networks()).collect()
+    }
+
+    fn network_of(&self, stop_id: &str) -> Option<NetworkInfo> {
+        let (member, id) = self.route(stop_id)?;
+        member.network_of(id)
+    }
+
+    fn is_local(&self) -> bool {
+        self.members.iter().all(|m| m.is_local())
+    }
+
+    fn stops(&self) -> NetFuture<'_, StopList> {
+        Box::pin(async move {
+            let mut outcomes = Vec::new();
+            for m in &self.members {
+                outcomes.push(m.stops().await.map(|l| (m.id().to_string(), l)));
+            }
+            let (lists, some_failed) = gather(outcomes)?;
+            let mut out = StopList {
+                stops: Vec::new(),
+                stale: some_failed,
+            };
+            for (network, list) in lists {
+                out.stale |= list.stale;
+                out.stops.extend(Multi::scoped_stops(&network, list.stops));
+            }
+            Ok(out)
+        })
+    }
+
+    fn exact_name<'a>(&'a self, query: &'a str) -> NetFuture<'a, Option<String>> {
+        Box::pin(async move {
+            for m in &self.members {
+                if let Ok(Some(name)) = m.exact_name(query).await {
+                    return Ok(Some(name));
+                }
+            }
+            Ok(None)
+        })
+    }
+
+    fn lines_at<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<BoardLine>> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for m in &self.members {
+                let ids: Vec<String> = stop_ids
+                    .iter()
+                    .filter_map(|s| split(s))
+                    .filter(|(n, _)| *n == m.id())
+                    .map(|(_, id)| id.to_string())
+                    .collect();
+                if !ids.is_empty() {
+                    out.extend(m.lines_at(&ids).await?);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn departures<'a>(
+        &'a self,
+        rows: &'a [RowRequest],
+        per_row: PerRow,
+    ) -> NetFuture<'a, Vec<RowResult>> {
+        Box::pin(async move {
+            let mut results: Vec<Option<RowResult>> = vec![None; rows.len()];
+            let mut failures = 0;
+            let mut asked = 0;
+            let mut first_error = None;
+            for m in &self.members {
+                let mut which = Vec::new();
+                let mut theirs = Vec::new();
+                for (i, row) in rows.iter().enumerate() {
+                    let ids: Vec<String> = row
+                        .stop_ids
+                        .iter()
+                        .filter_map(|s| split(s))
+                        .filter(|(n, _)| *n == m.id())
+                        .map(|(_, id)| id.to_string())
+                        .collect();
+                    if !ids.is_empty() {
+                        which.push(i);
+                        theirs.push(RowRequest {
+                            stop_ids: ids,
+                            ..row.clone()
+                        });
+                    }
+                }
+                if theirs.is_empty() {
+                    continue;
+                }
+                asked += 1;
+                match m.departures(&theirs, per_row).await {
+                    Ok(answer) => {
+                        for (i, mut r) in which.into_iter().zip(answer) {
+                            for d in &mut r.departures {
+                                d.stop_id = scope(m.id(), &d.stop_id);
+                            }
+                            results[i] = Some(r);
+                        }
+                    }
+                    Err(e) => {
+                        failures += 1;
+                        for i in which {
+                            results[i] = Some(RowResult {
+                                in_answer: false,
+                                position: None,
+                                departures: Vec::new(),
+                                error: Some(e.clone()),
+                            });
+                        }
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
+            if asked > 0
+                && failures == asked
+                && let Some(e) = first_error
+            {
+                return Err(e);
+            }
+            Ok(results
+                .into_iter()
+                .map(|r| {
+                    r.unwrap_or(RowResult {
+                        in_answer: false,
+                        position: None,
+                        departures: Vec::new(),
+                        error: None,
+                    })
+                })
+                .collect())
+        })
+    }
+
+    fn messages(&self) -> NetFuture<'_, Vec<Message>> {
+        Box::pin(async move {
+            let mut outcomes = Vec::new();
+            for m in &self.members {
+                outcomes.push(m.messages().await);
+            }
+            Ok(gather(outcomes)?.0.into_iter().flatten().collect())
+        })
+    }
+
+    fn line_states(&self) -> NetFuture<'_, Vec<LineStatus>> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for m in &self.members {
+                if m.capabilities().line_states
+                    && let Ok(states) = m.line_states().await
+                {
+                    out.extend(states);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn schedule_note(&self) -> Option<String> {
+        let notes: Vec<String> = self.members.iter().filter_map(|m| m.schedule_note()).collect();
+        (!notes.is_empty()).then(|| notes.join(" · "))
+    }
+
+    fn nearby(&self, at: Position) -> NetFuture<'_, Vec<Stop>> {
+        Box::pin(async move {
+            let mut outcomes = Vec::new();
+            for m in self.members.iter().filter(|m| m.capabilities().nearby) {
+                outcomes.push(
+                    m.nearby(at)
+                        .await
+                        .map(|s| Multi::scoped_stops(m.id(), s)),
+                );
+            }
+            if outcomes.is_empty() {
+                return Err(NetError::unsupported("nearby stops"));
+            }
+            Ok(gather(outcomes)?.0.into_iter().flatten().collect())
+        })
+    }
+
+    fn fares(&self) -> NetFuture<'_, Vec<Fare>> {
+        match self.first_with(|c| c.fares) {
+            Some(m) => m.fares(),
+            None => Box::pin(async { Err(NetError::unsupported("fares")) }),
+        }
+    }
+
+    fn vehicle<'a>(&'a self, number: &'a str) -> NetFuture<'a, Vehicle> {
+        match self.first_with(|c| c.vehicle_details) {
+            Some(m) => m.vehicle(number),
+            None => Box::pin(async { Err(NetError::unsupported("vehicle details")) }),
+        }
+    }
+
+    fn vehicle_live<'a>(&'a self, number: &'a str) -> NetFuture<'a, VehicleLive> {
+        match self.first_with(|c| c.vehicle_details) {
+            Some(m) => m.vehicle_live(number),
+            None => Box::pin(async { Err(NetError::unsupported("vehicle details")) }),
+        }
+    }
+
+    fn forecast<'a>(
+        &'a self,
+        stop_id: &'a str,
+        line_id: &'a str,
+        outbound: bool,
+    ) -> NetFuture<'a, Vec<CrowdForecast>> {
+        match self.route(stop_id) {
+            Some((m, id)) => m.forecast(id, line_id, outbound),
+            None => Box::pin(async { Err(NetError::unsupported("crowding forecast")) }),
+        }
+    }
+
+    fn lifts<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<Lift>> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            let mut asked = false;
+            for m in self.members.iter().filter(|m| m.capabilities().lifts) {
+                let ids: Vec<String> = stop_ids
+                    .iter()
+                    .filter_map(|s| split(s))
+                    .filter(|(n, _)| *n == m.id())
+                    .map(|(_, id)| id.to_string())
+                    .collect();
+                if ids.is_empty() {
+                    continue;
+                }
+                asked = true;
+                for mut lift in m.lifts(&ids).await? {
+                    lift.station = scope(m.id(), &lift.station);
+                    out.push(lift);
+                }
+            }
+            if !asked {
+                return Err(NetError::unsupported("lift status"));
+            }
+            Ok(out)
+        })
+    }
+}
