@@ -51,8 +51,9 @@ impl ResolvedPlace {
     /// outbound before inbound.
     pub fn sort_lines(&mut self) {
         self.lines.sort_by_key(BoardLine::order_key);
-        self.lines
-            .dedup_by(|a, b| a.line.id == b.line.id && a.outbound == b.outbound);
+        self.lines.dedup_by(|a, b| {
+            a.line.id == b.line.id && a.outbound == b.outbound && a.destination == b.destination
+        });
     }
 }
 
@@ -77,6 +78,13 @@ pub struct Board {
     pub resolved: bool,
     /// The lines' traffic states.
     pub line_states: Vec<crate::domain::LineStatus>,
+    /// Why a place's rows could not be fetched with the others (its
+    /// network is down, its quota spent), aligned with `places`.
+    pub place_errors: Vec<Option<NetError>>,
+    /// The lift status of the places that have one, by their stop ids.
+    pub lifts: std::collections::HashMap<Vec<String>, Result<Vec<crate::domain::Lift>, NetError>>,
+    /// How often the networks are asked, when they say it.
+    pub schedule_note: Option<String>,
 }
 
 impl Board {
@@ -87,6 +95,7 @@ impl Board {
             .collect();
         Board {
             place_fetched_at: vec![None; places.len()],
+            place_errors: vec![None; places.len()],
             places,
             departures,
             resolved: true,
@@ -120,6 +129,9 @@ impl Board {
         for (p, place) in self.places.iter().enumerate() {
             let fresh: Vec<Option<RowResult>> =
                 place.lines.iter().map(|_| results.next()).collect();
+            if let Some(slot) = self.place_errors.get_mut(p) {
+                *slot = fresh.iter().flatten().find_map(|r| r.error.clone());
+            }
             // A place left out of the answer may have no departure left
             // (the API leaves such places out), or the answer may be
             // incomplete: its departures still to come are kept, shown as
@@ -141,6 +153,10 @@ impl Board {
                         } => {
                             *s -= moved;
                             *s > -60
+                        }
+                        // Absolute times keep until they pass.
+                        WaitTime::At { expected, .. } => {
+                            at.duration_since(*expected).as_secs() < 60
                         }
                         _ => missing_for < KEEP_MISSING,
                     });

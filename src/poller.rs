@@ -16,6 +16,9 @@ use crate::network::{NetError, Network, NetworkInfo, PerRow, RowResult, Source};
 use crate::search::Index;
 use crate::{names, sanitize};
 
+/// The lift status is asked again every 5 minutes (the network keeps it
+/// as long as it deems right).
+pub const LIFTS_EVERY: Duration = Duration::from_secs(300);
 /// Traffic messages must not be older than a minute.
 pub const MESSAGES_EVERY: Duration = Duration::from_secs(60);
 
@@ -35,6 +38,13 @@ pub enum Update {
     Messages(Vec<Message>),
     /// The lines' traffic states.
     LineStates(Vec<crate::domain::LineStatus>),
+    /// The lift status of a place (by its stop ids).
+    Lifts {
+        stop_ids: Vec<String>,
+        lifts: Result<Vec<crate::domain::Lift>, NetError>,
+    },
+    /// How often the networks are asked ("actualisé toutes les 90 s").
+    Schedule(Option<String>),
     /// The stop index for the search (`stale`: an old copy).
     Index {
         index: Arc<Index>,
@@ -150,7 +160,10 @@ pub async fn resolve_in(
             unknown.push(sanitize::text(query));
             continue;
         };
-        if places.iter().any(|p| p.name == name && p.network == network) {
+        if places
+            .iter()
+            .any(|p| p.name == name && p.network == network)
+        {
             continue;
         }
         let stop_ids = index
@@ -180,6 +193,25 @@ pub async fn resolve_in(
         places.push(place);
     }
     Ok((places, unknown))
+}
+
+/// The lift status of the places whose network has one.
+pub async fn lift_updates(source: &dyn Network, places: &[ResolvedPlace]) -> Vec<Update> {
+    let mut out = Vec::new();
+    for place in places {
+        let has_lifts = place
+            .stop_ids
+            .first()
+            .and_then(|id| source.network_of(id))
+            .is_some_and(|n| n.capabilities.lifts);
+        if has_lifts {
+            out.push(Update::Lifts {
+                stop_ids: place.stop_ids.clone(),
+                lifts: source.lifts(&place.stop_ids).await,
+            });
+        }
+    }
+    out
 }
 
 /// Settings of the polling tasks.
@@ -366,6 +398,8 @@ async fn poll_departures(
                 }
             }
         };
+        let mut last_note = None;
+        let mut lifts_at: Option<tokio::time::Instant> = None;
         loop {
             let requests = board.requests();
             let mut delay = model::next_poll_delay(settings.refresh, failures);
@@ -387,6 +421,21 @@ async fn poll_departures(
                 };
                 if updates.send(update).await.is_err() {
                     return;
+                }
+                let note = source.schedule_note();
+                if note != last_note {
+                    last_note = note.clone();
+                    if updates.send(Update::Schedule(note)).await.is_err() {
+                        return;
+                    }
+                }
+                if lifts_at.is_none_or(|t: tokio::time::Instant| t.elapsed() >= LIFTS_EVERY) {
+                    lifts_at = Some(tokio::time::Instant::now());
+                    for update in lift_updates(source.as_ref(), &board.places).await {
+                        if updates.send(update).await.is_err() {
+                            return;
+                        }
+                    }
                 }
             }
             if let Some((places, favorites)) = wait(delay, &refresh_now, &mut commands).await {
@@ -418,15 +467,23 @@ pub fn apply(board: &mut model::Board, update: Update) -> Option<(Arc<Index>, bo
         Update::Resolved { places, unknown } => {
             let messages = std::mem::take(&mut board.messages);
             let states = std::mem::take(&mut board.line_states);
+            let lifts = std::mem::take(&mut board.lifts);
+            let note = board.schedule_note.take();
             *board = model::Board::new(places);
             board.messages = messages;
             board.line_states = states;
+            board.lifts = lifts;
+            board.schedule_note = note;
             board.unknown = unknown;
         }
         Update::Departures { at, results } => board.apply(at, results),
         Update::Failed(error) => board.fail(error),
         Update::Messages(messages) => board.messages = messages,
         Update::LineStates(states) => board.line_states = states,
+        Update::Lifts { stop_ids, lifts } => {
+            board.lifts.insert(stop_ids, lifts);
+        }
+        Update::Schedule(note) => board.schedule_note = note,
         Update::Index { index, stale } => return Some((index, stale)),
     }
     None

@@ -681,7 +681,7 @@ mod tests {
         Update::Resolved {
             places: vec![ResolvedPlace {
                 network: "test".into(),
-            network_name: String::new(),
+                network_name: String::new(),
                 walk: None,
                 query: "x".into(),
                 label: None,

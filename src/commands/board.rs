@@ -132,6 +132,10 @@ impl BoardRun {
             .await
             .map_err(|e| e.to_string())?;
         board.apply(Timestamp::now(), results);
+        board.schedule_note = self.source.schedule_note();
+        for update in poller::lift_updates(self.source.as_ref(), &board.places).await {
+            poller::apply(&mut board, update);
+        }
         // Messages are a bonus: the board goes out without them.
         if let Ok(messages) = self.source.messages().await {
             board.messages = messages;

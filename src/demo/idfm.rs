@@ -29,15 +29,78 @@ struct Line {
 }
 
 const LINES: [Line; 9] = [
-    Line { id: "C01742", short: "A", mode: "rail", network: "RER", colour: "eb2132", text: "ffffff" },
-    Line { id: "C01743", short: "B", mode: "rail", network: "RER", colour: "5291ce", text: "ffffff" },
-    Line { id: "C01728", short: "D", mode: "rail", network: "RER", colour: "00a88f", text: "ffffff" },
-    Line { id: "C01371", short: "1", mode: "metro", network: "", colour: "ffbe00", text: "000000" },
-    Line { id: "C01374", short: "4", mode: "metro", network: "", colour: "a0006e", text: "ffffff" },
-    Line { id: "C01379", short: "9", mode: "metro", network: "", colour: "b6bd00", text: "000000" },
-    Line { id: "C01384", short: "14", mode: "metro", network: "", colour: "62259d", text: "ffffff" },
-    Line { id: "C01390", short: "T2", mode: "tram", network: "", colour: "cf009e", text: "ffffff" },
-    Line { id: "C01120", short: "91", mode: "bus", network: "RATP", colour: "82dc73", text: "000000" },
+    Line {
+        id: "C01742",
+        short: "A",
+        mode: "rail",
+        network: "RER",
+        colour: "eb2132",
+        text: "ffffff",
+    },
+    Line {
+        id: "C01743",
+        short: "B",
+        mode: "rail",
+        network: "RER",
+        colour: "5291ce",
+        text: "ffffff",
+    },
+    Line {
+        id: "C01728",
+        short: "D",
+        mode: "rail",
+        network: "RER",
+        colour: "00a88f",
+        text: "ffffff",
+    },
+    Line {
+        id: "C01371",
+        short: "1",
+        mode: "metro",
+        network: "",
+        colour: "ffbe00",
+        text: "000000",
+    },
+    Line {
+        id: "C01374",
+        short: "4",
+        mode: "metro",
+        network: "",
+        colour: "a0006e",
+        text: "ffffff",
+    },
+    Line {
+        id: "C01379",
+        short: "9",
+        mode: "metro",
+        network: "",
+        colour: "b6bd00",
+        text: "000000",
+    },
+    Line {
+        id: "C01384",
+        short: "14",
+        mode: "metro",
+        network: "",
+        colour: "62259d",
+        text: "ffffff",
+    },
+    Line {
+        id: "C01390",
+        short: "T2",
+        mode: "tram",
+        network: "",
+        colour: "cf009e",
+        text: "ffffff",
+    },
+    Line {
+        id: "C01120",
+        short: "91",
+        mode: "bus",
+        network: "RATP",
+        colour: "82dc73",
+        text: "000000",
+    },
 ];
 
 struct Station {
@@ -125,11 +188,46 @@ const STATIONS: [Station; 5] = [
 
 /// (station, lift, situation, direction, status, reason).
 const LIFTS: [(&str, &str, &str, &str, &str, &str); 6] = [
-    ("474151", "1001", "Salle d'échange - Quai RER B", "Quai 2", "notavailable", "liftFailure"),
-    ("474151", "1002", "Salle d'échange - Quai RER A", "Quai 4", "notavailable", "undefinedEquipmentProblem"),
-    ("474151", "1003", "Rue - Forum", "Salle d'échange", "available", ""),
-    ("71517", "2001", "Parvis - Quai T2", "Porte de Versailles", "available", ""),
-    ("73626", "3001", "Hall 1 - Quai RER A", "Quai A", "available", ""),
+    (
+        "474151",
+        "1001",
+        "Salle d'échange - Quai RER B",
+        "Quai 2",
+        "notavailable",
+        "liftFailure",
+    ),
+    (
+        "474151",
+        "1002",
+        "Salle d'échange - Quai RER A",
+        "Quai 4",
+        "notavailable",
+        "undefinedEquipmentProblem",
+    ),
+    (
+        "474151",
+        "1003",
+        "Rue - Forum",
+        "Salle d'échange",
+        "available",
+        "",
+    ),
+    (
+        "71517",
+        "2001",
+        "Parvis - Quai T2",
+        "Porte de Versailles",
+        "available",
+        "",
+    ),
+    (
+        "73626",
+        "3001",
+        "Hall 1 - Quai RER A",
+        "Quai A",
+        "available",
+        "",
+    ),
     ("73626", "3002", "Hall 2 - Quai M14", "Quai", "", ""),
 ];
 
@@ -169,7 +267,13 @@ impl Idfm {
         now: &Zoned,
     ) -> Option<Reply> {
         if let Some(service) = path.strip_prefix(PRIM_PATH) {
-            return Some(self.prim(service.trim_start_matches('/'), params, &header, &fault, now));
+            return Some(self.prim(
+                service.trim_start_matches('/'),
+                params,
+                &header,
+                &fault,
+                now,
+            ));
         }
         let rest = path.strip_prefix(DATA_PATH)?;
         let id = rest
@@ -189,7 +293,12 @@ impl Idfm {
         let name = match service {
             "stop-monitoring" => "stop-monitoring",
             "disruptions_bulk/disruptions/v2" => "disruptions_bulk",
-            _ => return reply(404, json!({"message": "no Route matched with those values"})),
+            _ => {
+                return reply(
+                    404,
+                    json!({"message": "no Route matched with those values"}),
+                );
+            }
         };
         match header("apikey").map(|k| k.trim().to_string()) {
             None => return reply(401, json!({"message": "No API key found in request"})),
@@ -211,7 +320,9 @@ impl Idfm {
         }
         let count = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         let mut r = match name {
-            "stop-monitoring" => stop_monitoring(params, now.timestamp()),
+            // The board counts absolute times against the real clock (a
+            // demo clock set with --at only changes the clock shown).
+            "stop-monitoring" => stop_monitoring(params, Timestamp::now()),
             _ => reply(200, disruptions(now)),
         };
         let remaining = QUOTA.saturating_sub(count).to_string();
@@ -286,7 +397,10 @@ fn stop_monitoring(params: &super::server::Params, now: Timestamp) -> Reply {
             });
             if !cancelled && !bus {
                 call["ExpectedDepartureTime"] = json!(iso(expected));
-                call["ExpectedArrivalTime"] = json!(iso(Timestamp::from_second(expected.as_second() - 40).unwrap_or(expected)));
+                call["ExpectedArrivalTime"] = json!(iso(Timestamp::from_second(
+                    expected.as_second() - 40
+                )
+                .unwrap_or(expected)));
             }
             if !platform.is_empty() {
                 call["ArrivalPlatformName"] = json!({"value": platform});
@@ -300,8 +414,13 @@ fn stop_monitoring(params: &super::server::Params, now: Timestamp) -> Reply {
             if rail {
                 const MISSIONS: [&str; 4] = ["ZEUS", "TEDI", "QIKY", "BOBA"];
                 journey["JourneyNote"] = json!([{"value": MISSIONS[(n % 4) as usize]}]);
-                journey["TrainNumbers"] = json!({"TrainNumberRef": [{"value": format!("{}", 140_000 + n)}]});
-                journey["VehicleFeatureRef"] = json!([if n % 3 == 0 { "shortTrain" } else { "longTrain" }]);
+                journey["TrainNumbers"] =
+                    json!({"TrainNumberRef": [{"value": format!("{}", 140_000 + n)}]});
+                journey["VehicleFeatureRef"] = json!([if n % 3 == 0 {
+                    "shortTrain"
+                } else {
+                    "longTrain"
+                }]);
             }
             visits.push(json!({
                 "RecordedAtTime": iso(Timestamp::from_second(now.as_second() - 30).unwrap_or(now)),
@@ -358,8 +477,10 @@ fn dataset(
         "zones-de-correspondance" => Value::Array(
             STATIONS
                 .iter()
-                .map(|s| json!({"zdcid": s.id, "zdcname": s.name, "zdctown": s.town,
-                    "zdctype": "railStation", "zdcxepsg2154": s.x, "zdcyepsg2154": s.y}))
+                .map(|s| {
+                    json!({"zdcid": s.id, "zdcname": s.name, "zdctown": s.town,
+                    "zdctype": "railStation", "zdcxepsg2154": s.x, "zdcyepsg2154": s.y})
+                })
                 .collect(),
         ),
         "zones-d-arrets" => {
@@ -371,21 +492,27 @@ fn dataset(
                 STATIONS
                     .iter()
                     .filter(|s| wanted.is_none_or(|w| w == s.id))
-                    .flat_map(|s| s.stop_areas.iter().map(move |a| json!({"zdaid": a, "zdcid": s.id, "zdaname": s.name})))
+                    .flat_map(|s| {
+                        s.stop_areas
+                            .iter()
+                            .map(move |a| json!({"zdaid": a, "zdcid": s.id, "zdaname": s.name}))
+                    })
                     .collect(),
             )
         }
         "referentiel-des-lignes" => Value::Array(
             LINES
                 .iter()
-                .map(|l| json!({"id_line": l.id, "name_line": l.short, "shortname_line": l.short,
+                .map(|l| {
+                    json!({"id_line": l.id, "name_line": l.short, "shortname_line": l.short,
                     "transportmode": l.mode, "networkname": l.network,
-                    "colourweb_hexa": l.colour, "textcolourweb_hexa": l.text}))
+                    "colourweb_hexa": l.colour, "textcolourweb_hexa": l.text})
+                })
                 .collect(),
         ),
         "etat-des-ascenseurs" => {
-            let authorised = header("authorization")
-                .is_some_and(|a| a.trim() == format!("apikey {DEMO_KEY}"));
+            let authorised =
+                header("authorization").is_some_and(|a| a.trim() == format!("apikey {DEMO_KEY}"));
             if !authorised {
                 return reply(
                     403,

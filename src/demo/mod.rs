@@ -29,7 +29,7 @@ pub fn favourite_places() -> Vec<(Option<&'static str>, &'static str)> {
         (None, "Gare Viotte"),
         (None, "Rivotte"),
         (Some("idfm"), "Gare de Lyon"),
-        (Some("idfm"), "La Défense"),
+        (Some("idfm"), "Châtelet-Les Halles"),
     ]
 }
 

@@ -12,8 +12,8 @@ use serde_json::value::RawValue;
 
 use super::error::ApiError;
 use super::lenient::{Compound, Key, Lenient, Tolerant, compound};
-use crate::network::http::{error_chain, install_crypto_provider};
 pub use crate::network::http::is_loopback;
+use crate::network::http::{error_chain, install_crypto_provider};
 use crate::sanitize;
 
 /// The default base URL of the Ginko API.
@@ -65,7 +65,6 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
     }
     Ok(url)
 }
-
 
 /// The parameters of one call, encoded the Ginko way.
 #[derive(Default, Clone)]
@@ -133,7 +132,6 @@ impl fmt::Debug for Client {
             .finish()
     }
 }
-
 
 impl Client {
     /// A client for `base` (already checked by [`parse_base_url`]).
@@ -445,7 +443,6 @@ fn mentions_key(msg: &str) -> bool {
     let lower = msg.to_lowercase();
     lower.contains("clé") || lower.contains("cle ") || lower.contains("key")
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -387,7 +387,12 @@ impl Network for Ginko {
             let today = self.todays_lines().await.unwrap_or_default();
             let mut lines = self.variants_at(stop_ids).await?;
             complete(&mut lines, &today);
-            Ok(board_lines(&lines))
+            // Ginko's rows are per line and direction: one row for the
+            // variants of a direction.
+            let mut rows = board_lines(&lines);
+            rows.sort_by_key(BoardLine::order_key);
+            rows.dedup_by(|a, b| a.line.id == b.line.id && a.outbound == b.outbound);
+            Ok(rows)
         })
     }
 

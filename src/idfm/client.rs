@@ -241,7 +241,13 @@ impl Client {
         })?;
         header.set_sensitive(true);
         let url = Client::url(&self.inner.prim, path, query);
-        let sent = self.inner.http.get(url).header("apikey", header).send().await;
+        let sent = self
+            .inner
+            .http
+            .get(url)
+            .header("apikey", header)
+            .send()
+            .await;
         self.count(api);
         let response = sent.map_err(|e| transport(what, e))?;
         let status = response.status().as_u16();
@@ -292,8 +298,8 @@ impl Client {
                     format!("{id}: no dataset key (set IDFM_DATASET_KEY or [idfm] dataset_key)"),
                 )
             })?;
-            let mut header = HeaderValue::from_str(&format!("apikey {}", key.expose()))
-                .map_err(|_| {
+            let mut header =
+                HeaderValue::from_str(&format!("apikey {}", key.expose())).map_err(|_| {
                     NetError::new(
                         ErrorKind::Invalid,
                         "the dataset key holds characters that cannot travel in a header",

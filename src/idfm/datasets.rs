@@ -116,7 +116,12 @@ pub struct LineInfo {
 /// are "M1"…"M14" (bus lines share their digits); the rest as named.
 pub fn public_number(short_name: &str, mode: &str) -> String {
     let mode = mode.to_ascii_lowercase();
-    if mode == "metro" && short_name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+    if mode == "metro"
+        && short_name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    {
         format!("M{short_name}")
     } else {
         short_name.to_string()

@@ -56,7 +56,10 @@ pub fn current(body: &[u8], now: Timestamp) -> Result<Vec<Message>, String> {
         let periods = d.get("applicationPeriods").and_then(Value::as_array);
         let current = periods.is_some_and(|periods| {
             periods.iter().any(|p| {
-                let begin = p.get("begin").and_then(Value::as_str).and_then(local_instant);
+                let begin = p
+                    .get("begin")
+                    .and_then(Value::as_str)
+                    .and_then(local_instant);
                 let end = p.get("end").and_then(Value::as_str).and_then(local_instant);
                 begin.is_none_or(|b| b <= now) && end.is_none_or(|e| now < e)
             })
@@ -162,6 +165,10 @@ mod tests {
     fn other_bodies_are_errors() {
         assert!(current(b"[]", Timestamp::now()).is_err());
         assert!(current(b"{\"disruptions\":3}", Timestamp::now()).is_err());
-        assert!(current(b"{\"disruptions\":[]}", Timestamp::now()).unwrap().is_empty());
+        assert!(
+            current(b"{\"disruptions\":[]}", Timestamp::now())
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -100,9 +100,7 @@ impl Visit {
             return true;
         };
         let schedule_only = self.recorded_at.is_some_and(|at| {
-            let hour = at
-                .in_tz(crate::domain::TIME_ZONE)
-                .map_or(0, |z| z.hour());
+            let hour = at.in_tz(crate::domain::TIME_ZONE).map_or(0, |z| z.hour());
             hour < 5 && live.duration_since(at).as_secs() > 3600
         });
         Some(live) == self.aimed() && schedule_only
@@ -271,7 +269,13 @@ mod tests {
 
     #[test]
     fn bodies_that_are_not_siri_are_errors_not_panics() {
-        for body in ["", "[]", "{\"Siri\":1}", "{\"Siri\":{\"ServiceDelivery\":{\"StopMonitoringDelivery\":3}}}", "{\"Siri\":{\"ServiceDelivery\":{\"StopMonitoringDelivery\":[{\"MonitoredStopVisit\":[1,\"x\",null]}]}"] {
+        for body in [
+            "",
+            "[]",
+            "{\"Siri\":1}",
+            "{\"Siri\":{\"ServiceDelivery\":{\"StopMonitoringDelivery\":3}}}",
+            "{\"Siri\":{\"ServiceDelivery\":{\"StopMonitoringDelivery\":[{\"MonitoredStopVisit\":[1,\"x\",null]}]}",
+        ] {
             let _ = decode(body.as_bytes());
         }
         assert!(decode(b"{}").is_err());

@@ -20,8 +20,7 @@ use crate::domain::{
     Stop, WaitTime,
 };
 use crate::network::{
-    Capabilities, ErrorKind, NetError, NetFuture, Network, PerRow, RowRequest, RowResult,
-    StopList,
+    Capabilities, ErrorKind, NetError, NetFuture, Network, PerRow, RowRequest, RowResult, StopList,
 };
 
 /// The network's id: its part of the cache, its prefix in place names.
@@ -131,7 +130,9 @@ impl std::fmt::Debug for Idfm {
 }
 
 fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Idfm {
@@ -186,9 +187,8 @@ impl Idfm {
             .dataset(id, &[("select", select)], false)
             .await
             .and_then(|body| {
-                parse(&body).map_err(|e| {
-                    NetError::new(ErrorKind::Undecodable, format!("{id}: {e}"))
-                })
+                parse(&body)
+                    .map_err(|e| NetError::new(ErrorKind::Undecodable, format!("{id}: {e}")))
             });
         match (fetched, cached) {
             (Ok(value), _) => {
@@ -255,7 +255,11 @@ impl Idfm {
         let filter = format!("zdcid=\"{}\"", zdcid.replace('"', ""));
         let body = self
             .client
-            .dataset("zones-d-arrets", &[("select", "zdaid,zdcid"), ("where", &filter)], false)
+            .dataset(
+                "zones-d-arrets",
+                &[("select", "zdaid,zdcid"), ("where", &filter)],
+                false,
+            )
             .await?;
         datasets::stop_areas_of(&body, zdcid)
             .map_err(|e| NetError::new(ErrorKind::Undecodable, format!("zones-d-arrets: {e}")))
@@ -282,7 +286,11 @@ impl Idfm {
                     .map(|a| format!("STIF:StopArea:SP:{a}:"))
                     .collect();
                 let visits = self.monitor_refs(&refs).await?;
-                lock(&self.state).areas.entry(zdcid.to_string()).or_default().refs = Some(refs);
+                lock(&self.state)
+                    .areas
+                    .entry(zdcid.to_string())
+                    .or_default()
+                    .refs = Some(refs);
                 Ok(visits)
             }
             other => other,
@@ -294,7 +302,11 @@ impl Idfm {
         for r in refs {
             let answer = self
                 .client
-                .prim(Api::StopMonitoring, "stop-monitoring", &[("MonitoringRef", r)])
+                .prim(
+                    Api::StopMonitoring,
+                    "stop-monitoring",
+                    &[("MonitoringRef", r)],
+                )
                 .await?;
             let decoded = siri::decode(&answer.body).map_err(|e| {
                 NetError::new(
@@ -324,7 +336,13 @@ impl Idfm {
             let state = lock(&self.state);
             stations
                 .iter()
-                .map(|s| state.areas.get(s).and_then(|a| a.refs.as_ref()).map_or(1, Vec::len))
+                .map(|s| {
+                    state
+                        .areas
+                        .get(s)
+                        .and_then(|a| a.refs.as_ref())
+                        .map_or(1, Vec::len)
+                })
                 .sum()
         };
         let period = period_for(self.daily_quota, requests);
@@ -406,8 +424,9 @@ impl Idfm {
             vehicle: None,
             stop_access: Accessibility::Unknown,
             vehicle_access: Accessibility::Unknown,
-            crowding: CrowdLevel::Unknown,
-            load: Load::Unknown,
+            // The network says nothing of crowding: no gauge at all.
+            crowding: CrowdLevel::NotAllowed,
+            load: Load::NotAllowed,
             crowding_text: String::new(),
             crowding_advice: String::new(),
             info_id: None,
@@ -620,10 +639,7 @@ impl Network for Idfm {
                 {
                     Ok(answer) if answer.status == 200 => disruptions::current(&answer.body, now)
                         .map_err(|e| {
-                            NetError::new(
-                                ErrorKind::Undecodable,
-                                format!("disruptions_bulk: {e}"),
-                            )
+                            NetError::new(ErrorKind::Undecodable, format!("disruptions_bulk: {e}"))
                         }),
                     Ok(answer) => Err(NetError::new(
                         ErrorKind::Http(answer.status),
@@ -657,7 +673,10 @@ impl Network for Idfm {
                 .in_tz(crate::domain::TIME_ZONE)
                 .map(|z| z.strftime("%H:%M").to_string())
                 .unwrap_or_default();
-            return Some(format!("{} : quota du jour épuisé, reprise à {local}", self.name));
+            return Some(format!(
+                "{} : quota du jour épuisé, reprise à {local}",
+                self.name
+            ));
         }
         let period = lock(&self.state).period?;
         Some(format!(
@@ -679,7 +698,10 @@ impl Network for Idfm {
                     .await
                     .and_then(|body| {
                         datasets::lifts(&body).map_err(|e| {
-                            NetError::new(ErrorKind::Undecodable, format!("etat-des-ascenseurs: {e}"))
+                            NetError::new(
+                                ErrorKind::Undecodable,
+                                format!("etat-des-ascenseurs: {e}"),
+                            )
                         })
                     });
                 lock(&self.state).lifts.record(outcome, now, LIFTS_EVERY);
@@ -731,6 +753,9 @@ mod tests {
             z("3", "La Défense", "Puteaux"),
         ]);
         let names: Vec<_> = stops.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, ["Mairie (Montreuil)", "Mairie (Clichy)", "La Défense"]);
+        assert_eq!(
+            names,
+            ["Mairie (Montreuil)", "Mairie (Clichy)", "La Défense"]
+        );
     }
 }

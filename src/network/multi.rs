@@ -5,12 +5,11 @@
 //! others' rows standing.
 
 use super::{
-    Capabilities, NetError, NetFuture, Network, NetworkInfo, PerRow, RowRequest, RowResult,
-    Source, StopList,
+    Capabilities, NetError, NetFuture, Network, NetworkInfo, PerRow, RowRequest, RowResult, Source,
+    StopList,
 };
 use crate::domain::{
-    BoardLine, CrowdForecast, Fare, Lift, LineStatus, Message, Position, Stop, Vehicle,
-    VehicleLive,
+    BoardLine, CrowdForecast, Fare, Lift, LineStatus, Message, Position, Stop, Vehicle, VehicleLive,
 };
 
 /// The networks of a board, the first one the default.
@@ -292,7 +291,11 @@ impl Network for Multi {
     }
 
     fn schedule_note(&self) -> Option<String> {
-        let notes: Vec<String> = self.members.iter().filter_map(|m| m.schedule_note()).collect();
+        let notes: Vec<String> = self
+            .members
+            .iter()
+            .filter_map(|m| m.schedule_note())
+            .collect();
         (!notes.is_empty()).then(|| notes.join(" · "))
     }
 
@@ -300,11 +303,7 @@ impl Network for Multi {
         Box::pin(async move {
             let mut outcomes = Vec::new();
             for m in self.members.iter().filter(|m| m.capabilities().nearby) {
-                outcomes.push(
-                    m.nearby(at)
-                        .await
-                        .map(|s| Multi::scoped_stops(m.id(), s)),
-                );
+                outcomes.push(m.nearby(at).await.map(|s| Multi::scoped_stops(m.id(), s)));
             }
             if outcomes.is_empty() {
                 return Err(NetError::unsupported("nearby stops"));

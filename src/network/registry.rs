@@ -10,9 +10,9 @@ use crate::cache::Cache;
 use crate::config::{self, Settings};
 use crate::demo;
 use crate::ginko::{self, ApiKey, Client};
+use crate::idfm;
 use crate::network::multi::Multi;
 use crate::network::{Source, http};
-use crate::idfm;
 
 /// A Ginko client from read settings (`api_url`: the flag or environment,
 /// before the settings' own).

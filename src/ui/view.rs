@@ -61,16 +61,33 @@ pub struct PlaceView {
     /// Why the place's departures are older than the board's: it was left
     /// out of the last answer ("absent de la dernière réponse").
     pub behind: Option<String>,
+    /// The network's name, on a board that mixes networks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
+    /// Why the place's rows could not be fetched this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// "⚠ 2 ascenseurs hors service", or why the lift status is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifts: Option<String>,
+    /// The lifts of the place, when known (`Enter` and `--json` list them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lift_list: Vec<crate::domain::Lift>,
     pub rows: Vec<RowView>,
 }
 
 impl PlaceView {
     /// The place's name, and why its departures are old when they are.
     pub fn heading(&self) -> String {
-        match &self.behind {
-            Some(behind) => format!("{} · {behind}", self.name),
-            None => self.name.clone(),
+        let mut heading = self.name.clone();
+        for part in [&self.network, &self.lifts, &self.problem, &self.behind]
+            .into_iter()
+            .flatten()
+        {
+            heading.push_str(" · ");
+            heading.push_str(part);
         }
+        heading
     }
 }
 
@@ -93,6 +110,9 @@ pub struct BoardView {
     pub key: Option<crate::network::KeyName>,
     pub alert: Option<AlertView>,
     pub places: Vec<PlaceView>,
+    /// How often the networks are asked, when they say it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
     pub unknown_places: Vec<String>,
     /// False while the places are being looked up.
     pub resolved: bool,
@@ -265,6 +285,10 @@ fn leave_text(walk: Option<u32>, cells: &[CellView]) -> Option<String> {
 pub fn build(board: &Board, now: Timestamp) -> BoardView {
     let age = board.age(now);
     let elapsed = age.unwrap_or_default();
+    let mixed = board
+        .places
+        .iter()
+        .any(|p| board.places.first().is_some_and(|f| f.network != p.network));
     let places = board
         .places
         .iter()
@@ -281,6 +305,22 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 )
             }),
             no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
+            network: mixed
+                .then(|| place.network_name.clone())
+                .filter(|n| !n.is_empty()),
+            problem: board
+                .place_errors
+                .get(p)
+                .cloned()
+                .flatten()
+                .map(|e| e.short_reason()),
+            lifts: board.lifts.get(&place.stop_ids).and_then(lift_text),
+            lift_list: board
+                .lifts
+                .get(&place.stop_ids)
+                .and_then(|l| l.as_ref().ok())
+                .cloned()
+                .unwrap_or_default(),
             rows: shown_lines(board, p)
                 .map(|(l, line)| {
                     let departures = departures_of(board, p, l);
@@ -358,6 +398,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         key: board.last_error.as_ref().and_then(|e| e.key()),
         alert: board.alert().map(AlertView::of),
         places,
+        schedule: board.schedule_note.clone(),
         unknown_places: board.unknown.clone(),
         resolved: board.resolved,
     }
@@ -405,8 +446,81 @@ pub fn advance_shifted(
     }
 }
 
-/// The status line: the data's age, or why it is stale.
+/// One lift as a line: where, where to, its state, why and since when.
+pub fn lift_line(lift: &crate::domain::Lift) -> String {
+    use crate::domain::LiftState;
+    let state = match lift.state {
+        LiftState::Available => "en service",
+        LiftState::NotAvailable => "hors service",
+        LiftState::Unknown => "état inconnu",
+    };
+    let mut line = format!("ascenseur {}", lift.situation);
+    if !lift.direction.is_empty() {
+        line.push_str(&format!(" → {}", lift.direction));
+    }
+    line.push_str(&format!(" : {state}"));
+    let mut details = Vec::new();
+    if !lift.reason.is_empty() {
+        details.push(lift.reason.clone());
+    }
+    if let Ok(since) = lift.since.parse::<Timestamp>() {
+        details.push(format!(
+            "depuis le {}",
+            crate::ui::view::day_and_time(since)
+        ));
+    }
+    if !details.is_empty() {
+        line.push_str(&format!(" ({})", details.join(", ")));
+    }
+    line
+}
+
+fn day_and_time(t: Timestamp) -> String {
+    t.in_tz(crate::domain::TIME_ZONE)
+        .map(|z| z.strftime("%d/%m %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// What a place's heading says of its lifts: how many are out of order,
+/// or why their state is not known; nothing when all work.
+fn lift_text(lifts: &Result<Vec<crate::domain::Lift>, crate::network::NetError>) -> Option<String> {
+    use crate::domain::LiftState;
+    use crate::network::ErrorKind;
+    match lifts {
+        Ok(lifts) => {
+            let out = lifts
+                .iter()
+                .filter(|l| l.state == LiftState::NotAvailable)
+                .count();
+            match out {
+                0 => None,
+                1 => Some("⚠ 1 ascenseur hors service".into()),
+                n => Some(format!("⚠ {n} ascenseurs hors service")),
+            }
+        }
+        Err(e) => Some(match &e.kind {
+            ErrorKind::MissingKey(_) => {
+                "état des ascenseurs : clé de jeu de données absente".into()
+            }
+            ErrorKind::KeyRefused { .. } => {
+                "état des ascenseurs : clé de jeu de données refusée".into()
+            }
+            _ => format!("état des ascenseurs inconnu ({})", e.short_reason()),
+        }),
+    }
+}
+
+/// The status line: the data's age, or why it is stale, and how often the
+/// networks are asked when they say it.
 pub fn status_text(view: &BoardView) -> String {
+    let text = freshness_text(view);
+    match &view.schedule {
+        Some(note) => format!("{text} · {note}"),
+        None => text,
+    }
+}
+
+fn freshness_text(view: &BoardView) -> String {
     match (&view.fetched_clock, view.stale, &view.error_reason) {
         (Some(clock), true, reason) => format!(
             "données de {clock} — {}",
@@ -438,6 +552,13 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
     }
     for place in &view.places {
         out.push_str(&format!("{}\n", place.heading()));
+        for lift in place
+            .lift_list
+            .iter()
+            .filter(|l| l.state != crate::domain::LiftState::Available)
+        {
+            out.push_str(&format!("  {}\n", lift_line(lift)));
+        }
         if place.no_departure {
             out.push_str("  Aucun départ prévu pour le moment\n");
             continue;
@@ -457,6 +578,21 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
                     .iter()
                     .map(|c| {
                         let mut cell = c.shown.text().to_string();
+                        if let Some(d) = c
+                            .delay_minutes
+                            .filter(|_| matches!(c.shown, TimeShown::Countdown(_)))
+                        {
+                            cell.push_str(&format!(" +{d} min"));
+                        }
+                        if matches!(c.shown, TimeShown::Theoretical(_)) {
+                            cell.push_str(&format!(" {}", model::THEORETICAL));
+                        }
+                        if let Some(p) = &c.platform {
+                            cell.push_str(&format!(" voie {p}"));
+                        }
+                        if let Some(m) = &c.mission {
+                            cell.push_str(&format!(" [{m}]"));
+                        }
                         let g = gauge_text(c.gauge);
                         if !g.is_empty() {
                             cell = format!("{cell} {g}");
