@@ -340,6 +340,7 @@ mod tests {
                 {
                     rest.to_string()
                 }
+                Some(rest) if rest.starts_with('[') && rest.ends_with(']') => rest.to_string(),
                 _ => l.to_string(),
             })
             .collect::<Vec<_>>()
@@ -359,7 +360,25 @@ mod tests {
             quiet_hours,
             quiet_screen,
             kiosk_quit_key,
+            default_network,
+            idfm,
         } = s;
+        assert!(default_network.is_some());
+        let Some(IdfmSettings {
+            api_key: idfm_key,
+            api_key_file: idfm_key_file,
+            dataset_key,
+            dataset_key_file,
+            prim_url,
+            data_url,
+            daily_quota,
+        }) = idfm
+        else {
+            panic!("the example has an [idfm] table");
+        };
+        assert!(idfm_key.is_some() && idfm_key_file.is_some() && dataset_key.is_some());
+        assert!(dataset_key_file.is_some() && prim_url.is_some() && data_url.is_some());
+        assert!(daily_quota.is_some());
         assert!(api_key.is_some() && api_key_file.is_some() && api_url.is_some());
         assert!(home.is_some() && quiet_hours.is_some());
         assert!(quiet_screen.is_some() && kiosk_quit_key.is_some());

@@ -402,6 +402,7 @@ mod tests {
     fn favorite(place: &str) -> Favorite {
         Favorite {
             place: place.into(),
+            network: None,
             label: None,
             lines: vec![],
             walk: None,
@@ -436,6 +437,7 @@ mod tests {
         s.update(|f| {
             f.list.push(Favorite {
                 place: "Ile de France".into(),
+                network: None,
                 label: Some("Maison".into()),
                 lines: vec![
                     LineFilter::parse("T1:aller").unwrap(),

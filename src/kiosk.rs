@@ -429,6 +429,7 @@ mod tests {
             source: Some(client),
             favorites: vec![Favorite {
                 place: "Chamars".into(),
+                network: None,
                 label: None,
                 lines: vec![],
                 walk: None,

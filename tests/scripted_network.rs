@@ -238,6 +238,7 @@ async fn favourites_filter_the_rows_and_failures_are_the_networks_own() {
     let (net, _) = network(now);
     let favorite = Favorite {
         place: "Châtelet".into(),
+        network: None,
         label: Some("Bureau".into()),
         lines: vec![LineFilter::parse("14").unwrap()],
         walk: None,

@@ -88,6 +88,7 @@ fn board() -> Board {
     let places = vec![
         ResolvedPlace {
             network: "test".into(),
+            network_name: String::new(),
             walk: None,
             query: "crous".into(),
             label: Some("Maison".into()),
@@ -97,6 +98,7 @@ fn board() -> Board {
         },
         ResolvedPlace {
             network: "test".into(),
+            network_name: String::new(),
             walk: None,
             query: "gare".into(),
             label: None,
@@ -322,12 +324,14 @@ fn the_panes() {
     favorites.open_favorites(vec![
         Favorite {
             place: "Crous Université".into(),
+            network: None,
             label: Some("Maison".into()),
             lines: vec![],
             walk: None,
         },
         Favorite {
             place: "Gare du Nord".into(),
+            network: None,
             label: None,
             lines: vec![],
             walk: None,

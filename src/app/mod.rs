@@ -594,6 +594,7 @@ mod tests {
         let mut app = App::new();
         let favorite = Favorite {
             place: "X".into(),
+            network: None,
             label: Some("Maison".into()),
             lines: vec![],
             walk: None,
@@ -738,6 +739,7 @@ mod tests {
     fn the_favourites_pane_reorders_removes_renames_and_picks_lines() {
         let fav = |p: &str| Favorite {
             place: p.into(),
+            network: None,
             label: None,
             lines: vec![],
             walk: None,

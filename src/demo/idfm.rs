@@ -154,8 +154,8 @@ const STATIONS: [Station; 5] = [
         id: "474151",
         name: "Châtelet-Les Halles",
         town: "Paris",
-        x: 652_084.0,
-        y: 6_862_491.0,
+        x: 652_092.0,
+        y: 6_862_605.0,
         refused: true,
         stop_areas: &["474152", "474153"],
         calls: &[

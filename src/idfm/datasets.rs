@@ -229,15 +229,15 @@ mod tests {
         // The projection's origin is 46.5 N, 3 E by definition.
         let origin = lambert93_to_wgs84(700_000.0, 6_600_000.0).unwrap();
         assert!((origin.lat - 46.5).abs() < 1e-9 && (origin.lon - 3.0).abs() < 1e-9);
-        // Châtelet-les-Halles (zdcid 474151), 48.8617 N 2.3470 E.
-        let chatelet = lambert93_to_wgs84(652_084.0, 6_862_491.0).unwrap();
-        assert!((chatelet.lat - 48.8617).abs() < 0.001, "{chatelet:?}");
-        assert!((chatelet.lon - 2.3470).abs() < 0.001, "{chatelet:?}");
-        // Gare Saint-Lazare's lifts sit at 650511, 6864202 with the
-        // portal's own centroid 48.87594 N 2.32526 E.
-        let lazare = lambert93_to_wgs84(650_511.0, 6_864_202.0).unwrap();
-        assert!((lazare.lat - 48.8759).abs() < 0.002, "{lazare:?}");
-        assert!((lazare.lon - 2.3253).abs() < 0.002, "{lazare:?}");
+        // Stations of the portal's lift export, with its own WGS 84
+        // centroids: Gare Saint-Lazare and Pont Cardinet.
+        for (x, y, lat, lon) in [
+            (650_511.0, 6_864_202.0, 48.875_937_635_687_144, 2.325_263_035_373_182),
+            (649_774.0, 6_865_531.0, 48.887_831_831_427_33, 2.315_058_047_740_767),
+        ] {
+            let p = lambert93_to_wgs84(x, y).unwrap();
+            assert!((p.lat - lat).abs() < 1e-6 && (p.lon - lon).abs() < 1e-6, "{p:?}");
+        }
         assert_eq!(lambert93_to_wgs84(f64::NAN, 1.0), None);
         assert_eq!(lambert93_to_wgs84(0.0, 0.0), None);
     }
