@@ -105,6 +105,7 @@ fn places() -> Vec<ResolvedPlace> {
         .enumerate()
         .map(|(p, name)| ResolvedPlace {
             network: "test".into(),
+            network_name: String::new(),
             walk: None,
             query: name.to_string(),
             label: None,

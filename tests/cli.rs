@@ -352,8 +352,15 @@ async fn every_command_runs_on_the_demo_network() {
     assert!(text(&api.stdout).contains("Chamars"));
     let add = run(&mut out(&["fav", "add", "chamars"])).await;
     assert!(add.status.success(), "{}", text(&add.stderr));
-    let expected = format!("Added Chamars: {} favourite(s)", quai::demo::favourite_places().len() + 1);
-    assert!(text(&add.stdout).contains(&expected), "{}", text(&add.stdout));
+    let expected = format!(
+        "Added Chamars: {} favourite(s)",
+        quai::demo::favourite_places().len() + 1
+    );
+    assert!(
+        text(&add.stdout).contains(&expected),
+        "{}",
+        text(&add.stdout)
+    );
     assert!(text(&add.stdout).contains("non enregistrés"));
     // The next command starts from the demo's favourites again.
     let list = run(&mut out(&["fav", "list"])).await;

@@ -484,11 +484,13 @@ mod tests {
             next_utc_midnight(t),
             "2026-12-02T00:00:00Z".parse::<Timestamp>().unwrap()
         );
-        let mut usage = Usage::default();
-        usage.stop_monitoring = ApiUsage {
-            day: utc_day(t),
-            sent: 12,
-            ..ApiUsage::default()
+        let usage = Usage {
+            stop_monitoring: ApiUsage {
+                day: utc_day(t),
+                sent: 12,
+                ..ApiUsage::default()
+            },
+            ..Usage::default()
         };
         assert_eq!(usage.today(Api::StopMonitoring, t).sent, 12);
         let next_day: Timestamp = "2026-12-02T00:10:00Z".parse().unwrap();

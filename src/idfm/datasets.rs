@@ -232,11 +232,24 @@ mod tests {
         // Stations of the portal's lift export, with its own WGS 84
         // centroids: Gare Saint-Lazare and Pont Cardinet.
         for (x, y, lat, lon) in [
-            (650_511.0, 6_864_202.0, 48.875_937_635_687_144, 2.325_263_035_373_182),
-            (649_774.0, 6_865_531.0, 48.887_831_831_427_33, 2.315_058_047_740_767),
+            (
+                650_511.0,
+                6_864_202.0,
+                48.875_937_635_687_144,
+                2.325_263_035_373_182,
+            ),
+            (
+                649_774.0,
+                6_865_531.0,
+                48.887_831_831_427_33,
+                2.315_058_047_740_767,
+            ),
         ] {
             let p = lambert93_to_wgs84(x, y).unwrap();
-            assert!((p.lat - lat).abs() < 1e-6 && (p.lon - lon).abs() < 1e-6, "{p:?}");
+            assert!(
+                (p.lat - lat).abs() < 1e-6 && (p.lon - lon).abs() < 1e-6,
+                "{p:?}"
+            );
         }
         assert_eq!(lambert93_to_wgs84(f64::NAN, 1.0), None);
         assert_eq!(lambert93_to_wgs84(0.0, 0.0), None);
