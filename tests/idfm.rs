@@ -208,3 +208,37 @@ fn rand() -> u128 {
         .map(|d| d.as_nanos())
         .unwrap_or(0)
 }
+
+#[tokio::test]
+async fn a_day_of_polling_stays_within_the_quota() {
+    use quai::idfm::day::{HandClock, simulate};
+    let s = server(ServerOptions::default()).await;
+    for (stations, at_least) in [
+        (&["73626"][..], 900),
+        (&["73626", "71517", "70604"][..], 900),
+    ] {
+        let clock = HandClock::starting("2026-12-01T23:00:00Z".parse().unwrap());
+        let url = |path: &str| {
+            quai::network::http::parse_base_url(&format!("{}{path}", s.url())).unwrap()
+        };
+        let cache = Cache::memory();
+        let client = Client::new(
+            url(demo::idfm::PRIM_PATH),
+            url(demo::idfm::DATA_PATH),
+            Secret::new(demo::DEMO_KEY),
+            None,
+            cache.scoped(idfm::ID),
+        )
+        .unwrap()
+        .with_spacing(std::time::Duration::ZERO);
+        let net = Idfm::new(client, &cache, 1000).with_clock(clock.reader());
+        let cost = simulate(&net, &clock, stations, std::time::Duration::from_secs(step))
+            .await
+            .unwrap();
+        assert!(
+            (at_least..=1000).contains(&cost.stop_monitoring),
+            "{stations:?}: {cost:?}"
+        );
+        assert!(cost.disruptions <= 145, "every 10 minutes: {cost:?}");
+    }
+}

@@ -127,6 +127,7 @@ struct Inner {
     usage: Mutex<Usage>,
     /// When the last PRIM request left.
     last_sent: tokio::sync::Mutex<Option<tokio::time::Instant>>,
+    spacing: Duration,
     cache: Cache,
 }
 
@@ -179,9 +180,24 @@ impl Client {
                 dataset_key,
                 usage: Mutex::new(usage),
                 last_sent: tokio::sync::Mutex::new(None),
+                spacing: MIN_SPACING,
                 cache,
             }),
         })
+    }
+
+    /// The same client spacing its PRIM requests by `spacing` instead of
+    /// PRIM's 200 ms (a simulated day's requests need not wait).
+    pub fn with_spacing(self, spacing: Duration) -> Client {
+        match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.spacing = spacing;
+                Client {
+                    inner: Arc::new(inner),
+                }
+            }
+            Err(inner) => Client { inner },
+        }
     }
 
     pub fn is_local(&self) -> bool {
@@ -339,7 +355,7 @@ impl Client {
     async fn pace(&self) {
         let mut last = self.inner.last_sent.lock().await;
         if let Some(at) = *last {
-            tokio::time::sleep_until(at + MIN_SPACING).await;
+            tokio::time::sleep_until(at + self.inner.spacing).await;
         }
         *last = Some(tokio::time::Instant::now());
     }

@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod datasets;
+pub mod day;
 pub mod disruptions;
 pub mod siri;
 pub mod source;

@@ -118,7 +118,12 @@ pub struct Idfm {
     state: Mutex<State>,
     /// One round of stop-monitoring requests at a time.
     rounds: tokio::sync::Mutex<()>,
+    /// The time (a simulated day's, in the quota measurement).
+    clock: Clock,
 }
+
+/// What the network reads the time from.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
 impl std::fmt::Debug for Idfm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -147,7 +152,14 @@ impl Idfm {
             daily_quota: daily_quota.max(1),
             state: Mutex::new(State::default()),
             rounds: tokio::sync::Mutex::new(()),
+            clock: Arc::new(Timestamp::now),
         }
+    }
+
+    /// The same network reading the time from `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Idfm {
+        self.clock = clock;
+        self
     }
 
     /// The same network under another name and attribution (the demo's).
@@ -523,7 +535,7 @@ impl Network for Idfm {
     fn lines_at<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<BoardLine>> {
         Box::pin(async move {
             let lines = self.lines().await;
-            let now = Timestamp::now();
+            let now = (self.clock)();
             let never_asked: Vec<String> = {
                 let state = lock(&self.state);
                 stop_ids
@@ -573,7 +585,7 @@ impl Network for Idfm {
         per_row: PerRow,
     ) -> NetFuture<'a, Vec<RowResult>> {
         Box::pin(async move {
-            let now = Timestamp::now();
+            let now = (self.clock)();
             let mut stations: Vec<String> = Vec::new();
             for r in rows {
                 for s in &r.stop_ids {
@@ -629,7 +641,7 @@ impl Network for Idfm {
 
     fn messages(&self) -> NetFuture<'_, Vec<Message>> {
         Box::pin(async move {
-            let now = Timestamp::now();
+            let now = (self.clock)();
             let due = lock(&self.state).disruptions.due(now);
             if due {
                 let outcome = match self
@@ -667,7 +679,7 @@ impl Network for Idfm {
 
     fn schedule_note(&self) -> Option<String> {
         let usage = self.client.usage(Api::StopMonitoring);
-        let now = Timestamp::now();
+        let now = (self.clock)();
         if let Some(until) = usage.blocked_until.filter(|t| *t > now) {
             let local = until
                 .in_tz(crate::domain::TIME_ZONE)
@@ -689,7 +701,7 @@ impl Network for Idfm {
 
     fn lifts<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<Lift>> {
         Box::pin(async move {
-            let now = Timestamp::now();
+            let now = (self.clock)();
             let due = lock(&self.state).lifts.due(now);
             if due {
                 let outcome = self

@@ -94,6 +94,20 @@ impl NetError {
             ErrorKind::MissingKey(_) => "pas de clé".into(),
             ErrorKind::RateLimited {
                 retry_after: Some(after),
+            } if after.as_secs() > 300 => {
+                // A day's quota: say until when, in the network's time.
+                let until = jiff::Timestamp::now()
+                    .checked_add(*after)
+                    .ok()
+                    .and_then(|t| t.in_tz(crate::domain::TIME_ZONE).ok())
+                    .map(|z| z.strftime("%H:%M").to_string());
+                match until {
+                    Some(until) => format!("quota atteint jusqu'à {until}"),
+                    None => "quota atteint".into(),
+                }
+            }
+            ErrorKind::RateLimited {
+                retry_after: Some(after),
             } => format!("quota atteint, nouvel essai dans {} s", after.as_secs()),
             ErrorKind::RateLimited { retry_after: None } => "quota atteint".into(),
             ErrorKind::Undecodable => "réponse illisible".into(),
