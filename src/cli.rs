@@ -95,6 +95,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The requests used and left today per API of the networks with a
+    /// daily quota (IDFM), as counted by quai and as last reported by the
+    /// server.
+    Quota {
+        /// JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// The fares: tickets, passes, prices, where to buy them.
     Tarifs {
         /// JSON for scripts.

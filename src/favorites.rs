@@ -26,49 +26,92 @@ pub const FILE_NAME: &str = "favorites.toml";
 /// A line (public number), optionally in one direction only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineFilter {
+    /// The line's public number ("T1", "A", "M14", "91").
     pub line: String,
-    /// `Some(true)`: aller only; `Some(false)`: retour only.
+    /// A mode named before the number ("bus 91", "rer A", "metro 14").
+    pub mode: Option<crate::domain::Mode>,
     pub outbound: Option<bool>,
+    /// Rows whose destination holds these words ("A:Chessy").
+    pub destination: Option<String>,
+}
+
+/// The mode words a line filter may start with.
+fn mode_word(word: &str) -> Option<crate::domain::Mode> {
+    use crate::domain::Mode;
+    match names::fold(word).as_str() {
+        "bus" => Some(Mode::Bus),
+        "tram" => Some(Mode::Tram),
+        "metro" | "m" => Some(Mode::Metro),
+        "rer" | "train" | "transilien" => Some(Mode::Rail),
+        _ => None,
+    }
 }
 
 impl LineFilter {
-    /// "T1", "T1:aller", "L3:retour".
+    /// `T1`, `T1:aller`, `L4:retour`, `A`, `M14`, `bus 91`, `A:Chessy`
+    /// (a destination).
     pub fn parse(text: &str) -> Result<LineFilter, String> {
         let (line, direction) = match text.split_once(':') {
-            Some((l, d)) => (l.trim(), Some(d.trim().to_lowercase())),
+            Some((l, d)) => (l.trim(), Some(d.trim())),
             None => (text.trim(), None),
+        };
+        let (mode, line) = match line.split_once(char::is_whitespace) {
+            Some((word, rest)) if mode_word(word).is_some() => (mode_word(word), rest.trim()),
+            _ => (None, line),
         };
         if line.is_empty() {
             return Err(format!("{text:?}: no line number"));
         }
-        let outbound = match direction.as_deref() {
-            None | Some("") => None,
-            Some("aller") => Some(true),
-            Some("retour") => Some(false),
-            Some(other) => {
-                return Err(format!(
-                    "{text:?}: direction {other:?} is neither aller nor retour"
-                ));
-            }
+        let (outbound, destination) = match direction.map(|d| (d, d.to_lowercase())) {
+            None => (None, None),
+            Some((_, lower)) if lower.is_empty() => (None, None),
+            Some((_, lower)) if lower == "aller" => (Some(true), None),
+            Some((_, lower)) if lower == "retour" => (Some(false), None),
+            Some((raw, _)) => (None, Some(raw.to_string())),
         };
         Ok(LineFilter {
             line: line.to_string(),
+            mode,
             outbound,
+            destination,
         })
     }
 
     pub fn matches(&self, line: &BoardLine) -> bool {
-        line.line.number.eq_ignore_ascii_case(&self.line)
-            && self.outbound.is_none_or(|o| o == line.outbound)
+        use crate::domain::Mode;
+        let number = &line.line.number;
+        let same_number = number.eq_ignore_ascii_case(&self.line)
+            || (line.line.mode == Some(Mode::Metro)
+                && number.len() > 1
+                && number[1..].eq_ignore_ascii_case(&self.line));
+        let same_mode = self.mode.is_none_or(|m| line.line.mode == Some(m));
+        let destination = self.destination.as_ref().is_none_or(|d| {
+            let wanted = names::words(d);
+            let words = names::words(&line.destination);
+            wanted
+                .iter()
+                .all(|w| words.iter().any(|x| x.starts_with(w.as_str())))
+        });
+        same_number && same_mode && destination && self.outbound.is_none_or(|o| o == line.outbound)
     }
 }
 
 impl std::fmt::Display for LineFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.outbound {
-            None => write!(f, "{}", self.line),
-            Some(true) => write!(f, "{}:aller", self.line),
-            Some(false) => write!(f, "{}:retour", self.line),
+        use crate::domain::Mode;
+        match self.mode {
+            Some(Mode::Bus) => write!(f, "bus ")?,
+            Some(Mode::Tram) => write!(f, "tram ")?,
+            Some(Mode::Metro) => write!(f, "metro ")?,
+            Some(Mode::Rail) => write!(f, "rer ")?,
+            None => {}
+        }
+        write!(f, "{}", self.line)?;
+        match (self.outbound, &self.destination) {
+            (_, Some(d)) => write!(f, ":{d}"),
+            (Some(true), None) => write!(f, ":aller"),
+            (Some(false), None) => write!(f, ":retour"),
+            (None, None) => Ok(()),
         }
     }
 }
@@ -119,7 +162,7 @@ impl Favorite {
 
     /// "Ile de France (Maison) — T1:aller, L4"
     pub fn describe(&self) -> String {
-        let mut text = self.place.clone();
+        let mut text = self.query();
         if let Some(label) = &self.label {
             text.push_str(&format!(" ({label})"));
         }
@@ -410,6 +453,32 @@ mod tests {
     }
 
     #[test]
+    fn filters_by_mode_number_and_destination() {
+        use crate::domain::{LineRef, Mode};
+        let row = |number: &str, mode: Mode, destination: &str| BoardLine {
+            line: LineRef {
+                mode: Some(mode),
+                ..LineRef::plain(number, number)
+            },
+            kind: None,
+            outbound: true,
+            destination: destination.into(),
+            via: String::new(),
+        };
+        let a = row("A", Mode::Rail, "Marne-la-Vallée Chessy");
+        let m14 = row("M14", Mode::Metro, "Aéroport d'Orly");
+        let bus = row("14", Mode::Bus, "Gare de Lyon");
+        let keeps = |f: &str, l: &BoardLine| LineFilter::parse(f).unwrap().matches(l);
+        assert!(keeps("A", &a) && keeps("rer A", &a) && !keeps("bus A", &a));
+        assert!(keeps("M14", &m14) && keeps("metro 14", &m14) && keeps("14", &bus));
+        assert!(!keeps("metro 14", &bus) && keeps("bus 14", &bus) && !keeps("bus 14", &m14));
+        assert!(keeps("A:chessy", &a) && !keeps("A:Saint-Germain", &a));
+        for text in ["bus 91", "A:Chessy", "T1:aller", "metro 14"] {
+            assert_eq!(LineFilter::parse(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
     fn favourites_in_memory_change_and_touch_no_file() {
         let s = Store::memory(Favorites {
             list: vec![favorite("Chamars")],
@@ -471,7 +540,9 @@ mod tests {
             f.list[0].lines[0],
             LineFilter {
                 line: "7".into(),
-                outbound: Some(false)
+                mode: None,
+                outbound: Some(false),
+                destination: None,
             }
         );
     }
@@ -479,7 +550,7 @@ mod tests {
     #[test]
     fn a_corrupt_file_is_named_and_never_overwritten() {
         let s = store("corrupt");
-        let bad = "[[favorite]]\nplace = \"Chamars\"\nlines = [\"7:nord\"]\n";
+        let bad = "[[favorite]]\nplace = \"Chamars\"\nlines = [\":nord\"]\n";
         std::fs::write(&s.path, bad).unwrap();
         let err = s.load().unwrap_err();
         let text = err.to_string();
@@ -575,7 +646,14 @@ mod tests {
 
     #[test]
     fn line_filters() {
-        assert!(LineFilter::parse("T1:nord").is_err());
+        // Anything else than aller/retour is a destination.
+        assert_eq!(
+            LineFilter::parse("T1:Hauts")
+                .unwrap()
+                .destination
+                .as_deref(),
+            Some("Hauts")
+        );
         assert!(LineFilter::parse(":aller").is_err());
         let f = LineFilter::parse(" l3 : RETOUR ").unwrap();
         assert_eq!(f.to_string(), "l3:retour");

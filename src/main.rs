@@ -35,6 +35,7 @@ fn main() -> ExitCode {
             Some(Command::Kiosk(args)) => commands::kiosk(&ctx, args).await,
             Some(Command::Info { json }) => commands::info(&ctx, *json).await,
             Some(Command::Tarifs { json }) => commands::tarifs(&ctx, *json).await,
+            Some(Command::Quota { json }) => commands::quota(&ctx, *json).await,
             Some(Command::Stops { query, near, limit }) => {
                 commands::stops(&ctx, query.as_deref(), near.as_deref(), *limit).await
             }

@@ -41,24 +41,13 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
             store.load().map_err(|e| e.to_string())?;
             let source = ctx.source().await?;
             let (index, _) = stop_index(source.as_ref()).await?;
-            let networks = source.networks();
-            let (wanted, text) = crate::poller::split_network(place, &networks);
+            let (index, text) =
+                super::stops::in_network(source.as_ref(), index, place, ctx.cli.network.as_deref());
             let network_of = |p: &crate::search::Place| {
                 p.stop_ids
                     .first()
                     .and_then(|id| source.network_of(id))
                     .map(|n| n.id)
-            };
-            let index = match &wanted {
-                Some(n) => crate::search::Index {
-                    places: index
-                        .places
-                        .iter()
-                        .filter(|p| network_of(p).as_deref() == Some(n.as_str()))
-                        .cloned()
-                        .collect(),
-                },
-                None => index,
             };
             let name = pick_place(&index, text)?;
             let network = index

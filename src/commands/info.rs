@@ -3,9 +3,71 @@
 use super::{CommandResult, Context, print};
 use crate::sanitize;
 
+/// The network `--network` names, else all of them.
+async fn chosen(ctx: &Context<'_>) -> Result<crate::network::Source, String> {
+    let source = ctx.source().await?;
+    let Some(id) = ctx.cli.network.as_deref() else {
+        return Ok(source);
+    };
+    if source.id() == id && source.networks().len() == 1 {
+        return Ok(source);
+    }
+    source
+        .member(id)
+        .ok_or_else(|| format!("the network {id} is not configured (see quai --help)"))
+}
+
+/// `quai quota [--json]`
+pub async fn quota(ctx: &Context<'_>, json: bool) -> CommandResult {
+    let source = chosen(ctx).await?;
+    let reports = source.quota();
+    if reports.is_empty() {
+        return Err(
+            "no network with a daily quota is configured (IDFM: set IDFM_API_KEY or [idfm] api_key)"
+                .into(),
+        );
+    }
+    if json {
+        let text = serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?;
+        return print(&text);
+    }
+    let clock = |t: jiff::Timestamp| {
+        t.in_tz(crate::domain::TIME_ZONE)
+            .map(|z| z.strftime("%H:%M").to_string())
+            .unwrap_or_default()
+    };
+    let mut out = String::new();
+    for r in &reports {
+        out.push_str(&format!("{} {}\n", r.network, r.api));
+        let planned = r
+            .daily_quota
+            .map(|q| format!(" sur {q}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  envoyées aujourd'hui par quai : {}{planned}\n",
+            r.sent_today
+        ));
+        match (r.server_remaining, r.server_limit, r.reported_at) {
+            (Some(left), limit, Some(at)) => out.push_str(&format!(
+                "  restantes selon le serveur : {left}{} (à {})\n",
+                limit.map(|l| format!(" sur {l}")).unwrap_or_default(),
+                clock(at)
+            )),
+            _ => out.push_str("  le serveur n'a encore rien dit aujourd'hui\n"),
+        }
+        if let Some(until) = r.blocked_until {
+            out.push_str(&format!(
+                "  quota épuisé : aucune requête avant {}\n",
+                clock(until)
+            ));
+        }
+    }
+    print(out.trim_end())
+}
+
 /// `quai info [--json]`
 pub async fn info(ctx: &Context<'_>, json: bool) -> CommandResult {
-    let source = ctx.source().await?;
+    let source = chosen(ctx).await?;
     let messages = source.messages().await.map_err(|e| e.to_string())?;
     if !json {
         return print(&crate::ui::traffic::text(&messages, 80));

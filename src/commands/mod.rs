@@ -19,7 +19,7 @@ pub use api::{api, key_trial};
 pub use board::{board, demo, favourites_board, no_command};
 pub use docs::{completions, man};
 pub use fav::fav;
-pub use info::{info, tarifs};
+pub use info::{info, quota, tarifs};
 pub use kiosk::kiosk;
 pub use serve_demo::serve_demo;
 pub use stops::stops;

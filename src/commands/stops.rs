@@ -39,6 +39,43 @@ pub(super) fn pick_place(index: &Index, name: &str) -> Result<String, String> {
     }
 }
 
+/// The places of the network a query names (`idfm:gare`), or of the
+/// `--network` given, else all; and the query without its prefix.
+pub(super) fn in_network<'q>(
+    source: &dyn crate::network::Network,
+    index: Index,
+    query: &'q str,
+    network: Option<&str>,
+) -> (Index, &'q str) {
+    let (wanted, text) = crate::poller::split_network(query, &source.networks());
+    let Some(wanted) = wanted.or_else(|| network.map(str::to_string)) else {
+        return (index, text);
+    };
+    let places = index
+        .places
+        .into_iter()
+        .filter(|p| {
+            p.stop_ids
+                .first()
+                .and_then(|id| source.network_of(id))
+                .is_some_and(|n| n.id == wanted)
+        })
+        .collect();
+    (Index { places }, text)
+}
+
+/// The network's name after a place's, when several are configured.
+pub(super) fn network_suffix(source: &dyn crate::network::Network, stop_ids: &[String]) -> String {
+    if source.networks().len() < 2 {
+        return String::new();
+    }
+    stop_ids
+        .first()
+        .and_then(|id| source.network_of(id))
+        .map(|n| format!(" · {}", n.name))
+        .unwrap_or_default()
+}
+
 /// `quai stops QUERY` / `quai stops --near LAT,LON`
 pub async fn stops(
     ctx: &Context<'_>,
@@ -86,13 +123,15 @@ pub async fn stops(
     } else {
         let query = query.unwrap_or_default();
         let (index, stale) = stop_index(source.as_ref()).await?;
-        let matches = index.search(query, limit);
+        let (index, text) = in_network(source.as_ref(), index, query, ctx.cli.network.as_deref());
+        let matches = index.search(text, limit);
         if matches.is_empty() {
             return Err(format!("no place matches {query:?}"));
         }
         for m in &matches {
             let ids = m.place.stop_ids.join(" ");
-            out.push_str(&format!("{}  [{ids}]\n", m.place.name));
+            let network = network_suffix(source.as_ref(), &m.place.stop_ids);
+            out.push_str(&format!("{}{network}  [{ids}]\n", m.place.name));
         }
         if stale {
             out.push_str("(stop list from the cache: the network could not be reached)\n");

@@ -677,6 +677,25 @@ impl Network for Idfm {
         })
     }
 
+    fn quota(&self) -> Vec<crate::network::QuotaReport> {
+        [Api::StopMonitoring, Api::Disruptions]
+            .into_iter()
+            .map(|api| {
+                let u = self.client.usage(api);
+                crate::network::QuotaReport {
+                    network: ID.into(),
+                    api: api.name().into(),
+                    daily_quota: Some(u64::from(self.daily_quota)),
+                    sent_today: u.sent,
+                    server_limit: u.limit,
+                    server_remaining: u.remaining,
+                    reported_at: u.reported_at,
+                    blocked_until: u.blocked_until.filter(|t| *t > (self.clock)()),
+                }
+            })
+            .collect()
+    }
+
     fn schedule_note(&self) -> Option<String> {
         let usage = self.client.usage(Api::StopMonitoring);
         let now = (self.clock)();

@@ -124,6 +124,23 @@ pub struct NetworkInfo {
     pub capabilities: Capabilities,
 }
 
+/// What one API of a network with a daily quota has used today.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuotaReport {
+    pub network: String,
+    pub api: String,
+    /// The day's allowance quai plans with.
+    pub daily_quota: Option<u64>,
+    /// Requests quai sent today (the quota's day).
+    pub sent_today: u32,
+    /// The server's own figures, as last reported, and when.
+    pub server_limit: Option<u64>,
+    pub server_remaining: Option<u64>,
+    pub reported_at: Option<jiff::Timestamp>,
+    /// Nothing is sent before this (the quota is spent).
+    pub blocked_until: Option<jiff::Timestamp>,
+}
+
 /// A network as the rest of quai sees it. Every text it returns is
 /// sanitised; every failure is a [`NetError`] that names no key.
 pub trait Network: Send + Sync {
@@ -191,6 +208,18 @@ pub trait Network: Send + Sync {
     /// ("actualisé toutes les 90 s · quota 1000/jour"), when it is not
     /// the board's own period.
     fn schedule_note(&self) -> Option<String> {
+        None
+    }
+
+    /// The day's requests of each API with a quota (none by default).
+    fn quota(&self) -> Vec<QuotaReport> {
+        Vec::new()
+    }
+
+    /// One of the networks shown together, by id (`None` for a network
+    /// alone: it is itself).
+    fn member(&self, id: &str) -> Option<Source> {
+        let _ = id;
         None
     }
 

@@ -290,6 +290,14 @@ impl Network for Multi {
         })
     }
 
+    fn quota(&self) -> Vec<super::QuotaReport> {
+        self.members.iter().flat_map(|m| m.quota()).collect()
+    }
+
+    fn member(&self, id: &str) -> Option<Source> {
+        Multi::member(self, id).cloned()
+    }
+
     fn schedule_note(&self) -> Option<String> {
         let notes: Vec<String> = self
             .members

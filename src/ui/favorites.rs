@@ -65,9 +65,22 @@ pub fn filters(choices: &[LineChoice]) -> Vec<LineFilter> {
             .iter()
             .filter(|o| o.number == c.number)
             .all(|o| o.shown);
+        // Rows per destination (several rows of one line in the same
+        // direction) are told apart by their destination.
+        let per_destination = choices
+            .iter()
+            .filter(|o| o.number == c.number && o.outbound == c.outbound)
+            .count()
+            > 1;
         let filter = LineFilter {
             line: c.number.clone(),
-            outbound: if both { None } else { Some(c.outbound) },
+            mode: None,
+            outbound: if both || per_destination {
+                None
+            } else {
+                Some(c.outbound)
+            },
+            destination: (!both && per_destination).then(|| c.destination.clone()),
         };
         if !out.contains(&filter) {
             out.push(filter);
