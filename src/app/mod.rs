@@ -100,6 +100,9 @@ pub struct App {
     pub notice: Option<String>,
     /// What the network offers beyond departures: only those keys work.
     pub capabilities: Capabilities,
+    /// What each network of a mixed board offers, by id: the keys follow
+    /// the selected row's network.
+    pub network_capabilities: Vec<(String, Capabilities)>,
     /// The screen's size, as last drawn (panes scroll no further than
     /// their text in it).
     pub area: Rect,
@@ -131,6 +134,7 @@ impl App {
             index_stale: false,
             notice: None,
             capabilities: Capabilities::default(),
+            network_capabilities: Vec::new(),
             area: Rect::new(0, 0, 80, 24),
             first: None,
             away: false,
@@ -144,6 +148,19 @@ impl App {
             capabilities,
             ..App::new()
         }
+    }
+
+    /// What the selected row's network offers (the board's when it has
+    /// one network).
+    pub fn capabilities_here(&self) -> Capabilities {
+        if self.network_capabilities.len() < 2 {
+            return self.capabilities;
+        }
+        let network = self.selected_row().map(|r| r.network);
+        self.network_capabilities
+            .iter()
+            .find(|(id, _)| Some(id) == network.as_ref())
+            .map_or(self.capabilities, |(_, c)| *c)
     }
 
     pub fn search(&self) -> Option<&SearchState> {
@@ -207,6 +224,14 @@ impl App {
                         .or_else(|| self.board.places.get(p)?.stop_ids.first().cloned())
                         .unwrap_or_default();
                     return Some(crate::ui::details::RowInfo {
+                        network: self
+                            .board
+                            .places
+                            .get(p)
+                            .map(|p| p.network.clone())
+                            .unwrap_or_default(),
+                        lifts: shown.lift_list.clone(),
+                        lifts_note: shown.lifts.clone(),
                         place: shown.name.clone(),
                         stop_id,
                         line: row.line.clone(),
@@ -234,7 +259,7 @@ impl App {
             .next
             .as_ref()
             .and_then(|c| c.vehicle.clone())
-            .filter(|_| self.capabilities.vehicle_details);
+            .filter(|_| self.capabilities_here().vehicle_details);
         self.overlay = Some(Overlay::Details(Box::new(DetailsPane {
             row,
             vehicle: None,
@@ -441,7 +466,7 @@ impl App {
             self.help = false;
             return Effect::Redraw;
         }
-        let Some(action) = keymap::action(key.code, self.capabilities) else {
+        let Some(action) = keymap::action(key.code, self.capabilities_here()) else {
             return Effect::Nothing;
         };
         let rows = view::build(&self.board, self.now).selectable_rows();

@@ -68,6 +68,11 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
 
     let mut terminal = crate::term::init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let mut app = App::with_capabilities(source.capabilities());
+    app.network_capabilities = source
+        .networks()
+        .into_iter()
+        .map(|n| (n.id, n.capabilities))
+        .collect();
     app.first = Some(super::FirstBoard {
         name: settings.first_name.clone(),
         places: settings.poll.places.clone(),
@@ -278,7 +283,7 @@ pub(super) fn draw_app(
         notice: app.notice.as_deref(),
         warning: settings.warning.as_deref(),
         memo: Some(memo),
-        capabilities: app.capabilities,
+        capabilities: app.capabilities_here(),
         back_to: app.back_to(),
     };
     let plain = !pane.help && app.overlay.is_none();

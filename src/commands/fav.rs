@@ -54,6 +54,29 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
                 .place(&name)
                 .and_then(network_of)
                 .filter(|n| n != crate::ginko::source::ID);
+            // Each filter must keep a row of the place: a typo would
+            // silently hide a line.
+            if !filters.is_empty() {
+                let stop_ids = index
+                    .place(&name)
+                    .map(|p| p.stop_ids.clone())
+                    .unwrap_or_default();
+                if let Ok(lines) = source.lines_at(&stop_ids).await {
+                    for filter in &filters {
+                        if !lines.is_empty() && !lines.iter().any(|l| filter.matches(l)) {
+                            let mut known: Vec<String> = lines
+                                .iter()
+                                .map(|l| format!("{} → {}", l.line.number, l.destination))
+                                .collect();
+                            known.dedup();
+                            return Err(format!(
+                                "{filter} matches no line at {name} (its lines: {})",
+                                known.join(", ")
+                            ));
+                        }
+                    }
+                }
+            }
             let label = label
                 .clone()
                 .map(|l| crate::sanitize::text(&l))

@@ -18,6 +18,11 @@ use crate::model::Gauge;
 /// The row a pane is about.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowInfo {
+    /// The place's network.
+    pub network: String,
+    /// The place's lifts, and what its heading says of them.
+    pub lifts: Vec<crate::domain::Lift>,
+    pub lifts_note: Option<String>,
     pub place: String,
     pub stop_id: String,
     pub line: LineRef,
@@ -131,7 +136,26 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
         ));
     }
     lines.push(Line::raw(""));
+    if !pane.row.lifts.is_empty() || pane.row.lifts_note.is_some() {
+        lines.push(Line::styled("Ascenseurs de la station", theme.heading()));
+        if let Some(note) = &pane.row.lifts_note
+            && pane.row.lifts.is_empty()
+        {
+            lines.push(Line::styled(format!("  {note}"), theme.notice()));
+        }
+        for lift in &pane.row.lifts {
+            let style = match lift.state {
+                crate::domain::LiftState::Available => theme.dim(),
+                _ => theme.notice(),
+            };
+            for l in wrap(&crate::ui::view::lift_line(lift), width.saturating_sub(4)) {
+                lines.push(Line::styled(format!("  {l}"), style));
+            }
+        }
+        lines.push(Line::raw(""));
+    }
     match (&next.vehicle, &pane.vehicle) {
+        (None, _) if !pane.row.lifts.is_empty() => {}
         (None, _) => lines.push(Line::styled("Véhicule non communiqué.", theme.dim())),
         (Some(n), None) => lines.push(Line::styled(
             format!("Véhicule n° {n} : chargement…"),
@@ -377,6 +401,9 @@ mod tests {
 
     fn row() -> RowInfo {
         RowInfo {
+            network: "ginko".into(),
+            lifts: Vec::new(),
+            lifts_note: None,
             place: "Ile de France".into(),
             stop_id: "IDF1".into(),
             line: LineRef::plain("101", "T1"),

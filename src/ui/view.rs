@@ -138,7 +138,16 @@ impl AlertView {
     /// title already names them).
     pub fn text(&self) -> String {
         let lines = self.lines.join(", ");
-        if lines.is_empty() || self.title.starts_with(&lines) {
+        // "RER B : …", "Métro 1 : …" name their lines already.
+        let named = self.title.split(" : ").next().is_some_and(|head| {
+            let words = crate::names::words(head);
+            self.lines.iter().all(|l| {
+                let l = crate::names::fold(l);
+                let metro = l.strip_prefix('m').filter(|n| !n.is_empty());
+                words.iter().any(|w| *w == l || Some(w.as_str()) == metro)
+            })
+        });
+        if lines.is_empty() || self.title.starts_with(&lines) || named {
             self.title.clone()
         } else {
             format!("{lines} : {}", self.title)
