@@ -21,6 +21,14 @@ pub struct CellView {
     pub status: crate::domain::Status,
     /// Minutes late, when the network says it.
     pub delay_minutes: Option<i64>,
+    /// When it is expected to leave and was planned to, RFC 3339 in the
+    /// network's time with its offset, for networks that give instants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aimed: Option<String>,
+    /// Not live: from the timetable, or the vehicle is not located.
+    pub theoretical: bool,
     pub platform: Option<String>,
     pub mission: Option<String>,
     pub gauge: Gauge,
@@ -187,6 +195,9 @@ pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
             origin,
             status,
             delay_minutes,
+            expected: _,
+            aimed: _,
+            theoretical: _,
             platform,
             mission,
             gauge,
@@ -355,6 +366,19 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                                 origin: d.origin,
                                 status: d.status,
                                 delay_minutes: model::delay_minutes(d),
+                                expected: match &d.time {
+                                    crate::domain::WaitTime::At { expected, .. } => {
+                                        Some(rfc3339_local(*expected))
+                                    }
+                                    _ => None,
+                                },
+                                aimed: match &d.time {
+                                    crate::domain::WaitTime::At {
+                                        aimed: Some(aimed), ..
+                                    } => Some(rfc3339_local(*aimed)),
+                                    _ => None,
+                                },
+                                theoretical: d.origin != crate::domain::Origin::Located,
                                 platform: d.platform.clone(),
                                 mission: d.mission.clone(),
                                 gauge: match d.time {
@@ -452,6 +476,15 @@ pub fn advance_shifted(
     advance(view, board, now);
     if let Ok(shown) = now.checked_add(shift) {
         view.clock = clock_text(shown);
+    }
+}
+
+/// An instant in RFC 3339 with the network's offset
+/// ("2026-12-01T09:04:00+01:00").
+fn rfc3339_local(t: Timestamp) -> String {
+    match t.in_tz(crate::domain::TIME_ZONE) {
+        Ok(z) => z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        Err(_) => t.to_string(),
     }
 }
 
