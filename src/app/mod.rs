@@ -60,7 +60,8 @@ pub enum Effect {
     /// Show these places instead.
     OpenPlaces(Vec<String>),
     /// Add the place to the favourites, or remove it.
-    ToggleFavorite(String),
+    /// A place, and its network unless it is the default one.
+    ToggleFavorite(String, Option<String>),
     /// Look up the stops near home.
     Nearby,
     /// Fetch the fares for their pane.
@@ -102,7 +103,7 @@ pub struct App {
     pub capabilities: Capabilities,
     /// What each network of a mixed board offers, by id: the keys follow
     /// the selected row's network.
-    pub network_capabilities: Vec<(String, Capabilities)>,
+    pub networks: Vec<crate::network::NetworkInfo>,
     /// The screen's size, as last drawn (panes scroll no further than
     /// their text in it).
     pub area: Rect,
@@ -134,7 +135,7 @@ impl App {
             index_stale: false,
             notice: None,
             capabilities: Capabilities::default(),
-            network_capabilities: Vec::new(),
+            networks: Vec::new(),
             area: Rect::new(0, 0, 80, 24),
             first: None,
             away: false,
@@ -153,14 +154,14 @@ impl App {
     /// What the selected row's network offers (the board's when it has
     /// one network).
     pub fn capabilities_here(&self) -> Capabilities {
-        if self.network_capabilities.len() < 2 {
+        if self.networks.len() < 2 {
             return self.capabilities;
         }
         let network = self.selected_row().map(|r| r.network);
-        self.network_capabilities
+        self.networks
             .iter()
-            .find(|(id, _)| Some(id) == network.as_ref())
-            .map_or(self.capabilities, |(_, c)| *c)
+            .find(|n| Some(&n.id) == network.as_ref())
+            .map_or(self.capabilities, |n| n.capabilities)
     }
 
     pub fn search(&self) -> Option<&SearchState> {
@@ -330,8 +331,24 @@ impl App {
     }
 
     pub fn open_search(&mut self) {
+        // Several networks: the search starts in the selected row's.
+        let here = self.selected_row().map(|r| r.network);
+        let networks: Vec<(String, String)> = if self.networks.len() > 1 {
+            self.networks
+                .iter()
+                .map(|n| (n.id.clone(), n.name.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let network = networks
+            .iter()
+            .position(|(id, _)| Some(id) == here.as_ref())
+            .unwrap_or(0);
         let mut search = SearchState {
             stale: self.index_stale,
+            networks,
+            network,
             ..SearchState::default()
         };
         search.refresh(self.index.as_deref());
@@ -510,7 +527,16 @@ impl App {
                 Effect::Redraw
             }
             Action::ToggleFavorite => match self.selected_place() {
-                Some(place) => Effect::ToggleFavorite(place),
+                Some(place) => {
+                    let network = self
+                        .board
+                        .places
+                        .iter()
+                        .find(|p| p.name == place)
+                        .map(|p| p.network.clone())
+                        .filter(|n| self.networks.first().is_some_and(|d| &d.id != n));
+                    Effect::ToggleFavorite(place, network)
+                }
                 None => Effect::Nothing,
             },
             Action::Search => {
@@ -984,7 +1010,7 @@ mod tests {
         app.update(Msg::Update(two_rows()), now());
         assert_eq!(
             app.update(key(KeyCode::Char('f')), now()),
-            Effect::ToggleFavorite("X".into())
+            Effect::ToggleFavorite("X".into(), None)
         );
         app.notice = Some("★ X ajouté aux favoris".into());
         app.update(key(KeyCode::Down), now());
@@ -997,14 +1023,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("quai-app-fav-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let store = crate::favorites::Store::beside(&dir.join("config.toml"));
-        let said = toggle_favorite(Some(store.clone()), "Chamars".into()).await;
+        let said = toggle_favorite(Some(store.clone()), "Chamars".into(), None).await;
         assert_eq!(said, "★ Chamars ajouté aux favoris");
         assert_eq!(store.load().unwrap().list[0].place, "Chamars");
-        let said = toggle_favorite(Some(store.clone()), "Chamars".into()).await;
+        let said = toggle_favorite(Some(store.clone()), "Chamars".into(), None).await;
         assert_eq!(said, "Chamars retiré des favoris");
         assert!(store.load().unwrap().list.is_empty());
         assert!(
-            toggle_favorite(None, "Chamars".into())
+            toggle_favorite(None, "Chamars".into(), None)
                 .await
                 .contains("démo")
         );

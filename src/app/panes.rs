@@ -177,6 +177,7 @@ fn search_key(search: &mut SearchState, key: KeyEvent, ctx: &mut Context) -> Out
             search.selected = (search.selected + 1).min(search.hits.len().saturating_sub(1))
         }
         KeyCode::Up => search.selected = search.selected.saturating_sub(1),
+        KeyCode::Tab => search.next_network(ctx.index),
         KeyCode::Backspace => {
             search.query.pop();
             search.refresh(ctx.index);

@@ -68,11 +68,7 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
 
     let mut terminal = crate::term::init().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let mut app = App::with_capabilities(source.capabilities());
-    app.network_capabilities = source
-        .networks()
-        .into_iter()
-        .map(|n| (n.id, n.capabilities))
-        .collect();
+    app.networks = source.networks();
     app.first = Some(super::FirstBoard {
         name: settings.first_name.clone(),
         places: settings.poll.places.clone(),
@@ -137,8 +133,9 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
             Effect::Nothing => {}
             Effect::Redraw => dirty = true,
             Effect::RefreshNow => refresh_now.notify_one(),
-            Effect::ToggleFavorite(place) => {
-                app.notice = Some(toggle_favorite(settings.favorites.clone(), place).await);
+            Effect::ToggleFavorite(place, network) => {
+                app.notice =
+                    Some(toggle_favorite(settings.favorites.clone(), place, network).await);
                 dirty = true;
             }
             Effect::Nearby => match settings.home {
@@ -335,6 +332,7 @@ const NEARBY_M: f64 = 500.0;
 pub(super) async fn toggle_favorite(
     store: Option<crate::favorites::Store>,
     place: String,
+    network: Option<String>,
 ) -> String {
     let Some(store) = store else {
         return "démo : les favoris ne sont pas enregistrés".into();
@@ -353,7 +351,7 @@ pub(super) async fn toggle_favorite(
                         added = true;
                         f.list.push(crate::favorites::Favorite {
                             place: name.clone(),
-                            network: None,
+                            network: network.clone(),
                             label: None,
                             lines: Vec::new(),
                             walk: None,

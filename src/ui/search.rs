@@ -23,6 +23,9 @@ use super::theme::Theme;
 pub struct Hit {
     pub name: String,
     pub highlight: Vec<usize>,
+    /// What opens it: the name, with its network when several are shown
+    /// (`idfm:Gare de Lyon`).
+    pub query: String,
 }
 
 /// The search as typed and its results, computed when the query changes.
@@ -35,18 +38,39 @@ pub struct SearchState {
     pub stale: bool,
     /// No stop list yet.
     pub loading: bool,
+    /// The networks shown together (id, name), and the one searched (Tab
+    /// switches); empty with one network.
+    pub networks: Vec<(String, String)>,
+    pub network: usize,
 }
 
 impl SearchState {
     /// Recomputes the hits for the current query.
     pub fn refresh(&mut self, index: Option<&crate::search::Index>) {
         self.loading = index.is_none();
+        let scope = self
+            .networks
+            .get(self.network)
+            .map(|(id, _)| format!("{id}:"));
         self.hits = index
             .map(|index| {
                 index
-                    .search(&self.query, 50)
+                    .search(&self.query, 400)
                     .into_iter()
+                    .filter(|m| {
+                        scope.as_ref().is_none_or(|scope| {
+                            m.place
+                                .stop_ids
+                                .first()
+                                .is_some_and(|id| id.starts_with(scope))
+                        })
+                    })
+                    .take(50)
                     .map(|m| Hit {
+                        query: match &scope {
+                            Some(scope) => format!("{scope}{}", m.place.name),
+                            None => m.place.name.clone(),
+                        },
                         name: m.place.name.clone(),
                         highlight: m.highlight,
                     })
@@ -56,8 +80,17 @@ impl SearchState {
         self.selected = 0;
     }
 
+    /// Searches the next network (Tab).
+    pub fn next_network(&mut self, index: Option<&crate::search::Index>) {
+        if !self.networks.is_empty() {
+            self.network = (self.network + 1) % self.networks.len();
+            self.refresh(index);
+        }
+    }
+
+    /// What Enter opens.
     pub fn chosen(&self) -> Option<&str> {
-        self.hits.get(self.selected).map(|h| h.name.as_str())
+        self.hits.get(self.selected).map(|h| h.query.as_str())
     }
 }
 
@@ -101,6 +134,9 @@ pub fn draw(frame: &mut Frame, area: Rect, search: &SearchState, theme: &Theme) 
         lines.push(Line::from(spans));
     }
     let mut footer = "Entrée ouvrir · ↑↓ choisir · Échap retour".to_string();
+    if let Some((_, name)) = search.networks.get(search.network) {
+        footer = format!("réseau {name} (Tab : changer) · {footer}");
+    }
     if search.stale {
         footer = format!("liste d'arrêts ancienne (réseau injoignable) · {footer}");
     }
