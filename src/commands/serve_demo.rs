@@ -31,6 +31,15 @@ pub async fn serve_demo(args: &ServeDemoArgs) -> CommandResult {
         server.url(),
         demo::DEMO_KEY
     );
+    let _ = writeln!(
+        out,
+        "IDFM too: IDFM_PRIM_URL={url}{} IDFM_DATA_URL={url}{} IDFM_API_KEY={key} \
+         IDFM_DATASET_KEY={key} quai …",
+        demo::idfm::PRIM_PATH,
+        demo::idfm::DATA_PATH,
+        url = server.url(),
+        key = demo::DEMO_KEY
+    );
     let _ = out.flush();
     wait_for_shutdown().await;
     Ok(())

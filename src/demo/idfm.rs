@@ -234,7 +234,9 @@ const LIFTS: [(&str, &str, &str, &str, &str, &str); 6] = [
 /// The demo's PRIM and portal, with their request count for the headers.
 #[derive(Default)]
 pub struct Idfm {
-    requests: AtomicU64,
+    /// Requests answered, per API (each has a quota of its own).
+    stop_monitoring: AtomicU64,
+    disruptions: AtomicU64,
 }
 
 pub struct Reply {
@@ -318,7 +320,11 @@ impl Idfm {
             ];
             return r;
         }
-        let count = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let counter = match name {
+            "stop-monitoring" => &self.stop_monitoring,
+            _ => &self.disruptions,
+        };
+        let count = counter.fetch_add(1, Ordering::Relaxed) + 1;
         let mut r = match name {
             // The board counts absolute times against the real clock (a
             // demo clock set with --at only changes the clock shown).
@@ -381,7 +387,7 @@ fn stop_monitoring(params: &super::server::Params, now: Timestamp) -> Reply {
         let first = minute - (minute - offset).rem_euclid(*headway) - 2 * headway;
         let rail = LINES.iter().any(|l| l.id == *line && l.mode == "rail");
         let bus = LINES.iter().any(|l| l.id == *line && l.mode == "bus");
-        // The second train to come of a station's first rail line is
+        // The next train to come of a station's first rail line is
         // cancelled: every answer shows one.
         let first_rail = station
             .calls
@@ -397,7 +403,7 @@ fn stop_monitoring(params: &super::server::Params, now: Timestamp) -> Reply {
             if aimed > now {
                 to_come += 1;
             }
-            let cancelled = rail && first_rail && to_come == 2;
+            let cancelled = rail && first_rail && to_come == 1;
             let expected = Timestamp::from_second(aimed.as_second() + late).unwrap_or(aimed);
             let mut call = json!({
                 "StopPointName": [{"value": station.name}],

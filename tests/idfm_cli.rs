@@ -1,0 +1,235 @@
+//! IDFM through the binary, against the demo server on 127.0.0.1: a mixed
+//! board, the JSON, the quota, refused and missing keys, the settings.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use quai::demo::{self, DemoServer, ServerOptions};
+
+mod support;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+/// The binary with Ginko and IDFM at the demo server; `token` and
+/// `dataset_key` as given.
+fn quai(home: &Path, s: &DemoServer, token: &str, dataset_key: Option<&str>) -> Command {
+    let mut cmd = support::quai_command(home, Some((&s.url(), demo::DEMO_KEY)));
+    cmd.env(
+        "IDFM_PRIM_URL",
+        format!("{}{}", s.url(), demo::idfm::PRIM_PATH),
+    )
+    .env(
+        "IDFM_DATA_URL",
+        format!("{}{}", s.url(), demo::idfm::DATA_PATH),
+    )
+    .env("IDFM_API_KEY", token);
+    if let Some(key) = dataset_key {
+        cmd.env("IDFM_DATASET_KEY", key);
+    }
+    cmd
+}
+
+async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_mixed_board_shows_both_networks_lifts_and_the_schedule() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = support::home("idfm", "mixed");
+    let mut cmd = quai(&h, &s, demo::DEMO_KEY, Some(demo::DEMO_KEY));
+    cmd.args(["board", "idfm:\"chatelet\"", "ginko:crous", "--once"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.starts_with("quai · Ginko + IDFM"), "{stdout}");
+    assert!(
+        stdout.contains("Châtelet-Les Halles · IDFM · ⚠ 2 ascenseurs hors service"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ascenseur Salle d'échange - Quai RER B → Quai 2 : hors service (panne")
+    );
+    assert!(stdout.contains("Crous Université · Ginko"), "{stdout}");
+    assert!(
+        stdout.contains("Supprimé voie"),
+        "a cancelled train with its platform: {stdout}"
+    );
+    assert!(
+        stdout.contains("[ZEUS") || stdout.contains("[QIKY"),
+        "missions: {stdout}"
+    );
+    assert!(
+        stdout.contains("IDFM actualisé toutes les 180 s · quota 1000/jour"),
+        "two stop areas: {stdout}"
+    );
+    // Without the dataset key, the lifts are said unknown, never working.
+    let mut cmd = quai(&h, &s, demo::DEMO_KEY, None);
+    cmd.args(["board", "idfm:chatelet", "--once"]);
+    let stdout = text(&run(cmd).await.stdout);
+    assert!(
+        stdout.contains("état des ascenseurs : clé de jeu de données absente"),
+        "{stdout}"
+    );
+    let mut cmd = quai(&h, &s, demo::DEMO_KEY, Some("not-the-dataset-key"));
+    cmd.args(["board", "idfm:chatelet", "--once"]);
+    let stdout = text(&run(cmd).await.stdout);
+    assert!(stdout.contains("clé de jeu de données refusée"), "{stdout}");
+    assert!(!stdout.contains("not-the-dataset-key"));
+}
+
+#[tokio::test]
+async fn the_json_gives_instants_with_offsets_status_platform_and_theoretical() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = support::home("idfm", "json");
+    let mut cmd = quai(&h, &s, demo::DEMO_KEY, None);
+    cmd.args(["--network", "idfm", "board", "gare de lyon", "--json"]);
+    let out = run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let place = &json["places"][0];
+    assert_eq!(place["name"], "Gare de Lyon");
+    let cells: Vec<&serde_json::Value> = place["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["cells"].as_array().unwrap())
+        .collect();
+    assert!(!cells.is_empty());
+    for c in &cells {
+        let expected = c["expected"].as_str().unwrap();
+        let offset = &expected[expected.len() - 6..];
+        assert!(offset == "+01:00" || offset == "+02:00", "{expected}");
+        assert!(c["status"].is_string() && c["theoretical"].is_boolean());
+    }
+    assert!(cells.iter().any(|c| c["platform"] == "A"));
+    assert!(cells.iter().any(|c| c["status"] == "cancelled"));
+    let rows = place["rows"].as_array().unwrap();
+    let bus = rows.iter().find(|r| r["line"]["number"] == "91").unwrap();
+    assert!(
+        bus["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["theoretical"] == true)
+    );
+    assert!(json["schedule"].as_str().unwrap().contains("90 s"));
+}
+
+#[tokio::test]
+async fn refused_keys_and_spent_quotas_are_explained_without_the_key() {
+    let faults = support::home("idfm", "faults").join("fault");
+    let s = DemoServer::start_with_clock(
+        ([127, 0, 0, 1], 0).into(),
+        ServerOptions {
+            fault_file: Some(faults.clone()),
+            ..ServerOptions::default()
+        },
+        demo::clock_starting_at(None),
+    )
+    .await
+    .unwrap();
+    let h = support::home("idfm", "refused");
+    let mut cmd = quai(&h, &s, "s3cr3t-token", None);
+    cmd.args(["board", "idfm:gare de lyon", "--once"]);
+    let out = run(cmd).await;
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("IDFM_API_KEY") && stderr.contains("401"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cr3t") && !text(&out.stdout).contains("s3cr3t"));
+    std::fs::write(&faults, "429 stop-monitoring").unwrap();
+    let mut cmd = quai(&h, &s, demo::DEMO_KEY, None);
+    cmd.args(["board", "idfm:gare de lyon", "--once"]);
+    let out = run(cmd).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("quota is spent"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The quota is remembered: no request until the reset.
+    let mut cmd = quai(&h, &s, demo::DEMO_KEY, None);
+    cmd.args(["quota"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.contains("idfm stop-monitoring"), "{stdout}");
+    // The refused token's request, and the one that met the 429.
+    assert!(
+        stdout.contains("envoyées aujourd'hui par quai : 2"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("quota épuisé : aucune requête avant"),
+        "{stdout}"
+    );
+    std::fs::remove_file(&faults).unwrap();
+    let mut cmd = quai(&h, &s, demo::DEMO_KEY, None);
+    cmd.args(["board", "idfm:gare de lyon", "--once"]);
+    let out = run(cmd).await;
+    assert!(
+        !out.status.success(),
+        "still spent: nothing is sent before the reset"
+    );
+}
+
+#[tokio::test]
+async fn settings_name_the_keys_files_and_the_default_network() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = support::home("idfm", "settings");
+    let dir = h.join(".config/quai");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("prim.key"), format!("{}\n", demo::DEMO_KEY)).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "default_network = \"idfm\"\n[idfm]\napi_key_file = \"prim.key\"\nprim_url = \"{0}{1}\"\ndata_url = \"{0}{2}\"\ndaily_quota = 2000\n",
+            s.url(),
+            demo::idfm::PRIM_PATH,
+            demo::idfm::DATA_PATH
+        ),
+    )
+    .unwrap();
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["board", "mairie montreuil", "--once"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("Mairie (Montreuil)") && stdout.contains("M9"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("toutes les 50 s · quota 2000/jour"),
+        "{stdout}"
+    );
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["stops", "mairie"]);
+    let stdout = text(&run(cmd).await.stdout);
+    assert!(
+        stdout.contains("Mairie (Clichy)") && stdout.contains("Mairie (Montreuil)"),
+        "{stdout}"
+    );
+    // A plain http URL to another machine would carry the token in clear.
+    std::fs::write(
+        dir.join("config.toml"),
+        "[idfm]\napi_key = \"x\"\nprim_url = \"http://prim.example.org/marketplace\"\n",
+    )
+    .unwrap();
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["board", "idfm:x", "--once"]);
+    let out = run(cmd).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("refusing plain http://"),
+        "{}",
+        text(&out.stderr)
+    );
+}
