@@ -377,6 +377,10 @@ impl Severity {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Message {
+    /// The network the message belongs to, on a board that mixes them
+    /// (empty: the board's only network); its `lines` are that network's.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub network: String,
     /// The network's id of the message.
     pub id: String,
     pub title: String,

@@ -231,14 +231,24 @@ impl Board {
     /// most severe current message (interruption, ongoing disruption) about
     /// a line on the board.
     pub fn alert(&self) -> Option<&Message> {
-        if let Some(alert) = self.messages.iter().find(|m| m.alert) {
+        // A message of a mixed board is about its own network's lines only
+        // (Ginko's T2 is not IDFM's).
+        let mine = |m: &Message, p: &ResolvedPlace| m.network.is_empty() || p.network == m.network;
+        if let Some(alert) = self
+            .messages
+            .iter()
+            .find(|m| m.alert && (m.network.is_empty() || self.places.iter().any(|p| mine(m, p))))
+        {
             return Some(alert);
         }
-        let numbers = self.line_numbers();
         self.messages
             .iter()
             .filter(|m| m.severity >= Severity::Ongoing)
-            .filter(|m| m.lines.iter().any(|l| numbers.contains(l)))
+            .filter(|m| {
+                self.places
+                    .iter()
+                    .any(|p| mine(m, p) && p.lines.iter().any(|l| m.lines.contains(&l.line.number)))
+            })
             .max_by_key(|m| m.severity)
     }
 }
@@ -491,6 +501,44 @@ mod tests {
             text: "x".into(),
             seconds: Some(seconds),
         }
+    }
+
+    #[test]
+    fn a_mixed_board_alerts_about_each_network_s_own_lines() {
+        let place = |network: &str, number: &str| ResolvedPlace {
+            network: network.into(),
+            network_name: String::new(),
+            walk: None,
+            query: number.into(),
+            label: None,
+            name: format!("{network} place"),
+            stop_ids: vec![format!("{network}:1")],
+            lines: vec![BoardLine {
+                line: crate::domain::LineRef::plain(number, number),
+                kind: None,
+                outbound: true,
+                destination: "x".into(),
+                via: String::new(),
+            }],
+        };
+        let message = |network: &str, line: &str| Message {
+            network: network.into(),
+            id: format!("{network}-{line}"),
+            title: format!("{line} interrompue"),
+            body_html: String::new(),
+            url: String::new(),
+            severity: Severity::Interrupted,
+            lines: vec![line.into()],
+            stops: Vec::new(),
+            alert: false,
+        };
+        let mut board = Board::new(vec![place("idfm", "T2")]);
+        board.messages = vec![message("ginko", "T2")];
+        assert_eq!(board.alert(), None, "Ginko's T2 is not IDFM's");
+        board.messages.push(message("idfm", "T2"));
+        assert_eq!(board.alert().map(|m| m.id.as_str()), Some("idfm-T2"));
+        board.messages = vec![message("", "T2")];
+        assert!(board.alert().is_some(), "a board of one network");
     }
 
     #[test]
@@ -750,6 +798,7 @@ mod tests {
     #[test]
     fn the_alert_is_the_flagged_or_the_most_severe_message_on_screen() {
         let message = |id: u32, severity, lines: &[&str], alert| Message {
+            network: String::new(),
             id: id.to_string(),
             title: format!("m{id}"),
             body_html: String::new(),

@@ -160,6 +160,7 @@ fn board() -> Board {
         ],
     );
     board.messages = vec![Message {
+        network: String::new(),
         id: "7".into(),
         title: "T1 : travaux rue de Belfort".into(),
         body_html: "<p>Du 23 au 27 novembre, <b>arrêt déplacé</b>.</p><ul><li>T1</li></ul>".into(),

@@ -598,6 +598,7 @@ mod tests {
         app.update(Msg::Update(two_rows()), now());
         app.update(
             Msg::Update(Update::Messages(vec![crate::domain::Message {
+                network: String::new(),
                 id: "1".into(),
                 title: "T1 : travaux".into(),
                 body_html: String::new(),
@@ -899,6 +900,7 @@ mod tests {
         // Messages longer than the screen scroll to their end, no further.
         app.board.messages = (0..30)
             .map(|i| crate::domain::Message {
+                network: String::new(),
                 id: i.to_string(),
                 title: format!("message {i}"),
                 body_html: "<p>texte</p>".into(),

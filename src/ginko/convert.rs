@@ -175,6 +175,7 @@ impl From<&FormTempsLieu> for PlaceDepartures {
 impl From<&FormMessage> for Message {
     fn from(m: &FormMessage) -> Message {
         Message {
+            network: String::new(),
             id: m.id.unwrap_or(0).to_string(),
             title: fragment_text(m.titre.as_deref().unwrap_or_default()),
             body_html: m.texte.clone().unwrap_or_default(),
@@ -214,6 +215,7 @@ impl From<&FormInfoTrafic> for Message {
             .cloned()
             .unwrap_or_default();
         Message {
+            network: String::new(),
             id: m.id.unwrap_or(0).to_string(),
             title: fragment_text(m.titre.as_deref().unwrap_or_default()),
             body_html: body,

@@ -95,6 +95,7 @@ pub fn current(body: &[u8], now: Timestamp) -> Result<Vec<Message>, String> {
         let title = text(d, "title");
         let short = text(d, "shortMessage");
         out.push(Message {
+            network: String::new(),
             id,
             title: if title.is_empty() { short } else { title },
             body_html: d

@@ -270,7 +270,14 @@ impl Network for Multi {
         Box::pin(async move {
             let mut outcomes = Vec::new();
             for m in &self.members {
-                outcomes.push(m.messages().await);
+                outcomes.push(m.messages().await.map(|list| {
+                    list.into_iter()
+                        .map(|message| Message {
+                            network: m.id().to_string(),
+                            ..message
+                        })
+                        .collect::<Vec<_>>()
+                }));
             }
             Ok(gather(outcomes)?.0.into_iter().flatten().collect())
         })

@@ -577,6 +577,7 @@ pub(crate) mod tests {
     fn the_banner_is_red_and_wrapped() {
         let mut board = sample_board();
         board.messages = vec![Message {
+            network: String::new(),
             id: "1".into(),
             title: "circulation interrompue entre Micropolis et Pôle Viotte en raison d'un incident technique".into(),
             body_html: String::new(),

@@ -849,6 +849,7 @@ mod tests {
             })
             .collect();
         board.messages = vec![crate::domain::Message {
+            network: String::new(),
             id: "1".into(),
             title: "T2 : circulation interrompue".into(),
             body_html: String::new(),
@@ -1124,6 +1125,7 @@ mod tests {
                     let mut again = big_board(6);
                     again.fetched_at = Some(t(60));
                     again.messages = vec![crate::domain::Message {
+                        network: String::new(),
                         id: "1".into(),
                         title: "T2 : circulation interrompue".into(),
                         body_html: String::new(),

@@ -217,6 +217,7 @@ mod tests {
 
     fn message(id: i64, severity: Severity, lines: &[&str]) -> Message {
         Message {
+            network: String::new(),
             id: id.to_string(),
             title: format!("message {id}"),
             body_html: format!("<p>texte <b>{id}</b></p><ul><li>un</li><li>deux</li></ul>"),
