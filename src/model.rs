@@ -103,6 +103,39 @@ impl Board {
         }
     }
 
+    /// Takes over the departures of the rows that `before` showed too (the
+    /// same place, line, direction and destination), with their age: rows
+    /// looked at again do not blank the board until the next answer.
+    pub fn keep_departures_of(&mut self, before: &Board) {
+        let mut kept = false;
+        for (p, place) in self.places.iter().enumerate() {
+            let Some(q) = before
+                .places
+                .iter()
+                .position(|o| o.name == place.name && o.network == place.network)
+            else {
+                continue;
+            };
+            for (l, line) in place.lines.iter().enumerate() {
+                let old = before.places[q].lines.iter().position(|o| {
+                    o.line.id == line.line.id
+                        && o.outbound == line.outbound
+                        && o.destination == line.destination
+                });
+                if let Some(departures) = old.and_then(|o| before.departures.get(q)?.get(o)) {
+                    self.departures[p][l] = departures.clone();
+                    kept = true;
+                }
+            }
+            self.place_fetched_at[p] = before.place_fetched_at.get(q).copied().flatten();
+            self.place_errors[p] = before.place_errors.get(q).cloned().flatten();
+        }
+        if kept {
+            self.fetched_at = before.fetched_at;
+            self.last_error = before.last_error.clone();
+        }
+    }
+
     /// The requests that fetch every row of the board, in board order.
     pub fn requests(&self) -> Vec<RowRequest> {
         self.places
@@ -501,6 +534,41 @@ mod tests {
             text: "x".into(),
             seconds: Some(seconds),
         }
+    }
+
+    #[test]
+    fn rows_looked_at_again_keep_their_departures() {
+        let row = |destination: &str| BoardLine {
+            line: crate::domain::LineRef::plain("C01742", "A"),
+            kind: None,
+            outbound: true,
+            destination: destination.into(),
+            via: String::new(),
+        };
+        let place = |lines: Vec<BoardLine>| ResolvedPlace {
+            network: "idfm".into(),
+            network_name: String::new(),
+            walk: None,
+            query: "gare de lyon".into(),
+            label: None,
+            name: "Gare de Lyon".into(),
+            stop_ids: vec!["idfm:73626".into()],
+            lines,
+        };
+        let at = Timestamp::from_second(1_800_000_000).unwrap();
+        let mut before = Board::new(vec![place(vec![row("Chessy")])]);
+        before.departures[0][0] = vec![departure(countdown(120), true)];
+        before.fetched_at = Some(at);
+        before.place_fetched_at[0] = Some(at);
+        let mut after = Board::new(vec![place(vec![row("Boissy"), row("Chessy")])]);
+        after.keep_departures_of(&before);
+        assert!(
+            after.departures[0][0].is_empty(),
+            "a new row waits for the answer"
+        );
+        assert_eq!(after.departures[0][1], before.departures[0][0]);
+        assert_eq!(after.fetched_at, Some(at), "its age too");
+        assert_eq!(after.place_fetched_at[0], Some(at));
     }
 
     #[test]

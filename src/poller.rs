@@ -374,14 +374,17 @@ async fn poll_departures(
                     apply_favorites(&mut places, &settings.favorites);
                     let board = model::Board::new(places.clone());
                     if updates
-                        .send(Update::Resolved { places, unknown })
+                        .send(Update::Resolved {
+                            places,
+                            unknown: unknown.clone(),
+                        })
                         .await
                         .is_err()
                     {
                         return;
                     }
                     failures = 0;
-                    break board;
+                    break (board, unknown);
                 }
                 Err(e) => {
                     failures += 1;
@@ -398,9 +401,37 @@ async fn poll_departures(
                 }
             }
         };
+        let (mut board, unknown) = board;
         let mut last_note = None;
         let mut lifts_at: Option<tokio::time::Instant> = None;
+        let mut rows_checked = tokio::time::Instant::now();
         loop {
+            // A network whose rows follow its answers (a destination seen
+            // for the first time, a station that was empty at night): the
+            // places' rows are looked at again now and then.
+            if let Some(every) = source.rows_change_every()
+                && rows_checked.elapsed() >= every
+            {
+                rows_checked = tokio::time::Instant::now();
+                let mut places = board.places.clone();
+                for place in &mut places {
+                    if let Ok(lines) = source.lines_at(&place.stop_ids).await {
+                        place.lines = lines;
+                        place.sort_lines();
+                    }
+                }
+                apply_favorites(&mut places, &settings.favorites);
+                if places != board.places {
+                    board = model::Board::new(places.clone());
+                    let update = Update::Resolved {
+                        places,
+                        unknown: unknown.clone(),
+                    };
+                    if updates.send(update).await.is_err() {
+                        return;
+                    }
+                }
+            }
             let requests = board.requests();
             let mut delay = model::next_poll_delay(settings.refresh, failures);
             if !requests.is_empty() {
@@ -469,7 +500,9 @@ pub fn apply(board: &mut model::Board, update: Update) -> Option<(Arc<Index>, bo
             let states = std::mem::take(&mut board.line_states);
             let lifts = std::mem::take(&mut board.lifts);
             let note = board.schedule_note.take();
+            let before = std::mem::take(board);
             *board = model::Board::new(places);
+            board.keep_departures_of(&before);
             board.messages = messages;
             board.line_states = states;
             board.lifts = lifts;

@@ -381,8 +381,16 @@ impl App {
             Msg::Quit => Effect::Quit,
             Msg::Tick | Msg::Resize => Effect::Redraw,
             Msg::Update(update) => {
-                if matches!(update, Update::Resolved { .. }) {
-                    self.selected = None;
+                // The same places looked at again keep the selection.
+                if let Update::Resolved { places, .. } = &update {
+                    let same = places.len() == self.board.places.len()
+                        && places
+                            .iter()
+                            .zip(&self.board.places)
+                            .all(|(a, b)| a.name == b.name && a.network == b.network);
+                    if !same {
+                        self.selected = None;
+                    }
                 }
                 if let Some((index, stale)) = poller::apply(&mut self.board, update) {
                     self.index = Some(index);

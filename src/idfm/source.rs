@@ -35,6 +35,11 @@ const DATASET_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
 const DISRUPTIONS_EVERY: Duration = Duration::from_secs(600);
 /// The lifts: every 30 minutes.
 const LIFTS_EVERY: Duration = Duration::from_secs(1800);
+/// Rows follow the destinations seen: the board looks at them again this
+/// often (no request: they come from the answers already had).
+const ROWS_EVERY: Duration = Duration::from_secs(600);
+/// A row (line and destination) is kept this long after it was last seen.
+const ROWS_KEPT_S: i64 = 24 * 3600;
 /// A train still at the platform this long after its time is shown.
 const AT_STOP_GRACE_S: i64 = 60;
 
@@ -59,8 +64,9 @@ struct Area {
     next_due: Option<Timestamp>,
     failures: u32,
     error: Option<NetError>,
-    /// The (line, destination) rows seen today.
-    rows: Vec<(String, String)>,
+    /// The (line, destination) rows seen, and when last: a row not seen
+    /// for a day is dropped.
+    rows: Vec<((String, String), Timestamp)>,
 }
 
 #[derive(Debug, Default)]
@@ -374,10 +380,13 @@ impl Idfm {
                 Ok(visits) => {
                     for v in &visits {
                         let row = (v.line.clone(), v.destination.clone());
-                        if !area.rows.contains(&row) {
-                            area.rows.push(row);
+                        match area.rows.iter_mut().find(|(r, _)| *r == row) {
+                            Some((_, seen)) => *seen = now,
+                            None => area.rows.push((row, now)),
                         }
                     }
+                    area.rows
+                        .retain(|(_, seen)| now.duration_since(*seen).as_secs() < ROWS_KEPT_S);
                     area.visits = visits;
                     area.fetched = Some(now);
                     area.failures = 0;
@@ -462,7 +471,7 @@ impl Idfm {
             .areas
             .values()
             .flat_map(|a| a.rows.iter())
-            .filter_map(|(line, _)| lines.get(line).map(|l| l.number.clone()))
+            .filter_map(|((line, _), _)| lines.get(line).map(|l| l.number.clone()))
             .collect()
     }
 }
@@ -558,7 +567,7 @@ impl Network for Idfm {
                 {
                     return Err(e.clone());
                 }
-                for (line, destination) in &area.rows {
+                for ((line, destination), _) in &area.rows {
                     let (line, kind) = Idfm::line_ref(&lines, line);
                     out.push(BoardLine {
                         line,
@@ -675,6 +684,10 @@ impl Network for Idfm {
                 (None, None) => Ok(Vec::new()),
             }
         })
+    }
+
+    fn rows_change_every(&self) -> Option<Duration> {
+        Some(ROWS_EVERY)
     }
 
     fn quota(&self) -> Vec<crate::network::QuotaReport> {

@@ -211,6 +211,12 @@ pub trait Network: Send + Sync {
         None
     }
 
+    /// How often the rows of a place may change (rows that follow the
+    /// network's answers); `None`: only with the day.
+    fn rows_change_every(&self) -> Option<std::time::Duration> {
+        None
+    }
+
     /// The day's requests of each API with a quota (none by default).
     fn quota(&self) -> Vec<QuotaReport> {
         Vec::new()

@@ -297,6 +297,13 @@ impl Network for Multi {
         })
     }
 
+    fn rows_change_every(&self) -> Option<std::time::Duration> {
+        self.members
+            .iter()
+            .filter_map(|m| m.rows_change_every())
+            .min()
+    }
+
     fn quota(&self) -> Vec<super::QuotaReport> {
         self.members.iter().flat_map(|m| m.quota()).collect()
     }
