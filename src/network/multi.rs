@@ -394,3 +394,102 @@ impl Network for Multi {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{BoardLine, LineRef};
+    use crate::network::scripted::Scripted;
+    use crate::network::{ErrorKind, NetError};
+    use std::sync::Arc;
+
+    fn row(number: &str) -> BoardLine {
+        BoardLine {
+            line: LineRef::plain(number, number),
+            kind: None,
+            outbound: true,
+            destination: "Terminus".into(),
+            via: String::new(),
+        }
+    }
+
+    fn two() -> (Arc<Scripted>, Arc<Scripted>, Multi) {
+        let a = Arc::new(Scripted::new("ginko", "Ginko").with_stop(
+            "Mairie",
+            "1",
+            None,
+            vec![row("T2")],
+        ));
+        let b =
+            Arc::new(Scripted::new("idfm", "IDFM").with_stop("Mairie", "1", None, vec![row("T2")]));
+        let multi = Multi::new(vec![a.clone() as Source, b.clone() as Source]).unwrap();
+        (a, b, multi)
+    }
+
+    #[tokio::test]
+    async fn same_names_stay_apart_and_places_name_their_network() {
+        let (_, _, multi) = two();
+        let (index, _) = crate::poller::index(&multi).await.unwrap();
+        assert_eq!(index.places.len(), 2, "one Mairie per network");
+        let queries = ["Mairie".to_string(), "idfm:\"mairie\"".to_string()];
+        let (places, unknown) = crate::poller::resolve_in(&multi, &index, &queries)
+            .await
+            .unwrap();
+        assert!(unknown.is_empty());
+        let networks: Vec<(&str, &str)> = places
+            .iter()
+            .map(|p| (p.network.as_str(), p.stop_ids[0].as_str()))
+            .collect();
+        assert_eq!(networks, [("ginko", "ginko:1"), ("idfm", "idfm:1")]);
+        assert_eq!(places[1].network_name, "IDFM");
+    }
+
+    #[tokio::test]
+    async fn one_network_down_leaves_the_other_s_rows() {
+        let (a, b, multi) = two();
+        a.set_departures("Mairie", "T2", true, Vec::new());
+        let (index, _) = crate::poller::index(&multi).await.unwrap();
+        let queries = ["ginko:mairie".to_string(), "idfm:mairie".to_string()];
+        let (places, _) = crate::poller::resolve_in(&multi, &index, &queries)
+            .await
+            .unwrap();
+        let mut board = crate::model::Board::new(places);
+        b.fail_next(NetError::new(
+            ErrorKind::RateLimited {
+                retry_after: Some(std::time::Duration::from_secs(3600)),
+            },
+            "spent",
+        ));
+        let results = multi
+            .departures(&board.requests(), PerRow::DEFAULT)
+            .await
+            .unwrap();
+        assert!(results[0].error.is_none() && results[0].in_answer);
+        assert!(results[1].error.is_some() && !results[1].in_answer);
+        board.apply(jiff::Timestamp::now(), results);
+        let view = crate::ui::view::build(&board, jiff::Timestamp::now());
+        assert_eq!(view.places[0].problem, None);
+        assert!(
+            view.places[1].heading().contains("quota atteint jusqu'à"),
+            "{}",
+            view.places[1].heading()
+        );
+        assert!(
+            view.places[0].heading().contains("Mairie · Ginko"),
+            "mixed: {}",
+            view.places[0].heading()
+        );
+        // Both down: the board's own failure, as for one network.
+        a.fail_next(NetError::new(ErrorKind::Unreachable, "down"));
+        b.fail_next(NetError::new(ErrorKind::Unreachable, "down"));
+        let e = multi
+            .departures(&board.requests(), PerRow::DEFAULT)
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Unreachable);
+        assert_eq!(
+            multi.member("idfm").map(|m| m.name().to_string()),
+            Some("IDFM".into())
+        );
+    }
+}

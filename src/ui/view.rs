@@ -88,7 +88,7 @@ impl PlaceView {
     /// The place's name, and why its departures are old when they are.
     pub fn heading(&self) -> String {
         let mut heading = self.name.clone();
-        for part in [&self.network, &self.lifts, &self.problem, &self.behind]
+        for part in [&self.network, &self.problem, &self.behind, &self.lifts]
             .into_iter()
             .flatten()
         {
@@ -319,10 +319,16 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 None => place.name.clone(),
             },
             behind: board.place_behind(p).map(|at| {
-                format!(
-                    "absent de la dernière réponse, données de {}",
-                    clock_text(at)
-                )
+                // With a reason already said, only how old the data is.
+                let failed = board.place_errors.get(p).is_some_and(Option::is_some);
+                if failed {
+                    format!("données de {}", clock_text(at))
+                } else {
+                    format!(
+                        "absent de la dernière réponse, données de {}",
+                        clock_text(at)
+                    )
+                }
             }),
             no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
             network: mixed
