@@ -60,7 +60,7 @@ async fn a_mixed_board_shows_both_networks_lifts_and_the_schedule() {
         "a cancelled train with its platform: {stdout}"
     );
     assert!(
-        stdout.contains("[ZEUS") || stdout.contains("[QIKY"),
+        stdout.contains("train long]") || stdout.contains("train court]"),
         "missions: {stdout}"
     );
     assert!(
