@@ -1062,10 +1062,9 @@ mod tests {
         };
         let mut app = App::new();
         app.board = sample_board();
-        let memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
+        let mut memo = crate::ui::memo::LineMemo::default();
         let mut painter = crate::ui::paint::Painter::default();
         let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
-        let mut kept = 0;
         for second in 0..120 {
             match second {
                 10 | 12 | 60 => {
@@ -1101,22 +1100,19 @@ mod tests {
             }
             let resized = matches!(second, 70 | 80 | 85);
             let now = t(second);
+            let view = view::build(&app.board, now);
             painter
-                .draw(&mut terminal, resized, |frame, in_place| {
-                    memo.borrow_mut().in_place(in_place);
-                    let view = view::build(&app.board, now);
-                    let rows = draw_app(frame, &app, &view, &settings, &memo);
-                    kept += rows.as_ref().map_or(0, Vec::len);
-                    rows
+                .paint_lines(&mut terminal, resized, &mut memo, |canvas| {
+                    draw_app(canvas, &app, &view, &settings)
                 })
                 .unwrap();
             let area = terminal.backend().buffer().area;
             let mut fresh = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
-            let fresh_memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
             fresh
                 .draw(|frame| {
-                    let view = view::build(&app.board, now);
-                    draw_app(frame, &app, &view, &settings, &fresh_memo);
+                    let mut fresh_memo = crate::ui::memo::LineMemo::default();
+                    let canvas = &mut crate::ui::paint::Canvas::new(frame, &mut fresh_memo);
+                    draw_app(canvas, &app, &view, &settings);
                 })
                 .unwrap();
             assert_eq!(
@@ -1125,6 +1121,6 @@ mod tests {
                 "second {second}"
             );
         }
-        assert!(kept > 250, "most rows were kept: {kept}");
+        assert!(memo.left > 250, "most lines were left: {}", memo.left);
     }
 }

@@ -11,17 +11,13 @@
 //! comparison of its cells, and is not written), and hands only the rows
 //! that differ to ratatui's comparison.
 //!
-//! Two ways to draw a frame:
-//! - [`Painter::paint_lines`]: through a [`Canvas`], lines through the line
-//!   memo and anything else as a widget. The canvas sees every drawing, so
-//!   it knows which rows hold only a line the memo left unchanged: the next
-//!   frame is drawn over this one when it held lines only, those rows are
-//!   neither copied nor compared, and every other row is. Nothing is taken
-//!   on the caller's word. (The kiosk.)
-//! - [`Painter::draw`]: the renderer says which rows it kept, and is
-//!   trusted. (The board, until it draws through a canvas.)
-//!
-//! [`LineMemo`]: super::memo::LineMemo
+//! Frames are drawn through a [`Canvas`] ([`Painter::paint_lines`]): lines
+//! through the line memo, anything else as a widget or on the frame lent
+//! for it. The canvas sees every drawing, so it knows which rows hold only
+//! a line the memo left unchanged: the next frame is drawn over this one
+//! when it held lines only, those rows are neither copied nor compared,
+//! and every other row is. Nothing is taken on the caller's word. (The
+//! board and the kiosk.)
 
 use ratatui::backend::{Backend, ClearType};
 use ratatui::buffer::{Buffer, Cell, CellDiffOption};
@@ -29,7 +25,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::{Frame, Terminal};
 
-use super::memo::LineMemo;
+use super::memo::{LineMemo, Placed};
 
 /// What the terminal shows.
 #[derive(Debug)]
@@ -43,11 +39,8 @@ pub struct Painter {
     unknown: bool,
     /// The last frame was drawn through a [`Canvas`] with one line of the
     /// memo on each row it drew and nothing else: it is the screen, and the
-    /// next frame drawn through a canvas may be drawn over it.
+    /// next frame may be drawn over it.
     lines_only: bool,
-    /// The last frame was drawn by [`Painter::draw`] and its renderer
-    /// declared the rows it kept.
-    trusted: bool,
 }
 
 impl Default for Painter {
@@ -57,7 +50,6 @@ impl Default for Painter {
             unchecked: 0,
             unknown: true,
             lines_only: false,
-            trusted: false,
         }
     }
 }
@@ -108,7 +100,6 @@ impl Painter {
         let Canvas {
             rows, lines_only, ..
         } = canvas;
-        memo.in_place(false);
         // Rows nothing drew are blank; in place, they still hold the
         // previous frame.
         let buf = frame.buffer_mut();
@@ -140,7 +131,6 @@ impl Painter {
         // A failed write leaves the screen unknown.
         self.unknown = true;
         self.lines_only = false;
-        self.trusted = false;
         let area = terminal.current_buffer_mut().area;
         let runs = changed_runs(&mut self.shown, terminal.current_buffer_mut(), unchanged);
         terminal
@@ -169,58 +159,6 @@ impl Painter {
         terminal.backend_mut().clear_region(ClearType::All)?;
         self.shown = Buffer::empty(Rect::ZERO);
         self.unknown = false;
-        Ok(())
-    }
-
-    /// Draws a frame with `render` and writes what changed, trusting what
-    /// `render` says it kept: the board's way, until it draws through a
-    /// [`Canvas`] ([`Painter::paint_lines`]).
-    ///
-    /// `render` is told whether it draws in place, over the previous frame
-    /// as the terminal shows it (it must then clear what it draws, and may
-    /// leave rows alone), or on a blank buffer. It may return the rows it
-    /// left or drew exactly as in the previous frame (see
-    /// [`LineMemo::kept`]); they are not compared. Returning `None`
-    /// (something may have been drawn over them) makes the next frame
-    /// start blank and compare every row, as do a resize and a failed
-    /// write.
-    pub fn draw<B: Backend>(
-        &mut self,
-        terminal: &mut Terminal<B>,
-        resized: bool,
-        render: impl FnOnce(&mut Frame, bool) -> Option<Vec<u16>>,
-    ) -> Result<(), B::Error> {
-        if self.unknown {
-            self.clear(terminal)?;
-        }
-        if resized || self.unchecked >= 10 || self.shown.area.is_empty() {
-            terminal.autoresize()?;
-            self.unchecked = 0;
-        }
-        self.unchecked += 1;
-        let mut frame = terminal.get_frame();
-        let area = frame.area();
-        if self.shown.area != area {
-            // A resize clears the screen.
-            self.shown = Buffer::empty(area);
-            self.trusted = false;
-        }
-        let in_place = self.trusted;
-        if !in_place {
-            frame.buffer_mut().reset();
-        }
-        let kept = render(&mut frame, in_place);
-        let declared = kept.is_some();
-        let mut unchanged = Vec::new();
-        if in_place {
-            for y in kept.unwrap_or_default() {
-                if let Some(r) = y.checked_sub(area.y).filter(|&r| r < area.height) {
-                    unchanged.push(usize::from(r));
-                }
-            }
-        }
-        self.write(terminal, &unchanged)?;
-        self.trusted = declared;
         Ok(())
     }
 }
@@ -311,7 +249,6 @@ impl<'a, 'f> Canvas<'a, 'f> {
     /// scratch), without a painter; `memo` begins a frame.
     pub fn new(frame: &'a mut Frame<'f>, memo: &'a mut LineMemo) -> Canvas<'a, 'f> {
         memo.begin();
-        memo.in_place(false);
         let rows = vec![RowUse::Untouched; usize::from(frame.area().height)];
         Canvas {
             frame,
@@ -329,7 +266,9 @@ impl<'a, 'f> Canvas<'a, 'f> {
 
     /// Draws `line` on the one-row `area` through the memo.
     pub fn line(&mut self, line: &Line, area: Rect) {
-        self.through_memo(area, |memo, area, buf| memo.render(line, area, buf));
+        self.through_memo(area, |memo, area, buf, shown| {
+            memo.render(line, area, buf, shown)
+        });
     }
 
     /// Draws the line `make` makes on the one-row `area` through the memo,
@@ -342,12 +281,18 @@ impl<'a, 'f> Canvas<'a, 'f> {
         area: Rect,
         make: impl FnOnce() -> Line<'l>,
     ) {
-        self.through_memo(area, |memo, area, buf| {
-            memo.render_keyed(same, key, area, buf, make)
+        self.through_memo(area, |memo, area, buf, shown| {
+            memo.render_keyed(same, key, area, buf, shown, make)
         });
     }
 
-    fn through_memo(&mut self, area: Rect, draw: impl FnOnce(&mut LineMemo, Rect, &mut Buffer)) {
+    /// Draws a line through the memo with `draw`, told whether the row
+    /// still shows the line the previous frame drew there.
+    fn through_memo(
+        &mut self,
+        area: Rect,
+        draw: impl FnOnce(&mut LineMemo, Rect, &mut Buffer, bool) -> Placed,
+    ) {
         let frame_area = self.frame.area();
         let area = Rect { height: 1, ..area }.intersection(frame_area);
         if area.is_empty() {
@@ -355,21 +300,17 @@ impl<'a, 'f> Canvas<'a, 'f> {
         }
         let r = usize::from(area.y - frame_area.y);
         let first = self.rows[r] == RowUse::Untouched;
-        // In place, the memo may leave the row only when it drew a line at
-        // the same place in the previous frame; otherwise the row starts
-        // blank.
-        let in_place =
-            self.in_place && first && self.memo.span(area.y) == Some((area.x, area.width));
-        if self.in_place && first && !in_place {
+        // In place, the row still shows the previous frame's line when the
+        // memo drew one at the same place (that frame held lines only);
+        // otherwise the row starts blank.
+        let shown = self.in_place && first && self.memo.span(area.y) == Some((area.x, area.width));
+        if self.in_place && first && !shown {
             self.clear_row(r);
         }
-        self.memo.in_place(in_place);
-        let kept_before = self.memo.kept().len();
-        draw(self.memo, area, self.frame.buffer_mut());
-        let kept = self.memo.kept().len() > kept_before;
-        self.rows[r] = match (first, in_place && kept) {
-            (true, true) => RowUse::Kept,
-            (true, false) => RowUse::Line,
+        let placed = draw(self.memo, area, self.frame.buffer_mut(), shown);
+        self.rows[r] = match (first, placed) {
+            (true, Placed::Left) => RowUse::Kept,
+            (true, _) => RowUse::Line,
             (false, _) => {
                 self.lines_only = false;
                 RowUse::Other
@@ -456,7 +397,6 @@ mod tests {
     use ratatui::backend::TestBackend;
     use ratatui::style::{Color, Modifier, Style};
     use ratatui::text::Line;
-    use ratatui::widgets::Clear;
 
     fn screen(terminal: &Terminal<TestBackend>) -> Vec<String> {
         let buf = terminal.backend().buffer();
@@ -469,70 +409,45 @@ mod tests {
             .collect()
     }
 
-    /// Clears the rows of `rows`, as a frame drawn in place must.
-    fn clear(f: &mut Frame, rows: &[u16]) {
-        for &y in rows {
-            f.render_widget(Clear, Rect::new(0, y, f.area().width, 1));
-        }
-    }
-
+    /// Drawn over a frame of lines only, a row whose line is unchanged is
+    /// left and not compared with the screen; a changed one is written.
+    /// (What the painter holds as shown is marked behind its back: a row
+    /// compared would be written again and lose the mark.)
     #[test]
-    fn kept_rows_are_not_written_and_the_others_are() {
-        let mut terminal = Terminal::new(TestBackend::new(6, 3)).unwrap();
+    fn a_line_left_unchanged_is_not_compared() {
+        let mut terminal = Terminal::new(TestBackend::new(6, 2)).unwrap();
         let mut painter = Painter::default();
+        let mut memo = LineMemo::default();
+        let paint = |painter: &mut Painter,
+                     terminal: &mut Terminal<TestBackend>,
+                     memo: &mut LineMemo,
+                     second| {
+            painter
+                .paint_lines(terminal, false, memo, |c| {
+                    c.line(&Line::from("a"), Rect::new(0, 0, 6, 1));
+                    c.line(&Line::from(second), Rect::new(0, 1, 6, 1));
+                })
+                .unwrap();
+        };
+        paint(&mut painter, &mut terminal, &mut memo, "b");
+        paint(&mut painter, &mut terminal, &mut memo, "b");
+        for y in 0..2 {
+            painter.shown[(5, y)].set_symbol("!");
+        }
+        paint(&mut painter, &mut terminal, &mut memo, "c");
+        assert_eq!(screen(&terminal), ["a     ", "c     "]);
+        assert_eq!(painter.shown[(5, 0)].symbol(), "!", "row 0 was compared");
+        assert_eq!(painter.shown[(5, 1)].symbol(), " ", "row 1 was written");
+        // A widget makes the next frame start blank and compare every row.
         painter
-            .draw(&mut terminal, false, |f, in_place| {
-                assert!(!in_place, "the first frame starts blank");
-                f.render_widget(Line::from("a"), Rect::new(0, 0, 6, 1));
-                f.render_widget(Line::from("b"), Rect::new(0, 1, 6, 1));
-                // Not trusted yet: every row is written anyway.
-                Some(vec![0, 1, 2])
+            .paint_lines(&mut terminal, false, &mut memo, |c| {
+                c.widget(Line::from("w"), Rect::new(0, 1, 6, 1));
             })
             .unwrap();
-        assert_eq!(screen(&terminal), ["a     ", "b     ", "      "]);
-        painter
-            .draw(&mut terminal, false, |f, in_place| {
-                assert!(in_place);
-                // Row 1 is left as it is and declared kept.
-                clear(f, &[0, 2]);
-                f.render_widget(Line::from("a"), Rect::new(0, 0, 6, 1));
-                f.render_widget(Line::from("c"), Rect::new(0, 2, 6, 1));
-                Some(vec![1])
-            })
-            .unwrap();
-        assert_eq!(screen(&terminal), ["a     ", "b     ", "c     "]);
-        painter
-            .draw(&mut terminal, false, |f, in_place| {
-                assert!(in_place);
-                // Row 1 is declared kept but drawn anew: it is not
-                // compared, so the terminal keeps "b" (the declaration is
-                // trusted, which is what makes it cheap).
-                clear(f, &[0, 1, 2]);
-                f.render_widget(Line::from("x"), Rect::new(0, 1, 6, 1));
-                f.render_widget(Line::from("y"), Rect::new(0, 2, 6, 1));
-                Some(vec![1])
-            })
-            .unwrap();
-        assert_eq!(screen(&terminal), ["      ", "b     ", "y     "]);
-        painter
-            .draw(&mut terminal, false, |f, in_place| {
-                assert!(in_place);
-                clear(f, &[0, 1, 2]);
-                f.render_widget(Line::from("w"), Rect::new(0, 0, 6, 1));
-                None
-            })
-            .unwrap();
-        assert_eq!(screen(&terminal), ["w     ", "      ", "      "]);
-        // The frame before declared nothing (a pane over the rows, say):
-        // this one starts blank and is compared whole.
-        painter
-            .draw(&mut terminal, false, |f, in_place| {
-                assert!(!in_place);
-                f.render_widget(Line::from("z"), Rect::new(0, 2, 6, 1));
-                Some(vec![0, 1])
-            })
-            .unwrap();
-        assert_eq!(screen(&terminal), ["      ", "      ", "z     "]);
+        painter.shown[(5, 0)].set_symbol("!");
+        paint(&mut painter, &mut terminal, &mut memo, "c");
+        assert_eq!(screen(&terminal), ["a     ", "c     "]);
+        assert_eq!(painter.shown[(5, 0)].symbol(), " ");
     }
 
     /// Frames through a canvas, drawn in place when the previous one held
