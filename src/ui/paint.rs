@@ -20,7 +20,7 @@
 //! board and the kiosk.)
 
 use ratatui::backend::{Backend, ClearType};
-use ratatui::buffer::{Buffer, Cell, CellDiffOption};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::{Frame, Terminal};
@@ -141,7 +141,8 @@ impl Painter {
         Backend::flush(terminal.backend_mut())?;
         let width = usize::from(area.width);
         for (_, after) in runs {
-            let start = usize::from(after.area.y - area.y) * width;
+            let start =
+                usize::from(after.area.y - area.y) * width + usize::from(after.area.x - area.x);
             let shown = &mut self.shown.content[start..start + after.content.len()];
             for (shown, cell) in shown.iter_mut().zip(after.content) {
                 *shown = cell;
@@ -163,10 +164,16 @@ impl Painter {
     }
 }
 
-/// The runs of rows of `next` that differ from `shown` (of the same area),
-/// as (before, after) pairs of buffers; the rows `unchanged` are not
-/// compared. The cells of `before` are taken out of `shown`, which gets
-/// those of `after` once they are written.
+/// The parts of the rows of `next` that differ from `shown` (of the same
+/// area), as (before, after) pairs of one-row buffers; the rows
+/// `unchanged` are not compared. The cells of `before` are taken out of
+/// `shown`, which gets those of `after` once they are written.
+///
+/// ratatui's comparison measures every cell it goes over; a row of a board
+/// that changed, changed in a few cells (a countdown, the clock). So only
+/// the part of the row from its first changed cell to a little past its
+/// last is handed to it (see [`changed_span`]), which finds there exactly
+/// the cells it finds comparing the whole row.
 fn changed_runs(shown: &mut Buffer, next: &Buffer, unchanged: &[usize]) -> Vec<(Buffer, Buffer)> {
     let area = next.area;
     let width = usize::from(area.width);
@@ -176,34 +183,26 @@ fn changed_runs(shown: &mut Buffer, next: &Buffer, unchanged: &[usize]) -> Vec<(
             *row = false;
         }
     }
-    if width > 0 {
-        for ((a, b), differs) in next
-            .content
-            .chunks(width)
-            .zip(shown.content.chunks(width))
-            .zip(differs.iter_mut())
-        {
-            if *differs {
-                *differs = !same_cells(a, b);
-            }
-        }
-    }
     let mut runs = Vec::new();
-    let mut first = 0;
-    while first < differs.len() {
-        if !differs[first] {
-            first += 1;
-            continue;
-        }
-        let end = (first..differs.len())
-            .find(|&r| !differs[r])
-            .unwrap_or(differs.len());
-        let rect = Rect {
-            y: area.y + first as u16,
-            height: (end - first) as u16,
-            ..area
+    if width == 0 {
+        return runs;
+    }
+    for (r, differs) in differs.iter().enumerate() {
+        let row = r * width..(r + 1) * width;
+        let span = match *differs {
+            true => changed_span(&shown.content[row.clone()], &next.content[row.clone()]),
+            false => None,
         };
-        let cells = first * width..end * width;
+        let Some(span) = span else {
+            continue;
+        };
+        let rect = Rect {
+            x: area.x + span.start as u16,
+            y: area.y + r as u16,
+            width: span.len() as u16,
+            height: 1,
+        };
+        let cells = row.start + span.start..row.start + span.end;
         runs.push((
             Buffer {
                 area: rect,
@@ -217,9 +216,49 @@ fn changed_runs(shown: &mut Buffer, next: &Buffer, unchanged: &[usize]) -> Vec<(
                 content: next.content[cells].to_vec(),
             },
         ));
-        first = end;
     }
     runs
+}
+
+/// How far past the last changed cell of a row ratatui's comparison may
+/// still write: the columns of a wide symbol written over, at most (no
+/// symbol is this wide).
+const TAIL: usize = 8;
+
+/// The part of a row that ratatui's comparison needs to go over to find
+/// what changed from `before` to `after`, if anything did: from the first
+/// changed cell (or from the wide symbol that covers it) to [`TAIL`] cells
+/// past the last one, or the row's end.
+fn changed_span(before: &[Cell], after: &[Cell]) -> Option<std::ops::Range<usize>> {
+    let differs = |i: &usize| !same_cell(&before[*i], &after[*i]);
+    let first = (0..after.len()).find(differs)?;
+    let last = (first..after.len()).rev().find(differs).unwrap_or(first);
+    // The comparison goes from cell to cell, over the columns a wide
+    // symbol covers: it starts at the cell where it would arrive.
+    let mut start = 0;
+    let mut x = 0;
+    while x < first {
+        start = x;
+        x += width(&after[x]);
+    }
+    if x == first {
+        start = first;
+    }
+    Some(start..(last + 1 + TAIL).min(after.len()))
+}
+
+/// How many columns ratatui's comparison moves over an unchanged cell:
+/// those its symbol takes, found quickly for a single ASCII character.
+#[allow(deprecated)] // `skip` still makes the comparison move by one.
+fn width(cell: &Cell) -> usize {
+    if cell.skip {
+        return 1;
+    }
+    match (cell.diff_option, cell.symbol().as_bytes()) {
+        (CellDiffOption::ForcedWidth(w), _) => usize::from(w.get()),
+        (CellDiffOption::None, [b]) if b.is_ascii() => 1,
+        _ => usize::from(cell.cell_width()).max(1),
+    }
 }
 
 /// What drew on a row of a frame drawn through a [`Canvas`].
@@ -360,16 +399,11 @@ impl<'a, 'f> Canvas<'a, 'f> {
     }
 }
 
-/// Whether two rows of cells are the same, and may be left as the
-/// terminal shows them. `Cell`'s own comparison, field by field, but with
-/// the short symbols of a board compared without a call to `memcmp`
-/// (ratatui's comparison of a row was half the cost of a frame). A cell
-/// asking to be written whatever the previous frame showed makes its row
-/// differ.
-fn same_cells(a: &[Cell], b: &[Cell]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_cell(a, b))
-}
-
+/// Whether two cells are the same, and may be left as the terminal shows
+/// them. `Cell`'s own comparison, field by field, but with the short
+/// symbols of a board compared without a call to `memcmp` (ratatui's
+/// comparison of a row was half the cost of a frame). A cell asking to be
+/// written whatever the previous frame showed differs.
 #[allow(deprecated)] // `skip` is still part of a cell's equality.
 fn same_cell(a: &Cell, b: &Cell) -> bool {
     a.fg == b.fg
@@ -397,6 +431,7 @@ mod tests {
     use ratatui::backend::TestBackend;
     use ratatui::style::{Color, Modifier, Style};
     use ratatui::text::Line;
+    use unicode_width::UnicodeWidthStr;
 
     fn screen(terminal: &Terminal<TestBackend>) -> Vec<String> {
         let buf = terminal.backend().buffer();
@@ -505,6 +540,67 @@ mod tests {
         assert!(memo.copied >= 5, "{}", memo.copied);
     }
 
+    /// What ratatui's comparison finds in the spans handed to it is what
+    /// it finds comparing whole rows, for rows of narrow, wide and empty
+    /// symbols, styles, and cells that ask to be written or skipped.
+    #[test]
+    fn spans_are_compared_as_whole_rows_are() {
+        let width = 24;
+        let area = Rect::new(3, 2, width, 6);
+        let mut state = 7u64;
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let symbols = ["a", " ", "é", "東", "👍🏽", "❤\u{fe0f}", ""];
+        let mut compared = 0;
+        for _ in 0..400 {
+            let mut before = Buffer::empty(area);
+            for y in area.top()..area.bottom() {
+                let mut x = area.left();
+                while x + 1 < area.right() {
+                    let symbol = symbols[next(symbols.len() as u64) as usize];
+                    before[(x, y)].set_symbol(symbol);
+                    if next(5) == 0 {
+                        before[(x, y)].set_bg(Color::Blue);
+                    }
+                    x += symbol.width().max(1) as u16;
+                }
+            }
+            let mut after = before.clone();
+            for _ in 0..next(6) {
+                let (x, y) = (
+                    area.x + next(u64::from(width) - 1) as u16,
+                    area.y + next(6) as u16,
+                );
+                match next(5) {
+                    0 => after[(x, y)].set_symbol(symbols[next(symbols.len() as u64) as usize]),
+                    1 => after[(x, y)].set_fg(Color::Red),
+                    2 => after[(x, y)].set_diff_option(CellDiffOption::AlwaysUpdate),
+                    3 => after[(x, y)].set_diff_option(CellDiffOption::Skip),
+                    _ => after[(x, y)].set_symbol("b"),
+                };
+            }
+            let whole: Vec<(u16, u16, Cell)> = before
+                .diff(&after)
+                .into_iter()
+                .map(|(x, y, c)| (x, y, c.clone()))
+                .collect();
+            let mut shown = before.clone();
+            let runs = changed_runs(&mut shown, &after, &[]);
+            let spans: Vec<(u16, u16, Cell)> = runs
+                .iter()
+                .flat_map(|(b, a)| b.diff(a))
+                .map(|(x, y, c)| (x, y, c.clone()))
+                .collect();
+            assert_eq!(spans, whole, "{before:?}\n{after:?}");
+            compared += runs.iter().map(|(_, a)| a.content.len()).sum::<usize>();
+        }
+        assert!(compared < 400 * 6 * usize::from(width) / 2, "{compared}");
+    }
+
     #[test]
     fn only_the_rows_that_differ_are_handed_to_the_comparison() {
         let area = Rect::new(0, 0, 4, 5);
@@ -519,7 +615,7 @@ mod tests {
             .iter()
             .map(|(_, a)| (a.area.y, a.area.height))
             .collect();
-        assert_eq!(rows, [(1, 2), (4, 1)]);
+        assert_eq!(rows, [(1, 1), (2, 1), (4, 1)]);
         for (before, after) in &runs {
             assert_eq!(before.area, after.area);
             assert!(area.contains(after.area.as_position()));
@@ -574,9 +670,10 @@ mod tests {
         );
         let row = &cells[..cells.len() - 2];
         let copy = row.to_vec();
-        assert!(same_cells(row, copy.as_slice()));
-        assert!(!same_cells(&row[1..], &row[..row.len() - 1]));
-        assert!(!same_cells(&cells, &cells.clone()), "a skipped cell");
+        assert_eq!(changed_span(row, copy.as_slice()), None);
+        assert!(changed_span(&row[1..], &row[..row.len() - 1]).is_some());
+        let copy = cells.clone();
+        assert!(changed_span(&cells, &copy).is_some(), "a skipped cell");
     }
 
     #[test]
