@@ -230,9 +230,9 @@ const TAIL: usize = 8;
 /// changed cell (or from the wide symbol that covers it) to [`TAIL`] cells
 /// past the last one, or the row's end.
 fn changed_span(before: &[Cell], after: &[Cell]) -> Option<std::ops::Range<usize>> {
-    let differs = |i: &usize| !same_cell(&before[*i], &after[*i]);
-    let first = (0..after.len()).find(differs)?;
-    let last = (first..after.len()).rev().find(differs).unwrap_or(first);
+    let differs = |(b, a): (&Cell, &Cell)| !same_cell(b, a);
+    let first = before.iter().zip(after).position(differs)?;
+    let last = before.iter().zip(after).rposition(differs).unwrap_or(first);
     // The comparison goes from cell to cell, over the columns a wide
     // symbol covers: it starts at the cell where it would arrive.
     let mut start = 0;
@@ -405,6 +405,7 @@ impl<'a, 'f> Canvas<'a, 'f> {
 /// comparison of a row was half the cost of a frame). A cell asking to be
 /// written whatever the previous frame showed differs.
 #[allow(deprecated)] // `skip` is still part of a cell's equality.
+#[inline]
 fn same_cell(a: &Cell, b: &Cell) -> bool {
     a.fg == b.fg
         && a.bg == b.bg
