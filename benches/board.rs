@@ -5,7 +5,6 @@
 //!
 //!     cargo bench --bench board
 
-use std::cell::RefCell;
 use std::hint::black_box;
 
 use divan::Bencher;
@@ -16,7 +15,7 @@ use quai::ginko::{ApiKey, Client, WaitRequest, match_answers};
 use quai::model::{Board, BoardLine, ResolvedPlace};
 use quai::network::{RowRequest, RowResult};
 use quai::search::Index;
-use quai::ui::departures::{PaneState, draw};
+use quai::ui::departures::{PaneState, draw, draw_on};
 use quai::ui::kiosk::{KioskPane, LargeDigits};
 use quai::ui::memo::LineMemo;
 use quai::ui::paint::Painter;
@@ -184,8 +183,8 @@ fn build_board_snapshot(bencher: Bencher) {
         });
 }
 
-/// The board's pane, true colour, with or without a line memo.
-fn pane(memo: Option<&RefCell<LineMemo>>) -> PaneState<'_> {
+/// The board's pane, true colour.
+fn pane() -> PaneState<'static> {
     PaneState {
         title: "quai",
         selected: None,
@@ -195,7 +194,6 @@ fn pane(memo: Option<&RefCell<LineMemo>>) -> PaneState<'_> {
         attribution: "Données : réseau Ginko",
         notice: None,
         warning: None,
-        memo,
         capabilities: quai::network::Capabilities::default(),
         back_to: None,
     }
@@ -210,7 +208,7 @@ fn render_frame(bencher: Bencher, (width, height): (u16, u16)) {
     board.apply(now(), results);
     let mut terminal =
         Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
-    let pane = pane(None);
+    let pane = pane();
     let mut second = 0;
     bencher.bench_local(|| {
         second += 1;
@@ -233,9 +231,9 @@ fn render_tick(bencher: Bencher, (width, height): (u16, u16)) {
     board.apply(now(), results);
     let mut terminal =
         Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
-    let memo = RefCell::new(LineMemo::default());
+    let mut memo = LineMemo::default();
     let mut painter = Painter::default();
-    let pane = pane(Some(&memo));
+    let pane = pane();
     let mut view = view::build(&board, now());
     let mut second = 0;
     bencher.bench_local(|| {
@@ -246,10 +244,8 @@ fn render_tick(bencher: Bencher, (width, height): (u16, u16)) {
             now() + jiff::SignedDuration::from_secs(second),
         );
         painter
-            .draw(&mut terminal, false, |frame, in_place| {
-                memo.borrow_mut().in_place(in_place);
-                draw(frame, &view, &pane);
-                Some(memo.borrow().kept().to_vec())
+            .paint_lines(&mut terminal, false, &mut memo, |canvas| {
+                draw_on(canvas, &view, &pane)
             })
             .unwrap_or_else(|e| panic!("{e}"));
     });

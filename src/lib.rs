@@ -5,6 +5,7 @@
 //! Besançon). The network-independent model is [`domain`], the embedded demo
 //! network [`demo`].
 
+pub mod ansi;
 pub mod app;
 pub mod cache;
 pub mod cli;

@@ -36,6 +36,14 @@ pub fn line(input: &str) -> String {
 
 /// Cleans one string for display on a single line.
 pub fn text(input: &str) -> String {
+    if already_clean(input) {
+        return input.to_string();
+    }
+    cleaned(input)
+}
+
+/// [`text`], character by character.
+fn cleaned(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut pending_space = false;
     for c in visible(input) {
@@ -50,6 +58,42 @@ pub fn text(input: &str) -> String {
         }
     }
     out
+}
+
+/// Whether [`text`] leaves `input` as it is, found from its bytes alone (most
+/// of what the network sends: names, times, colours): no control
+/// character, no white space but single spaces between words, and no
+/// character from the ranges that hold the invisible and white-space
+/// characters beyond ASCII (U+0080–U+00A0 and U+00AD, U+1000–U+3FFF,
+/// U+F000–U+FFFF), which are left to the character-by-character path.
+fn already_clean(input: &str) -> bool {
+    let bytes = input.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut previous = 0u8;
+    for (i, &b) in bytes.iter().enumerate() {
+        let clean = match b {
+            b' ' => previous != b' ',
+            0x21..=0x7e => true,
+            // A continuation byte, its lead byte checked already.
+            0x80..=0xbf => true,
+            // U+0080–U+00BF: C1 controls, NBSP, soft hyphen.
+            0xc2 => bytes.get(i + 1).is_some_and(|&n| n > 0xa0 && n != 0xad),
+            0xc3..=0xdf => true,
+            // U+1000–U+3FFF (white space, zero-width, bidi) and
+            // U+F000–U+FFFF (byte order mark, annotations).
+            0xe1..=0xe3 | 0xef => false,
+            0xe0 | 0xe4..=0xee | 0xf0..=0xf4 => true,
+            // Controls (C0, DEL) and bytes no UTF-8 string holds.
+            _ => false,
+        };
+        if !clean {
+            return false;
+        }
+        previous = b;
+    }
+    true
 }
 
 /// Characters that would change how the terminal lays out or interprets text.
@@ -148,6 +192,61 @@ mod tests {
     fn folds_white_space_and_keeps_accents_and_emoji() {
         assert_eq!(text("  Gare\tViotte \n\r Sud "), "Gare Viotte Sud");
         assert_eq!(text("Châteaufarine 🚋 東"), "Châteaufarine 🚋 東");
+    }
+
+    /// The quick path says a text is clean exactly when the slow path
+    /// leaves it as it is, for texts made of the characters around every
+    /// boundary it checks.
+    #[test]
+    fn the_quick_path_agrees_with_the_slow_one() {
+        let mut chars: Vec<char> = vec![
+            ' ', '\t', '\n', 'a', 'Z', '~', '\u{7f}', '\u{1b}', '[', ']', '\\', '\u{7}',
+        ];
+        for range in [
+            0x80..=0xc0,
+            0x7ff..=0x801,
+            0xfff..=0x1001,
+            0x1680..=0x1681,
+            0x2000..=0x2070,
+            0x3000..=0x3001,
+            0x3fff..=0x4001,
+            0xefff..=0xf001,
+            0xfeff..=0xfeff,
+            0xfff8..=0xffff,
+            0x10000..=0x10001,
+            0x1f68b..=0x1f68b,
+            0x10ffff..=0x10ffff,
+        ] {
+            chars.extend(range.filter_map(char::from_u32));
+        }
+        let mut texts = 0;
+        for &a in &chars {
+            for &b in &chars {
+                for text_of in [
+                    format!("{a}"),
+                    format!("{a}{b}"),
+                    format!("x{a}{b}y"),
+                    format!("x {a} {b}y"),
+                ] {
+                    let slow = cleaned(&text_of);
+                    if already_clean(&text_of) {
+                        assert_eq!(slow, text_of, "{text_of:?} is not clean");
+                        texts += 1;
+                    }
+                    assert_eq!(text(&text_of), slow, "{text_of:?}");
+                }
+            }
+        }
+        assert!(texts > 1000, "{texts}");
+        for clean in [
+            "Pôle Viotte",
+            "Châteaufarine 🚋 東",
+            "2 min",
+            "006AB3",
+            "L'Œuvre « ici »",
+        ] {
+            assert!(already_clean(clean), "{clean}");
+        }
     }
 
     #[test]

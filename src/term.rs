@@ -39,8 +39,10 @@ pub type Screen = Terminal<TtyBackend>;
 
 /// crossterm's backend on stdout, except that the terminal's size is asked
 /// of the terminal (the `TIOCGWINSZ` ioctl), so that drawing never starts a
-/// process, even on a terminal that is gone.
-pub struct TtyBackend(CrosstermBackend<Stdout>);
+/// process, even on a terminal that is gone, and that the cells of a frame
+/// are written into memory a run of one style at a time, then sent in one
+/// write ([`crate::ansi`]).
+pub struct TtyBackend(CrosstermBackend<Stdout>, Vec<u8>);
 
 impl Backend for TtyBackend {
     type Error = io::Error;
@@ -49,7 +51,10 @@ impl Backend for TtyBackend {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        self.0.draw(content)
+        let bytes = &mut self.1;
+        bytes.clear();
+        crate::ansi::encode(bytes, content)?;
+        self.0.write_all(bytes)
     }
 
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
@@ -125,7 +130,7 @@ pub fn init() -> io::Result<Screen> {
     }));
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen)?;
-    Terminal::new(TtyBackend(CrosstermBackend::new(io::stdout())))
+    Terminal::new(TtyBackend(CrosstermBackend::new(io::stdout()), Vec::new()))
 }
 
 /// Leaves the full screen. A terminal that is gone has nothing to restore,

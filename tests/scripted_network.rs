@@ -188,7 +188,6 @@ async fn the_board_shows_instants_delays_platforms_cancellations_and_timetable_t
         attribution: "",
         notice: None,
         warning: None,
-        memo: None,
         capabilities: Default::default(),
         back_to: None,
     };

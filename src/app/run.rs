@@ -12,7 +12,9 @@ use super::{App, Effect, Msg};
 use crate::favorites::Favorite;
 use crate::network::{Network, Source};
 use crate::poller::{self, PollSettings, Update};
-use crate::ui::departures::{PaneState, draw};
+use crate::ui::departures::{PaneState, draw_on};
+use crate::ui::memo::LineMemo;
+use crate::ui::paint::{Canvas, Painter};
 use crate::ui::theme::Theme;
 use crate::ui::view;
 
@@ -79,9 +81,10 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
     }
     let mut tick = crate::tick::Ticker::new();
     let mut dirty = true;
-    // Unchanged board lines are copied from the previous frame.
-    let memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
-    let mut painter = crate::ui::paint::Painter::default();
+    // Frames are written row by row where they differ from the screen;
+    // unchanged lines are left or copied from the previous frame.
+    let mut memo = LineMemo::default();
+    let mut painter = Painter::default();
     let mut resized = false;
     let mut shown: Option<view::BoardView> = None;
     let mut rebuild = true;
@@ -101,10 +104,9 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
                 _ => shown.insert(view::build_shifted(&app.board, now, settings.clock_shift)),
             };
             let mut area = app.area;
-            if let Err(e) = painter.draw(&mut terminal, resized, |frame, in_place| {
-                memo.borrow_mut().in_place(in_place);
-                area = frame.area();
-                draw_app(frame, &app, view, &settings, &memo)
+            if let Err(e) = painter.paint_lines(&mut terminal, resized, &mut memo, |canvas| {
+                area = canvas.area();
+                draw_app(canvas, &app, view, &settings);
             }) {
                 // A terminal that is gone is no failure to report: nobody
                 // is left to read it.
@@ -245,12 +247,6 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
     result
 }
 
-/// Draws one frame of the live board (its `view`): the board, then the
-/// pane open over it, if any; reads only. Returns the rows the memo copied
-/// from the previous frame when they are exactly what that frame left on
-/// screen, for the [`Painter`](crate::ui::paint::Painter); `None` when a
-/// pane was drawn over the board or the board was not drawn through the
-/// memo (too small, key refused).
 /// Draws one whole frame of the live board as the loop would, from
 /// scratch (for snapshots and other single frames).
 pub fn draw_screen(
@@ -259,17 +255,22 @@ pub fn draw_screen(
     view: &view::BoardView,
     settings: &BoardSettings,
 ) {
-    let memo = std::cell::RefCell::new(crate::ui::memo::LineMemo::default());
-    draw_app(frame, app, view, settings, &memo);
+    draw_app(
+        &mut Canvas::new(frame, &mut LineMemo::default()),
+        app,
+        view,
+        settings,
+    );
 }
 
+/// Draws one frame of the live board (its `view`) on `canvas`: the board,
+/// then the pane open over it, if any; reads only.
 pub(super) fn draw_app(
-    frame: &mut ratatui::Frame,
+    canvas: &mut Canvas,
     app: &App,
     view: &view::BoardView,
     settings: &BoardSettings,
-    memo: &std::cell::RefCell<crate::ui::memo::LineMemo>,
-) -> Option<Vec<u16>> {
+) {
     let pane = PaneState {
         title: &settings.title,
         selected: app.selected,
@@ -279,18 +280,13 @@ pub(super) fn draw_app(
         attribution: &settings.attribution,
         notice: app.notice.as_deref(),
         warning: settings.warning.as_deref(),
-        memo: Some(memo),
         capabilities: app.capabilities_here(),
         back_to: app.back_to(),
     };
-    let plain = !pane.help && app.overlay.is_none();
-    let frame_before = memo.borrow().frame();
-    draw(frame, view, &pane);
+    draw_on(canvas, view, &pane);
     if let Some(overlay) = &app.overlay {
-        overlay.draw(frame, &app.board, &settings.theme);
+        canvas.frame(|frame| overlay.draw(frame, &app.board, &settings.theme));
     }
-    let memo = memo.borrow();
-    (plain && memo.frame() == frame_before + 1).then(|| memo.kept().to_vec())
 }
 
 /// The names of the places within 500 m of `home`, nearest first (at most

@@ -63,7 +63,6 @@ pub async fn render() -> Result<Vec<(&'static str, String)>, String> {
         attribution: source.attribution(),
         notice: None,
         warning: None,
-        memo: None,
         capabilities: source.capabilities(),
         back_to: None,
     };

@@ -10,18 +10,16 @@
 //! ```
 
 use ratatui::Frame;
-use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::memo::LineMemo;
+use super::paint::Canvas;
 pub(crate) use super::row::{
     CELL_W, Columns, cell_spans, gauge_and_mark, place_heading, row_line, row_start,
 };
-pub(crate) use super::screens::draw_too_small;
-use super::screens::{draw_help, draw_key_refused};
+use super::screens::{draw_help, key_refused, too_small};
 pub(crate) use super::text::pad;
 pub use super::text::{fit, wrap};
 use super::theme::Theme;
@@ -45,25 +43,33 @@ pub struct PaneState<'a> {
     pub notice: Option<&'a str>,
     /// A lasting warning under the header (a corrupt favourites file).
     pub warning: Option<&'a str>,
-    /// The body lines of the previous frame, copied where unchanged (a
-    /// live board keeps one; a single frame needs none).
-    pub memo: Option<&'a std::cell::RefCell<super::memo::LineMemo>>,
     /// The network's services: the help lists only the keys that work.
     pub capabilities: crate::network::Capabilities,
     /// The board `⌫` goes back to, when another is shown ("favoris").
     pub back_to: Option<&'a str>,
 }
 
+/// Draws the pane's frame from scratch.
 pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
-    let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT || view.key_refused {
-        // Drawn whole, perhaps over the previous frame.
-        frame.render_widget(Clear, area);
-        if view.key_refused {
-            draw_key_refused(frame, area, view, state);
-        } else {
-            draw_too_small(frame, area);
-        }
+    draw_on(
+        &mut Canvas::new(frame, &mut LineMemo::default()),
+        view,
+        state,
+    );
+}
+
+/// Draws the pane's frame on `canvas`: every line through its memo, so
+/// that a line drawn alike in the previous frame (the banner, most rows)
+/// is neither laid out nor written again. The result is [`draw`]'s.
+pub fn draw_on(canvas: &mut Canvas, view: &BoardView, state: &PaneState) {
+    let area = canvas.area();
+    if view.key_refused {
+        let (widget, box_area) = key_refused(area, view, state);
+        canvas.widget(widget, box_area);
+        return;
+    }
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        canvas.widget(too_small(area), area);
         return;
     }
     let width = area.width as usize;
@@ -97,15 +103,6 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
         Constraint::Length(1),
     ])
     .areas(area);
-    // Every line goes through the memo when there is one: a line that did
-    // not change (the banner, most rows) is left as the screen shows it.
-    let mut memo = state.memo.and_then(|m| m.try_borrow_mut().ok());
-    match memo.as_mut() {
-        Some(memo) => memo.begin(),
-        // Without a memo the frame may still be drawn over the previous one.
-        None => frame.render_widget(Clear, area),
-    }
-    let buf = frame.buffer_mut();
     let row_at = |y| Rect {
         y,
         height: 1,
@@ -113,7 +110,7 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
     };
     for (y, l) in (warning_area.y..warning_area.bottom()).zip(&warning) {
         let line = Line::from(format!(" {l}")).style(state.theme.stale());
-        put_line(memo.as_deref_mut(), &line, row_at(y), buf);
+        canvas.line(&line, row_at(y));
     }
 
     let clock = &view.clock;
@@ -125,12 +122,12 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
         ),
         Span::raw(format!("{clock} ")),
     ]);
-    put_line(memo.as_deref_mut(), &line, row_at(header.y), buf);
+    canvas.line(&line, row_at(header.y));
 
     for (y, l) in (banner_area.y..banner_area.bottom()).zip(&banner) {
         let line =
             Line::from(format!(" {}", pad(l, width.saturating_sub(1)))).style(state.theme.alert());
-        put_line(memo.as_deref_mut(), &line, row_at(y), buf);
+        canvas.line(&line, row_at(y));
     }
 
     let status_style = if view.stale {
@@ -154,7 +151,7 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
         ),
         Span::styled(keys, state.theme.dim()),
     ]);
-    put_line(memo.as_deref_mut(), &line, row_at(status.y), buf);
+    canvas.line(&line, row_at(status.y));
 
     let (lines, selected_line, columns) = body_lines(view, state, width);
     let height = body.height as usize;
@@ -171,16 +168,13 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
             height: 1,
             ..body
         };
-        match (shown.next(), memo.as_mut()) {
-            (Some(BodyLine::Text(line)), memo) => put_line(memo.map(|m| &mut **m), &line, row, buf),
-            (
-                Some(BodyLine::Row {
-                    row: r,
-                    selected,
-                    stale,
-                }),
-                Some(memo),
-            ) => {
+        match shown.next() {
+            Some(BodyLine::Text(line)) => canvas.line(&line, row),
+            Some(BodyLine::Row {
+                row: r,
+                selected,
+                stale,
+            }) => {
                 let look = RowLook {
                     selected,
                     stale,
@@ -188,41 +182,20 @@ pub fn draw(frame: &mut Frame, view: &BoardView, state: &PaneState) {
                     cells: columns.cells,
                     destination_w: columns.destination_w,
                 };
-                memo.render_keyed(
+                canvas.line_keyed(
                     |(k, l): &(RowView, RowLook)| *l == look && super::view::drawn_alike(k, r),
                     || (r.clone(), look),
                     row,
-                    buf,
                     || line_of(r, selected, stale),
                 );
             }
-            (
-                Some(BodyLine::Row {
-                    row: r,
-                    selected,
-                    stale,
-                }),
-                None,
-            ) => super::line::render(&line_of(r, selected, stale), row, buf),
-            (None, Some(memo)) => {
-                Clear.render(row, buf);
-                memo.forget(y);
-            }
-            (None, None) => {}
+            // Left blank.
+            None => {}
         }
     }
 
     if state.help {
-        draw_help(frame, area, state);
-    }
-}
-
-/// Draws `line` on the one-row `area`: through the memo when there is one,
-/// over a cleared row otherwise.
-fn put_line(memo: Option<&mut LineMemo>, line: &Line, area: Rect, buf: &mut Buffer) {
-    match memo {
-        Some(memo) => memo.render(line, area, buf),
-        None => super::line::render(line, area, buf),
+        canvas.frame(|frame| draw_help(frame, area, state));
     }
 }
 
@@ -434,18 +407,25 @@ pub(crate) mod tests {
         board
     }
 
-    /// A live board drawn second after second with a memo shows exactly
-    /// what frames drawn from scratch show, through ticks, a refresh, a
-    /// selection, stale data and a resize; most lines are copied.
+    /// A live board painted second after second through the canvas shows
+    /// exactly what frames drawn from scratch show, through ticks, a
+    /// refresh, a selection, stale data, the help, a warning, resizes and
+    /// too small a screen; most lines are left as the screen shows them.
     #[test]
-    fn frames_with_the_memo_are_the_frames_without() {
+    fn painted_frames_are_the_frames_drawn_from_scratch() {
         let mut board = sample_board();
-        let memo = std::cell::RefCell::new(super::super::memo::LineMemo::default());
+        let mut memo = LineMemo::default();
+        let mut painter = crate::ui::paint::Painter::default();
         let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
         for second in 0..200 {
-            if second == 100 {
-                terminal.backend_mut().resize(70, 12);
-                terminal.autoresize().unwrap();
+            let resize = match second {
+                100 => Some((70, 12)),
+                150 => Some((30, 5)),
+                155 => Some((100, 20)),
+                _ => None,
+            };
+            if let Some((w, h)) = resize {
+                terminal.backend_mut().resize(w, h);
             }
             if second == 40 {
                 // A refresh: the same departures fetched anew.
@@ -453,27 +433,34 @@ pub(crate) mod tests {
                 again.fetched_at = Some(t(40));
                 board = again;
             }
+            if second == 120 {
+                board.fail(crate::network::NetError::new(
+                    crate::network::ErrorKind::Http(503),
+                    "HTTP 503 from the server",
+                ));
+            }
             let now = t(second);
             let view = view::build(&board, now);
-            let state = |memo| PaneState {
+            let state = PaneState {
                 title: "quai · Ginko",
                 selected: (second % 50 > 25).then_some(1),
-                help: false,
+                help: (60..63).contains(&second),
                 theme: Theme::new(Palette::TrueColor),
                 nb: 2,
                 attribution: "ODbL",
                 notice: None,
-                warning: None,
-                memo,
+                warning: (80..90).contains(&second).then_some("favoris illisibles"),
                 capabilities: crate::network::Capabilities::default(),
                 back_to: None,
             };
-            terminal
-                .draw(|f| draw(f, &view, &state(Some(&memo))))
+            painter
+                .paint_lines(&mut terminal, resize.is_some(), &mut memo, |c| {
+                    draw_on(c, &view, &state)
+                })
                 .unwrap();
             let area = terminal.backend().buffer().area;
             let mut fresh = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
-            fresh.draw(|f| draw(f, &view, &state(None))).unwrap();
+            fresh.draw(|f| draw(f, &view, &state)).unwrap();
             assert_eq!(
                 terminal.backend().buffer(),
                 fresh.backend().buffer(),
@@ -481,11 +468,10 @@ pub(crate) mod tests {
             );
         }
         // The clock and the age change every second; the rest seldom does.
-        let memo = memo.borrow();
         assert!(
-            memo.copied > 2 * memo.drawn,
-            "copied {}, drawn {}",
-            memo.copied,
+            memo.left > 2 * memo.drawn,
+            "left {}, drawn {}",
+            memo.left,
             memo.drawn
         );
     }
@@ -501,7 +487,6 @@ pub(crate) mod tests {
             attribution: "ODbL",
             notice: None,
             warning: None,
-            memo: None,
             capabilities: crate::network::Capabilities::default(),
             back_to: None,
         };
@@ -702,7 +687,6 @@ pub(crate) mod tests {
             attribution: "ODbL",
             notice: Some("★ Chamars ajouté aux favoris"),
             warning: Some("favoris en lecture seule : favorites.toml, line 3, column 9"),
-            memo: None,
             capabilities: crate::network::Capabilities::default(),
             back_to: None,
         };

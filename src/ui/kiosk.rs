@@ -219,11 +219,7 @@ pub fn draw(frame: &mut Frame, view: &BoardView, pane: &KioskPane) {
 pub fn draw_on(canvas: &mut Canvas, view: &BoardView, pane: &KioskPane) {
     let full = canvas.area();
     if full.width < MIN_WIDTH || full.height < MIN_HEIGHT {
-        let text = format!(
-            "Terminal trop petit ({}×{}) : il faut au moins {MIN_WIDTH}×{MIN_HEIGHT}.",
-            full.width, full.height
-        );
-        canvas.widget(Paragraph::new(text).wrap(Wrap { trim: true }), full);
+        canvas.widget(super::screens::too_small(full), full);
         return;
     }
     let screen = screen(view, pane);

@@ -5,11 +5,12 @@
 //! text grapheme by grapheme is most of a frame's cost. The memo keeps, for
 //! each screen line, the last few lines drawn there and their cells (the
 //! kiosk's pages come back in turn); a line equal to one of them at the
-//! same place is copied instead of laid out. The rows whose line is the
-//! previous frame's are told to the [`Painter`], which then need not
-//! compare them with the screen.
+//! same place is copied instead of laid out. Drawing over the previous
+//! frame (through the painter's [`Canvas`], which alone knows when a row
+//! shows it), the previous frame's line is left as it is, and the canvas
+//! is told so: the painter then need not compare that row with the screen.
 //!
-//! [`Painter`]: super::paint::Painter
+//! [`Canvas`]: super::paint::Canvas
 
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
@@ -19,6 +20,18 @@ use ratatui::text::{Line, Span};
 /// frame's, and a few before it (the pages of a kiosk come back in turn).
 const KEPT_PER_ROW: usize = 4;
 
+/// What the memo did with a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placed {
+    /// The previous frame's line, at the same place, on a row that still
+    /// shows it: left as it is.
+    Left,
+    /// A line drawn alike in one of the last frames: its cells copied.
+    Copied,
+    /// Laid out (or nothing: the area was outside the buffer).
+    Drawn,
+}
+
 /// The lines of the previous frames, by screen row.
 #[derive(Debug, Default)]
 pub struct LineMemo {
@@ -26,14 +39,12 @@ pub struct LineMemo {
     rows: Vec<Vec<Drawn>>,
     /// The number of the frame being drawn.
     frame: u64,
-    /// The rows copied (or left in place) in this frame.
-    kept: Vec<u16>,
-    /// The frame is drawn over the previous one (see [`LineMemo::in_place`]).
-    in_place: bool,
     /// Lines laid out, and lines copied, since the memo was made (tests and
-    /// benchmarks read them).
+    /// benchmarks read them); of the lines copied, those left as the row
+    /// showed them.
     pub drawn: u64,
     pub copied: u64,
+    pub left: u64,
 }
 
 #[derive(Debug)]
@@ -47,17 +58,9 @@ struct Drawn {
 }
 
 impl LineMemo {
-    /// Starts a frame: only lines of the previous frame count as kept.
+    /// Starts a frame: only lines of the previous frame can be left.
     pub fn begin(&mut self) {
         self.frame += 1;
-        self.kept.clear();
-    }
-
-    /// Says whether the next frames are drawn over the previous one as the
-    /// terminal shows it: an unchanged line is then left as it is, instead
-    /// of copied onto a blank buffer.
-    pub fn in_place(&mut self, in_place: bool) {
-        self.in_place = in_place;
     }
 
     /// Forgets the line of a row that is drawn by something else.
@@ -65,16 +68,6 @@ impl LineMemo {
         if let Some(row) = self.rows.get_mut(usize::from(y)) {
             row.clear();
         }
-    }
-
-    /// The number of frames begun.
-    pub fn frame(&self) -> u64 {
-        self.frame
-    }
-
-    /// The rows of this frame copied from the previous one.
-    pub fn kept(&self) -> &[u16] {
-        &self.kept
     }
 
     /// Where the line of row `y` of the previous frame was drawn (its
@@ -88,18 +81,27 @@ impl LineMemo {
     }
 
     /// Draws `line` on the one-row `area` of `buf` (clearing it first), or,
-    /// when the previous frame drew the same line there, leaves the row as
-    /// it is (in place) or copies its cells.
-    pub fn render(&mut self, line: &Line, area: Rect, buf: &mut Buffer) {
+    /// when one of the last frames drew the same line there, copies its
+    /// cells. `shows_previous` says that the row of `buf` still shows the
+    /// line the previous frame drew there through the memo, at the same
+    /// place: that line, unchanged, is then left as it is.
+    pub fn render(
+        &mut self,
+        line: &Line,
+        area: Rect,
+        buf: &mut Buffer,
+        shows_previous: bool,
+    ) -> Placed {
         self.place(
             area,
             buf,
+            shows_previous,
             |source| matches!(source, Source::Line(l) if l == line),
             |area, buf| {
                 super::line::render(line, area, buf);
                 Source::Line(owned(line))
             },
-        );
+        )
     }
 
     /// Like [`LineMemo::render`] for a line made by `make` from what
@@ -112,17 +114,19 @@ impl LineMemo {
         key: impl FnOnce() -> K,
         area: Rect,
         buf: &mut Buffer,
+        shows_previous: bool,
         make: impl FnOnce() -> Line<'a>,
-    ) {
+    ) -> Placed {
         self.place(
             area,
             buf,
+            shows_previous,
             |source| matches!(source, Source::Key(k) if k.downcast_ref::<K>().is_some_and(&same)),
             |area, buf| {
                 super::line::render(&make(), area, buf);
                 Source::Key(Box::new(key()))
             },
-        );
+        )
     }
 
     /// Leaves or copies the row when `same` says its source is unchanged;
@@ -131,12 +135,13 @@ impl LineMemo {
         &mut self,
         area: Rect,
         buf: &mut Buffer,
+        shows_previous: bool,
         same: impl Fn(&Source) -> bool,
         draw: impl FnOnce(Rect, &mut Buffer) -> Source,
-    ) {
+    ) -> Placed {
         let area = area.intersection(buf.area);
         if area.is_empty() {
-            return;
+            return Placed::Drawn;
         }
         let row = usize::from(area.y);
         if self.rows.len() <= row {
@@ -149,19 +154,17 @@ impl LineMemo {
             .iter()
             .position(|d| d.x == area.x && d.width == area.width && same(&d.source));
         if let Some(i) = hit {
-            // The previous frame's line: the row shows it already.
-            let previous = i == 0 && entries[0].frame + 1 == self.frame;
-            if !(previous && self.in_place) {
+            // The previous frame's line, on a row that still shows it.
+            let left = shows_previous && i == 0 && entries[0].frame + 1 == self.frame;
+            if !left {
                 buf.content[start..end].clone_from_slice(&entries[i].cells);
             }
             let mut drawn = entries.remove(i);
             drawn.frame = self.frame;
             entries.insert(0, drawn);
-            if previous {
-                self.kept.push(area.y);
-            }
             self.copied += 1;
-            return;
+            self.left += u64::from(left);
+            return if left { Placed::Left } else { Placed::Copied };
         }
         buf.content[start..end].fill(Cell::EMPTY);
         let source = draw(area, buf);
@@ -178,6 +181,7 @@ impl LineMemo {
                 cells: buf.content[start..end].to_vec(),
             },
         );
+        Placed::Drawn
     }
 }
 
@@ -229,13 +233,13 @@ mod tests {
         ]);
         let mut first = Buffer::empty(area);
         memo.begin();
-        memo.render(&line, Rect::new(0, 1, 12, 1), &mut first);
-        assert!(memo.kept().is_empty());
+        let placed = memo.render(&line, Rect::new(0, 1, 12, 1), &mut first, false);
+        assert_eq!(placed, Placed::Drawn);
         let mut second = Buffer::empty(area);
         memo.begin();
-        memo.render(&line.clone(), Rect::new(0, 1, 12, 1), &mut second);
+        let placed = memo.render(&line.clone(), Rect::new(0, 1, 12, 1), &mut second, false);
+        assert_eq!(placed, Placed::Copied, "a blank row is not left");
         assert_eq!((memo.drawn, memo.copied), (1, 1));
-        assert_eq!(memo.kept(), [1]);
         assert_eq!(first, second);
         assert_eq!(text(&second, 1), "T1 3 min    ");
         assert_eq!(second[(0, 1)].fg, Color::Red);
@@ -247,10 +251,20 @@ mod tests {
         let mut memo = LineMemo::default();
         let mut buf = Buffer::empty(area);
         memo.begin();
-        memo.render(&Line::from("3 min"), Rect::new(0, 0, 12, 1), &mut buf);
+        memo.render(
+            &Line::from("3 min"),
+            Rect::new(0, 0, 12, 1),
+            &mut buf,
+            false,
+        );
         let mut buf = Buffer::empty(area);
         memo.begin();
-        memo.render(&Line::from("2 min"), Rect::new(0, 0, 12, 1), &mut buf);
+        memo.render(
+            &Line::from("2 min"),
+            Rect::new(0, 0, 12, 1),
+            &mut buf,
+            false,
+        );
         assert_eq!(text(&buf, 0), "2 min       ");
         // Same text, another style: drawn again.
         memo.begin();
@@ -258,6 +272,7 @@ mod tests {
             &Line::styled("2 min", Style::new().fg(Color::Blue)),
             Rect::new(0, 0, 12, 1),
             &mut buf,
+            true,
         );
         assert_eq!(buf[(0, 0)].fg, Color::Blue);
         // Same line, narrower: drawn again, cut.
@@ -267,21 +282,27 @@ mod tests {
             &Line::styled("2 min", Style::new().fg(Color::Blue)),
             Rect::new(0, 0, 3, 1),
             &mut buf,
+            false,
         );
         assert_eq!(text(&buf, 0), "2 m         ");
         // Another row: its own entry.
-        memo.render(&Line::from("2 min"), Rect::new(0, 2, 12, 1), &mut buf);
+        memo.render(
+            &Line::from("2 min"),
+            Rect::new(0, 2, 12, 1),
+            &mut buf,
+            false,
+        );
         assert_eq!((memo.drawn, memo.copied), (5, 0));
         assert_eq!(text(&buf, 2), "2 min       ");
-        // A line of an earlier frame is copied, but not kept: the screen
-        // shows another.
+        // A line of an earlier frame is copied, not left, even on a row
+        // said to show the previous frame's: that frame showed another.
         memo.begin();
         memo.begin();
         let mut buf = Buffer::empty(area);
-        memo.render(&Line::from("2 min"), Rect::new(0, 2, 12, 1), &mut buf);
+        let placed = memo.render(&Line::from("2 min"), Rect::new(0, 2, 12, 1), &mut buf, true);
+        assert_eq!(placed, Placed::Copied);
         assert_eq!((memo.drawn, memo.copied), (5, 1));
         assert_eq!(text(&buf, 2), "2 min       ");
-        assert!(memo.kept().is_empty());
     }
 
     #[test]
@@ -293,21 +314,21 @@ mod tests {
         for (n, page) in pages.iter().take(KEPT_PER_ROW).enumerate() {
             let mut buf = Buffer::empty(area);
             memo.begin();
-            memo.render(&Line::from(*page), row, &mut buf);
+            memo.render(&Line::from(*page), row, &mut buf, false);
             assert_eq!(memo.drawn, n as u64 + 1);
         }
         // The first page again: copied from its cells.
         let mut buf = Buffer::empty(area);
         memo.begin();
-        memo.render(&Line::from("page 1"), row, &mut buf);
+        let placed = memo.render(&Line::from("page 1"), row, &mut buf, true);
+        assert_eq!(placed, Placed::Copied);
         assert_eq!((memo.drawn, memo.copied), (4, 1));
         assert_eq!(text(&buf, 0), "page 1  ");
-        assert!(memo.kept().is_empty());
         // A fifth line pushes out the oldest (page 2).
         memo.begin();
-        memo.render(&Line::from("page 5"), row, &mut buf);
+        memo.render(&Line::from("page 5"), row, &mut buf, false);
         memo.begin();
-        memo.render(&Line::from("page 2"), row, &mut buf);
+        memo.render(&Line::from("page 2"), row, &mut buf, false);
         assert_eq!((memo.drawn, memo.copied), (6, 1));
         assert_eq!(text(&buf, 0), "page 2  ");
     }
@@ -316,33 +337,38 @@ mod tests {
     fn rows_outside_the_buffer_are_ignored() {
         let mut memo = LineMemo::default();
         let mut buf = Buffer::empty(Rect::new(0, 0, 4, 1));
-        memo.render(&Line::from("x"), Rect::new(0, 5, 4, 1), &mut buf);
-        memo.render(&Line::from("x"), Rect::new(9, 0, 4, 1), &mut buf);
+        memo.render(&Line::from("x"), Rect::new(0, 5, 4, 1), &mut buf, false);
+        memo.render(&Line::from("x"), Rect::new(9, 0, 4, 1), &mut buf, false);
         assert_eq!((memo.drawn, memo.copied), (0, 0));
     }
 
     #[test]
-    fn in_place_an_unchanged_line_is_left_and_a_changed_one_cleared() {
+    fn over_the_previous_frame_an_unchanged_line_is_left_and_a_changed_one_cleared() {
         let area = Rect::new(0, 0, 8, 2);
         let mut memo = LineMemo::default();
         let mut buf = Buffer::empty(area);
         memo.begin();
-        memo.render(&Line::from("12 min"), Rect::new(0, 0, 8, 1), &mut buf);
-        memo.render(&Line::from("T1"), Rect::new(0, 1, 8, 1), &mut buf);
-        memo.in_place(true);
+        memo.render(
+            &Line::from("12 min"),
+            Rect::new(0, 0, 8, 1),
+            &mut buf,
+            false,
+        );
+        memo.render(&Line::from("T1"), Rect::new(0, 1, 8, 1), &mut buf, false);
         memo.begin();
         // Row 1 left alone: a mark put there by hand stays.
         buf[(7, 1)].set_symbol("!");
-        memo.render(&Line::from("9 min"), Rect::new(0, 0, 8, 1), &mut buf);
-        memo.render(&Line::from("T1"), Rect::new(0, 1, 8, 1), &mut buf);
+        let placed = memo.render(&Line::from("9 min"), Rect::new(0, 0, 8, 1), &mut buf, true);
+        assert_eq!(placed, Placed::Drawn);
+        let placed = memo.render(&Line::from("T1"), Rect::new(0, 1, 8, 1), &mut buf, true);
+        assert_eq!(placed, Placed::Left);
         assert_eq!(text(&buf, 0), "9 min   ", "the longer old text is cleared");
         assert_eq!(text(&buf, 1), "T1     !");
-        assert_eq!(memo.kept(), [1]);
         // A forgotten row is drawn again.
         memo.forget(1);
         memo.begin();
-        memo.render(&Line::from("T1"), Rect::new(0, 1, 8, 1), &mut buf);
+        let placed = memo.render(&Line::from("T1"), Rect::new(0, 1, 8, 1), &mut buf, true);
+        assert_eq!(placed, Placed::Drawn);
         assert_eq!(text(&buf, 1), "T1      ");
-        assert!(memo.kept().is_empty());
     }
 }

@@ -11,25 +11,21 @@
 //! comparison of its cells, and is not written), and hands only the rows
 //! that differ to ratatui's comparison.
 //!
-//! Two ways to draw a frame:
-//! - [`Painter::paint_lines`]: through a [`Canvas`], lines through the line
-//!   memo and anything else as a widget. The canvas sees every drawing, so
-//!   it knows which rows hold only a line the memo left unchanged: the next
-//!   frame is drawn over this one when it held lines only, those rows are
-//!   neither copied nor compared, and every other row is. Nothing is taken
-//!   on the caller's word. (The kiosk.)
-//! - [`Painter::draw`]: the renderer says which rows it kept, and is
-//!   trusted. (The board, until it draws through a canvas.)
-//!
-//! [`LineMemo`]: super::memo::LineMemo
+//! Frames are drawn through a [`Canvas`] ([`Painter::paint_lines`]): lines
+//! through the line memo, anything else as a widget or on the frame lent
+//! for it. The canvas sees every drawing, so it knows which rows hold only
+//! a line the memo left unchanged: the next frame is drawn over this one
+//! when it held lines only, those rows are neither copied nor compared,
+//! and every other row is. Nothing is taken on the caller's word. (The
+//! board and the kiosk.)
 
 use ratatui::backend::{Backend, ClearType};
-use ratatui::buffer::{Buffer, Cell, CellDiffOption};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::{Frame, Terminal};
 
-use super::memo::LineMemo;
+use super::memo::{LineMemo, Placed};
 
 /// What the terminal shows.
 #[derive(Debug)]
@@ -43,11 +39,8 @@ pub struct Painter {
     unknown: bool,
     /// The last frame was drawn through a [`Canvas`] with one line of the
     /// memo on each row it drew and nothing else: it is the screen, and the
-    /// next frame drawn through a canvas may be drawn over it.
+    /// next frame may be drawn over it.
     lines_only: bool,
-    /// The last frame was drawn by [`Painter::draw`] and its renderer
-    /// declared the rows it kept.
-    trusted: bool,
 }
 
 impl Default for Painter {
@@ -57,7 +50,6 @@ impl Default for Painter {
             unchecked: 0,
             unknown: true,
             lines_only: false,
-            trusted: false,
         }
     }
 }
@@ -108,7 +100,6 @@ impl Painter {
         let Canvas {
             rows, lines_only, ..
         } = canvas;
-        memo.in_place(false);
         // Rows nothing drew are blank; in place, they still hold the
         // previous frame.
         let buf = frame.buffer_mut();
@@ -140,7 +131,6 @@ impl Painter {
         // A failed write leaves the screen unknown.
         self.unknown = true;
         self.lines_only = false;
-        self.trusted = false;
         let area = terminal.current_buffer_mut().area;
         let runs = changed_runs(&mut self.shown, terminal.current_buffer_mut(), unchanged);
         terminal
@@ -151,7 +141,8 @@ impl Painter {
         Backend::flush(terminal.backend_mut())?;
         let width = usize::from(area.width);
         for (_, after) in runs {
-            let start = usize::from(after.area.y - area.y) * width;
+            let start =
+                usize::from(after.area.y - area.y) * width + usize::from(after.area.x - area.x);
             let shown = &mut self.shown.content[start..start + after.content.len()];
             for (shown, cell) in shown.iter_mut().zip(after.content) {
                 *shown = cell;
@@ -171,64 +162,18 @@ impl Painter {
         self.unknown = false;
         Ok(())
     }
-
-    /// Draws a frame with `render` and writes what changed, trusting what
-    /// `render` says it kept: the board's way, until it draws through a
-    /// [`Canvas`] ([`Painter::paint_lines`]).
-    ///
-    /// `render` is told whether it draws in place, over the previous frame
-    /// as the terminal shows it (it must then clear what it draws, and may
-    /// leave rows alone), or on a blank buffer. It may return the rows it
-    /// left or drew exactly as in the previous frame (see
-    /// [`LineMemo::kept`]); they are not compared. Returning `None`
-    /// (something may have been drawn over them) makes the next frame
-    /// start blank and compare every row, as do a resize and a failed
-    /// write.
-    pub fn draw<B: Backend>(
-        &mut self,
-        terminal: &mut Terminal<B>,
-        resized: bool,
-        render: impl FnOnce(&mut Frame, bool) -> Option<Vec<u16>>,
-    ) -> Result<(), B::Error> {
-        if self.unknown {
-            self.clear(terminal)?;
-        }
-        if resized || self.unchecked >= 10 || self.shown.area.is_empty() {
-            terminal.autoresize()?;
-            self.unchecked = 0;
-        }
-        self.unchecked += 1;
-        let mut frame = terminal.get_frame();
-        let area = frame.area();
-        if self.shown.area != area {
-            // A resize clears the screen.
-            self.shown = Buffer::empty(area);
-            self.trusted = false;
-        }
-        let in_place = self.trusted;
-        if !in_place {
-            frame.buffer_mut().reset();
-        }
-        let kept = render(&mut frame, in_place);
-        let declared = kept.is_some();
-        let mut unchanged = Vec::new();
-        if in_place {
-            for y in kept.unwrap_or_default() {
-                if let Some(r) = y.checked_sub(area.y).filter(|&r| r < area.height) {
-                    unchanged.push(usize::from(r));
-                }
-            }
-        }
-        self.write(terminal, &unchanged)?;
-        self.trusted = declared;
-        Ok(())
-    }
 }
 
-/// The runs of rows of `next` that differ from `shown` (of the same area),
-/// as (before, after) pairs of buffers; the rows `unchanged` are not
-/// compared. The cells of `before` are taken out of `shown`, which gets
-/// those of `after` once they are written.
+/// The parts of the rows of `next` that differ from `shown` (of the same
+/// area), as (before, after) pairs of one-row buffers; the rows
+/// `unchanged` are not compared. The cells of `before` are taken out of
+/// `shown`, which gets those of `after` once they are written.
+///
+/// ratatui's comparison measures every cell it goes over; a row of a board
+/// that changed, changed in a few cells (a countdown, the clock). So only
+/// the part of the row from its first changed cell to a little past its
+/// last is handed to it (see [`changed_span`]), which finds there exactly
+/// the cells it finds comparing the whole row.
 fn changed_runs(shown: &mut Buffer, next: &Buffer, unchanged: &[usize]) -> Vec<(Buffer, Buffer)> {
     let area = next.area;
     let width = usize::from(area.width);
@@ -238,34 +183,26 @@ fn changed_runs(shown: &mut Buffer, next: &Buffer, unchanged: &[usize]) -> Vec<(
             *row = false;
         }
     }
-    if width > 0 {
-        for ((a, b), differs) in next
-            .content
-            .chunks(width)
-            .zip(shown.content.chunks(width))
-            .zip(differs.iter_mut())
-        {
-            if *differs {
-                *differs = !same_cells(a, b);
-            }
-        }
-    }
     let mut runs = Vec::new();
-    let mut first = 0;
-    while first < differs.len() {
-        if !differs[first] {
-            first += 1;
-            continue;
-        }
-        let end = (first..differs.len())
-            .find(|&r| !differs[r])
-            .unwrap_or(differs.len());
-        let rect = Rect {
-            y: area.y + first as u16,
-            height: (end - first) as u16,
-            ..area
+    if width == 0 {
+        return runs;
+    }
+    for (r, differs) in differs.iter().enumerate() {
+        let row = r * width..(r + 1) * width;
+        let span = match *differs {
+            true => changed_span(&shown.content[row.clone()], &next.content[row.clone()]),
+            false => None,
         };
-        let cells = first * width..end * width;
+        let Some(span) = span else {
+            continue;
+        };
+        let rect = Rect {
+            x: area.x + span.start as u16,
+            y: area.y + r as u16,
+            width: span.len() as u16,
+            height: 1,
+        };
+        let cells = row.start + span.start..row.start + span.end;
         runs.push((
             Buffer {
                 area: rect,
@@ -279,9 +216,49 @@ fn changed_runs(shown: &mut Buffer, next: &Buffer, unchanged: &[usize]) -> Vec<(
                 content: next.content[cells].to_vec(),
             },
         ));
-        first = end;
     }
     runs
+}
+
+/// How far past the last changed cell of a row ratatui's comparison may
+/// still write: the columns of a wide symbol written over, at most (no
+/// symbol is this wide).
+const TAIL: usize = 8;
+
+/// The part of a row that ratatui's comparison needs to go over to find
+/// what changed from `before` to `after`, if anything did: from the first
+/// changed cell (or from the wide symbol that covers it) to [`TAIL`] cells
+/// past the last one, or the row's end.
+fn changed_span(before: &[Cell], after: &[Cell]) -> Option<std::ops::Range<usize>> {
+    let differs = |(b, a): (&Cell, &Cell)| !same_cell(b, a);
+    let first = before.iter().zip(after).position(differs)?;
+    let last = before.iter().zip(after).rposition(differs).unwrap_or(first);
+    // The comparison goes from cell to cell, over the columns a wide
+    // symbol covers: it starts at the cell where it would arrive.
+    let mut start = 0;
+    let mut x = 0;
+    while x < first {
+        start = x;
+        x += width(&after[x]);
+    }
+    if x == first {
+        start = first;
+    }
+    Some(start..(last + 1 + TAIL).min(after.len()))
+}
+
+/// How many columns ratatui's comparison moves over an unchanged cell:
+/// those its symbol takes, found quickly for a single ASCII character.
+#[allow(deprecated)] // `skip` still makes the comparison move by one.
+fn width(cell: &Cell) -> usize {
+    if cell.skip {
+        return 1;
+    }
+    match (cell.diff_option, cell.symbol().as_bytes()) {
+        (CellDiffOption::ForcedWidth(w), _) => usize::from(w.get()),
+        (CellDiffOption::None, [b]) if b.is_ascii() => 1,
+        _ => usize::from(cell.cell_width()).max(1),
+    }
 }
 
 /// What drew on a row of a frame drawn through a [`Canvas`].
@@ -311,7 +288,6 @@ impl<'a, 'f> Canvas<'a, 'f> {
     /// scratch), without a painter; `memo` begins a frame.
     pub fn new(frame: &'a mut Frame<'f>, memo: &'a mut LineMemo) -> Canvas<'a, 'f> {
         memo.begin();
-        memo.in_place(false);
         let rows = vec![RowUse::Untouched; usize::from(frame.area().height)];
         Canvas {
             frame,
@@ -329,7 +305,9 @@ impl<'a, 'f> Canvas<'a, 'f> {
 
     /// Draws `line` on the one-row `area` through the memo.
     pub fn line(&mut self, line: &Line, area: Rect) {
-        self.through_memo(area, |memo, area, buf| memo.render(line, area, buf));
+        self.through_memo(area, |memo, area, buf, shown| {
+            memo.render(line, area, buf, shown)
+        });
     }
 
     /// Draws the line `make` makes on the one-row `area` through the memo,
@@ -342,12 +320,18 @@ impl<'a, 'f> Canvas<'a, 'f> {
         area: Rect,
         make: impl FnOnce() -> Line<'l>,
     ) {
-        self.through_memo(area, |memo, area, buf| {
-            memo.render_keyed(same, key, area, buf, make)
+        self.through_memo(area, |memo, area, buf, shown| {
+            memo.render_keyed(same, key, area, buf, shown, make)
         });
     }
 
-    fn through_memo(&mut self, area: Rect, draw: impl FnOnce(&mut LineMemo, Rect, &mut Buffer)) {
+    /// Draws a line through the memo with `draw`, told whether the row
+    /// still shows the line the previous frame drew there.
+    fn through_memo(
+        &mut self,
+        area: Rect,
+        draw: impl FnOnce(&mut LineMemo, Rect, &mut Buffer, bool) -> Placed,
+    ) {
         let frame_area = self.frame.area();
         let area = Rect { height: 1, ..area }.intersection(frame_area);
         if area.is_empty() {
@@ -355,21 +339,17 @@ impl<'a, 'f> Canvas<'a, 'f> {
         }
         let r = usize::from(area.y - frame_area.y);
         let first = self.rows[r] == RowUse::Untouched;
-        // In place, the memo may leave the row only when it drew a line at
-        // the same place in the previous frame; otherwise the row starts
-        // blank.
-        let in_place =
-            self.in_place && first && self.memo.span(area.y) == Some((area.x, area.width));
-        if self.in_place && first && !in_place {
+        // In place, the row still shows the previous frame's line when the
+        // memo drew one at the same place (that frame held lines only);
+        // otherwise the row starts blank.
+        let shown = self.in_place && first && self.memo.span(area.y) == Some((area.x, area.width));
+        if self.in_place && first && !shown {
             self.clear_row(r);
         }
-        self.memo.in_place(in_place);
-        let kept_before = self.memo.kept().len();
-        draw(self.memo, area, self.frame.buffer_mut());
-        let kept = self.memo.kept().len() > kept_before;
-        self.rows[r] = match (first, in_place && kept) {
-            (true, true) => RowUse::Kept,
-            (true, false) => RowUse::Line,
+        let placed = draw(self.memo, area, self.frame.buffer_mut(), shown);
+        self.rows[r] = match (first, placed) {
+            (true, Placed::Left) => RowUse::Kept,
+            (true, _) => RowUse::Line,
             (false, _) => {
                 self.lines_only = false;
                 RowUse::Other
@@ -419,17 +399,13 @@ impl<'a, 'f> Canvas<'a, 'f> {
     }
 }
 
-/// Whether two rows of cells are the same, and may be left as the
-/// terminal shows them. `Cell`'s own comparison, field by field, but with
-/// the short symbols of a board compared without a call to `memcmp`
-/// (ratatui's comparison of a row was half the cost of a frame). A cell
-/// asking to be written whatever the previous frame showed makes its row
-/// differ.
-fn same_cells(a: &[Cell], b: &[Cell]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_cell(a, b))
-}
-
+/// Whether two cells are the same, and may be left as the terminal shows
+/// them. `Cell`'s own comparison, field by field, but with the short
+/// symbols of a board compared without a call to `memcmp` (ratatui's
+/// comparison of a row was half the cost of a frame). A cell asking to be
+/// written whatever the previous frame showed differs.
 #[allow(deprecated)] // `skip` is still part of a cell's equality.
+#[inline]
 fn same_cell(a: &Cell, b: &Cell) -> bool {
     a.fg == b.fg
         && a.bg == b.bg
@@ -456,7 +432,7 @@ mod tests {
     use ratatui::backend::TestBackend;
     use ratatui::style::{Color, Modifier, Style};
     use ratatui::text::Line;
-    use ratatui::widgets::Clear;
+    use unicode_width::UnicodeWidthStr;
 
     fn screen(terminal: &Terminal<TestBackend>) -> Vec<String> {
         let buf = terminal.backend().buffer();
@@ -469,70 +445,45 @@ mod tests {
             .collect()
     }
 
-    /// Clears the rows of `rows`, as a frame drawn in place must.
-    fn clear(f: &mut Frame, rows: &[u16]) {
-        for &y in rows {
-            f.render_widget(Clear, Rect::new(0, y, f.area().width, 1));
-        }
-    }
-
+    /// Drawn over a frame of lines only, a row whose line is unchanged is
+    /// left and not compared with the screen; a changed one is written.
+    /// (What the painter holds as shown is marked behind its back: a row
+    /// compared would be written again and lose the mark.)
     #[test]
-    fn kept_rows_are_not_written_and_the_others_are() {
-        let mut terminal = Terminal::new(TestBackend::new(6, 3)).unwrap();
+    fn a_line_left_unchanged_is_not_compared() {
+        let mut terminal = Terminal::new(TestBackend::new(6, 2)).unwrap();
         let mut painter = Painter::default();
+        let mut memo = LineMemo::default();
+        let paint = |painter: &mut Painter,
+                     terminal: &mut Terminal<TestBackend>,
+                     memo: &mut LineMemo,
+                     second| {
+            painter
+                .paint_lines(terminal, false, memo, |c| {
+                    c.line(&Line::from("a"), Rect::new(0, 0, 6, 1));
+                    c.line(&Line::from(second), Rect::new(0, 1, 6, 1));
+                })
+                .unwrap();
+        };
+        paint(&mut painter, &mut terminal, &mut memo, "b");
+        paint(&mut painter, &mut terminal, &mut memo, "b");
+        for y in 0..2 {
+            painter.shown[(5, y)].set_symbol("!");
+        }
+        paint(&mut painter, &mut terminal, &mut memo, "c");
+        assert_eq!(screen(&terminal), ["a     ", "c     "]);
+        assert_eq!(painter.shown[(5, 0)].symbol(), "!", "row 0 was compared");
+        assert_eq!(painter.shown[(5, 1)].symbol(), " ", "row 1 was written");
+        // A widget makes the next frame start blank and compare every row.
         painter
-            .draw(&mut terminal, false, |f, in_place| {
-                assert!(!in_place, "the first frame starts blank");
-                f.render_widget(Line::from("a"), Rect::new(0, 0, 6, 1));
-                f.render_widget(Line::from("b"), Rect::new(0, 1, 6, 1));
-                // Not trusted yet: every row is written anyway.
-                Some(vec![0, 1, 2])
+            .paint_lines(&mut terminal, false, &mut memo, |c| {
+                c.widget(Line::from("w"), Rect::new(0, 1, 6, 1));
             })
             .unwrap();
-        assert_eq!(screen(&terminal), ["a     ", "b     ", "      "]);
-        painter
-            .draw(&mut terminal, false, |f, in_place| {
-                assert!(in_place);
-                // Row 1 is left as it is and declared kept.
-                clear(f, &[0, 2]);
-                f.render_widget(Line::from("a"), Rect::new(0, 0, 6, 1));
-                f.render_widget(Line::from("c"), Rect::new(0, 2, 6, 1));
-                Some(vec![1])
-            })
-            .unwrap();
-        assert_eq!(screen(&terminal), ["a     ", "b     ", "c     "]);
-        painter
-            .draw(&mut terminal, false, |f, in_place| {
-                assert!(in_place);
-                // Row 1 is declared kept but drawn anew: it is not
-                // compared, so the terminal keeps "b" (the declaration is
-                // trusted, which is what makes it cheap).
-                clear(f, &[0, 1, 2]);
-                f.render_widget(Line::from("x"), Rect::new(0, 1, 6, 1));
-                f.render_widget(Line::from("y"), Rect::new(0, 2, 6, 1));
-                Some(vec![1])
-            })
-            .unwrap();
-        assert_eq!(screen(&terminal), ["      ", "b     ", "y     "]);
-        painter
-            .draw(&mut terminal, false, |f, in_place| {
-                assert!(in_place);
-                clear(f, &[0, 1, 2]);
-                f.render_widget(Line::from("w"), Rect::new(0, 0, 6, 1));
-                None
-            })
-            .unwrap();
-        assert_eq!(screen(&terminal), ["w     ", "      ", "      "]);
-        // The frame before declared nothing (a pane over the rows, say):
-        // this one starts blank and is compared whole.
-        painter
-            .draw(&mut terminal, false, |f, in_place| {
-                assert!(!in_place);
-                f.render_widget(Line::from("z"), Rect::new(0, 2, 6, 1));
-                Some(vec![0, 1])
-            })
-            .unwrap();
-        assert_eq!(screen(&terminal), ["      ", "      ", "z     "]);
+        painter.shown[(5, 0)].set_symbol("!");
+        paint(&mut painter, &mut terminal, &mut memo, "c");
+        assert_eq!(screen(&terminal), ["a     ", "c     "]);
+        assert_eq!(painter.shown[(5, 0)].symbol(), " ");
     }
 
     /// Frames through a canvas, drawn in place when the previous one held
@@ -590,6 +541,67 @@ mod tests {
         assert!(memo.copied >= 5, "{}", memo.copied);
     }
 
+    /// What ratatui's comparison finds in the spans handed to it is what
+    /// it finds comparing whole rows, for rows of narrow, wide and empty
+    /// symbols, styles, and cells that ask to be written or skipped.
+    #[test]
+    fn spans_are_compared_as_whole_rows_are() {
+        let width = 24;
+        let area = Rect::new(3, 2, width, 6);
+        let mut state = 7u64;
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let symbols = ["a", " ", "é", "東", "👍🏽", "❤\u{fe0f}", ""];
+        let mut compared = 0;
+        for _ in 0..400 {
+            let mut before = Buffer::empty(area);
+            for y in area.top()..area.bottom() {
+                let mut x = area.left();
+                while x + 1 < area.right() {
+                    let symbol = symbols[next(symbols.len() as u64) as usize];
+                    before[(x, y)].set_symbol(symbol);
+                    if next(5) == 0 {
+                        before[(x, y)].set_bg(Color::Blue);
+                    }
+                    x += symbol.width().max(1) as u16;
+                }
+            }
+            let mut after = before.clone();
+            for _ in 0..next(6) {
+                let (x, y) = (
+                    area.x + next(u64::from(width) - 1) as u16,
+                    area.y + next(6) as u16,
+                );
+                match next(5) {
+                    0 => after[(x, y)].set_symbol(symbols[next(symbols.len() as u64) as usize]),
+                    1 => after[(x, y)].set_fg(Color::Red),
+                    2 => after[(x, y)].set_diff_option(CellDiffOption::AlwaysUpdate),
+                    3 => after[(x, y)].set_diff_option(CellDiffOption::Skip),
+                    _ => after[(x, y)].set_symbol("b"),
+                };
+            }
+            let whole: Vec<(u16, u16, Cell)> = before
+                .diff(&after)
+                .into_iter()
+                .map(|(x, y, c)| (x, y, c.clone()))
+                .collect();
+            let mut shown = before.clone();
+            let runs = changed_runs(&mut shown, &after, &[]);
+            let spans: Vec<(u16, u16, Cell)> = runs
+                .iter()
+                .flat_map(|(b, a)| b.diff(a))
+                .map(|(x, y, c)| (x, y, c.clone()))
+                .collect();
+            assert_eq!(spans, whole, "{before:?}\n{after:?}");
+            compared += runs.iter().map(|(_, a)| a.content.len()).sum::<usize>();
+        }
+        assert!(compared < 400 * 6 * usize::from(width) / 2, "{compared}");
+    }
+
     #[test]
     fn only_the_rows_that_differ_are_handed_to_the_comparison() {
         let area = Rect::new(0, 0, 4, 5);
@@ -604,7 +616,7 @@ mod tests {
             .iter()
             .map(|(_, a)| (a.area.y, a.area.height))
             .collect();
-        assert_eq!(rows, [(1, 2), (4, 1)]);
+        assert_eq!(rows, [(1, 1), (2, 1), (4, 1)]);
         for (before, after) in &runs {
             assert_eq!(before.area, after.area);
             assert!(area.contains(after.area.as_position()));
@@ -659,9 +671,10 @@ mod tests {
         );
         let row = &cells[..cells.len() - 2];
         let copy = row.to_vec();
-        assert!(same_cells(row, copy.as_slice()));
-        assert!(!same_cells(&row[1..], &row[..row.len() - 1]));
-        assert!(!same_cells(&cells, &cells.clone()), "a skipped cell");
+        assert_eq!(changed_span(row, copy.as_slice()), None);
+        assert!(changed_span(&row[1..], &row[..row.len() - 1]).is_some());
+        let copy = cells.clone();
+        assert!(changed_span(&cells, &copy).is_some(), "a skipped cell");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The board pane's whole screens: too small, key refused, help.
+//! The board pane's whole screens: too small (the kiosk's too), key
+//! refused, help.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,15 +10,22 @@ use super::departures::{MIN_HEIGHT, MIN_WIDTH, PaneState};
 use super::text::{centered, pad};
 use super::view::BoardView;
 
-pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect) {
+/// What a screen of `area`, too small to draw a board on, shows instead.
+pub(crate) fn too_small(area: Rect) -> Paragraph<'static> {
     let text = format!(
         "Terminal trop petit ({}×{}) : il faut au moins {MIN_WIDTH}×{MIN_HEIGHT}.",
         area.width, area.height
     );
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    Paragraph::new(text).wrap(Wrap { trim: true })
 }
 
-pub(crate) fn draw_key_refused(frame: &mut Frame, area: Rect, view: &BoardView, state: &PaneState) {
+/// The box that says the API key was refused and what to do, and where
+/// it goes on `area`.
+pub(crate) fn key_refused<'a>(
+    area: Rect,
+    view: &'a BoardView,
+    state: &PaneState,
+) -> (Paragraph<'a>, Rect) {
     let mut lines = vec![
         Line::styled("Clé d'API refusée", state.theme.alert()),
         Line::raw(""),
@@ -44,12 +52,10 @@ pub(crate) fn draw_key_refused(frame: &mut Frame, area: Rect, view: &BoardView, 
         Line::styled("q quitter · r réessayer", state.theme.dim()),
     ]);
     let box_area = centered(area, 76, lines.len() as u16 + 2);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::default().borders(Borders::ALL)),
-        box_area,
-    );
+    let widget = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(Block::default().borders(Borders::ALL));
+    (widget, box_area)
 }
 
 /// Where the legend's explanations start, after a 2-cell indent.
@@ -154,7 +160,6 @@ mod tests {
                 attribution: "",
                 notice: None,
                 warning: None,
-                memo: None,
                 capabilities: crate::network::Capabilities {
                     line_states: true,
                     ..Default::default()
