@@ -21,8 +21,8 @@ pub const PRIM_KEY: KeyName = KeyName {
     env: "IDFM_API_KEY",
     setting: "[idfm] api_key ou api_key_file",
     how_to_get: &[
-        "prim.iledefrance-mobilites.fr : créez un compte, puis",
-        "« Mon espace » → « Mes jetons d'authentification » → « Générer mon jeton »",
+        "un jeton : compte sur prim.iledefrance-mobilites.fr, « Mon espace » → « Mes jetons d'authentification » → « Générer mon jeton »",
+        "le quota d'un jeton : page « Ma consommation » de PRIM",
     ],
 };
 
@@ -31,8 +31,8 @@ pub const DATASET_KEY: KeyName = KeyName {
     env: "IDFM_DATASET_KEY",
     setting: "[idfm] dataset_key ou dataset_key_file",
     how_to_get: &[
-        "consultez une fois un jeu « Licence Mobilité » sur PRIM (cela crée le compte du portail),",
-        "puis data.iledefrance-mobilites.fr → votre nom → « Clés d'API » → « Valeur de la clé »",
+        "consultez une fois un jeu « Licence Mobilité » sur PRIM : cela crée votre compte du portail",
+        "data.iledefrance-mobilites.fr → votre nom → « Clés d'API » → « Valeur de la clé » (ce n'est pas le jeton PRIM)",
     ],
 };
 
