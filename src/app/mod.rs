@@ -305,7 +305,7 @@ impl App {
     }
 
     /// The lines on the board, once each.
-    pub fn lines_on_screen(&self) -> Vec<crate::domain::LineRef> {
+    pub fn lines_on_screen(&self) -> Vec<crate::ui::traffic::ScreenLine> {
         panes::lines_on_screen(&self.board)
     }
 

@@ -7,7 +7,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::Effect;
-use crate::domain::LineRef;
 use crate::favorites::FavOp;
 use crate::model::Board;
 use crate::search::Index;
@@ -63,12 +62,17 @@ fn scroll(scroll: &mut usize, code: KeyCode, max: usize) -> bool {
     true
 }
 
-/// The lines on the board, once each.
-pub fn lines_on_screen(board: &Board) -> Vec<LineRef> {
-    let mut lines: Vec<LineRef> = Vec::new();
-    for line in board.places.iter().flat_map(|p| &p.lines) {
-        if !lines.iter().any(|l| l.id == line.line.id) {
-            lines.push(line.line.clone());
+/// The lines on the board, once each, with their network.
+pub fn lines_on_screen(board: &Board) -> Vec<crate::ui::traffic::ScreenLine> {
+    let mut lines: Vec<crate::ui::traffic::ScreenLine> = Vec::new();
+    for place in &board.places {
+        for line in &place.lines {
+            if !lines
+                .iter()
+                .any(|(n, l)| *n == place.network && l.id == line.line.id)
+            {
+                lines.push((place.network.clone(), line.line.clone()));
+            }
         }
     }
     lines

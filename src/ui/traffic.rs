@@ -31,15 +31,29 @@ pub fn severity_label(severity: Severity) -> &'static str {
     }
 }
 
-/// Whether a message is about one of `lines` (or about the whole network).
-fn concerns(message: &Message, lines: &[String]) -> bool {
-    message.lines.is_empty() || message.lines.iter().any(|l| lines.contains(l))
+/// A line on screen and its network (empty with one network).
+pub type ScreenLine = (String, LineRef);
+
+/// Whether a message is about one of `lines` (network, public number), or
+/// about the whole network; a message of one network is not about another
+/// network's line of the same number.
+fn concerns(message: &Message, lines: &[(String, String)]) -> bool {
+    message.lines.is_empty()
+        || message.lines.iter().any(|l| {
+            lines.iter().any(|(network, number)| {
+                number == l && (message.network.is_empty() || *network == message.network)
+            })
+        })
 }
 
 /// The messages to show: the most severe first, then those about the lines
 /// on screen, then by id; only those about the lines on screen (or the
 /// whole network) unless `all`.
-pub fn ordered<'a>(messages: &'a [Message], on_screen: &[String], all: bool) -> Vec<&'a Message> {
+pub fn ordered<'a>(
+    messages: &'a [Message],
+    on_screen: &[(String, String)],
+    all: bool,
+) -> Vec<&'a Message> {
     let mut list: Vec<&Message> = messages
         .iter()
         .filter(|m| all || on_screen.is_empty() || concerns(m, on_screen))
@@ -98,12 +112,15 @@ pub fn text(messages: &[Message], width: usize) -> String {
 /// The lines of the pane's content at `width`.
 fn content<'a>(
     messages: &[Message],
-    on_screen: &[LineRef],
+    on_screen: &[ScreenLine],
     pane: &TrafficPane,
     theme: &Theme,
     width: usize,
 ) -> Vec<Line<'a>> {
-    let numbers: Vec<String> = on_screen.iter().map(|l| l.number.clone()).collect();
+    let numbers: Vec<(String, String)> = on_screen
+        .iter()
+        .map(|(n, l)| (n.clone(), l.number.clone()))
+        .collect();
     let list = ordered(messages, &numbers, pane.all);
     let hidden = messages.len() - list.len();
     let mut lines: Vec<Line> = Vec::new();
@@ -116,7 +133,10 @@ fn content<'a>(
     for m in list {
         let mut heading: Vec<Span> = Vec::new();
         for number in &m.lines {
-            let line = on_screen.iter().find(|l| &l.number == number);
+            let line = on_screen
+                .iter()
+                .find(|(n, l)| &l.number == number && (m.network.is_empty() || *n == m.network))
+                .map(|(_, l)| l);
             heading.push(Span::styled(
                 format!(" {number} "),
                 theme.badge(
@@ -153,7 +173,7 @@ fn content<'a>(
 /// How far the pane can scroll in `area`: its text less what fits.
 pub fn max_scroll(
     messages: &[Message],
-    on_screen: &[LineRef],
+    on_screen: &[ScreenLine],
     pane: &TrafficPane,
     area: Rect,
 ) -> usize {
@@ -168,7 +188,7 @@ pub fn draw(
     frame: &mut Frame,
     area: Rect,
     messages: &[Message],
-    on_screen: &[LineRef],
+    on_screen: &[ScreenLine],
     pane: &TrafficPane,
     theme: &Theme,
 ) {
@@ -241,6 +261,19 @@ mod tests {
     }
 
     #[test]
+    fn a_message_is_about_its_own_network_s_lines() {
+        let mut ginko = message(1, Severity::Interrupted, &["T2"]);
+        ginko.network = "ginko".into();
+        let mut idfm = message(2, Severity::Ongoing, &["T2"]);
+        idfm.network = "idfm".into();
+        let messages = vec![ginko, idfm];
+        let ids = |list: Vec<&Message>| list.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+        let on_screen = vec![("idfm".to_string(), "T2".to_string())];
+        assert_eq!(ids(ordered(&messages, &on_screen, false)), ["2"]);
+        assert_eq!(ids(ordered(&messages, &on_screen, true)), ["1", "2"]);
+    }
+
+    #[test]
     fn the_most_severe_first_then_the_lines_on_screen() {
         let messages = sample();
         let ids = |list: Vec<&Message>| {
@@ -248,7 +281,7 @@ mod tests {
                 .map(|m| m.id.parse::<i64>().unwrap())
                 .collect::<Vec<_>>()
         };
-        let on_screen = vec!["L3".to_string()];
+        let on_screen = vec![(String::new(), "L3".to_string())];
         assert_eq!(ids(ordered(&messages, &on_screen, false)), [5, 4, 1, 6]);
         assert_eq!(
             ids(ordered(&messages, &on_screen, true)),
@@ -275,7 +308,7 @@ mod tests {
                         f,
                         f.area(),
                         &messages,
-                        std::slice::from_ref(&l3),
+                        &[(String::new(), l3.clone())],
                         &pane,
                         &Theme::new(Palette::TrueColor),
                     )
@@ -313,7 +346,7 @@ mod tests {
             all: true,
             scroll: 0,
         };
-        let end = max_scroll(&messages, std::slice::from_ref(&l3), &all, area);
+        let end = max_scroll(&messages, &[(String::new(), l3.clone())], &all, area);
         assert!(end > 0, "more text than the pane holds");
         let (_, at_end) = render(TrafficPane {
             scroll: end,
