@@ -105,6 +105,7 @@ fn places() -> Vec<ResolvedPlace> {
         .map(|(p, name)| ResolvedPlace {
             network: "test".into(),
             network_name: String::new(),
+            problem: None,
             walk: None,
             query: name.to_string(),
             label: None,

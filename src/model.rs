@@ -35,6 +35,10 @@ pub struct ResolvedPlace {
     pub network: String,
     /// The network's name, for the headings of a board that mixes them.
     pub network_name: String,
+    /// Why its lines could not be had (its network is down, its quota
+    /// spent): the other places are shown, this one says why.
+    #[serde(skip)]
+    pub problem: Option<NetError>,
     pub query: String,
     /// The favourite's label, if any.
     pub label: Option<String>,
@@ -81,6 +85,9 @@ pub struct Board {
     /// Why a place's rows could not be fetched with the others (its
     /// network is down, its quota spent), aligned with `places`.
     pub place_errors: Vec<Option<NetError>>,
+    /// The place's departures come from its network's last answer, older
+    /// than the call (a network polled on its own schedule).
+    pub place_cached: Vec<bool>,
     /// The lift status of the places that have one, by their stop ids.
     pub lifts: std::collections::HashMap<Vec<String>, Result<Vec<crate::domain::Lift>, NetError>>,
     /// How often the networks are asked, when they say it.
@@ -95,7 +102,8 @@ impl Board {
             .collect();
         Board {
             place_fetched_at: vec![None; places.len()],
-            place_errors: vec![None; places.len()],
+            place_errors: places.iter().map(|p| p.problem.clone()).collect(),
+            place_cached: vec![false; places.len()],
             places,
             departures,
             resolved: true,
@@ -129,6 +137,7 @@ impl Board {
             }
             self.place_fetched_at[p] = before.place_fetched_at.get(q).copied().flatten();
             self.place_errors[p] = before.place_errors.get(q).cloned().flatten();
+            self.place_cached[p] = before.place_cached.get(q).copied().unwrap_or(false);
         }
         if kept {
             self.fetched_at = before.fetched_at;
@@ -163,19 +172,27 @@ impl Board {
             let fresh: Vec<Option<RowResult>> =
                 place.lines.iter().map(|_| results.next()).collect();
             if let Some(slot) = self.place_errors.get_mut(p) {
-                *slot = fresh.iter().flatten().find_map(|r| r.error.clone());
+                *slot = fresh
+                    .iter()
+                    .flatten()
+                    .find_map(|r| r.error.clone())
+                    .or_else(|| place.problem.clone());
             }
             // A place left out of the answer may have no departure left
             // (the API leaves such places out), or the answer may be
             // incomplete: its departures still to come are kept, shown as
             // old (see `place_behind`), until they pass.
             if fresh.iter().flatten().any(|r| r.in_answer) {
+                let data_at = fresh.iter().flatten().filter_map(|r| r.data_at).min();
                 for (l, result) in fresh.into_iter().enumerate() {
                     if let Some(result) = result {
                         self.departures[p][l] = result.departures;
                     }
                 }
-                self.place_fetched_at[p] = Some(at);
+                self.place_fetched_at[p] = Some(data_at.unwrap_or(at).min(at));
+                if let Some(cached) = self.place_cached.get_mut(p) {
+                    *cached = data_at.is_some();
+                }
             } else {
                 let missing_for = self.place_fetched_at[p]
                     .map_or(KEEP_MISSING, |t| at.duration_since(t).unsigned_abs());
@@ -205,7 +222,22 @@ impl Board {
     pub fn place_behind(&self, place: usize) -> Option<Timestamp> {
         let fetched = self.fetched_at?;
         let at = self.place_fetched_at.get(place).copied().flatten()?;
-        (at < fetched && !self.place_is_empty(place)).then_some(at)
+        // From the network's last answer, on its own schedule: as fresh as
+        // it can be (the heading says from when), unless that failed.
+        let on_schedule = self.place_cached.get(place).copied().unwrap_or(false)
+            && self.place_errors.get(place).is_none_or(Option::is_none);
+        (at < fetched && !on_schedule && !self.place_is_empty(place)).then_some(at)
+    }
+
+    /// When a place's departures are from its network's last answer, older
+    /// than the board's last call: from when.
+    pub fn place_data_at(&self, place: usize) -> Option<Timestamp> {
+        let fetched = self.fetched_at?;
+        let at = self.place_fetched_at.get(place).copied().flatten()?;
+        let cached = self.place_cached.get(place).copied().unwrap_or(false);
+        // Within a board's own refresh, it is as good as now.
+        let older = at.duration_until(fetched).as_secs() > 10;
+        (cached && older && self.place_behind(place).is_none()).then_some(at)
     }
 
     pub fn fail(&mut self, error: NetError) {
@@ -548,6 +580,7 @@ mod tests {
         let place = |lines: Vec<BoardLine>| ResolvedPlace {
             network: "idfm".into(),
             network_name: String::new(),
+            problem: None,
             walk: None,
             query: "gare de lyon".into(),
             label: None,
@@ -576,6 +609,7 @@ mod tests {
         let place = |network: &str, number: &str| ResolvedPlace {
             network: network.into(),
             network_name: String::new(),
+            problem: None,
             walk: None,
             query: number.into(),
             label: None,
@@ -742,6 +776,7 @@ mod tests {
         let place = |name: &str| ResolvedPlace {
             network: "test".into(),
             network_name: String::new(),
+            problem: None,
             walk: None,
             query: name.into(),
             label: None,
@@ -759,6 +794,7 @@ mod tests {
                 vec![]
             },
             error: None,
+            data_at: None,
         };
         let seconds =
             |board: &Board, p: usize| match board.departures[p][0].first().map(|d| &d.time) {
@@ -831,6 +867,7 @@ mod tests {
         let mut place = ResolvedPlace {
             network: "test".into(),
             network_name: String::new(),
+            problem: None,
             walk: None,
             query: "x".into(),
             label: None,
@@ -879,6 +916,7 @@ mod tests {
         let mut board = Board::new(vec![ResolvedPlace {
             network: "test".into(),
             network_name: String::new(),
+            problem: None,
             walk: None,
             query: "x".into(),
             label: None,

@@ -19,6 +19,8 @@ use crate::{names, sanitize};
 /// The lift status is asked again every 5 minutes (the network keeps it
 /// as long as it deems right).
 pub const LIFTS_EVERY: Duration = Duration::from_secs(300);
+/// A place whose lines could not be had is asked again this often.
+pub const PLACE_RETRY: Duration = Duration::from_secs(60);
 /// Traffic messages must not be older than a minute.
 pub const MESSAGES_EVERY: Duration = Duration::from_secs(60);
 
@@ -173,7 +175,12 @@ pub async fn resolve_in(
             .find(|(p, n)| p.name == name && **n == network)
             .map(|(p, _)| p.stop_ids.clone())
             .unwrap_or_default();
-        let lines = source.lines_at(&stop_ids).await?;
+        // A place whose network fails is kept, saying why, when others
+        // can be shown; when every place fails, that is the board's error.
+        let (lines, problem) = match source.lines_at(&stop_ids).await {
+            Ok(lines) => (lines, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
         let network_name = networks
             .iter()
             .find(|n| n.id == network)
@@ -182,6 +189,7 @@ pub async fn resolve_in(
         let mut place = ResolvedPlace {
             network,
             network_name,
+            problem,
             walk: None,
             query: query.clone(),
             label: None,
@@ -191,6 +199,15 @@ pub async fn resolve_in(
         };
         place.sort_lines();
         places.push(place);
+    }
+    if !places.is_empty()
+        && let Some(e) = places
+            .iter()
+            .map(|p| p.problem.clone())
+            .collect::<Option<Vec<NetError>>>()
+            .and_then(|all| all.into_iter().next())
+    {
+        return Err(e);
     }
     Ok((places, unknown))
 }
@@ -409,15 +426,25 @@ async fn poll_departures(
             // A network whose rows follow its answers (a destination seen
             // for the first time, a station that was empty at night): the
             // places' rows are looked at again now and then.
-            if let Some(every) = source.rows_change_every()
+            let troubled = board.places.iter().any(|p| p.problem.is_some());
+            let every = match (source.rows_change_every(), troubled) {
+                (_, true) => Some(PLACE_RETRY),
+                (every, false) => every,
+            };
+            if let Some(every) = every
                 && rows_checked.elapsed() >= every
             {
                 rows_checked = tokio::time::Instant::now();
                 let mut places = board.places.clone();
                 for place in &mut places {
-                    if let Ok(lines) = source.lines_at(&place.stop_ids).await {
-                        place.lines = lines;
-                        place.sort_lines();
+                    match source.lines_at(&place.stop_ids).await {
+                        Ok(lines) => {
+                            place.lines = lines;
+                            place.problem = None;
+                            place.sort_lines();
+                        }
+                        Err(e) if place.lines.is_empty() => place.problem = Some(e),
+                        Err(_) => {}
                     }
                 }
                 apply_favorites(&mut places, &settings.favorites);
@@ -675,6 +702,7 @@ mod tests {
         let place = |name: &str| ResolvedPlace {
             network: "test".into(),
             network_name: String::new(),
+            problem: None,
             walk: Some(5),
             query: name.into(),
             label: None,

@@ -170,6 +170,17 @@ async fn refused_keys_and_spent_quotas_are_explained_without_the_key() {
         stdout.contains("quota épuisé : aucune requête avant"),
         "{stdout}"
     );
+    // A mixed board still shows Ginko's places, and says why IDFM's is empty.
+    let mut cmd = quai(&h, &s, demo::DEMO_KEY, None);
+    cmd.args(["board", "idfm:gare de lyon", "ginko:crous", "--once"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("Gare de Lyon · IDFM · quota atteint jusqu'à"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Crous Université · Ginko"), "{stdout}");
     std::fs::remove_file(&faults).unwrap();
     let mut cmd = quai(&h, &s, demo::DEMO_KEY, None);
     cmd.args(["board", "idfm:gare de lyon", "--once"]);

@@ -89,6 +89,7 @@ fn board() -> Board {
         ResolvedPlace {
             network: "test".into(),
             network_name: String::new(),
+            problem: None,
             walk: None,
             query: "crous".into(),
             label: Some("Maison".into()),
@@ -99,6 +100,7 @@ fn board() -> Board {
         ResolvedPlace {
             network: "test".into(),
             network_name: String::new(),
+            problem: None,
             walk: None,
             query: "gare".into(),
             label: None,
@@ -140,6 +142,7 @@ fn board() -> Board {
         position: None,
         departures,
         error: None,
+        data_at: None,
     };
     board.apply(
         t0(),

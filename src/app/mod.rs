@@ -761,6 +761,7 @@ mod tests {
             places: vec![ResolvedPlace {
                 network: "test".into(),
                 network_name: String::new(),
+                problem: None,
                 walk: None,
                 query: "x".into(),
                 label: None,

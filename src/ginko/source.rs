@@ -327,6 +327,7 @@ impl From<super::WaitResult> for RowResult {
             position: r.position,
             departures: r.departures,
             error: None,
+            data_at: None,
         }
     }
 }

@@ -460,20 +460,6 @@ impl Idfm {
             None => (LineRef::plain(id, id), crate::domain::LineKind::Other),
         }
     }
-
-    /// The numbers of the lines seen at the stations monitored.
-    fn numbers_seen(&self) -> HashSet<String> {
-        let state = lock(&self.state);
-        let Some(lines) = &state.lines else {
-            return HashSet::new();
-        };
-        state
-            .areas
-            .values()
-            .flat_map(|a| a.rows.iter())
-            .filter_map(|((line, _), _)| lines.get(line).map(|l| l.number.clone()))
-            .collect()
-    }
 }
 
 /// The station names riders read: a name used by several towns carries its
@@ -630,11 +616,13 @@ impl Network for Idfm {
                     _ => now,
                 });
                 departures.truncate(usize::from(per_row.get()));
+                let data_at = areas.iter().filter_map(|(_, a)| a.fetched).min();
                 results.push(RowResult {
                     in_answer: answered,
                     position: None,
                     departures,
                     error,
+                    data_at,
                 });
             }
             // Nothing could be asked: the board says why, as for any network.
@@ -672,14 +660,11 @@ impl Network for Idfm {
                     .disruptions
                     .record(outcome, now, DISRUPTIONS_EVERY);
             }
-            let seen = self.numbers_seen();
+            // All current ones: the board keeps to the lines on screen, and
+            // a filter here would miss a station asked for later.
             let state = lock(&self.state);
             match (&state.disruptions.value, &state.disruptions.error) {
-                (Some(all), _) => Ok(all
-                    .iter()
-                    .filter(|m| seen.is_empty() || m.lines.iter().any(|l| seen.contains(l)))
-                    .cloned()
-                    .collect()),
+                (Some(all), _) => Ok(all.clone()),
                 (None, Some(e)) => Err(e.clone()),
                 (None, None) => Ok(Vec::new()),
             }

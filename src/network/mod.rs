@@ -113,6 +113,9 @@ pub struct RowResult {
     /// spent): the row keeps what it showed, marked old.
     #[serde(skip)]
     pub error: Option<NetError>,
+    /// When the network had these departures, if earlier than the call (a
+    /// network that answers from its last answer between its own polls).
+    pub data_at: Option<jiff::Timestamp>,
 }
 
 /// One network of a board, as the search, the headings and the keys need

@@ -240,6 +240,7 @@ impl Network for Multi {
                                 position: None,
                                 departures: Vec::new(),
                                 error: Some(e.clone()),
+                                data_at: None,
                             });
                         }
                         first_error.get_or_insert(e);
@@ -260,6 +261,7 @@ impl Network for Multi {
                         position: None,
                         departures: Vec::new(),
                         error: None,
+                        data_at: None,
                     })
                 })
                 .collect())

@@ -204,6 +204,7 @@ impl Network for Scripted {
                                 })
                                 .unwrap_or_default(),
                             error: None,
+                            data_at: None,
                         }
                     })
                     .collect()),

@@ -357,6 +357,7 @@ pub(crate) mod tests {
         let place = ResolvedPlace {
             network: "test".into(),
             network_name: String::new(),
+            problem: None,
             walk: None,
             query: "crous".into(),
             label: None,
@@ -388,6 +389,7 @@ pub(crate) mod tests {
                     ),
                 ],
                 error: None,
+                data_at: None,
             },
             RowResult {
                 in_answer: true,
@@ -401,6 +403,7 @@ pub(crate) mod tests {
                     true,
                 )],
                 error: None,
+                data_at: None,
             },
         ];
         board.apply(t(0), results);

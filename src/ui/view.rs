@@ -69,6 +69,10 @@ pub struct PlaceView {
     /// Why the place's departures are older than the board's: it was left
     /// out of the last answer ("absent de la dernière réponse").
     pub behind: Option<String>,
+    /// "données de 14:02:10": the network's last answer is older than the
+    /// board's call (it is asked on its own schedule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_of: Option<String>,
     /// The network's name, on a board that mixes networks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
@@ -88,9 +92,15 @@ impl PlaceView {
     /// The place's name, and why its departures are old when they are.
     pub fn heading(&self) -> String {
         let mut heading = self.name.clone();
-        for part in [&self.network, &self.problem, &self.behind, &self.lifts]
-            .into_iter()
-            .flatten()
+        for part in [
+            &self.network,
+            &self.problem,
+            &self.behind,
+            &self.data_of,
+            &self.lifts,
+        ]
+        .into_iter()
+        .flatten()
         {
             heading.push_str(" · ");
             heading.push_str(part);
@@ -321,7 +331,8 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
             behind: board.place_behind(p).map(|at| {
                 // With a reason already said, only how old the data is.
                 let failed = board.place_errors.get(p).is_some_and(Option::is_some);
-                if failed {
+                let cached = board.place_cached.get(p).copied().unwrap_or(false);
+                if failed || cached {
                     format!("données de {}", clock_text(at))
                 } else {
                     format!(
@@ -331,6 +342,9 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 }
             }),
             no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
+            data_of: board
+                .place_data_at(p)
+                .map(|at| format!("données de {}", clock_text(at))),
             network: mixed
                 .then(|| place.network_name.clone())
                 .filter(|n| !n.is_empty()),
