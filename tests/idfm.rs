@@ -244,3 +244,37 @@ async fn a_day_of_polling_stays_within_the_quota() {
         assert!(cost.disruptions <= 145, "every 10 minutes: {cost:?}");
     }
 }
+
+#[tokio::test]
+async fn two_processes_count_the_quota_together() {
+    let s = server(ServerOptions::default()).await;
+    let dir = tempdir();
+    let cache = Cache::disk(dir.clone());
+    let url =
+        |path: &str| quai::network::http::parse_base_url(&format!("{}{path}", s.url())).unwrap();
+    let client = || {
+        Client::new(
+            url(demo::idfm::PRIM_PATH),
+            url(demo::idfm::DATA_PATH),
+            Secret::new(demo::DEMO_KEY),
+            None,
+            cache.scoped(idfm::ID),
+        )
+        .unwrap()
+    };
+    let (a, b) = (
+        Idfm::new(client(), &cache, 1000),
+        Idfm::new(client(), &cache, 1000),
+    );
+    a.lines_at(&["73626".to_string()]).await.unwrap();
+    b.lines_at(&["71517".to_string()]).await.unwrap();
+    a.lines_at(&["70604".to_string()]).await.unwrap();
+    assert_eq!(
+        a.client().usage(Api::StopMonitoring).sent,
+        3,
+        "a counts b's request too"
+    );
+    let third = Idfm::new(client(), &cache, 1000);
+    assert_eq!(third.client().usage(Api::StopMonitoring).sent, 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}

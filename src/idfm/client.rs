@@ -245,6 +245,8 @@ impl Client {
             )
         })?;
         let now = Timestamp::now();
+        // What another quai learnt (a 429) counts here too.
+        self.update_usage(api, |_| {});
         if let Some(until) = self.usage(api).blocked_until.filter(|t| *t > now) {
             return Err(spent(what, until, now));
         }
@@ -369,6 +371,20 @@ impl Client {
         let Ok(mut usage) = self.inner.usage.lock() else {
             return;
         };
+        // Another quai (a kiosk and a status bar's --once) may have counted
+        // since: count on from the file unless it is behind this process
+        // (a file that cannot be written).
+        if let Some((stored, _)) = self.inner.cache.get::<Usage>(Usage::FILE, Duration::MAX) {
+            for api in [Api::StopMonitoring, Api::Disruptions] {
+                let theirs = stored.today(api, now);
+                if theirs.sent >= usage.today(api, now).sent {
+                    *usage.of(api) = ApiUsage {
+                        day: utc_day(now),
+                        ..theirs
+                    };
+                }
+            }
+        }
         let today = usage.today(api, now);
         let entry = usage.of(api);
         *entry = ApiUsage {
