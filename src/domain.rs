@@ -17,6 +17,26 @@ pub fn network_now() -> jiff::Zoned {
     now.in_tz(TIME_ZONE).unwrap_or(now)
 }
 
+/// "01:00", or "demain 01:00" when that is another day than `now`, in the
+/// network's time; seconds round up to the minute (a wait ending at
+/// 00:59:59.6 reads 01:00).
+pub fn until_text(until: jiff::Timestamp, now: jiff::Timestamp) -> String {
+    let rounded = until
+        .checked_add(jiff::SignedDuration::from_secs(59))
+        .unwrap_or(until);
+    let (Ok(at), Ok(today)) = (rounded.in_tz(TIME_ZONE), now.in_tz(TIME_ZONE)) else {
+        return String::new();
+    };
+    let clock = at.strftime("%H:%M").to_string();
+    if at.date() == today.date() {
+        clock
+    } else if Some(at.date()) == today.date().tomorrow().ok() {
+        format!("demain {clock}")
+    } else {
+        format!("le {} {clock}", at.strftime("%d/%m"))
+    }
+}
+
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Rgb(pub u8, pub u8, pub u8);
@@ -510,6 +530,18 @@ pub struct Lift {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_end_at_a_minute_today_or_tomorrow() {
+        let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
+        let now = at("2026-12-01T22:00:00Z"); // 23:00 in Paris
+        assert_eq!(until_text(at("2026-12-01T22:30:00Z"), now), "23:30");
+        assert_eq!(
+            until_text(at("2026-12-01T23:59:59.600Z"), now),
+            "demain 01:00"
+        );
+        assert_eq!(until_text(at("2026-12-02T00:00:00Z"), now), "demain 01:00");
+    }
 
     #[test]
     fn colours_parse_defensively() {

@@ -698,12 +698,14 @@ impl Network for Idfm {
         let usage = self.client.usage(Api::StopMonitoring);
         let now = (self.clock)();
         if let Some(until) = usage.blocked_until.filter(|t| *t > now) {
-            let local = until
-                .in_tz(crate::domain::TIME_ZONE)
-                .map(|z| z.strftime("%H:%M").to_string())
-                .unwrap_or_default();
+            let local = crate::domain::until_text(until, now);
+            let at = if local.starts_with(|c: char| c.is_ascii_digit()) {
+                "à "
+            } else {
+                ""
+            };
             return Some(format!(
-                "{} : quota du jour épuisé, reprise à {local}",
+                "{} : quota du jour épuisé, reprise {at}{local}",
                 self.name
             ));
         }

@@ -96,11 +96,12 @@ impl NetError {
                 retry_after: Some(after),
             } if after.as_secs() > 300 => {
                 // A day's quota: say until when, in the network's time.
-                let until = jiff::Timestamp::now()
+                let now = jiff::Timestamp::now();
+                let until = now
                     .checked_add(*after)
                     .ok()
-                    .and_then(|t| t.in_tz(crate::domain::TIME_ZONE).ok())
-                    .map(|z| z.strftime("%H:%M").to_string());
+                    .map(|t| crate::domain::until_text(t, now))
+                    .filter(|t| !t.is_empty());
                 match until {
                     Some(until) => format!("quota atteint jusqu'à {until}"),
                     None => "quota atteint".into(),

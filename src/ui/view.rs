@@ -386,8 +386,11 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                                 origin: d.origin,
                                 status: d.status,
                                 delay_minutes: model::delay_minutes(d),
+                                // A cancelled train is not expected.
                                 expected: match &d.time {
-                                    crate::domain::WaitTime::At { expected, .. } => {
+                                    crate::domain::WaitTime::At { expected, .. }
+                                        if d.status != crate::domain::Status::Cancelled =>
+                                    {
                                         Some(rfc3339_local(*expected))
                                     }
                                     _ => None,
