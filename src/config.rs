@@ -37,6 +37,7 @@ pub struct Settings {
     /// Kiosk: the one key that quits (none by default).
     pub kiosk_quit_key: Option<QuitKey>,
     /// The network of a place named without one (`ginko`, `idfm`).
+    #[serde(default, deserialize_with = "network_name")]
     pub default_network: Option<String>,
     /// Île-de-France Mobilités.
     pub idfm: Option<IdfmSettings>,
@@ -57,6 +58,7 @@ pub struct IdfmSettings {
     /// Also `IDFM_DATA_URL`.
     pub data_url: Option<String>,
     /// The token's stop-monitoring requests a day (default 1000).
+    #[serde(default, deserialize_with = "daily_quota")]
     pub daily_quota: Option<u32>,
 }
 
@@ -175,6 +177,31 @@ fn home_position<'de, D: serde::Deserializer<'de>>(
     parse_position(&text)
         .map(Some)
         .map_err(serde::de::Error::custom)
+}
+
+/// The networks a setting may name.
+pub const NETWORKS: [&str; 2] = ["ginko", "idfm"];
+
+fn network_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text = String::deserialize(d)?;
+    let name = text.trim().to_ascii_lowercase();
+    if NETWORKS.contains(&name.as_str()) {
+        Ok(Some(name))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{text:?} is not a network quai knows ({})",
+            NETWORKS.join(", ")
+        )))
+    }
+}
+
+fn daily_quota<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    match u32::deserialize(d)? {
+        0 => Err(serde::de::Error::custom(
+            "a daily quota of 0 requests would never ask: at least 1",
+        )),
+        n => Ok(Some(n)),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -400,6 +427,18 @@ mod tests {
             })
         );
         assert_eq!(Settings::parse("").unwrap().home, None);
+    }
+
+    #[test]
+    fn an_unknown_network_or_a_zero_quota_is_an_error() {
+        let e = Settings::parse("default_network = \"paris\"\n").unwrap_err();
+        assert!(e.contains("paris") && e.contains("ginko, idfm"), "{e}");
+        let e = Settings::parse("[idfm]\ndaily_quota = 0\n").unwrap_err();
+        assert!(e.contains("at least 1"), "{e}");
+        let s =
+            Settings::parse("default_network = \"IDFM\"\n[idfm]\ndaily_quota = 20000\n").unwrap();
+        assert_eq!(s.default_network.as_deref(), Some("idfm"));
+        assert_eq!(s.idfm.and_then(|t| t.daily_quota), Some(20000));
     }
 
     #[test]

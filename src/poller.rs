@@ -142,6 +142,19 @@ pub async fn resolve_in(
     let mut places: Vec<ResolvedPlace> = Vec::new();
     let mut unknown = Vec::new();
     for query in queries {
+        // A network quai knows but that is not configured here.
+        if let Some((prefix, _)) = query.split_once(':') {
+            let prefix = prefix.trim().to_ascii_lowercase();
+            if crate::config::NETWORKS.contains(&prefix.as_str())
+                && !networks.iter().any(|n| n.id == prefix)
+            {
+                unknown.push(format!(
+                    "{} (réseau {prefix} non configuré)",
+                    sanitize::text(query)
+                ));
+                continue;
+            }
+        }
         let (wanted, text) = split_network(query, &networks);
         let first_try = wanted.as_deref().unwrap_or(&default);
         let mut found = match_place(&names_in(Some(first_try)), text)
