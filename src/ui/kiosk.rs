@@ -638,15 +638,18 @@ fn large_row<'a>(row: &'a RowView, theme: &Theme, stale: bool, columns: &Columns
             )
         }
         None => {
+            // As the board writes it: its platform and delay, and a
+            // timetable time as such.
             let style = match first.shown {
                 TimeShown::NotLocated => theme.not_located(),
-                TimeShown::Notice(_) => theme.notice(),
+                TimeShown::Notice(_) | TimeShown::Cancelled => theme.notice(),
+                TimeShown::Theoretical(_) => theme.dim().add_modifier(Modifier::ITALIC),
                 _ => time_style,
             };
             middle.push(Span::styled(
                 format!(
                     "{:>w$} ",
-                    fit(first.shown.text(), LARGE_W - 1),
+                    fit(&super::row::time_text(first), LARGE_W - 1),
                     w = LARGE_W - 1
                 ),
                 style,
@@ -654,7 +657,12 @@ fn large_row<'a>(row: &'a RowView, theme: &Theme, stale: bool, columns: &Columns
             (Line::raw(""), Line::raw(""))
         }
     };
-    middle.extend(gauge_and_mark(first, theme, stale));
+    if matches!(first.shown, TimeShown::Theoretical(_)) {
+        middle.push(Span::styled(pad("théor.", 6), theme.dim()));
+        middle.push(Span::raw("  "));
+    } else {
+        middle.extend(gauge_and_mark(first, theme, stale));
+    }
     for cell in row
         .cells
         .iter()
@@ -1073,6 +1081,23 @@ mod tests {
         assert!(shows(&large, "page 1/2"));
         assert!(shows(&large, "█▀▀ min"), "{:#?}", text_of(&large));
         assert!(!shows(&large, "2 min"));
+    }
+
+    #[test]
+    fn a_large_row_keeps_the_timetable_mark_the_platform_and_the_delay() {
+        let mut board = big_board(3);
+        let first = &mut board.departures[0][0][0];
+        first.origin = crate::domain::Origin::Timetable;
+        first.platform = Some("A".into());
+        let mut p = pane(Theme::new(Palette::TrueColor));
+        p.large = LargeDigits::Auto;
+        let large = render(&board, 5, (200, 60), &p);
+        let lines = text_of(&large);
+        let row = lines
+            .iter()
+            .find(|l| l.contains("vA"))
+            .unwrap_or_else(|| panic!("the platform: {lines:#?}"));
+        assert!(row.contains("théor."), "{row}");
     }
 
     #[test]
