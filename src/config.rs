@@ -181,6 +181,9 @@ fn home_position<'de, D: serde::Deserializer<'de>>(
 
 /// The networks a setting may name.
 pub const NETWORKS: [&str; 2] = ["ginko", "idfm"];
+/// The network of a place or favourite that names none (Ginko, quai's
+/// first network).
+pub const DEFAULT_NETWORK: &str = NETWORKS[0];
 
 fn network_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let text = String::deserialize(d)?;

@@ -311,13 +311,7 @@ impl Idfm {
         let reset = (midnight - now.timestamp().as_second()).max(1);
         if let Some(Fault::Http(429)) = fault(name) {
             let mut r = reply(429, json!({"message": "API rate limit exceeded"}));
-            r.headers = vec![
-                ("ratelimit-limit", QUOTA.to_string()),
-                ("ratelimit-remaining", "0".into()),
-                ("ratelimit-reset", reset.to_string()),
-                ("x-ratelimit-limit-day", QUOTA.to_string()),
-                ("x-ratelimit-remaining-day", "0".into()),
-            ];
+            r.headers = limit_headers(0, reset);
             return r;
         }
         let counter = match name {
@@ -331,16 +325,21 @@ impl Idfm {
             "stop-monitoring" => stop_monitoring(params, Timestamp::now()),
             _ => reply(200, disruptions(now)),
         };
-        let remaining = QUOTA.saturating_sub(count).to_string();
-        r.headers = vec![
-            ("ratelimit-limit", QUOTA.to_string()),
-            ("ratelimit-remaining", remaining.clone()),
-            ("ratelimit-reset", reset.to_string()),
-            ("x-ratelimit-limit-day", QUOTA.to_string()),
-            ("x-ratelimit-remaining-day", remaining),
-        ];
+        r.headers = limit_headers(QUOTA.saturating_sub(count), reset);
         r
     }
+}
+
+/// PRIM's rate-limit headers: `remaining` of the day's quota, the reset
+/// in `reset` seconds.
+fn limit_headers(remaining: u64, reset: i64) -> Vec<(&'static str, String)> {
+    vec![
+        ("ratelimit-limit", QUOTA.to_string()),
+        ("ratelimit-remaining", remaining.to_string()),
+        ("ratelimit-reset", reset.to_string()),
+        ("x-ratelimit-limit-day", QUOTA.to_string()),
+        ("x-ratelimit-remaining-day", remaining.to_string()),
+    ]
 }
 
 fn unknown_ids(text: &str) -> Reply {

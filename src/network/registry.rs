@@ -77,7 +77,7 @@ pub fn idfm_client(
 /// Puts the default network first: `--network`, else the settings'
 /// `default_network`, else Ginko.
 fn order(members: &mut [Source], default: Option<&str>) {
-    let default = default.unwrap_or(ginko::source::ID);
+    let default = default.unwrap_or(config::DEFAULT_NETWORK);
     members.sort_by_key(|m| m.id() != default);
 }
 
