@@ -27,4 +27,5 @@ pub mod search;
 pub mod secret;
 pub mod term;
 pub mod tick;
+pub mod timetable;
 pub mod ui;

@@ -1,0 +1,869 @@
+//! The feed compiled into the index, streaming: each table is read row by
+//! row out of the zip; stop times become 16-byte events (stop, route and
+//! direction in one sort key, time, trip), sorted once and written as
+//! 8-byte entries. No table is ever held as objects.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::io::{Read, Seek, Write};
+use std::rc::Rc;
+
+use super::CompileError;
+use super::index::{self, APPROXIMATE, NONE, Section, TIME_MASK};
+use super::table::{Table, parse_date, parse_time};
+
+/// Longest calendar kept, in days (a feed's window is normally months).
+const MAX_DAYS: i32 = 1100;
+/// What a stop time costs at least in the file, to reserve the events
+/// once (untouched capacity costs no memory).
+const MIN_STOP_TIME_BYTES: u64 = 24;
+
+/// What the feed held, and what was skipped.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    pub time_zone: String,
+    /// First and last service day (YYYY-MM-DD), when any runs.
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    pub counts: Counts,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Counts {
+    pub stops: u64,
+    pub places: u64,
+    pub routes: u64,
+    pub trips: u64,
+    pub departures: u64,
+}
+
+/// Rows of one file left out, and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Skipped {
+    pub file: String,
+    pub rows: u64,
+    pub reason: String,
+    /// The first such row's line.
+    pub first_line: u64,
+}
+
+/// How far the compilation is (bytes of stop_times.txt read, of total).
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+/// Strings of the index, each kept once.
+#[derive(Default)]
+struct Strings {
+    map: HashMap<Box<str>, u32>,
+    bytes: Vec<u8>,
+    spans: Vec<u32>,
+}
+
+impl Strings {
+    fn new() -> Strings {
+        let mut s = Strings::default();
+        s.intern("");
+        s
+    }
+
+    fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.map.get(text) {
+            return id;
+        }
+        let id = self.push_unique(text);
+        self.map.insert(text.into(), id);
+        id
+    }
+
+    /// A string known to be new (trip ids): not remembered for reuse.
+    fn push_unique(&mut self, text: &str) -> u32 {
+        let id = u32::try_from(self.spans.len() / 2).unwrap_or(NONE);
+        self.spans
+            .push(u32::try_from(self.bytes.len()).unwrap_or(NONE));
+        self.spans.push(u32::try_from(text.len()).unwrap_or(0));
+        self.bytes.extend_from_slice(text.as_bytes());
+        id
+    }
+}
+
+struct StopRec {
+    id: u32,
+    name: u32,
+    lat: f32,
+    lon: f32,
+    station: bool,
+    parent: Option<String>,
+}
+
+struct TripRec {
+    id: u32,
+    route: u32,
+    service: u32,
+    headsign: u32,
+    direction: u32,
+}
+
+/// One departure of a trip at a stop, while compiling.
+#[derive(Clone, Copy)]
+struct Event {
+    /// stop << 32 | route << 2 | direction: the group, then the order.
+    key: u64,
+    time: u32,
+    trip: u32,
+}
+
+struct Feed<R: Read + Seek> {
+    zip: zip::ZipArchive<R>,
+    /// A table's name (without any folder) and its entry.
+    names: HashMap<String, usize>,
+    /// Bytes read out of the table being read, for the progress bar.
+    read: Rc<Cell<u64>>,
+}
+
+/// A reader that counts what passes.
+struct Counting<R> {
+    inner: R,
+    read: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: Read + Seek> Feed<R> {
+    fn open(reader: R) -> Result<Feed<R>, CompileError> {
+        let mut zip = zip::ZipArchive::new(reader).map_err(|e| CompileError::Zip(e.to_string()))?;
+        let mut names = HashMap::new();
+        for i in 0..zip.len() {
+            let name = zip
+                .by_index_raw(i)
+                .and_then(|f| f.name().map(|n| n.to_string()))
+                .map_err(|e| CompileError::Zip(e.to_string()))?;
+            // Some feeds keep their tables in a folder.
+            let base = name.rsplit('/').next().unwrap_or(&name).to_string();
+            names.entry(base).or_insert(i);
+        }
+        Ok(Feed {
+            zip,
+            names,
+            read: Rc::new(Cell::new(0)),
+        })
+    }
+
+    fn has(&self, file: &str) -> bool {
+        self.names.contains_key(file)
+    }
+
+    fn table(
+        &mut self,
+        file: &'static str,
+        required: &[&str],
+        optional: &[&str],
+    ) -> Result<Table<Counting<zip::read::ZipFile<'_, R>>>, CompileError> {
+        let at = *self
+            .names
+            .get(file)
+            .ok_or(CompileError::MissingFile { file })?;
+        let entry = self.zip.by_index(at).map_err(|e| CompileError::Read {
+            file,
+            detail: e.to_string(),
+        })?;
+        self.read.set(0);
+        let counting = Counting {
+            inner: entry,
+            read: Rc::clone(&self.read),
+        };
+        Table::new(file, counting, required, optional)
+    }
+
+    fn size(&mut self, file: &str) -> u64 {
+        self.names
+            .get(file)
+            .and_then(|&at| self.zip.by_index_raw(at).ok().map(|f| f.size()))
+            .unwrap_or(0)
+    }
+}
+
+/// Counts skipped rows per reason.
+#[derive(Default)]
+struct Skips(Vec<Skipped>);
+
+impl Skips {
+    fn add(&mut self, file: &str, reason: &str, line: u64) {
+        if let Some(s) = self
+            .0
+            .iter_mut()
+            .find(|s| s.file == file && s.reason == reason)
+        {
+            s.rows += 1;
+        } else {
+            self.0.push(Skipped {
+                file: file.into(),
+                rows: 1,
+                reason: reason.into(),
+                first_line: line,
+            });
+        }
+    }
+
+    fn malformed<R: Read>(&mut self, table: &Table<R>) {
+        if let Some(line) = table.first_malformed {
+            self.0.push(Skipped {
+                file: table.file().into(),
+                rows: table.malformed,
+                reason: "malformed".into(),
+                first_line: line,
+            });
+        }
+    }
+}
+
+/// Compiles a GTFS zip into an index written to `out`.
+pub fn compile<R: Read + Seek, W: Write + Seek>(
+    reader: R,
+    out: W,
+    progress: Progress<'_>,
+) -> Result<Summary, CompileError> {
+    let mut feed = Feed::open(reader)?;
+    let mut strings = Strings::new();
+    let mut skips = Skips::default();
+
+    // agency.txt: the time zone every time is counted in.
+    let time_zone = {
+        let mut t = feed.table("agency.txt", &["agency_timezone"], &[])?;
+        let mut zone = None;
+        while let Some(row) = t.next_row()? {
+            if let Some(z) = row.get(0) {
+                zone = Some(z.to_string());
+                break;
+            }
+        }
+        let zone = zone.ok_or(CompileError::Bad {
+            file: "agency.txt",
+            line: 2,
+            detail: "no agency_timezone".into(),
+        })?;
+        if jiff::tz::TimeZone::get(&zone).is_err() {
+            return Err(CompileError::Bad {
+                file: "agency.txt",
+                line: 2,
+                detail: format!("unknown time zone {zone:?}"),
+            });
+        }
+        zone
+    };
+
+    // stops.txt
+    let mut stops: Vec<StopRec> = Vec::new();
+    let mut stop_ids: HashMap<Box<[u8]>, u32> = HashMap::new();
+    {
+        let mut t = feed.table(
+            "stops.txt",
+            &["stop_id"],
+            &[
+                "stop_name",
+                "stop_lat",
+                "stop_lon",
+                "location_type",
+                "parent_station",
+            ],
+        )?;
+        while let Some(row) = t.next_row()? {
+            let Some(id) = row.get(0) else {
+                t.skip();
+                continue;
+            };
+            let location = row.get(4).unwrap_or("0");
+            // Entrances, nodes and boarding areas are not places to wait.
+            if !matches!(location, "0" | "1") {
+                continue;
+            }
+            let rec = StopRec {
+                id: strings.push_unique(id),
+                name: strings.intern(row.get(1).unwrap_or("")),
+                lat: row.get(2).and_then(|v| v.parse().ok()).unwrap_or(f32::NAN),
+                lon: row.get(3).and_then(|v| v.parse().ok()).unwrap_or(f32::NAN),
+                station: location == "1",
+                parent: row.get(5).map(str::to_string),
+            };
+            let index = u32::try_from(stops.len()).unwrap_or(NONE);
+            if stop_ids.insert(id.as_bytes().into(), index).is_some() {
+                skips.add("stops.txt", "duplicate stop_id", t.line());
+                continue;
+            }
+            stops.push(rec);
+        }
+        skips.malformed(&t);
+    }
+
+    // routes.txt
+    let mut routes: Vec<[u32; 6]> = Vec::new();
+    let mut route_ids: HashMap<String, u32> = HashMap::new();
+    {
+        let mut t = feed.table(
+            "routes.txt",
+            &["route_id"],
+            &[
+                "route_short_name",
+                "route_long_name",
+                "route_type",
+                "route_color",
+                "route_text_color",
+            ],
+        )?;
+        while let Some(row) = t.next_row()? {
+            let Some(id) = row.get(0) else {
+                t.skip();
+                continue;
+            };
+            if route_ids.contains_key(id) {
+                skips.add("routes.txt", "duplicate route_id", t.line());
+                continue;
+            }
+            let colour = |v: Option<&str>| {
+                v.filter(|v| v.len() == 6)
+                    .and_then(|v| u32::from_str_radix(v, 16).ok())
+                    .unwrap_or(NONE)
+            };
+            let index = u32::try_from(routes.len()).unwrap_or(NONE);
+            routes.push([
+                strings.intern(id),
+                strings.intern(row.get(1).unwrap_or("")),
+                strings.intern(row.get(2).unwrap_or("")),
+                row.get(3).and_then(|v| v.parse().ok()).unwrap_or(3),
+                colour(row.get(4)),
+                colour(row.get(5)),
+            ]);
+            route_ids.insert(id.to_string(), index);
+        }
+        skips.malformed(&t);
+    }
+
+    // calendar.txt and calendar_dates.txt
+    let mut service_ids: HashMap<String, u32> = HashMap::new();
+    let service = |id: &str, ids: &mut HashMap<String, u32>| -> u32 {
+        let next = u32::try_from(ids.len()).unwrap_or(NONE);
+        *ids.entry(id.to_string()).or_insert(next)
+    };
+    let mut ranges: Vec<(u32, i32, i32, u8)> = Vec::new();
+    let mut exceptions: Vec<(u32, i32, bool)> = Vec::new();
+    if !feed.has("calendar.txt") && !feed.has("calendar_dates.txt") {
+        return Err(CompileError::MissingFile {
+            file: "calendar.txt (or calendar_dates.txt)",
+        });
+    }
+    if feed.has("calendar.txt") {
+        let days = [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ];
+        let mut required = vec!["service_id", "start_date", "end_date"];
+        required.extend(days);
+        let mut t = feed.table("calendar.txt", &required, &[])?;
+        while let Some(row) = t.next_row()? {
+            let parsed = (|| {
+                let id = row.get(0)?;
+                let start = parse_date(row.get(1)?)?;
+                let end = parse_date(row.get(2)?)?;
+                let mut mask = 0u8;
+                for d in 0..7 {
+                    match row.get(3 + d)? {
+                        "1" => mask |= 1 << d,
+                        "0" => {}
+                        _ => return None,
+                    }
+                }
+                Some((id, start, end, mask))
+            })();
+            match parsed {
+                Some((id, start, end, mask)) => {
+                    let s = service(id, &mut service_ids);
+                    ranges.push((s, start, end, mask));
+                }
+                None => t.skip(),
+            }
+        }
+        skips.malformed(&t);
+    }
+    if feed.has("calendar_dates.txt") {
+        let mut t = feed.table(
+            "calendar_dates.txt",
+            &["service_id", "date", "exception_type"],
+            &[],
+        )?;
+        while let Some(row) = t.next_row()? {
+            let parsed = (|| {
+                let id = row.get(0)?;
+                let date = parse_date(row.get(1)?)?;
+                let add = match row.get(2)? {
+                    "1" => true,
+                    "2" => false,
+                    _ => return None,
+                };
+                Some((id, date, add))
+            })();
+            match parsed {
+                Some((id, date, add)) => {
+                    let s = service(id, &mut service_ids);
+                    exceptions.push((s, date, add));
+                }
+                None => t.skip(),
+            }
+        }
+        skips.malformed(&t);
+    }
+
+    // trips.txt
+    let mut trips: Vec<TripRec> = Vec::new();
+    let mut trip_ids: HashMap<Box<[u8]>, u32> = HashMap::new();
+    {
+        let mut t = feed.table(
+            "trips.txt",
+            &["route_id", "service_id", "trip_id"],
+            &["trip_headsign", "direction_id"],
+        )?;
+        while let Some(row) = t.next_row()? {
+            let (Some(route), Some(svc), Some(id)) = (row.get(0), row.get(1), row.get(2)) else {
+                t.skip();
+                continue;
+            };
+            let Some(&route) = route_ids.get(route) else {
+                skips.add("trips.txt", "unknown route_id", t.line());
+                continue;
+            };
+            if trip_ids.contains_key(id.as_bytes()) {
+                skips.add("trips.txt", "duplicate trip_id", t.line());
+                continue;
+            }
+            let direction = match row.get(4) {
+                Some("0") => 0,
+                Some("1") => 1,
+                _ => 2,
+            };
+            let rec = TripRec {
+                id: strings.push_unique(id),
+                route,
+                service: service(svc, &mut service_ids),
+                headsign: strings.intern(row.get(3).unwrap_or("")),
+                direction,
+            };
+            trip_ids.insert(
+                id.as_bytes().into(),
+                u32::try_from(trips.len()).unwrap_or(NONE),
+            );
+            trips.push(rec);
+        }
+        skips.malformed(&t);
+    }
+
+    // frequencies.txt
+    let mut frequencies: Vec<(u32, u32, u32, u32, bool)> = Vec::new();
+    if feed.has("frequencies.txt") {
+        let mut t = feed.table(
+            "frequencies.txt",
+            &["trip_id", "start_time", "end_time", "headway_secs"],
+            &["exact_times"],
+        )?;
+        while let Some(row) = t.next_row()? {
+            let parsed = (|| {
+                let trip = *trip_ids.get(row.get(0)?.as_bytes())?;
+                let start = parse_time(row.get(1)?)?;
+                let end = parse_time(row.get(2)?)?;
+                let headway: u32 = row.get(3)?.parse().ok().filter(|h| *h > 0)?;
+                Some((trip, start, end, headway, row.get(4) == Some("1")))
+            })();
+            match parsed {
+                Some(f) => frequencies.push(f),
+                None => t.skip(),
+            }
+        }
+        skips.malformed(&t);
+    }
+
+    // stop_times.txt: the events.
+    let total = feed.size("stop_times.txt");
+    let capacity = usize::try_from(total / MIN_STOP_TIME_BYTES).unwrap_or(0);
+    let mut events: Vec<Event> = Vec::with_capacity(capacity.min(64 << 20));
+    // Per trip: the highest stop_sequence seen and its event (no boarding
+    // at a trip's last stop), and its first time (frequencies).
+    let mut last: Vec<(u32, u32)> = vec![(0, NONE); trips.len()];
+    let mut seen: Vec<bool> = vec![false; trips.len()];
+    let mut first_time: Vec<u32> = vec![u32::MAX; trips.len()];
+    let mut headsign_at: HashMap<(u32, u32), u32> = HashMap::new();
+    {
+        let read = Rc::clone(&feed.read);
+        let mut t = feed.table(
+            "stop_times.txt",
+            &["trip_id", "stop_id", "stop_sequence"],
+            &[
+                "departure_time",
+                "arrival_time",
+                "pickup_type",
+                "stop_headsign",
+            ],
+        )?;
+        let mut last_trip: (Vec<u8>, Option<u32>) = (Vec::new(), None);
+        let mut rows = 0u64;
+        while let Some(row) = t.next_row()? {
+            rows += 1;
+            if rows.is_multiple_of(65_536) {
+                progress(read.get(), total);
+            }
+            let Some(trip_raw) = row.bytes(0) else {
+                t.skip();
+                continue;
+            };
+            if trip_raw != last_trip.0.as_slice() {
+                last_trip.0.clear();
+                last_trip.0.extend_from_slice(trip_raw);
+                last_trip.1 = trip_ids.get(trip_raw).copied();
+            }
+            let Some(trip) = last_trip.1 else {
+                skips.add("stop_times.txt", "unknown trip_id", t.line());
+                continue;
+            };
+            let Some(&stop) = row.bytes(1).and_then(|s| stop_ids.get(s)) else {
+                skips.add("stop_times.txt", "unknown stop_id", t.line());
+                continue;
+            };
+            let Some(sequence) = row.get(2).and_then(|s| s.parse::<u32>().ok()) else {
+                t.skip();
+                continue;
+            };
+            let time = row.get(3).or(row.get(4)).map(parse_time);
+            let time = match time {
+                Some(Some(time)) => Some(time),
+                Some(None) => {
+                    t.skip();
+                    continue;
+                }
+                None => None,
+            };
+            let pickup = row.get(5) != Some("1");
+            let headsign = row.get(6).map(|h| strings.intern(h));
+            let trip_at = trip as usize;
+            let Some(rec) = trips.get(trip_at) else {
+                continue;
+            };
+            let mut event_at = NONE;
+            if let Some(time) = time {
+                first_time[trip_at] = first_time[trip_at].min(time);
+                if pickup {
+                    event_at = u32::try_from(events.len()).unwrap_or(NONE);
+                    events.push(Event {
+                        key: (u64::from(stop) << 32) | u64::from(rec.route << 2 | rec.direction),
+                        time: time & TIME_MASK,
+                        trip,
+                    });
+                    if let Some(h) = headsign.filter(|h| *h != rec.headsign) {
+                        headsign_at.insert((trip, stop), h);
+                    }
+                }
+            }
+            if !seen[trip_at] || sequence >= last[trip_at].0 {
+                last[trip_at] = (sequence, event_at);
+                seen[trip_at] = true;
+            }
+        }
+        skips.malformed(&t);
+        progress(total, total);
+    }
+    drop(trip_ids);
+    drop(stop_ids);
+
+    // No boarding at a trip's last stop.
+    for &(_, at) in &last {
+        if let Some(e) = events.get_mut(at as usize) {
+            e.time = NONE;
+        }
+    }
+    drop(last);
+    drop(seen);
+
+    // Frequencies: the trip's times are a pattern run from each start.
+    if !frequencies.is_empty() {
+        frequencies.sort_unstable_by_key(|f| (f.0, f.1));
+        let mut by_trip: HashMap<u32, Vec<Event>> = HashMap::new();
+        for e in &mut events {
+            if e.time != NONE && frequencies.binary_search_by_key(&e.trip, |f| f.0).is_ok() {
+                by_trip.entry(e.trip).or_default().push(*e);
+                e.time = NONE;
+            }
+        }
+        for &(trip, start, end, headway, exact) in &frequencies {
+            let Some(pattern) = by_trip.get(&trip) else {
+                continue;
+            };
+            let first = first_time.get(trip as usize).copied().unwrap_or(0);
+            let mut run = start;
+            while run < end {
+                for e in pattern {
+                    let time = (e.time - first.min(e.time) + run).min(TIME_MASK);
+                    events.push(Event {
+                        time: if exact { time } else { time | APPROXIMATE },
+                        ..*e
+                    });
+                }
+                run = run.saturating_add(headway);
+            }
+        }
+    }
+    events.retain(|e| e.time != NONE);
+    events.sort_unstable_by_key(|e| (e.key, e.time & TIME_MASK, e.trip));
+
+    // Service days: calendar_dates wins over calendar.
+    let lo = ranges
+        .iter()
+        .map(|r| r.1)
+        .chain(exceptions.iter().filter(|e| e.2).map(|e| e.1))
+        .min();
+    let hi = ranges
+        .iter()
+        .map(|r| r.2)
+        .chain(exceptions.iter().filter(|e| e.2).map(|e| e.1))
+        .max();
+    let (base, days) = match (lo, hi) {
+        (Some(lo), Some(hi)) if hi >= lo => (lo, (hi - lo + 1).min(MAX_DAYS)),
+        _ => (0, 0),
+    };
+    let words = usize::try_from((days + 31) / 32).unwrap_or(0);
+    let mut bits = vec![0u32; service_ids.len() * words];
+    let set = |bits: &mut Vec<u32>, s: u32, day: i32, on: bool| {
+        let d = day - base;
+        if (0..days).contains(&d) {
+            let at = s as usize * words + (d / 32) as usize;
+            if let Some(w) = bits.get_mut(at) {
+                if on {
+                    *w |= 1 << (d % 32);
+                } else {
+                    *w &= !(1 << (d % 32));
+                }
+            }
+        }
+    };
+    for &(s, start, end, mask) in &ranges {
+        for day in start.max(base)..=end.min(base + days - 1) {
+            // 1970-01-01 was a Thursday; bit 0 is Monday.
+            if mask & (1 << (day + 3).rem_euclid(7)) != 0 {
+                set(&mut bits, s, day, true);
+            }
+        }
+    }
+    for &(s, day, add) in &exceptions {
+        set(&mut bits, s, day, add);
+    }
+    let running = |d: i32| {
+        let (w, b) = ((d / 32) as usize, d % 32);
+        (0..service_ids.len()).any(|s| bits.get(s * words + w).is_some_and(|x| x & (1 << b) != 0))
+    };
+    let first_run = (0..days).find(|&d| running(d));
+    let last_run = (0..days).rev().find(|&d| running(d));
+
+    // Groups: one per (stop, route, direction), events sorted by time.
+    let mut groups: Vec<[u32; 5]> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(NONE);
+        match groups.last_mut() {
+            Some(g) if key_of(g) == e.key => g[4] += 1,
+            _ => groups.push([
+                (e.key >> 32) as u32,
+                ((e.key as u32) >> 2),
+                (e.key as u32) & 3,
+                i,
+                1,
+            ]),
+        }
+    }
+    let mut stop_groups = vec![[0u32, 0u32]; stops.len()];
+    for (g, group) in groups.iter().enumerate() {
+        if let Some(slot) = stop_groups.get_mut(group[0] as usize) {
+            if slot[1] == 0 {
+                slot[0] = u32::try_from(g).unwrap_or(NONE);
+            }
+            slot[1] += 1;
+        }
+    }
+    let mut headsigns: Vec<[u32; 2]> = Vec::new();
+    if !headsign_at.is_empty() {
+        for (i, e) in events.iter().enumerate() {
+            if let Some(&h) = headsign_at.get(&(e.trip, (e.key >> 32) as u32)) {
+                headsigns.push([u32::try_from(i).unwrap_or(NONE), h]);
+            }
+        }
+    }
+    drop(headsign_at);
+
+    // Places: a station and its stops, or same-name stops without one.
+    let station_of: HashMap<&str, u32> = stops
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.station)
+        .map(|(i, s)| (string(&strings, s.id), u32::try_from(i).unwrap_or(NONE)))
+        .collect();
+    let mut place_of_station: HashMap<u32, u32> = HashMap::new();
+    let mut place_of_name: HashMap<u32, u32> = HashMap::new();
+    let mut places: Vec<(u32, u32, Vec<u32>)> = Vec::new(); // id, name, members
+    let mut stop_place = vec![NONE; stops.len()];
+    for (i, s) in stops.iter().enumerate() {
+        if s.station {
+            continue;
+        }
+        let i32_ = u32::try_from(i).unwrap_or(NONE);
+        let station = s.parent.as_deref().and_then(|p| station_of.get(p)).copied();
+        let place = match station {
+            Some(st) => *place_of_station.entry(st).or_insert_with(|| {
+                let station = &stops[st as usize];
+                places.push((station.id, station.name, Vec::new()));
+                u32::try_from(places.len() - 1).unwrap_or(NONE)
+            }),
+            None => *place_of_name.entry(s.name).or_insert_with(|| {
+                places.push((s.id, s.name, Vec::new()));
+                u32::try_from(places.len() - 1).unwrap_or(NONE)
+            }),
+        };
+        if let Some(p) = places.get_mut(place as usize) {
+            p.2.push(i32_);
+        }
+        stop_place[i] = place;
+    }
+    let boardable = stops.iter().filter(|s| !s.station).count();
+    let mut stop_rows: Vec<[u32; 6]> = Vec::with_capacity(stops.len());
+    for (i, s) in stops.iter().enumerate() {
+        let parent = s
+            .parent
+            .as_deref()
+            .and_then(|p| station_of.get(p))
+            .copied()
+            .unwrap_or(NONE);
+        stop_rows.push([
+            s.id,
+            s.name,
+            parent,
+            s.lat.to_bits(),
+            s.lon.to_bits(),
+            stop_place[i],
+        ]);
+    }
+    let mut place_rows: Vec<[u32; 6]> = Vec::with_capacity(places.len());
+    let mut members: Vec<u32> = Vec::new();
+    for (id, name, list) in &places {
+        let station = station_of
+            .get(string(&strings, *id))
+            .map(|&s| &stops[s as usize]);
+        let (lat, lon) = match station.filter(|s| s.lat.is_finite() && s.lon.is_finite()) {
+            Some(s) => (s.lat, s.lon),
+            None => {
+                let known: Vec<&StopRec> = list
+                    .iter()
+                    .map(|&m| &stops[m as usize])
+                    .filter(|s| s.lat.is_finite() && s.lon.is_finite())
+                    .collect();
+                let n = known.len().max(1) as f32;
+                if known.is_empty() {
+                    (f32::NAN, f32::NAN)
+                } else {
+                    (
+                        known.iter().map(|s| s.lat).sum::<f32>() / n,
+                        known.iter().map(|s| s.lon).sum::<f32>() / n,
+                    )
+                }
+            }
+        };
+        place_rows.push([
+            *id,
+            *name,
+            u32::try_from(members.len()).unwrap_or(NONE),
+            u32::try_from(list.len()).unwrap_or(NONE),
+            lat.to_bits(),
+            lon.to_bits(),
+        ]);
+        members.extend(list);
+    }
+    drop(station_of);
+
+    let by_id = |ids: Vec<u32>| -> Vec<u32> {
+        let mut order: Vec<u32> = (0..u32::try_from(ids.len()).unwrap_or(NONE)).collect();
+        order.sort_by(|&a, &b| {
+            string(&strings, ids[a as usize]).cmp(string(&strings, ids[b as usize]))
+        });
+        order
+    };
+    let stops_by_id = by_id(stop_rows.iter().map(|s| s[0]).collect());
+    let routes_by_id = by_id(routes.iter().map(|r| r[0]).collect());
+    let trip_rows: Vec<[u32; 5]> = trips
+        .iter()
+        .map(|t| [t.id, t.route, t.service, t.headsign, t.direction])
+        .collect();
+    let zone = strings.intern(&time_zone);
+
+    let summary = Summary {
+        time_zone: time_zone.clone(),
+        first_day: first_run.map(|d| super::table::date_of(base + d).to_string()),
+        last_day: last_run.map(|d| super::table::date_of(base + d).to_string()),
+        counts: Counts {
+            stops: boardable as u64,
+            places: places.len() as u64,
+            routes: routes.len() as u64,
+            trips: trips.len() as u64,
+            departures: events.len() as u64,
+        },
+        skipped: skips.0,
+    };
+    let meta: Vec<u32> = vec![
+        index::VERSION,
+        zone,
+        base as u32,
+        days as u32,
+        u32::try_from(words).unwrap_or(0),
+        first_run.map_or(NONE, |d| (base + d) as u32),
+        last_run.map_or(NONE, |d| (base + d) as u32),
+    ];
+
+    let mut w = index::Writer::new(out);
+    w.words(Section::Meta, &meta)?;
+    w.bytes(Section::Strings, &strings.bytes)?;
+    w.words(Section::StringSpans, &strings.spans)?;
+    w.rows(Section::Stops, &stop_rows)?;
+    w.rows(Section::StopGroups, &stop_groups)?;
+    w.words(Section::StopsById, &stops_by_id)?;
+    w.rows(Section::Routes, &routes)?;
+    w.words(Section::RoutesById, &routes_by_id)?;
+    w.rows(Section::Trips, &trip_rows)?;
+    w.words(Section::Services, &bits)?;
+    w.rows(Section::Groups, &groups)?;
+    w.events(
+        Section::Events,
+        events.iter().map(|e| [e.time, e.trip]),
+        events.len(),
+    )?;
+    w.rows(Section::Headsigns, &headsigns)?;
+    w.rows(Section::Places, &place_rows)?;
+    w.words(Section::Members, &members)?;
+    w.finish()?;
+    Ok(summary)
+}
+
+fn key_of(g: &[u32; 5]) -> u64 {
+    (u64::from(g[0]) << 32) | u64::from(g[1] << 2 | g[2])
+}
+
+fn string(strings: &Strings, id: u32) -> &str {
+    let at = id as usize * 2;
+    let (Some(&start), Some(&len)) = (strings.spans.get(at), strings.spans.get(at + 1)) else {
+        return "";
+    };
+    strings
+        .bytes
+        .get(start as usize..(start + len) as usize)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or("")
+}
