@@ -118,6 +118,12 @@ pub enum Command {
         #[arg(long, value_name = "HH:MM")]
         at: Option<String>,
     },
+    /// The offline timetable (GTFS): fetch and compile it, say what it
+    /// holds, and the next departures from it alone.
+    Timetable {
+        #[command(subcommand)]
+        action: TimetableAction,
+    },
     /// Runs only the demo server and prints its URL.
     ServeDemo(ServeDemoArgs),
     /// Prints the shell completions, from the same definitions as the
@@ -173,6 +179,10 @@ pub struct BoardArgs {
     /// Print the board once as plain text and exit.
     #[arg(long)]
     pub once: bool,
+    /// The published timetable alone, without asking for live times (it
+    /// needs `quai timetable update` first).
+    #[arg(long)]
+    pub offline: bool,
     /// Print the board once as JSON and exit.
     #[arg(long, conflicts_with = "once")]
     pub json: bool,
@@ -205,6 +215,40 @@ pub enum FavAction {
     Rm { place: String },
     /// Moves a place to a position (1 is the top).
     Mv { place: String, position: usize },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimetableAction {
+    /// Fetches the network's GTFS zip (only when it changed) and compiles
+    /// it into the index the board falls back to; the previous index stays
+    /// in use if anything goes wrong.
+    Update {
+        /// A URL or a local zip, instead of the settings' gtfs_url (or the
+        /// network's published feed).
+        #[arg(long, value_name = "URL|PATH")]
+        from: Option<String>,
+    },
+    /// The compiled timetable: validity, source, when fetched, counts.
+    Status {
+        /// JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The next departures at a place, from the timetable alone.
+    Next {
+        /// A place name, matched loosely.
+        place: String,
+        /// From this time, "YYYY-MM-DD HH:MM" in the feed's time zone
+        /// [default: now].
+        #[arg(long)]
+        at: Option<String>,
+        /// How many departures.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

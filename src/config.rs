@@ -41,6 +41,16 @@ pub struct Settings {
     pub default_network: Option<String>,
     /// Île-de-France Mobilités.
     pub idfm: Option<IdfmSettings>,
+    /// Ginko's own table (its key stays at the top level).
+    pub ginko: Option<GinkoSettings>,
+}
+
+/// The `[ginko]` table.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GinkoSettings {
+    /// Where the GTFS timetable is published.
+    pub gtfs_url: Option<String>,
 }
 
 /// The `[idfm]` table.
@@ -57,6 +67,8 @@ pub struct IdfmSettings {
     pub prim_url: Option<String>,
     /// Also `IDFM_DATA_URL`.
     pub data_url: Option<String>,
+    /// Where the regional GTFS timetable is published.
+    pub gtfs_url: Option<String>,
     /// The token's stop-monitoring requests a day (default 1000).
     #[serde(default, deserialize_with = "daily_quota")]
     pub daily_quota: Option<u32>,
@@ -185,6 +197,18 @@ pub const NETWORKS: [&str; 2] = ["ginko", "idfm"];
 /// first network).
 pub const DEFAULT_NETWORK: &str = NETWORKS[0];
 
+/// An error naming the networks when `name` is not one of them.
+pub fn check_network(name: &str) -> Result<(), String> {
+    if NETWORKS.contains(&name) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name:?} is not a network quai knows ({})",
+            NETWORKS.join(", ")
+        ))
+    }
+}
+
 fn network_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let text = String::deserialize(d)?;
     let name = text.trim().to_ascii_lowercase();
@@ -235,6 +259,11 @@ pub fn config_dir() -> Result<PathBuf, ConfigError> {
 /// `$XDG_CACHE_HOME/quai`, else `~/.cache/quai`.
 pub fn cache_dir() -> Result<PathBuf, ConfigError> {
     xdg_dir("XDG_CACHE_HOME", ".cache")
+}
+
+/// `$XDG_DATA_HOME/quai`, else `~/.local/share/quai`: the timetables.
+pub fn data_dir() -> Result<PathBuf, ConfigError> {
+    xdg_dir("XDG_DATA_HOME", ".local/share")
 }
 
 fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf, ConfigError> {
@@ -392,7 +421,9 @@ mod tests {
             kiosk_quit_key,
             default_network,
             idfm,
+            ginko,
         } = s;
+        assert!(ginko.is_some_and(|g| g.gtfs_url.is_some()));
         assert!(default_network.is_some());
         let Some(IdfmSettings {
             api_key: idfm_key,
@@ -402,13 +433,14 @@ mod tests {
             prim_url,
             data_url,
             daily_quota,
+            gtfs_url,
         }) = idfm
         else {
             panic!("the example has an [idfm] table");
         };
         assert!(idfm_key.is_some() && idfm_key_file.is_some() && dataset_key.is_some());
         assert!(dataset_key_file.is_some() && prim_url.is_some() && data_url.is_some());
-        assert!(daily_quota.is_some());
+        assert!(daily_quota.is_some() && gtfs_url.is_some());
         assert!(api_key.is_some() && api_key_file.is_some() && api_url.is_some());
         assert!(home.is_some() && quiet_hours.is_some());
         assert!(quiet_screen.is_some() && kiosk_quit_key.is_some());

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
                 commands::stops(&ctx, query.as_deref(), near.as_deref(), *limit).await
             }
             Some(Command::Fav { action }) => commands::fav(&ctx, action).await,
+            Some(Command::Timetable { action }) => commands::timetable(&ctx, action).await,
             Some(Command::Completions { shell }) => commands::completions(*shell),
             Some(Command::Man) => commands::man(),
             None => commands::favourites_board(&ctx).await,

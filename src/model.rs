@@ -88,6 +88,9 @@ pub struct Board {
     /// The place's departures come from its network's last answer, older
     /// than the call (a network polled on its own schedule).
     pub place_cached: Vec<bool>,
+    /// The place's rows are the published timetable's: live times are
+    /// missing (`place_errors` says why, when it is known).
+    pub place_timetable: Vec<bool>,
     /// The lift status of the places that have one, by their stop ids.
     pub lifts: std::collections::HashMap<Vec<String>, Result<Vec<crate::domain::Lift>, NetError>>,
     /// How often the networks are asked, when they say it.
@@ -104,6 +107,7 @@ impl Board {
             place_fetched_at: vec![None; places.len()],
             place_errors: places.iter().map(|p| p.problem.clone()).collect(),
             place_cached: vec![false; places.len()],
+            place_timetable: vec![false; places.len()],
             places,
             departures,
             resolved: true,
@@ -138,6 +142,7 @@ impl Board {
             self.place_fetched_at[p] = before.place_fetched_at.get(q).copied().flatten();
             self.place_errors[p] = before.place_errors.get(q).cloned().flatten();
             self.place_cached[p] = before.place_cached.get(q).copied().unwrap_or(false);
+            self.place_timetable[p] = before.place_timetable.get(q).copied().unwrap_or(false);
         }
         if kept {
             self.fetched_at = before.fetched_at;
@@ -182,6 +187,9 @@ impl Board {
             // (the API leaves such places out), or the answer may be
             // incomplete: its departures still to come are kept, shown as
             // old (see `place_behind`), until they pass.
+            if let Some(slot) = self.place_timetable.get_mut(p) {
+                *slot = fresh.iter().flatten().any(|r| r.timetable);
+            }
             if fresh.iter().flatten().any(|r| r.in_answer) {
                 let data_at = fresh.iter().flatten().filter_map(|r| r.data_at).min();
                 for (l, result) in fresh.into_iter().enumerate() {
@@ -242,6 +250,11 @@ impl Board {
 
     pub fn fail(&mut self, error: NetError) {
         self.last_error = Some(error);
+    }
+
+    /// Whether a place's rows are the timetable's.
+    pub fn place_from_timetable(&self, place: usize) -> bool {
+        self.place_timetable.get(place).copied().unwrap_or(false)
     }
 
     /// Seconds since the data was fetched.
@@ -351,6 +364,8 @@ impl TimeShown {
 
 /// What marks a timetable time.
 pub const THEORETICAL: &str = "théorique";
+/// Rows from the published timetable, live times being out of reach.
+pub const THEORETICAL_TIMES: &str = "horaires théoriques";
 
 /// "à l'approche", "< 1 min", "7 min".
 pub fn countdown_text(seconds: i64) -> String {
@@ -795,6 +810,7 @@ mod tests {
             },
             error: None,
             data_at: None,
+            timetable: false,
         };
         let seconds =
             |board: &Board, p: usize| match board.departures[p][0].first().map(|d| &d.time) {

@@ -143,6 +143,7 @@ fn board() -> Board {
         departures,
         error: None,
         data_at: None,
+        timetable: false,
     };
     board.apply(
         t0(),

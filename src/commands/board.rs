@@ -30,7 +30,11 @@ pub fn no_command() -> CommandResult {
 
 /// `quai board PLACE…`
 pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> CommandResult {
-    let source = ctx.source().await?;
+    let source = if args.offline {
+        ctx.offline_source().await?
+    } else {
+        ctx.source().await?
+    };
     let board = BoardRun {
         first_name: "les arrêts demandés".into(),
         source,
@@ -50,9 +54,14 @@ pub async fn demo(ctx: &Context<'_>, args: &BoardArgs, at: Option<&str>) -> Comm
     let demo = ctx.demo(at).await?;
     let store = ctx.favorites_store()?;
     let favorites = store.load().map_err(|e| e.to_string())?.list;
+    let source = if args.offline {
+        ctx.offline_source().await?
+    } else {
+        demo.source.clone()
+    };
     let board = BoardRun {
         first_name: "démo".into(),
-        source: demo.source.clone(),
+        source,
         places: favorites.iter().map(|f| f.query()).collect(),
         clock_shift: demo.clock_shift,
         favorites,
@@ -87,6 +96,7 @@ impl BoardRun {
         if !std::io::stdout().is_terminal() {
             return Err("the output is not a terminal: use --once or --json".into());
         }
+        crate::timetable::source::allow_background_updates();
         let start_in_search = self.places.is_empty();
         let settings = app::BoardSettings {
             poll: PollSettings {
@@ -183,6 +193,7 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
         nb: 2,
         refresh: 10,
         once: false,
+        offline: false,
         json: false,
         walk: None,
     };

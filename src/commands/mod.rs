@@ -10,6 +10,7 @@ mod info;
 mod kiosk;
 mod serve_demo;
 mod stops;
+mod timetable;
 
 use std::cell::OnceCell;
 use std::io::Write;
@@ -23,6 +24,7 @@ pub use info::{info, quota, tarifs};
 pub use kiosk::kiosk;
 pub use serve_demo::serve_demo;
 pub use stops::stops;
+pub use timetable::timetable;
 
 use crate::cache::Cache;
 use crate::cli::Cli;
@@ -111,6 +113,30 @@ impl<'a> Context<'a> {
             &user_cache(),
             self.cli.network.as_deref(),
         )
+    }
+
+    /// The compiled timetables alone (`--offline`): the demo's, or those
+    /// under `$XDG_DATA_HOME/quai/`, of `--network` only when given.
+    pub async fn offline_source(&self) -> Result<Source, String> {
+        let network = self.cli.network.as_deref();
+        if let Some(n) = network {
+            config::check_network(n)?;
+        }
+        if self.is_demo() {
+            return registry::demo_offline(self.demo(None).await?, network);
+        }
+        registry::offline(network)
+    }
+
+    /// The network a command about one network is for: `--network`, else
+    /// the settings' default, else Ginko.
+    pub fn one_network(&self) -> Result<String, String> {
+        if let Some(n) = self.cli.network.as_deref() {
+            config::check_network(n)?;
+            return Ok(n.to_string());
+        }
+        let default = self.settings()?.1.default_network.clone();
+        Ok(default.unwrap_or_else(|| config::DEFAULT_NETWORK.to_string()))
     }
 
     /// Where the favourites live: beside the settings (in the demo, in

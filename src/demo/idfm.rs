@@ -551,3 +551,96 @@ fn dataset(
     };
     reply(200, body)
 }
+
+/// The demo's IDFM timetable as GTFS tables: its own ids (`IDFM:…`), each
+/// station a parent of one stop per line and destination, trips all day
+/// at the live answers' headways (`frequencies.txt`).
+pub fn gtfs_tables(today: jiff::civil::Date) -> Vec<(&'static str, String)> {
+    use super::gtfs::{quoted, time, window};
+    use std::fmt::Write;
+    let mut stops =
+        String::from("stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station\n");
+    stops.push_str("IDFM:terminus,Terminus (démo),,,1,\n");
+    let mut routes = String::from(
+        "route_id,agency_id,route_short_name,route_long_name,route_type,route_color,route_text_color\n",
+    );
+    for l in &LINES {
+        let route_type = match l.mode {
+            "rail" => 2,
+            "metro" => 1,
+            "tram" => 0,
+            _ => 3,
+        };
+        let _ = writeln!(
+            routes,
+            "IDFM:{},{},{},{} {},{route_type},{},{}",
+            l.id, l.network, l.short, l.network, l.short, l.colour, l.text
+        );
+    }
+    let mut trips = String::from("route_id,service_id,trip_id,trip_headsign,direction_id\n");
+    let mut times = String::from("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
+    let mut frequencies = String::from("trip_id,start_time,end_time,headway_secs,exact_times\n");
+    for s in &STATIONS {
+        let Some(at) = crate::idfm::datasets::lambert93_to_wgs84(s.x, s.y) else {
+            continue;
+        };
+        let station = format!("IDFM:zdc{}", s.id);
+        let _ = writeln!(
+            stops,
+            "{station},{},{:.6},{:.6},1,",
+            quoted(s.name),
+            at.lat,
+            at.lon
+        );
+        for (c, (line, destination, headway, _)) in s.calls.iter().enumerate() {
+            let stop = format!("IDFM:{}-{c}", s.id);
+            let end = format!("IDFM:end-{}-{c}", s.id);
+            let _ = writeln!(
+                stops,
+                "{stop},{},{:.6},{:.6},0,{station}",
+                quoted(s.name),
+                at.lat,
+                at.lon
+            );
+            let _ = writeln!(stops, "{end},{},,,0,IDFM:terminus", quoted(destination));
+            // The first destination of a line at a station is direction 0.
+            let first = s.calls.iter().position(|(l, ..)| l == line) == Some(c);
+            let trip = format!("IDFM:{}-{c}", s.id);
+            let _ = writeln!(
+                trips,
+                "IDFM:{line},ALL,{trip},{},{}",
+                quoted(destination),
+                if first { 0 } else { 1 }
+            );
+            let _ = writeln!(times, "{trip},00:00:00,00:00:00,{stop},1");
+            let _ = writeln!(times, "{trip},00:20:00,00:20:00,{end},2");
+            let phase = (c as i64 * 2) % headway;
+            let _ = writeln!(
+                frequencies,
+                "{trip},{},25:00:00,{},1",
+                time(5 * 3600 + phase * 60 + 20),
+                headway * 60
+            );
+        }
+    }
+    let days = window(today);
+    let (first, last) = (
+        days.first().map_or(String::new(), |d| d.0.clone()),
+        days.last().map_or(String::new(), |d| d.0.clone()),
+    );
+    vec![
+        (
+            "agency.txt",
+            "agency_id,agency_name,agency_url,agency_timezone\nIDFM,IDFM (démo),https://www.iledefrance-mobilites.fr,Europe/Paris\n".to_string(),
+        ),
+        ("stops.txt", stops),
+        ("routes.txt", routes),
+        (
+            "calendar.txt",
+            format!("service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nALL,1,1,1,1,1,1,1,{first},{last}\n"),
+        ),
+        ("trips.txt", trips),
+        ("stop_times.txt", times),
+        ("frequencies.txt", frequencies),
+    ]
+}

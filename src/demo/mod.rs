@@ -4,6 +4,7 @@
 
 mod api;
 pub mod faults;
+pub mod gtfs;
 pub mod idfm;
 pub mod network;
 pub mod pictures;

@@ -110,6 +110,7 @@ impl DemoServer {
             requests: Arc::new(AtomicU64::new(0)),
             access_log,
             idfm: super::idfm::Idfm::default(),
+            feeds: std::sync::Mutex::new(HashMap::new()),
         });
         let requests = state.requests.clone();
         let (stop, mut stopped) = watch::channel(false);
@@ -172,6 +173,73 @@ struct State {
     requests: Arc<AtomicU64>,
     access_log: Option<AccessLog>,
     idfm: super::idfm::Idfm,
+    /// The GTFS zips served, made on first request, with their ETag.
+    feeds: std::sync::Mutex<HashMap<&'static str, (Bytes, String)>>,
+}
+
+/// Where the demo server publishes each network's GTFS zip.
+pub const GTFS_PATHS: [(&str, &str); 2] = [
+    ("/gtfs-ginko.zip", crate::ginko::ID),
+    ("/data/gtfs-idfm.zip", crate::idfm::ID),
+];
+
+/// A GTFS zip, or 304 when the client has it (`If-None-Match`); faults
+/// named for the method `gtfs` play here (`503 gtfs`, `truncated gtfs`).
+fn gtfs_feed(
+    state: &State,
+    network: &'static str,
+    if_none_match: Option<String>,
+    fault: Option<Fault>,
+) -> Response<Full<Bytes>> {
+    if let Some(Fault::Http(code)) = fault {
+        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+        return html(status, &status.to_string());
+    }
+    let made = {
+        let Ok(mut feeds) = state.feeds.lock() else {
+            return html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "500 Internal Server Error",
+            );
+        };
+        if let Some(feed) = feeds.get(network) {
+            Some(feed.clone())
+        } else {
+            let today = (state.clock)().date();
+            super::gtfs::feed(network, today).map(|zip| {
+                let digest = ring::digest::digest(&ring::digest::SHA256, &zip);
+                let tag: String = digest.as_ref()[..8]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                let feed = (Bytes::from(zip), format!("\"{tag}\""));
+                feeds.insert(network, feed.clone());
+                feed
+            })
+        }
+    };
+    let Some((zip, etag)) = made else {
+        return html(StatusCode::NOT_FOUND, "404 Not Found");
+    };
+    if if_none_match.is_some_and(|t| t == etag) && fault.is_none() {
+        let mut response = Response::new(Full::new(Bytes::new()));
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        return response;
+    }
+    let body = match fault {
+        Some(Fault::Truncated) => zip.slice(..zip.len() / 2),
+        _ => zip,
+    };
+    let mut response = Response::new(Full::new(body));
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/zip"),
+    );
+    if let Ok(value) = hyper::header::HeaderValue::from_str(&etag) {
+        headers.insert(hyper::header::ETAG, value);
+    }
+    response
 }
 
 pub(super) type Params = HashMap<String, String>;
@@ -269,6 +337,14 @@ async fn answer(
             .as_deref()
             .and_then(|path| Fault::read(path, method))
     };
+    if let Some((_, network)) = GTFS_PATHS.iter().find(|(p, _)| *p == path) {
+        return Ok(gtfs_feed(
+            state,
+            network,
+            header("if-none-match"),
+            fault_of("gtfs"),
+        ));
+    }
     if let Some(reply) = state
         .idfm
         .answer(&path, &params, header, fault_of, &(state.clock)())

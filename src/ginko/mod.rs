@@ -17,4 +17,7 @@ pub use client::{
 };
 pub use error::ApiError;
 pub use methods::{Nb, PlaceQuery, WaitRequest};
-pub use source::Ginko;
+pub use source::{Ginko, ID};
+
+/// Where Ginko publishes its GTFS timetable (replaced when the offer changes).
+pub const DEFAULT_GTFS_URL: &str = "https://api.ginko.voyage/gtfs-ginko.zip";

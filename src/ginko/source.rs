@@ -328,6 +328,7 @@ impl From<super::WaitResult> for RowResult {
             departures: r.departures,
             error: None,
             data_at: None,
+            timetable: false,
         }
     }
 }

@@ -14,6 +14,10 @@ pub mod source;
 pub use client::{Api, ApiUsage, Client, DEFAULT_DATA_URL, DEFAULT_PRIM_URL, Usage};
 pub use source::{ID, Idfm};
 
+/// Where IDFM publishes the regional GTFS timetable (the
+/// `offre-horaires-tc-gtfs-idfm` dataset's file).
+pub const DEFAULT_GTFS_URL: &str = "https://eu.ftp.opendatasoft.com/stif/GTFS/IDFM-gtfs.zip";
+
 use crate::network::KeyName;
 
 /// The PRIM API token (real-time services).

@@ -623,6 +623,7 @@ impl Network for Idfm {
                     departures,
                     error,
                     data_at,
+                    timetable: false,
                 });
             }
             // Nothing could be asked: the board says why, as for any network.

@@ -55,6 +55,8 @@ pub enum ErrorKind {
     Invalid,
     /// The network has no such service (fares, crowding forecast…).
     Unsupported,
+    /// Live times are not asked for (`--offline`): the timetable's only.
+    Offline,
 }
 
 /// A failure of a network, with the sentence that explains it.
@@ -115,6 +117,7 @@ impl NetError {
             ErrorKind::TooLarge => "réponse trop grande".into(),
             ErrorKind::Invalid => "paramètre invalide".into(),
             ErrorKind::Unsupported => "non disponible sur ce réseau".into(),
+            ErrorKind::Offline => "hors ligne".into(),
         }
     }
 

@@ -116,6 +116,10 @@ pub struct RowResult {
     /// When the network had these departures, if earlier than the call (a
     /// network that answers from its last answer between its own polls).
     pub data_at: Option<jiff::Timestamp>,
+    /// The departures are the published timetable's, in place of live
+    /// ones that are missing (the heading and status line say why).
+    #[serde(default)]
+    pub timetable: bool,
 }
 
 /// One network of a board, as the search, the headings and the keys need

@@ -241,6 +241,7 @@ impl Network for Multi {
                                 departures: Vec::new(),
                                 error: Some(e.clone()),
                                 data_at: None,
+                                timetable: false,
                             });
                         }
                         first_error.get_or_insert(e);
@@ -262,6 +263,7 @@ impl Network for Multi {
                         departures: Vec::new(),
                         error: None,
                         data_at: None,
+                        timetable: false,
                     })
                 })
                 .collect())

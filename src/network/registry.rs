@@ -13,6 +13,8 @@ use crate::ginko::{self, ApiKey, Client};
 use crate::idfm;
 use crate::network::multi::Multi;
 use crate::network::{Source, http};
+use crate::timetable::source::{Refresh, Shared, TimetableNetwork, WithTimetable};
+use crate::timetable::store::{Auth, FeedSource, Store};
 
 /// A Ginko client from read settings (`api_url`: the flag or environment,
 /// before the settings' own).
@@ -114,8 +116,156 @@ pub fn from_settings(
             .unwrap_or(idfm::source::DEFAULT_DAILY_QUOTA);
         members.push(Arc::new(idfm::Idfm::new(client, cache, quota)));
     }
+    let members = members
+        .into_iter()
+        .map(|m| with_timetable(m, settings, path))
+        .collect();
     let default = network.or(settings.default_network.as_deref());
     combine(members, default).ok_or_else(|| ginko::ApiError::MissingKey.to_string())
+}
+
+/// Where a network's GTFS feed is published: the settings' `gtfs_url`,
+/// else the network's own.
+pub fn gtfs_source(settings: &Settings, network: &str) -> Result<FeedSource, String> {
+    let (setting, default) = match network {
+        ginko::ID => (
+            settings.ginko.as_ref().and_then(|g| g.gtfs_url.clone()),
+            ginko::DEFAULT_GTFS_URL,
+        ),
+        idfm::ID => (
+            settings.idfm.as_ref().and_then(|t| t.gtfs_url.clone()),
+            idfm::DEFAULT_GTFS_URL,
+        ),
+        other => return Err(format!("unknown network {other:?} (ginko or idfm)")),
+    };
+    Ok(FeedSource::parse(
+        &setting.unwrap_or_else(|| default.to_string()),
+    ))
+}
+
+/// The header a network's feed download needs, if any (IDFM's portal:
+/// the dataset key as `Authorization: apikey …`).
+pub fn gtfs_auth(settings: &Settings, path: &Path, network: &str) -> Result<Option<Auth>, String> {
+    if network != idfm::ID {
+        return Ok(None);
+    }
+    let table = settings.idfm.clone().unwrap_or_default();
+    let env = std::env::var(idfm::DATASET_KEY.env)
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    let key = config::read_secret(
+        env,
+        table.dataset_key.as_deref(),
+        table.dataset_key_file.as_deref(),
+        path,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(key.and_then(|k| {
+        crate::secret::Secret::new(format!("apikey {}", k.expose())).map(|value| Auth {
+            name: "authorization",
+            value,
+        })
+    }))
+}
+
+/// A network with the timetable compiled for it, when there is one, to
+/// fall back to; refreshed in the background once a day by the boards.
+fn with_timetable(member: Source, settings: &Settings, path: &Path) -> Source {
+    let id = member.id().to_string();
+    let Ok(store) = Store::of_network(&id) else {
+        return member;
+    };
+    let shared: Shared = Arc::new(std::sync::RwLock::new(None));
+    if let Ok(table) = store.open() {
+        let network = TimetableNetwork::new(&id, member.name(), Arc::new(table));
+        if let Ok(mut slot) = shared.write() {
+            *slot = Some(Arc::new(network));
+        }
+    }
+    let refresh = gtfs_source(settings, &id)
+        .ok()
+        .map(|source| Refresh::new(store, source, gtfs_auth(settings, path, &id).ok().flatten()));
+    Arc::new(WithTimetable::new(member, shared).refreshed_by(refresh))
+}
+
+/// The demo networks with their timetables, compiled in memory; and the
+/// timetables alone.
+fn demo_timetables(
+    members: Vec<Source>,
+    shift: jiff::SignedDuration,
+) -> (Vec<Source>, Vec<Arc<TimetableNetwork>>) {
+    let today = crate::domain::network_now()
+        .checked_add(shift)
+        .map(|z| z.date())
+        .unwrap_or_else(|_| crate::domain::network_now().date());
+    let mut tables = Vec::new();
+    let members = members
+        .into_iter()
+        .map(|m| {
+            let feed = demo::gtfs::feed(m.id(), today);
+            let shared: Shared = Arc::new(std::sync::RwLock::new(None));
+            if let Some(Ok((table, _))) =
+                feed.map(|zip| crate::timetable::feed::compile_in_memory(&zip))
+            {
+                let network = Arc::new(
+                    TimetableNetwork::new(m.id(), m.name(), Arc::new(table)).with_shift(shift),
+                );
+                tables.push(Arc::clone(&network));
+                if let Ok(mut slot) = shared.write() {
+                    *slot = Some(network);
+                }
+            }
+            Arc::new(WithTimetable::new(m, shared)) as Source
+        })
+        .collect();
+    (members, tables)
+}
+
+/// The network names quai shows.
+pub fn network_name(id: &str) -> &'static str {
+    match id {
+        idfm::ID => "IDFM",
+        _ => "Ginko",
+    }
+}
+
+/// The compiled timetables alone, as one network (`--offline`): every
+/// network's that has one, or only `network`'s.
+pub fn offline(network: Option<&str>) -> Result<Source, String> {
+    let mut members: Vec<Source> = Vec::new();
+    let mut problems = Vec::new();
+    for id in config::NETWORKS {
+        if network.is_some_and(|n| n != id) {
+            continue;
+        }
+        let store = Store::of_network(id)?;
+        match store.open() {
+            Ok(table) => members.push(Arc::new(TimetableNetwork::new(
+                id,
+                network_name(id),
+                Arc::new(table),
+            ))),
+            Err(e) => problems.push(format!("{id}: {e}")),
+        }
+    }
+    let default = network.or(Some(config::DEFAULT_NETWORK));
+    combine(members, default).ok_or_else(|| {
+        format!(
+            "no timetable to show offline ({}); compile one with: quai timetable update [--network ginko|idfm]",
+            problems.join("; ")
+        )
+    })
+}
+
+/// The demo's timetables alone, as one network.
+pub fn demo_offline(demo: &Demo, network: Option<&str>) -> Result<Source, String> {
+    let members: Vec<Source> = demo
+        .timetables
+        .iter()
+        .filter(|t| network.is_none_or(|n| n == crate::network::Network::id(t.as_ref())))
+        .map(|t| Arc::clone(t) as Source)
+        .collect();
+    combine(members, network).ok_or_else(|| "no such demo network".to_string())
 }
 
 /// Whether a base URL given on the command line is on this machine.
@@ -133,6 +283,8 @@ pub struct Demo {
     /// A Ginko client of the demo server, for the Ginko-only commands.
     pub client: Client,
     pub clock_shift: jiff::SignedDuration,
+    /// The demo networks' timetables, compiled in memory at start.
+    pub timetables: Vec<Arc<TimetableNetwork>>,
 }
 
 /// Starts the demo server on 127.0.0.1 (a free port), its clock set to
@@ -161,11 +313,13 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
     let idfm = idfm::Idfm::new(idfm_client, &cache, idfm::source::DEFAULT_DAILY_QUOTA)
         .named("IDFM (démo)", "données IDFM de démonstration");
     let members: Vec<Source> = vec![Arc::new(ginko), Arc::new(idfm)];
+    let (members, timetables) = demo_timetables(members, clock_shift);
     let source = combine(members, None).ok_or("no demo network")?;
     Ok(Demo {
         server,
         source,
         client,
         clock_shift,
+        timetables,
     })
 }

@@ -205,6 +205,7 @@ impl Network for Scripted {
                                 .unwrap_or_default(),
                             error: None,
                             data_at: None,
+                            timetable: false,
                         }
                     })
                     .collect()),

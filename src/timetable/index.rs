@@ -382,6 +382,13 @@ impl Timetable {
         self.rows(Section::Stops, 6)
     }
 
+    /// Stops where one boards (stations not counted).
+    pub fn boardable_stop_count(&self) -> usize {
+        (0..u32::try_from(self.stop_count()).unwrap_or(0))
+            .filter(|&s| self.stop_place(s).is_some())
+            .count()
+    }
+
     pub fn stop_id(&self, stop: u32) -> &str {
         self.string(self.cell(Section::Stops, 6, stop as usize, 0))
     }

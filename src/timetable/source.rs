@@ -1,1 +1,692 @@
+//! The timetable as a network ([`TimetableNetwork`]: `quai board
+//! --offline`), and [`WithTimetable`], which fills a live network's rows
+//! with it when live times are out of reach.
+//!
+//! Every departure it gives is [`Origin::Timetable`]: the board marks it
+//! "théorique", never as live.
 
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::Timetable;
+use crate::domain::{
+    Accessibility, BoardLine, CrowdLevel, Departure, LineKind, LineRef, Load, Mode, Origin,
+    Position, Rgb, Status, Stop, WaitTime,
+};
+use crate::network::{
+    Capabilities, ErrorKind, NetError, NetFuture, NetworkInfo, PerRow, QuotaReport, RowRequest,
+    RowResult, Source, StopList,
+};
+
+/// How far a live place and the timetable's may be apart to be one.
+const SAME_PLACE_M: f64 = 300.0;
+
+/// A network's compiled timetable, as a network of its own.
+pub struct TimetableNetwork {
+    id: String,
+    name: String,
+    table: Arc<Timetable>,
+    /// The demo's clock may be set to another time of day.
+    shift: SignedDuration,
+}
+
+impl TimetableNetwork {
+    pub fn new(id: &str, name: &str, table: Arc<Timetable>) -> TimetableNetwork {
+        TimetableNetwork {
+            id: id.into(),
+            name: name.into(),
+            table,
+            shift: SignedDuration::ZERO,
+        }
+    }
+
+    /// Its "now" is the real time moved by `shift` (the demo's clock).
+    pub fn with_shift(mut self, shift: SignedDuration) -> TimetableNetwork {
+        self.shift = shift;
+        self
+    }
+
+    pub fn table(&self) -> &Timetable {
+        &self.table
+    }
+
+    /// The index, to share.
+    pub fn shared_table(&self) -> &Arc<Timetable> {
+        &self.table
+    }
+
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+            .checked_add(self.shift)
+            .unwrap_or_else(|_| Timestamp::now())
+    }
+
+    fn line_ref(&self, route: u32) -> LineRef {
+        let r = self.table.route(route);
+        let number = if r.short_name.is_empty() {
+            r.long_name
+        } else {
+            r.short_name
+        };
+        let rgb = |c: Option<u32>| c.map(|c| Rgb((c >> 16) as u8, (c >> 8) as u8, c as u8));
+        LineRef {
+            id: crate::sanitize::line(r.id),
+            number: crate::sanitize::line(number),
+            background: rgb(r.colour),
+            foreground: rgb(r.text_colour),
+            mode: mode(r.route_type),
+        }
+    }
+
+    /// The timetable's stops for a place's ids: the same ids (Ginko's
+    /// feed uses the API's), else the place of the same name within
+    /// 300 m (`near`), else the only place of that name.
+    pub fn stops_for(&self, stop_ids: &[String], name: &str, near: Option<Position>) -> Vec<u32> {
+        let t = &self.table;
+        let direct: Vec<u32> = stop_ids.iter().filter_map(|id| t.find_stop(id)).collect();
+        if !direct.is_empty() {
+            return direct;
+        }
+        let wanted = base_name(name);
+        let same_name: Vec<u32> = (0..u32::try_from(t.place_count()).unwrap_or(0))
+            .filter(|&p| {
+                let n = base_name(t.place_name(p));
+                !n.is_empty() && (n == wanted || n.starts_with(&wanted) || wanted.starts_with(&n))
+            })
+            .collect();
+        let chosen: Vec<u32> = match near {
+            Some(at) => same_name
+                .into_iter()
+                .filter(|&p| {
+                    t.place_position(p).is_some_and(|(lat, lon)| {
+                        at.distance_m(Position { lat, lon }) <= SAME_PLACE_M
+                    })
+                })
+                .collect(),
+            None if same_name.len() == 1 => same_name,
+            None => Vec::new(),
+        };
+        chosen.into_iter().flat_map(|p| t.place_stops(p)).collect()
+    }
+
+    /// The timetable's route for a line id: the same id, or one that ends
+    /// with it (`IDFM:C01742` for `C01742`).
+    fn route_for(&self, line_id: &str, stops: &[u32]) -> Option<u32> {
+        if let Some(r) = self.table.find_route(line_id) {
+            return Some(r);
+        }
+        let suffix = format!(":{line_id}");
+        stops
+            .iter()
+            .flat_map(|&s| self.table.stop_groups(s))
+            .map(|(_, route, _)| route)
+            .find(|&r| self.table.route(r).id.ends_with(&suffix))
+    }
+
+    /// One row's next departures from the timetable.
+    pub fn row(&self, row: &RowRequest, stops: &[u32], per_row: usize) -> Vec<Departure> {
+        let t = &self.table;
+        let Some(route) = self.route_for(&row.line_id, stops) else {
+            return Vec::new();
+        };
+        let now = self.now();
+        let wanted = if row.outbound { 0 } else { 1 };
+        let direction =
+            |d: u8| move |r: u32, dir: Option<u8>| r == route && dir.is_none_or(|x| x == d);
+        let mut found = t.departures(stops, direction(wanted), now, per_row);
+        // The live network's destination wins where the feed's direction
+        // disagrees with it.
+        if !row.destination.is_empty() && !self.heads_to(&found, &row.destination) {
+            let other = t.departures(stops, direction(1 - wanted), now, per_row);
+            if self.heads_to(&other, &row.destination) {
+                found = other;
+            }
+        }
+        if !row.destination.is_empty() {
+            // Rows per destination (IDFM): that destination's, when any.
+            let mine: Vec<_> = found
+                .iter()
+                .filter(|d| same_destination(t.string(d.headsign), &row.destination))
+                .copied()
+                .collect();
+            if !mine.is_empty() {
+                found = mine;
+            }
+        }
+        found
+            .iter()
+            .map(|d| {
+                let mut departure = self.departure(d, route, row.outbound);
+                // The live row's destination and via read better than the
+                // feed's "destination par via" when they are the same.
+                if same_destination(&departure.destination, &row.destination) {
+                    departure.destination.clear();
+                }
+                departure
+            })
+            .collect()
+    }
+
+    fn heads_to(&self, found: &[super::TimetableDeparture], destination: &str) -> bool {
+        found
+            .iter()
+            .any(|d| same_destination(self.table.string(d.headsign), destination))
+    }
+
+    fn departure(&self, d: &super::TimetableDeparture, route: u32, outbound: bool) -> Departure {
+        let t = &self.table;
+        let headsign = crate::sanitize::line(t.string(d.headsign));
+        Departure {
+            stop_id: crate::sanitize::line(t.stop_id(d.stop)),
+            line: self.line_ref(route),
+            outbound,
+            destination: headsign,
+            via: String::new(),
+            time: WaitTime::At {
+                expected: d.at,
+                aimed: Some(d.at),
+            },
+            alternate: None,
+            origin: Origin::Timetable,
+            status: Status::Normal,
+            platform: None,
+            mission: d.approximate.then(|| "fréquence".to_string()),
+            vehicle: None,
+            stop_access: Accessibility::Unknown,
+            vehicle_access: Accessibility::Unknown,
+            crowding: CrowdLevel::NotAllowed,
+            load: Load::NotAllowed,
+            crowding_text: String::new(),
+            crowding_advice: String::new(),
+            info_id: None,
+        }
+    }
+
+    /// The rows of a place's stops: one per route and direction.
+    pub fn lines_of(&self, stops: &[u32]) -> Vec<BoardLine> {
+        let t = &self.table;
+        let mut seen: Vec<(u32, Option<u8>)> = Vec::new();
+        let mut lines = Vec::new();
+        for &s in stops {
+            for (group, route, dir) in t.stop_groups(s) {
+                if seen.contains(&(route, dir)) {
+                    continue;
+                }
+                seen.push((route, dir));
+                let line = self.line_ref(route);
+                lines.push(BoardLine {
+                    kind: kind(t.route(route).route_type),
+                    line,
+                    outbound: dir != Some(1),
+                    destination: crate::sanitize::line(t.string(t.group_headsign(group))),
+                    via: String::new(),
+                });
+            }
+        }
+        lines.sort_by_key(BoardLine::order_key);
+        lines
+    }
+
+    fn all_stops(&self) -> Vec<Stop> {
+        let t = &self.table;
+        (0..u32::try_from(t.stop_count()).unwrap_or(0))
+            .filter_map(|s| {
+                let place = t.stop_place(s)?;
+                Some(Stop {
+                    id: crate::sanitize::line(t.stop_id(s)),
+                    name: crate::sanitize::line(t.place_name(place)),
+                    position: t.stop_position(s).map(|(lat, lon)| Position { lat, lon }),
+                    accessibility: Accessibility::Unknown,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A name compared loosely: folded, without a town in brackets.
+fn base_name(name: &str) -> String {
+    let name = name.split(" (").next().unwrap_or(name);
+    crate::names::fold(name)
+}
+
+fn same_destination(headsign: &str, destination: &str) -> bool {
+    let (h, d) = (
+        crate::names::fold(headsign),
+        crate::names::fold(destination),
+    );
+    !h.is_empty() && !d.is_empty() && (h.starts_with(&d) || d.starts_with(&h))
+}
+
+fn mode(route_type: u32) -> Option<Mode> {
+    match route_type {
+        0 | 5 | 900..=906 => Some(Mode::Tram),
+        1 | 400..=405 => Some(Mode::Metro),
+        2 | 100..=117 => Some(Mode::Rail),
+        3 | 700..=716 | 200..=209 => Some(Mode::Bus),
+        _ => None,
+    }
+}
+
+fn kind(route_type: u32) -> Option<LineKind> {
+    match mode(route_type)? {
+        Mode::Tram => Some(LineKind::Tram),
+        Mode::Metro => Some(LineKind::Metro),
+        Mode::Rail => Some(LineKind::Rail),
+        Mode::Bus => None,
+    }
+}
+
+impl crate::network::Network for TimetableNetwork {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn attribution(&self) -> &str {
+        "horaires théoriques (GTFS)"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::default()
+    }
+
+    fn stops(&self) -> NetFuture<'_, StopList> {
+        Box::pin(async {
+            Ok(StopList {
+                stops: self.all_stops(),
+                stale: false,
+            })
+        })
+    }
+
+    fn lines_at<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<BoardLine>> {
+        Box::pin(async move {
+            let stops: Vec<u32> = stop_ids
+                .iter()
+                .filter_map(|id| self.table.find_stop(id))
+                .collect();
+            Ok(self.lines_of(&stops))
+        })
+    }
+
+    fn departures<'a>(
+        &'a self,
+        rows: &'a [RowRequest],
+        per_row: PerRow,
+    ) -> NetFuture<'a, Vec<RowResult>> {
+        Box::pin(async move {
+            Ok(rows
+                .iter()
+                .map(|row| {
+                    let stops = self.stops_for(&row.stop_ids, &row.place, None);
+                    RowResult {
+                        in_answer: true,
+                        position: None,
+                        departures: self.row(row, &stops, usize::from(per_row.get())),
+                        error: Some(NetError::new(
+                            ErrorKind::Offline,
+                            "the timetable alone (--offline)",
+                        )),
+                        data_at: None,
+                        timetable: true,
+                    }
+                })
+                .collect())
+        })
+    }
+
+    fn messages(&self) -> NetFuture<'_, Vec<crate::domain::Message>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
+    fn schedule_note(&self) -> Option<String> {
+        self.table
+            .expired(self.now())
+            .map(|day| format!("horaires expirés le {day}"))
+    }
+
+    fn is_local(&self) -> bool {
+        true
+    }
+}
+
+/// The timetable a live network falls back to; replaced in place when the
+/// background update compiles a new one.
+pub type Shared = Arc<RwLock<Option<Arc<TimetableNetwork>>>>;
+
+/// A live network whose missing rows come from its timetable: a failed
+/// refresh once the last good one is older than [`STALE_AFTER`], a
+/// refused key, a row or place left out of an answer, a row of a place
+/// whose network is down. The row keeps the reason, and the heading says
+/// it; live data replaces it with the next good answer.
+pub struct WithTimetable {
+    live: Source,
+    timetable: Shared,
+    refresh: Option<Arc<Refresh>>,
+    last_ok: Mutex<Option<Instant>>,
+    /// Where the live network's stops are, to find the same place in the
+    /// timetable (by name and distance).
+    positions: Mutex<std::collections::HashMap<String, Position>>,
+}
+
+/// How often the boards look for a new timetable.
+pub const REFRESH_EVERY: SignedDuration = SignedDuration::from_hours(24);
+
+/// A failed background update is tried again after this.
+const RETRY_AFTER_FAILURE_S: i64 = 3600;
+
+/// Whether this process updates timetables in the background (the live
+/// board and the kiosk; not `--once`, nor the other commands).
+static BACKGROUND: AtomicBool = AtomicBool::new(false);
+
+/// Lets the networks refresh their timetables in the background.
+pub fn allow_background_updates() {
+    BACKGROUND.store(true, Ordering::Relaxed);
+}
+
+/// Where a network's timetable is kept and fetched from.
+pub struct Refresh {
+    pub store: super::store::Store,
+    pub source: super::store::FeedSource,
+    pub auth: Option<super::store::Auth>,
+    running: AtomicBool,
+    failed_at: AtomicI64,
+}
+
+impl Refresh {
+    pub fn new(
+        store: super::store::Store,
+        source: super::store::FeedSource,
+        auth: Option<super::store::Auth>,
+    ) -> Refresh {
+        Refresh {
+            store,
+            source,
+            auth,
+            running: AtomicBool::new(false),
+            failed_at: AtomicI64::new(0),
+        }
+    }
+}
+
+/// The board's own rule: data older than this is stale.
+pub const STALE_AFTER: Duration = crate::model::STALE_AFTER;
+
+impl WithTimetable {
+    pub fn new(live: Source, timetable: Shared) -> WithTimetable {
+        WithTimetable {
+            live,
+            timetable,
+            refresh: None,
+            last_ok: Mutex::new(None),
+            positions: Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    /// Where the timetable is kept and fetched from: the boards refresh it
+    /// once a day in the background (see [`allow_background_updates`]).
+    pub fn refreshed_by(mut self, refresh: Option<Refresh>) -> WithTimetable {
+        self.refresh = refresh.map(Arc::new);
+        self
+    }
+
+    fn table(&self) -> Option<Arc<TimetableNetwork>> {
+        self.timetable.read().ok()?.clone()
+    }
+
+    /// Starts the day's update of the timetable when it is due: an index
+    /// exists, the last fetch is a day old, none is running.
+    fn refresh_if_due(&self) {
+        let Some(refresh) = &self.refresh else { return };
+        if !BACKGROUND.load(Ordering::Relaxed) || self.table().is_none() {
+            return;
+        }
+        let failed = refresh.failed_at.load(Ordering::Relaxed);
+        if Timestamp::now().as_second() - failed < RETRY_AFTER_FAILURE_S {
+            return;
+        }
+        let due = refresh
+            .store
+            .meta()
+            .and_then(|m| m.fetched_at)
+            .is_none_or(|at| Timestamp::now().duration_since(at) > REFRESH_EVERY);
+        if !due || refresh.running.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            refresh.running.store(false, Ordering::Release);
+            return;
+        };
+        let (refresh, shared) = (Arc::clone(refresh), Arc::clone(&self.timetable));
+        let (id, name) = (self.live.id().to_string(), self.live.name().to_string());
+        runtime.spawn(async move {
+            let outcome = refresh
+                .store
+                .update(&refresh.source, refresh.auth.as_ref(), false)
+                .await;
+            if let Ok(super::store::Outcome::Compiled(_)) = outcome {
+                if let Ok(table) = refresh.store.open() {
+                    let network = TimetableNetwork::new(&id, &name, Arc::new(table));
+                    if let Ok(mut slot) = shared.write() {
+                        *slot = Some(Arc::new(network));
+                    }
+                }
+            }
+            // A failed update is tried again an hour later.
+            if outcome.is_err() {
+                refresh
+                    .failed_at
+                    .store(Timestamp::now().as_second(), Ordering::Relaxed);
+            }
+            refresh.running.store(false, Ordering::Release);
+        });
+    }
+
+    fn near(&self, stop_ids: &[String]) -> Option<Position> {
+        let positions = self.positions.lock().ok()?;
+        stop_ids.iter().find_map(|id| positions.get(id).copied())
+    }
+
+    fn fill(&self, t: &TimetableNetwork, row: &RowRequest, per_row: PerRow) -> Vec<Departure> {
+        let stops = t.stops_for(&row.stop_ids, &row.place, self.near(&row.stop_ids));
+        t.row(row, &stops, usize::from(per_row.get()))
+    }
+}
+
+impl crate::network::Network for WithTimetable {
+    fn id(&self) -> &str {
+        self.live.id()
+    }
+
+    fn name(&self) -> &str {
+        self.live.name()
+    }
+
+    fn attribution(&self) -> &str {
+        self.live.attribution()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.live.capabilities()
+    }
+
+    fn networks(&self) -> Vec<NetworkInfo> {
+        self.live.networks()
+    }
+
+    fn network_of(&self, stop_id: &str) -> Option<NetworkInfo> {
+        self.live.network_of(stop_id)
+    }
+
+    fn is_local(&self) -> bool {
+        self.live.is_local()
+    }
+
+    fn stops(&self) -> NetFuture<'_, StopList> {
+        Box::pin(async {
+            match self.live.stops().await {
+                Ok(list) => {
+                    if let Ok(mut positions) = self.positions.lock() {
+                        positions.clear();
+                        positions.extend(
+                            list.stops
+                                .iter()
+                                .filter_map(|s| Some((s.id.clone(), s.position?))),
+                        );
+                    }
+                    Ok(list)
+                }
+                // No stop list at all (never fetched, nothing cached): the
+                // timetable's, for a network with the same ids.
+                Err(e) => match self.table() {
+                    Some(t) => Ok(StopList {
+                        stops: t.all_stops(),
+                        stale: true,
+                    }),
+                    None => Err(e),
+                },
+            }
+        })
+    }
+
+    fn exact_name<'a>(&'a self, query: &'a str) -> NetFuture<'a, Option<String>> {
+        Box::pin(async move {
+            match self.live.exact_name(query).await {
+                Err(_) if self.table().is_some() => Ok(None),
+                other => other,
+            }
+        })
+    }
+
+    fn lines_at<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<BoardLine>> {
+        Box::pin(async move {
+            match self.live.lines_at(stop_ids).await {
+                Err(e) => match self.table() {
+                    Some(t) => {
+                        let stops = t.stops_for(stop_ids, "", None);
+                        let lines = t.lines_of(&stops);
+                        if lines.is_empty() { Err(e) } else { Ok(lines) }
+                    }
+                    None => Err(e),
+                },
+                ok => ok,
+            }
+        })
+    }
+
+    fn departures<'a>(
+        &'a self,
+        rows: &'a [RowRequest],
+        per_row: PerRow,
+    ) -> NetFuture<'a, Vec<RowResult>> {
+        Box::pin(async move {
+            let live = self.live.departures(rows, per_row).await;
+            self.refresh_if_due();
+            let Some(t) = self.table() else {
+                return live;
+            };
+            match live {
+                Ok(mut results) => {
+                    if let Ok(mut last) = self.last_ok.lock() {
+                        *last = Some(Instant::now());
+                    }
+                    for (row, result) in rows.iter().zip(results.iter_mut()) {
+                        if result.error.is_some() || !result.in_answer {
+                            let filled = self.fill(&t, row, per_row);
+                            if !filled.is_empty() {
+                                result.departures = filled;
+                                result.in_answer = true;
+                                result.data_at = None;
+                                result.timetable = true;
+                            }
+                        }
+                    }
+                    Ok(results)
+                }
+                Err(e) => {
+                    let recent = self
+                        .last_ok
+                        .lock()
+                        .ok()
+                        .and_then(|l| *l)
+                        .is_some_and(|at| at.elapsed() < STALE_AFTER);
+                    // Within the board's 30 s the last live times stay,
+                    // marked old; after, the timetable's.
+                    if recent {
+                        return Err(e);
+                    }
+                    Ok(rows
+                        .iter()
+                        .map(|row| RowResult {
+                            in_answer: true,
+                            position: None,
+                            departures: self.fill(&t, row, per_row),
+                            error: Some(e.clone()),
+                            data_at: None,
+                            timetable: true,
+                        })
+                        .collect())
+                }
+            }
+        })
+    }
+
+    fn messages(&self) -> NetFuture<'_, Vec<crate::domain::Message>> {
+        self.live.messages()
+    }
+
+    fn schedule_note(&self) -> Option<String> {
+        self.live.schedule_note()
+    }
+
+    fn rows_change_every(&self) -> Option<Duration> {
+        self.live.rows_change_every()
+    }
+
+    fn quota(&self) -> Vec<QuotaReport> {
+        self.live.quota()
+    }
+
+    fn member(&self, id: &str) -> Option<Source> {
+        self.live.member(id)
+    }
+
+    fn lifts<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<crate::domain::Lift>> {
+        self.live.lifts(stop_ids)
+    }
+
+    fn line_states(&self) -> NetFuture<'_, Vec<crate::domain::LineStatus>> {
+        self.live.line_states()
+    }
+
+    fn nearby(&self, at: Position) -> NetFuture<'_, Vec<Stop>> {
+        self.live.nearby(at)
+    }
+
+    fn fares(&self) -> NetFuture<'_, Vec<crate::domain::Fare>> {
+        self.live.fares()
+    }
+
+    fn vehicle<'a>(&'a self, number: &'a str) -> NetFuture<'a, crate::domain::Vehicle> {
+        self.live.vehicle(number)
+    }
+
+    fn vehicle_live<'a>(&'a self, number: &'a str) -> NetFuture<'a, crate::domain::VehicleLive> {
+        self.live.vehicle_live(number)
+    }
+
+    fn forecast<'a>(
+        &'a self,
+        stop_id: &'a str,
+        line_id: &'a str,
+        outbound: bool,
+    ) -> NetFuture<'a, Vec<crate::domain::CrowdForecast>> {
+        self.live.forecast(stop_id, line_id, outbound)
+    }
+}

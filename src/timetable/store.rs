@@ -1,1 +1,443 @@
+//! Where a network's timetable lives (`$XDG_DATA_HOME/quai/<network>/`),
+//! how it is fetched and compiled, and what is known of it.
+//!
+//! An update downloads the feed conditionally (ETag, Last-Modified), hashes
+//! it (an unchanged feed is not compiled again), compiles it into a
+//! temporary file, checks that the result opens, and only then renames it
+//! over the previous index: a failure at any step leaves the previous
+//! index in use.
 
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::compile::{self, Summary};
+use super::{CompileError, Timetable};
+
+const INDEX: &str = "timetable.idx";
+const META: &str = "timetable.json";
+/// A feed larger than this is refused (IDFM's is ~140 MB).
+pub const MAX_FEED_BYTES: u64 = 2 << 30;
+
+/// What is known of the compiled timetable.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// Where the feed came from: a URL without its query, or a path.
+    pub source: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub sha256: String,
+    pub fetched_at: Option<jiff::Timestamp>,
+    pub compiled_at: Option<jiff::Timestamp>,
+    pub summary: Summary,
+    pub index_bytes: u64,
+}
+
+/// A network's timetable folder.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+/// Where the feed comes from.
+#[derive(Debug, Clone)]
+pub enum FeedSource {
+    Url(String),
+    Path(PathBuf),
+}
+
+impl FeedSource {
+    /// A URL (http or https), else a path.
+    pub fn parse(text: &str) -> FeedSource {
+        if text.starts_with("http://") || text.starts_with("https://") {
+            FeedSource::Url(text.to_string())
+        } else {
+            FeedSource::Path(PathBuf::from(text))
+        }
+    }
+
+    /// How the source is named in the status and messages: a URL loses
+    /// its query and credentials.
+    pub fn shown(&self) -> String {
+        match self {
+            FeedSource::Url(url) => match url::Url::parse(url) {
+                Ok(mut u) => {
+                    u.set_query(None);
+                    let _ = u.set_password(None);
+                    let _ = u.set_username("");
+                    u.to_string()
+                }
+                Err(_) => "(URL illisible)".into(),
+            },
+            FeedSource::Path(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// Why an update failed; the previous index stays.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("cannot download the feed from {url}: {detail}")]
+    Download { url: String, detail: String },
+    #[error("the feed's server answered HTTP {status} at {url}")]
+    Http { url: String, status: u16 },
+    #[error("the feed at {url} is larger than {max} bytes")]
+    TooLarge { url: String, max: u64 },
+    #[error("cannot read the feed {path}: {detail}")]
+    ReadFeed { path: String, detail: String },
+    #[error("the feed is refused: {0}")]
+    Compile(#[from] CompileError),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// What an update did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The server said the feed has not changed (HTTP 304).
+    NotModified,
+    /// The feed is the one already compiled (same SHA-256).
+    Unchanged,
+    Compiled(Box<Meta>),
+}
+
+/// A header to send with the download (a dataset key), never logged.
+pub struct Auth {
+    pub name: &'static str,
+    pub value: crate::secret::Secret,
+}
+
+impl Store {
+    /// The folder of a network under `$XDG_DATA_HOME/quai/`.
+    pub fn of_network(network: &str) -> Result<Store, String> {
+        let dir = crate::config::data_dir().map_err(|e| e.to_string())?;
+        Ok(Store {
+            dir: dir.join(network),
+        })
+    }
+
+    pub fn at(dir: impl Into<PathBuf>) -> Store {
+        Store { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn index_path(&self) -> PathBuf {
+        self.dir.join(INDEX)
+    }
+
+    /// The compiled index, when there is one that opens.
+    pub fn open(&self) -> Result<Timetable, super::index::OpenError> {
+        Timetable::open(&self.index_path())
+    }
+
+    /// What the last update wrote (`None`: none, or unreadable).
+    pub fn meta(&self) -> Option<Meta> {
+        let text = std::fs::read_to_string(self.dir.join(META)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    fn write_meta(&self, meta: &Meta) -> Result<(), UpdateError> {
+        let text =
+            serde_json::to_string_pretty(meta).map_err(|e| UpdateError::Io(e.to_string()))?;
+        write_atomically(&self.dir.join(META), text.as_bytes())
+    }
+
+    /// Fetches (when the source is a URL) and compiles the feed.
+    pub async fn update(
+        &self,
+        source: &FeedSource,
+        auth: Option<&Auth>,
+        show_progress: bool,
+    ) -> Result<Outcome, UpdateError> {
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| UpdateError::Io(format!("cannot create {}: {e}", self.dir.display())))?;
+        let previous = self.meta().filter(|_| self.index_path().exists());
+        let same_source = previous
+            .as_ref()
+            .filter(|m| m.source == source.shown() && self.open().is_ok());
+        let progress = show_progress && std::io::stderr().is_terminal();
+        let (path, downloaded, etag, last_modified) = match source {
+            FeedSource::Path(path) => (path.clone(), false, None, None),
+            FeedSource::Url(url) => {
+                let part = self.dir.join("feed.zip.part");
+                match download(url, &part, same_source, auth, progress).await? {
+                    None => {
+                        if let Some(mut meta) = previous {
+                            meta.fetched_at = Some(jiff::Timestamp::now());
+                            self.write_meta(&meta)?;
+                        }
+                        return Ok(Outcome::NotModified);
+                    }
+                    Some((etag, last_modified)) => (part, true, etag, last_modified),
+                }
+            }
+        };
+        let result = self
+            .compile_file(
+                &path,
+                source,
+                previous.as_ref(),
+                etag,
+                last_modified,
+                progress,
+            )
+            .await;
+        if downloaded {
+            let _ = std::fs::remove_file(&path);
+        }
+        result
+    }
+
+    async fn compile_file(
+        &self,
+        path: &Path,
+        source: &FeedSource,
+        previous: Option<&Meta>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        progress: bool,
+    ) -> Result<Outcome, UpdateError> {
+        let sha256 = sha256_of(path)?;
+        let now = jiff::Timestamp::now();
+        if let Some(before) = previous.filter(|m| m.sha256 == sha256 && self.open().is_ok()) {
+            let mut meta = before.clone();
+            meta.source = source.shown();
+            meta.fetched_at = Some(now);
+            meta.etag = etag.or(meta.etag);
+            meta.last_modified = last_modified.or(meta.last_modified);
+            self.write_meta(&meta)?;
+            return Ok(Outcome::Unchanged);
+        }
+        let dir = self.dir.clone();
+        let input = path.to_path_buf();
+        let summary = tokio::task::spawn_blocking(move || compile_into(&dir, &input, progress))
+            .await
+            .map_err(|e| UpdateError::Io(e.to_string()))??;
+        let index_bytes = std::fs::metadata(self.index_path()).map_or(0, |m| m.len());
+        let meta = Meta {
+            source: source.shown(),
+            etag,
+            last_modified,
+            sha256,
+            fetched_at: Some(now),
+            compiled_at: Some(jiff::Timestamp::now()),
+            summary,
+            index_bytes,
+        };
+        self.write_meta(&meta)?;
+        Ok(Outcome::Compiled(Box::new(meta)))
+    }
+}
+
+/// Compiles into a temporary file, checks it opens, renames it in place.
+fn compile_into(dir: &Path, input: &Path, progress: bool) -> Result<Summary, UpdateError> {
+    let file = std::fs::File::open(input).map_err(|e| UpdateError::ReadFeed {
+        path: input.display().to_string(),
+        detail: e.to_string(),
+    })?;
+    let tmp = dir.join(format!("{INDEX}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let out = std::fs::File::create(&tmp).map_err(CompileError::Write)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+        let mut bar = Bar::new("compilation", progress);
+        let summary = compile::compile(
+            std::io::BufReader::with_capacity(1 << 20, file),
+            &mut out,
+            &mut |done, total| bar.show(done, total),
+        )?;
+        bar.done();
+        let out = out
+            .into_inner()
+            .map_err(|e| CompileError::Write(e.into_error()))?;
+        out.sync_all().map_err(CompileError::Write)?;
+        Timetable::open(&tmp).map_err(|e| UpdateError::Io(e.to_string()))?;
+        std::fs::rename(&tmp, dir.join(INDEX)).map_err(CompileError::Write)?;
+        Ok(summary)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Downloads to `part`; `None` when the server says nothing changed.
+async fn download(
+    url: &str,
+    part: &Path,
+    previous: Option<&Meta>,
+    auth: Option<&Auth>,
+    progress: bool,
+) -> Result<Option<(Option<String>, Option<String>)>, UpdateError> {
+    crate::network::http::install_crypto_provider();
+    let shown = FeedSource::Url(url.to_string()).shown();
+    let fail = |detail: String| UpdateError::Download {
+        url: shown.clone(),
+        detail,
+    };
+    let client = reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(15))
+        .read_timeout(std::time::Duration::from_secs(60))
+        .user_agent(concat!("quai/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| fail(e.without_url().to_string()))?;
+    let mut request = client.get(url);
+    if let Some(meta) = previous {
+        if let Some(etag) = &meta.etag {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        if let Some(modified) = &meta.last_modified {
+            request = request.header(reqwest::header::IF_MODIFIED_SINCE, modified);
+        }
+    }
+    if let Some(auth) = auth {
+        request = request.header(auth.name, auth.value.expose());
+    }
+    let mut response = request
+        .send()
+        .await
+        .map_err(|e| fail(crate::network::http::error_chain(&e.without_url())))?;
+    let status = response.status();
+    if status == reqwest::StatusCode::NOT_MODIFIED {
+        return Ok(None);
+    }
+    if !status.is_success() {
+        return Err(UpdateError::Http {
+            url: shown,
+            status: status.as_u16(),
+        });
+    }
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let etag = header(reqwest::header::ETAG);
+    let last_modified = header(reqwest::header::LAST_MODIFIED);
+    let total = response.content_length();
+    if total.is_some_and(|t| t > MAX_FEED_BYTES) {
+        return Err(UpdateError::TooLarge {
+            url: shown,
+            max: MAX_FEED_BYTES,
+        });
+    }
+    let file = std::fs::File::create(part)
+        .map_err(|e| UpdateError::Io(format!("cannot write {}: {e}", part.display())))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut bar = Bar::new("téléchargement", progress);
+    let mut got = 0u64;
+    loop {
+        let chunk = response
+            .chunk()
+            .await
+            .map_err(|e| fail(crate::network::http::error_chain(&e.without_url())))?;
+        let Some(chunk) = chunk else { break };
+        got += chunk.len() as u64;
+        if got > MAX_FEED_BYTES {
+            return Err(UpdateError::TooLarge {
+                url: shown,
+                max: MAX_FEED_BYTES,
+            });
+        }
+        out.write_all(&chunk)
+            .map_err(|e| UpdateError::Io(format!("cannot write {}: {e}", part.display())))?;
+        bar.show(got, total.unwrap_or(0));
+    }
+    bar.done();
+    out.flush()
+        .map_err(|e| UpdateError::Io(format!("cannot write {}: {e}", part.display())))?;
+    Ok(Some((etag, last_modified)))
+}
+
+/// The SHA-256 of a file, in hex.
+pub fn sha256_of(path: &Path) -> Result<String, UpdateError> {
+    let mut file = std::fs::File::open(path).map_err(|e| UpdateError::ReadFeed {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    })?;
+    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buffer).map_err(|e| UpdateError::ReadFeed {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })?;
+        if n == 0 {
+            break;
+        }
+        context.update(&buffer[..n]);
+    }
+    Ok(context
+        .finish()
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UpdateError> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let io = |e: std::io::Error| UpdateError::Io(format!("cannot write {}: {e}", path.display()));
+    let mut file = std::fs::File::create(&tmp).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+/// A progress bar on stderr, when it is a terminal.
+struct Bar {
+    label: &'static str,
+    on: bool,
+    shown: Option<u64>,
+}
+
+impl Bar {
+    fn new(label: &'static str, on: bool) -> Bar {
+        Bar {
+            label,
+            on,
+            shown: None,
+        }
+    }
+
+    fn show(&mut self, done: u64, total: u64) {
+        if !self.on {
+            return;
+        }
+        let step = if total > 0 {
+            (done.min(total) * 100 / total).min(100)
+        } else {
+            done >> 20
+        };
+        if self.shown == Some(step) {
+            return;
+        }
+        self.shown = Some(step);
+        let line = if total > 0 {
+            let filled = (step / 4) as usize;
+            format!(
+                "\r{:<15} [{}{}] {:>3} %",
+                self.label,
+                "#".repeat(filled),
+                " ".repeat(25 - filled),
+                step
+            )
+        } else {
+            format!("\r{:<15} {} Mo", self.label, done >> 20)
+        };
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(line.as_bytes());
+        let _ = err.flush();
+    }
+
+    fn done(&mut self) {
+        if self.on && self.shown.is_some() {
+            let _ = std::io::stderr().write_all(b"\n");
+        }
+    }
+}

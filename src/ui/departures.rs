@@ -390,6 +390,7 @@ pub(crate) mod tests {
                 ],
                 error: None,
                 data_at: None,
+                timetable: false,
             },
             RowResult {
                 in_answer: true,
@@ -404,6 +405,7 @@ pub(crate) mod tests {
                 )],
                 error: None,
                 data_at: None,
+                timetable: false,
             },
         ];
         board.apply(t(0), results);

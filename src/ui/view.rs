@@ -76,6 +76,10 @@ pub struct PlaceView {
     /// The network's name, on a board that mixes networks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
+    /// "horaires théoriques": the rows are the published timetable's,
+    /// live times being out of reach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timetable: Option<String>,
     /// Why the place's rows could not be fetched this time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
@@ -94,6 +98,7 @@ impl PlaceView {
         let mut heading = self.name.clone();
         for part in [
             &self.network,
+            &self.timetable,
             &self.problem,
             &self.behind,
             &self.data_of,
@@ -131,6 +136,12 @@ pub struct BoardView {
     /// How often the networks are asked, when they say it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
+    /// Why some rows are the timetable's ("horaires théoriques : …"), and
+    /// whether all are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timetable: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub all_timetable: bool,
     pub unknown_places: Vec<String>,
     /// False while the places are being looked up.
     pub resolved: bool,
@@ -348,6 +359,9 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
             network: mixed
                 .then(|| place.network_name.clone())
                 .filter(|n| !n.is_empty()),
+            timetable: board
+                .place_from_timetable(p)
+                .then(|| model::THEORETICAL_TIMES.to_string()),
             problem: board
                 .place_errors
                 .get(p)
@@ -455,6 +469,11 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         alert: board.alert().map(AlertView::of),
         places,
         schedule: board.schedule_note.clone(),
+        timetable: timetable_note(board),
+        all_timetable: !board.places.is_empty()
+            && (0..board.places.len())
+                .all(|p| board.place_from_timetable(p) || board.place_is_empty(p))
+            && (0..board.places.len()).any(|p| board.place_from_timetable(p)),
         unknown_places: board.unknown.clone(),
         resolved: board.resolved,
     }
@@ -575,14 +594,38 @@ fn lift_text(lifts: &Result<Vec<crate::domain::Lift>, crate::network::NetError>)
     }
 }
 
+/// Why the timetable's rows are shown: "horaires théoriques : <the first
+/// place's reason>".
+fn timetable_note(board: &Board) -> Option<String> {
+    let places: Vec<usize> = (0..board.places.len())
+        .filter(|&p| board.place_from_timetable(p))
+        .collect();
+    let first = *places.first()?;
+    let reason = places
+        .iter()
+        .find_map(|&p| board.place_errors.get(p).cloned().flatten())
+        .map(|e| e.short_reason())
+        .unwrap_or_else(|| {
+            let _ = first;
+            "absent des réponses en direct".to_string()
+        });
+    Some(format!("{} : {reason}", model::THEORETICAL_TIMES))
+}
+
 /// The status line: the data's age, or why it is stale, and how often the
-/// networks are asked when they say it.
+/// networks are asked when they say it; and why rows are the timetable's.
 pub fn status_text(view: &BoardView) -> String {
-    let text = freshness_text(view);
-    match &view.schedule {
-        Some(note) => format!("{text} · {note}"),
-        None => text,
+    let mut text = match (&view.timetable, view.all_timetable) {
+        // Every row is the timetable's: its age means nothing.
+        (Some(note), true) => note.clone(),
+        (Some(note), false) => format!("{} · {note}", freshness_text(view)),
+        (None, _) => freshness_text(view),
+    };
+    if let Some(note) = &view.schedule {
+        text.push_str(" · ");
+        text.push_str(note);
     }
+    text
 }
 
 fn freshness_text(view: &BoardView) -> String {

@@ -1,0 +1,390 @@
+//! `quai timetable update | status | next`: a network's published GTFS
+//! timetable, compiled into the index the boards fall back to.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{CommandResult, Context, print};
+use crate::cli::TimetableAction;
+use crate::network::registry;
+use crate::timetable::Timetable;
+use crate::timetable::compile::{Counts, Skipped};
+use crate::timetable::source::TimetableNetwork;
+use crate::timetable::store::{FeedSource, Meta, Outcome, Store};
+
+/// `quai timetable …`
+pub async fn timetable(ctx: &Context<'_>, action: &TimetableAction) -> CommandResult {
+    match action {
+        TimetableAction::Update { from } => update(ctx, from.as_deref()).await,
+        TimetableAction::Status { json } => status(ctx, *json).await,
+        TimetableAction::Next {
+            place,
+            at,
+            limit,
+            json,
+        } => next(ctx, place, at.as_deref(), *limit, *json).await,
+    }
+}
+
+async fn update(ctx: &Context<'_>, from: Option<&str>) -> CommandResult {
+    if ctx.is_demo() {
+        return Err(
+            "the demo's timetables are compiled in memory at start; to try an update, run \
+             `quai serve-demo` and `quai timetable update --from URL/gtfs-ginko.zip`"
+                .into(),
+        );
+    }
+    let network = ctx.one_network()?;
+    let (path, settings) = ctx.settings()?;
+    let source = match from {
+        Some(text) => FeedSource::parse(text),
+        None => registry::gtfs_source(settings, &network)?,
+    };
+    let auth = registry::gtfs_auth(settings, path, &network)?;
+    let store = Store::of_network(&network)?;
+    let started = std::time::Instant::now();
+    let had_index = store.open().is_ok();
+    match store.update(&source, auth.as_ref(), true).await {
+        Ok(Outcome::NotModified) => print(&format!(
+            "{network} : horaires inchangés depuis la dernière mise à jour (HTTP 304), index conservé"
+        )),
+        Ok(Outcome::Unchanged) => print(&format!(
+            "{network} : même fichier que l'index en place (SHA-256 identique), pas recompilé"
+        )),
+        Ok(Outcome::Compiled(meta)) => {
+            let mut out = format!(
+                "{network} : horaires compilés en {:.1} s — {}\n",
+                started.elapsed().as_secs_f64(),
+                validity_text(&meta, None)
+            );
+            out.push_str(&format!("  {}\n", counts_text(&meta.summary.counts)));
+            out.push_str(&format!(
+                "  index : {} ({})\n",
+                size_text(meta.index_bytes),
+                store.index_path().display()
+            ));
+            out.push_str(&skipped_text(&meta.summary.skipped));
+            print(&out)
+        }
+        Err(e) => Err(format!(
+            "timetable update failed: {e}{}",
+            if had_index {
+                "; the previous timetable stays in use"
+            } else {
+                ""
+            }
+        )),
+    }
+}
+
+/// What `status --json` prints.
+#[derive(Debug, Serialize)]
+struct StatusJson {
+    network: String,
+    compiled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<String>,
+    first_day: Option<String>,
+    last_day: Option<String>,
+    expired: bool,
+    source: Option<String>,
+    fetched_at: Option<jiff::Timestamp>,
+    compiled_at: Option<jiff::Timestamp>,
+    sha256: Option<String>,
+    time_zone: Option<String>,
+    counts: Option<Counts>,
+    index_bytes: Option<u64>,
+    index_path: String,
+    skipped: Vec<Skipped>,
+}
+
+async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
+    let network = ctx.one_network()?;
+    let (table, meta, path): (Result<Arc<Timetable>, String>, Option<Meta>, String) =
+        if ctx.is_demo() {
+            let demo = ctx.demo(None).await?;
+            let table = demo
+                .timetables
+                .iter()
+                .find(|t| crate::network::Network::id(t.as_ref()) == network)
+                .map(|t| Arc::clone(t.shared_table()))
+                .ok_or_else(|| "no demo timetable".to_string());
+            (table, None, "(démo, en mémoire)".into())
+        } else {
+            let store = Store::of_network(&network)?;
+            (
+                store.open().map(Arc::new).map_err(|e| e.to_string()),
+                store.meta(),
+                store.index_path().display().to_string(),
+            )
+        };
+    let now = jiff::Timestamp::now();
+    let (first, last) = match &table {
+        Ok(t) => t.validity().map_or((None, None), |(a, b)| {
+            (Some(a.to_string()), Some(b.to_string()))
+        }),
+        Err(_) => (None, None),
+    };
+    let expired = table.as_ref().ok().and_then(|t| t.expired(now));
+    if json {
+        let counts = table.as_ref().ok().map(|t| Counts {
+            stops: t.boardable_stop_count() as u64,
+            places: t.place_count() as u64,
+            routes: t.route_count() as u64,
+            trips: t.trip_count() as u64,
+            departures: t.departure_count() as u64,
+        });
+        let out = StatusJson {
+            network: network.clone(),
+            compiled: table.is_ok(),
+            problem: table.as_ref().err().cloned(),
+            first_day: first,
+            last_day: last,
+            expired: expired.is_some(),
+            source: meta.as_ref().map(|m| m.source.clone()),
+            fetched_at: meta.as_ref().and_then(|m| m.fetched_at),
+            compiled_at: meta.as_ref().and_then(|m| m.compiled_at),
+            sha256: meta.as_ref().map(|m| m.sha256.clone()),
+            time_zone: table.as_ref().ok().map(|t| t.zone_name().to_string()),
+            counts,
+            index_bytes: table.as_ref().ok().map(|t| t.size() as u64),
+            index_path: path,
+            skipped: meta.map(|m| m.summary.skipped).unwrap_or_default(),
+        };
+        let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
+        return print(&crate::sanitize::json_for_terminal(&text));
+    }
+    let table = match table {
+        Ok(t) => t,
+        Err(e) => {
+            return print(&format!(
+                "{network} : aucun horaire compilé — {e}\n  (quai timetable update --network {network})"
+            ));
+        }
+    };
+    let mut out = format!("{network} — horaires théoriques (GTFS)\n");
+    let validity = match (first, last) {
+        (Some(a), Some(b)) => format!("valables du {a} au {b}"),
+        _ => "aucun jour de service".to_string(),
+    };
+    let expired_text = expired
+        .map(|d| format!(" — expiré depuis le {d}"))
+        .unwrap_or_default();
+    out.push_str(&format!("  {validity}{expired_text}\n"));
+    if let Some(meta) = &meta {
+        out.push_str(&format!(
+            "  source : {}\n",
+            crate::sanitize::line(&meta.source)
+        ));
+        let when = |t: Option<jiff::Timestamp>| {
+            t.and_then(|t| t.in_tz(crate::domain::TIME_ZONE).ok())
+                .map(|z| z.strftime("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_else(|| "?".into())
+        };
+        out.push_str(&format!(
+            "  récupéré le {} · compilé le {}\n",
+            when(meta.fetched_at),
+            when(meta.compiled_at)
+        ));
+        out.push_str(&format!("  SHA-256 : {}\n", meta.sha256));
+    }
+    let counts = Counts {
+        stops: table.boardable_stop_count() as u64,
+        places: table.place_count() as u64,
+        routes: table.route_count() as u64,
+        trips: table.trip_count() as u64,
+        departures: table.departure_count() as u64,
+    };
+    out.push_str(&format!("  {}\n", counts_text(&counts)));
+    out.push_str(&format!(
+        "  fuseau : {} · index : {} ({path})\n",
+        table.zone_name(),
+        size_text(table.size() as u64)
+    ));
+    if let Some(meta) = &meta {
+        out.push_str(&skipped_text(&meta.summary.skipped));
+    }
+    print(&out)
+}
+
+/// What `next --json` prints.
+#[derive(Debug, Serialize)]
+struct NextJson {
+    place: String,
+    departures: Vec<NextDeparture>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expired_since: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct NextDeparture {
+    time: String,
+    route_id: String,
+    line: String,
+    direction_id: Option<u8>,
+    headsign: String,
+    stop_id: String,
+    trip_id: String,
+    /// A headway-based trip: the time is approximate.
+    approximate: bool,
+}
+
+async fn next(
+    ctx: &Context<'_>,
+    query: &str,
+    at: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> CommandResult {
+    let network = ctx.one_network()?;
+    let (table, shift) = if ctx.is_demo() {
+        let demo = ctx.demo(None).await?;
+        let table = demo
+            .timetables
+            .iter()
+            .find(|t| crate::network::Network::id(t.as_ref()) == network)
+            .map(|t| Arc::clone(t.shared_table()))
+            .ok_or("no demo timetable")?;
+        (table, demo.clock_shift)
+    } else {
+        let store = Store::of_network(&network)?;
+        (
+            Arc::new(store.open().map_err(|e| e.to_string())?),
+            jiff::SignedDuration::ZERO,
+        )
+    };
+    let tt = TimetableNetwork::new(
+        &network,
+        registry::network_name(&network),
+        Arc::clone(&table),
+    );
+    let (_, query) = crate::poller::split_network(query, &crate::network::Network::networks(&tt));
+    let (index, _) = super::stops::stop_index(&tt).await?;
+    let name = super::stops::pick_place(&index, query)?;
+    let place = index
+        .place(&name)
+        .ok_or_else(|| format!("no place matches {query:?}"))?;
+    let stops: Vec<u32> = place
+        .stop_ids
+        .iter()
+        .filter_map(|id| table.find_stop(id))
+        .collect();
+    let from = match at {
+        Some(text) => jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", text.trim())
+            .map_err(|_| format!("--at {text:?}: expected \"YYYY-MM-DD HH:MM\""))?
+            .to_zoned(table.zone().clone())
+            .map_err(|e| format!("--at {text:?}: {e}"))?
+            .timestamp(),
+        None => jiff::Timestamp::now()
+            .checked_add(shift)
+            .unwrap_or_else(|_| jiff::Timestamp::now()),
+    };
+    let expired = table.expired(from).map(|d| d.to_string());
+    let found = table.departures(&stops, |_, _| true, from, limit);
+    let clean = crate::sanitize::line;
+    let departures: Vec<NextDeparture> = found
+        .iter()
+        .map(|d| {
+            let route = table.route(d.route);
+            NextDeparture {
+                time: d
+                    .at
+                    .to_zoned(table.zone().clone())
+                    .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                    .to_string(),
+                route_id: clean(route.id),
+                line: clean(if route.short_name.is_empty() {
+                    route.long_name
+                } else {
+                    route.short_name
+                }),
+                direction_id: d.direction,
+                headsign: clean(table.string(d.headsign)),
+                stop_id: clean(table.stop_id(d.stop)),
+                trip_id: clean(table.trip_id(d.trip)),
+                approximate: d.approximate,
+            }
+        })
+        .collect();
+    if json {
+        let out = NextJson {
+            place: name,
+            departures,
+            expired_since: expired,
+        };
+        let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
+        return print(&text);
+    }
+    let mut out = format!("{name} — horaires théoriques ({network})\n");
+    if let Some(day) = &expired {
+        out.push_str(&format!(
+            "  horaires expirés le {day} : plus aucun départ théorique (quai timetable update)\n"
+        ));
+    } else if departures.is_empty() {
+        out.push_str("  aucun départ dans les 14 jours\n");
+    }
+    let width = departures
+        .iter()
+        .map(|d| unicode_width::UnicodeWidthStr::width(d.line.as_str()))
+        .max()
+        .unwrap_or(0);
+    let today = from.to_zoned(table.zone().clone()).date();
+    for (d, raw) in departures.iter().zip(&found) {
+        let local = raw.at.to_zoned(table.zone().clone());
+        let day = if local.date() == today {
+            String::new()
+        } else {
+            format!("{} ", local.strftime("%d/%m"))
+        };
+        let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(d.line.as_str()));
+        out.push_str(&format!(
+            "  {day}{}{}  {}{}  → {}  (arrêt {})\n",
+            local.strftime("%H:%M"),
+            if d.approximate { "~" } else { " " },
+            d.line,
+            " ".repeat(pad),
+            d.headsign,
+            d.stop_id
+        ));
+    }
+    print(&out)
+}
+
+fn validity_text(meta: &Meta, _now: Option<jiff::Timestamp>) -> String {
+    match (&meta.summary.first_day, &meta.summary.last_day) {
+        (Some(a), Some(b)) => format!("valables du {a} au {b}"),
+        _ => "aucun jour de service".into(),
+    }
+}
+
+fn counts_text(c: &Counts) -> String {
+    format!(
+        "{} arrêts · {} lieux · {} lignes · {} courses · {} départs",
+        c.stops, c.places, c.routes, c.trips, c.departures
+    )
+}
+
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} Mo", bytes as f64 / f64::from(1 << 20))
+    } else {
+        format!("{} ko", bytes.div_ceil(1024))
+    }
+}
+
+fn skipped_text(skipped: &[Skipped]) -> String {
+    skipped
+        .iter()
+        .map(|s| {
+            format!(
+                "  ignoré : {}, {} ligne{} ({}, première à la ligne {})\n",
+                s.file,
+                s.rows,
+                if s.rows > 1 { "s" } else { "" },
+                s.reason,
+                s.first_line
+            )
+        })
+        .collect()
+}
