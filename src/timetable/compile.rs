@@ -12,8 +12,6 @@ use super::CompileError;
 use super::index::{self, APPROXIMATE, NONE, Section, TIME_MASK};
 use super::table::{Table, parse_date, parse_time};
 
-/// Longest calendar kept, in days (a feed's window is normally months).
-const MAX_DAYS: i32 = 1100;
 /// What a stop time costs at least in the file, to reserve the events
 /// once (untouched capacity costs no memory).
 const MIN_STOP_TIME_BYTES: u64 = 24;
@@ -620,53 +618,75 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
     events.retain(|e| e.time != NONE);
     events.sort_unstable_by_key(|e| (e.key, e.time & TIME_MASK, e.trip));
 
-    // Service days: calendar_dates wins over calendar.
-    let lo = ranges
-        .iter()
-        .map(|r| r.1)
-        .chain(exceptions.iter().filter(|e| e.2).map(|e| e.1))
-        .min();
-    let hi = ranges
-        .iter()
-        .map(|r| r.2)
-        .chain(exceptions.iter().filter(|e| e.2).map(|e| e.1))
-        .max();
-    let (base, days) = match (lo, hi) {
-        (Some(lo), Some(hi)) if hi >= lo => (lo, (hi - lo + 1).min(MAX_DAYS)),
-        _ => (0, 0),
-    };
-    let words = usize::try_from((days + 31) / 32).unwrap_or(0);
-    let mut bits = vec![0u32; service_ids.len() * words];
-    let set = |bits: &mut Vec<u32>, s: u32, day: i32, on: bool| {
-        let d = day - base;
-        if (0..days).contains(&d) {
-            let at = s as usize * words + (d / 32) as usize;
-            if let Some(w) = bits.get_mut(at) {
-                if on {
-                    *w |= 1 << (d % 32);
-                } else {
-                    *w &= !(1 << (d % 32));
-                }
-            }
-        }
-    };
+    // Service days: a rule per service (calendar.txt) and its exceptions
+    // (calendar_dates.txt), which win; no day bitmap, so a calendar to
+    // 2099 costs nothing.
+    let services = service_ids.len();
+    let mut rules: Vec<[u32; 5]> = vec![[0, 0, 0, 0, 0]; services];
     for &(s, start, end, mask) in &ranges {
-        for day in start.max(base)..=end.min(base + days - 1) {
-            // 1970-01-01 was a Thursday; bit 0 is Monday.
-            if mask & (1 << (day + 3).rem_euclid(7)) != 0 {
-                set(&mut bits, s, day, true);
+        if let Some(rule) = rules.get_mut(s as usize) {
+            rule[0] = start as u32;
+            rule[1] = end as u32;
+            rule[2] = u32::from(mask);
+        }
+    }
+    // Each service's exceptions by day; a later row for the same day wins.
+    let mut exceptions: Vec<(u32, i32, usize, bool)> = exceptions
+        .iter()
+        .enumerate()
+        .map(|(i, &(s, day, add))| (s, day, i, add))
+        .collect();
+    exceptions.sort_unstable_by_key(|e| (e.0, e.1, e.2));
+    exceptions.dedup_by(|later, earlier| {
+        let same = later.0 == earlier.0 && later.1 == earlier.1;
+        if same {
+            *earlier = *later;
+        }
+        same
+    });
+    let mut exception_rows: Vec<[u32; 2]> = Vec::with_capacity(exceptions.len());
+    for (s, day, _, add) in &exceptions {
+        if let Some(rule) = rules.get_mut(*s as usize) {
+            if rule[4] == 0 {
+                rule[3] = u32::try_from(exception_rows.len()).unwrap_or(NONE);
+            }
+            rule[4] += 1;
+        }
+        exception_rows.push([*day as u32, u32::from(*add)]);
+    }
+    let runs = |s: usize, day: i32| -> bool {
+        let rule = rules[s];
+        let mine = &exception_rows[rule[3] as usize..(rule[3] + rule[4]) as usize];
+        if let Ok(at) = mine.binary_search_by_key(&day, |e| e[0] as i32) {
+            return mine[at][1] == 1;
+        }
+        ((rule[0] as i32)..=(rule[1] as i32)).contains(&day)
+            && rule[2] & (1 << index::weekday(day)) != 0
+    };
+    // The first and last service days: added days, and each calendar's
+    // first and last matching days (a year at most from its ends).
+    let mut first_run: Option<i32> = None;
+    let mut last_run: Option<i32> = None;
+    let mut note = |day: i32| {
+        first_run = Some(first_run.map_or(day, |d| d.min(day)));
+        last_run = Some(last_run.map_or(day, |d| d.max(day)));
+    };
+    for (s, &rule) in rules.iter().enumerate() {
+        for e in &exception_rows[rule[3] as usize..(rule[3] + rule[4]) as usize] {
+            if e[1] == 1 {
+                note(e[0] as i32);
+            }
+        }
+        if rule[2] != 0 {
+            let (start, end) = (rule[0] as i32, rule[1] as i32);
+            if let Some(d) = (start..=end.min(start + 400)).find(|&d| runs(s, d)) {
+                note(d);
+            }
+            if let Some(d) = ((end - 400).max(start)..=end).rev().find(|&d| runs(s, d)) {
+                note(d);
             }
         }
     }
-    for &(s, day, add) in &exceptions {
-        set(&mut bits, s, day, add);
-    }
-    let running = |d: i32| {
-        let (w, b) = ((d / 32) as usize, d % 32);
-        (0..service_ids.len()).any(|s| bits.get(s * words + w).is_some_and(|x| x & (1 << b) != 0))
-    };
-    let first_run = (0..days).find(|&d| running(d));
-    let last_run = (0..days).rev().find(|&d| running(d));
 
     // Groups: one per (stop, route, direction), events sorted by time.
     let mut groups: Vec<[u32; 5]> = Vec::new();
@@ -807,8 +827,8 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
 
     let summary = Summary {
         time_zone: time_zone.clone(),
-        first_day: first_run.map(|d| super::table::date_of(base + d).to_string()),
-        last_day: last_run.map(|d| super::table::date_of(base + d).to_string()),
+        first_day: first_run.map(|d| super::table::date_of(d).to_string()),
+        last_day: last_run.map(|d| super::table::date_of(d).to_string()),
         counts: Counts {
             stops: boardable as u64,
             places: places.len() as u64,
@@ -821,11 +841,8 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
     let meta: Vec<u32> = vec![
         index::VERSION,
         zone,
-        base as u32,
-        days as u32,
-        u32::try_from(words).unwrap_or(0),
-        first_run.map_or(NONE, |d| (base + d) as u32),
-        last_run.map_or(NONE, |d| (base + d) as u32),
+        first_run.map_or(NONE, |d| d as u32),
+        last_run.map_or(NONE, |d| d as u32),
     ];
 
     let mut w = index::Writer::new(out);
@@ -838,7 +855,7 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
     w.rows(Section::Routes, &routes)?;
     w.words(Section::RoutesById, &routes_by_id)?;
     w.rows(Section::Trips, &trip_rows)?;
-    w.words(Section::Services, &bits)?;
+    w.rows(Section::Services, &rules)?;
     w.rows(Section::Groups, &groups)?;
     w.events(
         Section::Events,
@@ -848,6 +865,7 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
     w.rows(Section::Headsigns, &headsigns)?;
     w.rows(Section::Places, &place_rows)?;
     w.words(Section::Members, &members)?;
+    w.rows(Section::Exceptions, &exception_rows)?;
     w.finish()?;
     Ok(summary)
 }

@@ -12,6 +12,8 @@
 //! | groups | stop, route, direction, first event, events |
 //! | events | time (seconds from noon − 12 h; top bit: approximate), trip |
 //! | places | id, name, first member, members, lat, lon |
+//! | services | start day, end day, weekdays (bit 0 Monday), first exception, exceptions |
+//! | exceptions | day, 1 added / 0 removed (each service's by day) |
 
 use std::io::{Seek, Write};
 use std::path::Path;
@@ -22,7 +24,7 @@ use jiff::tz::TimeZone;
 use super::table::{date_of, day_number};
 
 pub const MAGIC: &[u8; 8] = b"QUAITT1\n";
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// No index ("none") in a u32 reference.
 pub const NONE: u32 = u32::MAX;
 /// An event's time is headway-based (`exact_times = 0`).
@@ -50,9 +52,10 @@ pub enum Section {
     Headsigns,
     Places,
     Members,
+    Exceptions,
 }
 
-const SECTIONS: usize = 15;
+const SECTIONS: usize = 16;
 const HEADER: usize = 8 + SECTIONS * 16;
 
 /// Writes the sections in order, then the header of offsets.
@@ -195,9 +198,6 @@ pub struct Timetable {
     spans: [(usize, usize); SECTIONS],
     zone: TimeZone,
     zone_name: String,
-    base: i32,
-    days: i32,
-    words: usize,
     first_day: Option<i32>,
     last_day: Option<i32>,
 }
@@ -300,9 +300,6 @@ impl Timetable {
             spans,
             zone: TimeZone::UTC,
             zone_name: String::new(),
-            base: 0,
-            days: 0,
-            words: 0,
             first_day: None,
             last_day: None,
         };
@@ -311,12 +308,9 @@ impl Timetable {
         }
         t.zone_name = t.string(t.word(Section::Meta, 1)).to_string();
         t.zone = TimeZone::get(&t.zone_name).map_err(|_| OpenError::Damaged)?;
-        t.base = t.word(Section::Meta, 2) as i32;
-        t.days = t.word(Section::Meta, 3) as i32;
-        t.words = t.word(Section::Meta, 4) as usize;
         let day = |w: u32| (w != NONE).then_some(w as i32);
-        t.first_day = day(t.word(Section::Meta, 5));
-        t.last_day = day(t.word(Section::Meta, 6));
+        t.first_day = day(t.word(Section::Meta, 2));
+        t.last_day = day(t.word(Section::Meta, 3));
         Ok(t)
     }
 
@@ -557,17 +551,31 @@ impl Timetable {
         own
     }
 
-    /// Whether a service runs on a service day.
+    /// Whether a service runs on a service day: its exception for the day
+    /// if any (calendar_dates wins), else its calendar.
     fn runs(&self, service: u32, day: i32) -> bool {
-        let d = day - self.base;
-        if d < 0 || d >= self.days {
-            return false;
-        }
-        let w = self.word(
-            Section::Services,
-            service as usize * self.words + (d / 32) as usize,
+        let row = service as usize;
+        let first = self.cell(Section::Services, 5, row, 3) as usize;
+        let count = self.cell(Section::Services, 5, row, 4) as usize;
+        let (mut lo, mut hi) = (
+            first,
+            first
+                .saturating_add(count)
+                .min(self.rows(Section::Exceptions, 2)),
         );
-        w & (1 << (d % 32)) != 0
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let d = self.cell(Section::Exceptions, 2, mid, 0) as i32;
+            match d.cmp(&day) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return self.cell(Section::Exceptions, 2, mid, 1) == 1,
+            }
+        }
+        let start = self.cell(Section::Services, 5, row, 0) as i32;
+        let end = self.cell(Section::Services, 5, row, 1) as i32;
+        let mask = self.cell(Section::Services, 5, row, 2);
+        (start..=end).contains(&day) && mask & (1 << weekday(day)) != 0
     }
 
     /// "Noon minus 12 h" of a service day, in the feed's zone: what its
@@ -607,7 +615,11 @@ impl Timetable {
             if found.len() >= limit && day >= today && enough_after.is_none() {
                 enough_after = Some(day);
             }
-            if day < self.base || day >= self.base + self.days {
+            let in_window = self
+                .first_day
+                .zip(self.last_day)
+                .is_some_and(|(first, last)| (first..=last).contains(&day));
+            if !in_window {
                 continue;
             }
             let Some(reference) = self.day_reference(day) else {
@@ -682,6 +694,11 @@ impl Timetable {
         let last = self.last_day?;
         (today > last).then(|| date_of(last))
     }
+}
+
+/// A day number's weekday, 0 for Monday (1970-01-01 was a Thursday).
+pub fn weekday(day: i32) -> u32 {
+    (day + 3).rem_euclid(7) as u32
 }
 
 fn direction(w: u32) -> Option<u8> {

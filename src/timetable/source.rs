@@ -179,6 +179,9 @@ impl TimetableNetwork {
     fn departure(&self, d: &super::TimetableDeparture, route: u32, outbound: bool) -> Departure {
         let t = &self.table;
         let headsign = crate::sanitize::line(t.string(d.headsign));
+        // Asked at the demo's clock, told in real time: the board counts
+        // down from the real clock.
+        let at = d.at.checked_sub(self.shift).unwrap_or(d.at);
         Departure {
             stop_id: crate::sanitize::line(t.stop_id(d.stop)),
             line: self.line_ref(route),
@@ -186,8 +189,8 @@ impl TimetableNetwork {
             destination: headsign,
             via: String::new(),
             time: WaitTime::At {
-                expected: d.at,
-                aimed: Some(d.at),
+                expected: at,
+                aimed: Some(at),
             },
             alternate: None,
             origin: Origin::Timetable,
@@ -375,6 +378,10 @@ pub struct WithTimetable {
     positions: Mutex<std::collections::HashMap<String, Position>>,
 }
 
+/// A row left out of a live answer is filled with the timetable's
+/// departures of the next hour only.
+pub const LEFT_OUT_HORIZON: SignedDuration = SignedDuration::from_mins(60);
+
 /// How often the boards look for a new timetable.
 pub const REFRESH_EVERY: SignedDuration = SignedDuration::from_hours(24);
 
@@ -470,12 +477,12 @@ impl WithTimetable {
                 .store
                 .update(&refresh.source, refresh.auth.as_ref(), false)
                 .await;
-            if let Ok(super::store::Outcome::Compiled(_)) = outcome {
-                if let Ok(table) = refresh.store.open() {
-                    let network = TimetableNetwork::new(&id, &name, Arc::new(table));
-                    if let Ok(mut slot) = shared.write() {
-                        *slot = Some(Arc::new(network));
-                    }
+            if let Ok(super::store::Outcome::Compiled(_)) = outcome
+                && let Ok(table) = refresh.store.open()
+            {
+                let network = TimetableNetwork::new(&id, &name, Arc::new(table));
+                if let Ok(mut slot) = shared.write() {
+                    *slot = Some(Arc::new(network));
                 }
             }
             // A failed update is tried again an hour later.
@@ -598,7 +605,18 @@ impl crate::network::Network for WithTimetable {
                     }
                     for (row, result) in rows.iter().zip(results.iter_mut()) {
                         if result.error.is_some() || !result.in_answer {
-                            let filled = self.fill(&t, row, per_row);
+                            let mut filled = self.fill(&t, row, per_row);
+                            // A row the live answer leaves out may just have
+                            // nothing soon (at night): only a departure the
+                            // timetable has soon says live times are missing.
+                            if result.error.is_none() {
+                                let soon = Timestamp::now()
+                                    .checked_add(LEFT_OUT_HORIZON)
+                                    .unwrap_or_else(|_| Timestamp::now());
+                                filled.retain(|d| {
+                                    matches!(d.time, WaitTime::At { expected, .. } if expected <= soon)
+                                });
+                            }
                             if !filled.is_empty() {
                                 result.departures = filled;
                                 result.in_answer = true;

@@ -409,11 +409,9 @@ impl Bar {
         if !self.on {
             return;
         }
-        let step = if total > 0 {
-            (done.min(total) * 100 / total).min(100)
-        } else {
-            done >> 20
-        };
+        let step = (done.min(total) * 100)
+            .checked_div(total)
+            .map_or(done >> 20, |p| p.min(100));
         if self.shown == Some(step) {
             return;
         }

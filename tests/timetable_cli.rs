@@ -1,0 +1,334 @@
+//! The offline timetable through the binary: `quai timetable update`
+//! against the demo server (conditional, atomic), `status`, `next`, and
+//! the board falling back to it when live times are out of reach.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use quai::demo::{self, DemoServer, ServerOptions};
+
+mod support;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn index_of(home: &Path) -> PathBuf {
+    home.join(".local/share/quai/ginko/timetable.idx")
+}
+
+/// A demo server playing the faults written in a file of the test's home.
+async fn server(home: &Path) -> (DemoServer, PathBuf) {
+    let fault = home.join("fault");
+    let options = ServerOptions {
+        fault_file: Some(fault.clone()),
+        ..ServerOptions::default()
+    };
+    (support::demo_at("08:00", options).await, fault)
+}
+
+fn quai(home: &Path, s: &DemoServer) -> Command {
+    support::quai_command(home, Some((&s.url(), demo::DEMO_KEY)))
+}
+
+async fn update(home: &Path, s: &DemoServer) -> Output {
+    let mut cmd = quai(home, s);
+    cmd.args(["timetable", "update", "--from"])
+        .arg(format!("{}/gtfs-ginko.zip", s.url()));
+    run(cmd).await
+}
+
+#[tokio::test]
+async fn an_update_compiles_then_asks_conditionally_and_the_status_says_what_it_holds() {
+    let h = support::home("timetable", "update");
+    let (s, _) = server(&h).await;
+    let out = update(&h, &s).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("ginko : horaires compilés"), "{stdout}");
+    assert!(stdout.contains("12 lignes"), "{stdout}");
+    assert!(index_of(&h).exists());
+    let out = update(&h, &s).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("HTTP 304"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let mut cmd = quai(&h, &s);
+    cmd.args(["timetable", "status", "--json"]);
+    let out = run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["compiled"], true);
+    assert_eq!(status["expired"], false);
+    assert_eq!(status["counts"]["routes"], 12);
+    assert_eq!(status["counts"]["places"], 44);
+    assert_eq!(status["time_zone"], "Europe/Paris");
+    assert_eq!(status["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(
+        status["source"],
+        format!("{}/gtfs-ginko.zip", s.url()).as_str()
+    );
+    let today = jiff::Zoned::now().in_tz("Europe/Paris").unwrap().date();
+    let first: jiff::civil::Date = status["first_day"].as_str().unwrap().parse().unwrap();
+    let last: jiff::civil::Date = status["last_day"].as_str().unwrap().parse().unwrap();
+    assert!(first <= today && today < last, "{first} {today} {last}");
+    assert!(status["fetched_at"].is_string() && status["compiled_at"].is_string());
+
+    let mut cmd = quai(&h, &s);
+    cmd.args(["timetable", "status"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("valables du "), "{stdout}");
+    assert!(stdout.contains("SHA-256 : "), "{stdout}");
+    assert!(!stdout.contains("expiré"), "{stdout}");
+}
+
+#[tokio::test]
+async fn a_failed_download_or_a_corrupt_zip_leaves_the_previous_index_in_use() {
+    let h = support::home("timetable", "atomic");
+    let (s, fault) = server(&h).await;
+    assert!(update(&h, &s).await.status.success());
+    let before = std::fs::read(index_of(&h)).unwrap();
+    // Forget the ETag so that the server sends the zip again.
+    std::fs::remove_file(h.join(".local/share/quai/ginko/timetable.json")).unwrap();
+    for (play, says) in [
+        ("503 gtfs", "HTTP 503"),
+        ("truncated gtfs", "not a readable zip file"),
+    ] {
+        std::fs::write(&fault, play).unwrap();
+        let out = update(&h, &s).await;
+        let stderr = text(&out.stderr);
+        assert!(!out.status.success(), "{play}");
+        assert!(stderr.contains(says), "{play}: {stderr}");
+        assert!(
+            stderr.contains("the previous timetable stays in use"),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read(index_of(&h)).unwrap(), before, "{play}");
+    }
+    let leftovers: Vec<String> = std::fs::read_dir(h.join(".local/share/quai/ginko"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n != "timetable.idx")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A small feed: Alpha (a station of two stops) served at 08:00 and 08:30
+/// every day of 2026–2030, one of them in the other direction.
+fn small_feed(without: Option<&str>) -> Vec<u8> {
+    let tables = [
+        (
+            "agency.txt",
+            "agency_name,agency_url,agency_timezone\nA,https://x,Europe/Paris\n",
+        ),
+        (
+            "stops.txt",
+            "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station\n\
+             st_a,Alpha,47.1,6.1,1,\nA1,Alpha,47.1,6.1,0,st_a\nA2,Alpha,47.1,6.1,0,st_a\n\
+             B,Bravo,47.2,6.2,0,\n",
+        ),
+        (
+            "routes.txt",
+            "route_id,route_short_name,route_type\n101,T1,0\n",
+        ),
+        (
+            "calendar.txt",
+            "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n\
+             ALL,1,1,1,1,1,1,1,20260101,20301231\n",
+        ),
+        (
+            "trips.txt",
+            "route_id,service_id,trip_id,trip_headsign,direction_id\n\
+             101,ALL,m1,Bravo,0\n101,ALL,m2,Alpha,1\n",
+        ),
+        (
+            "stop_times.txt",
+            "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n\
+             m1,08:00:00,08:00:00,A1,1\nm1,08:10:00,08:10:00,B,2\n\
+             m2,08:20:00,08:20:00,B,1\nm2,08:30:00,08:30:00,A2,2\nm2,08:31:00,08:31:00,B,3\n",
+        ),
+    ];
+    let kept: Vec<(&str, &[u8])> = tables
+        .iter()
+        .filter(|(n, _)| Some(*n) != without)
+        .map(|(n, b)| (*n, b.as_bytes()))
+        .collect();
+    quai::timetable::feed::zip_tables(&kept).unwrap()
+}
+
+#[tokio::test]
+async fn next_gives_the_timetable_departures_at_a_place_in_the_feeds_zone() {
+    let h = support::home("timetable", "next");
+    let zip = h.join("feed.zip");
+    std::fs::write(&zip, small_feed(None)).unwrap();
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["timetable", "update", "--from"]).arg(&zip);
+    let out = run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The same file again is not compiled again.
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["timetable", "update", "--from"]).arg(&zip);
+    let out = run(cmd).await;
+    assert!(
+        text(&out.stdout).contains("SHA-256 identique"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    for (at, offset) in [
+        ("2026-12-03 07:00", "+01:00"),
+        ("2027-07-01 07:00", "+02:00"),
+    ] {
+        let day = &at[..10];
+        let mut cmd = support::quai_command(&h, None);
+        cmd.args(["timetable", "next", "alph", "--at", at, "--json"]);
+        let out = run(cmd).await;
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["place"], "Alpha");
+        let departures = json["departures"].as_array().unwrap();
+        assert_eq!(
+            departures[0],
+            serde_json::json!({
+                "time": format!("{day}T08:00:00{offset}"),
+                "route_id": "101",
+                "line": "T1",
+                "direction_id": 0,
+                "headsign": "Bravo",
+                "stop_id": "A1",
+                "trip_id": "m1",
+                "approximate": false,
+            })
+        );
+        assert_eq!(departures[1]["time"], format!("{day}T08:30:00{offset}"));
+        assert_eq!(departures[1]["trip_id"], "m2");
+        assert_eq!(departures[1]["direction_id"], 1);
+        // Then the next day's, sorted by time: 20 by default.
+        assert_eq!(departures.len(), 20);
+        assert!(departures[2]["time"].as_str().unwrap() > departures[1]["time"].as_str().unwrap());
+    }
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["timetable", "next", "alpha", "--at", "2031-01-05 07:00"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("horaires expirés le 2030-12-31"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn a_feed_missing_a_table_is_refused_with_its_name() {
+    let h = support::home("timetable", "missing");
+    let zip = h.join("feed.zip");
+    std::fs::write(&zip, small_feed(Some("stop_times.txt"))).unwrap();
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["timetable", "update", "--from"]).arg(&zip);
+    let out = run(cmd).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("the feed has no stop_times.txt"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!h.join(".local/share/quai/ginko/timetable.idx").exists());
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["timetable", "status", "--json"]);
+    let out = run(cmd).await;
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["compiled"], false);
+}
+
+#[tokio::test]
+async fn the_board_falls_back_to_the_timetable_and_back_to_live_times() {
+    let h = support::home("timetable", "fallback");
+    let (s, fault) = server(&h).await;
+    assert!(update(&h, &s).await.status.success());
+    let board = |json: bool| {
+        let mut cmd = quai(&h, &s);
+        cmd.args(["board", "viotte", if json { "--json" } else { "--once" }]);
+        cmd
+    };
+    let out = run(board(false)).await;
+    let live = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!live.contains("horaires théoriques"), "{live}");
+
+    std::fs::write(&fault, "503").unwrap();
+    let out = run(board(false)).await;
+    let offline = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        offline.contains("Gare Viotte · horaires théoriques · HTTP 503"),
+        "{offline}"
+    );
+    assert!(offline.contains("théorique"), "{offline}");
+    assert!(!offline.contains("Non localisé"), "{offline}");
+    assert!(
+        offline.contains("horaires théoriques : HTTP 503"),
+        "the status line says why: {offline}"
+    );
+    let out = run(board(true)).await;
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let place = &json["places"][0];
+    assert_eq!(place["timetable"], "horaires théoriques");
+    let cells: Vec<&serde_json::Value> = place["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["cells"].as_array().unwrap())
+        .collect();
+    assert!(!cells.is_empty());
+    assert!(
+        cells
+            .iter()
+            .all(|c| c["origin"] == "timetable" && c["theoretical"] == true)
+    );
+    assert!(cells.iter().all(|c| {
+        c["expected"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("+01:00") || t.ends_with("+02:00"))
+    }));
+
+    std::fs::write(&fault, "").unwrap();
+    let out = run(board(false)).await;
+    assert!(!text(&out.stdout).contains("horaires théoriques"));
+}
+
+#[tokio::test]
+async fn offline_the_board_needs_no_key_and_without_an_index_says_how_to_make_one() {
+    let h = support::home("timetable", "offline");
+    let (s, _) = server(&h).await;
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["board", "viotte", "--offline", "--once"]);
+    let out = run(cmd).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("quai timetable update"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    assert!(update(&h, &s).await.status.success());
+    drop(s);
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["board", "viotte", "--offline", "--once"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("Gare Viotte · horaires théoriques · hors ligne"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("T2"), "{stdout}");
+}
