@@ -376,7 +376,13 @@ pub struct WithTimetable {
     /// Where the live network's stops are, to find the same place in the
     /// timetable (by name and distance).
     positions: Mutex<std::collections::HashMap<String, Position>>,
+    /// Some place's rows are the timetable's (the network was down when
+    /// they were looked up): they are looked up again every minute.
+    rows_from_timetable: AtomicBool,
 }
+
+/// How often rows looked up in the timetable are looked up live again.
+const ROWS_AGAIN_EVERY: Duration = Duration::from_secs(60);
 
 /// A row left out of a live answer is filled with the timetable's
 /// departures of the next hour only.
@@ -433,6 +439,7 @@ impl WithTimetable {
             refresh: None,
             last_ok: Mutex::new(None),
             positions: Mutex::new(std::collections::HashMap::new()),
+            rows_from_timetable: AtomicBool::new(false),
         }
     }
 
@@ -451,18 +458,24 @@ impl WithTimetable {
     /// exists, the last fetch is a day old, none is running.
     fn refresh_if_due(&self) {
         let Some(refresh) = &self.refresh else { return };
-        if !BACKGROUND.load(Ordering::Relaxed) || self.table().is_none() {
+        // Only a timetable the user asked for once is kept up to date (an
+        // index of an older quai is compiled again).
+        if !BACKGROUND.load(Ordering::Relaxed) || !refresh.store.index_path().exists() {
             return;
         }
         let failed = refresh.failed_at.load(Ordering::Relaxed);
         if Timestamp::now().as_second() - failed < RETRY_AFTER_FAILURE_S {
             return;
         }
-        let due = refresh
-            .store
-            .meta()
-            .and_then(|m| m.fetched_at)
-            .is_none_or(|at| Timestamp::now().duration_since(at) > REFRESH_EVERY);
+        let meta = refresh.store.meta();
+        // A timetable compiled from a local file is the user's to update.
+        if meta.as_ref().is_some_and(|m| !m.source.starts_with("http")) {
+            return;
+        }
+        let due = self.table().is_none()
+            || meta
+                .and_then(|m| m.fetched_at)
+                .is_none_or(|at| Timestamp::now().duration_since(at) > REFRESH_EVERY);
         if !due || refresh.running.swap(true, Ordering::AcqRel) {
             return;
         }
@@ -477,7 +490,7 @@ impl WithTimetable {
                 .store
                 .update(&refresh.source, refresh.auth.as_ref(), false)
                 .await;
-            if let Ok(super::store::Outcome::Compiled(_)) = outcome
+            if outcome.is_ok()
                 && let Ok(table) = refresh.store.open()
             {
                 let network = TimetableNetwork::new(&id, &name, Arc::new(table));
@@ -578,11 +591,19 @@ impl crate::network::Network for WithTimetable {
                     Some(t) => {
                         let stops = t.stops_for(stop_ids, "", None);
                         let lines = t.lines_of(&stops);
-                        if lines.is_empty() { Err(e) } else { Ok(lines) }
+                        if lines.is_empty() {
+                            Err(e)
+                        } else {
+                            self.rows_from_timetable.store(true, Ordering::Relaxed);
+                            Ok(lines)
+                        }
                     }
                     None => Err(e),
                 },
-                ok => ok,
+                ok => {
+                    self.rows_from_timetable.store(false, Ordering::Relaxed);
+                    ok
+                }
             }
         })
     }
@@ -664,7 +685,11 @@ impl crate::network::Network for WithTimetable {
     }
 
     fn rows_change_every(&self) -> Option<Duration> {
-        self.live.rows_change_every()
+        let live = self.live.rows_change_every();
+        if self.rows_from_timetable.load(Ordering::Relaxed) {
+            return Some(live.map_or(ROWS_AGAIN_EVERY, |l| l.min(ROWS_AGAIN_EVERY)));
+        }
+        live
     }
 
     fn quota(&self) -> Vec<QuotaReport> {
