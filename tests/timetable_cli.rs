@@ -332,3 +332,75 @@ async fn offline_the_board_needs_no_key_and_without_an_index_says_how_to_make_on
     );
     assert!(stdout.contains("T2"), "{stdout}");
 }
+
+#[tokio::test]
+async fn a_network_unreachable_from_the_start_still_finds_the_place_in_the_timetable() {
+    let h = support::home("timetable", "unreachable");
+    let (s, _) = server(&h).await;
+    assert!(update(&h, &s).await.status.success());
+    drop(s);
+    // Nothing listens on port 9 of this machine: no stop list, no lines,
+    // no departures; nothing cached either.
+    let mut cmd = support::quai_command(&h, Some(("http://127.0.0.1:9", demo::DEMO_KEY)));
+    cmd.args(["board", "ile de france", "--once"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("Ile de France · horaires théoriques · serveur injoignable"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("T1"), "{stdout}");
+    assert!(stdout.contains("théorique"), "{stdout}");
+}
+
+#[tokio::test]
+async fn idfm_stations_are_found_in_its_timetable_by_name_and_distance() {
+    let h = support::home("timetable", "idfm");
+    let (s, fault) = server(&h).await;
+    let idfm = |cmd: &mut Command| {
+        cmd.env(
+            "IDFM_PRIM_URL",
+            format!("{}{}", s.url(), demo::idfm::PRIM_PATH),
+        )
+        .env(
+            "IDFM_DATA_URL",
+            format!("{}{}", s.url(), demo::idfm::DATA_PATH),
+        )
+        .env("IDFM_API_KEY", demo::DEMO_KEY)
+        .env("IDFM_DATASET_KEY", demo::DEMO_KEY);
+    };
+    let mut cmd = quai(&h, &s);
+    idfm(&mut cmd);
+    cmd.args(["--network", "idfm", "timetable", "update", "--from"])
+        .arg(format!("{}/data/gtfs-idfm.zip", s.url()));
+    let out = run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::write(&fault, "503 stop-monitoring").unwrap();
+    let mut cmd = quai(&h, &s);
+    idfm(&mut cmd);
+    cmd.args([
+        "board",
+        "idfm:mairie (clichy)",
+        "idfm:gare de lyon",
+        "--json",
+    ]);
+    let out = run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let places = json["places"].as_array().unwrap();
+    // Two stations named "Mairie" in the feed: Clichy's is the one within
+    // 300 m, and its only line goes to Gare de Lyon.
+    assert_eq!(places[0]["name"], "Mairie (Clichy)");
+    assert_eq!(places[0]["timetable"], "horaires théoriques");
+    let rows = places[0]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["destination"], "Gare de Lyon");
+    let gare = places[1]["rows"].as_array().unwrap();
+    assert!(gare.len() >= 6, "{gare:?}");
+    for row in gare {
+        let cells = row["cells"].as_array().unwrap();
+        assert!(!cells.is_empty(), "{row}");
+        assert!(cells.iter().all(|c| c["origin"] == "timetable"), "{row}");
+    }
+}

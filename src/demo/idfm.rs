@@ -309,10 +309,16 @@ impl Idfm {
         }
         let midnight = (now.timestamp().as_second().div_euclid(86_400) + 1) * 86_400;
         let reset = (midnight - now.timestamp().as_second()).max(1);
-        if let Some(Fault::Http(429)) = fault(name) {
-            let mut r = reply(429, json!({"message": "API rate limit exceeded"}));
-            r.headers = limit_headers(0, reset);
-            return r;
+        match fault(name) {
+            Some(Fault::Http(429)) => {
+                let mut r = reply(429, json!({"message": "API rate limit exceeded"}));
+                r.headers = limit_headers(0, reset);
+                return r;
+            }
+            Some(Fault::Http(status)) => {
+                return reply(status, json!({"message": "An unexpected error occurred"}));
+            }
+            _ => {}
         }
         let counter = match name {
             "stop-monitoring" => &self.stop_monitoring,

@@ -7,7 +7,9 @@
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -91,6 +93,9 @@ impl TimetableNetwork {
             return direct;
         }
         let wanted = base_name(name);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
         let same_name: Vec<u32> = (0..u32::try_from(t.place_count()).unwrap_or(0))
             .filter(|&p| {
                 let n = base_name(t.place_name(p));
@@ -373,9 +378,9 @@ pub struct WithTimetable {
     timetable: Shared,
     refresh: Option<Arc<Refresh>>,
     last_ok: Mutex<Option<Instant>>,
-    /// Where the live network's stops are, to find the same place in the
-    /// timetable (by name and distance).
-    positions: Mutex<std::collections::HashMap<String, Position>>,
+    /// The live network's stops (name, position), to find the same place
+    /// in a timetable whose ids differ (by name and distance).
+    known: Mutex<std::collections::HashMap<String, (String, Option<Position>)>>,
     /// Some place's rows are the timetable's (the network was down when
     /// they were looked up): they are looked up again every minute.
     rows_from_timetable: AtomicBool,
@@ -438,7 +443,7 @@ impl WithTimetable {
             timetable,
             refresh: None,
             last_ok: Mutex::new(None),
-            positions: Mutex::new(std::collections::HashMap::new()),
+            known: Mutex::new(std::collections::HashMap::new()),
             rows_from_timetable: AtomicBool::new(false),
         }
     }
@@ -508,13 +513,24 @@ impl WithTimetable {
         });
     }
 
-    fn near(&self, stop_ids: &[String]) -> Option<Position> {
-        let positions = self.positions.lock().ok()?;
-        stop_ids.iter().find_map(|id| positions.get(id).copied())
+    /// A live place's name and position, as its network's stop list says.
+    fn place_of(&self, stop_ids: &[String]) -> (String, Option<Position>) {
+        let Ok(known) = self.known.lock() else {
+            return (String::new(), None);
+        };
+        let name = stop_ids
+            .iter()
+            .find_map(|id| known.get(id).map(|k| k.0.clone()))
+            .unwrap_or_default();
+        let near = stop_ids
+            .iter()
+            .find_map(|id| known.get(id).and_then(|k| k.1));
+        (name, near)
     }
 
     fn fill(&self, t: &TimetableNetwork, row: &RowRequest, per_row: PerRow) -> Vec<Departure> {
-        let stops = t.stops_for(&row.stop_ids, &row.place, self.near(&row.stop_ids));
+        let (_, near) = self.place_of(&row.stop_ids);
+        let stops = t.stops_for(&row.stop_ids, &row.place, near);
         t.row(row, &stops, usize::from(per_row.get()))
     }
 }
@@ -552,12 +568,12 @@ impl crate::network::Network for WithTimetable {
         Box::pin(async {
             match self.live.stops().await {
                 Ok(list) => {
-                    if let Ok(mut positions) = self.positions.lock() {
-                        positions.clear();
-                        positions.extend(
+                    if let Ok(mut known) = self.known.lock() {
+                        known.clear();
+                        known.extend(
                             list.stops
                                 .iter()
-                                .filter_map(|s| Some((s.id.clone(), s.position?))),
+                                .map(|s| (s.id.clone(), (s.name.clone(), s.position))),
                         );
                     }
                     Ok(list)
@@ -589,7 +605,8 @@ impl crate::network::Network for WithTimetable {
             match self.live.lines_at(stop_ids).await {
                 Err(e) => match self.table() {
                     Some(t) => {
-                        let stops = t.stops_for(stop_ids, "", None);
+                        let (name, near) = self.place_of(stop_ids);
+                        let stops = t.stops_for(stop_ids, &name, near);
                         let lines = t.lines_of(&stops);
                         if lines.is_empty() {
                             Err(e)

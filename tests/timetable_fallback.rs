@@ -1,0 +1,183 @@
+//! A live network's rows filled from its timetable, through the network
+//! seam only: a scripted network wrapped in `WithTimetable`.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use quai::domain::{BoardLine, LineRef, Origin, WaitTime};
+use quai::network::scripted::Scripted;
+use quai::network::{ErrorKind, NetError, PerRow, RowRequest, Source};
+use quai::timetable::feed::{compile_in_memory, zip_tables};
+use quai::timetable::source::{TimetableNetwork, WithTimetable};
+
+/// Seconds from today's "noon minus 12 h" in Paris to now.
+fn now_in_service_day() -> (String, i64) {
+    let now = jiff::Zoned::now().in_tz("Europe/Paris").unwrap();
+    let reference = now
+        .date()
+        .at(12, 0, 0, 0)
+        .in_tz("Europe/Paris")
+        .unwrap()
+        .timestamp()
+        .as_second()
+        - 12 * 3600;
+    (
+        now.date().strftime("%Y%m%d").to_string(),
+        now.timestamp().as_second() - reference,
+    )
+}
+
+fn hms(s: i64) -> String {
+    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// Alpha's line 101 leaves in 10 minutes and in 3 hours (today only).
+fn timetable() -> Arc<TimetableNetwork> {
+    let (today, now) = now_in_service_day();
+    let (soon, later) = (now + 600, now + 3 * 3600);
+    let stop_times = format!(
+        "trip_id,departure_time,stop_id,stop_sequence\n\
+         s,{},A1,1\ns,{},B,2\nl,{},A1,1\nl,{},B,2\n",
+        hms(soon),
+        hms(soon + 300),
+        hms(later),
+        hms(later + 300)
+    );
+    let dates = format!("service_id,date,exception_type\nD,{today},1\n");
+    let tables: Vec<(&str, String)> = vec![
+        ("agency.txt", "agency_name,agency_timezone\nA,Europe/Paris\n".into()),
+        ("stops.txt", "stop_id,stop_name\nA1,Alpha\nB,Bravo\n".into()),
+        ("routes.txt", "route_id,route_short_name,route_type\n101,T1,0\n".into()),
+        ("calendar_dates.txt", dates),
+        (
+            "trips.txt",
+            "route_id,service_id,trip_id,trip_headsign,direction_id\n101,D,s,Bravo,0\n101,D,l,Bravo,0\n"
+                .into(),
+        ),
+        ("stop_times.txt", stop_times),
+    ];
+    let bytes: Vec<(&str, &[u8])> = tables.iter().map(|(n, b)| (*n, b.as_bytes())).collect();
+    let (table, _) = compile_in_memory(&zip_tables(&bytes).unwrap()).unwrap();
+    Arc::new(TimetableNetwork::new("ginko", "Ginko", Arc::new(table)))
+}
+
+fn line() -> BoardLine {
+    BoardLine {
+        line: LineRef::plain("101", "T1"),
+        kind: None,
+        outbound: true,
+        destination: "Bravo".into(),
+        via: String::new(),
+    }
+}
+
+fn row() -> RowRequest {
+    RowRequest {
+        place: "Alpha".into(),
+        stop_ids: vec!["A1".into()],
+        line_id: "101".into(),
+        outbound: true,
+        destination: "Bravo".into(),
+    }
+}
+
+fn wrapped() -> (Arc<Scripted>, Source) {
+    let live =
+        Arc::new(Scripted::new("ginko", "Ginko").with_stop("Alpha", "A1", None, vec![line()]));
+    let shared = Arc::new(RwLock::new(Some(timetable())));
+    let source: Source = Arc::new(WithTimetable::new(live.clone() as Source, shared));
+    (live, source)
+}
+
+fn down() -> NetError {
+    NetError::new(ErrorKind::Unreachable, "connection refused")
+}
+
+fn minutes_left(d: &quai::domain::Departure) -> i64 {
+    match d.time {
+        WaitTime::At { expected, .. } => expected.duration_since(Timestamp::now()).as_secs() / 60,
+        _ => panic!("an instant"),
+    }
+}
+
+#[tokio::test]
+async fn a_network_down_from_the_start_gives_the_timetable_marked_with_the_reason() {
+    let (live, source) = wrapped();
+    live.fail_next(down());
+    let results = source
+        .departures(&[row()], PerRow::new(2).unwrap())
+        .await
+        .unwrap();
+    let r = &results[0];
+    assert!(r.timetable && r.in_answer);
+    assert_eq!(
+        r.error.as_ref().map(|e| e.short_reason()).as_deref(),
+        Some("serveur injoignable")
+    );
+    assert_eq!(r.departures.len(), 2);
+    assert!(r.departures.iter().all(|d| d.origin == Origin::Timetable));
+    let left: Vec<i64> = r.departures.iter().map(minutes_left).collect();
+    assert!(
+        (9..=10).contains(&left[0]) && (179..=180).contains(&left[1]),
+        "{left:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn within_thirty_seconds_of_live_times_a_failure_keeps_them_after_it_the_timetable() {
+    let (live, source) = wrapped();
+    live.set_departures("Alpha", "101", true, Vec::new());
+    let nb = PerRow::new(2).unwrap();
+    let ok = source.departures(&[row()], nb).await.unwrap();
+    assert!(!ok[0].timetable, "live and in the answer: left as it is");
+    live.fail_next(down());
+    tokio::time::advance(Duration::from_secs(20)).await;
+    let err = source.departures(&[row()], nb).await.unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::Unreachable,
+        "the board keeps the live times, marked old"
+    );
+    live.fail_next(down());
+    tokio::time::advance(Duration::from_secs(15)).await;
+    let filled = source.departures(&[row()], nb).await.unwrap();
+    assert!(filled[0].timetable);
+    assert_eq!(filled[0].departures.len(), 2);
+    // Live again: live times.
+    let back = source.departures(&[row()], nb).await.unwrap();
+    assert!(!back[0].timetable && back[0].departures.is_empty());
+}
+
+#[tokio::test]
+async fn a_row_left_out_of_an_answer_gets_the_next_hour_of_the_timetable_only() {
+    let (_live, source) = wrapped();
+    // Nothing set for the row: the scripted answer leaves it out.
+    let results = source
+        .departures(&[row()], PerRow::new(2).unwrap())
+        .await
+        .unwrap();
+    let r = &results[0];
+    assert!(r.timetable && r.error.is_none());
+    assert_eq!(
+        r.departures.len(),
+        1,
+        "the one in 10 minutes, not the one in 3 hours"
+    );
+    assert!((9..=10).contains(&minutes_left(&r.departures[0])));
+}
+
+#[tokio::test]
+async fn the_feeds_direction_gives_way_to_the_live_rows_destination() {
+    // The live network calls this direction inbound; the feed's trips to
+    // Bravo are direction 0: the destination decides.
+    let t = timetable();
+    let mut inbound = row();
+    inbound.outbound = false;
+    let stops = t.stops_for(&inbound.stop_ids, &inbound.place, None);
+    let found = t.row(&inbound, &stops, 2);
+    assert_eq!(found.len(), 2);
+    let mut elsewhere = inbound.clone();
+    elsewhere.destination = "Charlie".into();
+    assert!(t.row(&elsewhere, &stops, 2).is_empty());
+}
