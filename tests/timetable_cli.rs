@@ -191,6 +191,8 @@ async fn next_gives_the_timetable_departures_at_a_place_in_the_feeds_zone() {
     ] {
         let day = &at[..10];
         let mut cmd = support::quai_command(&h, None);
+        // The machine's zone changes nothing: times are the feed's.
+        cmd.env("TZ", "Pacific/Auckland");
         cmd.args(["timetable", "next", "alph", "--at", at, "--json"]);
         let out = run(cmd).await;
         assert!(out.status.success(), "{}", text(&out.stderr));

@@ -181,3 +181,137 @@ async fn the_feeds_direction_gives_way_to_the_live_rows_destination() {
     elsewhere.destination = "Charlie".into();
     assert!(t.row(&elsewhere, &stops, 2).is_empty());
 }
+
+#[test]
+fn a_live_place_is_found_by_its_id_in_the_feeds_prefixed_ids_else_by_name_within_300_m() {
+    let tables: Vec<(&str, &str)> = vec![
+        (
+            "agency.txt",
+            "agency_name,agency_timezone\nA,Europe/Paris\n",
+        ),
+        (
+            "stops.txt",
+            "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station\n\
+             IDFM:71517,La Défense,48.8919,2.2380,1,\n\
+             IDFM:q1,La Défense,48.8919,2.2380,0,IDFM:71517\n\
+             IDFM:m1,Mairie,48.8630,2.4410,1,\n\
+             IDFM:q2,Mairie,48.8630,2.4410,0,IDFM:m1\n\
+             IDFM:m2,Mairie,48.9040,2.3060,1,\n\
+             IDFM:q3,Mairie,48.9040,2.3060,0,IDFM:m2\n",
+        ),
+        (
+            "routes.txt",
+            "route_id,route_short_name,route_type\nIDFM:C01371,1,1\n",
+        ),
+        (
+            "calendar_dates.txt",
+            "service_id,date,exception_type\nD,20261202,1\n",
+        ),
+        (
+            "trips.txt",
+            "route_id,service_id,trip_id\nIDFM:C01371,D,t\n",
+        ),
+        (
+            "stop_times.txt",
+            "trip_id,departure_time,stop_id,stop_sequence\nt,08:00:00,IDFM:q1,1\nt,08:10:00,IDFM:q2,2\n",
+        ),
+    ];
+    let bytes: Vec<(&str, &[u8])> = tables.iter().map(|(n, b)| (*n, b.as_bytes())).collect();
+    let (table, _) = compile_in_memory(&zip_tables(&bytes).unwrap()).unwrap();
+    let t = TimetableNetwork::new("idfm", "IDFM", Arc::new(table));
+    let ids = |stops: Vec<u32>| -> Vec<String> {
+        stops
+            .iter()
+            .map(|&s| t.table().stop_id(s).to_string())
+            .collect()
+    };
+    assert_eq!(
+        ids(t.stops_for(&["71517".into()], "La Défense", None)),
+        ["IDFM:q1"]
+    );
+    // Two stations named "Mairie": the one within 300 m, the town ignored.
+    let clichy = quai::domain::Position {
+        lat: 48.9045,
+        lon: 2.3062,
+    };
+    assert_eq!(
+        ids(t.stops_for(&["70605".into()], "Mairie (Clichy)", Some(clichy))),
+        ["IDFM:q3"]
+    );
+    let far = quai::domain::Position {
+        lat: 48.95,
+        lon: 2.30,
+    };
+    assert!(
+        t.stops_for(&["70605".into()], "Mairie (Clichy)", Some(far))
+            .is_empty()
+    );
+    // Without a position, a name shared by two stations is not guessed.
+    assert!(t.stops_for(&["70605".into()], "Mairie", None).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_refreshes_a_day_old_timetable_in_the_background() {
+    use quai::timetable::source::{Refresh, allow_background_updates};
+    use quai::timetable::store::{FeedSource, Store};
+    let server = quai::demo::DemoServer::start_with_clock(
+        ([127, 0, 0, 1], 0).into(),
+        quai::demo::ServerOptions::default(),
+        Arc::new(quai::domain::network_now),
+    )
+    .await
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("quai-refresh-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store = Store::at(&dir);
+    let feed = FeedSource::Url(format!("{}/gtfs-ginko.zip", server.url()));
+    store.update(&feed, None, false).await.unwrap();
+    // The last fetch, two days ago.
+    let meta_path = dir.join("timetable.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let old = Timestamp::now() - jiff::SignedDuration::from_hours(48);
+    meta["fetched_at"] = serde_json::json!(old.to_string());
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+    let requests = server.requests();
+
+    let table = Arc::new(store.open().unwrap());
+    let shared = Arc::new(RwLock::new(Some(Arc::new(TimetableNetwork::new(
+        "ginko", "Ginko", table,
+    )))));
+    let live =
+        Arc::new(Scripted::new("ginko", "Ginko").with_stop("Alpha", "A1", None, vec![line()]));
+    let source = WithTimetable::new(live as Source, shared).refreshed_by(Some(Refresh::new(
+        Store::at(&dir),
+        feed,
+        None,
+    )));
+    allow_background_updates();
+    let rows = [row()];
+    let answer = quai::network::Network::departures(&source, &rows, PerRow::new(1).unwrap());
+    // The departures do not wait for the update.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), answer)
+            .await
+            .is_ok()
+    );
+    let mut fetched = old;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        fetched = Store::at(&dir)
+            .meta()
+            .and_then(|m| m.fetched_at)
+            .unwrap_or(old);
+        if fetched > old {
+            break;
+        }
+    }
+    assert!(fetched > old, "the day-old timetable was looked at again");
+    assert_eq!(server.requests(), requests + 1, "one conditional request");
+    // Fresh now: the next departures do not ask again.
+    quai::network::Network::departures(&source, &[row()], PerRow::new(1).unwrap())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(server.requests(), requests + 1);
+}

@@ -92,6 +92,19 @@ impl TimetableNetwork {
         if !direct.is_empty() {
             return direct;
         }
+        // The feed's ids may carry a prefix (`IDFM:71517` for the open
+        // datasets' `71517`): a station so named is the place.
+        let suffixes: Vec<String> = stop_ids.iter().map(|id| format!(":{id}")).collect();
+        let linked: Vec<u32> = (0..u32::try_from(t.place_count()).unwrap_or(0))
+            .filter(|&p| {
+                let id = t.place_id(p);
+                suffixes.iter().any(|s| id.ends_with(s.as_str()))
+            })
+            .flat_map(|p| t.place_stops(p))
+            .collect();
+        if !linked.is_empty() {
+            return linked;
+        }
         let wanted = base_name(name);
         if wanted.is_empty() {
             return Vec::new();
@@ -384,6 +397,9 @@ pub struct WithTimetable {
     /// Some place's rows are the timetable's (the network was down when
     /// they were looked up): they are looked up again every minute.
     rows_from_timetable: AtomicBool,
+    /// The timetable's stops of each live place already looked up, for
+    /// the index they were found in.
+    mapped: Mutex<(usize, std::collections::HashMap<Vec<String>, Vec<u32>>)>,
 }
 
 /// How often rows looked up in the timetable are looked up live again.
@@ -445,6 +461,7 @@ impl WithTimetable {
             last_ok: Mutex::new(None),
             known: Mutex::new(std::collections::HashMap::new()),
             rows_from_timetable: AtomicBool::new(false),
+            mapped: Mutex::new((0, std::collections::HashMap::new())),
         }
     }
 
@@ -528,9 +545,34 @@ impl WithTimetable {
         (name, near)
     }
 
+    /// The timetable's stops of a live place, looked up once per index.
+    fn stops_in(&self, t: &TimetableNetwork, stop_ids: &[String], name: &str) -> Vec<u32> {
+        // The index's address tells one compiled index from the next.
+        let key = Arc::as_ptr(t.shared_table()) as usize;
+        if let Ok(mapped) = self.mapped.lock()
+            && mapped.0 == key
+            && let Some(stops) = mapped.1.get(stop_ids)
+        {
+            return stops.clone();
+        }
+        let (known_name, near) = self.place_of(stop_ids);
+        let name = if name.is_empty() { &known_name } else { name };
+        let stops = t.stops_for(stop_ids, name, near);
+        // Not found may only mean the live stop list is not known yet.
+        if stops.is_empty() {
+            return stops;
+        }
+        if let Ok(mut mapped) = self.mapped.lock() {
+            if mapped.0 != key {
+                *mapped = (key, std::collections::HashMap::new());
+            }
+            mapped.1.insert(stop_ids.to_vec(), stops.clone());
+        }
+        stops
+    }
+
     fn fill(&self, t: &TimetableNetwork, row: &RowRequest, per_row: PerRow) -> Vec<Departure> {
-        let (_, near) = self.place_of(&row.stop_ids);
-        let stops = t.stops_for(&row.stop_ids, &row.place, near);
+        let stops = self.stops_in(t, &row.stop_ids, &row.place);
         t.row(row, &stops, usize::from(per_row.get()))
     }
 }
@@ -605,8 +647,7 @@ impl crate::network::Network for WithTimetable {
             match self.live.lines_at(stop_ids).await {
                 Err(e) => match self.table() {
                     Some(t) => {
-                        let (name, near) = self.place_of(stop_ids);
-                        let stops = t.stops_for(stop_ids, &name, near);
+                        let stops = self.stops_in(&t, stop_ids, "");
                         let lines = t.lines_of(&stops);
                         if lines.is_empty() {
                             Err(e)
