@@ -399,8 +399,11 @@ pub struct WithTimetable {
     rows_from_timetable: AtomicBool,
     /// The timetable's stops of each live place already looked up, for
     /// the index they were found in.
-    mapped: Mutex<(usize, std::collections::HashMap<Vec<String>, Vec<u32>>)>,
+    mapped: Mutex<(usize, Mapped)>,
 }
+
+/// A live place's stop ids and the timetable's stops they are.
+type Mapped = std::collections::HashMap<Vec<String>, Vec<u32>>;
 
 /// How often rows looked up in the timetable are looked up live again.
 const ROWS_AGAIN_EVERY: Duration = Duration::from_secs(60);
@@ -461,7 +464,7 @@ impl WithTimetable {
             last_ok: Mutex::new(None),
             known: Mutex::new(std::collections::HashMap::new()),
             rows_from_timetable: AtomicBool::new(false),
-            mapped: Mutex::new((0, std::collections::HashMap::new())),
+            mapped: Mutex::new((0, Mapped::new())),
         }
     }
 
@@ -564,7 +567,7 @@ impl WithTimetable {
         }
         if let Ok(mut mapped) = self.mapped.lock() {
             if mapped.0 != key {
-                *mapped = (key, std::collections::HashMap::new());
+                *mapped = (key, Mapped::new());
             }
             mapped.1.insert(stop_ids.to_vec(), stops.clone());
         }
