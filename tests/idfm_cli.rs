@@ -16,18 +16,7 @@ fn text(bytes: &[u8]) -> String {
 /// `dataset_key` as given.
 fn quai(home: &Path, s: &DemoServer, token: &str, dataset_key: Option<&str>) -> Command {
     let mut cmd = support::quai_command(home, Some((&s.url(), demo::DEMO_KEY)));
-    cmd.env(
-        "IDFM_PRIM_URL",
-        format!("{}{}", s.url(), demo::idfm::PRIM_PATH),
-    )
-    .env(
-        "IDFM_DATA_URL",
-        format!("{}{}", s.url(), demo::idfm::DATA_PATH),
-    )
-    .env("IDFM_API_KEY", token);
-    if let Some(key) = dataset_key {
-        cmd.env("IDFM_DATASET_KEY", key);
-    }
+    support::with_idfm(&mut cmd, &s.url(), token, dataset_key);
     cmd
 }
 

@@ -103,13 +103,7 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
     let network = ctx.one_network()?;
     let (table, meta, path): (Result<Arc<Timetable>, String>, Option<Meta>, String) =
         if ctx.is_demo() {
-            let demo = ctx.demo(None).await?;
-            let table = demo
-                .timetables
-                .iter()
-                .find(|t| crate::network::Network::id(t.as_ref()) == network)
-                .map(|t| Arc::clone(t.shared_table()))
-                .ok_or_else(|| "no demo timetable".to_string());
+            let table = demo_table(ctx, &network).await.map(|(t, _)| t);
             (table, None, "(démo, en mémoire)".into())
         } else {
             let store = Store::of_network(&network)?;
@@ -239,14 +233,7 @@ async fn next(
 ) -> CommandResult {
     let network = ctx.one_network()?;
     let (table, shift) = if ctx.is_demo() {
-        let demo = ctx.demo(None).await?;
-        let table = demo
-            .timetables
-            .iter()
-            .find(|t| crate::network::Network::id(t.as_ref()) == network)
-            .map(|t| Arc::clone(t.shared_table()))
-            .ok_or("no demo timetable")?;
-        (table, demo.clock_shift)
+        demo_table(ctx, &network).await?
     } else {
         let store = Store::of_network(&network)?;
         (
@@ -349,6 +336,19 @@ async fn next(
         ));
     }
     print(&out)
+}
+
+/// A demo network's timetable (compiled in memory) and the demo's clock.
+async fn demo_table(
+    ctx: &Context<'_>,
+    network: &str,
+) -> Result<(Arc<Timetable>, jiff::SignedDuration), String> {
+    let demo = ctx.demo(None).await?;
+    demo.timetables
+        .iter()
+        .find(|t| crate::network::Network::id(t.as_ref()) == network)
+        .map(|t| (Arc::clone(t.shared_table()), demo.clock_shift))
+        .ok_or_else(|| format!("no demo timetable for {network}"))
 }
 
 fn validity_text(meta: &Meta, _now: Option<jiff::Timestamp>) -> String {

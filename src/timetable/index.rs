@@ -538,17 +538,31 @@ impl Timetable {
         if rows == 0 {
             return own;
         }
-        let (mut lo, mut hi) = (0, rows);
+        match self.row_with(Section::Headsigns, 2, 0..rows, event as u32) {
+            Some(at) => self.cell(Section::Headsigns, 2, at, 1),
+            None => own,
+        }
+    }
+
+    /// The row among `range` (sorted on their first word) whose first word
+    /// is `key`: a binary search.
+    fn row_with(
+        &self,
+        s: Section,
+        width: usize,
+        range: std::ops::Range<usize>,
+        key: u32,
+    ) -> Option<usize> {
+        let (mut lo, mut hi) = (range.start, range.end.min(self.rows(s, width)));
         while lo < hi {
             let mid = (lo + hi) / 2;
-            let at = self.cell(Section::Headsigns, 2, mid, 0) as usize;
-            match at.cmp(&event) {
+            match self.cell(s, width, mid, 0).cmp(&key) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return self.cell(Section::Headsigns, 2, mid, 1),
+                std::cmp::Ordering::Equal => return Some(mid),
             }
         }
-        own
+        None
     }
 
     /// Whether a service runs on a service day: its exception for the day
@@ -557,20 +571,11 @@ impl Timetable {
         let row = service as usize;
         let first = self.cell(Section::Services, 5, row, 3) as usize;
         let count = self.cell(Section::Services, 5, row, 4) as usize;
-        let (mut lo, mut hi) = (
-            first,
-            first
-                .saturating_add(count)
-                .min(self.rows(Section::Exceptions, 2)),
-        );
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            let d = self.cell(Section::Exceptions, 2, mid, 0) as i32;
-            match d.cmp(&day) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return self.cell(Section::Exceptions, 2, mid, 1) == 1,
-            }
+        // Exception days are compared as words: the same order for the
+        // days of this era (positive day numbers).
+        let exceptions = first..first.saturating_add(count);
+        if let Some(at) = self.row_with(Section::Exceptions, 2, exceptions, day as u32) {
+            return self.cell(Section::Exceptions, 2, at, 1) == 1;
         }
         let start = self.cell(Section::Services, 5, row, 0) as i32;
         let end = self.cell(Section::Services, 5, row, 1) as i32;

@@ -241,6 +241,24 @@ pub fn quai_command(home: &Path, api: Option<(&str, &str)>) -> Command {
     cmd
 }
 
+/// IDFM at the demo server of `url`, with the demo's token and dataset
+/// key (`None`: that key left unset).
+#[allow(dead_code)]
+pub fn with_idfm(cmd: &mut Command, url: &str, token: &str, dataset_key: Option<&str>) {
+    cmd.env(
+        "IDFM_PRIM_URL",
+        format!("{url}{}", quai::demo::idfm::PRIM_PATH),
+    )
+    .env(
+        "IDFM_DATA_URL",
+        format!("{url}{}", quai::demo::idfm::DATA_PATH),
+    )
+    .env("IDFM_API_KEY", token);
+    if let Some(key) = dataset_key {
+        cmd.env("IDFM_DATASET_KEY", key);
+    }
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()
 }
