@@ -377,10 +377,14 @@ async fn poll_departures(
     'places: loop {
         // Resolve the places first, retrying while the network is down.
         let resolved_on = today();
+        // Places found in an old stop list (the network was down) are
+        // looked up again every minute until a fresh list comes.
+        let mut index_stale = false;
         let board = loop {
             // One look-up of the stops serves the search and the board.
             let resolved = match index(source.as_ref()).await {
                 Ok((index, stale)) => {
+                    index_stale = stale;
                     let index = Arc::new(index);
                     if updates
                         .send(Update::Index {
@@ -432,6 +436,7 @@ async fn poll_departures(
             }
         };
         let (mut board, unknown) = board;
+        let resolved_at = tokio::time::Instant::now();
         let mut last_note = None;
         let mut lifts_at: Option<tokio::time::Instant> = None;
         let mut rows_checked = tokio::time::Instant::now();
@@ -516,7 +521,7 @@ async fn poll_departures(
                 new_places.notify_one();
                 continue 'places;
             }
-            if today() != resolved_on {
+            if today() != resolved_on || (index_stale && resolved_at.elapsed() >= PLACE_RETRY) {
                 continue 'places;
             }
         }

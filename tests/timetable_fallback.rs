@@ -315,3 +315,51 @@ async fn the_board_refreshes_a_day_old_timetable_in_the_background() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(server.requests(), requests + 1);
 }
+
+#[tokio::test]
+async fn an_expired_timetable_fills_nothing_and_the_status_line_says_since_when() {
+    let tables: Vec<(&str, &str)> = vec![
+        (
+            "agency.txt",
+            "agency_name,agency_timezone\nA,Europe/Paris\n",
+        ),
+        ("stops.txt", "stop_id,stop_name\nA1,Alpha\nB,Bravo\n"),
+        (
+            "routes.txt",
+            "route_id,route_short_name,route_type\n101,T1,0\n",
+        ),
+        (
+            "calendar_dates.txt",
+            "service_id,date,exception_type\nD,20200302,1\n",
+        ),
+        (
+            "trips.txt",
+            "route_id,service_id,trip_id,direction_id\n101,D,t,0\n",
+        ),
+        (
+            "stop_times.txt",
+            "trip_id,departure_time,stop_id,stop_sequence\nt,08:00:00,A1,1\nt,08:10:00,B,2\n",
+        ),
+    ];
+    let bytes: Vec<(&str, &[u8])> = tables.iter().map(|(n, b)| (*n, b.as_bytes())).collect();
+    let (table, _) = compile_in_memory(&zip_tables(&bytes).unwrap()).unwrap();
+    let shared = Arc::new(RwLock::new(Some(Arc::new(TimetableNetwork::new(
+        "ginko",
+        "Ginko",
+        Arc::new(table),
+    )))));
+    let live =
+        Arc::new(Scripted::new("ginko", "Ginko").with_stop("Alpha", "A1", None, vec![line()]));
+    let source = WithTimetable::new(live.clone() as Source, shared);
+    live.fail_next(down());
+    let rows = [row()];
+    let answer = quai::network::Network::departures(&source, &rows, PerRow::new(2).unwrap()).await;
+    assert!(
+        answer.is_err(),
+        "no timetable to fall back to: the failure as it is"
+    );
+    assert_eq!(
+        quai::network::Network::schedule_note(&source).as_deref(),
+        Some("horaires expirés le 2020-03-02")
+    );
+}

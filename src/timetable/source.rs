@@ -475,8 +475,17 @@ impl WithTimetable {
         self
     }
 
+    /// The timetable to fall back to: none when it has expired (its last
+    /// service day is past), which the status line says instead.
     fn table(&self) -> Option<Arc<TimetableNetwork>> {
-        self.timetable.read().ok()?.clone()
+        let table = self.timetable.read().ok()?.clone()?;
+        table.table.expired(table.now()).is_none().then_some(table)
+    }
+
+    /// The day the timetable's service ended, when it has.
+    fn expired(&self) -> Option<jiff::civil::Date> {
+        let table = self.timetable.read().ok()?.clone()?;
+        table.table.expired(table.now())
     }
 
     /// Starts the day's update of the timetable when it is due: an index
@@ -685,16 +694,20 @@ impl crate::network::Network for WithTimetable {
                     if let Ok(mut last) = self.last_ok.lock() {
                         *last = Some(Instant::now());
                     }
+                    let now = Timestamp::now();
                     for (row, result) in rows.iter().zip(results.iter_mut()) {
-                        if result.error.is_some() || !result.in_answer {
+                        // A row that failed keeps the network's own last
+                        // answer while it is younger than the board's 30 s.
+                        let old = result
+                            .data_at
+                            .is_none_or(|at| now.duration_since(at).unsigned_abs() > STALE_AFTER);
+                        if (result.error.is_some() && old) || !result.in_answer {
                             let mut filled = self.fill(&t, row, per_row);
                             // A row the live answer leaves out may just have
                             // nothing soon (at night): only a departure the
                             // timetable has soon says live times are missing.
                             if result.error.is_none() {
-                                let soon = Timestamp::now()
-                                    .checked_add(LEFT_OUT_HORIZON)
-                                    .unwrap_or_else(|_| Timestamp::now());
+                                let soon = now.checked_add(LEFT_OUT_HORIZON).unwrap_or(now);
                                 filled.retain(|d| {
                                     matches!(d.time, WaitTime::At { expected, .. } if expected <= soon)
                                 });
@@ -742,7 +755,14 @@ impl crate::network::Network for WithTimetable {
     }
 
     fn schedule_note(&self) -> Option<String> {
-        self.live.schedule_note()
+        let live = self.live.schedule_note();
+        match self.expired() {
+            Some(day) => {
+                let expired = format!("horaires expirés le {day}");
+                Some(live.map_or(expired.clone(), |n| format!("{n} · {expired}")))
+            }
+            None => live,
+        }
     }
 
     fn rows_change_every(&self) -> Option<Duration> {
