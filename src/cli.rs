@@ -118,6 +118,10 @@ pub enum Command {
         #[arg(long, value_name = "HH:MM")]
         at: Option<String>,
     },
+    /// Polls the places (or the favourites) and publishes their boards to
+    /// an MQTT broker, for many screens and Home Assistant: one poller,
+    /// any number of subscribers.
+    Publish(PublishArgs),
     /// The offline timetable (GTFS): fetch and compile it, say what it
     /// holds, and the next departures from it alone.
     Timetable {
@@ -215,6 +219,36 @@ pub enum FavAction {
     Rm { place: String },
     /// Moves a place to a position (1 is the top).
     Mv { place: String, position: usize },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PublishArgs {
+    /// Place names (default: the favourites).
+    #[arg(value_name = "PLACE")]
+    pub places: Vec<String>,
+    /// The broker: mqtt://HOST:PORT, or mqtts://HOST:PORT for TLS
+    /// (settings: [mqtt] broker; the user and password come from the
+    /// settings only).
+    #[arg(long, value_name = "mqtt://HOST:PORT")]
+    pub broker: Option<String>,
+    /// The first level of every topic.
+    #[arg(long, default_value = "quai")]
+    pub topic_prefix: String,
+    /// No Home Assistant discovery configs.
+    #[arg(long)]
+    pub no_discovery: bool,
+    /// Home Assistant's discovery prefix.
+    #[arg(long, default_value = "homeassistant")]
+    pub discovery_prefix: String,
+    /// Print the topics of the places and exit.
+    #[arg(long)]
+    pub list_topics: bool,
+    /// Departures per line and direction (1..=5).
+    #[arg(long, default_value_t = 3)]
+    pub nb: i64,
+    /// Seconds between two refreshes (never below 5; 1 against a server on this machine).
+    #[arg(long, default_value_t = 10)]
+    pub refresh: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -43,6 +43,20 @@ pub struct Settings {
     pub idfm: Option<IdfmSettings>,
     /// Ginko's own table (its key stays at the top level).
     pub ginko: Option<GinkoSettings>,
+    /// The MQTT broker of `quai publish`.
+    pub mqtt: Option<MqttSettings>,
+}
+
+/// The `[mqtt]` table.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MqttSettings {
+    /// mqtt://HOST:PORT or mqtts://HOST:PORT (`--broker` wins).
+    pub broker: Option<String>,
+    pub username: Option<String>,
+    /// Also `QUAI_MQTT_PASSWORD`.
+    pub password: Option<String>,
+    pub password_file: Option<PathBuf>,
 }
 
 /// The `[ginko]` table.
@@ -422,8 +436,20 @@ mod tests {
             default_network,
             idfm,
             ginko,
+            mqtt,
         } = s;
         assert!(ginko.is_some_and(|g| g.gtfs_url.is_some()));
+        let Some(MqttSettings {
+            broker,
+            username,
+            password,
+            password_file,
+        }) = mqtt
+        else {
+            panic!("the example has an [mqtt] table");
+        };
+        assert!(broker.is_some() && username.is_some());
+        assert!(password.is_some() && password_file.is_some());
         assert!(default_network.is_some());
         let Some(IdfmSettings {
             api_key: idfm_key,

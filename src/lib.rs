@@ -19,6 +19,7 @@ pub mod html;
 pub mod idfm;
 pub mod kiosk;
 pub mod model;
+pub mod mqtt;
 pub mod names;
 pub mod network;
 pub mod poller;

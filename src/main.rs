@@ -41,6 +41,7 @@ fn main() -> ExitCode {
             }
             Some(Command::Fav { action }) => commands::fav(&ctx, action).await,
             Some(Command::Timetable { action }) => commands::timetable(&ctx, action).await,
+            Some(Command::Publish(args)) => commands::publish(&ctx, args).await,
             Some(Command::Completions { shell }) => commands::completions(*shell),
             Some(Command::Man) => commands::man(),
             None => commands::favourites_board(&ctx).await,

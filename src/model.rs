@@ -252,6 +252,30 @@ impl Board {
         self.last_error = Some(error);
     }
 
+    /// The board of one of its places alone (its departures, age, errors;
+    /// the messages, lifts and line states as they are).
+    pub fn only(&self, place: usize) -> Board {
+        fn pick<T: Clone>(v: &[T], at: usize) -> Vec<T> {
+            v.get(at).cloned().into_iter().collect()
+        }
+        Board {
+            places: pick(&self.places, place),
+            departures: pick(&self.departures, place),
+            fetched_at: self.fetched_at,
+            place_fetched_at: pick(&self.place_fetched_at, place),
+            last_error: self.last_error.clone(),
+            messages: self.messages.clone(),
+            unknown: Vec::new(),
+            resolved: self.resolved,
+            line_states: self.line_states.clone(),
+            place_errors: pick(&self.place_errors, place),
+            place_cached: pick(&self.place_cached, place),
+            place_timetable: pick(&self.place_timetable, place),
+            lifts: self.lifts.clone(),
+            schedule_note: self.schedule_note.clone(),
+        }
+    }
+
     /// Whether a place's rows are the timetable's.
     pub fn place_from_timetable(&self, place: usize) -> bool {
         self.place_timetable.get(place).copied().unwrap_or(false)

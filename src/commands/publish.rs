@@ -1,0 +1,113 @@
+//! `quai publish`: the places' boards (or the favourites') to an MQTT
+//! broker, for many screens and Home Assistant.
+
+use super::{CommandResult, Context, print, wait_for_shutdown};
+use crate::cli::PublishArgs;
+use crate::config;
+use crate::mqtt::publish::{self, Options, place_topics};
+use crate::mqtt::{Broker, Credentials, check_prefix};
+use crate::network::PerRow;
+
+/// `quai publish [PLACE…] --broker mqtt://HOST:PORT`
+pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
+    let prefix = check_prefix(&args.topic_prefix)?;
+    let discovery_prefix = check_prefix(&args.discovery_prefix)?;
+    let nb = PerRow::new(args.nb)?;
+    let (path, settings) = ctx.settings()?;
+    let table = settings.mqtt.clone().unwrap_or_default();
+    let source = ctx.source().await?;
+    let (places, favorites) = if args.places.is_empty() {
+        let favorites = ctx
+            .favorites_store()?
+            .load()
+            .map_err(|e| e.to_string())?
+            .list;
+        if favorites.is_empty() {
+            return Err(
+                "no place to publish: name some (quai publish crous) or add favourites".into(),
+            );
+        }
+        (favorites.iter().map(|f| f.query()).collect(), favorites)
+    } else {
+        (args.places.clone(), Vec::new())
+    };
+    if args.list_topics {
+        let (mut resolved, unknown) = crate::poller::resolve(source.as_ref(), &places)
+            .await
+            .map_err(|e| e.to_string())?;
+        crate::poller::apply_favorites(&mut resolved, &favorites);
+        let mut board = crate::model::Board::new(resolved);
+        board.unknown = unknown.clone();
+        let view = crate::ui::view::build(&board, jiff::Timestamp::now());
+        let mut out = format!("{prefix}/status\tonline / offline (last will)\n");
+        let mut networks: Vec<&str> = Vec::new();
+        for (p, place) in view.places.iter().enumerate() {
+            let network = board.places[p].network.as_str();
+            if !networks.contains(&network) {
+                networks.push(network);
+            }
+            let topics = place_topics(&prefix, network, place);
+            let clean = crate::sanitize::line;
+            out.push_str(&format!("{}\t{}\n", topics.board, clean(&place.name)));
+            for ((_, topic), row) in topics.rows.iter().zip(&place.rows) {
+                out.push_str(&format!(
+                    "{topic}\t{} → {}\n",
+                    clean(&row.line.number),
+                    clean(&row.destination)
+                ));
+            }
+        }
+        for network in networks {
+            out.push_str(&format!("{prefix}/{network}/messages\ttraffic messages\n"));
+        }
+        for name in unknown {
+            out.push_str(&format!(
+                "# unknown place: {}\n",
+                crate::sanitize::line(&name)
+            ));
+        }
+        return print(&out);
+    }
+    let broker = args
+        .broker
+        .clone()
+        .or(table.broker.clone())
+        .ok_or("no broker: --broker mqtt://HOST:PORT (or [mqtt] broker in the settings)")?;
+    let broker = Broker::parse(&broker)?;
+    let password = config::read_secret(
+        std::env::var("QUAI_MQTT_PASSWORD").ok(),
+        table.password.as_deref(),
+        table.password_file.as_deref(),
+        path,
+    )
+    .map_err(|e| e.to_string())?;
+    let credentials = match (table.username.clone(), password) {
+        (Some(username), Some(password)) => Some(Credentials { username, password }),
+        (Some(_), None) => {
+            return Err("[mqtt] username is set without a password (password, password_file or QUAI_MQTT_PASSWORD)".into());
+        }
+        (None, _) => None,
+    };
+    let record = (!ctx.is_demo()).then(|| {
+        config::cache_dir()
+            .unwrap_or_else(|_| std::env::temp_dir().join("quai"))
+            .join("mqtt")
+            .join(format!(
+                "discovery-{}-{}.json",
+                crate::mqtt::slug(&discovery_prefix),
+                crate::mqtt::slug(&prefix)
+            ))
+    });
+    let options = Options {
+        broker,
+        credentials,
+        prefix,
+        discovery: (!args.no_discovery).then_some(discovery_prefix),
+        discovery_record: record,
+        places,
+        favorites,
+        nb,
+        refresh: crate::model::refresh_period(args.refresh, source.is_local()),
+    };
+    publish::run(source, options, wait_for_shutdown()).await
+}

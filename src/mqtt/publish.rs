@@ -1,0 +1,531 @@
+//! The publisher: the poller's boards, one topic per place, to a broker.
+//!
+//! It polls with every network's own schedule and quota rules (the same
+//! poller as the board), publishes QoS 1 and retained, a place's board
+//! whenever a refresh changes it and at least every 60 s, and keeps going
+//! whatever the broker does: a broker that goes away is tried again with
+//! back-off (1 s to 30 s) while the polling goes on, and everything is
+//! published again on reconnect. One log line per change of state.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rumqttc::{AsyncClient, Event, LastWill, MqttOptions, Packet, QoS, Transport};
+use serde_json::json;
+use tokio::sync::{Notify, mpsc};
+use tokio::time::Instant;
+
+use super::discovery::{self, Config, LineEntity, RowEntity};
+use super::{Broker, Credentials, slug};
+use crate::domain::{LineState, Severity};
+use crate::model::Board;
+use crate::network::{PerRow, Source};
+use crate::poller::{self, PollSettings, Update};
+use crate::ui::view::{self, PlaceView, RowView};
+
+/// A board is published again at least this often, changed or not.
+pub const REPUBLISH_EVERY: Duration = Duration::from_secs(60);
+/// The largest payload quai sends or accepts.
+pub const MAX_PAYLOAD: usize = 256 * 1024;
+
+/// How the publisher runs.
+pub struct Options {
+    pub broker: Broker,
+    pub credentials: Option<Credentials>,
+    /// `<prefix>` of every topic (default `quai`).
+    pub prefix: String,
+    /// Home Assistant's discovery prefix, `None` without discovery.
+    pub discovery: Option<String>,
+    /// Where the discovery topics of the last run are remembered.
+    pub discovery_record: Option<std::path::PathBuf>,
+    pub places: Vec<String>,
+    pub favorites: Vec<crate::favorites::Favorite>,
+    pub nb: PerRow,
+    pub refresh: Duration,
+}
+
+/// A place's topics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceTopics {
+    pub network: String,
+    pub place: String,
+    pub board: String,
+    /// (row id, its state topic, the row as the board shows it).
+    pub rows: Vec<(String, String)>,
+}
+
+/// The row ids of a place: the line and destination, made unique.
+fn row_ids(rows: &[RowView]) -> Vec<String> {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    rows.iter()
+        .map(|r| {
+            let base = slug(&format!("{} {}", r.line.number, r.destination));
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 { base } else { format!("{base}-{n}") }
+        })
+        .collect()
+}
+
+/// The topic of a place's board and of its rows.
+pub fn place_topics(prefix: &str, network: &str, place: &PlaceView) -> PlaceTopics {
+    let base = format!("{prefix}/{network}/{}", slug(&place.name));
+    PlaceTopics {
+        network: network.to_string(),
+        place: place.name.clone(),
+        board: format!("{base}/board"),
+        rows: row_ids(&place.rows)
+            .into_iter()
+            .map(|id| {
+                let topic = format!("{base}/{id}/state");
+                (id, topic)
+            })
+            .collect(),
+    }
+}
+
+/// One row's state for Home Assistant: the next departure in minutes
+/// (`null` when none), and the following ones.
+fn row_state(row: &RowView) -> String {
+    let minutes = |c: &view::CellView| c.seconds.map(|s| s.max(0) / 60);
+    let first = row.cells.first();
+    let departures: Vec<serde_json::Value> = row
+        .cells
+        .iter()
+        .map(|c| {
+            json!({
+                "minutes": minutes(c),
+                "shown": c.shown.text(),
+                "expected": c.expected,
+                "theoretical": c.theoretical,
+                "located": c.reliable,
+                "crowding": c.crowding_text,
+                "platform": c.platform,
+            })
+        })
+        .collect();
+    json!({
+        "minutes": first.and_then(minutes),
+        "line": row.line.number,
+        "destination": row.destination,
+        "theoretical": first.is_some_and(|c| c.theoretical),
+        "located": first.is_some_and(|c| c.reliable),
+        "crowding": first.map(|c| c.crowding_text.clone()).unwrap_or_default(),
+        "departures": departures,
+    })
+    .to_string()
+}
+
+/// What was last published on a topic.
+struct Sent {
+    payload: String,
+    /// What the payload says that is not the clock (change detection).
+    digest: String,
+    at: Option<Instant>,
+}
+
+/// The publisher's state: what should be on each topic now.
+struct Topics {
+    prefix: String,
+    sent: HashMap<String, Sent>,
+}
+
+impl Topics {
+    /// Sets a topic's payload; true when it is to be sent (changed, or its
+    /// last sending is older than [`REPUBLISH_EVERY`], or never sent).
+    fn set(&mut self, topic: &str, payload: String, digest: String, now: Instant) -> bool {
+        match self.sent.get_mut(topic) {
+            Some(s) => {
+                let due =
+                    s.at.is_none_or(|at| now.duration_since(at) >= REPUBLISH_EVERY);
+                let changed = s.digest != digest;
+                s.payload = payload;
+                s.digest = digest;
+                changed || due
+            }
+            None => {
+                self.sent.insert(
+                    topic.to_string(),
+                    Sent {
+                        payload,
+                        digest,
+                        at: None,
+                    },
+                );
+                true
+            }
+        }
+    }
+}
+
+/// What the board's places publish now: (topic, payload, digest).
+fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut networks: BTreeSet<String> = BTreeSet::new();
+    for (p, resolved) in board.places.iter().enumerate() {
+        let network = resolved.network.as_str();
+        networks.insert(network.to_string());
+        // The place's board alone: what `quai board PLACE --json` prints.
+        let one = board.only(p);
+        let view = view::build(&one, now);
+        let Some(place) = view.places.first() else {
+            continue;
+        };
+        let topics = place_topics(prefix, network, place);
+        let digest = serde_json::to_string(&(
+            one.departures.first(),
+            &place.problem,
+            &place.timetable,
+            &view.error_reason,
+            view.stale,
+            &place.lifts,
+            &view.alert,
+        ))
+        .unwrap_or_default();
+        if let Ok(payload) = serde_json::to_string(&view) {
+            out.push((topics.board.clone(), payload, digest));
+        }
+        for ((_, topic), row) in topics.rows.iter().zip(&place.rows) {
+            let state = row_state(row);
+            let digest = serde_json::to_string(
+                &row.cells
+                    .iter()
+                    .map(|c| (&c.expected, c.seconds.map(|s| s / 30), c.reliable))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_or_default();
+            out.push((topic.clone(), state, digest));
+        }
+    }
+    for network in &networks {
+        let single = networks.len() == 1;
+        let messages: Vec<&crate::domain::Message> = board
+            .messages
+            .iter()
+            .filter(|m| m.network == *network || (m.network.is_empty() && single))
+            .collect();
+        let payload = serde_json::to_string(&messages).unwrap_or_else(|_| "[]".into());
+        out.push((
+            format!("{prefix}/{network}/messages"),
+            payload.clone(),
+            payload,
+        ));
+    }
+    for (network, line_id, number) in lines(board) {
+        let interrupted = board.line_state(&line_id) == Some(LineState::Interrupted)
+            || board.messages.iter().any(|m| {
+                (m.network == network || m.network.is_empty())
+                    && m.severity == Severity::Interrupted
+                    && m.lines.contains(&number)
+            });
+        let state = if interrupted { "ON" } else { "OFF" }.to_string();
+        out.push((
+            format!("{prefix}/{network}/line/{}/disruption", slug(&line_id)),
+            state.clone(),
+            state,
+        ));
+    }
+    out
+}
+
+/// The board's lines: (network, id, public number), each once.
+fn lines(board: &Board) -> Vec<(String, String, String)> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for place in &board.places {
+        for l in &place.lines {
+            if seen.insert((place.network.clone(), l.line.id.clone())) {
+                out.push((
+                    place.network.clone(),
+                    l.line.id.clone(),
+                    l.line.number.clone(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The discovery configs of the board's rows and lines.
+fn configs(board: &Board, prefix: &str, discovery: &str) -> Vec<Config> {
+    let status = format!("{prefix}/status");
+    let full = view::build(board, jiff::Timestamp::now());
+    let mut out = Vec::new();
+    let mut line_place: HashMap<(String, String), (String, String)> = HashMap::new();
+    for (p, place) in full.places.iter().enumerate() {
+        let Some(resolved) = board.places.get(p) else {
+            continue;
+        };
+        let topics = place_topics(prefix, &resolved.network, place);
+        let place_id = slug(&place.name);
+        for ((row_id, topic), row) in topics.rows.iter().zip(&place.rows) {
+            out.push(discovery::row_sensor(
+                discovery,
+                &status,
+                &RowEntity {
+                    network: &resolved.network,
+                    network_name: &resolved.network_name,
+                    place_id: &place_id,
+                    place_name: &resolved.name,
+                    row_id,
+                    line: &row.line.number,
+                    destination: &row.destination,
+                    mode: row.line.mode,
+                    state_topic: topic,
+                },
+            ));
+        }
+        for l in &resolved.lines {
+            line_place
+                .entry((resolved.network.clone(), l.line.id.clone()))
+                .or_insert((place_id.clone(), resolved.name.clone()));
+        }
+    }
+    for (network, line_id, number) in lines(board) {
+        let Some((place_id, place_name)) = line_place.get(&(network.clone(), line_id.clone()))
+        else {
+            continue;
+        };
+        let network_name = board
+            .places
+            .iter()
+            .find(|p| p.network == network)
+            .map(|p| p.network_name.clone())
+            .unwrap_or_default();
+        let state_topic = format!("{prefix}/{network}/line/{}/disruption", slug(&line_id));
+        out.push(discovery::line_sensor(
+            discovery,
+            &status,
+            &LineEntity {
+                network: &network,
+                network_name: &network_name,
+                line_id: &slug(&line_id),
+                line: &number,
+                place_id,
+                place_name,
+                state_topic: &state_topic,
+            },
+        ));
+    }
+    out
+}
+
+/// What the broker link says.
+enum Link {
+    Up,
+    Down(String),
+}
+
+fn log(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "quai publish: {line}");
+}
+
+/// Polls and publishes until `shutdown` resolves.
+pub async fn run(
+    source: Source,
+    options: Options,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), String> {
+    let status = format!("{}/status", options.prefix);
+    let client_id = format!("quai-{}-{}", slug(&options.prefix), std::process::id());
+    let mut mqtt = MqttOptions::new(client_id, options.broker.host.clone(), options.broker.port);
+    mqtt.set_keep_alive(Duration::from_secs(30))
+        .set_max_packet_size(MAX_PAYLOAD, MAX_PAYLOAD)
+        .set_last_will(LastWill::new(&status, "offline", QoS::AtLeastOnce, true));
+    if let Some(c) = &options.credentials {
+        mqtt.set_credentials(c.username.clone(), c.password.expose().to_string());
+    }
+    if options.broker.tls {
+        crate::network::http::install_crypto_provider();
+        mqtt.set_transport(Transport::tls_with_default_config());
+    }
+    let (client, mut eventloop) = AsyncClient::new(mqtt, 1024);
+
+    let (link_tx, mut links) = mpsc::channel::<Link>(16);
+    let shown = options.broker.shown();
+    let link_task = tokio::spawn(async move {
+        let mut back_off = Duration::from_secs(1);
+        loop {
+            match eventloop.poll().await {
+                Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                    back_off = Duration::from_secs(1);
+                    if link_tx.send(Link::Up).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let said = format!("{e}, nouvel essai dans {} s", back_off.as_secs());
+                    if link_tx.send(Link::Down(said)).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(back_off).await;
+                    back_off = (back_off * 2).min(Duration::from_secs(30));
+                }
+            }
+        }
+    });
+
+    let (updates_tx, mut updates) = mpsc::channel(64);
+    let (_commands_tx, commands) = mpsc::channel(1);
+    let poller = poller::spawn(
+        source,
+        PollSettings {
+            places: options.places.clone(),
+            nb: options.nb,
+            refresh: options.refresh,
+            favorites: options.favorites.clone(),
+            walk: None,
+        },
+        updates_tx,
+        Arc::new(Notify::new()),
+        commands,
+    );
+
+    let mut board = Board::default();
+    let mut topics = Topics {
+        prefix: options.prefix.clone(),
+        sent: HashMap::new(),
+    };
+    let mut connected = false;
+    let mut last_down: Option<String> = None;
+    let mut discovery_sent = false;
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            update = updates.recv() => {
+                let Some(update) = update else { break };
+                let resolved = matches!(update, Update::Resolved { .. });
+                poller::apply(&mut board, update);
+                if resolved {
+                    discovery_sent = false;
+                    log(&format!(
+                        "{} lieu(x) : {}",
+                        board.places.len(),
+                        board.places.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
+            link = links.recv() => match link {
+                Some(Link::Up) => {
+                    connected = true;
+                    last_down = None;
+                    log(&format!("connecté à {shown}"));
+                    // Everything again: the broker may have restarted.
+                    for s in topics.sent.values_mut() {
+                        s.at = None;
+                    }
+                    discovery_sent = false;
+                }
+                Some(Link::Down(why)) => {
+                    if connected || last_down.is_none() {
+                        log(&format!("broker {shown} injoignable : {why}"));
+                    }
+                    connected = false;
+                    last_down = Some(why);
+                }
+                None => break,
+            },
+            _ = tick.tick() => {}
+            () = &mut shutdown => break,
+        }
+        if !connected {
+            continue;
+        }
+        let now = Instant::now();
+        let send = |topic: &str, payload: &str| {
+            client
+                .try_publish(topic, QoS::AtLeastOnce, true, payload.as_bytes().to_vec())
+                .is_ok()
+        };
+        // The status first: subscribers know the publisher is there.
+        if topics.set(&status, "online".into(), "online".into(), now) && send(&status, "online") {
+            mark(&mut topics, &status, now);
+        }
+        // Boards once there is something to say: data, or why not.
+        if !board.resolved || (board.fetched_at.is_none() && board.last_error.is_none()) {
+            continue;
+        }
+        if let Some(discovery) = options.discovery.as_deref().filter(|_| !discovery_sent) {
+            discovery_sent = publish_discovery(&client, &board, &options, discovery);
+        }
+        for (topic, payload, digest) in payloads(&board, &topics.prefix, jiff::Timestamp::now()) {
+            if payload.len() > MAX_PAYLOAD {
+                continue;
+            }
+            if topics.set(&topic, payload, digest, now) {
+                let ok = topics
+                    .sent
+                    .get(&topic)
+                    .is_some_and(|s| send(&topic, &s.payload));
+                if ok {
+                    mark(&mut topics, &topic, now);
+                }
+            }
+        }
+    }
+    // A clean end: say so (a clean disconnect does not play the will).
+    if connected {
+        let _ = client
+            .publish(&status, QoS::AtLeastOnce, true, "offline")
+            .await;
+        let _ = client.disconnect().await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    drop(poller);
+    link_task.abort();
+    log("arrêté");
+    Ok(())
+}
+
+fn mark(topics: &mut Topics, topic: &str, now: Instant) {
+    if let Some(s) = topics.sent.get_mut(topic) {
+        s.at = Some(now);
+    }
+}
+
+/// Sends the discovery configs, and empties those of the last run that
+/// are gone; true when all could be queued.
+fn publish_discovery(
+    client: &AsyncClient,
+    board: &Board,
+    options: &Options,
+    discovery: &str,
+) -> bool {
+    let configs = configs(board, &options.prefix, discovery);
+    let now: Vec<String> = configs.iter().map(|c| c.topic.clone()).collect();
+    let mut ok = true;
+    if let Some(record) = &options.discovery_record {
+        for gone in discovery::load_published(record)
+            .into_iter()
+            .filter(|t| !now.contains(t))
+        {
+            ok &= client
+                .try_publish(gone, QoS::AtLeastOnce, true, Vec::<u8>::new())
+                .is_ok();
+        }
+    }
+    for c in &configs {
+        ok &= client
+            .try_publish(
+                &c.topic,
+                QoS::AtLeastOnce,
+                true,
+                c.payload.as_bytes().to_vec(),
+            )
+            .is_ok();
+    }
+    if ok
+        && let Some(record) = &options.discovery_record
+        && let Err(e) = discovery::save_published(record, &now)
+    {
+        log(&format!(
+            "cannot remember the discovery topics in {}: {e}",
+            record.display()
+        ));
+    }
+    ok
+}

@@ -1,0 +1,322 @@
+//! `quai publish` against a real Mosquitto started here on 127.0.0.1, and
+//! the demo server: retained boards, status and its last will, Home
+//! Assistant discovery and its removal, a broker restart mid-run.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use quai::demo::{self, ServerOptions};
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
+
+mod support;
+
+/// A Mosquitto of its own, on a free port; killed when dropped.
+struct Mosquitto {
+    port: u16,
+    conf: PathBuf,
+    child: Child,
+}
+
+fn mosquitto_binary() -> PathBuf {
+    for dir in std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .chain(["/usr/sbin", "/usr/local/sbin"])
+    {
+        let p = Path::new(dir).join("mosquitto");
+        if p.is_file() {
+            return p;
+        }
+    }
+    panic!("mosquitto is needed for this test (apt-get install mosquitto; .ci/run installs it)");
+}
+
+impl Mosquitto {
+    fn start(name: &str) -> Mosquitto {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = support::home("mqtt-broker", name);
+        let conf = dir.join("mosquitto.conf");
+        std::fs::write(
+            &conf,
+            format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"),
+        )
+        .unwrap();
+        let child = Mosquitto::spawn(&conf);
+        let m = Mosquitto { port, conf, child };
+        m.wait_listening();
+        m
+    }
+
+    fn spawn(conf: &Path) -> Child {
+        Command::new(mosquitto_binary())
+            .arg("-c")
+            .arg(conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
+    fn wait_listening(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "mosquitto did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stops and starts again on the same port (its retained messages gone).
+    fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::thread::sleep(Duration::from_millis(500));
+        self.child = Mosquitto::spawn(&self.conf);
+        self.wait_listening();
+    }
+
+    fn url(&self) -> String {
+        format!("mqtt://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every message seen on `#`, the last per topic.
+#[derive(Clone)]
+struct Seen(Arc<Mutex<HashMap<String, Vec<u8>>>>);
+
+impl Seen {
+    fn get(&self, topic: &str) -> Option<Vec<u8>> {
+        self.0.lock().unwrap().get(topic).cloned()
+    }
+
+    fn text(&self, topic: &str) -> Option<String> {
+        self.get(topic)
+            .map(|b| String::from_utf8_lossy(&b).to_string())
+    }
+
+    async fn wait(&self, what: &str, seconds: u64, ok: impl Fn(&Seen) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        while !ok(self) {
+            if Instant::now() > deadline {
+                let topics: Vec<String> = self.0.lock().unwrap().keys().cloned().collect();
+                panic!("{what}: not seen in {seconds} s; topics seen: {topics:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A subscriber of everything, from now on (and the retained messages).
+async fn subscriber(port: u16, name: &str) -> (Seen, AsyncClient) {
+    let mut options = MqttOptions::new(
+        format!("test-{name}-{}", std::process::id()),
+        "127.0.0.1",
+        port,
+    );
+    options.set_max_packet_size(1 << 20, 1 << 20);
+    let (client, mut eventloop) = AsyncClient::new(options, 64);
+    client.subscribe("#", QoS::AtLeastOnce).await.unwrap();
+    let seen = Seen(Arc::new(Mutex::new(HashMap::new())));
+    let store = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            match eventloop.poll().await {
+                Ok(Event::Incoming(Packet::Publish(p))) => {
+                    store
+                        .0
+                        .lock()
+                        .unwrap()
+                        .insert(p.topic.clone(), p.payload.to_vec());
+                }
+                Ok(_) => {}
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+    });
+    (seen, client)
+}
+
+/// `quai publish PLACES… --broker URL`, against the demo server.
+fn publisher(home: &Path, server: &str, broker: &str, places: &[&str]) -> Child {
+    let mut cmd = support::quai_command(home, Some((server, demo::DEMO_KEY)));
+    cmd.arg("publish")
+        .args(places)
+        .args(["--broker", broker, "--refresh", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd.spawn().unwrap()
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+const BOARD: &str = "quai/ginko/crous-universite/board";
+const SENSOR: &str =
+    "homeassistant/sensor/quai_ginko_crous-universite_l3-centre-ville-8-septembre/config";
+
+fn board_of(seen: &Seen, topic: &str) -> Option<serde_json::Value> {
+    serde_json::from_slice(&seen.get(topic)?).ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boards_status_and_discovery_are_retained_and_the_last_will_says_offline() {
+    let broker = Mosquitto::start("retained");
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
+    let home = support::home("mqtt", "retained");
+    let mut child = Killed(publisher(
+        &home,
+        &server.url(),
+        &broker.url(),
+        &["crous", "ile de france"],
+    ));
+    let (live, _c) = subscriber(broker.port, "live").await;
+    live.wait("the board", 20, |s| {
+        board_of(s, BOARD).is_some_and(|b| b["fetched_at"].is_string())
+    })
+    .await;
+
+    // A screen that comes later gets everything at once, retained.
+    let (late, _c2) = subscriber(broker.port, "late").await;
+    late.wait("retained topics", 10, |s| {
+        s.text("quai/status").as_deref() == Some("online")
+            && s.get(BOARD).is_some()
+            && s.get(SENSOR).is_some()
+            && s.get("quai/ginko/messages").is_some()
+    })
+    .await;
+    let board = board_of(&late, BOARD).unwrap();
+    assert_eq!(board["places"].as_array().unwrap().len(), 1);
+    assert_eq!(board["places"][0]["name"], "Crous Université");
+    assert!(!board["places"][0]["rows"].as_array().unwrap().is_empty());
+    let config: serde_json::Value = serde_json::from_slice(&late.get(SENSOR).unwrap()).unwrap();
+    assert_eq!(
+        config["state_topic"],
+        "quai/ginko/crous-universite/l3-centre-ville-8-septembre/state"
+    );
+    assert_eq!(config["availability"][0]["topic"], "quai/status");
+    assert_eq!(
+        config["device"]["identifiers"][0],
+        "quai_ginko_crous-universite"
+    );
+    assert_eq!(config["unit_of_measurement"], "min");
+    let state: serde_json::Value = serde_json::from_slice(
+        &late
+            .get("quai/ginko/crous-universite/l3-centre-ville-8-septembre/state")
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(state["line"], "L3");
+    assert!(state["departures"].is_array());
+    let messages: serde_json::Value =
+        serde_json::from_slice(&late.get("quai/ginko/messages").unwrap()).unwrap();
+    assert!(messages.as_array().is_some_and(|m| !m.is_empty()));
+    assert!(
+        late.get("homeassistant/binary_sensor/quai_ginko_line_102_disruption/config")
+            .is_some()
+    );
+
+    // The publisher dies: the broker plays its will.
+    let _ = child.0.kill();
+    late.wait("the last will", 10, |s| {
+        s.text("quai/status").as_deref() == Some("offline")
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broker_restart_mid_run_is_survived_and_everything_is_published_again() {
+    let mut broker = Mosquitto::start("restart");
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
+    let home = support::home("mqtt", "restart");
+    let _child = Killed(publisher(&home, &server.url(), &broker.url(), &["crous"]));
+    let (seen, _c) = subscriber(broker.port, "before").await;
+    seen.wait("the board", 20, |s| s.get(BOARD).is_some()).await;
+
+    broker.restart();
+    // The restarted broker holds nothing: what it gets, the publisher sent
+    // again after reconnecting.
+    let (after, _c2) = subscriber(broker.port, "after").await;
+    after
+        .wait("the board again", 45, |s| {
+            s.get(BOARD).is_some() && s.text("quai/status").as_deref() == Some("online")
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_place_no_longer_published_has_its_discovery_config_emptied() {
+    let broker = Mosquitto::start("removal");
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
+    let home = support::home("mqtt", "removal");
+    let gone = "homeassistant/sensor/quai_ginko_ile-de-france_t1-chalezeule/config";
+    let (seen, _c) = subscriber(broker.port, "removal").await;
+    {
+        let _first = Killed(publisher(
+            &home,
+            &server.url(),
+            &broker.url(),
+            &["crous", "ile de france"],
+        ));
+        seen.wait("both places' configs", 20, |s| {
+            s.get(gone).is_some_and(|p| !p.is_empty()) && s.get(SENSOR).is_some()
+        })
+        .await;
+        // Its record of what it announced is written once all are queued.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let _second = Killed(publisher(&home, &server.url(), &broker.url(), &["crous"]));
+    seen.wait("the config of the place left out, emptied", 20, |s| {
+        s.get(gone).is_some_and(|p| p.is_empty())
+    })
+    .await;
+    assert!(
+        seen.get(SENSOR).is_some_and(|p| !p.is_empty()),
+        "the other place stays"
+    );
+}
+
+#[tokio::test]
+async fn the_topics_of_the_places_are_listed() {
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
+    let home = support::home("mqtt", "list");
+    let mut cmd = support::quai_command(&home, Some((&server.url(), demo::DEMO_KEY)));
+    cmd.args(["publish", "crous", "--list-topics"]);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("quai/status\t"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{BOARD}\tCrous Université")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("quai/ginko/crous-universite/l3-centre-ville-8-septembre/state\tL3 → Centre-ville - 8 Septembre"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("quai/ginko/messages\t"), "{stdout}");
+}
