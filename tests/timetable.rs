@@ -298,3 +298,184 @@ fn a_damaged_index_is_refused_not_read() {
     index.truncate(index.len() - 8);
     assert!(Timetable::from_bytes(index).is_err());
 }
+
+#[test]
+fn a_duplicate_stop_id_is_skipped_and_the_first_keeps_its_departures() {
+    let mut with_duplicate = tables();
+    let stops = STOPS.replace(
+        "C,Charlie,47.3,6.3,0,,z\n",
+        "C,Charlie,47.3,6.3,0,,z\nA1,Impostor,47.9,6.9,0,,z\n",
+    );
+    with_duplicate[1] = ("stops.txt", Box::leak(stops.into_boxed_str()));
+    let (t, summary) = compile(&with_duplicate).unwrap();
+    assert!(
+        summary
+            .skipped
+            .iter()
+            .any(|s| s.reason == "duplicate stop_id" && s.rows == 1)
+    );
+    assert_eq!(t.stop_name(t.find_stop("A1").unwrap()), "Alpha, Gare");
+    assert_eq!(
+        next(&t, "A1", "2026-10-24T00:00:00+02:00[Europe/Paris]", 1),
+        ["2026-10-24T05:30+02:00 t1"]
+    );
+}
+
+/// A small pseudo-random generator (xorshift), for reproducible feeds.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Random feeds across the fall-back change, and random instants: the
+/// index's next departures are those of a scan of every trip and day.
+#[test]
+fn the_next_departures_are_those_of_a_brute_force_scan() {
+    use jiff::civil::date;
+    let zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    for seed in 1..=6u64 {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ seed);
+        let first = date(2026, 10, 20);
+        let days: Vec<jiff::civil::Date> = (0..12)
+            .map(|d| first.checked_add(jiff::Span::new().days(d)).unwrap())
+            .collect();
+        let services = 3;
+        let mut calendar = String::from(
+            "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n",
+        );
+        let mut dates = String::from("service_id,date,exception_type\n");
+        // (mask, start, end, exceptions) per service.
+        let mut rules = Vec::new();
+        for s in 0..services {
+            let mask: Vec<bool> = (0..7).map(|_| rng.below(3) > 0).collect();
+            let start = days[rng.below(4) as usize];
+            let end = days[8 + rng.below(4) as usize];
+            let flags: Vec<&str> = mask.iter().map(|m| if *m { "1" } else { "0" }).collect();
+            calendar.push_str(&format!(
+                "S{s},{},{},{}\n",
+                flags.join(","),
+                start.strftime("%Y%m%d"),
+                end.strftime("%Y%m%d")
+            ));
+            let mut exceptions = Vec::new();
+            for _ in 0..3 {
+                let d = days[rng.below(12) as usize];
+                let add = rng.below(2) == 0;
+                if !exceptions.iter().any(|(x, _)| *x == d) {
+                    dates.push_str(&format!(
+                        "S{s},{},{}\n",
+                        d.strftime("%Y%m%d"),
+                        if add { 1 } else { 2 }
+                    ));
+                    exceptions.push((d, add));
+                }
+            }
+            rules.push((mask, start, end, exceptions));
+        }
+        let runs = |s: usize, d: jiff::civil::Date| {
+            let (mask, start, end, exceptions) = &rules[s];
+            if let Some((_, add)) = exceptions.iter().find(|(x, _)| *x == d) {
+                return *add;
+            }
+            d >= *start && d <= *end && mask[d.weekday().to_monday_zero_offset() as usize]
+        };
+        let mut trips = String::from("route_id,service_id,trip_id,direction_id\n");
+        let mut times = String::from("trip_id,departure_time,stop_id,stop_sequence,pickup_type\n");
+        // (trip, service, [(stop, seconds, boardable)])
+        let mut plan = Vec::new();
+        for n in 0..40 {
+            let service = rng.below(services as u64) as usize;
+            trips.push_str(&format!("R,S{service},t{n},{}\n", n % 2));
+            let mut at = rng.below(30 * 3600) as i64;
+            let stops = 2 + rng.below(3) as usize;
+            let mut calls = Vec::new();
+            for k in 0..stops {
+                let stop = rng.below(4);
+                let refused = rng.below(6) == 0;
+                times.push_str(&format!(
+                    "t{n},{:02}:{:02}:{:02},P{stop},{},{}\n",
+                    at / 3600,
+                    at / 60 % 60,
+                    at % 60,
+                    k + 1,
+                    if refused { 1 } else { 0 }
+                ));
+                calls.push((stop, at, !refused && k + 1 < stops));
+                at += 60 + rng.below(1800) as i64;
+            }
+            plan.push((format!("t{n}"), service, calls));
+        }
+        let feed: Vec<(&str, String)> = vec![
+            (
+                "agency.txt",
+                "agency_name,agency_timezone\nA,Europe/Paris\n".into(),
+            ),
+            (
+                "stops.txt",
+                "stop_id,stop_name\nP0,Zero\nP1,One\nP2,Two\nP3,Three\n".into(),
+            ),
+            ("routes.txt", "route_id,route_type\nR,3\n".into()),
+            ("calendar.txt", calendar),
+            ("calendar_dates.txt", dates),
+            ("trips.txt", trips),
+            ("stop_times.txt", times),
+        ];
+        let feed: Vec<(&str, &str)> = feed.iter().map(|(n, b)| (*n, b.as_str())).collect();
+        let (t, _) = compile(&feed).unwrap();
+        for _ in 0..60 {
+            let day = days[rng.below(12) as usize];
+            let from = day
+                .at(0, 0, 0, 0)
+                .to_zoned(zone.clone())
+                .unwrap()
+                .timestamp()
+                .checked_add(jiff::SignedDuration::from_secs(rng.below(86_400) as i64))
+                .unwrap();
+            let stop = rng.below(4);
+            let limit = 1 + rng.below(6) as usize;
+            let mut expected: Vec<(Timestamp, String)> = Vec::new();
+            for d in &days {
+                let reference = d
+                    .at(12, 0, 0, 0)
+                    .to_zoned(zone.clone())
+                    .unwrap()
+                    .timestamp()
+                    - jiff::SignedDuration::from_hours(12);
+                for (trip, service, calls) in &plan {
+                    if !runs(*service, *d) {
+                        continue;
+                    }
+                    for (s, at, boardable) in calls {
+                        let when = reference + jiff::SignedDuration::from_secs(*at);
+                        if *s == stop && *boardable && when >= from {
+                            expected.push((when, trip.clone()));
+                        }
+                    }
+                }
+            }
+            expected.sort();
+            expected.truncate(limit);
+            let p = t.find_stop(&format!("P{stop}")).unwrap();
+            let mut got: Vec<(Timestamp, String)> = t
+                .departures(&[p], |_, _| true, from, limit)
+                .iter()
+                .map(|d| (d.at, t.trip_id(d.trip).to_string()))
+                .collect();
+            got.sort();
+            assert_eq!(
+                got, expected,
+                "seed {seed}, stop P{stop}, from {from}, limit {limit}"
+            );
+        }
+    }
+}

@@ -41,7 +41,7 @@ async fn update(ctx: &Context<'_>, from: Option<&str>) -> CommandResult {
         Some(text) => FeedSource::parse(text),
         None => registry::gtfs_source(settings, &network)?,
     };
-    let auth = registry::gtfs_auth(settings, path, &network)?;
+    let auth = registry::gtfs_auth(settings, path, &network, &source)?;
     let store = Store::of_network(&network)?;
     let started = std::time::Instant::now();
     let had_index = store.open().is_ok();
@@ -163,7 +163,10 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
         _ => "aucun jour de service".to_string(),
     };
     let expired_text = expired
-        .map(|d| format!(" — expiré depuis le {d}"))
+        .map(|d| {
+            let since = d.tomorrow().unwrap_or(d);
+            format!(" — expiré depuis le {since}")
+        })
         .unwrap_or_default();
     out.push_str(&format!("  {validity}{expired_text}\n"));
     if let Some(meta) = &meta {

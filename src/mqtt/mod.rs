@@ -16,6 +16,7 @@
 
 pub mod discovery;
 pub mod publish;
+pub mod subscribe;
 
 use crate::secret::Secret;
 

@@ -57,6 +57,11 @@ pub enum ErrorKind {
     Unsupported,
     /// Live times are not asked for (`--offline`): the timetable's only.
     Offline,
+    /// A board read from a broker whose publisher has gone silent or said
+    /// it is offline: "publication interrompue".
+    NotPublished,
+    /// The publisher's own reason, relayed as it said it.
+    Relayed(String),
 }
 
 /// A failure of a network, with the sentence that explains it.
@@ -118,6 +123,8 @@ impl NetError {
             ErrorKind::Invalid => "paramètre invalide".into(),
             ErrorKind::Unsupported => "non disponible sur ce réseau".into(),
             ErrorKind::Offline => "hors ligne".into(),
+            ErrorKind::NotPublished => "publication interrompue".into(),
+            ErrorKind::Relayed(reason) => reason.clone(),
         }
     }
 

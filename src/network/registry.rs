@@ -145,8 +145,23 @@ pub fn gtfs_source(settings: &Settings, network: &str) -> Result<FeedSource, Str
 
 /// The header a network's feed download needs, if any (IDFM's portal:
 /// the dataset key as `Authorization: apikey …`).
-pub fn gtfs_auth(settings: &Settings, path: &Path, network: &str) -> Result<Option<Auth>, String> {
-    if network != idfm::ID {
+pub fn gtfs_auth(
+    settings: &Settings,
+    path: &Path,
+    network: &str,
+    source: &FeedSource,
+) -> Result<Option<Auth>, String> {
+    // Only to IDFM's own servers, over https.
+    let FeedSource::Url(url) = source else {
+        return Ok(None);
+    };
+    let theirs = url::Url::parse(url).ok().is_some_and(|u| {
+        u.scheme() == "https"
+            && u.host_str().is_some_and(|h| {
+                h.ends_with(".iledefrance-mobilites.fr") || h.ends_with(".opendatasoft.com")
+            })
+    });
+    if network != idfm::ID || !theirs {
         return Ok(None);
     }
     let table = settings.idfm.clone().unwrap_or_default();
@@ -182,9 +197,10 @@ fn with_timetable(member: Source, settings: &Settings, path: &Path) -> Source {
             *slot = Some(Arc::new(network));
         }
     }
-    let refresh = gtfs_source(settings, &id)
-        .ok()
-        .map(|source| Refresh::new(store, source, gtfs_auth(settings, path, &id).ok().flatten()));
+    let refresh = gtfs_source(settings, &id).ok().map(|source| {
+        let auth = gtfs_auth(settings, path, &id, &source).ok().flatten();
+        Refresh::new(store, source, auth)
+    });
     Arc::new(WithTimetable::new(member, shared).refreshed_by(refresh))
 }
 

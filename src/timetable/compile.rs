@@ -14,7 +14,12 @@ use super::table::{Table, parse_date, parse_time};
 
 /// What a stop time costs at least in the file, to reserve the events
 /// once (untouched capacity costs no memory).
-const MIN_STOP_TIME_BYTES: u64 = 24;
+const MIN_STOP_TIME_BYTES: u64 = 64;
+/// More departures than this is not a timetable but an attack (IDFM's
+/// whole region has 13 M).
+const MAX_EVENTS: usize = 150_000_000;
+/// Runs of one frequencies row, at most (every 10 s for a day is 8,640).
+const MAX_RUNS_PER_FREQUENCY: u32 = 20_000;
 
 /// What the feed held, and what was skipped.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -152,8 +157,9 @@ impl<R: Read + Seek> Feed<R> {
         })
     }
 
-    fn has(&self, file: &str) -> bool {
-        self.names.contains_key(file)
+    fn has(&mut self, file: &str) -> bool {
+        // An empty optional table is as good as none.
+        self.names.contains_key(file) && self.size(file) > 3
     }
 
     fn table(
@@ -280,6 +286,10 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
             if !matches!(location, "0" | "1") {
                 continue;
             }
+            if stop_ids.contains_key(id.as_bytes()) {
+                skips.add("stops.txt", "duplicate stop_id", t.line());
+                continue;
+            }
             let rec = StopRec {
                 id: strings.push_unique(id),
                 name: strings.intern(row.get(1).unwrap_or("")),
@@ -289,10 +299,7 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
                 parent: row.get(5).map(str::to_string),
             };
             let index = u32::try_from(stops.len()).unwrap_or(NONE);
-            if stop_ids.insert(id.as_bytes().into(), index).is_some() {
-                skips.add("stops.txt", "duplicate stop_id", t.line());
-                continue;
-            }
+            stop_ids.insert(id.as_bytes().into(), index);
             stops.push(rec);
         }
         skips.malformed(&t);
@@ -496,7 +503,8 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
     let mut last: Vec<(u32, u32)> = vec![(0, NONE); trips.len()];
     let mut seen: Vec<bool> = vec![false; trips.len()];
     let mut first_time: Vec<u32> = vec![u32::MAX; trips.len()];
-    let mut headsign_at: HashMap<(u32, u32), u32> = HashMap::new();
+    // (trip, stop, headsign) where a stop_headsign differs from the trip's.
+    let mut headsign_at: Vec<(u32, u32, u32)> = Vec::new();
     {
         let read = Rc::clone(&feed.read);
         let mut t = feed.table(
@@ -556,6 +564,9 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
             if let Some(time) = time {
                 first_time[trip_at] = first_time[trip_at].min(time);
                 if pickup {
+                    if events.len() >= MAX_EVENTS {
+                        return Err(too_many(t.line()));
+                    }
                     event_at = u32::try_from(events.len()).unwrap_or(NONE);
                     events.push(Event {
                         key: (u64::from(stop) << 32) | u64::from(rec.route << 2 | rec.direction),
@@ -563,7 +574,7 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
                         trip,
                     });
                     if let Some(h) = headsign.filter(|h| *h != rec.headsign) {
-                        headsign_at.insert((trip, stop), h);
+                        headsign_at.push((trip, stop, h));
                     }
                 }
             }
@@ -603,7 +614,12 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
             };
             let first = first_time.get(trip as usize).copied().unwrap_or(0);
             let mut run = start;
-            while run < end {
+            let mut runs = 0;
+            while run < end && runs < MAX_RUNS_PER_FREQUENCY {
+                runs += 1;
+                if events.len() + pattern.len() > MAX_EVENTS {
+                    return Err(too_many(0));
+                }
                 for e in pattern {
                     let time = (e.time - first.min(e.time) + run).min(TIME_MASK);
                     events.push(Event {
@@ -714,9 +730,12 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
     }
     let mut headsigns: Vec<[u32; 2]> = Vec::new();
     if !headsign_at.is_empty() {
+        headsign_at.sort_unstable();
+        headsign_at.dedup_by_key(|h| (h.0, h.1));
         for (i, e) in events.iter().enumerate() {
-            if let Some(&h) = headsign_at.get(&(e.trip, (e.key >> 32) as u32)) {
-                headsigns.push([u32::try_from(i).unwrap_or(NONE), h]);
+            let key = (e.trip, (e.key >> 32) as u32);
+            if let Ok(at) = headsign_at.binary_search_by_key(&key, |h| (h.0, h.1)) {
+                headsigns.push([u32::try_from(i).unwrap_or(NONE), headsign_at[at].2]);
             }
         }
     }
@@ -868,6 +887,14 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
     w.rows(Section::Exceptions, &exception_rows)?;
     w.finish()?;
     Ok(summary)
+}
+
+fn too_many(line: u64) -> CompileError {
+    CompileError::Bad {
+        file: "stop_times.txt",
+        line,
+        detail: format!("more than {MAX_EVENTS} departures"),
+    }
 }
 
 fn key_of(g: &[u32; 5]) -> u64 {

@@ -308,9 +308,14 @@ impl Timetable {
         }
         t.zone_name = t.string(t.word(Section::Meta, 1)).to_string();
         t.zone = TimeZone::get(&t.zone_name).map_err(|_| OpenError::Damaged)?;
+        // Service days of a sane era only (a damaged word is refused).
         let day = |w: u32| (w != NONE).then_some(w as i32);
+        let sane = |d: Option<i32>| d.is_none_or(|d| (-200_000..=200_000).contains(&d));
         t.first_day = day(t.word(Section::Meta, 2));
         t.last_day = day(t.word(Section::Meta, 3));
+        if !sane(t.first_day) || !sane(t.last_day) {
+            return Err(OpenError::Damaged);
+        }
         Ok(t)
     }
 
@@ -323,7 +328,7 @@ impl Timetable {
     fn word(&self, s: Section, i: usize) -> u32 {
         let (start, len) = self.spans[s as usize];
         let at = i.saturating_mul(4);
-        if at + 4 > len {
+        if at.saturating_add(4) > len {
             return 0;
         }
         self.bytes
@@ -338,17 +343,20 @@ impl Timetable {
     }
 
     fn cell(&self, s: Section, width: usize, row: usize, column: usize) -> u32 {
-        self.word(s, row * width + column)
+        self.word(s, row.saturating_mul(width).saturating_add(column))
     }
 
     /// A string of the index ("" when out of bounds).
     pub fn string(&self, id: u32) -> &str {
         let (start, len) = (
-            self.word(Section::StringSpans, id as usize * 2) as usize,
-            self.word(Section::StringSpans, id as usize * 2 + 1) as usize,
+            self.word(Section::StringSpans, (id as usize).saturating_mul(2)) as usize,
+            self.word(
+                Section::StringSpans,
+                (id as usize).saturating_mul(2).saturating_add(1),
+            ) as usize,
         );
         self.section(Section::Strings)
-            .get(start..start + len)
+            .get(start..start.saturating_add(len))
             .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or("")
     }

@@ -253,12 +253,27 @@ impl TimetableNetwork {
 
     fn all_stops(&self) -> Vec<Stop> {
         let t = &self.table;
+        // Places that share a name (every region has several "Mairie")
+        // stay apart: the second and next carry their id.
+        let mut named: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        let names: Vec<String> = (0..u32::try_from(t.place_count()).unwrap_or(0))
+            .map(|p| {
+                let name = crate::sanitize::line(t.place_name(p));
+                let seen = named.entry(crate::names::fold(&name)).or_insert(0);
+                *seen += 1;
+                if *seen == 1 {
+                    name
+                } else {
+                    format!("{name} ({})", crate::sanitize::line(t.place_id(p)))
+                }
+            })
+            .collect();
         (0..u32::try_from(t.stop_count()).unwrap_or(0))
             .filter_map(|s| {
                 let place = t.stop_place(s)?;
                 Some(Stop {
                     id: crate::sanitize::line(t.stop_id(s)),
-                    name: crate::sanitize::line(t.place_name(place)),
+                    name: names.get(place as usize)?.clone(),
                     position: t.stop_position(s).map(|(lat, lon)| Position { lat, lon }),
                     accessibility: Accessibility::Unknown,
                 })
@@ -399,7 +414,7 @@ pub struct WithTimetable {
     rows_from_timetable: AtomicBool,
     /// The timetable's stops of each live place already looked up, for
     /// the index they were found in.
-    mapped: Mutex<(usize, Mapped)>,
+    mapped: Mutex<(Option<Arc<Timetable>>, Mapped)>,
 }
 
 /// A live place's stop ids and the timetable's stops they are.
@@ -415,7 +430,9 @@ pub const LEFT_OUT_HORIZON: SignedDuration = SignedDuration::from_mins(60);
 /// How often the boards look for a new timetable.
 pub const REFRESH_EVERY: SignedDuration = SignedDuration::from_hours(24);
 
-/// A failed background update is tried again after this.
+/// One background update an hour at most: one that left no usable
+/// timetable (failed, or the feed served is still the expired one) is
+/// tried again after this.
 const RETRY_AFTER_FAILURE_S: i64 = 3600;
 
 /// Whether this process updates timetables in the background (the live
@@ -433,7 +450,8 @@ pub struct Refresh {
     pub source: super::store::FeedSource,
     pub auth: Option<super::store::Auth>,
     running: AtomicBool,
-    failed_at: AtomicI64,
+    /// When the last update started (unix seconds): one an hour at most.
+    attempted_at: AtomicI64,
 }
 
 impl Refresh {
@@ -447,7 +465,7 @@ impl Refresh {
             source,
             auth,
             running: AtomicBool::new(false),
-            failed_at: AtomicI64::new(0),
+            attempted_at: AtomicI64::new(0),
         }
     }
 }
@@ -464,7 +482,7 @@ impl WithTimetable {
             last_ok: Mutex::new(None),
             known: Mutex::new(std::collections::HashMap::new()),
             rows_from_timetable: AtomicBool::new(false),
-            mapped: Mutex::new((0, Mapped::new())),
+            mapped: Mutex::new((None, Mapped::new())),
         }
     }
 
@@ -479,7 +497,12 @@ impl WithTimetable {
     /// service day is past), which the status line says instead.
     fn table(&self) -> Option<Arc<TimetableNetwork>> {
         let table = self.timetable.read().ok()?.clone()?;
-        table.table.expired(table.now()).is_none().then_some(table)
+        // The last service day's trips run past midnight: a day's grace.
+        let yesterday = table
+            .now()
+            .checked_sub(SignedDuration::from_hours(24))
+            .ok()?;
+        table.table.expired(yesterday).is_none().then_some(table)
     }
 
     /// The day the timetable's service ended, when it has.
@@ -497,8 +520,8 @@ impl WithTimetable {
         if !BACKGROUND.load(Ordering::Relaxed) || !refresh.store.index_path().exists() {
             return;
         }
-        let failed = refresh.failed_at.load(Ordering::Relaxed);
-        if Timestamp::now().as_second() - failed < RETRY_AFTER_FAILURE_S {
+        let attempted = refresh.attempted_at.load(Ordering::Relaxed);
+        if Timestamp::now().as_second() - attempted < RETRY_AFTER_FAILURE_S {
             return;
         }
         let meta = refresh.store.meta();
@@ -513,6 +536,9 @@ impl WithTimetable {
         if !due || refresh.running.swap(true, Ordering::AcqRel) {
             return;
         }
+        refresh
+            .attempted_at
+            .store(Timestamp::now().as_second(), Ordering::Relaxed);
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             refresh.running.store(false, Ordering::Release);
             return;
@@ -531,12 +557,6 @@ impl WithTimetable {
                 if let Ok(mut slot) = shared.write() {
                     *slot = Some(Arc::new(network));
                 }
-            }
-            // A failed update is tried again an hour later.
-            if outcome.is_err() {
-                refresh
-                    .failed_at
-                    .store(Timestamp::now().as_second(), Ordering::Relaxed);
             }
             refresh.running.store(false, Ordering::Release);
         });
@@ -559,10 +579,12 @@ impl WithTimetable {
 
     /// The timetable's stops of a live place, looked up once per index.
     fn stops_in(&self, t: &TimetableNetwork, stop_ids: &[String], name: &str) -> Vec<u32> {
-        // The index's address tells one compiled index from the next.
-        let key = Arc::as_ptr(t.shared_table()) as usize;
+        // Held here, the index cannot be freed and another take its place.
+        let current = t.shared_table();
+        let same =
+            |held: &Option<Arc<Timetable>>| held.as_ref().is_some_and(|h| Arc::ptr_eq(h, current));
         if let Ok(mapped) = self.mapped.lock()
-            && mapped.0 == key
+            && same(&mapped.0)
             && let Some(stops) = mapped.1.get(stop_ids)
         {
             return stops.clone();
@@ -575,8 +597,8 @@ impl WithTimetable {
             return stops;
         }
         if let Ok(mut mapped) = self.mapped.lock() {
-            if mapped.0 != key {
-                *mapped = (key, Mapped::new());
+            if !same(&mapped.0) {
+                *mapped = (Some(Arc::clone(current)), Mapped::new());
             }
             mapped.1.insert(stop_ids.to_vec(), stops.clone());
         }
@@ -691,7 +713,9 @@ impl crate::network::Network for WithTimetable {
             };
             match live {
                 Ok(mut results) => {
-                    if let Ok(mut last) = self.last_ok.lock() {
+                    if results.iter().any(|r| r.error.is_none())
+                        && let Ok(mut last) = self.last_ok.lock()
+                    {
                         *last = Some(Instant::now());
                     }
                     let now = Timestamp::now();
@@ -734,17 +758,28 @@ impl crate::network::Network for WithTimetable {
                     if recent {
                         return Err(e);
                     }
-                    Ok(rows
+                    let results: Vec<RowResult> = rows
                         .iter()
-                        .map(|row| RowResult {
-                            in_answer: true,
-                            position: None,
-                            departures: self.fill(&t, row, per_row),
-                            error: Some(e.clone()),
-                            data_at: None,
-                            timetable: true,
+                        .map(|row| {
+                            let departures = self.fill(&t, row, per_row);
+                            // A row the timetable has nothing for keeps what
+                            // it showed, marked old.
+                            let filled = !departures.is_empty();
+                            RowResult {
+                                in_answer: filled,
+                                position: None,
+                                departures,
+                                error: Some(e.clone()),
+                                data_at: None,
+                                timetable: filled,
+                            }
                         })
-                        .collect())
+                        .collect();
+                    if results.iter().any(|r| r.timetable) {
+                        Ok(results)
+                    } else {
+                        Err(e)
+                    }
                 }
             }
         })

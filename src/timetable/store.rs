@@ -163,7 +163,9 @@ impl Store {
         let (path, downloaded, etag, last_modified) = match source {
             FeedSource::Path(path) => (path.clone(), false, None, None),
             FeedSource::Url(url) => {
-                let part = self.dir.join("feed.zip.part");
+                let part = self
+                    .dir
+                    .join(format!("feed.zip.part-{}", std::process::id()));
                 match download(url, &part, same_source, auth, progress).await? {
                     None => {
                         if let Some(mut meta) = previous {
@@ -201,7 +203,11 @@ impl Store {
         last_modified: Option<String>,
         progress: bool,
     ) -> Result<Outcome, UpdateError> {
-        let sha256 = sha256_of(path)?;
+        // Hashing 140 MB takes seconds: not on the screen's thread.
+        let hashed = path.to_path_buf();
+        let sha256 = tokio::task::spawn_blocking(move || sha256_of(&hashed))
+            .await
+            .map_err(|e| UpdateError::Io(e.to_string()))??;
         let now = jiff::Timestamp::now();
         if let Some(before) = previous.filter(|m| m.sha256 == sha256 && self.open().is_ok()) {
             let mut meta = before.clone();
@@ -293,8 +299,11 @@ async fn download(
             request = request.header(reqwest::header::IF_MODIFIED_SINCE, modified);
         }
     }
-    if let Some(auth) = auth {
-        request = request.header(auth.name, auth.value.expose());
+    if let Some(auth) = auth
+        && let Ok(mut value) = reqwest::header::HeaderValue::from_str(auth.value.expose())
+    {
+        value.set_sensitive(true);
+        request = request.header(auth.name, value);
     }
     let mut response = request
         .send()

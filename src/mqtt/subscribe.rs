@@ -1,0 +1,487 @@
+//! Boards read from a broker (`quai board --from mqtt://…`, `quai kiosk
+//! --from mqtt://…`): a screen that polls nothing and needs no key. It is a
+//! [`Network`] like any other: its places are the boards published under
+//! `<prefix>/<network>/<place-id>/board`, its departures the rows of the
+//! last board received, their age the publisher's. When `<prefix>/status`
+//! says `offline`, or nothing arrives for 90 s, every row says
+//! "publication interrompue" and keeps what it showed, marked old.
+//!
+//! The broker is not trusted more than a network: a payload larger than
+//! [`MAX_PAYLOAD`](super::publish::MAX_PAYLOAD), not JSON, or of another
+//! shape is ignored; every text is sanitised.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS, Transport};
+use serde_json::Value;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use super::publish::MAX_PAYLOAD;
+use super::{Broker, Credentials};
+use crate::domain::{
+    Accessibility, BoardLine, CrowdLevel, Departure, LineRef, Load, Message, Mode, Origin, Rgb,
+    Severity, Status, Stop, WaitTime,
+};
+use crate::network::{
+    Capabilities, ErrorKind, NetError, NetFuture, Network, NetworkInfo, PerRow, RowRequest,
+    RowResult, StopList,
+};
+
+/// Nothing received for this long: the publication is interrupted.
+pub const SILENT_AFTER: Duration = Duration::from_secs(90);
+/// How long the first boards are waited for.
+const FIRST_BOARDS_WITHIN: Duration = Duration::from_secs(5);
+
+#[derive(Default)]
+struct State {
+    /// By stop id `<network>/<place-id>`: the board, when received.
+    boards: HashMap<String, (Value, Instant)>,
+    messages: HashMap<String, Vec<Message>>,
+    /// `<prefix>/status` said `offline`.
+    offline: bool,
+    last_message: Option<Instant>,
+    connected: bool,
+}
+
+/// The boards of a broker, as a network.
+pub struct Subscribed {
+    name: String,
+    broker: String,
+    state: Arc<Mutex<State>>,
+    arrived: Arc<Notify>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Subscribed {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn clean(v: &Value) -> String {
+    v.as_str().map(crate::sanitize::line).unwrap_or_default()
+}
+
+impl Subscribed {
+    /// Connects (in the background, retrying with back-off) and subscribes.
+    pub fn connect(broker: &Broker, credentials: Option<&Credentials>, prefix: &str) -> Subscribed {
+        let id = format!("quai-screen-{}", std::process::id());
+        let mut options = MqttOptions::new(id, broker.host.clone(), broker.port);
+        options
+            .set_keep_alive(Duration::from_secs(30))
+            // Larger packets end the connection: let them in, and drop
+            // what is over quai's own limit below.
+            .set_max_packet_size(4 << 20, 64 * 1024);
+        if let Some(c) = credentials {
+            options.set_credentials(c.username.clone(), c.password.expose().to_string());
+        }
+        if broker.tls {
+            crate::network::http::install_crypto_provider();
+            options.set_transport(Transport::tls_with_default_config());
+        }
+        let (client, mut eventloop) = AsyncClient::new(options, 16);
+        let state = Arc::new(Mutex::new(State::default()));
+        let arrived = Arc::new(Notify::new());
+        let (task_state, task_arrived) = (Arc::clone(&state), Arc::clone(&arrived));
+        let prefix = prefix.to_string();
+        let task = tokio::spawn(async move {
+            let mut back_off = Duration::from_secs(1);
+            loop {
+                match eventloop.poll().await {
+                    Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                        back_off = Duration::from_secs(1);
+                        if let Ok(mut s) = task_state.lock() {
+                            s.connected = true;
+                        }
+                        for topic in [
+                            format!("{prefix}/+/+/board"),
+                            format!("{prefix}/+/messages"),
+                            format!("{prefix}/status"),
+                        ] {
+                            let _ = client.try_subscribe(topic, QoS::AtLeastOnce);
+                        }
+                    }
+                    Ok(Event::Incoming(Packet::Publish(p))) => {
+                        if p.payload.len() <= MAX_PAYLOAD {
+                            receive(&task_state, &prefix, &p.topic, &p.payload);
+                            task_arrived.notify_waiters();
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        if let Ok(mut s) = task_state.lock() {
+                            s.connected = false;
+                        }
+                        tokio::time::sleep(back_off).await;
+                        back_off = (back_off * 2).min(Duration::from_secs(30));
+                    }
+                }
+            }
+        });
+        Subscribed {
+            name: format!("quai ({})", broker.shown()),
+            broker: broker.shown(),
+            state,
+            arrived,
+            task,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Why the boards cannot be trusted now, if they cannot.
+    fn interrupted(&self) -> Option<NetError> {
+        let s = self.lock();
+        let silent = s.last_message.is_none_or(|at| at.elapsed() >= SILENT_AFTER);
+        (s.offline || silent || !s.connected).then(|| {
+            NetError::new(
+                ErrorKind::NotPublished,
+                format!("nothing published at {} now", self.broker),
+            )
+        })
+    }
+}
+
+/// Stores one message of the broker.
+fn receive(state: &Mutex<State>, prefix: &str, topic: &str, payload: &[u8]) {
+    let Ok(mut s) = state.lock() else { return };
+    let Some(rest) = topic.strip_prefix(prefix).and_then(|r| r.strip_prefix('/')) else {
+        return;
+    };
+    s.last_message = Some(Instant::now());
+    let levels: Vec<&str> = rest.split('/').collect();
+    match levels.as_slice() {
+        ["status"] => s.offline = payload != b"online",
+        [network, "messages"] => {
+            let list = serde_json::from_slice::<Value>(payload)
+                .ok()
+                .and_then(|v| v.as_array().map(|a| a.iter().filter_map(message).collect()));
+            if let Some(list) = list {
+                s.messages.insert(crate::sanitize::line(network), list);
+            }
+        }
+        [network, place, "board"] => {
+            let key = format!(
+                "{}/{}",
+                crate::sanitize::line(network),
+                crate::sanitize::line(place)
+            );
+            if payload.is_empty() {
+                s.boards.remove(&key);
+                return;
+            }
+            let board = serde_json::from_slice::<Value>(payload).ok().filter(|b| {
+                b["places"][0]["name"].is_string() && b["places"][0]["rows"].is_array()
+            });
+            if let Some(board) = board {
+                s.boards.insert(key, (board, Instant::now()));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn message(v: &Value) -> Option<Message> {
+    let severity = match v["severity"].as_str()? {
+        "interrupted" => Severity::Interrupted,
+        "ongoing" => Severity::Ongoing,
+        "planned" => Severity::Planned,
+        "information" => Severity::Information,
+        _ => Severity::None,
+    };
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| a.iter().map(clean).collect())
+            .unwrap_or_default()
+    };
+    Some(Message {
+        network: clean(&v["network"]),
+        id: clean(&v["id"]),
+        title: clean(&v["title"]),
+        // Rendered and sanitised before display, as any network's.
+        body_html: v["body_html"].as_str().unwrap_or_default().to_string(),
+        url: clean(&v["url"]),
+        severity,
+        lines: strings(&v["lines"]),
+        stops: strings(&v["stops"]),
+        alert: v["alert"].as_bool().unwrap_or(false),
+    })
+}
+
+fn line_ref(v: &Value) -> LineRef {
+    let rgb = |c: &Value| {
+        let a = c.as_array()?;
+        let part = |i: usize| a.get(i)?.as_u64().and_then(|x| u8::try_from(x).ok());
+        Some(Rgb(part(0)?, part(1)?, part(2)?))
+    };
+    LineRef {
+        id: clean(&v["id"]),
+        number: clean(&v["number"]),
+        background: rgb(&v["background"]),
+        foreground: rgb(&v["foreground"]),
+        mode: match v["mode"].as_str() {
+            Some("bus") => Some(Mode::Bus),
+            Some("tram") => Some(Mode::Tram),
+            Some("metro") => Some(Mode::Metro),
+            Some("rail") => Some(Mode::Rail),
+            _ => None,
+        },
+    }
+}
+
+fn timestamp(v: &Value) -> Option<jiff::Timestamp> {
+    v.as_str()?.parse().ok()
+}
+
+/// A cell of a published row as a departure; `moved`: seconds since the
+/// publisher built the board.
+fn departure(row: &Value, cell: &Value, moved: i64) -> Departure {
+    let shown = &cell["shown"];
+    let text = clean(&shown["text"]);
+    let seconds = cell["seconds"].as_i64().map(|s| s - moved);
+    let origin = match cell["origin"].as_str() {
+        Some("located") => Origin::Located,
+        Some("timetable") => Origin::Timetable,
+        _ => Origin::NotLocated,
+    };
+    let status = match cell["status"].as_str() {
+        Some("cancelled") => Status::Cancelled,
+        Some("delayed") => Status::Delayed,
+        _ => Status::Normal,
+    };
+    let time = match (timestamp(&cell["expected"]), shown["kind"].as_str()) {
+        (Some(expected), _) => WaitTime::At {
+            expected,
+            aimed: timestamp(&cell["aimed"]),
+        },
+        (None, Some("countdown" | "theoretical" | "not_located")) => {
+            WaitTime::Countdown { text, seconds }
+        }
+        (None, Some("as_sent")) => WaitTime::Clock { text },
+        (None, Some("cancelled")) => WaitTime::Text {
+            text: "Supprimé".into(),
+            served: false,
+        },
+        (None, _) => WaitTime::Text { text, served: true },
+    };
+    let (load, crowding) = match &cell["gauge"] {
+        Value::String(s) if s == "unknown" => (Load::Unknown, CrowdLevel::Unknown),
+        Value::Object(o) => match o.get("bar").and_then(|b| b.get(1)).and_then(Value::as_str) {
+            Some("low") => (Load::Unknown, CrowdLevel::Low),
+            Some("moderate") => (Load::Unknown, CrowdLevel::Moderate),
+            Some("high") => (Load::Unknown, CrowdLevel::High),
+            _ => (Load::Unknown, CrowdLevel::Unknown),
+        },
+        _ => (Load::NotAllowed, CrowdLevel::NotAllowed),
+    };
+    let optional = |v: &Value| v.as_str().map(crate::sanitize::line);
+    Departure {
+        stop_id: clean(&cell["stop_id"]),
+        line: line_ref(&row["line"]),
+        outbound: row["outbound"].as_bool().unwrap_or(true),
+        destination: clean(&row["destination"]),
+        via: clean(&row["via"]),
+        time,
+        alternate: None,
+        origin,
+        status,
+        platform: optional(&cell["platform"]),
+        mission: optional(&cell["mission"]),
+        vehicle: optional(&cell["vehicle"]),
+        stop_access: if cell["not_accessible"].as_bool() == Some(true) {
+            Accessibility::NotAccessible
+        } else {
+            Accessibility::Unknown
+        },
+        vehicle_access: Accessibility::Unknown,
+        crowding,
+        load,
+        crowding_text: clean(&cell["crowding_text"]),
+        crowding_advice: clean(&cell["crowding_advice"]),
+        info_id: optional(&cell["info_id"]),
+    }
+}
+
+impl Network for Subscribed {
+    fn id(&self) -> &str {
+        "mqtt"
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn attribution(&self) -> &str {
+        "tableaux publiés par quai publish"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::default()
+    }
+
+    fn networks(&self) -> Vec<NetworkInfo> {
+        let mut ids: Vec<String> = self
+            .lock()
+            .boards
+            .keys()
+            .filter_map(|k| k.split('/').next().map(str::to_string))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() {
+            ids.push(self.id().to_string());
+        }
+        ids.into_iter()
+            .map(|id| NetworkInfo {
+                name: crate::network::registry::network_name(&id).to_string(),
+                id,
+                capabilities: Capabilities::default(),
+            })
+            .collect()
+    }
+
+    fn network_of(&self, stop_id: &str) -> Option<NetworkInfo> {
+        let id = stop_id.split('/').next()?;
+        self.networks().into_iter().find(|n| n.id == id)
+    }
+
+    fn stops(&self) -> NetFuture<'_, StopList> {
+        Box::pin(async move {
+            let deadline = Instant::now() + FIRST_BOARDS_WITHIN;
+            loop {
+                let notified = self.arrived.notified();
+                let stops: Vec<Stop> = self
+                    .lock()
+                    .boards
+                    .iter()
+                    .map(|(id, (board, _))| Stop::named(id, &clean(&board["places"][0]["name"])))
+                    .collect();
+                if !stops.is_empty() {
+                    return Ok(StopList {
+                        stops,
+                        stale: false,
+                    });
+                }
+                if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                    return Err(NetError::new(
+                        ErrorKind::NotPublished,
+                        format!("no board published at {} yet", self.broker),
+                    ));
+                }
+            }
+        })
+    }
+
+    fn lines_at<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<BoardLine>> {
+        Box::pin(async move {
+            let s = self.lock();
+            let mut lines = Vec::new();
+            for id in stop_ids {
+                let Some((board, _)) = s.boards.get(id) else {
+                    continue;
+                };
+                for row in board["places"][0]["rows"].as_array().into_iter().flatten() {
+                    lines.push(BoardLine {
+                        line: line_ref(&row["line"]),
+                        kind: None,
+                        outbound: row["outbound"].as_bool().unwrap_or(true),
+                        destination: clean(&row["destination"]),
+                        via: clean(&row["via"]),
+                    });
+                }
+            }
+            Ok(lines)
+        })
+    }
+
+    fn departures<'a>(
+        &'a self,
+        rows: &'a [RowRequest],
+        per_row: PerRow,
+    ) -> NetFuture<'a, Vec<RowResult>> {
+        Box::pin(async move {
+            let interrupted = self.interrupted();
+            let s = self.lock();
+            let now = jiff::Timestamp::now();
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    let board = r.stop_ids.first().and_then(|id| s.boards.get(id));
+                    let Some((board, _)) = board else {
+                        return RowResult {
+                            in_answer: false,
+                            position: None,
+                            departures: Vec::new(),
+                            error: interrupted.clone(),
+                            data_at: None,
+                            timetable: false,
+                        };
+                    };
+                    let place = &board["places"][0];
+                    let built = timestamp(&board["now"]).unwrap_or(now);
+                    let moved = now.duration_since(built).as_secs().max(0);
+                    let row = place["rows"].as_array().into_iter().flatten().find(|row| {
+                        row["line"]["id"].as_str() == Some(r.line_id.as_str())
+                            && row["outbound"].as_bool() == Some(r.outbound)
+                            && (r.destination.is_empty()
+                                || clean(&row["destination"]) == r.destination)
+                    });
+                    let departures = row
+                        .map(|row| {
+                            row["cells"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .take(usize::from(per_row.get()))
+                                .map(|cell| departure(row, cell, moved))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    // The publisher's own trouble, as it says it.
+                    let relayed = place["problem"].as_str().map(|p| {
+                        NetError::new(
+                            ErrorKind::Relayed(crate::sanitize::line(p)),
+                            "the publisher's network",
+                        )
+                    });
+                    RowResult {
+                        in_answer: interrupted.is_none(),
+                        position: None,
+                        departures,
+                        error: interrupted.clone().or(relayed),
+                        data_at: timestamp(&board["fetched_at"]),
+                        timetable: place["timetable"].is_string(),
+                    }
+                })
+                .collect())
+        })
+    }
+
+    fn messages(&self) -> NetFuture<'_, Vec<Message>> {
+        Box::pin(async move { Ok(self.lock().messages.values().flatten().cloned().collect()) })
+    }
+
+    fn schedule_note(&self) -> Option<String> {
+        self.interrupted().map(|_| {
+            let s = self.lock();
+            match s.last_message {
+                Some(at) => format!(
+                    "publication interrompue depuis {} s",
+                    at.elapsed().as_secs()
+                ),
+                None => "publication interrompue".into(),
+            }
+        })
+    }
+
+    fn is_local(&self) -> bool {
+        true
+    }
+}
