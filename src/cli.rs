@@ -157,6 +157,13 @@ pub struct KioskArgs {
     /// Seconds each page stays when the favourites need several.
     #[arg(long, default_value_t = 8, value_name = "SECS")]
     pub page_seconds: u64,
+    /// Boards read from an MQTT broker that `quai publish` feeds, instead
+    /// of polling the networks: no key needed.
+    #[arg(long, value_name = "mqtt://HOST:PORT")]
+    pub from: Option<String>,
+    /// With --from: the topics' first level.
+    #[arg(long, default_value = "quai")]
+    pub topic_prefix: String,
     /// Large digits for each row's next departure.
     #[arg(long, value_enum, default_value_t = crate::ui::kiosk::LargeDigits::Auto)]
     pub large_digits: crate::ui::kiosk::LargeDigits,
@@ -187,6 +194,13 @@ pub struct BoardArgs {
     /// needs `quai timetable update` first).
     #[arg(long)]
     pub offline: bool,
+    /// Boards read from an MQTT broker that `quai publish` feeds, instead
+    /// of polling the networks: no key needed.
+    #[arg(long, value_name = "mqtt://HOST:PORT", conflicts_with = "offline")]
+    pub from: Option<String>,
+    /// With --from: the topics' first level.
+    #[arg(long, default_value = "quai")]
+    pub topic_prefix: String,
     /// Print the board once as JSON and exit.
     #[arg(long, conflicts_with = "once")]
     pub json: bool,

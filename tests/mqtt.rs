@@ -320,3 +320,129 @@ async fn the_topics_of_the_places_are_listed() {
     );
     assert!(stdout.contains("quai/ginko/messages\t"), "{stdout}");
 }
+
+/// `quai board --from mqtt://… ARGS`, with no key at all.
+async fn screen(home: &Path, broker: &str, args: &[&str]) -> (bool, String, String) {
+    let mut cmd = support::quai_command(home, None);
+    cmd.arg("board").args(args).args(["--from", broker]);
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_reads_the_boards_from_the_broker_with_no_key_and_sees_the_publisher_go() {
+    let broker = Mosquitto::start("screen");
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
+    let home = support::home("mqtt", "screen");
+    let mut child = Killed(publisher(&home, &server.url(), &broker.url(), &["crous"]));
+    let (seen, _c) = subscriber(broker.port, "screen").await;
+    seen.wait("the board", 20, |s| {
+        board_of(s, BOARD).is_some_and(|b| b["fetched_at"].is_string())
+    })
+    .await;
+    let published = board_of(&seen, BOARD).unwrap();
+
+    let screen_home = support::home("mqtt", "screen-home");
+    let (ok, stdout, stderr) = screen(&screen_home, &broker.url(), &["crous", "--json"]).await;
+    assert!(ok, "{stderr}");
+    let shown: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let place = &shown["places"][0];
+    assert_eq!(place["name"], "Crous Université");
+    let rows = |b: &serde_json::Value| -> Vec<(String, String)> {
+        b["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["line"]["number"].as_str().unwrap().to_string(),
+                    r["destination"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let mut mine = rows(place);
+    let mut theirs = rows(&published["places"][0]);
+    mine.sort();
+    theirs.sort();
+    assert_eq!(mine, theirs, "the same rows as published");
+    assert!(place["problem"].is_null(), "{place}");
+
+    // The publisher dies: its will says so, and the screen too.
+    let _ = child.0.kill();
+    seen.wait("the last will", 10, |s| {
+        s.text("quai/status").as_deref() == Some("offline")
+    })
+    .await;
+    let (ok, stdout, stderr) = screen(&screen_home, &broker.url(), &["crous", "--once"]).await;
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("Crous Université · publication interrompue"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_malformed_and_huge_payloads_on_board_topics_are_survived() {
+    let broker = Mosquitto::start("hostile");
+    let (_seen, client) = subscriber(broker.port, "hostile").await;
+    let hostile = serde_json::json!({
+        "now": "2026-12-02T08:00:00Z",
+        "fetched_at": "2026-12-02T08:00:00Z",
+        "places": [{
+            "name": "Evil \u{1b}[2J\u{1b}]0;title\u{7} place",
+            "rows": [{
+                "line": {"id": "x", "number": "\u{1b}[31mX", "background": [1, 2, 3000]},
+                "outbound": true,
+                "destination": "\u{202e}dest\u{9b}31m",
+                "via": "",
+                "cells": [{"shown": {"kind": "notice", "text": "\u{1b}[5mboom"}, "origin": "located", "status": "weird", "gauge": {"Bar": [99, "high"]}, "seconds": -5}]
+            }]
+        }]
+    });
+    let publish = |topic: &str, payload: Vec<u8>| {
+        let client = client.clone();
+        let topic = topic.to_string();
+        async move {
+            client
+                .publish(topic, QoS::AtLeastOnce, true, payload)
+                .await
+                .unwrap()
+        }
+    };
+    publish("quai/ginko/evil/board", hostile.to_string().into_bytes()).await;
+    publish("quai/ginko/broken/board", b"{\"places\": [".to_vec()).await;
+    publish("quai/ginko/shape/board", b"[1, 2, 3]".to_vec()).await;
+    let mut huge = hostile.clone();
+    huge["places"][0]["name"] = serde_json::json!("Huge");
+    huge["padding"] = serde_json::json!("x".repeat(400 * 1024));
+    publish("quai/ginko/huge/board", huge.to_string().into_bytes()).await;
+    publish("quai/status", b"online".to_vec()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let home = support::home("mqtt", "hostile-screen");
+    let (ok, stdout, stderr) = screen(&home, &broker.url(), &["evil", "--once"]).await;
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("Evil"), "{stdout}");
+    for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}'] {
+        assert!(
+            !stdout.contains(bad),
+            "{bad:?} reached the screen: {stdout:?}"
+        );
+    }
+    // The malformed and the too large are not places at all.
+    for name in ["broken", "shape", "huge"] {
+        let (ok, _, stderr) = screen(&home, &broker.url(), &[name, "--once"]).await;
+        assert!(!ok, "{name}");
+        assert!(
+            stderr.contains("no such place") || stderr.contains("no place"),
+            "{name}: {stderr}"
+        );
+    }
+}

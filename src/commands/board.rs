@@ -30,10 +30,10 @@ pub fn no_command() -> CommandResult {
 
 /// `quai board PLACE…`
 pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> CommandResult {
-    let source = if args.offline {
-        ctx.offline_source().await?
-    } else {
-        ctx.source().await?
+    let source = match &args.from {
+        Some(from) => super::publish::subscribed(ctx, from, &args.topic_prefix)?,
+        None if args.offline => ctx.offline_source().await?,
+        None => ctx.source().await?,
     };
     let board = BoardRun {
         first_name: "les arrêts demandés".into(),
@@ -194,6 +194,8 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
         refresh: 10,
         once: false,
         offline: false,
+        from: None,
+        topic_prefix: "quai".into(),
         json: false,
         walk: None,
     };

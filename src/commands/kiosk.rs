@@ -63,15 +63,31 @@ pub async fn kiosk(ctx: &Context<'_>, args: &KioskArgs) -> CommandResult {
     }
     let config_flag = ctx.cli.config.clone();
     let api_url = ctx.cli.api_url.clone();
+    // Boards from a broker: no key, no network of its own.
+    let from = match &args.from {
+        Some(from) => Some(super::publish::subscribed(ctx, from, &args.topic_prefix)?),
+        None => None,
+    };
     kiosk::run(
         options,
-        Box::new(move || kiosk_files(config_flag.as_deref(), api_url.as_deref())),
+        Box::new(move || {
+            let mut loaded =
+                kiosk_files(config_flag.as_deref(), api_url.as_deref(), from.is_some());
+            if let Some(source) = &from {
+                loaded.source = Some(source.clone());
+            }
+            loaded
+        }),
     )
     .await
 }
 
 /// What the kiosk reads from its files; every failure becomes a screen.
-fn kiosk_files(config_flag: Option<&std::path::Path>, api_url: Option<&str>) -> kiosk::Loaded {
+fn kiosk_files(
+    config_flag: Option<&std::path::Path>,
+    api_url: Option<&str>,
+    from_broker: bool,
+) -> kiosk::Loaded {
     let mut loaded = kiosk::Loaded::default();
     let path = match config::settings_path(config_flag) {
         Ok(path) => path,
@@ -96,6 +112,9 @@ fn kiosk_files(config_flag: Option<&std::path::Path>, api_url: Option<&str>) -> 
     loaded.quiet_hours = settings.quiet_hours;
     loaded.quiet_screen = settings.quiet_screen.unwrap_or_default();
     loaded.quit_key = settings.kiosk_quit_key;
+    if from_broker {
+        return loaded;
+    }
     match registry::from_settings(&settings, &path, api_url, &user_cache(), None) {
         Ok(source) => loaded.source = Some(source),
         Err(e) => loaded.problem = Some(e),

@@ -74,20 +74,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         .or(table.broker.clone())
         .ok_or("no broker: --broker mqtt://HOST:PORT (or [mqtt] broker in the settings)")?;
     let broker = Broker::parse(&broker)?;
-    let password = config::read_secret(
-        std::env::var("QUAI_MQTT_PASSWORD").ok(),
-        table.password.as_deref(),
-        table.password_file.as_deref(),
-        path,
-    )
-    .map_err(|e| e.to_string())?;
-    let credentials = match (table.username.clone(), password) {
-        (Some(username), Some(password)) => Some(Credentials { username, password }),
-        (Some(_), None) => {
-            return Err("[mqtt] username is set without a password (password, password_file or QUAI_MQTT_PASSWORD)".into());
-        }
-        (None, _) => None,
-    };
+    let credentials = credentials(&table, path)?;
     let record = (!ctx.is_demo()).then(|| {
         config::cache_dir()
             .unwrap_or_else(|_| std::env::temp_dir().join("quai"))
@@ -110,4 +97,42 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         refresh: crate::model::refresh_period(args.refresh, source.is_local()),
     };
     publish::run(source, options, wait_for_shutdown()).await
+}
+
+/// The broker's user and password from the settings' `[mqtt]` table (the
+/// password also from `QUAI_MQTT_PASSWORD`).
+pub(super) fn credentials(
+    table: &crate::config::MqttSettings,
+    settings_path: &std::path::Path,
+) -> Result<Option<Credentials>, String> {
+    let password = config::read_secret(
+        std::env::var("QUAI_MQTT_PASSWORD").ok(),
+        table.password.as_deref(),
+        table.password_file.as_deref(),
+        settings_path,
+    )
+    .map_err(|e| e.to_string())?;
+    match (table.username.clone(), password) {
+        (Some(username), Some(password)) => Ok(Some(Credentials { username, password })),
+        (Some(_), None) => Err(
+            "[mqtt] username is set without a password (password, password_file or QUAI_MQTT_PASSWORD)"
+                .into(),
+        ),
+        (None, _) => Ok(None),
+    }
+}
+
+/// The boards of a broker, as a network (`--from mqtt://…`).
+pub(super) fn subscribed(
+    ctx: &Context<'_>,
+    from: &str,
+    prefix: &str,
+) -> Result<crate::network::Source, String> {
+    let prefix = check_prefix(prefix)?;
+    let broker = Broker::parse(from)?;
+    let (path, settings) = ctx.settings()?;
+    let credentials = credentials(&settings.mqtt.clone().unwrap_or_default(), path)?;
+    Ok(std::sync::Arc::new(
+        crate::mqtt::subscribe::Subscribed::connect(&broker, credentials.as_ref(), &prefix),
+    ))
 }

@@ -42,6 +42,8 @@ struct State {
     messages: HashMap<String, Vec<Message>>,
     /// `<prefix>/status` said `offline`.
     offline: bool,
+    /// `<prefix>/status` was received (retained, it comes at once).
+    status_seen: bool,
     last_message: Option<Instant>,
     connected: bool,
 }
@@ -96,10 +98,12 @@ impl Subscribed {
                         if let Ok(mut s) = task_state.lock() {
                             s.connected = true;
                         }
+                        // The status first: a screen knows whether what
+                        // follows is still published.
                         for topic in [
+                            format!("{prefix}/status"),
                             format!("{prefix}/+/+/board"),
                             format!("{prefix}/+/messages"),
-                            format!("{prefix}/status"),
                         ] {
                             let _ = client.try_subscribe(topic, QoS::AtLeastOnce);
                         }
@@ -122,7 +126,7 @@ impl Subscribed {
             }
         });
         Subscribed {
-            name: format!("quai ({})", broker.shown()),
+            name: format!("publié sur {}", broker.shown()),
             broker: broker.shown(),
             state,
             arrived,
@@ -155,10 +159,17 @@ fn receive(state: &Mutex<State>, prefix: &str, topic: &str, payload: &[u8]) {
     let Some(rest) = topic.strip_prefix(prefix).and_then(|r| r.strip_prefix('/')) else {
         return;
     };
-    s.last_message = Some(Instant::now());
     let levels: Vec<&str> = rest.split('/').collect();
+    // The status is not news of the boards: their age counts from the
+    // last board or messages received.
+    if levels.as_slice() != ["status"] {
+        s.last_message = Some(Instant::now());
+    }
     match levels.as_slice() {
-        ["status"] => s.offline = payload != b"online",
+        ["status"] => {
+            s.offline = payload != b"online";
+            s.status_seen = true;
+        }
         [network, "messages"] => {
             let list = serde_json::from_slice::<Value>(payload)
                 .ok()
@@ -271,14 +282,23 @@ fn departure(row: &Value, cell: &Value, moved: i64) -> Departure {
         },
         (None, _) => WaitTime::Text { text, served: true },
     };
+    // The gauge as the publisher drew it: filled cells and their level.
     let (load, crowding) = match &cell["gauge"] {
-        Value::String(s) if s == "unknown" => (Load::Unknown, CrowdLevel::Unknown),
-        Value::Object(o) => match o.get("bar").and_then(|b| b.get(1)).and_then(Value::as_str) {
-            Some("low") => (Load::Unknown, CrowdLevel::Low),
-            Some("moderate") => (Load::Unknown, CrowdLevel::Moderate),
-            Some("high") => (Load::Unknown, CrowdLevel::High),
-            _ => (Load::Unknown, CrowdLevel::Unknown),
-        },
+        Value::String(s) if s == "Unknown" => (Load::Unknown, CrowdLevel::Unknown),
+        Value::Object(o) => {
+            let bar = o.get("Bar");
+            let filled = bar
+                .and_then(|b| b.get(0))
+                .and_then(Value::as_u64)
+                .map_or(0, |f| f.min(3) as u8);
+            let level = match bar.and_then(|b| b.get(1)).and_then(Value::as_str) {
+                Some("low") => CrowdLevel::Low,
+                Some("moderate") => CrowdLevel::Moderate,
+                Some("high") => CrowdLevel::High,
+                _ => CrowdLevel::Unknown,
+            };
+            (Load::Percent(filled * 33), level)
+        }
         _ => (Load::NotAllowed, CrowdLevel::NotAllowed),
     };
     let optional = |v: &Value| v.as_str().map(crate::sanitize::line);
@@ -355,21 +375,39 @@ impl Network for Subscribed {
     fn stops(&self) -> NetFuture<'_, StopList> {
         Box::pin(async move {
             let deadline = Instant::now() + FIRST_BOARDS_WITHIN;
+            let mut first_board: Option<Instant> = None;
             loop {
                 let notified = self.arrived.notified();
-                let stops: Vec<Stop> = self
-                    .lock()
-                    .boards
-                    .iter()
-                    .map(|(id, (board, _))| Stop::named(id, &clean(&board["places"][0]["name"])))
-                    .collect();
+                let (stops, status_seen): (Vec<Stop>, bool) = {
+                    let s = self.lock();
+                    let stops = s
+                        .boards
+                        .iter()
+                        .map(|(id, (board, _))| {
+                            Stop::named(id, &clean(&board["places"][0]["name"]))
+                        })
+                        .collect();
+                    (stops, s.status_seen)
+                };
                 if !stops.is_empty() {
+                    first_board.get_or_insert_with(Instant::now);
+                }
+                // The retained status, when there is one, comes with the
+                // boards: a little wait for it.
+                let settled = status_seen
+                    || first_board.is_some_and(|at| at.elapsed() >= Duration::from_millis(500));
+                if !stops.is_empty() && settled {
                     return Ok(StopList {
                         stops,
                         stale: false,
                     });
                 }
-                if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                let wake = if stops.is_empty() {
+                    deadline
+                } else {
+                    Instant::now() + Duration::from_millis(100)
+                };
+                if tokio::time::timeout_at(wake, notified).await.is_err() && stops.is_empty() {
                     return Err(NetError::new(
                         ErrorKind::NotPublished,
                         format!("no board published at {} yet", self.broker),
