@@ -446,3 +446,29 @@ async fn hostile_malformed_and_huge_payloads_on_board_topics_are_survived() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_with_nothing_published_falls_back_to_its_local_timetable() {
+    let broker = Mosquitto::start("fallback");
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
+    let home = support::home("mqtt", "fallback-screen");
+    let mut cmd = support::quai_command(&home, None);
+    cmd.args(["timetable", "update", "--from"])
+        .arg(format!("{}/gtfs-ginko.zip", server.url()));
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // No publisher at all on this broker.
+    let (ok, stdout, stderr) = screen(&home, &broker.url(), &["ile de france", "--once"]).await;
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("Ile de France · horaires théoriques · publication interrompue"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("théorique"), "{stdout}");
+}

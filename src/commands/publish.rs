@@ -132,7 +132,12 @@ pub(super) fn subscribed(
     let broker = Broker::parse(from)?;
     let (path, settings) = ctx.settings()?;
     let credentials = credentials(&settings.mqtt.clone().unwrap_or_default(), path)?;
-    Ok(std::sync::Arc::new(
+    let source: crate::network::Source = std::sync::Arc::new(
         crate::mqtt::subscribe::Subscribed::connect(&broker, credentials.as_ref(), &prefix),
-    ))
+    );
+    // Without boards, the local timetables, as a screen without network.
+    if ctx.is_demo() {
+        return Ok(source);
+    }
+    Ok(crate::network::registry::with_local_timetables(source))
 }

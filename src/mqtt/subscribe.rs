@@ -368,8 +368,12 @@ impl Network for Subscribed {
     }
 
     fn network_of(&self, stop_id: &str) -> Option<NetworkInfo> {
-        let id = stop_id.split('/').next()?;
-        self.networks().into_iter().find(|n| n.id == id)
+        let networks = self.networks();
+        match stop_id.split_once('/') {
+            Some((id, _)) => networks.into_iter().find(|n| n.id == id),
+            // A stop of a local timetable (no board yet): the first network.
+            None => networks.into_iter().next(),
+        }
     }
 
     fn stops(&self) -> NetFuture<'_, StopList> {
@@ -420,6 +424,12 @@ impl Network for Subscribed {
     fn lines_at<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<BoardLine>> {
         Box::pin(async move {
             let s = self.lock();
+            if !stop_ids.iter().any(|id| s.boards.contains_key(id)) {
+                return Err(NetError::new(
+                    ErrorKind::NotPublished,
+                    format!("no board of this place at {}", self.broker),
+                ));
+            }
             let mut lines = Vec::new();
             for id in stop_ids {
                 let Some((board, _)) = s.boards.get(id) else {

@@ -204,6 +204,23 @@ fn with_timetable(member: Source, settings: &Settings, path: &Path) -> Source {
     Arc::new(WithTimetable::new(member, shared).refreshed_by(refresh))
 }
 
+/// A source whose rows may be of any network (boards read from a broker)
+/// with every compiled timetable to fall back to, one after the other.
+pub fn with_local_timetables(mut source: Source) -> Source {
+    for id in config::NETWORKS {
+        let Ok(store) = Store::of_network(id) else {
+            continue;
+        };
+        let Ok(table) = store.open() else {
+            continue;
+        };
+        let network = TimetableNetwork::new(id, network_name(id), Arc::new(table));
+        let shared: Shared = Arc::new(std::sync::RwLock::new(Some(Arc::new(network))));
+        source = Arc::new(WithTimetable::new(source, shared));
+    }
+    source
+}
+
 /// The demo networks with their timetables, compiled in memory; and the
 /// timetables alone.
 fn demo_timetables(
