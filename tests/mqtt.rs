@@ -250,8 +250,48 @@ async fn a_broker_restart_mid_run_is_survived_and_everything_is_published_again(
     let _child = Killed(publisher(&home, &server.url(), &broker.url(), &["crous"]));
     let (seen, _c) = subscriber(broker.port, "before").await;
     seen.wait("the board", 20, |s| s.get(BOARD).is_some()).await;
+    // A screen, connected before the restart.
+    let screen = quai::mqtt::subscribe::Subscribed::connect(
+        &quai::mqtt::Broker::parse(&broker.url()).unwrap(),
+        None,
+        "quai",
+    );
+    use quai::network::Network;
+    let stops = screen.stops().await.unwrap().stops;
+    let ids: Vec<String> = stops.iter().map(|s| s.id.clone()).collect();
+    let lines = screen.lines_at(&ids).await.unwrap();
+    let rows: Vec<quai::network::RowRequest> = lines
+        .iter()
+        .map(|l| quai::network::RowRequest {
+            place: "Crous Université".into(),
+            stop_ids: ids.clone(),
+            line_id: l.line.id.clone(),
+            outbound: l.outbound,
+            destination: l.destination.clone(),
+        })
+        .collect();
+    let nb = quai::network::PerRow::new(2).unwrap();
+    let fresh = |results: &[quai::network::RowResult]| {
+        results.iter().all(|r| r.error.is_none() && r.in_answer)
+    };
+    assert!(fresh(&screen.departures(&rows, nb).await.unwrap()));
 
     broker.restart();
+    // The screen sees the broker go, then recovers on its own.
+    let deadline = Instant::now() + Duration::from_secs(45);
+    let mut went = false;
+    loop {
+        let results = screen.departures(&rows, nb).await.unwrap();
+        went |= !fresh(&results);
+        if went && fresh(&results) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the screen did not recover (went: {went})"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     // The restarted broker holds nothing: what it gets, the publisher sent
     // again after reconnecting.
     let (after, _c2) = subscriber(broker.port, "after").await;
