@@ -286,13 +286,13 @@ pub enum TimetableAction {
     Next {
         /// A place name, matched loosely.
         place: String,
-        /// From this time, "YYYY-MM-DD HH:MM" in the feed's time zone
-        /// [default: now].
+        /// From this time, "YYYY-MM-DD HH:MM" (or "HH:MM" today) in the
+        /// feed's time zone [default: now].
         #[arg(long)]
         at: Option<String>,
-        /// How many departures.
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        /// How many departures (1 to 500).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=500))]
+        limit: u16,
         /// JSON for scripts.
         #[arg(long)]
         json: bool,

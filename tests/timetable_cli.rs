@@ -219,6 +219,27 @@ async fn next_gives_the_timetable_departures_at_a_place_in_the_feeds_zone() {
         assert_eq!(departures.len(), 20);
         assert!(departures[2]["time"].as_str().unwrap() > departures[1]["time"].as_str().unwrap());
     }
+    // A place may name its network, as on the board; before the first
+    // service day the timetable says from when it is valid.
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args([
+        "timetable",
+        "next",
+        "ginko:alpha",
+        "--at",
+        "2025-06-01 07:00",
+    ]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.starts_with("Alpha — horaires théoriques"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("valables à partir du 2026-01-01"),
+        "{stdout}"
+    );
     let mut cmd = support::quai_command(&h, None);
     cmd.args(["timetable", "next", "alpha", "--at", "2031-01-05 07:00"]);
     let out = run(cmd).await;

@@ -363,3 +363,75 @@ async fn an_expired_timetable_fills_nothing_and_the_status_line_says_since_when(
         Some("horaires expirés le 2020-03-02")
     );
 }
+
+fn live_departure(text: Option<&str>) -> quai::domain::Departure {
+    use quai::domain::{Accessibility, CrowdLevel, Load, Status};
+    quai::domain::Departure {
+        stop_id: "A1".into(),
+        line: LineRef::plain("101", "T1"),
+        outbound: true,
+        destination: "Bravo".into(),
+        via: String::new(),
+        time: match text {
+            Some(t) => WaitTime::Text {
+                text: t.into(),
+                served: false,
+            },
+            None => WaitTime::At {
+                expected: Timestamp::now() + jiff::SignedDuration::from_mins(4),
+                aimed: None,
+            },
+        },
+        alternate: None,
+        origin: Origin::Located,
+        status: Status::Normal,
+        platform: None,
+        mission: None,
+        vehicle: None,
+        stop_access: Accessibility::Unknown,
+        vehicle_access: Accessibility::Unknown,
+        crowding: CrowdLevel::NotAllowed,
+        load: Load::NotAllowed,
+        crowding_text: String::new(),
+        crowding_advice: String::new(),
+        info_id: None,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_timetable_never_contradicts_works_or_an_interrupted_line() {
+    let nb = PerRow::new(2).unwrap();
+    // "Travaux" said live: the row keeps it, marked old, rather than times.
+    let (live, source) = wrapped();
+    live.set_departures("Alpha", "101", true, vec![live_departure(Some("Travaux"))]);
+    source.departures(&[row()], nb).await.unwrap();
+    tokio::time::advance(Duration::from_secs(40)).await;
+    live.fail_next(down());
+    assert!(source.departures(&[row()], nb).await.is_err());
+
+    // An interrupted line (the messages say so) gets no theoretical times.
+    let (live, source) = wrapped();
+    live.set_departures("Alpha", "101", true, vec![live_departure(None)]);
+    live.set_messages(vec![quai::domain::Message {
+        network: String::new(),
+        id: "1".into(),
+        title: "T1 : circulation interrompue".into(),
+        body_html: String::new(),
+        url: String::new(),
+        severity: quai::domain::Severity::Interrupted,
+        lines: vec!["T1".into()],
+        stops: Vec::new(),
+        alert: true,
+    }]);
+    source.messages().await.unwrap();
+    source.departures(&[row()], nb).await.unwrap();
+    tokio::time::advance(Duration::from_secs(40)).await;
+    live.fail_next(down());
+    assert!(source.departures(&[row()], nb).await.is_err());
+    // Once the line runs again, the timetable may stand in.
+    live.set_messages(Vec::new());
+    source.messages().await.unwrap();
+    live.fail_next(down());
+    let filled = source.departures(&[row()], nb).await.unwrap();
+    assert!(filled[0].timetable);
+}

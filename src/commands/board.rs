@@ -33,7 +33,17 @@ pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> Co
     let source = match &args.from {
         Some(from) => super::publish::subscribed(ctx, from, &args.topic_prefix)?,
         None if args.offline => ctx.offline_source().await?,
-        None => ctx.source().await?,
+        None => ctx.source().await.map_err(|e| {
+            // No key, but a timetable: say how to see it.
+            let compiled = crate::config::NETWORKS.iter().any(|n| {
+                crate::timetable::store::Store::of_network(n).is_ok_and(|s| s.index_path().exists())
+            });
+            if compiled {
+                format!("{e}\n(the compiled timetable alone needs no key: quai board … --offline)")
+            } else {
+                e
+            }
+        })?,
     };
     let board = BoardRun {
         first_name: "les arrêts demandés".into(),

@@ -15,7 +15,6 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
     let nb = PerRow::new(args.nb)?;
     let (path, settings) = ctx.settings()?;
     let table = settings.mqtt.clone().unwrap_or_default();
-    let source = ctx.source().await?;
     let (places, favorites) = if args.places.is_empty() {
         let favorites = ctx
             .favorites_store()?
@@ -31,6 +30,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
     } else {
         (args.places.clone(), Vec::new())
     };
+    let source = ctx.source().await?;
     if args.list_topics {
         let (mut resolved, unknown) = crate::poller::resolve(source.as_ref(), &places)
             .await
@@ -59,6 +59,28 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         }
         for network in networks {
             out.push_str(&format!("{prefix}/{network}/messages\ttraffic messages\n"));
+        }
+        let mut lines_seen = Vec::new();
+        for place in &board.places {
+            for l in &place.lines {
+                let topic = format!(
+                    "{prefix}/{}/line/{}/disruption",
+                    place.network,
+                    crate::mqtt::slug(&l.line.id)
+                );
+                if !lines_seen.contains(&topic) {
+                    out.push_str(&format!(
+                        "{topic}\tON / OFF: {} interrupted\n",
+                        crate::sanitize::line(&l.line.number)
+                    ));
+                    lines_seen.push(topic);
+                }
+            }
+        }
+        if !args.no_discovery {
+            out.push_str(&format!(
+                "{discovery_prefix}/sensor/quai_<network>_<place-id>_<row-id>/config\tHome Assistant discovery (one per row)\n{discovery_prefix}/binary_sensor/quai_<network>_line_<line-id>_disruption/config\tHome Assistant discovery (one per line)\n"
+            ));
         }
         for name in unknown {
             out.push_str(&format!(

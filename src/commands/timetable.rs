@@ -23,7 +23,7 @@ pub async fn timetable(ctx: &Context<'_>, action: &TimetableAction) -> CommandRe
             at,
             limit,
             json,
-        } => next(ctx, place, at.as_deref(), *limit, *json).await,
+        } => next(ctx, place, at.as_deref(), usize::from(*limit), *json).await,
     }
 }
 
@@ -152,9 +152,7 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
     let table = match table {
         Ok(t) => t,
         Err(e) => {
-            return print(&format!(
-                "{network} : aucun horaire compilé — {e}\n  (quai timetable update --network {network})"
-            ));
+            return print(&format!("{network} : aucun horaire utilisable — {e}"));
         }
     };
     let mut out = format!("{network} — horaires théoriques (GTFS)\n");
@@ -234,7 +232,13 @@ async fn next(
     limit: usize,
     json: bool,
 ) -> CommandResult {
-    let network = ctx.one_network()?;
+    // A place may name its network, as on the board (`idfm:"gare de lyon"`).
+    let (network, query) = match query.split_once(':') {
+        Some((prefix, rest)) if crate::config::NETWORKS.contains(&prefix.trim()) => {
+            (prefix.trim().to_string(), rest)
+        }
+        _ => (ctx.one_network()?, query),
+    };
     let (table, shift) = if ctx.is_demo() {
         demo_table(ctx, &network).await?
     } else {
@@ -261,11 +265,21 @@ async fn next(
         .filter_map(|id| table.find_stop(id))
         .collect();
     let from = match at {
-        Some(text) => jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", text.trim())
-            .map_err(|_| format!("--at {text:?}: expected \"YYYY-MM-DD HH:MM\""))?
-            .to_zoned(table.zone().clone())
-            .map_err(|e| format!("--at {text:?}: {e}"))?
-            .timestamp(),
+        Some(text) => {
+            let text = text.trim();
+            // "HH:MM" alone is today, in the feed's zone.
+            let full = if text.len() <= 5 && text.contains(':') {
+                let today = jiff::Timestamp::now().to_zoned(table.zone().clone()).date();
+                format!("{today} {text}")
+            } else {
+                text.to_string()
+            };
+            jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", &full)
+                .map_err(|_| format!("--at {text:?}: expected \"YYYY-MM-DD HH:MM\" or \"HH:MM\""))?
+                .to_zoned(table.zone().clone())
+                .map_err(|e| format!("--at {text:?}: {e}"))?
+                .timestamp()
+        }
         None => jiff::Timestamp::now()
             .checked_add(shift)
             .unwrap_or_else(|_| jiff::Timestamp::now()),
@@ -310,6 +324,13 @@ async fn next(
     if let Some(day) = &expired {
         out.push_str(&format!(
             "  horaires expirés le {day} : plus aucun départ théorique (quai timetable update)\n"
+        ));
+    } else if let Some((first, _)) = table
+        .validity()
+        .filter(|(first, _)| from.to_zoned(table.zone().clone()).date() < *first)
+    {
+        out.push_str(&format!(
+            "  horaires valables à partir du {first} seulement\n"
         ));
     } else if departures.is_empty() {
         out.push_str("  aucun départ dans les 14 jours\n");

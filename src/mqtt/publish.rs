@@ -357,7 +357,7 @@ pub async fn run(
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    let said = format!("{e}, nouvel essai dans {} s", back_off.as_secs());
+                    let said = format!("{e} (nouveaux essais espacés jusqu'à 30 s)");
                     if link_tx.send(Link::Down(said)).await.is_err() {
                         return;
                     }

@@ -44,6 +44,8 @@ struct State {
     offline: bool,
     /// `<prefix>/status` was received (retained, it comes at once).
     status_seen: bool,
+    /// When the last board arrived (the retained ones come in a burst).
+    last_board: Option<Instant>,
     last_message: Option<Instant>,
     connected: bool,
 }
@@ -193,6 +195,7 @@ fn receive(state: &Mutex<State>, prefix: &str, topic: &str, payload: &[u8]) {
             });
             if let Some(board) = board {
                 s.boards.insert(key, (board, Instant::now()));
+                s.last_board = Some(Instant::now());
             }
         }
         _ => {}
@@ -382,8 +385,13 @@ impl Network for Subscribed {
             let mut first_board: Option<Instant> = None;
             loop {
                 let notified = self.arrived.notified();
-                let (stops, status_seen): (Vec<Stop>, bool) = {
+                let (stops, status_seen, burst_over): (Vec<Stop>, bool, bool) = {
                     let s = self.lock();
+                    // The retained boards come in a burst: the places are
+                    // known once none has come for a moment.
+                    let burst_over = s
+                        .last_board
+                        .is_some_and(|at| at.elapsed() >= Duration::from_millis(300));
                     let stops = s
                         .boards
                         .iter()
@@ -391,15 +399,17 @@ impl Network for Subscribed {
                             Stop::named(id, &clean(&board["places"][0]["name"]))
                         })
                         .collect();
-                    (stops, s.status_seen)
+                    (stops, s.status_seen, burst_over)
                 };
                 if !stops.is_empty() {
                     first_board.get_or_insert_with(Instant::now);
                 }
                 // The retained status, when there is one, comes with the
                 // boards: a little wait for it.
-                let settled = status_seen
-                    || first_board.is_some_and(|at| at.elapsed() >= Duration::from_millis(500));
+                let settled = burst_over
+                    && (status_seen
+                        || first_board
+                            .is_some_and(|at| at.elapsed() >= Duration::from_millis(500)));
                 if !stops.is_empty() && settled {
                     return Ok(StopList {
                         stops,
@@ -520,11 +530,8 @@ impl Network for Subscribed {
         self.interrupted().map(|_| {
             let s = self.lock();
             match s.last_message {
-                Some(at) => format!(
-                    "publication interrompue depuis {} s",
-                    at.elapsed().as_secs()
-                ),
-                None => "publication interrompue".into(),
+                Some(at) => format!("dernière publication il y a {} s", at.elapsed().as_secs()),
+                None => "rien de publié".into(),
             }
         })
     }

@@ -197,7 +197,22 @@ fn with_timetable(member: Source, settings: &Settings, path: &Path) -> Source {
             *slot = Some(Arc::new(network));
         }
     }
-    let refresh = gtfs_source(settings, &id).ok().map(|source| {
+    // The settings' gtfs_url; else the URL the last update used; else the
+    // network's published feed.
+    let configured = match id.as_str() {
+        ginko::ID => settings.ginko.as_ref().and_then(|g| g.gtfs_url.clone()),
+        idfm::ID => settings.idfm.as_ref().and_then(|t| t.gtfs_url.clone()),
+        _ => None,
+    };
+    let last_url = store
+        .meta()
+        .map(|m| m.source)
+        .filter(|s| s.starts_with("http://") || s.starts_with("https://"));
+    let source = match configured.or(last_url) {
+        Some(text) => Some(FeedSource::parse(&text)),
+        None => gtfs_source(settings, &id).ok(),
+    };
+    let refresh = source.map(|source| {
         let auth = gtfs_auth(settings, path, &id, &source).ok().flatten();
         Refresh::new(store, source, auth)
     });
@@ -278,7 +293,14 @@ pub fn offline(network: Option<&str>) -> Result<Source, String> {
                 network_name(id),
                 Arc::new(table),
             ))),
-            Err(e) => problems.push(format!("{id}: {e}")),
+            // A damaged one is said even when another network's is shown.
+            Err(e @ crate::timetable::index::OpenError::Missing(_)) => {
+                problems.push(format!("{id}: {e}"));
+            }
+            Err(e) => {
+                eprintln!("quai: {id}: {e}");
+                problems.push(format!("{id}: {e}"));
+            }
         }
     }
     let default = network.or(Some(config::DEFAULT_NETWORK));

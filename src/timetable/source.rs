@@ -412,6 +412,13 @@ pub struct WithTimetable {
     /// Some place's rows are the timetable's (the network was down when
     /// they were looked up): they are looked up again every minute.
     rows_from_timetable: AtomicBool,
+    /// What the live network last said that the timetable must not
+    /// contradict: rows it said are not served ("Travaux", every departure
+    /// cancelled), and the public numbers of interrupted lines.
+    not_served: Mutex<std::collections::HashSet<(String, String, bool, String)>>,
+    interrupted: Mutex<std::collections::HashSet<String>>,
+    /// Public numbers of the line ids seen (messages name numbers).
+    numbers: Mutex<std::collections::HashMap<String, String>>,
     /// The timetable's stops of each live place already looked up, for
     /// the index they were found in.
     mapped: Mutex<(Option<Arc<Timetable>>, Mapped)>,
@@ -483,6 +490,9 @@ impl WithTimetable {
             known: Mutex::new(std::collections::HashMap::new()),
             rows_from_timetable: AtomicBool::new(false),
             mapped: Mutex::new((None, Mapped::new())),
+            not_served: Mutex::new(std::collections::HashSet::new()),
+            interrupted: Mutex::new(std::collections::HashSet::new()),
+            numbers: Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -605,7 +615,60 @@ impl WithTimetable {
         stops
     }
 
+    fn row_key(row: &RowRequest) -> (String, String, bool, String) {
+        (
+            row.place.clone(),
+            row.line_id.clone(),
+            row.outbound,
+            row.destination.clone(),
+        )
+    }
+
+    /// Remembers what a live answer says of a row: not served, or served.
+    fn note_live(&self, row: &RowRequest, result: &RowResult) {
+        if !result.in_answer || result.error.is_some() || result.timetable {
+            return;
+        }
+        let not_served = !result.departures.is_empty()
+            && result.departures.iter().all(|d| {
+                d.status == crate::domain::Status::Cancelled
+                    || matches!(d.time, WaitTime::Text { .. })
+            });
+        if let Ok(mut set) = self.not_served.lock() {
+            if not_served {
+                set.insert(Self::row_key(row));
+            } else {
+                set.remove(&Self::row_key(row));
+            }
+        }
+        if let Some(d) = result.departures.first()
+            && let Ok(mut numbers) = self.numbers.lock()
+        {
+            numbers.insert(row.line_id.clone(), d.line.number.clone());
+        }
+    }
+
+    /// Whether the timetable would contradict what the network said: the
+    /// row is not served, or its line is interrupted.
+    fn contradicted(&self, row: &RowRequest) -> bool {
+        let not_served = self
+            .not_served
+            .lock()
+            .is_ok_and(|set| set.contains(&Self::row_key(row)));
+        let number = self
+            .numbers
+            .lock()
+            .ok()
+            .and_then(|n| n.get(&row.line_id).cloned());
+        let interrupted =
+            number.is_some_and(|n| self.interrupted.lock().is_ok_and(|set| set.contains(&n)));
+        not_served || interrupted
+    }
+
     fn fill(&self, t: &TimetableNetwork, row: &RowRequest, per_row: PerRow) -> Vec<Departure> {
+        if self.contradicted(row) {
+            return Vec::new();
+        }
         let stops = self.stops_in(t, &row.stop_ids, &row.place);
         t.row(row, &stops, usize::from(per_row.get()))
     }
@@ -720,12 +783,13 @@ impl crate::network::Network for WithTimetable {
                     }
                     let now = Timestamp::now();
                     for (row, result) in rows.iter().zip(results.iter_mut()) {
+                        self.note_live(row, result);
                         // A row that failed keeps the network's own last
                         // answer while it is younger than the board's 30 s.
                         let old = result
                             .data_at
                             .is_none_or(|at| now.duration_since(at).unsigned_abs() > STALE_AFTER);
-                        if (result.error.is_some() && old) || !result.in_answer {
+                        if (result.error.is_some() || !result.in_answer) && old {
                             let mut filled = self.fill(&t, row, per_row);
                             // A row the live answer leaves out may just have
                             // nothing soon (at night): only a departure the
@@ -786,7 +850,20 @@ impl crate::network::Network for WithTimetable {
     }
 
     fn messages(&self) -> NetFuture<'_, Vec<crate::domain::Message>> {
-        self.live.messages()
+        Box::pin(async move {
+            let messages = self.live.messages().await?;
+            // An interrupted line gets no theoretical times.
+            if let Ok(mut set) = self.interrupted.lock() {
+                set.clear();
+                set.extend(
+                    messages
+                        .iter()
+                        .filter(|m| m.severity == crate::domain::Severity::Interrupted)
+                        .flat_map(|m| m.lines.iter().cloned()),
+                );
+            }
+            Ok(messages)
+        })
     }
 
     fn schedule_note(&self) -> Option<String> {

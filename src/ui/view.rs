@@ -457,8 +457,18 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         fetched_clock: board.fetched_at.map(clock_text),
         age_seconds: age.map(|a| a.as_secs()),
         stale: board.is_stale(now),
-        error: board.last_error.as_ref().map(|e| e.to_string()),
-        error_reason: board.last_error.as_ref().map(|e| e.short_reason()),
+        // Rows from the timetable: live times failed, and a script reading
+        // `error` must know it.
+        error: board
+            .last_error
+            .as_ref()
+            .or_else(|| timetable_error(board))
+            .map(|e| e.to_string()),
+        error_reason: board
+            .last_error
+            .as_ref()
+            .or_else(|| timetable_error(board))
+            .map(|e| e.short_reason()),
         key_refused: board.key_refused(),
         key_message: board
             .last_error
@@ -592,6 +602,13 @@ fn lift_text(lifts: &Result<Vec<crate::domain::Lift>, crate::network::NetError>)
             _ => format!("état des ascenseurs inconnu ({})", e.short_reason()),
         }),
     }
+}
+
+/// The failure behind the first place shown from the timetable.
+fn timetable_error(board: &Board) -> Option<&crate::network::NetError> {
+    (0..board.places.len())
+        .filter(|&p| board.place_from_timetable(p))
+        .find_map(|p| board.place_errors.get(p)?.as_ref())
 }
 
 /// Why the timetable's rows are shown: "horaires théoriques : <the first
