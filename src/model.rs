@@ -193,7 +193,11 @@ impl Board {
             if fresh.iter().flatten().any(|r| r.in_answer) {
                 let data_at = fresh.iter().flatten().filter_map(|r| r.data_at).min();
                 for (l, result) in fresh.into_iter().enumerate() {
-                    if let Some(result) = result {
+                    // A row that failed and was not answered keeps what it
+                    // showed ("Travaux" stays rather than a blank).
+                    if let Some(result) = result
+                        && (result.in_answer || result.error.is_none())
+                    {
                         self.departures[p][l] = result.departures;
                     }
                 }
@@ -871,6 +875,64 @@ mod tests {
         board.apply(t180, vec![result(true, 120), result(true, 550)]);
         assert_eq!(board.place_behind(1), None);
         assert_eq!(seconds(&board, 1), Some(550));
+    }
+
+    #[test]
+    fn a_row_that_failed_beside_answered_rows_keeps_what_it_showed() {
+        let line = |id: &str| BoardLine {
+            line: crate::domain::LineRef::plain(id, id),
+            kind: None,
+            outbound: true,
+            destination: "X".into(),
+            via: String::new(),
+        };
+        let mut board = Board::new(vec![ResolvedPlace {
+            network: "test".into(),
+            network_name: String::new(),
+            problem: None,
+            walk: None,
+            query: "A".into(),
+            label: None,
+            name: "A".into(),
+            stop_ids: vec![],
+            lines: vec![line("1"), line("2")],
+        }]);
+        let works = departure(
+            WaitTime::Text {
+                text: "Travaux".into(),
+                served: false,
+            },
+            true,
+        );
+        let answered = |departures| RowResult {
+            in_answer: true,
+            position: None,
+            departures,
+            error: None,
+            data_at: None,
+            timetable: false,
+        };
+        let t0 = at_second(1_000);
+        board.apply(
+            t0,
+            vec![
+                answered(vec![departure(countdown(60), true)]),
+                answered(vec![works.clone()]),
+            ],
+        );
+        // Row 2 fails (no timetable for it), row 1 is answered: row 2 keeps
+        // "Travaux", and the place says why.
+        let failed = RowResult {
+            in_answer: false,
+            error: Some(NetError::new(crate::network::ErrorKind::Http(503), "down")),
+            ..answered(vec![])
+        };
+        board.apply(
+            t0 + Duration::from_secs(40),
+            vec![answered(vec![departure(countdown(20), true)]), failed],
+        );
+        assert_eq!(board.departures[0][1], vec![works]);
+        assert!(board.place_errors[0].is_some());
     }
 
     #[test]
