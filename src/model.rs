@@ -195,10 +195,25 @@ impl Board {
                 for (l, result) in fresh.into_iter().enumerate() {
                     // A row that failed and was not answered keeps what it
                     // showed ("Travaux" stays rather than a blank).
-                    if let Some(result) = result
-                        && (result.in_answer || result.error.is_none())
-                    {
-                        self.departures[p][l] = result.departures;
+                    match result {
+                        Some(result) if result.in_answer || result.error.is_none() => {
+                            self.departures[p][l] = result.departures;
+                        }
+                        // Kept: counted down from their own fetch, and
+                        // gone once passed, as a place left out.
+                        Some(_) => self.departures[p][l].retain_mut(|d| match &mut d.time {
+                            WaitTime::Countdown {
+                                seconds: Some(s), ..
+                            } => {
+                                *s -= moved;
+                                *s > -60
+                            }
+                            WaitTime::At { expected, .. } => {
+                                at.duration_since(*expected).as_secs() < 60
+                            }
+                            _ => true,
+                        }),
+                        None => {}
                     }
                 }
                 self.place_fetched_at[p] = Some(data_at.unwrap_or(at).min(at));
@@ -931,8 +946,23 @@ mod tests {
             t0 + Duration::from_secs(40),
             vec![answered(vec![departure(countdown(20), true)]), failed],
         );
-        assert_eq!(board.departures[0][1], vec![works]);
+        assert_eq!(board.departures[0][1], vec![works.clone()]);
         assert!(board.place_errors[0].is_some());
+        // A kept countdown goes on counting from its own fetch.
+        let t1 = t0 + Duration::from_secs(50);
+        let kept = RowResult {
+            in_answer: false,
+            error: Some(NetError::new(crate::network::ErrorKind::Http(503), "down")),
+            ..answered(vec![])
+        };
+        board.apply(t1, vec![kept.clone(), answered(vec![works.clone()])]);
+        assert!(matches!(
+            board.departures[0][0][0].time,
+            WaitTime::Countdown {
+                seconds: Some(10),
+                ..
+            }
+        ));
     }
 
     #[test]
