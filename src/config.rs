@@ -36,7 +36,8 @@ pub struct Settings {
     pub quiet_screen: Option<QuietScreen>,
     /// Kiosk: the one key that quits (none by default).
     pub kiosk_quit_key: Option<QuitKey>,
-    /// The network of a place named without one (`ginko`, `idfm`).
+    /// The network of a place named without one (`ginko`, `idfm`, or a
+    /// `[[network]]`'s id).
     #[serde(default, deserialize_with = "network_name")]
     pub default_network: Option<String>,
     /// Île-de-France Mobilités.
@@ -45,6 +46,91 @@ pub struct Settings {
     pub ginko: Option<GinkoSettings>,
     /// The MQTT broker of `quai publish`.
     pub mqtt: Option<MqttSettings>,
+    /// The language of every word quai shows: "fr" or "en" (else the
+    /// locale's: `LC_ALL`, `LC_MESSAGES`, `LANG`).
+    pub language: Option<String>,
+    /// Networks defined by their GTFS and GTFS-Realtime feeds
+    /// (`[[network]]`).
+    #[serde(default, rename = "network")]
+    pub networks: Vec<FeedNetworkSettings>,
+}
+
+/// One `[[network]]`: a network quai knows from its feeds.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedNetworkSettings {
+    /// Used in place prefixes (`star:"république"`) and folders.
+    pub id: String,
+    pub name: Option<String>,
+    pub gtfs_url: Option<String>,
+    pub trip_updates_url: Option<String>,
+    pub alerts_url: Option<String>,
+    pub vehicle_positions_url: Option<String>,
+    /// Seconds between two fetches of the feeds (default 30).
+    pub refresh: Option<u64>,
+    /// The header that carries the key (`x-api-key`, `authorization`…).
+    pub auth_header: Option<String>,
+    /// The query parameter that carries the key, for feeds that ask so.
+    pub auth_query: Option<String>,
+    pub key: Option<String>,
+    /// The key's file (relative to the settings' folder).
+    pub key_file: Option<PathBuf>,
+}
+
+/// Seconds between two fetches of a feed network's feeds, by default.
+pub const DEFAULT_FEED_REFRESH: u64 = 30;
+
+impl FeedNetworkSettings {
+    pub fn refresh(&self) -> u64 {
+        self.refresh.unwrap_or(DEFAULT_FEED_REFRESH)
+    }
+
+    /// The name riders see (the id when none is given).
+    pub fn shown_name(&self) -> String {
+        self.name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| self.id.clone())
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let id = &self.id;
+        let well_formed = !id.is_empty()
+            && id.len() <= 32
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !well_formed {
+            return Err(format!(
+                "[[network]] id {id:?}: lowercase letters, digits, '-' and '_' only (at most 32)"
+            ));
+        }
+        if NETWORKS.contains(&id.as_str()) {
+            return Err(format!("[[network]] id {id:?} is a built-in network's"));
+        }
+        if self.gtfs_url.is_none() {
+            return Err(format!("[[network]] {id}: gtfs_url is missing"));
+        }
+        if !(5..=3600).contains(&self.refresh()) {
+            return Err(format!(
+                "[[network]] {id}: refresh = {} (seconds, from 5 to 3600)",
+                self.refresh()
+            ));
+        }
+        if self.auth_header.is_some() && self.auth_query.is_some() {
+            return Err(format!(
+                "[[network]] {id}: auth_header or auth_query, not both"
+            ));
+        }
+        let auth = self.auth_header.is_some() || self.auth_query.is_some();
+        let key = self.key.is_some() || self.key_file.is_some();
+        if auth != key {
+            return Err(format!(
+                "[[network]] {id}: a key (key or key_file) goes with auth_header or auth_query"
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The `[mqtt]` table.
@@ -211,29 +297,61 @@ pub const NETWORKS: [&str; 2] = ["ginko", "idfm"];
 /// first network).
 pub const DEFAULT_NETWORK: &str = NETWORKS[0];
 
+/// The `[[network]]` ids and names of the settings read, and the demo's.
+static DEFINED: std::sync::RwLock<Vec<(String, String)>> = std::sync::RwLock::new(Vec::new());
+
+/// Makes networks known by id to the rest of quai (place prefixes,
+/// `--network`, the timetables), with the names riders see.
+pub fn define_networks(networks: impl IntoIterator<Item = (String, String)>) {
+    if let Ok(mut defined) = DEFINED.write() {
+        for (id, name) in networks {
+            match defined.iter_mut().find(|d| d.0 == id) {
+                Some(d) => d.1 = name,
+                None => defined.push((id, name)),
+            }
+        }
+    }
+}
+
+/// The name of a defined network.
+pub fn defined_name(id: &str) -> Option<String> {
+    DEFINED
+        .read()
+        .ok()?
+        .iter()
+        .find(|d| d.0 == id)
+        .map(|d| d.1.clone())
+}
+
+/// Every network quai knows: the built-in ones, then the defined ones.
+pub fn known_networks() -> Vec<String> {
+    let mut all: Vec<String> = NETWORKS.iter().map(|n| n.to_string()).collect();
+    if let Ok(defined) = DEFINED.read() {
+        all.extend(defined.iter().map(|d| d.0.clone()));
+    }
+    all
+}
+
+pub fn is_network(name: &str) -> bool {
+    known_networks().iter().any(|n| n == name)
+}
+
 /// An error naming the networks when `name` is not one of them.
 pub fn check_network(name: &str) -> Result<(), String> {
-    if NETWORKS.contains(&name) {
+    if is_network(name) {
         Ok(())
     } else {
         Err(format!(
             "{name:?} is not a network quai knows ({})",
-            NETWORKS.join(", ")
+            known_networks().join(", ")
         ))
     }
 }
 
 fn network_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let text = String::deserialize(d)?;
-    let name = text.trim().to_ascii_lowercase();
-    if NETWORKS.contains(&name.as_str()) {
-        Ok(Some(name))
-    } else {
-        Err(serde::de::Error::custom(format!(
-            "{text:?} is not a network quai knows ({})",
-            NETWORKS.join(", ")
-        )))
-    }
+    // Checked once the [[network]] tables are read too.
+    Ok(Some(text.trim().to_ascii_lowercase()))
 }
 
 fn daily_quota<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
@@ -311,14 +429,51 @@ impl Settings {
                 });
             }
         };
-        Settings::parse(&text).map_err(|message| ConfigError::Parse {
+        let settings = Settings::parse(&text).map_err(|message| ConfigError::Parse {
             path: path.to_path_buf(),
             message,
-        })
+        })?;
+        define_networks(
+            settings
+                .networks
+                .iter()
+                .map(|n| (n.id.clone(), n.shown_name())),
+        );
+        Ok(settings)
     }
 
     /// Parses settings text; the error names the line, column and key.
     pub fn parse(text: &str) -> Result<Settings, String> {
+        let settings: Settings = Settings::parse_toml(text)?;
+        let mut ids: Vec<&str> = Vec::new();
+        for network in &settings.networks {
+            network.check()?;
+            if ids.contains(&network.id.as_str()) {
+                return Err(format!("[[network]] id {:?} is defined twice", network.id));
+            }
+            ids.push(&network.id);
+        }
+        if let Some(default) = &settings.default_network {
+            if !NETWORKS.contains(&default.as_str()) && !ids.contains(&default.as_str()) {
+                let mut all: Vec<&str> = NETWORKS.to_vec();
+                all.extend(&ids);
+                return Err(format!(
+                    "default_network: {default:?} is not a network quai knows ({})",
+                    all.join(", ")
+                ));
+            }
+        }
+        if let Some(language) = &settings.language {
+            if crate::i18n::Language::parse(language).is_none() {
+                return Err(format!(
+                    "language: {language:?} is not one quai speaks (fr, en)"
+                ));
+            }
+        }
+        Ok(settings)
+    }
+
+    fn parse_toml(text: &str) -> Result<Settings, String> {
         toml::from_str(text).map_err(|e| {
             let mut message = e.message().to_string();
             if let Some(span) = e.span() {

@@ -8,13 +8,37 @@
 
 use serde::Serialize;
 
-/// The network's time zone: dates, clocks and service days are local to it.
+/// Ginko's and Île-de-France's time zone: their dates, clocks and service
+/// days are local to it.
 pub const TIME_ZONE: &str = "Europe/Paris";
 
-/// The current time in the network's zone (UTC if the zone is unknown).
+/// The zone clocks are shown in: the default network's (a network from
+/// its feeds has its timetable's).
+static SHOWN_ZONE: std::sync::RwLock<Option<jiff::tz::TimeZone>> = std::sync::RwLock::new(None);
+
+/// Shows clocks and dates in `zone` from now on.
+pub fn set_zone(zone: jiff::tz::TimeZone) {
+    if let Ok(mut slot) = SHOWN_ZONE.write() {
+        *slot = Some(zone);
+    }
+}
+
+/// The zone clocks are shown in (Europe/Paris unless set).
+pub fn zone() -> jiff::tz::TimeZone {
+    if let Some(zone) = SHOWN_ZONE.read().ok().and_then(|z| z.clone()) {
+        return zone;
+    }
+    jiff::tz::TimeZone::get(TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// An instant in the shown zone.
+pub fn local(t: jiff::Timestamp) -> Result<jiff::Zoned, jiff::Error> {
+    Ok(t.to_zoned(zone()))
+}
+
+/// The current time in the shown zone.
 pub fn network_now() -> jiff::Zoned {
-    let now = jiff::Zoned::now();
-    now.in_tz(TIME_ZONE).unwrap_or(now)
+    jiff::Zoned::now().with_time_zone(zone())
 }
 
 /// "01:00", or "demain 01:00" when that is another day than `now`, in the
@@ -24,7 +48,7 @@ pub fn until_text(until: jiff::Timestamp, now: jiff::Timestamp) -> String {
     let rounded = until
         .checked_add(jiff::SignedDuration::from_secs(59))
         .unwrap_or(until);
-    let (Ok(at), Ok(today)) = (rounded.in_tz(TIME_ZONE), now.in_tz(TIME_ZONE)) else {
+    let (Ok(at), Ok(today)) = (local(rounded), local(now)) else {
         return String::new();
     };
     let clock = at.strftime("%H:%M").to_string();

@@ -266,8 +266,7 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
         let shown = now
             .checked_add(options.clock_shift)
             .unwrap_or(now)
-            .in_tz(crate::domain::TIME_ZONE)
-            .unwrap_or_else(|_| crate::domain::network_now());
+            .to_zoned(crate::domain::zone());
         let quiet = is_quiet(loaded.quiet_hours, &shown);
         match (should_poll(&loaded, quiet), running.is_some()) {
             (true, false) => {

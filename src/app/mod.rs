@@ -293,9 +293,9 @@ impl App {
         };
         let now = self
             .now
-            .in_tz(crate::domain::TIME_ZONE)
-            .map(|z| z.strftime("%H:%M").to_string())
-            .unwrap_or_default();
+            .to_zoned(crate::domain::zone())
+            .strftime("%H:%M")
+            .to_string();
         self.overlay = Some(Overlay::Forecast(Box::new(ForecastPane {
             row,
             forecast: None,

@@ -35,7 +35,7 @@ pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> Co
         None if args.offline => ctx.offline_source().await?,
         None => ctx.source().await.map_err(|e| {
             // No key, but a timetable: say how to see it.
-            let compiled = crate::config::NETWORKS.iter().any(|n| {
+            let compiled = crate::config::known_networks().iter().any(|n| {
                 crate::timetable::store::Store::of_network(n).is_ok_and(|s| s.index_path().exists())
             });
             if compiled {

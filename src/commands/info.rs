@@ -32,7 +32,7 @@ pub async fn quota(ctx: &Context<'_>, json: bool) -> CommandResult {
         return print(&text);
     }
     let clock = |t: jiff::Timestamp| {
-        t.in_tz(crate::domain::TIME_ZONE)
+        crate::domain::local(t)
             .map(|z| z.strftime("%H:%M").to_string())
             .unwrap_or_default()
     };

@@ -173,7 +173,7 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
             crate::sanitize::line(&meta.source)
         ));
         let when = |t: Option<jiff::Timestamp>| {
-            t.and_then(|t| t.in_tz(crate::domain::TIME_ZONE).ok())
+            t.and_then(|t| crate::domain::local(t).ok())
                 .map(|z| z.strftime("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_else(|| "?".into())
         };
@@ -234,7 +234,7 @@ async fn next(
 ) -> CommandResult {
     // A place may name its network, as on the board (`idfm:"gare de lyon"`).
     let (network, query) = match query.split_once(':') {
-        Some((prefix, rest)) if crate::config::NETWORKS.contains(&prefix.trim()) => {
+        Some((prefix, rest)) if crate::config::is_network(prefix.trim()) => {
             (prefix.trim().to_string(), rest)
         }
         _ => (ctx.one_network()?, query),
@@ -250,7 +250,7 @@ async fn next(
     };
     let tt = TimetableNetwork::new(
         &network,
-        registry::network_name(&network),
+        &registry::network_name(&network),
         Arc::clone(&table),
     );
     let (_, query) = crate::poller::split_network(query, &crate::network::Network::networks(&tt));

@@ -32,6 +32,8 @@ pub enum Fault {
     /// `hostile`: every shown text carries terminal escapes, controls,
     /// bidi overrides, zero-width and wide characters, or is very long.
     Hostile,
+    /// A live feed whose own timestamp is ten minutes old.
+    Stale,
 }
 
 impl Fault {
@@ -47,6 +49,7 @@ impl Fault {
             "empty" => Fault::Empty,
             "missing" => Fault::Missing,
             "hostile" => Fault::Hostile,
+            "stale" => Fault::Stale,
             code => Fault::Http(code.parse().ok().filter(|c| (400..600).contains(c))?),
         })
     }

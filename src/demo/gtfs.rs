@@ -166,6 +166,7 @@ pub fn feed(network: &str, today: Date) -> Option<Vec<u8>> {
     let tables = match network {
         crate::ginko::ID => ginko_tables(&Network::load().ok()?, today),
         crate::idfm::ID => super::idfm::gtfs_tables(today),
+        super::feedcity::ID => super::feedcity::gtfs_tables(today),
         _ => return None,
     };
     zip(&tables).ok()

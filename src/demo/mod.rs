@@ -4,6 +4,7 @@
 
 mod api;
 pub mod faults;
+pub mod feedcity;
 pub mod gtfs;
 pub mod idfm;
 pub mod network;
@@ -31,6 +32,7 @@ pub fn favourite_places() -> Vec<(Option<&'static str>, &'static str)> {
         (None, "Rivotte"),
         (Some("idfm"), "Gare de Lyon"),
         (Some("idfm"), "Châtelet-Les Halles"),
+        (Some(feedcity::ID), "Mont-Royal"),
     ]
 }
 

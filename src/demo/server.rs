@@ -178,10 +178,78 @@ struct State {
 }
 
 /// Where the demo server publishes each network's GTFS zip.
-pub const GTFS_PATHS: [(&str, &str); 2] = [
+pub const GTFS_PATHS: [(&str, &str); 3] = [
     ("/gtfs-ginko.zip", crate::ginko::ID),
     ("/data/gtfs-idfm.zip", crate::idfm::ID),
+    (super::feedcity::GTFS_PATH, super::feedcity::ID),
 ];
+
+/// The third demo network's live feeds: path, and the fault file's name
+/// for it (`503 trip-updates`, `truncated alerts`, `stale vehicles`…).
+pub const REALTIME_PATHS: [(&str, &str); 3] = [
+    (super::feedcity::TRIP_UPDATES_PATH, "trip-updates"),
+    (super::feedcity::ALERTS_PATH, "alerts"),
+    (super::feedcity::VEHICLES_PATH, "vehicles"),
+];
+
+/// A GTFS-Realtime feed at the demo clock's time, with its ETag (304 when
+/// the client has it); faults play as for the other methods, and `stale`
+/// dates its header ten minutes back.
+fn realtime_feed(
+    state: &State,
+    name: &str,
+    if_none_match: Option<String>,
+    fault: Option<Fault>,
+) -> Response<Full<Bytes>> {
+    use super::feedcity;
+    match fault {
+        Some(Fault::Http(code)) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            return html(status, &status.to_string());
+        }
+        Some(Fault::WrongShape) => return html(StatusCode::OK, "Maintenance"),
+        Some(Fault::Empty | Fault::Missing) => return Response::new(Full::new(Bytes::new())),
+        _ => {}
+    }
+    let mut now = (state.clock)().timestamp();
+    if fault == Some(Fault::Stale) {
+        now = now
+            .checked_sub(jiff::SignedDuration::from_mins(10))
+            .unwrap_or(now);
+    }
+    let message = match name {
+        "trip-updates" => feedcity::trip_updates(now),
+        "alerts" => feedcity::alerts(now),
+        _ => feedcity::vehicles(now),
+    };
+    let mut body = feedcity::encode(&message);
+    match fault {
+        Some(Fault::Truncated) => body.truncate(body.len() / 2),
+        Some(Fault::Huge) => body.resize(17 * 1024 * 1024, 0),
+        _ => {}
+    }
+    let digest = ring::digest::digest(&ring::digest::SHA256, &body);
+    let tag: String = digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let etag = format!("\"{tag}\"");
+    if if_none_match.is_some_and(|t| t == etag) {
+        let mut response = Response::new(Full::new(Bytes::new()));
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        return response;
+    }
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/x-protobuf"),
+    );
+    if let Ok(value) = hyper::header::HeaderValue::from_str(&etag) {
+        headers.insert(hyper::header::ETAG, value);
+    }
+    response
+}
 
 /// A GTFS zip, or 304 when the client has it (`If-None-Match`); faults
 /// named for the method `gtfs` play here (`503 gtfs`, `truncated gtfs`).
@@ -345,6 +413,14 @@ async fn answer(
             network,
             header("if-none-match"),
             fault_of("gtfs"),
+        ));
+    }
+    if let Some((_, name)) = REALTIME_PATHS.iter().find(|(p, _)| *p == path) {
+        return Ok(realtime_feed(
+            state,
+            name,
+            header("if-none-match"),
+            fault_of(name),
         ));
     }
     if let Some(reply) = state

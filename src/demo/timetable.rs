@@ -17,7 +17,8 @@ const HORIZON_S: f64 = 5400.0;
 
 /// The current time in Europe/Paris.
 pub fn paris_now() -> Zoned {
-    crate::domain::network_now()
+    let now = Zoned::now();
+    now.in_tz(TIME_ZONE).unwrap_or(now)
 }
 
 /// Where `now` falls in the service day.

@@ -363,7 +363,7 @@ impl Network for Subscribed {
         }
         ids.into_iter()
             .map(|id| NetworkInfo {
-                name: crate::network::registry::network_name(&id).to_string(),
+                name: crate::network::registry::network_name(&id),
                 id,
                 capabilities: Capabilities::default(),
             })

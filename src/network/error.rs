@@ -62,6 +62,8 @@ pub enum ErrorKind {
     NotPublished,
     /// The publisher's own reason, relayed as it said it.
     Relayed(String),
+    /// A live feed whose own timestamp is too old: not live any more.
+    Stale,
 }
 
 /// A failure of a network, with the sentence that explains it.
@@ -125,6 +127,7 @@ impl NetError {
             ErrorKind::Offline => "hors ligne".into(),
             ErrorKind::NotPublished => "publication interrompue".into(),
             ErrorKind::Relayed(reason) => reason.clone(),
+            ErrorKind::Stale => "flux périmé".into(),
         }
     }
 
@@ -138,6 +141,7 @@ impl NetError {
                 | ErrorKind::Http(_)
                 | ErrorKind::Undecodable
                 | ErrorKind::RateLimited { .. }
+                | ErrorKind::Stale
         )
     }
 

@@ -10,6 +10,7 @@ use crate::cache::Cache;
 use crate::config::{self, Settings};
 use crate::demo;
 use crate::ginko::{self, ApiKey, Client};
+use crate::gtfsrt;
 use crate::idfm;
 use crate::network::multi::Multi;
 use crate::network::{Source, http};
@@ -103,7 +104,8 @@ pub fn from_settings(
 ) -> Result<Source, String> {
     let idfm_client = idfm_client(settings, path, cache)?;
     let mut members: Vec<Source> = Vec::new();
-    match ginko_client(settings, path, api_url, idfm_client.is_none()) {
+    let need_ginko_key = idfm_client.is_none() && settings.networks.is_empty();
+    match ginko_client(settings, path, api_url, need_ginko_key) {
         Ok(client) if client.has_key() => members.push(Arc::new(ginko::Ginko::new(client, cache))),
         Ok(_) => {}
         Err(e) => return Err(e),
@@ -116,12 +118,105 @@ pub fn from_settings(
             .unwrap_or(idfm::source::DEFAULT_DAILY_QUOTA);
         members.push(Arc::new(idfm::Idfm::new(client, cache, quota)));
     }
-    let members = members
+    let mut members: Vec<Source> = members
         .into_iter()
         .map(|m| with_timetable(m, settings, path))
         .collect();
+    for n in &settings.networks {
+        members.push(feed_network(n, path, jiff::SignedDuration::ZERO)?);
+    }
     let default = network.or(settings.default_network.as_deref());
-    combine(members, default).ok_or_else(|| ginko::ApiError::MissingKey.to_string())
+    let source = combine(members, default).ok_or_else(|| ginko::ApiError::MissingKey.to_string())?;
+    show_zone_of(&source);
+    Ok(source)
+}
+
+/// Clocks are shown in the default network's zone (its timetable's).
+fn show_zone_of(source: &Source) {
+    let first = source
+        .networks()
+        .into_iter()
+        .next()
+        .map(|n| n.id)
+        .unwrap_or_default();
+    if config::NETWORKS.contains(&first.as_str()) {
+        return;
+    }
+    if let Ok(table) = Store::of_network(&first).and_then(|s| s.open().map_err(|e| e.to_string())) {
+        crate::domain::set_zone(table.zone().clone());
+    }
+}
+
+/// The key of a `[[network]]`, where its feeds want it.
+fn feed_auth(
+    n: &config::FeedNetworkSettings,
+    path: &Path,
+) -> Result<Option<gtfsrt::FeedAuth>, String> {
+    let key = config::read_secret(None, n.key.as_deref(), n.key_file.as_deref(), path)
+        .map_err(|e| format!("[[network]] {}: {e}", n.id))?;
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    if let Some(header) = &n.auth_header {
+        let name = reqwest::header::HeaderName::from_bytes(header.trim().as_bytes())
+            .map_err(|_| format!("[[network]] {}: auth_header {header:?} is not a header name", n.id))?;
+        return Ok(Some(gtfsrt::FeedAuth::Header { name, key }));
+    }
+    if let Some(query) = &n.auth_query {
+        return Ok(Some(gtfsrt::FeedAuth::Query {
+            name: query.trim().to_string(),
+            key,
+        }));
+    }
+    Ok(None)
+}
+
+/// A network of its feeds (`[[network]]`), with its timetable, refreshed
+/// once a day, to fall back to.
+pub fn feed_network(
+    n: &config::FeedNetworkSettings,
+    path: &Path,
+    shift: jiff::SignedDuration,
+) -> Result<Source, String> {
+    let auth = feed_auth(n, path)?;
+    let with_key = auth.is_some();
+    let mut feeds = Vec::new();
+    for (kind, url) in [
+        (gtfsrt::Kind::TripUpdates, &n.trip_updates_url),
+        (gtfsrt::Kind::Alerts, &n.alerts_url),
+        (gtfsrt::Kind::VehiclePositions, &n.vehicle_positions_url),
+    ] {
+        if let Some(url) = url {
+            let url = gtfsrt::feed::parse_feed_url(url, with_key)
+                .map_err(|e| format!("[[network]] {}: {}: {e}", n.id, kind.setting()))?;
+            feeds.push((kind, url));
+        }
+    }
+    let name = n.shown_name();
+    let store = Store::of_network(&n.id)?;
+    let shared: Shared = Arc::new(std::sync::RwLock::new(None));
+    if let Ok(table) = store.open() {
+        let network = TimetableNetwork::new(&n.id, &name, Arc::new(table)).with_shift(shift);
+        if let Ok(mut slot) = shared.write() {
+            *slot = Some(Arc::new(network));
+        }
+    }
+    let network = gtfsrt::FeedNetwork::new(
+        &n.id,
+        &name,
+        Arc::clone(&shared),
+        feeds,
+        gtfsrt::Fetcher::new(auth).map_err(|e| e.to_string())?,
+        std::time::Duration::from_secs(n.refresh()),
+    )
+    .with_shift(shift);
+    let refresh = n
+        .gtfs_url
+        .as_deref()
+        .map(|url| Refresh::new(store, FeedSource::parse(url), None));
+    Ok(Arc::new(
+        WithTimetable::new(Arc::new(network), shared).refreshed_by(refresh),
+    ))
 }
 
 /// Where a network's GTFS feed is published: the settings' `gtfs_url`,
@@ -136,7 +231,16 @@ pub fn gtfs_source(settings: &Settings, network: &str) -> Result<FeedSource, Str
             settings.idfm.as_ref().and_then(|t| t.gtfs_url.clone()),
             idfm::DEFAULT_GTFS_URL,
         ),
-        other => return Err(format!("unknown network {other:?} (ginko or idfm)")),
+        other => {
+            let defined = settings.networks.iter().find(|n| n.id == other);
+            return match defined.and_then(|n| n.gtfs_url.as_deref()) {
+                Some(url) => Ok(FeedSource::parse(url)),
+                None => Err(format!(
+                    "unknown network {other:?} ({})",
+                    config::known_networks().join(", ")
+                )),
+            };
+        }
     };
     Ok(FeedSource::parse(
         &setting.unwrap_or_else(|| default.to_string()),
@@ -222,14 +326,15 @@ fn with_timetable(member: Source, settings: &Settings, path: &Path) -> Source {
 /// A source whose rows may be of any network (boards read from a broker)
 /// with every compiled timetable to fall back to, one after the other.
 pub fn with_local_timetables(mut source: Source) -> Source {
-    for id in config::NETWORKS {
+    for id in config::known_networks() {
+        let id = id.as_str();
         let Ok(store) = Store::of_network(id) else {
             continue;
         };
         let Ok(table) = store.open() else {
             continue;
         };
-        let network = TimetableNetwork::new(id, network_name(id), Arc::new(table));
+        let network = TimetableNetwork::new(id, &network_name(id), Arc::new(table));
         let shared: Shared = Arc::new(std::sync::RwLock::new(Some(Arc::new(network))));
         source = Arc::new(WithTimetable::new(source, shared));
     }
@@ -269,11 +374,61 @@ fn demo_timetables(
     (members, tables)
 }
 
+/// The third demo network, from the demo server's feeds, its timetable
+/// compiled in memory; and that timetable.
+fn demo_feed_city(
+    base: &str,
+    shift: jiff::SignedDuration,
+) -> Result<(Source, Option<Arc<TimetableNetwork>>), String> {
+    use demo::feedcity;
+    config::define_networks([(feedcity::ID.to_string(), feedcity::NAME.to_string())]);
+    let url = |path: &str| {
+        gtfsrt::feed::parse_feed_url(&format!("{base}{path}"), false)
+            .map_err(|e| format!("demo feed: {e}"))
+    };
+    let feeds = vec![
+        (gtfsrt::Kind::TripUpdates, url(feedcity::TRIP_UPDATES_PATH)?),
+        (gtfsrt::Kind::Alerts, url(feedcity::ALERTS_PATH)?),
+        (gtfsrt::Kind::VehiclePositions, url(feedcity::VEHICLES_PATH)?),
+    ];
+    let today = crate::domain::network_now().date();
+    let shared: Shared = Arc::new(std::sync::RwLock::new(None));
+    let compiled = feedcity::gtfs(today).and_then(|zip| {
+        crate::timetable::feed::compile_in_memory_with(
+            &zip,
+            crate::timetable::compile::Options { trip_stops: true },
+        )
+        .ok()
+    });
+    let table = compiled.map(|(table, _)| {
+        Arc::new(
+            TimetableNetwork::new(feedcity::ID, feedcity::NAME, Arc::new(table)).with_shift(shift),
+        )
+    });
+    if let (Some(t), Ok(mut slot)) = (&table, shared.write()) {
+        *slot = Some(Arc::clone(t));
+    }
+    let network = gtfsrt::FeedNetwork::new(
+        feedcity::ID,
+        feedcity::NAME,
+        Arc::clone(&shared),
+        feeds,
+        gtfsrt::Fetcher::new(None).map_err(|e| e.to_string())?,
+        std::time::Duration::from_secs(config::DEFAULT_FEED_REFRESH),
+    )
+    .with_shift(shift);
+    Ok((
+        Arc::new(WithTimetable::new(Arc::new(network), shared)),
+        table,
+    ))
+}
+
 /// The network names quai shows.
-pub fn network_name(id: &str) -> &'static str {
+pub fn network_name(id: &str) -> String {
     match id {
-        idfm::ID => "IDFM",
-        _ => "Ginko",
+        idfm::ID => "IDFM".into(),
+        ginko::ID => "Ginko".into(),
+        other => config::defined_name(other).unwrap_or_else(|| other.to_string()),
     }
 }
 
@@ -282,7 +437,8 @@ pub fn network_name(id: &str) -> &'static str {
 pub fn offline(network: Option<&str>) -> Result<Source, String> {
     let mut members: Vec<Source> = Vec::new();
     let mut problems = Vec::new();
-    for id in config::NETWORKS {
+    for id in config::known_networks() {
+        let id = id.as_str();
         if network.is_some_and(|n| n != id) {
             continue;
         }
@@ -290,7 +446,7 @@ pub fn offline(network: Option<&str>) -> Result<Source, String> {
         match store.open() {
             Ok(table) => members.push(Arc::new(TimetableNetwork::new(
                 id,
-                network_name(id),
+                &network_name(id),
                 Arc::new(table),
             ))),
             // A damaged one is said even when another network's is shown.
@@ -368,7 +524,10 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
     let idfm = idfm::Idfm::new(idfm_client, &cache, idfm::source::DEFAULT_DAILY_QUOTA)
         .named("IDFM (démo)", "données IDFM de démonstration");
     let members: Vec<Source> = vec![Arc::new(ginko), Arc::new(idfm)];
-    let (members, timetables) = demo_timetables(members, clock_shift);
+    let (mut members, mut timetables) = demo_timetables(members, clock_shift);
+    let (city, table) = demo_feed_city(&server.url(), clock_shift)?;
+    members.push(city);
+    timetables.extend(table);
     let source = combine(members, None).ok_or("no demo network")?;
     Ok(Demo {
         server,

@@ -226,11 +226,30 @@ impl Skips {
     }
 }
 
+/// What an index holds beyond the departures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Each trip's stops in order, with their sequence and time: what live
+    /// trip updates (GTFS-Realtime) are applied to. 12 bytes per stop time,
+    /// so only for networks that have such a feed.
+    pub trip_stops: bool,
+}
+
 /// Compiles a GTFS zip into an index written to `out`.
 pub fn compile<R: Read + Seek, W: Write + Seek>(
     reader: R,
     out: W,
     progress: Progress<'_>,
+) -> Result<Summary, CompileError> {
+    compile_with(reader, out, progress, Options::default())
+}
+
+/// Compiles a GTFS zip into an index written to `out`, with `options`.
+pub fn compile_with<R: Read + Seek, W: Write + Seek>(
+    reader: R,
+    out: W,
+    progress: Progress<'_>,
+    options: Options,
 ) -> Result<Summary, CompileError> {
     let mut feed = Feed::open(reader)?;
     let mut strings = Strings::new();
@@ -505,6 +524,8 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
     let mut first_time: Vec<u32> = vec![u32::MAX; trips.len()];
     // (trip, stop, headsign) where a stop_headsign differs from the trip's.
     let mut headsign_at: Vec<(u32, u32, u32)> = Vec::new();
+    // (trip, sequence, stop, time) of every timed stop time, when asked.
+    let mut trip_stops: Vec<[u32; 4]> = Vec::new();
     {
         let read = Rc::clone(&feed.read);
         let mut t = feed.table(
@@ -562,6 +583,12 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
             };
             let mut event_at = NONE;
             if let Some(time) = time {
+                if options.trip_stops {
+                    if trip_stops.len() >= MAX_EVENTS {
+                        return Err(too_many(t.line()));
+                    }
+                    trip_stops.push([trip, sequence, stop, time & TIME_MASK]);
+                }
                 first_time[trip_at] = first_time[trip_at].min(time);
                 if pickup {
                     if events.len() >= MAX_EVENTS {
@@ -885,6 +912,28 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
     w.rows(Section::Places, &place_rows)?;
     w.words(Section::Members, &members)?;
     w.rows(Section::Exceptions, &exception_rows)?;
+    // Each trip's stops by sequence, and where each trip's start.
+    trip_stops.sort_unstable();
+    trip_stops.dedup_by_key(|t| (t[0], t[1]));
+    let mut trip_spans: Vec<[u32; 2]> = if options.trip_stops {
+        vec![[0, 0]; trips.len()]
+    } else {
+        Vec::new()
+    };
+    for (i, t) in trip_stops.iter().enumerate() {
+        if let Some(span) = trip_spans.get_mut(t[0] as usize) {
+            if span[1] == 0 {
+                span[0] = u32::try_from(i).unwrap_or(NONE);
+            }
+            span[1] += 1;
+        }
+    }
+    w.events(
+        Section::TripStops,
+        trip_stops.iter().map(|t| [t[1], t[2], t[3]]),
+        trip_stops.len(),
+    )?;
+    w.rows(Section::TripSpans, &trip_spans)?;
     w.finish()?;
     Ok(summary)
 }

@@ -20,8 +20,17 @@ pub fn zip_tables(tables: &[(&str, &[u8])]) -> std::io::Result<Vec<u8>> {
 pub fn compile_in_memory(
     zip: &[u8],
 ) -> Result<(super::Timetable, super::compile::Summary), super::CompileError> {
+    compile_in_memory_with(zip, super::compile::Options::default())
+}
+
+/// The same, with `options`.
+pub fn compile_in_memory_with(
+    zip: &[u8],
+    options: super::compile::Options,
+) -> Result<(super::Timetable, super::compile::Summary), super::CompileError> {
     let mut out = Cursor::new(Vec::new());
-    let summary = super::compile::compile(Cursor::new(zip), &mut out, &mut |_, _| {})?;
+    let summary =
+        super::compile::compile_with(Cursor::new(zip), &mut out, &mut |_, _| {}, options)?;
     let table = super::Timetable::from_bytes(out.into_inner())
         .map_err(|e| super::CompileError::Zip(e.to_string()))?;
     Ok((table, summary))

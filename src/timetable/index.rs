@@ -14,6 +14,10 @@
 //! | places | id, name, first member, members, lat, lon |
 //! | services | start day, end day, weekdays (bit 0 Monday), first exception, exceptions |
 //! | exceptions | day, 1 added / 0 removed (each service's by day) |
+//! | trip stops | stop_sequence, stop, time (each trip's by sequence; optional) |
+//! | trip spans | first trip stop, trip stops (per trip; empty when not compiled) |
+//!
+//! Version 2 files (without the trip sections) are read as they are.
 
 use std::io::{Seek, Write};
 use std::path::Path;
@@ -24,7 +28,7 @@ use jiff::tz::TimeZone;
 use super::table::{date_of, day_number};
 
 pub const MAGIC: &[u8; 8] = b"QUAITT1\n";
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// No index ("none") in a u32 reference.
 pub const NONE: u32 = u32::MAX;
 /// An event's time is headway-based (`exact_times = 0`).
@@ -53,9 +57,13 @@ pub enum Section {
     Places,
     Members,
     Exceptions,
+    TripStops,
+    TripSpans,
 }
 
-const SECTIONS: usize = 16;
+const SECTIONS: usize = 18;
+/// Sections of a version 2 file.
+const SECTIONS_V2: usize = 16;
 const HEADER: usize = 8 + SECTIONS * 16;
 
 /// Writes the sections in order, then the header of offsets.
@@ -224,6 +232,19 @@ pub struct TimetableDeparture {
     pub headsign: u32,
     /// Headway-based service: the time is approximate.
     pub approximate: bool,
+    /// The service day (days since 1970-01-01) the trip runs on.
+    pub day: i32,
+    /// Seconds from that day's noon − 12 h.
+    pub offset: u32,
+}
+
+/// One stop of a trip ([`Timetable::trip_stops`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TripStop {
+    pub sequence: u32,
+    pub stop: u32,
+    /// Seconds from the service day's noon − 12 h.
+    pub time: u32,
 }
 
 /// A route's row.
@@ -272,11 +293,26 @@ impl Timetable {
 
     fn from(bytes: Bytes) -> Result<Timetable, OpenError> {
         let data = bytes.get();
-        if data.len() < HEADER || &data[..8] != MAGIC {
+        if data.len() < 8 + SECTIONS_V2 * 16 || &data[..8] != MAGIC {
             return Err(OpenError::Damaged);
         }
         let mut spans = [(0usize, 0usize); SECTIONS];
-        for (i, span) in spans.iter_mut().enumerate() {
+        // The version is Meta's first word; version 2 had fewer sections.
+        let meta_at = data
+            .get(8..16)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_le_bytes)
+            .and_then(|at| usize::try_from(at).ok());
+        let version = meta_at
+            .and_then(|at| data.get(at..at + 4))
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(u32::from_le_bytes);
+        let count = match version {
+            Some(2) => SECTIONS_V2,
+            Some(VERSION) => SECTIONS,
+            _ => return Err(OpenError::Damaged),
+        };
+        for (i, span) in spans.iter_mut().enumerate().take(count) {
             let at = 8 + i * 16;
             let word = |o: usize| {
                 data.get(o..o + 8)
@@ -303,7 +339,7 @@ impl Timetable {
             first_day: None,
             last_day: None,
         };
-        if t.word(Section::Meta, 0) != VERSION {
+        if !matches!(t.word(Section::Meta, 0), 2 | VERSION) {
             return Err(OpenError::Damaged);
         }
         t.zone_name = t.string(t.word(Section::Meta, 1)).to_string();
@@ -667,6 +703,8 @@ impl Timetable {
                             direction: dir,
                             headsign: self.event_headsign(e),
                             approximate: time & APPROXIMATE != 0,
+                            day,
+                            offset: time & TIME_MASK,
                         });
                         taken += 1;
                         if taken >= limit {
@@ -694,6 +732,36 @@ impl Timetable {
             }
         }
         lo
+    }
+
+    /// Whether the index holds each trip's stops ([`Timetable::trip_stops`]).
+    pub fn has_trip_stops(&self) -> bool {
+        self.rows(Section::TripSpans, 2) > 0
+    }
+
+    /// A trip's stops by sequence: (stop_sequence, stop, time from the
+    /// service day's reference), empty when not compiled.
+    pub fn trip_stops(&self, trip: u32) -> impl Iterator<Item = TripStop> + '_ {
+        let first = self.cell(Section::TripSpans, 2, trip as usize, 0) as usize;
+        let count = self.cell(Section::TripSpans, 2, trip as usize, 1) as usize;
+        let end = first
+            .saturating_add(count)
+            .min(self.rows(Section::TripStops, 3));
+        (first.min(end)..end).map(move |i| TripStop {
+            sequence: self.cell(Section::TripStops, 3, i, 0),
+            stop: self.cell(Section::TripStops, 3, i, 1),
+            time: self.cell(Section::TripStops, 3, i, 2),
+        })
+    }
+
+    /// A trip's route.
+    pub fn trip_route(&self, trip: u32) -> u32 {
+        self.cell(Section::Trips, 5, trip as usize, 1)
+    }
+
+    /// The trip's headsign (a string id).
+    pub fn trip_headsign(&self, trip: u32) -> u32 {
+        self.cell(Section::Trips, 5, trip as usize, 3)
     }
 
     /// A trip's direction.

@@ -60,13 +60,19 @@ impl TimetableNetwork {
         &self.table
     }
 
-    fn now(&self) -> Timestamp {
+    /// Now at the network's clock (the demo's may be moved).
+    pub fn now(&self) -> Timestamp {
         Timestamp::now()
             .checked_add(self.shift)
             .unwrap_or_else(|_| Timestamp::now())
     }
 
-    fn line_ref(&self, route: u32) -> LineRef {
+    /// How far the network's clock is from the real one.
+    pub fn shift(&self) -> SignedDuration {
+        self.shift
+    }
+
+    pub fn line_ref(&self, route: u32) -> LineRef {
         let r = self.table.route(route);
         let number = if r.short_name.is_empty() {
             r.long_name
@@ -146,19 +152,34 @@ impl TimetableNetwork {
 
     /// One row's next departures from the timetable.
     pub fn row(&self, row: &RowRequest, stops: &[u32], per_row: usize) -> Vec<Departure> {
-        let t = &self.table;
-        let Some(route) = self.route_for(&row.line_id, stops) else {
+        let Some((route, found)) = self.scheduled(row, stops, self.now(), per_row) else {
             return Vec::new();
         };
-        let now = self.now();
+        found
+            .iter()
+            .map(|d| self.row_departure(d, route, row))
+            .collect()
+    }
+
+    /// A row's route and its scheduled departures from `from` (at most
+    /// `limit`), in the row's direction and to its destination.
+    pub fn scheduled(
+        &self,
+        row: &RowRequest,
+        stops: &[u32],
+        from: Timestamp,
+        limit: usize,
+    ) -> Option<(u32, Vec<super::TimetableDeparture>)> {
+        let t = &self.table;
+        let route = self.route_for(&row.line_id, stops)?;
         let wanted = if row.outbound { 0 } else { 1 };
         let direction =
             |d: u8| move |r: u32, dir: Option<u8>| r == route && dir.is_none_or(|x| x == d);
-        let mut found = t.departures(stops, direction(wanted), now, per_row);
+        let mut found = t.departures(stops, direction(wanted), from, limit);
         // The live network's destination wins where the feed's direction
         // disagrees with it.
         if !row.destination.is_empty() && !self.heads_to(&found, &row.destination) {
-            let other = t.departures(stops, direction(1 - wanted), now, per_row);
+            let other = t.departures(stops, direction(1 - wanted), from, limit);
             if self.heads_to(&other, &row.destination) {
                 found = other;
             }
@@ -174,18 +195,23 @@ impl TimetableNetwork {
                 found = mine;
             }
         }
-        found
-            .iter()
-            .map(|d| {
-                let mut departure = self.departure(d, route, row.outbound);
-                // The live row's destination and via read better than the
-                // feed's "destination par via" when they are the same.
-                if same_destination(&departure.destination, &row.destination) {
-                    departure.destination.clear();
-                }
-                departure
-            })
-            .collect()
+        Some((route, found))
+    }
+
+    /// A scheduled departure of a row, as the board shows it.
+    pub fn row_departure(
+        &self,
+        d: &super::TimetableDeparture,
+        route: u32,
+        row: &RowRequest,
+    ) -> Departure {
+        let mut departure = self.departure(d, route, row.outbound);
+        // The live row's destination and via read better than the feed's
+        // "destination par via" when they are the same.
+        if same_destination(&departure.destination, &row.destination) {
+            departure.destination.clear();
+        }
+        departure
     }
 
     fn heads_to(&self, found: &[super::TimetableDeparture], destination: &str) -> bool {

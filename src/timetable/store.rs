@@ -38,6 +38,7 @@ pub struct Meta {
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
+    options: compile::Options,
 }
 
 /// Where the feed comes from.
@@ -112,13 +113,23 @@ impl Store {
     /// The folder of a network under `$XDG_DATA_HOME/quai/`.
     pub fn of_network(network: &str) -> Result<Store, String> {
         let dir = crate::config::data_dir().map_err(|e| e.to_string())?;
-        Ok(Store {
-            dir: dir.join(network),
-        })
+        // A network quai does not have a live API for is live through its
+        // GTFS-Realtime feeds, applied to each trip's stops.
+        let trip_stops = !crate::config::NETWORKS.contains(&network);
+        Ok(Store::at(dir.join(network)).with_options(compile::Options { trip_stops }))
     }
 
     pub fn at(dir: impl Into<PathBuf>) -> Store {
-        Store { dir: dir.into() }
+        Store {
+            dir: dir.into(),
+            options: compile::Options::default(),
+        }
+    }
+
+    /// What its compiled indexes hold beyond the departures.
+    pub fn with_options(mut self, options: compile::Options) -> Store {
+        self.options = options;
+        self
     }
 
     pub fn dir(&self) -> &Path {
@@ -209,7 +220,11 @@ impl Store {
             .await
             .map_err(|e| UpdateError::Io(e.to_string()))??;
         let now = jiff::Timestamp::now();
-        if let Some(before) = previous.filter(|m| m.sha256 == sha256 && self.open().is_ok()) {
+        // Unchanged, and holding what this network needs.
+        let complete = |t: Timetable| !self.options.trip_stops || t.has_trip_stops();
+        if let Some(before) =
+            previous.filter(|m| m.sha256 == sha256 && self.open().is_ok_and(complete))
+        {
             let mut meta = before.clone();
             meta.source = source.shown();
             meta.fetched_at = Some(now);
@@ -220,7 +235,9 @@ impl Store {
         }
         let dir = self.dir.clone();
         let input = path.to_path_buf();
-        let summary = tokio::task::spawn_blocking(move || compile_into(&dir, &input, progress))
+        let options = self.options;
+        let summary =
+            tokio::task::spawn_blocking(move || compile_into(&dir, &input, progress, options))
             .await
             .map_err(|e| UpdateError::Io(e.to_string()))??;
         let index_bytes = std::fs::metadata(self.index_path()).map_or(0, |m| m.len());
@@ -240,7 +257,12 @@ impl Store {
 }
 
 /// Compiles into a temporary file, checks it opens, renames it in place.
-fn compile_into(dir: &Path, input: &Path, progress: bool) -> Result<Summary, UpdateError> {
+fn compile_into(
+    dir: &Path,
+    input: &Path,
+    progress: bool,
+    options: compile::Options,
+) -> Result<Summary, UpdateError> {
     let file = std::fs::File::open(input).map_err(|e| UpdateError::ReadFeed {
         path: input.display().to_string(),
         detail: e.to_string(),
@@ -250,10 +272,11 @@ fn compile_into(dir: &Path, input: &Path, progress: bool) -> Result<Summary, Upd
         let out = std::fs::File::create(&tmp).map_err(CompileError::Write)?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
         let mut bar = Bar::new("compilation", progress);
-        let summary = compile::compile(
+        let summary = compile::compile_with(
             std::io::BufReader::with_capacity(1 << 20, file),
             &mut out,
             &mut |done, total| bar.show(done, total),
+            options,
         )?;
         bar.done();
         let out = out

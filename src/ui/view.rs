@@ -258,7 +258,7 @@ pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
 
 /// Time of day in the network's zone.
 pub fn clock_text(at: Timestamp) -> String {
-    at.in_tz(crate::domain::TIME_ZONE)
+    crate::domain::local(at)
         .map(|z| z.strftime("%H:%M:%S").to_string())
         .unwrap_or_else(|_| at.strftime("%H:%M:%S").to_string())
 }
@@ -534,7 +534,7 @@ pub fn advance_shifted(
 /// An instant in RFC 3339 with the network's offset
 /// ("2026-12-01T09:04:00+01:00").
 fn rfc3339_local(t: Timestamp) -> String {
-    match t.in_tz(crate::domain::TIME_ZONE) {
+    match crate::domain::local(t) {
         Ok(z) => z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
         Err(_) => t.to_string(),
     }
@@ -570,7 +570,7 @@ pub fn lift_line(lift: &crate::domain::Lift) -> String {
 }
 
 fn day_and_time(t: Timestamp) -> String {
-    t.in_tz(crate::domain::TIME_ZONE)
+    crate::domain::local(t)
         .map(|z| z.strftime("%d/%m %H:%M").to_string())
         .unwrap_or_default()
 }

@@ -1,0 +1,386 @@
+//! Trip updates and vehicle positions as quai reads them, and what a
+//! trip update says of one scheduled departure, by the GTFS-Realtime
+//! rules: a stop's own update wins; else the delay of the nearest earlier
+//! stop's is carried on (over skipped stops); `NO_DATA` carries on as no
+//! data; a stop before every update keeps its timetable time; `SKIPPED`
+//! stops are not offered; `CANCELED` trips are "Supprimé".
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+
+use super::proto::{self, stop_relationship as stop_rel, trip_relationship as trip_rel};
+use crate::timetable::index::TripStop;
+use crate::timetable::{Timetable, TimetableDeparture};
+
+/// One stop of a trip update.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StopLive {
+    pub sequence: Option<u32>,
+    pub stop_id: Option<String>,
+    pub relationship: i32,
+    /// (delay in seconds, absolute time) of the departure, else the arrival.
+    pub departure: Option<Event>,
+    pub arrival: Option<Event>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Event {
+    pub delay: Option<i32>,
+    pub time: Option<Timestamp>,
+}
+
+impl Event {
+    fn of(e: &proto::StopTimeEvent) -> Option<Event> {
+        let time = e.time.filter(|t| *t > 0).and_then(|t| Timestamp::from_second(t).ok());
+        (e.delay.is_some() || time.is_some()).then_some(Event {
+            delay: e.delay,
+            time,
+        })
+    }
+}
+
+/// One trip update.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TripLive {
+    pub trip_id: Option<String>,
+    pub route_id: Option<String>,
+    pub direction: Option<u32>,
+    /// The service day (days since 1970-01-01), when said.
+    pub start_day: Option<i32>,
+    /// The run's first departure (seconds of the service day), when said.
+    pub start_time: Option<u32>,
+    pub relationship: i32,
+    pub delay: Option<i32>,
+    pub vehicle: Option<String>,
+    pub stops: Vec<StopLive>,
+}
+
+impl TripLive {
+    pub fn cancelled(&self) -> bool {
+        matches!(
+            self.relationship,
+            trip_rel::CANCELED | trip_rel::DELETED
+        )
+    }
+
+    /// A trip the timetable does not have.
+    pub fn added(&self) -> bool {
+        matches!(self.relationship, trip_rel::ADDED | trip_rel::NEW)
+    }
+}
+
+/// A vehicle's position report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VehicleReport {
+    /// What riders know it by (label, else id).
+    pub name: String,
+    pub id: String,
+    pub trip_id: Option<String>,
+    pub at: Option<Timestamp>,
+    pub stop_id: Option<String>,
+    pub status: i32,
+    pub position: Option<(f64, f64)>,
+    pub occupancy: Option<i32>,
+}
+
+/// A decoded feed's header and entity count.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Header {
+    pub timestamp: Option<Timestamp>,
+    pub entities: usize,
+}
+
+impl Header {
+    pub fn of(message: &proto::FeedMessage) -> Header {
+        Header {
+            timestamp: message
+                .header
+                .as_ref()
+                .and_then(|h| h.timestamp)
+                .and_then(|t| i64::try_from(t).ok())
+                .filter(|t| *t > 0)
+                .and_then(|t| Timestamp::from_second(t).ok()),
+            entities: message.entity.len(),
+        }
+    }
+}
+
+/// The trip updates of a feed, by trip.
+#[derive(Debug, Clone, Default)]
+pub struct TripUpdates {
+    by_trip: HashMap<String, Vec<TripLive>>,
+    /// Trips the timetable does not have (`ADDED`, `NEW`, or no trip id).
+    pub added: Vec<TripLive>,
+}
+
+fn text(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(crate::sanitize::line)
+        .filter(|s| !s.is_empty())
+}
+
+fn clock_seconds(text: &str) -> Option<u32> {
+    crate::timetable::table::parse_time(text)
+}
+
+impl TripUpdates {
+    pub fn from_feed(message: &proto::FeedMessage) -> TripUpdates {
+        let mut out = TripUpdates::default();
+        for entity in &message.entity {
+            if entity.is_deleted == Some(true) {
+                continue;
+            }
+            let Some(update) = &entity.trip_update else {
+                continue;
+            };
+            let trip = update.trip.clone().unwrap_or_default();
+            let live = TripLive {
+                trip_id: text(&trip.trip_id),
+                route_id: text(&trip.route_id),
+                direction: trip.direction_id.filter(|d| *d <= 1),
+                start_day: trip
+                    .start_date
+                    .as_deref()
+                    .and_then(crate::timetable::table::parse_date),
+                start_time: trip.start_time.as_deref().and_then(clock_seconds),
+                relationship: trip.schedule_relationship.unwrap_or(trip_rel::SCHEDULED),
+                delay: update.delay,
+                vehicle: update
+                    .vehicle
+                    .as_ref()
+                    .and_then(|v| text(&v.label).or_else(|| text(&v.id))),
+                stops: update
+                    .stop_time_update
+                    .iter()
+                    .map(|u| StopLive {
+                        sequence: u.stop_sequence,
+                        stop_id: text(&u.stop_id),
+                        relationship: u.schedule_relationship.unwrap_or(stop_rel::SCHEDULED),
+                        departure: u.departure.as_ref().and_then(Event::of),
+                        arrival: u.arrival.as_ref().and_then(Event::of),
+                    })
+                    .collect(),
+            };
+            match &live.trip_id {
+                Some(id) if !live.added() => out.by_trip.entry(id.clone()).or_default().push(live),
+                _ => out.added.push(live),
+            }
+        }
+        out
+    }
+
+    pub fn trip_count(&self) -> usize {
+        self.by_trip.values().map(Vec::len).sum::<usize>() + self.added.len()
+    }
+
+    /// The updates of a timetable trip (any run, any day).
+    pub fn of_trip(&self, trip_id: &str) -> &[TripLive] {
+        self.by_trip.get(trip_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether any update names a trip the timetable has.
+    pub fn trip_ids(&self) -> impl Iterator<Item = &str> {
+        self.by_trip.keys().map(String::as_str)
+    }
+}
+
+/// The vehicles of a feed, by trip and by id.
+#[derive(Debug, Clone, Default)]
+pub struct Vehicles {
+    pub reports: Vec<VehicleReport>,
+}
+
+impl Vehicles {
+    pub fn from_feed(message: &proto::FeedMessage) -> Vehicles {
+        let reports = message
+            .entity
+            .iter()
+            .filter(|e| e.is_deleted != Some(true))
+            .filter_map(|e| e.vehicle.as_ref())
+            .filter_map(|v| {
+                let descriptor = v.vehicle.clone().unwrap_or_default();
+                let id = text(&descriptor.id)
+                    .or_else(|| text(&descriptor.label))
+                    .or_else(|| v.trip.as_ref().and_then(|t| text(&t.trip_id)))?;
+                Some(VehicleReport {
+                    name: text(&descriptor.label).unwrap_or_else(|| id.clone()),
+                    id,
+                    trip_id: v.trip.as_ref().and_then(|t| text(&t.trip_id)),
+                    at: v
+                        .timestamp
+                        .and_then(|t| i64::try_from(t).ok())
+                        .filter(|t| *t > 0)
+                        .and_then(|t| Timestamp::from_second(t).ok()),
+                    stop_id: text(&v.stop_id),
+                    status: v
+                        .current_status
+                        .unwrap_or(proto::vehicle_status::IN_TRANSIT_TO),
+                    position: v.position.as_ref().and_then(|p| {
+                        let (lat, lon) = (p.latitude?, p.longitude?);
+                        (lat.is_finite() && lon.is_finite() && (lat != 0.0 || lon != 0.0))
+                            .then_some((f64::from(lat), f64::from(lon)))
+                    }),
+                    occupancy: v.occupancy_status,
+                })
+            })
+            .collect();
+        Vehicles { reports }
+    }
+
+    pub fn of_trip(&self, trip_id: &str) -> Option<&VehicleReport> {
+        self.reports
+            .iter()
+            .find(|r| r.trip_id.as_deref() == Some(trip_id))
+    }
+
+    /// By the name a departure shows, or the id.
+    pub fn named(&self, name: &str) -> Option<&VehicleReport> {
+        self.reports
+            .iter()
+            .find(|r| r.name == name)
+            .or_else(|| self.reports.iter().find(|r| r.id == name))
+    }
+}
+
+/// What the trip updates say of one scheduled departure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Said {
+    /// No update for the trip, or none that reaches this stop: the
+    /// timetable's time, marked theoretical.
+    Nothing,
+    /// `NO_DATA` at this stop or carried to it.
+    NoData,
+    /// The expected departure, and the delay in seconds.
+    Expected { at: Timestamp, delay: i64 },
+    /// The stop is skipped: not offered.
+    Skipped,
+    /// The trip will not run.
+    Cancelled,
+}
+
+/// The update of `updates` for this run of the trip: the same service
+/// day and first departure where the update says them.
+pub fn update_for<'a>(
+    updates: &'a [TripLive],
+    table: &Timetable,
+    d: &TimetableDeparture,
+) -> Option<&'a TripLive> {
+    let stops: Vec<TripStop> = table.trip_stops(d.trip).collect();
+    let run_start = stops
+        .iter()
+        .position(|s| s.stop == d.stop)
+        .and_then(|at| {
+            let first = stops.first()?.time;
+            d.offset.checked_sub(stops[at].time.checked_sub(first)?)
+        });
+    updates.iter().find(|u| {
+        u.start_day.is_none_or(|day| day == d.day)
+            && u.start_time
+                .is_none_or(|t| run_start.is_none_or(|start| start == t))
+    })
+}
+
+/// Applies a trip's update to one of its scheduled departures.
+pub fn apply(table: &Timetable, update: &TripLive, d: &TimetableDeparture) -> Said {
+    if update.cancelled() {
+        return Said::Cancelled;
+    }
+    let stops: Vec<TripStop> = table.trip_stops(d.trip).collect();
+    let Some(reference) = table.day_reference(d.day) else {
+        return Said::Nothing;
+    };
+    // This stop in the trip (a frequency's run has its own times: then by
+    // stop alone).
+    let here = stops
+        .iter()
+        .position(|s| s.stop == d.stop && s.time == d.offset)
+        .or_else(|| stops.iter().position(|s| s.stop == d.stop));
+    let Some(here) = here else {
+        return Said::Nothing;
+    };
+    // Each update's place in the trip: by stop_sequence, else stop_id.
+    let place = |u: &StopLive| -> Option<usize> {
+        if let Some(seq) = u.sequence {
+            return stops.iter().position(|s| s.sequence == seq);
+        }
+        let stop = table.find_stop(u.stop_id.as_deref()?)?;
+        stops.iter().position(|s| s.stop == stop)
+    };
+    let mut placed: Vec<(usize, &StopLive)> = update
+        .stops
+        .iter()
+        .filter_map(|u| Some((place(u)?, u)))
+        .filter(|(at, _)| *at <= here)
+        .collect();
+    placed.sort_by_key(|(at, _)| *at);
+    // The run's offset from the pattern (frequencies).
+    let shift = i64::from(d.offset) - i64::from(stops[here].time);
+    let scheduled_at = |at: usize| reference.as_second() + i64::from(stops[at].time) + shift;
+    let own_scheduled = reference.as_second() + i64::from(d.offset);
+    let expected = |delay: i64| {
+        Timestamp::from_second(own_scheduled + delay)
+            .map(|at| Said::Expected { at, delay })
+            .unwrap_or(Said::Nothing)
+    };
+    for (at, u) in placed.iter().rev() {
+        let own = *at == here;
+        match u.relationship {
+            stop_rel::SKIPPED if own => return Said::Skipped,
+            // A skipped earlier stop says nothing of this one.
+            stop_rel::SKIPPED => continue,
+            stop_rel::NO_DATA => return Said::NoData,
+            _ => {}
+        }
+        // At its own stop the departure counts, else the arrival; carried
+        // on, the delay (the departure's, else the arrival's).
+        let events = [u.departure, u.arrival];
+        if own {
+            for e in events.iter().flatten() {
+                if let Some(time) = e.time {
+                    return Said::Expected {
+                        at: time,
+                        delay: time.as_second() - own_scheduled,
+                    };
+                }
+                if let Some(delay) = e.delay {
+                    return expected(i64::from(delay));
+                }
+            }
+            continue;
+        }
+        for e in events.iter().flatten() {
+            if let Some(delay) = e.delay {
+                return expected(i64::from(delay));
+            }
+            if let Some(time) = e.time {
+                return expected(time.as_second() - scheduled_at(*at));
+            }
+        }
+    }
+    match update.delay {
+        Some(delay) => expected(i64::from(delay)),
+        None => Said::Nothing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_without_a_time_or_delay_are_none() {
+        let none = proto::StopTimeEvent::default();
+        assert_eq!(Event::of(&none), None);
+        let zero = proto::StopTimeEvent {
+            time: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(Event::of(&zero), None);
+        let delay = proto::StopTimeEvent {
+            delay: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(Event::of(&delay).and_then(|e| e.delay), Some(0));
+    }
+}

@@ -1,0 +1,19 @@
+//! Any network from its feeds: a GTFS timetable (compiled by
+//! [`crate::timetable`]) and GTFS-Realtime trip updates, alerts and
+//! vehicle positions (`[[network]]` in the settings). The protobuf wire
+//! format stays here; the rest of quai sees a [`crate::network::Network`].
+//!
+//! - [`proto`]: the messages, as the official `gtfs-realtime.proto`;
+//! - [`feed`]: one feed fetched (conditional, bounded) and decoded;
+//! - [`live`]: what trip updates say of a scheduled departure;
+//! - [`alerts`]: alerts as traffic messages;
+//! - [`source`]: the network.
+
+pub mod alerts;
+pub mod feed;
+pub mod live;
+pub mod proto;
+pub mod source;
+
+pub use feed::{FeedAuth, Fetcher, Kind};
+pub use source::FeedNetwork;

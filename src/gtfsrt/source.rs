@@ -1,0 +1,627 @@
+//! A network known from its feeds ([`FeedNetwork`]): places, lines,
+//! colours and times from its compiled GTFS timetable, corrected by its
+//! GTFS-Realtime trip updates; its alerts as traffic messages; its
+//! vehicle positions in the details pane.
+//!
+//! One request per feed per refresh, whatever the number of places: the
+//! feeds are global, read once and kept for `refresh` seconds. A trip
+//! updates feed whose own timestamp is older than [`STALE_AFTER`] is not
+//! live: its rows fail, and the timetable fallback around this network
+//! ([`crate::timetable::source::WithTimetable`]) shows the timetable.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use reqwest::Url;
+
+use super::feed::{Fetched, Fetcher, Kind};
+use super::live::{self, Header, Said, TripUpdates, Vehicles};
+use super::proto::FeedMessage;
+use crate::domain::{
+    Accessibility, BoardLine, CrowdLevel, Departure, Energy, Load, Message, Origin, Status,
+    Vehicle, VehicleLive, WaitTime,
+};
+use crate::network::{
+    Capabilities, ErrorKind, NetError, NetFuture, PerRow, RowRequest, RowResult, StopList,
+};
+use crate::timetable::source::{Shared, TimetableNetwork};
+
+/// A trip updates feed older than this (by its own header) is stale.
+pub const STALE_AFTER: Duration = Duration::from_secs(90);
+/// How far back scheduled departures are looked at: a late trip may still
+/// be to come.
+const LATE_WINDOW: SignedDuration = SignedDuration::from_mins(60);
+
+/// One feed's state.
+#[derive(Debug, Clone)]
+pub struct FeedState {
+    pub kind: Kind,
+    pub url: Url,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    /// When it was last read (or found unchanged).
+    pub fetched_at: Option<Timestamp>,
+    pub header: Header,
+    pub bytes: usize,
+    pub error: Option<NetError>,
+    tried: Option<tokio::time::Instant>,
+    message: Option<Arc<FeedMessage>>,
+}
+
+impl FeedState {
+    pub fn new(kind: Kind, url: Url) -> FeedState {
+        FeedState {
+            kind,
+            url,
+            etag: None,
+            last_modified: None,
+            fetched_at: None,
+            header: Header::default(),
+            bytes: 0,
+            error: None,
+            tried: None,
+            message: None,
+        }
+    }
+
+    /// How old its content is at `now`, by its header (else its fetch).
+    pub fn age(&self, now: Timestamp) -> Option<Duration> {
+        let made = self.header.timestamp.or(self.fetched_at)?;
+        Some(Duration::from_secs(
+            made.duration_until(now).as_secs().max(0) as u64,
+        ))
+    }
+}
+
+/// What was read of the feeds.
+#[derive(Debug, Default)]
+struct Live {
+    trips: Arc<TripUpdates>,
+    vehicles: Arc<Vehicles>,
+}
+
+/// A network defined by its GTFS and GTFS-Realtime feeds.
+pub struct FeedNetwork {
+    id: String,
+    name: String,
+    timetable: Shared,
+    feeds: RwLock<Vec<FeedState>>,
+    live: RwLock<Live>,
+    fetcher: Fetcher,
+    refresh: Duration,
+    /// One refresh at a time: concurrent callers wait for it, then read.
+    refreshing: tokio::sync::Mutex<()>,
+    shift: SignedDuration,
+}
+
+impl FeedNetwork {
+    pub fn new(
+        id: &str,
+        name: &str,
+        timetable: Shared,
+        feeds: Vec<(Kind, Url)>,
+        fetcher: Fetcher,
+        refresh: Duration,
+    ) -> FeedNetwork {
+        FeedNetwork {
+            id: id.into(),
+            name: name.into(),
+            timetable,
+            feeds: RwLock::new(
+                feeds
+                    .into_iter()
+                    .map(|(kind, url)| FeedState::new(kind, url))
+                    .collect(),
+            ),
+            live: RwLock::new(Live::default()),
+            fetcher,
+            refresh,
+            refreshing: tokio::sync::Mutex::new(()),
+            shift: SignedDuration::ZERO,
+        }
+    }
+
+    /// Its clock is the real one moved by `shift` (the demo's).
+    pub fn with_shift(mut self, shift: SignedDuration) -> FeedNetwork {
+        self.shift = shift;
+        self
+    }
+
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+            .checked_add(self.shift)
+            .unwrap_or_else(|_| Timestamp::now())
+    }
+
+    /// The feeds' states, as last fetched.
+    pub fn feed_states(&self) -> Vec<FeedState> {
+        self.feeds.read().map(|f| f.clone()).unwrap_or_default()
+    }
+
+    fn has(&self, kind: Kind) -> bool {
+        self.feed_states().iter().any(|f| f.kind == kind)
+    }
+
+    fn table(&self) -> Result<Arc<TimetableNetwork>, NetError> {
+        self.timetable
+            .read()
+            .ok()
+            .and_then(|t| t.clone())
+            .ok_or_else(|| {
+                NetError::new(
+                    ErrorKind::Offline,
+                    format!(
+                        "{}: no timetable compiled yet (quai timetable update --network {})",
+                        self.id, self.id
+                    ),
+                )
+            })
+    }
+
+    /// Fetches every feed once if the last fetch is `refresh` old.
+    pub async fn refresh(&self, force: bool) {
+        let _one = self.refreshing.lock().await;
+        let due = self.feed_states().iter().any(|f| {
+            force || f.tried.is_none_or(|t| t.elapsed() >= self.refresh)
+        });
+        if !due {
+            return;
+        }
+        let states = self.feed_states();
+        let mut updated = Vec::with_capacity(states.len());
+        for mut state in states {
+            state.tried = Some(tokio::time::Instant::now());
+            match self
+                .fetcher
+                .fetch(
+                    state.kind,
+                    &state.url,
+                    state.etag.as_deref(),
+                    state.last_modified.as_deref(),
+                )
+                .await
+            {
+                Ok(Fetched::Body {
+                    message,
+                    bytes,
+                    etag,
+                    last_modified,
+                }) => {
+                    state.header = Header::of(&message);
+                    state.bytes = bytes;
+                    state.etag = etag;
+                    state.last_modified = last_modified;
+                    state.fetched_at = Some(self.now());
+                    state.error = None;
+                    state.message = Some(Arc::new(message));
+                }
+                Ok(Fetched::NotModified) => {
+                    state.fetched_at = Some(self.now());
+                    state.error = None;
+                }
+                Err(e) => state.error = Some(e),
+            }
+            updated.push(state);
+        }
+        let mut live = Live::default();
+        for state in &updated {
+            let Some(message) = &state.message else {
+                continue;
+            };
+            match state.kind {
+                Kind::TripUpdates => live.trips = Arc::new(TripUpdates::from_feed(message)),
+                Kind::VehiclePositions => live.vehicles = Arc::new(Vehicles::from_feed(message)),
+                Kind::Alerts => {}
+            }
+        }
+        if let Ok(mut feeds) = self.feeds.write() {
+            *feeds = updated;
+        }
+        if let Ok(mut slot) = self.live.write() {
+            *slot = live;
+        }
+    }
+
+    /// The trip updates to apply now, and how old they are; an error when
+    /// they are out of reach or stale (the rows then fall back).
+    fn trips_now(&self) -> Result<(Arc<TripUpdates>, Option<Timestamp>), NetError> {
+        let now = self.now();
+        let Some(state) = self
+            .feed_states()
+            .into_iter()
+            .find(|f| f.kind == Kind::TripUpdates)
+        else {
+            // No trip updates: the timetable, marked theoretical.
+            return Ok((Arc::new(TripUpdates::default()), None));
+        };
+        let age = state.age(now);
+        let data_at = state.header.timestamp.or(state.fetched_at);
+        let stale = age.is_some_and(|a| a > STALE_AFTER);
+        match (&state.error, state.message.is_some()) {
+            (Some(e), false) => return Err(e.clone()),
+            (Some(e), true) if stale => return Err(e.clone()),
+            (None, false) => {
+                return Err(NetError::new(
+                    ErrorKind::Unreachable,
+                    "trip updates: not read yet",
+                ));
+            }
+            _ => {}
+        }
+        if stale {
+            let minutes = age.map_or(0, |a| a.as_secs() / 60);
+            let seconds = age.map_or(0, |a| a.as_secs() % 60);
+            return Err(NetError::new(
+                ErrorKind::Stale,
+                format!(
+                    "trip updates: the feed's own time is {minutes} min {seconds:02} s old (older than {} s: not live)",
+                    STALE_AFTER.as_secs()
+                ),
+            ));
+        }
+        let trips = self
+            .live
+            .read()
+            .map(|l| Arc::clone(&l.trips))
+            .unwrap_or_default();
+        Ok((trips, data_at))
+    }
+
+    fn vehicles(&self) -> Arc<Vehicles> {
+        self.live
+            .read()
+            .map(|l| Arc::clone(&l.vehicles))
+            .unwrap_or_default()
+    }
+
+    /// One row: the timetable's departures corrected by the trip updates,
+    /// and the added trips that serve it.
+    fn row(
+        &self,
+        tt: &TimetableNetwork,
+        trips: &TripUpdates,
+        vehicles: &Vehicles,
+        row: &RowRequest,
+        per_row: usize,
+    ) -> Vec<Departure> {
+        let table = tt.table();
+        let now = self.now();
+        let stops = tt.stops_for(&row.stop_ids, &row.place, None);
+        let from = now.checked_sub(LATE_WINDOW).unwrap_or(now);
+        let Some((route, found)) = tt.scheduled(row, &stops, from, per_row + 40) else {
+            return Vec::new();
+        };
+        let back = |t: Timestamp| t.checked_sub(self.shift).unwrap_or(t);
+        let real_now = back(now);
+        let mut out: Vec<Departure> = Vec::new();
+        for d in &found {
+            let mut departure = tt.row_departure(d, route, row);
+            let trip_id = table.trip_id(d.trip);
+            let said = live::update_for(trips.of_trip(trip_id), table, d)
+                .map_or(Said::Nothing, |u| live::apply(table, u, d));
+            let vehicle = live::update_for(trips.of_trip(trip_id), table, d)
+                .and_then(|u| u.vehicle.clone())
+                .or_else(|| vehicles.of_trip(trip_id).map(|v| v.name.clone()));
+            let aimed = back(d.at);
+            match said {
+                Said::Skipped => continue,
+                Said::Nothing | Said::NoData => {}
+                Said::Cancelled => {
+                    departure.status = Status::Cancelled;
+                    departure.origin = Origin::NotLocated;
+                }
+                Said::Expected { at, delay } => {
+                    departure.time = WaitTime::At {
+                        expected: back(at),
+                        aimed: Some(aimed),
+                    };
+                    // The feed's prediction is the live time, vehicle
+                    // named or not.
+                    departure.origin = Origin::Located;
+                    if delay >= 60 {
+                        departure.status = Status::Delayed;
+                    }
+                    departure.vehicle = vehicle;
+                }
+            }
+            out.push(departure);
+        }
+        out.extend(self.added(tt, trips, vehicles, row, route));
+        // What is still to come, soonest first.
+        let when = |d: &Departure| match d.time {
+            WaitTime::At { expected, aimed } if d.status == Status::Cancelled => {
+                aimed.unwrap_or(expected)
+            }
+            WaitTime::At { expected, .. } => expected,
+            _ => real_now,
+        };
+        out.retain(|d| when(d).duration_since(real_now).as_secs() >= -30);
+        out.sort_by_key(when);
+        out.truncate(per_row);
+        out
+    }
+
+    /// Trips the timetable does not have, on the row's route and direction,
+    /// at its stops.
+    fn added(
+        &self,
+        tt: &TimetableNetwork,
+        trips: &TripUpdates,
+        vehicles: &Vehicles,
+        row: &RowRequest,
+        route: u32,
+    ) -> Vec<Departure> {
+        let table = tt.table();
+        let route_id = table.route(route).id;
+        let direction = u32::from(!row.outbound);
+        let mut out = Vec::new();
+        for trip in &trips.added {
+            if trip.route_id.as_deref() != Some(route_id)
+                || trip.direction.is_some_and(|d| d != direction)
+                || trip.cancelled()
+            {
+                continue;
+            }
+            let last_stop = trip
+                .stops
+                .last()
+                .and_then(|s| s.stop_id.as_deref())
+                .and_then(|id| table.find_stop(id))
+                .map(|s| crate::sanitize::line(table.stop_name(s)))
+                .unwrap_or_default();
+            for (i, stop) in trip.stops.iter().enumerate() {
+                let Some(stop_id) = stop.stop_id.as_deref() else {
+                    continue;
+                };
+                // No boarding at its last stop, nor at a skipped one.
+                if i + 1 == trip.stops.len()
+                    || stop.relationship == super::proto::stop_relationship::SKIPPED
+                    || !row.stop_ids.iter().any(|s| s == stop_id)
+                {
+                    continue;
+                }
+                let Some(at) = stop
+                    .departure
+                    .and_then(|e| e.time)
+                    .or(stop.arrival.and_then(|e| e.time))
+                else {
+                    continue;
+                };
+                let vehicle = trip.vehicle.clone().or_else(|| {
+                    trip.trip_id
+                        .as_deref()
+                        .and_then(|t| vehicles.of_trip(t))
+                        .map(|v| v.name.clone())
+                });
+                out.push(Departure {
+                    stop_id: crate::sanitize::line(stop_id),
+                    line: tt.line_ref(route),
+                    outbound: row.outbound,
+                    destination: last_stop.clone(),
+                    via: String::new(),
+                    time: WaitTime::At {
+                        expected: at.checked_sub(self.shift).unwrap_or(at),
+                        aimed: None,
+                    },
+                    alternate: None,
+                    origin: Origin::Located,
+                    status: Status::Normal,
+                    platform: None,
+                    mission: Some(crate::i18n::t("added_trip").to_string()),
+                    vehicle,
+                    stop_access: Accessibility::Unknown,
+                    vehicle_access: Accessibility::Unknown,
+                    crowding: CrowdLevel::NotAllowed,
+                    load: Load::NotAllowed,
+                    crowding_text: String::new(),
+                    crowding_advice: String::new(),
+                    info_id: None,
+                });
+            }
+        }
+        out
+    }
+
+    /// The alerts in force or planned, as messages.
+    fn alert_messages(&self) -> Result<Vec<Message>, NetError> {
+        let Some(state) = self
+            .feed_states()
+            .into_iter()
+            .find(|f| f.kind == Kind::Alerts)
+        else {
+            return Ok(Vec::new());
+        };
+        let Some(message) = &state.message else {
+            return Err(state
+                .error
+                .clone()
+                .unwrap_or_else(|| NetError::new(ErrorKind::Unreachable, "alerts: not read yet")));
+        };
+        let table = self.table().ok();
+        Ok(super::alerts::messages(
+            message,
+            table.as_deref().map(TimetableNetwork::table),
+            crate::i18n::current().code(),
+            self.now(),
+        ))
+    }
+
+    /// How many of the trip updates' trips the timetable has (`quai
+    /// networks check`).
+    pub fn matching_trips(&self) -> Option<(usize, usize)> {
+        let tt = self.table().ok()?;
+        let table = tt.table();
+        let trips = self.live.read().ok().map(|l| Arc::clone(&l.trips))?;
+        let mut ids: Vec<&str> = (0..u32::try_from(table.trip_count()).unwrap_or(0))
+            .map(|t| table.trip_id(t))
+            .collect();
+        ids.sort_unstable();
+        let named: Vec<&str> = trips.trip_ids().collect();
+        let found = named
+            .iter()
+            .filter(|id| ids.binary_search(id).is_ok())
+            .count();
+        Some((found, named.len()))
+    }
+}
+
+fn occupancy(code: Option<i32>) -> CrowdLevel {
+    match code {
+        Some(0..=1) => CrowdLevel::Low,
+        Some(2) => CrowdLevel::Moderate,
+        Some(3..=6) => CrowdLevel::High,
+        _ => CrowdLevel::Unknown,
+    }
+}
+
+impl crate::network::Network for FeedNetwork {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn attribution(&self) -> &str {
+        "GTFS, GTFS-Realtime"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            vehicle_details: self.has(Kind::VehiclePositions),
+            ..Capabilities::default()
+        }
+    }
+
+    fn is_local(&self) -> bool {
+        self.feed_states()
+            .iter()
+            .all(|f| crate::network::http::is_loopback(&f.url))
+    }
+
+    fn stops(&self) -> NetFuture<'_, StopList> {
+        Box::pin(async move { self.table()?.stops().await })
+    }
+
+    fn lines_at<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<BoardLine>> {
+        Box::pin(async move {
+            let tt = self.table()?;
+            let stops: Vec<u32> = stop_ids
+                .iter()
+                .filter_map(|id| tt.table().find_stop(id))
+                .collect();
+            Ok(tt.lines_of(&stops))
+        })
+    }
+
+    fn departures<'a>(
+        &'a self,
+        rows: &'a [RowRequest],
+        per_row: PerRow,
+    ) -> NetFuture<'a, Vec<RowResult>> {
+        Box::pin(async move {
+            let tt = self.table()?;
+            self.refresh(false).await;
+            let (trips, data_at) = self.trips_now()?;
+            let vehicles = self.vehicles();
+            let data_at = data_at.map(|t| t.checked_sub(self.shift).unwrap_or(t));
+            Ok(rows
+                .iter()
+                .map(|row| RowResult {
+                    in_answer: true,
+                    position: None,
+                    departures: self.row(&tt, &trips, &vehicles, row, usize::from(per_row.get())),
+                    error: None,
+                    data_at: data_at.map(|t| t.min(Timestamp::now())),
+                    timetable: false,
+                })
+                .collect())
+        })
+    }
+
+    fn messages(&self) -> NetFuture<'_, Vec<Message>> {
+        Box::pin(async move {
+            self.refresh(false).await;
+            self.alert_messages()
+        })
+    }
+
+    fn schedule_note(&self) -> Option<String> {
+        Some(crate::i18n::tf(
+            "feed_schedule",
+            &[("s", &self.refresh.as_secs().to_string())],
+        ))
+    }
+
+    fn rows_change_every(&self) -> Option<Duration> {
+        // Rows come from the timetable: those of the day.
+        None
+    }
+
+    fn vehicle<'a>(&'a self, number: &'a str) -> NetFuture<'a, Vehicle> {
+        Box::pin(async move {
+            self.refresh(false).await;
+            let vehicles = self.vehicles();
+            let v = vehicles
+                .named(number)
+                .ok_or_else(|| NetError::new(ErrorKind::Unsupported, format!("vehicle {number}: not in the feed")))?;
+            Ok(Vehicle {
+                number: v.name.clone(),
+                kind: String::new(),
+                accessibility: Accessibility::Unknown,
+                air_conditioning: None,
+                usb_sockets: None,
+                audio_announcements: None,
+                visual_announcements: None,
+                energy: Energy::Unknown,
+            })
+        })
+    }
+
+    fn vehicle_live<'a>(&'a self, number: &'a str) -> NetFuture<'a, VehicleLive> {
+        Box::pin(async move {
+            self.refresh(false).await;
+            let vehicles = self.vehicles();
+            let v = vehicles
+                .named(number)
+                .ok_or_else(|| NetError::new(ErrorKind::Unsupported, format!("vehicle {number}: not in the feed")))?;
+            let tt = self.table().ok();
+            let stop = v
+                .stop_id
+                .as_deref()
+                .and_then(|id| {
+                    let tt = tt.as_ref()?;
+                    let s = tt.table().find_stop(id)?;
+                    Some(crate::sanitize::line(tt.table().stop_name(s)))
+                })
+                .or_else(|| v.stop_id.clone());
+            let mut parts = Vec::new();
+            if let Some(at) = v.at {
+                let at = at.checked_sub(self.shift).unwrap_or(at);
+                parts.push(crate::i18n::tf(
+                    "vehicle_position_at",
+                    &[("time", &crate::ui::view::clock_text(at))],
+                ));
+            }
+            if let Some(stop) = stop {
+                let key = match v.status {
+                    super::proto::vehicle_status::STOPPED_AT => "vehicle_stopped_at",
+                    super::proto::vehicle_status::INCOMING_AT => "vehicle_incoming_at",
+                    _ => "vehicle_in_transit_to",
+                };
+                parts.push(crate::i18n::tf(key, &[("stop", &stop)]));
+            }
+            let crowding = occupancy(v.occupancy);
+            Ok(VehicleLive {
+                number: v.name.clone(),
+                crowding,
+                crowding_text: String::new(),
+                passengers: None,
+                load: Load::Unknown,
+                position_text: parts.join(" · "),
+            })
+        })
+    }
+}
