@@ -128,6 +128,16 @@ pub enum Command {
         #[command(subcommand)]
         action: TimetableAction,
     },
+    /// Every network quai knows (built in, and `[[network]]` in the
+    /// settings) with its feeds' state and its timetable's validity; `check
+    /// ID` fetches each feed of one network once and says what is wrong.
+    Networks {
+        #[command(subcommand)]
+        action: Option<NetworksAction>,
+        /// JSON for scripts.
+        #[arg(long, global = true)]
+        json: bool,
+    },
     /// Runs only the demo server and prints its URL.
     ServeDemo(ServeDemoArgs),
     /// Prints the shell completions, from the same definitions as the
@@ -266,6 +276,17 @@ pub struct PublishArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum NetworksAction {
+    /// Fetches each feed of the network once and says what is wrong:
+    /// unreachable, not protobuf, stale, no trip the timetable has. Exits
+    /// 1 when anything is.
+    Check {
+        /// The network's id (`quai networks` lists them).
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
 pub enum TimetableAction {
     /// Fetches the network's GTFS zip (only when it changed) and compiles
     /// it into the index the board falls back to; the previous index stays

@@ -23,6 +23,10 @@ fn main() -> ExitCode {
         }
     };
     let ctx = commands::Context::new(&cli);
+    // The settings name the language and the networks they define; an
+    // unreadable file is the command's to report.
+    let language = ctx.settings().ok().and_then(|(_, s)| s.language.clone());
+    quai::i18n::init(language.as_deref());
     let result = runtime.block_on(async {
         match &cli.command {
             Some(Command::Api { method, params }) => commands::api(&ctx, method, params).await,
@@ -41,6 +45,9 @@ fn main() -> ExitCode {
             }
             Some(Command::Fav { action }) => commands::fav(&ctx, action).await,
             Some(Command::Timetable { action }) => commands::timetable(&ctx, action).await,
+            Some(Command::Networks { action, json }) => {
+                commands::networks(&ctx, action.as_ref(), *json).await
+            }
             Some(Command::Publish(args)) => commands::publish(&ctx, args).await,
             Some(Command::Completions { shell }) => commands::completions(*shell),
             Some(Command::Man) => commands::man(),

@@ -178,6 +178,23 @@ pub fn feed_network(
     path: &Path,
     shift: jiff::SignedDuration,
 ) -> Result<Source, String> {
+    let (network, shared) = build_feed_network(n, path, shift)?;
+    let refresh = match (n.gtfs_url.as_deref(), Store::of_network(&n.id)) {
+        (Some(url), Ok(store)) => Some(Refresh::new(store, FeedSource::parse(url), None)),
+        _ => None,
+    };
+    Ok(Arc::new(
+        WithTimetable::new(network, shared).refreshed_by(refresh),
+    ))
+}
+
+/// The network of a `[[network]]` alone, and the timetable it reads (its
+/// compiled index, when there is one).
+pub fn build_feed_network(
+    n: &config::FeedNetworkSettings,
+    path: &Path,
+    shift: jiff::SignedDuration,
+) -> Result<(Arc<gtfsrt::FeedNetwork>, Shared), String> {
     let auth = feed_auth(n, path)?;
     let with_key = auth.is_some();
     let mut feeds = Vec::new();
@@ -210,13 +227,7 @@ pub fn feed_network(
         std::time::Duration::from_secs(n.refresh()),
     )
     .with_shift(shift);
-    let refresh = n
-        .gtfs_url
-        .as_deref()
-        .map(|url| Refresh::new(store, FeedSource::parse(url), None));
-    Ok(Arc::new(
-        WithTimetable::new(Arc::new(network), shared).refreshed_by(refresh),
-    ))
+    Ok((Arc::new(network), shared))
 }
 
 /// Where a network's GTFS feed is published: the settings' `gtfs_url`,
@@ -376,10 +387,18 @@ fn demo_timetables(
 
 /// The third demo network, from the demo server's feeds, its timetable
 /// compiled in memory; and that timetable.
+#[allow(clippy::type_complexity)]
 fn demo_feed_city(
     base: &str,
     shift: jiff::SignedDuration,
-) -> Result<(Source, Option<Arc<TimetableNetwork>>), String> {
+) -> Result<
+    (
+        Source,
+        Arc<gtfsrt::FeedNetwork>,
+        Option<Arc<TimetableNetwork>>,
+    ),
+    String,
+> {
     use demo::feedcity;
     config::define_networks([(feedcity::ID.to_string(), feedcity::NAME.to_string())]);
     let url = |path: &str| {
@@ -417,8 +436,13 @@ fn demo_feed_city(
         std::time::Duration::from_secs(config::DEFAULT_FEED_REFRESH),
     )
     .with_shift(shift);
+    let network = Arc::new(network);
     Ok((
-        Arc::new(WithTimetable::new(Arc::new(network), shared)),
+        Arc::new(WithTimetable::new(
+            Arc::clone(&network) as Source,
+            shared,
+        )),
+        network,
         table,
     ))
 }
@@ -496,6 +520,8 @@ pub struct Demo {
     pub clock_shift: jiff::SignedDuration,
     /// The demo networks' timetables, compiled in memory at start.
     pub timetables: Vec<Arc<TimetableNetwork>>,
+    /// The demo's network known from its feeds.
+    pub feed_city: Arc<gtfsrt::FeedNetwork>,
 }
 
 /// Starts the demo server on 127.0.0.1 (a free port), its clock set to
@@ -525,7 +551,7 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
         .named("IDFM (démo)", "données IDFM de démonstration");
     let members: Vec<Source> = vec![Arc::new(ginko), Arc::new(idfm)];
     let (mut members, mut timetables) = demo_timetables(members, clock_shift);
-    let (city, table) = demo_feed_city(&server.url(), clock_shift)?;
+    let (city, feed_city, table) = demo_feed_city(&server.url(), clock_shift)?;
     members.push(city);
     timetables.extend(table);
     let source = combine(members, None).ok_or("no demo network")?;
@@ -535,5 +561,6 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
         client,
         clock_shift,
         timetables,
+        feed_city,
     })
 }

@@ -1,0 +1,334 @@
+//! `quai networks [check ID]`: every network quai knows, its feeds' state
+//! and its timetable's validity; one network's feeds fetched once and
+//! checked.
+
+use serde::Serialize;
+
+use super::{CommandResult, Context, print};
+use crate::cli::NetworksAction;
+use crate::config;
+use crate::gtfsrt::FeedNetwork;
+use crate::gtfsrt::source::{FeedState, STALE_AFTER};
+use crate::i18n::{t, tf};
+use crate::network::registry;
+use crate::timetable::Timetable;
+use crate::timetable::store::Store;
+
+#[derive(Debug, Serialize)]
+struct TimetableReport {
+    compiled: bool,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    expired: bool,
+    /// Each trip's stops are in the index (what trip updates need).
+    trip_stops: bool,
+    source: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct FeedReport {
+    feed: &'static str,
+    url: String,
+    fetched_at: Option<String>,
+    /// How old its content is, by its own header.
+    age_seconds: Option<u64>,
+    header_timestamp: Option<String>,
+    entities: usize,
+    bytes: usize,
+    stale: bool,
+    error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct NetworkReport {
+    id: String,
+    name: String,
+    /// "ginko-api", "idfm-prim" or "gtfs-realtime".
+    kind: &'static str,
+    configured: bool,
+    timetable: TimetableReport,
+    feeds: Vec<FeedReport>,
+    /// For feed networks: trips of the updates found in the timetable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matching_trips: Option<(usize, usize)>,
+    problems: Vec<String>,
+}
+
+fn timetable_report(table: Option<&Timetable>, source: Option<String>) -> TimetableReport {
+    let validity = table.and_then(Timetable::validity);
+    TimetableReport {
+        compiled: table.is_some(),
+        valid_from: validity.map(|v| v.0.to_string()),
+        valid_to: validity.map(|v| v.1.to_string()),
+        expired: table.is_some_and(|t| t.expired(jiff::Timestamp::now()).is_some()),
+        trip_stops: table.is_some_and(Timetable::has_trip_stops),
+        source,
+    }
+}
+
+fn feed_report(state: &FeedState) -> FeedReport {
+    let now = jiff::Timestamp::now();
+    let age = state.age(now);
+    FeedReport {
+        feed: state.kind.label(),
+        url: crate::gtfsrt::feed::shown(&state.url),
+        fetched_at: state.fetched_at.map(|t| t.to_string()),
+        age_seconds: age.map(|a| a.as_secs()),
+        header_timestamp: state.header.timestamp.map(|t| t.to_string()),
+        entities: state.header.entities,
+        bytes: state.bytes,
+        stale: age.is_some_and(|a| a > STALE_AFTER),
+        error: state.error.as_ref().map(ToString::to_string),
+    }
+}
+
+/// What is wrong with a feed network, in the rider's language.
+fn problems(report: &NetworkReport) -> Vec<String> {
+    let mut out = Vec::new();
+    if !report.timetable.compiled {
+        out.push(tf("net_no_timetable", &[("id", &report.id)]));
+    } else {
+        if report.timetable.expired {
+            out.push(t("net_timetable_expired").to_string());
+        }
+        if report.kind == "gtfs-realtime" && !report.timetable.trip_stops {
+            out.push(tf("net_no_trip_stops", &[("id", &report.id)]));
+        }
+    }
+    for feed in &report.feeds {
+        if let Some(e) = &feed.error {
+            out.push(format!("{}: {e}", feed.feed));
+        } else if feed.stale {
+            out.push(tf(
+                "net_feed_stale",
+                &[
+                    ("feed", feed.feed),
+                    ("s", &feed.age_seconds.unwrap_or(0).to_string()),
+                    ("max", &STALE_AFTER.as_secs().to_string()),
+                ],
+            ));
+        } else if feed.entities == 0 && feed.feed != "alerts" {
+            out.push(tf("net_feed_empty", &[("feed", feed.feed)]));
+        }
+    }
+    if let Some((found, total)) = report.matching_trips {
+        if total > 0 && found == 0 {
+            out.push(tf("net_no_matching_trip", &[("n", &total.to_string())]));
+        } else if total > 0 && found * 2 < total {
+            out.push(tf(
+                "net_few_matching_trips",
+                &[("found", &found.to_string()), ("n", &total.to_string())],
+            ));
+        }
+    }
+    out
+}
+
+async fn feed_network_report(
+    id: &str,
+    network: &FeedNetwork,
+    table: Option<&Timetable>,
+    source: Option<String>,
+) -> NetworkReport {
+    network.refresh(true).await;
+    let mut report = NetworkReport {
+        id: id.to_string(),
+        name: crate::network::Network::name(network).to_string(),
+        kind: "gtfs-realtime",
+        configured: true,
+        timetable: timetable_report(table, source),
+        feeds: network.feed_states().iter().map(feed_report).collect(),
+        matching_trips: network.matching_trips(),
+        problems: Vec::new(),
+    };
+    report.problems = problems(&report);
+    report
+}
+
+/// Every network's report (the feed networks' feeds fetched once).
+async fn reports(ctx: &Context<'_>, only: Option<&str>) -> Result<Vec<NetworkReport>, String> {
+    let mut out = Vec::new();
+    let wanted = |id: &str| only.is_none_or(|o| o == id);
+    if ctx.is_demo() {
+        let demo = ctx.demo(None).await?;
+        for id in config::NETWORKS.iter().filter(|id| wanted(id)) {
+            let table = demo
+                .timetables
+                .iter()
+                .find(|t| crate::network::Network::id(t.as_ref()) == *id);
+            out.push(NetworkReport {
+                id: id.to_string(),
+                name: registry::network_name(id),
+                kind: if *id == crate::idfm::ID { "idfm-prim" } else { "ginko-api" },
+                configured: true,
+                timetable: timetable_report(table.map(|t| t.table()), Some("(démo)".into())),
+                feeds: Vec::new(),
+                matching_trips: None,
+                problems: Vec::new(),
+            });
+        }
+        let id = crate::demo::feedcity::ID;
+        if wanted(id) {
+            let table = demo
+                .timetables
+                .iter()
+                .find(|t| crate::network::Network::id(t.as_ref()) == id);
+            out.push(
+                feed_network_report(
+                    id,
+                    &demo.feed_city,
+                    table.map(|t| t.table()),
+                    Some("(démo)".into()),
+                )
+                .await,
+            );
+        }
+        return Ok(out);
+    }
+    let (path, settings) = ctx.settings()?;
+    let open = |id: &str| -> (Option<Timetable>, Option<String>) {
+        let Ok(store) = Store::of_network(id) else {
+            return (None, None);
+        };
+        (store.open().ok(), store.meta().map(|m| m.source))
+    };
+    for id in config::NETWORKS.iter().filter(|id| wanted(id)) {
+        let configured = match *id {
+            crate::ginko::ID => settings
+                .api_key(std::env::var(config::KEY_ENV).ok(), path)
+                .ok()
+                .flatten()
+                .is_some(),
+            _ => registry::idfm_client(settings, path, &super::user_cache())
+                .ok()
+                .flatten()
+                .is_some(),
+        };
+        let (table, source) = open(id);
+        out.push(NetworkReport {
+            id: id.to_string(),
+            name: registry::network_name(id),
+            kind: if *id == crate::idfm::ID { "idfm-prim" } else { "ginko-api" },
+            configured,
+            timetable: timetable_report(table.as_ref(), source),
+            feeds: Vec::new(),
+            matching_trips: None,
+            problems: Vec::new(),
+        });
+    }
+    for n in settings.networks.iter().filter(|n| wanted(&n.id)) {
+        let (network, _) =
+            registry::build_feed_network(n, path, jiff::SignedDuration::ZERO)?;
+        let (table, source) = open(&n.id);
+        out.push(feed_network_report(&n.id, &network, table.as_ref(), source).await);
+    }
+    Ok(out)
+}
+
+fn shown(report: &NetworkReport) -> String {
+    let kind = match report.kind {
+        "ginko-api" => t("net_kind_ginko"),
+        "idfm-prim" => t("net_kind_idfm"),
+        _ => t("net_kind_feeds"),
+    };
+    let mut parts = vec![kind.to_string()];
+    if report.kind != "gtfs-realtime" {
+        parts.push(
+            if report.configured {
+                t("net_key_set")
+            } else {
+                t("net_no_key")
+            }
+            .to_string(),
+        );
+    }
+    let tt = &report.timetable;
+    parts.push(match (&tt.valid_from, &tt.valid_to) {
+        (Some(from), Some(to)) if tt.expired => {
+            tf("net_timetable_expired_on", &[("from", from), ("to", to)])
+        }
+        (Some(from), Some(to)) => tf("net_timetable_valid", &[("from", from), ("to", to)]),
+        _ if tt.compiled => t("net_timetable_no_dates").to_string(),
+        _ => t("net_timetable_none").to_string(),
+    });
+    let mut text = format!(
+        "{:<8} {}\n         {}",
+        crate::sanitize::line(&report.id),
+        crate::sanitize::line(&report.name),
+        parts.join(" · ")
+    );
+    for feed in &report.feeds {
+        let state = match (&feed.error, feed.age_seconds) {
+            (Some(e), _) => format!("✗ {e}"),
+            (None, Some(age)) => tf(
+                "net_feed_state",
+                &[
+                    ("age", &age.to_string()),
+                    ("n", &feed.entities.to_string()),
+                    ("kb", &feed.bytes.div_ceil(1024).to_string()),
+                ],
+            ),
+            (None, None) => t("net_feed_unread").to_string(),
+        };
+        let stale = if feed.stale && feed.error.is_none() {
+            format!(" · {}", t("net_stale"))
+        } else {
+            String::new()
+        };
+        text.push_str(&format!("\n         {:<18} {state}{stale}", feed.feed));
+    }
+    if let Some((found, total)) = report.matching_trips {
+        text.push_str(&format!(
+            "\n         {}",
+            tf(
+                "net_matching",
+                &[("found", &found.to_string()), ("n", &total.to_string())]
+            )
+        ));
+    }
+    text
+}
+
+/// `quai networks [check ID] [--json]`
+pub async fn networks(
+    ctx: &Context<'_>,
+    action: Option<&NetworksAction>,
+    json: bool,
+) -> CommandResult {
+    match action {
+        None => {
+            let all = reports(ctx, None).await?;
+            if json {
+                return print(&serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?);
+            }
+            let text: Vec<String> = all.iter().map(shown).collect();
+            print(&text.join("\n"))
+        }
+        Some(NetworksAction::Check { id }) => {
+            let mut all = reports(ctx, Some(id)).await?;
+            let Some(report) = all.pop() else {
+                config::check_network(id)?;
+                return Err(format!("{id:?}: not a network of these settings"));
+            };
+            let problems = report.problems.clone();
+            if json {
+                print(&serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?)?;
+            } else {
+                let mut text = shown(&report);
+                if problems.is_empty() {
+                    text.push_str(&format!("\n✓ {}", t("net_all_good")));
+                }
+                for p in &problems {
+                    text.push_str(&format!("\n✗ {}", crate::sanitize::line(p)));
+                }
+                print(&text)?;
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(tf("net_problems", &[("id", id), ("n", &problems.len().to_string())]))
+            }
+        }
+    }
+}
+
