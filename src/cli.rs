@@ -34,8 +34,10 @@ pub struct Cli {
     pub demo: bool,
 
     /// The network of a place named without one (`idfm:"gare de lyon"`
-    /// names its own) [default: the settings' default_network, else ginko].
-    #[arg(long, global = true, value_name = "ginko|idfm", value_parser = ["ginko", "idfm"])]
+    /// names its own): ginko, idfm, or a `[[network]]`'s id (`quai
+    /// networks` lists them) [default: the settings' default_network, else
+    /// ginko].
+    #[arg(long, global = true, value_name = "ID")]
     pub network: Option<String>,
 
     #[command(subcommand)]

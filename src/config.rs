@@ -592,7 +592,32 @@ mod tests {
             idfm,
             ginko,
             mqtt,
+            language,
+            networks,
         } = s;
+        assert_eq!(language.as_deref(), Some("en"));
+        let [network] = networks.as_slice() else {
+            panic!("the example has one [[network]]");
+        };
+        let FeedNetworkSettings {
+            id,
+            name,
+            gtfs_url,
+            trip_updates_url,
+            alerts_url,
+            vehicle_positions_url,
+            refresh,
+            auth_header,
+            auth_query,
+            key,
+            key_file,
+        } = network;
+        assert_eq!(id, "star");
+        assert!(name.is_some() && gtfs_url.is_some() && trip_updates_url.is_some());
+        assert!(alerts_url.is_some() && vehicle_positions_url.is_some());
+        assert_eq!(*refresh, Some(30));
+        assert!(auth_header.is_some() && auth_query.is_none());
+        assert!(key.is_some() && key_file.is_some());
         assert!(ginko.is_some_and(|g| g.gtfs_url.is_some()));
         let Some(MqttSettings {
             broker,
@@ -643,6 +668,44 @@ mod tests {
             })
         );
         assert_eq!(Settings::parse("").unwrap().home, None);
+    }
+
+    #[test]
+    fn feed_networks_are_checked() {
+        let net = |body: &str| format!("[[network]]\n{body}\n");
+        let ok = Settings::parse(&format!(
+            "default_network = \"star\"\n{}",
+            net("id = \"star\"\ngtfs_url = \"https://example.org/gtfs.zip\"")
+        ))
+        .unwrap();
+        assert_eq!(ok.networks[0].refresh(), 30);
+        assert_eq!(ok.networks[0].shown_name(), "star");
+        for (body, says) in [
+            ("id = \"Star!\"\ngtfs_url = \"x\"", "lowercase"),
+            ("id = \"ginko\"\ngtfs_url = \"x\"", "built-in"),
+            ("id = \"star\"", "gtfs_url"),
+            ("id = \"star\"\ngtfs_url = \"x\"\nrefresh = 1", "refresh"),
+            (
+                "id = \"star\"\ngtfs_url = \"x\"\nauth_header = \"x-key\"",
+                "key",
+            ),
+            (
+                "id = \"star\"\ngtfs_url = \"x\"\nkey = \"k\"",
+                "auth_header",
+            ),
+            ("id = \"star\"\ngtfs_url = \"x\"\ncolour = 1", "colour"),
+        ] {
+            let e = Settings::parse(&net(body)).unwrap_err();
+            assert!(e.contains(says), "{body}: {e}");
+        }
+        let twice = format!(
+            "{}{}",
+            net("id = \"a\"\ngtfs_url = \"x\""),
+            net("id = \"a\"\ngtfs_url = \"y\"")
+        );
+        assert!(Settings::parse(&twice).unwrap_err().contains("twice"));
+        let e = Settings::parse("language = \"de\"\n").unwrap_err();
+        assert!(e.contains("fr, en"), "{e}");
     }
 
     #[test]

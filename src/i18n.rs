@@ -175,15 +175,24 @@ mod tests {
             Language::En
         );
         assert_eq!(
-            Language::choose(None, env(&[("LANG", "en_US.UTF-8"), ("LC_ALL", "fr_FR.UTF-8")])),
+            Language::choose(
+                None,
+                env(&[("LANG", "en_US.UTF-8"), ("LC_ALL", "fr_FR.UTF-8")])
+            ),
             Language::Fr
         );
         assert_eq!(
-            Language::choose(None, env(&[("LANG", "fr_FR.UTF-8"), ("LC_MESSAGES", "en_CA")])),
+            Language::choose(
+                None,
+                env(&[("LANG", "fr_FR.UTF-8"), ("LC_MESSAGES", "en_CA")])
+            ),
             Language::En
         );
         assert_eq!(Language::choose(None, env(&[("LANG", "C")])), Language::Fr);
-        assert_eq!(Language::choose(None, env(&[("LANG", "de_DE")])), Language::Fr);
+        assert_eq!(
+            Language::choose(None, env(&[("LANG", "de_DE")])),
+            Language::Fr
+        );
         assert_eq!(
             Language::choose(Some("fr"), env(&[("LANG", "en_GB.UTF-8")])),
             Language::Fr

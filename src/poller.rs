@@ -145,9 +145,7 @@ pub async fn resolve_in(
         // A network quai knows but that is not configured here.
         if let Some((prefix, _)) = query.split_once(':') {
             let prefix = prefix.trim().to_ascii_lowercase();
-            if crate::config::is_network(&prefix)
-                && !networks.iter().any(|n| n.id == prefix)
-            {
+            if crate::config::is_network(&prefix) && !networks.iter().any(|n| n.id == prefix) {
                 unknown.push(format!(
                     "{} (réseau {prefix} non configuré)",
                     sanitize::text(query)

@@ -110,6 +110,9 @@ impl<'a> Context<'a> {
             return Ok(self.demo(None).await?.source.clone());
         }
         let (path, settings) = self.settings()?;
+        if let Some(n) = self.cli.network.as_deref() {
+            config::check_network(n)?;
+        }
         registry::from_settings(
             settings,
             path,

@@ -159,7 +159,11 @@ async fn reports(ctx: &Context<'_>, only: Option<&str>) -> Result<Vec<NetworkRep
             out.push(NetworkReport {
                 id: id.to_string(),
                 name: registry::network_name(id),
-                kind: if *id == crate::idfm::ID { "idfm-prim" } else { "ginko-api" },
+                kind: if *id == crate::idfm::ID {
+                    "idfm-prim"
+                } else {
+                    "ginko-api"
+                },
                 configured: true,
                 timetable: timetable_report(table.map(|t| t.table()), Some("(démo)".into())),
                 feeds: Vec::new(),
@@ -208,7 +212,11 @@ async fn reports(ctx: &Context<'_>, only: Option<&str>) -> Result<Vec<NetworkRep
         out.push(NetworkReport {
             id: id.to_string(),
             name: registry::network_name(id),
-            kind: if *id == crate::idfm::ID { "idfm-prim" } else { "ginko-api" },
+            kind: if *id == crate::idfm::ID {
+                "idfm-prim"
+            } else {
+                "ginko-api"
+            },
             configured,
             timetable: timetable_report(table.as_ref(), source),
             feeds: Vec::new(),
@@ -217,8 +225,7 @@ async fn reports(ctx: &Context<'_>, only: Option<&str>) -> Result<Vec<NetworkRep
         });
     }
     for n in settings.networks.iter().filter(|n| wanted(&n.id)) {
-        let (network, _) =
-            registry::build_feed_network(n, path, jiff::SignedDuration::ZERO)?;
+        let (network, _) = registry::build_feed_network(n, path, jiff::SignedDuration::ZERO)?;
         let (table, source) = open(&n.id);
         out.push(feed_network_report(&n.id, &network, table.as_ref(), source).await);
     }
@@ -326,9 +333,11 @@ pub async fn networks(
             if problems.is_empty() {
                 Ok(())
             } else {
-                Err(tf("net_problems", &[("id", id), ("n", &problems.len().to_string())]))
+                Err(tf(
+                    "net_problems",
+                    &[("id", id), ("n", &problems.len().to_string())],
+                ))
             }
         }
     }
 }
-

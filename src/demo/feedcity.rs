@@ -72,7 +72,13 @@ const ROUTES: [Route; 3] = [
         route_type: 3,
         colour: "00A651",
         text: "FFFFFF",
-        stops: &["Université", "Parc", "Mont-Royal", "Rosemont", "Saint-Michel"],
+        stops: &[
+            "Université",
+            "Parc",
+            "Mont-Royal",
+            "Rosemont",
+            "Saint-Michel",
+        ],
         headway: 15,
         hop: 4,
     },
@@ -129,7 +135,12 @@ fn route_stops(route: &Route, direction: u8) -> Vec<&'static str> {
 }
 
 fn trip_id(route: &Route, direction: u8, start: i64) -> String {
-    format!("{}-{direction}-{:02}{:02}", route.id, start / 60, start % 60)
+    format!(
+        "{}-{direction}-{:02}{:02}",
+        route.id,
+        start / 60,
+        start % 60
+    )
 }
 
 fn starts(route: &Route, direction: u8) -> impl Iterator<Item = i64> {
@@ -174,7 +185,9 @@ pub fn gtfs_tables(today: Date) -> Vec<(&'static str, String)> {
         );
     }
     let (first, last) = (
-        today.checked_sub(jiff::Span::new().days(2)).unwrap_or(today),
+        today
+            .checked_sub(jiff::Span::new().days(2))
+            .unwrap_or(today),
         today
             .checked_add(jiff::Span::new().days(super::gtfs::DAYS_AHEAD))
             .unwrap_or(today),
@@ -185,8 +198,7 @@ pub fn gtfs_tables(today: Date) -> Vec<(&'static str, String)> {
         last.strftime("%Y%m%d")
     );
     let mut trips = String::from("route_id,service_id,trip_id,trip_headsign,direction_id\n");
-    let mut times =
-        String::from("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
+    let mut times = String::from("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
     for r in &ROUTES {
         for direction in [0u8, 1] {
             let stops = route_stops(r, direction);

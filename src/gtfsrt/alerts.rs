@@ -53,7 +53,11 @@ pub fn period(alert: &proto::Alert, now: Timestamp) -> Period {
         }
         planned |= start > now;
     }
-    if planned { Period::Planned } else { Period::Over }
+    if planned {
+        Period::Planned
+    } else {
+        Period::Over
+    }
 }
 
 /// The feed's alerts in force or planned at `now`, as messages.
@@ -213,14 +217,29 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(period(&alert(&[]), at(1000)), Period::Now);
-        assert_eq!(period(&alert(&[(Some(500), Some(2000))]), at(1000)), Period::Now);
-        assert_eq!(period(&alert(&[(Some(500), None)]), at(1000)), Period::Now);
-        assert_eq!(period(&alert(&[(Some(1500), Some(2000))]), at(1000)), Period::Planned);
-        assert_eq!(period(&alert(&[(Some(100), Some(900))]), at(1000)), Period::Over);
-        // The end is exclusive; a second period may still come.
-        assert_eq!(period(&alert(&[(Some(100), Some(1000))]), at(1000)), Period::Over);
         assert_eq!(
-            period(&alert(&[(Some(100), Some(900)), (Some(5000), None)]), at(1000)),
+            period(&alert(&[(Some(500), Some(2000))]), at(1000)),
+            Period::Now
+        );
+        assert_eq!(period(&alert(&[(Some(500), None)]), at(1000)), Period::Now);
+        assert_eq!(
+            period(&alert(&[(Some(1500), Some(2000))]), at(1000)),
+            Period::Planned
+        );
+        assert_eq!(
+            period(&alert(&[(Some(100), Some(900))]), at(1000)),
+            Period::Over
+        );
+        // The end is exclusive; a second period may still come.
+        assert_eq!(
+            period(&alert(&[(Some(100), Some(1000))]), at(1000)),
+            Period::Over
+        );
+        assert_eq!(
+            period(
+                &alert(&[(Some(100), Some(900)), (Some(5000), None)]),
+                at(1000)
+            ),
             Period::Planned
         );
     }

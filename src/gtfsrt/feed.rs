@@ -53,8 +53,14 @@ impl Kind {
 /// Where a feed's key goes.
 #[derive(Clone)]
 pub enum FeedAuth {
-    Header { name: reqwest::header::HeaderName, key: Secret },
-    Query { name: String, key: Secret },
+    Header {
+        name: reqwest::header::HeaderName,
+        key: Secret,
+    },
+    Query {
+        name: String,
+        key: Secret,
+    },
 }
 
 impl std::fmt::Debug for FeedAuth {
@@ -152,8 +158,13 @@ impl Fetcher {
         let mut request = self.http.get(url.clone());
         match &self.auth {
             Some(FeedAuth::Header { name, key }) => {
-                let mut value = reqwest::header::HeaderValue::from_str(key.expose())
-                    .map_err(|_| NetError::new(ErrorKind::Invalid, format!("{what}: the key cannot be sent in a header")))?;
+                let mut value =
+                    reqwest::header::HeaderValue::from_str(key.expose()).map_err(|_| {
+                        NetError::new(
+                            ErrorKind::Invalid,
+                            format!("{what}: the key cannot be sent in a header"),
+                        )
+                    })?;
                 value.set_sensitive(true);
                 request = request.header(name.clone(), value);
             }
@@ -217,7 +228,10 @@ impl Fetcher {
         let too_large = || {
             NetError::new(
                 ErrorKind::TooLarge,
-                format!("{what}: the feed is larger than {} MB", MAX_FEED_BYTES >> 20),
+                format!(
+                    "{what}: the feed is larger than {} MB",
+                    MAX_FEED_BYTES >> 20
+                ),
             )
         };
         if response
@@ -300,7 +314,10 @@ mod tests {
     fn bodies_that_are_not_feeds_say_what_they_are() {
         let e = decode("trip updates", b"<html>Service Unavailable</html>").unwrap_err();
         assert_eq!(e.kind, ErrorKind::Undecodable);
-        assert!(e.detail.contains("not protobuf") || e.detail.contains("not a GTFS"), "{e}");
+        assert!(
+            e.detail.contains("not protobuf") || e.detail.contains("not a GTFS"),
+            "{e}"
+        );
         assert!(decode("alerts", b"").unwrap_err().detail.contains("empty"));
         let full = FeedMessage {
             header: Some(super::super::proto::FeedHeader {

@@ -32,7 +32,10 @@ pub struct Event {
 
 impl Event {
     fn of(e: &proto::StopTimeEvent) -> Option<Event> {
-        let time = e.time.filter(|t| *t > 0).and_then(|t| Timestamp::from_second(t).ok());
+        let time = e
+            .time
+            .filter(|t| *t > 0)
+            .and_then(|t| Timestamp::from_second(t).ok());
         (e.delay.is_some() || time.is_some()).then_some(Event {
             delay: e.delay,
             time,
@@ -58,10 +61,7 @@ pub struct TripLive {
 
 impl TripLive {
     pub fn cancelled(&self) -> bool {
-        matches!(
-            self.relationship,
-            trip_rel::CANCELED | trip_rel::DELETED
-        )
+        matches!(self.relationship, trip_rel::CANCELED | trip_rel::DELETED)
     }
 
     /// A trip the timetable does not have.
@@ -267,13 +267,10 @@ pub fn update_for<'a>(
     d: &TimetableDeparture,
 ) -> Option<&'a TripLive> {
     let stops: Vec<TripStop> = table.trip_stops(d.trip).collect();
-    let run_start = stops
-        .iter()
-        .position(|s| s.stop == d.stop)
-        .and_then(|at| {
-            let first = stops.first()?.time;
-            d.offset.checked_sub(stops[at].time.checked_sub(first)?)
-        });
+    let run_start = stops.iter().position(|s| s.stop == d.stop).and_then(|at| {
+        let first = stops.first()?.time;
+        d.offset.checked_sub(stops[at].time.checked_sub(first)?)
+    });
     updates.iter().find(|u| {
         u.start_day.is_none_or(|day| day == d.day)
             && u.start_time

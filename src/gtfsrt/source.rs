@@ -162,9 +162,10 @@ impl FeedNetwork {
     /// Fetches every feed once if the last fetch is `refresh` old.
     pub async fn refresh(&self, force: bool) {
         let _one = self.refreshing.lock().await;
-        let due = self.feed_states().iter().any(|f| {
-            force || f.tried.is_none_or(|t| t.elapsed() >= self.refresh)
-        });
+        let due = self
+            .feed_states()
+            .iter()
+            .any(|f| force || f.tried.is_none_or(|t| t.elapsed() >= self.refresh));
         if !due {
             return;
         }
@@ -564,9 +565,12 @@ impl crate::network::Network for FeedNetwork {
         Box::pin(async move {
             self.refresh(false).await;
             let vehicles = self.vehicles();
-            let v = vehicles
-                .named(number)
-                .ok_or_else(|| NetError::new(ErrorKind::Unsupported, format!("vehicle {number}: not in the feed")))?;
+            let v = vehicles.named(number).ok_or_else(|| {
+                NetError::new(
+                    ErrorKind::Unsupported,
+                    format!("vehicle {number}: not in the feed"),
+                )
+            })?;
             Ok(Vehicle {
                 number: v.name.clone(),
                 kind: String::new(),
@@ -584,9 +588,12 @@ impl crate::network::Network for FeedNetwork {
         Box::pin(async move {
             self.refresh(false).await;
             let vehicles = self.vehicles();
-            let v = vehicles
-                .named(number)
-                .ok_or_else(|| NetError::new(ErrorKind::Unsupported, format!("vehicle {number}: not in the feed")))?;
+            let v = vehicles.named(number).ok_or_else(|| {
+                NetError::new(
+                    ErrorKind::Unsupported,
+                    format!("vehicle {number}: not in the feed"),
+                )
+            })?;
             let tt = self.table().ok();
             let stop = v
                 .stop_id

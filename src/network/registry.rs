@@ -126,7 +126,8 @@ pub fn from_settings(
         members.push(feed_network(n, path, jiff::SignedDuration::ZERO)?);
     }
     let default = network.or(settings.default_network.as_deref());
-    let source = combine(members, default).ok_or_else(|| ginko::ApiError::MissingKey.to_string())?;
+    let source =
+        combine(members, default).ok_or_else(|| ginko::ApiError::MissingKey.to_string())?;
     show_zone_of(&source);
     Ok(source)
 }
@@ -158,8 +159,13 @@ fn feed_auth(
         return Ok(None);
     };
     if let Some(header) = &n.auth_header {
-        let name = reqwest::header::HeaderName::from_bytes(header.trim().as_bytes())
-            .map_err(|_| format!("[[network]] {}: auth_header {header:?} is not a header name", n.id))?;
+        let name =
+            reqwest::header::HeaderName::from_bytes(header.trim().as_bytes()).map_err(|_| {
+                format!(
+                    "[[network]] {}: auth_header {header:?} is not a header name",
+                    n.id
+                )
+            })?;
         return Ok(Some(gtfsrt::FeedAuth::Header { name, key }));
     }
     if let Some(query) = &n.auth_query {
@@ -408,7 +414,10 @@ fn demo_feed_city(
     let feeds = vec![
         (gtfsrt::Kind::TripUpdates, url(feedcity::TRIP_UPDATES_PATH)?),
         (gtfsrt::Kind::Alerts, url(feedcity::ALERTS_PATH)?),
-        (gtfsrt::Kind::VehiclePositions, url(feedcity::VEHICLES_PATH)?),
+        (
+            gtfsrt::Kind::VehiclePositions,
+            url(feedcity::VEHICLES_PATH)?,
+        ),
     ];
     let today = crate::domain::network_now().date();
     let shared: Shared = Arc::new(std::sync::RwLock::new(None));
@@ -438,10 +447,7 @@ fn demo_feed_city(
     .with_shift(shift);
     let network = Arc::new(network);
     Ok((
-        Arc::new(WithTimetable::new(
-            Arc::clone(&network) as Source,
-            shared,
-        )),
+        Arc::new(WithTimetable::new(Arc::clone(&network) as Source, shared)),
         network,
         table,
     ))

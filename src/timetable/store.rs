@@ -238,8 +238,8 @@ impl Store {
         let options = self.options;
         let summary =
             tokio::task::spawn_blocking(move || compile_into(&dir, &input, progress, options))
-            .await
-            .map_err(|e| UpdateError::Io(e.to_string()))??;
+                .await
+                .map_err(|e| UpdateError::Io(e.to_string()))??;
         let index_bytes = std::fs::metadata(self.index_path()).map_or(0, |m| m.len());
         let meta = Meta {
             source: source.shown(),

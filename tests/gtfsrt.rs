@@ -1,0 +1,435 @@
+//! GTFS-Realtime: what trip updates say of scheduled departures (delay
+//! carried on, absolute times, skipped stops, cancelled, added, no data),
+//! and the feeds as a network reads them from a real HTTP server on
+//! 127.0.0.1 (the demo server): stale headers, truncated, non-protobuf and
+//! oversized bodies, conditional requests, one request per feed per
+//! refresh.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use prost::Message as _;
+use quai::gtfsrt::live::{self, Said, TripUpdates};
+use quai::gtfsrt::proto::{
+    FeedEntity, FeedHeader, FeedMessage, StopTimeEvent, StopTimeUpdate, TripDescriptor, TripUpdate,
+    stop_relationship, trip_relationship,
+};
+use quai::network::{ErrorKind, Network, PerRow, RowRequest};
+use quai::timetable::compile::Options;
+use quai::timetable::feed::{compile_in_memory_with, zip_tables};
+use quai::timetable::{Timetable, TimetableDeparture};
+
+/// One route, stops S1…S5 ten minutes apart, two trips a day at 08:00
+/// and 09:00, in Montréal's zone.
+fn table() -> Timetable {
+    let mut times = String::from("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
+    for (trip, hour) in [("t8", 8), ("t9", 9)] {
+        for k in 0..5 {
+            let at = format!("{hour:02}:{:02}:00", k * 10);
+            // stop_sequence values with gaps, as feeds have.
+            times.push_str(&format!("{trip},{at},{at},S{},{}\n", k + 1, (k + 1) * 10));
+        }
+    }
+    let zip = zip_tables(&[
+        (
+            "agency.txt",
+            b"agency_id,agency_name,agency_url,agency_timezone\nA,A,https://x,America/Montreal\n",
+        ),
+        (
+            "stops.txt",
+            b"stop_id,stop_name,stop_lat,stop_lon\nS1,One,45.5,-73.5\nS2,Two,45.5,-73.5\nS3,Three,45.5,-73.5\nS4,Four,45.5,-73.5\nS5,Five,45.5,-73.5\n",
+        ),
+        ("routes.txt", b"route_id,route_short_name,route_type\nR,10,3\n"),
+        (
+            "calendar.txt",
+            b"service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nALL,1,1,1,1,1,1,1,20260101,20271231\n",
+        ),
+        (
+            "trips.txt",
+            b"route_id,service_id,trip_id,trip_headsign,direction_id\nR,ALL,t8,Five,0\nR,ALL,t9,Five,0\n",
+        ),
+        ("stop_times.txt", times.as_bytes()),
+    ])
+    .unwrap();
+    let (table, _) = compile_in_memory_with(&zip, Options { trip_stops: true }).unwrap();
+    assert!(table.has_trip_stops());
+    table
+}
+
+/// The scheduled departure of `trip` at `stop` on 2026-12-02.
+fn departure(table: &Timetable, trip: &str, stop: &str) -> TimetableDeparture {
+    let s = table.find_stop(stop).unwrap();
+    let from: Timestamp = "2026-12-02T12:00:00Z".parse().unwrap(); // 07:00 local
+    table
+        .departures(&[s], |_, _| true, from, 10)
+        .into_iter()
+        .find(|d| table.trip_id(d.trip) == trip)
+        .unwrap()
+}
+
+fn scheduled(table: &Timetable, trip: &str, stop: &str) -> Timestamp {
+    departure(table, trip, stop).at
+}
+
+fn delay(seconds: i32) -> Option<StopTimeEvent> {
+    Some(StopTimeEvent {
+        delay: Some(seconds),
+        ..Default::default()
+    })
+}
+
+fn at(t: Timestamp) -> Option<StopTimeEvent> {
+    Some(StopTimeEvent {
+        time: Some(t.as_second()),
+        ..Default::default()
+    })
+}
+
+fn stu(
+    sequence: Option<u32>,
+    stop: Option<&str>,
+    departure: Option<StopTimeEvent>,
+) -> StopTimeUpdate {
+    StopTimeUpdate {
+        stop_sequence: sequence,
+        stop_id: stop.map(str::to_string),
+        departure,
+        ..Default::default()
+    }
+}
+
+fn with(relationship: i32, mut u: StopTimeUpdate) -> StopTimeUpdate {
+    u.schedule_relationship = Some(relationship);
+    u
+}
+
+fn feed(updates: Vec<(TripDescriptor, Vec<StopTimeUpdate>)>) -> FeedMessage {
+    FeedMessage {
+        header: Some(FeedHeader {
+            gtfs_realtime_version: Some("2.0".into()),
+            incrementality: Some(0),
+            timestamp: Some(1_800_000_000),
+        }),
+        entity: updates
+            .into_iter()
+            .enumerate()
+            .map(|(n, (trip, stops))| FeedEntity {
+                id: Some(n.to_string()),
+                trip_update: Some(TripUpdate {
+                    trip: Some(trip),
+                    stop_time_update: stops,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .collect(),
+    }
+}
+
+fn trip(id: &str) -> TripDescriptor {
+    TripDescriptor {
+        trip_id: Some(id.into()),
+        ..Default::default()
+    }
+}
+
+/// What the feed says of `trip` at `stop`.
+fn said(table: &Timetable, message: &FeedMessage, trip: &str, stop: &str) -> Said {
+    // Through the wire: encoded, then decoded as a network reads it.
+    let decoded = FeedMessage::decode(message.encode_to_vec().as_slice()).unwrap();
+    let updates = TripUpdates::from_feed(&decoded);
+    let d = departure(table, trip, stop);
+    live::update_for(updates.of_trip(trip), table, &d)
+        .map_or(Said::Nothing, |u| live::apply(table, u, &d))
+}
+
+fn expected(table: &Timetable, trip: &str, stop: &str, late: i64) -> Said {
+    let s = scheduled(table, trip, stop);
+    Said::Expected {
+        at: s
+            .checked_add(jiff::SignedDuration::from_secs(late))
+            .unwrap(),
+        delay: late,
+    }
+}
+
+#[test]
+fn a_delay_is_carried_to_the_following_stops_not_the_earlier_ones() {
+    let t = table();
+    let f = feed(vec![(trip("t8"), vec![stu(Some(20), None, delay(120))])]);
+    assert_eq!(said(&t, &f, "t8", "S1"), Said::Nothing, "before the update");
+    assert_eq!(said(&t, &f, "t8", "S2"), expected(&t, "t8", "S2", 120));
+    assert_eq!(said(&t, &f, "t8", "S4"), expected(&t, "t8", "S4", 120));
+    // A later update wins from its stop on.
+    let f = feed(vec![(
+        trip("t8"),
+        vec![
+            stu(Some(20), None, delay(120)),
+            stu(None, Some("S4"), delay(-30)),
+        ],
+    )]);
+    assert_eq!(said(&t, &f, "t8", "S3"), expected(&t, "t8", "S3", 120));
+    assert_eq!(said(&t, &f, "t8", "S4"), expected(&t, "t8", "S4", -30));
+    // The other trip has no update: the timetable's time.
+    assert_eq!(said(&t, &f, "t9", "S3"), Said::Nothing);
+}
+
+#[test]
+fn absolute_times_hold_at_their_stop_and_carry_their_delay_on() {
+    let t = table();
+    let s2 = scheduled(&t, "t8", "S2");
+    let late = s2
+        .checked_add(jiff::SignedDuration::from_secs(300))
+        .unwrap();
+    let f = feed(vec![(trip("t8"), vec![stu(None, Some("S2"), at(late))])]);
+    assert_eq!(
+        said(&t, &f, "t8", "S2"),
+        Said::Expected {
+            at: late,
+            delay: 300
+        }
+    );
+    assert_eq!(said(&t, &f, "t8", "S4"), expected(&t, "t8", "S4", 300));
+}
+
+#[test]
+fn skipped_stops_are_not_offered_and_no_data_is_carried_on() {
+    let t = table();
+    let f = feed(vec![(
+        trip("t8"),
+        vec![
+            stu(Some(10), None, delay(60)),
+            with(stop_relationship::SKIPPED, stu(Some(30), None, None)),
+        ],
+    )]);
+    assert_eq!(said(&t, &f, "t8", "S3"), Said::Skipped);
+    // After a skipped stop, the delay from before it goes on.
+    assert_eq!(said(&t, &f, "t8", "S4"), expected(&t, "t8", "S4", 60));
+    let f = feed(vec![(
+        trip("t8"),
+        vec![
+            stu(Some(10), None, delay(60)),
+            with(stop_relationship::NO_DATA, stu(Some(30), None, None)),
+        ],
+    )]);
+    assert_eq!(said(&t, &f, "t8", "S2"), expected(&t, "t8", "S2", 60));
+    assert_eq!(said(&t, &f, "t8", "S3"), Said::NoData);
+    assert_eq!(said(&t, &f, "t8", "S4"), Said::NoData);
+}
+
+#[test]
+fn cancelled_trips_and_other_days_runs() {
+    let t = table();
+    let mut cancelled = trip("t9");
+    cancelled.schedule_relationship = Some(trip_relationship::CANCELED);
+    let f = feed(vec![(cancelled, Vec::new())]);
+    assert_eq!(said(&t, &f, "t9", "S2"), Said::Cancelled);
+    assert_eq!(said(&t, &f, "t8", "S2"), Said::Nothing);
+    // An update for another service day does not apply to this one.
+    let mut tomorrow = trip("t8");
+    tomorrow.start_date = Some("20261203".into());
+    let f = feed(vec![(tomorrow, vec![stu(Some(10), None, delay(600))])]);
+    assert_eq!(said(&t, &f, "t8", "S2"), Said::Nothing);
+    let mut today = trip("t8");
+    today.start_date = Some("20261202".into());
+    let f = feed(vec![(today, vec![stu(Some(10), None, delay(600))])]);
+    assert_eq!(said(&t, &f, "t8", "S2"), expected(&t, "t8", "S2", 600));
+}
+
+#[test]
+fn added_trips_are_kept_apart_with_their_route() {
+    let mut added = trip("extra");
+    added.schedule_relationship = Some(trip_relationship::ADDED);
+    added.route_id = Some("R".into());
+    let f = feed(vec![(
+        added,
+        vec![stu(Some(1), Some("S1"), at(Timestamp::UNIX_EPOCH))],
+    )]);
+    let updates = TripUpdates::from_feed(&f);
+    assert!(updates.of_trip("extra").is_empty());
+    assert_eq!(updates.added.len(), 1);
+    assert_eq!(updates.added[0].route_id.as_deref(), Some("R"));
+}
+
+// --- The feeds from a server ------------------------------------------------
+
+use quai::demo::{DemoServer, ServerOptions, feedcity};
+
+async fn server(fault_file: &std::path::Path) -> DemoServer {
+    DemoServer::start(
+        ([127, 0, 0, 1], 0).into(),
+        ServerOptions {
+            fault_file: Some(fault_file.to_path_buf()),
+            ..ServerOptions::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// The demo city as a `[[network]]` would make it, its timetable in memory.
+fn city(
+    base: &str,
+) -> (
+    Arc<quai::gtfsrt::FeedNetwork>,
+    Arc<quai::timetable::source::TimetableNetwork>,
+) {
+    let today = quai::domain::network_now().date();
+    let zip = feedcity::gtfs(today).unwrap();
+    let (table, _) = compile_in_memory_with(&zip, Options { trip_stops: true }).unwrap();
+    let tt = Arc::new(quai::timetable::source::TimetableNetwork::new(
+        feedcity::ID,
+        feedcity::NAME,
+        Arc::new(table),
+    ));
+    let shared = Arc::new(std::sync::RwLock::new(Some(Arc::clone(&tt))));
+    let url = |p: &str| reqwest::Url::parse(&format!("{base}{p}")).unwrap();
+    let network = quai::gtfsrt::FeedNetwork::new(
+        feedcity::ID,
+        feedcity::NAME,
+        shared,
+        vec![
+            (
+                quai::gtfsrt::Kind::TripUpdates,
+                url(feedcity::TRIP_UPDATES_PATH),
+            ),
+            (quai::gtfsrt::Kind::Alerts, url(feedcity::ALERTS_PATH)),
+            (
+                quai::gtfsrt::Kind::VehiclePositions,
+                url(feedcity::VEHICLES_PATH),
+            ),
+        ],
+        quai::gtfsrt::Fetcher::new(None).unwrap(),
+        Duration::from_secs(30),
+    );
+    (Arc::new(network), tt)
+}
+
+async fn rows(network: &dyn Network, places: &[&str]) -> Vec<RowRequest> {
+    let stops = network.stops().await.unwrap().stops;
+    let mut rows = Vec::new();
+    for place in places {
+        let ids: Vec<String> = stops
+            .iter()
+            .filter(|s| s.name == *place)
+            .map(|s| s.id.clone())
+            .collect();
+        for line in network.lines_at(&ids).await.unwrap() {
+            rows.push(RowRequest {
+                place: place.to_string(),
+                stop_ids: ids.clone(),
+                line_id: line.line.id.clone(),
+                outbound: line.outbound,
+                destination: String::new(),
+            });
+        }
+    }
+    rows
+}
+
+#[tokio::test]
+async fn one_request_per_feed_per_refresh_whatever_the_places() {
+    let dir = tempdir();
+    let server = server(&dir.join("fault")).await;
+    let (network, _) = city(&server.url());
+    let rows = rows(
+        network.as_ref(),
+        &["Mont-Royal", "Université", "Place d'Armes", "Vieux-Port"],
+    )
+    .await;
+    assert!(rows.len() >= 8, "{rows:?}");
+    let before = server.requests();
+    let results = network
+        .departures(&rows, PerRow::new(3).unwrap())
+        .await
+        .unwrap();
+    let messages = network.messages().await.unwrap();
+    assert_eq!(
+        server.requests() - before,
+        3,
+        "trip updates, alerts, vehicles once"
+    );
+    // Live rows: route 10 runs late, the tram has no update.
+    let live: Vec<_> = results.iter().flat_map(|r| &r.departures).collect();
+    assert!(
+        live.iter()
+            .any(|d| d.line.number == "10" && d.origin == quai::domain::Origin::Located)
+    );
+    assert!(
+        live.iter()
+            .any(|d| d.line.number == "T" && d.origin == quai::domain::Origin::Timetable)
+    );
+    assert!(
+        live.iter()
+            .any(|d| d.status == quai::domain::Status::Delayed)
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.lines == ["55"] && m.severity == quai::domain::Severity::Ongoing)
+    );
+    // Within the refresh period nothing more is asked.
+    network
+        .departures(&rows, PerRow::new(3).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(server.requests() - before, 3);
+    // Forced: asked again, conditionally.
+    network.refresh(true).await;
+    assert_eq!(server.requests() - before, 6);
+}
+
+#[tokio::test]
+async fn bad_feeds_fail_the_rows_with_the_reason_and_never_panic() {
+    let dir = tempdir();
+    let fault = dir.join("fault");
+    let server = server(&fault).await;
+    for (play, kind, says) in [
+        ("stale trip-updates", ErrorKind::Stale, "min"),
+        ("503 trip-updates", ErrorKind::Http(503), "HTTP 503"),
+        (
+            "truncated trip-updates",
+            ErrorKind::Undecodable,
+            "trip updates",
+        ),
+        ("shape trip-updates", ErrorKind::Undecodable, "not protobuf"),
+        ("empty trip-updates", ErrorKind::Undecodable, "empty"),
+        ("huge trip-updates", ErrorKind::TooLarge, "larger"),
+    ] {
+        std::fs::write(&fault, play).unwrap();
+        let (network, _) = city(&server.url());
+        let rows = rows(network.as_ref(), &["Mont-Royal"]).await;
+        let e = network
+            .departures(&rows, PerRow::new(2).unwrap())
+            .await
+            .expect_err(play);
+        assert_eq!(e.kind, kind, "{play}: {e}");
+        assert!(e.detail.contains(says), "{play}: {e}");
+        assert!(!e.detail.contains("127.0.0.1"), "no URL in errors: {e}");
+    }
+    // The alerts feed alone failing leaves the rows live.
+    std::fs::write(&fault, "503 alerts").unwrap();
+    let (network, _) = city(&server.url());
+    let rows = rows(network.as_ref(), &["Mont-Royal"]).await;
+    assert!(
+        network
+            .departures(&rows, PerRow::new(2).unwrap())
+            .await
+            .is_ok()
+    );
+    assert!(network.messages().await.is_err());
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "quai-gtfsrt-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
