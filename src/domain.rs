@@ -55,9 +55,12 @@ pub fn until_text(until: jiff::Timestamp, now: jiff::Timestamp) -> String {
     if at.date() == today.date() {
         clock
     } else if Some(at.date()) == today.date().tomorrow().ok() {
-        format!("demain {clock}")
+        crate::i18n::tf("tomorrow_at", &[("time", &clock)])
     } else {
-        format!("le {} {clock}", at.strftime("%d/%m"))
+        crate::i18n::tf(
+            "on_day_at",
+            &[("day", &at.strftime("%d/%m").to_string()), ("time", &clock)],
+        )
     }
 }
 

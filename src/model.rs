@@ -399,16 +399,22 @@ impl TimeShown {
             | TimeShown::Theoretical(t)
             | TimeShown::AsSent(t)
             | TimeShown::Notice(t) => t,
-            TimeShown::NotLocated => "Non localisé",
-            TimeShown::Cancelled => "Supprimé",
+            TimeShown::NotLocated => crate::i18n::t("not_located"),
+            TimeShown::Cancelled => crate::i18n::t("cancelled"),
         }
     }
 }
 
-/// What marks a timetable time.
-pub const THEORETICAL: &str = "théorique";
-/// Rows from the published timetable, live times being out of reach.
-pub const THEORETICAL_TIMES: &str = "horaires théoriques";
+/// What marks a timetable time ("théorique").
+pub fn theoretical() -> &'static str {
+    crate::i18n::t("theoretical")
+}
+
+/// Rows from the published timetable, live times being out of reach
+/// ("horaires théoriques").
+pub fn theoretical_times() -> &'static str {
+    crate::i18n::t("theoretical_times")
+}
 
 /// "à l'approche", "< 1 min", "7 min".
 pub fn countdown_text(seconds: i64) -> String {
@@ -423,10 +429,10 @@ fn countdown_into(out: &mut String, seconds: i64) {
     use std::fmt::Write;
     out.clear();
     match seconds {
-        s if s <= 0 => out.push_str("à l'approche"),
-        s if s < 60 => out.push_str("< 1 min"),
+        s if s <= 0 => out.push_str(crate::i18n::t("arriving")),
+        s if s < 60 => out.push_str(crate::i18n::t("under_a_minute")),
         s => {
-            let _ = write!(out, "{} min", s / 60);
+            let _ = write!(out, "{}{}", s / 60, crate::i18n::t("minutes_suffix"));
         }
     }
 }

@@ -93,14 +93,15 @@ impl NetError {
 
     /// A short label for a status line ("serveur injoignable", "HTTP 503"…).
     pub fn short_reason(&self) -> String {
+        use crate::i18n::{t, tf};
         match &self.kind {
-            ErrorKind::Unreachable => "serveur injoignable".into(),
-            ErrorKind::Timeout => "délai dépassé".into(),
-            ErrorKind::Transport => "erreur réseau".into(),
+            ErrorKind::Unreachable => t("reason_unreachable").into(),
+            ErrorKind::Timeout => t("reason_timeout").into(),
+            ErrorKind::Transport => t("reason_transport").into(),
             ErrorKind::Http(status) => format!("HTTP {status}"),
-            ErrorKind::Refused => "requête refusée".into(),
-            ErrorKind::KeyRefused { .. } => "clé refusée".into(),
-            ErrorKind::MissingKey(_) => "pas de clé".into(),
+            ErrorKind::Refused => t("reason_refused").into(),
+            ErrorKind::KeyRefused { .. } => t("reason_key_refused").into(),
+            ErrorKind::MissingKey(_) => t("reason_no_key").into(),
             ErrorKind::RateLimited {
                 retry_after: Some(after),
             } if after.as_secs() > 300 => {
@@ -112,22 +113,22 @@ impl NetError {
                     .map(|t| crate::domain::until_text(t, now))
                     .filter(|t| !t.is_empty());
                 match until {
-                    Some(until) => format!("quota atteint jusqu'à {until}"),
-                    None => "quota atteint".into(),
+                    Some(until) => tf("reason_quota_until", &[("until", &until)]),
+                    None => t("reason_quota").into(),
                 }
             }
             ErrorKind::RateLimited {
                 retry_after: Some(after),
-            } => format!("quota atteint, nouvel essai dans {} s", after.as_secs()),
-            ErrorKind::RateLimited { retry_after: None } => "quota atteint".into(),
-            ErrorKind::Undecodable => "réponse illisible".into(),
-            ErrorKind::TooLarge => "réponse trop grande".into(),
-            ErrorKind::Invalid => "paramètre invalide".into(),
-            ErrorKind::Unsupported => "non disponible sur ce réseau".into(),
-            ErrorKind::Offline => "hors ligne".into(),
-            ErrorKind::NotPublished => "publication interrompue".into(),
+            } => tf("reason_quota_retry", &[("s", &after.as_secs().to_string())]),
+            ErrorKind::RateLimited { retry_after: None } => t("reason_quota").into(),
+            ErrorKind::Undecodable => t("reason_undecodable").into(),
+            ErrorKind::TooLarge => t("reason_too_large").into(),
+            ErrorKind::Invalid => t("reason_invalid").into(),
+            ErrorKind::Unsupported => t("reason_unsupported").into(),
+            ErrorKind::Offline => t("reason_offline").into(),
+            ErrorKind::NotPublished => t("reason_not_published").into(),
             ErrorKind::Relayed(reason) => reason.clone(),
-            ErrorKind::Stale => "flux périmé".into(),
+            ErrorKind::Stale => t("reason_stale").into(),
         }
     }
 

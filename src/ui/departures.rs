@@ -136,10 +136,10 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, state: &PaneState) {
         state.theme.dim()
     };
     let keys = match (view.stale, state.back_to) {
-        (true, None) => " · r réessayer · q quitter · ? aide".to_string(),
-        (false, None) => " · r rafraîchir · q quitter · ? aide".to_string(),
-        (true, Some(to)) => format!(" · ⌫ retour : {to} · r réessayer · q quitter"),
-        (false, Some(to)) => format!(" · ⌫ retour : {to} · r rafraîchir · q quitter"),
+        (true, None) => format!(" · {}", crate::i18n::t("keys_retry")),
+        (false, None) => format!(" · {}", crate::i18n::t("keys_refresh")),
+        (true, Some(to)) => format!(" · {}", crate::i18n::tf("keys_back_retry", &[("to", to)])),
+        (false, Some(to)) => format!(" · {}", crate::i18n::tf("keys_back_refresh", &[("to", to)])),
     };
     let line = Line::from(vec![
         Span::styled(
@@ -232,19 +232,22 @@ fn body_lines<'a>(
     let mut row_index = 0;
     for name in &view.unknown_places {
         lines.push(BodyLine::Text(Line::styled(
-            format!(" Arrêt inconnu du réseau : {name}"),
+            format!(" {}", crate::i18n::tf("unknown_stop", &[("name", name)])),
             state.theme.notice(),
         )));
     }
     if view.places.is_empty() && view.unknown_places.is_empty() {
         let text = if view.error.is_some() {
-            " Pas de données — en attente du réseau…"
+            crate::i18n::t("waiting_for_network")
         } else if view.resolved {
-            " Aucun arrêt affiché : / pour chercher un arrêt"
+            crate::i18n::t("no_stop_shown")
         } else {
-            " Chargement des arrêts…"
+            crate::i18n::t("loading_stops")
         };
-        lines.push(BodyLine::Text(Line::styled(text, state.theme.dim())));
+        lines.push(BodyLine::Text(Line::styled(
+            format!(" {text}"),
+            state.theme.dim(),
+        )));
     }
     let columns = Columns::of(view, width, state.nb, CELL_W);
     for place in &view.places {
@@ -255,7 +258,7 @@ fn body_lines<'a>(
         )));
         if place.no_departure {
             lines.push(BodyLine::Text(Line::styled(
-                "   Aucun départ prévu pour le moment",
+                format!("   {}", crate::i18n::t("no_departure")),
                 state.theme.not_located(),
             )));
             continue;

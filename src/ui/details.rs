@@ -98,7 +98,7 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
         crate::model::TimeShown::Theoretical(ref t) => {
             format!(
                 "{t}, {} : horaire du jour, sans temps réel",
-                crate::model::THEORETICAL
+                crate::model::theoretical()
             )
         }
         ref shown => shown.text().to_string(),

@@ -658,7 +658,10 @@ fn large_row<'a>(row: &'a RowView, theme: &Theme, stale: bool, columns: &Columns
         }
     };
     if matches!(first.shown, TimeShown::Theoretical(_)) {
-        middle.push(Span::styled(pad("théor.", 6), theme.dim()));
+        middle.push(Span::styled(
+            pad(crate::i18n::t("theoretical_short"), 6),
+            theme.dim(),
+        ));
         middle.push(Span::raw("  "));
     } else {
         middle.extend(gauge_and_mark(first, theme, stale));

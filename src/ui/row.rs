@@ -147,7 +147,10 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
     spans.push(Span::raw(" "));
     if matches!(cell.shown, TimeShown::Theoretical(_)) {
         // A timetable time has no crowding: its mark takes the gauge's place.
-        spans.push(Span::styled(pad("théor.", 6), theme.dim()));
+        spans.push(Span::styled(
+            pad(crate::i18n::t("theoretical_short"), 6),
+            theme.dim(),
+        ));
         spans.push(Span::raw("  "));
     } else {
         spans.extend(gauge_and_mark(cell, theme, stale));

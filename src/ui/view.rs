@@ -317,8 +317,8 @@ fn leave_text(walk: Option<u32>, cells: &[CellView]) -> Option<String> {
         .filter(|c| c.reachable == Some(true))
         .find_map(|c| c.seconds)?;
     Some(match (next - walk) / 60 {
-        0 => "partez maintenant".to_string(),
-        m => format!("partir dans {m} min"),
+        0 => crate::i18n::t("leave_now").to_string(),
+        m => crate::i18n::tf("leave_in", &[("n", &m.to_string())]),
     })
 }
 
@@ -344,24 +344,24 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 let failed = board.place_errors.get(p).is_some_and(Option::is_some);
                 let cached = board.place_cached.get(p).copied().unwrap_or(false);
                 if failed || cached {
-                    format!("données de {}", clock_text(at))
+                    crate::i18n::tf("data_of", &[("time", &clock_text(at))])
                 } else {
                     format!(
-                        "absent de la dernière réponse, données de {}",
-                        clock_text(at)
+                        "{}",
+                        crate::i18n::tf("left_out_data_of", &[("time", &clock_text(at))])
                     )
                 }
             }),
             no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
             data_of: board
                 .place_data_at(p)
-                .map(|at| format!("données de {}", clock_text(at))),
+                .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text(at))])),
             network: mixed
                 .then(|| place.network_name.clone())
                 .filter(|n| !n.is_empty()),
             timetable: board
                 .place_from_timetable(p)
-                .then(|| model::THEORETICAL_TIMES.to_string()),
+                .then(|| model::theoretical_times().to_string()),
             problem: board
                 .place_errors
                 .get(p)
@@ -544,11 +544,11 @@ fn rfc3339_local(t: Timestamp) -> String {
 pub fn lift_line(lift: &crate::domain::Lift) -> String {
     use crate::domain::LiftState;
     let state = match lift.state {
-        LiftState::Available => "en service",
-        LiftState::NotAvailable => "hors service",
-        LiftState::Unknown => "état inconnu",
+        LiftState::Available => crate::i18n::t("lift_available"),
+        LiftState::NotAvailable => crate::i18n::t("lift_not_available"),
+        LiftState::Unknown => crate::i18n::t("lift_unknown"),
     };
-    let mut line = format!("ascenseur {}", lift.situation);
+    let mut line = crate::i18n::tf("lift", &[("where", &lift.situation)]);
     if !lift.direction.is_empty() {
         line.push_str(&format!(" → {}", lift.direction));
     }
@@ -559,8 +559,8 @@ pub fn lift_line(lift: &crate::domain::Lift) -> String {
     }
     if let Ok(since) = lift.since.parse::<Timestamp>() {
         details.push(format!(
-            "depuis le {}",
-            crate::ui::view::day_and_time(since)
+            "{}",
+            crate::i18n::tf("since", &[("when", &crate::ui::view::day_and_time(since))])
         ));
     }
     if !details.is_empty() {
@@ -588,18 +588,14 @@ fn lift_text(lifts: &Result<Vec<crate::domain::Lift>, crate::network::NetError>)
                 .count();
             match out {
                 0 => None,
-                1 => Some("⚠ 1 ascenseur hors service".into()),
-                n => Some(format!("⚠ {n} ascenseurs hors service")),
+                1 => Some(crate::i18n::t("one_lift_out").into()),
+                n => Some(crate::i18n::tf("lifts_out", &[("n", &n.to_string())])),
             }
         }
         Err(e) => Some(match &e.kind {
-            ErrorKind::MissingKey(_) => {
-                "état des ascenseurs : clé de jeu de données absente".into()
-            }
-            ErrorKind::KeyRefused { .. } => {
-                "état des ascenseurs : clé de jeu de données refusée".into()
-            }
-            _ => format!("état des ascenseurs inconnu ({})", e.short_reason()),
+            ErrorKind::MissingKey(_) => crate::i18n::t("lifts_no_dataset_key").into(),
+            ErrorKind::KeyRefused { .. } => crate::i18n::t("lifts_dataset_key_refused").into(),
+            _ => crate::i18n::tf("lifts_unknown", &[("why", &e.short_reason())]),
         }),
     }
 }
@@ -624,9 +620,9 @@ fn timetable_note(board: &Board) -> Option<String> {
         .map(|e| e.short_reason())
         .unwrap_or_else(|| {
             let _ = first;
-            "absent des réponses en direct".to_string()
+            crate::i18n::t("not_in_live_answers").to_string()
         });
-    Some(format!("{} : {reason}", model::THEORETICAL_TIMES))
+    Some(crate::i18n::tf("theoretical_because", &[("why", &reason)]))
 }
 
 /// The status line: the data's age, or why it is stale, and how often the
@@ -648,13 +644,19 @@ pub fn status_text(view: &BoardView) -> String {
 fn freshness_text(view: &BoardView) -> String {
     match (&view.fetched_clock, view.stale, &view.error_reason) {
         (Some(clock), true, reason) => format!(
-            "données de {clock} — {}",
-            reason.as_deref().unwrap_or("pas de mise à jour")
+            "{} — {}",
+            crate::i18n::tf("data_of", &[("time", &clock)]),
+            reason.as_deref().unwrap_or(crate::i18n::t("no_update"))
         ),
-        (None, _, Some(reason)) => format!("pas encore de données — {reason}"),
-        (None, _, None) if view.resolved && view.places.is_empty() => "aucun arrêt".into(),
-        (None, _, None) => "chargement…".into(),
-        (Some(_), false, _) => format!("mis à jour il y a {} s", view.age_seconds.unwrap_or(0)),
+        (None, _, Some(reason)) => format!("{} — {reason}", crate::i18n::t("no_data_yet")),
+        (None, _, None) if view.resolved && view.places.is_empty() => {
+            crate::i18n::t("no_stop").into()
+        }
+        (None, _, None) => crate::i18n::t("loading").into(),
+        (Some(_), false, _) => crate::i18n::tf(
+            "updated_ago",
+            &[("s", &view.age_seconds.unwrap_or(0).to_string())],
+        ),
     }
 }
 
@@ -673,7 +675,10 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
         out.push_str(&format!("⚠ {}\n", alert.text()));
     }
     for name in &view.unknown_places {
-        out.push_str(&format!("Arrêt inconnu du réseau : {name}\n"));
+        out.push_str(&format!(
+            "{}\n",
+            crate::i18n::tf("unknown_stop", &[("name", name)])
+        ));
     }
     for place in &view.places {
         out.push_str(&format!("{}\n", place.heading()));
@@ -685,7 +690,7 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
             out.push_str(&format!("  {}\n", lift_line(lift)));
         }
         if place.no_departure {
-            out.push_str("  Aucun départ prévu pour le moment\n");
+            out.push_str(&format!("  {}\n", crate::i18n::t("no_departure")));
             continue;
         }
         for row in &place.rows {
@@ -710,7 +715,7 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
                             cell.push_str(&format!(" +{d} min"));
                         }
                         if matches!(c.shown, TimeShown::Theoretical(_)) {
-                            cell.push_str(&format!(" {}", model::THEORETICAL));
+                            cell.push_str(&format!(" {}", model::theoretical()));
                         }
                         if let Some(p) = &c.platform {
                             cell.push_str(&format!(" voie {p}"));
