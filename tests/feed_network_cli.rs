@@ -1,0 +1,158 @@
+//! A network defined in the settings by its feeds (`[[network]]`), as a
+//! user runs it: its timetable compiled from the demo server's GTFS, its
+//! board live from the GTFS-Realtime feeds, in English under an English
+//! locale, with the network's own UTC offset in `--json`; the timetable
+//! when the feed stops; `quai networks` and `quai networks check`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use quai::demo::{DemoServer, ServerOptions, feedcity};
+
+mod support;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// A demo server playing the faults written in the home's `fault`, and
+/// settings naming its feeds.
+async fn setup(name: &str) -> (PathBuf, DemoServer, PathBuf) {
+    let home = support::home("feeds", name);
+    let fault = home.join("fault");
+    let server = DemoServer::start(
+        ([127, 0, 0, 1], 0).into(),
+        ServerOptions {
+            fault_file: Some(fault.clone()),
+            ..ServerOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dir = home.join(".config/quai");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = server.url();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "default_network = \"mtl\"\n\n[[network]]\nid = \"mtl\"\nname = \"Montréal\"\n\
+             gtfs_url = \"{base}{}\"\ntrip_updates_url = \"{base}{}\"\n\
+             alerts_url = \"{base}{}\"\nvehicle_positions_url = \"{base}{}\"\nrefresh = 10\n",
+            feedcity::GTFS_PATH,
+            feedcity::TRIP_UPDATES_PATH,
+            feedcity::ALERTS_PATH,
+            feedcity::VEHICLES_PATH
+        ),
+    )
+    .unwrap();
+    (home, server, fault)
+}
+
+fn quai(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = support::quai_command(home, None);
+    cmd.args(args);
+    cmd
+}
+
+fn english(mut cmd: Command) -> Command {
+    cmd.env("LANG", "en_GB.UTF-8");
+    cmd
+}
+
+async fn compiled(home: &Path) {
+    let out = run(quai(home, &["timetable", "update", "--network", "mtl"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("mtl"), "{}", text(&out.stdout));
+}
+
+#[tokio::test]
+async fn a_network_from_its_feeds_is_live_in_english_with_its_own_offset() {
+    let (home, _server, _) = setup("live").await;
+    compiled(&home).await;
+    let out = run(english(quai(&home, &["board", "--once", "mont-royal", "place d'armes"]))).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let screen = text(&out.stdout);
+    for words in ["quai · Montréal", "Mont-Royal", "+2 min", "scheduled", "updated", "Roadworks"] {
+        assert!(screen.contains(words), "{words:?} in:\n{screen}");
+    }
+    for french in ["théorique", "mis à jour", "Travaux"] {
+        assert!(!screen.contains(french), "{french:?} in:\n{screen}");
+    }
+    let out = run(quai(&home, &["board", "--json", "mont-royal"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cells: Vec<&serde_json::Value> = json["places"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["cells"].as_array().unwrap())
+        .collect();
+    let late = cells
+        .iter()
+        .find(|c| c["delay_minutes"] == 2)
+        .expect("route 10 runs 2 min late");
+    let (expected, aimed) = (
+        late["expected"].as_str().unwrap(),
+        late["aimed"].as_str().unwrap(),
+    );
+    assert!(
+        expected.ends_with("-05:00") || expected.ends_with("-04:00"),
+        "Montréal's offset: {expected}"
+    );
+    assert!(aimed < expected, "{aimed} < {expected}");
+    assert_eq!(late["status"], "delayed");
+    assert_eq!(late["origin"], "located");
+    // French by default: the contract words unchanged.
+    let out = run(quai(&home, &["board", "--once", "mont-royal"])).await;
+    let screen = text(&out.stdout);
+    assert!(screen.contains("mis à jour il y a"), "{screen}");
+    assert!(screen.contains("Travaux rue Saint-Denis"), "{screen}");
+}
+
+#[tokio::test]
+async fn when_the_feed_stops_the_timetable_shows_and_networks_check_says_why() {
+    let (home, _server, fault) = setup("fallback").await;
+    compiled(&home).await;
+    std::fs::write(&fault, "503 trip-updates").unwrap();
+    let out = run(quai(&home, &["board", "--once", "mont-royal"])).await;
+    let screen = text(&out.stdout);
+    assert!(screen.contains("horaires théoriques · HTTP 503"), "{screen}");
+    assert!(screen.contains("théorique"), "{screen}");
+    let out = run(quai(&home, &["networks", "check", "mtl"])).await;
+    assert!(!out.status.success(), "a failing feed is a problem");
+    assert!(text(&out.stdout).contains("HTTP 503"), "{}", text(&out.stdout));
+    std::fs::write(&fault, "stale trip-updates").unwrap();
+    let out = run(english(quai(&home, &["networks", "check", "mtl"]))).await;
+    assert!(!out.status.success());
+    assert!(text(&out.stdout).contains("not live"), "{}", text(&out.stdout));
+    std::fs::write(&fault, "").unwrap();
+    let out = run(quai(&home, &["networks", "check", "mtl"])).await;
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("tout va bien"), "{}", text(&out.stdout));
+    let out = run(quai(&home, &["networks", "--json"])).await;
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mtl = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "mtl")
+        .unwrap();
+    assert_eq!(mtl["kind"], "gtfs-realtime");
+    assert_eq!(mtl["timetable"]["trip_stops"], true);
+    assert!(mtl["feeds"][0]["entities"].as_u64().unwrap() > 0);
+    // No timetable yet: said, with the command that compiles it.
+    let (bare, _s, _) = setup("bare").await;
+    let out = run(quai(&bare, &["networks", "check", "mtl"])).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stdout).contains("quai timetable update --network mtl"),
+        "{}",
+        text(&out.stdout)
+    );
+}
