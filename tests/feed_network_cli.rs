@@ -75,10 +75,21 @@ async fn compiled(home: &Path) {
 async fn a_network_from_its_feeds_is_live_in_english_with_its_own_offset() {
     let (home, _server, _) = setup("live").await;
     compiled(&home).await;
-    let out = run(english(quai(&home, &["board", "--once", "mont-royal", "place d'armes"]))).await;
+    let out = run(english(quai(
+        &home,
+        &["board", "--once", "mont-royal", "place d'armes"],
+    )))
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let screen = text(&out.stdout);
-    for words in ["quai · Montréal", "Mont-Royal", "+2 min", "scheduled", "updated", "Roadworks"] {
+    for words in [
+        "quai · Montréal",
+        "Mont-Royal",
+        "+2 min",
+        "scheduled",
+        "updated",
+        "Roadworks",
+    ] {
         assert!(screen.contains(words), "{words:?} in:\n{screen}");
     }
     for french in ["théorique", "mis à jour", "Travaux"] {
@@ -122,19 +133,39 @@ async fn when_the_feed_stops_the_timetable_shows_and_networks_check_says_why() {
     std::fs::write(&fault, "503 trip-updates").unwrap();
     let out = run(quai(&home, &["board", "--once", "mont-royal"])).await;
     let screen = text(&out.stdout);
-    assert!(screen.contains("horaires théoriques · HTTP 503"), "{screen}");
+    assert!(
+        screen.contains("horaires théoriques · HTTP 503"),
+        "{screen}"
+    );
     assert!(screen.contains("théorique"), "{screen}");
     let out = run(quai(&home, &["networks", "check", "mtl"])).await;
     assert!(!out.status.success(), "a failing feed is a problem");
-    assert!(text(&out.stdout).contains("HTTP 503"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("HTTP 503"),
+        "{}",
+        text(&out.stdout)
+    );
     std::fs::write(&fault, "stale trip-updates").unwrap();
     let out = run(english(quai(&home, &["networks", "check", "mtl"]))).await;
     assert!(!out.status.success());
-    assert!(text(&out.stdout).contains("not live"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("not live"),
+        "{}",
+        text(&out.stdout)
+    );
     std::fs::write(&fault, "").unwrap();
     let out = run(quai(&home, &["networks", "check", "mtl"])).await;
-    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
-    assert!(text(&out.stdout).contains("tout va bien"), "{}", text(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains("tout va bien"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = run(quai(&home, &["networks", "--json"])).await;
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mtl = json
