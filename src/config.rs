@@ -453,22 +453,23 @@ impl Settings {
             }
             ids.push(&network.id);
         }
-        if let Some(default) = &settings.default_network {
-            if !NETWORKS.contains(&default.as_str()) && !ids.contains(&default.as_str()) {
-                let mut all: Vec<&str> = NETWORKS.to_vec();
-                all.extend(&ids);
-                return Err(format!(
-                    "default_network: {default:?} is not a network quai knows ({})",
-                    all.join(", ")
-                ));
-            }
+        if let Some(default) = &settings.default_network
+            && !NETWORKS.contains(&default.as_str())
+            && !ids.contains(&default.as_str())
+        {
+            let mut all: Vec<&str> = NETWORKS.to_vec();
+            all.extend(&ids);
+            return Err(format!(
+                "default_network: {default:?} is not a network quai knows ({})",
+                all.join(", ")
+            ));
         }
-        if let Some(language) = &settings.language {
-            if crate::i18n::Language::parse(language).is_none() {
-                return Err(format!(
-                    "language: {language:?} is not one quai speaks (fr, en)"
-                ));
-            }
+        if let Some(language) = &settings.language
+            && crate::i18n::Language::parse(language).is_none()
+        {
+            return Err(format!(
+                "language: {language:?} is not one quai speaks (fr, en)"
+            ));
         }
         Ok(settings)
     }

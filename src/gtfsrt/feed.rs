@@ -308,7 +308,6 @@ fn transport(what: &str, e: reqwest::Error) -> NetError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prost::Message as _;
 
     #[test]
     fn bodies_that_are_not_feeds_say_what_they_are() {

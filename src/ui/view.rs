@@ -346,10 +346,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 if failed || cached {
                     crate::i18n::tf("data_of", &[("time", &clock_text(at))])
                 } else {
-                    format!(
-                        "{}",
-                        crate::i18n::tf("left_out_data_of", &[("time", &clock_text(at))])
-                    )
+                    crate::i18n::tf("left_out_data_of", &[("time", &clock_text(at))])
                 }
             }),
             no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
@@ -558,9 +555,9 @@ pub fn lift_line(lift: &crate::domain::Lift) -> String {
         details.push(lift.reason.clone());
     }
     if let Ok(since) = lift.since.parse::<Timestamp>() {
-        details.push(format!(
-            "{}",
-            crate::i18n::tf("since", &[("when", &crate::ui::view::day_and_time(since))])
+        details.push(crate::i18n::tf(
+            "since",
+            &[("when", &crate::ui::view::day_and_time(since))],
         ));
     }
     if !details.is_empty() {
@@ -645,7 +642,7 @@ fn freshness_text(view: &BoardView) -> String {
     match (&view.fetched_clock, view.stale, &view.error_reason) {
         (Some(clock), true, reason) => format!(
             "{} — {}",
-            crate::i18n::tf("data_of", &[("time", &clock)]),
+            crate::i18n::tf("data_of", &[("time", clock)]),
             reason.as_deref().unwrap_or(crate::i18n::t("no_update"))
         ),
         (None, _, Some(reason)) => format!("{} — {reason}", crate::i18n::t("no_data_yet")),
