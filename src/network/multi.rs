@@ -345,18 +345,32 @@ impl Network for Multi {
         }
     }
 
+    // A vehicle number names no network: each that has vehicles is asked
+    // in turn, the first that knows it answers.
     fn vehicle<'a>(&'a self, number: &'a str) -> NetFuture<'a, Vehicle> {
-        match self.first_with(|c| c.vehicle_details) {
-            Some(m) => m.vehicle(number),
-            None => Box::pin(async { Err(NetError::unsupported("vehicle details")) }),
-        }
+        Box::pin(async move {
+            let mut last = NetError::unsupported("vehicle details");
+            for m in self.members.iter().filter(|m| m.capabilities().vehicle_details) {
+                match m.vehicle(number).await {
+                    Ok(v) => return Ok(v),
+                    Err(e) => last = e,
+                }
+            }
+            Err(last)
+        })
     }
 
     fn vehicle_live<'a>(&'a self, number: &'a str) -> NetFuture<'a, VehicleLive> {
-        match self.first_with(|c| c.vehicle_details) {
-            Some(m) => m.vehicle_live(number),
-            None => Box::pin(async { Err(NetError::unsupported("vehicle details")) }),
-        }
+        Box::pin(async move {
+            let mut last = NetError::unsupported("vehicle details");
+            for m in self.members.iter().filter(|m| m.capabilities().vehicle_details) {
+                match m.vehicle_live(number).await {
+                    Ok(v) => return Ok(v),
+                    Err(e) => last = e,
+                }
+            }
+            Err(last)
+        })
     }
 
     fn forecast<'a>(
