@@ -350,7 +350,11 @@ impl Network for Multi {
     fn vehicle<'a>(&'a self, number: &'a str) -> NetFuture<'a, Vehicle> {
         Box::pin(async move {
             let mut last = NetError::unsupported("vehicle details");
-            for m in self.members.iter().filter(|m| m.capabilities().vehicle_details) {
+            for m in self
+                .members
+                .iter()
+                .filter(|m| m.capabilities().vehicle_details)
+            {
                 match m.vehicle(number).await {
                     Ok(v) => return Ok(v),
                     Err(e) => last = e,
@@ -363,7 +367,11 @@ impl Network for Multi {
     fn vehicle_live<'a>(&'a self, number: &'a str) -> NetFuture<'a, VehicleLive> {
         Box::pin(async move {
             let mut last = NetError::unsupported("vehicle details");
-            for m in self.members.iter().filter(|m| m.capabilities().vehicle_details) {
+            for m in self
+                .members
+                .iter()
+                .filter(|m| m.capabilities().vehicle_details)
+            {
                 match m.vehicle_live(number).await {
                     Ok(v) => return Ok(v),
                     Err(e) => last = e,
