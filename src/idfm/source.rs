@@ -701,21 +701,23 @@ impl Network for Idfm {
         if let Some(until) = usage.blocked_until.filter(|t| *t > now) {
             let local = crate::domain::until_text(until, now);
             let at = if local.starts_with(|c: char| c.is_ascii_digit()) {
-                "à "
+                crate::i18n::t("at_time")
             } else {
                 ""
             };
-            return Some(format!(
-                "{} : quota du jour épuisé, reprise {at}{local}",
-                self.name
+            return Some(crate::i18n::tf(
+                "quota_spent_resume",
+                &[("name", &self.name), ("at", at), ("when", &local)],
             ));
         }
         let period = lock(&self.state).period?;
-        Some(format!(
-            "{} actualisé toutes les {} s · quota {}/jour",
-            self.name,
-            period.as_secs(),
-            self.daily_quota
+        Some(crate::i18n::tf(
+            "refreshed_every_quota",
+            &[
+                ("name", &self.name),
+                ("s", &period.as_secs().to_string()),
+                ("quota", &self.daily_quota.to_string()),
+            ],
         ))
     }
 

@@ -52,19 +52,19 @@ pub struct ForecastPane {
 
 fn yes_no(v: Option<bool>) -> &'static str {
     match v {
-        Some(true) => "oui",
-        Some(false) => "non",
+        Some(true) => crate::i18n::t("yes"),
+        Some(false) => crate::i18n::t("no"),
         None => "?",
     }
 }
 
 fn level_text(level: CrowdLevel) -> &'static str {
     match level {
-        CrowdLevel::Low => "faible",
-        CrowdLevel::Moderate => "modérée",
-        CrowdLevel::High => "forte",
-        CrowdLevel::Unknown => "inconnue",
-        CrowdLevel::NotAllowed => "non communiquée",
+        CrowdLevel::Low => crate::i18n::t("crowd_low"),
+        CrowdLevel::Moderate => crate::i18n::t("crowd_moderate"),
+        CrowdLevel::High => crate::i18n::t("crowd_high"),
+        CrowdLevel::Unknown => crate::i18n::t("crowd_unknown"),
+        CrowdLevel::NotAllowed => crate::i18n::t("crowd_not_given"),
     }
 }
 
@@ -86,40 +86,39 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
     let mut lines = vec![heading(&pane.row, theme), Line::raw("")];
     let Some(next) = &pane.row.next else {
         lines.push(Line::styled(
-            "Aucun départ prévu pour le moment.",
+            format!("{}.", crate::i18n::t("no_departure")),
             theme.dim(),
         ));
         return lines;
     };
     let when = match next.shown {
-        crate::model::TimeShown::NotLocated => {
-            "Non localisé : horaire théorique, le véhicule n'est pas suivi".to_string()
-        }
-        crate::model::TimeShown::Theoretical(ref t) => {
-            format!(
-                "{t}, {} : horaire du jour, sans temps réel",
-                crate::model::theoretical()
-            )
-        }
+        crate::model::TimeShown::NotLocated => crate::i18n::t("details_not_located").to_string(),
+        crate::model::TimeShown::Theoretical(ref t) => crate::i18n::tf(
+            "details_theoretical",
+            &[("time", t), ("mark", crate::model::theoretical())],
+        ),
         ref shown => shown.text().to_string(),
     };
-    lines.push(Line::raw(format!("Prochain départ : {when}")));
+    lines.push(Line::raw(crate::i18n::tf(
+        "next_departure",
+        &[("when", &when)],
+    )));
     let mut facts = Vec::new();
     if let Some(minutes) = next.delay_minutes {
-        facts.push(format!("retard {minutes} min"));
+        facts.push(crate::i18n::tf("late_by", &[("n", &minutes.to_string())]));
     }
     if let Some(platform) = &next.platform {
-        facts.push(format!("voie {platform}"));
+        facts.push(crate::i18n::tf("platform", &[("p", platform)]));
     }
     if let Some(mission) = &next.mission {
-        facts.push(format!("mission {mission}"));
+        facts.push(crate::i18n::tf("mission", &[("m", mission)]));
     }
     if !facts.is_empty() {
         lines.push(Line::raw(format!("  {}", facts.join(" · "))));
     }
     if let Gauge::Bar(filled, level) = next.gauge {
         lines.push(Line::from(vec![
-            Span::raw("Affluence : "),
+            Span::raw(crate::i18n::t("crowding_label")),
             Span::styled(theme.glyphs.gauge(filled), theme.crowd(level)),
             Span::raw(format!(" {}", level_text(level))),
         ]));
@@ -131,13 +130,16 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
     }
     if next.not_accessible {
         lines.push(Line::styled(
-            "Arrêt ou véhicule non accessible aux fauteuils roulants",
+            crate::i18n::t("not_wheelchair_accessible"),
             theme.notice(),
         ));
     }
     lines.push(Line::raw(""));
     if !pane.row.lifts.is_empty() || pane.row.lifts_note.is_some() {
-        lines.push(Line::styled("Ascenseurs de la station", theme.heading()));
+        lines.push(Line::styled(
+            crate::i18n::t("station_lifts"),
+            theme.heading(),
+        ));
         if let Some(note) = &pane.row.lifts_note
             && pane.row.lifts.is_empty()
         {
@@ -156,13 +158,16 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
     }
     match (&next.vehicle, &pane.vehicle) {
         (None, _) if !pane.row.lifts.is_empty() => {}
-        (None, _) => lines.push(Line::styled("Véhicule non communiqué.", theme.dim())),
+        (None, _) => lines.push(Line::styled(
+            crate::i18n::t("vehicle_not_given"),
+            theme.dim(),
+        )),
         (Some(n), None) => lines.push(Line::styled(
-            format!("Véhicule n° {n} : chargement…"),
+            crate::i18n::tf("vehicle_loading", &[("n", n)]),
             theme.dim(),
         )),
         (Some(n), Some(Err(e))) => lines.push(Line::styled(
-            format!("Véhicule n° {n} : détails indisponibles ({e})"),
+            crate::i18n::tf("vehicle_unavailable", &[("n", n), ("why", e)]),
             theme.dim(),
         )),
         (Some(n), Some(Ok(v))) => {
@@ -172,49 +177,64 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
                 format!(" ({})", v.kind)
             };
             lines.push(Line::styled(
-                format!("Véhicule n° {n}{kind}"),
+                format!("{}{kind}", crate::i18n::tf("vehicle_number", &[("n", n)])),
                 theme.heading(),
             ));
             let accessible = match v.accessibility {
-                Accessibility::Accessible => "oui",
-                Accessibility::NotAccessible => "non",
+                Accessibility::Accessible => crate::i18n::t("yes"),
+                Accessibility::NotAccessible => crate::i18n::t("no"),
                 Accessibility::Unknown => "?",
             };
             let energy = match v.energy {
-                Energy::Diesel => "gazole",
-                Energy::NaturalGas => "gaz naturel",
-                Energy::Hybrid => "hybride",
-                Energy::Electric => "électrique",
+                Energy::Diesel => crate::i18n::t("energy_diesel"),
+                Energy::NaturalGas => crate::i18n::t("energy_gas"),
+                Energy::Hybrid => crate::i18n::t("energy_hybrid"),
+                Energy::Electric => crate::i18n::t("energy_electric"),
                 Energy::Unknown => "?",
             };
             lines.push(Line::raw(format!(
-                "  accessible : {accessible} · climatisation : {} · prises USB : {}",
-                yes_no(v.air_conditioning),
-                yes_no(v.usb_sockets)
+                "  {}",
+                crate::i18n::tf(
+                    "vehicle_equipment",
+                    &[
+                        ("a", accessible),
+                        ("ac", yes_no(v.air_conditioning)),
+                        ("usb", yes_no(v.usb_sockets)),
+                    ],
+                )
             )));
             lines.push(Line::raw(format!(
-                "  annonces sonores : {} · annonces visuelles : {} · énergie : {energy}",
-                yes_no(v.audio_announcements),
-                yes_no(v.visual_announcements)
+                "  {}",
+                crate::i18n::tf(
+                    "vehicle_announcements",
+                    &[
+                        ("audio", yes_no(v.audio_announcements)),
+                        ("visual", yes_no(v.visual_announcements)),
+                        ("energy", energy),
+                    ],
+                )
             )));
         }
     }
     if let Some(Ok(live)) = &pane.live {
         let mut parts = Vec::new();
         if let Some(n) = live.passengers {
-            parts.push(format!("{n} passagers à bord"));
+            parts.push(crate::i18n::tf("passengers", &[("n", &n.to_string())]));
         }
         if let Load::Percent(p) = live.load {
-            parts.push(format!("chargé à {p} %"));
+            parts.push(crate::i18n::tf("load_percent", &[("p", &p.to_string())]));
         }
         if !matches!(live.crowding, CrowdLevel::Unknown | CrowdLevel::NotAllowed) {
-            parts.push(format!("affluence {}", level_text(live.crowding)));
+            parts.push(crate::i18n::tf(
+                "crowding_level",
+                &[("level", level_text(live.crowding))],
+            ));
         }
         if !live.position_text.is_empty() {
             parts.push(live.position_text.clone());
         }
         if !parts.is_empty() {
-            let text = format!("en ce moment : {}", parts.join(" · "));
+            let text = crate::i18n::tf("right_now", &[("what", &parts.join(" · "))]);
             for l in wrap(&text, width.saturating_sub(2)) {
                 lines.push(Line::raw(format!("  {l}")));
             }
@@ -255,12 +275,15 @@ pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> V
     let mut lines = vec![heading(&pane.row, theme), Line::raw("")];
     let quarters = match &pane.forecast {
         None => {
-            lines.push(Line::styled("Chargement de la prévision…", theme.dim()));
+            lines.push(Line::styled(
+                crate::i18n::t("forecast_loading"),
+                theme.dim(),
+            ));
             return lines;
         }
         Some(Err(e)) => {
             lines.push(Line::styled(
-                format!("Prévision indisponible : {e}"),
+                crate::i18n::tf("forecast_unavailable", &[("why", e)]),
                 theme.stale(),
             ));
             return lines;
@@ -268,16 +291,14 @@ pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> V
         Some(Ok(q)) => q,
     };
     if quarters.is_empty() {
-        lines.push(Line::raw("Pas de prévision d'affluence pour aujourd'hui."));
+        lines.push(Line::raw(crate::i18n::t("forecast_none")));
         return lines;
     }
     if quarters
         .iter()
         .all(|q| q.level == CrowdLevel::NotAllowed || q.load == Load::NotAllowed)
     {
-        lines.push(Line::raw(
-            "La clé d'API n'a pas les droits sur les prévisions d'affluence (valeurs -2) : rien à afficher.",
-        ));
+        lines.push(Line::raw(crate::i18n::t("forecast_not_allowed")));
         return lines;
     }
     let per_column = quarters.len().div_ceil(width.max(1)).max(1);
@@ -340,7 +361,7 @@ pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> V
             })
     });
     let marker = match current {
-        Some(c) => now_marker(c, &format!("maintenant ({})", pane.now), width),
+        Some(c) => now_marker(c, &crate::i18n::tf("now_at", &[("time", &pane.now)]), width),
         None => String::new(),
     };
     lines.push(Line::styled(marker, theme.heading()));
@@ -366,16 +387,22 @@ pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> V
     ));
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
-        Span::raw("affluence "),
-        Span::styled("faible", theme.crowd(CrowdLevel::Low)),
+        Span::raw(format!("{} ", crate::i18n::t("crowding_word"))),
+        Span::styled(crate::i18n::t("crowd_low"), theme.crowd(CrowdLevel::Low)),
         Span::raw(", "),
-        Span::styled("modérée", theme.crowd(CrowdLevel::Moderate)),
+        Span::styled(
+            crate::i18n::t("crowd_moderate"),
+            theme.crowd(CrowdLevel::Moderate),
+        ),
         Span::raw(", "),
-        Span::styled("forte", theme.crowd(CrowdLevel::High)),
+        Span::styled(crate::i18n::t("crowd_high"), theme.crowd(CrowdLevel::High)),
         Span::raw(if per_column > 1 {
-            format!(" · une colonne = {} min", 15 * per_column)
+            format!(
+                " · {}",
+                crate::i18n::tf("one_column", &[("n", &(15 * per_column).to_string())])
+            )
         } else {
-            " · une colonne = 15 min".to_string()
+            format!(" · {}", crate::i18n::tf("one_column", &[("n", "15")]))
         }),
     ]));
     lines

@@ -75,7 +75,7 @@ pub const BOARD: &[Binding] = &[
         &[KeyCode::Down, KeyCode::Char('j')],
         Action::Down,
         Needs::Nothing,
-        Some(("↑ ↓ / k j", "choisir une ligne")),
+        Some(("↑ ↓ / k j", "help_choose")),
     ),
     bind(
         &[KeyCode::Up, KeyCode::Char('k')],
@@ -87,73 +87,73 @@ pub const BOARD: &[Binding] = &[
         &[KeyCode::Char('/')],
         Action::Search,
         Needs::Nothing,
-        Some(("/", "chercher un arrêt")),
+        Some(("/", "help_search")),
     ),
     bind(
         &[KeyCode::Char('f')],
         Action::ToggleFavorite,
         Needs::Nothing,
-        Some(("f", "ajouter / retirer l'arrêt choisi des favoris")),
+        Some(("f", "help_fav")),
     ),
     bind(
         &[KeyCode::Char('n')],
         Action::Nearby,
         Needs::Nothing,
-        Some(("n", "arrêts proches (home dans les réglages)")),
+        Some(("n", "help_nearby")),
     ),
     bind(
         &[KeyCode::Char('F')],
         Action::Favorites,
         Needs::Nothing,
-        Some(("F", "favoris : ordre (K/J), retirer, renommer, lignes")),
+        Some(("F", "help_favs")),
     ),
     bind(
         &[KeyCode::Enter],
         Action::Details,
         Needs::Nothing,
-        Some(("Entrée", "détail : véhicule, affluence, message lié")),
+        Some(("key_enter", "help_details")),
     ),
     bind(
         &[KeyCode::Char('c')],
         Action::Forecast,
         Needs::CrowdingForecast,
-        Some(("c", "affluence prévue aujourd'hui (ligne choisie)")),
+        Some(("c", "help_forecast")),
     ),
     bind(
         &[KeyCode::Char('i')],
         Action::Traffic,
         Needs::Nothing,
-        Some(("i", "info trafic (a : tout le réseau)")),
+        Some(("i", "help_traffic")),
     ),
     bind(
         &[KeyCode::Char('t')],
         Action::Fares,
         Needs::Fares,
-        Some(("t", "tarifs")),
+        Some(("t", "help_fares")),
     ),
     bind(
         &[KeyCode::Backspace, KeyCode::Char('b')],
         Action::Back,
         Needs::Nothing,
-        Some(("⌫ / b", "revenir au tableau d'avant la recherche")),
+        Some(("⌫ / b", "help_back")),
     ),
     bind(
         &[KeyCode::Char('r')],
         Action::Refresh,
         Needs::Nothing,
-        Some(("r", "rafraîchir maintenant")),
+        Some(("r", "help_refresh")),
     ),
     bind(
         &[KeyCode::Char('?')],
         Action::Help,
         Needs::Nothing,
-        Some(("?", "afficher / masquer l'aide")),
+        Some(("?", "help_help")),
     ),
     bind(
         &[KeyCode::Char('q'), KeyCode::Esc],
         Action::Quit,
         Needs::Nothing,
-        Some(("q / Échap", "quitter")),
+        Some(("key_quit", "help_quit")),
     ),
 ];
 
@@ -166,12 +166,22 @@ pub fn action(code: KeyCode, capabilities: Capabilities) -> Option<Action> {
         .map(|b| b.action)
 }
 
-/// The help's lines of the keys that work with this network.
+/// The help's lines of the keys that work with this network, in the
+/// rider's language (the table names catalog keys: `help_…`, and `key_…`
+/// for the keys with a name).
 pub fn help(capabilities: Capabilities) -> Vec<(&'static str, &'static str)> {
+    let word = |k: &'static str| {
+        if k.starts_with("key_") || k.starts_with("help_") {
+            crate::i18n::t(k)
+        } else {
+            k
+        }
+    };
     BOARD
         .iter()
         .filter(|b| b.needs.met(capabilities))
         .filter_map(|b| b.help)
+        .map(|(keys, what)| (word(keys), word(what)))
         .collect()
 }
 

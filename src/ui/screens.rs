@@ -12,9 +12,14 @@ use super::view::BoardView;
 
 /// What a screen of `area`, too small to draw a board on, shows instead.
 pub(crate) fn too_small(area: Rect) -> Paragraph<'static> {
-    let text = format!(
-        "Terminal trop petit ({}×{}) : il faut au moins {MIN_WIDTH}×{MIN_HEIGHT}.",
-        area.width, area.height
+    let text = crate::i18n::tf(
+        "too_small",
+        &[
+            ("w", &area.width.to_string()),
+            ("h", &area.height.to_string()),
+            ("min_w", &MIN_WIDTH.to_string()),
+            ("min_h", &MIN_HEIGHT.to_string()),
+        ],
     );
     Paragraph::new(text).wrap(Wrap { trim: true })
 }
@@ -27,29 +32,35 @@ pub(crate) fn key_refused<'a>(
     state: &PaneState,
 ) -> (Paragraph<'a>, Rect) {
     let mut lines = vec![
-        Line::styled("Clé d'API refusée", state.theme.alert()),
+        Line::styled(crate::i18n::t("key_refused_title"), state.theme.alert()),
         Line::raw(""),
     ];
     if let Some(message) = &view.key_message {
-        lines.push(Line::raw(format!("Le serveur répond : « {message} »")));
+        lines.push(Line::raw(crate::i18n::tf(
+            "server_says",
+            &[("message", message)],
+        )));
         lines.push(Line::raw(""));
     }
-    lines.push(Line::raw("Que faire :"));
+    lines.push(Line::raw(crate::i18n::t("what_to_do")));
     if let Some(key) = view.key {
         let setting = if key.setting.is_empty() {
             String::new()
         } else {
-            format!(" ou {} dans le fichier de réglages", key.setting)
+            crate::i18n::tf("or_setting", &[("setting", key.setting)])
         };
-        lines.push(Line::raw(format!(" · vérifiez {}{setting} ;", key.env)));
+        lines.push(Line::raw(crate::i18n::tf(
+            "check_key",
+            &[("env", key.env), ("setting", &setting)],
+        )));
         for how in key.how_to_get {
             lines.push(Line::raw(format!(" · {how} ;")));
         }
     }
     lines.extend([
-        Line::raw(" · sans clé : quai demo."),
+        Line::raw(crate::i18n::t("without_key")),
         Line::raw(""),
-        Line::styled("q quitter · r réessayer", state.theme.dim()),
+        Line::styled(crate::i18n::t("quit_retry"), state.theme.dim()),
     ]);
     let box_area = centered(area, 76, lines.len() as u16 + 2);
     let widget = Paragraph::new(lines)
@@ -65,31 +76,26 @@ const LEGEND_W: usize = 14;
 /// are measured, not counted in characters, so that wide and ambiguous
 /// symbols keep the explanations aligned.
 fn legend(state: &PaneState) -> Vec<(String, &'static str)> {
+    use crate::i18n::t;
     let g = state.theme.glyphs;
     let mut rows = vec![
+        (t("not_located").into(), t("legend_not_located")),
         (
-            "Non localisé".into(),
-            "véhicule non localisé : horaire théorique",
+            format!("7{} {}", t("minutes_suffix"), t("theoretical_short")),
+            t("legend_theoretical"),
         ),
-        ("7 min théor.".into(), "horaire du jour, sans temps réel"),
-        ("à l'approche".into(), "le véhicule arrive"),
-        ("17h05".into(), "heure de passage (au-delà de 59 min)"),
-        (
-            "Supprimé".into(),
-            "départ supprimé ; +3 : retard, v2 : voie",
-        ),
-        (
-            "Travaux…".into(),
-            "arrêt non desservi (Perturbations : sans temps)",
-        ),
-        ("—".into(), "aucun départ annoncé sur cette ligne"),
+        (t("arriving").into(), t("legend_arriving")),
+        ("17h05".into(), t("legend_clock")),
+        (t("cancelled").into(), t("legend_cancelled")),
+        (t("legend_works_mark").into(), t("legend_works")),
+        ("—".into(), t("legend_none")),
         (
             format!("{} {} {}", g.gauge(1), g.gauge(2), g.gauge(3)),
-            "affluence faible, modérée, forte ; ? inconnue",
+            t("legend_gauge"),
         ),
         (
-            format!("{} barré", g.no_access),
-            "arrêt ou véhicule non accessible",
+            format!("{} {}", g.no_access, t("legend_crossed")),
+            t("legend_no_access"),
         ),
     ];
     if state.capabilities.line_states {
@@ -98,7 +104,7 @@ fn legend(state: &PaneState) -> Vec<(String, &'static str)> {
                 "{} {} {} {}",
                 g.states[0], g.states[1], g.states[2], g.states[3]
             ),
-            "ligne interrompue, perturbée, en travaux, info",
+            t("legend_states"),
         ));
     }
     rows
@@ -109,13 +115,13 @@ fn legend_line(what: &str, means: &str) -> String {
 }
 
 pub(crate) fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
-    let mut lines = vec![Line::styled("Touches", state.theme.heading())];
+    let mut lines = vec![Line::styled(crate::i18n::t("keys"), state.theme.heading())];
     for (keys, what) in super::keymap::help(state.capabilities) {
         lines.push(Line::raw(format!("  {keys:<12}{what}")));
     }
     lines.extend([
         Line::raw(""),
-        Line::styled("Légende", state.theme.heading()),
+        Line::styled(crate::i18n::t("legend"), state.theme.heading()),
     ]);
     for (what, means) in legend(state) {
         lines.push(Line::raw(legend_line(&what, means)));
@@ -132,7 +138,11 @@ pub(crate) fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
     let box_area = centered(room, 66, lines.len() as u16 + 2);
     frame.render_widget(Clear, box_area);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Aide ")),
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {} ", crate::i18n::t("help_title"))),
+        ),
         box_area,
     );
 }
