@@ -14,16 +14,16 @@ use crate::domain::{Fare, FareKind};
 pub fn price_text(price: Option<f64>) -> String {
     match price {
         Some(p) if p.is_finite() && p >= 0.0 => format!("{p:.2} €").replace('.', ","),
-        _ => "prix non communiqué".into(),
+        _ => crate::i18n::t("price_not_given").into(),
     }
 }
 
 fn group_name(kind: FareKind) -> &'static str {
     match kind {
-        FareKind::Single => "Tickets",
-        FareKind::Monthly => "Abonnements mensuels",
-        FareKind::Yearly => "Abonnements annuels",
-        FareKind::Other => "Autres titres",
+        FareKind::Single => crate::i18n::t("fares_single"),
+        FareKind::Monthly => crate::i18n::t("fares_monthly"),
+        FareKind::Yearly => crate::i18n::t("fares_yearly"),
+        FareKind::Other => crate::i18n::t("fares_other"),
     }
 }
 
@@ -33,7 +33,7 @@ fn group_name(kind: FareKind) -> &'static str {
 pub fn lines(fares: &[Fare], width: usize) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     if fares.is_empty() {
-        out.push(("Aucun tarif publié.".to_string(), false));
+        out.push((crate::i18n::t("no_fares").to_string(), false));
         return out;
     }
     for kind in [
@@ -58,7 +58,10 @@ pub fn lines(fares: &[Fare], width: usize) -> Vec<(String, bool)> {
             out.push((format!("  {name}{}{price}", " ".repeat(dots)), false));
             let mut texts = vec![fare.description.clone()];
             if !fare.where_to_buy.is_empty() {
-                texts.push(format!("où l'acheter : {}", fare.where_to_buy));
+                texts.push(crate::i18n::tf(
+                    "where_to_buy",
+                    &[("where", &fare.where_to_buy)],
+                ));
             }
             for text in texts {
                 for l in wrap(&text, width.saturating_sub(4)) {
@@ -97,9 +100,9 @@ pub fn max_scroll(pane: &FaresPane, area: Rect) -> usize {
 
 fn content<'a>(pane: &FaresPane, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     match &pane.fares {
-        None => vec![Line::styled("Chargement des tarifs…", theme.dim())],
+        None => vec![Line::styled(crate::i18n::t("fares_loading"), theme.dim())],
         Some(Err(e)) => vec![Line::styled(
-            format!("Tarifs indisponibles : {e}"),
+            crate::i18n::tf("fares_unavailable", &[("why", e)]),
             theme.stale(),
         )],
         Some(Ok(fares)) => lines(fares, width)
@@ -132,7 +135,7 @@ pub fn draw(frame: &mut Frame, area: Rect, pane: &FaresPane, theme: &Theme) {
         .block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(" Tarifs · ↑↓ défiler · Échap fermer "),
+                .title(format!(" {} ", crate::i18n::t("fares_title"))),
         ),
         area,
     );

@@ -105,7 +105,7 @@ pub fn draw(frame: &mut Frame, area: Rect, pane: &FavPane, theme: &Theme) {
         let first = pane.line_cursor.saturating_sub(room.saturating_sub(1));
         if choices.is_empty() {
             lines.push(Line::styled(
-                "Lignes inconnues : ouvrez cet arrêt sur le tableau d'abord",
+                crate::i18n::t("fav_lines_unknown"),
                 theme.dim(),
             ));
         }
@@ -116,7 +116,11 @@ pub fn draw(frame: &mut Frame, area: Rect, pane: &FavPane, theme: &Theme) {
                 if c.shown { "x" } else { " " },
                 c.number,
                 c.destination,
-                if c.outbound { "aller" } else { "retour" }
+                if c.outbound {
+                    crate::i18n::t("outbound")
+                } else {
+                    crate::i18n::t("inbound")
+                }
             );
             let style = if i == pane.line_cursor {
                 theme.selected()
@@ -125,13 +129,13 @@ pub fn draw(frame: &mut Frame, area: Rect, pane: &FavPane, theme: &Theme) {
             };
             lines.push(Line::styled(fit(&text, inner), style));
         }
-        (" Lignes affichées ", "espace cocher · Échap retour")
+        (
+            crate::i18n::t("fav_lines_title"),
+            crate::i18n::t("fav_lines_footer"),
+        )
     } else {
         if pane.list.is_empty() {
-            lines.push(Line::styled(
-                "Aucun favori : f sur un arrêt du tableau",
-                theme.dim(),
-            ));
+            lines.push(Line::styled(crate::i18n::t("fav_none"), theme.dim()));
         }
         let first = pane.selected.saturating_sub(room.saturating_sub(1));
         for (i, f) in pane.list.iter().enumerate().skip(first).take(room) {
@@ -148,12 +152,12 @@ pub fn draw(frame: &mut Frame, area: Rect, pane: &FavPane, theme: &Theme) {
             lines.push(Line::styled(fit(&text, inner), style));
         }
         if pane.renaming.is_some() {
-            (" Favoris ", "Entrée valider · Échap annuler")
-        } else {
             (
-                " Favoris ",
-                "K/J déplacer · d retirer · e renommer · Entrée lignes · Échap fermer",
+                crate::i18n::t("fav_title"),
+                crate::i18n::t("fav_rename_footer"),
             )
+        } else {
+            (crate::i18n::t("fav_title"), crate::i18n::t("fav_footer"))
         }
     };
     while lines.len() < room {

@@ -108,9 +108,9 @@ pub fn draw(frame: &mut Frame, area: Rect, search: &SearchState, theme: &Theme) 
     ])];
     let room = (height as usize).saturating_sub(4);
     if search.loading {
-        lines.push(Line::styled("Chargement des arrêts…", theme.dim()));
+        lines.push(Line::styled(crate::i18n::t("loading_stops"), theme.dim()));
     } else if search.hits.is_empty() {
-        lines.push(Line::styled("Aucun arrêt ne correspond", theme.dim()));
+        lines.push(Line::styled(crate::i18n::t("no_stop_matches"), theme.dim()));
     }
     let first = search.selected.saturating_sub(room.saturating_sub(1));
     for (i, hit) in search.hits.iter().enumerate().skip(first).take(room) {
@@ -133,12 +133,15 @@ pub fn draw(frame: &mut Frame, area: Rect, search: &SearchState, theme: &Theme) 
         }
         lines.push(Line::from(spans));
     }
-    let mut footer = "Entrée ouvrir · ↑↓ choisir · Échap retour".to_string();
+    let mut footer = crate::i18n::t("search_footer").to_string();
     if let Some((_, name)) = search.networks.get(search.network) {
-        footer = format!("réseau {name} (Tab : changer) · {footer}");
+        footer = format!(
+            "{} · {footer}",
+            crate::i18n::tf("search_network", &[("name", name)])
+        );
     }
     if search.stale {
-        footer = format!("liste d'arrêts ancienne (réseau injoignable) · {footer}");
+        footer = format!("{} · {footer}", crate::i18n::t("search_stale"));
     }
     while lines.len() < (height as usize).saturating_sub(3) {
         lines.push(Line::raw(""));
@@ -149,7 +152,7 @@ pub fn draw(frame: &mut Frame, area: Rect, search: &SearchState, theme: &Theme) 
         Paragraph::new(lines).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(" Rechercher un arrêt "),
+                .title(format!(" {} ", crate::i18n::t("search_title"))),
         ),
         pane,
     );

@@ -23,11 +23,11 @@ pub struct TrafficPane {
 /// "interruption", "perturbation"…
 pub fn severity_label(severity: Severity) -> &'static str {
     match severity {
-        Severity::Interrupted => "interruption",
-        Severity::Ongoing => "perturbation",
-        Severity::Planned => "prévu",
-        Severity::Information => "information",
-        Severity::None => "info",
+        Severity::Interrupted => crate::i18n::t("sev_interrupted"),
+        Severity::Ongoing => crate::i18n::t("sev_ongoing"),
+        Severity::Planned => crate::i18n::t("sev_planned"),
+        Severity::Information => crate::i18n::t("sev_information"),
+        Severity::None => crate::i18n::t("sev_none"),
     }
 }
 
@@ -71,7 +71,7 @@ pub fn ordered<'a>(
 /// laid-out text (or the title alone when there is no text).
 pub fn message_text(message: &Message, width: usize) -> (String, Vec<String>) {
     let lines = if message.lines.is_empty() {
-        "réseau".to_string()
+        crate::i18n::t("whole_network").to_string()
     } else {
         message.lines.join(", ")
     };
@@ -90,7 +90,7 @@ pub fn message_text(message: &Message, width: usize) -> (String, Vec<String>) {
 /// The plain text of `quai info`.
 pub fn text(messages: &[Message], width: usize) -> String {
     if messages.is_empty() {
-        return "Aucune information trafic en cours.\n".into();
+        return format!("{}\n", crate::i18n::t("no_traffic_info"));
     }
     let mut out = String::new();
     for m in ordered(messages, &[], true) {
@@ -126,7 +126,7 @@ fn content<'a>(
     let mut lines: Vec<Line> = Vec::new();
     if list.is_empty() {
         lines.push(Line::styled(
-            "Aucune information trafic pour les lignes affichées.",
+            crate::i18n::t("no_traffic_info_shown"),
             theme.dim(),
         ));
     }
@@ -163,7 +163,7 @@ fn content<'a>(
     }
     if hidden > 0 && !pane.all {
         lines.push(Line::styled(
-            format!("{hidden} autre(s) message(s) sur d'autres lignes : a pour tout voir"),
+            crate::i18n::tf("other_messages", &[("n", &hidden.to_string())]),
             theme.dim(),
         ));
     }
@@ -197,19 +197,25 @@ pub fn draw(
     let inner_h = area.height.saturating_sub(2) as usize;
     let scroll = pane.scroll.min(lines.len().saturating_sub(inner_h));
     let more = lines.len() > scroll + inner_h;
+    let (shown, other) = if pane.all {
+        ("traffic_all", "traffic_shown")
+    } else {
+        ("traffic_shown", "traffic_see_all")
+    };
     let title = format!(
-        " Info trafic ({}) · a {} · ↑↓ défiler · Échap fermer{} ",
-        if pane.all {
-            "tout le réseau"
+        " {}{} ",
+        crate::i18n::tf(
+            "traffic_title",
+            &[
+                ("shown", crate::i18n::t(shown)),
+                ("other", crate::i18n::t(other))
+            ],
+        ),
+        if more {
+            crate::i18n::t("more_below")
         } else {
-            "lignes affichées"
-        },
-        if pane.all {
-            "lignes affichées"
-        } else {
-            "tout voir"
-        },
-        if more { " · ↓ suite" } else { "" }
+            ""
+        }
     );
     let block = Block::default()
         .borders(Borders::ALL)
