@@ -140,26 +140,25 @@ pub fn should_poll(loaded: &Loaded, quiet: bool) -> bool {
 
 /// "lundi 23 novembre"
 pub fn date_text(date: jiff::civil::Date) -> String {
-    const DAYS: [&str; 7] = [
-        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    ];
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let day = DAYS[usize::from(date.weekday().to_monday_zero_offset().unsigned_abs()) % 7];
-    let month = MONTHS[(usize::from(date.month().unsigned_abs()) + 11) % 12];
-    format!("{day} {} {month}", date.day())
+    // The catalog's names: "lundi … dimanche", "janvier … décembre".
+    let days = crate::i18n::t("weekdays");
+    let months = crate::i18n::t("months");
+    let day = days
+        .split(' ')
+        .nth(usize::from(date.weekday().to_monday_zero_offset().unsigned_abs()) % 7)
+        .unwrap_or("");
+    let month = months
+        .split(' ')
+        .nth((usize::from(date.month().unsigned_abs()) + 11) % 12)
+        .unwrap_or("");
+    crate::i18n::tf(
+        "date",
+        &[
+            ("weekday", day),
+            ("day", &date.day().to_string()),
+            ("month", month),
+        ],
+    )
 }
 
 /// One line to the journal (stderr), only when stderr is not the screen.

@@ -256,14 +256,17 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, pane: &KioskPane) {
     if screen == Screen::Board && view.stale {
         let text = match &view.error_reason {
             Some(reason) => format!(
-                "{} Données anciennes : {} — {reason}, nouvel essai automatique",
+                "{} {}",
                 theme.glyphs.warning,
-                age_text(view)
+                crate::i18n::tf(
+                    "kiosk_old_data_because",
+                    &[("age", &age_text(view)), ("why", reason)],
+                )
             ),
             None => format!(
-                "{} Données anciennes : {} — nouvel essai automatique",
+                "{} {}",
                 theme.glyphs.warning,
-                age_text(view)
+                crate::i18n::tf("kiosk_old_data", &[("age", &age_text(view))])
             ),
         };
         for l in wrap(&text, width - 2) {
@@ -271,7 +274,10 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, pane: &KioskPane) {
         }
     }
     for name in &view.unknown_places {
-        notes.push((format!(" Arrêt inconnu du réseau : {name}"), theme.notice()));
+        notes.push((
+            format!(" {}", crate::i18n::tf("unknown_stop", &[("name", name)])),
+            theme.notice(),
+        ));
     }
     if let Some(warning) = pane.warning {
         for l in wrap(&format!("{} {warning}", theme.glyphs.warning), width - 2) {
@@ -336,9 +342,12 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, pane: &KioskPane) {
 fn age_text(view: &BoardView) -> String {
     let clock = view.fetched_clock.clone().unwrap_or_default();
     match view.age_seconds {
-        Some(s) if s >= 60 => format!("mises à jour à {clock}, il y a {} min", s / 60),
-        Some(s) => format!("mises à jour à {clock}, il y a {s} s"),
-        None => "aucune".into(),
+        Some(s) if s >= 60 => crate::i18n::tf(
+            "kiosk_age_min",
+            &[("clock", &clock), ("n", &(s / 60).to_string())],
+        ),
+        Some(s) => crate::i18n::tf("kiosk_age_s", &[("clock", &clock), ("n", &s.to_string())]),
+        None => crate::i18n::t("kiosk_age_none").into(),
     }
 }
 
@@ -356,7 +365,14 @@ fn draw_header(
         let dots: Vec<&str> = (0..pages)
             .map(|i| if i == page { "●" } else { "○" })
             .collect();
-        format!("{}  page {}/{pages}", dots.join(" "), page + 1)
+        format!(
+            "{}  {}",
+            dots.join(" "),
+            crate::i18n::tf(
+                "page_of",
+                &[("n", &(page + 1).to_string()), ("of", &pages.to_string())],
+            )
+        )
     } else {
         String::new()
     };
@@ -505,7 +521,7 @@ fn draw_pages(
             continue;
         };
         let name = if segment.continued {
-            format!("{} (suite)", place.heading())
+            crate::i18n::tf("continued", &[("heading", &place.heading())])
         } else {
             place.heading()
         };
@@ -513,7 +529,7 @@ fn draw_pages(
         lines.push(BodyLine::Heading(name));
         if place.no_departure || place.rows.is_empty() {
             lines.push(BodyLine::Text(Line::from(Span::styled(
-                "   Aucun départ prévu pour le moment",
+                format!("   {}", crate::i18n::t("no_departure")),
                 theme.not_located(),
             ))));
             continue;
@@ -679,6 +695,7 @@ fn large_row<'a>(row: &'a RowView, theme: &Theme, stale: bool, columns: &Columns
 
 /// The text of a screen other than the board: a heading, then lines.
 fn message(screen: Screen, view: &BoardView, pane: &KioskPane) -> (String, Vec<String>) {
+    use crate::i18n::{t, tf};
     let reason = view
         .error_reason
         .clone()
@@ -686,58 +703,54 @@ fn message(screen: Screen, view: &BoardView, pane: &KioskPane) -> (String, Vec<S
         .unwrap_or_default();
     match screen {
         Screen::Problem => (
-            "Le kiosque ne peut pas afficher les départs".into(),
+            t("kiosk_problem").into(),
             vec![
                 pane.problem.unwrap_or_default().to_string(),
                 String::new(),
-                format!("Corrigez, puis rechargez : {}", pane.reload_hint),
+                tf("kiosk_fix_reload", &[("hint", pane.reload_hint)]),
             ],
         ),
         Screen::NoFavorites => (
-            "Aucun favori à afficher".into(),
+            t("kiosk_no_favorites").into(),
             vec![
-                format!("Les favoris sont lus dans {}.", pane.favorites_path),
-                "Ajoutez-en : quai fav add \"Ile de France\"".into(),
-                format!("puis rechargez : {}", pane.reload_hint),
+                tf("kiosk_favorites_in", &[("path", pane.favorites_path)]),
+                t("kiosk_add_some").into(),
+                tf("kiosk_then_reload", &[("hint", pane.reload_hint)]),
             ],
         ),
         Screen::KeyRefused => {
             let mut lines = Vec::new();
             if let Some(m) = &view.key_message {
-                lines.push(format!("Le serveur répond : « {m} »"));
+                lines.push(tf("server_says", &[("message", m)]));
                 lines.push(String::new());
             }
-            lines.push("Que faire :".into());
+            lines.push(t("what_to_do").into());
             match view.key {
-                Some(key) if !key.setting.is_empty() => lines.push(format!(
-                    " · mettez une clé valide ({} dans les réglages) ;",
-                    key.setting
-                )),
-                Some(key) => lines.push(format!(" · mettez une clé valide ({}) ;", key.env)),
-                None => lines.push(" · mettez une clé valide dans les réglages ;".into()),
+                Some(key) if !key.setting.is_empty() => {
+                    lines.push(tf("kiosk_put_key_setting", &[("setting", key.setting)]))
+                }
+                Some(key) => lines.push(tf("kiosk_put_key_env", &[("env", key.env)])),
+                None => lines.push(t("kiosk_put_key").into()),
             }
-            lines.push(format!(" · puis rechargez : {} ;", pane.reload_hint));
+            lines.push(tf("kiosk_then_reload_item", &[("hint", pane.reload_hint)]));
             for how in view.key.map(|k| k.how_to_get).unwrap_or_default() {
                 lines.push(format!(" · {how}."));
             }
-            lines.extend([
-                String::new(),
-                "Nouvel essai automatique chaque minute.".into(),
-            ]);
-            ("Clé d'API refusée".into(), lines)
+            lines.extend([String::new(), t("kiosk_retry_minute").into()]);
+            (t("key_refused_title").into(), lines)
         }
         Screen::Waiting => (
-            "Pas de données — en attente du réseau…".into(),
-            vec![reason, "Nouvel essai automatique.".into()],
+            t("waiting_for_network").into(),
+            vec![reason, t("kiosk_retry").into()],
         ),
-        Screen::Loading => ("Chargement des arrêts…".into(), Vec::new()),
+        Screen::Loading => (t("loading_stops").into(), Vec::new()),
         Screen::Unavailable => (
-            "Temps d'attente : service indisponible".into(),
+            t("kiosk_unavailable").into(),
             vec![
-                format!("Dernières données {}.", age_text(view)),
-                "Trop anciennes pour être affichées.".into(),
+                tf("kiosk_last_data", &[("age", &age_text(view))]),
+                t("kiosk_too_old").into(),
                 reason,
-                "Nouvel essai automatique.".into(),
+                t("kiosk_retry").into(),
             ],
         ),
         Screen::Board | Screen::Quiet => (String::new(), Vec::new()),
