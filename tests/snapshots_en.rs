@@ -18,5 +18,36 @@ fn the_board_in_english() {
     let board_text: String = board.content().iter().map(|c| c.symbol()).collect();
     assert!(board_text.contains("q quit"), "{board_text}");
     assert!(!board_text.contains("quitter"), "{board_text}");
-    assert!(!text.is_empty());
+    assert!(text.contains("Keys") && text.contains("Legend"), "{text}");
+    insta::assert_debug_snapshot!("pane_help_en", help);
+    let details = screen(&mut app(), &[KeyCode::Enter], true_colour(), (100, 30));
+    insta::assert_debug_snapshot!("pane_details_en", details);
+    // The kiosk, its date in English too.
+    let kiosk_board = screens::board();
+    let now = t0() + jiff::SignedDuration::from_secs(5);
+    let view = quai::ui::view::build(&kiosk_board, now);
+    let date = quai::kiosk::date_text(jiff::civil::date(2026, 11, 23));
+    assert_eq!(date, "Monday 23 November");
+    let pane = quai::ui::kiosk::KioskPane {
+        title: "quai · Test",
+        theme: true_colour(),
+        nb: 2,
+        attribution: "Data: test network",
+        warning: None,
+        problem: None,
+        no_favorites: false,
+        favorites_path: "/etc/quai/favorites.toml",
+        reload_hint: "sudo systemctl reload quai-kiosk",
+        page_seconds: 8,
+        large: quai::ui::kiosk::LargeDigits::Auto,
+        quiet: None,
+        now_s: now.as_second(),
+        pages_since_s: 0,
+        date: &date,
+    };
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|f| quai::ui::kiosk::draw(f, &view, &pane))
+        .unwrap();
+    insta::assert_debug_snapshot!("kiosk_truecolor_en", terminal.backend().buffer().clone());
 }

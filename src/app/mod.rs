@@ -425,13 +425,13 @@ impl App {
                 self.key(key)
             }
             Msg::Nearby(Ok(places)) if places.is_empty() => {
-                self.notice = Some("aucun arrêt à moins de 500 m".into());
+                self.notice = Some(crate::i18n::t("nearby_none").into());
                 Effect::Redraw
             }
             Msg::Nearby(Ok(places)) => {
                 self.clear_places();
                 self.away = true;
-                self.notice = Some("arrêts proches".into());
+                self.notice = Some(crate::i18n::t("nearby").into());
                 Effect::OpenPlaces(places)
             }
             Msg::Nearby(Err(reason)) => {
@@ -524,7 +524,7 @@ impl App {
                 Some(first) => {
                     self.clear_places();
                     self.away = false;
-                    self.notice = Some(format!("retour : {}", first.name));
+                    self.notice = Some(crate::i18n::tf("back_to", &[("name", &first.name)]));
                     Effect::Show {
                         places: first.places,
                         favorites: first.favorites,

@@ -152,18 +152,13 @@ impl Overlay {
                 let area = box_area(area);
                 let width = area.width.saturating_sub(2) as usize;
                 let lines = crate::ui::details::details_lines(pane, theme, width);
-                crate::ui::details::draw(frame, area, " Détail · Échap fermer ", lines);
+                crate::ui::details::draw(frame, area, crate::i18n::t("details_title"), lines);
             }
             Overlay::Forecast(pane) => {
                 let area = box_area(area);
                 let width = area.width.saturating_sub(2) as usize;
                 let lines = crate::ui::details::forecast_lines(pane, theme, width);
-                crate::ui::details::draw(
-                    frame,
-                    area,
-                    " Affluence prévue aujourd'hui · Échap fermer ",
-                    lines,
-                );
+                crate::ui::details::draw(frame, area, crate::i18n::t("forecast_title"), lines);
             }
         }
     }
@@ -248,7 +243,7 @@ fn favorites_key(
                     return Outcome::Stay(Effect::Nothing);
                 };
                 if choice.shown && choices.iter().filter(|c| c.shown).count() == 1 {
-                    *ctx.notice = Some("au moins une ligne reste affichée".into());
+                    *ctx.notice = Some(crate::i18n::t("one_row_stays").into());
                     return Outcome::Stay(Effect::Redraw);
                 }
                 choices[pane.line_cursor].shown = !choices[pane.line_cursor].shown;

@@ -142,12 +142,11 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
             }
             Effect::Nearby => match settings.home {
                 None => {
-                    app.notice =
-                        Some("pas de position : ajoutez home = \"LAT,LON\" aux réglages".into());
+                    app.notice = Some(crate::i18n::t("no_home").into());
                     dirty = true;
                 }
                 Some(home) => {
-                    app.notice = Some("recherche des arrêts proches…".into());
+                    app.notice = Some(crate::i18n::t("nearby_searching").into());
                     dirty = true;
                     let source = source.clone();
                     let index = app.index.clone();
@@ -218,15 +217,19 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
                     .as_ref()
                     .map(crate::favorites::Store::load)
                 {
-                    None => app.notice = Some("démo : pas de favoris enregistrés".into()),
+                    None => app.notice = Some(crate::i18n::t("demo_no_saved_favorites").into()),
                     Some(Ok(favorites)) => {
                         app.open_favorites(favorites.list);
                         if settings.favorites.as_ref().is_some_and(|s| s.in_memory()) {
-                            app.notice =
-                                Some("démo : les changements ne sont pas enregistrés".into());
+                            app.notice = Some(crate::i18n::t("demo_changes_not_saved").into());
                         }
                     }
-                    Some(Err(e)) => app.notice = Some(format!("favoris illisibles : {e}")),
+                    Some(Err(e)) => {
+                        app.notice = Some(crate::i18n::tf(
+                            "favorites_unreadable",
+                            &[("why", &e.to_string())],
+                        ))
+                    }
                 }
                 dirty = true;
             }
@@ -235,7 +238,10 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
                     let saved =
                         tokio::task::spawn_blocking(move || store.update(|f| op.apply(f))).await;
                     if let Ok(Err(e)) = saved {
-                        app.notice = Some(format!("favoris non enregistrés : {e}"));
+                        app.notice = Some(crate::i18n::tf(
+                            "favorites_not_saved",
+                            &[("why", &e.to_string())],
+                        ));
                     }
                 }
                 dirty = true;
@@ -301,7 +307,7 @@ async fn nearby(
         let stops = source
             .nearby(home)
             .await
-            .map_err(|e| format!("arrêts proches : {}", e.short_reason()))?;
+            .map_err(|e| crate::i18n::tf("nearby_failed", &[("why", &e.short_reason())]))?;
         for stop in stops {
             if !stop.name.is_empty() && !names.contains(&stop.name) {
                 names.push(stop.name);
@@ -309,7 +315,7 @@ async fn nearby(
         }
     } else {
         let Some(index) = index else {
-            return Err("arrêts proches : liste des arrêts pas encore chargée".into());
+            return Err(crate::i18n::t("nearby_not_loaded").into());
         };
         names = index
             .near(home, NEARBY_M)
@@ -331,7 +337,7 @@ pub(super) async fn toggle_favorite(
     network: Option<String>,
 ) -> String {
     let Some(store) = store else {
-        return "démo : les favoris ne sont pas enregistrés".into();
+        return crate::i18n::t("demo_favorites_not_saved").into();
     };
     let name = place.clone();
     let in_memory = store.in_memory();
@@ -360,14 +366,20 @@ pub(super) async fn toggle_favorite(
     })
     .await;
     let unsaved = if in_memory {
-        " (démo : non enregistré)"
+        crate::i18n::t("demo_not_saved")
     } else {
         ""
     };
     match result {
-        Ok(Ok(true)) => format!("★ {place} ajouté aux favoris{unsaved}"),
-        Ok(Ok(false)) => format!("{place} retiré des favoris{unsaved}"),
-        Ok(Err(e)) => format!("favoris non enregistrés : {e}"),
-        Err(e) => format!("favoris non enregistrés : {e}"),
+        Ok(Ok(true)) => format!(
+            "{}{unsaved}",
+            crate::i18n::tf("favorite_added", &[("place", &place)])
+        ),
+        Ok(Ok(false)) => format!(
+            "{}{unsaved}",
+            crate::i18n::tf("favorite_removed", &[("place", &place)])
+        ),
+        Ok(Err(e)) => crate::i18n::tf("favorites_not_saved", &[("why", &e.to_string())]),
+        Err(e) => crate::i18n::tf("favorites_not_saved", &[("why", &e.to_string())]),
     }
 }
