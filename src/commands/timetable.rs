@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{CommandResult, Context, print};
 use crate::cli::TimetableAction;
+use crate::i18n::{t, tf};
 use crate::network::registry;
 use crate::timetable::Timetable;
 use crate::timetable::compile::{Counts, Skipped};
@@ -46,23 +47,28 @@ async fn update(ctx: &Context<'_>, from: Option<&str>) -> CommandResult {
     let started = std::time::Instant::now();
     let had_index = store.open().is_ok();
     match store.update(&source, auth.as_ref(), true).await {
-        Ok(Outcome::NotModified) => print(&format!(
-            "{network} : horaires inchangés depuis la dernière mise à jour (HTTP 304), index conservé"
-        )),
-        Ok(Outcome::Unchanged) => print(&format!(
-            "{network} : même fichier que l'index en place (SHA-256 identique), pas recompilé"
-        )),
+        Ok(Outcome::NotModified) => print(&tf("tt_not_modified", &[("network", &network)])),
+        Ok(Outcome::Unchanged) => print(&tf("tt_unchanged", &[("network", &network)])),
         Ok(Outcome::Compiled(meta)) => {
-            let mut out = format!(
-                "{network} : horaires compilés en {:.1} s — {}\n",
-                started.elapsed().as_secs_f64(),
-                validity_text(&meta, None)
+            let mut out = tf(
+                "tt_compiled",
+                &[
+                    ("network", &network),
+                    ("s", &format!("{:.1}", started.elapsed().as_secs_f64())),
+                    ("validity", &validity_text(&meta, None)),
+                ],
             );
+            out.push('\n');
             out.push_str(&format!("  {}\n", counts_text(&meta.summary.counts)));
             out.push_str(&format!(
-                "  index : {} ({})\n",
-                size_text(meta.index_bytes),
-                store.index_path().display()
+                "  {}\n",
+                tf(
+                    "tt_index",
+                    &[
+                        ("size", &size_text(meta.index_bytes)),
+                        ("path", &store.index_path().display().to_string()),
+                    ],
+                )
             ));
             out.push_str(&skipped_text(&meta.summary.skipped));
             print(&out)
@@ -152,25 +158,34 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
     let table = match table {
         Ok(t) => t,
         Err(e) => {
-            return print(&format!("{network} : aucun horaire utilisable — {e}"));
+            return print(&tf(
+                "tt_none_usable",
+                &[("network", &network), ("why", &e.to_string())],
+            ));
         }
     };
-    let mut out = format!("{network} — horaires théoriques (GTFS)\n");
+    let mut out = format!("{network} — {} (GTFS)\n", t("theoretical_times"));
     let validity = match (first, last) {
-        (Some(a), Some(b)) => format!("valables du {a} au {b}"),
-        _ => "aucun jour de service".to_string(),
+        (Some(a), Some(b)) => tf(
+            "tt_valid",
+            &[("from", &a.to_string()), ("to", &b.to_string())],
+        ),
+        _ => t("tt_no_service_day").to_string(),
     };
     let expired_text = expired
         .map(|d| {
             let since = d.tomorrow().unwrap_or(d);
-            format!(" — expiré depuis le {since}")
+            tf("tt_expired_since", &[("day", &since.to_string())])
         })
         .unwrap_or_default();
     out.push_str(&format!("  {validity}{expired_text}\n"));
     if let Some(meta) = &meta {
         out.push_str(&format!(
-            "  source : {}\n",
-            crate::sanitize::line(&meta.source)
+            "  {}\n",
+            tf(
+                "tt_source",
+                &[("source", &crate::sanitize::line(&meta.source))]
+            )
         ));
         let when = |t: Option<jiff::Timestamp>| {
             t.and_then(|t| crate::domain::local(t).ok())
@@ -178,9 +193,14 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
                 .unwrap_or_else(|| "?".into())
         };
         out.push_str(&format!(
-            "  récupéré le {} · compilé le {}\n",
-            when(meta.fetched_at),
-            when(meta.compiled_at)
+            "  {}\n",
+            tf(
+                "tt_fetched_compiled",
+                &[
+                    ("fetched", &when(meta.fetched_at)),
+                    ("compiled", &when(meta.compiled_at)),
+                ],
+            )
         ));
         out.push_str(&format!("  SHA-256 : {}\n", meta.sha256));
     }
@@ -193,9 +213,15 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
     };
     out.push_str(&format!("  {}\n", counts_text(&counts)));
     out.push_str(&format!(
-        "  fuseau : {} · index : {} ({path})\n",
-        table.zone_name(),
-        size_text(table.size() as u64)
+        "  {}\n",
+        tf(
+            "tt_zone_index",
+            &[
+                ("zone", table.zone_name()),
+                ("size", &size_text(table.size() as u64)),
+                ("path", &path.to_string()),
+            ],
+        )
     ));
     if let Some(meta) = &meta {
         out.push_str(&skipped_text(&meta.summary.skipped));
@@ -320,20 +346,22 @@ async fn next(
         let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
         return print(&text);
     }
-    let mut out = format!("{name} — horaires théoriques ({network})\n");
+    let mut out = format!("{name} — {} ({network})\n", t("theoretical_times"));
     if let Some(day) = &expired {
         out.push_str(&format!(
-            "  horaires expirés le {day} : plus aucun départ théorique (quai timetable update)\n"
+            "  {}\n",
+            tf("tt_expired_on", &[("day", &day.to_string())])
         ));
     } else if let Some((first, _)) = table
         .validity()
         .filter(|(first, _)| from.to_zoned(table.zone().clone()).date() < *first)
     {
         out.push_str(&format!(
-            "  horaires valables à partir du {first} seulement\n"
+            "  {}\n",
+            tf("tt_valid_from_only", &[("first", &first.to_string())])
         ));
     } else if departures.is_empty() {
-        out.push_str("  aucun départ dans les 14 jours\n");
+        out.push_str(&format!("  {}\n", t("tt_none_in_14_days")));
     }
     let width = departures
         .iter()
@@ -350,12 +378,13 @@ async fn next(
         };
         let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(d.line.as_str()));
         out.push_str(&format!(
-            "  {day}{}{}  {}{}  → {}  (arrêt {})\n",
+            "  {day}{}{}  {}{}  → {}  ({} {})\n",
             local.strftime("%H:%M"),
             if d.approximate { "~" } else { " " },
             d.line,
             " ".repeat(pad),
             d.headsign,
+            t("stop_word"),
             d.stop_id
         ));
     }
@@ -377,23 +406,32 @@ async fn demo_table(
 
 fn validity_text(meta: &Meta, _now: Option<jiff::Timestamp>) -> String {
     match (&meta.summary.first_day, &meta.summary.last_day) {
-        (Some(a), Some(b)) => format!("valables du {a} au {b}"),
-        _ => "aucun jour de service".into(),
+        (Some(a), Some(b)) => tf("tt_valid", &[("from", a), ("to", b)]),
+        _ => t("tt_no_service_day").into(),
     }
 }
 
 fn counts_text(c: &Counts) -> String {
-    format!(
-        "{} arrêts · {} lieux · {} lignes · {} courses · {} départs",
-        c.stops, c.places, c.routes, c.trips, c.departures
+    tf(
+        "tt_counts",
+        &[
+            ("stops", &c.stops.to_string()),
+            ("places", &c.places.to_string()),
+            ("routes", &c.routes.to_string()),
+            ("trips", &c.trips.to_string()),
+            ("departures", &c.departures.to_string()),
+        ],
     )
 }
 
 fn size_text(bytes: u64) -> String {
     if bytes >= 1 << 20 {
-        format!("{:.1} Mo", bytes as f64 / f64::from(1 << 20))
+        tf(
+            "size_mb",
+            &[("n", &format!("{:.1}", bytes as f64 / f64::from(1 << 20)))],
+        )
     } else {
-        format!("{} ko", bytes.div_ceil(1024))
+        tf("size_kb", &[("n", &bytes.div_ceil(1024).to_string())])
     }
 }
 
@@ -402,12 +440,20 @@ fn skipped_text(skipped: &[Skipped]) -> String {
         .iter()
         .map(|s| {
             format!(
-                "  ignoré : {}, {} ligne{} ({}, première à la ligne {})\n",
-                s.file,
-                s.rows,
-                if s.rows > 1 { "s" } else { "" },
-                s.reason,
-                s.first_line
+                "  {}\n",
+                tf(
+                    if s.rows > 1 {
+                        "tt_skipped_many"
+                    } else {
+                        "tt_skipped_one"
+                    },
+                    &[
+                        ("file", &s.file),
+                        ("n", &s.rows.to_string()),
+                        ("why", &s.reason),
+                        ("line", &s.first_line.to_string()),
+                    ],
+                )
             )
         })
         .collect()
