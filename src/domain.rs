@@ -23,12 +23,16 @@ pub fn set_zone(zone: jiff::tz::TimeZone) {
     }
 }
 
-/// The zone clocks are shown in (Europe/Paris unless set).
+/// The zone clocks are shown in (Europe/Paris unless set). Looked up in
+/// the time zone database once: the board asks for it many times a second.
 pub fn zone() -> jiff::tz::TimeZone {
     if let Some(zone) = SHOWN_ZONE.read().ok().and_then(|z| z.clone()) {
         return zone;
     }
-    jiff::tz::TimeZone::get(TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC)
+    static PARIS: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    PARIS
+        .get_or_init(|| jiff::tz::TimeZone::get(TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC))
+        .clone()
 }
 
 /// An instant in the shown zone.
