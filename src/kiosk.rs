@@ -71,9 +71,9 @@ impl Loaded {
     pub fn reloaded(previous: Loaded, new: Loaded) -> Loaded {
         if new.settings_unreadable && previous.source.is_some() {
             Loaded {
-                warning: Some(format!(
-                    "{} — les réglages précédents restent en service",
-                    new.problem.unwrap_or_default()
+                warning: Some(crate::i18n::tf(
+                    "previous_settings_kept",
+                    &[("why", &new.problem.clone().unwrap_or_default())],
                 )),
                 ..previous
             }

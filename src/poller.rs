@@ -146,9 +146,9 @@ pub async fn resolve_in(
         if let Some((prefix, _)) = query.split_once(':') {
             let prefix = prefix.trim().to_ascii_lowercase();
             if crate::config::is_network(&prefix) && !networks.iter().any(|n| n.id == prefix) {
-                unknown.push(format!(
-                    "{} (réseau {prefix} non configuré)",
-                    sanitize::text(query)
+                unknown.push(crate::i18n::tf(
+                    "network_not_configured",
+                    &[("query", &sanitize::text(query)), ("network", &prefix)],
                 ));
                 continue;
             }

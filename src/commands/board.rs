@@ -46,7 +46,7 @@ pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> Co
         })?,
     };
     let board = BoardRun {
-        first_name: "les arrêts demandés".into(),
+        first_name: crate::i18n::t("asked_stops").into(),
         source,
         places: places.to_vec(),
         clock_shift: ctx.clock_shift(),
@@ -70,7 +70,7 @@ pub async fn demo(ctx: &Context<'_>, args: &BoardArgs, at: Option<&str>) -> Comm
         demo.source.clone()
     };
     let board = BoardRun {
-        first_name: "démo".into(),
+        first_name: crate::i18n::t("demo_word").into(),
         source,
         places: favorites.iter().map(|f| f.query()).collect(),
         clock_shift: demo.clock_shift,
@@ -181,7 +181,10 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
         Ok(favorites) => (favorites, None),
         Err(e) if interactive => (
             crate::favorites::Favorites::default(),
-            Some(format!("favoris en lecture seule : {e}")),
+            Some(crate::i18n::tf(
+                "favorites_read_only",
+                &[("why", &e.to_string())],
+            )),
         ),
         Err(e) => return Err(e.to_string()),
     };
@@ -190,7 +193,7 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
     }
     let source = ctx.source().await?;
     let board = BoardRun {
-        first_name: "favoris".into(),
+        first_name: crate::i18n::t("favorites_word").into(),
         source,
         places: favorites.list.iter().map(|f| f.query()).collect(),
         clock_shift: ctx.clock_shift(),

@@ -725,10 +725,10 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
                             cell = format!("{cell} {g}");
                         }
                         if c.not_accessible {
-                            cell.push_str(" (non accessible)");
+                            cell.push_str(crate::i18n::t("once_not_accessible"));
                         }
                         if c.reachable == Some(false) {
-                            cell.push_str(" (trop tard)");
+                            cell.push_str(crate::i18n::t("once_too_late"));
                         }
                         cell
                     })
