@@ -24,9 +24,9 @@ pub struct CellView {
     /// When it is expected to leave and was planned to, RFC 3339 in the
     /// network's time with its offset, for networks that give instants.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected: Option<String>,
+    pub expected: Option<LocalTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub aimed: Option<String>,
+    pub aimed: Option<LocalTime>,
     /// Not live: from the timetable, or the vehicle is not located.
     pub theoretical: bool,
     pub platform: Option<String>,
@@ -43,6 +43,18 @@ pub struct CellView {
     /// With a walk time: whether it can still be caught.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reachable: Option<bool>,
+}
+
+/// An instant written in the shown zone with its offset
+/// ("2026-12-01T09:04:00+01:00") when serialised: the board's frames,
+/// which never print it, do not format it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalTime(pub Timestamp);
+
+impl Serialize for LocalTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&rfc3339_local(self.0))
+    }
 }
 
 /// One line and direction at a place.
@@ -402,14 +414,14 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                                     crate::domain::WaitTime::At { expected, .. }
                                         if d.status != crate::domain::Status::Cancelled =>
                                     {
-                                        Some(rfc3339_local(*expected))
+                                        Some(LocalTime(*expected))
                                     }
                                     _ => None,
                                 },
                                 aimed: match &d.time {
                                     crate::domain::WaitTime::At {
                                         aimed: Some(aimed), ..
-                                    } => Some(rfc3339_local(*aimed)),
+                                    } => Some(LocalTime(*aimed)),
                                     _ => None,
                                 },
                                 theoretical: d.origin != crate::domain::Origin::Located,
