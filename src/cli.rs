@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "quai",
     version,
-    about = "Live departure board for the Ginko network (Besançon) in the terminal",
+    about = "Live departure board in the terminal: Ginko (Besançon), Île-de-France Mobilités, and any network with GTFS and GTFS-Realtime feeds",
     after_help = "The API key is read from GINKO_API_KEY or from the settings file \
                   (api_key = \"…\" or api_key_file = \"path\"); there is no flag for it.\n\
                   Try it without a key: quai demo"
