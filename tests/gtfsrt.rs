@@ -136,11 +136,17 @@ fn trip(id: &str) -> TripDescriptor {
 
 /// What the feed says of `trip` at `stop`.
 fn said(table: &Timetable, message: &FeedMessage, trip: &str, stop: &str) -> Said {
+    said_at(table, message, trip, stop, "2026-12-02T12:00:00Z")
+}
+
+/// The same, with "now" at `now`.
+fn said_at(table: &Timetable, message: &FeedMessage, trip: &str, stop: &str, now: &str) -> Said {
     // Through the wire: encoded, then decoded as a network reads it.
     let decoded = FeedMessage::decode(message.encode_to_vec().as_slice()).unwrap();
     let updates = TripUpdates::from_feed(&decoded);
     let d = departure(table, trip, stop);
-    live::update_for(updates.of_trip(trip), table, &d)
+    let now: Timestamp = now.parse().unwrap();
+    live::update_for(updates.of_trip(trip), table, &d, now)
         .map_or(Said::Nothing, |u| live::apply(table, u, &d))
 }
 
@@ -226,6 +232,14 @@ fn cancelled_trips_and_other_days_runs() {
     let f = feed(vec![(cancelled, Vec::new())]);
     assert_eq!(said(&t, &f, "t9", "S2"), Said::Cancelled);
     assert_eq!(said(&t, &f, "t8", "S2"), Said::Nothing);
+    // Without a day, an update is the current run's: not tomorrow's.
+    let f = feed(vec![(trip("t8"), vec![stu(Some(10), None, delay(600))])]);
+    assert_eq!(said(&t, &f, "t8", "S2"), expected(&t, "t8", "S2", 600));
+    assert_eq!(
+        said_at(&t, &f, "t8", "S2", "2026-12-01T12:00:00Z"),
+        Said::Nothing,
+        "the 2nd's run seen on the 1st"
+    );
     // An update for another service day does not apply to this one.
     let mut tomorrow = trip("t8");
     tomorrow.start_date = Some("20261203".into());

@@ -8,7 +8,7 @@ use super::{CommandResult, Context, print};
 use crate::cli::NetworksAction;
 use crate::config;
 use crate::gtfsrt::FeedNetwork;
-use crate::gtfsrt::source::{FeedState, STALE_AFTER};
+use crate::gtfsrt::source::FeedState;
 use crate::i18n::{t, tf};
 use crate::network::registry;
 use crate::timetable::Timetable;
@@ -36,6 +36,8 @@ struct FeedReport {
     entities: usize,
     bytes: usize,
     stale: bool,
+    /// Older than this (by its own header), the feed is not live.
+    stale_after_seconds: u64,
     error: Option<String>,
 }
 
@@ -66,7 +68,7 @@ fn timetable_report(table: Option<&Timetable>, source: Option<String>) -> Timeta
     }
 }
 
-fn feed_report(state: &FeedState) -> FeedReport {
+fn feed_report(state: &FeedState, stale_after: std::time::Duration) -> FeedReport {
     let now = jiff::Timestamp::now();
     let age = state.age(now);
     FeedReport {
@@ -77,7 +79,8 @@ fn feed_report(state: &FeedState) -> FeedReport {
         header_timestamp: state.header.timestamp.map(|t| t.to_string()),
         entities: state.header.entities,
         bytes: state.bytes,
-        stale: age.is_some_and(|a| a > STALE_AFTER),
+        stale: age.is_some_and(|a| a > stale_after),
+        stale_after_seconds: stale_after.as_secs(),
         error: state.error.as_ref().map(ToString::to_string),
     }
 }
@@ -104,7 +107,7 @@ fn problems(report: &NetworkReport) -> Vec<String> {
                 &[
                     ("feed", feed.feed),
                     ("s", &feed.age_seconds.unwrap_or(0).to_string()),
-                    ("max", &STALE_AFTER.as_secs().to_string()),
+                    ("max", &feed.stale_after_seconds.to_string()),
                 ],
             ));
         } else if feed.entities == 0 && feed.feed != "alerts" {
@@ -137,7 +140,11 @@ async fn feed_network_report(
         kind: "gtfs-realtime",
         configured: true,
         timetable: timetable_report(table, source),
-        feeds: network.feed_states().iter().map(feed_report).collect(),
+        feeds: network
+            .feed_states()
+            .iter()
+            .map(|f| feed_report(f, network.stale_after()))
+            .collect(),
         matching_trips: network.matching_trips(),
         problems: Vec::new(),
     };

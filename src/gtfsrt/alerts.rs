@@ -68,6 +68,7 @@ pub fn messages(
     now: Timestamp,
 ) -> Vec<Message> {
     let mut out = Vec::new();
+    let mut trips_by_id: Option<Vec<u32>> = None;
     for (n, entity) in feed.entity.iter().enumerate() {
         if entity.is_deleted == Some(true) {
             continue;
@@ -88,12 +89,19 @@ pub fn messages(
         let mut stops: Vec<String> = Vec::new();
         for e in &alert.informed_entity {
             let route = e.route_id.clone().or_else(|| {
-                // A trip: its route.
+                // A trip: its route (the trips sorted by id once).
                 let trip = e.trip.as_ref()?.trip_id.as_deref()?;
                 let table = table?;
-                let t = (0..u32::try_from(table.trip_count()).ok()?)
-                    .find(|&t| table.trip_id(t) == trip)?;
-                Some(table.route(table.trip_route(t)).id.to_string())
+                let by_id = trips_by_id.get_or_insert_with(|| {
+                    let mut ids: Vec<u32> =
+                        (0..u32::try_from(table.trip_count()).unwrap_or(0)).collect();
+                    ids.sort_unstable_by(|&a, &b| table.trip_id(a).cmp(table.trip_id(b)));
+                    ids
+                });
+                let at = by_id
+                    .binary_search_by(|&t| table.trip_id(t).cmp(trip))
+                    .ok()?;
+                Some(table.route(table.trip_route(by_id[at])).id.to_string())
             });
             if let Some(route) = route {
                 let number = table

@@ -96,7 +96,8 @@ pub struct Fetcher {
 /// A feed URL: https, or plain http when no key travels or to this
 /// machine; no credentials.
 pub fn parse_feed_url(text: &str, with_key: bool) -> Result<Url, String> {
-    let url = Url::parse(text.trim()).map_err(|e| format!("invalid URL {text:?}: {e}"))?;
+    // Not quoted: a key written in it would show.
+    let url = Url::parse(text.trim()).map_err(|e| format!("invalid URL ({e})"))?;
     match url.scheme() {
         "https" => {}
         "http" if !with_key || crate::network::http::is_loopback(&url) => {}
@@ -109,7 +110,7 @@ pub fn parse_feed_url(text: &str, with_key: bool) -> Result<Url, String> {
         other => return Err(format!("unsupported URL scheme {other:?}")),
     }
     if url.host_str().is_none() {
-        return Err(format!("the URL {text:?} has no host"));
+        return Err("the URL has no host".into());
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err("a feed URL must not carry credentials (use key_file)".into());
@@ -268,6 +269,23 @@ pub fn decode(what: &str, body: &[u8]) -> Result<FeedMessage, NetError> {
         .iter()
         .take(64)
         .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+    // A few bytes on the wire may be hundreds in memory (an empty entity
+    // is 2 bytes): the messages are counted before anything is decoded.
+    match counts(body) {
+        Some((entities, _)) if entities > MAX_ENTITIES => {
+            return Err(NetError::new(
+                ErrorKind::TooLarge,
+                format!("{what}: more than {MAX_ENTITIES} entities"),
+            ));
+        }
+        Some((_, updates)) if updates > MAX_STOP_UPDATES => {
+            return Err(NetError::new(
+                ErrorKind::TooLarge,
+                format!("{what}: more than {MAX_STOP_UPDATES} stop time updates"),
+            ));
+        }
+        _ => {}
+    }
     match FeedMessage::decode(body) {
         Ok(message) if message.header.is_some() => Ok(message),
         Ok(_) if looks_like_text => Err(undecodable(format!(
@@ -281,6 +299,59 @@ pub fn decode(what: &str, body: &[u8]) -> Result<FeedMessage, NetError> {
         ))),
         Err(e) => Err(undecodable(format!("not a readable protobuf feed ({e})"))),
     }
+}
+
+/// The most entities, and stop time updates in all, a feed may hold.
+pub const MAX_ENTITIES: usize = 200_000;
+pub const MAX_STOP_UPDATES: usize = 2_000_000;
+
+/// The length-delimited fields of a protobuf message: (tag, payload);
+/// `None` once the bytes are not protobuf.
+fn fields(mut buf: &[u8]) -> Option<Vec<(u32, &[u8])>> {
+    use prost::encoding::{WireType, decode_key, decode_varint};
+    let mut out = Vec::new();
+    while !buf.is_empty() {
+        let (tag, wire) = decode_key(&mut buf).ok()?;
+        let skip = match wire {
+            WireType::Varint => {
+                decode_varint(&mut buf).ok()?;
+                0
+            }
+            WireType::SixtyFourBit => 8,
+            WireType::ThirtyTwoBit => 4,
+            WireType::LengthDelimited => {
+                let len = usize::try_from(decode_varint(&mut buf).ok()?).ok()?;
+                let payload = buf.get(..len)?;
+                out.push((tag, payload));
+                len
+            }
+            _ => return None,
+        };
+        buf = buf.get(skip..)?;
+    }
+    Some(out)
+}
+
+/// How many entities, and stop time updates in their trip updates, a
+/// feed holds, read from the wire without decoding it.
+fn counts(body: &[u8]) -> Option<(usize, usize)> {
+    let mut entities = 0;
+    let mut updates = 0;
+    for (tag, entity) in fields(body)? {
+        if tag != 2 {
+            continue;
+        }
+        entities += 1;
+        if entities > MAX_ENTITIES {
+            break;
+        }
+        for (tag, trip_update) in fields(entity)? {
+            if tag == 3 {
+                updates += fields(trip_update)?.iter().filter(|f| f.0 == 2).count();
+            }
+        }
+    }
+    Some((entities, updates))
 }
 
 fn excerpt(body: &[u8]) -> String {
@@ -335,12 +406,47 @@ mod tests {
     }
 
     #[test]
+    fn feeds_that_would_swell_in_memory_are_refused_before_decoding() {
+        let header = FeedMessage {
+            header: Some(super::super::proto::FeedHeader {
+                timestamp: Some(1_800_000_000),
+                ..Default::default()
+            }),
+            entity: Vec::new(),
+        }
+        .encode_to_vec();
+        let mut body = header.clone();
+        for _ in 0..=MAX_ENTITIES {
+            body.extend_from_slice(&[0x12, 0x00]); // an empty entity
+        }
+        let e = decode("trip updates", &body).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TooLarge, "{e}");
+        // One trip update of many empty stop time updates.
+        let mut update = Vec::new();
+        for _ in 0..=MAX_STOP_UPDATES {
+            update.extend_from_slice(&[0x12, 0x00]);
+        }
+        let mut entity = vec![0x1a];
+        prost::encoding::encode_varint(update.len() as u64, &mut entity);
+        entity.extend_from_slice(&update);
+        let mut body = header.clone();
+        body.push(0x12);
+        prost::encoding::encode_varint(entity.len() as u64, &mut body);
+        body.extend_from_slice(&entity);
+        let e = decode("trip updates", &body).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TooLarge, "{e}");
+        assert_eq!(counts(&header), Some((0, 0)));
+    }
+
+    #[test]
     fn urls_carry_no_credentials_and_keys_need_https() {
         assert!(parse_feed_url("https://example.org/tu.pb", true).is_ok());
         assert!(parse_feed_url("http://example.org/tu.pb", false).is_ok());
         assert!(parse_feed_url("http://example.org/tu.pb", true).is_err());
         assert!(parse_feed_url("http://127.0.0.1:8080/tu.pb", true).is_ok());
         assert!(parse_feed_url("https://me:pw@example.org/tu.pb", false).is_err());
+        let e = parse_feed_url("https//example.org/x?apikey=SECRET", false).unwrap_err();
+        assert!(!e.contains("SECRET"), "{e}");
         let url = Url::parse("https://example.org/tu.pb?apikey=SECRET").unwrap();
         assert_eq!(shown(&url), "https://example.org/tu.pb");
     }

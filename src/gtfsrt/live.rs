@@ -260,19 +260,24 @@ pub enum Said {
 }
 
 /// The update of `updates` for this run of the trip: the same service
-/// day and first departure where the update says them.
+/// day and first departure where the update says them; an update without
+/// a day is the current run's (today's service day, or yesterday's still
+/// running past midnight at `now`), never tomorrow's.
 pub fn update_for<'a>(
     updates: &'a [TripLive],
     table: &Timetable,
     d: &TimetableDeparture,
+    now: Timestamp,
 ) -> Option<&'a TripLive> {
+    let today = crate::timetable::table::day_number(now.to_zoned(table.zone().clone()).date());
+    let current = d.day == today || d.day == today - 1;
     let stops: Vec<TripStop> = table.trip_stops(d.trip).collect();
     let run_start = stops.iter().position(|s| s.stop == d.stop).and_then(|at| {
         let first = stops.first()?.time;
         d.offset.checked_sub(stops[at].time.checked_sub(first)?)
     });
     updates.iter().find(|u| {
-        u.start_day.is_none_or(|day| day == d.day)
+        u.start_day.map_or(current, |day| day == d.day)
             && u.start_time
                 .is_none_or(|t| run_start.is_none_or(|start| start == t))
     })

@@ -32,6 +32,8 @@ pub const STALE_AFTER: Duration = Duration::from_secs(90);
 /// How far back scheduled departures are looked at: a late trip may still
 /// be to come.
 const LATE_WINDOW: SignedDuration = SignedDuration::from_mins(60);
+/// At most this many departures of that hour are looked at per row.
+const MAX_LATE: usize = 240;
 
 /// One feed's state.
 #[derive(Debug, Clone)]
@@ -126,6 +128,13 @@ impl FeedNetwork {
     pub fn with_shift(mut self, shift: SignedDuration) -> FeedNetwork {
         self.shift = shift;
         self
+    }
+
+    /// How old the trip updates may be and still be live: 90 s, or the
+    /// refresh period and 30 s when that is longer (a feed read every 5
+    /// minutes is not stale a minute after it was read).
+    pub fn stale_after(&self) -> Duration {
+        STALE_AFTER.max(self.refresh + Duration::from_secs(30))
     }
 
     fn now(&self) -> Timestamp {
@@ -238,7 +247,7 @@ impl FeedNetwork {
         };
         let age = state.age(now);
         let data_at = state.header.timestamp.or(state.fetched_at);
-        let stale = age.is_some_and(|a| a > STALE_AFTER);
+        let stale = age.is_some_and(|a| a > self.stale_after());
         match (&state.error, state.message.is_some()) {
             (Some(e), false) => return Err(e.clone()),
             (Some(e), true) if stale => return Err(e.clone()),
@@ -257,7 +266,7 @@ impl FeedNetwork {
                 ErrorKind::Stale,
                 format!(
                     "trip updates: the feed's own time is {minutes} min {seconds:02} s old (older than {} s: not live)",
-                    STALE_AFTER.as_secs()
+                    self.stale_after().as_secs()
                 ),
             ));
         }
@@ -289,19 +298,25 @@ impl FeedNetwork {
         let table = tt.table();
         let now = self.now();
         let stops = tt.stops_for(&row.stop_ids, &row.place, None);
-        let from = now.checked_sub(LATE_WINDOW).unwrap_or(now);
-        let Some((route, found)) = tt.scheduled(row, &stops, from, per_row + 40) else {
+        // The next departures, and those of the last hour that a delay may
+        // still bring: asked apart, so that a busy line's past hour never
+        // uses up the count.
+        let Some((route, mut found)) = tt.scheduled(row, &stops, now, per_row + 10) else {
             return Vec::new();
         };
+        let from = now.checked_sub(LATE_WINDOW).unwrap_or(now);
+        if let Some((_, late)) = tt.scheduled(row, &stops, from, MAX_LATE) {
+            found.extend(late.into_iter().filter(|d| d.at < now));
+        }
         let back = |t: Timestamp| t.checked_sub(self.shift).unwrap_or(t);
         let real_now = back(now);
         let mut out: Vec<Departure> = Vec::new();
         for d in &found {
             let mut departure = tt.row_departure(d, route, row);
             let trip_id = table.trip_id(d.trip);
-            let said = live::update_for(trips.of_trip(trip_id), table, d)
+            let said = live::update_for(trips.of_trip(trip_id), table, d, now)
                 .map_or(Said::Nothing, |u| live::apply(table, u, d));
-            let vehicle = live::update_for(trips.of_trip(trip_id), table, d)
+            let vehicle = live::update_for(trips.of_trip(trip_id), table, d, now)
                 .and_then(|u| u.vehicle.clone())
                 .or_else(|| vehicles.of_trip(trip_id).map(|v| v.name.clone()));
             let aimed = back(d.at);
