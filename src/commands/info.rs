@@ -1,6 +1,7 @@
 //! `quai info` and `quai tarifs`: the network's messages and fares.
 
 use super::{CommandResult, Context, print};
+use crate::i18n::{t, tf};
 use crate::sanitize;
 
 /// The network `--network` names, else all of them.
@@ -39,26 +40,33 @@ pub async fn quota(ctx: &Context<'_>, json: bool) -> CommandResult {
     let mut out = String::new();
     for r in &reports {
         out.push_str(&format!("{} {}\n", r.network, r.api));
-        let planned = r
-            .daily_quota
-            .map(|q| format!(" sur {q}"))
-            .unwrap_or_default();
+        let out_of = |n: u64| tf("quota_out_of", &[("n", &n.to_string())]);
+        let planned = r.daily_quota.map(out_of).unwrap_or_default();
         out.push_str(&format!(
-            "  envoyées aujourd'hui par quai : {}{planned}\n",
-            r.sent_today
+            "  {}\n",
+            tf(
+                "quota_sent_today",
+                &[("n", &r.sent_today.to_string()), ("of", &planned)],
+            )
         ));
         match (r.server_remaining, r.server_limit, r.reported_at) {
             (Some(left), limit, Some(at)) => out.push_str(&format!(
-                "  restantes selon le serveur : {left}{} (à {})\n",
-                limit.map(|l| format!(" sur {l}")).unwrap_or_default(),
-                clock(at)
+                "  {}\n",
+                tf(
+                    "quota_left",
+                    &[
+                        ("n", &left.to_string()),
+                        ("of", &limit.map(out_of).unwrap_or_default()),
+                        ("at", &clock(at)),
+                    ],
+                )
             )),
-            _ => out.push_str("  le serveur n'a encore rien dit aujourd'hui\n"),
+            _ => out.push_str(&format!("  {}\n", t("quota_server_silent"))),
         }
         if let Some(until) = r.blocked_until {
             out.push_str(&format!(
-                "  quota épuisé : aucune requête avant {}\n",
-                clock(until)
+                "  {}\n",
+                tf("quota_spent_until", &[("at", &clock(until))])
             ));
         }
     }

@@ -104,7 +104,10 @@ fn kiosk_files(
     let settings = match Settings::load(&path) {
         Ok(settings) => settings,
         Err(e) => {
-            loaded.problem = Some(format!("réglages illisibles : {e}"));
+            loaded.problem = Some(crate::i18n::tf(
+                "settings_unreadable",
+                &[("why", &e.to_string())],
+            ));
             loaded.settings_unreadable = true;
             return loaded;
         }
