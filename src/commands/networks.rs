@@ -137,7 +137,7 @@ async fn feed_network_report(
     let mut report = NetworkReport {
         id: id.to_string(),
         name: crate::network::Network::name(network).to_string(),
-        kind: "gtfs-realtime",
+        kind: registry::network_kind(id),
         configured: true,
         timetable: timetable_report(table, source),
         feeds: network
@@ -152,47 +152,45 @@ async fn feed_network_report(
     report
 }
 
+/// A built-in network's report.
+fn builtin_report(
+    id: &str,
+    configured: bool,
+    table: Option<&Timetable>,
+    source: Option<String>,
+) -> NetworkReport {
+    NetworkReport {
+        id: id.to_string(),
+        name: registry::network_name(id),
+        kind: registry::network_kind(id),
+        configured,
+        timetable: timetable_report(table, source),
+        feeds: Vec::new(),
+        matching_trips: None,
+        problems: Vec::new(),
+    }
+}
+
 /// Every network's report (the feed networks' feeds fetched once).
 async fn reports(ctx: &Context<'_>, only: Option<&str>) -> Result<Vec<NetworkReport>, String> {
+    use crate::network::Network;
     let mut out = Vec::new();
     let wanted = |id: &str| only.is_none_or(|o| o == id);
     if ctx.is_demo() {
         let demo = ctx.demo(None).await?;
+        let table = |id: &str| {
+            demo.timetables
+                .iter()
+                .find(|t| t.id() == id)
+                .map(|t| t.table())
+        };
+        let source = || Some("(démo)".to_string());
         for id in config::NETWORKS.iter().filter(|id| wanted(id)) {
-            let table = demo
-                .timetables
-                .iter()
-                .find(|t| crate::network::Network::id(t.as_ref()) == *id);
-            out.push(NetworkReport {
-                id: id.to_string(),
-                name: registry::network_name(id),
-                kind: if *id == crate::idfm::ID {
-                    "idfm-prim"
-                } else {
-                    "ginko-api"
-                },
-                configured: true,
-                timetable: timetable_report(table.map(|t| t.table()), Some("(démo)".into())),
-                feeds: Vec::new(),
-                matching_trips: None,
-                problems: Vec::new(),
-            });
+            out.push(builtin_report(id, true, table(id), source()));
         }
-        let id = crate::demo::feedcity::ID;
+        let id = demo.feed_city.id();
         if wanted(id) {
-            let table = demo
-                .timetables
-                .iter()
-                .find(|t| crate::network::Network::id(t.as_ref()) == id);
-            out.push(
-                feed_network_report(
-                    id,
-                    &demo.feed_city,
-                    table.map(|t| t.table()),
-                    Some("(démo)".into()),
-                )
-                .await,
-            );
+            out.push(feed_network_report(id, &demo.feed_city, table(id), source()).await);
         }
         return Ok(out);
     }
@@ -204,32 +202,9 @@ async fn reports(ctx: &Context<'_>, only: Option<&str>) -> Result<Vec<NetworkRep
         (store.open().ok(), store.meta().map(|m| m.source))
     };
     for id in config::NETWORKS.iter().filter(|id| wanted(id)) {
-        let configured = match *id {
-            crate::ginko::ID => settings
-                .api_key(std::env::var(config::KEY_ENV).ok(), path)
-                .ok()
-                .flatten()
-                .is_some(),
-            _ => registry::idfm_client(settings, path, &super::user_cache())
-                .ok()
-                .flatten()
-                .is_some(),
-        };
+        let configured = registry::has_key(settings, path, &super::user_cache(), id);
         let (table, source) = open(id);
-        out.push(NetworkReport {
-            id: id.to_string(),
-            name: registry::network_name(id),
-            kind: if *id == crate::idfm::ID {
-                "idfm-prim"
-            } else {
-                "ginko-api"
-            },
-            configured,
-            timetable: timetable_report(table.as_ref(), source),
-            feeds: Vec::new(),
-            matching_trips: None,
-            problems: Vec::new(),
-        });
+        out.push(builtin_report(id, configured, table.as_ref(), source));
     }
     for n in settings.networks.iter().filter(|n| wanted(&n.id)) {
         let (network, _) = registry::build_feed_network(n, path, jiff::SignedDuration::ZERO)?;

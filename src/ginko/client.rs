@@ -12,8 +12,8 @@ use serde_json::value::RawValue;
 
 use super::error::ApiError;
 use super::lenient::{Compound, Key, Lenient, Tolerant, compound};
+use crate::network::http::error_chain;
 pub use crate::network::http::is_loopback;
-use crate::network::http::{error_chain, install_crypto_provider};
 use crate::sanitize;
 
 /// The default base URL of the Ginko API.
@@ -144,18 +144,13 @@ impl Client {
         key: Option<ApiKey>,
         timeouts: Timeouts,
     ) -> Result<Self, ApiError> {
-        install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeouts.connect)
-            .timeout(timeouts.request)
-            .gzip(true)
-            // A redirect could carry the form body, and so the key, elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("quai/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiError::Transport {
-                method: "-".into(),
-                detail: format!("cannot build the HTTP client: {}", e.without_url()),
+        // No redirect: one could carry the form body, and so the key, elsewhere.
+        let http =
+            crate::network::http::client(timeouts.connect, timeouts.request).map_err(|detail| {
+                ApiError::Transport {
+                    method: "-".into(),
+                    detail,
+                }
             })?;
         Ok(Client {
             inner: Arc::new(Inner {

@@ -128,21 +128,8 @@ pub fn shown(url: &Url) -> String {
 
 impl Fetcher {
     pub fn new(auth: Option<FeedAuth>) -> Result<Fetcher, NetError> {
-        crate::network::http::install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(20))
-            .gzip(true)
-            // A redirect could carry the key elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("quai/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
-                NetError::new(
-                    ErrorKind::Transport,
-                    format!("cannot build the HTTP client: {}", e.without_url()),
-                )
-            })?;
+        let http = crate::network::http::client(Duration::from_secs(5), Duration::from_secs(20))
+            .map_err(|detail| NetError::new(ErrorKind::Transport, detail))?;
         Ok(Fetcher { http, auth })
     }
 

@@ -149,7 +149,9 @@ impl FeedNetwork {
     }
 
     fn has(&self, kind: Kind) -> bool {
-        self.feed_states().iter().any(|f| f.kind == kind)
+        self.feeds
+            .read()
+            .is_ok_and(|f| f.iter().any(|f| f.kind == kind))
     }
 
     fn table(&self) -> Result<Arc<TimetableNetwork>, NetError> {
@@ -171,10 +173,11 @@ impl FeedNetwork {
     /// Fetches every feed once if the last fetch is `refresh` old.
     pub async fn refresh(&self, force: bool) {
         let _one = self.refreshing.lock().await;
-        let due = self
-            .feed_states()
-            .iter()
-            .any(|f| force || f.tried.is_none_or(|t| t.elapsed() >= self.refresh));
+        let due = force
+            || self.feeds.read().is_ok_and(|f| {
+                f.iter()
+                    .any(|f| f.tried.is_none_or(|t| t.elapsed() >= self.refresh))
+            });
         if !due {
             return;
         }
@@ -482,6 +485,19 @@ impl FeedNetwork {
     }
 }
 
+impl FeedNetwork {
+    /// A vehicle's last report, by the name its departures show.
+    async fn vehicle_report(&self, number: &str) -> Result<live::VehicleReport, NetError> {
+        self.refresh(false).await;
+        self.vehicles().named(number).cloned().ok_or_else(|| {
+            NetError::new(
+                ErrorKind::Unsupported,
+                format!("vehicle {number}: not in the feed"),
+            )
+        })
+    }
+}
+
 fn occupancy(code: Option<i32>) -> CrowdLevel {
     match code {
         Some(0..=1) => CrowdLevel::Low,
@@ -512,9 +528,9 @@ impl crate::network::Network for FeedNetwork {
     }
 
     fn is_local(&self) -> bool {
-        self.feed_states()
-            .iter()
-            .all(|f| crate::network::http::is_loopback(&f.url))
+        self.feeds
+            .read()
+            .is_ok_and(|f| f.iter().all(|f| crate::network::http::is_loopback(&f.url)))
     }
 
     fn stops(&self) -> NetFuture<'_, StopList> {
@@ -578,14 +594,7 @@ impl crate::network::Network for FeedNetwork {
 
     fn vehicle<'a>(&'a self, number: &'a str) -> NetFuture<'a, Vehicle> {
         Box::pin(async move {
-            self.refresh(false).await;
-            let vehicles = self.vehicles();
-            let v = vehicles.named(number).ok_or_else(|| {
-                NetError::new(
-                    ErrorKind::Unsupported,
-                    format!("vehicle {number}: not in the feed"),
-                )
-            })?;
+            let v = self.vehicle_report(number).await?;
             Ok(Vehicle {
                 number: v.name.clone(),
                 kind: String::new(),
@@ -601,14 +610,7 @@ impl crate::network::Network for FeedNetwork {
 
     fn vehicle_live<'a>(&'a self, number: &'a str) -> NetFuture<'a, VehicleLive> {
         Box::pin(async move {
-            self.refresh(false).await;
-            let vehicles = self.vehicles();
-            let v = vehicles.named(number).ok_or_else(|| {
-                NetError::new(
-                    ErrorKind::Unsupported,
-                    format!("vehicle {number}: not in the feed"),
-                )
-            })?;
+            let v = self.vehicle_report(number).await?;
             let tt = self.table().ok();
             let stop = v
                 .stop_id

@@ -152,21 +152,9 @@ impl Client {
         dataset_key: Option<Secret>,
         cache: Cache,
     ) -> Result<Client, NetError> {
-        crate::network::http::install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
-            .gzip(true)
-            // A redirect would carry the key's header elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("quai/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
-                NetError::new(
-                    ErrorKind::Transport,
-                    format!("cannot build the HTTP client: {}", e.without_url()),
-                )
-            })?;
+        // No redirect: one would carry the key's header elsewhere.
+        let http = crate::network::http::client(Duration::from_secs(5), Duration::from_secs(30))
+            .map_err(|detail| NetError::new(ErrorKind::Transport, detail))?;
         let usage = cache
             .get::<Usage>(Usage::FILE, Duration::MAX)
             .map(|(u, _)| u)

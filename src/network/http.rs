@@ -28,6 +28,24 @@ pub fn install_crypto_provider() {
     });
 }
 
+/// The HTTP client every network uses: rustls, gzip, quai's user agent,
+/// and no redirect (one could carry a key elsewhere); the error text
+/// names no URL.
+pub fn client(
+    connect: std::time::Duration,
+    request: std::time::Duration,
+) -> Result<reqwest::Client, String> {
+    install_crypto_provider();
+    reqwest::Client::builder()
+        .connect_timeout(connect)
+        .timeout(request)
+        .gzip(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("quai/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {}", e.without_url()))
+}
+
 /// An error and its causes in one sanitised line.
 pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();

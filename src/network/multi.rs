@@ -69,6 +69,26 @@ impl Multi {
         Some((self.member(network)?, id))
     }
 
+    /// The first answer of the members with vehicles, each asked in turn
+    /// (a vehicle number names no network); the last error when none knows.
+    async fn first_answer<'a, T>(
+        &'a self,
+        ask: impl Fn(&'a Source) -> NetFuture<'a, T>,
+    ) -> Result<T, NetError> {
+        let mut last = NetError::unsupported("vehicle details");
+        for m in self
+            .members
+            .iter()
+            .filter(|m| m.capabilities().vehicle_details)
+        {
+            match ask(m).await {
+                Ok(v) => return Ok(v),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
     fn first_with(&self, has: impl Fn(Capabilities) -> bool) -> Option<&Source> {
         self.members.iter().find(|m| has(m.capabilities()))
     }
@@ -348,37 +368,11 @@ impl Network for Multi {
     // A vehicle number names no network: each that has vehicles is asked
     // in turn, the first that knows it answers.
     fn vehicle<'a>(&'a self, number: &'a str) -> NetFuture<'a, Vehicle> {
-        Box::pin(async move {
-            let mut last = NetError::unsupported("vehicle details");
-            for m in self
-                .members
-                .iter()
-                .filter(|m| m.capabilities().vehicle_details)
-            {
-                match m.vehicle(number).await {
-                    Ok(v) => return Ok(v),
-                    Err(e) => last = e,
-                }
-            }
-            Err(last)
-        })
+        Box::pin(self.first_answer(|m| m.vehicle(number)))
     }
 
     fn vehicle_live<'a>(&'a self, number: &'a str) -> NetFuture<'a, VehicleLive> {
-        Box::pin(async move {
-            let mut last = NetError::unsupported("vehicle details");
-            for m in self
-                .members
-                .iter()
-                .filter(|m| m.capabilities().vehicle_details)
-            {
-                match m.vehicle_live(number).await {
-                    Ok(v) => return Ok(v),
-                    Err(e) => last = e,
-                }
-            }
-            Err(last)
-        })
+        Box::pin(self.first_answer(|m| m.vehicle_live(number)))
     }
 
     fn forecast<'a>(

@@ -453,6 +453,29 @@ fn demo_feed_city(
     ))
 }
 
+/// What kind of network an id is, as `quai networks --json` says it:
+/// "ginko-api", "idfm-prim", or "gtfs-realtime" (a `[[network]]`).
+pub fn network_kind(id: &str) -> &'static str {
+    match id {
+        ginko::ID => "ginko-api",
+        idfm::ID => "idfm-prim",
+        _ => "gtfs-realtime",
+    }
+}
+
+/// Whether a built-in network's key is configured.
+pub fn has_key(settings: &Settings, path: &Path, cache: &Cache, id: &str) -> bool {
+    match id {
+        ginko::ID => settings
+            .api_key(std::env::var(config::KEY_ENV).ok(), path)
+            .ok()
+            .flatten()
+            .is_some(),
+        idfm::ID => idfm_client(settings, path, cache).ok().flatten().is_some(),
+        _ => false,
+    }
+}
+
 /// The network names quai shows.
 pub fn network_name(id: &str) -> String {
     match id {
