@@ -422,6 +422,24 @@ async fn bad_feeds_fail_the_rows_with_the_reason_and_never_panic() {
         assert!(e.detail.contains(says), "{play}: {e}");
         assert!(!e.detail.contains("127.0.0.1"), "no URL in errors: {e}");
     }
+    // A feed that fails after a good read: the rows fail too (the board's
+    // fallback keeps them marked old), never the old data shown as fresh.
+    std::fs::write(&fault, "").unwrap();
+    let (network, _) = city(&server.url());
+    let asked = rows(network.as_ref(), &["Mont-Royal"]).await;
+    assert!(
+        network
+            .departures(&asked, PerRow::new(2).unwrap())
+            .await
+            .is_ok()
+    );
+    std::fs::write(&fault, "503 trip-updates").unwrap();
+    network.refresh(true).await;
+    let e = network
+        .departures(&asked, PerRow::new(2).unwrap())
+        .await
+        .expect_err("a failed read is said");
+    assert_eq!(e.kind, ErrorKind::Http(503));
     // The alerts feed alone failing leaves the rows live.
     std::fs::write(&fault, "503 alerts").unwrap();
     let (network, _) = city(&server.url());

@@ -252,8 +252,9 @@ impl FeedNetwork {
         let data_at = state.header.timestamp.or(state.fetched_at);
         let stale = age.is_some_and(|a| a > self.stale_after());
         match (&state.error, state.message.is_some()) {
-            (Some(e), false) => return Err(e.clone()),
-            (Some(e), true) if stale => return Err(e.clone()),
+            // The last fetch failed: said as for any network, whose
+            // fallback keeps the last rows, marked old, then the timetable.
+            (Some(e), _) => return Err(e.clone()),
             (None, false) => {
                 return Err(NetError::new(
                     ErrorKind::Unreachable,
