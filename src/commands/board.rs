@@ -38,7 +38,8 @@ pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> Co
             let compiled = crate::config::known_networks().iter().any(|n| {
                 crate::timetable::store::Store::of_network(n).is_ok_and(|s| s.index_path().exists())
             });
-            if compiled {
+            // Only a missing or refused key: a settings error is the user's to fix.
+            if compiled && e.contains("key") {
                 format!("{e}\n(the compiled timetable alone needs no key: quai board … --offline)")
             } else {
                 e

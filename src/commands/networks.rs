@@ -100,7 +100,8 @@ fn problems(report: &NetworkReport) -> Vec<String> {
     }
     for feed in &report.feeds {
         if let Some(e) = &feed.error {
-            out.push(format!("{}: {e}", feed.feed));
+            // The error names its feed already.
+            out.push(e.clone());
         } else if feed.stale {
             out.push(tf(
                 "net_feed_stale",
@@ -266,7 +267,7 @@ fn shown(report: &NetworkReport) -> String {
         };
         text.push_str(&format!("\n         {:<18} {state}{stale}", feed.feed));
     }
-    if let Some((found, total)) = report.matching_trips {
+    if let Some((found, total)) = report.matching_trips.filter(|m| m.1 > 0) {
         text.push_str(&format!(
             "\n         {}",
             tf(
