@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::i18n::tf;
 use crate::secret::Secret as ApiKey;
 
 /// The environment variable holding the key.
@@ -101,33 +102,25 @@ impl FeedNetworkSettings {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !well_formed {
-            return Err(format!(
-                "[[network]] id {id:?}: lowercase letters, digits, '-' and '_' only (at most 32)"
-            ));
+            return Err(tf("cfg_network_id", &[("id", id)]));
         }
         if NETWORKS.contains(&id.as_str()) {
-            return Err(format!("[[network]] id {id:?} is a built-in network's"));
+            return Err(tf("cfg_network_builtin", &[("id", id)]));
         }
         if self.gtfs_url.is_none() {
-            return Err(format!("[[network]] {id}: gtfs_url is missing"));
+            return Err(tf("cfg_network_no_gtfs", &[("id", id)]));
         }
         if !(5..=3600).contains(&self.refresh()) {
-            return Err(format!(
-                "[[network]] {id}: refresh = {} (seconds, from 5 to 3600)",
-                self.refresh()
-            ));
+            let value = self.refresh().to_string();
+            return Err(tf("cfg_network_refresh", &[("id", id), ("value", &value)]));
         }
         if self.auth_header.is_some() && self.auth_query.is_some() {
-            return Err(format!(
-                "[[network]] {id}: auth_header or auth_query, not both"
-            ));
+            return Err(tf("cfg_network_auth_both", &[("id", id)]));
         }
         let auth = self.auth_header.is_some() || self.auth_query.is_some();
         let key = self.key.is_some() || self.key_file.is_some();
         if auth != key {
-            return Err(format!(
-                "[[network]] {id}: a key (key or key_file) goes with auth_header or auth_query"
-            ));
+            return Err(tf("cfg_network_key_auth", &[("id", id)]));
         }
         Ok(())
     }
@@ -185,7 +178,7 @@ pub struct QuietHours {
 
 impl QuietHours {
     pub fn parse(text: &str) -> Result<QuietHours, String> {
-        let bad = || format!("{text:?} is not a span of hours like \"01:00-05:00\"");
+        let bad = || tf("cfg_not_a_span", &[("text", text)]);
         let minutes = |t: &str| -> Result<u16, String> {
             let (h, m) = t.trim().split_once(':').ok_or_else(bad)?;
             let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
@@ -197,7 +190,7 @@ impl QuietHours {
         let (start, end) = text.split_once('-').ok_or_else(bad)?;
         let (start, end) = (minutes(start)?, minutes(end)?);
         if start == end {
-            return Err(format!("{text:?} is an empty span"));
+            return Err(tf("cfg_empty_span", &[("text", text)]));
         }
         Ok(QuietHours { start, end })
     }
@@ -253,9 +246,7 @@ impl QuitKey {
         {
             return Ok(QuitKey(KeyCode::F(n)));
         }
-        Err(format!(
-            "{text:?} is not a key: use one character, \"esc\" or \"F1\"..\"F12\""
-        ))
+        Err(tf("cfg_not_a_key", &[("text", text)]))
     }
 }
 
@@ -268,7 +259,7 @@ impl<'de> Deserialize<'de> for QuitKey {
 
 /// Parses "LAT,LON" (decimal degrees).
 pub fn parse_position(text: &str) -> Result<crate::domain::Position, String> {
-    let bad = || format!("{text:?} is not a position LAT,LON (e.g. 47.2378,6.0241)");
+    let bad = || tf("cfg_not_a_position", &[("text", text)]);
     let (lat, lon) = text.split_once(',').ok_or_else(bad)?;
     let (lat, lon): (f64, f64) = (
         lat.trim().parse().map_err(|_| bad())?,
@@ -341,9 +332,9 @@ pub fn check_network(name: &str) -> Result<(), String> {
     if is_network(name) {
         Ok(())
     } else {
-        Err(format!(
-            "{name:?} is not a network quai knows ({})",
-            known_networks().join(", ")
+        Err(tf(
+            "cfg_not_a_network",
+            &[("name", name), ("known", &known_networks().join(", "))],
         ))
     }
 }
@@ -365,21 +356,21 @@ fn daily_quota<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D:
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
+    #[error("{}", tf("cfg_cannot_read", &[("path", &path.display().to_string()), ("why", &source.to_string())]))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is not valid settings: {message}")]
+    #[error("{}", tf("cfg_invalid", &[("path", &path.display().to_string()), ("message", message.as_str())]))]
     Parse { path: PathBuf, message: String },
-    #[error("cannot read the key file {path}: {source}")]
+    #[error("{}", tf("cfg_key_file", &[("path", &path.display().to_string()), ("why", &source.to_string())]))]
     KeyFile {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the key file {path} is empty")]
+    #[error("{}", tf("cfg_key_file_empty", &[("path", &path.display().to_string())]))]
     EmptyKeyFile { path: PathBuf },
-    #[error("no home folder: set HOME, XDG_CONFIG_HOME or --config")]
+    #[error("{}", crate::i18n::t("cfg_no_home"))]
     NoHome,
 }
 
@@ -449,7 +440,7 @@ impl Settings {
         for network in &settings.networks {
             network.check()?;
             if ids.contains(&network.id.as_str()) {
-                return Err(format!("[[network]] id {:?} is defined twice", network.id));
+                return Err(tf("cfg_network_twice", &[("id", &network.id)]));
             }
             ids.push(&network.id);
         }
@@ -459,17 +450,15 @@ impl Settings {
         {
             let mut all: Vec<&str> = NETWORKS.to_vec();
             all.extend(&ids);
-            return Err(format!(
-                "default_network: {default:?} is not a network quai knows ({})",
-                all.join(", ")
+            return Err(tf(
+                "cfg_default_network",
+                &[("name", default), ("known", &all.join(", "))],
             ));
         }
         if let Some(language) = &settings.language
             && crate::i18n::Language::parse(language).is_none()
         {
-            return Err(format!(
-                "language: {language:?} is not one quai speaks (fr, en)"
-            ));
+            return Err(tf("cfg_language", &[("language", language)]));
         }
         Ok(settings)
     }
@@ -481,7 +470,14 @@ impl Settings {
                 let before = &text[..span.start.min(text.len())];
                 let line = before.matches('\n').count() + 1;
                 let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                message = format!("line {line}, column {column}: {message}");
+                message = tf(
+                    "cfg_at",
+                    &[
+                        ("line", &line.to_string()),
+                        ("column", &column.to_string()),
+                        ("message", &message),
+                    ],
+                );
             }
             message
         })
@@ -682,8 +678,8 @@ mod tests {
         assert_eq!(ok.networks[0].refresh(), 30);
         assert_eq!(ok.networks[0].shown_name(), "star");
         for (body, says) in [
-            ("id = \"Star!\"\ngtfs_url = \"x\"", "lowercase"),
-            ("id = \"ginko\"\ngtfs_url = \"x\"", "built-in"),
+            ("id = \"Star!\"\ngtfs_url = \"x\"", "minuscules"),
+            ("id = \"ginko\"\ngtfs_url = \"x\"", "intégré"),
             ("id = \"star\"", "gtfs_url"),
             ("id = \"star\"\ngtfs_url = \"x\"\nrefresh = 1", "refresh"),
             (
@@ -704,7 +700,7 @@ mod tests {
             net("id = \"a\"\ngtfs_url = \"x\""),
             net("id = \"a\"\ngtfs_url = \"y\"")
         );
-        assert!(Settings::parse(&twice).unwrap_err().contains("twice"));
+        assert!(Settings::parse(&twice).unwrap_err().contains("deux fois"));
         let e = Settings::parse("language = \"de\"\n").unwrap_err();
         assert!(e.contains("fr, en"), "{e}");
     }
@@ -725,8 +721,8 @@ mod tests {
     fn a_bad_home_is_an_error_naming_the_file_line_and_value() {
         let err =
             Settings::parse("api_url = \"https://x\"\nhome = \"47.2378;6.0241\"\n").unwrap_err();
-        assert!(err.contains("line 2"), "{err}");
-        assert!(err.contains("\"47.2378;6.0241\""), "{err}");
+        assert!(err.contains("ligne 2"), "{err}");
+        assert!(err.contains("« 47.2378;6.0241 »"), "{err}");
         assert!(err.contains("LAT,LON"), "{err}");
         let dir = std::env::temp_dir().join(format!("quai-config-home-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -734,7 +730,7 @@ mod tests {
         std::fs::write(&path, "home = \"91,0\"\n").unwrap();
         let err = Settings::load(&path).unwrap_err().to_string();
         assert!(err.contains(&path.display().to_string()), "{err}");
-        assert!(err.contains("line 1") && err.contains("\"91,0\""), "{err}");
+        assert!(err.contains("ligne 1") && err.contains("« 91,0 »"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -773,7 +769,7 @@ mod tests {
         );
         let err = Settings::parse("\nquiet_hours = \"1h-5h\"\n").unwrap_err();
         assert!(
-            err.contains("line 2") && err.contains("01:00-05:00"),
+            err.contains("ligne 2") && err.contains("01:00-05:00"),
             "{err}"
         );
         assert!(Settings::parse("quiet_screen = \"grey\"\n").is_err());
@@ -791,10 +787,10 @@ mod tests {
     #[test]
     fn unknown_keys_are_named_with_their_line() {
         let err = Settings::parse("api_url = \"https://x\"\napi_kye = \"k\"\n").unwrap_err();
-        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("ligne 2"), "{err}");
         assert!(err.contains("api_kye"), "{err}");
         let err = Settings::parse("api_key = \n").unwrap_err();
-        assert!(err.contains("line 1"), "{err}");
+        assert!(err.contains("ligne 1"), "{err}");
     }
 
     #[test]

@@ -60,7 +60,7 @@ impl LineFilter {
             _ => (None, line),
         };
         if line.is_empty() {
-            return Err(format!("{text:?}: no line number"));
+            return Err(crate::i18n::tf("fav_no_line_number", &[("text", text)]));
         }
         let (outbound, destination) = match direction.map(|d| (d, d.to_lowercase())) {
             None => (None, None),
@@ -167,7 +167,8 @@ impl Favorite {
             text.push_str(&format!(" ({label})"));
         }
         if let Some(walk) = self.walk {
-            text.push_str(&format!(" · {walk} min à pied"));
+            let walk = crate::i18n::tf("walk_minutes", &[("n", &walk.to_string())]);
+            text.push_str(&format!(" · {walk}"));
         }
         if !self.lines.is_empty() {
             let lines: Vec<String> = self.lines.iter().map(ToString::to_string).collect();
@@ -226,7 +227,7 @@ impl FavOp {
     pub fn apply(&self, favorites: &mut Favorites) -> Result<(), String> {
         let find = |f: &Favorites, place: &str| {
             f.position(place)
-                .ok_or_else(|| format!("{place} n'est plus dans les favoris"))
+                .ok_or_else(|| crate::i18n::tf("fav_gone", &[("place", place)]))
         };
         match self {
             FavOp::Move { place, to } => {
@@ -254,9 +255,7 @@ impl FavOp {
 
 #[derive(Debug, thiserror::Error)]
 pub enum FavError {
-    #[error(
-        "{path}, line {line}, column {column}: {message} (the file is left as it is; fix it by hand)"
-    )]
+    #[error("{}", corrupt(path, *line, *column, message))]
     Corrupt {
         path: PathBuf,
         line: usize,
@@ -270,6 +269,18 @@ pub enum FavError {
     },
     #[error("{0}")]
     Refused(String),
+}
+
+fn corrupt(path: &Path, line: usize, column: usize, message: &str) -> String {
+    crate::i18n::tf(
+        "fav_file_corrupt",
+        &[
+            ("path", &path.display().to_string()),
+            ("line", &line.to_string()),
+            ("column", &column.to_string()),
+            ("message", message),
+        ],
+    )
 }
 
 /// The `[[favorite]]` entries of a broken file that parse on their own,
@@ -387,14 +398,22 @@ impl Store {
                 let kept = favorites.list.len();
                 (
                     favorites,
-                    Some(format!(
-                        "favoris en partie illisibles ({kept} gardé(s), {skipped} ignoré(s)) : {e}"
+                    Some(crate::i18n::tf(
+                        "fav_partly_unreadable",
+                        &[
+                            ("kept", &kept.to_string()),
+                            ("skipped", &skipped.to_string()),
+                            ("why", &e.to_string()),
+                        ],
                     )),
                 )
             }
             Err(e) => (
                 Favorites::default(),
-                Some(format!("favoris illisibles : {e}")),
+                Some(crate::i18n::tf(
+                    "fav_unreadable",
+                    &[("why", &e.to_string())],
+                )),
             ),
         }
     }
@@ -554,7 +573,7 @@ mod tests {
         std::fs::write(&s.path, bad).unwrap();
         let err = s.load().unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("favorites.toml, line 3"), "{text}");
+        assert!(text.contains("favorites.toml, ligne 3"), "{text}");
         assert!(text.contains("nord"), "{text}");
         assert!(
             s.update(|f| {
@@ -565,7 +584,7 @@ mod tests {
         );
         assert_eq!(std::fs::read_to_string(&s.path).unwrap(), bad);
         std::fs::write(&s.path, "[[favorite]]\nplace = \"A\"\nplcae = \"B\"\n").unwrap();
-        assert!(s.load().unwrap_err().to_string().contains("line 3"));
+        assert!(s.load().unwrap_err().to_string().contains("ligne 3"));
     }
 
     #[test]
@@ -585,7 +604,7 @@ mod tests {
         assert_eq!(loaded.list.len(), 2);
         let warning = warning.unwrap();
         assert!(warning.contains("2 gardé(s), 1 ignoré(s)"), "{warning}");
-        assert!(warning.contains("line 5"), "{warning}");
+        assert!(warning.contains("ligne 5"), "{warning}");
         assert_eq!(std::fs::read_to_string(&s.path).unwrap(), text, "untouched");
     }
 

@@ -100,13 +100,60 @@ type Catalog = HashMap<String, String>;
 fn catalog(language: Language) -> &'static Catalog {
     static FR: OnceLock<Catalog> = OnceLock::new();
     static EN: OnceLock<Catalog> = OnceLock::new();
-    let (cell, text) = match language {
-        Language::Fr => (&FR, include_str!("../assets/i18n/fr.toml")),
-        Language::En => (&EN, include_str!("../assets/i18n/en.toml")),
+    let (cell, texts) = match language {
+        Language::Fr => (
+            &FR,
+            [
+                include_str!("../assets/i18n/fr.toml"),
+                include_str!("../assets/i18n/cli.fr.toml"),
+            ],
+        ),
+        Language::En => (
+            &EN,
+            [
+                include_str!("../assets/i18n/en.toml"),
+                include_str!("../assets/i18n/cli.en.toml"),
+            ],
+        ),
     };
     // The catalogs are the project's own, checked by a test: a broken one
     // is an empty one (every word falls back to French, then to its key).
-    cell.get_or_init(|| toml::from_str(text).unwrap_or_default())
+    cell.get_or_init(|| {
+        let mut catalog = Catalog::new();
+        for text in texts {
+            if let Ok(table) = toml::from_str::<toml::Table>(text) {
+                flatten("", table, &mut catalog);
+            }
+        }
+        catalog
+    })
+}
+
+/// `[help.board] nb = "…"` is the key `help.board.nb`.
+fn flatten(prefix: &str, table: toml::Table, into: &mut Catalog) {
+    for (key, value) in table {
+        let key = if prefix.is_empty() {
+            key
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::String(text) => {
+                into.insert(key, text);
+            }
+            toml::Value::Table(table) => flatten(&key, table, into),
+            _ => {}
+        }
+    }
+}
+
+/// The text of `key` if the current language's catalog or the French one
+/// has it.
+pub fn find(key: &str) -> Option<&'static str> {
+    catalog(current())
+        .get(key)
+        .or_else(|| catalog(Language::Fr).get(key))
+        .map(String::as_str)
 }
 
 /// The word or sentence `key` in the current language (French where the

@@ -3,13 +3,15 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use quai::cli::{Cli, Command, KeyAction};
+use quai::cli::{Command, KeyAction, Parsed};
 use quai::commands;
 
 fn main() -> ExitCode {
-    let mut cli = Cli::parse();
+    // The help and the command-line errors are in the rider's language.
+    let mut cli = match quai::cli::parse(std::env::args_os()) {
+        Parsed::Run(cli) => cli,
+        Parsed::Exit(code) => return ExitCode::from(code),
+    };
     // `quai demo` is the board of `quai --demo`.
     cli.demo |= matches!(cli.command, Some(Command::Demo { .. }));
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -18,7 +20,11 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("quai: cannot start the runtime: {e}");
+            let why = e.to_string();
+            eprintln!(
+                "quai: {}",
+                quai::i18n::tf("cannot_start_runtime", &[("why", &why)])
+            );
             return ExitCode::FAILURE;
         }
     };

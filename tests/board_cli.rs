@@ -126,7 +126,7 @@ async fn no_data_is_a_clear_failure() {
     let out = run(cmd).await;
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("no such place on the network: Tombouctou"),
+        text(&out.stderr).contains("pas de tel lieu sur le réseau : Tombouctou"),
         "{}",
         text(&out.stderr)
     );
@@ -137,7 +137,7 @@ async fn no_data_is_a_clear_failure() {
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     assert!(
-        text(&out.stderr).contains("cannot reach the server"),
+        text(&out.stderr).contains("serveur injoignable"),
         "{}",
         text(&out.stderr)
     );
@@ -155,7 +155,7 @@ async fn no_data_is_a_clear_failure() {
     let out = run(cmd).await;
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("API key was refused"),
+        text(&out.stderr).contains("clé de l'API a été refusée"),
         "{}",
         text(&out.stderr)
     );

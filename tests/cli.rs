@@ -79,7 +79,7 @@ async fn api_failures_print_the_typed_error_and_exit_non_zero() {
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(
-        err.contains("refused the request") && err.contains("nb"),
+        err.contains("le serveur a refusé la requête") && err.contains("nb"),
         "{err}"
     );
 
@@ -95,7 +95,7 @@ async fn api_failures_print_the_typed_error_and_exit_non_zero() {
     .await;
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("API key was refused"), "{err}");
+    assert!(err.contains("clé de l'API a été refusée"), "{err}");
     assert!(!err.contains(CANARY) && !text(&out.stdout).contains(CANARY));
 
     let out = run(quai(&h)
@@ -104,7 +104,7 @@ async fn api_failures_print_the_typed_error_and_exit_non_zero() {
         .args(["api", "DR/getLignes", "apiKey=x"]))
     .await;
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("not given on the command line"));
+    assert!(text(&out.stderr).contains("ne se donne pas sur la ligne de commande"));
 
     let out = run(quai(&h)
         .env("GINKO_API_URL", "http://127.0.0.1:9")
@@ -113,7 +113,7 @@ async fn api_failures_print_the_typed_error_and_exit_non_zero() {
     .await;
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("cannot reach the server"), "{err}");
+    assert!(err.contains("serveur injoignable"), "{err}");
     assert!(!err.contains(CANARY));
 }
 
@@ -140,7 +140,7 @@ async fn plain_http_is_refused_except_to_loopback() {
     .await;
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("refusing plain http://"), "{err}");
+    assert!(err.contains("pas de http:// en clair"), "{err}");
     assert!(!err.contains(CANARY));
 }
 
@@ -193,7 +193,10 @@ async fn settings_file_gives_the_key_and_a_corrupt_one_is_named() {
         run(quai(&h).args(["--config", settings.to_str().unwrap(), "api", "Tarifs/get"])).await;
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("quai.toml") && err.contains("line 2"), "{err}");
+    assert!(
+        err.contains("quai.toml") && err.contains("ligne 2"),
+        "{err}"
+    );
     assert_eq!(
         std::fs::read_to_string(&settings).unwrap(),
         before,
@@ -229,8 +232,8 @@ async fn a_bad_home_in_the_settings_is_named_with_its_file_and_line() {
         let err = text(&out.stderr);
         assert!(
             err.contains(&settings.display().to_string())
-                && err.contains("line 2")
-                && err.contains("\"47.2378 6.0241\" is not a position LAT,LON"),
+                && err.contains("ligne 2")
+                && err.contains("« 47.2378 6.0241 » n'est pas une position LAT,LON"),
             "{args:?}: {err}"
         );
     }
@@ -353,7 +356,7 @@ async fn every_command_runs_on_the_demo_network() {
     let add = run(&mut out(&["fav", "add", "chamars"])).await;
     assert!(add.status.success(), "{}", text(&add.stderr));
     let expected = format!(
-        "Added Chamars: {} favourite(s)",
+        "Ajouté : Chamars ; {} favori(s)",
         quai::demo::favourite_places().len() + 1
     );
     assert!(
@@ -373,7 +376,7 @@ async fn every_command_runs_on_the_demo_network() {
     // Without --demo the bad settings file is named.
     let refused = run(quai(&h).args(["stops", "chateau"])).await;
     assert!(!refused.status.success());
-    assert!(text(&refused.stderr).contains("not a position"));
+    assert!(text(&refused.stderr).contains("n'est pas une position"));
 }
 
 /// Every file under `dir`, with its contents.

@@ -43,7 +43,7 @@ async fn a_refused_key_is_said_plainly_and_the_echoed_key_is_scrubbed() {
     };
     assert_eq!(msg, "Clé d'API invalide : ***");
     let text = err.to_string();
-    assert!(text.contains("key was refused"), "{text}");
+    assert!(text.contains("clé de l'API a été refusée"), "{text}");
     assert!(text.contains("quai key trial"), "{text}");
     assert!(!err.is_transient());
 }

@@ -67,7 +67,7 @@ async fn stops_finds_places_by_name_and_near_a_position() {
     assert!(metres.windows(2).all(|w| w[0] <= w[1]), "{metres:?}");
     let o = run(&h, &s.url(), &["stops", "--near", "north pole"]).await;
     assert!(!o.status.success());
-    assert!(err(&o).contains("not a position"), "{}", err(&o));
+    assert!(err(&o).contains("n'est pas une position"), "{}", err(&o));
     let o = run(&h, &s.url(), &["stops", "zzzqqq"]).await;
     assert!(!o.status.success());
 }
@@ -78,7 +78,7 @@ async fn favourites_are_added_listed_moved_and_removed() {
     let h = home("fav");
     let file = h.join(".config/quai/favorites.toml");
     let o = run(&h, &s.url(), &["fav", "list"]).await;
-    assert!(out(&o).contains("No favourites yet"), "{}", out(&o));
+    assert!(out(&o).contains("Pas encore de favori"), "{}", out(&o));
     for args in [
         vec![
             "fav",
@@ -125,7 +125,7 @@ async fn favourites_are_added_listed_moved_and_removed() {
     let o = run(&h, &s.url(), &["fav", "add", "pole"]).await;
     assert!(!o.status.success());
     assert!(
-        err(&o).contains("ambiguous") && err(&o).contains("Pôle Temis"),
+        err(&o).contains("ambigu") && err(&o).contains("Pôle Temis"),
         "{}",
         err(&o)
     );
@@ -153,7 +153,7 @@ async fn a_corrupt_favourites_file_is_never_overwritten() {
         let o = run(&h, &s.url(), &args).await;
         assert!(!o.status.success(), "{args:?}");
         assert!(
-            err(&o).contains("favorites.toml, line 3"),
+            err(&o).contains("favorites.toml, ligne 3"),
             "{args:?}: {}",
             err(&o)
         );

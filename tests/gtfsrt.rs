@@ -407,8 +407,12 @@ async fn bad_feeds_fail_the_rows_with_the_reason_and_never_panic() {
             ErrorKind::Undecodable,
             "trip updates",
         ),
-        ("shape trip-updates", ErrorKind::Undecodable, "not protobuf"),
-        ("empty trip-updates", ErrorKind::Undecodable, "empty"),
+        (
+            "shape trip-updates",
+            ErrorKind::Undecodable,
+            "pas du protobuf",
+        ),
+        ("empty trip-updates", ErrorKind::Undecodable, "vide"),
         ("huge trip-updates", ErrorKind::TooLarge, "larger"),
     ] {
         std::fs::write(&fault, play).unwrap();

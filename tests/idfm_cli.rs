@@ -148,7 +148,7 @@ async fn refused_keys_and_spent_quotas_are_explained_without_the_key() {
     let out = run(cmd).await;
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("quota is spent"),
+        text(&out.stderr).contains("quota PRIM du jour est épuisé"),
         "{}",
         text(&out.stderr)
     );
@@ -237,7 +237,7 @@ async fn settings_name_the_keys_files_and_the_default_network() {
     let out = run(cmd).await;
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("refusing plain http://"),
+        text(&out.stderr).contains("pas de http:// en clair"),
         "{}",
         text(&out.stderr)
     );

@@ -112,7 +112,7 @@ async fn info_says_why_when_the_server_fails() {
             .unwrap();
     assert!(!ok);
     assert!(out.is_empty());
-    assert!(err.contains("key was refused"), "{err}");
+    assert!(err.contains("clé de l'API a été refusée"), "{err}");
     assert!(!err.contains("canary-7f3a9"), "the key never shows: {err}");
 }
 

@@ -481,7 +481,7 @@ async fn hostile_malformed_and_huge_payloads_on_board_topics_are_survived() {
         let (ok, _, stderr) = screen(&home, &broker.url(), &[name, "--once"]).await;
         assert!(!ok, "{name}");
         assert!(
-            stderr.contains("no such place") || stderr.contains("no place"),
+            stderr.contains("pas de tel lieu") || stderr.contains("aucun lieu"),
             "{name}: {stderr}"
         );
     }

@@ -275,13 +275,17 @@ fn a_feed_missing_a_table_or_a_column_says_which() {
     let mut without_trips = tables();
     without_trips.retain(|(n, _)| *n != "trips.txt");
     let e = compile(&without_trips).unwrap_err();
-    assert_eq!(e.to_string(), "the feed has no trips.txt");
+    assert_eq!(e.to_string(), "le flux n'a pas de trips.txt");
     let mut bad = tables();
     bad[2] = ("routes.txt", "route_short_name\nT1\n");
     let e = compile(&bad).unwrap_err();
-    assert_eq!(e.to_string(), "routes.txt has no column route_id");
+    assert_eq!(e.to_string(), "routes.txt n'a pas de colonne route_id");
     let e = compile_in_memory(b"PK\x03\x04 not really a zip").unwrap_err();
-    assert!(e.to_string().starts_with("not a readable zip file"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("ce n'est pas un fichier zip lisible"),
+        "{e}"
+    );
 }
 
 #[test]

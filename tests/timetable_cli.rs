@@ -102,7 +102,7 @@ async fn a_failed_download_or_a_corrupt_zip_leaves_the_previous_index_in_use() {
     std::fs::remove_file(h.join(".local/share/quai/ginko/timetable.json")).unwrap();
     for (play, says) in [
         ("503 gtfs", "HTTP 503"),
-        ("truncated gtfs", "not a readable zip file"),
+        ("truncated gtfs", "ce n'est pas un fichier zip lisible"),
     ] {
         std::fs::write(&fault, play).unwrap();
         let out = update(&h, &s).await;
@@ -110,7 +110,7 @@ async fn a_failed_download_or_a_corrupt_zip_leaves_the_previous_index_in_use() {
         assert!(!out.status.success(), "{play}");
         assert!(stderr.contains(says), "{play}: {stderr}");
         assert!(
-            stderr.contains("the previous timetable stays in use"),
+            stderr.contains("les horaires précédents restent en service"),
             "{stderr}"
         );
         assert_eq!(std::fs::read(index_of(&h)).unwrap(), before, "{play}");
@@ -260,7 +260,7 @@ async fn a_feed_missing_a_table_is_refused_with_its_name() {
     let out = run(cmd).await;
     assert!(!out.status.success());
     assert!(
-        text(&out.stderr).contains("the feed has no stop_times.txt"),
+        text(&out.stderr).contains("le flux n'a pas de stop_times.txt"),
         "{}",
         text(&out.stderr)
     );

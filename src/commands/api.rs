@@ -3,6 +3,7 @@
 use super::{CommandResult, Context, print};
 use crate::config;
 use crate::ginko::{Client, Params};
+use crate::i18n::{t, tf};
 use crate::network::registry;
 use crate::sanitize;
 
@@ -16,13 +17,10 @@ pub async fn api(ctx: &Context<'_>, method: &str, raw_params: &[String]) -> Comm
     let mut params = Params::new();
     for raw in raw_params {
         let Some((name, value)) = raw.split_once('=') else {
-            return Err(format!("parameter {raw:?} is not name=value"));
+            return Err(tf("api_not_name_value", &[("raw", raw)]));
         };
         if name == "apiKey" {
-            return Err(
-                "the key is not given on the command line: set GINKO_API_KEY or the settings file"
-                    .into(),
-            );
+            return Err(t("api_no_key_argument").into());
         }
         params = params.text(name.trim(), value);
     }
@@ -43,17 +41,14 @@ pub async fn key_trial(ctx: &Context<'_>) -> CommandResult {
     let client = client(ctx, false).await?;
     let key = client.cle_temporaire().await.map_err(|e| e.to_string())?;
     let key = sanitize::text(&key);
-    print(&format!(
-        "Today's trial key (valid 24 hours):\n\n    {key}\n"
-    ))?;
-    print(&format!(
-        "\nUse it for this shell:   export {}='{key}'\n\
-         or in the settings file ({}):   api_key = \"{key}\"\n\
-         For a permanent key, write to ginko.support-ssi@keolis.com.",
-        config::KEY_ENV,
-        ctx.settings_path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| "~/.config/quai/config.toml".into()),
+    print(&tf("trial_key", &[("key", &key)]))?;
+    let path = ctx
+        .settings_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "~/.config/quai/config.toml".into());
+    print(&tf(
+        "trial_key_use",
+        &[("env", config::KEY_ENV), ("key", &key), ("path", &path)],
     ))
 }
 

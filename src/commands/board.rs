@@ -17,15 +17,7 @@ use crate::ui::view;
 
 /// `quai` with no command.
 pub fn no_command() -> CommandResult {
-    print(
-        "quai — departure board for the Ginko network (Besançon)\n\n\
-         Name a place:           quai board \"Ile de France\" crous\n\
-         Try it without a key:   quai demo\n\
-         Any command, no key:    quai --demo stops chateau\n\
-         Raw API call:           quai api TR/getTempsLieu nom=\"Ile de France\" nb=3\n\
-         Today's trial key:      quai key trial\n\n\
-         More: quai --help",
-    )
+    print(crate::i18n::t("no_command"))
 }
 
 /// `quai board PLACE…`
@@ -39,8 +31,8 @@ pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> Co
                 crate::timetable::store::Store::of_network(n).is_ok_and(|s| s.index_path().exists())
             });
             // Only a missing or refused key: a settings error is the user's to fix.
-            if compiled && e.contains("key") {
-                format!("{e}\n(the compiled timetable alone needs no key: quai board … --offline)")
+            if compiled && e.contains(&crate::ginko::ApiError::MissingKey.to_string()) {
+                format!("{e}\n{}", crate::i18n::t("board_offline_hint"))
             } else {
                 e
             }
@@ -105,7 +97,7 @@ impl BoardRun {
             return self.once(nb, args.json, args.walk).await;
         }
         if !std::io::stdout().is_terminal() {
-            return Err("the output is not a terminal: use --once or --json".into());
+            return Err(crate::i18n::t("board_not_terminal").into());
         }
         crate::timetable::source::allow_background_updates();
         let start_in_search = self.places.is_empty();
@@ -140,9 +132,9 @@ impl BoardRun {
         }
         poller::apply_favorites(&mut places, &self.favorites);
         if places.is_empty() {
-            return Err(format!(
-                "no such place on the network: {} (try a part of the name, e.g. \"crous\")",
-                unknown.join(", ")
+            return Err(crate::i18n::tf(
+                "board_no_such_place",
+                &[("names", &unknown.join(", "))],
             ));
         }
         let mut board = Board::new(places);

@@ -4,23 +4,26 @@ use super::stops::{pick_place, stop_index};
 use super::{CommandResult, Context, print};
 use crate::cli::FavAction;
 use crate::favorites::{Favorite, LineFilter};
+use crate::i18n::{t, tf};
 use crate::search::Index;
 
 /// `quai fav …`
 pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
     let store = ctx.favorites_store()?;
     let saved = |favorites: &crate::favorites::Favorites| {
-        format!(
-            "{} favourite(s) in {}",
-            favorites.list.len(),
-            store.path.display()
+        tf(
+            "fav_saved",
+            &[
+                ("n", &favorites.list.len().to_string()),
+                ("path", &store.path.display().to_string()),
+            ],
         )
     };
     match action {
         FavAction::List => {
             let favorites = store.load().map_err(|e| e.to_string())?;
             if favorites.list.is_empty() {
-                print("No favourites yet: quai fav add PLACE")?;
+                print(t("fav_cli_none"))?;
             }
             for (i, f) in favorites.list.iter().enumerate() {
                 print(&format!("{:>2}. {}", i + 1, f.describe()))?;
@@ -69,9 +72,13 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
                                 .map(|l| format!("{} → {}", l.line.number, l.destination))
                                 .collect();
                             known.dedup();
-                            return Err(format!(
-                                "{filter} matches no line at {name} (its lines: {})",
-                                known.join(", ")
+                            return Err(tf(
+                                "fav_filter_matches_nothing",
+                                &[
+                                    ("filter", &filter.to_string()),
+                                    ("name", &name),
+                                    ("lines", &known.join(", ")),
+                                ],
                             ));
                         }
                     }
@@ -97,7 +104,10 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
                     Ok(())
                 })
                 .map_err(|e| e.to_string())?;
-            print(&format!("Added {name}: {}", saved(&favorites)))?;
+            print(&tf(
+                "fav_added",
+                &[("name", &name), ("saved", &saved(&favorites))],
+            ))?;
             Ok(())
         }
         FavAction::Rm { place } => {
@@ -108,7 +118,7 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
                     Ok(())
                 })
                 .map_err(|e| e.to_string())?;
-            print(&format!("Removed: {}", saved(&favorites)))?;
+            print(&tf("fav_removed", &[("saved", &saved(&favorites))]))?;
             Ok(())
         }
         FavAction::Mv { place, position } => {
@@ -148,14 +158,13 @@ fn find_favorite(favorites: &crate::favorites::Favorites, name: &str) -> Result<
         .iter()
         .map(|m| m.place.name.clone())
         .collect();
+    let not_one = || tf("fav_not_a_favourite", &[("name", name)]);
     match close.as_slice() {
-        [only] => favorites
-            .position(only)
-            .ok_or_else(|| format!("{name:?} is not a favourite")),
-        [] => Err(format!("{name:?} is not a favourite")),
-        _ => Err(format!(
-            "{name:?} is not a favourite; did you mean: {}?",
-            close.join(", ")
+        [only] => favorites.position(only).ok_or_else(not_one),
+        [] => Err(not_one()),
+        _ => Err(tf(
+            "fav_did_you_mean",
+            &[("name", name), ("close", &close.join(", "))],
         )),
     }
 }

@@ -15,7 +15,7 @@ async fn chosen(ctx: &Context<'_>) -> Result<crate::network::Source, String> {
     }
     source
         .member(id)
-        .ok_or_else(|| format!("the network {id} is not configured (see quai --help)"))
+        .ok_or_else(|| tf("info_network_not_configured", &[("id", id)]))
 }
 
 /// `quai quota [--json]`
@@ -23,10 +23,7 @@ pub async fn quota(ctx: &Context<'_>, json: bool) -> CommandResult {
     let source = chosen(ctx).await?;
     let reports = source.quota();
     if reports.is_empty() {
-        return Err(
-            "no network with a daily quota is configured (IDFM: set IDFM_API_KEY or [idfm] api_key)"
-                .into(),
-        );
+        return Err(crate::i18n::t("quota_none").into());
     }
     if json {
         let text = serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?;

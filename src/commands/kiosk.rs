@@ -14,7 +14,7 @@ use crate::ui::theme::Theme;
 pub async fn kiosk(ctx: &Context<'_>, args: &KioskArgs) -> CommandResult {
     let nb = PerRow::new(args.nb)?;
     if !std::io::stdout().is_terminal() {
-        return Err("the kiosk needs a terminal (under systemd: StandardOutput=tty)".into());
+        return Err(crate::i18n::t("kiosk_needs_terminal").into());
     }
     // The day's look for a new timetable; it never runs in quiet hours,
     // when the kiosk asks nothing of the networks.
@@ -41,7 +41,7 @@ pub async fn kiosk(ctx: &Context<'_>, args: &KioskArgs) -> CommandResult {
         reload_hint,
     };
     if args.at.is_some() && !ctx.is_demo() {
-        return Err("--at sets the demo's clock: use it with --demo".into());
+        return Err(crate::i18n::t("at_needs_demo").into());
     }
     if ctx.is_demo() {
         let demo = ctx.demo(args.at.as_deref()).await?;

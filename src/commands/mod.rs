@@ -194,7 +194,10 @@ pub(crate) fn print(text: &str) -> CommandResult {
     match writeln!(out, "{}", text.trim_end()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("cannot write the output: {e}")),
+        Err(e) => Err(crate::i18n::tf(
+            "cannot_write_output",
+            &[("why", &e.to_string())],
+        )),
     }
 }
 

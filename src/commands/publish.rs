@@ -4,6 +4,7 @@
 use super::{CommandResult, Context, print, wait_for_shutdown};
 use crate::cli::PublishArgs;
 use crate::config;
+use crate::i18n::{t, tf};
 use crate::mqtt::publish::{self, Options, place_topics};
 use crate::mqtt::{Broker, Credentials, check_prefix};
 use crate::network::PerRow;
@@ -22,9 +23,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
             .map_err(|e| e.to_string())?
             .list;
         if favorites.is_empty() {
-            return Err(
-                "no place to publish: name some (quai publish crous) or add favourites".into(),
-            );
+            return Err(t("pub_no_place").into());
         }
         (favorites.iter().map(|f| f.query()).collect(), favorites)
     } else {
@@ -39,7 +38,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         let mut board = crate::model::Board::new(resolved);
         board.unknown = unknown.clone();
         let view = crate::ui::view::build(&board, jiff::Timestamp::now());
-        let mut out = format!("{prefix}/status\tonline / offline (last will)\n");
+        let mut out = format!("{prefix}/status\t{}\n", t("pub_topic_status"));
         let mut networks: Vec<&str> = Vec::new();
         for (p, place) in view.places.iter().enumerate() {
             let network = board.places[p].network.as_str();
@@ -58,7 +57,10 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
             }
         }
         for network in networks {
-            out.push_str(&format!("{prefix}/{network}/messages\ttraffic messages\n"));
+            out.push_str(&format!(
+                "{prefix}/{network}/messages\t{}\n",
+                t("pub_topic_messages")
+            ));
         }
         let mut lines_seen = Vec::new();
         for place in &board.places {
@@ -69,9 +71,10 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
                     crate::mqtt::slug(&l.line.id)
                 );
                 if !lines_seen.contains(&topic) {
+                    let number = crate::sanitize::line(&l.line.number);
                     out.push_str(&format!(
-                        "{topic}\tON / OFF: {} interrupted\n",
-                        crate::sanitize::line(&l.line.number)
+                        "{topic}\t{}\n",
+                        tf("pub_topic_disruption", &[("line", &number)])
                     ));
                     lines_seen.push(topic);
                 }
@@ -79,13 +82,16 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         }
         if !args.no_discovery {
             out.push_str(&format!(
-                "{discovery_prefix}/sensor/quai_<network>_<place-id>_<row-id>/config\tHome Assistant discovery (one per row)\n{discovery_prefix}/binary_sensor/quai_<network>_line_<line-id>_disruption/config\tHome Assistant discovery (one per line)\n"
+                "{discovery_prefix}/sensor/quai_<network>_<place-id>_<row-id>/config\t{}\n{discovery_prefix}/binary_sensor/quai_<network>_line_<line-id>_disruption/config\t{}\n",
+                t("pub_topic_discovery_row"),
+                t("pub_topic_discovery_line")
             ));
         }
         for name in unknown {
+            let name = crate::sanitize::line(&name);
             out.push_str(&format!(
-                "# unknown place: {}\n",
-                crate::sanitize::line(&name)
+                "# {}\n",
+                tf("pub_unknown_place", &[("name", &name)])
             ));
         }
         return print(&out);
@@ -94,7 +100,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         .broker
         .clone()
         .or(table.broker.clone())
-        .ok_or("no broker: --broker mqtt://HOST:PORT (or [mqtt] broker in the settings)")?;
+        .ok_or(t("pub_no_broker"))?;
     let broker = Broker::parse(&broker)?;
     let credentials = credentials(&table, path)?;
     let record = (!ctx.is_demo()).then(|| {
@@ -138,10 +144,7 @@ pub(super) fn credentials(
     .map_err(|e| e.to_string())?;
     match (table.username.clone(), password) {
         (Some(username), Some(password)) => Ok(Some(Credentials { username, password })),
-        (Some(_), None) => Err(
-            "[mqtt] username is set without a password (password, password_file or QUAI_MQTT_PASSWORD)"
-                .into(),
-        ),
+        (Some(_), None) => Err(t("pub_no_password").into()),
         (None, _) => Ok(None),
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{CommandResult, Context, print};
 use crate::config;
+use crate::i18n::{t, tf};
 use crate::network::Network;
 use crate::poller;
 use crate::search::Index;
@@ -26,14 +27,14 @@ pub(super) fn pick_place(index: &Index, name: &str) -> Result<String, String> {
         .filter(|n| crate::names::fold(n).starts_with(&folded))
         .collect();
     match (matches.as_slice(), starting.as_slice()) {
-        ([], _) => Err(format!("no place matches {name:?}")),
+        ([], _) => Err(tf("stops_no_match", &[("name", name)])),
         ([only], _) => Ok(only.place.name.clone()),
         (_, [only]) => Ok(only.to_string()),
         _ => {
             let close: Vec<&str> = matches.iter().map(|m| m.place.name.as_str()).collect();
-            Err(format!(
-                "{name:?} is ambiguous; did you mean: {}?",
-                close.join(", ")
+            Err(tf(
+                "stops_ambiguous",
+                &[("name", name), ("close", &close.join(", "))],
             ))
         }
     }
@@ -118,7 +119,8 @@ pub async fn stops(
             }
         }
         if seen.is_empty() {
-            out.push_str("no stop within 500 m\n");
+            out.push_str(t("stops_none_near"));
+            out.push('\n');
         }
     } else {
         let query = query.unwrap_or_default();
@@ -126,7 +128,7 @@ pub async fn stops(
         let (index, text) = in_network(source.as_ref(), index, query, ctx.cli.network.as_deref());
         let matches = index.search(text, limit);
         if matches.is_empty() {
-            return Err(format!("no place matches {query:?}"));
+            return Err(tf("stops_no_match", &[("name", query)]));
         }
         for m in &matches {
             let ids = m.place.stop_ids.join(" ");
@@ -134,7 +136,8 @@ pub async fn stops(
             out.push_str(&format!("{}{network}  [{ids}]\n", m.place.name));
         }
         if stale {
-            out.push_str("(stop list from the cache: the network could not be reached)\n");
+            out.push_str(t("stops_from_cache"));
+            out.push('\n');
         }
     }
     print(&out)

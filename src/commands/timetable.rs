@@ -73,13 +73,12 @@ async fn update(ctx: &Context<'_>, from: Option<&str>) -> CommandResult {
             out.push_str(&skipped_text(&meta.summary.skipped));
             print(&out)
         }
-        Err(e) => Err(format!(
-            "timetable update failed: {e}{}",
-            if had_index {
-                "; the previous timetable stays in use"
-            } else {
-                ""
-            }
+        Err(e) => Err(tf(
+            "tt_update_failed",
+            &[
+                ("why", &e.to_string()),
+                ("kept", if had_index { t("tt_previous_kept") } else { "" }),
+            ],
         )),
     }
 }

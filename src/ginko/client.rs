@@ -42,28 +42,10 @@ impl Default for Timeouts {
     }
 }
 
-/// Checks a base URL: HTTPS, or plain HTTP to a loopback host only.
+/// Checks a base URL: HTTPS, or plain HTTP to a loopback host only (as
+/// for every network).
 pub fn parse_base_url(text: &str) -> Result<Url, String> {
-    let url = Url::parse(text.trim()).map_err(|e| format!("invalid API URL {text:?}: {e}"))?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => {
-            return Err(format!(
-                "refusing plain http:// for {}: the API key would travel unencrypted \
-                 (use https://, or a loopback address such as 127.0.0.1 for a local server)",
-                url.host_str().unwrap_or("?")
-            ));
-        }
-        other => return Err(format!("unsupported URL scheme {other:?} in {text:?}")),
-    }
-    if url.host_str().is_none() {
-        return Err(format!("the API URL {text:?} has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
-        return Err("the API URL must not carry credentials or a query".into());
-    }
-    Ok(url)
+    crate::network::http::parse_base_url(text)
 }
 
 /// The parameters of one call, encoded the Ginko way.
@@ -487,7 +469,7 @@ mod tests {
         assert!(parse_base_url("http://localhost:9000/").is_ok());
         assert!(parse_base_url("http://[::1]:9000").is_ok());
         let err = parse_base_url("http://api.ginko.voyage").unwrap_err();
-        assert!(err.contains("refusing plain http://"), "{err}");
+        assert!(err.contains("pas de http:// en clair"), "{err}");
         assert!(parse_base_url("http://192.168.1.2").is_err());
         assert!(parse_base_url("ftp://127.0.0.1").is_err());
         assert!(parse_base_url("https://user:pw@api.ginko.voyage").is_err());

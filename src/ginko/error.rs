@@ -3,22 +3,20 @@
 
 use std::time::Duration;
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+use crate::i18n::{t, tf};
+
+#[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// The server could not be reached (refused, DNS, TLS, reset…).
-    #[error("cannot reach the server for {method}: {detail}")]
     Connect { method: String, detail: String },
 
     /// No complete answer within the time limit.
-    #[error("{method}: no answer within {} s", .after.as_secs_f32())]
     Timeout { method: String, after: Duration },
 
     /// Any other failure while sending or receiving.
-    #[error("{method}: transport failure: {detail}")]
     Transport { method: String, detail: String },
 
     /// An HTTP status other than 200 (an outage answers 5xx, often in HTML).
-    #[error("{method}: HTTP {status} from the server: {excerpt}")]
     Http {
         method: String,
         status: u16,
@@ -26,18 +24,12 @@ pub enum ApiError {
     },
 
     /// `ok:false` with the server's message.
-    #[error("{method}: the server refused the request: {msg}")]
     Refused { method: String, msg: String },
 
     /// `ok:false` whose message is about the key.
-    #[error(
-        "the API key was refused ({msg}). Check GINKO_API_KEY or api_key in the settings; \
-         `quai key trial` gives a key valid for today, `quai demo` runs without one"
-    )]
     KeyRefused { method: String, msg: String },
 
     /// The body is not the expected JSON.
-    #[error("{method}: undecodable answer (expected {expected}): {detail}; body: {excerpt}")]
     Decode {
         method: String,
         expected: String,
@@ -46,36 +38,88 @@ pub enum ApiError {
     },
 
     /// The body is larger than the client accepts.
-    #[error("{method}: answer larger than {limit} bytes, refused")]
     TooLarge { method: String, limit: usize },
 
     /// A parameter that cannot be sent (checked before anything is sent).
-    #[error("invalid parameter {name}: {reason}")]
     InvalidParam { name: String, reason: String },
 
     /// No key is configured for a method that needs one.
-    #[error(
-        "no Ginko API key. Ask for a permanent key by e-mail to ginko.support-ssi@keolis.com, \
-         or get today's trial key with `quai key trial`; then set GINKO_API_KEY or \
-         api_key = \"…\" in the settings file. `quai demo` runs without a key"
-    )]
     MissingKey,
+}
+
+impl std::error::Error for ApiError {}
+
+/// The full sentence, in the rider's language.
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            ApiError::Connect { method, detail } => {
+                tf("ginko_connect", &[("method", method), ("detail", detail)])
+            }
+            ApiError::Timeout { method, after } => tf(
+                "ginko_timeout",
+                &[("method", method), ("s", &after.as_secs_f32().to_string())],
+            ),
+            ApiError::Transport { method, detail } => {
+                tf("ginko_transport", &[("method", method), ("detail", detail)])
+            }
+            ApiError::Http {
+                method,
+                status,
+                excerpt,
+            } => tf(
+                "ginko_http",
+                &[
+                    ("method", method),
+                    ("status", &status.to_string()),
+                    ("excerpt", excerpt),
+                ],
+            ),
+            ApiError::Refused { method, msg } => {
+                tf("ginko_refused", &[("method", method), ("msg", msg)])
+            }
+            ApiError::KeyRefused { msg, .. } => tf("ginko_key_refused", &[("msg", msg)]),
+            ApiError::Decode {
+                method,
+                expected,
+                detail,
+                excerpt,
+            } => tf(
+                "ginko_decode",
+                &[
+                    ("method", method),
+                    ("expected", expected),
+                    ("detail", detail),
+                    ("excerpt", excerpt),
+                ],
+            ),
+            ApiError::TooLarge { method, limit } => tf(
+                "ginko_too_large",
+                &[("method", method), ("limit", &limit.to_string())],
+            ),
+            ApiError::InvalidParam { name, reason } => {
+                tf("ginko_invalid_param", &[("name", name), ("reason", reason)])
+            }
+            ApiError::MissingKey => t("ginko_missing_key").to_string(),
+        };
+        f.write_str(&text)
+    }
 }
 
 impl ApiError {
     /// A short label for a status line ("serveur injoignable", "HTTP 503"…).
     pub fn short_reason(&self) -> String {
         match self {
-            ApiError::Connect { .. } => "serveur injoignable".into(),
-            ApiError::Timeout { .. } => "délai dépassé".into(),
-            ApiError::Transport { .. } => "erreur réseau".into(),
+            ApiError::Connect { .. } => t("reason_unreachable").into(),
+            ApiError::Timeout { .. } => t("reason_timeout").into(),
+            ApiError::Transport { .. } => t("reason_transport").into(),
             ApiError::Http { status, .. } => format!("HTTP {status}"),
-            ApiError::Refused { .. } => "requête refusée".into(),
-            ApiError::KeyRefused { .. } => "clé refusée".into(),
-            ApiError::Decode { .. } => "réponse illisible".into(),
-            ApiError::TooLarge { .. } => "réponse trop grande".into(),
-            ApiError::InvalidParam { .. } => "paramètre invalide".into(),
-            ApiError::MissingKey => "pas de clé".into(),
+            ApiError::Refused { .. } => t("reason_refused").into(),
+            ApiError::KeyRefused { .. } => t("reason_key_refused").into(),
+            ApiError::Decode { .. } => t("reason_undecodable").into(),
+            ApiError::TooLarge { .. } => t("reason_too_large").into(),
+            ApiError::InvalidParam { .. } => t("reason_invalid").into(),
+            ApiError::MissingKey => t("reason_no_key").into(),
         }
     }
 

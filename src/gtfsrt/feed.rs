@@ -8,6 +8,7 @@ use prost::Message as _;
 use reqwest::Url;
 
 use super::proto::FeedMessage;
+use crate::i18n::{t, tf};
 use crate::network::{ErrorKind, NetError};
 use crate::secret::Secret;
 
@@ -97,17 +98,15 @@ pub struct Fetcher {
 /// machine; no credentials.
 pub fn parse_feed_url(text: &str, with_key: bool) -> Result<Url, String> {
     // Not quoted: a key written in it would show.
-    let url = Url::parse(text.trim()).map_err(|e| format!("invalid URL ({e})"))?;
+    let url = Url::parse(text.trim()).map_err(|e| tf("url_invalid", &[("why", &e.to_string())]))?;
     match url.scheme() {
         "https" => {}
         "http" if !with_key || crate::network::http::is_loopback(&url) => {}
         "http" => {
-            return Err(format!(
-                "refusing plain http:// for {}: the key would travel unencrypted",
-                url.host_str().unwrap_or("?")
-            ));
+            let host = url.host_str().unwrap_or("?");
+            return Err(tf("url_plain_http", &[("host", host)]));
         }
-        other => return Err(format!("unsupported URL scheme {other:?}")),
+        other => return Err(tf("url_scheme", &[("scheme", other)])),
     }
     if url.host_str().is_none() {
         return Err("the URL has no host".into());
@@ -148,10 +147,7 @@ impl Fetcher {
             Some(FeedAuth::Header { name, key }) => {
                 let mut value =
                     reqwest::header::HeaderValue::from_str(key.expose()).map_err(|_| {
-                        NetError::new(
-                            ErrorKind::Invalid,
-                            format!("{what}: the key cannot be sent in a header"),
-                        )
+                        NetError::new(ErrorKind::Invalid, tf("feed_key_header", &[("what", what)]))
                     })?;
                 value.set_sensitive(true);
                 request = request.header(name.clone(), value);
@@ -183,7 +179,10 @@ impl Fetcher {
                     key: FEED_KEY,
                     message: format!("HTTP {}", status.as_u16()),
                 },
-                format!("{what}: the key was refused (HTTP {})", status.as_u16()),
+                tf(
+                    "feed_key_refused",
+                    &[("what", what), ("status", &status.as_u16().to_string())],
+                ),
             ));
         }
         if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
@@ -195,7 +194,7 @@ impl Fetcher {
                 .map(Duration::from_secs);
             return Err(NetError::new(
                 ErrorKind::RateLimited { retry_after },
-                format!("{what}: too many requests (HTTP 429)"),
+                tf("feed_429", &[("what", what)]),
             ));
         }
         if !status.is_success() {
@@ -250,7 +249,7 @@ impl Fetcher {
 pub fn decode(what: &str, body: &[u8]) -> Result<FeedMessage, NetError> {
     let undecodable = |why: String| NetError::new(ErrorKind::Undecodable, format!("{what}: {why}"));
     if body.is_empty() {
-        return Err(undecodable("the feed is empty".into()));
+        return Err(undecodable(t("feed_empty").into()));
     }
     let looks_like_text = body
         .iter()
@@ -262,29 +261,38 @@ pub fn decode(what: &str, body: &[u8]) -> Result<FeedMessage, NetError> {
         Some((entities, _)) if entities > MAX_ENTITIES => {
             return Err(NetError::new(
                 ErrorKind::TooLarge,
-                format!("{what}: more than {MAX_ENTITIES} entities"),
+                tf(
+                    "feed_too_many_entities",
+                    &[("what", what), ("max", &MAX_ENTITIES.to_string())],
+                ),
             ));
         }
         Some((_, updates)) if updates > MAX_STOP_UPDATES => {
             return Err(NetError::new(
                 ErrorKind::TooLarge,
-                format!("{what}: more than {MAX_STOP_UPDATES} stop time updates"),
+                tf(
+                    "feed_too_many_updates",
+                    &[("what", what), ("max", &MAX_STOP_UPDATES.to_string())],
+                ),
             ));
         }
         _ => {}
     }
     match FeedMessage::decode(body) {
         Ok(message) if message.header.is_some() => Ok(message),
-        Ok(_) if looks_like_text => Err(undecodable(format!(
-            "not a GTFS-Realtime feed (text: {})",
-            excerpt(body)
+        Ok(_) if looks_like_text => Err(undecodable(tf(
+            "feed_not_gtfs_rt_text",
+            &[("excerpt", &excerpt(body))],
         ))),
-        Ok(_) => Err(undecodable("not a GTFS-Realtime feed (no header)".into())),
-        Err(_) if looks_like_text => Err(undecodable(format!(
-            "not protobuf (text: {})",
-            excerpt(body)
+        Ok(_) => Err(undecodable(t("feed_not_gtfs_rt").into())),
+        Err(_) if looks_like_text => Err(undecodable(tf(
+            "feed_not_protobuf",
+            &[("excerpt", &excerpt(body))],
         ))),
-        Err(e) => Err(undecodable(format!("not a readable protobuf feed ({e})"))),
+        Err(e) => Err(undecodable(tf(
+            "feed_bad_protobuf",
+            &[("why", &e.to_string())],
+        ))),
     }
 }
 
@@ -372,10 +380,10 @@ mod tests {
         let e = decode("trip updates", b"<html>Service Unavailable</html>").unwrap_err();
         assert_eq!(e.kind, ErrorKind::Undecodable);
         assert!(
-            e.detail.contains("not protobuf") || e.detail.contains("not a GTFS"),
+            e.detail.contains("pas du protobuf") || e.detail.contains("pas un flux GTFS"),
             "{e}"
         );
-        assert!(decode("alerts", b"").unwrap_err().detail.contains("empty"));
+        assert!(decode("alerts", b"").unwrap_err().detail.contains("vide"));
         let full = FeedMessage {
             header: Some(super::super::proto::FeedHeader {
                 gtfs_realtime_version: Some("2.0".into()),

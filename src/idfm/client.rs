@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{DATASET_KEY, PRIM_KEY};
 use crate::cache::Cache;
+use crate::i18n::{t, tf};
 use crate::network::{ErrorKind, NetError};
 use crate::sanitize;
 use crate::secret::Secret;
@@ -229,7 +230,7 @@ impl Client {
         let token = self.inner.token.as_ref().ok_or_else(|| {
             NetError::new(
                 ErrorKind::MissingKey(PRIM_KEY),
-                format!("{what}: no PRIM API token (set IDFM_API_KEY or [idfm] api_key)"),
+                tf("idfm_no_token", &[("what", what)]),
             )
         })?;
         let now = Timestamp::now();
@@ -301,16 +302,11 @@ impl Client {
             let key = self.inner.dataset_key.as_ref().ok_or_else(|| {
                 NetError::new(
                     ErrorKind::MissingKey(DATASET_KEY),
-                    format!("{id}: no dataset key (set IDFM_DATASET_KEY or [idfm] dataset_key)"),
+                    tf("idfm_no_dataset_key", &[("id", id)]),
                 )
             })?;
-            let mut header =
-                HeaderValue::from_str(&format!("apikey {}", key.expose())).map_err(|_| {
-                    NetError::new(
-                        ErrorKind::Invalid,
-                        "the dataset key holds characters that cannot travel in a header",
-                    )
-                })?;
+            let mut header = HeaderValue::from_str(&format!("apikey {}", key.expose()))
+                .map_err(|_| NetError::new(ErrorKind::Invalid, t("idfm_dataset_key_bad")))?;
             header.set_sensitive(true);
             request = request.header(reqwest::header::AUTHORIZATION, header);
         }
@@ -324,15 +320,18 @@ impl Client {
                     key: DATASET_KEY,
                     message: server_message(&body),
                 },
-                format!(
-                    "{id}: the portal refused the dataset key (IDFM_DATASET_KEY) with HTTP \
-                     {status} — it is not the PRIM token: {}",
-                    excerpt(&body)
+                tf(
+                    "idfm_dataset_key_refused",
+                    &[
+                        ("id", id),
+                        ("status", &status.to_string()),
+                        ("excerpt", &excerpt(&body)),
+                    ],
                 ),
             )),
             429 => Err(NetError::new(
                 ErrorKind::RateLimited { retry_after: None },
-                format!("{id}: HTTP 429 from the portal"),
+                tf("idfm_portal_429", &[("id", id)]),
             )),
             _ => Err(NetError::new(
                 ErrorKind::Http(status),
@@ -428,7 +427,7 @@ fn spent(what: &str, until: Timestamp, now: Timestamp) -> NetError {
         ErrorKind::RateLimited {
             retry_after: Some(after),
         },
-        format!("{what}: the day's PRIM quota is spent; nothing is sent until {local}"),
+        tf("idfm_quota_spent", &[("what", what), ("at", &local)]),
     )
 }
 
@@ -448,7 +447,10 @@ async fn read_limited(what: &str, mut response: reqwest::Response) -> Result<Vec
     let too_large = || {
         NetError::new(
             ErrorKind::TooLarge,
-            format!("{what}: the answer is larger than {MAX_BODY_BYTES} bytes"),
+            tf(
+                "answer_too_large",
+                &[("what", what), ("max", &MAX_BODY_BYTES.to_string())],
+            ),
         )
     };
     if response
@@ -521,7 +523,7 @@ mod tests {
     fn a_spent_quota_says_until_when_in_paris_time() {
         let now: Timestamp = "2026-12-01T22:00:00Z".parse().unwrap();
         let e = spent("stop-monitoring", next_utc_midnight(now), now);
-        assert!(e.detail.contains("until 01:00"), "{}", e.detail);
+        assert!(e.detail.contains("avant 01:00"), "{}", e.detail);
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7200)));
     }
 }

@@ -149,7 +149,7 @@ impl Subscribed {
         (s.offline || silent || !s.connected).then(|| {
             NetError::new(
                 ErrorKind::NotPublished,
-                format!("nothing published at {} now", self.broker),
+                crate::i18n::tf("mqtt_nothing_now", &[("broker", &self.broker.to_string())]),
             )
         })
     }
@@ -424,7 +424,10 @@ impl Network for Subscribed {
                 if tokio::time::timeout_at(wake, notified).await.is_err() && stops.is_empty() {
                     return Err(NetError::new(
                         ErrorKind::NotPublished,
-                        format!("no board published at {} yet", self.broker),
+                        crate::i18n::tf(
+                            "mqtt_nothing_yet",
+                            &[("broker", &self.broker.to_string())],
+                        ),
                     ));
                 }
             }
@@ -437,7 +440,10 @@ impl Network for Subscribed {
             if !stop_ids.iter().any(|id| s.boards.contains_key(id)) {
                 return Err(NetError::new(
                     ErrorKind::NotPublished,
-                    format!("no board of this place at {}", self.broker),
+                    crate::i18n::tf(
+                        "mqtt_no_board_here",
+                        &[("broker", &self.broker.to_string())],
+                    ),
                 ));
             }
             let mut lines = Vec::new();

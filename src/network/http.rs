@@ -5,6 +5,7 @@ use std::sync::Once;
 
 use reqwest::Url;
 
+use crate::i18n::{t, tf};
 use crate::sanitize;
 
 /// Whether a URL names this machine.
@@ -69,19 +70,16 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
         "https" => {}
         "http" if is_loopback(&url) => {}
         "http" => {
-            return Err(format!(
-                "refusing plain http:// for {}: the key would travel unencrypted \
-                 (use https://, or a loopback address such as 127.0.0.1 for a local server)",
-                url.host_str().unwrap_or("?")
-            ));
+            let host = url.host_str().unwrap_or("?");
+            return Err(tf("url_plain_http_base", &[("host", host)]));
         }
-        other => return Err(format!("unsupported URL scheme {other:?} in {text:?}")),
+        other => return Err(tf("url_scheme", &[("scheme", other)])),
     }
     if url.host_str().is_none() {
-        return Err(format!("the URL {text:?} has no host"));
+        return Err(t("url_no_host").into());
     }
     if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
-        return Err("the URL must not carry credentials or a query".into());
+        return Err(t("url_credentials").into());
     }
     Ok(url)
 }

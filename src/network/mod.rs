@@ -64,7 +64,7 @@ impl PerRow {
             .ok()
             .filter(|n| (1..=5).contains(n))
             .map(PerRow)
-            .ok_or_else(|| format!("invalid --nb {n}: between 1 and 5"))
+            .ok_or_else(|| crate::i18n::tf("invalid_nb", &[("n", &n.to_string())]))
     }
 
     pub fn get(self) -> u8 {

@@ -513,12 +513,8 @@ pub fn offline(network: Option<&str>) -> Result<Source, String> {
         }
     }
     let default = network.or(Some(config::DEFAULT_NETWORK));
-    combine(members, default).ok_or_else(|| {
-        format!(
-            "no timetable to show offline ({}); compile one with: quai timetable update [--network ginko|idfm]",
-            problems.join("; ")
-        )
-    })
+    combine(members, default)
+        .ok_or_else(|| crate::i18n::tf("offline_none", &[("problems", &problems.join("; "))]))
 }
 
 /// The demo's timetables alone, as one network.

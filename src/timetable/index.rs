@@ -26,6 +26,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::table::{date_of, day_number};
+use crate::i18n::tf;
 
 pub const MAGIC: &[u8; 8] = b"QUAITT1\n";
 pub const VERSION: u32 = 3;
@@ -192,11 +193,11 @@ impl Bytes {
 /// Why an index cannot be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("no timetable index at {0} (quai timetable update)")]
+    #[error("{}", tf("tt_index_missing", &[("path", .0.as_str())]))]
     Missing(String),
-    #[error("the timetable index {path} cannot be read: {detail}")]
+    #[error("{}", tf("tt_index_unreadable", &[("path", path.as_str()), ("detail", detail.as_str())]))]
     Unreadable { path: String, detail: String },
-    #[error("the timetable index is damaged or of another version (quai timetable update)")]
+    #[error("{}", crate::i18n::t("tt_index_damaged"))]
     Damaged,
 }
 

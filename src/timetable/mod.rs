@@ -20,28 +20,29 @@ pub mod source;
 pub mod store;
 pub mod table;
 
+use crate::i18n::tf;
 pub use index::{Timetable, TimetableDeparture};
 
 /// Why a feed could not be compiled: the previous index stays in use.
 #[derive(Debug, thiserror::Error)]
 pub enum CompileError {
-    #[error("not a readable zip file: {0}")]
+    #[error("{}", tf("tt_not_zip", &[("why", .0.as_str())]))]
     Zip(String),
-    #[error("the feed has no {file}")]
+    #[error("{}", tf("tt_missing_file", &[("file", file)]))]
     MissingFile { file: &'static str },
-    #[error("{file} is empty")]
+    #[error("{}", tf("tt_empty_file", &[("file", file)]))]
     Empty { file: &'static str },
-    #[error("{file} has no column {column}")]
+    #[error("{}", tf("tt_missing_column", &[("file", file), ("column", column.as_str())]))]
     MissingColumn { file: &'static str, column: String },
-    #[error("{file}, line {line}: {detail}")]
+    #[error("{}", tf("tt_bad_line", &[("file", file), ("line", &line.to_string()), ("detail", detail.as_str())]))]
     Bad {
         file: &'static str,
         line: u64,
         detail: String,
     },
-    #[error("{file} cannot be read: {detail}")]
+    #[error("{}", tf("tt_unreadable_file", &[("file", file), ("detail", detail.as_str())]))]
     Read { file: &'static str, detail: String },
-    #[error("the index cannot be written: {0}")]
+    #[error("{}", tf("tt_cannot_write", &[("why", &.0.to_string())]))]
     Write(#[from] std::io::Error),
 }
 

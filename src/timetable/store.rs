@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::compile::{self, Summary};
 use super::{CompileError, Timetable};
+use crate::i18n::tf;
 
 const INDEX: &str = "timetable.idx";
 const META: &str = "timetable.json";
@@ -79,15 +80,15 @@ impl FeedSource {
 /// Why an update failed; the previous index stays.
 #[derive(Debug, thiserror::Error)]
 pub enum UpdateError {
-    #[error("cannot download the feed from {url}: {detail}")]
+    #[error("{}", tf("tt_download", &[("url", url.as_str()), ("detail", detail.as_str())]))]
     Download { url: String, detail: String },
-    #[error("the feed's server answered HTTP {status} at {url}")]
+    #[error("{}", tf("tt_http", &[("status", &status.to_string()), ("url", url.as_str())]))]
     Http { url: String, status: u16 },
-    #[error("the feed at {url} is larger than {max} bytes")]
+    #[error("{}", tf("tt_too_large", &[("url", url.as_str()), ("max", &max.to_string())]))]
     TooLarge { url: String, max: u64 },
-    #[error("cannot read the feed {path}: {detail}")]
+    #[error("{}", tf("tt_read_feed", &[("path", path.as_str()), ("detail", detail.as_str())]))]
     ReadFeed { path: String, detail: String },
-    #[error("the feed is refused: {0}")]
+    #[error("{}", tf("tt_refused", &[("why", &.0.to_string())]))]
     Compile(#[from] CompileError),
     #[error("{0}")]
     Io(String),

@@ -1,0 +1,195 @@
+//! The command line in the rider's language, through the binary: `--help`,
+//! the command-line errors and the commands' messages follow the settings'
+//! `language`, else the locale, else French.
+
+use std::path::Path;
+use std::process::Output;
+
+mod support;
+
+fn quai(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = support::quai_command(home, None);
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    cmd.args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const ENGLISH: &[(&str, &str)] = &[("LANG", "en_GB.UTF-8")];
+
+#[test]
+fn help_is_in_french_by_default_and_in_english_under_an_english_locale() {
+    let h = support::home("cli-language", "help");
+    let fr = quai(&h, &[], &["--help"]);
+    assert!(fr.status.success());
+    let text = stdout(&fr);
+    for words in [
+        "Tableau des départs en direct",
+        "Utilisation : quai [OPTIONS] [COMMANDE]",
+        "Commandes:",
+        "Affiche l'aide",
+        "Pour essayer sans clé : quai demo",
+    ] {
+        assert!(text.contains(words), "{words:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("Print help"),
+        "no clap English left:\n{text}"
+    );
+
+    let en = quai(&h, ENGLISH, &["--help"]);
+    let text = stdout(&en);
+    for words in [
+        "Live departure board",
+        "Usage: quai [OPTIONS] [COMMAND]",
+        "Commands:",
+        "Print help",
+    ] {
+        assert!(text.contains(words), "{words:?} in:\n{text}");
+    }
+
+    // A command's own options, defaults written in the language, and the
+    // options of every command apart.
+    let board = stdout(&quai(&h, &[], &["board", "--help"]));
+    assert!(
+        board.contains("Utilisation : quai board [OPTIONS] <LIEU>..."),
+        "{board}"
+    );
+    assert!(
+        board.contains("Départs par ligne et direction (1 à 5) [défaut : 2]"),
+        "{board}"
+    );
+    assert!(
+        board.contains("Options de toutes les commandes:"),
+        "{board}"
+    );
+    assert!(!board.contains("[default:"), "{board}");
+    let board = stdout(&quai(&h, ENGLISH, &["board", "--help"]));
+    assert!(
+        board.contains("Departures per line and direction (1..=5) [default: 2]"),
+        "{board}"
+    );
+    assert!(board.contains("Global options:"), "{board}");
+}
+
+#[test]
+fn the_settings_language_wins_over_the_locale_except_on_the_demo() {
+    let h = support::home("cli-language", "settings");
+    let settings = h.join("quai.toml");
+    std::fs::write(&settings, "language = \"en\"\n").unwrap();
+    let path = settings.to_str().unwrap();
+    let fr_locale = &[("LANG", "fr_FR.UTF-8")];
+    let o = quai(&h, fr_locale, &["--config", path, "fav", "--help"]);
+    assert!(stdout(&o).contains("Favourite places"), "{}", stdout(&o));
+    let o = quai(
+        &h,
+        &[("LANG", "fr_FR.UTF-8"), ("QUAI_CONFIG", path)],
+        &["stops", "-h"],
+    );
+    assert!(stdout(&o).contains("Finds stops by name"), "{}", stdout(&o));
+    // The demo reads no file of the user's, not even for its language.
+    let o = quai(&h, fr_locale, &["--config", path, "--demo", "stops", "-h"]);
+    assert!(stdout(&o).contains("Trouve des arrêts"), "{}", stdout(&o));
+}
+
+#[test]
+fn command_line_errors_are_in_the_language_with_a_suggestion_and_exit_2() {
+    let h = support::home("cli-language", "errors");
+    let o = quai(&h, &[], &["board", "--nbr", "3", "crous"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("erreur : argument inattendu « --nbr »"),
+        "{err}"
+    );
+    assert!(
+        err.contains("astuce : vouliez-vous dire « --nb » ?"),
+        "{err}"
+    );
+    assert!(err.contains("Utilisation : quai board"), "{err}");
+    assert!(
+        err.contains("Pour en savoir plus, essayez « --help »."),
+        "{err}"
+    );
+
+    let o = quai(&h, ENGLISH, &["board", "--nbr", "3", "crous"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("error: unexpected argument '--nbr'"), "{err}");
+    assert!(err.contains("tip: did you mean '--nb'?"), "{err}");
+
+    let o = quai(&h, &[], &["bord"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("commande inconnue « bord »"),
+        "{}",
+        stderr(&o)
+    );
+    let o = quai(&h, &[], &["board", "--walk", "500", "crous"]);
+    assert!(
+        stderr(&o)
+            .contains("valeur « 500 » refusée pour « --walk <MIN> » : ce n'est pas entre 0 et 120"),
+        "{}",
+        stderr(&o)
+    );
+    let o = quai(&h, ENGLISH, &["kiosk", "--large-digits", "huge"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("invalid value 'huge' for '--large-digits"),
+        "{err}"
+    );
+    assert!(
+        err.contains("possible values: auto, always, never"),
+        "{err}"
+    );
+    let o = quai(&h, &[], &["api"]);
+    assert!(
+        stderr(&o).contains("il manque ces arguments obligatoires : <MÉTHODE>"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_commands_messages_follow_the_language() {
+    let h = support::home("cli-language", "messages");
+    let o = quai(&h, &[], &["--demo", "fav", "rm", "tombouctou"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("n'est pas un favori"), "{}", stderr(&o));
+    let o = quai(&h, ENGLISH, &["--demo", "fav", "rm", "tombouctou"]);
+    assert!(stderr(&o).contains("is not a favourite"), "{}", stderr(&o));
+    let o = quai(&h, ENGLISH, &["--demo", "stops", "--near", "north pole"]);
+    assert!(
+        stderr(&o).contains("is not a position LAT,LON"),
+        "{}",
+        stderr(&o)
+    );
+    let o = quai(&h, &[], &["--demo", "stops", "--near", "north pole"]);
+    assert!(
+        stderr(&o).contains("n'est pas une position LAT,LON"),
+        "{}",
+        stderr(&o)
+    );
+    // No key: the Ginko key's explanation, in the language.
+    let o = quai(&h, ENGLISH, &["board", "crous", "--once"]);
+    assert!(stderr(&o).contains("no Ginko API key"), "{}", stderr(&o));
+    let o = quai(&h, &[], &["board", "crous", "--once"]);
+    assert!(
+        stderr(&o).contains("pas de clé de l'API Ginko"),
+        "{}",
+        stderr(&o)
+    );
+    // The manual page is in the language too.
+    let man = stdout(&quai(&h, ENGLISH, &["man"]));
+    assert!(man.contains("Live departure board"), "{man}");
+    let man = stdout(&quai(&h, &[], &["man"]));
+    assert!(man.contains("Tableau des départs"), "{man}");
+}
