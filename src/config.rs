@@ -347,9 +347,7 @@ fn network_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>
 
 fn daily_quota<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     match u32::deserialize(d)? {
-        0 => Err(serde::de::Error::custom(
-            "a daily quota of 0 requests would never ask: at least 1",
-        )),
+        0 => Err(serde::de::Error::custom(crate::i18n::t("cfg_quota_zero"))),
         n => Ok(Some(n)),
     }
 }
@@ -710,7 +708,7 @@ mod tests {
         let e = Settings::parse("default_network = \"paris\"\n").unwrap_err();
         assert!(e.contains("paris") && e.contains("ginko, idfm"), "{e}");
         let e = Settings::parse("[idfm]\ndaily_quota = 0\n").unwrap_err();
-        assert!(e.contains("at least 1"), "{e}");
+        assert!(e.contains("au moins 1"), "{e}");
         let s =
             Settings::parse("default_network = \"IDFM\"\n[idfm]\ndaily_quota = 20000\n").unwrap();
         assert_eq!(s.default_network.as_deref(), Some("idfm"));

@@ -219,7 +219,8 @@ pub async fn run(options: KioskOptions, load: Loader) -> Result<(), String> {
     );
     term::spawn_signals(tx.clone(), Msg::Signal);
 
-    let mut terminal = term::init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut terminal = term::init()
+        .map_err(|e| crate::i18n::tf("terminal_cannot_open", &[("why", &e.to_string())]))?;
     keep_console_awake();
     let mut loaded = load();
     // The pages turn from the first one at start and after each reload.

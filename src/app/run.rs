@@ -68,7 +68,8 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
         crate::term::Signal::Stop | crate::term::Signal::Hangup => Msg::Quit,
     });
 
-    let mut terminal = crate::term::init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut terminal = crate::term::init()
+        .map_err(|e| crate::i18n::tf("terminal_cannot_open", &[("why", &e.to_string())]))?;
     let mut app = App::with_capabilities(source.capabilities());
     app.networks = source.networks();
     app.first = Some(super::FirstBoard {
@@ -113,7 +114,10 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
                 if !crate::term::is_alive() {
                     break Ok(());
                 }
-                break Err(format!("cannot draw: {e}"));
+                break Err(crate::i18n::tf(
+                    "terminal_cannot_draw",
+                    &[("why", &e.to_string())],
+                ));
             }
             // The panes scroll within the screen last drawn.
             app.area = area;

@@ -298,7 +298,7 @@ pub async fn networks(
             let mut all = reports(ctx, Some(id)).await?;
             let Some(report) = all.pop() else {
                 config::check_network(id)?;
-                return Err(format!("{id:?}: not a network of these settings"));
+                return Err(crate::i18n::tf("networks_not_defined", &[("id", id)]));
             };
             let problems = report.problems.clone();
             if json {

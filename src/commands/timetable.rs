@@ -283,7 +283,7 @@ async fn next(
     let name = super::stops::pick_place(&index, query)?;
     let place = index
         .place(&name)
-        .ok_or_else(|| format!("no place matches {query:?}"))?;
+        .ok_or_else(|| tf("stops_no_match", &[("name", query)]))?;
     let stops: Vec<u32> = place
         .stop_ids
         .iter()
@@ -400,7 +400,7 @@ async fn demo_table(
         .iter()
         .find(|t| crate::network::Network::id(t.as_ref()) == network)
         .map(|t| (Arc::clone(t.shared_table()), demo.clock_shift))
-        .ok_or_else(|| format!("no demo timetable for {network}"))
+        .ok_or_else(|| tf("demo_no_timetable", &[("network", network)]))
 }
 
 fn validity_text(meta: &Meta, _now: Option<jiff::Timestamp>) -> String {

@@ -20,7 +20,7 @@ impl Nb {
             .map(Nb)
             .ok_or_else(|| ApiError::InvalidParam {
                 name: "nb".into(),
-                reason: format!("{n} is outside 1..=5"),
+                reason: crate::i18n::tf("param_nb_range", &[("n", &n.to_string())]),
             })
     }
 
@@ -58,7 +58,7 @@ fn non_empty(name: &str, value: &str) -> Result<(), ApiError> {
     if value.trim().is_empty() {
         return Err(ApiError::InvalidParam {
             name: name.into(),
-            reason: "must not be empty".into(),
+            reason: crate::i18n::t("param_empty").into(),
         });
     }
     Ok(())
@@ -119,7 +119,10 @@ impl Client {
         if !(-90.0..=90.0).contains(&latitude) || !(-180.0..=180.0).contains(&longitude) {
             return Err(ApiError::InvalidParam {
                 name: "latitude/longitude".into(),
-                reason: format!("{latitude},{longitude} is not a position"),
+                reason: crate::i18n::tf(
+                    "param_not_position",
+                    &[("position", &format!("{latitude},{longitude}"))],
+                ),
             });
         }
         let params = Params::new()

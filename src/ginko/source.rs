@@ -27,14 +27,12 @@ pub const ID: &str = "ginko";
 /// Where a Ginko key comes from, for the messages that ask for one.
 pub const KEY: KeyName = KeyName {
     env: "GINKO_API_KEY",
-    setting: "api_key ou api_key_file",
-    how_to_get: &[
-        "une clé d'essai du jour : quai key trial",
-        "une clé permanente : ginko.support-ssi@keolis.com",
-    ],
+    setting: "key_setting_ginko",
+    how_to_get: &["key_how_ginko_trial", "key_how_ginko_permanent"],
 };
 /// Where the data comes from (ODbL asks to say it).
-pub const ATTRIBUTION: &str = "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL";
+/// (a catalog key).
+pub const ATTRIBUTION: &str = "attribution_ginko";
 
 /// Stops change rarely: keep them for a week.
 const STOPS_MAX_AGE: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -105,7 +103,7 @@ impl Ginko {
             cache: cache.scoped(ID),
             legacy: cache.clone(),
             name: "Ginko".into(),
-            attribution: ATTRIBUTION.into(),
+            attribution: crate::i18n::t(ATTRIBUTION).into(),
         }
     }
 

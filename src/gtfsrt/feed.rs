@@ -19,8 +19,8 @@ pub const MAX_FEED_BYTES: usize = 16 * 1024 * 1024;
 /// A feed network's key, as the key screens name it.
 pub const FEED_KEY: crate::network::KeyName = crate::network::KeyName {
     env: "",
-    setting: "[[network]] key ou key_file",
-    how_to_get: &["la clé que donne le portail de données du réseau"],
+    setting: "key_setting_feed",
+    how_to_get: &["key_how_feed"],
 };
 
 /// Which of a network's feeds.

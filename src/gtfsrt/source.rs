@@ -493,7 +493,7 @@ impl FeedNetwork {
         self.vehicles().named(number).cloned().ok_or_else(|| {
             NetError::new(
                 ErrorKind::Unsupported,
-                format!("vehicle {number}: not in the feed"),
+                crate::i18n::tf("vehicle_not_in_feed", &[("number", number)]),
             )
         })
     }

@@ -23,23 +23,17 @@ use crate::network::KeyName;
 /// The PRIM API token (real-time services).
 pub const PRIM_KEY: KeyName = KeyName {
     env: "IDFM_API_KEY",
-    setting: "[idfm] api_key ou api_key_file",
-    how_to_get: &[
-        "un jeton : compte sur prim.iledefrance-mobilites.fr, « Mon espace » → « Mes jetons d'authentification » → « Générer mon jeton »",
-        "le quota d'un jeton : page « Ma consommation » de PRIM",
-    ],
+    setting: "key_setting_prim",
+    how_to_get: &["key_how_prim_token", "key_how_prim_quota"],
 };
 
 /// The key of the Licence Mobilité datasets (lift status), on the portal.
 pub const DATASET_KEY: KeyName = KeyName {
     env: "IDFM_DATASET_KEY",
-    setting: "[idfm] dataset_key ou dataset_key_file",
-    how_to_get: &[
-        "consultez une fois un jeu « Licence Mobilité » sur PRIM : cela crée votre compte du portail",
-        "data.iledefrance-mobilites.fr → votre nom → « Clés d'API » → « Valeur de la clé » (ce n'est pas le jeton PRIM)",
-    ],
+    setting: "key_setting_dataset",
+    how_to_get: &["key_how_dataset_account", "key_how_dataset_value"],
 };
 
 /// Where the data comes from, as the licences ask to say it.
-pub const ATTRIBUTION: &str =
-    "Données : Île-de-France Mobilités (PRIM), licence ODbL et Licence Mobilité";
+/// (a catalog key).
+pub const ATTRIBUTION: &str = "attribution_idfm";

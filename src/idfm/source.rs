@@ -154,7 +154,7 @@ impl Idfm {
             client,
             cache: cache.scoped(ID),
             name: "IDFM".into(),
-            attribution: ATTRIBUTION.into(),
+            attribution: crate::i18n::t(ATTRIBUTION).into(),
             daily_quota: daily_quota.max(1),
             state: Mutex::new(State::default()),
             rounds: tokio::sync::Mutex::new(()),
@@ -339,7 +339,7 @@ impl Idfm {
                 let why = decoded.error.unwrap_or_else(|| "HTTP 400".into());
                 return Err(NetError::new(
                     ErrorKind::Refused,
-                    format!("stop-monitoring refused {r}: {why}"),
+                    crate::i18n::tf("idfm_refused", &[("r", &r.to_string()), ("why", &why)]),
                 ));
             }
             visits.extend(decoded.visits);
@@ -419,8 +419,8 @@ impl Idfm {
             Status::Normal
         };
         let mission = match (&v.mission, v.long_train) {
-            (Some(m), Some(true)) => Some(format!("{m} · train long")),
-            (Some(m), Some(false)) => Some(format!("{m} · train court")),
+            (Some(m), Some(true)) => Some(crate::i18n::tf("train_long", &[("m", m)])),
+            (Some(m), Some(false)) => Some(crate::i18n::tf("train_short", &[("m", m)])),
             (Some(m), None) => Some(m.clone()),
             (None, Some(true)) => Some("train long".into()),
             (None, Some(false)) => Some("train court".into()),

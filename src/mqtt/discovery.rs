@@ -88,7 +88,7 @@ pub struct LineEntity<'a> {
 pub fn line_sensor(discovery: &str, status_topic: &str, line: &LineEntity<'_>) -> Config {
     let unique = format!("quai_{}_line_{}_disruption", line.network, line.line_id);
     let payload = json!({
-        "name": format!("{} perturbation bloquante", line.line),
+        "name": crate::i18n::tf("ha_line_blocked", &[("line", line.line)]),
         "unique_id": unique,
         "object_id": unique,
         "state_topic": line.state_topic,

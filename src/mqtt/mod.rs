@@ -18,6 +18,7 @@ pub mod discovery;
 pub mod publish;
 pub mod subscribe;
 
+use crate::i18n::tf;
 use crate::secret::Secret;
 
 /// Where the broker is: `mqtt://HOST[:PORT]` or `mqtts://HOST[:PORT]`.
@@ -30,28 +31,26 @@ pub struct Broker {
 
 impl Broker {
     pub fn parse(text: &str) -> Result<Broker, String> {
-        let url = url::Url::parse(text.trim())
-            .map_err(|e| format!("{text:?} is not a broker URL (mqtt://HOST:PORT): {e}"))?;
+        let url = url::Url::parse(text.trim()).map_err(|e| {
+            tf(
+                "mqtt_not_a_broker_url",
+                &[("text", text), ("why", &e.to_string())],
+            )
+        })?;
         let tls = match url.scheme() {
             "mqtt" => false,
             "mqtts" => true,
             other => {
-                return Err(format!(
-                    "{text:?}: the scheme is {other:?}, not mqtt:// or mqtts://"
-                ));
+                return Err(tf("mqtt_bad_scheme", &[("text", text), ("scheme", other)]));
             }
         };
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(
-                "the broker URL carries credentials: put them in the settings' [mqtt] table \
-                 (username, password_file), never on the command line"
-                    .into(),
-            );
+            return Err(crate::i18n::t("mqtt_url_credentials").into());
         }
         let host = url
             .host_str()
             .filter(|h| !h.is_empty())
-            .ok_or_else(|| format!("{text:?} names no host"))?
+            .ok_or_else(|| tf("mqtt_no_host", &[("text", text)]))?
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_string();

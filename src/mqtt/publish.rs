@@ -357,7 +357,7 @@ pub async fn run(
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    let said = format!("{e} (nouveaux essais espacés jusqu'à 30 s)");
+                    let said = crate::i18n::tf("mqtt_retrying", &[("why", &e.to_string())]);
                     if link_tx.send(Link::Down(said)).await.is_err() {
                         return;
                     }
@@ -422,7 +422,10 @@ pub async fn run(
                 }
                 Some(Link::Down(why)) => {
                     if connected || last_down.is_none() {
-                        log(&format!("broker {shown} injoignable : {why}"));
+                        log(&crate::i18n::tf(
+                            "mqtt_broker_unreachable",
+                            &[("broker", &shown.to_string()), ("why", &why)],
+                        ));
                     }
                     connected = false;
                     last_down = Some(why);
@@ -522,9 +525,12 @@ fn publish_discovery(
         && let Some(record) = &options.discovery_record
         && let Err(e) = discovery::save_published(record, &now)
     {
-        log(&format!(
-            "cannot remember the discovery topics in {}: {e}",
-            record.display()
+        log(&crate::i18n::tf(
+            "mqtt_discovery_unsaved",
+            &[
+                ("path", &record.display().to_string()),
+                ("why", &e.to_string()),
+            ],
         ));
     }
     ok

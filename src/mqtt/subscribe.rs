@@ -128,7 +128,7 @@ impl Subscribed {
             }
         });
         Subscribed {
-            name: format!("publié sur {}", broker.shown()),
+            name: crate::i18n::tf("mqtt_published_on", &[("broker", &broker.shown())]),
             broker: broker.shown(),
             state,
             arrived,
@@ -536,8 +536,11 @@ impl Network for Subscribed {
         self.interrupted().map(|_| {
             let s = self.lock();
             match s.last_message {
-                Some(at) => format!("dernière publication il y a {} s", at.elapsed().as_secs()),
-                None => "rien de publié".into(),
+                Some(at) => crate::i18n::tf(
+                    "mqtt_last_published",
+                    &[("s", &at.elapsed().as_secs().to_string())],
+                ),
+                None => crate::i18n::t("mqtt_nothing_published").into(),
             }
         })
     }

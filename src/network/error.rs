@@ -11,9 +11,10 @@ use std::time::Duration;
 pub struct KeyName {
     /// The environment variable ("GINKO_API_KEY").
     pub env: &'static str,
-    /// The settings that hold it ("api_key ou api_key_file").
+    /// The catalog key of the settings that hold it ("api_key or
+    /// api_key_file"); empty for none.
     pub setting: &'static str,
-    /// Where to get one, one line each, in French.
+    /// The catalog keys of where to get one, one line each.
     pub how_to_get: &'static [&'static str],
 }
 
@@ -87,7 +88,7 @@ impl NetError {
     pub fn unsupported(what: &str) -> NetError {
         NetError::new(
             ErrorKind::Unsupported,
-            format!("{what}: not offered by this network"),
+            crate::i18n::tf("not_offered", &[("what", what)]),
         )
     }
 

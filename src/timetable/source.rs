@@ -393,7 +393,7 @@ impl crate::network::Network for TimetableNetwork {
                         departures: self.row(row, &stops, usize::from(per_row.get())),
                         error: Some(NetError::new(
                             ErrorKind::Offline,
-                            "the timetable alone (--offline)",
+                            crate::i18n::t("timetable_alone"),
                         )),
                         data_at: None,
                         timetable: true,
@@ -410,7 +410,7 @@ impl crate::network::Network for TimetableNetwork {
     fn schedule_note(&self) -> Option<String> {
         self.table
             .expired(self.now())
-            .map(|day| format!("horaires expirés le {day}"))
+            .map(|day| crate::i18n::tf("timetable_expired_note", &[("day", &day.to_string())]))
     }
 
     fn is_local(&self) -> bool {
@@ -896,7 +896,8 @@ impl crate::network::Network for WithTimetable {
         let live = self.live.schedule_note();
         match self.expired() {
             Some(day) => {
-                let expired = format!("horaires expirés le {day}");
+                let expired =
+                    crate::i18n::tf("timetable_expired_note", &[("day", &day.to_string())]);
                 Some(live.map_or(expired.clone(), |n| format!("{n} · {expired}")))
             }
             None => live,

@@ -77,6 +77,17 @@ impl FeedSource {
     }
 }
 
+/// "cannot write PATH: why", in the rider's language.
+fn io_text(key: &str, path: &Path, e: &std::io::Error) -> String {
+    tf(
+        key,
+        &[
+            ("path", &path.display().to_string()),
+            ("why", &e.to_string()),
+        ],
+    )
+}
+
 /// Why an update failed; the previous index stays.
 #[derive(Debug, thiserror::Error)]
 pub enum UpdateError {
@@ -166,7 +177,7 @@ impl Store {
         show_progress: bool,
     ) -> Result<Outcome, UpdateError> {
         std::fs::create_dir_all(&self.dir)
-            .map_err(|e| UpdateError::Io(format!("cannot create {}: {e}", self.dir.display())))?;
+            .map_err(|e| UpdateError::Io(io_text("cannot_create", &self.dir, &e)))?;
         let previous = self.meta().filter(|_| self.index_path().exists());
         let same_source = previous
             .as_ref()
@@ -360,7 +371,7 @@ async fn download(
         });
     }
     let file = std::fs::File::create(part)
-        .map_err(|e| UpdateError::Io(format!("cannot write {}: {e}", part.display())))?;
+        .map_err(|e| UpdateError::Io(io_text("cannot_write", part, &e)))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
     let mut bar = Bar::new("téléchargement", progress);
     let mut got = 0u64;
@@ -378,12 +389,12 @@ async fn download(
             });
         }
         out.write_all(&chunk)
-            .map_err(|e| UpdateError::Io(format!("cannot write {}: {e}", part.display())))?;
+            .map_err(|e| UpdateError::Io(io_text("cannot_write", part, &e)))?;
         bar.show(got, total.unwrap_or(0));
     }
     bar.done();
     out.flush()
-        .map_err(|e| UpdateError::Io(format!("cannot write {}: {e}", part.display())))?;
+        .map_err(|e| UpdateError::Io(io_text("cannot_write", part, &e)))?;
     Ok(Some((etag, last_modified)))
 }
 
@@ -415,7 +426,7 @@ pub fn sha256_of(path: &Path) -> Result<String, UpdateError> {
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UpdateError> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let io = |e: std::io::Error| UpdateError::Io(format!("cannot write {}: {e}", path.display()));
+    let io = |e: std::io::Error| UpdateError::Io(io_text("cannot_write", path, &e));
     let mut file = std::fs::File::create(&tmp).map_err(io)?;
     file.write_all(bytes).map_err(io)?;
     file.sync_all().map_err(io)?;

@@ -727,14 +727,14 @@ fn message(screen: Screen, view: &BoardView, pane: &KioskPane) -> (String, Vec<S
             lines.push(t("what_to_do").into());
             match view.key {
                 Some(key) if !key.setting.is_empty() => {
-                    lines.push(tf("kiosk_put_key_setting", &[("setting", key.setting)]))
+                    lines.push(tf("kiosk_put_key_setting", &[("setting", t(key.setting))]))
                 }
                 Some(key) => lines.push(tf("kiosk_put_key_env", &[("env", key.env)])),
                 None => lines.push(t("kiosk_put_key").into()),
             }
             lines.push(tf("kiosk_then_reload_item", &[("hint", pane.reload_hint)]));
             for how in view.key.map(|k| k.how_to_get).unwrap_or_default() {
-                lines.push(format!(" · {how}."));
+                lines.push(format!(" · {}.", t(how)));
             }
             lines.extend([String::new(), t("kiosk_retry_minute").into()]);
             (t("key_refused_title").into(), lines)

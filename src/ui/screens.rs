@@ -47,14 +47,15 @@ pub(crate) fn key_refused<'a>(
         let setting = if key.setting.is_empty() {
             String::new()
         } else {
-            crate::i18n::tf("or_setting", &[("setting", key.setting)])
+            crate::i18n::tf("or_setting", &[("setting", crate::i18n::t(key.setting))])
         };
         lines.push(Line::raw(crate::i18n::tf(
             "check_key",
             &[("env", key.env), ("setting", &setting)],
         )));
         for how in key.how_to_get {
-            lines.push(Line::raw(format!(" · {how} ;")));
+            let how = crate::i18n::t(how);
+            lines.push(Line::raw(crate::i18n::tf("key_how_item", &[("how", how)])));
         }
     }
     lines.extend([
