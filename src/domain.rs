@@ -40,6 +40,43 @@ pub fn local(t: jiff::Timestamp) -> Result<jiff::Zoned, jiff::Error> {
     Ok(t.to_zoned(zone()))
 }
 
+/// Each network's own zone, by id (its timetable's), for the places of a
+/// board that mixes networks of several zones: a small table, read once per
+/// place of a frame, never per departure.
+static NETWORK_ZONES: std::sync::RwLock<Vec<(String, jiff::tz::TimeZone)>> =
+    std::sync::RwLock::new(Vec::new());
+
+/// Network `id`'s times are in `zone` (its timetable says so).
+pub fn set_network_zone(id: &str, zone: jiff::tz::TimeZone) {
+    if let Ok(mut zones) = NETWORK_ZONES.write() {
+        match zones.iter_mut().find(|(n, _)| n == id) {
+            Some(slot) => slot.1 = zone,
+            None => zones.push((id.to_string(), zone)),
+        }
+    }
+}
+
+/// The place in [`NETWORK_ZONES`] of network `id`'s zone: `None` for the
+/// shown zone (a network whose zone is not known, or is the shown one).
+pub fn zone_index(id: &str) -> Option<u8> {
+    let zones = NETWORK_ZONES.read().ok()?;
+    let at = zones.iter().position(|(n, _)| n == id)?;
+    if zones[at].1 == zone() {
+        return None;
+    }
+    u8::try_from(at).ok()
+}
+
+/// The zone of [`zone_index`] (the shown zone for `None`).
+pub fn zone_at(index: Option<u8>) -> jiff::tz::TimeZone {
+    index
+        .and_then(|i| {
+            let zones = NETWORK_ZONES.read().ok()?;
+            zones.get(usize::from(i)).map(|(_, z)| z.clone())
+        })
+        .unwrap_or_else(zone)
+}
+
 /// The current time in the shown zone.
 pub fn network_now() -> jiff::Zoned {
     jiff::Zoned::now().with_time_zone(zone())

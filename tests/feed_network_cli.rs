@@ -187,3 +187,40 @@ async fn when_the_feed_stops_the_timetable_shows_and_networks_check_says_why() {
         text(&out.stdout)
     );
 }
+
+/// A board mixing networks of several zones writes each place's times in
+/// its own network's offset: Montréal's beside Paris's.
+#[tokio::test]
+async fn a_mixed_board_gives_each_place_its_own_networks_offset() {
+    let home = support::home("feeds", "mixed-zones");
+    let out = run(quai(&home, &["demo", "--json"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let board: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let offsets = |name: &str| -> Vec<String> {
+        let place = board["places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{name} on the demo board"));
+        place["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["cells"].as_array().unwrap().clone())
+            .filter_map(|c| c["aimed"].as_str().map(|t| t[19..].to_string()))
+            .collect()
+    };
+    let montreal = offsets("Mont-Royal");
+    assert!(!montreal.is_empty(), "Mont-Royal has times");
+    assert!(
+        montreal.iter().all(|o| o == "-05:00" || o == "-04:00"),
+        "{montreal:?}"
+    );
+    let paris = offsets("Gare de Lyon");
+    assert!(!paris.is_empty(), "Gare de Lyon has times");
+    assert!(
+        paris.iter().all(|o| o == "+01:00" || o == "+02:00"),
+        "{paris:?}"
+    );
+}

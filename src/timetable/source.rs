@@ -37,6 +37,8 @@ pub struct TimetableNetwork {
 
 impl TimetableNetwork {
     pub fn new(id: &str, name: &str, table: Arc<Timetable>) -> TimetableNetwork {
+        // Its places' times are written in its own zone on a mixed board.
+        crate::domain::set_network_zone(id, table.zone().clone());
         TimetableNetwork {
             id: id.into(),
             name: name.into(),

@@ -45,15 +45,21 @@ pub struct CellView {
     pub reachable: Option<bool>,
 }
 
-/// An instant written in the shown zone with its offset
-/// ("2026-12-01T09:04:00+01:00") when serialised: the board's frames,
-/// which never print it, do not format it.
+/// An instant written in its network's zone with its offset
+/// ("2026-12-01T09:04:00+01:00", "…-05:00" for a Montréal place) when
+/// serialised: the board's frames, which never print it, do not format it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LocalTime(pub Timestamp);
+pub struct LocalTime {
+    pub at: Timestamp,
+    /// The network's zone ([`crate::domain::zone_index`]); `None` is the
+    /// shown zone.
+    pub zone: Option<u8>,
+}
 
 impl Serialize for LocalTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&rfc3339_local(self.0))
+        let zoned = self.at.to_zoned(crate::domain::zone_at(self.zone));
+        s.serialize_str(&zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
     }
 }
 
@@ -268,11 +274,16 @@ pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
         && cells.iter().zip(&b.cells).all(|(x, y)| cell_alike(x, y))
 }
 
-/// Time of day in the network's zone.
+/// Time of day in the shown zone.
 pub fn clock_text(at: Timestamp) -> String {
-    crate::domain::local(at)
-        .map(|z| z.strftime("%H:%M:%S").to_string())
-        .unwrap_or_else(|_| at.strftime("%H:%M:%S").to_string())
+    clock_text_in(at, None)
+}
+
+/// Time of day in a network's zone ([`crate::domain::zone_index`]).
+fn clock_text_in(at: Timestamp, zone: Option<u8>) -> String {
+    at.to_zoned(crate::domain::zone_at(zone))
+        .strftime("%H:%M:%S")
+        .to_string()
 }
 
 /// Builds the view of `board` at `now`; the clock shows `now + shift` (the
@@ -346,7 +357,8 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         .places
         .iter()
         .enumerate()
-        .map(|(p, place)| PlaceView {
+        .map(|(p, place)| (p, place, crate::domain::zone_index(&place.network)))
+        .map(|(p, place, zone)| PlaceView {
             name: match &place.label {
                 Some(label) => format!("{} — {label}", place.name),
                 None => place.name.clone(),
@@ -355,16 +367,17 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 // With a reason already said, only how old the data is.
                 let failed = board.place_errors.get(p).is_some_and(Option::is_some);
                 let cached = board.place_cached.get(p).copied().unwrap_or(false);
+                let time = clock_text_in(at, zone);
                 if failed || cached {
-                    crate::i18n::tf("data_of", &[("time", &clock_text(at))])
+                    crate::i18n::tf("data_of", &[("time", &time)])
                 } else {
-                    crate::i18n::tf("left_out_data_of", &[("time", &clock_text(at))])
+                    crate::i18n::tf("left_out_data_of", &[("time", &time)])
                 }
             }),
             no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
             data_of: board
                 .place_data_at(p)
-                .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text(at))])),
+                .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text_in(at, zone))])),
             network: mixed
                 .then(|| place.network_name.clone())
                 .filter(|n| !n.is_empty()),
@@ -414,14 +427,17 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                                     crate::domain::WaitTime::At { expected, .. }
                                         if d.status != crate::domain::Status::Cancelled =>
                                     {
-                                        Some(LocalTime(*expected))
+                                        Some(LocalTime {
+                                            at: *expected,
+                                            zone,
+                                        })
                                     }
                                     _ => None,
                                 },
                                 aimed: match &d.time {
                                     crate::domain::WaitTime::At {
                                         aimed: Some(aimed), ..
-                                    } => Some(LocalTime(*aimed)),
+                                    } => Some(LocalTime { at: *aimed, zone }),
                                     _ => None,
                                 },
                                 theoretical: d.origin != crate::domain::Origin::Located,
@@ -537,15 +553,6 @@ pub fn advance_shifted(
     advance(view, board, now);
     if let Ok(shown) = now.checked_add(shift) {
         view.clock = clock_text(shown);
-    }
-}
-
-/// An instant in RFC 3339 with the network's offset
-/// ("2026-12-01T09:04:00+01:00").
-fn rfc3339_local(t: Timestamp) -> String {
-    match crate::domain::local(t) {
-        Ok(z) => z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-        Err(_) => t.to_string(),
     }
 }
 
