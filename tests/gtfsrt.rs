@@ -146,8 +146,52 @@ fn said_at(table: &Timetable, message: &FeedMessage, trip: &str, stop: &str, now
     let updates = TripUpdates::from_feed(&decoded);
     let d = departure(table, trip, stop);
     let now: Timestamp = now.parse().unwrap();
-    live::update_for(updates.of_trip(trip), table, &d, now)
+    live::update_for(updates.candidates(table, &d), table, &d, now)
         .map_or(Said::Nothing, |u| live::apply(table, u, &d))
+}
+
+/// A scheduled trip named by its route, direction and first departure,
+/// without its trip id, as the spec allows.
+fn run_of(route: &str, direction: u32, start: &str) -> TripDescriptor {
+    TripDescriptor {
+        route_id: Some(route.into()),
+        direction_id: Some(direction),
+        start_time: Some(start.into()),
+        start_date: Some("20261202".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_trip_named_by_its_route_and_first_departure_is_that_run_alone() {
+    let table = table();
+    let late = feed(vec![(
+        run_of("R", 0, "09:00:00"),
+        vec![stu(Some(10), None, delay(120))],
+    )]);
+    assert_eq!(
+        said(&table, &late, "t9", "S3"),
+        expected(&table, "t9", "S3", 120)
+    );
+    assert_eq!(
+        said(&table, &late, "t8", "S3"),
+        Said::Nothing,
+        "not the 08:00"
+    );
+    // Another direction or another route is another trip.
+    let other = feed(vec![(
+        run_of("R", 1, "09:00:00"),
+        vec![stu(Some(10), None, delay(120))],
+    )]);
+    assert_eq!(said(&table, &other, "t9", "S3"), Said::Nothing);
+    let mut cancel = run_of("R", 0, "08:00:00");
+    cancel.schedule_relationship = Some(trip_relationship::CANCELED);
+    let cancelled = feed(vec![(cancel, vec![])]);
+    assert_eq!(said(&table, &cancelled, "t8", "S2"), Said::Cancelled);
+    assert_eq!(said(&table, &cancelled, "t9", "S2"), Said::Nothing);
+    // Neither shown as an added trip.
+    let decoded = FeedMessage::decode(late.encode_to_vec().as_slice()).unwrap();
+    assert!(TripUpdates::from_feed(&decoded).added.is_empty());
 }
 
 fn expected(table: &Timetable, trip: &str, stop: &str, late: i64) -> Said {

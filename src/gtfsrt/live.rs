@@ -110,7 +110,12 @@ impl Header {
 #[derive(Debug, Clone, Default)]
 pub struct TripUpdates {
     by_trip: HashMap<String, Vec<TripLive>>,
-    /// Trips the timetable does not have (`ADDED`, `NEW`, or no trip id).
+    /// Scheduled trips named without a trip id, by route, direction and
+    /// first departure (the spec allows it for trips that do not run by
+    /// frequency).
+    by_run: Vec<TripLive>,
+    /// Trips the timetable does not have (`ADDED`, `NEW`, or a trip id
+    /// and a run both missing).
     pub added: Vec<TripLive>,
 }
 
@@ -164,6 +169,9 @@ impl TripUpdates {
             };
             match &live.trip_id {
                 Some(id) if !live.added() => out.by_trip.entry(id.clone()).or_default().push(live),
+                None if !live.added() && live.route_id.is_some() && live.start_time.is_some() => {
+                    out.by_run.push(live)
+                }
                 _ => out.added.push(live),
             }
         }
@@ -171,12 +179,34 @@ impl TripUpdates {
     }
 
     pub fn trip_count(&self) -> usize {
-        self.by_trip.values().map(Vec::len).sum::<usize>() + self.added.len()
+        self.by_trip.values().map(Vec::len).sum::<usize>() + self.by_run.len() + self.added.len()
     }
 
     /// The updates of a timetable trip (any run, any day).
     pub fn of_trip(&self, trip_id: &str) -> &[TripLive] {
         self.by_trip.get(trip_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The updates that may be of this scheduled departure's trip: those
+    /// naming its trip id, else those naming its route and direction
+    /// without a trip id ([`update_for`] then picks the run by its day and
+    /// first departure).
+    pub fn candidates<'a>(
+        &'a self,
+        table: &Timetable,
+        d: &TimetableDeparture,
+    ) -> Vec<&'a TripLive> {
+        let named = self.of_trip(table.trip_id(d.trip));
+        if !named.is_empty() || self.by_run.is_empty() {
+            return named.iter().collect();
+        }
+        let route = table.route(table.trip_route(d.trip)).id;
+        let direction = table.trip_direction(d.trip).map(u32::from);
+        self.by_run
+            .iter()
+            .filter(|u| u.route_id.as_deref() == Some(route))
+            .filter(|u| u.direction.is_none() || direction.is_none() || u.direction == direction)
+            .collect()
     }
 
     /// Whether any update names a trip the timetable has.
@@ -264,7 +294,7 @@ pub enum Said {
 /// a day is the current run's (today's service day, or yesterday's still
 /// running past midnight at `now`), never tomorrow's.
 pub fn update_for<'a>(
-    updates: &'a [TripLive],
+    updates: impl IntoIterator<Item = &'a TripLive>,
     table: &Timetable,
     d: &TimetableDeparture,
     now: Timestamp,
@@ -276,10 +306,15 @@ pub fn update_for<'a>(
         let first = stops.first()?.time;
         d.offset.checked_sub(stops[at].time.checked_sub(first)?)
     });
-    updates.iter().find(|u| {
-        u.start_day.map_or(current, |day| day == d.day)
-            && u.start_time
-                .is_none_or(|t| run_start.is_none_or(|start| start == t))
+    updates.into_iter().find(|u| {
+        let same_run = match (&u.trip_id, u.start_time) {
+            // Named by its route and first departure alone: that must match.
+            (None, Some(t)) => run_start == Some(t),
+            _ => u
+                .start_time
+                .is_none_or(|t| run_start.is_none_or(|start| start == t)),
+        };
+        u.start_day.map_or(current, |day| day == d.day) && same_run
     })
 }
 

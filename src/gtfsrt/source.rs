@@ -318,9 +318,9 @@ impl FeedNetwork {
         for d in &found {
             let mut departure = tt.row_departure(d, route, row);
             let trip_id = table.trip_id(d.trip);
-            let said = live::update_for(trips.of_trip(trip_id), table, d, now)
-                .map_or(Said::Nothing, |u| live::apply(table, u, d));
-            let vehicle = live::update_for(trips.of_trip(trip_id), table, d, now)
+            let update = live::update_for(trips.candidates(table, d), table, d, now);
+            let said = update.map_or(Said::Nothing, |u| live::apply(table, u, d));
+            let vehicle = update
                 .and_then(|u| u.vehicle.clone())
                 .or_else(|| vehicles.of_trip(trip_id).map(|v| v.name.clone()));
             let aimed = back(d.at);
