@@ -333,7 +333,7 @@ impl Store {
     /// `initial`; no file is read or written.
     pub fn memory(initial: Favorites) -> Store {
         Store {
-            path: PathBuf::from("(démo : favoris non enregistrés)"),
+            path: PathBuf::from(crate::i18n::t("demo_favourites_path")),
             memory: Some(std::sync::Arc::new(std::sync::Mutex::new(initial))),
         }
     }

@@ -34,7 +34,7 @@ fn help_is_in_french_by_default_and_in_english_under_an_english_locale() {
     for words in [
         "Tableau des départs en direct",
         "Utilisation : quai [OPTIONS] [COMMANDE]",
-        "Commandes:",
+        "Commandes :",
         "Affiche l'aide",
         "Pour essayer sans clé : quai demo",
     ] {
@@ -68,20 +68,20 @@ fn help_is_in_french_by_default_and_in_english_under_an_english_locale() {
         "{board}"
     );
     assert!(
-        board.contains("Options de toutes les commandes:"),
+        board.contains("Options de toutes les commandes :"),
         "{board}"
     );
     assert!(!board.contains("[default:"), "{board}");
     let board = stdout(&quai(&h, ENGLISH, &["board", "--help"]));
     assert!(
-        board.contains("Departures per line and direction (1..=5) [default: 2]"),
+        board.contains("Departures per line and direction (1 to 5) [default: 2]"),
         "{board}"
     );
     assert!(board.contains("Global options:"), "{board}");
 }
 
 #[test]
-fn the_settings_language_wins_over_the_locale_except_on_the_demo() {
+fn the_settings_language_wins_over_the_locale_on_the_demo_too() {
     let h = support::home("cli-language", "settings");
     let settings = h.join("quai.toml");
     std::fs::write(&settings, "language = \"en\"\n").unwrap();
@@ -95,9 +95,12 @@ fn the_settings_language_wins_over_the_locale_except_on_the_demo() {
         &["stops", "-h"],
     );
     assert!(stdout(&o).contains("Finds stops by name"), "{}", stdout(&o));
-    // The demo reads no file of the user's, not even for its language.
+    // The demo reads the settings' language, and nothing else of them.
     let o = quai(&h, fr_locale, &["--config", path, "--demo", "stops", "-h"]);
-    assert!(stdout(&o).contains("Trouve des arrêts"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("Finds stops by name"), "{}", stdout(&o));
+    let o = quai(&h, &[("QUAI_CONFIG", path)], &["demo", "--once"]);
+    assert!(stdout(&o).contains("updated"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("mis à jour"), "{}", stdout(&o));
 }
 
 #[test]

@@ -449,7 +449,7 @@ async fn bad_feeds_fail_the_rows_with_the_reason_and_never_panic() {
         (
             "truncated trip-updates",
             ErrorKind::Undecodable,
-            "trip updates",
+            "mises à jour des courses",
         ),
         (
             "shape trip-updates",

@@ -56,11 +56,20 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Parsed {
 /// The command-line definition with its texts in the current language
 /// (also for the manual page and the completions).
 pub fn command() -> Command {
-    let mut cmd = Cli::command();
-    // Built first, so that the help and version flags, the `help` command
-    // and the global options exist in every command to be given words.
+    // The definitions' own texts first: clap decides when it builds the
+    // command whether a long help (`--help` beside `-h`) exists.
+    let mut cmd = localize(Cli::command(), "", Pass::Own);
+    // Then, built, the words of what the build adds: the help and version
+    // flags, the `help` command, and the global options copied into every
+    // command (under their own heading there).
     cmd.build();
-    localize(cmd, "")
+    localize(cmd, "", Pass::Built)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Pass {
+    Own,
+    Built,
 }
 
 /// The catalog's path of a command: `help` commands mirror the tree
@@ -77,7 +86,7 @@ fn catalog_path(path: &str) -> String {
         .join(".")
 }
 
-fn localize(mut cmd: Command, path: &str) -> Command {
+fn localize(mut cmd: Command, path: &str, pass: Pass) -> Command {
     let own = catalog_path(path);
     let key = |what: &str| match own.as_str() {
         "" => format!("help.{what}"),
@@ -99,15 +108,49 @@ fn localize(mut cmd: Command, path: &str) -> Command {
     cmd = cmd
         .help_template(template)
         .subcommand_help_heading(t("help.heading.commands"))
-        .subcommand_value_name(t("help.command_value"))
-        .mut_args(|arg| localize_arg(arg, &own));
+        .subcommand_value_name(t("help.command_value"));
+    cmd = match pass {
+        Pass::Own => cmd.mut_args(|arg| localize_arg(arg, &own)),
+        Pass::Built => {
+            let long = cmd.get_long_about().is_some()
+                || cmd.get_arguments().any(|a| a.get_long_help().is_some());
+            let sub = !path.is_empty();
+            cmd.mut_args(|arg| built_arg(arg, sub, long))
+        }
+    };
     cmd.mut_subcommands(|sub| {
         let sub_path = match path {
             "" => sub.get_name().to_string(),
             _ => format!("{path}.{}", sub.get_name()),
         };
-        localize(sub, &sub_path)
+        localize(sub, &sub_path, pass)
     })
+}
+
+/// What the build added to a command's options: the help and version
+/// flags' words, and the heading of the options of every command.
+fn built_arg(arg: Arg, in_subcommand: bool, long_help: bool) -> Arg {
+    let every_command = t("help.heading.global");
+    let help_heading = if in_subcommand {
+        every_command
+    } else {
+        t("help.heading.options")
+    };
+    match arg.get_id().as_str() {
+        "help" if long_help => arg
+            .help(t("help.arg.help"))
+            .long_help(t("help.arg.help.long"))
+            .help_heading(help_heading),
+        "help" => arg
+            .help(t("help.arg.help_plain"))
+            .long_help(None::<&str>)
+            .help_heading(help_heading),
+        "version" => arg
+            .help(t("help.arg.version"))
+            .help_heading(t("help.heading.options")),
+        _ if arg.is_global_set() && in_subcommand => arg.help_heading(every_command),
+        _ => arg,
+    }
 }
 
 fn localize_arg(mut arg: Arg, path: &str) -> Arg {
@@ -171,13 +214,10 @@ fn localize_arg(mut arg: Arg, path: &str) -> Arg {
         arg = arg.value_names(names);
     }
     if arg.get_help_heading().is_none() {
-        // A command's own options first, then those of every command (and
-        // the help flag, which every command has).
-        let every_command = arg.is_global_set() || matches!(id.as_str(), "help" | "version");
+        // A command's own options first, then (once built) those of every
+        // command.
         let heading = if arg.is_positional() {
             t("help.heading.arguments")
-        } else if every_command && !path.is_empty() {
-            t("help.heading.global")
         } else {
             t("help.heading.options")
         };
@@ -277,35 +317,19 @@ fn context_text(value: &ContextValue) -> String {
 }
 
 /// The settings' `language`, read before the command line is: from the
-/// file `--config` names (or `QUAI_CONFIG`, or the default path), and not
-/// at all with `--demo` or `quai demo`, which read no file of the user's.
-/// An unreadable file is the command's to report later.
+/// file `--config` names (or `QUAI_CONFIG`, or the default path). The demo
+/// reads nothing else of the user's; an unreadable file is the command's
+/// to report later (and the demo's to ignore).
 fn settings_language(args: &[OsString]) -> Option<String> {
     let args: Vec<&str> = args.iter().skip(1).filter_map(|a| a.to_str()).collect();
     let mut config = None;
-    let mut first_word = None;
-    let mut i = 0;
-    while i < args.len() {
-        let arg = args[i];
-        if arg == "--" {
-            break;
-        }
+    let mut words = args.iter().take_while(|a| **a != "--");
+    while let Some(arg) = words.next() {
         if let Some(path) = arg.strip_prefix("--config=") {
             config = Some(path.to_string());
-        } else if arg == "--config" {
-            config = args.get(i + 1).map(|p| p.to_string());
-            i += 1;
-        } else if arg == "--demo" {
-            return None;
-        } else if matches!(arg, "--api-url" | "--network") {
-            i += 1;
-        } else if !arg.starts_with('-') && first_word.is_none() {
-            first_word = Some(arg);
+        } else if *arg == "--config" {
+            config = words.next().map(|p| p.to_string());
         }
-        i += 1;
-    }
-    if first_word == Some("demo") {
-        return None;
     }
     let config = config
         .map(std::path::PathBuf::from)
@@ -370,6 +394,7 @@ mod tests {
             "help.env".to_string(),
             "help.possible".to_string(),
             "help.command_value".to_string(),
+            "help.arg.help_plain".to_string(),
         ];
         known.extend(
             i18n::keys(Language::Fr)

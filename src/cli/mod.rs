@@ -104,7 +104,7 @@ pub enum Command {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct KioskArgs {
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = departures_per_row)]
     pub nb: i64,
     #[arg(long, default_value_t = 10, value_name = "SECS")]
     pub refresh: u64,
@@ -123,7 +123,7 @@ pub struct KioskArgs {
 }
 #[derive(Debug, Clone, clap::Args)]
 pub struct BoardArgs {
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = departures_per_row)]
     pub nb: i64,
     #[arg(long, default_value_t = 10, value_name = "SECS")]
     pub refresh: u64,
@@ -176,9 +176,9 @@ pub struct PublishArgs {
     pub discovery_prefix: String,
     #[arg(long)]
     pub list_topics: bool,
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = departures_per_row)]
     pub nb: i64,
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
     pub refresh: u64,
 }
 
@@ -236,6 +236,11 @@ pub struct ServeDemoArgs {
 /// Minutes on foot, 0 to 120 (the reason in the rider's language).
 fn minutes_on_foot(text: &str) -> Result<u32, String> {
     whole_number(text, 0, 120).map(|n| n as u32)
+}
+
+/// Departures per line and direction, 1 to 5.
+fn departures_per_row(text: &str) -> Result<i64, String> {
+    whole_number(text, 1, 5).map(|n| n as i64)
 }
 
 /// How many departures `timetable next` lists, 1 to 500.

@@ -28,6 +28,9 @@ struct TimetableReport {
 #[derive(Debug, Serialize)]
 struct FeedReport {
     feed: &'static str,
+    /// Its name in the rider's language, for the text report.
+    #[serde(skip)]
+    shown: &'static str,
     url: String,
     fetched_at: Option<String>,
     /// How old its content is, by its own header.
@@ -73,6 +76,7 @@ fn feed_report(state: &FeedState, stale_after: std::time::Duration) -> FeedRepor
     let age = state.age(now);
     FeedReport {
         feed: state.kind.label(),
+        shown: state.kind.shown(),
         url: crate::gtfsrt::feed::shown(&state.url),
         fetched_at: state.fetched_at.map(|t| t.to_string()),
         age_seconds: age.map(|a| a.as_secs()),
@@ -106,13 +110,13 @@ fn problems(report: &NetworkReport) -> Vec<String> {
             out.push(tf(
                 "net_feed_stale",
                 &[
-                    ("feed", feed.feed),
+                    ("feed", feed.shown),
                     ("s", &feed.age_seconds.unwrap_or(0).to_string()),
                     ("max", &feed.stale_after_seconds.to_string()),
                 ],
             ));
         } else if feed.entities == 0 && feed.feed != "alerts" {
-            out.push(tf("net_feed_empty", &[("feed", feed.feed)]));
+            out.push(tf("net_feed_empty", &[("feed", feed.shown)]));
         }
     }
     if let Some((found, total)) = report.matching_trips {
@@ -265,7 +269,7 @@ fn shown(report: &NetworkReport) -> String {
         } else {
             String::new()
         };
-        text.push_str(&format!("\n         {:<18} {state}{stale}", feed.feed));
+        text.push_str(&format!("\n         {:<24} {state}{stale}", feed.shown));
     }
     if let Some((found, total)) = report.matching_trips.filter(|m| m.1 > 0) {
         text.push_str(&format!(

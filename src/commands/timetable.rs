@@ -30,11 +30,7 @@ pub async fn timetable(ctx: &Context<'_>, action: &TimetableAction) -> CommandRe
 
 async fn update(ctx: &Context<'_>, from: Option<&str>) -> CommandResult {
     if ctx.is_demo() {
-        return Err(
-            "the demo's timetables are compiled in memory at start; to try an update, run \
-             `quai serve-demo` and `quai timetable update --from URL/gtfs-ginko.zip`"
-                .into(),
-        );
+        return Err(t("tt_demo_update").into());
     }
     let network = ctx.one_network()?;
     let (path, settings) = ctx.settings()?;
@@ -109,7 +105,7 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
     let (table, meta, path): (Result<Arc<Timetable>, String>, Option<Meta>, String) =
         if ctx.is_demo() {
             let table = demo_table(ctx, &network).await.map(|(t, _)| t);
-            (table, None, "(démo, en mémoire)".into())
+            (table, None, format!("({})", t("demo_in_memory")))
         } else {
             let store = Store::of_network(&network)?;
             (
@@ -300,9 +296,14 @@ async fn next(
                 text.to_string()
             };
             jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", &full)
-                .map_err(|_| format!("--at {text:?}: expected \"YYYY-MM-DD HH:MM\" or \"HH:MM\""))?
+                .map_err(|_| tf("tt_bad_at", &[("text", text)]))?
                 .to_zoned(table.zone().clone())
-                .map_err(|e| format!("--at {text:?}: {e}"))?
+                .map_err(|e| {
+                    tf(
+                        "tt_bad_at_because",
+                        &[("text", text), ("why", &e.to_string())],
+                    )
+                })?
                 .timestamp()
         }
         None => jiff::Timestamp::now()

@@ -19,8 +19,9 @@ pub use server::{Clock, DemoServer, ServerOptions};
 /// The key the demo client sends (the server accepts any non-empty key).
 pub const DEMO_KEY: &str = "demo";
 
-/// Credit shown on the demo board (ODbL asks to name the source).
-pub const ATTRIBUTION_SHORT: &str = "données de démonstration, d'après l'open data Ginko (ODbL)";
+/// Credit shown on the demo board (ODbL asks to name the source), a
+/// catalog key.
+pub const ATTRIBUTION_SHORT: &str = "demo_attribution_ginko";
 
 /// The places of the demo board.
 pub fn favourite_places() -> Vec<(Option<&'static str>, &'static str)> {
@@ -58,18 +59,19 @@ pub fn clock_starting_at(at: Option<jiff::civil::Time>) -> Clock {
 
 /// Parses "HH:MM" for `--at`.
 pub fn parse_at(text: &str) -> Result<jiff::civil::Time, String> {
+    use crate::i18n::tf;
     let (h, m) = text
         .split_once(':')
-        .ok_or_else(|| format!("{text:?} is not a time like 08:00"))?;
+        .ok_or_else(|| tf("demo_not_a_time", &[("text", text)]))?;
     let (h, m): (i8, i8) = (
         h.trim()
             .parse()
-            .map_err(|_| format!("bad hour in {text:?}"))?,
+            .map_err(|_| tf("demo_bad_hour", &[("text", text)]))?,
         m.trim()
             .parse()
-            .map_err(|_| format!("bad minute in {text:?}"))?,
+            .map_err(|_| tf("demo_bad_minute", &[("text", text)]))?,
     );
-    jiff::civil::Time::new(h, m, 0, 0).map_err(|_| format!("{text:?} is not a time of day"))
+    jiff::civil::Time::new(h, m, 0, 0).map_err(|_| tf("demo_not_time_of_day", &[("text", text)]))
 }
 
 #[cfg(test)]

@@ -33,7 +33,8 @@ pub async fn render() -> Result<Vec<(&'static str, String)>, String> {
     .await?;
     let client = Client::new(parse_base_url(&server.url())?, ApiKey::new(super::DEMO_KEY))
         .map_err(|e| e.to_string())?;
-    let source = Ginko::new(client, &Cache::memory()).named("Ginko", super::ATTRIBUTION_SHORT);
+    let source = Ginko::new(client, &Cache::memory())
+        .named("Ginko", crate::i18n::t(super::ATTRIBUTION_SHORT));
     let places: Vec<String> = super::favourite_places()
         .iter()
         .filter(|(network, _)| network.is_none())

@@ -41,13 +41,22 @@ impl Kind {
         }
     }
 
-    /// As errors and `quai networks` name it.
+    /// As `quai networks --json` names it (the same in every language).
     pub fn label(self) -> &'static str {
         match self {
             Kind::TripUpdates => "trip updates",
             Kind::Alerts => "alerts",
             Kind::VehiclePositions => "vehicle positions",
         }
+    }
+
+    /// As errors and `quai networks` name it, in the rider's language.
+    pub fn shown(self) -> &'static str {
+        t(match self {
+            Kind::TripUpdates => "feed_kind_trip_updates",
+            Kind::Alerts => "feed_kind_alerts",
+            Kind::VehiclePositions => "feed_kind_vehicles",
+        })
     }
 }
 
@@ -140,7 +149,7 @@ impl Fetcher {
         etag: Option<&str>,
         last_modified: Option<&str>,
     ) -> Result<Fetched, NetError> {
-        let what = kind.label();
+        let what = kind.shown();
         let mut url = url.clone();
         let mut request = self.http.get(url.clone());
         match &self.auth {

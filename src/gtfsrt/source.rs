@@ -162,10 +162,7 @@ impl FeedNetwork {
             .ok_or_else(|| {
                 NetError::new(
                     ErrorKind::Offline,
-                    format!(
-                        "{}: no timetable compiled yet (quai timetable update --network {})",
-                        self.id, self.id
-                    ),
+                    crate::i18n::tf("feed_no_timetable", &[("id", &self.id)]),
                 )
             })
     }
@@ -258,7 +255,7 @@ impl FeedNetwork {
             (None, false) => {
                 return Err(NetError::new(
                     ErrorKind::Unreachable,
-                    "trip updates: not read yet",
+                    crate::i18n::tf("feed_not_read_yet", &[("what", Kind::TripUpdates.shown())]),
                 ));
             }
             _ => {}
@@ -268,9 +265,14 @@ impl FeedNetwork {
             let seconds = age.map_or(0, |a| a.as_secs() % 60);
             return Err(NetError::new(
                 ErrorKind::Stale,
-                format!(
-                    "trip updates: the feed's own time is {minutes} min {seconds:02} s old (older than {} s: not live)",
-                    self.stale_after().as_secs()
+                crate::i18n::tf(
+                    "feed_stale_detail",
+                    &[
+                        ("what", Kind::TripUpdates.shown()),
+                        ("min", &minutes.to_string()),
+                        ("s", &format!("{seconds:02}")),
+                        ("max", &self.stale_after().as_secs().to_string()),
+                    ],
                 ),
             ));
         }
@@ -453,10 +455,12 @@ impl FeedNetwork {
             return Ok(Vec::new());
         };
         let Some(message) = &state.message else {
-            return Err(state
-                .error
-                .clone()
-                .unwrap_or_else(|| NetError::new(ErrorKind::Unreachable, "alerts: not read yet")));
+            return Err(state.error.clone().unwrap_or_else(|| {
+                NetError::new(
+                    ErrorKind::Unreachable,
+                    crate::i18n::tf("feed_not_read_yet", &[("what", Kind::Alerts.shown())]),
+                )
+            }));
         };
         let table = self.table().ok();
         Ok(super::alerts::messages(

@@ -402,10 +402,10 @@ pub async fn run(
                 poller::apply(&mut board, update);
                 if resolved {
                     discovery_sent = false;
-                    log(&format!(
-                        "{} lieu(x) : {}",
-                        board.places.len(),
-                        board.places.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+                    let names: Vec<&str> = board.places.iter().map(|p| p.name.as_str()).collect();
+                    log(&crate::i18n::tf(
+                        "pub_places",
+                        &[("n", &board.places.len().to_string()), ("names", &names.join(", "))],
                     ));
                 }
             }
@@ -413,7 +413,7 @@ pub async fn run(
                 Some(Link::Up) => {
                     connected = true;
                     last_down = None;
-                    log(&format!("connecté à {shown}"));
+                    log(&crate::i18n::tf("pub_connected", &[("broker", &shown.to_string())]));
                     // Everything again: the broker may have restarted.
                     for s in topics.sent.values_mut() {
                         s.at = None;
@@ -480,7 +480,7 @@ pub async fn run(
     }
     drop(poller);
     link_task.abort();
-    log("arrêté");
+    log(crate::i18n::t("pub_stopped"));
     Ok(())
 }
 

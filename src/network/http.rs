@@ -65,7 +65,12 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
 /// Checks a base URL: HTTPS, or plain HTTP to a loopback host only (a
 /// key must not travel unencrypted); no credentials, no query.
 pub fn parse_base_url(text: &str) -> Result<Url, String> {
-    let url = Url::parse(text.trim()).map_err(|e| format!("invalid URL {text:?}: {e}"))?;
+    let url = Url::parse(text.trim()).map_err(|e| {
+        tf(
+            "url_invalid_text",
+            &[("text", text), ("why", &e.to_string())],
+        )
+    })?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}

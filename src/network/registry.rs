@@ -565,7 +565,7 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
     let base = ginko::parse_base_url(&server.url())?;
     let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
     let ginko = ginko::Ginko::new(client.clone(), &Cache::memory())
-        .named("Ginko (démo)", demo::ATTRIBUTION_SHORT);
+        .named("Ginko (démo)", crate::i18n::t(demo::ATTRIBUTION_SHORT));
     let cache = Cache::memory();
     let prim = http::parse_base_url(&format!("{}{}", server.url(), demo::idfm::PRIM_PATH))?;
     let data = http::parse_base_url(&format!("{}{}", server.url(), demo::idfm::DATA_PATH))?;
@@ -573,7 +573,7 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
     let idfm_client = idfm::Client::new(prim, data, key(), key(), cache.scoped(idfm::ID))
         .map_err(|e| e.to_string())?;
     let idfm = idfm::Idfm::new(idfm_client, &cache, idfm::source::DEFAULT_DAILY_QUOTA)
-        .named("IDFM (démo)", "données IDFM de démonstration");
+        .named("IDFM (démo)", crate::i18n::t("demo_attribution_idfm"));
     let members: Vec<Source> = vec![Arc::new(ginko), Arc::new(idfm)];
     let (mut members, mut timetables) = demo_timetables(members, clock_shift);
     let (city, feed_city, table) = demo_feed_city(&server.url(), clock_shift)?;

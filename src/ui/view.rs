@@ -734,7 +734,8 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
                             cell.push_str(&format!(" {}", model::theoretical()));
                         }
                         if let Some(p) = &c.platform {
-                            cell.push_str(&format!(" voie {p}"));
+                            cell.push(' ');
+                            cell.push_str(&crate::i18n::tf("platform", &[("p", p)]));
                         }
                         if let Some(m) = &c.mission {
                             cell.push_str(&format!(" [{m}]"));
