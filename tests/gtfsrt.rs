@@ -386,6 +386,51 @@ async fn rows(network: &dyn Network, places: &[&str]) -> Vec<RowRequest> {
     rows
 }
 
+/// A `DUPLICATED` trip is a copy of a scheduled run at another time: shown
+/// at the copied run's stops, 4 minutes after it, marked added; the copied
+/// run itself is left as it was.
+#[tokio::test]
+async fn a_duplicated_trip_runs_the_copied_trips_times_moved() {
+    let dir = tempdir();
+    let server = server(&dir.join("fault")).await;
+    let (network, _) = city(&server.url());
+    // Where the copied run starts: the copy is among the first few there.
+    let rows = rows(network.as_ref(), &["Vieux-Port"]).await;
+    let results = network
+        .departures(&rows, PerRow::new(5).unwrap())
+        .await
+        .unwrap();
+    let added = quai::i18n::t("added_trip");
+    let expected = |d: &quai::domain::Departure| match d.time {
+        quai::domain::WaitTime::At { expected, .. } => Some(expected),
+        _ => None,
+    };
+    let aimed = |d: &quai::domain::Departure| match d.time {
+        quai::domain::WaitTime::At { aimed, expected } => Some(aimed.unwrap_or(expected)),
+        _ => None,
+    };
+    let mut copies = 0;
+    for (row, result) in rows.iter().zip(&results) {
+        let departures = &result.departures;
+        for copy in departures.iter().filter(|d| {
+            d.mission.as_deref() == Some(added) && d.line.number == "10" && row.outbound
+        }) {
+            // Its twin: a scheduled departure of the row 4 minutes before
+            // (by the timetable: the twin may run late, the copy says
+            // nothing of its own).
+            let at = expected(copy).unwrap();
+            let twin = departures.iter().any(|d| {
+                d.mission.is_none()
+                    && aimed(d).is_some_and(|t| at.duration_since(t).as_secs() == 240)
+            });
+            if twin {
+                copies += 1;
+            }
+        }
+    }
+    assert!(copies >= 1, "a copy 4 minutes after its run: {results:?}");
+}
+
 #[tokio::test]
 async fn one_request_per_feed_per_refresh_whatever_the_places() {
     let dir = tempdir();

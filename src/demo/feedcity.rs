@@ -426,6 +426,27 @@ pub fn trip_updates(now: Timestamp) -> FeedMessage {
             ..Default::default()
         });
     }
+    // A copy of route 10's next outbound run, 4 minutes after it
+    // (`DUPLICATED`): its times are the copied trip's, moved.
+    if let Some(run) = runs
+        .iter()
+        .find(|r| r.route.id == "10" && r.direction == 0 && later(r, 5))
+    {
+        let start = run.start + 4;
+        entity.push(FeedEntity {
+            id: Some("tu-copy".into()),
+            trip_update: Some(TripUpdate {
+                trip: Some(run.descriptor(proto::trip_relationship::DUPLICATED)),
+                trip_properties: Some(proto::TripProperties {
+                    trip_id: Some(format!("{}-copy", run.trip_id())),
+                    start_date: Some(run.day.strftime("%Y%m%d").to_string()),
+                    start_time: Some(format!("{:02}:{:02}:00", start / 60, start % 60)),
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+    }
     // An extra trip on route 10, leaving Vieux-Port in 7 minutes.
     let extra = now
         .checked_add(jiff::SignedDuration::from_mins(7))

@@ -57,6 +57,9 @@ pub struct TripLive {
     pub delay: Option<i32>,
     pub vehicle: Option<String>,
     pub stops: Vec<StopLive>,
+    /// A `DUPLICATED` trip: the copy's service day (when said) and first
+    /// departure; `trip_id` is the scheduled trip it copies.
+    pub copy: Option<(Option<i32>, u32)>,
 }
 
 impl TripLive {
@@ -110,6 +113,8 @@ impl Header {
 #[derive(Debug, Clone, Default)]
 pub struct TripUpdates {
     by_trip: HashMap<String, Vec<TripLive>>,
+    /// Copies of scheduled trips at another time (`DUPLICATED`).
+    pub duplicated: Vec<TripLive>,
     /// Scheduled trips named without a trip id, by route, direction and
     /// first departure (the spec allows it for trips that do not run by
     /// frequency).
@@ -166,8 +171,25 @@ impl TripUpdates {
                         arrival: u.arrival.as_ref().and_then(Event::of),
                     })
                     .collect(),
+                copy: None,
             };
+            let copy = update.trip_properties.as_ref().and_then(|p| {
+                let start = p.start_time.as_deref().and_then(clock_seconds)?;
+                let day = p
+                    .start_date
+                    .as_deref()
+                    .and_then(crate::timetable::table::parse_date);
+                Some((day, start))
+            });
+            let mut live = live;
             match &live.trip_id {
+                // A copy never changes the trip it copies.
+                Some(_) if live.relationship == trip_rel::DUPLICATED => {
+                    if copy.is_some() {
+                        live.copy = copy;
+                        out.duplicated.push(live);
+                    }
+                }
                 Some(id) if !live.added() => out.by_trip.entry(id.clone()).or_default().push(live),
                 None if !live.added() && live.route_id.is_some() && live.start_time.is_some() => {
                     out.by_run.push(live)
@@ -179,7 +201,10 @@ impl TripUpdates {
     }
 
     pub fn trip_count(&self) -> usize {
-        self.by_trip.values().map(Vec::len).sum::<usize>() + self.by_run.len() + self.added.len()
+        self.by_trip.values().map(Vec::len).sum::<usize>()
+            + self.by_run.len()
+            + self.duplicated.len()
+            + self.added.len()
     }
 
     /// The updates of a timetable trip (any run, any day).

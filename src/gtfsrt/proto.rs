@@ -54,6 +54,19 @@ pub struct TripUpdate {
     /// The trip's delay where no stop says otherwise (experimental).
     #[prost(int32, optional, tag = "5")]
     pub delay: Option<i32>,
+    /// A `DUPLICATED` trip's own id, day and first departure.
+    #[prost(message, optional, tag = "6")]
+    pub trip_properties: Option<TripProperties>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct TripProperties {
+    #[prost(string, optional, tag = "1")]
+    pub trip_id: Option<String>,
+    #[prost(string, optional, tag = "2")]
+    pub start_date: Option<String>,
+    #[prost(string, optional, tag = "3")]
+    pub start_time: Option<String>,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]

@@ -350,6 +350,7 @@ impl FeedNetwork {
             out.push(departure);
         }
         out.extend(self.added(tt, trips, vehicles, row, route));
+        out.extend(self.copies(tt, trips, row, route, &stops, now));
         // What is still to come, soonest first.
         let when = |d: &Departure| match d.time {
             WaitTime::At { expected, aimed } if d.status == Status::Cancelled => {
@@ -361,6 +362,91 @@ impl FeedNetwork {
         out.retain(|d| when(d).duration_since(real_now).as_secs() >= -30);
         out.sort_by_key(when);
         out.truncate(per_row);
+        out
+    }
+
+    /// Copies of scheduled trips at another time (`DUPLICATED`), on the
+    /// row's route and direction: the copied trip's times at the row's
+    /// stops moved to the copy's first departure, then the copy's own
+    /// updates; marked "ajouté", as the timetable does not have them.
+    fn copies(
+        &self,
+        tt: &TimetableNetwork,
+        trips: &TripUpdates,
+        row: &RowRequest,
+        route: u32,
+        stops: &[u32],
+        now: Timestamp,
+    ) -> Vec<Departure> {
+        let table = tt.table();
+        let direction = u8::from(!row.outbound);
+        let today = crate::timetable::table::day_number(now.to_zoned(table.zone().clone()).date());
+        let mut out = Vec::new();
+        for copy in &trips.duplicated {
+            let (Some(id), Some((day, start))) = (copy.trip_id.as_deref(), copy.copy) else {
+                continue;
+            };
+            // Rare in feeds: the copied trip is looked for when one comes.
+            let Some(trip) = (0..table.trip_count())
+                .map(|t| t as u32)
+                .find(|t| table.trip_id(*t) == id)
+            else {
+                continue;
+            };
+            if table.trip_route(trip) != route
+                || table.trip_direction(trip).is_some_and(|d| d != direction)
+            {
+                continue;
+            }
+            let pattern: Vec<_> = table.trip_stops(trip).collect();
+            let Some(first) = pattern.first().map(|s| s.time) else {
+                continue;
+            };
+            let day = day.unwrap_or(today);
+            let Some(reference) = table.day_reference(day) else {
+                continue;
+            };
+            // No boarding at its last stop.
+            for s in pattern.iter().take(pattern.len().saturating_sub(1)) {
+                if !stops.contains(&s.stop) {
+                    continue;
+                }
+                let Some(offset) = s.time.checked_sub(first).map(|k| start + k) else {
+                    continue;
+                };
+                let Ok(at) =
+                    reference.checked_add(jiff::SignedDuration::from_secs(i64::from(offset)))
+                else {
+                    continue;
+                };
+                let d = crate::timetable::TimetableDeparture {
+                    at,
+                    stop: s.stop,
+                    trip,
+                    route,
+                    direction: table.trip_direction(trip),
+                    headsign: table.trip_headsign(trip),
+                    approximate: false,
+                    day,
+                    offset,
+                };
+                let mut departure = tt.row_departure(&d, route, row);
+                departure.mission = Some(crate::i18n::t("added_trip").to_string());
+                match live::apply(table, copy, &d) {
+                    Said::Skipped | Said::Cancelled => continue,
+                    Said::Expected { at, .. } => {
+                        departure.time = WaitTime::At {
+                            expected: at.checked_sub(self.shift).unwrap_or(at),
+                            aimed: None,
+                        };
+                        departure.origin = Origin::Located;
+                    }
+                    Said::Nothing | Said::NoData => {}
+                }
+                departure.vehicle = copy.vehicle.clone();
+                out.push(departure);
+            }
+        }
         out
     }
 
