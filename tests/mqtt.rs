@@ -512,3 +512,21 @@ async fn a_screen_with_nothing_published_falls_back_to_its_local_timetable() {
     );
     assert!(stdout.contains("théorique"), "{stdout}");
 }
+
+/// A screen whose broker refuses the connection says so: not "nothing
+/// published yet".
+#[tokio::test]
+async fn a_screen_whose_broker_refuses_says_it_is_unreachable() {
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let home = support::home("mqtt", "refused");
+    let url = format!("mqtt://127.0.0.1:{port}");
+    let (ok, _, stderr) = screen(&home, &url, &["crous", "--once"]).await;
+    assert!(!ok);
+    assert!(stderr.contains("injoignable"), "{stderr}");
+    assert!(!stderr.contains("pour l'instant"), "{stderr}");
+}

@@ -48,6 +48,8 @@ struct State {
     last_board: Option<Instant>,
     last_message: Option<Instant>,
     connected: bool,
+    /// Why the last connection failed, until one succeeds.
+    refused: Option<String>,
 }
 
 /// The boards of a broker, as a network.
@@ -99,6 +101,7 @@ impl Subscribed {
                         back_off = Duration::from_secs(1);
                         if let Ok(mut s) = task_state.lock() {
                             s.connected = true;
+                            s.refused = None;
                         }
                         // The status first: a screen knows whether what
                         // follows is still published.
@@ -117,9 +120,10 @@ impl Subscribed {
                         }
                     }
                     Ok(_) => {}
-                    Err(_) => {
+                    Err(e) => {
                         if let Ok(mut s) = task_state.lock() {
                             s.connected = false;
+                            s.refused = Some(crate::sanitize::line(&e.to_string()));
                         }
                         tokio::time::sleep(back_off).await;
                         back_off = (back_off * 2).min(Duration::from_secs(30));
@@ -422,12 +426,21 @@ impl Network for Subscribed {
                     Instant::now() + Duration::from_millis(100)
                 };
                 if tokio::time::timeout_at(wake, notified).await.is_err() && stops.is_empty() {
+                    let broker = self.broker.to_string();
+                    // A broker that refuses the connection is not one that
+                    // has nothing yet.
+                    if let Some(why) = self.lock().refused.clone() {
+                        return Err(NetError::new(
+                            ErrorKind::Unreachable,
+                            crate::i18n::tf(
+                                "mqtt_broker_unreachable",
+                                &[("broker", &broker), ("why", &why)],
+                            ),
+                        ));
+                    }
                     return Err(NetError::new(
                         ErrorKind::NotPublished,
-                        crate::i18n::tf(
-                            "mqtt_nothing_yet",
-                            &[("broker", &self.broker.to_string())],
-                        ),
+                        crate::i18n::tf("mqtt_nothing_yet", &[("broker", &broker)]),
                     ));
                 }
             }
