@@ -327,6 +327,18 @@ pub fn is_network(name: &str) -> bool {
     known_networks().iter().any(|n| n == name)
 }
 
+/// The `language` of the settings file at `path`, read alone (nothing
+/// else of the file is taken: the demo reads this and no more); `None`
+/// when the file is absent, unreadable or says none.
+pub fn language_of(path: &Path) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Language {
+        language: Option<String>,
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    toml::from_str::<Language>(&text).ok()?.language
+}
+
 /// An error naming the networks when `name` is not one of them.
 pub fn check_network(name: &str) -> Result<(), String> {
     if is_network(name) {

@@ -59,6 +59,19 @@ pub fn set_network_zone(id: &str, zone: jiff::tz::TimeZone) {
 /// The place in [`NETWORK_ZONES`] of network `id`'s zone: `None` for the
 /// shown zone (a network whose zone is not known, or is the shown one).
 pub fn zone_index(id: &str) -> Option<u8> {
+    let known = |id: &str| {
+        NETWORK_ZONES
+            .read()
+            .ok()
+            .and_then(|zones| zones.iter().position(|(n, _)| n == id))
+    };
+    // Ginko's and IDFM's zone is known without their timetable.
+    if known(id).is_none()
+        && crate::config::NETWORKS.contains(&id)
+        && let Ok(zone) = jiff::tz::TimeZone::get(TIME_ZONE)
+    {
+        set_network_zone(id, zone);
+    }
     let zones = NETWORK_ZONES.read().ok()?;
     let at = zones.iter().position(|(n, _)| n == id)?;
     if zones[at].1 == zone() {

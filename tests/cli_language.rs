@@ -129,6 +129,13 @@ fn command_line_errors_are_in_the_language_with_a_suggestion_and_exit_2() {
     assert!(err.contains("error: unexpected argument '--nbr'"), "{err}");
     assert!(err.contains("tip: did you mean '--nb'?"), "{err}");
 
+    let o = quai(&h, &[], &["board", "x", "--nb", "1", "--nb", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("l'argument « --nb <NB> » ne peut être donné qu'une fois"),
+        "{}",
+        stderr(&o)
+    );
     let o = quai(&h, &[], &["bord"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(

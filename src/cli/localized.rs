@@ -9,6 +9,7 @@
 //! the default path) and the locale, as `main` does afterwards.
 
 use std::ffi::OsString;
+use std::io::Write;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, Command, CommandFactory, FromArgMatches};
@@ -46,7 +47,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Parsed {
                     // stdout (or stderr) may be closed: nothing to add then.
                     let _ = e.print();
                 }
-                _ => eprint!("{}", message(&e)),
+                _ => {
+                    // stderr may be closed: nothing more to say then.
+                    let _ = write!(std::io::stderr(), "{}", message(&e));
+                }
             }
             Parsed::Exit(code)
         }
@@ -265,10 +269,14 @@ fn message(e: &clap::Error) -> String {
             )
         }
         ErrorKind::MissingRequiredArgument => tf("cli.missing_arguments", &[("args", &arg)]),
-        ErrorKind::ArgumentConflict => tf(
-            "cli.conflict",
-            &[("arg", &arg), ("other", &text(ContextKind::PriorArg))],
-        ),
+        ErrorKind::ArgumentConflict => {
+            let other = text(ContextKind::PriorArg);
+            if other == arg {
+                tf("cli.used_twice", &[("arg", &arg)])
+            } else {
+                tf("cli.conflict", &[("arg", &arg), ("other", &other)])
+            }
+        }
         ErrorKind::MissingSubcommand => tf(
             "cli.missing_command",
             &[("command", &text(ContextKind::InvalidSubcommand))],
@@ -335,7 +343,7 @@ fn settings_language(args: &[OsString]) -> Option<String> {
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("QUAI_CONFIG").map(std::path::PathBuf::from));
     let path = crate::config::settings_path(config.as_deref()).ok()?;
-    crate::config::Settings::load(&path).ok()?.language
+    crate::config::language_of(&path)
 }
 
 #[cfg(test)]

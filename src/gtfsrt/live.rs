@@ -113,8 +113,9 @@ impl Header {
 #[derive(Debug, Clone, Default)]
 pub struct TripUpdates {
     by_trip: HashMap<String, Vec<TripLive>>,
-    /// Copies of scheduled trips at another time (`DUPLICATED`).
-    pub duplicated: Vec<TripLive>,
+    /// Copies of scheduled trips at another time (`DUPLICATED`), each with
+    /// the timetable trip it copies once [`TripUpdates::find_copied`] ran.
+    duplicated: Vec<(TripLive, Option<u32>)>,
     /// Scheduled trips named without a trip id, by route, direction and
     /// first departure (the spec allows it for trips that do not run by
     /// frequency).
@@ -183,11 +184,12 @@ impl TripUpdates {
             });
             let mut live = live;
             match &live.trip_id {
-                // A copy never changes the trip it copies.
-                Some(_) if live.relationship == trip_rel::DUPLICATED => {
-                    if copy.is_some() {
+                // A copy never changes the trip it copies; one that does
+                // not name it is left out.
+                _ if live.relationship == trip_rel::DUPLICATED => {
+                    if live.trip_id.is_some() && copy.is_some() {
                         live.copy = copy;
-                        out.duplicated.push(live);
+                        out.duplicated.push((live, None));
                     }
                 }
                 Some(id) if !live.added() => out.by_trip.entry(id.clone()).or_default().push(live),
@@ -205,6 +207,28 @@ impl TripUpdates {
             + self.by_run.len()
             + self.duplicated.len()
             + self.added.len()
+    }
+
+    /// Finds the timetable trip of each copy, once per feed read (a map of
+    /// the trip ids, built only when the feed has copies).
+    pub fn find_copied(&mut self, table: &Timetable) {
+        if self.duplicated.is_empty() {
+            return;
+        }
+        let ids: HashMap<&str, u32> = (0..table.trip_count())
+            .filter_map(|t| u32::try_from(t).ok())
+            .map(|t| (table.trip_id(t), t))
+            .collect();
+        for (copy, trip) in &mut self.duplicated {
+            *trip = copy.trip_id.as_deref().and_then(|id| ids.get(id).copied());
+        }
+    }
+
+    /// The copies whose copied trip the timetable has.
+    pub fn copies(&self) -> impl Iterator<Item = (&TripLive, u32)> {
+        self.duplicated
+            .iter()
+            .filter_map(|(copy, trip)| Some((copy, (*trip)?)))
     }
 
     /// The updates of a timetable trip (any run, any day).

@@ -220,7 +220,13 @@ impl FeedNetwork {
                 continue;
             };
             match state.kind {
-                Kind::TripUpdates => live.trips = Arc::new(TripUpdates::from_feed(message)),
+                Kind::TripUpdates => {
+                    let mut trips = TripUpdates::from_feed(message);
+                    if let Ok(tt) = self.table() {
+                        trips.find_copied(tt.table());
+                    }
+                    live.trips = Arc::new(trips);
+                }
                 Kind::VehiclePositions => live.vehicles = Arc::new(Vehicles::from_feed(message)),
                 Kind::Alerts => {}
             }
@@ -382,15 +388,8 @@ impl FeedNetwork {
         let direction = u8::from(!row.outbound);
         let today = crate::timetable::table::day_number(now.to_zoned(table.zone().clone()).date());
         let mut out = Vec::new();
-        for copy in &trips.duplicated {
-            let (Some(id), Some((day, start))) = (copy.trip_id.as_deref(), copy.copy) else {
-                continue;
-            };
-            // Rare in feeds: the copied trip is looked for when one comes.
-            let Some(trip) = (0..table.trip_count())
-                .map(|t| t as u32)
-                .find(|t| table.trip_id(*t) == id)
-            else {
+        for (copy, trip) in trips.copies() {
+            let Some((day, start)) = copy.copy else {
                 continue;
             };
             if table.trip_route(trip) != route
