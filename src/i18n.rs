@@ -187,11 +187,32 @@ pub fn tf(key: &str, args: &[(&str, &str)]) -> String {
     fill(t(key), args)
 }
 
+/// In one pass: a value that holds `{name}` itself (a stop's name, a
+/// server's message) is never filled in again.
 fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -274,5 +295,10 @@ mod tests {
     fn placeholders_are_filled() {
         assert_eq!(fill("{n} min", &[("n", "3")]), "3 min");
         assert_eq!(fill("de {a} à {b}", &[("a", "x"), ("b", "y")]), "de x à y");
+        // A value is written as it is, even when it looks like a hole.
+        assert_eq!(fill("{a} et {b}", &[("a", "{b}"), ("b", "y")]), "{b} et y");
+        // Unknown holes and lone braces stay.
+        assert_eq!(fill("{x} {a} {", &[("a", "1")]), "{x} 1 {");
+        assert_eq!(fill("{a}{a}", &[("a", "é")]), "éé");
     }
 }
