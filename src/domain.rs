@@ -29,6 +29,11 @@ pub fn zone() -> jiff::tz::TimeZone {
     if let Some(zone) = SHOWN_ZONE.read().ok().and_then(|z| z.clone()) {
         return zone;
     }
+    paris()
+}
+
+/// Ginko's and IDFM's zone, looked up in the database once.
+fn paris() -> jiff::tz::TimeZone {
     static PARIS: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
     PARIS
         .get_or_init(|| jiff::tz::TimeZone::get(TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC))
@@ -56,28 +61,19 @@ pub fn set_network_zone(id: &str, zone: jiff::tz::TimeZone) {
     }
 }
 
-/// The place in [`NETWORK_ZONES`] of network `id`'s zone: `None` for the
-/// shown zone (a network whose zone is not known, or is the shown one).
+/// The place in [`NETWORK_ZONES`] of network `id`'s zone; `None` (the
+/// shown zone) for a network whose zone is not known. A search of a few
+/// names: no zone is compared or looked up once the network is known.
 pub fn zone_index(id: &str) -> Option<u8> {
-    let known = |id: &str| {
-        NETWORK_ZONES
-            .read()
-            .ok()
-            .and_then(|zones| zones.iter().position(|(n, _)| n == id))
+    let position = || {
+        let zones = NETWORK_ZONES.read().ok()?;
+        zones.iter().position(|(n, _)| n == id)
     };
-    // Ginko's and IDFM's zone is known without their timetable.
-    if known(id).is_none()
-        && crate::config::NETWORKS.contains(&id)
-        && let Ok(zone) = jiff::tz::TimeZone::get(TIME_ZONE)
-    {
-        set_network_zone(id, zone);
+    if position().is_none() && crate::config::NETWORKS.contains(&id) {
+        // Ginko's and IDFM's zone is known without their timetable.
+        set_network_zone(id, paris());
     }
-    let zones = NETWORK_ZONES.read().ok()?;
-    let at = zones.iter().position(|(n, _)| n == id)?;
-    if zones[at].1 == zone() {
-        return None;
-    }
-    u8::try_from(at).ok()
+    position().and_then(|at| u8::try_from(at).ok())
 }
 
 /// The zone of [`zone_index`] (the shown zone for `None`).

@@ -76,6 +76,14 @@ enum Pass {
     Built,
 }
 
+/// The path of command `name` under the command at `path` ("fav.add").
+fn sub_path(path: &str, name: &str) -> String {
+    match path {
+        "" => name.to_string(),
+        _ => format!("{path}.{name}"),
+    }
+}
+
 /// The catalog's path of a command: `help` commands mirror the tree
 /// (`fav help add` is `fav add`), and every `help` command is `help`.
 fn catalog_path(path: &str) -> String {
@@ -123,10 +131,7 @@ fn localize(mut cmd: Command, path: &str, pass: Pass) -> Command {
         }
     };
     cmd.mut_subcommands(|sub| {
-        let sub_path = match path {
-            "" => sub.get_name().to_string(),
-            _ => format!("{path}.{}", sub.get_name()),
-        };
+        let sub_path = sub_path(path, sub.get_name());
         localize(sub, &sub_path, pass)
     })
 }
@@ -370,10 +375,7 @@ mod tests {
             }
         }
         for sub in cmd.get_subcommands() {
-            let sub_path = match path {
-                "" => sub.get_name().to_string(),
-                _ => format!("{path}.{}", sub.get_name()),
-            };
+            let sub_path = sub_path(path, sub.get_name());
             missing(sub, &sub_path, language, out);
         }
     }
@@ -425,10 +427,7 @@ mod tests {
                 }
             }
             for sub in cmd.get_subcommands() {
-                let sub_path = match path {
-                    "" => sub.get_name().to_string(),
-                    _ => format!("{path}.{}", sub.get_name()),
-                };
+                let sub_path = sub_path(path, sub.get_name());
                 collect(sub, &sub_path, known);
             }
         }

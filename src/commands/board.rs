@@ -30,8 +30,8 @@ pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> Co
             let compiled = crate::config::known_networks().iter().any(|n| {
                 crate::timetable::store::Store::of_network(n).is_ok_and(|s| s.index_path().exists())
             });
-            // Only a missing or refused key: a settings error is the user's to fix.
-            if compiled && e.contains(&crate::ginko::ApiError::MissingKey.to_string()) {
+            // Only a missing key: a settings error is the user's to fix.
+            if compiled && crate::network::registry::is_missing_key(&e) {
                 format!("{e}\n{}", crate::i18n::t("board_offline_hint"))
             } else {
                 e

@@ -132,6 +132,12 @@ pub fn from_settings(
     Ok(source)
 }
 
+/// Whether a command's error is that no Ginko key is set (the board then
+/// points to `--offline` when a timetable is compiled).
+pub fn is_missing_key(error: &str) -> bool {
+    error.contains(&ginko::ApiError::MissingKey.to_string())
+}
+
 /// Clocks are shown in the default network's zone (its timetable's).
 fn show_zone_of(source: &Source) {
     let first = source
