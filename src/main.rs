@@ -29,13 +29,9 @@ fn main() -> ExitCode {
         }
     };
     let ctx = commands::Context::new(&cli);
-    // The settings name the language and the networks they define; an
-    // unreadable file is the command's to report.
-    // (The demo's settings are the defaults: the language read before the
-    // command line stays.)
-    if let Some(language) = ctx.settings().ok().and_then(|(_, s)| s.language.clone()) {
-        quai::i18n::init(Some(&language));
-    }
+    // The settings name the networks they define (their language was read
+    // with the command line); an unreadable file is the command's to report.
+    let _ = ctx.settings();
     let result = runtime.block_on(async {
         match &cli.command {
             Some(Command::Api { method, params }) => commands::api(&ctx, method, params).await,
