@@ -10,9 +10,9 @@ use std::hint::black_box;
 use divan::Bencher;
 use jiff::Timestamp;
 use quai::domain::{LineKind, LineRef, Rgb};
-use quai::ginko::model::{FormArret, FormTempsLieu};
-use quai::ginko::{ApiKey, Client, WaitRequest, match_answers};
 use quai::model::{Board, BoardLine, ResolvedPlace};
+use quai::network::ginko::model::{FormArret, FormTempsLieu};
+use quai::network::ginko::{ApiKey, Client, WaitRequest, match_answers};
 use quai::network::{RowRequest, RowResult};
 use quai::search::Index;
 use quai::ui::departures::{PaneState, draw, draw_on};
@@ -135,7 +135,8 @@ fn places() -> Vec<ResolvedPlace> {
 }
 
 fn client() -> Client {
-    let base = quai::ginko::parse_base_url("http://127.0.0.1:9/").unwrap_or_else(|e| panic!("{e}"));
+    let base = quai::network::ginko::parse_base_url("http://127.0.0.1:9/")
+        .unwrap_or_else(|e| panic!("{e}"));
     Client::new(base, ApiKey::new("bench")).unwrap_or_else(|e| panic!("{e}"))
 }
 

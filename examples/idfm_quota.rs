@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use quai::cache::Cache;
 use quai::demo::{self, DemoServer, ServerOptions};
-use quai::idfm::day::{HandClock, simulate};
-use quai::idfm::{self, Client, Idfm};
 use quai::network::http::parse_base_url;
+use quai::network::idfm::day::{HandClock, simulate};
+use quai::network::idfm::{self, Client, Idfm};
 use quai::secret::Secret;
 
 #[tokio::main(flavor = "current_thread")]

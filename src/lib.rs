@@ -11,19 +11,18 @@ pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod demo;
 pub mod domain;
 pub mod favorites;
-pub mod ginko;
-pub mod gtfsrt;
 pub mod html;
 pub mod i18n;
-pub mod idfm;
 pub mod kiosk;
 pub mod model;
 pub mod mqtt;
 pub mod names;
 pub mod network;
+/// The demo networks and their server (it emulates the networks' APIs, so
+/// it lives beside them, below [`network`]).
+pub use network::demo;
 pub mod poller;
 pub mod sanitize;
 pub mod search;

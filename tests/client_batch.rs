@@ -3,7 +3,7 @@
 
 mod support;
 
-use quai::ginko::{MAX_REQUESTS_PER_CALL, Nb, WaitRequest};
+use quai::network::ginko::{MAX_REQUESTS_PER_CALL, Nb, WaitRequest};
 use serde_json::{Value, json};
 use support::{Reply, Scripted, client};
 

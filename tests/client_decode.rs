@@ -6,8 +6,8 @@ mod support;
 
 use jiff::civil::date;
 use quai::domain::*;
-use quai::ginko::convert::infos_trafic_messages;
-use quai::ginko::{Client, Nb, PlaceQuery, WaitRequest};
+use quai::network::ginko::convert::infos_trafic_messages;
+use quai::network::ginko::{Client, Nb, PlaceQuery, WaitRequest};
 use serde_json::Value;
 use support::{Reply, Scripted, client};
 

@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use quai::ginko::{ApiError, MAX_BODY_BYTES};
+use quai::network::ginko::{ApiError, MAX_BODY_BYTES};
 use support::{Reply, Scripted, client};
 
 const KEY: &str = "CANARY-KEY-5f3e9a";

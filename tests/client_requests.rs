@@ -5,7 +5,7 @@
 mod support;
 
 use jiff::civil::date;
-use quai::ginko::{ApiError, Nb, PlaceQuery, WaitRequest};
+use quai::network::ginko::{ApiError, Nb, PlaceQuery, WaitRequest};
 use serde_json::json;
 use support::{Reply, Scripted, client};
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 use jiff::Zoned;
 use quai::demo::{DemoServer, ServerOptions};
 use quai::domain::*;
-use quai::ginko::convert::infos_trafic_messages;
-use quai::ginko::{
+use quai::network::ginko::convert::infos_trafic_messages;
+use quai::network::ginko::{
     ApiError, ApiKey, Client, Nb, Params, PlaceQuery, Timeouts, WaitRequest, parse_base_url,
 };
 

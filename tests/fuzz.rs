@@ -9,8 +9,8 @@
 //! replayed by every later run: commit it with the fix.
 
 use proptest::prelude::*;
-use quai::ginko::model::{FormInfosTrafic, FormLigne, FormMessage, FormTempsLieu};
-use quai::ginko::{Client, WaitRequest, match_answers, parse_base_url};
+use quai::network::ginko::model::{FormInfosTrafic, FormLigne, FormMessage, FormTempsLieu};
+use quai::network::ginko::{Client, WaitRequest, match_answers, parse_base_url};
 use serde_json::Value;
 
 const FIXTURES: [&str; 2] = [

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use prost::Message as _;
-use quai::gtfsrt::live::{self, Said, TripUpdates};
-use quai::gtfsrt::proto::{
+use quai::network::gtfsrt::live::{self, Said, TripUpdates};
+use quai::network::gtfsrt::proto::{
     FeedEntity, FeedHeader, FeedMessage, StopTimeEvent, StopTimeUpdate, TripDescriptor, TripUpdate,
     stop_relationship, trip_relationship,
 };
@@ -330,7 +330,7 @@ async fn server(fault_file: &std::path::Path) -> DemoServer {
 fn city(
     base: &str,
 ) -> (
-    Arc<quai::gtfsrt::FeedNetwork>,
+    Arc<quai::network::gtfsrt::FeedNetwork>,
     Arc<quai::timetable::source::TimetableNetwork>,
 ) {
     let today = quai::domain::network_now().date();
@@ -343,22 +343,25 @@ fn city(
     ));
     let shared = Arc::new(std::sync::RwLock::new(Some(Arc::clone(&tt))));
     let url = |p: &str| reqwest::Url::parse(&format!("{base}{p}")).unwrap();
-    let network = quai::gtfsrt::FeedNetwork::new(
+    let network = quai::network::gtfsrt::FeedNetwork::new(
         feedcity::ID,
         feedcity::NAME,
         shared,
         vec![
             (
-                quai::gtfsrt::Kind::TripUpdates,
+                quai::network::gtfsrt::Kind::TripUpdates,
                 url(feedcity::TRIP_UPDATES_PATH),
             ),
-            (quai::gtfsrt::Kind::Alerts, url(feedcity::ALERTS_PATH)),
             (
-                quai::gtfsrt::Kind::VehiclePositions,
+                quai::network::gtfsrt::Kind::Alerts,
+                url(feedcity::ALERTS_PATH),
+            ),
+            (
+                quai::network::gtfsrt::Kind::VehiclePositions,
                 url(feedcity::VEHICLES_PATH),
             ),
         ],
-        quai::gtfsrt::Fetcher::new(None).unwrap(),
+        quai::network::gtfsrt::Fetcher::new(None).unwrap(),
         Duration::from_secs(30),
     );
     (Arc::new(network), tt)

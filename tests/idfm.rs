@@ -3,7 +3,7 @@
 
 use quai::cache::Cache;
 use quai::demo::{self, DemoServer, ServerOptions};
-use quai::idfm::{self, Api, Client, Idfm};
+use quai::network::idfm::{self, Api, Client, Idfm};
 use quai::network::{ErrorKind, Network, PerRow, RowRequest};
 use quai::secret::Secret;
 
@@ -211,7 +211,7 @@ fn rand() -> u128 {
 
 #[tokio::test]
 async fn a_day_of_polling_stays_within_the_quota() {
-    use quai::idfm::day::{HandClock, simulate};
+    use quai::network::idfm::day::{HandClock, simulate};
     let s = server(ServerOptions::default()).await;
     // The poller asks every 10 s; a 30 s step for three stations keeps the
     // test short and still asks more often than their period.

@@ -2,9 +2,8 @@
 
 use super::{CommandResult, Context, print};
 use crate::config;
-use crate::ginko::{Client, Params};
 use crate::i18n::{t, tf};
-use crate::network::registry;
+use crate::network::registry::{self, GinkoApi};
 use crate::sanitize;
 
 /// `quai api METHOD name=value…`
@@ -14,7 +13,7 @@ pub async fn api(ctx: &Context<'_>, method: &str, raw_params: &[String]) -> Comm
         .trim_start_matches('/')
         .trim_end_matches(".do")
         .to_string();
-    let mut params = Params::new();
+    let mut params = Vec::new();
     for raw in raw_params {
         let Some((name, value)) = raw.split_once('=') else {
             return Err(tf("api_not_name_value", &[("raw", raw)]));
@@ -22,16 +21,11 @@ pub async fn api(ctx: &Context<'_>, method: &str, raw_params: &[String]) -> Comm
         if name == "apiKey" {
             return Err(t("api_no_key_argument").into());
         }
-        params = params.text(name.trim(), value);
+        params.push((name.trim().to_string(), value.to_string()));
     }
     let keyless = method.eq_ignore_ascii_case("DR/getCleTemporaire");
     let client = client(ctx, !keyless).await?;
-    let result = if keyless {
-        client.call_without_key(&method, params).await
-    } else {
-        client.call(&method, params).await
-    };
-    let objets = result.map_err(|e| e.to_string())?;
+    let objets = client.call(&method, &params, !keyless).await?;
     let pretty = serde_json::to_string_pretty(&objets).map_err(|e| e.to_string())?;
     print(&sanitize::json_for_terminal(&pretty))
 }
@@ -39,7 +33,7 @@ pub async fn api(ctx: &Context<'_>, method: &str, raw_params: &[String]) -> Comm
 /// `quai key trial`
 pub async fn key_trial(ctx: &Context<'_>) -> CommandResult {
     let client = client(ctx, false).await?;
-    let key = client.cle_temporaire().await.map_err(|e| e.to_string())?;
+    let key = client.trial_key().await?;
     let key = sanitize::text(&key);
     print(&tf("trial_key", &[("key", &key)]))?;
     let path = ctx
@@ -54,10 +48,10 @@ pub async fn key_trial(ctx: &Context<'_>) -> CommandResult {
 
 /// A Ginko client from the settings (a key is not needed to ask for the
 /// day's trial key).
-async fn client(ctx: &Context<'_>, need_key: bool) -> Result<Client, String> {
+async fn client(ctx: &Context<'_>, need_key: bool) -> Result<GinkoApi, String> {
     if ctx.is_demo() {
-        return Ok(ctx.demo(None).await?.client.clone());
+        return Ok(ctx.demo(None).await?.ginko_api.clone());
     }
     let (path, settings) = ctx.settings()?;
-    registry::ginko_client(settings, path, ctx.cli.api_url.as_deref(), need_key)
+    registry::ginko_api(settings, path, ctx.cli.api_url.as_deref(), need_key)
 }

@@ -7,9 +7,8 @@ use serde::Serialize;
 use super::{CommandResult, Context, print};
 use crate::cli::NetworksAction;
 use crate::config;
-use crate::gtfsrt::FeedNetwork;
-use crate::gtfsrt::source::FeedState;
 use crate::i18n::{t, tf};
+use crate::network::check::{FeedCheck, FeedStatus};
 use crate::network::registry;
 use crate::timetable::Timetable;
 use crate::timetable::store::Store;
@@ -71,21 +70,19 @@ fn timetable_report(table: Option<&Timetable>, source: Option<String>) -> Timeta
     }
 }
 
-fn feed_report(state: &FeedState, stale_after: std::time::Duration) -> FeedReport {
-    let now = jiff::Timestamp::now();
-    let age = state.age(now);
+fn feed_report(state: &FeedStatus, stale_after: std::time::Duration) -> FeedReport {
     FeedReport {
-        feed: state.kind.label(),
-        shown: state.kind.shown(),
-        url: crate::gtfsrt::feed::shown(&state.url),
+        feed: state.feed,
+        shown: state.shown,
+        url: state.url.clone(),
         fetched_at: state.fetched_at.map(|t| t.to_string()),
-        age_seconds: age.map(|a| a.as_secs()),
-        header_timestamp: state.header.timestamp.map(|t| t.to_string()),
-        entities: state.header.entities,
+        age_seconds: state.age.map(|a| a.as_secs()),
+        header_timestamp: state.header_timestamp.map(|t| t.to_string()),
+        entities: state.entities,
         bytes: state.bytes,
-        stale: age.is_some_and(|a| a > stale_after),
+        stale: state.age.is_some_and(|a| a > stale_after),
         stale_after_seconds: stale_after.as_secs(),
-        error: state.error.as_ref().map(ToString::to_string),
+        error: state.error.clone(),
     }
 }
 
@@ -132,25 +129,24 @@ fn problems(report: &NetworkReport) -> Vec<String> {
     out
 }
 
-async fn feed_network_report(
+fn feed_network_report(
     id: &str,
-    network: &FeedNetwork,
+    check: FeedCheck,
     table: Option<&Timetable>,
     source: Option<String>,
 ) -> NetworkReport {
-    network.refresh(true).await;
     let mut report = NetworkReport {
         id: id.to_string(),
-        name: crate::network::Network::name(network).to_string(),
+        name: check.name,
         kind: registry::network_kind(id),
         configured: true,
         timetable: timetable_report(table, source),
-        feeds: network
-            .feed_states()
+        feeds: check
+            .feeds
             .iter()
-            .map(|f| feed_report(f, network.stale_after()))
+            .map(|f| feed_report(f, check.stale_after))
             .collect(),
-        matching_trips: network.matching_trips(),
+        matching_trips: check.matching_trips,
         problems: Vec::new(),
     };
     report.problems = problems(&report);
@@ -193,9 +189,10 @@ async fn reports(ctx: &Context<'_>, only: Option<&str>) -> Result<Vec<NetworkRep
         for id in config::NETWORKS.iter().filter(|id| wanted(id)) {
             out.push(builtin_report(id, true, table(id), source()));
         }
-        let id = demo.feed_city.id();
+        let id = demo.feed_city_id();
         if wanted(id) {
-            out.push(feed_network_report(id, &demo.feed_city, table(id), source()).await);
+            let check = demo.check_feed_city().await;
+            out.push(feed_network_report(id, check, table(id), source()));
         }
         return Ok(out);
     }
@@ -212,9 +209,9 @@ async fn reports(ctx: &Context<'_>, only: Option<&str>) -> Result<Vec<NetworkRep
         out.push(builtin_report(id, configured, table.as_ref(), source));
     }
     for n in settings.networks.iter().filter(|n| wanted(&n.id)) {
-        let (network, _) = registry::build_feed_network(n, path, jiff::SignedDuration::ZERO)?;
+        let check = registry::check_feed_network(n, path).await?;
         let (table, source) = open(&n.id);
-        out.push(feed_network_report(&n.id, &network, table.as_ref(), source).await);
+        out.push(feed_network_report(&n.id, check, table.as_ref(), source));
     }
     Ok(out)
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::network::{Line, Network, PhysicalStop};
 use super::timetable::{self, Passage, ServiceTime};
 use crate::domain::Position;
-use crate::ginko::model::*;
+use crate::network::ginko::model::*;
 
 use super::server::Params;
 

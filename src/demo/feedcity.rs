@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use prost::Message as _;
 
-use crate::gtfsrt::proto::{
+use crate::network::gtfsrt::proto::{
     self, Alert, EntitySelector, FeedEntity, FeedHeader, FeedMessage, StopTimeEvent,
     StopTimeUpdate, TimeRange, TranslatedString, Translation, TripDescriptor, TripUpdate,
     VehicleDescriptor, VehiclePosition,

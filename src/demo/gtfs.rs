@@ -164,8 +164,8 @@ pub fn zip(tables: &[(&'static str, String)]) -> std::io::Result<Vec<u8>> {
 /// The zipped demo feed of a network (`ginko`, `idfm`).
 pub fn feed(network: &str, today: Date) -> Option<Vec<u8>> {
     let tables = match network {
-        crate::ginko::ID => ginko_tables(&Network::load().ok()?, today),
-        crate::idfm::ID => super::idfm::gtfs_tables(today),
+        crate::network::ginko::ID => ginko_tables(&Network::load().ok()?, today),
+        crate::network::idfm::ID => super::idfm::gtfs_tables(today),
         super::feedcity::ID => super::feedcity::gtfs_tables(today),
         _ => return None,
     };

@@ -587,7 +587,7 @@ pub fn gtfs_tables(today: jiff::civil::Date) -> Vec<(&'static str, String)> {
     let mut times = String::from("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
     let mut frequencies = String::from("trip_id,start_time,end_time,headway_secs,exact_times\n");
     for s in &STATIONS {
-        let Some(at) = crate::idfm::datasets::lambert93_to_wgs84(s.x, s.y) else {
+        let Some(at) = crate::network::idfm::datasets::lambert93_to_wgs84(s.x, s.y) else {
             continue;
         };
         let station = format!("IDFM:zdc{}", s.id);

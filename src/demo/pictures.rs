@@ -11,8 +11,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use crate::cache::Cache;
-use crate::ginko::{ApiKey, Client, Ginko, parse_base_url};
 use crate::model::Board;
+use crate::network::ginko::{ApiKey, Client, Ginko, parse_base_url};
 use crate::network::{Network, PerRow};
 use crate::ui::theme::{Palette, Theme};
 use crate::ui::view;

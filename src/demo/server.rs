@@ -179,8 +179,8 @@ struct State {
 
 /// Where the demo server publishes each network's GTFS zip.
 pub const GTFS_PATHS: [(&str, &str); 3] = [
-    ("/gtfs-ginko.zip", crate::ginko::ID),
-    ("/data/gtfs-idfm.zip", crate::idfm::ID),
+    ("/gtfs-ginko.zip", crate::network::ginko::ID),
+    ("/data/gtfs-idfm.zip", crate::network::idfm::ID),
     (super::feedcity::GTFS_PATH, super::feedcity::ID),
 ];
 

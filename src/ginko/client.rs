@@ -149,6 +149,7 @@ impl Client {
         is_loopback(&self.inner.base)
     }
 
+    #[cfg(feature = "wire")]
     pub fn base_url(&self) -> &Url {
         &self.inner.base
     }

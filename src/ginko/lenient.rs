@@ -25,6 +25,7 @@ pub trait Lenient: Sized {
     fn lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error>;
 
     /// Reads a JSON tree.
+    #[cfg(test)]
     fn from_value(value: Value) -> Option<Self> {
         Self::lenient(value).ok().flatten()
     }
@@ -322,11 +323,11 @@ macro_rules! wire {
             )*
         }
 
-        impl $crate::ginko::lenient::Lenient for $name {
+        impl $crate::network::ginko::lenient::Lenient for $name {
             fn lenient<'de, D: serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> Result<Option<Self>, D::Error> {
-                use $crate::ginko::lenient::{wire_name, Compound, Key, Tolerant};
+                use $crate::network::ginko::lenient::{wire_name, Compound, Key, Tolerant};
                 struct Fields;
                 impl<'de> Compound<'de> for Fields {
                     type Out = $name;
@@ -348,13 +349,13 @@ macro_rules! wire {
                         Ok(Some(out))
                     }
                 }
-                $crate::ginko::lenient::compound(deserializer, Fields)
+                $crate::network::ginko::lenient::compound(deserializer, Fields)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $crate::ginko::lenient::strict(deserializer)
+                $crate::network::ginko::lenient::strict(deserializer)
             }
         }
     };

@@ -39,6 +39,7 @@ impl Default for Nb {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlaceQuery {
     Name(String),
+    #[cfg(feature = "wire")]
     StopId(String),
 }
 
@@ -78,6 +79,7 @@ impl Client {
     }
 
     /// `DR/getDetailsVariante`: the stops of a variant, in route order.
+    #[cfg(feature = "wire")]
     pub async fn details_variante(
         &self,
         id_ligne: &str,
@@ -133,6 +135,7 @@ impl Client {
     }
 
     /// `DR/getDetailsArret`: one stop.
+    #[cfg(feature = "wire")]
     pub async fn details_arret(&self, id: &str) -> Result<FormArret, ApiError> {
         non_empty("id", id)?;
         let params = Params::new().text("id", id);
@@ -171,6 +174,7 @@ impl Client {
                 non_empty("nom", name)?;
                 Params::new().text("nom", name.as_str())
             }
+            #[cfg(feature = "wire")]
             PlaceQuery::StopId(id) => {
                 non_empty("idArret", id)?;
                 Params::new().text("idArret", id.as_str())

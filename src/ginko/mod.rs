@@ -11,10 +11,13 @@ pub mod methods;
 pub mod model;
 pub mod source;
 
-pub use batch::{MAX_REQUESTS_PER_CALL, WaitResult, match_answers};
-pub use client::{
-    ApiKey, Client, DEFAULT_BASE_URL, MAX_BODY_BYTES, Params, Timeouts, parse_base_url,
-};
+pub use batch::WaitResult;
+// What only quai's own tests and benchmarks reach from outside.
+#[cfg(feature = "wire")]
+pub use batch::{MAX_REQUESTS_PER_CALL, match_answers};
+pub use client::{ApiKey, Client, DEFAULT_BASE_URL, Params, parse_base_url};
+#[cfg(feature = "wire")]
+pub use client::{MAX_BODY_BYTES, Timeouts};
 pub use error::ApiError;
 pub use methods::{Nb, PlaceQuery, WaitRequest};
 pub use source::{Ginko, ID};

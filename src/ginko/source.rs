@@ -114,6 +114,7 @@ impl Ginko {
         self
     }
 
+    #[cfg(feature = "wire")]
     pub fn client(&self) -> &Client {
         &self.client
     }

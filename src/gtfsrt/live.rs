@@ -202,13 +202,6 @@ impl TripUpdates {
         out
     }
 
-    pub fn trip_count(&self) -> usize {
-        self.by_trip.values().map(Vec::len).sum::<usize>()
-            + self.by_run.len()
-            + self.duplicated.len()
-            + self.added.len()
-    }
-
     /// Finds the timetable trip of each copy, once per feed read (a map of
     /// the trip ids, built only when the feed has copies).
     pub fn find_copied(&mut self, table: &Timetable) {

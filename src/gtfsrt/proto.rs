@@ -119,6 +119,8 @@ pub struct TripDescriptor {
     pub direction_id: Option<u32>,
 }
 
+// The reference's values, all of them, though quai reads only some.
+#[allow(dead_code)]
 pub mod trip_relationship {
     pub const SCHEDULED: i32 = 0;
     pub const ADDED: i32 = 1;

@@ -144,6 +144,34 @@ impl FeedNetwork {
     }
 
     /// The feeds' states, as last fetched.
+    /// Reads every feed now and says what was found (`quai networks check`).
+    pub async fn check(&self) -> crate::network::check::FeedCheck {
+        use crate::network::check::{FeedCheck, FeedStatus};
+        self.refresh(true).await;
+        let now = Timestamp::now();
+        let feeds = self
+            .feed_states()
+            .iter()
+            .map(|state| FeedStatus {
+                feed: state.kind.label(),
+                shown: state.kind.shown(),
+                url: super::feed::shown(&state.url),
+                fetched_at: state.fetched_at,
+                age: state.age(now),
+                header_timestamp: state.header.timestamp,
+                entities: state.header.entities,
+                bytes: state.bytes,
+                error: state.error.as_ref().map(ToString::to_string),
+            })
+            .collect();
+        FeedCheck {
+            name: crate::network::Network::name(self).to_string(),
+            feeds,
+            stale_after: self.stale_after(),
+            matching_trips: self.matching_trips(),
+        }
+    }
+
     pub fn feed_states(&self) -> Vec<FeedState> {
         self.feeds.read().map(|f| f.clone()).unwrap_or_default()
     }

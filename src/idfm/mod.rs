@@ -6,12 +6,16 @@
 
 pub mod client;
 pub mod datasets;
+/// A simulated day of requests (the quota measurement and its tests).
+#[cfg(feature = "wire")]
 pub mod day;
 pub mod disruptions;
 pub mod siri;
 pub mod source;
 
-pub use client::{Api, ApiUsage, Client, DEFAULT_DATA_URL, DEFAULT_PRIM_URL, Usage};
+#[cfg(feature = "wire")]
+pub use client::{Api, ApiUsage, Usage};
+pub use client::{Client, DEFAULT_DATA_URL, DEFAULT_PRIM_URL};
 pub use source::{ID, Idfm};
 
 /// Where IDFM publishes the regional GTFS timetable (the

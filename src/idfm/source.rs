@@ -163,6 +163,7 @@ impl Idfm {
     }
 
     /// The same network reading the time from `clock`.
+    #[cfg(feature = "wire")]
     pub fn with_clock(mut self, clock: Clock) -> Idfm {
         self.clock = clock;
         self
@@ -175,10 +176,12 @@ impl Idfm {
         self
     }
 
+    #[cfg(feature = "wire")]
     pub fn client(&self) -> &Client {
         &self.client
     }
 
+    #[cfg(feature = "wire")]
     pub fn daily_quota(&self) -> u32 {
         self.daily_quota
     }

@@ -9,17 +9,61 @@ use jiff::Timestamp;
 use crate::cache::Cache;
 use crate::config::{self, Settings};
 use crate::demo;
-use crate::ginko::{self, ApiKey, Client};
-use crate::gtfsrt;
-use crate::idfm;
+use crate::network::ginko::{self, ApiKey, Client};
+use crate::network::gtfsrt;
+use crate::network::idfm;
 use crate::network::multi::Multi;
 use crate::network::{Source, http};
 use crate::timetable::source::{Refresh, Shared, TimetableNetwork, WithTimetable};
 use crate::timetable::store::{Auth, FeedSource, Store};
 
+/// The Ginko API reached directly, for the commands only Ginko has (`quai
+/// api`, `quai key trial`): what they need of its client, and nothing of
+/// its types.
+#[derive(Clone)]
+pub struct GinkoApi(Client);
+
+impl GinkoApi {
+    /// A raw call of `method` with `params` (name, value); without the key
+    /// when `with_key` is false (the day's trial key needs none).
+    pub async fn call(
+        &self,
+        method: &str,
+        params: &[(String, String)],
+        with_key: bool,
+    ) -> Result<serde_json::Value, String> {
+        let params = params
+            .iter()
+            .fold(ginko::Params::new(), |p, (name, value)| {
+                p.text(name, value.as_str())
+            });
+        let result = if with_key {
+            self.0.call(method, params).await
+        } else {
+            self.0.call_without_key(method, params).await
+        };
+        result.map_err(|e| e.to_string())
+    }
+
+    /// The day's trial key.
+    pub async fn trial_key(&self) -> Result<String, String> {
+        self.0.cle_temporaire().await.map_err(|e| e.to_string())
+    }
+}
+
+/// The Ginko API of the settings, for `quai api` and `quai key trial`.
+pub fn ginko_api(
+    settings: &Settings,
+    path: &Path,
+    api_url: Option<&str>,
+    need_key: bool,
+) -> Result<GinkoApi, String> {
+    ginko_client(settings, path, api_url, need_key).map(GinkoApi)
+}
+
 /// A Ginko client from read settings (`api_url`: the flag or environment,
 /// before the settings' own).
-pub fn ginko_client(
+fn ginko_client(
     settings: &Settings,
     path: &Path,
     api_url: Option<&str>,
@@ -200,9 +244,18 @@ pub fn feed_network(
     ))
 }
 
+/// A `[[network]]`'s feeds read once (`quai networks check`).
+pub async fn check_feed_network(
+    n: &config::FeedNetworkSettings,
+    path: &Path,
+) -> Result<crate::network::check::FeedCheck, String> {
+    let (network, _) = build_feed_network(n, path, jiff::SignedDuration::ZERO)?;
+    Ok(network.check().await)
+}
+
 /// The network of a `[[network]]` alone, and the timetable it reads (its
 /// compiled index, when there is one).
-pub fn build_feed_network(
+fn build_feed_network(
     n: &config::FeedNetworkSettings,
     path: &Path,
     shift: jiff::SignedDuration,
@@ -546,13 +599,25 @@ pub fn is_local_url(api_url: Option<&str>) -> bool {
 pub struct Demo {
     pub server: demo::DemoServer,
     pub source: Source,
-    /// A Ginko client of the demo server, for the Ginko-only commands.
-    pub client: Client,
+    /// The demo server's Ginko API, for the Ginko-only commands.
+    pub ginko_api: GinkoApi,
     pub clock_shift: jiff::SignedDuration,
     /// The demo networks' timetables, compiled in memory at start.
     pub timetables: Vec<Arc<TimetableNetwork>>,
     /// The demo's network known from its feeds.
-    pub feed_city: Arc<gtfsrt::FeedNetwork>,
+    feed_city: Arc<gtfsrt::FeedNetwork>,
+}
+
+impl Demo {
+    /// The id of the demo's network known from its feeds.
+    pub fn feed_city_id(&self) -> &str {
+        crate::network::Network::id(self.feed_city.as_ref())
+    }
+
+    /// Its feeds read once (`quai networks check`).
+    pub async fn check_feed_city(&self) -> crate::network::check::FeedCheck {
+        self.feed_city.check().await
+    }
 }
 
 /// Starts the demo server on 127.0.0.1 (a free port), its clock set to
@@ -589,7 +654,7 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
     Ok(Demo {
         server,
         source,
-        client,
+        ginko_api: GinkoApi(client),
         clock_shift,
         timetables,
         feed_city,

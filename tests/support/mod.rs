@@ -191,11 +191,11 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Seen> {
 }
 
 /// A client of the scripted server with the given key and short timeouts.
-pub fn client(url: &str, key: &str) -> quai::ginko::Client {
-    quai::ginko::Client::with_timeouts(
-        quai::ginko::parse_base_url(url).unwrap(),
-        quai::ginko::ApiKey::new(key),
-        quai::ginko::Timeouts {
+pub fn client(url: &str, key: &str) -> quai::network::ginko::Client {
+    quai::network::ginko::Client::with_timeouts(
+        quai::network::ginko::parse_base_url(url).unwrap(),
+        quai::network::ginko::ApiKey::new(key),
+        quai::network::ginko::Timeouts {
             connect: Duration::from_secs(2),
             request: Duration::from_millis(700),
         },

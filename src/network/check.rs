@@ -1,0 +1,37 @@
+//! What `quai networks check` learns of a network read from its feeds, in
+//! terms any network could give: each feed's state, and how many of the
+//! trips its updates name the timetable knows.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+/// One feed as it was read.
+#[derive(Debug, Clone)]
+pub struct FeedStatus {
+    /// Its name in `--json`, the same in every language ("trip updates").
+    pub feed: &'static str,
+    /// Its name in the rider's language.
+    pub shown: &'static str,
+    /// Its URL, without its query (where a key may be).
+    pub url: String,
+    pub fetched_at: Option<Timestamp>,
+    /// How old its content is, by its own header (else since it was read).
+    pub age: Option<Duration>,
+    pub header_timestamp: Option<Timestamp>,
+    pub entities: usize,
+    pub bytes: usize,
+    /// Why its last read failed, in the rider's language.
+    pub error: Option<String>,
+}
+
+/// A feed network's feeds, read once.
+#[derive(Debug, Clone)]
+pub struct FeedCheck {
+    pub name: String,
+    pub feeds: Vec<FeedStatus>,
+    /// Older than this (by its own header), a feed is not live.
+    pub stale_after: Duration,
+    /// The trips of the updates found in the timetable, of all.
+    pub matching_trips: Option<(usize, usize)>,
+}
