@@ -104,7 +104,7 @@ impl FeedNetworkSettings {
         if !well_formed {
             return Err(tf("cfg_network_id", &[("id", id)]));
         }
-        if NETWORKS.contains(&id.as_str()) {
+        if crate::network::registry::is_builtin(id) {
             return Err(tf("cfg_network_builtin", &[("id", id)]));
         }
         if self.gtfs_url.is_none() {
@@ -282,51 +282,6 @@ fn home_position<'de, D: serde::Deserializer<'de>>(
         .map_err(serde::de::Error::custom)
 }
 
-/// The networks a setting may name.
-pub const NETWORKS: [&str; 2] = ["ginko", "idfm"];
-/// The network of a place or favourite that names none (Ginko, quai's
-/// first network).
-pub const DEFAULT_NETWORK: &str = NETWORKS[0];
-
-/// The `[[network]]` ids and names of the settings read, and the demo's.
-static DEFINED: std::sync::RwLock<Vec<(String, String)>> = std::sync::RwLock::new(Vec::new());
-
-/// Makes networks known by id to the rest of quai (place prefixes,
-/// `--network`, the timetables), with the names riders see.
-pub fn define_networks(networks: impl IntoIterator<Item = (String, String)>) {
-    if let Ok(mut defined) = DEFINED.write() {
-        for (id, name) in networks {
-            match defined.iter_mut().find(|d| d.0 == id) {
-                Some(d) => d.1 = name,
-                None => defined.push((id, name)),
-            }
-        }
-    }
-}
-
-/// The name of a defined network.
-pub fn defined_name(id: &str) -> Option<String> {
-    DEFINED
-        .read()
-        .ok()?
-        .iter()
-        .find(|d| d.0 == id)
-        .map(|d| d.1.clone())
-}
-
-/// Every network quai knows: the built-in ones, then the defined ones.
-pub fn known_networks() -> Vec<String> {
-    let mut all: Vec<String> = NETWORKS.iter().map(|n| n.to_string()).collect();
-    if let Ok(defined) = DEFINED.read() {
-        all.extend(defined.iter().map(|d| d.0.clone()));
-    }
-    all
-}
-
-pub fn is_network(name: &str) -> bool {
-    known_networks().iter().any(|n| n == name)
-}
-
 /// The `language` of the settings file at `path`, read alone (nothing
 /// else of the file is taken: the demo reads this and no more); `None`
 /// when the file is absent, unreadable or says none.
@@ -337,18 +292,6 @@ pub fn language_of(path: &Path) -> Option<String> {
     }
     let text = std::fs::read_to_string(path).ok()?;
     toml::from_str::<Language>(&text).ok()?.language
-}
-
-/// An error naming the networks when `name` is not one of them.
-pub fn check_network(name: &str) -> Result<(), String> {
-    if is_network(name) {
-        Ok(())
-    } else {
-        Err(tf(
-            "cfg_not_a_network",
-            &[("name", name), ("known", &known_networks().join(", "))],
-        ))
-    }
 }
 
 fn network_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -434,12 +377,6 @@ impl Settings {
             path: path.to_path_buf(),
             message,
         })?;
-        define_networks(
-            settings
-                .networks
-                .iter()
-                .map(|n| (n.id.clone(), n.shown_name())),
-        );
         Ok(settings)
     }
 
@@ -455,10 +392,10 @@ impl Settings {
             ids.push(&network.id);
         }
         if let Some(default) = &settings.default_network
-            && !NETWORKS.contains(&default.as_str())
+            && !crate::network::registry::is_builtin(default)
             && !ids.contains(&default.as_str())
         {
-            let mut all: Vec<&str> = NETWORKS.to_vec();
+            let mut all: Vec<&str> = crate::network::registry::builtin_ids().collect();
             all.extend(&ids);
             return Err(tf(
                 "cfg_default_network",

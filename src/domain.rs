@@ -69,10 +69,6 @@ pub fn zone_index(id: &str) -> Option<u8> {
         let zones = NETWORK_ZONES.read().ok()?;
         zones.iter().position(|(n, _)| n == id)
     };
-    if position().is_none() && crate::config::NETWORKS.contains(&id) {
-        // Ginko's and IDFM's zone is known without their timetable.
-        set_network_zone(id, paris());
-    }
     position().and_then(|at| u8::try_from(at).ok())
 }
 
@@ -270,16 +266,6 @@ pub enum Accessibility {
     NotAccessible,
 }
 
-impl Accessibility {
-    pub fn from_code(code: Option<i64>) -> Accessibility {
-        match code {
-            Some(1) => Accessibility::Accessible,
-            Some(2) => Accessibility::NotAccessible,
-            _ => Accessibility::Unknown,
-        }
-    }
-}
-
 /// A physical stop.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stop {
@@ -333,18 +319,6 @@ pub enum CrowdLevel {
     NotAllowed,
 }
 
-impl CrowdLevel {
-    pub fn from_code(code: Option<i64>) -> CrowdLevel {
-        match code {
-            Some(0) => CrowdLevel::Low,
-            Some(1) => CrowdLevel::Moderate,
-            Some(2) => CrowdLevel::High,
-            Some(-2) => CrowdLevel::NotAllowed,
-            _ => CrowdLevel::Unknown,
-        }
-    }
-}
-
 /// A share of capacity, or why it is not known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -352,16 +326,6 @@ pub enum Load {
     Percent(u8),
     Unknown,
     NotAllowed,
-}
-
-impl Load {
-    pub fn from_code(code: Option<i64>) -> Load {
-        match code {
-            Some(-2) => Load::NotAllowed,
-            Some(p) if p >= 0 => Load::Percent(p.min(100) as u8),
-            _ => Load::Unknown,
-        }
-    }
 }
 
 /// Where a departure's time comes from.
@@ -456,20 +420,6 @@ pub enum Severity {
     Planned,
     Ongoing,
     Interrupted,
-}
-
-impl Severity {
-    /// From v1.2's `etat` (messages and line states).
-    pub fn from_etat(code: Option<i64>) -> Option<Severity> {
-        match code? {
-            1 => Some(Severity::None),
-            2 => Some(Severity::Information),
-            4 => Some(Severity::Planned),
-            5 => Some(Severity::Ongoing),
-            6 => Some(Severity::Interrupted),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -145,7 +145,9 @@ pub async fn resolve_in(
         // A network quai knows but that is not configured here.
         if let Some((prefix, _)) = query.split_once(':') {
             let prefix = prefix.trim().to_ascii_lowercase();
-            if crate::config::is_network(&prefix) && !networks.iter().any(|n| n.id == prefix) {
+            if crate::network::registry::is_builtin(&prefix)
+                && !networks.iter().any(|n| n.id == prefix)
+            {
                 unknown.push(crate::i18n::tf(
                     "network_not_configured",
                     &[("query", &sanitize::text(query)), ("network", &prefix)],

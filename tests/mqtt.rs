@@ -255,6 +255,7 @@ async fn a_broker_restart_mid_run_is_survived_and_everything_is_published_again(
         &quai::mqtt::Broker::parse(&broker.url()).unwrap(),
         None,
         "quai",
+        quai::network::registry::Networks::default(),
     );
     use quai::network::Network;
     let stops = screen.stops().await.unwrap().stops;

@@ -10,7 +10,7 @@ use crate::app;
 use crate::cli::BoardArgs;
 use crate::favorites::{Favorite, Store};
 use crate::model::Board;
-use crate::network::{PerRow, Source};
+use crate::network::{PerRow, Source, registry};
 use crate::poller::{self, PollSettings};
 use crate::ui::theme::Theme;
 use crate::ui::view;
@@ -25,18 +25,22 @@ pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> Co
     let source = match &args.from {
         Some(from) => super::publish::subscribed(ctx, from, &args.topic_prefix)?,
         None if args.offline => ctx.offline_source().await?,
-        None => ctx.source().await.map_err(|e| {
-            // No key, but a timetable: say how to see it.
-            let compiled = crate::config::known_networks().iter().any(|n| {
-                crate::timetable::store::Store::of_network(n).is_ok_and(|s| s.index_path().exists())
-            });
-            // Only a missing key: a settings error is the user's to fix.
-            if compiled && crate::network::registry::is_missing_key(&e) {
-                format!("{e}\n{}", crate::i18n::t("board_offline_hint"))
-            } else {
-                e
+        None => match ctx.source_or_why().await {
+            Ok(source) => source,
+            // No key, but a timetable: say how to see it. A settings error
+            // is the user's to fix.
+            Err(e @ registry::SetupError::NoNetwork) => {
+                let networks = ctx.networks().await?;
+                let compiled = networks
+                    .ids()
+                    .any(|n| registry::store(n).is_ok_and(|s| s.index_path().exists()));
+                if compiled {
+                    return Err(format!("{e}\n{}", crate::i18n::t("board_offline_hint")));
+                }
+                return Err(e.into());
             }
-        })?,
+            Err(e) => return Err(e.into()),
+        },
     };
     let board = BoardRun {
         first_name: crate::i18n::t("asked_stops").into(),

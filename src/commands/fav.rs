@@ -56,7 +56,7 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
             let network = index
                 .place(&name)
                 .and_then(network_of)
-                .filter(|n| n != crate::config::DEFAULT_NETWORK);
+                .filter(|n| n != crate::network::registry::default_network());
             // Each filter must keep a row of the place: a typo would
             // silently hide a line.
             if !filters.is_empty() {

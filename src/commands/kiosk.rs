@@ -120,7 +120,7 @@ fn kiosk_files(
     }
     match registry::from_settings(&settings, &path, api_url, &user_cache(), None) {
         Ok(source) => loaded.source = Some(source),
-        Err(e) => loaded.problem = Some(e),
+        Err(e) => loaded.problem = Some(e.into()),
     }
     loaded
 }

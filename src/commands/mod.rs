@@ -104,14 +104,41 @@ impl<'a> Context<'a> {
             .map_err(String::clone)
     }
 
+    /// The networks this run knows: the built-in ones and the settings'
+    /// `[[network]]`s (or the demo's).
+    pub async fn networks(&self) -> Result<registry::Networks, String> {
+        if self.is_demo() {
+            return Ok(self.demo(None).await?.networks.clone());
+        }
+        Ok(registry::Networks::of(&self.settings()?.1))
+    }
+
+    /// The demo's networks, once the demo has started.
+    pub fn started_demo_networks(&self) -> Option<registry::Networks> {
+        self.demo.get().map(|d| d.networks.clone())
+    }
+
     /// The network of the settings, with the user's cache (or the demo's).
     pub async fn source(&self) -> Result<Source, String> {
+        self.source_or_why().await.map_err(String::from)
+    }
+
+    /// [`Context::source`], saying whether no network is configured at all.
+    pub async fn source_or_why(&self) -> Result<Source, registry::SetupError> {
+        let settings_error = registry::SetupError::Settings;
         if self.is_demo() {
-            return Ok(self.demo(None).await?.source.clone());
+            return Ok(self
+                .demo(None)
+                .await
+                .map_err(settings_error)?
+                .source
+                .clone());
         }
-        let (path, settings) = self.settings()?;
+        let (path, settings) = self.settings().map_err(settings_error)?;
         if let Some(n) = self.cli.network.as_deref() {
-            config::check_network(n)?;
+            registry::Networks::of(settings)
+                .check(n)
+                .map_err(settings_error)?;
         }
         registry::from_settings(
             settings,
@@ -126,24 +153,29 @@ impl<'a> Context<'a> {
     /// under `$XDG_DATA_HOME/quai/`, of `--network` only when given.
     pub async fn offline_source(&self) -> Result<Source, String> {
         let network = self.cli.network.as_deref();
+        let networks = self.networks().await?;
         if let Some(n) = network {
-            config::check_network(n)?;
+            networks.check(n)?;
         }
         if self.is_demo() {
             return registry::demo_offline(self.demo(None).await?, network);
         }
-        registry::offline(network)
+        registry::offline(network, &networks)
     }
 
     /// The network a command about one network is for: `--network`, else
     /// the settings' default, else Ginko.
     pub fn one_network(&self) -> Result<String, String> {
+        let settings = &self.settings()?.1;
         if let Some(n) = self.cli.network.as_deref() {
-            config::check_network(n)?;
+            let networks = self
+                .started_demo_networks()
+                .unwrap_or_else(|| registry::Networks::of(settings));
+            networks.check(n)?;
             return Ok(n.to_string());
         }
-        let default = self.settings()?.1.default_network.clone();
-        Ok(default.unwrap_or_else(|| config::DEFAULT_NETWORK.to_string()))
+        let default = settings.default_network.clone();
+        Ok(default.unwrap_or_else(|| registry::default_network().to_string()))
     }
 
     /// Where the favourites live: beside the settings (in the demo, in

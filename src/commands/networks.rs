@@ -6,12 +6,10 @@ use serde::Serialize;
 
 use super::{CommandResult, Context, print};
 use crate::cli::NetworksAction;
-use crate::config;
 use crate::i18n::{t, tf};
 use crate::network::check::{FeedCheck, FeedStatus};
 use crate::network::registry;
 use crate::timetable::Timetable;
-use crate::timetable::store::Store;
 
 #[derive(Debug, Serialize)]
 struct TimetableReport {
@@ -95,7 +93,7 @@ fn problems(report: &NetworkReport) -> Vec<String> {
         if report.timetable.expired {
             out.push(t("net_timetable_expired").to_string());
         }
-        if report.kind == "gtfs-realtime" && !report.timetable.trip_stops {
+        if registry::kind_of(&report.id).trip_stops && !report.timetable.trip_stops {
             out.push(tf("net_no_trip_stops", &[("id", &report.id)]));
         }
     }
@@ -162,7 +160,7 @@ fn builtin_report(
 ) -> NetworkReport {
     NetworkReport {
         id: id.to_string(),
-        name: registry::network_name(id),
+        name: registry::Networks::default().name(id),
         kind: registry::network_kind(id),
         configured,
         timetable: timetable_report(table, source),
@@ -186,7 +184,7 @@ async fn reports(ctx: &Context<'_>, only: Option<&str>) -> Result<Vec<NetworkRep
                 .map(|t| t.table())
         };
         let source = || Some("(démo)".to_string());
-        for id in config::NETWORKS.iter().filter(|id| wanted(id)) {
+        for id in registry::builtin_ids().filter(|id| wanted(id)) {
             out.push(builtin_report(id, true, table(id), source()));
         }
         let id = demo.feed_city_id();
@@ -198,12 +196,12 @@ async fn reports(ctx: &Context<'_>, only: Option<&str>) -> Result<Vec<NetworkRep
     }
     let (path, settings) = ctx.settings()?;
     let open = |id: &str| -> (Option<Timetable>, Option<String>) {
-        let Ok(store) = Store::of_network(id) else {
+        let Ok(store) = registry::store(id) else {
             return (None, None);
         };
         (store.open().ok(), store.meta().map(|m| m.source))
     };
-    for id in config::NETWORKS.iter().filter(|id| wanted(id)) {
+    for id in registry::builtin_ids().filter(|id| wanted(id)) {
         let configured = registry::has_key(settings, path, &super::user_cache(), id);
         let (table, source) = open(id);
         out.push(builtin_report(id, configured, table.as_ref(), source));
@@ -217,13 +215,9 @@ async fn reports(ctx: &Context<'_>, only: Option<&str>) -> Result<Vec<NetworkRep
 }
 
 fn shown(report: &NetworkReport) -> String {
-    let kind = match report.kind {
-        "ginko-api" => t("net_kind_ginko"),
-        "idfm-prim" => t("net_kind_idfm"),
-        _ => t("net_kind_feeds"),
-    };
-    let mut parts = vec![kind.to_string()];
-    if report.kind != "gtfs-realtime" {
+    let kind = registry::kind_of(&report.id);
+    let mut parts = vec![t(kind.shown).to_string()];
+    if kind.keyed {
         parts.push(
             if report.configured {
                 t("net_key_set")
@@ -298,7 +292,7 @@ pub async fn networks(
         Some(NetworksAction::Check { id }) => {
             let mut all = reports(ctx, Some(id)).await?;
             let Some(report) = all.pop() else {
-                config::check_network(id)?;
+                ctx.networks().await?.check(id)?;
                 return Err(crate::i18n::tf("networks_not_defined", &[("id", id)]));
             };
             let problems = report.problems.clone();

@@ -159,12 +159,24 @@ pub(super) fn subscribed(
     let broker = Broker::parse(from)?;
     let (path, settings) = ctx.settings()?;
     let credentials = credentials(&settings.mqtt.clone().unwrap_or_default(), path)?;
-    let source: crate::network::Source = std::sync::Arc::new(
-        crate::mqtt::subscribe::Subscribed::connect(&broker, credentials.as_ref(), &prefix),
-    );
+    // The demo's city is known once the demo has started.
+    let networks = match ctx.is_demo() {
+        true => ctx.started_demo_networks(),
+        false => None,
+    }
+    .unwrap_or_else(|| crate::network::registry::Networks::of(settings));
+    let source: crate::network::Source =
+        std::sync::Arc::new(crate::mqtt::subscribe::Subscribed::connect(
+            &broker,
+            credentials.as_ref(),
+            &prefix,
+            networks.clone(),
+        ));
     // Without boards, the local timetables, as a screen without network.
     if ctx.is_demo() {
         return Ok(source);
     }
-    Ok(crate::network::registry::with_local_timetables(source))
+    Ok(crate::network::registry::with_local_timetables(
+        source, &networks,
+    ))
 }

@@ -12,7 +12,7 @@ use crate::network::registry;
 use crate::timetable::Timetable;
 use crate::timetable::compile::{Counts, Skipped};
 use crate::timetable::source::TimetableNetwork;
-use crate::timetable::store::{FeedSource, Meta, Outcome, Store};
+use crate::timetable::store::{FeedSource, Meta, Outcome};
 
 /// `quai timetable …`
 pub async fn timetable(ctx: &Context<'_>, action: &TimetableAction) -> CommandResult {
@@ -39,7 +39,7 @@ async fn update(ctx: &Context<'_>, from: Option<&str>) -> CommandResult {
         None => registry::gtfs_source(settings, &network)?,
     };
     let auth = registry::gtfs_auth(settings, path, &network, &source)?;
-    let store = Store::of_network(&network)?;
+    let store = registry::store(&network)?;
     let started = std::time::Instant::now();
     let had_index = store.open().is_ok();
     match store.update(&source, auth.as_ref(), true).await {
@@ -107,7 +107,7 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
             let table = demo_table(ctx, &network).await.map(|(t, _)| t);
             (table, None, format!("({})", t("demo_in_memory")))
         } else {
-            let store = Store::of_network(&network)?;
+            let store = registry::store(&network)?;
             (
                 store.open().map(Arc::new).map_err(|e| e.to_string()),
                 store.meta(),
@@ -255,7 +255,7 @@ async fn next(
 ) -> CommandResult {
     // A place may name its network, as on the board (`idfm:"gare de lyon"`).
     let (network, query) = match query.split_once(':') {
-        Some((prefix, rest)) if crate::config::is_network(prefix.trim()) => {
+        Some((prefix, rest)) if ctx.networks().await?.contains(prefix.trim()) => {
             (prefix.trim().to_string(), rest)
         }
         _ => (ctx.one_network()?, query),
@@ -263,7 +263,7 @@ async fn next(
     let (table, shift) = if ctx.is_demo() {
         demo_table(ctx, &network).await?
     } else {
-        let store = Store::of_network(&network)?;
+        let store = registry::store(&network)?;
         (
             Arc::new(store.open().map_err(|e| e.to_string())?),
             jiff::SignedDuration::ZERO,
@@ -271,7 +271,7 @@ async fn next(
     };
     let tt = TimetableNetwork::new(
         &network,
-        &registry::network_name(&network),
+        &ctx.networks().await?.name(&network),
         Arc::clone(&table),
     );
     let (_, query) = crate::poller::split_network(query, &crate::network::Network::networks(&tt));

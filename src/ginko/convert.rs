@@ -85,7 +85,7 @@ impl From<&FormArret> for Stop {
             id: clean(&a.id),
             name: clean(&a.nom),
             position: Position::known(a.latitude, a.longitude),
-            accessibility: Accessibility::from_code(a.accessibilite),
+            accessibility: accessibility(a.accessibilite),
         }
     }
 }
@@ -151,10 +151,10 @@ impl From<&FormTempsAttente> for Departure {
                 .as_deref()
                 .map(sanitize::text)
                 .filter(|v| !v.is_empty()),
-            stop_access: Accessibility::from_code(t.accessibiliteArret),
-            vehicle_access: Accessibility::from_code(t.accessibiliteVehicule),
-            crowding: CrowdLevel::from_code(t.affluence),
-            load: Load::from_code(t.tauxDeCharge),
+            stop_access: accessibility(t.accessibiliteArret),
+            vehicle_access: accessibility(t.accessibiliteVehicule),
+            crowding: crowd_level(t.affluence),
+            load: load(t.tauxDeCharge),
             crowding_text: clean(&t.texteAffluence),
             crowding_advice: clean(&t.aideDecisionAffluence),
             info_id: t.idInfoTrafic.filter(|id| *id > 0).map(|id| id.to_string()),
@@ -180,7 +180,7 @@ impl From<&FormMessage> for Message {
             title: fragment_text(m.titre.as_deref().unwrap_or_default()),
             body_html: m.texte.clone().unwrap_or_default(),
             url: clean(&m.url),
-            severity: Severity::from_etat(m.etat).unwrap_or(Severity::Information),
+            severity: severity(m.etat).unwrap_or(Severity::Information),
             lines: m
                 .lignes
                 .iter()
@@ -293,7 +293,7 @@ impl From<&FormVehicule> for Vehicle {
         Vehicle {
             number: clean(&v.num),
             kind: clean(&v.typeVehicule),
-            accessibility: Accessibility::from_code(v.accessibilite),
+            accessibility: accessibility(v.accessibilite),
             air_conditioning: v.climatisation,
             usb_sockets: v.prisesUSB,
             audio_announcements: v.annoncesSonores,
@@ -313,10 +313,10 @@ impl From<&FormVehiculeTR> for VehicleLive {
     fn from(v: &FormVehiculeTR) -> VehicleLive {
         VehicleLive {
             number: clean(&v.num),
-            crowding: CrowdLevel::from_code(v.affluence),
+            crowding: crowd_level(v.affluence),
             crowding_text: clean(&v.texteAffluence),
             passengers: count(v.nbPassagersABord),
-            load: Load::from_code(v.tauxDeCharge),
+            load: load(v.tauxDeCharge),
             position_text: clean(&v.position),
         }
     }
@@ -327,11 +327,52 @@ impl From<&FormPrevisionAffluence> for CrowdForecast {
         CrowdForecast {
             start: clean(&p.heureDeDebut),
             end: clean(&p.heureDeFin),
-            level: CrowdLevel::from_code(p.affluence),
+            level: crowd_level(p.affluence),
             text: clean(&p.texteAffluence),
             passengers: count(p.nbPassagersABord),
-            load: Load::from_code(p.tauxDeCharge),
+            load: load(p.tauxDeCharge),
         }
+    }
+}
+
+/// Ginko's accessibility codes: 1 accessible, 2 not.
+fn accessibility(code: Option<i64>) -> Accessibility {
+    match code {
+        Some(1) => Accessibility::Accessible,
+        Some(2) => Accessibility::NotAccessible,
+        _ => Accessibility::Unknown,
+    }
+}
+
+/// Ginko's crowding codes: 0 low, 1 moderate, 2 high, -2 not allowed.
+fn crowd_level(code: Option<i64>) -> CrowdLevel {
+    match code {
+        Some(0) => CrowdLevel::Low,
+        Some(1) => CrowdLevel::Moderate,
+        Some(2) => CrowdLevel::High,
+        Some(-2) => CrowdLevel::NotAllowed,
+        _ => CrowdLevel::Unknown,
+    }
+}
+
+/// Ginko's load: a percentage, or -2 when the key has no rights to it.
+fn load(code: Option<i64>) -> Load {
+    match code {
+        Some(-2) => Load::NotAllowed,
+        Some(p) if p >= 0 => Load::Percent(p.min(100) as u8),
+        _ => Load::Unknown,
+    }
+}
+
+/// From v1.2's `etat` (messages and line states).
+fn severity(code: Option<i64>) -> Option<Severity> {
+    match code? {
+        1 => Some(Severity::None),
+        2 => Some(Severity::Information),
+        4 => Some(Severity::Planned),
+        5 => Some(Severity::Ongoing),
+        6 => Some(Severity::Interrupted),
+        _ => None,
     }
 }
 

@@ -55,6 +55,8 @@ struct State {
 /// The boards of a broker, as a network.
 pub struct Subscribed {
     name: String,
+    /// The networks this screen knows by name (the boards' ids are theirs).
+    networks: crate::network::registry::Networks,
     broker: String,
     state: Arc<Mutex<State>>,
     arrived: Arc<Notify>,
@@ -73,7 +75,12 @@ fn clean(v: &Value) -> String {
 
 impl Subscribed {
     /// Connects (in the background, retrying with back-off) and subscribes.
-    pub fn connect(broker: &Broker, credentials: Option<&Credentials>, prefix: &str) -> Subscribed {
+    pub fn connect(
+        broker: &Broker,
+        credentials: Option<&Credentials>,
+        prefix: &str,
+        networks: crate::network::registry::Networks,
+    ) -> Subscribed {
         let id = format!("quai-screen-{}", std::process::id());
         let mut options = MqttOptions::new(id, broker.host.clone(), broker.port);
         options
@@ -134,6 +141,7 @@ impl Subscribed {
         Subscribed {
             name: crate::i18n::tf("mqtt_published_on", &[("broker", &broker.shown())]),
             broker: broker.shown(),
+            networks,
             state,
             arrived,
             task,
@@ -367,7 +375,7 @@ impl Network for Subscribed {
         }
         ids.into_iter()
             .map(|id| NetworkInfo {
-                name: crate::network::registry::network_name(&id),
+                name: self.networks.name(&id),
                 id,
                 capabilities: Capabilities::default(),
             })

@@ -122,13 +122,12 @@ pub struct Auth {
 }
 
 impl Store {
-    /// The folder of a network under `$XDG_DATA_HOME/quai/`.
-    pub fn of_network(network: &str) -> Result<Store, String> {
+    /// The folder of a network under `$XDG_DATA_HOME/quai/`, compiling
+    /// with `options` (what the network's kind needs kept: the registry
+    /// knows).
+    pub fn of_network(network: &str, options: compile::Options) -> Result<Store, String> {
         let dir = crate::config::data_dir().map_err(|e| e.to_string())?;
-        // A network quai does not have a live API for is live through its
-        // GTFS-Realtime feeds, applied to each trip's stops.
-        let trip_stops = !crate::config::NETWORKS.contains(&network);
-        Ok(Store::at(dir.join(network)).with_options(compile::Options { trip_stops }))
+        Ok(Store::at(dir.join(network)).with_options(options))
     }
 
     pub fn at(dir: impl Into<PathBuf>) -> Store {

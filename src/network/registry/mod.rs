@@ -1,5 +1,13 @@
 //! The networks quai knows, built from the settings: the one place besides
-//! the networks' own folders that names them.
+//! the networks' own folders and the demo that names them. Each kind is
+//! described once, in [`kinds::KINDS`]; the functions here read that table
+//! and never match on a network's id.
+
+pub mod kinds;
+mod known;
+
+pub use kinds::{KINDS, Kind, Zone, builtin_ids, default_network, is_builtin, kind_of};
+pub use known::Networks;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -124,7 +132,7 @@ pub fn idfm_client(
 /// Puts the default network first: `--network`, else the settings'
 /// `default_network`, else Ginko.
 fn order(members: &mut [Source], default: Option<&str>) {
-    let default = default.unwrap_or(config::DEFAULT_NETWORK);
+    let default = default.unwrap_or(default_network());
     members.sort_by_key(|m| m.id() != default);
 }
 
@@ -137,65 +145,142 @@ pub fn combine(mut members: Vec<Source>, default: Option<&str>) -> Option<Source
     Multi::new(members).map(|m| Arc::new(m) as Source)
 }
 
+/// What the kinds build their networks from.
+pub struct Build<'a> {
+    pub settings: &'a Settings,
+    pub path: &'a Path,
+    /// `--api-url` or `GINKO_API_URL`, before the settings' own.
+    pub api_url: Option<&'a str>,
+    pub cache: &'a Cache,
+}
+
+/// Why no network could be built from the settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupError {
+    /// None is configured: the default network's key is missing.
+    NoNetwork,
+    /// The settings are wrong; the text says where.
+    Settings(String),
+}
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetupError::NoNetwork => ginko::ApiError::MissingKey.fmt(f),
+            SetupError::Settings(text) => f.write_str(text),
+        }
+    }
+}
+
+impl From<SetupError> for String {
+    fn from(e: SetupError) -> String {
+        e.to_string()
+    }
+}
+
+/// Ginko's network, when its key is configured, with its timetable.
+pub(crate) fn build_ginko(b: &Build<'_>) -> Result<Vec<Source>, String> {
+    let client = ginko_client(b.settings, b.path, b.api_url, false)?;
+    if !client.has_key() {
+        return Ok(Vec::new());
+    }
+    let network: Source = Arc::new(ginko::Ginko::new(client, b.cache));
+    Ok(vec![with_timetable(network, b.settings, b.path)])
+}
+
+/// IDFM's network, when a PRIM token is configured, with its timetable.
+pub(crate) fn build_idfm(b: &Build<'_>) -> Result<Vec<Source>, String> {
+    let Some(client) = idfm_client(b.settings, b.path, b.cache)? else {
+        return Ok(Vec::new());
+    };
+    let quota = b
+        .settings
+        .idfm
+        .as_ref()
+        .and_then(|t| t.daily_quota)
+        .unwrap_or(idfm::source::DEFAULT_DAILY_QUOTA);
+    let network: Source = Arc::new(idfm::Idfm::new(client, b.cache, quota));
+    Ok(vec![with_timetable(network, b.settings, b.path)])
+}
+
+/// The settings' `[[network]]`s, each from its feeds, with its timetable.
+pub(crate) fn build_feed_networks(b: &Build<'_>) -> Result<Vec<Source>, String> {
+    b.settings
+        .networks
+        .iter()
+        .map(|n| feed_network(n, b.path, jiff::SignedDuration::ZERO))
+        .collect()
+}
+
 /// The networks of the settings, the default first, each caching in its
-/// own part of `cache`. Ginko needs its key unless IDFM is configured.
+/// own part of `cache`. With none configured, the default network's key
+/// is what is missing.
 pub fn from_settings(
     settings: &Settings,
     path: &Path,
     api_url: Option<&str>,
     cache: &Cache,
     network: Option<&str>,
-) -> Result<Source, String> {
-    let idfm_client = idfm_client(settings, path, cache)?;
+) -> Result<Source, SetupError> {
+    let build = Build {
+        settings,
+        path,
+        api_url,
+        cache,
+    };
     let mut members: Vec<Source> = Vec::new();
-    let need_ginko_key = idfm_client.is_none() && settings.networks.is_empty();
-    match ginko_client(settings, path, api_url, need_ginko_key) {
-        Ok(client) if client.has_key() => members.push(Arc::new(ginko::Ginko::new(client, cache))),
-        Ok(_) => {}
-        Err(e) => return Err(e),
-    }
-    if let Some(client) = idfm_client {
-        let quota = settings
-            .idfm
-            .as_ref()
-            .and_then(|t| t.daily_quota)
-            .unwrap_or(idfm::source::DEFAULT_DAILY_QUOTA);
-        members.push(Arc::new(idfm::Idfm::new(client, cache, quota)));
-    }
-    let mut members: Vec<Source> = members
-        .into_iter()
-        .map(|m| with_timetable(m, settings, path))
-        .collect();
-    for n in &settings.networks {
-        members.push(feed_network(n, path, jiff::SignedDuration::ZERO)?);
+    for kind in &KINDS {
+        members.extend((kind.build)(&build).map_err(SetupError::Settings)?);
     }
     let default = network.or(settings.default_network.as_deref());
-    let source =
-        combine(members, default).ok_or_else(|| ginko::ApiError::MissingKey.to_string())?;
+    let source = combine(members, default).ok_or(SetupError::NoNetwork)?;
     show_zone_of(&source);
     Ok(source)
 }
 
-/// Whether a command's error is that no Ginko key is set (the board then
-/// points to `--offline` when a timetable is compiled).
-pub fn is_missing_key(error: &str) -> bool {
-    error.contains(&ginko::ApiError::MissingKey.to_string())
-}
-
-/// Clocks are shown in the default network's zone (its timetable's).
+/// Each network's clocks in its kind's zone; the header's in the default
+/// network's (a fixed one, else its timetable's).
 fn show_zone_of(source: &Source) {
+    register_fixed_zones();
     let first = source
         .networks()
         .into_iter()
         .next()
         .map(|n| n.id)
         .unwrap_or_default();
-    if config::NETWORKS.contains(&first.as_str()) {
-        return;
+    let zone = match kind_of(&first).zone {
+        Zone::Fixed(name) => jiff::tz::TimeZone::get(name).ok(),
+        Zone::Timetable => store(&first)
+            .ok()
+            .and_then(|s| s.open().ok())
+            .map(|table| table.zone().clone()),
+    };
+    if let Some(zone) = zone {
+        crate::domain::set_zone(zone);
     }
-    if let Ok(table) = Store::of_network(&first).and_then(|s| s.open().map_err(|e| e.to_string())) {
-        crate::domain::set_zone(table.zone().clone());
+}
+
+/// The zones of the kinds whose zone is fixed, known before any timetable
+/// is read (a board read from a broker shows places of any kind).
+fn register_fixed_zones() {
+    for kind in &KINDS {
+        if let (Some((id, _)), Zone::Fixed(name)) = (kind.builtin, kind.zone)
+            && let Ok(zone) = jiff::tz::TimeZone::get(name)
+        {
+            crate::domain::set_network_zone(id, zone);
+        }
     }
+}
+
+/// Where network `id`'s timetable is compiled and kept, keeping what its
+/// kind needs of each trip.
+pub fn store(id: &str) -> Result<Store, String> {
+    Store::of_network(
+        id,
+        crate::timetable::compile::Options {
+            trip_stops: kind_of(id).trip_stops,
+        },
+    )
 }
 
 /// The key of a `[[network]]`, where its feeds want it.
@@ -235,7 +320,7 @@ pub fn feed_network(
     shift: jiff::SignedDuration,
 ) -> Result<Source, String> {
     let (network, shared) = build_feed_network(n, path, shift)?;
-    let refresh = match (n.gtfs_url.as_deref(), Store::of_network(&n.id)) {
+    let refresh = match (n.gtfs_url.as_deref(), store(&n.id)) {
         (Some(url), Ok(store)) => Some(Refresh::new(store, FeedSource::parse(url), None)),
         _ => None,
     };
@@ -275,7 +360,7 @@ fn build_feed_network(
         }
     }
     let name = n.shown_name();
-    let store = Store::of_network(&n.id)?;
+    let store = store(&n.id)?;
     let shared: Shared = Arc::new(std::sync::RwLock::new(None));
     if let Ok(table) = store.open() {
         let network = TimetableNetwork::new(&n.id, &name, Arc::new(table)).with_shift(shift);
@@ -296,42 +381,38 @@ fn build_feed_network(
 }
 
 /// Where a network's GTFS feed is published: the settings' `gtfs_url`,
-/// else the network's own.
+/// else its kind's own.
 pub fn gtfs_source(settings: &Settings, network: &str) -> Result<FeedSource, String> {
-    let (setting, default) = match network {
-        ginko::ID => (
-            settings.ginko.as_ref().and_then(|g| g.gtfs_url.clone()),
-            ginko::DEFAULT_GTFS_URL,
-        ),
-        idfm::ID => (
-            settings.idfm.as_ref().and_then(|t| t.gtfs_url.clone()),
-            idfm::DEFAULT_GTFS_URL,
-        ),
-        other => {
-            let defined = settings.networks.iter().find(|n| n.id == other);
-            return match defined.and_then(|n| n.gtfs_url.as_deref()) {
-                Some(url) => Ok(FeedSource::parse(url)),
-                None => Err(format!(
-                    "unknown network {other:?} ({})",
-                    config::known_networks().join(", ")
-                )),
-            };
-        }
-    };
-    Ok(FeedSource::parse(
-        &setting.unwrap_or_else(|| default.to_string()),
-    ))
+    let kind = kind_of(network);
+    let defined = kind.builtin.is_some() || settings.networks.iter().any(|n| n.id == network);
+    let url = (kind.gtfs_setting)(settings, network)
+        .or_else(|| kind.default_gtfs_url.map(str::to_string));
+    match url {
+        Some(url) if defined => Ok(FeedSource::parse(&url)),
+        _ => Err(format!(
+            "unknown network {network:?} ({})",
+            Networks::of(settings).ids().collect::<Vec<_>>().join(", ")
+        )),
+    }
 }
 
-/// The header a network's feed download needs, if any (IDFM's portal:
-/// the dataset key as `Authorization: apikey …`).
+/// The header a network's feed download needs, if any (its kind's).
 pub fn gtfs_auth(
     settings: &Settings,
     path: &Path,
     network: &str,
     source: &FeedSource,
 ) -> Result<Option<Auth>, String> {
-    // Only to IDFM's own servers, over https.
+    (kind_of(network).gtfs_auth)(settings, path, source)
+}
+
+/// IDFM's portal: the dataset key as `Authorization: apikey …`, only to
+/// IDFM's own servers, over https.
+pub(crate) fn idfm_gtfs_auth(
+    settings: &Settings,
+    path: &Path,
+    source: &FeedSource,
+) -> Result<Option<Auth>, String> {
     let FeedSource::Url(url) = source else {
         return Ok(None);
     };
@@ -341,7 +422,7 @@ pub fn gtfs_auth(
                 h.ends_with(".iledefrance-mobilites.fr") || h.ends_with(".opendatasoft.com")
             })
     });
-    if network != idfm::ID || !theirs {
+    if !theirs {
         return Ok(None);
     }
     let table = settings.idfm.clone().unwrap_or_default();
@@ -367,7 +448,7 @@ pub fn gtfs_auth(
 /// fall back to; refreshed in the background once a day by the boards.
 fn with_timetable(member: Source, settings: &Settings, path: &Path) -> Source {
     let id = member.id().to_string();
-    let Ok(store) = Store::of_network(&id) else {
+    let Ok(store) = store(&id) else {
         return member;
     };
     let shared: Shared = Arc::new(std::sync::RwLock::new(None));
@@ -379,11 +460,10 @@ fn with_timetable(member: Source, settings: &Settings, path: &Path) -> Source {
     }
     // The settings' gtfs_url; else the URL the last update used; else the
     // network's published feed.
-    let configured = match id.as_str() {
-        ginko::ID => settings.ginko.as_ref().and_then(|g| g.gtfs_url.clone()),
-        idfm::ID => settings.idfm.as_ref().and_then(|t| t.gtfs_url.clone()),
-        _ => None,
-    };
+    let kind = kind_of(&id);
+    let configured = kind
+        .builtin
+        .and_then(|_| (kind.gtfs_setting)(settings, &id));
     let last_url = store
         .meta()
         .map(|m| m.source)
@@ -401,164 +481,47 @@ fn with_timetable(member: Source, settings: &Settings, path: &Path) -> Source {
 
 /// A source whose rows may be of any network (boards read from a broker)
 /// with every compiled timetable to fall back to, one after the other.
-pub fn with_local_timetables(mut source: Source) -> Source {
-    for id in config::known_networks() {
-        let id = id.as_str();
-        let Ok(store) = Store::of_network(id) else {
+pub fn with_local_timetables(mut source: Source, networks: &Networks) -> Source {
+    register_fixed_zones();
+    for id in networks.ids() {
+        let Ok(store) = store(id) else {
             continue;
         };
         let Ok(table) = store.open() else {
             continue;
         };
-        let network = TimetableNetwork::new(id, &network_name(id), Arc::new(table));
+        let network = TimetableNetwork::new(id, &networks.name(id), Arc::new(table));
         let shared: Shared = Arc::new(std::sync::RwLock::new(Some(Arc::new(network))));
         source = Arc::new(WithTimetable::new(source, shared));
     }
     source
 }
 
-/// The demo networks with their timetables, compiled in memory; and the
-/// timetables alone.
-fn demo_timetables(
-    members: Vec<Source>,
-    shift: jiff::SignedDuration,
-) -> (Vec<Source>, Vec<Arc<TimetableNetwork>>) {
-    let today = crate::domain::network_now()
-        .checked_add(shift)
-        .map(|z| z.date())
-        .unwrap_or_else(|_| crate::domain::network_now().date());
-    let mut tables = Vec::new();
-    let members = members
-        .into_iter()
-        .map(|m| {
-            let feed = demo::gtfs::feed(m.id(), today);
-            let shared: Shared = Arc::new(std::sync::RwLock::new(None));
-            if let Some(Ok((table, _))) =
-                feed.map(|zip| crate::timetable::feed::compile_in_memory(&zip))
-            {
-                let network = Arc::new(
-                    TimetableNetwork::new(m.id(), m.name(), Arc::new(table)).with_shift(shift),
-                );
-                tables.push(Arc::clone(&network));
-                if let Ok(mut slot) = shared.write() {
-                    *slot = Some(network);
-                }
-            }
-            Arc::new(WithTimetable::new(m, shared)) as Source
-        })
-        .collect();
-    (members, tables)
-}
-
-/// The third demo network, from the demo server's feeds, its timetable
-/// compiled in memory; and that timetable.
-#[allow(clippy::type_complexity)]
-fn demo_feed_city(
-    base: &str,
-    shift: jiff::SignedDuration,
-) -> Result<
-    (
-        Source,
-        Arc<gtfsrt::FeedNetwork>,
-        Option<Arc<TimetableNetwork>>,
-    ),
-    String,
-> {
-    use demo::feedcity;
-    config::define_networks([(feedcity::ID.to_string(), feedcity::NAME.to_string())]);
-    let url = |path: &str| {
-        gtfsrt::feed::parse_feed_url(&format!("{base}{path}"), false)
-            .map_err(|e| format!("demo feed: {e}"))
-    };
-    let feeds = vec![
-        (gtfsrt::Kind::TripUpdates, url(feedcity::TRIP_UPDATES_PATH)?),
-        (gtfsrt::Kind::Alerts, url(feedcity::ALERTS_PATH)?),
-        (
-            gtfsrt::Kind::VehiclePositions,
-            url(feedcity::VEHICLES_PATH)?,
-        ),
-    ];
-    let today = crate::domain::network_now().date();
-    let shared: Shared = Arc::new(std::sync::RwLock::new(None));
-    let compiled = feedcity::gtfs(today).and_then(|zip| {
-        crate::timetable::feed::compile_in_memory_with(
-            &zip,
-            crate::timetable::compile::Options { trip_stops: true },
-        )
-        .ok()
-    });
-    let table = compiled.map(|(table, _)| {
-        Arc::new(
-            TimetableNetwork::new(feedcity::ID, feedcity::NAME, Arc::new(table)).with_shift(shift),
-        )
-    });
-    if let (Some(t), Ok(mut slot)) = (&table, shared.write()) {
-        *slot = Some(Arc::clone(t));
-    }
-    let network = gtfsrt::FeedNetwork::new(
-        feedcity::ID,
-        feedcity::NAME,
-        Arc::clone(&shared),
-        feeds,
-        gtfsrt::Fetcher::new(None).map_err(|e| e.to_string())?,
-        std::time::Duration::from_secs(config::DEFAULT_FEED_REFRESH),
-    )
-    .with_shift(shift);
-    let network = Arc::new(network);
-    Ok((
-        Arc::new(WithTimetable::new(Arc::clone(&network) as Source, shared)),
-        network,
-        table,
-    ))
-}
-
 /// What kind of network an id is, as `quai networks --json` says it:
 /// "ginko-api", "idfm-prim", or "gtfs-realtime" (a `[[network]]`).
 pub fn network_kind(id: &str) -> &'static str {
-    match id {
-        ginko::ID => "ginko-api",
-        idfm::ID => "idfm-prim",
-        _ => "gtfs-realtime",
-    }
+    kind_of(id).code
 }
 
-/// Whether a built-in network's key is configured.
+/// Whether a network's key is configured.
 pub fn has_key(settings: &Settings, path: &Path, cache: &Cache, id: &str) -> bool {
-    match id {
-        ginko::ID => settings
-            .api_key(std::env::var(config::KEY_ENV).ok(), path)
-            .ok()
-            .flatten()
-            .is_some(),
-        idfm::ID => idfm_client(settings, path, cache).ok().flatten().is_some(),
-        _ => false,
-    }
-}
-
-/// The network names quai shows.
-pub fn network_name(id: &str) -> String {
-    match id {
-        idfm::ID => "IDFM".into(),
-        ginko::ID => "Ginko".into(),
-        other => config::defined_name(other).unwrap_or_else(|| other.to_string()),
-    }
+    (kind_of(id).has_key)(settings, path, cache)
 }
 
 /// The compiled timetables alone, as one network (`--offline`): every
 /// network's that has one, or only `network`'s.
-pub fn offline(network: Option<&str>) -> Result<Source, String> {
+pub fn offline(network: Option<&str>, networks: &Networks) -> Result<Source, String> {
     let mut members: Vec<Source> = Vec::new();
     let mut problems = Vec::new();
-    for id in config::known_networks() {
-        let id = id.as_str();
+    for id in networks.ids() {
         if network.is_some_and(|n| n != id) {
             continue;
         }
-        let store = Store::of_network(id)?;
+        let store = store(id)?;
         match store.open() {
             Ok(table) => members.push(Arc::new(TimetableNetwork::new(
                 id,
-                &network_name(id),
+                &networks.name(id),
                 Arc::new(table),
             ))),
             // A damaged one is said even when another network's is shown.
@@ -571,9 +534,11 @@ pub fn offline(network: Option<&str>) -> Result<Source, String> {
             }
         }
     }
-    let default = network.or(Some(config::DEFAULT_NETWORK));
-    combine(members, default)
-        .ok_or_else(|| crate::i18n::tf("offline_none", &[("problems", &problems.join("; "))]))
+    let default = network.or(Some(default_network()));
+    let source = combine(members, default)
+        .ok_or_else(|| crate::i18n::tf("offline_none", &[("problems", &problems.join("; "))]))?;
+    show_zone_of(&source);
+    Ok(source)
 }
 
 /// The demo's timetables alone, as one network.
@@ -606,6 +571,8 @@ pub struct Demo {
     pub timetables: Vec<Arc<TimetableNetwork>>,
     /// The demo's network known from its feeds.
     feed_city: Arc<gtfsrt::FeedNetwork>,
+    /// The demo's networks: the built-in ones and its city.
+    pub networks: Networks,
 }
 
 impl Demo {
@@ -618,6 +585,127 @@ impl Demo {
     pub async fn check_feed_city(&self) -> crate::network::check::FeedCheck {
         self.feed_city.check().await
     }
+}
+
+/// What the kinds build their demo networks from: the demo server, and
+/// what the demo keeps of them.
+pub struct DemoBuild<'a> {
+    /// The demo server's base URL.
+    pub url: &'a str,
+    /// How far the demo's clock is from ours.
+    pub shift: jiff::SignedDuration,
+    cache: Cache,
+    tables: std::sync::Mutex<Vec<Arc<TimetableNetwork>>>,
+    feed_city: std::sync::Mutex<Option<Arc<gtfsrt::FeedNetwork>>>,
+}
+
+impl DemoBuild<'_> {
+    /// A demo network with its timetable, compiled in memory (kept for
+    /// `--offline` too).
+    fn with_timetable(
+        &self,
+        member: Source,
+        zip: Option<Vec<u8>>,
+        trip_stops: bool,
+        shared: Shared,
+    ) -> Source {
+        let options = crate::timetable::compile::Options { trip_stops };
+        if let Some(Ok((table, _))) =
+            zip.map(|zip| crate::timetable::feed::compile_in_memory_with(&zip, options))
+        {
+            let network = Arc::new(
+                TimetableNetwork::new(member.id(), member.name(), Arc::new(table))
+                    .with_shift(self.shift),
+            );
+            if let Ok(mut tables) = self.tables.lock() {
+                tables.push(Arc::clone(&network));
+            }
+            if let Ok(mut slot) = shared.write() {
+                *slot = Some(network);
+            }
+        }
+        Arc::new(WithTimetable::new(member, shared))
+    }
+
+    /// The demo's day, by its clock.
+    fn today(&self) -> jiff::civil::Date {
+        crate::domain::network_now()
+            .checked_add(self.shift)
+            .map(|z| z.date())
+            .unwrap_or_else(|_| crate::domain::network_now().date())
+    }
+}
+
+/// The demo server's Ginko API as a network, with its timetable.
+pub(crate) fn demo_ginko(b: &DemoBuild<'_>) -> Result<Source, String> {
+    let base = ginko::parse_base_url(b.url)?;
+    let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
+    let network = ginko::Ginko::new(client, &b.cache)
+        .named("Ginko (démo)", crate::i18n::t(demo::ATTRIBUTION_SHORT));
+    let zip = demo::gtfs::feed(ginko::ID, b.today());
+    let shared = Arc::new(std::sync::RwLock::new(None));
+    Ok(b.with_timetable(
+        Arc::new(network),
+        zip,
+        kind_of(ginko::ID).trip_stops,
+        shared,
+    ))
+}
+
+/// The demo server's PRIM and portal as IDFM's network, with its timetable.
+pub(crate) fn demo_idfm(b: &DemoBuild<'_>) -> Result<Source, String> {
+    let prim = http::parse_base_url(&format!("{}{}", b.url, demo::idfm::PRIM_PATH))?;
+    let data = http::parse_base_url(&format!("{}{}", b.url, demo::idfm::DATA_PATH))?;
+    let key = || crate::secret::Secret::new(demo::DEMO_KEY);
+    let client = idfm::Client::new(prim, data, key(), key(), b.cache.scoped(idfm::ID))
+        .map_err(|e| e.to_string())?;
+    let network = idfm::Idfm::new(client, &b.cache, idfm::source::DEFAULT_DAILY_QUOTA)
+        .named("IDFM (démo)", crate::i18n::t("demo_attribution_idfm"));
+    let zip = demo::gtfs::feed(idfm::ID, b.today());
+    let shared = Arc::new(std::sync::RwLock::new(None));
+    Ok(b.with_timetable(Arc::new(network), zip, kind_of(idfm::ID).trip_stops, shared))
+}
+
+/// The demo city known from the demo server's feeds, with its timetable.
+pub(crate) fn demo_feed_city(b: &DemoBuild<'_>) -> Result<Source, String> {
+    use demo::feedcity;
+    let url = |path: &str| {
+        gtfsrt::feed::parse_feed_url(&format!("{}{path}", b.url), false)
+            .map_err(|e| format!("demo feed: {e}"))
+    };
+    let feeds = vec![
+        (gtfsrt::Kind::TripUpdates, url(feedcity::TRIP_UPDATES_PATH)?),
+        (gtfsrt::Kind::Alerts, url(feedcity::ALERTS_PATH)?),
+        (
+            gtfsrt::Kind::VehiclePositions,
+            url(feedcity::VEHICLES_PATH)?,
+        ),
+    ];
+    // Its own day: the demo city's timetable is in its own zone.
+    let zip = feedcity::gtfs(crate::domain::network_now().date());
+    // The feed network reads the timetable it is shown with.
+    let shared: Shared = Arc::new(std::sync::RwLock::new(None));
+    let network = Arc::new(
+        gtfsrt::FeedNetwork::new(
+            feedcity::ID,
+            feedcity::NAME,
+            Arc::clone(&shared),
+            feeds,
+            gtfsrt::Fetcher::new(None).map_err(|e| e.to_string())?,
+            std::time::Duration::from_secs(config::DEFAULT_FEED_REFRESH),
+        )
+        .with_shift(b.shift),
+    );
+    let source = b.with_timetable(
+        Arc::clone(&network) as Source,
+        zip,
+        kind_of(feedcity::ID).trip_stops,
+        shared,
+    );
+    if let Ok(mut city) = b.feed_city.lock() {
+        *city = Some(network);
+    }
+    Ok(source)
 }
 
 /// Starts the demo server on 127.0.0.1 (a free port), its clock set to
@@ -633,24 +721,33 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
     )
     .await
     .map_err(|e| format!("cannot start the demo server: {e}"))?;
-    let base = ginko::parse_base_url(&server.url())?;
-    let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
-    let ginko = ginko::Ginko::new(client.clone(), &Cache::memory())
-        .named("Ginko (démo)", crate::i18n::t(demo::ATTRIBUTION_SHORT));
-    let cache = Cache::memory();
-    let prim = http::parse_base_url(&format!("{}{}", server.url(), demo::idfm::PRIM_PATH))?;
-    let data = http::parse_base_url(&format!("{}{}", server.url(), demo::idfm::DATA_PATH))?;
-    let key = || crate::secret::Secret::new(demo::DEMO_KEY);
-    let idfm_client = idfm::Client::new(prim, data, key(), key(), cache.scoped(idfm::ID))
-        .map_err(|e| e.to_string())?;
-    let idfm = idfm::Idfm::new(idfm_client, &cache, idfm::source::DEFAULT_DAILY_QUOTA)
-        .named("IDFM (démo)", crate::i18n::t("demo_attribution_idfm"));
-    let members: Vec<Source> = vec![Arc::new(ginko), Arc::new(idfm)];
-    let (mut members, mut timetables) = demo_timetables(members, clock_shift);
-    let (city, feed_city, table) = demo_feed_city(&server.url(), clock_shift)?;
-    members.push(city);
-    timetables.extend(table);
+    let url = server.url();
+    let build = DemoBuild {
+        url: &url,
+        shift: clock_shift,
+        cache: Cache::memory(),
+        tables: std::sync::Mutex::new(Vec::new()),
+        feed_city: std::sync::Mutex::new(None),
+    };
+    let mut members = Vec::new();
+    for kind in &KINDS {
+        members.push((kind.demo)(&build)?);
+    }
+    register_fixed_zones();
     let source = combine(members, None).ok_or("no demo network")?;
+    let base = ginko::parse_base_url(&url)?;
+    let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
+    let timetables = build.tables.into_inner().unwrap_or_default();
+    let feed_city = build
+        .feed_city
+        .into_inner()
+        .ok()
+        .flatten()
+        .ok_or("no demo feed network")?;
+    let networks = Networks::with([(
+        demo::feedcity::ID.to_string(),
+        demo::feedcity::NAME.to_string(),
+    )]);
     Ok(Demo {
         server,
         source,
@@ -658,5 +755,6 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
         clock_shift,
         timetables,
         feed_city,
+        networks,
     })
 }

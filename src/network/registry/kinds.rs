@@ -1,0 +1,161 @@
+//! The kinds of network quai knows, each described once: the one table
+//! the rest of the program asks instead of matching on a network's id.
+//!
+//! A kind is a folder beside `src/ginko/` with an implementation of
+//! [`crate::network::Network`], and one entry in [`KINDS`]: what it is
+//! called, where its settings and keys are, its clocks' zone, where its
+//! timetable comes from and how it is fetched, what its index keeps, how
+//! it is built from the settings and what its demo is.
+
+use std::path::Path;
+
+use super::{Build, DemoBuild};
+use crate::cache::Cache;
+use crate::config::{self, Settings};
+use crate::network::Source;
+use crate::network::{ginko, idfm};
+use crate::timetable::store::{Auth, FeedSource};
+
+/// The zone a kind's clocks, dates and service days are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// Always this one (an IANA name).
+    Fixed(&'static str),
+    /// Its timetable's (`agency_timezone`), once one is compiled.
+    Timetable,
+}
+
+/// Everything the rest of quai may know of a kind of network.
+pub struct Kind {
+    /// How `quai networks --json` names the kind, in every language.
+    pub code: &'static str,
+    /// Its description in `quai networks` (a catalog key).
+    pub shown: &'static str,
+    /// A built-in kind has one network, with this id and name; the others
+    /// have one per `[[network]]` table of the settings.
+    pub builtin: Option<(&'static str, &'static str)>,
+    /// Where its settings are.
+    pub settings: &'static str,
+    /// The environment variables that hold its keys.
+    pub key_env: &'static [&'static str],
+    /// Whether it needs a key of the rider's (`quai networks` says whether
+    /// one is set).
+    pub keyed: bool,
+    pub zone: Zone,
+    /// Whether its compiled timetable keeps each trip's stops (what trip
+    /// updates are applied to).
+    pub trip_stops: bool,
+    /// Where its GTFS timetable is published when the settings say nothing.
+    pub default_gtfs_url: Option<&'static str>,
+    /// The settings' `gtfs_url` for its network `id`.
+    pub gtfs_setting: fn(&Settings, &str) -> Option<String>,
+    /// The header its timetable's download needs, if any.
+    pub gtfs_auth: fn(&Settings, &Path, &FeedSource) -> Result<Option<Auth>, String>,
+    /// Whether its key is configured.
+    pub has_key: fn(&Settings, &Path, &Cache) -> bool,
+    /// Its networks, built from the settings (none when not configured).
+    pub build: fn(&Build<'_>) -> Result<Vec<Source>, String>,
+    /// Its network in the demo, served by the demo server.
+    pub demo: fn(&DemoBuild<'_>) -> Result<Source, String>,
+}
+
+/// The kinds, the default network's first.
+pub static KINDS: [Kind; 3] = [
+    Kind {
+        code: "ginko-api",
+        shown: "net_kind_ginko",
+        builtin: Some((ginko::ID, "Ginko")),
+        settings: "api_key, api_key_file, api_url, [ginko]",
+        key_env: &[config::KEY_ENV],
+        keyed: true,
+        zone: Zone::Fixed(crate::domain::TIME_ZONE),
+        trip_stops: false,
+        default_gtfs_url: Some(ginko::DEFAULT_GTFS_URL),
+        gtfs_setting: |settings, _| settings.ginko.as_ref().and_then(|g| g.gtfs_url.clone()),
+        gtfs_auth: |_, _, _| Ok(None),
+        has_key: |settings, path, _| {
+            settings
+                .api_key(std::env::var(config::KEY_ENV).ok(), path)
+                .ok()
+                .flatten()
+                .is_some()
+        },
+        build: super::build_ginko,
+        demo: super::demo_ginko,
+    },
+    Kind {
+        code: "idfm-prim",
+        shown: "net_kind_idfm",
+        builtin: Some((idfm::ID, "IDFM")),
+        settings: "[idfm]",
+        key_env: &[idfm::PRIM_KEY.env, idfm::DATASET_KEY.env],
+        keyed: true,
+        zone: Zone::Fixed(crate::domain::TIME_ZONE),
+        trip_stops: false,
+        default_gtfs_url: Some(idfm::DEFAULT_GTFS_URL),
+        gtfs_setting: |settings, _| settings.idfm.as_ref().and_then(|t| t.gtfs_url.clone()),
+        gtfs_auth: super::idfm_gtfs_auth,
+        has_key: |settings, path, cache| {
+            super::idfm_client(settings, path, cache)
+                .ok()
+                .flatten()
+                .is_some()
+        },
+        build: super::build_idfm,
+        demo: super::demo_idfm,
+    },
+    Kind {
+        code: "gtfs-realtime",
+        shown: "net_kind_feeds",
+        builtin: None,
+        settings: "[[network]]",
+        key_env: &[],
+        keyed: false,
+        zone: Zone::Timetable,
+        trip_stops: true,
+        default_gtfs_url: None,
+        gtfs_setting: |settings, id| {
+            settings
+                .networks
+                .iter()
+                .find(|n| n.id == id)
+                .and_then(|n| n.gtfs_url.clone())
+        },
+        gtfs_auth: |_, _, _| Ok(None),
+        has_key: |_, _, _| false,
+        build: super::build_feed_networks,
+        demo: super::demo_feed_city,
+    },
+];
+
+/// The kind whose networks read their feeds (one per `[[network]]`).
+fn defined_kind() -> &'static Kind {
+    KINDS
+        .iter()
+        .find(|k| k.builtin.is_none())
+        .unwrap_or(&KINDS[0])
+}
+
+/// The built-in networks' ids, the default's first.
+pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
+    KINDS.iter().filter_map(|k| k.builtin.map(|b| b.0))
+}
+
+/// The network of a place or favourite that names none: the first
+/// built-in one (Ginko, quai's first network).
+pub fn default_network() -> &'static str {
+    builtin_ids().next().unwrap_or_default()
+}
+
+/// The kind of network `id`: a built-in one's, else a `[[network]]`'s.
+pub fn kind_of(id: &str) -> &'static Kind {
+    KINDS
+        .iter()
+        .find(|k| k.builtin.is_some_and(|b| b.0 == id))
+        .unwrap_or_else(defined_kind)
+}
+
+/// Whether `id` is a built-in network's.
+pub fn is_builtin(id: &str) -> bool {
+    builtin_ids().any(|b| b == id)
+}
