@@ -82,6 +82,46 @@ pub fn zone_at(index: Option<u8>) -> jiff::tz::TimeZone {
         .unwrap_or_else(zone)
 }
 
+/// "UTC−5", "UTC+5:30", "UTC": an offset as riders read it.
+pub fn offset_label(offset: jiff::tz::Offset) -> String {
+    let seconds = offset.seconds();
+    if seconds == 0 {
+        return "UTC".into();
+    }
+    let sign = if seconds < 0 { '−' } else { '+' };
+    let (hours, minutes) = (seconds.abs() / 3600, seconds.abs() % 3600 / 60);
+    if minutes == 0 {
+        format!("UTC{sign}{hours}")
+    } else {
+        format!("UTC{sign}{hours}:{minutes:02}")
+    }
+}
+
+/// `at` in `zone`, as `format`, followed by the zone's offset ("… UTC−5")
+/// when `reader` (the zone the rest of the screen or the machine is in) has
+/// another offset then: two zones are never shown as one.
+pub fn time_in(
+    at: jiff::Timestamp,
+    zone: &jiff::tz::TimeZone,
+    format: &str,
+    reader: &jiff::tz::TimeZone,
+) -> String {
+    let shown = at.to_zoned(zone.clone());
+    let text = shown.strftime(format).to_string();
+    let offset = shown.offset();
+    if offset == reader.to_offset(at) {
+        text
+    } else {
+        format!("{text} {}", offset_label(offset))
+    }
+}
+
+/// `at` in `zone` for a command's text output: with its offset when the
+/// machine's own zone is another.
+pub fn command_time(at: jiff::Timestamp, zone: &jiff::tz::TimeZone, format: &str) -> String {
+    time_in(at, zone, format, &jiff::tz::TimeZone::system())
+}
+
 /// The current time in the shown zone.
 pub fn network_now() -> jiff::Zoned {
     jiff::Zoned::now().with_time_zone(zone())
@@ -557,6 +597,23 @@ pub struct Lift {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_in_another_zone_says_its_offset() {
+        let tz = |name: &str| jiff::tz::TimeZone::get(name).unwrap();
+        let at = "2026-12-01T10:33:51Z".parse::<jiff::Timestamp>().unwrap();
+        let (montreal, paris) = (tz("America/Montreal"), tz("Europe/Paris"));
+        assert_eq!(time_in(at, &montreal, "%H:%M:%S", &paris), "05:33:51 UTC−5");
+        assert_eq!(time_in(at, &paris, "%H:%M:%S", &paris), "11:33:51");
+        assert_eq!(time_in(at, &tz("UTC"), "%H:%M", &paris), "10:33 UTC");
+        assert_eq!(
+            time_in(at, &tz("Asia/Kolkata"), "%H:%M", &paris),
+            "16:03 UTC+5:30"
+        );
+        // In summer Montréal is 4 hours behind.
+        let summer = "2026-07-01T10:00:00Z".parse::<jiff::Timestamp>().unwrap();
+        assert_eq!(time_in(summer, &montreal, "%H:%M", &paris), "06:00 UTC−4");
+    }
 
     #[test]
     fn waits_end_at_a_minute_today_or_tomorrow() {

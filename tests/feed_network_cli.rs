@@ -224,3 +224,40 @@ async fn a_mixed_board_gives_each_place_its_own_networks_offset() {
         "{paris:?}"
     );
 }
+
+/// The clock `HH:MM` of `zone` now, and a minute later (a run may cross
+/// a minute).
+fn clocks_of(zone: &str) -> [String; 2] {
+    let now = jiff::Timestamp::now();
+    let tz = jiff::tz::TimeZone::get(zone).unwrap();
+    let at = |t: jiff::Timestamp| t.to_zoned(tz.clone()).strftime("%H:%M").to_string();
+    [at(now), at(now + jiff::SignedDuration::from_secs(60))]
+}
+
+/// `--offline` on a network of another zone than Paris's: the header's
+/// clock (and `--json`'s) is that network's, not Paris's; `timetable
+/// status` says when it was fetched with the offset, on a machine in UTC.
+#[tokio::test]
+async fn offline_and_timetable_status_show_the_networks_own_zone() {
+    let (home, _server, _) = setup("offline-zone").await;
+    compiled(&home).await;
+    let out = run(quai(&home, &["board", "--offline", "--json", "mont-royal"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let clock = json["clock"].as_str().unwrap_or_default();
+    let montreal = clocks_of(feedcity::ZONE);
+    assert!(
+        montreal.iter().any(|c| clock.starts_with(c.as_str())),
+        "the clock {clock:?} is Montréal's {montreal:?}, not Paris's {:?}",
+        clocks_of("Europe/Paris")
+    );
+    let mut status = quai(&home, &["timetable", "status", "--network", "mtl"]);
+    status.env("TZ", "UTC");
+    let out = run(status).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("UTC−5") || said.contains("UTC−4"),
+        "fetched and compiled with Montréal's offset:\n{said}"
+    );
+}

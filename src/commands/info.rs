@@ -29,11 +29,8 @@ pub async fn quota(ctx: &Context<'_>, json: bool) -> CommandResult {
         let text = serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?;
         return print(&text);
     }
-    let clock = |t: jiff::Timestamp| {
-        crate::domain::local(t)
-            .map(|z| z.strftime("%H:%M").to_string())
-            .unwrap_or_default()
-    };
+    let clock =
+        |t: jiff::Timestamp| crate::domain::command_time(t, &crate::domain::zone(), "%H:%M");
     let mut out = String::new();
     for r in &reports {
         out.push_str(&format!("{} {}\n", r.network, r.api));

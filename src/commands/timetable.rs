@@ -183,8 +183,7 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
             )
         ));
         let when = |t: Option<jiff::Timestamp>| {
-            t.and_then(|t| crate::domain::local(t).ok())
-                .map(|z| z.strftime("%Y-%m-%d %H:%M").to_string())
+            t.map(|t| crate::domain::command_time(t, table.zone(), "%Y-%m-%d %H:%M"))
                 .unwrap_or_else(|| "?".into())
         };
         out.push_str(&format!(

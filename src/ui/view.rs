@@ -279,11 +279,28 @@ pub fn clock_text(at: Timestamp) -> String {
     clock_text_in(at, None)
 }
 
-/// Time of day in a network's zone ([`crate::domain::zone_index`]).
+/// Time of day in a network's zone ([`crate::domain::zone_index`]), with
+/// its offset ("05:33:51 UTC−5") when the header's clock is in another.
 fn clock_text_in(at: Timestamp, zone: Option<u8>) -> String {
-    at.to_zoned(crate::domain::zone_at(zone))
-        .strftime("%H:%M:%S")
-        .to_string()
+    let shown = crate::domain::zone();
+    match zone {
+        None => at.to_zoned(shown).strftime("%H:%M:%S").to_string(),
+        Some(_) => crate::domain::time_in(at, &crate::domain::zone_at(zone), "%H:%M:%S", &shown),
+    }
+}
+
+/// A place's network name, with its zone's offset when the header's clock
+/// is in another zone ("STM · UTC−5").
+fn zone_named(name: &str, zone: Option<u8>, now: Timestamp) -> String {
+    let Some(zone) = zone.map(|z| crate::domain::zone_at(Some(z))) else {
+        return name.to_string();
+    };
+    let offset = zone.to_offset(now);
+    if name.is_empty() || offset == crate::domain::zone().to_offset(now) {
+        name.to_string()
+    } else {
+        format!("{name} · {}", crate::domain::offset_label(offset))
+    }
 }
 
 /// Builds the view of `board` at `now`; the clock shows `now + shift` (the
@@ -379,7 +396,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 .place_data_at(p)
                 .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text_in(at, zone))])),
             network: mixed
-                .then(|| place.network_name.clone())
+                .then(|| zone_named(&place.network_name, zone, now))
                 .filter(|n| !n.is_empty()),
             timetable: board
                 .place_from_timetable(p)
