@@ -170,9 +170,7 @@ async fn a_spent_quota_stops_the_requests_until_the_reset() {
     assert!(
         matches!(
             e.kind,
-            ErrorKind::RateLimited {
-                retry_after: Some(_)
-            }
+            ErrorKind::RateLimited { until: Some(_) }
         ),
         "{e:?}"
     );

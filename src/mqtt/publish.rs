@@ -178,7 +178,7 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
             &place.problem,
             &place.timetable,
             &view.error_reason,
-            view.stale,
+            view.stale_data,
             &place.lifts,
             &view.alert,
         ))
