@@ -76,7 +76,15 @@ async fn the_codes_are_the_same_in_french_and_in_english() {
     let home = support::home("json", "languages");
     let board = |lang: &str| {
         let mut cmd = support::quai_command(&home, Some((&s.url(), "demo")));
-        cmd.args(["board", "ile de france", "crous", "rivotte", "--walk", "3", "--json"]);
+        cmd.args([
+            "board",
+            "ile de france",
+            "crous",
+            "rivotte",
+            "--walk",
+            "3",
+            "--json",
+        ]);
         in_language(cmd, lang)
     };
     let french = json_of(board("fr_FR.UTF-8")).await;
@@ -84,8 +92,14 @@ async fn the_codes_are_the_same_in_french_and_in_english() {
     // The languages were those asked for: the texts differ ("when to
     // leave" is quai's own words).
     let (fr, en) = (french.to_string(), english.to_string());
-    assert!(fr.contains("partir dans") && !fr.contains("leave in"), "{fr}");
-    assert!(en.contains("leave in") && !en.contains("partir dans"), "{en}");
+    assert!(
+        fr.contains("partir dans") && !fr.contains("leave in"),
+        "{fr}"
+    );
+    assert!(
+        en.contains("leave in") && !en.contains("partir dans"),
+        "{en}"
+    );
     assert_eq!(codes(&french), codes(&english));
     assert_eq!(french["schema"], 1);
     assert_eq!(french["stale"], false);
@@ -95,8 +109,9 @@ async fn the_codes_are_the_same_in_french_and_in_english() {
         assert!(all.iter().any(|c| c["origin"] == code), "{code}");
     }
     assert!(
-        all.iter()
-            .any(|c| c["crowding_level"].as_str().is_some_and(|l| l != "not_allowed")),
+        all.iter().any(|c| c["crowding_level"]
+            .as_str()
+            .is_some_and(|l| l != "not_allowed")),
         "a crowding level"
     );
 }
@@ -171,7 +186,11 @@ async fn an_added_trip_says_added_in_its_status_and_nothing_in_its_mission() {
     }
     // `--once` still marks it for a reader.
     let out = run(quai(&home, &["board", "vieux-port", "--nb", "5", "--once"])).await;
-    assert!(text(&out.stdout).contains("[ajouté]"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("[ajouté]"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[tokio::test]

@@ -895,7 +895,10 @@ mod tests {
         use crate::network::{ErrorKind, NetError};
         let fresh = build(&sample_board(), t(5));
         assert!(!fresh.stale && !fresh.stale_data && !fresh.places[0].stale);
-        assert_eq!((fresh.error_kind, fresh.places[0].problem_kind), (None, None));
+        assert_eq!(
+            (fresh.error_kind, fresh.places[0].problem_kind),
+            (None, None)
+        );
         for (kind, code) in [
             (ErrorKind::Stale, "stale_feed"),
             (ErrorKind::Unreachable, "unreachable"),
