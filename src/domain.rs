@@ -389,6 +389,9 @@ pub enum Status {
     Delayed,
     /// It will not run: "Supprimé".
     Cancelled,
+    /// A trip the timetable does not have (GTFS-RT `ADDED`, `NEW`, or a
+    /// `DUPLICATED` copy): "ajouté".
+    Added,
 }
 
 /// A line in one direction at a place: one row of a board.

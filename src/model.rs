@@ -313,6 +313,28 @@ impl Board {
         self.last_error.is_some() || self.age(now).is_some_and(|age| age > STALE_AFTER)
     }
 
+    /// Whether a place shows a time that is not live data within its
+    /// network's freshness limit: the board's refresh is stale, the
+    /// place's live times failed this time (a stale feed, an unreachable
+    /// server, a spent quota…: its old rows or the timetable are shown in
+    /// their place), or its rows were left out of the answers for longer
+    /// than [`STALE_AFTER`]. A network with no live data at all (a
+    /// timetable alone) is not stale: its times say they are theoretical.
+    pub fn place_is_stale(&self, place: usize, now: Timestamp) -> bool {
+        self.is_stale(now)
+            || self.place_errors.get(place).is_some_and(Option::is_some)
+            || self
+                .place_behind(place)
+                .is_some_and(|at| now.duration_since(at).unsigned_abs() > STALE_AFTER)
+    }
+
+    /// Whether any place shows a time that is not live within its
+    /// network's limit ([`Board::place_is_stale`]), or the board's refresh
+    /// is stale: `stale` in `--json`.
+    pub fn shows_stale(&self, now: Timestamp) -> bool {
+        self.is_stale(now) || (0..self.places.len()).any(|p| self.place_is_stale(p, now))
+    }
+
     /// A line's traffic state when it is worth a mark (not normal, known).
     pub fn line_state(&self, line_id: &str) -> Option<crate::domain::LineState> {
         use crate::domain::LineState;

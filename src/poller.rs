@@ -658,9 +658,7 @@ mod tests {
     async fn a_network_that_asks_to_wait_is_waited_for() {
         let net = network(Duration::ZERO);
         net.fail_next(NetError::new(
-            ErrorKind::RateLimited {
-                retry_after: Some(Duration::from_secs(90)),
-            },
+            ErrorKind::rate_limited_for(Some(Duration::from_secs(90))),
             "HTTP 429",
         ));
         assert_eq!(poll(&net, 10, 105, false).await, [0, 90, 100]);

@@ -403,7 +403,6 @@ async fn a_duplicated_trip_runs_the_copied_trips_times_moved() {
         .departures(&rows, PerRow::new(5).unwrap())
         .await
         .unwrap();
-    let added = quai::i18n::t("added_trip");
     let expected = |d: &quai::domain::Departure| match d.time {
         quai::domain::WaitTime::At { expected, .. } => Some(expected),
         _ => None,
@@ -416,14 +415,14 @@ async fn a_duplicated_trip_runs_the_copied_trips_times_moved() {
     for (row, result) in rows.iter().zip(&results) {
         let departures = &result.departures;
         for copy in departures.iter().filter(|d| {
-            d.mission.as_deref() == Some(added) && d.line.number == "10" && row.outbound
+            d.status == quai::domain::Status::Added && d.line.number == "10" && row.outbound
         }) {
             // Its twin: a scheduled departure of the row 4 minutes before
             // (by the timetable: the twin may run late, the copy says
             // nothing of its own).
             let at = expected(copy).unwrap();
             let twin = departures.iter().any(|d| {
-                d.mission.is_none()
+                d.status != quai::domain::Status::Added
                     && aimed(d).is_some_and(|t| at.duration_since(t).as_secs() == 240)
             });
             if twin {

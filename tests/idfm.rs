@@ -168,12 +168,7 @@ async fn a_spent_quota_stops_the_requests_until_the_reset() {
     let spent = network(&s, Some(demo::DEMO_KEY), None);
     let e = spent.lines_at(&["73626".to_string()]).await.unwrap_err();
     assert!(
-        matches!(
-            e.kind,
-            ErrorKind::RateLimited {
-                retry_after: Some(_)
-            }
-        ),
+        matches!(e.kind, ErrorKind::RateLimited { until: Some(_) }),
         "{e:?}"
     );
     let usage = spent.client().usage(Api::StopMonitoring);

@@ -47,7 +47,7 @@ impl From<ApiError> for NetError {
             ApiError::Connect { .. } => ErrorKind::Unreachable,
             ApiError::Timeout { .. } => ErrorKind::Timeout,
             ApiError::Transport { .. } => ErrorKind::Transport,
-            ApiError::Http { status: 429, .. } => ErrorKind::RateLimited { retry_after: None },
+            ApiError::Http { status: 429, .. } => ErrorKind::RateLimited { until: None },
             ApiError::Http { status, .. } => ErrorKind::Http(*status),
             ApiError::Refused { .. } => ErrorKind::Refused,
             ApiError::KeyRefused { msg, .. } => ErrorKind::KeyRefused {

@@ -202,7 +202,7 @@ impl Fetcher {
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
             return Err(NetError::new(
-                ErrorKind::RateLimited { retry_after },
+                ErrorKind::rate_limited_for(retry_after),
                 tf("feed_429", &[("what", what)]),
             ));
         }

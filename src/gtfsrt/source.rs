@@ -458,7 +458,7 @@ impl FeedNetwork {
                     offset,
                 };
                 let mut departure = tt.row_departure(&d, route, row);
-                departure.mission = Some(crate::i18n::t("added_trip").to_string());
+                departure.status = Status::Added;
                 match live::apply(table, copy, &d) {
                     Said::Skipped | Said::Cancelled => continue,
                     Said::Expected { at, .. } => {
@@ -541,9 +541,9 @@ impl FeedNetwork {
                     },
                     alternate: None,
                     origin: Origin::Located,
-                    status: Status::Normal,
+                    status: Status::Added,
                     platform: None,
-                    mission: Some(crate::i18n::t("added_trip").to_string()),
+                    mission: None,
                     vehicle,
                     stop_access: Accessibility::Unknown,
                     vehicle_access: Accessibility::Unknown,

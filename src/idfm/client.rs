@@ -237,7 +237,7 @@ impl Client {
         // What another quai learnt (a 429) counts here too.
         self.update_usage(api, |_| {});
         if let Some(until) = self.usage(api).blocked_until.filter(|t| *t > now) {
-            return Err(spent(what, until, now));
+            return Err(spent(what, until));
         }
         self.pace().await;
         let mut header = HeaderValue::from_str(token.expose()).map_err(|_| {
@@ -278,7 +278,7 @@ impl Client {
                     .usage(api)
                     .blocked_until
                     .unwrap_or_else(|| next_utc_midnight(Timestamp::now()));
-                Err(spent(what, until, Timestamp::now()))
+                Err(spent(what, until))
             }
             _ => Err(NetError::new(
                 ErrorKind::Http(status),
@@ -330,7 +330,7 @@ impl Client {
                 ),
             )),
             429 => Err(NetError::new(
-                ErrorKind::RateLimited { retry_after: None },
+                ErrorKind::RateLimited { until: None },
                 tf("idfm_portal_429", &[("id", id)]),
             )),
             _ => Err(NetError::new(
@@ -417,16 +417,13 @@ impl Client {
 }
 
 /// The error of a spent quota: nothing is sent until `until`.
-fn spent(what: &str, until: Timestamp, now: Timestamp) -> NetError {
-    let after = Duration::from_secs(now.duration_until(until).as_secs().max(1) as u64);
+fn spent(what: &str, until: Timestamp) -> NetError {
     let local = until
         .in_tz(crate::domain::TIME_ZONE)
         .map(|z| z.strftime("%H:%M").to_string())
         .unwrap_or_default();
     NetError::new(
-        ErrorKind::RateLimited {
-            retry_after: Some(after),
-        },
+        ErrorKind::RateLimited { until: Some(until) },
         tf("idfm_quota_spent", &[("what", what), ("at", &local)]),
     )
 }
@@ -522,8 +519,8 @@ mod tests {
     #[test]
     fn a_spent_quota_says_until_when_in_paris_time() {
         let now: Timestamp = "2026-12-01T22:00:00Z".parse().unwrap();
-        let e = spent("stop-monitoring", next_utc_midnight(now), now);
+        let e = spent("stop-monitoring", next_utc_midnight(now));
         assert!(e.detail.contains("avant 01:00"), "{}", e.detail);
-        assert_eq!(e.retry_after(), Some(Duration::from_secs(7200)));
+        assert_eq!(e.retry_at(), Some(next_utc_midnight(now)));
     }
 }

@@ -86,8 +86,11 @@ pub fn place_topics(prefix: &str, network: &str, place: &PlaceView) -> PlaceTopi
 }
 
 /// One row's state for Home Assistant: the next departure in minutes
-/// (`null` when none), and the following ones.
-fn row_state(row: &RowView) -> String {
+/// (`null` when none), and the following ones. Beside the texts as the
+/// board shows them, codes that do not change with the language
+/// (docs/json.md): each departure's `status`, `origin`, `kind` of time and
+/// `crowding_level`, and the place's `stale` and `error_kind`.
+fn row_state(row: &RowView, place: &PlaceView, error_kind: Option<&str>) -> String {
     let minutes = |c: &view::CellView| c.seconds.map(|s| s.max(0) / 60);
     let first = row.cells.first();
     let departures: Vec<serde_json::Value> = row
@@ -97,24 +100,42 @@ fn row_state(row: &RowView) -> String {
             json!({
                 "minutes": minutes(c),
                 "shown": c.shown.text(),
+                "kind": shown_kind(&c.shown),
                 "expected": c.expected,
                 "theoretical": c.theoretical,
                 "located": c.reliable,
+                "status": c.status,
+                "origin": c.origin,
                 "crowding": c.crowding_text,
+                "crowding_level": c.crowding_level,
                 "platform": c.platform,
             })
         })
         .collect();
     json!({
+        "schema": view::SCHEMA,
         "minutes": first.and_then(minutes),
         "line": row.line.number,
         "destination": row.destination,
         "theoretical": first.is_some_and(|c| c.theoretical),
         "located": first.is_some_and(|c| c.reliable),
+        "status": first.map(|c| c.status),
+        "origin": first.map(|c| c.origin),
         "crowding": first.map(|c| c.crowding_text.clone()).unwrap_or_default(),
+        "crowding_level": first.map(|c| c.crowding_level),
+        "stale": place.stale,
+        "error_kind": place.problem_kind.or(error_kind),
         "departures": departures,
     })
     .to_string()
+}
+
+/// The `kind` of a time shown, as `--json` writes it.
+fn shown_kind(shown: &crate::model::TimeShown) -> serde_json::Value {
+    serde_json::to_value(shown)
+        .ok()
+        .and_then(|v| v.get("kind").cloned())
+        .unwrap_or(serde_json::Value::Null)
 }
 
 /// What was last published on a topic.
@@ -178,7 +199,7 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
             &place.problem,
             &place.timetable,
             &view.error_reason,
-            view.stale,
+            view.stale_data,
             &place.lifts,
             &view.alert,
         ))
@@ -187,13 +208,14 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
             out.push((topics.board.clone(), payload, digest));
         }
         for ((_, topic), row) in topics.rows.iter().zip(&place.rows) {
-            let state = row_state(row);
-            let digest = serde_json::to_string(
-                &row.cells
+            let state = row_state(row, place, view.error_kind);
+            let digest = serde_json::to_string(&(
+                row.cells
                     .iter()
                     .map(|c| (&c.expected, c.seconds.map(|s| s / 30), c.reliable))
                     .collect::<Vec<_>>(),
-            )
+                place.stale,
+            ))
             .unwrap_or_default();
             out.push((topic.clone(), state, digest));
         }
@@ -534,4 +556,51 @@ fn publish_discovery(
         ));
     }
     ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{ErrorKind, NetError};
+    use crate::ui::departures::tests::{sample_board, t};
+
+    fn published(board: &Board, now: jiff::Timestamp) -> HashMap<String, serde_json::Value> {
+        payloads(board, "quai", now)
+            .into_iter()
+            .filter_map(|(topic, payload, _)| Some((topic, serde_json::from_str(&payload).ok()?)))
+            .collect()
+    }
+
+    /// A row's Home Assistant attributes carry codes beside the texts: the
+    /// crowding as a level, each departure's status and origin, and the
+    /// place's staleness and error as codes; the board topic is `--json`'s.
+    #[test]
+    fn a_rows_attributes_carry_codes() {
+        let mut board = sample_board();
+        let topics = published(&board, t(5));
+        let state = &topics["quai/test/crous-universite/l3-pole-temis/state"];
+        assert_eq!(state["schema"], view::SCHEMA);
+        assert_eq!(state["crowding_level"], "moderate");
+        assert_eq!(state["status"], "normal");
+        assert_eq!(state["origin"], "located");
+        assert_eq!(state["stale"], false);
+        assert_eq!(state["error_kind"], serde_json::Value::Null);
+        assert_eq!(state["departures"][0]["kind"], "countdown");
+        assert_eq!(state["departures"][1]["origin"], "not_located");
+        assert_eq!(state["departures"][1]["crowding_level"], "moderate");
+        let board_topic = &topics["quai/test/crous-universite/board"];
+        assert_eq!(board_topic["schema"], view::SCHEMA);
+        assert_eq!(board_topic["places"][0]["stale"], false);
+
+        board.place_errors[0] = Some(NetError::new(ErrorKind::Stale, "trip updates"));
+        board.place_timetable[0] = true;
+        let topics = published(&board, t(5));
+        let state = &topics["quai/test/crous-universite/l3-pole-temis/state"];
+        assert_eq!(state["stale"], true);
+        assert_eq!(state["error_kind"], "stale_feed");
+        let board_topic = &topics["quai/test/crous-universite/board"];
+        assert_eq!(board_topic["stale"], true);
+        assert_eq!(board_topic["error_kind"], "stale_feed");
+        assert_eq!(board_topic["places"][0]["problem_kind"], "stale_feed");
+    }
 }

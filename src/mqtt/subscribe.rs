@@ -280,6 +280,7 @@ fn departure(row: &Value, cell: &Value, moved: i64) -> Departure {
     let status = match cell["status"].as_str() {
         Some("cancelled") => Status::Cancelled,
         Some("delayed") => Status::Delayed,
+        Some("added") => Status::Added,
         _ => Status::Normal,
     };
     let time = match (timestamp(&cell["expected"]), shown["kind"].as_str()) {

@@ -475,9 +475,7 @@ mod tests {
             .unwrap();
         let mut board = crate::model::Board::new(places);
         b.fail_next(NetError::new(
-            ErrorKind::RateLimited {
-                retry_after: Some(std::time::Duration::from_secs(3600)),
-            },
+            ErrorKind::rate_limited_for(Some(std::time::Duration::from_secs(3600))),
             "spent",
         ));
         let results = multi

@@ -113,6 +113,9 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
     if let Some(mission) = &next.mission {
         facts.push(crate::i18n::tf("mission", &[("m", mission)]));
     }
+    if next.status == crate::domain::Status::Added {
+        facts.push(crate::i18n::t("added_trip").to_string());
+    }
     if !facts.is_empty() {
         lines.push(Line::raw(format!("  {}", facts.join(" · "))));
     }
@@ -573,6 +576,7 @@ mod tests {
             stop_id: "IDF1".into(),
             crowding_text: "Affluence modérée".into(),
             crowding_advice: "Le tram suivant est moins chargé".into(),
+            crowding_level: CrowdLevel::Moderate,
             info_id: None,
             reachable: None,
         });

@@ -1,12 +1,18 @@
 //! What the board shows at one instant, computed once from the model and
-//! read by every renderer: the terminal pane, `--once` text and `--json`.
+//! read by every renderer: the terminal pane, `--once` text and `--json`
+//! (whose schema, [`SCHEMA`], is docs/json.md: codes that do not change
+//! with the language beside the translated texts).
 
 use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::domain::Departure;
-use crate::domain::{LineRef, Message, Severity};
+use crate::domain::{CrowdLevel, LineRef, Message, Severity, Status};
 use crate::model::{self, Board, BoardLine, Gauge, TimeShown};
+
+/// The version of the `--json` schema (docs/json.md): raised when a field
+/// changes meaning or goes; fields are only ever added within a version.
+pub const SCHEMA: u32 = 1;
 
 /// One departure cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,7 +24,9 @@ pub struct CellView {
     pub reliable: bool,
     /// Located, not located, or from the timetable.
     pub origin: crate::domain::Origin,
-    pub status: crate::domain::Status,
+    /// `normal`, `delayed`, `cancelled` or `added` (a trip the timetable
+    /// does not have).
+    pub status: Status,
     /// Minutes late, when the network says it.
     pub delay_minutes: Option<i64>,
     /// When it is expected to leave and was planned to, RFC 3339 in the
@@ -38,6 +46,9 @@ pub struct CellView {
     pub stop_id: String,
     pub crowding_text: String,
     pub crowding_advice: String,
+    /// The crowding as a code (`low`, `moderate`, `high`, `unknown`,
+    /// `not_allowed`), beside the network's own words.
+    pub crowding_level: CrowdLevel,
     /// The traffic message explaining a text in place of the time.
     pub info_id: Option<String>,
     /// With a walk time: whether it can still be caught.
@@ -101,6 +112,16 @@ pub struct PlaceView {
     /// Why the place's rows could not be fetched this time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// `problem` as a code ([`crate::network::ErrorKind::code`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem_kind: Option<&'static str>,
+    /// A time shown for the place is not live data within its network's
+    /// freshness limit ([`Board::place_is_stale`]).
+    pub stale: bool,
+    /// When the place's departures were had, when older than the board's
+    /// last call (`behind` or `data_of` say it in words).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_at: Option<LocalTime>,
     /// "⚠ 2 ascenseurs hors service", or why the lift status is unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifts: Option<String>,
@@ -135,14 +156,28 @@ impl PlaceView {
 /// The whole board at `now`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BoardView {
+    /// [`SCHEMA`].
+    pub schema: u32,
     pub now: String,
     pub clock: String,
     pub fetched_at: Option<String>,
     pub fetched_clock: Option<String>,
     pub age_seconds: Option<u64>,
+    /// The board's last refresh failed, or its data is older than
+    /// [`model::STALE_AFTER`]: the status line says from when, the times
+    /// are dimmed. `--json`'s `stale` is [`BoardView::stale_data`].
+    #[serde(skip)]
     pub stale: bool,
+    /// A time shown is not live data within its network's freshness
+    /// limit ([`Board::shows_stale`]): `stale` in `--json`.
+    #[serde(rename = "stale")]
+    pub stale_data: bool,
     pub error: Option<String>,
     pub error_reason: Option<String>,
+    /// `error` as a code that does not change with the language.
+    pub error_kind: Option<&'static str>,
+    /// Until when the network asked to wait (a spent quota), when it did.
+    pub retry_at: Option<String>,
     pub key_refused: bool,
     /// The server's own words when it refused the key.
     pub key_message: Option<String>,
@@ -245,6 +280,7 @@ pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
             stop_id,
             crowding_text,
             crowding_advice,
+            crowding_level,
             info_id,
             reachable,
         } = x;
@@ -261,6 +297,7 @@ pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
             && *stop_id == y.stop_id
             && *crowding_text == y.crowding_text
             && *crowding_advice == y.crowding_advice
+            && *crowding_level == y.crowding_level
             && *info_id == y.info_id
             && *reachable == y.reachable
     };
@@ -406,8 +443,21 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 .get(p)
                 .cloned()
                 .flatten()
-                .map(|e| e.short_reason()),
-            lifts: board.lifts.get(&place.stop_ids).and_then(lift_text),
+                .map(|e| e.short_reason_at(now)),
+            problem_kind: board
+                .place_errors
+                .get(p)
+                .and_then(Option::as_ref)
+                .map(|e| e.kind.code()),
+            stale: board.place_is_stale(p, now),
+            data_at: board
+                .place_behind(p)
+                .or_else(|| board.place_data_at(p))
+                .map(|at| LocalTime { at, zone }),
+            lifts: board
+                .lifts
+                .get(&place.stop_ids)
+                .and_then(|l| lift_text(l, now)),
             lift_list: board
                 .lifts
                 .get(&place.stop_ids)
@@ -474,6 +524,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                                 stop_id: d.stop_id.clone(),
                                 crowding_text: d.crowding_text.clone(),
                                 crowding_advice: d.crowding_advice.clone(),
+                                crowding_level: d.crowding,
                                 info_id: d.info_id.clone(),
                                 reachable: None,
                             })
@@ -492,25 +543,22 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 .collect(),
         })
         .collect();
+    let error = board.last_error.as_ref().or_else(|| timetable_error(board));
     BoardView {
+        schema: SCHEMA,
         now: now.to_string(),
         clock: clock_text(now),
         fetched_at: board.fetched_at.map(|t| t.to_string()),
         fetched_clock: board.fetched_at.map(clock_text),
         age_seconds: age.map(|a| a.as_secs()),
         stale: board.is_stale(now),
+        stale_data: board.shows_stale(now),
         // Rows from the timetable: live times failed, and a script reading
         // `error` must know it.
-        error: board
-            .last_error
-            .as_ref()
-            .or_else(|| timetable_error(board))
-            .map(|e| e.to_string()),
-        error_reason: board
-            .last_error
-            .as_ref()
-            .or_else(|| timetable_error(board))
-            .map(|e| e.short_reason()),
+        error: error.map(|e| e.to_string()),
+        error_reason: error.map(|e| e.short_reason_at(now)),
+        error_kind: error.map(|e| e.kind.code()),
+        retry_at: error.and_then(|e| e.retry_at()).map(|t| t.to_string()),
         key_refused: board.key_refused(),
         key_message: board
             .last_error
@@ -521,7 +569,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         alert: board.alert().map(AlertView::of),
         places,
         schedule: board.schedule_note.clone(),
-        timetable: timetable_note(board),
+        timetable: timetable_note(board, now),
         all_timetable: !board.places.is_empty()
             && (0..board.places.len())
                 .all(|p| board.place_from_timetable(p) || board.place_is_empty(p))
@@ -536,13 +584,21 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
 /// computed again, mostly without allocating. `board` must not have
 /// changed since the view was built; the result is then [`build`]'s.
 pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
+    // A wait counted down in the texts ("nouvel essai dans 30 s"): all of
+    // them said anew.
+    if has_wait(board) {
+        *view = build(board, now);
+        return;
+    }
     let age = board.age(now);
     let elapsed = age.unwrap_or_default();
     view.now = now.to_string();
     view.clock = clock_text(now);
     view.age_seconds = age.map(|a| a.as_secs());
     view.stale = board.is_stale(now);
+    view.stale_data = board.shows_stale(now);
     for (p, place) in view.places.iter_mut().enumerate() {
+        place.stale = board.place_is_stale(p, now);
         let walk = board.places.get(p).and_then(|p| p.walk);
         for ((l, _), row) in shown_lines(board, p).zip(&mut place.rows) {
             for (d, cell) in departures_of(board, p, l).iter().zip(&mut row.cells) {
@@ -558,6 +614,18 @@ pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
             }
         }
     }
+}
+
+/// Whether an error of the board names an instant to wait for, which its
+/// texts count down to.
+fn has_wait(board: &Board) -> bool {
+    let lifts = board.lifts.values().filter_map(|l| l.as_ref().err());
+    board
+        .last_error
+        .iter()
+        .chain(board.place_errors.iter().flatten())
+        .chain(lifts)
+        .any(|e| e.retry_at().is_some())
 }
 
 /// [`advance`], with the clock shown shifted like [`build_shifted`]'s.
@@ -610,7 +678,10 @@ fn day_and_time(t: Timestamp) -> String {
 
 /// What a place's heading says of its lifts: how many are out of order,
 /// or why their state is not known; nothing when all work.
-fn lift_text(lifts: &Result<Vec<crate::domain::Lift>, crate::network::NetError>) -> Option<String> {
+fn lift_text(
+    lifts: &Result<Vec<crate::domain::Lift>, crate::network::NetError>,
+    now: Timestamp,
+) -> Option<String> {
     use crate::domain::LiftState;
     use crate::network::ErrorKind;
     match lifts {
@@ -628,7 +699,7 @@ fn lift_text(lifts: &Result<Vec<crate::domain::Lift>, crate::network::NetError>)
         Err(e) => Some(match &e.kind {
             ErrorKind::MissingKey(_) => crate::i18n::t("lifts_no_dataset_key").into(),
             ErrorKind::KeyRefused { .. } => crate::i18n::t("lifts_dataset_key_refused").into(),
-            _ => crate::i18n::tf("lifts_unknown", &[("why", &e.short_reason())]),
+            _ => crate::i18n::tf("lifts_unknown", &[("why", &e.short_reason_at(now))]),
         }),
     }
 }
@@ -642,7 +713,7 @@ fn timetable_error(board: &Board) -> Option<&crate::network::NetError> {
 
 /// Why the timetable's rows are shown: "horaires théoriques : <the first
 /// place's reason>".
-fn timetable_note(board: &Board) -> Option<String> {
+fn timetable_note(board: &Board, now: Timestamp) -> Option<String> {
     let places: Vec<usize> = (0..board.places.len())
         .filter(|&p| board.place_from_timetable(p))
         .collect();
@@ -650,7 +721,7 @@ fn timetable_note(board: &Board) -> Option<String> {
     let reason = places
         .iter()
         .find_map(|&p| board.place_errors.get(p).cloned().flatten())
-        .map(|e| e.short_reason())
+        .map(|e| e.short_reason_at(now))
         .unwrap_or_else(|| {
             let _ = first;
             crate::i18n::t("not_in_live_answers").to_string()
@@ -757,6 +828,9 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
                         if let Some(m) = &c.mission {
                             cell.push_str(&format!(" [{m}]"));
                         }
+                        if c.status == Status::Added {
+                            cell.push_str(&format!(" [{}]", crate::i18n::t("added_trip")));
+                        }
                         let g = gauge_text(c.gauge);
                         if !g.is_empty() {
                             cell = format!("{cell} {g}");
@@ -827,6 +901,98 @@ mod tests {
         );
         let gone = build(&board, t(400));
         assert_eq!(gone.places[0].rows[0].leave, None, "nothing left to catch");
+    }
+
+    /// A place whose live times failed (a stale feed, an unreachable
+    /// server) and that shows the timetable or its old rows is `stale` in
+    /// `--json`, with its error's code, although the board's own refresh
+    /// is fresh and its status line unchanged.
+    #[test]
+    fn a_place_whose_live_times_failed_is_stale_with_a_code() {
+        use crate::network::{ErrorKind, NetError};
+        let fresh = build(&sample_board(), t(5));
+        assert!(!fresh.stale && !fresh.stale_data && !fresh.places[0].stale);
+        assert_eq!(
+            (fresh.error_kind, fresh.places[0].problem_kind),
+            (None, None)
+        );
+        for (kind, code) in [
+            (ErrorKind::Stale, "stale_feed"),
+            (ErrorKind::Unreachable, "unreachable"),
+        ] {
+            let mut board = sample_board();
+            board.place_errors[0] = Some(NetError::new(kind, "trip updates"));
+            board.place_timetable[0] = true;
+            let view = build(&board, t(5));
+            assert!(!view.stale, "the status line is as it was");
+            assert!(view.stale_data && view.places[0].stale, "{code}");
+            assert_eq!(view.error_kind, Some(code));
+            assert_eq!(view.places[0].problem_kind, Some(code));
+            let json: serde_json::Value = serde_json::to_value(&view).unwrap();
+            assert_eq!(json["stale"], true);
+            assert_eq!(json["schema"], SCHEMA);
+            assert_eq!(json["error_kind"], code);
+            assert_eq!(json["places"][0]["stale"], true);
+            assert_eq!(json["places"][0]["problem_kind"], code);
+            let mut advanced = build(&sample_board(), t(5));
+            advance(&mut advanced, &board, t(6));
+            assert_eq!(advanced.stale_data, build(&board, t(6)).stale_data);
+        }
+        // A refresh that failed: the old data is stale too.
+        let mut board = sample_board();
+        board.fail(NetError::new(ErrorKind::Timeout, "slow"));
+        let view = build(&board, t(5));
+        assert!(view.stale && view.stale_data && view.places[0].stale);
+        assert_eq!(view.error_kind, Some("timeout"));
+    }
+
+    /// A spent quota's reset is an instant: the views built while it lasts
+    /// name the same hour, and `retry_at` the same instant.
+    #[test]
+    fn a_quota_reset_hour_stays_while_the_views_are_built_again() {
+        use crate::network::{ErrorKind, NetError};
+        let mut board = sample_board();
+        let until = t(2 * 3600);
+        board.fail(NetError::new(
+            ErrorKind::RateLimited { until: Some(until) },
+            "HTTP 429",
+        ));
+        let first = build(&board, t(10));
+        assert_eq!(
+            first.error_reason.as_deref(),
+            Some("quota atteint jusqu'à 10:00")
+        );
+        assert_eq!(first.retry_at, Some(until.to_string()));
+        assert_eq!(first.error_kind, Some("rate_limited"));
+        for later in [60, 600, 1800, 3600, 6000] {
+            let view = build(&board, t(later));
+            assert_eq!(view.error_reason, first.error_reason, "{later} s later");
+            assert_eq!(view.retry_at, first.retry_at);
+            let mut advanced = first.clone();
+            advance(&mut advanced, &board, t(later));
+            assert_eq!(advanced, view, "{later} s later");
+        }
+        // The last minutes count down, advanced as built.
+        let mut advanced = build(&board, t(7000));
+        advance(&mut advanced, &board, t(7001));
+        assert_eq!(
+            advanced.error_reason.as_deref(),
+            Some("quota atteint, nouvel essai dans 199 s")
+        );
+    }
+
+    /// An added trip says so by its status; `--once` still marks it.
+    #[test]
+    fn an_added_trip_has_its_status_and_no_mission() {
+        let mut board = sample_board();
+        board.departures[0][0][0].status = Status::Added;
+        let view = build(&board, t(0));
+        let cell = &view.places[0].rows[0].cells[0];
+        assert_eq!(cell.mission, None);
+        let json = serde_json::to_value(cell).unwrap();
+        assert_eq!(json["status"], "added");
+        assert_eq!(json["crowding_level"], "moderate");
+        assert!(text(&view, "quai", "").contains("[ajouté]"));
     }
 
     /// A view advanced second by second is the view built at each second:
