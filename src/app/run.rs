@@ -133,14 +133,14 @@ async fn next(
 }
 
 /// A message already waiting, if any (the tick is never waiting).
-fn ready(rx: &mut mpsc::Receiver<Msg>, pollers: &mut Option<Pollers>) -> Option<Msg> {
+fn ready(
+    rx: &mut mpsc::Receiver<Msg>,
+    updates: Option<&mut mpsc::Receiver<Update>>,
+) -> Option<Msg> {
     if let Ok(msg) = rx.try_recv() {
         return Some(msg);
     }
-    pollers
-        .as_mut()
-        .and_then(|p| p.updates.try_recv().ok())
-        .map(Msg::Update)
+    updates.and_then(|u| u.try_recv().ok()).map(Msg::Update)
 }
 
 /// The one loop of the board and the kiosk: every waiting message is
@@ -216,7 +216,7 @@ async fn run_loop(
                 }
                 Started::Nothing => {}
             }
-            match ready(&mut rx, &mut pollers) {
+            match ready(&mut rx, pollers.as_mut().map(|p| &mut p.updates)) {
                 Some(waiting) => msg = waiting,
                 None => break,
             }
@@ -716,4 +716,35 @@ pub(super) async fn toggle_favorite(
         "{}{unsaved}",
         crate::i18n::tf(done, &[("place", &place)])
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message waiting, input and updates alike, is taken before
+    /// the loop draws; then nothing is, until the next one comes.
+    #[tokio::test]
+    async fn the_waiting_messages_are_taken_as_one_batch() {
+        let (tx, mut rx) = mpsc::channel::<Msg>(8);
+        let (updates_tx, mut updates) = mpsc::channel::<Update>(8);
+        tx.send(Msg::Resize).await.unwrap();
+        tx.send(Msg::Tick).await.unwrap();
+        updates_tx.send(Update::Messages(vec![])).await.unwrap();
+        updates_tx.send(Update::LineStates(vec![])).await.unwrap();
+        let mut batch = Vec::new();
+        while let Some(msg) = ready(&mut rx, Some(&mut updates)) {
+            batch.push(format!("{msg:?}"));
+        }
+        assert_eq!(
+            batch,
+            [
+                "Resize",
+                "Tick",
+                "Update(Messages([]))",
+                "Update(LineStates([]))"
+            ]
+        );
+        assert!(ready(&mut rx, None).is_none());
+    }
 }
