@@ -161,18 +161,16 @@ pub fn is_alive() -> bool {
 /// Reads input on a thread that waits for the terminal to have something
 /// to read, so that it wakes only on input. Events that `map` turns into
 /// nothing are dropped. When input ends (no keyboard, end of file, a
-/// terminal gone or failing), `on_end` is sent, if any, and the thread
-/// ends.
+/// terminal gone or failing), what `on_end` makes then is sent, and the
+/// thread ends.
 pub fn spawn_input<M: Send + 'static>(
     tx: mpsc::Sender<M>,
     map: fn(Event) -> Option<M>,
-    on_end: Option<M>,
+    on_end: fn() -> M,
 ) {
     std::thread::spawn(move || {
         read_input(&tx, map);
-        if let Some(msg) = on_end {
-            let _ = tx.blocking_send(msg);
-        }
+        let _ = tx.blocking_send(on_end());
     });
 }
 

@@ -52,13 +52,16 @@ fn the_panes() {
     let now = t0();
     fares.update(Msg::Key(KeyEvent::from(Char('t'))), now);
     fares.update(
-        Msg::Fares(Ok(vec![Fare {
-            kind: FareKind::Single,
-            name: "Ticket 1 voyage".into(),
-            description: "Valable 1 h, correspondances comprises.".into(),
-            where_to_buy: "Distributeurs, application".into(),
-            price_eur: Some(1.6),
-        }])),
+        Msg::Fares {
+            asked: fares.asked(),
+            fares: Ok(vec![Fare {
+                kind: FareKind::Single,
+                name: "Ticket 1 voyage".into(),
+                description: "Valable 1 h, correspondances comprises.".into(),
+                where_to_buy: "Distributeurs, application".into(),
+                price_eur: Some(1.6),
+            }]),
+        },
         now,
     );
     insta::assert_debug_snapshot!("pane_fares", screen(&mut fares, &[], true_colour(), size));
@@ -73,11 +76,14 @@ fn the_panes() {
         load: Load::Unknown,
     };
     forecast.update(
-        Msg::Forecast(Ok(vec![
-            quarter("07:45", "08:00", CrowdLevel::Low),
-            quarter("08:00", "08:15", CrowdLevel::High),
-            quarter("08:15", "08:30", CrowdLevel::Moderate),
-        ])),
+        Msg::Forecast {
+            asked: forecast.asked(),
+            forecast: Ok(vec![
+                quarter("07:45", "08:00", CrowdLevel::Low),
+                quarter("08:00", "08:15", CrowdLevel::High),
+                quarter("08:15", "08:30", CrowdLevel::Moderate),
+            ]),
+        },
         now,
     );
     insta::assert_debug_snapshot!(

@@ -1,9 +1,16 @@
-//! The live board as a model: the [`App`] state, the [`Msg`]s that change
-//! it, and a pure [`App::update`] (the time is passed in) that returns the
-//! IO to start as an [`Effect`]. The loop that owns the terminal and runs
-//! the effects is [`run`]; the panes over the board are [`panes`]; the
-//! board's keys are one table, [`crate::ui::keymap`].
+//! The live board and the kiosk as one model: the [`App`] state, the
+//! [`Msg`]s that change it, and a pure [`App::update`] (the time is passed
+//! in) that returns the IO to start as an [`Effect`]. The kiosk is a mode
+//! of the app ([`kiosk`]): the same messages and update, its own view. The
+//! loop that owns the terminal and runs the effects is [`run`]; the panes
+//! over the board are [`panes`]; the board's keys are one table,
+//! [`crate::ui::keymap`].
+//!
+//! Every answer to a request (fares, forecast, a vehicle, the stops
+//! nearby, the favourites read) carries the number of the request it
+//! answers; only the answer to the last request is used.
 
+pub mod kiosk;
 pub mod panes;
 mod run;
 
@@ -13,8 +20,9 @@ use jiff::Timestamp;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 
+pub use kiosk::KioskMode;
 pub use panes::Overlay;
-pub use run::{BoardSettings, draw_screen, run};
+pub use run::{BoardSettings, draw_screen, run, run_kiosk};
 
 use crate::favorites::{FavOp, Favorite};
 use crate::model::Board;
@@ -29,7 +37,10 @@ use crate::ui::search::SearchState;
 use crate::ui::traffic::TrafficPane;
 use crate::ui::view;
 
-/// Everything that can happen to the board.
+/// The number of a request, that its answer carries back.
+pub type Asked = u64;
+
+/// Everything that can happen to the board or the kiosk.
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
@@ -37,17 +48,48 @@ pub enum Msg {
     Tick,
     Update(Update),
     /// The places near home, nearest first (or why there are none).
-    Nearby(Result<Vec<String>, String>),
+    Nearby {
+        asked: Asked,
+        found: Result<Vec<String>, String>,
+    },
     /// The fares, for their pane (or why there are none).
-    Fares(Result<Vec<crate::domain::Fare>, String>),
+    Fares {
+        asked: Asked,
+        fares: Result<Vec<crate::domain::Fare>, String>,
+    },
     /// A vehicle's equipment and live state, for the detail pane.
     Vehicle {
+        asked: Asked,
         number: String,
         vehicle: Result<crate::domain::Vehicle, String>,
         live: Result<crate::domain::VehicleLive, String>,
     },
     /// The day's crowding forecast, for its pane.
-    Forecast(Result<Vec<crate::domain::CrowdForecast>, String>),
+    Forecast {
+        asked: Asked,
+        forecast: Result<Vec<crate::domain::CrowdForecast>, String>,
+    },
+    /// The favourites read for their pane, and a note for the status line
+    /// (changes not saved in the demo); or what to say instead.
+    FavoritesRead {
+        asked: Asked,
+        read: Result<(Vec<Favorite>, Option<String>), String>,
+    },
+    /// A change to the favourites written (what to say, if anything), or
+    /// why it could not be.
+    FavoritesSaved(Result<Option<String>, String>),
+    /// SIGTERM or SIGINT.
+    Stop,
+    /// SIGHUP: a reload for the kiosk, unless the terminal is gone.
+    Hangup {
+        terminal_alive: bool,
+    },
+    /// No more input: no keyboard, or the terminal is gone.
+    InputEnded {
+        terminal_alive: bool,
+    },
+    /// The kiosk's files, read again after a SIGHUP.
+    Reloaded(Box<crate::kiosk::Loaded>),
     Quit,
 }
 
@@ -63,19 +105,30 @@ pub enum Effect {
     /// A place, and its network unless it is the default one.
     ToggleFavorite(String, Option<String>),
     /// Look up the stops near home.
-    Nearby,
+    Nearby {
+        asked: Asked,
+        home: crate::domain::Position,
+    },
     /// Fetch the fares for their pane.
-    LoadFares,
+    LoadFares {
+        asked: Asked,
+    },
     /// Fetch a vehicle's equipment and live state.
-    LoadVehicle(String),
+    LoadVehicle {
+        asked: Asked,
+        number: String,
+    },
     /// Fetch the day's crowding forecast of a line and direction at a stop.
     LoadForecast {
+        asked: Asked,
         stop_id: String,
         line_id: String,
         outbound: bool,
     },
-    /// Load the favourites and open their pane.
-    OpenFavorites,
+    /// Read the favourites, to open their pane.
+    OpenFavorites {
+        asked: Asked,
+    },
     /// Save one change to the favourites.
     SaveFavorite(FavOp),
     /// Show the favourites' board again (after changes in the pane).
@@ -86,6 +139,14 @@ pub enum Effect {
         places: Vec<String>,
         favorites: Vec<Favorite>,
     },
+    /// Start the pollers on the kiosk's places, or stop them; `repaint`:
+    /// the whole screen is written again (after a reload).
+    Pollers {
+        run: bool,
+        repaint: bool,
+    },
+    /// Read the kiosk's files again.
+    Reload,
     Quit,
 }
 
@@ -113,6 +174,15 @@ pub struct App {
     /// and whether another is shown now (after a search or `n`).
     pub first: Option<FirstBoard>,
     pub away: bool,
+    /// The home position for `n`.
+    pub home: Option<crate::domain::Position>,
+    /// The number of the last request whose answer is awaited: an answer
+    /// to an older one is dropped.
+    asked: Asked,
+    /// The kiosk, when the app is one.
+    pub kiosk: Option<KioskMode>,
+    /// Lines for the journal (the kiosk's stderr), taken by the loop.
+    pub journal: Vec<String>,
     /// The time of the message being handled.
     now: Timestamp,
 }
@@ -142,8 +212,23 @@ impl App {
             area: Rect::new(0, 0, 80, 24),
             first: None,
             away: false,
+            home: None,
+            asked: 0,
+            kiosk: None,
+            journal: Vec::new(),
             now: Timestamp::UNIX_EPOCH,
         }
+    }
+
+    /// The number of the last request asked (its answer is the one used).
+    pub fn asked(&self) -> Asked {
+        self.asked
+    }
+
+    /// A new request: answers to the ones before it are dropped.
+    fn ask(&mut self) -> Asked {
+        self.asked += 1;
+        self.asked
     }
 
     /// A board for a network that offers `capabilities`.
@@ -277,7 +362,10 @@ impl App {
             message,
         })));
         match vehicle {
-            Some(number) => Effect::LoadVehicle(number),
+            Some(number) => Effect::LoadVehicle {
+                asked: self.ask(),
+                number,
+            },
             None => Effect::Redraw,
         }
     }
@@ -287,6 +375,7 @@ impl App {
             return Effect::Nothing;
         };
         let effect = Effect::LoadForecast {
+            asked: self.ask(),
             stop_id: row.stop_id.clone(),
             line_id: row.line.id.clone(),
             outbound: row.outbound,
@@ -395,9 +484,14 @@ impl App {
     }
 
     fn handle(&mut self, msg: Msg) -> Effect {
+        if self.kiosk.is_some() {
+            return self.kiosk_handle(msg);
+        }
         match msg {
-            Msg::Quit => Effect::Quit,
+            Msg::Quit | Msg::Stop | Msg::Hangup { .. } | Msg::InputEnded { .. } => Effect::Quit,
             Msg::Tick | Msg::Resize => Effect::Redraw,
+            // Only a kiosk reads its files again.
+            Msg::Reloaded(_) => Effect::Nothing,
             Msg::Update(update) => {
                 // The same places looked at again keep the selection.
                 if let Update::Resolved { places, .. } = &update {
@@ -424,24 +518,22 @@ impl App {
                 self.notice = None;
                 self.key(key)
             }
-            Msg::Nearby(Ok(places)) if places.is_empty() => {
-                self.notice = Some(crate::i18n::t("nearby_none").into());
-                Effect::Redraw
+            // An answer to a request made before the last one: dropped.
+            Msg::Nearby { asked, .. }
+            | Msg::Fares { asked, .. }
+            | Msg::Vehicle { asked, .. }
+            | Msg::Forecast { asked, .. }
+            | Msg::FavoritesRead { asked, .. }
+                if asked != self.asked =>
+            {
+                Effect::Nothing
             }
-            Msg::Nearby(Ok(places)) => {
-                self.clear_places();
-                self.away = true;
-                self.notice = Some(crate::i18n::t("nearby").into());
-                Effect::OpenPlaces(places)
-            }
-            Msg::Nearby(Err(reason)) => {
-                self.notice = Some(reason);
-                Effect::Redraw
-            }
+            Msg::Nearby { found, .. } => self.nearby_found(found),
             Msg::Vehicle {
                 number,
                 vehicle,
                 live,
+                ..
             } => {
                 if let Some(Overlay::Details(pane)) = self.overlay.as_mut()
                     && pane.row.next.as_ref().and_then(|c| c.vehicle.as_ref()) == Some(&number)
@@ -451,16 +543,55 @@ impl App {
                 }
                 Effect::Redraw
             }
-            Msg::Forecast(forecast) => {
+            Msg::Forecast { forecast, .. } => {
                 if let Some(Overlay::Forecast(pane)) = self.overlay.as_mut() {
                     pane.forecast = Some(forecast);
                 }
                 Effect::Redraw
             }
-            Msg::Fares(fares) => {
+            Msg::Fares { fares, .. } => {
                 if let Some(Overlay::Fares(pane)) = self.overlay.as_mut() {
                     pane.fares = Some(fares);
                 }
+                Effect::Redraw
+            }
+            Msg::FavoritesRead { read, .. } => {
+                match read {
+                    Ok((list, note)) => {
+                        self.open_favorites(list);
+                        self.notice = note;
+                    }
+                    Err(said) => self.notice = Some(said),
+                }
+                Effect::Redraw
+            }
+            Msg::FavoritesSaved(Ok(said)) => {
+                if said.is_some() {
+                    self.notice = said;
+                }
+                Effect::Redraw
+            }
+            Msg::FavoritesSaved(Err(why)) => {
+                self.notice = Some(crate::i18n::tf("favorites_not_saved", &[("why", &why)]));
+                Effect::Redraw
+            }
+        }
+    }
+
+    fn nearby_found(&mut self, found: Result<Vec<String>, String>) -> Effect {
+        match found {
+            Ok(places) if places.is_empty() => {
+                self.notice = Some(crate::i18n::t("nearby_none").into());
+                Effect::Redraw
+            }
+            Ok(places) => {
+                self.clear_places();
+                self.away = true;
+                self.notice = Some(crate::i18n::t("nearby").into());
+                Effect::OpenPlaces(places)
+            }
+            Err(reason) => {
+                self.notice = Some(reason);
                 Effect::Redraw
             }
         }
@@ -532,8 +663,20 @@ impl App {
                 }
                 None => Effect::Nothing,
             },
-            Action::Nearby => Effect::Nearby,
-            Action::Favorites => Effect::OpenFavorites,
+            Action::Nearby => match self.home {
+                None => {
+                    self.notice = Some(crate::i18n::t("no_home").into());
+                    Effect::Redraw
+                }
+                Some(home) => {
+                    self.notice = Some(crate::i18n::t("nearby_searching").into());
+                    Effect::Nearby {
+                        asked: self.ask(),
+                        home,
+                    }
+                }
+            },
+            Action::Favorites => Effect::OpenFavorites { asked: self.ask() },
             Action::Details => {
                 self.help = false;
                 self.open_details()
@@ -545,7 +688,7 @@ impl App {
             Action::Fares => {
                 self.help = false;
                 self.overlay = Some(Overlay::Fares(FaresPane::default()));
-                Effect::LoadFares
+                Effect::LoadFares { asked: self.ask() }
             }
             Action::Traffic => {
                 self.help = false;
@@ -660,7 +803,13 @@ mod tests {
         assert!(app.board.places.is_empty(), "the old places are gone");
         assert_eq!(app.board.messages.len(), 1);
         assert_eq!(app.board.line_states.len(), 1);
-        app.update(Msg::Nearby(Ok(vec!["Chamars".into()])), now());
+        app.update(
+            Msg::Nearby {
+                asked: app.asked(),
+                found: Ok(vec!["Chamars".into()]),
+            },
+            now(),
+        );
         assert_eq!(app.board.messages.len(), 1);
         assert_eq!(app.board.line_states.len(), 1);
     }
@@ -827,7 +976,7 @@ mod tests {
         app.update(Msg::Update(two_rows()), now()); // the place "X": T1 both ways
         assert_eq!(
             app.update(key(KeyCode::Char('F')), now()),
-            Effect::OpenFavorites
+            Effect::OpenFavorites { asked: 1 }
         );
         app.open_favorites(vec![fav("A"), fav("X"), fav("C")]);
         assert_eq!(
@@ -962,9 +1111,15 @@ mod tests {
         assert_eq!(app.lines_on_screen().len(), 1, "T1 once");
         assert_eq!(
             app.update(key(KeyCode::Char('t')), now()),
-            Effect::LoadFares
+            Effect::LoadFares { asked: 1 }
         );
-        app.update(Msg::Fares(Err("HTTP 503".into())), now());
+        app.update(
+            Msg::Fares {
+                asked: 1,
+                fares: Err("HTTP 503".into()),
+            },
+            now(),
+        );
         assert_eq!(
             app.fares().unwrap().fares,
             Some(Err("HTTP 503".to_string()))
@@ -974,7 +1129,13 @@ mod tests {
         app.update(key(KeyCode::Esc), now());
         assert!(app.fares().is_none());
         // A late answer does not reopen the pane.
-        app.update(Msg::Fares(Ok(vec![])), now());
+        app.update(
+            Msg::Fares {
+                asked: 1,
+                fares: Ok(vec![]),
+            },
+            now(),
+        );
         assert!(app.fares().is_none());
     }
 
@@ -998,12 +1159,19 @@ mod tests {
         assert_eq!(
             app.update(key(KeyCode::Char('c')), now()),
             Effect::LoadForecast {
+                asked: 1,
                 stop_id: String::new(),
                 line_id: "101".into(),
                 outbound: false
             }
         );
-        app.update(Msg::Forecast(Err("HTTP 503".into())), now());
+        app.update(
+            Msg::Forecast {
+                asked: 1,
+                forecast: Err("HTTP 503".into()),
+            },
+            now(),
+        );
         assert_eq!(
             app.forecast().unwrap().forecast,
             Some(Err("HTTP 503".to_string()))
@@ -1012,19 +1180,179 @@ mod tests {
         assert!(app.forecast().is_none());
     }
 
+    /// Row A's forecast, asked for and answered late, does not land in
+    /// row B's pane opened since; B's own answer does.
+    #[test]
+    fn a_late_answer_for_another_row_is_dropped() {
+        let mut app = App::with_capabilities(every_service());
+        app.update(Msg::Update(two_rows()), now());
+        let Effect::LoadForecast {
+            asked: for_a,
+            outbound: true,
+            ..
+        } = app.update(key(KeyCode::Char('c')), now())
+        else {
+            panic!("the first row's forecast is asked for");
+        };
+        app.update(key(KeyCode::Esc), now());
+        app.update(key(KeyCode::Down), now());
+        app.update(key(KeyCode::Down), now());
+        let Effect::LoadForecast {
+            asked: for_b,
+            outbound: false,
+            ..
+        } = app.update(key(KeyCode::Char('c')), now())
+        else {
+            panic!("the second row's forecast is asked for");
+        };
+        let quarter = |level| crate::domain::CrowdForecast {
+            start: "08:00".into(),
+            end: "08:15".into(),
+            level,
+            text: String::new(),
+            passengers: None,
+            load: crate::domain::Load::Unknown,
+        };
+        let answer = |asked, level| Msg::Forecast {
+            asked,
+            forecast: Ok(vec![quarter(level)]),
+        };
+        assert_eq!(
+            app.update(answer(for_a, crate::domain::CrowdLevel::High), now()),
+            Effect::Nothing
+        );
+        let pane = app.forecast().unwrap();
+        assert!(!pane.row.outbound, "row B's pane");
+        assert_eq!(pane.forecast, None, "row A's answer is not shown in it");
+        app.update(answer(for_b, crate::domain::CrowdLevel::Low), now());
+        assert_eq!(
+            app.forecast().unwrap().forecast,
+            Some(Ok(vec![quarter(crate::domain::CrowdLevel::Low)]))
+        );
+        // The fares asked before the pane was closed and opened again.
+        let Effect::LoadFares { asked: first } = ({
+            app.update(key(KeyCode::Esc), now());
+            app.update(key(KeyCode::Char('t')), now())
+        }) else {
+            panic!("the fares are asked for");
+        };
+        app.update(key(KeyCode::Esc), now());
+        app.update(key(KeyCode::Char('t')), now());
+        app.update(
+            Msg::Fares {
+                asked: first,
+                fares: Err("HTTP 503".into()),
+            },
+            now(),
+        );
+        assert_eq!(app.fares().unwrap().fares, None);
+    }
+
+    /// A change to the favourites that could not be written is said on
+    /// the status line; a written one says nothing more.
+    #[test]
+    fn a_failed_save_is_shown() {
+        let mut app = App::new();
+        app.notice = Some("★ X ajouté aux favoris".into());
+        assert_eq!(
+            app.update(Msg::FavoritesSaved(Ok(None)), now()),
+            Effect::Redraw
+        );
+        assert_eq!(app.notice.as_deref(), Some("★ X ajouté aux favoris"));
+        app.update(
+            Msg::FavoritesSaved(Err("Permission denied (os error 13)".into())),
+            now(),
+        );
+        let notice = app.notice.clone().unwrap();
+        assert!(notice.contains("Permission denied"), "{notice}");
+        assert_eq!(
+            notice,
+            crate::i18n::tf(
+                "favorites_not_saved",
+                &[("why", "Permission denied (os error 13)")]
+            )
+        );
+    }
+
+    /// The favourites are written off the loop, one change after the
+    /// other in the order asked; a write that fails comes back as a
+    /// message, never lost.
+    #[tokio::test]
+    async fn the_saver_writes_in_order_and_reports_a_failure() {
+        let dir = std::env::temp_dir().join(format!("quai-app-saver-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = crate::favorites::Store::beside(&dir.join("config.toml"));
+        let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+        let saver = super::run::spawn_saver(Some(store.clone()), tx.clone());
+        use super::run::SaveJob;
+        for place in ["A", "B"] {
+            saver.send(SaveJob::Toggle(place.into(), None)).unwrap();
+        }
+        saver
+            .send(SaveJob::Apply(FavOp::Move {
+                place: "B".into(),
+                to: 0,
+            }))
+            .unwrap();
+        saver.send(SaveJob::Read(7)).unwrap();
+        for _ in 0..3 {
+            assert!(matches!(rx.recv().await, Some(Msg::FavoritesSaved(Ok(_)))));
+        }
+        match rx.recv().await {
+            Some(Msg::FavoritesRead {
+                asked: 7,
+                read: Ok((list, None)),
+            }) => {
+                let places: Vec<&str> = list.iter().map(|f| f.place.as_str()).collect();
+                assert_eq!(places, ["B", "A"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // The folder is a file now: the next write cannot be done.
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::write(&dir, "not a folder").unwrap();
+        saver
+            .send(SaveJob::Apply(FavOp::Remove { place: "A".into() }))
+            .unwrap();
+        match rx.recv().await {
+            Some(Msg::FavoritesSaved(Err(why))) => assert!(!why.is_empty()),
+            other => panic!("{other:?}"),
+        }
+        std::fs::remove_file(&dir).unwrap();
+    }
+
     #[test]
     fn nearby_places_open_a_board() {
         let mut app = App::new();
-        assert_eq!(app.update(key(KeyCode::Char('n')), now()), Effect::Nearby);
+        assert_eq!(app.update(key(KeyCode::Char('n')), now()), Effect::Redraw);
+        assert_eq!(
+            app.notice.as_deref(),
+            Some(crate::i18n::t("no_home")),
+            "no home: nothing asked"
+        );
+        let home = crate::domain::Position {
+            lat: 47.24,
+            lon: 6.02,
+        };
+        app.home = Some(home);
+        assert_eq!(
+            app.update(key(KeyCode::Char('n')), now()),
+            Effect::Nearby { asked: 1, home }
+        );
         let places = vec![
             "Centre-ville - 8 Septembre".to_string(),
             "Battant".to_string(),
         ];
+        let found = |places: Vec<String>| Msg::Nearby {
+            asked: 1,
+            found: Ok(places),
+        };
         assert_eq!(
-            app.update(Msg::Nearby(Ok(places.clone())), now()),
+            app.update(found(places.clone()), now()),
             Effect::OpenPlaces(places)
         );
-        assert_eq!(app.update(Msg::Nearby(Ok(vec![])), now()), Effect::Redraw);
+        assert_eq!(app.update(found(vec![]), now()), Effect::Redraw);
         assert_eq!(app.notice.as_deref(), Some("aucun arrêt à moins de 500 m"));
     }
 
@@ -1053,15 +1381,15 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let store = crate::favorites::Store::beside(&dir.join("config.toml"));
         let said = toggle_favorite(Some(store.clone()), "Chamars".into(), None).await;
-        assert_eq!(said, "★ Chamars ajouté aux favoris");
+        assert_eq!(said.as_deref(), Ok("★ Chamars ajouté aux favoris"));
         assert_eq!(store.load().unwrap().list[0].place, "Chamars");
         let said = toggle_favorite(Some(store.clone()), "Chamars".into(), None).await;
-        assert_eq!(said, "Chamars retiré des favoris");
+        assert_eq!(said.as_deref(), Ok("Chamars retiré des favoris"));
         assert!(store.load().unwrap().list.is_empty());
         assert!(
             toggle_favorite(None, "Chamars".into(), None)
                 .await
-                .contains("démo")
+                .is_ok_and(|said| said.contains("démo"))
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -59,7 +59,7 @@ pub async fn kiosk(ctx: &Context<'_>, args: &KioskArgs) -> CommandResult {
             favorites_path: "(démo)".into(),
             ..kiosk::Loaded::default()
         };
-        return kiosk::run(options, Box::new(move || loaded.clone())).await;
+        return kiosk::run(options, std::sync::Arc::new(move || loaded.clone())).await;
     }
     let config_flag = ctx.cli.config.clone();
     let api_url = ctx.cli.api_url.clone();
@@ -70,7 +70,7 @@ pub async fn kiosk(ctx: &Context<'_>, args: &KioskArgs) -> CommandResult {
     };
     kiosk::run(
         options,
-        Box::new(move || {
+        std::sync::Arc::new(move || {
             let mut loaded =
                 kiosk_files(config_flag.as_deref(), api_url.as_deref(), from.is_some());
             if let Some(source) = &from {

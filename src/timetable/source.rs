@@ -450,10 +450,17 @@ pub struct WithTimetable {
     /// The timetable's stops of each live place already looked up, for
     /// the index they were found in.
     mapped: Mutex<(Option<Arc<Timetable>>, Mapped)>,
+    /// When the store's index was last looked at, and its modification
+    /// time then: one compiled since (`quai timetable update` run beside a
+    /// board or kiosk started without one) is opened.
+    on_disk: Mutex<(Option<Instant>, Option<std::time::SystemTime>)>,
 }
 
 /// A live place's stop ids and the timetable's stops they are.
 type Mapped = std::collections::HashMap<Vec<String>, Vec<u32>>;
+
+/// How often the store's index is looked at for one compiled since.
+const DISK_LOOK_EVERY: Duration = Duration::from_secs(10);
 
 /// How often rows looked up in the timetable are looked up live again.
 const ROWS_AGAIN_EVERY: Duration = Duration::from_secs(60);
@@ -521,6 +528,7 @@ impl WithTimetable {
             not_served: Mutex::new(std::collections::HashSet::new()),
             interrupted: Mutex::new(std::collections::HashSet::new()),
             numbers: Mutex::new(std::collections::HashMap::new()),
+            on_disk: Mutex::new((None, None)),
         }
     }
 
@@ -534,6 +542,7 @@ impl WithTimetable {
     /// The timetable to fall back to: none when it has expired (its last
     /// service day is past), which the status line says instead.
     fn table(&self) -> Option<Arc<TimetableNetwork>> {
+        self.pick_up_compiled();
         let table = self.timetable.read().ok()?.clone()?;
         // The last service day's trips run past midnight: a day's grace.
         let yesterday = table
@@ -547,6 +556,41 @@ impl WithTimetable {
     fn expired(&self) -> Option<jiff::civil::Date> {
         let table = self.timetable.read().ok()?.clone()?;
         table.table.expired(table.now())
+    }
+
+    /// Opens the store's index when it changed on disk since it was last
+    /// looked at (every [`DISK_LOOK_EVERY`] at most): a timetable compiled
+    /// after the start, by another process, is used without a restart.
+    fn pick_up_compiled(&self) {
+        let Some(refresh) = &self.refresh else { return };
+        let Ok(mut seen) = self.on_disk.lock() else {
+            return;
+        };
+        if seen.0.is_some_and(|at| at.elapsed() < DISK_LOOK_EVERY) {
+            return;
+        }
+        seen.0 = Some(Instant::now());
+        let modified = std::fs::metadata(refresh.store.index_path())
+            .and_then(|m| m.modified())
+            .ok();
+        if modified.is_none() || modified == seen.1 {
+            return;
+        }
+        let first_look = seen.1.is_none();
+        seen.1 = modified;
+        let Ok(mut slot) = self.timetable.write() else {
+            return;
+        };
+        // The index opened at start is the one on disk at the first look.
+        if first_look && slot.is_some() {
+            return;
+        }
+        if let Ok(table) = refresh.store.open() {
+            let shift = slot.as_ref().map_or(SignedDuration::ZERO, |t| t.shift());
+            let network = TimetableNetwork::new(self.live.id(), self.live.name(), Arc::new(table))
+                .with_shift(shift);
+            *slot = Some(Arc::new(network));
+        }
     }
 
     /// Starts the day's update of the timetable when it is due: an index
