@@ -514,6 +514,47 @@ async fn a_screen_with_nothing_published_falls_back_to_its_local_timetable() {
     assert!(stdout.contains("théorique"), "{stdout}");
 }
 
+/// A screen started with nothing published and no timetable uses the
+/// timetable compiled afterwards, within seconds, without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_uses_a_local_timetable_compiled_after_it_started() {
+    let broker = Mosquitto::start("later-timetable");
+    let home = support::home("mqtt", "later-timetable");
+    let zip = home.join("feed.zip");
+    let today = quai::domain::network_now().date();
+    std::fs::write(&zip, demo::gtfs::feed("ginko", today).unwrap()).unwrap();
+    let command = format!(
+        "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color \
+         {bin} board 'ile de france' --from {url}; sleep 10",
+        home = home.display(),
+        bin = env!("CARGO_BIN_EXE_quai"),
+        url = broker.url(),
+    );
+    let dir = home.clone();
+    let (before, compiled, after) = tokio::task::spawn_blocking(move || {
+        let screen = support::Terminal::start(&dir, &command, 100, 30);
+        let before = screen.wait("the screen without data", 20, |s| {
+            s.contains("publi") && !s.contains("Chargement")
+        });
+        let mut update = support::quai_command(&dir, None);
+        update.args(["timetable", "update", "--from"]).arg(&zip);
+        let compiled = update.output().unwrap();
+        let after = screen.wait("the timetable's times", 40, |s| s.contains("théorique"));
+        screen.keys(&["q"]);
+        (before, compiled, after)
+    })
+    .await
+    .unwrap();
+    assert!(!before.contains("théorique"), "{before}");
+    assert!(
+        compiled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    assert!(after.contains("Ile de France"), "{after}");
+    assert!(after.contains("théorique"), "{after}");
+}
+
 /// A screen whose broker refuses the connection says so: not "nothing
 /// published yet".
 #[tokio::test]

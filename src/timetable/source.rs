@@ -454,6 +454,9 @@ pub struct WithTimetable {
     /// time then: one compiled since (`quai timetable update` run beside a
     /// board or kiosk started without one) is opened.
     on_disk: Mutex<(Option<Instant>, Option<std::time::SystemTime>)>,
+    /// Where a timetable compiled later is looked for when nothing
+    /// refreshes it, and the id and name of its network.
+    watched: Option<(super::store::Store, String, String)>,
 }
 
 /// A live place's stop ids and the timetable's stops they are.
@@ -529,7 +532,16 @@ impl WithTimetable {
             interrupted: Mutex::new(std::collections::HashSet::new()),
             numbers: Mutex::new(std::collections::HashMap::new()),
             on_disk: Mutex::new((None, None)),
+            watched: None,
         }
+    }
+
+    /// Looks for network `id`'s timetable compiled later in `store`, when
+    /// nothing refreshes it (a screen reading its boards from a broker
+    /// falls back to every network's local timetable).
+    pub fn watching(mut self, store: super::store::Store, id: &str, name: &str) -> WithTimetable {
+        self.watched = Some((store, id.to_string(), name.to_string()));
+        self
     }
 
     /// Where the timetable is kept and fetched from: the boards refresh it
@@ -562,7 +574,11 @@ impl WithTimetable {
     /// looked at (every [`DISK_LOOK_EVERY`] at most): a timetable compiled
     /// after the start, by another process, is used without a restart.
     fn pick_up_compiled(&self) {
-        let Some(refresh) = &self.refresh else { return };
+        let (store, id, name) = match (&self.refresh, &self.watched) {
+            (Some(refresh), _) => (&refresh.store, self.live.id(), self.live.name()),
+            (None, Some((store, id, name))) => (store, id.as_str(), name.as_str()),
+            (None, None) => return,
+        };
         let Ok(mut seen) = self.on_disk.lock() else {
             return;
         };
@@ -570,7 +586,7 @@ impl WithTimetable {
             return;
         }
         seen.0 = Some(Instant::now());
-        let modified = std::fs::metadata(refresh.store.index_path())
+        let modified = std::fs::metadata(store.index_path())
             .and_then(|m| m.modified())
             .ok();
         if modified.is_none() || modified == seen.1 {
@@ -585,10 +601,9 @@ impl WithTimetable {
         if first_look && slot.is_some() {
             return;
         }
-        if let Ok(table) = refresh.store.open() {
+        if let Ok(table) = store.open() {
             let shift = slot.as_ref().map_or(SignedDuration::ZERO, |t| t.shift());
-            let network = TimetableNetwork::new(self.live.id(), self.live.name(), Arc::new(table))
-                .with_shift(shift);
+            let network = TimetableNetwork::new(id, name, Arc::new(table)).with_shift(shift);
             *slot = Some(Arc::new(network));
         }
     }

@@ -487,12 +487,14 @@ pub fn with_local_timetables(mut source: Source, networks: &Networks) -> Source 
         let Ok(store) = store(id) else {
             continue;
         };
-        let Ok(table) = store.open() else {
-            continue;
-        };
-        let network = TimetableNetwork::new(id, &networks.name(id), Arc::new(table));
-        let shared: Shared = Arc::new(std::sync::RwLock::new(Some(Arc::new(network))));
-        source = Arc::new(WithTimetable::new(source, shared));
+        let name = networks.name(id);
+        // One compiled later is picked up too.
+        let table = store
+            .open()
+            .ok()
+            .map(|table| Arc::new(TimetableNetwork::new(id, &name, Arc::new(table))));
+        let shared: Shared = Arc::new(std::sync::RwLock::new(table));
+        source = Arc::new(WithTimetable::new(source, shared).watching(store, id, &name));
     }
     source
 }
