@@ -6,6 +6,7 @@ pub mod batch;
 pub mod client;
 pub mod convert;
 pub mod error;
+pub(crate) mod kind;
 pub(crate) mod lenient;
 pub mod methods;
 pub mod model;

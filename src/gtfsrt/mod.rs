@@ -11,6 +11,7 @@
 
 pub mod alerts;
 pub mod feed;
+pub(crate) mod kind;
 pub mod live;
 pub mod proto;
 pub mod source;

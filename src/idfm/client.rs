@@ -177,6 +177,7 @@ impl Client {
 
     /// The same client spacing its PRIM requests by `spacing` instead of
     /// PRIM's 200 ms (a simulated day's requests need not wait).
+    #[cfg(feature = "wire")]
     pub fn with_spacing(self, spacing: Duration) -> Client {
         match Arc::try_unwrap(self.inner) {
             Ok(mut inner) => {
@@ -191,10 +192,6 @@ impl Client {
 
     pub fn is_local(&self) -> bool {
         crate::network::http::is_loopback(&self.inner.prim)
-    }
-
-    pub fn has_dataset_key(&self) -> bool {
-        self.inner.dataset_key.is_some()
     }
 
     /// Today's figures of an API.

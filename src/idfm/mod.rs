@@ -10,6 +10,7 @@ pub mod datasets;
 #[cfg(feature = "wire")]
 pub mod day;
 pub mod disruptions;
+pub(crate) mod kind;
 pub mod siri;
 pub mod source;
 

@@ -13,7 +13,7 @@ use super::{Build, DemoBuild};
 use crate::cache::Cache;
 use crate::config::{self, Settings};
 use crate::network::Source;
-use crate::network::{ginko, idfm};
+use crate::network::{ginko, gtfsrt, idfm};
 use crate::timetable::store::{Auth, FeedSource};
 
 /// The zone a kind's clocks, dates and service days are in.
@@ -80,8 +80,8 @@ pub static KINDS: [Kind; 3] = [
                 .flatten()
                 .is_some()
         },
-        build: super::build_ginko,
-        demo: super::demo_ginko,
+        build: ginko::kind::build,
+        demo: ginko::kind::demo,
     },
     Kind {
         code: "idfm-prim",
@@ -94,15 +94,15 @@ pub static KINDS: [Kind; 3] = [
         trip_stops: false,
         default_gtfs_url: Some(idfm::DEFAULT_GTFS_URL),
         gtfs_setting: |settings, _| settings.idfm.as_ref().and_then(|t| t.gtfs_url.clone()),
-        gtfs_auth: super::idfm_gtfs_auth,
+        gtfs_auth: idfm::kind::gtfs_auth,
         has_key: |settings, path, cache| {
-            super::idfm_client(settings, path, cache)
+            idfm::kind::client(settings, path, cache)
                 .ok()
                 .flatten()
                 .is_some()
         },
-        build: super::build_idfm,
-        demo: super::demo_idfm,
+        build: idfm::kind::build,
+        demo: idfm::kind::demo,
     },
     Kind {
         code: "gtfs-realtime",
@@ -123,8 +123,8 @@ pub static KINDS: [Kind; 3] = [
         },
         gtfs_auth: |_, _, _| Ok(None),
         has_key: |_, _, _| false,
-        build: super::build_feed_networks,
-        demo: super::demo_feed_city,
+        build: gtfsrt::kind::build,
+        demo: gtfsrt::kind::demo,
     },
 ];
 

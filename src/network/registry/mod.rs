@@ -19,9 +19,9 @@ use crate::config::{self, Settings};
 use crate::demo;
 use crate::network::ginko::{self, ApiKey, Client};
 use crate::network::gtfsrt;
-use crate::network::idfm;
+
+use crate::network::Source;
 use crate::network::multi::Multi;
-use crate::network::{Source, http};
 use crate::timetable::source::{Refresh, Shared, TimetableNetwork, WithTimetable};
 use crate::timetable::store::{Auth, FeedSource, Store};
 
@@ -66,67 +66,7 @@ pub fn ginko_api(
     api_url: Option<&str>,
     need_key: bool,
 ) -> Result<GinkoApi, String> {
-    ginko_client(settings, path, api_url, need_key).map(GinkoApi)
-}
-
-/// A Ginko client from read settings (`api_url`: the flag or environment,
-/// before the settings' own).
-fn ginko_client(
-    settings: &Settings,
-    path: &Path,
-    api_url: Option<&str>,
-    need_key: bool,
-) -> Result<Client, String> {
-    let url_text = api_url
-        .map(str::to_string)
-        .or_else(|| settings.api_url.clone())
-        .unwrap_or_else(|| ginko::DEFAULT_BASE_URL.to_string());
-    let base = ginko::parse_base_url(&url_text)?;
-    let env_key = std::env::var(config::KEY_ENV).ok();
-    let key = settings.api_key(env_key, path).map_err(|e| e.to_string())?;
-    if need_key && key.is_none() {
-        return Err(ginko::ApiError::MissingKey.to_string());
-    }
-    Client::new(base, key).map_err(|e| e.to_string())
-}
-
-/// The IDFM client of the settings, when a PRIM token is configured
-/// (`IDFM_API_KEY`, `[idfm] api_key` or `api_key_file`).
-pub fn idfm_client(
-    settings: &Settings,
-    path: &Path,
-    cache: &Cache,
-) -> Result<Option<idfm::Client>, String> {
-    let table = settings.idfm.clone().unwrap_or_default();
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let token = config::read_secret(
-        env(idfm::PRIM_KEY.env),
-        table.api_key.as_deref(),
-        table.api_key_file.as_deref(),
-        path,
-    )
-    .map_err(|e| e.to_string())?;
-    let Some(token) = token else {
-        return Ok(None);
-    };
-    let dataset_key = config::read_secret(
-        env(idfm::DATASET_KEY.env),
-        table.dataset_key.as_deref(),
-        table.dataset_key_file.as_deref(),
-        path,
-    )
-    .map_err(|e| e.to_string())?;
-    let url = |env_name: &str, setting: &Option<String>, default: &str| {
-        let text = env(env_name)
-            .or_else(|| setting.clone())
-            .unwrap_or_else(|| default.to_string());
-        http::parse_base_url(&text).map_err(|e| format!("{env_name} / [idfm]: {e}"))
-    };
-    let prim = url("IDFM_PRIM_URL", &table.prim_url, idfm::DEFAULT_PRIM_URL)?;
-    let data = url("IDFM_DATA_URL", &table.data_url, idfm::DEFAULT_DATA_URL)?;
-    idfm::Client::new(prim, data, Some(token), dataset_key, cache.scoped(idfm::ID))
-        .map(Some)
-        .map_err(|e| e.to_string())
+    ginko::kind::client(settings, path, api_url, need_key).map(GinkoApi)
 }
 
 /// Puts the default network first: `--network`, else the settings'
@@ -176,40 +116,6 @@ impl From<SetupError> for String {
     fn from(e: SetupError) -> String {
         e.to_string()
     }
-}
-
-/// Ginko's network, when its key is configured, with its timetable.
-pub(crate) fn build_ginko(b: &Build<'_>) -> Result<Vec<Source>, String> {
-    let client = ginko_client(b.settings, b.path, b.api_url, false)?;
-    if !client.has_key() {
-        return Ok(Vec::new());
-    }
-    let network: Source = Arc::new(ginko::Ginko::new(client, b.cache));
-    Ok(vec![with_timetable(network, b.settings, b.path)])
-}
-
-/// IDFM's network, when a PRIM token is configured, with its timetable.
-pub(crate) fn build_idfm(b: &Build<'_>) -> Result<Vec<Source>, String> {
-    let Some(client) = idfm_client(b.settings, b.path, b.cache)? else {
-        return Ok(Vec::new());
-    };
-    let quota = b
-        .settings
-        .idfm
-        .as_ref()
-        .and_then(|t| t.daily_quota)
-        .unwrap_or(idfm::source::DEFAULT_DAILY_QUOTA);
-    let network: Source = Arc::new(idfm::Idfm::new(client, b.cache, quota));
-    Ok(vec![with_timetable(network, b.settings, b.path)])
-}
-
-/// The settings' `[[network]]`s, each from its feeds, with its timetable.
-pub(crate) fn build_feed_networks(b: &Build<'_>) -> Result<Vec<Source>, String> {
-    b.settings
-        .networks
-        .iter()
-        .map(|n| feed_network(n, b.path, jiff::SignedDuration::ZERO))
-        .collect()
 }
 
 /// The networks of the settings, the default first, each caching in its
@@ -283,101 +189,13 @@ pub fn store(id: &str) -> Result<Store, String> {
     )
 }
 
-/// The key of a `[[network]]`, where its feeds want it.
-fn feed_auth(
-    n: &config::FeedNetworkSettings,
-    path: &Path,
-) -> Result<Option<gtfsrt::FeedAuth>, String> {
-    let key = config::read_secret(None, n.key.as_deref(), n.key_file.as_deref(), path)
-        .map_err(|e| format!("[[network]] {}: {e}", n.id))?;
-    let Some(key) = key else {
-        return Ok(None);
-    };
-    if let Some(header) = &n.auth_header {
-        let name =
-            reqwest::header::HeaderName::from_bytes(header.trim().as_bytes()).map_err(|_| {
-                format!(
-                    "[[network]] {}: auth_header {header:?} is not a header name",
-                    n.id
-                )
-            })?;
-        return Ok(Some(gtfsrt::FeedAuth::Header { name, key }));
-    }
-    if let Some(query) = &n.auth_query {
-        return Ok(Some(gtfsrt::FeedAuth::Query {
-            name: query.trim().to_string(),
-            key,
-        }));
-    }
-    Ok(None)
-}
-
-/// A network of its feeds (`[[network]]`), with its timetable, refreshed
-/// once a day, to fall back to.
-pub fn feed_network(
-    n: &config::FeedNetworkSettings,
-    path: &Path,
-    shift: jiff::SignedDuration,
-) -> Result<Source, String> {
-    let (network, shared) = build_feed_network(n, path, shift)?;
-    let refresh = match (n.gtfs_url.as_deref(), store(&n.id)) {
-        (Some(url), Ok(store)) => Some(Refresh::new(store, FeedSource::parse(url), None)),
-        _ => None,
-    };
-    Ok(Arc::new(
-        WithTimetable::new(network, shared).refreshed_by(refresh),
-    ))
-}
-
 /// A `[[network]]`'s feeds read once (`quai networks check`).
 pub async fn check_feed_network(
     n: &config::FeedNetworkSettings,
     path: &Path,
 ) -> Result<crate::network::check::FeedCheck, String> {
-    let (network, _) = build_feed_network(n, path, jiff::SignedDuration::ZERO)?;
+    let (network, _) = gtfsrt::kind::network(n, path, jiff::SignedDuration::ZERO)?;
     Ok(network.check().await)
-}
-
-/// The network of a `[[network]]` alone, and the timetable it reads (its
-/// compiled index, when there is one).
-fn build_feed_network(
-    n: &config::FeedNetworkSettings,
-    path: &Path,
-    shift: jiff::SignedDuration,
-) -> Result<(Arc<gtfsrt::FeedNetwork>, Shared), String> {
-    let auth = feed_auth(n, path)?;
-    let with_key = auth.is_some();
-    let mut feeds = Vec::new();
-    for (kind, url) in [
-        (gtfsrt::Kind::TripUpdates, &n.trip_updates_url),
-        (gtfsrt::Kind::Alerts, &n.alerts_url),
-        (gtfsrt::Kind::VehiclePositions, &n.vehicle_positions_url),
-    ] {
-        if let Some(url) = url {
-            let url = gtfsrt::feed::parse_feed_url(url, with_key)
-                .map_err(|e| format!("[[network]] {}: {}: {e}", n.id, kind.setting()))?;
-            feeds.push((kind, url));
-        }
-    }
-    let name = n.shown_name();
-    let store = store(&n.id)?;
-    let shared: Shared = Arc::new(std::sync::RwLock::new(None));
-    if let Ok(table) = store.open() {
-        let network = TimetableNetwork::new(&n.id, &name, Arc::new(table)).with_shift(shift);
-        if let Ok(mut slot) = shared.write() {
-            *slot = Some(Arc::new(network));
-        }
-    }
-    let network = gtfsrt::FeedNetwork::new(
-        &n.id,
-        &name,
-        Arc::clone(&shared),
-        feeds,
-        gtfsrt::Fetcher::new(auth).map_err(|e| e.to_string())?,
-        std::time::Duration::from_secs(n.refresh()),
-    )
-    .with_shift(shift);
-    Ok((Arc::new(network), shared))
 }
 
 /// Where a network's GTFS feed is published: the settings' `gtfs_url`,
@@ -406,47 +224,9 @@ pub fn gtfs_auth(
     (kind_of(network).gtfs_auth)(settings, path, source)
 }
 
-/// IDFM's portal: the dataset key as `Authorization: apikey …`, only to
-/// IDFM's own servers, over https.
-pub(crate) fn idfm_gtfs_auth(
-    settings: &Settings,
-    path: &Path,
-    source: &FeedSource,
-) -> Result<Option<Auth>, String> {
-    let FeedSource::Url(url) = source else {
-        return Ok(None);
-    };
-    let theirs = url::Url::parse(url).ok().is_some_and(|u| {
-        u.scheme() == "https"
-            && u.host_str().is_some_and(|h| {
-                h.ends_with(".iledefrance-mobilites.fr") || h.ends_with(".opendatasoft.com")
-            })
-    });
-    if !theirs {
-        return Ok(None);
-    }
-    let table = settings.idfm.clone().unwrap_or_default();
-    let env = std::env::var(idfm::DATASET_KEY.env)
-        .ok()
-        .filter(|v| !v.trim().is_empty());
-    let key = config::read_secret(
-        env,
-        table.dataset_key.as_deref(),
-        table.dataset_key_file.as_deref(),
-        path,
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(key.and_then(|k| {
-        crate::secret::Secret::new(format!("apikey {}", k.expose())).map(|value| Auth {
-            name: "authorization",
-            value,
-        })
-    }))
-}
-
 /// A network with the timetable compiled for it, when there is one, to
 /// fall back to; refreshed in the background once a day by the boards.
-fn with_timetable(member: Source, settings: &Settings, path: &Path) -> Source {
+pub(crate) fn with_timetable(member: Source, settings: &Settings, path: &Path) -> Source {
     let id = member.id().to_string();
     let Ok(store) = store(&id) else {
         return member;
@@ -596,15 +376,15 @@ pub struct DemoBuild<'a> {
     pub url: &'a str,
     /// How far the demo's clock is from ours.
     pub shift: jiff::SignedDuration,
-    cache: Cache,
+    pub(crate) cache: Cache,
     tables: std::sync::Mutex<Vec<Arc<TimetableNetwork>>>,
-    feed_city: std::sync::Mutex<Option<Arc<gtfsrt::FeedNetwork>>>,
+    pub(crate) feed_city: std::sync::Mutex<Option<Arc<gtfsrt::FeedNetwork>>>,
 }
 
 impl DemoBuild<'_> {
     /// A demo network with its timetable, compiled in memory (kept for
     /// `--offline` too).
-    fn with_timetable(
+    pub(crate) fn with_timetable(
         &self,
         member: Source,
         zip: Option<Vec<u8>>,
@@ -630,84 +410,12 @@ impl DemoBuild<'_> {
     }
 
     /// The demo's day, by its clock.
-    fn today(&self) -> jiff::civil::Date {
+    pub(crate) fn today(&self) -> jiff::civil::Date {
         crate::domain::network_now()
             .checked_add(self.shift)
             .map(|z| z.date())
             .unwrap_or_else(|_| crate::domain::network_now().date())
     }
-}
-
-/// The demo server's Ginko API as a network, with its timetable.
-pub(crate) fn demo_ginko(b: &DemoBuild<'_>) -> Result<Source, String> {
-    let base = ginko::parse_base_url(b.url)?;
-    let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;
-    let network = ginko::Ginko::new(client, &b.cache)
-        .named("Ginko (démo)", crate::i18n::t(demo::ATTRIBUTION_SHORT));
-    let zip = demo::gtfs::feed(ginko::ID, b.today());
-    let shared = Arc::new(std::sync::RwLock::new(None));
-    Ok(b.with_timetable(
-        Arc::new(network),
-        zip,
-        kind_of(ginko::ID).trip_stops,
-        shared,
-    ))
-}
-
-/// The demo server's PRIM and portal as IDFM's network, with its timetable.
-pub(crate) fn demo_idfm(b: &DemoBuild<'_>) -> Result<Source, String> {
-    let prim = http::parse_base_url(&format!("{}{}", b.url, demo::idfm::PRIM_PATH))?;
-    let data = http::parse_base_url(&format!("{}{}", b.url, demo::idfm::DATA_PATH))?;
-    let key = || crate::secret::Secret::new(demo::DEMO_KEY);
-    let client = idfm::Client::new(prim, data, key(), key(), b.cache.scoped(idfm::ID))
-        .map_err(|e| e.to_string())?;
-    let network = idfm::Idfm::new(client, &b.cache, idfm::source::DEFAULT_DAILY_QUOTA)
-        .named("IDFM (démo)", crate::i18n::t("demo_attribution_idfm"));
-    let zip = demo::gtfs::feed(idfm::ID, b.today());
-    let shared = Arc::new(std::sync::RwLock::new(None));
-    Ok(b.with_timetable(Arc::new(network), zip, kind_of(idfm::ID).trip_stops, shared))
-}
-
-/// The demo city known from the demo server's feeds, with its timetable.
-pub(crate) fn demo_feed_city(b: &DemoBuild<'_>) -> Result<Source, String> {
-    use demo::feedcity;
-    let url = |path: &str| {
-        gtfsrt::feed::parse_feed_url(&format!("{}{path}", b.url), false)
-            .map_err(|e| format!("demo feed: {e}"))
-    };
-    let feeds = vec![
-        (gtfsrt::Kind::TripUpdates, url(feedcity::TRIP_UPDATES_PATH)?),
-        (gtfsrt::Kind::Alerts, url(feedcity::ALERTS_PATH)?),
-        (
-            gtfsrt::Kind::VehiclePositions,
-            url(feedcity::VEHICLES_PATH)?,
-        ),
-    ];
-    // Its own day: the demo city's timetable is in its own zone.
-    let zip = feedcity::gtfs(crate::domain::network_now().date());
-    // The feed network reads the timetable it is shown with.
-    let shared: Shared = Arc::new(std::sync::RwLock::new(None));
-    let network = Arc::new(
-        gtfsrt::FeedNetwork::new(
-            feedcity::ID,
-            feedcity::NAME,
-            Arc::clone(&shared),
-            feeds,
-            gtfsrt::Fetcher::new(None).map_err(|e| e.to_string())?,
-            std::time::Duration::from_secs(config::DEFAULT_FEED_REFRESH),
-        )
-        .with_shift(b.shift),
-    );
-    let source = b.with_timetable(
-        Arc::clone(&network) as Source,
-        zip,
-        kind_of(feedcity::ID).trip_stops,
-        shared,
-    );
-    if let Ok(mut city) = b.feed_city.lock() {
-        *city = Some(network);
-    }
-    Ok(source)
 }
 
 /// Starts the demo server on 127.0.0.1 (a free port), its clock set to
