@@ -444,7 +444,7 @@ impl Store {
         let mut favorites = self.load()?;
         change(&mut favorites).map_err(FavError::Refused)?;
         let text = favorites.to_toml().map_err(FavError::Refused)?;
-        crate::cache::write_atomically(&dir, FILE_NAME, text.as_bytes()).map_err(|e| self.io(e))?;
+        crate::atomic::write(&self.path, text.as_bytes()).map_err(|e| self.io(e))?;
         drop(lock);
         Ok(favorites)
     }

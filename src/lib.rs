@@ -7,6 +7,7 @@
 
 pub mod ansi;
 pub mod app;
+mod atomic;
 pub mod cache;
 pub mod cli;
 pub mod commands;

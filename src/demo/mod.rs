@@ -2,9 +2,9 @@
 //! `quai serve-demo` run everything with no key and no internet, and the
 //! tests use the same server.
 
-mod api;
 pub mod faults;
 pub mod feedcity;
+mod ginko;
 pub mod gtfs;
 pub mod idfm;
 pub mod network;
@@ -12,8 +12,8 @@ pub mod pictures;
 pub mod server;
 pub mod timetable;
 
-pub use api::METHODS;
 pub use faults::Fault;
+pub use ginko::METHODS;
 pub use server::{Clock, DemoServer, ServerOptions};
 
 /// The key the demo client sends (the server accepts any non-empty key).

@@ -1,7 +1,7 @@
 //! A Ginko-compatible HTTP server over the demo network: same paths, same
 //! envelope, same parameter encoding (GET query or POST form, `apiKey`,
 //! `~` arrays, `1`/`0` booleans), with fault knobs for tests. This is the
-//! HTTP plumbing; the methods are [`super::api`], the faults
+//! HTTP plumbing; the methods are [`super::ginko`], the faults
 //! [`super::faults`].
 
 use std::collections::HashMap;
@@ -25,8 +25,8 @@ use tokio::sync::watch;
 use super::network::Network;
 use super::timetable::{self, ServiceTime};
 
-use super::api::{Api, METHODS};
 use super::faults::{Fault, spoil};
+use super::ginko::{Api, METHODS};
 
 /// Fault knobs.
 #[derive(Debug, Clone, Default)]

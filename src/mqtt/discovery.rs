@@ -112,13 +112,11 @@ pub fn load_published(path: &std::path::Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Remembers the config topics published now (temporary file, rename).
+/// Remembers the config topics published now (written atomically).
 pub fn save_published(path: &std::path::Path, topics: &[String]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     let text = serde_json::to_string_pretty(topics).map_err(std::io::Error::other)?;
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+    crate::atomic::write(path, text.as_bytes())
 }

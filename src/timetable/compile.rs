@@ -244,20 +244,159 @@ pub fn compile<R: Read + Seek, W: Write + Seek>(
     compile_with(reader, out, progress, Options::default())
 }
 
-/// Compiles a GTFS zip into an index written to `out`, with `options`.
+/// Compiles a GTFS zip into an index written to `out`, with `options`:
+/// the tables are read in order (each one refers to those before it), the
+/// departures sorted, the services, groups and places built, then the
+/// sections written.
 pub fn compile_with<R: Read + Seek, W: Write + Seek>(
     reader: R,
     out: W,
     progress: Progress<'_>,
     options: Options,
 ) -> Result<Summary, CompileError> {
-    let mut feed = Feed::open(reader)?;
-    let mut strings = Strings::new();
-    let mut skips = Skips::default();
+    let mut tables = Tables {
+        feed: Feed::open(reader)?,
+        strings: Strings::new(),
+        skips: Skips::default(),
+    };
+    let time_zone = tables.agency()?;
+    let (stops, stop_ids) = tables.stops()?;
+    let (routes, route_ids) = tables.routes()?;
+    let mut calendars = tables.calendars()?;
+    let (trips, trip_ids) = tables.trips(&route_ids, &mut calendars)?;
+    let frequencies = tables.frequencies(&trip_ids)?;
+    let times = tables.stop_times(&trips, &trip_ids, &stop_ids, options, progress)?;
+    drop(trip_ids);
+    drop(stop_ids);
+    let Tables {
+        mut strings, skips, ..
+    } = tables;
 
-    // agency.txt: the time zone every time is counted in.
-    let time_zone = {
-        let mut t = feed.table("agency.txt", &["agency_timezone"], &[])?;
+    let StopTimes {
+        mut events,
+        first_time,
+        headsign_at,
+        mut trip_stops,
+    } = times;
+    run_frequencies(&mut events, frequencies, &first_time)?;
+    events.retain(|e| e.time != NONE);
+    events.sort_unstable_by_key(|e| (e.key, e.time & TIME_MASK, e.trip));
+
+    let services = Services::of(&calendars);
+    let (groups, stop_groups) = groups_of(&events, stops.len());
+    let headsigns = headsigns_of(&events, headsign_at);
+    let places = Places::of(&stops, &strings);
+
+    let by_id = |ids: Vec<u32>| -> Vec<u32> {
+        let mut order: Vec<u32> = (0..u32::try_from(ids.len()).unwrap_or(NONE)).collect();
+        order.sort_by(|&a, &b| {
+            string(&strings, ids[a as usize]).cmp(string(&strings, ids[b as usize]))
+        });
+        order
+    };
+    let stops_by_id = by_id(places.stop_rows.iter().map(|s| s[0]).collect());
+    let routes_by_id = by_id(routes.iter().map(|r| r[0]).collect());
+    let trip_rows: Vec<[u32; 5]> = trips
+        .iter()
+        .map(|t| [t.id, t.route, t.service, t.headsign, t.direction])
+        .collect();
+    let zone = strings.intern(&time_zone);
+    let trip_spans = trip_spans_of(&mut trip_stops, trips.len(), options);
+
+    let summary = Summary {
+        time_zone,
+        first_day: services
+            .first_run
+            .map(|d| super::table::date_of(d).to_string()),
+        last_day: services
+            .last_run
+            .map(|d| super::table::date_of(d).to_string()),
+        counts: Counts {
+            stops: stops.iter().filter(|s| !s.station).count() as u64,
+            places: places.count as u64,
+            routes: routes.len() as u64,
+            trips: trips.len() as u64,
+            departures: events.len() as u64,
+        },
+        skipped: skips.0,
+    };
+    let meta: Vec<u32> = vec![
+        index::VERSION,
+        zone,
+        services.first_run.map_or(NONE, |d| d as u32),
+        services.last_run.map_or(NONE, |d| d as u32),
+    ];
+    let index = Index {
+        meta,
+        strings,
+        stop_groups,
+        stops_by_id,
+        routes,
+        routes_by_id,
+        trip_rows,
+        services,
+        groups,
+        events,
+        headsigns,
+        places,
+        trip_stops,
+        trip_spans,
+    };
+    index.write(out)?;
+    Ok(summary)
+}
+
+/// The feed being read, and what its tables add to the index's strings
+/// and to the rows skipped.
+struct Tables<R: Read + Seek> {
+    feed: Feed<R>,
+    strings: Strings,
+    skips: Skips,
+}
+
+/// What stop_times.txt gives.
+struct StopTimes {
+    /// Where a trip can be boarded (a trip's last stop is not).
+    events: Vec<Event>,
+    /// Each trip's first time (frequencies run the trip from it).
+    first_time: Vec<u32>,
+    /// (trip, stop, headsign) where a stop_headsign differs from the trip's.
+    headsign_at: Vec<(u32, u32, u32)>,
+    /// (trip, sequence, stop, time) of every timed stop time, when asked.
+    trip_stops: Vec<[u32; 4]>,
+}
+
+/// The services of calendar.txt and calendar_dates.txt, as read.
+#[derive(Default)]
+struct Calendars {
+    ids: HashMap<String, u32>,
+    /// (service, start, end, weekday mask).
+    ranges: Vec<(u32, i32, i32, u8)>,
+    /// (service, day, added), in the file's order.
+    exceptions: Vec<(u32, i32, bool)>,
+}
+
+impl Calendars {
+    /// A service's number, given on first sight.
+    fn service(&mut self, id: &str) -> u32 {
+        let next = u32::try_from(self.ids.len()).unwrap_or(NONE);
+        *self.ids.entry(id.to_string()).or_insert(next)
+    }
+}
+
+/// A route's row: id, short and long names, type, colour, text colour.
+type Route = [u32; 6];
+
+/// Stops' or trips' numbers by their id.
+type Ids = HashMap<Box<[u8]>, u32>;
+
+/// A frequencies.txt row: trip, start, end, headway, exact times.
+type Frequency = (u32, u32, u32, u32, bool);
+
+impl<R: Read + Seek> Tables<R> {
+    /// agency.txt: the time zone every time is counted in.
+    fn agency(&mut self) -> Result<String, CompileError> {
+        let mut t = self.feed.table("agency.txt", &["agency_timezone"], &[])?;
         let mut zone = None;
         while let Some(row) = t.next_row()? {
             if let Some(z) = row.get(0) {
@@ -277,14 +416,14 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
                 detail: format!("unknown time zone {zone:?}"),
             });
         }
-        zone
-    };
+        Ok(zone)
+    }
 
-    // stops.txt
-    let mut stops: Vec<StopRec> = Vec::new();
-    let mut stop_ids: HashMap<Box<[u8]>, u32> = HashMap::new();
-    {
-        let mut t = feed.table(
+    /// stops.txt: the stops and stations, and their numbers by id.
+    fn stops(&mut self) -> Result<(Vec<StopRec>, Ids), CompileError> {
+        let mut stops: Vec<StopRec> = Vec::new();
+        let mut stop_ids = Ids::new();
+        let mut t = self.feed.table(
             "stops.txt",
             &["stop_id"],
             &[
@@ -306,12 +445,12 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
                 continue;
             }
             if stop_ids.contains_key(id.as_bytes()) {
-                skips.add("stops.txt", "duplicate stop_id", t.line());
+                self.skips.add("stops.txt", "duplicate stop_id", t.line());
                 continue;
             }
             let rec = StopRec {
-                id: strings.push_unique(id),
-                name: strings.intern(row.get(1).unwrap_or("")),
+                id: self.strings.push_unique(id),
+                name: self.strings.intern(row.get(1).unwrap_or("")),
                 lat: row.get(2).and_then(|v| v.parse().ok()).unwrap_or(f32::NAN),
                 lon: row.get(3).and_then(|v| v.parse().ok()).unwrap_or(f32::NAN),
                 station: location == "1",
@@ -321,14 +460,15 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
             stop_ids.insert(id.as_bytes().into(), index);
             stops.push(rec);
         }
-        skips.malformed(&t);
+        self.skips.malformed(&t);
+        Ok((stops, stop_ids))
     }
 
-    // routes.txt
-    let mut routes: Vec<[u32; 6]> = Vec::new();
-    let mut route_ids: HashMap<String, u32> = HashMap::new();
-    {
-        let mut t = feed.table(
+    /// routes.txt: the routes' rows, and their numbers by id.
+    fn routes(&mut self) -> Result<(Vec<Route>, HashMap<String, u32>), CompileError> {
+        let mut routes: Vec<Route> = Vec::new();
+        let mut route_ids: HashMap<String, u32> = HashMap::new();
+        let mut t = self.feed.table(
             "routes.txt",
             &["route_id"],
             &[
@@ -345,7 +485,7 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
                 continue;
             };
             if route_ids.contains_key(id) {
-                skips.add("routes.txt", "duplicate route_id", t.line());
+                self.skips.add("routes.txt", "duplicate route_id", t.line());
                 continue;
             }
             let colour = |v: Option<&str>| {
@@ -355,32 +495,38 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
             };
             let index = u32::try_from(routes.len()).unwrap_or(NONE);
             routes.push([
-                strings.intern(id),
-                strings.intern(row.get(1).unwrap_or("")),
-                strings.intern(row.get(2).unwrap_or("")),
+                self.strings.intern(id),
+                self.strings.intern(row.get(1).unwrap_or("")),
+                self.strings.intern(row.get(2).unwrap_or("")),
                 row.get(3).and_then(|v| v.parse().ok()).unwrap_or(3),
                 colour(row.get(4)),
                 colour(row.get(5)),
             ]);
             route_ids.insert(id.to_string(), index);
         }
-        skips.malformed(&t);
+        self.skips.malformed(&t);
+        Ok((routes, route_ids))
     }
 
-    // calendar.txt and calendar_dates.txt
-    let mut service_ids: HashMap<String, u32> = HashMap::new();
-    let service = |id: &str, ids: &mut HashMap<String, u32>| -> u32 {
-        let next = u32::try_from(ids.len()).unwrap_or(NONE);
-        *ids.entry(id.to_string()).or_insert(next)
-    };
-    let mut ranges: Vec<(u32, i32, i32, u8)> = Vec::new();
-    let mut exceptions: Vec<(u32, i32, bool)> = Vec::new();
-    if !feed.has("calendar.txt") && !feed.has("calendar_dates.txt") {
-        return Err(CompileError::MissingFile {
-            file: "calendar.txt (or calendar_dates.txt)",
-        });
+    /// calendar.txt and calendar_dates.txt (one of them at least).
+    fn calendars(&mut self) -> Result<Calendars, CompileError> {
+        let mut calendars = Calendars::default();
+        if !self.feed.has("calendar.txt") && !self.feed.has("calendar_dates.txt") {
+            return Err(CompileError::MissingFile {
+                file: "calendar.txt (or calendar_dates.txt)",
+            });
+        }
+        if self.feed.has("calendar.txt") {
+            self.calendar(&mut calendars)?;
+        }
+        if self.feed.has("calendar_dates.txt") {
+            self.calendar_dates(&mut calendars)?;
+        }
+        Ok(calendars)
     }
-    if feed.has("calendar.txt") {
+
+    /// calendar.txt: each service's days of the week between two dates.
+    fn calendar(&mut self, calendars: &mut Calendars) -> Result<(), CompileError> {
         let days = [
             "monday",
             "tuesday",
@@ -392,7 +538,7 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
         ];
         let mut required = vec!["service_id", "start_date", "end_date"];
         required.extend(days);
-        let mut t = feed.table("calendar.txt", &required, &[])?;
+        let mut t = self.feed.table("calendar.txt", &required, &[])?;
         while let Some(row) = t.next_row()? {
             let parsed = (|| {
                 let id = row.get(0)?;
@@ -410,16 +556,19 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
             })();
             match parsed {
                 Some((id, start, end, mask)) => {
-                    let s = service(id, &mut service_ids);
-                    ranges.push((s, start, end, mask));
+                    let s = calendars.service(id);
+                    calendars.ranges.push((s, start, end, mask));
                 }
                 None => t.skip(),
             }
         }
-        skips.malformed(&t);
+        self.skips.malformed(&t);
+        Ok(())
     }
-    if feed.has("calendar_dates.txt") {
-        let mut t = feed.table(
+
+    /// calendar_dates.txt: days added to or removed from a service.
+    fn calendar_dates(&mut self, calendars: &mut Calendars) -> Result<(), CompileError> {
+        let mut t = self.feed.table(
             "calendar_dates.txt",
             &["service_id", "date", "exception_type"],
             &[],
@@ -437,20 +586,25 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
             })();
             match parsed {
                 Some((id, date, add)) => {
-                    let s = service(id, &mut service_ids);
-                    exceptions.push((s, date, add));
+                    let s = calendars.service(id);
+                    calendars.exceptions.push((s, date, add));
                 }
                 None => t.skip(),
             }
         }
-        skips.malformed(&t);
+        self.skips.malformed(&t);
+        Ok(())
     }
 
-    // trips.txt
-    let mut trips: Vec<TripRec> = Vec::new();
-    let mut trip_ids: HashMap<Box<[u8]>, u32> = HashMap::new();
-    {
-        let mut t = feed.table(
+    /// trips.txt: the trips of known routes, and their numbers by id.
+    fn trips(
+        &mut self,
+        route_ids: &HashMap<String, u32>,
+        calendars: &mut Calendars,
+    ) -> Result<(Vec<TripRec>, Ids), CompileError> {
+        let mut trips: Vec<TripRec> = Vec::new();
+        let mut trip_ids = Ids::new();
+        let mut t = self.feed.table(
             "trips.txt",
             &["route_id", "service_id", "trip_id"],
             &["trip_headsign", "direction_id"],
@@ -461,11 +615,11 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
                 continue;
             };
             let Some(&route) = route_ids.get(route) else {
-                skips.add("trips.txt", "unknown route_id", t.line());
+                self.skips.add("trips.txt", "unknown route_id", t.line());
                 continue;
             };
             if trip_ids.contains_key(id.as_bytes()) {
-                skips.add("trips.txt", "duplicate trip_id", t.line());
+                self.skips.add("trips.txt", "duplicate trip_id", t.line());
                 continue;
             }
             let direction = match row.get(4) {
@@ -474,10 +628,10 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
                 _ => 2,
             };
             let rec = TripRec {
-                id: strings.push_unique(id),
+                id: self.strings.push_unique(id),
                 route,
-                service: service(svc, &mut service_ids),
-                headsign: strings.intern(row.get(3).unwrap_or("")),
+                service: calendars.service(svc),
+                headsign: self.strings.intern(row.get(3).unwrap_or("")),
                 direction,
             };
             trip_ids.insert(
@@ -486,13 +640,17 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
             );
             trips.push(rec);
         }
-        skips.malformed(&t);
+        self.skips.malformed(&t);
+        Ok((trips, trip_ids))
     }
 
-    // frequencies.txt
-    let mut frequencies: Vec<(u32, u32, u32, u32, bool)> = Vec::new();
-    if feed.has("frequencies.txt") {
-        let mut t = feed.table(
+    /// frequencies.txt, when there is one.
+    fn frequencies(&mut self, trip_ids: &Ids) -> Result<Vec<Frequency>, CompileError> {
+        let mut frequencies: Vec<Frequency> = Vec::new();
+        if !self.feed.has("frequencies.txt") {
+            return Ok(frequencies);
+        }
+        let mut t = self.feed.table(
             "frequencies.txt",
             &["trip_id", "start_time", "end_time", "headway_secs"],
             &["exact_times"],
@@ -510,25 +668,33 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
                 None => t.skip(),
             }
         }
-        skips.malformed(&t);
+        self.skips.malformed(&t);
+        Ok(frequencies)
     }
 
-    // stop_times.txt: the events.
-    let total = feed.size("stop_times.txt");
-    let capacity = usize::try_from(total / MIN_STOP_TIME_BYTES).unwrap_or(0);
-    let mut events: Vec<Event> = Vec::with_capacity(capacity.min(64 << 20));
-    // Per trip: the highest stop_sequence seen and its event (no boarding
-    // at a trip's last stop), and its first time (frequencies).
-    let mut last: Vec<(u32, u32)> = vec![(0, NONE); trips.len()];
-    let mut seen: Vec<bool> = vec![false; trips.len()];
-    let mut first_time: Vec<u32> = vec![u32::MAX; trips.len()];
-    // (trip, stop, headsign) where a stop_headsign differs from the trip's.
-    let mut headsign_at: Vec<(u32, u32, u32)> = Vec::new();
-    // (trip, sequence, stop, time) of every timed stop time, when asked.
-    let mut trip_stops: Vec<[u32; 4]> = Vec::new();
-    {
-        let read = Rc::clone(&feed.read);
-        let mut t = feed.table(
+    /// stop_times.txt: the events, read row by row.
+    fn stop_times(
+        &mut self,
+        trips: &[TripRec],
+        trip_ids: &Ids,
+        stop_ids: &Ids,
+        options: Options,
+        progress: Progress<'_>,
+    ) -> Result<StopTimes, CompileError> {
+        let total = self.feed.size("stop_times.txt");
+        let capacity = usize::try_from(total / MIN_STOP_TIME_BYTES).unwrap_or(0);
+        let mut times = StopTimes {
+            events: Vec::with_capacity(capacity.min(64 << 20)),
+            first_time: vec![u32::MAX; trips.len()],
+            headsign_at: Vec::new(),
+            trip_stops: Vec::new(),
+        };
+        // Per trip: the highest stop_sequence seen and its event (no
+        // boarding at a trip's last stop).
+        let mut last: Vec<(u32, u32)> = vec![(0, NONE); trips.len()];
+        let mut seen: Vec<bool> = vec![false; trips.len()];
+        let read = Rc::clone(&self.feed.read);
+        let mut t = self.feed.table(
             "stop_times.txt",
             &["trip_id", "stop_id", "stop_sequence"],
             &[
@@ -555,19 +721,20 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
                 last_trip.1 = trip_ids.get(trip_raw).copied();
             }
             let Some(trip) = last_trip.1 else {
-                skips.add("stop_times.txt", "unknown trip_id", t.line());
+                self.skips
+                    .add("stop_times.txt", "unknown trip_id", t.line());
                 continue;
             };
             let Some(&stop) = row.bytes(1).and_then(|s| stop_ids.get(s)) else {
-                skips.add("stop_times.txt", "unknown stop_id", t.line());
+                self.skips
+                    .add("stop_times.txt", "unknown stop_id", t.line());
                 continue;
             };
             let Some(sequence) = row.get(2).and_then(|s| s.parse::<u32>().ok()) else {
                 t.skip();
                 continue;
             };
-            let time = row.get(3).or(row.get(4)).map(parse_time);
-            let time = match time {
+            let time = match row.get(3).or(row.get(4)).map(parse_time) {
                 Some(Some(time)) => Some(time),
                 Some(None) => {
                     t.skip();
@@ -576,162 +743,231 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
                 None => None,
             };
             let pickup = row.get(5) != Some("1");
-            let headsign = row.get(6).map(|h| strings.intern(h));
+            let headsign = row.get(6).map(|h| self.strings.intern(h));
             let trip_at = trip as usize;
             let Some(rec) = trips.get(trip_at) else {
                 continue;
             };
             let mut event_at = NONE;
             if let Some(time) = time {
-                if options.trip_stops {
-                    if trip_stops.len() >= MAX_EVENTS {
-                        return Err(too_many(t.line()));
-                    }
-                    trip_stops.push([trip, sequence, stop, time & TIME_MASK]);
-                }
-                first_time[trip_at] = first_time[trip_at].min(time);
-                if pickup {
-                    if events.len() >= MAX_EVENTS {
-                        return Err(too_many(t.line()));
-                    }
-                    event_at = u32::try_from(events.len()).unwrap_or(NONE);
-                    events.push(Event {
-                        key: (u64::from(stop) << 32) | u64::from(rec.route << 2 | rec.direction),
-                        time: time & TIME_MASK,
-                        trip,
-                    });
-                    if let Some(h) = headsign.filter(|h| *h != rec.headsign) {
-                        headsign_at.push((trip, stop, h));
-                    }
-                }
+                let stop_time = StopTime {
+                    trip,
+                    sequence,
+                    stop,
+                    time,
+                    pickup,
+                    headsign,
+                };
+                event_at = times
+                    .add(stop_time, rec, options)
+                    .map_err(|()| too_many(t.line()))?;
             }
             if !seen[trip_at] || sequence >= last[trip_at].0 {
                 last[trip_at] = (sequence, event_at);
                 seen[trip_at] = true;
             }
         }
-        skips.malformed(&t);
+        self.skips.malformed(&t);
         progress(total, total);
-    }
-    drop(trip_ids);
-    drop(stop_ids);
-
-    // No boarding at a trip's last stop.
-    for &(_, at) in &last {
-        if let Some(e) = events.get_mut(at as usize) {
-            e.time = NONE;
-        }
-    }
-    drop(last);
-    drop(seen);
-
-    // Frequencies: the trip's times are a pattern run from each start.
-    if !frequencies.is_empty() {
-        frequencies.sort_unstable_by_key(|f| (f.0, f.1));
-        let mut by_trip: HashMap<u32, Vec<Event>> = HashMap::new();
-        for e in &mut events {
-            if e.time != NONE && frequencies.binary_search_by_key(&e.trip, |f| f.0).is_ok() {
-                by_trip.entry(e.trip).or_default().push(*e);
+        // No boarding at a trip's last stop.
+        for &(_, at) in &last {
+            if let Some(e) = times.events.get_mut(at as usize) {
                 e.time = NONE;
             }
         }
-        for &(trip, start, end, headway, exact) in &frequencies {
-            let Some(pattern) = by_trip.get(&trip) else {
-                continue;
-            };
-            let first = first_time.get(trip as usize).copied().unwrap_or(0);
-            let mut run = start;
-            let mut runs = 0;
-            while run < end && runs < MAX_RUNS_PER_FREQUENCY {
-                runs += 1;
-                if events.len() + pattern.len() > MAX_EVENTS {
-                    return Err(too_many(0));
-                }
-                for e in pattern {
-                    let time = (e.time - first.min(e.time) + run).min(TIME_MASK);
-                    events.push(Event {
-                        time: if exact { time } else { time | APPROXIMATE },
-                        ..*e
-                    });
-                }
-                run = run.saturating_add(headway);
-            }
-        }
+        Ok(times)
     }
-    events.retain(|e| e.time != NONE);
-    events.sort_unstable_by_key(|e| (e.key, e.time & TIME_MASK, e.trip));
+}
 
-    // Service days: a rule per service (calendar.txt) and its exceptions
-    // (calendar_dates.txt), which win; no day bitmap, so a calendar to
-    // 2099 costs nothing.
-    let services = service_ids.len();
-    let mut rules: Vec<[u32; 5]> = vec![[0, 0, 0, 0, 0]; services];
-    for &(s, start, end, mask) in &ranges {
-        if let Some(rule) = rules.get_mut(s as usize) {
-            rule[0] = start as u32;
-            rule[1] = end as u32;
-            rule[2] = u32::from(mask);
-        }
-    }
-    // Each service's exceptions by day; a later row for the same day wins.
-    let mut exceptions: Vec<(u32, i32, usize, bool)> = exceptions
-        .iter()
-        .enumerate()
-        .map(|(i, &(s, day, add))| (s, day, i, add))
-        .collect();
-    exceptions.sort_unstable_by_key(|e| (e.0, e.1, e.2));
-    exceptions.dedup_by(|later, earlier| {
-        let same = later.0 == earlier.0 && later.1 == earlier.1;
-        if same {
-            *earlier = *later;
-        }
-        same
-    });
-    let mut exception_rows: Vec<[u32; 2]> = Vec::with_capacity(exceptions.len());
-    for (s, day, _, add) in &exceptions {
-        if let Some(rule) = rules.get_mut(*s as usize) {
-            if rule[4] == 0 {
-                rule[3] = u32::try_from(exception_rows.len()).unwrap_or(NONE);
+/// A timed row of stop_times.txt, of a known trip at a known stop.
+struct StopTime {
+    trip: u32,
+    sequence: u32,
+    stop: u32,
+    time: u32,
+    pickup: bool,
+    headsign: Option<u32>,
+}
+
+impl StopTimes {
+    /// Adds a timed stop time of trip `rec`; its event's number (`NONE`
+    /// where no one boards); `Err` past [`MAX_EVENTS`].
+    fn add(&mut self, s: StopTime, rec: &TripRec, options: Options) -> Result<u32, ()> {
+        if options.trip_stops {
+            if self.trip_stops.len() >= MAX_EVENTS {
+                return Err(());
             }
-            rule[4] += 1;
+            self.trip_stops
+                .push([s.trip, s.sequence, s.stop, s.time & TIME_MASK]);
         }
-        exception_rows.push([*day as u32, u32::from(*add)]);
+        let first = &mut self.first_time[s.trip as usize];
+        *first = (*first).min(s.time);
+        if !s.pickup {
+            return Ok(NONE);
+        }
+        if self.events.len() >= MAX_EVENTS {
+            return Err(());
+        }
+        let at = u32::try_from(self.events.len()).unwrap_or(NONE);
+        self.events.push(Event {
+            key: (u64::from(s.stop) << 32) | u64::from(rec.route << 2 | rec.direction),
+            time: s.time & TIME_MASK,
+            trip: s.trip,
+        });
+        if let Some(h) = s.headsign.filter(|h| *h != rec.headsign) {
+            self.headsign_at.push((s.trip, s.stop, h));
+        }
+        Ok(at)
     }
-    let runs = |s: usize, day: i32| -> bool {
-        let rule = rules[s];
-        let mine = &exception_rows[rule[3] as usize..(rule[3] + rule[4]) as usize];
+}
+
+/// Frequencies: the trip's times are a pattern run from each start.
+fn run_frequencies(
+    events: &mut Vec<Event>,
+    mut frequencies: Vec<Frequency>,
+    first_time: &[u32],
+) -> Result<(), CompileError> {
+    if frequencies.is_empty() {
+        return Ok(());
+    }
+    frequencies.sort_unstable_by_key(|f| (f.0, f.1));
+    let mut by_trip: HashMap<u32, Vec<Event>> = HashMap::new();
+    for e in events.iter_mut() {
+        if e.time != NONE && frequencies.binary_search_by_key(&e.trip, |f| f.0).is_ok() {
+            by_trip.entry(e.trip).or_default().push(*e);
+            e.time = NONE;
+        }
+    }
+    for &(trip, start, end, headway, exact) in &frequencies {
+        let Some(pattern) = by_trip.get(&trip) else {
+            continue;
+        };
+        let first = first_time.get(trip as usize).copied().unwrap_or(0);
+        let mut run = start;
+        let mut runs = 0;
+        while run < end && runs < MAX_RUNS_PER_FREQUENCY {
+            runs += 1;
+            if events.len() + pattern.len() > MAX_EVENTS {
+                return Err(too_many(0));
+            }
+            for e in pattern {
+                let time = (e.time - first.min(e.time) + run).min(TIME_MASK);
+                events.push(Event {
+                    time: if exact { time } else { time | APPROXIMATE },
+                    ..*e
+                });
+            }
+            run = run.saturating_add(headway);
+        }
+    }
+    Ok(())
+}
+
+/// Service days: a rule per service (calendar.txt) and its exceptions
+/// (calendar_dates.txt), which win; no day bitmap, so a calendar to 2099
+/// costs nothing.
+struct Services {
+    /// Per service: start, end, weekday mask, first exception, exceptions.
+    rules: Vec<[u32; 5]>,
+    /// (day, added), by service then day.
+    exception_rows: Vec<[u32; 2]>,
+    /// The first and last days any service runs.
+    first_run: Option<i32>,
+    last_run: Option<i32>,
+}
+
+impl Services {
+    fn of(calendars: &Calendars) -> Services {
+        let mut rules: Vec<[u32; 5]> = vec![[0, 0, 0, 0, 0]; calendars.ids.len()];
+        for &(s, start, end, mask) in &calendars.ranges {
+            if let Some(rule) = rules.get_mut(s as usize) {
+                rule[0] = start as u32;
+                rule[1] = end as u32;
+                rule[2] = u32::from(mask);
+            }
+        }
+        // Each service's exceptions by day; a later row for the same day wins.
+        let mut exceptions: Vec<(u32, i32, usize, bool)> = calendars
+            .exceptions
+            .iter()
+            .enumerate()
+            .map(|(i, &(s, day, add))| (s, day, i, add))
+            .collect();
+        exceptions.sort_unstable_by_key(|e| (e.0, e.1, e.2));
+        exceptions.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0 && later.1 == earlier.1;
+            if same {
+                *earlier = *later;
+            }
+            same
+        });
+        let mut exception_rows: Vec<[u32; 2]> = Vec::with_capacity(exceptions.len());
+        for (s, day, _, add) in &exceptions {
+            if let Some(rule) = rules.get_mut(*s as usize) {
+                if rule[4] == 0 {
+                    rule[3] = u32::try_from(exception_rows.len()).unwrap_or(NONE);
+                }
+                rule[4] += 1;
+            }
+            exception_rows.push([*day as u32, u32::from(*add)]);
+        }
+        let mut services = Services {
+            rules,
+            exception_rows,
+            first_run: None,
+            last_run: None,
+        };
+        services.find_first_and_last_days();
+        services
+    }
+
+    /// Whether service `s` runs on `day`.
+    fn runs(&self, s: usize, day: i32) -> bool {
+        let rule = self.rules[s];
+        let mine = &self.exception_rows[rule[3] as usize..(rule[3] + rule[4]) as usize];
         if let Ok(at) = mine.binary_search_by_key(&day, |e| e[0] as i32) {
             return mine[at][1] == 1;
         }
         ((rule[0] as i32)..=(rule[1] as i32)).contains(&day)
             && rule[2] & (1 << index::weekday(day)) != 0
-    };
-    // The first and last service days: added days, and each calendar's
-    // first and last matching days (a year at most from its ends).
-    let mut first_run: Option<i32> = None;
-    let mut last_run: Option<i32> = None;
-    let mut note = |day: i32| {
-        first_run = Some(first_run.map_or(day, |d| d.min(day)));
-        last_run = Some(last_run.map_or(day, |d| d.max(day)));
-    };
-    for (s, &rule) in rules.iter().enumerate() {
-        for e in &exception_rows[rule[3] as usize..(rule[3] + rule[4]) as usize] {
-            if e[1] == 1 {
-                note(e[0] as i32);
-            }
-        }
-        if rule[2] != 0 {
-            let (start, end) = (rule[0] as i32, rule[1] as i32);
-            if let Some(d) = (start..=end.min(start + 400)).find(|&d| runs(s, d)) {
-                note(d);
-            }
-            if let Some(d) = ((end - 400).max(start)..=end).rev().find(|&d| runs(s, d)) {
-                note(d);
-            }
-        }
     }
 
-    // Groups: one per (stop, route, direction), events sorted by time.
+    /// The first and last service days: added days, and each calendar's
+    /// first and last matching days (a year at most from its ends).
+    fn find_first_and_last_days(&mut self) {
+        let mut first_run: Option<i32> = None;
+        let mut last_run: Option<i32> = None;
+        let mut note = |day: i32| {
+            first_run = Some(first_run.map_or(day, |d| d.min(day)));
+            last_run = Some(last_run.map_or(day, |d| d.max(day)));
+        };
+        for (s, &rule) in self.rules.iter().enumerate() {
+            for e in &self.exception_rows[rule[3] as usize..(rule[3] + rule[4]) as usize] {
+                if e[1] == 1 {
+                    note(e[0] as i32);
+                }
+            }
+            if rule[2] != 0 {
+                let (start, end) = (rule[0] as i32, rule[1] as i32);
+                if let Some(d) = (start..=end.min(start + 400)).find(|&d| self.runs(s, d)) {
+                    note(d);
+                }
+                if let Some(d) = ((end - 400).max(start)..=end)
+                    .rev()
+                    .find(|&d| self.runs(s, d))
+                {
+                    note(d);
+                }
+            }
+        }
+        self.first_run = first_run;
+        self.last_run = last_run;
+    }
+}
+
+/// Groups: one per (stop, route, direction), of events sorted by time;
+/// and each stop's groups.
+fn groups_of(events: &[Event], stops: usize) -> (Vec<[u32; 5]>, Vec<[u32; 2]>) {
     let mut groups: Vec<[u32; 5]> = Vec::new();
     for (i, e) in events.iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(NONE);
@@ -746,7 +982,7 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
             ]),
         }
     }
-    let mut stop_groups = vec![[0u32, 0u32]; stops.len()];
+    let mut stop_groups = vec![[0u32, 0u32]; stops];
     for (g, group) in groups.iter().enumerate() {
         if let Some(slot) = stop_groups.get_mut(group[0] as usize) {
             if slot[1] == 0 {
@@ -755,6 +991,11 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
             slot[1] += 1;
         }
     }
+    (groups, stop_groups)
+}
+
+/// The events whose headsign is not their trip's: (event, headsign).
+fn headsigns_of(events: &[Event], mut headsign_at: Vec<(u32, u32, u32)>) -> Vec<[u32; 2]> {
     let mut headsigns: Vec<[u32; 2]> = Vec::new();
     if !headsign_at.is_empty() {
         headsign_at.sort_unstable();
@@ -766,157 +1007,124 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
             }
         }
     }
-    drop(headsign_at);
+    headsigns
+}
 
-    // Places: a station and its stops, or same-name stops without one.
-    let station_of: HashMap<&str, u32> = stops
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.station)
-        .map(|(i, s)| (string(&strings, s.id), u32::try_from(i).unwrap_or(NONE)))
-        .collect();
-    let mut place_of_station: HashMap<u32, u32> = HashMap::new();
-    let mut place_of_name: HashMap<u32, u32> = HashMap::new();
-    let mut places: Vec<(u32, u32, Vec<u32>)> = Vec::new(); // id, name, members
-    let mut stop_place = vec![NONE; stops.len()];
-    for (i, s) in stops.iter().enumerate() {
-        if s.station {
-            continue;
-        }
-        let i32_ = u32::try_from(i).unwrap_or(NONE);
-        let station = s.parent.as_deref().and_then(|p| station_of.get(p)).copied();
-        let place = match station {
-            Some(st) => *place_of_station.entry(st).or_insert_with(|| {
-                let station = &stops[st as usize];
-                places.push((station.id, station.name, Vec::new()));
-                u32::try_from(places.len() - 1).unwrap_or(NONE)
-            }),
-            None => *place_of_name.entry(s.name).or_insert_with(|| {
-                places.push((s.id, s.name, Vec::new()));
-                u32::try_from(places.len() - 1).unwrap_or(NONE)
-            }),
-        };
-        if let Some(p) = places.get_mut(place as usize) {
-            p.2.push(i32_);
-        }
-        stop_place[i] = place;
-    }
-    let boardable = stops.iter().filter(|s| !s.station).count();
-    let mut stop_rows: Vec<[u32; 6]> = Vec::with_capacity(stops.len());
-    for (i, s) in stops.iter().enumerate() {
-        let parent = s
-            .parent
-            .as_deref()
-            .and_then(|p| station_of.get(p))
-            .copied()
-            .unwrap_or(NONE);
-        stop_rows.push([
-            s.id,
-            s.name,
-            parent,
-            s.lat.to_bits(),
-            s.lon.to_bits(),
-            stop_place[i],
-        ]);
-    }
-    let mut place_rows: Vec<[u32; 6]> = Vec::with_capacity(places.len());
-    let mut members: Vec<u32> = Vec::new();
-    for (id, name, list) in &places {
-        let station = station_of
-            .get(string(&strings, *id))
-            .map(|&s| &stops[s as usize]);
-        let (lat, lon) = match station.filter(|s| s.lat.is_finite() && s.lon.is_finite()) {
-            Some(s) => (s.lat, s.lon),
-            None => {
-                let known: Vec<&StopRec> = list
-                    .iter()
-                    .map(|&m| &stops[m as usize])
-                    .filter(|s| s.lat.is_finite() && s.lon.is_finite())
-                    .collect();
-                let n = known.len().max(1) as f32;
-                if known.is_empty() {
-                    (f32::NAN, f32::NAN)
-                } else {
-                    (
-                        known.iter().map(|s| s.lat).sum::<f32>() / n,
-                        known.iter().map(|s| s.lon).sum::<f32>() / n,
-                    )
-                }
+/// Places: a station and its stops, or same-name stops without one; and
+/// the stops' rows, which name their place.
+struct Places {
+    stop_rows: Vec<[u32; 6]>,
+    place_rows: Vec<[u32; 6]>,
+    members: Vec<u32>,
+    count: usize,
+}
+
+impl Places {
+    fn of(stops: &[StopRec], strings: &Strings) -> Places {
+        let station_of: HashMap<&str, u32> = stops
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.station)
+            .map(|(i, s)| (string(strings, s.id), u32::try_from(i).unwrap_or(NONE)))
+            .collect();
+        let mut place_of_station: HashMap<u32, u32> = HashMap::new();
+        let mut place_of_name: HashMap<u32, u32> = HashMap::new();
+        let mut places: Vec<(u32, u32, Vec<u32>)> = Vec::new(); // id, name, members
+        let mut stop_place = vec![NONE; stops.len()];
+        for (i, s) in stops.iter().enumerate() {
+            if s.station {
+                continue;
             }
-        };
-        place_rows.push([
-            *id,
-            *name,
-            u32::try_from(members.len()).unwrap_or(NONE),
-            u32::try_from(list.len()).unwrap_or(NONE),
-            lat.to_bits(),
-            lon.to_bits(),
-        ]);
-        members.extend(list);
+            let i32_ = u32::try_from(i).unwrap_or(NONE);
+            let station = s.parent.as_deref().and_then(|p| station_of.get(p)).copied();
+            let place = match station {
+                Some(st) => *place_of_station.entry(st).or_insert_with(|| {
+                    let station = &stops[st as usize];
+                    places.push((station.id, station.name, Vec::new()));
+                    u32::try_from(places.len() - 1).unwrap_or(NONE)
+                }),
+                None => *place_of_name.entry(s.name).or_insert_with(|| {
+                    places.push((s.id, s.name, Vec::new()));
+                    u32::try_from(places.len() - 1).unwrap_or(NONE)
+                }),
+            };
+            if let Some(p) = places.get_mut(place as usize) {
+                p.2.push(i32_);
+            }
+            stop_place[i] = place;
+        }
+        let mut stop_rows: Vec<[u32; 6]> = Vec::with_capacity(stops.len());
+        for (i, s) in stops.iter().enumerate() {
+            let parent = s
+                .parent
+                .as_deref()
+                .and_then(|p| station_of.get(p))
+                .copied()
+                .unwrap_or(NONE);
+            stop_rows.push([
+                s.id,
+                s.name,
+                parent,
+                s.lat.to_bits(),
+                s.lon.to_bits(),
+                stop_place[i],
+            ]);
+        }
+        let mut place_rows: Vec<[u32; 6]> = Vec::with_capacity(places.len());
+        let mut members: Vec<u32> = Vec::new();
+        for (id, name, list) in &places {
+            let station = station_of
+                .get(string(strings, *id))
+                .map(|&s| &stops[s as usize]);
+            let (lat, lon) = position(station, list, stops);
+            place_rows.push([
+                *id,
+                *name,
+                u32::try_from(members.len()).unwrap_or(NONE),
+                u32::try_from(list.len()).unwrap_or(NONE),
+                lat.to_bits(),
+                lon.to_bits(),
+            ]);
+            members.extend(list);
+        }
+        Places {
+            stop_rows,
+            place_rows,
+            members,
+            count: places.len(),
+        }
     }
-    drop(station_of);
+}
 
-    let by_id = |ids: Vec<u32>| -> Vec<u32> {
-        let mut order: Vec<u32> = (0..u32::try_from(ids.len()).unwrap_or(NONE)).collect();
-        order.sort_by(|&a, &b| {
-            string(&strings, ids[a as usize]).cmp(string(&strings, ids[b as usize]))
-        });
-        order
-    };
-    let stops_by_id = by_id(stop_rows.iter().map(|s| s[0]).collect());
-    let routes_by_id = by_id(routes.iter().map(|r| r[0]).collect());
-    let trip_rows: Vec<[u32; 5]> = trips
+/// A place's position: its station's, or the mean of its stops' known
+/// positions.
+fn position(station: Option<&StopRec>, members: &[u32], stops: &[StopRec]) -> (f32, f32) {
+    if let Some(s) = station.filter(|s| s.lat.is_finite() && s.lon.is_finite()) {
+        return (s.lat, s.lon);
+    }
+    let known: Vec<&StopRec> = members
         .iter()
-        .map(|t| [t.id, t.route, t.service, t.headsign, t.direction])
+        .map(|&m| &stops[m as usize])
+        .filter(|s| s.lat.is_finite() && s.lon.is_finite())
         .collect();
-    let zone = strings.intern(&time_zone);
+    let n = known.len().max(1) as f32;
+    if known.is_empty() {
+        (f32::NAN, f32::NAN)
+    } else {
+        (
+            known.iter().map(|s| s.lat).sum::<f32>() / n,
+            known.iter().map(|s| s.lon).sum::<f32>() / n,
+        )
+    }
+}
 
-    let summary = Summary {
-        time_zone: time_zone.clone(),
-        first_day: first_run.map(|d| super::table::date_of(d).to_string()),
-        last_day: last_run.map(|d| super::table::date_of(d).to_string()),
-        counts: Counts {
-            stops: boardable as u64,
-            places: places.len() as u64,
-            routes: routes.len() as u64,
-            trips: trips.len() as u64,
-            departures: events.len() as u64,
-        },
-        skipped: skips.0,
-    };
-    let meta: Vec<u32> = vec![
-        index::VERSION,
-        zone,
-        first_run.map_or(NONE, |d| d as u32),
-        last_run.map_or(NONE, |d| d as u32),
-    ];
-
-    let mut w = index::Writer::new(out);
-    w.words(Section::Meta, &meta)?;
-    w.bytes(Section::Strings, &strings.bytes)?;
-    w.words(Section::StringSpans, &strings.spans)?;
-    w.rows(Section::Stops, &stop_rows)?;
-    w.rows(Section::StopGroups, &stop_groups)?;
-    w.words(Section::StopsById, &stops_by_id)?;
-    w.rows(Section::Routes, &routes)?;
-    w.words(Section::RoutesById, &routes_by_id)?;
-    w.rows(Section::Trips, &trip_rows)?;
-    w.rows(Section::Services, &rules)?;
-    w.rows(Section::Groups, &groups)?;
-    w.events(
-        Section::Events,
-        events.iter().map(|e| [e.time, e.trip]),
-        events.len(),
-    )?;
-    w.rows(Section::Headsigns, &headsigns)?;
-    w.rows(Section::Places, &place_rows)?;
-    w.words(Section::Members, &members)?;
-    w.rows(Section::Exceptions, &exception_rows)?;
-    // Each trip's stops by sequence, and where each trip's start.
+/// Sorts each trip's stops by sequence (one per sequence); where each
+/// trip's start, when the index keeps them.
+fn trip_spans_of(trip_stops: &mut Vec<[u32; 4]>, trips: usize, options: Options) -> Vec<[u32; 2]> {
     trip_stops.sort_unstable();
     trip_stops.dedup_by_key(|t| (t[0], t[1]));
     let mut trip_spans: Vec<[u32; 2]> = if options.trip_stops {
-        vec![[0, 0]; trips.len()]
+        vec![[0, 0]; trips]
     } else {
         Vec::new()
     };
@@ -928,14 +1136,60 @@ pub fn compile_with<R: Read + Seek, W: Write + Seek>(
             span[1] += 1;
         }
     }
-    w.events(
-        Section::TripStops,
-        trip_stops.iter().map(|t| [t[1], t[2], t[3]]),
-        trip_stops.len(),
-    )?;
-    w.rows(Section::TripSpans, &trip_spans)?;
-    w.finish()?;
-    Ok(summary)
+    trip_spans
+}
+
+/// Everything the index holds, ready to write.
+struct Index {
+    meta: Vec<u32>,
+    strings: Strings,
+    stop_groups: Vec<[u32; 2]>,
+    stops_by_id: Vec<u32>,
+    routes: Vec<Route>,
+    routes_by_id: Vec<u32>,
+    trip_rows: Vec<[u32; 5]>,
+    services: Services,
+    groups: Vec<[u32; 5]>,
+    events: Vec<Event>,
+    headsigns: Vec<[u32; 2]>,
+    places: Places,
+    trip_stops: Vec<[u32; 4]>,
+    trip_spans: Vec<[u32; 2]>,
+}
+
+impl Index {
+    /// Writes the sections in their order.
+    fn write<W: Write + Seek>(&self, out: W) -> Result<(), CompileError> {
+        let mut w = index::Writer::new(out);
+        w.words(Section::Meta, &self.meta)?;
+        w.bytes(Section::Strings, &self.strings.bytes)?;
+        w.words(Section::StringSpans, &self.strings.spans)?;
+        w.rows(Section::Stops, &self.places.stop_rows)?;
+        w.rows(Section::StopGroups, &self.stop_groups)?;
+        w.words(Section::StopsById, &self.stops_by_id)?;
+        w.rows(Section::Routes, &self.routes)?;
+        w.words(Section::RoutesById, &self.routes_by_id)?;
+        w.rows(Section::Trips, &self.trip_rows)?;
+        w.rows(Section::Services, &self.services.rules)?;
+        w.rows(Section::Groups, &self.groups)?;
+        w.events(
+            Section::Events,
+            self.events.iter().map(|e| [e.time, e.trip]),
+            self.events.len(),
+        )?;
+        w.rows(Section::Headsigns, &self.headsigns)?;
+        w.rows(Section::Places, &self.places.place_rows)?;
+        w.words(Section::Members, &self.places.members)?;
+        w.rows(Section::Exceptions, &self.services.exception_rows)?;
+        w.events(
+            Section::TripStops,
+            self.trip_stops.iter().map(|t| [t[1], t[2], t[3]]),
+            self.trip_stops.len(),
+        )?;
+        w.rows(Section::TripSpans, &self.trip_spans)?;
+        w.finish()?;
+        Ok(())
+    }
 }
 
 fn too_many(line: u64) -> CompileError {

@@ -165,7 +165,9 @@ impl Store {
     fn write_meta(&self, meta: &Meta) -> Result<(), UpdateError> {
         let text =
             serde_json::to_string_pretty(meta).map_err(|e| UpdateError::Io(e.to_string()))?;
-        write_atomically(&self.dir.join(META), text.as_bytes())
+        let path = self.dir.join(META);
+        crate::atomic::write(&path, text.as_bytes())
+            .map_err(|e| UpdateError::Io(io_text("cannot_write", &path, &e)))
     }
 
     /// Fetches (when the source is a URL) and compiles the feed.
@@ -278,30 +280,21 @@ fn compile_into(
         path: input.display().to_string(),
         detail: e.to_string(),
     })?;
-    let tmp = dir.join(format!("{INDEX}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let out = std::fs::File::create(&tmp).map_err(CompileError::Write)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
-        let mut bar = Bar::new("compilation", progress);
-        let summary = compile::compile_with(
-            std::io::BufReader::with_capacity(1 << 20, file),
-            &mut out,
-            &mut |done, total| bar.show(done, total),
-            options,
-        )?;
-        bar.done();
-        let out = out
-            .into_inner()
-            .map_err(|e| CompileError::Write(e.into_error()))?;
-        out.sync_all().map_err(CompileError::Write)?;
-        Timetable::open(&tmp).map_err(|e| UpdateError::Io(e.to_string()))?;
-        std::fs::rename(&tmp, dir.join(INDEX)).map_err(CompileError::Write)?;
-        Ok(summary)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut temp = crate::atomic::Temp::create(&dir.join(INDEX)).map_err(CompileError::Write)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, temp.file());
+    let mut bar = Bar::new("compilation", progress);
+    let summary = compile::compile_with(
+        std::io::BufReader::with_capacity(1 << 20, file),
+        &mut out,
+        &mut |done, total| bar.show(done, total),
+        options,
+    )?;
+    bar.done();
+    out.into_inner()
+        .map_err(|e| CompileError::Write(e.into_error()))?;
+    Timetable::open(temp.path()).map_err(|e| UpdateError::Io(e.to_string()))?;
+    temp.commit().map_err(CompileError::Write)?;
+    Ok(summary)
 }
 
 /// Downloads to `part`; `None` when the server says nothing changed.
@@ -421,15 +414,6 @@ pub fn sha256_of(path: &Path) -> Result<String, UpdateError> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UpdateError> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let io = |e: std::io::Error| UpdateError::Io(io_text("cannot_write", path, &e));
-    let mut file = std::fs::File::create(&tmp).map_err(io)?;
-    file.write_all(bytes).map_err(io)?;
-    file.sync_all().map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
 }
 
 /// A progress bar on stderr, when it is a terminal.

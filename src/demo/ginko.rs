@@ -1,5 +1,5 @@
-//! The Ginko API's methods, answered from the demo network and its
-//! timetable.
+//! The Ginko emulator: the Ginko API's methods, answered from the demo
+//! network and its timetable.
 
 use jiff::Zoned;
 use serde_json::{Value, json};

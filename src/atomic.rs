@@ -1,0 +1,216 @@
+//! Files written whole or not at all: the new content goes to a temporary
+//! file in the same folder (`NAME.tmp-PID-N`), is synced, then renamed over
+//! the old file, and the folder is synced. A reader sees the old file or the
+//! new one, never half of either; on any failure the old file is left as it
+//! was and the temporary file is removed.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Writes `bytes` to `path` atomically.
+pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with(path, |file| file.write_all(bytes))
+}
+
+/// Writes `path` atomically with what `fill` writes into the temporary
+/// file; when `fill` fails, nothing is replaced.
+pub fn write_with<T, E>(path: &Path, fill: impl FnOnce(&mut File) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<std::io::Error>,
+{
+    let mut temp = Temp::create(path)?;
+    let value = fill(temp.file())?;
+    temp.commit()?;
+    Ok(value)
+}
+
+/// A temporary file that replaces `target` when committed, and is removed
+/// when dropped uncommitted (an error, a panic).
+pub struct Temp {
+    file: File,
+    path: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Temp {
+    /// Creates the temporary file beside `target` (whose folder must exist).
+    pub fn create(target: &Path) -> std::io::Result<Temp> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let name = target.file_name().ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("{} names no file", target.display()),
+            )
+        })?;
+        let mut temp_name = name.to_os_string();
+        // The process and a counter: two writers of one file, in this
+        // process or another, never share a temporary file.
+        temp_name.push(format!(
+            ".tmp-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let path = target.with_file_name(temp_name);
+        let file = File::create(&path)?;
+        Ok(Temp {
+            file,
+            path,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// The temporary file, to write into.
+    pub fn file(&mut self) -> &mut File {
+        &mut self.file
+    }
+
+    /// Where the temporary file is (to check what was written).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Syncs the temporary file and renames it over the target.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        self.file.flush()?;
+        self.file.sync_all()?;
+        std::fs::rename(&self.path, &self.target)?;
+        self.committed = true;
+        sync_folder(&self.target);
+        Ok(())
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Makes the rename itself durable. Best effort: the file is already whole
+/// under its name, and some file systems cannot sync a folder.
+#[cfg(unix)]
+fn sync_folder(target: &Path) {
+    let folder = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let Ok(folder) = File::open(folder) {
+        let _ = folder.sync_all();
+    }
+}
+
+#[cfg(not(unix))]
+fn sync_folder(_: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("quai-atomic-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_new_content_replaces_the_old_and_no_temporary_file_stays() {
+        let dir = folder("ok");
+        let path = dir.join("favorites.toml");
+        write(&path, b"first").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        write(&path, b"second, longer").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second, longer");
+        let n = write_with(&path, |file| -> std::io::Result<usize> {
+            file.write_all(b"third")?;
+            Ok(5)
+        })
+        .unwrap();
+        assert_eq!(n, 5);
+        assert_eq!(std::fs::read(&path).unwrap(), b"third");
+        assert_eq!(names(&dir), ["favorites.toml"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_write_that_fails_midway_leaves_the_old_file_whole() {
+        let dir = folder("midway");
+        let path = dir.join("meta.json");
+        std::fs::write(&path, b"{\"old\": true}").unwrap();
+        let result = write_with(&path, |file| -> std::io::Result<()> {
+            file.write_all(b"{\"new\": ")?;
+            file.flush()?;
+            Err(std::io::Error::other("the disk is full"))
+        });
+        assert_eq!(result.unwrap_err().to_string(), "the disk is full");
+        assert_eq!(std::fs::read(&path).unwrap(), b"{\"old\": true}");
+        assert_eq!(names(&dir), ["meta.json"]);
+        // Nor when there was no old file.
+        let fresh = dir.join("fresh.json");
+        assert!(write_with(&fresh, |_| Err::<(), _>(std::io::Error::other("no"))).is_err());
+        assert_eq!(names(&dir), ["meta.json"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_rename_that_fails_leaves_no_temporary_file() {
+        let dir = folder("rename");
+        // A folder with something in it cannot be replaced by a file.
+        let path = dir.join("index");
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("kept"), b"kept").unwrap();
+        assert!(write(&path, b"new").is_err());
+        assert_eq!(names(&dir), ["index"]);
+        assert_eq!(std::fs::read(path.join("kept")).unwrap(), b"kept");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_panic_while_writing_leaves_no_temporary_file() {
+        let dir = folder("panic");
+        let path = dir.join("cache.json");
+        std::fs::write(&path, b"old").unwrap();
+        let caught = std::panic::catch_unwind(|| {
+            write_with(&path, |file| -> std::io::Result<()> {
+                file.write_all(b"ne")?;
+                panic!("a bug while writing");
+            })
+        });
+        assert!(caught.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(names(&dir), ["cache.json"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn two_writers_of_one_file_use_two_temporary_files() {
+        let dir = folder("two");
+        let path = dir.join("a.json");
+        let mut first = Temp::create(&path).unwrap();
+        let mut second = Temp::create(&path).unwrap();
+        assert_ne!(first.path(), second.path());
+        first.file().write_all(b"first").unwrap();
+        second.file().write_all(b"second").unwrap();
+        first.commit().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        second.commit().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        assert_eq!(names(&dir), ["a.json"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
