@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use quai::demo::{DemoServer, ServerOptions, feedcity};
+use quai::demo::{DemoServer, feedcity};
 
 mod support;
 
@@ -21,37 +21,9 @@ async fn run(mut cmd: Command) -> Output {
         .unwrap()
 }
 
-/// A demo server playing the faults written in the home's `fault`, and
-/// settings naming its feeds.
+/// The demo city's feeds as the default network.
 async fn setup(name: &str) -> (PathBuf, DemoServer, PathBuf) {
-    let home = support::home("feeds", name);
-    let fault = home.join("fault");
-    let server = DemoServer::start(
-        ([127, 0, 0, 1], 0).into(),
-        ServerOptions {
-            fault_file: Some(fault.clone()),
-            ..ServerOptions::default()
-        },
-    )
-    .await
-    .unwrap();
-    let dir = home.join(".config/quai");
-    std::fs::create_dir_all(&dir).unwrap();
-    let base = server.url();
-    std::fs::write(
-        dir.join("config.toml"),
-        format!(
-            "default_network = \"mtl\"\n\n[[network]]\nid = \"mtl\"\nname = \"Montréal\"\n\
-             gtfs_url = \"{base}{}\"\ntrip_updates_url = \"{base}{}\"\n\
-             alerts_url = \"{base}{}\"\nvehicle_positions_url = \"{base}{}\"\nrefresh = 10\n",
-            feedcity::GTFS_PATH,
-            feedcity::TRIP_UPDATES_PATH,
-            feedcity::ALERTS_PATH,
-            feedcity::VEHICLES_PATH
-        ),
-    )
-    .unwrap();
-    (home, server, fault)
+    support::feed_city_home("feeds", name, None, true).await
 }
 
 fn quai(home: &Path, args: &[&str]) -> Command {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use quai::demo::{DemoServer, ServerOptions, feedcity};
+use quai::demo::{DemoServer, ServerOptions};
 use serde_json::{Value, json};
 
 mod support;
@@ -116,39 +116,10 @@ async fn the_codes_are_the_same_in_french_and_in_english() {
     );
 }
 
-/// A demo server playing the faults written in the home's `fault`, and
-/// settings naming its feeds (the trip updates' at `trip_updates`, when
-/// given).
+/// The demo city's feeds as the default network, its timetable compiled
+/// (the trip updates' at `trip_updates`, when given).
 async fn feeds(name: &str, trip_updates: Option<&str>) -> (PathBuf, DemoServer, PathBuf) {
-    let home = support::home("json", name);
-    let fault = home.join("fault");
-    let server = DemoServer::start(
-        ([127, 0, 0, 1], 0).into(),
-        ServerOptions {
-            fault_file: Some(fault.clone()),
-            ..ServerOptions::default()
-        },
-    )
-    .await
-    .unwrap();
-    let dir = home.join(".config/quai");
-    std::fs::create_dir_all(&dir).unwrap();
-    let base = server.url();
-    let trip_updates = trip_updates.map_or_else(
-        || format!("{base}{}", feedcity::TRIP_UPDATES_PATH),
-        str::to_string,
-    );
-    std::fs::write(
-        dir.join("config.toml"),
-        format!(
-            "default_network = \"mtl\"\n\n[[network]]\nid = \"mtl\"\nname = \"Montréal\"\n\
-             gtfs_url = \"{base}{}\"\ntrip_updates_url = \"{trip_updates}\"\n\
-             alerts_url = \"{base}{}\"\nrefresh = 10\n",
-            feedcity::GTFS_PATH,
-            feedcity::ALERTS_PATH,
-        ),
-    )
-    .unwrap();
+    let (home, server, fault) = support::feed_city_home("json", name, trip_updates, false).await;
     let out = run(quai(&home, &["timetable", "update", "--network", "mtl"])).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     (home, server, fault)

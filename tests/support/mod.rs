@@ -514,3 +514,53 @@ impl Drop for Terminal {
         self.tmux(&["kill-server"]);
     }
 }
+
+/// A demo server playing the faults written in the home's `fault`, and
+/// settings naming its city's feeds as the default network `mtl`: its
+/// trip updates at `trip_updates` when given, its vehicles when asked.
+pub async fn feed_city_home(
+    prefix: &str,
+    name: &str,
+    trip_updates: Option<&str>,
+    vehicles: bool,
+) -> (PathBuf, DemoServer, PathBuf) {
+    use quai::demo::feedcity;
+    let home = home(prefix, name);
+    let fault = home.join("fault");
+    let server = DemoServer::start(
+        ([127, 0, 0, 1], 0).into(),
+        ServerOptions {
+            fault_file: Some(fault.clone()),
+            ..ServerOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dir = home.join(".config/quai");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = server.url();
+    let trip_updates = trip_updates.map_or_else(
+        || format!("{base}{}", feedcity::TRIP_UPDATES_PATH),
+        str::to_string,
+    );
+    let vehicles = if vehicles {
+        format!(
+            "vehicle_positions_url = \"{base}{}\"\n",
+            feedcity::VEHICLES_PATH
+        )
+    } else {
+        String::new()
+    };
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "default_network = \"mtl\"\n\n[[network]]\nid = \"mtl\"\nname = \"Montréal\"\n\
+             gtfs_url = \"{base}{}\"\ntrip_updates_url = \"{trip_updates}\"\n\
+             alerts_url = \"{base}{}\"\n{vehicles}refresh = 10\n",
+            feedcity::GTFS_PATH,
+            feedcity::ALERTS_PATH,
+        ),
+    )
+    .unwrap();
+    (home, server, fault)
+}
