@@ -46,6 +46,16 @@ async fn info_lists_the_messages_most_severe_first_with_their_html_laid_out() {
         "{out}"
     );
     assert!(!out.contains("<p>") && !out.contains("&nbsp;"), "{out}");
+    // The planned works start three days after the demo's day (Monday
+    // 2026-11-23 here), whatever the day.
+    let works = out
+        .lines()
+        .find(|l| l.contains("Travaux avenue de Montrapon"))
+        .unwrap_or_default();
+    assert_eq!(
+        works,
+        "[prévu] L4, 7 — Travaux avenue de Montrapon du 26 au 30 novembre"
+    );
 
     let url = s.url();
     let (ok, json, err) = tokio::task::spawn_blocking(move || quai(&url, &["info", "--json"]))

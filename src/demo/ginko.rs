@@ -667,17 +667,21 @@ impl Api<'_> {
     }
 
     fn infos_trafic(&self) -> Answer {
-        let form = |m: &super::network::Message| FormInfoTrafic {
-            id: Some(m.id),
-            titre: Some(m.title.clone()),
-            texte: Some(m.text.clone()),
-            texteHTML: Some(m.html.clone()),
-            complement: Some(String::new()),
-            url: Some(m.url.clone()),
-            tempsReel: Some(m.etat >= 5),
-            alerte: Some(m.alert),
-            push: Some(m.etat >= 5),
-            lignes: Some(self.info_lignes(&m.lines)),
+        let today = self.service.day;
+        let form = |m: &super::network::Message| {
+            let m = m.on(today);
+            FormInfoTrafic {
+                id: Some(m.id),
+                titre: Some(m.title.clone()),
+                texte: Some(m.text.clone()),
+                texteHTML: Some(m.html.clone()),
+                complement: Some(String::new()),
+                url: Some(m.url.clone()),
+                tempsReel: Some(m.etat >= 5),
+                alerte: Some(m.alert),
+                push: Some(m.etat >= 5),
+                lignes: Some(self.info_lignes(&m.lines)),
+            }
         };
         let (real_time, planned): (Vec<_>, Vec<_>) =
             self.net.messages.iter().partition(|m| m.etat >= 5);
@@ -719,6 +723,7 @@ impl Api<'_> {
                         }
                     })
             })
+            .map(|m| m.on(self.service.day))
             .map(|m| FormMessage {
                 id: Some(m.id),
                 titre: Some(m.title.clone()),

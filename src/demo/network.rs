@@ -106,6 +106,73 @@ pub struct Message {
     pub text: String,
     pub html: String,
     pub url: String,
+    /// Planned works: `{period}` in the texts is "du 10 au 14 décembre",
+    /// from this many days after the demo's day…
+    #[serde(default)]
+    pub starts_in_days: Option<i16>,
+    /// …for this many days.
+    #[serde(default)]
+    pub lasts_days: Option<i16>,
+}
+
+impl Message {
+    /// The message as it reads on `today` (the demo's day): its period, if
+    /// it has one, follows the demo's clock.
+    pub fn on(&self, today: jiff::civil::Date) -> Message {
+        let Some(starts) = self.starts_in_days else {
+            return self.clone();
+        };
+        let from = today
+            .checked_add(jiff::Span::new().days(starts))
+            .unwrap_or(today);
+        let to = from
+            .checked_add(jiff::Span::new().days(self.lasts_days.unwrap_or(1).max(1) - 1))
+            .unwrap_or(from);
+        let period = french_period(from, to);
+        let capital = format!("D{}", period.trim_start_matches('d'));
+        let fill = |t: &str| t.replace("{Period}", &capital).replace("{period}", &period);
+        Message {
+            title: fill(&self.title),
+            text: fill(&self.text),
+            html: fill(&self.html),
+            ..self.clone()
+        }
+    }
+}
+
+/// "du 10 au 14 décembre", "du 30 décembre au 3 janvier", "du 1er au 5
+/// décembre": a period as a French notice writes it.
+fn french_period(from: jiff::civil::Date, to: jiff::civil::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let day = |d: jiff::civil::Date| match d.day() {
+        1 => "1er".to_string(),
+        n => n.to_string(),
+    };
+    let month = |d: jiff::civil::Date| MONTHS[usize::try_from(d.month() - 1).unwrap_or(0) % 12];
+    if from.month() == to.month() && from.year() == to.year() {
+        format!("du {} au {} {}", day(from), day(to), month(to))
+    } else {
+        format!(
+            "du {} {} au {} {}",
+            day(from),
+            month(from),
+            day(to),
+            month(to)
+        )
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -284,6 +351,34 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn planned_works_follow_the_demos_day() {
+        let date = |y, m, d| jiff::civil::date(y, m, d);
+        assert_eq!(
+            french_period(date(2026, 12, 1), date(2026, 12, 5)),
+            "du 1er au 5 décembre"
+        );
+        assert_eq!(
+            french_period(date(2026, 12, 30), date(2027, 1, 3)),
+            "du 30 décembre au 3 janvier"
+        );
+        let n = Network::load().unwrap();
+        let works = n
+            .messages
+            .iter()
+            .find(|m| m.starts_in_days.is_some())
+            .expect("the demo has planned works");
+        let on = works.on(date(2026, 12, 7));
+        assert!(on.title.ends_with("du 10 au 14 décembre"), "{}", on.title);
+        assert!(on.text.starts_with("Du 10 au 14 décembre, "), "{}", on.text);
+        assert!(
+            on.html.contains("<b>Du 10 au 14 décembre</b>"),
+            "{}",
+            on.html
+        );
+        assert!(!on.html.contains('{'), "{}", on.html);
+    }
 
     #[test]
     fn the_embedded_network_is_big_enough() {
