@@ -353,6 +353,12 @@ async fn every_command_runs_on_the_demo_network() {
     assert_eq!(board["places"][0]["name"], "Crous Université");
     let api = run(&mut out(&["api", "DR/getArrets"])).await;
     assert!(text(&api.stdout).contains("Chamars"));
+    let status = run(&mut out(&["timetable", "status"])).await;
+    assert!(
+        text(&status.stdout).contains(" (démo, en mémoire)\n"),
+        "{}",
+        text(&status.stdout)
+    );
     let add = run(&mut out(&["fav", "add", "chamars"])).await;
     assert!(add.status.success(), "{}", text(&add.stderr));
     let expected = format!(

@@ -191,6 +191,12 @@ fn the_commands_messages_follow_the_language() {
     // No key: the Ginko key's explanation, in the language.
     let o = quai(&h, ENGLISH, &["board", "crous", "--once"]);
     assert!(stderr(&o).contains("no Ginko API key"), "{}", stderr(&o));
+    // It names the settings file where the key goes.
+    assert!(
+        stderr(&o).contains("(settings file: ") && stderr(&o).contains("config.toml)"),
+        "{}",
+        stderr(&o)
+    );
     let o = quai(&h, &[], &["board", "crous", "--once"]);
     assert!(
         stderr(&o).contains("pas de clé de l'API Ginko"),

@@ -90,6 +90,11 @@ async fn an_update_compiles_then_asks_conditionally_and_the_status_says_what_it_
     assert!(stdout.contains("valables du "), "{stdout}");
     assert!(stdout.contains("SHA-256 : "), "{stdout}");
     assert!(!stdout.contains("expiré"), "{stdout}");
+    // English has no space before its colon.
+    let mut cmd = quai(&h, &s);
+    cmd.args(["timetable", "status"]).env("LANG", "en_GB.UTF-8");
+    let stdout = text(&run(cmd).await.stdout);
+    assert!(stdout.contains("\n  SHA-256: "), "{stdout}");
 }
 
 #[tokio::test]

@@ -29,7 +29,7 @@ pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> Co
             Ok(source) => source,
             // No key, but a timetable: say how to see it. A settings error
             // is the user's to fix.
-            Err(e @ registry::SetupError::NoNetwork) => {
+            Err(e @ registry::SetupError::NoNetwork(_)) => {
                 let networks = ctx.networks().await?;
                 let compiled = networks
                     .ids()

@@ -105,7 +105,7 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
     let (table, meta, path): (Result<Arc<Timetable>, String>, Option<Meta>, String) =
         if ctx.is_demo() {
             let table = demo_table(ctx, &network).await.map(|(t, _)| t);
-            (table, None, format!("({})", t("demo_in_memory")))
+            (table, None, t("demo_in_memory").to_string())
         } else {
             let store = registry::store(&network)?;
             (
@@ -196,7 +196,10 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
                 ],
             )
         ));
-        out.push_str(&format!("  SHA-256 : {}\n", meta.sha256));
+        out.push_str(&format!(
+            "  {}\n",
+            tf("tt_sha256", &[("sum", &meta.sha256)])
+        ));
     }
     let counts = Counts {
         stops: table.boardable_stop_count() as u64,

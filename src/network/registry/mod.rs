@@ -97,8 +97,9 @@ pub struct Build<'a> {
 /// Why no network could be built from the settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SetupError {
-    /// None is configured: the default network's key is missing.
-    NoNetwork,
+    /// None is configured: the default network's key is missing from
+    /// the settings file at this path (and the environment).
+    NoNetwork(std::path::PathBuf),
     /// The settings are wrong; the text says where.
     Settings(String),
 }
@@ -106,7 +107,13 @@ pub enum SetupError {
 impl std::fmt::Display for SetupError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SetupError::NoNetwork => ginko::ApiError::MissingKey.fmt(f),
+            SetupError::NoNetwork(path) => f.write_str(&crate::i18n::tf(
+                "missing_key_settings",
+                &[
+                    ("why", &ginko::ApiError::MissingKey.to_string()),
+                    ("path", &path.display().to_string()),
+                ],
+            )),
             SetupError::Settings(text) => f.write_str(text),
         }
     }
@@ -139,7 +146,8 @@ pub fn from_settings(
         members.extend((kind.build)(&build).map_err(SetupError::Settings)?);
     }
     let default = network.or(settings.default_network.as_deref());
-    let source = combine(members, default).ok_or(SetupError::NoNetwork)?;
+    let source =
+        combine(members, default).ok_or_else(|| SetupError::NoNetwork(path.to_path_buf()))?;
     show_zone_of(&source);
     Ok(source)
 }
