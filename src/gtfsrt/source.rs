@@ -7,7 +7,7 @@
 //! feeds are global, read once and kept for `refresh` seconds. A trip
 //! updates feed whose own timestamp is older than [`STALE_AFTER`] is not
 //! live: its rows fail, and the timetable fallback around this network
-//! ([`crate::timetable::source::WithTimetable`]) shows the timetable.
+//! ([`crate::timetable::fallback::WithTimetable`]) shows the timetable.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -25,7 +25,8 @@ use crate::domain::{
 use crate::network::{
     Capabilities, ErrorKind, NetError, NetFuture, PerRow, RowRequest, RowResult, StopList,
 };
-use crate::timetable::source::{Shared, TimetableNetwork};
+use crate::timetable::fallback::Shared;
+use crate::timetable::source::TimetableNetwork;
 
 /// A trip updates feed older than this (by its own header) is stale.
 pub const STALE_AFTER: Duration = Duration::from_secs(90);
