@@ -8,12 +8,12 @@ use super::{ConfigError, Settings};
 use crate::secret::Secret as ApiKey;
 
 /// The environment variable holding the key.
-pub const KEY_ENV: &str = "GINKO_API_KEY";
+pub(crate) const KEY_ENV: &str = "GINKO_API_KEY";
 
 impl Settings {
     /// The key: `GINKO_API_KEY`, else `api_key`, else the content of
     /// `api_key_file` (relative to the settings file's folder).
-    pub fn api_key(
+    pub(crate) fn api_key(
         &self,
         env_key: Option<String>,
         settings_path: &Path,
@@ -29,7 +29,7 @@ impl Settings {
 
 /// A secret from the environment, else the settings, else a file named
 /// by the settings (relative to their folder).
-pub fn read_secret(
+pub(crate) fn read_secret(
     env_value: Option<String>,
     inline: Option<&str>,
     file: Option<&Path>,

@@ -26,9 +26,10 @@ use serde::Deserialize;
 
 use crate::i18n::tf;
 
-pub use keys::{KEY_ENV, read_secret};
-pub use paths::{cache_dir, config_dir, data_dir, settings_path};
-pub use values::{QuietHours, QuietScreen, QuitKey, parse_position};
+pub(crate) use keys::{KEY_ENV, read_secret};
+pub(crate) use paths::{cache_dir, data_dir, settings_path};
+pub(crate) use values::parse_position;
+pub use values::{QuietHours, QuietScreen, QuitKey};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,15 +88,15 @@ pub struct FeedNetworkSettings {
 }
 
 /// Seconds between two fetches of a feed network's feeds, by default.
-pub const DEFAULT_FEED_REFRESH: u64 = 30;
+pub(crate) const DEFAULT_FEED_REFRESH: u64 = 30;
 
 impl FeedNetworkSettings {
-    pub fn refresh(&self) -> u64 {
+    pub(crate) fn refresh(&self) -> u64 {
         self.refresh.unwrap_or(DEFAULT_FEED_REFRESH)
     }
 
     /// The name riders see (the id when none is given).
-    pub fn shown_name(&self) -> String {
+    pub(crate) fn shown_name(&self) -> String {
         self.name
             .clone()
             .filter(|n| !n.trim().is_empty())
@@ -178,7 +179,7 @@ pub struct IdfmSettings {
 /// The `language` of the settings file at `path`, read alone (nothing
 /// else of the file is taken: the demo reads this and no more); `None`
 /// when the file is absent, unreadable or says none.
-pub fn language_of(path: &Path) -> Option<String> {
+pub(crate) fn language_of(path: &Path) -> Option<String> {
     #[derive(Deserialize)]
     struct Language {
         language: Option<String>,
@@ -222,7 +223,7 @@ pub enum ConfigError {
 
 impl Settings {
     /// Reads the settings; a file that does not exist gives the defaults.
-    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+    pub(crate) fn load(path: &Path) -> Result<Settings, ConfigError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
@@ -241,7 +242,7 @@ impl Settings {
     }
 
     /// Parses settings text; the error names the line, column and key.
-    pub fn parse(text: &str) -> Result<Settings, String> {
+    fn parse(text: &str) -> Result<Settings, String> {
         let settings: Settings = Settings::parse_toml(text)?;
         let mut ids: Vec<&str> = Vec::new();
         for network in &settings.networks {

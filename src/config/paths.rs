@@ -6,17 +6,17 @@ use std::path::{Path, PathBuf};
 use super::ConfigError;
 
 /// `$XDG_CONFIG_HOME/quai`, else `~/.config/quai`.
-pub fn config_dir() -> Result<PathBuf, ConfigError> {
+fn config_dir() -> Result<PathBuf, ConfigError> {
     xdg_dir("XDG_CONFIG_HOME", ".config")
 }
 
 /// `$XDG_CACHE_HOME/quai`, else `~/.cache/quai`.
-pub fn cache_dir() -> Result<PathBuf, ConfigError> {
+pub(crate) fn cache_dir() -> Result<PathBuf, ConfigError> {
     xdg_dir("XDG_CACHE_HOME", ".cache")
 }
 
 /// `$XDG_DATA_HOME/quai`, else `~/.local/share/quai`: the timetables.
-pub fn data_dir() -> Result<PathBuf, ConfigError> {
+pub(crate) fn data_dir() -> Result<PathBuf, ConfigError> {
     xdg_dir("XDG_DATA_HOME", ".local/share")
 }
 
@@ -31,7 +31,7 @@ fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf, ConfigError> {
 }
 
 /// The settings file: the one given, or the default place.
-pub fn settings_path(given: Option<&Path>) -> Result<PathBuf, ConfigError> {
+pub(crate) fn settings_path(given: Option<&Path>) -> Result<PathBuf, ConfigError> {
     match given {
         Some(path) => Ok(path.to_path_buf()),
         None => Ok(config_dir()?.join("config.toml")),

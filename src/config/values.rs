@@ -16,7 +16,7 @@ pub struct QuietHours {
 }
 
 impl QuietHours {
-    pub fn parse(text: &str) -> Result<QuietHours, String> {
+    pub(crate) fn parse(text: &str) -> Result<QuietHours, String> {
         let bad = || tf("cfg_not_a_span", &[("text", text)]);
         let minutes = |t: &str| -> Result<u16, String> {
             let (h, m) = t.trim().split_once(':').ok_or_else(bad)?;
@@ -35,7 +35,7 @@ impl QuietHours {
     }
 
     /// Whether the time of day is inside the span (start included, end not).
-    pub fn contains(&self, time: jiff::civil::Time) -> bool {
+    pub(crate) fn contains(&self, time: jiff::civil::Time) -> bool {
         let t =
             u16::from(time.hour().unsigned_abs()) * 60 + u16::from(time.minute().unsigned_abs());
         if self.start < self.end {
@@ -69,7 +69,7 @@ pub enum QuietScreen {
 pub struct QuitKey(pub ratatui::crossterm::event::KeyCode);
 
 impl QuitKey {
-    pub fn parse(text: &str) -> Result<QuitKey, String> {
+    pub(crate) fn parse(text: &str) -> Result<QuitKey, String> {
         use ratatui::crossterm::event::KeyCode;
         let lower = text.trim().to_lowercase();
         let mut chars = text.chars();
@@ -97,7 +97,7 @@ impl<'de> Deserialize<'de> for QuitKey {
 }
 
 /// Parses "LAT,LON" (decimal degrees).
-pub fn parse_position(text: &str) -> Result<crate::domain::Position, String> {
+pub(crate) fn parse_position(text: &str) -> Result<crate::domain::Position, String> {
     let bad = || tf("cfg_not_a_position", &[("text", text)]);
     let (lat, lon) = text.split_once(',').ok_or_else(bad)?;
     let (lat, lon): (f64, f64) = (

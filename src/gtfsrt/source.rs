@@ -123,7 +123,7 @@ impl FeedNetwork {
     }
 
     /// Its clock is the real one moved by `shift` (the demo's).
-    pub fn with_shift(mut self, shift: SignedDuration) -> FeedNetwork {
+    pub(crate) fn with_shift(mut self, shift: SignedDuration) -> FeedNetwork {
         self.shift = shift;
         self
     }
@@ -142,7 +142,7 @@ impl FeedNetwork {
     }
 
     /// Reads every feed now and says what was found (`quai networks check`).
-    pub async fn check(&self) -> crate::network::check::FeedCheck {
+    pub(crate) async fn check(&self) -> crate::network::check::FeedCheck {
         use crate::network::check::{FeedCheck, FeedStatus};
         self.refresh(true).await;
         let now = Timestamp::now();

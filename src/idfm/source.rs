@@ -1,8 +1,9 @@
-//! IDFM as a [`Network`]: stations from the portal's open exports (cached
-//! for a week, an older copy used offline), one stop-monitoring request
-//! per station per period — the period chosen from the day's quota and the
-//! number of stations —, rows per line and destination, the disruptions
-//! every 10 minutes and the lifts every 30.
+//! IDFM as a [`Network`]: stations and lines from the portal's open
+//! exports (cached for a week, an older copy used offline), the
+//! disruptions every 10 minutes and the lifts every 30. The stations'
+//! departures are asked in rounds within the day's quota
+//! ([`super::rounds`]) and shown as rows per line and destination
+//! ([`super::rows`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -136,7 +137,7 @@ impl Idfm {
     }
 
     /// The same network under another name and attribution (the demo's).
-    pub fn named(mut self, name: &str, attribution: &str) -> Idfm {
+    pub(crate) fn named(mut self, name: &str, attribution: &str) -> Idfm {
         self.name = name.into();
         self.attribution = attribution.into();
         self

@@ -18,8 +18,8 @@ use super::Timetable;
 use super::source::TimetableNetwork;
 use crate::domain::{BoardLine, Departure, Position, Stop, WaitTime};
 use crate::network::{
-    Capabilities, NetFuture, NetworkInfo, PerRow, QuotaReport, RowRequest, RowResult, Source,
-    StopList,
+    Capabilities, NetError, NetFuture, NetworkInfo, PerRow, QuotaReport, RowRequest, RowResult,
+    Source, StopList,
 };
 
 pub use update::{Refresh, allow_background_updates};
@@ -97,7 +97,12 @@ impl WithTimetable {
     /// Looks for network `id`'s timetable compiled later in `store`, when
     /// nothing refreshes it (a screen reading its boards from a broker
     /// falls back to every network's local timetable).
-    pub fn watching(mut self, store: super::store::Store, id: &str, name: &str) -> WithTimetable {
+    pub(crate) fn watching(
+        mut self,
+        store: super::store::Store,
+        id: &str,
+        name: &str,
+    ) -> WithTimetable {
         self.watched = Some((store, id.to_string(), name.to_string()));
         self
     }
@@ -228,6 +233,95 @@ impl WithTimetable {
         let stops = self.stops_in(t, &row.stop_ids, &row.place);
         t.row(row, &stops, usize::from(per_row.get()))
     }
+
+    /// A live answer, its failed or left-out rows filled from the timetable
+    /// (a row whose network's own last answer is recent keeps it).
+    fn fill_answer(
+        &self,
+        t: &TimetableNetwork,
+        rows: &[RowRequest],
+        mut results: Vec<RowResult>,
+        per_row: PerRow,
+    ) -> Vec<RowResult> {
+        if results.iter().any(|r| r.error.is_none())
+            && let Ok(mut last) = self.last_ok.lock()
+        {
+            *last = Some(Instant::now());
+        }
+        let now = Timestamp::now();
+        for (row, result) in rows.iter().zip(results.iter_mut()) {
+            self.note_live(row, result);
+            // A row that failed keeps the network's own last
+            // answer while it is younger than the board's 30 s.
+            let old = result
+                .data_at
+                .is_none_or(|at| now.duration_since(at).unsigned_abs() > STALE_AFTER);
+            if (result.error.is_some() || !result.in_answer) && old {
+                let mut filled = self.fill(t, row, per_row);
+                // A row the live answer leaves out may just have
+                // nothing soon (at night): only a departure the
+                // timetable has soon says live times are missing.
+                if result.error.is_none() {
+                    let soon = now.checked_add(LEFT_OUT_HORIZON).unwrap_or(now);
+                    filled.retain(
+                        |d| matches!(d.time, WaitTime::At { expected, .. } if expected <= soon),
+                    );
+                }
+                if !filled.is_empty() {
+                    result.departures = filled;
+                    result.in_answer = true;
+                    result.data_at = None;
+                    result.timetable = true;
+                }
+            }
+        }
+        results
+    }
+
+    /// No live answer at all: the timetable's rows once the last good
+    /// answer is older than the board's 30 s; the error while it is not,
+    /// or when the timetable has nothing for any row.
+    fn fill_failure(
+        &self,
+        t: &TimetableNetwork,
+        rows: &[RowRequest],
+        e: NetError,
+        per_row: PerRow,
+    ) -> Result<Vec<RowResult>, NetError> {
+        let recent = self
+            .last_ok
+            .lock()
+            .ok()
+            .and_then(|l| *l)
+            .is_some_and(|at| at.elapsed() < STALE_AFTER);
+        // Within the board's 30 s the last live times stay,
+        // marked old; after, the timetable's.
+        if recent {
+            return Err(e);
+        }
+        let results: Vec<RowResult> = rows
+            .iter()
+            .map(|row| {
+                let departures = self.fill(t, row, per_row);
+                // A row the timetable has nothing for keeps what
+                // it showed, marked old.
+                let filled = !departures.is_empty();
+                RowResult {
+                    in_answer: filled,
+                    position: None,
+                    departures,
+                    error: Some(e.clone()),
+                    data_at: None,
+                    timetable: filled,
+                }
+            })
+            .collect();
+        if results.iter().any(|r| r.timetable) {
+            Ok(results)
+        } else {
+            Err(e)
+        }
+    }
 }
 
 impl crate::network::Network for WithTimetable {
@@ -331,76 +425,8 @@ impl crate::network::Network for WithTimetable {
                 return live;
             };
             match live {
-                Ok(mut results) => {
-                    if results.iter().any(|r| r.error.is_none())
-                        && let Ok(mut last) = self.last_ok.lock()
-                    {
-                        *last = Some(Instant::now());
-                    }
-                    let now = Timestamp::now();
-                    for (row, result) in rows.iter().zip(results.iter_mut()) {
-                        self.note_live(row, result);
-                        // A row that failed keeps the network's own last
-                        // answer while it is younger than the board's 30 s.
-                        let old = result
-                            .data_at
-                            .is_none_or(|at| now.duration_since(at).unsigned_abs() > STALE_AFTER);
-                        if (result.error.is_some() || !result.in_answer) && old {
-                            let mut filled = self.fill(&t, row, per_row);
-                            // A row the live answer leaves out may just have
-                            // nothing soon (at night): only a departure the
-                            // timetable has soon says live times are missing.
-                            if result.error.is_none() {
-                                let soon = now.checked_add(LEFT_OUT_HORIZON).unwrap_or(now);
-                                filled.retain(|d| {
-                                    matches!(d.time, WaitTime::At { expected, .. } if expected <= soon)
-                                });
-                            }
-                            if !filled.is_empty() {
-                                result.departures = filled;
-                                result.in_answer = true;
-                                result.data_at = None;
-                                result.timetable = true;
-                            }
-                        }
-                    }
-                    Ok(results)
-                }
-                Err(e) => {
-                    let recent = self
-                        .last_ok
-                        .lock()
-                        .ok()
-                        .and_then(|l| *l)
-                        .is_some_and(|at| at.elapsed() < STALE_AFTER);
-                    // Within the board's 30 s the last live times stay,
-                    // marked old; after, the timetable's.
-                    if recent {
-                        return Err(e);
-                    }
-                    let results: Vec<RowResult> = rows
-                        .iter()
-                        .map(|row| {
-                            let departures = self.fill(&t, row, per_row);
-                            // A row the timetable has nothing for keeps what
-                            // it showed, marked old.
-                            let filled = !departures.is_empty();
-                            RowResult {
-                                in_answer: filled,
-                                position: None,
-                                departures,
-                                error: Some(e.clone()),
-                                data_at: None,
-                                timetable: filled,
-                            }
-                        })
-                        .collect();
-                    if results.iter().any(|r| r.timetable) {
-                        Ok(results)
-                    } else {
-                        Err(e)
-                    }
-                }
+                Ok(results) => Ok(self.fill_answer(&t, rows, results, per_row)),
+                Err(e) => self.fill_failure(&t, rows, e, per_row),
             }
         })
     }

@@ -19,7 +19,7 @@ use crate::network::{
 };
 
 // `quai board` reaches the background updates here.
-pub use super::fallback::allow_background_updates;
+pub(crate) use super::fallback::allow_background_updates;
 
 /// How far a live place and the timetable's may be apart to be one.
 const SAME_PLACE_M: f64 = 300.0;
@@ -46,7 +46,7 @@ impl TimetableNetwork {
     }
 
     /// Its "now" is the real time moved by `shift` (the demo's clock).
-    pub fn with_shift(mut self, shift: SignedDuration) -> TimetableNetwork {
+    pub(crate) fn with_shift(mut self, shift: SignedDuration) -> TimetableNetwork {
         self.shift = shift;
         self
     }
@@ -56,23 +56,23 @@ impl TimetableNetwork {
     }
 
     /// The index, to share.
-    pub fn shared_table(&self) -> &Arc<Timetable> {
+    pub(crate) fn shared_table(&self) -> &Arc<Timetable> {
         &self.table
     }
 
     /// Now at the network's clock (the demo's may be moved).
-    pub fn now(&self) -> Timestamp {
+    pub(crate) fn now(&self) -> Timestamp {
         Timestamp::now()
             .checked_add(self.shift)
             .unwrap_or_else(|_| Timestamp::now())
     }
 
     /// How far the network's clock is from the real one.
-    pub fn shift(&self) -> SignedDuration {
+    pub(crate) fn shift(&self) -> SignedDuration {
         self.shift
     }
 
-    pub fn line_ref(&self, route: u32) -> LineRef {
+    pub(crate) fn line_ref(&self, route: u32) -> LineRef {
         let r = self.table.route(route);
         let number = if r.short_name.is_empty() {
             r.long_name
@@ -163,7 +163,7 @@ impl TimetableNetwork {
 
     /// A row's route and its scheduled departures from `from` (at most
     /// `limit`), in the row's direction and to its destination.
-    pub fn scheduled(
+    pub(crate) fn scheduled(
         &self,
         row: &RowRequest,
         stops: &[u32],
@@ -199,7 +199,7 @@ impl TimetableNetwork {
     }
 
     /// A scheduled departure of a row, as the board shows it.
-    pub fn row_departure(
+    pub(crate) fn row_departure(
         &self,
         d: &super::TimetableDeparture,
         route: u32,
@@ -253,7 +253,7 @@ impl TimetableNetwork {
     }
 
     /// The rows of a place's stops: one per route and direction.
-    pub fn lines_of(&self, stops: &[u32]) -> Vec<BoardLine> {
+    pub(crate) fn lines_of(&self, stops: &[u32]) -> Vec<BoardLine> {
         let t = &self.table;
         let mut seen: Vec<(u32, Option<u8>)> = Vec::new();
         let mut lines = Vec::new();

@@ -35,9 +35,9 @@ pub fn allow_background_updates() {
 
 /// Where a network's timetable is kept and fetched from.
 pub struct Refresh {
-    pub store: Store,
-    pub source: FeedSource,
-    pub auth: Option<Auth>,
+    store: Store,
+    source: FeedSource,
+    auth: Option<Auth>,
     running: AtomicBool,
     /// When the last update started (unix seconds): one an hour at most.
     attempted_at: AtomicI64,
