@@ -8,8 +8,9 @@ use jiff::Timestamp;
 use quai::domain::{BoardLine, LineRef, Origin, WaitTime};
 use quai::network::scripted::Scripted;
 use quai::network::{ErrorKind, NetError, PerRow, RowRequest, Source};
+use quai::timetable::fallback::WithTimetable;
 use quai::timetable::feed::{compile_in_memory, zip_tables};
-use quai::timetable::source::{TimetableNetwork, WithTimetable};
+use quai::timetable::source::TimetableNetwork;
 
 /// Seconds from today's "noon minus 12 h" in Paris to now.
 fn now_in_service_day() -> (String, i64) {
@@ -252,7 +253,7 @@ fn a_live_place_is_found_by_its_id_in_the_feeds_prefixed_ids_else_by_name_within
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_board_refreshes_a_day_old_timetable_in_the_background() {
-    use quai::timetable::source::{Refresh, allow_background_updates};
+    use quai::timetable::fallback::{Refresh, allow_background_updates};
     use quai::timetable::store::{FeedSource, Store};
     let server = quai::demo::DemoServer::start_with_clock(
         ([127, 0, 0, 1], 0).into(),

@@ -18,7 +18,7 @@ pub async fn kiosk(ctx: &Context<'_>, args: &KioskArgs) -> CommandResult {
     }
     // The day's look for a new timetable; it never runs in quiet hours,
     // when the kiosk asks nothing of the networks.
-    crate::timetable::source::allow_background_updates();
+    crate::timetable::fallback::allow_background_updates();
     // Under systemd, the unit's reload; otherwise the signal itself.
     let reload_hint = if std::env::var_os("INVOCATION_ID").is_some() {
         "sudo systemctl reload quai-kiosk".to_string()

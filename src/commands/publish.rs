@@ -125,7 +125,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         refresh: crate::model::refresh_period(args.refresh, source.is_local()),
     };
     // A publisher runs for months: its timetables are kept up to date too.
-    crate::timetable::source::allow_background_updates();
+    crate::timetable::fallback::allow_background_updates();
     publish::run(source, options, wait_for_shutdown()).await
 }
 

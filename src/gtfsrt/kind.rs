@@ -8,7 +8,8 @@ use crate::config;
 use crate::network::Source;
 use crate::network::gtfsrt;
 use crate::network::registry::{Build, DemoBuild, kind_of, store};
-use crate::timetable::source::{Refresh, Shared, TimetableNetwork, WithTimetable};
+use crate::timetable::fallback::{Refresh, Shared, WithTimetable};
+use crate::timetable::source::TimetableNetwork;
 use crate::timetable::store::FeedSource;
 
 /// The key of a `[[network]]`, where its feeds want it.

@@ -7,13 +7,16 @@
 //! - [`feed`]: one feed fetched (conditional, bounded) and decoded;
 //! - [`live`]: what trip updates say of a scheduled departure;
 //! - [`alerts`]: alerts as traffic messages;
-//! - [`source`]: the network.
+//! - [`source`]: the network and its feeds' states;
+//! - [`rows`]: a row's departures, the timetable's corrected by the trip
+//!   updates, and the trips it does not have.
 
 pub mod alerts;
 pub mod feed;
 pub(crate) mod kind;
 pub mod live;
 pub mod proto;
+mod rows;
 pub mod source;
 
 pub use feed::{FeedAuth, Fetcher, Kind};

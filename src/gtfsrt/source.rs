@@ -7,7 +7,10 @@
 //! feeds are global, read once and kept for `refresh` seconds. A trip
 //! updates feed whose own timestamp is older than [`STALE_AFTER`] is not
 //! live: its rows fail, and the timetable fallback around this network
-//! ([`crate::timetable::source::WithTimetable`]) shows the timetable.
+//! ([`crate::timetable::fallback::WithTimetable`]) shows the timetable.
+//!
+//! Here: the feeds' states, read once per period, and the network; the
+//! rows built from them are [`super::rows`]'s.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -16,43 +19,38 @@ use jiff::{SignedDuration, Timestamp};
 use reqwest::Url;
 
 use super::feed::{Fetched, Fetcher, Kind};
-use super::live::{self, Header, Said, TripUpdates, Vehicles};
+use super::live::{self, Header, TripUpdates, Vehicles};
 use super::proto::FeedMessage;
 use crate::domain::{
-    Accessibility, BoardLine, CrowdLevel, Departure, Energy, Load, Message, Origin, Status,
-    Vehicle, VehicleLive, WaitTime,
+    Accessibility, BoardLine, CrowdLevel, Energy, Load, Message, Vehicle, VehicleLive,
 };
 use crate::network::{
     Capabilities, ErrorKind, NetError, NetFuture, PerRow, RowRequest, RowResult, StopList,
 };
-use crate::timetable::source::{Shared, TimetableNetwork};
+use crate::timetable::fallback::Shared;
+use crate::timetable::source::TimetableNetwork;
 
 /// A trip updates feed older than this (by its own header) is stale.
-pub const STALE_AFTER: Duration = Duration::from_secs(90);
-/// How far back scheduled departures are looked at: a late trip may still
-/// be to come.
-const LATE_WINDOW: SignedDuration = SignedDuration::from_mins(60);
-/// At most this many departures of that hour are looked at per row.
-const MAX_LATE: usize = 240;
+const STALE_AFTER: Duration = Duration::from_secs(90);
 
 /// One feed's state.
 #[derive(Debug, Clone)]
-pub struct FeedState {
-    pub kind: Kind,
-    pub url: Url,
+struct FeedState {
+    kind: Kind,
+    url: Url,
     etag: Option<String>,
     last_modified: Option<String>,
     /// When it was last read (or found unchanged).
-    pub fetched_at: Option<Timestamp>,
-    pub header: Header,
-    pub bytes: usize,
-    pub error: Option<NetError>,
+    fetched_at: Option<Timestamp>,
+    header: Header,
+    bytes: usize,
+    error: Option<NetError>,
     tried: Option<tokio::time::Instant>,
     message: Option<Arc<FeedMessage>>,
 }
 
 impl FeedState {
-    pub fn new(kind: Kind, url: Url) -> FeedState {
+    fn new(kind: Kind, url: Url) -> FeedState {
         FeedState {
             kind,
             url,
@@ -68,7 +66,7 @@ impl FeedState {
     }
 
     /// How old its content is at `now`, by its header (else its fetch).
-    pub fn age(&self, now: Timestamp) -> Option<Duration> {
+    fn age(&self, now: Timestamp) -> Option<Duration> {
         let made = self.header.timestamp.or(self.fetched_at)?;
         Some(Duration::from_secs(
             made.duration_until(now).as_secs().max(0) as u64,
@@ -94,7 +92,7 @@ pub struct FeedNetwork {
     refresh: Duration,
     /// One refresh at a time: concurrent callers wait for it, then read.
     refreshing: tokio::sync::Mutex<()>,
-    shift: SignedDuration,
+    pub(super) shift: SignedDuration,
 }
 
 impl FeedNetwork {
@@ -125,7 +123,7 @@ impl FeedNetwork {
     }
 
     /// Its clock is the real one moved by `shift` (the demo's).
-    pub fn with_shift(mut self, shift: SignedDuration) -> FeedNetwork {
+    pub(crate) fn with_shift(mut self, shift: SignedDuration) -> FeedNetwork {
         self.shift = shift;
         self
     }
@@ -133,19 +131,18 @@ impl FeedNetwork {
     /// How old the trip updates may be and still be live: 90 s, or the
     /// refresh period and 30 s when that is longer (a feed read every 5
     /// minutes is not stale a minute after it was read).
-    pub fn stale_after(&self) -> Duration {
+    fn stale_after(&self) -> Duration {
         STALE_AFTER.max(self.refresh + Duration::from_secs(30))
     }
 
-    fn now(&self) -> Timestamp {
+    pub(super) fn now(&self) -> Timestamp {
         Timestamp::now()
             .checked_add(self.shift)
             .unwrap_or_else(|_| Timestamp::now())
     }
 
-    /// The feeds' states, as last fetched.
     /// Reads every feed now and says what was found (`quai networks check`).
-    pub async fn check(&self) -> crate::network::check::FeedCheck {
+    pub(crate) async fn check(&self) -> crate::network::check::FeedCheck {
         use crate::network::check::{FeedCheck, FeedStatus};
         self.refresh(true).await;
         let now = Timestamp::now();
@@ -172,7 +169,8 @@ impl FeedNetwork {
         }
     }
 
-    pub fn feed_states(&self) -> Vec<FeedState> {
+    /// The feeds' states, as last fetched.
+    fn feed_states(&self) -> Vec<FeedState> {
         self.feeds.read().map(|f| f.clone()).unwrap_or_default()
     }
 
@@ -318,244 +316,11 @@ impl FeedNetwork {
         Ok((trips, data_at))
     }
 
-    fn vehicles(&self) -> Arc<Vehicles> {
+    pub(super) fn vehicles(&self) -> Arc<Vehicles> {
         self.live
             .read()
             .map(|l| Arc::clone(&l.vehicles))
             .unwrap_or_default()
-    }
-
-    /// One row: the timetable's departures corrected by the trip updates,
-    /// and the added trips that serve it.
-    fn row(
-        &self,
-        tt: &TimetableNetwork,
-        trips: &TripUpdates,
-        vehicles: &Vehicles,
-        row: &RowRequest,
-        per_row: usize,
-    ) -> Vec<Departure> {
-        let table = tt.table();
-        let now = self.now();
-        let stops = tt.stops_for(&row.stop_ids, &row.place, None);
-        // The next departures, and those of the last hour that a delay may
-        // still bring: asked apart, so that a busy line's past hour never
-        // uses up the count.
-        let Some((route, mut found)) = tt.scheduled(row, &stops, now, per_row + 10) else {
-            return Vec::new();
-        };
-        let from = now.checked_sub(LATE_WINDOW).unwrap_or(now);
-        if let Some((_, late)) = tt.scheduled(row, &stops, from, MAX_LATE) {
-            found.extend(late.into_iter().filter(|d| d.at < now));
-        }
-        let back = |t: Timestamp| t.checked_sub(self.shift).unwrap_or(t);
-        let real_now = back(now);
-        let mut out: Vec<Departure> = Vec::new();
-        for d in &found {
-            let mut departure = tt.row_departure(d, route, row);
-            let trip_id = table.trip_id(d.trip);
-            let update = live::update_for(trips.candidates(table, d), table, d, now);
-            let said = update.map_or(Said::Nothing, |u| live::apply(table, u, d));
-            let vehicle = update
-                .and_then(|u| u.vehicle.clone())
-                .or_else(|| vehicles.of_trip(trip_id).map(|v| v.name.clone()));
-            let aimed = back(d.at);
-            match said {
-                Said::Skipped => continue,
-                Said::Nothing | Said::NoData => {}
-                Said::Cancelled => {
-                    departure.status = Status::Cancelled;
-                    departure.origin = Origin::NotLocated;
-                }
-                Said::Expected { at, delay } => {
-                    departure.time = WaitTime::At {
-                        expected: back(at),
-                        aimed: Some(aimed),
-                    };
-                    // The feed's prediction is the live time, vehicle
-                    // named or not.
-                    departure.origin = Origin::Located;
-                    if delay >= 60 {
-                        departure.status = Status::Delayed;
-                    }
-                    departure.vehicle = vehicle;
-                }
-            }
-            out.push(departure);
-        }
-        out.extend(self.added(tt, trips, vehicles, row, route));
-        out.extend(self.copies(tt, trips, row, route, &stops, now));
-        // What is still to come, soonest first.
-        let when = |d: &Departure| match d.time {
-            WaitTime::At { expected, aimed } if d.status == Status::Cancelled => {
-                aimed.unwrap_or(expected)
-            }
-            WaitTime::At { expected, .. } => expected,
-            _ => real_now,
-        };
-        out.retain(|d| when(d).duration_since(real_now).as_secs() >= -30);
-        out.sort_by_key(when);
-        out.truncate(per_row);
-        out
-    }
-
-    /// Copies of scheduled trips at another time (`DUPLICATED`), on the
-    /// row's route and direction: the copied trip's times at the row's
-    /// stops moved to the copy's first departure, then the copy's own
-    /// updates; marked "ajouté", as the timetable does not have them.
-    fn copies(
-        &self,
-        tt: &TimetableNetwork,
-        trips: &TripUpdates,
-        row: &RowRequest,
-        route: u32,
-        stops: &[u32],
-        now: Timestamp,
-    ) -> Vec<Departure> {
-        let table = tt.table();
-        let direction = u8::from(!row.outbound);
-        let today = crate::timetable::table::day_number(now.to_zoned(table.zone().clone()).date());
-        let mut out = Vec::new();
-        for (copy, trip) in trips.copies() {
-            let Some((day, start)) = copy.copy else {
-                continue;
-            };
-            if table.trip_route(trip) != route
-                || table.trip_direction(trip).is_some_and(|d| d != direction)
-            {
-                continue;
-            }
-            let pattern: Vec<_> = table.trip_stops(trip).collect();
-            let Some(first) = pattern.first().map(|s| s.time) else {
-                continue;
-            };
-            let day = day.unwrap_or(today);
-            let Some(reference) = table.day_reference(day) else {
-                continue;
-            };
-            // No boarding at its last stop.
-            for s in pattern.iter().take(pattern.len().saturating_sub(1)) {
-                if !stops.contains(&s.stop) {
-                    continue;
-                }
-                let Some(offset) = s.time.checked_sub(first).map(|k| start + k) else {
-                    continue;
-                };
-                let Ok(at) =
-                    reference.checked_add(jiff::SignedDuration::from_secs(i64::from(offset)))
-                else {
-                    continue;
-                };
-                let d = crate::timetable::TimetableDeparture {
-                    at,
-                    stop: s.stop,
-                    trip,
-                    route,
-                    direction: table.trip_direction(trip),
-                    headsign: table.trip_headsign(trip),
-                    approximate: false,
-                    day,
-                    offset,
-                };
-                let mut departure = tt.row_departure(&d, route, row);
-                departure.status = Status::Added;
-                match live::apply(table, copy, &d) {
-                    Said::Skipped | Said::Cancelled => continue,
-                    Said::Expected { at, .. } => {
-                        departure.time = WaitTime::At {
-                            expected: at.checked_sub(self.shift).unwrap_or(at),
-                            aimed: None,
-                        };
-                        departure.origin = Origin::Located;
-                    }
-                    Said::Nothing | Said::NoData => {}
-                }
-                departure.vehicle = copy.vehicle.clone();
-                out.push(departure);
-            }
-        }
-        out
-    }
-
-    /// Trips the timetable does not have, on the row's route and direction,
-    /// at its stops.
-    fn added(
-        &self,
-        tt: &TimetableNetwork,
-        trips: &TripUpdates,
-        vehicles: &Vehicles,
-        row: &RowRequest,
-        route: u32,
-    ) -> Vec<Departure> {
-        let table = tt.table();
-        let route_id = table.route(route).id;
-        let direction = u32::from(!row.outbound);
-        let mut out = Vec::new();
-        for trip in &trips.added {
-            if trip.route_id.as_deref() != Some(route_id)
-                || trip.direction.is_some_and(|d| d != direction)
-                || trip.cancelled()
-            {
-                continue;
-            }
-            let last_stop = trip
-                .stops
-                .last()
-                .and_then(|s| s.stop_id.as_deref())
-                .and_then(|id| table.find_stop(id))
-                .map(|s| crate::sanitize::line(table.stop_name(s)))
-                .unwrap_or_default();
-            for (i, stop) in trip.stops.iter().enumerate() {
-                let Some(stop_id) = stop.stop_id.as_deref() else {
-                    continue;
-                };
-                // No boarding at its last stop, nor at a skipped one.
-                if i + 1 == trip.stops.len()
-                    || stop.relationship == super::proto::stop_relationship::SKIPPED
-                    || !row.stop_ids.iter().any(|s| s == stop_id)
-                {
-                    continue;
-                }
-                let Some(at) = stop
-                    .departure
-                    .and_then(|e| e.time)
-                    .or(stop.arrival.and_then(|e| e.time))
-                else {
-                    continue;
-                };
-                let vehicle = trip.vehicle.clone().or_else(|| {
-                    trip.trip_id
-                        .as_deref()
-                        .and_then(|t| vehicles.of_trip(t))
-                        .map(|v| v.name.clone())
-                });
-                out.push(Departure {
-                    stop_id: crate::sanitize::line(stop_id),
-                    line: tt.line_ref(route),
-                    outbound: row.outbound,
-                    destination: last_stop.clone(),
-                    via: String::new(),
-                    time: WaitTime::At {
-                        expected: at.checked_sub(self.shift).unwrap_or(at),
-                        aimed: None,
-                    },
-                    alternate: None,
-                    origin: Origin::Located,
-                    status: Status::Added,
-                    platform: None,
-                    mission: None,
-                    vehicle,
-                    stop_access: Accessibility::Unknown,
-                    vehicle_access: Accessibility::Unknown,
-                    crowding: CrowdLevel::NotAllowed,
-                    load: Load::NotAllowed,
-                    crowding_text: String::new(),
-                    crowding_advice: String::new(),
-                    info_id: None,
-                });
-            }
-        }
-        out
     }
 
     /// The alerts in force or planned, as messages.
@@ -586,7 +351,7 @@ impl FeedNetwork {
 
     /// How many of the trip updates' trips the timetable has (`quai
     /// networks check`).
-    pub fn matching_trips(&self) -> Option<(usize, usize)> {
+    fn matching_trips(&self) -> Option<(usize, usize)> {
         let tt = self.table().ok()?;
         let table = tt.table();
         let trips = self.live.read().ok().map(|l| Arc::clone(&l.trips))?;

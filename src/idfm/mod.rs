@@ -11,6 +11,8 @@ pub mod datasets;
 pub mod day;
 pub mod disruptions;
 pub(crate) mod kind;
+mod rounds;
+mod rows;
 pub mod siri;
 pub mod source;
 

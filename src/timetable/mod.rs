@@ -10,10 +10,12 @@
 //!   (memory-mapped), and its queries;
 //! - [`store`]: where a network's index lives, fetching and compiling it
 //!   (conditionally, atomically), its status;
-//! - [`source`]: the timetable as a [`crate::network::Network`], and the
-//!   fallback that fills a live network's missing rows with it.
+//! - [`source`]: the timetable as a [`crate::network::Network`];
+//! - [`fallback`]: a live network whose missing rows are filled from its
+//!   timetable, and that timetable kept current.
 
 pub mod compile;
+pub mod fallback;
 pub mod feed;
 pub mod index;
 pub mod source;

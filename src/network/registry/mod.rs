@@ -22,7 +22,8 @@ use crate::network::gtfsrt;
 
 use crate::network::Source;
 use crate::network::multi::Multi;
-use crate::timetable::source::{Refresh, Shared, TimetableNetwork, WithTimetable};
+use crate::timetable::fallback::{Refresh, Shared, WithTimetable};
+use crate::timetable::source::TimetableNetwork;
 use crate::timetable::store::{Auth, FeedSource, Store};
 
 /// The Ginko API reached directly, for the commands only Ginko has (`quai

@@ -1,4 +1,8 @@
-//! The settings file, its place (XDG), and where the API key comes from.
+//! The settings file: its tables and values, read and checked (an error
+//! names the file, the line and the key). Where it is, and the other
+//! folders quai uses, is [`paths`]'s; where a key comes from (the
+//! environment, the settings, a key file) is [`keys`]'s; the values read
+//! from text (quiet hours, a quit key, a position) are [`values`]'s.
 //!
 //! ```toml
 //! # ~/.config/quai/config.toml
@@ -12,15 +16,20 @@
 //! kiosk_quit_key = "q"        # default: no key quits the kiosk
 //! ```
 
+mod keys;
+mod paths;
+mod values;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::i18n::tf;
-use crate::secret::Secret as ApiKey;
 
-/// The environment variable holding the key.
-pub const KEY_ENV: &str = "GINKO_API_KEY";
+pub(crate) use keys::{KEY_ENV, read_secret};
+pub(crate) use paths::{cache_dir, data_dir, settings_path};
+pub(crate) use values::parse_position;
+pub use values::{QuietHours, QuietScreen, QuitKey};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,7 +38,7 @@ pub struct Settings {
     pub api_key_file: Option<PathBuf>,
     pub api_url: Option<String>,
     /// Home position "LAT,LON": `n` in the board shows the stops near it.
-    #[serde(default, deserialize_with = "home_position")]
+    #[serde(default, deserialize_with = "values::home_position")]
     pub home: Option<crate::domain::Position>,
     /// Kiosk: hours without requests and with a dark screen.
     pub quiet_hours: Option<QuietHours>,
@@ -79,15 +88,15 @@ pub struct FeedNetworkSettings {
 }
 
 /// Seconds between two fetches of a feed network's feeds, by default.
-pub const DEFAULT_FEED_REFRESH: u64 = 30;
+pub(crate) const DEFAULT_FEED_REFRESH: u64 = 30;
 
 impl FeedNetworkSettings {
-    pub fn refresh(&self) -> u64 {
+    pub(crate) fn refresh(&self) -> u64 {
         self.refresh.unwrap_or(DEFAULT_FEED_REFRESH)
     }
 
     /// The name riders see (the id when none is given).
-    pub fn shown_name(&self) -> String {
+    pub(crate) fn shown_name(&self) -> String {
         self.name
             .clone()
             .filter(|n| !n.trim().is_empty())
@@ -167,125 +176,10 @@ pub struct IdfmSettings {
     pub daily_quota: Option<u32>,
 }
 
-/// A daily span of time, "01:00-05:00"; it may cross midnight
-/// ("23:30-05:30").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QuietHours {
-    /// Minutes after midnight.
-    pub start: u16,
-    pub end: u16,
-}
-
-impl QuietHours {
-    pub fn parse(text: &str) -> Result<QuietHours, String> {
-        let bad = || tf("cfg_not_a_span", &[("text", text)]);
-        let minutes = |t: &str| -> Result<u16, String> {
-            let (h, m) = t.trim().split_once(':').ok_or_else(bad)?;
-            let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-            if h > 24 || m > 59 || (h == 24 && m > 0) {
-                return Err(bad());
-            }
-            Ok(h * 60 + m)
-        };
-        let (start, end) = text.split_once('-').ok_or_else(bad)?;
-        let (start, end) = (minutes(start)?, minutes(end)?);
-        if start == end {
-            return Err(tf("cfg_empty_span", &[("text", text)]));
-        }
-        Ok(QuietHours { start, end })
-    }
-
-    /// Whether the time of day is inside the span (start included, end not).
-    pub fn contains(&self, time: jiff::civil::Time) -> bool {
-        let t =
-            u16::from(time.hour().unsigned_abs()) * 60 + u16::from(time.minute().unsigned_abs());
-        if self.start < self.end {
-            (self.start..self.end).contains(&t)
-        } else {
-            t >= self.start || t < self.end
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for QuietHours {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        QuietHours::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-/// What the kiosk shows during quiet hours.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QuietScreen {
-    /// Nothing at all.
-    #[default]
-    Dark,
-    /// A small dim clock that moves about the screen.
-    Clock,
-}
-
-/// A key that quits the kiosk: one character ("q"), "esc" or "F1".."F12".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QuitKey(pub ratatui::crossterm::event::KeyCode);
-
-impl QuitKey {
-    pub fn parse(text: &str) -> Result<QuitKey, String> {
-        use ratatui::crossterm::event::KeyCode;
-        let lower = text.trim().to_lowercase();
-        let mut chars = text.chars();
-        match (chars.next(), chars.next()) {
-            (Some(c), None) if !c.is_control() => return Ok(QuitKey(KeyCode::Char(c))),
-            _ => {}
-        }
-        if matches!(lower.as_str(), "esc" | "escape") {
-            return Ok(QuitKey(KeyCode::Esc));
-        }
-        if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok())
-            && (1..=12).contains(&n)
-        {
-            return Ok(QuitKey(KeyCode::F(n)));
-        }
-        Err(tf("cfg_not_a_key", &[("text", text)]))
-    }
-}
-
-impl<'de> Deserialize<'de> for QuitKey {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        QuitKey::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-/// Parses "LAT,LON" (decimal degrees).
-pub fn parse_position(text: &str) -> Result<crate::domain::Position, String> {
-    let bad = || tf("cfg_not_a_position", &[("text", text)]);
-    let (lat, lon) = text.split_once(',').ok_or_else(bad)?;
-    let (lat, lon): (f64, f64) = (
-        lat.trim().parse().map_err(|_| bad())?,
-        lon.trim().parse().map_err(|_| bad())?,
-    );
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        return Err(bad());
-    }
-    Ok(crate::domain::Position { lat, lon })
-}
-
-/// `home = "LAT,LON"`: a value that is not a position is an error, with
-/// its line, like any other bad setting.
-fn home_position<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<crate::domain::Position>, D::Error> {
-    let text = String::deserialize(d)?;
-    parse_position(&text)
-        .map(Some)
-        .map_err(serde::de::Error::custom)
-}
-
 /// The `language` of the settings file at `path`, read alone (nothing
 /// else of the file is taken: the demo reads this and no more); `None`
 /// when the file is absent, unreadable or says none.
-pub fn language_of(path: &Path) -> Option<String> {
+pub(crate) fn language_of(path: &Path) -> Option<String> {
     #[derive(Deserialize)]
     struct Language {
         language: Option<String>,
@@ -327,42 +221,9 @@ pub enum ConfigError {
     NoHome,
 }
 
-/// `$XDG_CONFIG_HOME/quai`, else `~/.config/quai`.
-pub fn config_dir() -> Result<PathBuf, ConfigError> {
-    xdg_dir("XDG_CONFIG_HOME", ".config")
-}
-
-/// `$XDG_CACHE_HOME/quai`, else `~/.cache/quai`.
-pub fn cache_dir() -> Result<PathBuf, ConfigError> {
-    xdg_dir("XDG_CACHE_HOME", ".cache")
-}
-
-/// `$XDG_DATA_HOME/quai`, else `~/.local/share/quai`: the timetables.
-pub fn data_dir() -> Result<PathBuf, ConfigError> {
-    xdg_dir("XDG_DATA_HOME", ".local/share")
-}
-
-fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf, ConfigError> {
-    if let Some(dir) = std::env::var_os(var).filter(|d| Path::new(d).is_absolute()) {
-        return Ok(PathBuf::from(dir).join("quai"));
-    }
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .ok_or(ConfigError::NoHome)?;
-    Ok(PathBuf::from(home).join(fallback).join("quai"))
-}
-
-/// The settings file: the one given, or the default place.
-pub fn settings_path(given: Option<&Path>) -> Result<PathBuf, ConfigError> {
-    match given {
-        Some(path) => Ok(path.to_path_buf()),
-        None => Ok(config_dir()?.join("config.toml")),
-    }
-}
-
 impl Settings {
     /// Reads the settings; a file that does not exist gives the defaults.
-    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+    pub(crate) fn load(path: &Path) -> Result<Settings, ConfigError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
@@ -381,7 +242,7 @@ impl Settings {
     }
 
     /// Parses settings text; the error names the line, column and key.
-    pub fn parse(text: &str) -> Result<Settings, String> {
+    fn parse(text: &str) -> Result<Settings, String> {
         let settings: Settings = Settings::parse_toml(text)?;
         let mut ids: Vec<&str> = Vec::new();
         for network in &settings.networks {
@@ -429,69 +290,7 @@ impl Settings {
             message
         })
     }
-
-    /// The key: `GINKO_API_KEY`, else `api_key`, else the content of
-    /// `api_key_file` (relative to the settings file's folder).
-    pub fn api_key(
-        &self,
-        env_key: Option<String>,
-        settings_path: &Path,
-    ) -> Result<Option<ApiKey>, ConfigError> {
-        read_secret(
-            env_key,
-            self.api_key.as_deref(),
-            self.api_key_file.as_deref(),
-            settings_path,
-        )
-    }
 }
-
-/// A secret from the environment, else the settings, else a file named
-/// by the settings (relative to their folder).
-pub fn read_secret(
-    env_value: Option<String>,
-    inline: Option<&str>,
-    file: Option<&Path>,
-    settings_path: &Path,
-) -> Result<Option<ApiKey>, ConfigError> {
-    if let Some(key) = env_value.and_then(ApiKey::new) {
-        return Ok(Some(key));
-    }
-    if let Some(key) = inline.and_then(ApiKey::new) {
-        return Ok(Some(key));
-    }
-    let Some(file) = file else {
-        return Ok(None);
-    };
-    let path = match settings_path.parent() {
-        Some(dir) if file.is_relative() => dir.join(file),
-        _ => file.to_path_buf(),
-    };
-    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::KeyFile {
-        path: path.clone(),
-        source,
-    })?;
-    warn_if_readable_by_others(&path);
-    ApiKey::new(text)
-        .map(Some)
-        .ok_or(ConfigError::EmptyKeyFile { path })
-}
-
-#[cfg(unix)]
-fn warn_if_readable_by_others(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.permissions().mode() & 0o077 != 0
-    {
-        eprintln!(
-            "quai: warning: the key file {} can be read by other users (chmod 600 it)",
-            path.display()
-        );
-    }
-}
-
-#[cfg(not(unix))]
-fn warn_if_readable_by_others(_path: &Path) {}
 
 #[cfg(test)]
 mod tests {
@@ -501,7 +300,7 @@ mod tests {
     /// parses with the real parser and sets every field.
     #[test]
     fn the_example_settings_are_every_setting_and_parse() {
-        let text = include_str!("../assets/config.example.toml");
+        let text = include_str!("../../assets/config.example.toml");
         let uncommented: String = text
             .lines()
             .map(|l| match l.strip_prefix("# ") {
@@ -738,48 +537,5 @@ mod tests {
         assert!(err.contains("api_kye"), "{err}");
         let err = Settings::parse("api_key = \n").unwrap_err();
         assert!(err.contains("ligne 1"), "{err}");
-    }
-
-    #[test]
-    fn key_sources_in_order() {
-        let dir = std::env::temp_dir().join(format!("quai-config-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let settings_file = dir.join("config.toml");
-        std::fs::write(dir.join("k.txt"), "  from-file\n").unwrap();
-        let s = Settings {
-            api_key_file: Some("k.txt".into()),
-            ..Default::default()
-        };
-        let key = s.api_key(None, &settings_file).unwrap().unwrap();
-        assert_eq!(key.expose(), "from-file");
-        let key = s
-            .api_key(Some("from-env".into()), &settings_file)
-            .unwrap()
-            .unwrap();
-        assert_eq!(key.expose(), "from-env");
-        let s = Settings {
-            api_key: Some("inline".into()),
-            ..s
-        };
-        assert_eq!(
-            s.api_key(Some(" ".into()), &settings_file)
-                .unwrap()
-                .unwrap()
-                .expose(),
-            "inline"
-        );
-        let missing = Settings {
-            api_key_file: Some("nope.txt".into()),
-            ..Default::default()
-        };
-        assert!(matches!(
-            missing.api_key(None, &settings_file),
-            Err(ConfigError::KeyFile { .. })
-        ));
-        assert_eq!(
-            Settings::default().api_key(None, &settings_file).unwrap(),
-            None
-        );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
