@@ -103,7 +103,7 @@ impl BoardRun {
         if !std::io::stdout().is_terminal() {
             return Err(crate::i18n::t("board_not_terminal").into());
         }
-        crate::timetable::source::allow_background_updates();
+        crate::timetable::fallback::allow_background_updates();
         let start_in_search = self.places.is_empty();
         let settings = app::BoardSettings {
             poll: PollSettings {

@@ -18,9 +18,6 @@ use crate::network::{
     Capabilities, ErrorKind, NetError, NetFuture, PerRow, RowRequest, RowResult, StopList,
 };
 
-// `quai board` reaches the background updates here.
-pub(crate) use super::fallback::allow_background_updates;
-
 /// How far a live place and the timetable's may be apart to be one.
 const SAME_PLACE_M: f64 = 300.0;
 
