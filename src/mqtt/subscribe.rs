@@ -692,19 +692,19 @@ impl Network for Subscribed {
     fn schedule_note(&self) -> Option<String> {
         self.interrupted().map(|_| {
             let s = self.lock();
-            let published = match s.last_message {
-                Some(at) => crate::i18n::tf(
+            let published = s.last_message.map(|at| {
+                crate::i18n::tf(
                     "mqtt_last_published",
                     &[("s", &at.elapsed().as_secs().to_string())],
-                ),
-                None => crate::i18n::t("mqtt_nothing_published").into(),
-            };
-            match (&s.refused, s.connected) {
-                (Some(_), false) => format!(
-                    "{} · {published}",
-                    crate::i18n::tf("mqtt_broker_down", &[("broker", &self.broker)])
-                ),
-                _ => published,
+                )
+            });
+            let down = (s.refused.is_some() && !s.connected)
+                .then(|| crate::i18n::tf("mqtt_broker_down", &[("broker", &self.broker)]));
+            match (down, published) {
+                (Some(down), Some(published)) => format!("{down} · {published}"),
+                (Some(down), None) => down,
+                (None, Some(published)) => published,
+                (None, None) => crate::i18n::t("mqtt_nothing_published").into(),
             }
         })
     }
