@@ -751,3 +751,32 @@ async fn after_the_publisher_stops_the_screen_does_not_read_as_fresh() {
         assert!(screen.contains("Centre-ville"), "the rows stay: {screen}");
     }
 }
+
+/// A place the broker has no board of: the screen says it is not published
+/// there, under which prefix, not that the network does not know it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_place_not_published_is_said_so_with_the_broker_and_prefix() {
+    let broker = Mosquitto::start("not-published");
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
+    let home = support::home("mqtt", "not-published");
+    let _child = Killed(publisher(&home, &server.url(), &broker.url(), &["crous"]));
+    let (seen, _c) = subscriber(broker.port, "not-published").await;
+    seen.wait("the board", 20, |s| board_of(s, BOARD).is_some())
+        .await;
+    let screen_home = support::home("mqtt", "not-published-screen");
+    let (ok, stdout, stderr) = screen(
+        &screen_home,
+        &broker.url(),
+        &["gare viotte", "crous", "--once"],
+    )
+    .await;
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "gare viotte (aucun tableau publié sous quai/ sur {})",
+            broker.url()
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Crous Université"), "{stdout}");
+}

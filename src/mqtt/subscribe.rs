@@ -709,6 +709,18 @@ impl Network for Subscribed {
         })
     }
 
+    /// Not "unknown to the network": a screen knows only what is published.
+    fn unknown_place(&self, query: &str) -> String {
+        crate::i18n::tf(
+            "mqtt_place_not_published",
+            &[
+                ("query", query),
+                ("prefix", &self.prefix),
+                ("broker", &self.broker),
+            ],
+        )
+    }
+
     fn is_local(&self) -> bool {
         true
     }
