@@ -172,7 +172,7 @@ pub async fn resolve_in(
             });
         }
         let Some((name, network)) = found else {
-            unknown.push(sanitize::text(query));
+            unknown.push(source.unknown_place(&sanitize::text(query)));
             continue;
         };
         if places

@@ -272,17 +272,20 @@ async fn a_broker_restart_mid_run_is_survived_and_everything_is_published_again(
         })
         .collect();
     let nb = quai::network::PerRow::new(2).unwrap();
-    let fresh = |results: &[quai::network::RowResult]| {
-        results.iter().all(|r| r.error.is_none() && r.in_answer)
+    // A refresh while the broker is away fails: the rows shown stay.
+    let fresh = |results: &Result<Vec<quai::network::RowResult>, quai::network::NetError>| {
+        results
+            .as_ref()
+            .is_ok_and(|r| r.iter().all(|r| r.error.is_none() && r.in_answer))
     };
-    assert!(fresh(&screen.departures(&rows, nb).await.unwrap()));
+    assert!(fresh(&screen.departures(&rows, nb).await));
 
     broker.restart();
     // The screen sees the broker go, then recovers on its own.
     let deadline = Instant::now() + Duration::from_secs(45);
     let mut went = false;
     loop {
-        let results = screen.departures(&rows, nb).await.unwrap();
+        let results = screen.departures(&rows, nb).await;
         went |= !fresh(&results);
         if went && fresh(&results) {
             break;
@@ -571,4 +574,209 @@ async fn a_screen_whose_broker_refuses_says_it_is_unreachable() {
     assert!(!ok);
     assert!(stderr.contains("injoignable"), "{stderr}");
     assert!(!stderr.contains("pour l'instant"), "{stderr}");
+}
+
+/// `quai --demo publish PLACES… --broker URL`: the demo's networks, no key.
+fn demo_publisher(home: &Path, broker: &str, places: &[&str]) -> Child {
+    let mut cmd = support::quai_command(home, None);
+    cmd.args(["--demo", "publish"])
+        .args(places)
+        .args(["--broker", broker, "--refresh", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd.spawn().unwrap()
+}
+
+/// A live board in a terminal of its own: `quai ARGS` with `home` as HOME.
+fn live(home: &Path, args: &str) -> support::Terminal {
+    let command = format!(
+        "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color {bin} {args}; sleep 10",
+        home = home.display(),
+        bin = env!("CARGO_BIN_EXE_quai"),
+    );
+    support::Terminal::start(home, &command, 100, 30)
+}
+
+/// The banner and the rows of a board's screen (line-state mark, line,
+/// destination), without the headings (the network names differ) and the
+/// times (they move).
+fn banner_and_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.contains("mis à jour") && !l.contains("données de"))
+        .filter(|l| !l.contains('─') && !l.trim().is_empty())
+        .map(|l| {
+            if l.trim_start().starts_with('⚠') {
+                l.trim().to_string()
+            } else {
+                l.chars()
+                    .take(50)
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            }
+        })
+        .collect()
+}
+
+/// A screen started after the publisher shows what was published before
+/// it: the retained messages (the banner, `i`) and line states (the rows'
+/// marks), and its rows in the direct board's order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_started_after_the_publisher_shows_the_direct_boards_messages_marks_and_order() {
+    let broker = Mosquitto::start("late-screen");
+    let home = support::home("mqtt", "late-screen-publisher");
+    let places = ["crous", "gare de lyon"];
+    let _child = Killed(demo_publisher(&home, &broker.url(), &places));
+    let (seen, _c) = subscriber(broker.port, "late-screen").await;
+    seen.wait("the boards and messages", 30, |s| {
+        s.get("quai/idfm/messages").is_some()
+            && board_of(s, "quai/idfm/gare-de-lyon/board").is_some()
+            && board_of(s, BOARD).is_some()
+    })
+    .await;
+    let url = broker.url();
+    let direct_home = support::home("mqtt", "late-screen-direct");
+    let screen_home = support::home("mqtt", "late-screen-screen");
+    let (direct, screen, info) = tokio::task::spawn_blocking(move || {
+        let direct = live(&direct_home, "--demo board crous 'gare de lyon'");
+        let direct = direct.wait("the direct board", 30, |s| {
+            s.contains('⚠') && s.contains("Montparnasse") && s.contains("mis à jour")
+        });
+        let screen = live(
+            &screen_home,
+            &format!("board crous 'gare de lyon' --from {url}"),
+        );
+        let shown = screen.wait("the banner on the screen", 20, |s| {
+            s.contains('⚠') && s.contains("Montparnasse")
+        });
+        screen.keys(&["i"]);
+        let info = screen.wait("the messages", 10, |s| s.contains("Métro 1"));
+        screen.keys(&["q"]);
+        (direct, shown, info)
+    })
+    .await
+    .unwrap();
+    let (direct, screen) = (banner_and_rows(&direct), banner_and_rows(&screen));
+    assert!(direct.len() > 5, "{direct:#?}");
+    assert!(direct[0].starts_with('⚠'), "{direct:#?}");
+    assert_eq!(screen, direct, "the screen, then the direct board");
+    assert!(!info.contains("aucune information"), "{info}");
+}
+
+/// A closed broker port with a local timetable: the screen says at once
+/// that the broker is unreachable, not that nothing is published.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_with_a_timetable_whose_broker_refuses_says_it_is_unreachable_at_once() {
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
+    let home = support::home("mqtt", "refused-timetable");
+    let mut cmd = support::quai_command(&home, None);
+    cmd.args(["timetable", "update", "--from"])
+        .arg(format!("{}/gtfs-ginko.zip", server.url()));
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("mqtt://127.0.0.1:{port}");
+    let started = Instant::now();
+    let (ok, stdout, stderr) = screen(&home, &url, &["ile de france", "--once"]).await;
+    let took = started.elapsed();
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("théorique"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("broker {url} injoignable")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("publication interrompue"), "{stdout}");
+    assert!(!stdout.contains("rien de publié"), "{stdout}");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+}
+
+/// After the publisher stops, the status line gives the age of the data,
+/// not the time since the screen last read the broker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_the_publisher_stops_the_screen_does_not_read_as_fresh() {
+    let broker = Mosquitto::start("stopped");
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
+    let home = support::home("mqtt", "stopped");
+    let mut child = Killed(publisher(&home, &server.url(), &broker.url(), &["crous"]));
+    let (seen, _c) = subscriber(broker.port, "stopped").await;
+    seen.wait("the board", 20, |s| board_of(s, BOARD).is_some())
+        .await;
+    let screen_home = support::home("mqtt", "stopped-screen");
+    let url = broker.url();
+    let terminal = tokio::task::spawn_blocking(move || {
+        let terminal = live(&screen_home, &format!("board crous --from {url}"));
+        terminal.wait("the rows", 20, |s| {
+            s.contains("Centre-ville") && s.contains("mis à jour")
+        });
+        terminal
+    })
+    .await
+    .unwrap();
+    let _ = child.0.kill();
+    seen.wait("the last will", 10, |s| {
+        s.text("quai/status").as_deref() == Some("offline")
+    })
+    .await;
+    let after = tokio::task::spawn_blocking(move || {
+        let after = terminal.wait("the interruption on the status line", 40, |s| {
+            s.contains("dernière publication il y a") && s.contains("Centre-ville")
+        });
+        // The next refreshes too.
+        std::thread::sleep(Duration::from_secs(12));
+        let later = terminal.screen();
+        terminal.keys(&["q"]);
+        (after, later)
+    })
+    .await
+    .unwrap();
+    for screen in [&after.0, &after.1] {
+        let status = screen
+            .lines()
+            .rfind(|l| l.contains("dernière publication"))
+            .unwrap_or_default();
+        assert!(!status.contains("mis à jour"), "{screen}");
+        assert!(status.contains("données de"), "{screen}");
+        assert!(screen.contains("Centre-ville"), "the rows stay: {screen}");
+    }
+}
+
+/// A place the broker has no board of: the screen says it is not published
+/// there, under which prefix, not that the network does not know it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_place_not_published_is_said_so_with_the_broker_and_prefix() {
+    let broker = Mosquitto::start("not-published");
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
+    let home = support::home("mqtt", "not-published");
+    let _child = Killed(publisher(&home, &server.url(), &broker.url(), &["crous"]));
+    let (seen, _c) = subscriber(broker.port, "not-published").await;
+    seen.wait("the board", 20, |s| board_of(s, BOARD).is_some())
+        .await;
+    let screen_home = support::home("mqtt", "not-published-screen");
+    let (ok, stdout, stderr) = screen(
+        &screen_home,
+        &broker.url(),
+        &["gare viotte", "crous", "--once"],
+    )
+    .await;
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "gare viotte (aucun tableau publié sous quai/ sur {})",
+            broker.url()
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Crous Université"), "{stdout}");
 }

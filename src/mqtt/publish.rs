@@ -204,8 +204,25 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
             &view.alert,
         ))
         .unwrap_or_default();
-        if let Ok(payload) = serde_json::to_string(&view) {
-            out.push((topics.board.clone(), payload, digest));
+        if let Ok(mut payload) = serde_json::to_value(&view) {
+            // Each row's line kind beside `--json`'s schema: a screen sorts
+            // its rows as the network does.
+            let kinds: HashMap<&str, crate::domain::LineKind> = resolved
+                .lines
+                .iter()
+                .filter_map(|l| Some((l.line.id.as_str(), l.kind?)))
+                .collect();
+            for row in payload["places"][0]["rows"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+            {
+                let kind = row["line"]["id"].as_str().and_then(|id| kinds.get(id));
+                if let (Some(kind), Some(row)) = (kind, row.as_object_mut()) {
+                    row.insert("kind".into(), json!(kind));
+                }
+            }
+            out.push((topics.board.clone(), payload.to_string(), digest));
         }
         for ((_, topic), row) in topics.rows.iter().zip(&place.rows) {
             let state = row_state(row, place, view.error_kind);

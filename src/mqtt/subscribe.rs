@@ -11,6 +11,7 @@
 //! shape is ignored; every text is sanitised.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,8 +23,8 @@ use tokio::time::Instant;
 use super::publish::MAX_PAYLOAD;
 use super::{Broker, Credentials};
 use crate::domain::{
-    Accessibility, BoardLine, CrowdLevel, Departure, LineRef, Load, Message, Mode, Origin, Rgb,
-    Severity, Status, Stop, WaitTime,
+    Accessibility, BoardLine, CrowdLevel, Departure, LineKind, LineRef, LineState, LineStatus,
+    Load, Message, Mode, Origin, Rgb, Severity, Status, Stop, WaitTime,
 };
 use crate::network::{
     Capabilities, ErrorKind, NetError, NetFuture, Network, NetworkInfo, PerRow, RowRequest,
@@ -34,6 +35,9 @@ use crate::network::{
 pub const SILENT_AFTER: Duration = Duration::from_secs(90);
 /// How long the first boards are waited for.
 const FIRST_BOARDS_WITHIN: Duration = Duration::from_secs(5);
+/// The retained messages come in a burst after the subscription: they
+/// are all there once none has come for this long.
+const BURST_QUIET: Duration = Duration::from_millis(300);
 
 #[derive(Default)]
 struct State {
@@ -47,6 +51,10 @@ struct State {
     /// When the last board arrived (the retained ones come in a burst).
     last_board: Option<Instant>,
     last_message: Option<Instant>,
+    /// When anything (status included) last arrived.
+    last_any: Option<Instant>,
+    /// When the topics were last subscribed to (on each connection).
+    subscribed_at: Option<Instant>,
     connected: bool,
     /// Why the last connection failed, until one succeeds.
     refused: Option<String>,
@@ -58,8 +66,13 @@ pub struct Subscribed {
     /// The networks this screen knows by name (the boards' ids are theirs).
     networks: crate::network::registry::Networks,
     broker: String,
+    prefix: String,
     state: Arc<Mutex<State>>,
     arrived: Arc<Notify>,
+    /// Rows were answered once: while the publication is interrupted, a
+    /// refresh is then a failure (the board keeps its rows, aged from
+    /// when they were live), not news.
+    served: AtomicBool,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -100,7 +113,9 @@ impl Subscribed {
         let arrived = Arc::new(Notify::new());
         let (task_state, task_arrived) = (Arc::clone(&state), Arc::clone(&arrived));
         let prefix = prefix.to_string();
+        let task_prefix = prefix.clone();
         let task = tokio::spawn(async move {
+            let prefix = task_prefix;
             let mut back_off = Duration::from_secs(1);
             loop {
                 match eventloop.poll().await {
@@ -109,6 +124,7 @@ impl Subscribed {
                         if let Ok(mut s) = task_state.lock() {
                             s.connected = true;
                             s.refused = None;
+                            s.subscribed_at = Some(Instant::now());
                         }
                         // The status first: a screen knows whether what
                         // follows is still published.
@@ -132,6 +148,7 @@ impl Subscribed {
                             s.connected = false;
                             s.refused = Some(crate::sanitize::line(&e.to_string()));
                         }
+                        task_arrived.notify_waiters();
                         tokio::time::sleep(back_off).await;
                         back_off = (back_off * 2).min(Duration::from_secs(30));
                     }
@@ -141,9 +158,11 @@ impl Subscribed {
         Subscribed {
             name: crate::i18n::tf("mqtt_published_on", &[("broker", &broker.shown())]),
             broker: broker.shown(),
+            prefix,
             networks,
             state,
             arrived,
+            served: AtomicBool::new(false),
             task,
         }
     }
@@ -154,9 +173,15 @@ impl Subscribed {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Why the boards cannot be trusted now, if they cannot.
+    /// Why the boards cannot be trusted now, if they cannot: the broker
+    /// is out of reach, or the publication is interrupted.
     fn interrupted(&self) -> Option<NetError> {
         let s = self.lock();
+        if !s.connected
+            && let Some(why) = &s.refused
+        {
+            return Some(self.unreachable(why));
+        }
         let silent = s.last_message.is_none_or(|at| at.elapsed() >= SILENT_AFTER);
         (s.offline || silent || !s.connected).then(|| {
             NetError::new(
@@ -164,6 +189,41 @@ impl Subscribed {
                 crate::i18n::tf("mqtt_nothing_now", &[("broker", &self.broker.to_string())]),
             )
         })
+    }
+
+    fn unreachable(&self, why: &str) -> NetError {
+        NetError::new(
+            ErrorKind::Unreachable,
+            crate::i18n::tf(
+                "mqtt_broker_unreachable",
+                &[("broker", &self.broker.to_string()), ("why", why)],
+            ),
+        )
+    }
+
+    /// Waits for the retained messages of the first connection (they come
+    /// in a burst right after the subscription), at most
+    /// [`FIRST_BOARDS_WITHIN`], and not at all once the broker refused.
+    async fn settled(&self) {
+        let deadline = Instant::now() + FIRST_BOARDS_WITHIN;
+        loop {
+            let notified = self.arrived.notified();
+            {
+                let s = self.lock();
+                if s.refused.is_some() && !s.connected && s.last_any.is_none() {
+                    return;
+                }
+                let quiet = |at: Option<Instant>| at.is_none_or(|at| at.elapsed() >= BURST_QUIET);
+                if s.subscribed_at.is_some() && quiet(s.subscribed_at) && quiet(s.last_any) {
+                    return;
+                }
+            }
+            let wake = (Instant::now() + Duration::from_millis(100)).min(deadline);
+            if tokio::time::timeout_at(wake, notified).await.is_err() && Instant::now() >= deadline
+            {
+                return;
+            }
+        }
     }
 }
 
@@ -174,6 +234,7 @@ fn receive(state: &Mutex<State>, prefix: &str, topic: &str, payload: &[u8]) {
         return;
     };
     let levels: Vec<&str> = rest.split('/').collect();
+    s.last_any = Some(Instant::now());
     // The status is not news of the boards: their age counts from the
     // last board or messages received.
     if levels.as_slice() != ["status"] {
@@ -260,6 +321,36 @@ fn line_ref(v: &Value) -> LineRef {
             _ => None,
         },
     }
+}
+
+/// The network's grouping of a line, as the publisher sorted its rows.
+fn line_kind(v: &Value) -> Option<LineKind> {
+    Some(match v.as_str()? {
+        "rail" => LineKind::Rail,
+        "metro" => LineKind::Metro,
+        "tram" => LineKind::Tram,
+        "lianes" => LineKind::Lianes,
+        "urban" => LineKind::Urban,
+        "complementary" => LineKind::Complementary,
+        "peri_urban" => LineKind::PeriUrban,
+        "school" => LineKind::School,
+        "on_demand" => LineKind::OnDemand,
+        "other" => LineKind::Other,
+        _ => return None,
+    })
+}
+
+fn line_state(v: &Value) -> Option<LineState> {
+    Some(match v.as_str()? {
+        "no_information" => LineState::NoInformation,
+        "normal" => LineState::Normal,
+        "information" => LineState::Information,
+        "not_running_now" => LineState::NotRunningNow,
+        "planned_disruption" => LineState::PlannedDisruption,
+        "disrupted" => LineState::Disrupted,
+        "interrupted" => LineState::Interrupted,
+        _ => return None,
+    })
 }
 
 fn timestamp(v: &Value) -> Option<jiff::Timestamp> {
@@ -359,7 +450,10 @@ impl Network for Subscribed {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::default()
+        Capabilities {
+            line_states: true,
+            ..Capabilities::default()
+        }
     }
 
     fn networks(&self) -> Vec<NetworkInfo> {
@@ -429,27 +523,30 @@ impl Network for Subscribed {
                         stale: false,
                     });
                 }
-                let wake = if stops.is_empty() {
-                    deadline
-                } else {
-                    Instant::now() + Duration::from_millis(100)
-                };
-                if tokio::time::timeout_at(wake, notified).await.is_err() && stops.is_empty() {
-                    let broker = self.broker.to_string();
-                    // A broker that refuses the connection is not one that
-                    // has nothing yet.
+                // A broker that refuses the connection is not one that has
+                // nothing yet: said at once, not after the wait.
+                if stops.is_empty() {
+                    let s = self.lock();
+                    if !s.connected
+                        && let Some(why) = &s.refused
+                    {
+                        return Err(self.unreachable(why));
+                    }
+                }
+                let wake = (Instant::now() + Duration::from_millis(100)).min(deadline);
+                if tokio::time::timeout_at(wake, notified).await.is_err()
+                    && stops.is_empty()
+                    && Instant::now() >= deadline
+                {
                     if let Some(why) = self.lock().refused.clone() {
-                        return Err(NetError::new(
-                            ErrorKind::Unreachable,
-                            crate::i18n::tf(
-                                "mqtt_broker_unreachable",
-                                &[("broker", &broker), ("why", &why)],
-                            ),
-                        ));
+                        return Err(self.unreachable(&why));
                     }
                     return Err(NetError::new(
                         ErrorKind::NotPublished,
-                        crate::i18n::tf("mqtt_nothing_yet", &[("broker", &broker)]),
+                        crate::i18n::tf(
+                            "mqtt_nothing_yet",
+                            &[("broker", &self.broker.to_string())],
+                        ),
                     ));
                 }
             }
@@ -476,7 +573,7 @@ impl Network for Subscribed {
                 for row in board["places"][0]["rows"].as_array().into_iter().flatten() {
                     lines.push(BoardLine {
                         line: line_ref(&row["line"]),
-                        kind: None,
+                        kind: line_kind(&row["kind"]),
                         outbound: row["outbound"].as_bool().unwrap_or(true),
                         destination: clean(&row["destination"]),
                         via: clean(&row["via"]),
@@ -494,6 +591,14 @@ impl Network for Subscribed {
     ) -> NetFuture<'a, Vec<RowResult>> {
         Box::pin(async move {
             let interrupted = self.interrupted();
+            // Rows already shown stay, aged from when they were live: the
+            // refresh failed, it did not bring rows read just now.
+            if let Some(e) = &interrupted
+                && self.served.load(Ordering::Relaxed)
+            {
+                return Err(e.clone());
+            }
+            self.served.store(true, Ordering::Relaxed);
             let s = self.lock();
             let now = jiff::Timestamp::now();
             Ok(rows
@@ -551,20 +656,69 @@ impl Network for Subscribed {
     }
 
     fn messages(&self) -> NetFuture<'_, Vec<Message>> {
-        Box::pin(async move { Ok(self.lock().messages.values().flatten().cloned().collect()) })
+        Box::pin(async move {
+            // Asked at once by a screen that starts: the retained messages
+            // are waited for, not answered "none" before they come.
+            self.settled().await;
+            Ok(self.lock().messages.values().flatten().cloned().collect())
+        })
+    }
+
+    /// The lines' states as the publisher's boards mark their rows.
+    fn line_states(&self) -> NetFuture<'_, Vec<LineStatus>> {
+        Box::pin(async move {
+            self.settled().await;
+            let s = self.lock();
+            let mut keys: Vec<&String> = s.boards.keys().collect();
+            keys.sort();
+            let mut states: Vec<LineStatus> = Vec::new();
+            for key in keys {
+                let Some((board, _)) = s.boards.get(key) else {
+                    continue;
+                };
+                for row in board["places"][0]["rows"].as_array().into_iter().flatten() {
+                    let line = line_ref(&row["line"]);
+                    if let Some(state) = line_state(&row["line_state"])
+                        && !states.iter().any(|s| s.line.id == line.id)
+                    {
+                        states.push(LineStatus { line, state });
+                    }
+                }
+            }
+            Ok(states)
+        })
     }
 
     fn schedule_note(&self) -> Option<String> {
         self.interrupted().map(|_| {
             let s = self.lock();
-            match s.last_message {
-                Some(at) => crate::i18n::tf(
+            let published = s.last_message.map(|at| {
+                crate::i18n::tf(
                     "mqtt_last_published",
                     &[("s", &at.elapsed().as_secs().to_string())],
-                ),
-                None => crate::i18n::t("mqtt_nothing_published").into(),
+                )
+            });
+            let down = (s.refused.is_some() && !s.connected)
+                .then(|| crate::i18n::tf("mqtt_broker_down", &[("broker", &self.broker)]));
+            match (down, published) {
+                (Some(down), Some(published)) => format!("{down} · {published}"),
+                (Some(down), None) => down,
+                (None, Some(published)) => published,
+                (None, None) => crate::i18n::t("mqtt_nothing_published").into(),
             }
         })
+    }
+
+    /// Not "unknown to the network": a screen knows only what is published.
+    fn unknown_place(&self, query: &str) -> String {
+        crate::i18n::tf(
+            "mqtt_place_not_published",
+            &[
+                ("query", query),
+                ("prefix", &self.prefix),
+                ("broker", &self.broker),
+            ],
+        )
     }
 
     fn is_local(&self) -> bool {

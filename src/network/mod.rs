@@ -246,6 +246,12 @@ pub trait Network: Send + Sync {
         None
     }
 
+    /// A place asked for that the network does not know, as the board
+    /// lists it (`query` sanitised): the query, or why it is not there.
+    fn unknown_place(&self, query: &str) -> String {
+        query.to_string()
+    }
+
     /// How often the rows of a place may change (rows that follow the
     /// network's answers); `None`: only with the day.
     fn rows_change_every(&self) -> Option<std::time::Duration> {

@@ -448,6 +448,10 @@ impl crate::network::Network for WithTimetable {
         })
     }
 
+    fn unknown_place(&self, query: &str) -> String {
+        self.live.unknown_place(query)
+    }
+
     fn schedule_note(&self) -> Option<String> {
         let live = self.live.schedule_note();
         match self.expired() {
