@@ -138,7 +138,7 @@ requests() { # label
 
 report() { # label
     echo "$1: idle window $(((t1 - t0) / 1000)) s, $on_cpu_us µs on CPU ($ticks ticks of 1/$hz s: $ticks_per_hour CPU-s/h), $threads threads"
-    budget "$1: CPU per hour" "$cpu_per_hour" "CPU-s" 2
+    budget "$1: CPU per hour" "$cpu_per_hour" "CPU-s" 1.2
     budget "$1: resident memory (VmRSS)" "$(mb "$rss")" "MB" 15
     figure "$1: peak resident memory (VmHWM)" "$(mb "$hwm")" "MB"
     requests "$1"
