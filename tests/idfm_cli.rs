@@ -242,3 +242,85 @@ async fn settings_name_the_keys_files_and_the_default_network() {
         text(&out.stderr)
     );
 }
+
+/// A port of 127.0.0.1 where nothing listens.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn an_idfm_place_without_a_token_says_the_key_is_missing() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = support::home("idfm", "no-token");
+    for args in [
+        &["board", "idfm:chatelet", "--once"][..],
+        &["stops", "idfm:chatelet"],
+    ] {
+        let mut cmd = support::quai_command(&h, Some((&s.url(), demo::DEMO_KEY)));
+        cmd.args(args);
+        let out = run(cmd).await;
+        let stderr = text(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr.contains("le réseau IDFM n'est pas configuré")
+                && stderr
+                    .contains("définissez IDFM_API_KEY (ou [idfm] dans le fichier de réglages)"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("aucun lieu ne correspond") && !stderr.contains("pas de tel lieu"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // Beside a place that is found, the board shows it and says why the
+    // other is missing.
+    let mut cmd = support::quai_command(&h, Some((&s.url(), demo::DEMO_KEY)));
+    cmd.args(["board", "crous", "idfm:chatelet", "--once"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Crous Université"), "{stdout}");
+    assert!(
+        stdout.contains("idfm:chatelet : le réseau IDFM n'est pas configuré"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_portal_without_a_cache_says_so_and_where() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = support::home("idfm", "no-portal");
+    let portal = format!("http://127.0.0.1:{}/data", closed_port());
+    for args in [
+        &["board", "idfm:chatelet", "--once"][..],
+        &["stops", "idfm:chatelet"],
+        &["stops", "chatelet"],
+    ] {
+        let mut cmd = quai(&h, &s, demo::DEMO_KEY, Some(demo::DEMO_KEY));
+        cmd.env("IDFM_DATA_URL", &portal).args(args);
+        let out = run(cmd).await;
+        let stderr = text(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr.contains(&format!(
+                "IDFM : la liste des gares n'a pu être lue sur le portail {portal}"
+            )) && stderr.contains("aucune copie n'est en cache")
+                && stderr.contains("(IDFM_DATA_URL ou data_url de [idfm])"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("aucun lieu ne correspond") && !stderr.contains("pas de tel lieu"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // With IDFM alone, the same words.
+    let mut cmd = support::quai_command(&h, None);
+    support::with_idfm(&mut cmd, &s.url(), demo::DEMO_KEY, None);
+    cmd.env("IDFM_DATA_URL", &portal)
+        .args(["board", "chatelet", "--once"]);
+    let stderr = text(&run(cmd).await.stderr);
+    assert!(
+        stderr.contains("IDFM : la liste des gares n'a pu être lue sur le portail"),
+        "{stderr}"
+    );
+}

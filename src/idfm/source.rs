@@ -199,12 +199,24 @@ impl Idfm {
                 "zdcid,zdcname,zdctown,zdctype,zdcxepsg2154,zdcyepsg2154",
                 datasets::zones,
             )
-            .await?;
+            .await
+            .map_err(|e| self.no_stations(e))?;
         let zones = Arc::new(zones);
         if !stale {
             lock(&self.state).zones = Some(zones.clone());
         }
         Ok((zones, stale))
+    }
+
+    /// The stations could not be had, and no copy is cached: what failed,
+    /// where, and what to check.
+    fn no_stations(&self, e: NetError) -> NetError {
+        let url = crate::sanitize::text(self.client.data_url());
+        let why = crate::i18n::tf(
+            "idfm_no_stations",
+            &[("name", &self.name), ("url", &url), ("why", &e.detail)],
+        );
+        NetError::new(e.kind, why)
     }
 
     /// The lines' numbers and colours; empty (plain badges) when the
