@@ -53,7 +53,7 @@ async fn a_mixed_board_shows_both_networks_lifts_and_the_schedule() {
         "missions: {stdout}"
     );
     assert!(
-        stdout.contains("IDFM actualisé toutes les 180 s · quota 1000/jour"),
+        stdout.contains("IDFM actualisé toutes les 180 s · quota 1000/jour · 2 requêtes par tour"),
         "two stop areas: {stdout}"
     );
     // Without the dataset key, the lifts are said unknown, never working.
@@ -322,5 +322,33 @@ async fn an_unreachable_portal_without_a_cache_says_so_and_where() {
     assert!(
         stderr.contains("IDFM : la liste des gares n'a pu être lue sur le portail"),
         "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn the_status_line_gives_the_period_of_the_requests_a_round() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = support::home("idfm", "period");
+    // Two stations asked by their own ids: two requests a round, within
+    // 1000 a day every 180 s (86,400 × 2 / 1000 = 172.8, rounded up).
+    let mut cmd = quai(&h, &s, demo::DEMO_KEY, Some(demo::DEMO_KEY));
+    cmd.args(["board", "idfm:gare de lyon", "idfm:la defense", "--once"]);
+    let stdout = text(&run(cmd).await.stdout);
+    assert!(
+        stdout.contains("IDFM actualisé toutes les 180 s · quota 1000/jour · 2 requêtes par tour"),
+        "{stdout}"
+    );
+    // The demo's two stations: Châtelet-Les Halles is answered through its
+    // two stop areas, three requests a round: every 260 s (259.2).
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["demo", "--once"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains(
+            "IDFM (démo) actualisé toutes les 260 s · quota 1000/jour · 3 requêtes par tour"
+        ),
+        "{stdout}"
     );
 }

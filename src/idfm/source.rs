@@ -76,7 +76,9 @@ pub(super) struct State {
     lines: Option<Arc<HashMap<String, LineInfo>>>,
     lines_tried: bool,
     pub(super) areas: HashMap<String, Area>,
-    pub(super) period: Option<Duration>,
+    /// The refresh period, and the stop-monitoring requests a round it
+    /// was chosen for.
+    pub(super) period: Option<(Duration, usize)>,
     disruptions: Timed<Vec<Message>>,
     lifts: Timed<Vec<Lift>>,
 }
@@ -426,14 +428,25 @@ impl Network for Idfm {
                 &[("name", &self.name), ("at", at), ("when", &local)],
             ));
         }
-        let period = lock(&self.state).period?;
-        Some(crate::i18n::tf(
-            "refreshed_every_quota",
-            &[
-                ("name", &self.name),
-                ("s", &period.as_secs().to_string()),
-                ("quota", &self.daily_quota.to_string()),
-            ],
+        let (period, requests) = lock(&self.state).period?;
+        // The requests a round, not the stations, set the period: a
+        // station PRIM answers through its stop areas takes one per area.
+        let per_round = if requests == 1 {
+            "requests_per_round_one"
+        } else {
+            "requests_per_round"
+        };
+        Some(format!(
+            "{}{}",
+            crate::i18n::tf(
+                "refreshed_every_quota",
+                &[
+                    ("name", &self.name),
+                    ("s", &period.as_secs().to_string()),
+                    ("quota", &self.daily_quota.to_string()),
+                ],
+            ),
+            crate::i18n::tf(per_round, &[("n", &requests.to_string())])
         ))
     }
 
