@@ -112,6 +112,26 @@ pub fn split_network<'a>(query: &'a str, networks: &[NetworkInfo]) -> (Option<St
     (None, query)
 }
 
+/// A query naming a network quai knows but that is not configured here
+/// (`idfm:chatelet` without a PRIM token): what is missing.
+pub fn not_configured(query: &str, networks: &[NetworkInfo]) -> Option<NetError> {
+    let (prefix, _) = query.split_once(':')?;
+    let prefix = prefix.trim().to_ascii_lowercase();
+    if networks.iter().any(|n| n.id == prefix) {
+        return None;
+    }
+    let kind = crate::network::registry::kind_of(&prefix);
+    let (_, name) = kind.builtin.filter(|(id, _)| *id == prefix)?;
+    let env = kind.key_env.first().copied().unwrap_or_default();
+    Some(NetError::new(
+        crate::network::ErrorKind::MissingKey(crate::network::KeyName::env(env)),
+        crate::i18n::tf(
+            "network_not_configured",
+            &[("network", name), ("env", env), ("settings", kind.settings)],
+        ),
+    ))
+}
+
 /// Resolves the places named by the user among the places of `index`. A
 /// query may name its network (`idfm:…`); one that does not looks in the
 /// default network first, then in the others.
@@ -141,19 +161,20 @@ pub async fn resolve_in(
     };
     let mut places: Vec<ResolvedPlace> = Vec::new();
     let mut unknown = Vec::new();
+    // Why queries were not found, when their network could not answer.
+    let mut reasons: Vec<NetError> = Vec::new();
+    let mut cannot_answer = |query: &str, e: NetError, unknown: &mut Vec<String>| {
+        let detail = crate::i18n::tf(
+            "place_unavailable",
+            &[("query", &sanitize::text(query)), ("why", &e.detail)],
+        );
+        unknown.push(detail.clone());
+        reasons.push(NetError::new(e.kind, detail));
+    };
     for query in queries {
-        // A network quai knows but that is not configured here.
-        if let Some((prefix, _)) = query.split_once(':') {
-            let prefix = prefix.trim().to_ascii_lowercase();
-            if crate::network::registry::is_builtin(&prefix)
-                && !networks.iter().any(|n| n.id == prefix)
-            {
-                unknown.push(crate::i18n::tf(
-                    "network_not_configured",
-                    &[("query", &sanitize::text(query)), ("network", &prefix)],
-                ));
-                continue;
-            }
+        if let Some(e) = not_configured(query, &networks) {
+            cannot_answer(query, e, &mut unknown);
+            continue;
         }
         let (wanted, text) = split_network(query, &networks);
         let first_try = wanted.as_deref().unwrap_or(&default);
@@ -172,7 +193,15 @@ pub async fn resolve_in(
             });
         }
         let Some((name, network)) = found else {
-            unknown.push(source.unknown_place(&sanitize::text(query)));
+            // The place may be in a network whose stops could not be had.
+            let failed = match &wanted {
+                Some(net) => source.stops_failure(net),
+                None => networks.iter().find_map(|n| source.stops_failure(&n.id)),
+            };
+            match failed {
+                Some(e) => cannot_answer(query, e, &mut unknown),
+                None => unknown.push(source.unknown_place(&sanitize::text(query))),
+            }
             continue;
         };
         if places
@@ -212,6 +241,13 @@ pub async fn resolve_in(
         };
         place.sort_lines();
         places.push(place);
+    }
+    // Nothing to show, because networks could not answer: that is the
+    // board's error, saying what is missing.
+    if places.is_empty()
+        && let Some(e) = reasons.into_iter().next()
+    {
+        return Err(e);
     }
     if !places.is_empty()
         && let Some(e) = places

@@ -53,7 +53,7 @@ async fn a_mixed_board_shows_both_networks_lifts_and_the_schedule() {
         "missions: {stdout}"
     );
     assert!(
-        stdout.contains("IDFM actualisé toutes les 180 s · quota 1000/jour"),
+        stdout.contains("IDFM actualisé toutes les 180 s · quota 1000/jour · 2 requêtes par tour"),
         "two stop areas: {stdout}"
     );
     // Without the dataset key, the lifts are said unknown, never working.
@@ -240,5 +240,115 @@ async fn settings_name_the_keys_files_and_the_default_network() {
         text(&out.stderr).contains("pas de http:// en clair"),
         "{}",
         text(&out.stderr)
+    );
+}
+
+/// A port of 127.0.0.1 where nothing listens.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn an_idfm_place_without_a_token_says_the_key_is_missing() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = support::home("idfm", "no-token");
+    for args in [
+        &["board", "idfm:chatelet", "--once"][..],
+        &["stops", "idfm:chatelet"],
+    ] {
+        let mut cmd = support::quai_command(&h, Some((&s.url(), demo::DEMO_KEY)));
+        cmd.args(args);
+        let out = run(cmd).await;
+        let stderr = text(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr.contains("le réseau IDFM n'est pas configuré")
+                && stderr
+                    .contains("définissez IDFM_API_KEY (ou [idfm] dans le fichier de réglages)"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("aucun lieu ne correspond") && !stderr.contains("pas de tel lieu"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // Beside a place that is found, the board shows it and says why the
+    // other is missing.
+    let mut cmd = support::quai_command(&h, Some((&s.url(), demo::DEMO_KEY)));
+    cmd.args(["board", "crous", "idfm:chatelet", "--once"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Crous Université"), "{stdout}");
+    assert!(
+        stdout.contains("idfm:chatelet : le réseau IDFM n'est pas configuré"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_portal_without_a_cache_says_so_and_where() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = support::home("idfm", "no-portal");
+    let portal = format!("http://127.0.0.1:{}/data", closed_port());
+    for args in [
+        &["board", "idfm:chatelet", "--once"][..],
+        &["stops", "idfm:chatelet"],
+        &["stops", "chatelet"],
+    ] {
+        let mut cmd = quai(&h, &s, demo::DEMO_KEY, Some(demo::DEMO_KEY));
+        cmd.env("IDFM_DATA_URL", &portal).args(args);
+        let out = run(cmd).await;
+        let stderr = text(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr.contains(&format!(
+                "IDFM : la liste des gares n'a pu être lue sur le portail {portal}"
+            )) && stderr.contains("aucune copie n'est en cache")
+                && stderr.contains("(IDFM_DATA_URL ou data_url de [idfm])"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("aucun lieu ne correspond") && !stderr.contains("pas de tel lieu"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // With IDFM alone, the same words.
+    let mut cmd = support::quai_command(&h, None);
+    support::with_idfm(&mut cmd, &s.url(), demo::DEMO_KEY, None);
+    cmd.env("IDFM_DATA_URL", &portal)
+        .args(["board", "chatelet", "--once"]);
+    let stderr = text(&run(cmd).await.stderr);
+    assert!(
+        stderr.contains("IDFM : la liste des gares n'a pu être lue sur le portail"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn the_status_line_gives_the_period_of_the_requests_a_round() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = support::home("idfm", "period");
+    // Two stations asked by their own ids: two requests a round, within
+    // 1000 a day every 180 s (86,400 × 2 / 1000 = 172.8, rounded up).
+    let mut cmd = quai(&h, &s, demo::DEMO_KEY, Some(demo::DEMO_KEY));
+    cmd.args(["board", "idfm:gare de lyon", "idfm:la defense", "--once"]);
+    let stdout = text(&run(cmd).await.stdout);
+    assert!(
+        stdout.contains("IDFM actualisé toutes les 180 s · quota 1000/jour · 2 requêtes par tour"),
+        "{stdout}"
+    );
+    // The demo's two stations: Châtelet-Les Halles is answered through its
+    // two stop areas, three requests a round: every 260 s (259.2).
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["demo", "--once"]);
+    let out = run(cmd).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains(
+            "IDFM (démo) actualisé toutes les 260 s · quota 1000/jour · 3 requêtes par tour"
+        ),
+        "{stdout}"
     );
 }

@@ -124,11 +124,27 @@ pub async fn stops(
         }
     } else {
         let query = query.unwrap_or_default();
+        let networks = source.networks();
+        if let Some(e) = poller::not_configured(query, &networks) {
+            return Err(tf(
+                "place_unavailable",
+                &[("query", query), ("why", &e.detail)],
+            ));
+        }
         let (index, stale) = stop_index(source.as_ref()).await?;
+        let (wanted, _) = poller::split_network(query, &networks);
         let (index, text) = in_network(source.as_ref(), index, query, ctx.cli.network.as_deref());
         let matches = index.search(text, limit);
         if matches.is_empty() {
-            return Err(tf("stops_no_match", &[("name", query)]));
+            // The place may be in a network whose stops could not be had.
+            let failed = match wanted.or_else(|| ctx.cli.network.clone()) {
+                Some(net) => source.stops_failure(&net),
+                None => networks.iter().find_map(|n| source.stops_failure(&n.id)),
+            };
+            return Err(match failed {
+                Some(e) => tf("place_unavailable", &[("query", query), ("why", &e.detail)]),
+                None => tf("stops_no_match", &[("name", query)]),
+            });
         }
         for m in &matches {
             let ids = m.place.stop_ids.join(" ");

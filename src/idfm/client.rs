@@ -190,6 +190,11 @@ impl Client {
         }
     }
 
+    /// The portal's base URL (for a message saying where it was asked).
+    pub fn data_url(&self) -> &str {
+        self.inner.data.as_str()
+    }
+
     pub fn is_local(&self) -> bool {
         crate::network::http::is_loopback(&self.inner.prim)
     }

@@ -142,7 +142,7 @@ impl Idfm {
                 .sum()
         };
         let period = period_for(self.daily_quota, requests);
-        lock(&self.state).period = Some(period);
+        lock(&self.state).period = Some((period, requests));
         for station in stations {
             let due = lock(&self.state)
                 .areas

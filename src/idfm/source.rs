@@ -76,7 +76,9 @@ pub(super) struct State {
     lines: Option<Arc<HashMap<String, LineInfo>>>,
     lines_tried: bool,
     pub(super) areas: HashMap<String, Area>,
-    pub(super) period: Option<Duration>,
+    /// The refresh period, and the stop-monitoring requests a round it
+    /// was chosen for.
+    pub(super) period: Option<(Duration, usize)>,
     disruptions: Timed<Vec<Message>>,
     lifts: Timed<Vec<Lift>>,
 }
@@ -199,12 +201,24 @@ impl Idfm {
                 "zdcid,zdcname,zdctown,zdctype,zdcxepsg2154,zdcyepsg2154",
                 datasets::zones,
             )
-            .await?;
+            .await
+            .map_err(|e| self.no_stations(e))?;
         let zones = Arc::new(zones);
         if !stale {
             lock(&self.state).zones = Some(zones.clone());
         }
         Ok((zones, stale))
+    }
+
+    /// The stations could not be had, and no copy is cached: what failed,
+    /// where, and what to check.
+    fn no_stations(&self, e: NetError) -> NetError {
+        let url = crate::sanitize::text(self.client.data_url());
+        let why = crate::i18n::tf(
+            "idfm_no_stations",
+            &[("name", &self.name), ("url", &url), ("why", &e.detail)],
+        );
+        NetError::new(e.kind, why)
     }
 
     /// The lines' numbers and colours; empty (plain badges) when the
@@ -414,14 +428,25 @@ impl Network for Idfm {
                 &[("name", &self.name), ("at", at), ("when", &local)],
             ));
         }
-        let period = lock(&self.state).period?;
-        Some(crate::i18n::tf(
-            "refreshed_every_quota",
-            &[
-                ("name", &self.name),
-                ("s", &period.as_secs().to_string()),
-                ("quota", &self.daily_quota.to_string()),
-            ],
+        let (period, requests) = lock(&self.state).period?;
+        // The requests a round, not the stations, set the period: a
+        // station PRIM answers through its stop areas takes one per area.
+        let per_round = if requests == 1 {
+            "requests_per_round_one"
+        } else {
+            "requests_per_round"
+        };
+        Some(format!(
+            "{}{}",
+            crate::i18n::tf(
+                "refreshed_every_quota",
+                &[
+                    ("name", &self.name),
+                    ("s", &period.as_secs().to_string()),
+                    ("quota", &self.daily_quota.to_string()),
+                ],
+            ),
+            crate::i18n::tf(per_round, &[("n", &requests.to_string())])
         ))
     }
 

@@ -218,6 +218,14 @@ pub trait Network: Send + Sync {
     /// Every stop of the network (same-name stops make one place).
     fn stops(&self) -> NetFuture<'_, StopList>;
 
+    /// Why network `network`'s own stops were missing from the last
+    /// [`Network::stops`] (several networks as one answer with the others'
+    /// when one fails); `None` by default.
+    fn stops_failure(&self, network: &str) -> Option<NetError> {
+        let _ = network;
+        None
+    }
+
     /// The exact place name the network gives to a loose query, when its
     /// own matching is looser than quai's; `None` by default.
     fn exact_name<'a>(&'a self, query: &'a str) -> NetFuture<'a, Option<String>> {

@@ -17,6 +17,8 @@ pub struct Multi {
     members: Vec<Source>,
     name: String,
     attribution: String,
+    /// The members whose stops failed at the last [`Network::stops`].
+    stop_failures: std::sync::Mutex<Vec<(String, NetError)>>,
 }
 
 impl std::fmt::Debug for Multi {
@@ -56,6 +58,7 @@ impl Multi {
             members,
             name,
             attribution,
+            stop_failures: std::sync::Mutex::default(),
         })
     }
 
@@ -165,9 +168,18 @@ impl Network for Multi {
     fn stops(&self) -> NetFuture<'_, StopList> {
         Box::pin(async move {
             let mut outcomes = Vec::new();
+            let mut failures = Vec::new();
             for m in &self.members {
-                outcomes.push(m.stops().await.map(|l| (m.id().to_string(), l)));
+                let outcome = m.stops().await;
+                if let Err(e) = &outcome {
+                    failures.push((m.id().to_string(), e.clone()));
+                }
+                outcomes.push(outcome.map(|l| (m.id().to_string(), l)));
             }
+            *self
+                .stop_failures
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = failures;
             let (lists, some_failed) = gather(outcomes)?;
             let mut out = StopList {
                 stops: Vec::new(),
@@ -179,6 +191,15 @@ impl Network for Multi {
             }
             Ok(out)
         })
+    }
+
+    fn stops_failure(&self, network: &str) -> Option<NetError> {
+        self.stop_failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|(id, _)| id == network)
+            .map(|(_, e)| e.clone())
     }
 
     fn exact_name<'a>(&'a self, query: &'a str) -> NetFuture<'a, Option<String>> {
