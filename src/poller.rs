@@ -226,7 +226,10 @@ pub async fn resolve_in(
 }
 
 /// The lift status of the places whose network has one.
-pub async fn lift_updates(source: &dyn Network, places: &[ResolvedPlace]) -> Vec<Update> {
+pub async fn lift_updates<'a>(
+    source: &dyn Network,
+    places: impl IntoIterator<Item = &'a ResolvedPlace>,
+) -> Vec<Update> {
     let mut out = Vec::new();
     for place in places {
         let has_lifts = place
@@ -380,7 +383,7 @@ async fn poll_departures(
         // Places found in an old stop list (the network was down) are
         // looked up again every minute until a fresh list comes.
         let mut index_stale = false;
-        let board = loop {
+        let resolved = loop {
             // One look-up of the stops serves the search and the board.
             let resolved = match index(source.as_ref()).await {
                 Ok((index, stale)) => {
@@ -406,10 +409,9 @@ async fn poll_departures(
                         place.walk = settings.walk;
                     }
                     apply_favorites(&mut places, &settings.favorites);
-                    let board = model::Board::new(places.clone());
                     if updates
                         .send(Update::Resolved {
-                            places,
+                            places: places.clone(),
                             unknown: unknown.clone(),
                         })
                         .await
@@ -418,7 +420,7 @@ async fn poll_departures(
                         return;
                     }
                     failures = 0;
-                    break (board, unknown);
+                    break (places, unknown);
                 }
                 Err(e) => {
                     failures += 1;
@@ -435,7 +437,9 @@ async fn poll_departures(
                 }
             }
         };
-        let (mut board, unknown) = board;
+        // What the requests need of the board: its places (the board
+        // itself is the app's, built from the updates sent).
+        let (mut shown, unknown) = resolved;
         let resolved_at = tokio::time::Instant::now();
         let mut last_note = None;
         let mut lifts_at: Option<tokio::time::Instant> = None;
@@ -444,7 +448,7 @@ async fn poll_departures(
             // A network whose rows follow its answers (a destination seen
             // for the first time, a station that was empty at night): the
             // places' rows are looked at again now and then.
-            let troubled = board.places.iter().any(|p| p.problem.is_some());
+            let troubled = shown.iter().any(|p| p.problem.is_some());
             let every = match (source.rows_change_every(), troubled) {
                 (_, true) => Some(PLACE_RETRY),
                 (every, false) => every,
@@ -453,7 +457,7 @@ async fn poll_departures(
                 && rows_checked.elapsed() >= every
             {
                 rows_checked = tokio::time::Instant::now();
-                let mut places = board.places.clone();
+                let mut places = shown.clone();
                 for place in &mut places {
                     match source.lines_at(&place.stop_ids).await {
                         Ok(lines) => {
@@ -466,10 +470,10 @@ async fn poll_departures(
                     }
                 }
                 apply_favorites(&mut places, &settings.favorites);
-                if places != board.places {
-                    board = model::Board::new(places.clone());
+                if places != shown {
+                    shown = places;
                     let update = Update::Resolved {
-                        places,
+                        places: shown.clone(),
                         unknown: unknown.clone(),
                     };
                     if updates.send(update).await.is_err() {
@@ -477,7 +481,7 @@ async fn poll_departures(
                     }
                 }
             }
-            let requests = board.requests();
+            let requests = model::requests(&shown);
             let mut delay = model::next_poll_delay(settings.refresh, failures);
             if !requests.is_empty() {
                 let update = match source.departures(&requests, settings.nb).await {
@@ -507,7 +511,7 @@ async fn poll_departures(
                 }
                 if lifts_at.is_none_or(|t: tokio::time::Instant| t.elapsed() >= LIFTS_EVERY) {
                     lifts_at = Some(tokio::time::Instant::now());
-                    for update in lift_updates(source.as_ref(), &board.places).await {
+                    for update in lift_updates(source.as_ref(), &shown).await {
                         if updates.send(update).await.is_err() {
                             return;
                         }
