@@ -995,6 +995,75 @@ mod tests {
         }
     }
 
+    /// On a board of two networks the keys follow the selected row's, as
+    /// the board is when the key comes; the updates waiting before it are
+    /// built into one view, the one read by `update` and drawn.
+    #[test]
+    fn keys_follow_the_selected_row_and_the_view_is_built_once_per_change() {
+        let t = now();
+        let mut app = App::new();
+        let network = |id: &str, capabilities| crate::network::NetworkInfo {
+            id: id.into(),
+            name: id.to_uppercase(),
+            capabilities,
+        };
+        app.networks = vec![
+            network("a", every_service()),
+            network("b", Capabilities::default()),
+        ];
+        let place = |network: &str, name: &str| ResolvedPlace {
+            network: network.into(),
+            network_name: network.to_uppercase(),
+            problem: None,
+            walk: None,
+            query: name.into(),
+            label: None,
+            name: name.into(),
+            stop_ids: vec![format!("{name}1")],
+            lines: vec![BoardLine {
+                line: LineRef::plain("1", "1"),
+                kind: None,
+                outbound: true,
+                destination: "Terminus".into(),
+                via: String::new(),
+            }],
+        };
+        let resolved = |places| {
+            Msg::Update(Update::Resolved {
+                places,
+                unknown: vec![],
+            })
+        };
+        let fares = |app: &mut App| {
+            let effect = app.update(key(KeyCode::Char('t')), t);
+            app.overlay = None;
+            matches!(effect, Effect::LoadFares { .. })
+        };
+        app.update(resolved(vec![place("a", "X"), place("b", "Y")]), t);
+        assert!(app.view().is_none(), "no view built for an update alone");
+        assert!(fares(&mut app), "the first row is A's, which has fares");
+        assert_eq!(app.view(), Some(&view::build(app.board(), t)));
+        // The first move selects the first row, the second the next.
+        app.update(key(KeyCode::Down), t);
+        app.update(key(KeyCode::Down), t);
+        assert!(!fares(&mut app), "B has none");
+        // New places then a key, in one batch: the key reads the new board.
+        app.update(resolved(vec![place("b", "Y"), place("a", "X")]), t);
+        let before = app.view().cloned();
+        app.update(Msg::Tick, t);
+        assert_eq!(app.view().cloned(), before, "not built again for a tick");
+        assert!(!fares(&mut app), "the first row is B's now");
+        assert_eq!(app.view(), Some(&view::build(app.board(), t)));
+        app.update(key(KeyCode::Down), t);
+        app.update(key(KeyCode::Down), t);
+        assert!(fares(&mut app));
+        // Brought to a later second without a change: the view is the one
+        // built from scratch then.
+        let later = t + Duration::from_secs(75);
+        app.refresh_view(later);
+        assert_eq!(app.view(), Some(&view::build(app.board(), later)));
+    }
+
     #[test]
     fn keys_map_to_effects() {
         let mut app = App::new();

@@ -390,141 +390,164 @@ fn leave_text(walk: Option<u32>, cells: &[CellView]) -> Option<String> {
     })
 }
 
+/// What a place's view is built with, beside the board: the instant, the
+/// time since the fetch, and whether the board mixes networks.
+struct At {
+    now: Timestamp,
+    elapsed: std::time::Duration,
+    mixed: bool,
+}
+
+/// The view of place `p` of `board`.
+fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -> PlaceView {
+    let place = &state.place;
+    let zone = crate::domain::zone_index(&place.network);
+    let now = at.now;
+    PlaceView {
+        name: match &place.label {
+            Some(label) => format!("{} — {label}", place.name),
+            None => place.name.clone(),
+        },
+        behind: board.place_behind(p).map(|at| {
+            // With a reason already said, only how old the data is.
+            let time = clock_text_in(at, zone);
+            if state.error.is_some() || state.cached {
+                crate::i18n::tf("data_of", &[("time", &time)])
+            } else {
+                crate::i18n::tf("left_out_data_of", &[("time", &time)])
+            }
+        }),
+        no_departure: board.fetched_at.is_some() && state.is_empty(),
+        data_of: board
+            .place_data_at(p)
+            .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text_in(at, zone))])),
+        network: at
+            .mixed
+            .then(|| zone_named(&place.network_name, zone, now))
+            .filter(|n| !n.is_empty()),
+        timetable: state
+            .timetable
+            .then(|| model::theoretical_times().to_string()),
+        problem: state.error.as_ref().map(|e| e.short_reason_at(now)),
+        problem_kind: state.error.as_ref().map(|e| e.kind.code()),
+        stale: board.place_is_stale(p, now),
+        data_at: board
+            .place_behind(p)
+            .or_else(|| board.place_data_at(p))
+            .map(|at| LocalTime { at, zone }),
+        lifts: board
+            .lifts
+            .get(&place.stop_ids)
+            .and_then(|l| lift_text(l, now)),
+        lift_list: board
+            .lifts
+            .get(&place.stop_ids)
+            .and_then(|l| l.as_ref().ok())
+            .cloned()
+            .unwrap_or_default(),
+        rows: shown_lines(state)
+            .map(|(l, line)| row_view(board, line, state.row(l), place.walk, zone, at))
+            .collect(),
+    }
+}
+
+/// The view of one row: its line and direction, and its departures.
+fn row_view(
+    board: &Board,
+    line: &BoardLine,
+    departures: &[Departure],
+    walk: Option<u32>,
+    zone: Option<u8>,
+    at: &At,
+) -> RowView {
+    // The departure knows its trip's destination better than the variant
+    // does (short workings).
+    let (destination, via) = departures
+        .first()
+        .filter(|d| !d.destination.is_empty())
+        .map(|d| (d.destination.clone(), d.via.clone()))
+        .unwrap_or_else(|| (line.destination.clone(), line.via.clone()));
+    let cells: Vec<CellView> = departures
+        .iter()
+        .map(|d| {
+            let mut cell = cell_view(d, zone, at);
+            cell.reachable = reachable(walk, &cell);
+            cell
+        })
+        .collect();
+    RowView {
+        line: line.line.clone(),
+        outbound: line.outbound,
+        destination,
+        via,
+        line_state: board.line_state(&line.line.id),
+        leave: leave_text(walk, &cells),
+        cells,
+    }
+}
+
+/// The view of one departure (whether it can be caught is left to the row).
+fn cell_view(d: &Departure, zone: Option<u8>, at: &At) -> CellView {
+    use crate::domain::WaitTime;
+    let (now, elapsed) = (at.now, at.elapsed);
+    CellView {
+        shown: model::time_shown(d, elapsed, now),
+        seconds: seconds_left(d, elapsed, now),
+        reliable: d.reliable(),
+        origin: d.origin,
+        status: d.status,
+        delay_minutes: model::delay_minutes(d),
+        // A cancelled train is not expected.
+        expected: match &d.time {
+            WaitTime::At { expected, .. } if d.status != Status::Cancelled => Some(LocalTime {
+                at: *expected,
+                zone,
+            }),
+            _ => None,
+        },
+        aimed: match &d.time {
+            WaitTime::At {
+                aimed: Some(aimed), ..
+            } => Some(LocalTime { at: *aimed, zone }),
+            _ => None,
+        },
+        theoretical: d.origin != crate::domain::Origin::Located,
+        platform: d.platform.clone(),
+        mission: d.mission.clone(),
+        gauge: match d.time {
+            // No crowding beside "Travaux" and the like, nor for what will
+            // not run.
+            WaitTime::Text { .. } => Gauge::Hidden,
+            _ if d.status == Status::Cancelled => Gauge::Hidden,
+            _ => model::gauge(d),
+        },
+        not_accessible: model::not_accessible(d),
+        vehicle: d.vehicle.clone(),
+        stop_id: d.stop_id.clone(),
+        crowding_text: d.crowding_text.clone(),
+        crowding_advice: d.crowding_advice.clone(),
+        crowding_level: d.crowding,
+        info_id: d.info_id.clone(),
+        reachable: None,
+    }
+}
+
 /// Builds the view of `board` at `now`.
 pub fn build(board: &Board, now: Timestamp) -> BoardView {
     let age = board.age(now);
-    let elapsed = age.unwrap_or_default();
-    let mixed = board.resolved_places().any(|p| {
-        board
+    let first = board.resolved_places().next();
+    let at = At {
+        now,
+        elapsed: age.unwrap_or_default(),
+        mixed: board
             .resolved_places()
-            .next()
-            .is_some_and(|f| f.network != p.network)
-    });
+            .any(|p| first.is_some_and(|f| f.network != p.network)),
+    };
     let places = board
         .places
         .iter()
         .enumerate()
-        .map(|(p, state)| (p, state, crate::domain::zone_index(&state.place.network)))
-        .map(|(p, state, zone)| (p, state, &state.place, zone))
-        .map(|(p, state, place, zone)| PlaceView {
-            name: match &place.label {
-                Some(label) => format!("{} — {label}", place.name),
-                None => place.name.clone(),
-            },
-            behind: board.place_behind(p).map(|at| {
-                // With a reason already said, only how old the data is.
-                let time = clock_text_in(at, zone);
-                if state.error.is_some() || state.cached {
-                    crate::i18n::tf("data_of", &[("time", &time)])
-                } else {
-                    crate::i18n::tf("left_out_data_of", &[("time", &time)])
-                }
-            }),
-            no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
-            data_of: board
-                .place_data_at(p)
-                .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text_in(at, zone))])),
-            network: mixed
-                .then(|| zone_named(&place.network_name, zone, now))
-                .filter(|n| !n.is_empty()),
-            timetable: board
-                .place_from_timetable(p)
-                .then(|| model::theoretical_times().to_string()),
-            problem: state.error.as_ref().map(|e| e.short_reason_at(now)),
-            problem_kind: state.error.as_ref().map(|e| e.kind.code()),
-            stale: board.place_is_stale(p, now),
-            data_at: board
-                .place_behind(p)
-                .or_else(|| board.place_data_at(p))
-                .map(|at| LocalTime { at, zone }),
-            lifts: board
-                .lifts
-                .get(&place.stop_ids)
-                .and_then(|l| lift_text(l, now)),
-            lift_list: board
-                .lifts
-                .get(&place.stop_ids)
-                .and_then(|l| l.as_ref().ok())
-                .cloned()
-                .unwrap_or_default(),
-            rows: shown_lines(state)
-                .map(|(l, line)| {
-                    let departures = state.row(l);
-                    // The departure knows its trip's destination better than
-                    // the variant does (short workings).
-                    let (destination, via) = departures
-                        .first()
-                        .filter(|d| !d.destination.is_empty())
-                        .map(|d| (d.destination.clone(), d.via.clone()))
-                        .unwrap_or_else(|| (line.destination.clone(), line.via.clone()));
-                    RowView {
-                        line: line.line.clone(),
-                        outbound: line.outbound,
-                        destination,
-                        via,
-                        line_state: board.line_state(&line.line.id),
-                        cells: departures
-                            .iter()
-                            .map(|d| CellView {
-                                shown: model::time_shown(d, elapsed, now),
-                                seconds: seconds_left(d, elapsed, now),
-                                reliable: d.reliable(),
-                                origin: d.origin,
-                                status: d.status,
-                                delay_minutes: model::delay_minutes(d),
-                                // A cancelled train is not expected.
-                                expected: match &d.time {
-                                    crate::domain::WaitTime::At { expected, .. }
-                                        if d.status != crate::domain::Status::Cancelled =>
-                                    {
-                                        Some(LocalTime {
-                                            at: *expected,
-                                            zone,
-                                        })
-                                    }
-                                    _ => None,
-                                },
-                                aimed: match &d.time {
-                                    crate::domain::WaitTime::At {
-                                        aimed: Some(aimed), ..
-                                    } => Some(LocalTime { at: *aimed, zone }),
-                                    _ => None,
-                                },
-                                theoretical: d.origin != crate::domain::Origin::Located,
-                                platform: d.platform.clone(),
-                                mission: d.mission.clone(),
-                                gauge: match d.time {
-                                    // No crowding beside "Travaux" and the
-                                    // like, nor for what will not run.
-                                    crate::domain::WaitTime::Text { .. } => Gauge::Hidden,
-                                    _ if d.status == crate::domain::Status::Cancelled => {
-                                        Gauge::Hidden
-                                    }
-                                    _ => model::gauge(d),
-                                },
-                                not_accessible: model::not_accessible(d),
-                                vehicle: d.vehicle.clone(),
-                                stop_id: d.stop_id.clone(),
-                                crowding_text: d.crowding_text.clone(),
-                                crowding_advice: d.crowding_advice.clone(),
-                                crowding_level: d.crowding,
-                                info_id: d.info_id.clone(),
-                                reachable: None,
-                            })
-                            .map(|mut c| {
-                                c.reachable = reachable(place.walk, &c);
-                                c
-                            })
-                            .collect(),
-                        leave: None,
-                    }
-                })
-                .map(|mut row| {
-                    row.leave = leave_text(place.walk, &row.cells);
-                    row
-                })
-                .collect(),
-        })
+        .map(|(p, state)| place_view(board, p, state, &at))
         .collect();
     let error = board.last_error.as_ref().or_else(|| timetable_error(board));
     BoardView {
