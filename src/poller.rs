@@ -2,7 +2,9 @@
 //! stops and the lines that serve them), then one task that refreshes the
 //! departures every period with back-off on failure, and one for the
 //! traffic messages and line states every minute. The tasks never print:
-//! they send [`Update`]s to the UI loop.
+//! they send [`Update`]s to the UI loop. They keep no board of their own:
+//! the one board is the receiver's, changed by each update ([`apply`]);
+//! the task keeps only the places it asks about.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -437,9 +439,10 @@ async fn poll_departures(
                 }
             }
         };
-        // What the requests need of the board: its places (the board
-        // itself is the app's, built from the updates sent).
+        // What the requests need of the board: its places, and their
+        // requests worked out once per set of places.
         let (mut shown, unknown) = resolved;
+        let mut requests = model::requests(&shown);
         let resolved_at = tokio::time::Instant::now();
         let mut last_note = None;
         let mut lifts_at: Option<tokio::time::Instant> = None;
@@ -472,6 +475,7 @@ async fn poll_departures(
                 apply_favorites(&mut places, &settings.favorites);
                 if places != shown {
                     shown = places;
+                    requests = model::requests(&shown);
                     let update = Update::Resolved {
                         places: shown.clone(),
                         unknown: unknown.clone(),
@@ -481,7 +485,6 @@ async fn poll_departures(
                     }
                 }
             }
-            let requests = model::requests(&shown);
             let mut delay = model::next_poll_delay(settings.refresh, failures);
             if !requests.is_empty() {
                 let update = match source.departures(&requests, settings.nb).await {
@@ -639,7 +642,13 @@ mod tests {
         reader.abort();
         let times = net.call_times();
         let first = times.first().copied().unwrap_or_else(Instant::now);
-        times.iter().map(|t| (*t - first).as_secs()).collect()
+        // To the nearest second: a wait the network asked for ends at an
+        // instant of the wall clock, a few real milliseconds nearer than
+        // the paused clock says.
+        times
+            .iter()
+            .map(|t| (*t - first).as_secs_f64().round() as u64)
+            .collect()
     }
 
     #[tokio::test(start_paused = true)]
