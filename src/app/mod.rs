@@ -1216,7 +1216,7 @@ mod tests {
             "no message: nothing to scroll"
         );
         // Messages longer than the screen scroll to their end, no further.
-        app.board.messages = (0..30)
+        app.board_mut().messages = (0..30)
             .map(|i| crate::domain::Message {
                 network: String::new(),
                 id: i.to_string(),
@@ -1614,7 +1614,7 @@ mod tests {
             ..settings_for_tests()
         };
         let mut app = App::new();
-        app.board = sample_board();
+        app.set_board(sample_board());
         let mut memo = crate::ui::memo::LineMemo::default();
         let mut painter = crate::ui::paint::Painter::default();
         let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
@@ -1638,7 +1638,7 @@ mod tests {
                 40 => {
                     let mut again = sample_board();
                     again.fetched_at = Some(t(40));
-                    app.board = again;
+                    app.set_board(again);
                 }
                 50 => {
                     app.update(key(KeyCode::Char('/')), now());
