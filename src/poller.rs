@@ -2,7 +2,9 @@
 //! stops and the lines that serve them), then one task that refreshes the
 //! departures every period with back-off on failure, and one for the
 //! traffic messages and line states every minute. The tasks never print:
-//! they send [`Update`]s to the UI loop.
+//! they send [`Update`]s to the UI loop. They keep no board of their own:
+//! the one board is the receiver's, changed by each update ([`apply`]);
+//! the task keeps only the places it asks about.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -262,7 +264,10 @@ pub async fn resolve_in(
 }
 
 /// The lift status of the places whose network has one.
-pub async fn lift_updates(source: &dyn Network, places: &[ResolvedPlace]) -> Vec<Update> {
+pub async fn lift_updates<'a>(
+    source: &dyn Network,
+    places: impl IntoIterator<Item = &'a ResolvedPlace>,
+) -> Vec<Update> {
     let mut out = Vec::new();
     for place in places {
         let has_lifts = place
@@ -339,7 +344,7 @@ pub fn spawn(
     settings: PollSettings,
     updates: mpsc::Sender<Update>,
     refresh_now: Arc<Notify>,
-    commands: mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>,
+    commands: Commands,
 ) -> Poller {
     let new_places = Arc::new(Notify::new());
     let messages_task = tokio::spawn(poll_messages(
@@ -347,14 +352,16 @@ pub fn spawn(
         updates.clone(),
         new_places.clone(),
     ));
-    let times_task = tokio::spawn(poll_departures(
+    let task = Departures {
         source,
         settings,
         updates,
         refresh_now,
         commands,
-        new_places,
-    ));
+        failures: 0,
+        index_stale: false,
+    };
+    let times_task = tokio::spawn(poll_departures(task, new_places));
     Poller {
         tasks: vec![messages_task, times_task],
     }
@@ -397,81 +404,127 @@ async fn poll_messages(source: Source, updates: mpsc::Sender<Update>, new_places
     }
 }
 
-/// Resolves the places, then fetches their departures every period (one
-/// request at a time: the next waits for the answer), with back-off after
-/// failures, a refresh on demand, new places on command, and the places
-/// resolved again when the day changes.
-async fn poll_departures(
+/// New places to show, with the favourites that filter and label them.
+type Commands = mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>;
+
+/// What the departures task works with, from one set of places to the
+/// next.
+struct Departures {
     source: Source,
-    mut settings: PollSettings,
+    settings: PollSettings,
     updates: mpsc::Sender<Update>,
     refresh_now: Arc<Notify>,
-    mut commands: mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>,
-    new_places: Arc<Notify>,
-) {
-    let mut failures: u32 = 0;
-    'places: loop {
-        // Resolve the places first, retrying while the network is down.
-        let resolved_on = today();
-        // Places found in an old stop list (the network was down) are
-        // looked up again every minute until a fresh list comes.
-        let mut index_stale = false;
-        let board = loop {
+    commands: Commands,
+    /// Failures in a row, for the back-off.
+    failures: u32,
+    /// The places were found in an old stop list (the network was down):
+    /// they are looked up again every minute until a fresh list comes.
+    index_stale: bool,
+}
+
+impl Departures {
+    /// Resolves the places (their walk times and favourites' filters
+    /// applied) and sends them with the stop index, retrying while the
+    /// network is down; `None` when the receiver is gone.
+    async fn resolve(&mut self) -> Option<(Vec<ResolvedPlace>, Vec<String>)> {
+        self.index_stale = false;
+        loop {
             // One look-up of the stops serves the search and the board.
-            let resolved = match index(source.as_ref()).await {
+            let resolved = match index(self.source.as_ref()).await {
                 Ok((index, stale)) => {
-                    index_stale = stale;
+                    self.index_stale = stale;
                     let index = Arc::new(index);
-                    if updates
-                        .send(Update::Index {
-                            index: index.clone(),
-                            stale,
-                        })
-                        .await
-                        .is_err()
-                    {
-                        return;
-                    }
-                    resolve_in(source.as_ref(), &index, &settings.places).await
+                    let update = Update::Index {
+                        index: index.clone(),
+                        stale,
+                    };
+                    self.updates.send(update).await.ok()?;
+                    resolve_in(self.source.as_ref(), &index, &self.settings.places).await
                 }
                 Err(e) => Err(e),
             };
             match resolved {
                 Ok((mut places, unknown)) => {
                     for place in &mut places {
-                        place.walk = settings.walk;
+                        place.walk = self.settings.walk;
                     }
-                    apply_favorites(&mut places, &settings.favorites);
-                    let board = model::Board::new(places.clone());
-                    if updates
-                        .send(Update::Resolved {
-                            places,
-                            unknown: unknown.clone(),
-                        })
-                        .await
-                        .is_err()
-                    {
-                        return;
-                    }
-                    failures = 0;
-                    break (board, unknown);
+                    apply_favorites(&mut places, &self.settings.favorites);
+                    let update = Update::Resolved {
+                        places: places.clone(),
+                        unknown: unknown.clone(),
+                    };
+                    self.updates.send(update).await.ok()?;
+                    self.failures = 0;
+                    return Some((places, unknown));
                 }
                 Err(e) => {
-                    failures += 1;
-                    let delay = retry_delay(settings.refresh, failures, &e);
-                    if updates.send(Update::Failed(e)).await.is_err() {
-                        return;
-                    }
+                    self.failures += 1;
+                    let delay = retry_delay(self.settings.refresh, self.failures, &e);
+                    self.updates.send(Update::Failed(e)).await.ok()?;
                     if let Some((places, favorites)) =
-                        wait(delay, &refresh_now, &mut commands).await
+                        wait(delay, &self.refresh_now, &mut self.commands).await
                     {
-                        settings.places = places;
-                        settings.favorites = favorites;
+                        self.settings.places = places;
+                        self.settings.favorites = favorites;
                     }
                 }
             }
+        }
+    }
+
+    /// The places with their rows looked up again, when they changed.
+    async fn rows_again(&self, shown: &[ResolvedPlace]) -> Option<Vec<ResolvedPlace>> {
+        let mut places = shown.to_vec();
+        for place in &mut places {
+            match self.source.lines_at(&place.stop_ids).await {
+                Ok(lines) => {
+                    place.lines = lines;
+                    place.problem = None;
+                    place.sort_lines();
+                }
+                Err(e) if place.lines.is_empty() => place.problem = Some(e),
+                Err(_) => {}
+            }
+        }
+        apply_favorites(&mut places, &self.settings.favorites);
+        (places != shown).then_some(places)
+    }
+
+    /// Fetches the departures of `requests` and sends them, or the
+    /// failure; the delay until the next fetch. `None` when the receiver
+    /// is gone.
+    async fn fetch(&mut self, requests: &[crate::network::RowRequest]) -> Option<Duration> {
+        let (update, delay) = match self.source.departures(requests, self.settings.nb).await {
+            Ok(results) => {
+                self.failures = 0;
+                let at = Timestamp::now();
+                (Update::Departures { at, results }, self.settings.refresh)
+            }
+            Err(e) => {
+                self.failures += 1;
+                let delay = retry_delay(self.settings.refresh, self.failures, &e);
+                (Update::Failed(e), delay)
+            }
         };
-        let (mut board, unknown) = board;
+        self.updates.send(update).await.ok()?;
+        Some(delay)
+    }
+}
+
+/// Resolves the places, then fetches their departures every period (one
+/// request at a time: the next waits for the answer), with back-off after
+/// failures, a refresh on demand, new places on command, and the places
+/// resolved again when the day changes.
+async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
+    'places: loop {
+        // Resolve the places first, retrying while the network is down.
+        let resolved_on = today();
+        let Some((mut shown, unknown)) = task.resolve().await else {
+            return;
+        };
+        // What the requests need of the board: its places, and their
+        // requests worked out once per set of places.
+        let mut requests = model::requests(&shown);
         let resolved_at = tokio::time::Instant::now();
         let mut last_note = None;
         let mut lifts_at: Option<tokio::time::Instant> = None;
@@ -480,8 +533,8 @@ async fn poll_departures(
             // A network whose rows follow its answers (a destination seen
             // for the first time, a station that was empty at night): the
             // places' rows are looked at again now and then.
-            let troubled = board.places.iter().any(|p| p.problem.is_some());
-            let every = match (source.rows_change_every(), troubled) {
+            let troubled = shown.iter().any(|p| p.problem.is_some());
+            let every = match (task.source.rows_change_every(), troubled) {
                 (_, true) => Some(PLACE_RETRY),
                 (every, false) => every,
             };
@@ -489,75 +542,50 @@ async fn poll_departures(
                 && rows_checked.elapsed() >= every
             {
                 rows_checked = tokio::time::Instant::now();
-                let mut places = board.places.clone();
-                for place in &mut places {
-                    match source.lines_at(&place.stop_ids).await {
-                        Ok(lines) => {
-                            place.lines = lines;
-                            place.problem = None;
-                            place.sort_lines();
-                        }
-                        Err(e) if place.lines.is_empty() => place.problem = Some(e),
-                        Err(_) => {}
-                    }
-                }
-                apply_favorites(&mut places, &settings.favorites);
-                if places != board.places {
-                    board = model::Board::new(places.clone());
+                if let Some(places) = task.rows_again(&shown).await {
+                    shown = places;
+                    requests = model::requests(&shown);
                     let update = Update::Resolved {
-                        places,
+                        places: shown.clone(),
                         unknown: unknown.clone(),
                     };
-                    if updates.send(update).await.is_err() {
+                    if task.updates.send(update).await.is_err() {
                         return;
                     }
                 }
             }
-            let requests = board.requests();
-            let mut delay = model::next_poll_delay(settings.refresh, failures);
+            let mut delay = model::next_poll_delay(task.settings.refresh, task.failures);
             if !requests.is_empty() {
-                let update = match source.departures(&requests, settings.nb).await {
-                    Ok(results) => {
-                        failures = 0;
-                        delay = settings.refresh;
-                        Update::Departures {
-                            at: Timestamp::now(),
-                            results,
-                        }
-                    }
-                    Err(e) => {
-                        failures += 1;
-                        delay = retry_delay(settings.refresh, failures, &e);
-                        Update::Failed(e)
-                    }
-                };
-                if updates.send(update).await.is_err() {
+                let Some(next) = task.fetch(&requests).await else {
                     return;
-                }
-                let note = source.schedule_note();
+                };
+                delay = next;
+                let note = task.source.schedule_note();
                 if note != last_note {
                     last_note = note.clone();
-                    if updates.send(Update::Schedule(note)).await.is_err() {
+                    if task.updates.send(Update::Schedule(note)).await.is_err() {
                         return;
                     }
                 }
                 if lifts_at.is_none_or(|t: tokio::time::Instant| t.elapsed() >= LIFTS_EVERY) {
                     lifts_at = Some(tokio::time::Instant::now());
-                    for update in lift_updates(source.as_ref(), &board.places).await {
-                        if updates.send(update).await.is_err() {
+                    for update in lift_updates(task.source.as_ref(), &shown).await {
+                        if task.updates.send(update).await.is_err() {
                             return;
                         }
                     }
                 }
             }
-            if let Some((places, favorites)) = wait(delay, &refresh_now, &mut commands).await {
-                settings.places = places;
-                settings.favorites = favorites;
-                failures = 0;
+            let asked = wait(delay, &task.refresh_now, &mut task.commands).await;
+            if let Some((places, favorites)) = asked {
+                task.settings.places = places;
+                task.settings.favorites = favorites;
+                task.failures = 0;
                 new_places.notify_one();
                 continue 'places;
             }
-            if today() != resolved_on || (index_stale && resolved_at.elapsed() >= PLACE_RETRY) {
+            let retry_index = task.index_stale && resolved_at.elapsed() >= PLACE_RETRY;
+            if today() != resolved_on || retry_index {
                 continue 'places;
             }
         }
@@ -671,7 +699,13 @@ mod tests {
         reader.abort();
         let times = net.call_times();
         let first = times.first().copied().unwrap_or_else(Instant::now);
-        times.iter().map(|t| (*t - first).as_secs()).collect()
+        // To the nearest second: a wait the network asked for ends at an
+        // instant of the wall clock, a few real milliseconds nearer than
+        // the paused clock says.
+        times
+            .iter()
+            .map(|t| (*t - first).as_secs_f64().round() as u64)
+            .collect()
     }
 
     #[tokio::test(start_paused = true)]

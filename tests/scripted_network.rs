@@ -158,7 +158,7 @@ async fn the_board_shows_instants_delays_platforms_cancellations_and_timetable_t
     // One call for every row of both places.
     assert_eq!(net.calls(), (1, 4));
     assert_eq!(board.places.len(), 2);
-    assert!(board.places.iter().all(|p| p.network == "scripted"));
+    assert!(board.resolved_places().all(|p| p.network == "scripted"));
 
     let shown = view::build(&board, now);
     let gn = &shown.places[0];

@@ -26,7 +26,7 @@ fn the_board() {
         screen(&mut app(), &[], console(), (100, 20))
     );
     let mut narrow = App::new();
-    narrow.board = board();
+    narrow.set_board(board());
     insta::assert_debug_snapshot!(
         "board_narrow_without_services",
         screen(&mut narrow, &[KeyCode::Char('?')], true_colour(), (60, 40))

@@ -75,6 +75,7 @@ impl App {
         kiosk.titles();
         let mut app = App::new();
         app.now = now;
+        app.clock_shift = kiosk.options.clock_shift;
         app.kiosk = Some(kiosk);
         app.journal.push(started);
         app
@@ -90,7 +91,7 @@ impl App {
             Msg::Tick => self.kiosk_poll(false),
             Msg::Resize => Effect::Redraw,
             Msg::Update(update) => {
-                crate::poller::apply(&mut self.board, update);
+                crate::poller::apply(self.board_mut(), update);
                 Effect::Redraw
             }
             Msg::Key(key) => {
@@ -131,6 +132,9 @@ impl App {
                 kiosk.loaded = Loaded::reloaded(previous, *new);
                 kiosk.pages_since_s = kiosk.shown(self.now).timestamp().as_second();
                 kiosk.titles();
+                // The network read again may show another zone: the view
+                // is built anew.
+                self.board_changed = true;
                 self.journal.push(format!(
                     "reloaded: {} favourite(s){}",
                     kiosk.loaded.favorites.len(),
@@ -172,6 +176,7 @@ impl App {
         if !run && kiosk.polling {
             // No request in quiet hours: the board is emptied.
             self.board = Board::default();
+            self.board_changed = true;
         }
         kiosk.polling = run;
         Effect::Pollers { run, repaint }

@@ -9,6 +9,11 @@
 //! Every answer to a request (fares, forecast, a vehicle, the stops
 //! nearby, the favourites read) carries the number of the request it
 //! answers; only the answer to the last request is used.
+//!
+//! The app keeps one view of its board ([`App::view`]): built again only
+//! after the board changed, else brought to the new second, and read both
+//! by `update` (the selected row) and by drawing; the loop handles every
+//! waiting message before it draws, so a batch of changes is built once.
 
 pub mod kiosk;
 pub mod panes;
@@ -151,7 +156,16 @@ pub enum Effect {
 }
 
 pub struct App {
-    pub board: Board,
+    /// Changed through [`App::board_mut`] or [`App::set_board`] only, so
+    /// that the view is built again.
+    board: Board,
+    /// The view of `board` at `view_at`, while `board` is unchanged.
+    view: Option<view::BoardView>,
+    view_at: Timestamp,
+    /// The board changed since the view was built.
+    board_changed: bool,
+    /// Added to the clock shown (the demo's clock may be shifted).
+    pub clock_shift: jiff::SignedDuration,
     pub selected: Option<usize>,
     pub help: bool,
     /// The pane open over the board, if any.
@@ -200,6 +214,10 @@ impl App {
     pub fn new() -> App {
         App {
             board: Board::default(),
+            view: None,
+            view_at: Timestamp::UNIX_EPOCH,
+            board_changed: true,
+            clock_shift: jiff::SignedDuration::ZERO,
             selected: None,
             help: false,
             overlay: None,
@@ -218,6 +236,49 @@ impl App {
             journal: Vec::new(),
             now: Timestamp::UNIX_EPOCH,
         }
+    }
+
+    /// The board shown.
+    pub fn board(&self) -> &Board {
+        &self.board
+    }
+
+    /// The board, to change: its view is built again before it is read.
+    pub fn board_mut(&mut self) -> &mut Board {
+        self.board_changed = true;
+        &mut self.board
+    }
+
+    /// Shows `board` instead.
+    pub fn set_board(&mut self, board: Board) {
+        *self.board_mut() = board;
+    }
+
+    /// Brings the view to `now`: built again if the board changed since it
+    /// was, else only what time changes is computed again. What the
+    /// selected row's network offers follows it.
+    pub fn refresh_view(&mut self, now: Timestamp) {
+        let view = match self.view.take() {
+            Some(mut view) if !self.board_changed => {
+                if self.view_at != now {
+                    view::advance_shifted(&mut view, &self.board, now, self.clock_shift);
+                }
+                view
+            }
+            _ => view::build_shifted(&self.board, now, self.clock_shift),
+        };
+        self.view = Some(view);
+        self.view_at = now;
+        self.board_changed = false;
+        if self.networks.len() > 1 {
+            self.here = self.selected_network_capabilities();
+        }
+    }
+
+    /// The view of the board, as [`App::refresh_view`] last brought it
+    /// (`update` and the loop's drawing do); `None` before the first.
+    pub fn view(&self) -> Option<&view::BoardView> {
+        self.view.as_ref()
     }
 
     /// The number of the last request asked (its answer is the one used).
@@ -251,7 +312,7 @@ impl App {
     }
 
     fn selected_network_capabilities(&self) -> Capabilities {
-        let network = self.selected_row().map(|r| r.network);
+        let network = self.row_at_selection().map(|r| r.network);
         self.networks
             .iter()
             .find(|n| Some(&n.id) == network.as_ref())
@@ -301,8 +362,14 @@ impl App {
     }
 
     /// The selected row (the first when none is), with its place and stop.
-    pub fn selected_row(&self) -> Option<crate::ui::details::RowInfo> {
-        let view = view::build(&self.board, self.now);
+    pub fn selected_row(&mut self) -> Option<crate::ui::details::RowInfo> {
+        self.refresh_view(self.now);
+        self.row_at_selection()
+    }
+
+    /// [`App::selected_row`] in the view as it is.
+    fn row_at_selection(&self) -> Option<crate::ui::details::RowInfo> {
+        let view = self.view.as_ref()?;
         let wanted = self.selected.unwrap_or(0);
         let mut index = 0;
         for (p, shown) in view.places.iter().enumerate() {
@@ -316,14 +383,14 @@ impl App {
                         .as_ref()
                         .map(|c| c.stop_id.clone())
                         .filter(|s| !s.is_empty())
-                        .or_else(|| self.board.places.get(p)?.stop_ids.first().cloned())
+                        .or_else(|| self.board.places.get(p)?.place.stop_ids.first().cloned())
                         .unwrap_or_default();
                     return Some(crate::ui::details::RowInfo {
                         network: self
                             .board
                             .places
                             .get(p)
-                            .map(|p| p.network.clone())
+                            .map(|p| p.place.network.clone())
                             .unwrap_or_default(),
                         lifts: shown.lift_list.clone(),
                         lifts_note: shown.lifts.clone(),
@@ -410,13 +477,14 @@ impl App {
     }
 
     /// The place of the selected row, or the first place.
-    pub fn selected_place(&self) -> Option<String> {
-        let view = view::build(&self.board, self.now);
+    pub fn selected_place(&mut self) -> Option<String> {
+        self.refresh_view(self.now);
+        let view = self.view.as_ref()?;
         let Some(selected) = self.selected else {
-            return self.board.places.first().map(|p| p.name.clone());
+            return self.board.resolved_places().next().map(|p| p.name.clone());
         };
         let mut row = 0;
-        for (place, shown) in self.board.places.iter().zip(&view.places) {
+        for (place, shown) in self.board.resolved_places().zip(&view.places) {
             if shown.no_departure {
                 continue;
             }
@@ -464,21 +532,25 @@ impl App {
     /// A new set of places is coming: the board is emptied, but the
     /// network's messages and line states stay.
     fn clear_places(&mut self) {
-        let messages = std::mem::take(&mut self.board.messages);
-        let states = std::mem::take(&mut self.board.line_states);
-        self.board = Board::default();
-        self.board.messages = messages;
-        self.board.line_states = states;
+        let board = self.board_mut();
+        let messages = std::mem::take(&mut board.messages);
+        let states = std::mem::take(&mut board.line_states);
+        *board = Board::default();
+        board.messages = messages;
+        board.line_states = states;
         self.selected = None;
     }
 
     /// Applies one message at `now`; no IO.
     pub fn update(&mut self, msg: Msg, now: Timestamp) -> Effect {
         self.now = now;
-        let moved = !matches!(msg, Msg::Tick | Msg::Resize);
+        // What the selected row's network offers follows a key at once;
+        // after a new board, when its view is built (before the next key
+        // or frame), once for all the changes waiting.
+        let moved = !matches!(msg, Msg::Tick | Msg::Resize | Msg::Update(_));
         let effect = self.handle(msg);
         if moved && self.networks.len() > 1 {
-            self.here = self.selected_network_capabilities();
+            self.refresh_view(now);
         }
         effect
     }
@@ -498,13 +570,13 @@ impl App {
                     let same = places.len() == self.board.places.len()
                         && places
                             .iter()
-                            .zip(&self.board.places)
+                            .zip(self.board.resolved_places())
                             .all(|(a, b)| a.name == b.name && a.network == b.network);
                     if !same {
                         self.selected = None;
                     }
                 }
-                if let Some((index, stale)) = poller::apply(&mut self.board, update) {
+                if let Some((index, stale)) = poller::apply(self.board_mut(), update) {
                     self.index = Some(index);
                     self.index_stale = stale;
                     if let Some(Overlay::Search(search)) = self.overlay.as_mut() {
@@ -640,10 +712,12 @@ impl App {
             self.help = false;
             return Effect::Redraw;
         }
+        // The keys follow the selected row as the board is now.
+        self.refresh_view(self.now);
         let Some(action) = keymap::action(key.code, self.capabilities_here()) else {
             return Effect::Nothing;
         };
-        let rows = view::build(&self.board, self.now).selectable_rows();
+        let rows = self.view().map_or(0, view::BoardView::selectable_rows);
         match action {
             Action::Quit => Effect::Quit,
             Action::Help => {
@@ -699,8 +773,7 @@ impl App {
                 Some(place) => {
                     let network = self
                         .board
-                        .places
-                        .iter()
+                        .resolved_places()
                         .find(|p| p.name == place)
                         .map(|p| p.network.clone())
                         .filter(|n| self.networks.first().is_some_and(|d| &d.id != n));
@@ -922,6 +995,75 @@ mod tests {
         }
     }
 
+    /// On a board of two networks the keys follow the selected row's, as
+    /// the board is when the key comes; the updates waiting before it are
+    /// built into one view, the one read by `update` and drawn.
+    #[test]
+    fn keys_follow_the_selected_row_and_the_view_is_built_once_per_change() {
+        let t = now();
+        let mut app = App::new();
+        let network = |id: &str, capabilities| crate::network::NetworkInfo {
+            id: id.into(),
+            name: id.to_uppercase(),
+            capabilities,
+        };
+        app.networks = vec![
+            network("a", every_service()),
+            network("b", Capabilities::default()),
+        ];
+        let place = |network: &str, name: &str| ResolvedPlace {
+            network: network.into(),
+            network_name: network.to_uppercase(),
+            problem: None,
+            walk: None,
+            query: name.into(),
+            label: None,
+            name: name.into(),
+            stop_ids: vec![format!("{name}1")],
+            lines: vec![BoardLine {
+                line: LineRef::plain("1", "1"),
+                kind: None,
+                outbound: true,
+                destination: "Terminus".into(),
+                via: String::new(),
+            }],
+        };
+        let resolved = |places| {
+            Msg::Update(Update::Resolved {
+                places,
+                unknown: vec![],
+            })
+        };
+        let fares = |app: &mut App| {
+            let effect = app.update(key(KeyCode::Char('t')), t);
+            app.overlay = None;
+            matches!(effect, Effect::LoadFares { .. })
+        };
+        app.update(resolved(vec![place("a", "X"), place("b", "Y")]), t);
+        assert!(app.view().is_none(), "no view built for an update alone");
+        assert!(fares(&mut app), "the first row is A's, which has fares");
+        assert_eq!(app.view(), Some(&view::build(app.board(), t)));
+        // The first move selects the first row, the second the next.
+        app.update(key(KeyCode::Down), t);
+        app.update(key(KeyCode::Down), t);
+        assert!(!fares(&mut app), "B has none");
+        // New places then a key, in one batch: the key reads the new board.
+        app.update(resolved(vec![place("b", "Y"), place("a", "X")]), t);
+        let before = app.view().cloned();
+        app.update(Msg::Tick, t);
+        assert_eq!(app.view().cloned(), before, "not built again for a tick");
+        assert!(!fares(&mut app), "the first row is B's now");
+        assert_eq!(app.view(), Some(&view::build(app.board(), t)));
+        app.update(key(KeyCode::Down), t);
+        app.update(key(KeyCode::Down), t);
+        assert!(fares(&mut app));
+        // Brought to a later second without a change: the view is the one
+        // built from scratch then.
+        let later = t + Duration::from_secs(75);
+        app.refresh_view(later);
+        assert_eq!(app.view(), Some(&view::build(app.board(), later)));
+    }
+
     #[test]
     fn keys_map_to_effects() {
         let mut app = App::new();
@@ -1074,7 +1216,7 @@ mod tests {
             "no message: nothing to scroll"
         );
         // Messages longer than the screen scroll to their end, no further.
-        app.board.messages = (0..30)
+        app.board_mut().messages = (0..30)
             .map(|i| crate::domain::Message {
                 network: String::new(),
                 id: i.to_string(),
@@ -1472,7 +1614,7 @@ mod tests {
             ..settings_for_tests()
         };
         let mut app = App::new();
-        app.board = sample_board();
+        app.set_board(sample_board());
         let mut memo = crate::ui::memo::LineMemo::default();
         let mut painter = crate::ui::paint::Painter::default();
         let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
@@ -1496,7 +1638,7 @@ mod tests {
                 40 => {
                     let mut again = sample_board();
                     again.fetched_at = Some(t(40));
-                    app.board = again;
+                    app.set_board(again);
                 }
                 50 => {
                     app.update(key(KeyCode::Char('/')), now());

@@ -65,7 +65,7 @@ fn scroll(scroll: &mut usize, code: KeyCode, max: usize) -> bool {
 /// The lines on the board, once each, with their network.
 pub fn lines_on_screen(board: &Board) -> Vec<crate::ui::traffic::ScreenLine> {
     let mut lines: Vec<crate::ui::traffic::ScreenLine> = Vec::new();
-    for place in &board.places {
+    for place in board.resolved_places() {
         for line in &place.lines {
             if !lines
                 .iter()
@@ -293,8 +293,7 @@ fn favorites_key(
             let folded = crate::names::fold(&place);
             let lines = ctx
                 .board
-                .places
-                .iter()
+                .resolved_places()
                 .find(|p| crate::names::fold(&p.name) == folded)
                 .map(|p| crate::ui::favorites::choices(&pane.list[pane.selected], &p.lines))
                 .unwrap_or_default();

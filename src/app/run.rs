@@ -52,6 +52,7 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
     let mut app = App::with_capabilities(source.capabilities());
     app.networks = source.networks();
     app.home = settings.home;
+    app.clock_shift = settings.clock_shift;
     app.first = Some(super::FirstBoard {
         name: settings.first_name.clone(),
         places: settings.poll.places.clone(),
@@ -197,7 +198,6 @@ async fn run_loop(
         // Every message already waiting is handled before one frame.
         loop {
             frame.resized |= matches!(msg, Msg::Resize);
-            frame.rebuild |= !matches!(msg, Msg::Tick);
             let effect = app.update(msg, Timestamp::now());
             for line in app.journal.drain(..) {
                 crate::kiosk::log(&line);
@@ -226,7 +226,7 @@ async fn run_loop(
         }
         let drawn = match &screen {
             Screen::Board { settings, .. } => frame.board(&mut terminal, &mut app, settings),
-            Screen::Kiosk { .. } => frame.kiosk(&mut terminal, &app),
+            Screen::Kiosk { .. } => frame.kiosk(&mut terminal, &mut app),
         };
         match drawn {
             Ok(()) => {}
@@ -269,40 +269,27 @@ struct Frame {
     /// Something changed since the last frame.
     dirty: bool,
     resized: bool,
-    /// The board changed (not only the second): the view is built again.
-    rebuild: bool,
     /// The last frame failed (the kiosk says so once).
     draw_failed: bool,
     // Frames are written row by row where they differ from the screen;
     // unchanged lines are left or copied from the previous frame.
     memo: LineMemo,
     painter: Painter,
-    view: Option<view::BoardView>,
     /// The kiosk's last screen, for the journal.
     last_screen: Option<crate::ui::kiosk::Screen>,
 }
 
 impl Frame {
-    /// The view of the board at `now`: between two messages other than
-    /// ticks the board is unchanged, and the view is only brought to the
-    /// new second.
-    fn view(&mut self, board: &crate::model::Board, shift: jiff::SignedDuration) {
-        let now = Timestamp::now();
-        match self.view.as_mut() {
-            Some(view) if !self.rebuild => view::advance_shifted(view, board, now, shift),
-            _ => self.view = Some(view::build_shifted(board, now, shift)),
-        }
-        self.rebuild = false;
-    }
-
+    /// Draws the board: its view, the one `update` read, brought to now
+    /// (built again only if the board changed since).
     fn board(
         &mut self,
         terminal: &mut crate::term::Screen,
         app: &mut App,
         settings: &BoardSettings,
     ) -> std::io::Result<()> {
-        self.view(&app.board, settings.clock_shift);
-        let Some(view) = self.view.as_ref() else {
+        app.refresh_view(Timestamp::now());
+        let Some(view) = app.view() else {
             return Ok(());
         };
         let mut area = app.area;
@@ -318,12 +305,9 @@ impl Frame {
         Ok(())
     }
 
-    fn kiosk(&mut self, terminal: &mut crate::term::Screen, app: &App) -> std::io::Result<()> {
-        let Some(kiosk) = app.kiosk.as_ref() else {
-            return Ok(());
-        };
-        self.view(&app.board, kiosk.options.clock_shift);
-        let Some(view) = self.view.as_ref() else {
+    fn kiosk(&mut self, terminal: &mut crate::term::Screen, app: &mut App) -> std::io::Result<()> {
+        app.refresh_view(Timestamp::now());
+        let (Some(kiosk), Some(view)) = (app.kiosk.as_ref(), app.view()) else {
             return Ok(());
         };
         let shown = kiosk.shown(Timestamp::now());

@@ -150,7 +150,7 @@ impl BoardRun {
             .map_err(|e| e.to_string())?;
         board.apply(Timestamp::now(), results);
         board.schedule_note = self.source.schedule_note();
-        for update in poller::lift_updates(self.source.as_ref(), &board.places).await {
+        for update in poller::lift_updates(self.source.as_ref(), board.resolved_places()).await {
             poller::apply(&mut board, update);
         }
         // Messages are a bonus: the board goes out without them.

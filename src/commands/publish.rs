@@ -41,7 +41,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         let mut out = format!("{prefix}/status\t{}\n", t("pub_topic_status"));
         let mut networks: Vec<&str> = Vec::new();
         for (p, place) in view.places.iter().enumerate() {
-            let network = board.places[p].network.as_str();
+            let network = board.places[p].place.network.as_str();
             if !networks.contains(&network) {
                 networks.push(network);
             }
@@ -63,7 +63,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
             ));
         }
         let mut lines_seen = Vec::new();
-        for place in &board.places {
+        for place in board.resolved_places() {
             for l in &place.lines {
                 let topic = format!(
                     "{prefix}/{}/line/{}/disruption",

@@ -184,7 +184,7 @@ impl Topics {
 fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     let mut networks: BTreeSet<String> = BTreeSet::new();
-    for (p, resolved) in board.places.iter().enumerate() {
+    for (p, resolved) in board.resolved_places().enumerate() {
         let network = resolved.network.as_str();
         networks.insert(network.to_string());
         // The place's board alone: what `quai board PLACE --json` prints.
@@ -195,7 +195,7 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
         };
         let topics = place_topics(prefix, network, place);
         let digest = serde_json::to_string(&(
-            one.departures.first(),
+            one.places.first().map(|s| &s.departures),
             &place.problem,
             &place.timetable,
             &view.error_reason,
@@ -272,7 +272,7 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
 fn lines(board: &Board) -> Vec<(String, String, String)> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for place in &board.places {
+    for place in board.resolved_places() {
         for l in &place.lines {
             if seen.insert((place.network.clone(), l.line.id.clone())) {
                 out.push((
@@ -293,7 +293,7 @@ fn configs(board: &Board, prefix: &str, discovery: &str) -> Vec<Config> {
     let mut out = Vec::new();
     let mut line_place: HashMap<(String, String), (String, String)> = HashMap::new();
     for (p, place) in full.places.iter().enumerate() {
-        let Some(resolved) = board.places.get(p) else {
+        let Some(resolved) = board.places.get(p).map(|s| &s.place) else {
             continue;
         };
         let topics = place_topics(prefix, &resolved.network, place);
@@ -327,8 +327,7 @@ fn configs(board: &Board, prefix: &str, discovery: &str) -> Vec<Config> {
             continue;
         };
         let network_name = board
-            .places
-            .iter()
+            .resolved_places()
             .find(|p| p.network == network)
             .map(|p| p.network_name.clone())
             .unwrap_or_default();
@@ -441,7 +440,7 @@ pub async fn run(
                 poller::apply(&mut board, update);
                 if resolved {
                     discovery_sent = false;
-                    let names: Vec<&str> = board.places.iter().map(|p| p.name.as_str()).collect();
+                    let names: Vec<&str> = board.resolved_places().map(|p| p.name.as_str()).collect();
                     log(&crate::i18n::tf(
                         "pub_places",
                         &[("n", &board.places.len().to_string()), ("names", &names.join(", "))],
@@ -609,8 +608,8 @@ mod tests {
         assert_eq!(board_topic["schema"], view::SCHEMA);
         assert_eq!(board_topic["places"][0]["stale"], false);
 
-        board.place_errors[0] = Some(NetError::new(ErrorKind::Stale, "trip updates"));
-        board.place_timetable[0] = true;
+        board.places[0].error = Some(NetError::new(ErrorKind::Stale, "trip updates"));
+        board.places[0].timetable = true;
         let topics = published(&board, t(5));
         let state = &topics["quai/test/crous-universite/l3-pole-temis/state"];
         assert_eq!(state["stale"], true);

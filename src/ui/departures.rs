@@ -626,7 +626,7 @@ pub(crate) mod tests {
         let fresh = render(&board, t(1), 110, 20, Palette::TrueColor);
         let (x, y) = find(&fresh, "2 min").unwrap();
         assert!(!fresh[(x, y)].modifier.contains(Modifier::DIM));
-        board.place_fetched_at[0] = Some(t(0) - std::time::Duration::from_secs(20));
+        board.places[0].fetched_at = Some(t(0) - std::time::Duration::from_secs(20));
         let buffer = render(&board, t(1), 110, 20, Palette::TrueColor);
         let text = screen(&buffer).join("\n");
         assert!(
@@ -644,8 +644,8 @@ pub(crate) mod tests {
     #[test]
     fn a_walk_time_dims_what_cannot_be_caught_and_says_when_to_leave() {
         let mut board = sample_board();
-        board.departures[0][0][1].origin = Origin::Located;
-        board.places[0].walk = Some(3);
+        board.places[0].departures[0][1].origin = Origin::Located;
+        board.places[0].place.walk = Some(3);
         let buffer = render(&board, t(0), 110, 20, Palette::TrueColor);
         let text = screen(&buffer).join("\n");
         assert!(text.contains("partir dans 6 min"), "{text}");
@@ -718,7 +718,7 @@ pub(crate) mod tests {
     #[test]
     fn no_departure_is_a_visible_state() {
         let mut board = sample_board();
-        for rows in &mut board.departures {
+        for rows in board.places.iter_mut().map(|s| &mut s.departures) {
             for row in rows {
                 row.clear();
             }
@@ -740,8 +740,8 @@ pub(crate) mod tests {
     #[test]
     fn hostile_text_keeps_the_layout() {
         let mut board = sample_board();
-        board.places[0].lines[0].line.number = "L3\u{1b}[31m".into();
-        board.departures[0][0][0].destination = crate::sanitize::text(
+        board.places[0].place.lines[0].line.number = "L3\u{1b}[31m".into();
+        board.places[0].departures[0][0].destination = crate::sanitize::text(
             "Pôle\u{202e} Temis 🚋🚋🚋 東京東京東京東京東京東京東京東京東京東京東京東京",
         );
         let buffer = render(&board, t(1), 80, 20, Palette::TrueColor);

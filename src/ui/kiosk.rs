@@ -840,12 +840,10 @@ mod tests {
     fn big_board(n: usize) -> Board {
         let mut board = sample_board();
         let place = board.places[0].clone();
-        let rows = board.departures[0].clone();
         for i in 1..n {
             let mut p = place.clone();
-            p.name = format!("Arrêt {i}");
+            p.place.name = format!("Arrêt {i}");
             board.places.push(p);
-            board.departures.push(rows.clone());
         }
         board
     }
@@ -1012,8 +1010,8 @@ mod tests {
     #[test]
     fn a_walk_time_says_when_to_leave_on_the_kiosk() {
         let mut board = crate::ui::departures::tests::sample_board();
-        board.departures[0][0][1].origin = crate::domain::Origin::Located;
-        board.places[0].walk = Some(3);
+        board.places[0].departures[0][1].origin = crate::domain::Origin::Located;
+        board.places[0].place.walk = Some(3);
         let mut p = pane(Theme::new(Palette::TrueColor));
         p.large = LargeDigits::Always;
         let buffer = render(&board, 0, (120, 40), &p);
@@ -1102,7 +1100,7 @@ mod tests {
     #[test]
     fn a_large_row_keeps_the_timetable_mark_the_platform_and_the_delay() {
         let mut board = big_board(3);
-        let first = &mut board.departures[0][0][0];
+        let first = &mut board.places[0].departures[0][0];
         first.origin = crate::domain::Origin::Timetable;
         first.platform = Some("A".into());
         let mut p = pane(Theme::new(Palette::TrueColor));

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::domain::Departure;
 use crate::domain::{CrowdLevel, LineRef, Message, Severity, Status};
-use crate::model::{self, Board, BoardLine, Gauge, TimeShown};
+use crate::model::{self, Board, BoardLine, Gauge, PlaceState, TimeShown};
 
 /// The version of the `--json` schema (docs/json.md): raised when a field
 /// changes meaning or goes; fields are only ever added within a version.
@@ -353,21 +353,12 @@ pub fn build_shifted(board: &Board, now: Timestamp, shift: jiff::SignedDuration)
 /// The lines of place `p` that the board shows, with their index: a
 /// direction ending here (a terminus) has arrivals only and is left out
 /// while it has no departure.
-fn shown_lines(board: &Board, p: usize) -> impl Iterator<Item = (usize, &BoardLine)> {
-    let place = &board.places[p];
+fn shown_lines(state: &PlaceState) -> impl Iterator<Item = (usize, &BoardLine)> {
+    let place = &state.place;
     place.lines.iter().enumerate().filter(move |(l, line)| {
-        let empty = departures_of(board, p, *l).is_empty();
+        let empty = state.row(*l).is_empty();
         !(empty && crate::names::fold(&line.destination) == crate::names::fold(&place.name))
     })
-}
-
-fn departures_of(board: &Board, p: usize, l: usize) -> &[Departure] {
-    board
-        .departures
-        .get(p)
-        .and_then(|rows| rows.get(l))
-        .map(Vec::as_slice)
-        .unwrap_or_default()
 }
 
 /// A countdown's seconds, corrected for the time since the fetch.
@@ -399,149 +390,164 @@ fn leave_text(walk: Option<u32>, cells: &[CellView]) -> Option<String> {
     })
 }
 
+/// What a place's view is built with, beside the board: the instant, the
+/// time since the fetch, and whether the board mixes networks.
+struct At {
+    now: Timestamp,
+    elapsed: std::time::Duration,
+    mixed: bool,
+}
+
+/// The view of place `p` of `board`.
+fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -> PlaceView {
+    let place = &state.place;
+    let zone = crate::domain::zone_index(&place.network);
+    let now = at.now;
+    PlaceView {
+        name: match &place.label {
+            Some(label) => format!("{} — {label}", place.name),
+            None => place.name.clone(),
+        },
+        behind: board.place_behind(p).map(|at| {
+            // With a reason already said, only how old the data is.
+            let time = clock_text_in(at, zone);
+            if state.error.is_some() || state.cached {
+                crate::i18n::tf("data_of", &[("time", &time)])
+            } else {
+                crate::i18n::tf("left_out_data_of", &[("time", &time)])
+            }
+        }),
+        no_departure: board.fetched_at.is_some() && state.is_empty(),
+        data_of: board
+            .place_data_at(p)
+            .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text_in(at, zone))])),
+        network: at
+            .mixed
+            .then(|| zone_named(&place.network_name, zone, now))
+            .filter(|n| !n.is_empty()),
+        timetable: state
+            .timetable
+            .then(|| model::theoretical_times().to_string()),
+        problem: state.error.as_ref().map(|e| e.short_reason_at(now)),
+        problem_kind: state.error.as_ref().map(|e| e.kind.code()),
+        stale: board.place_is_stale(p, now),
+        data_at: board
+            .place_behind(p)
+            .or_else(|| board.place_data_at(p))
+            .map(|at| LocalTime { at, zone }),
+        lifts: board
+            .lifts
+            .get(&place.stop_ids)
+            .and_then(|l| lift_text(l, now)),
+        lift_list: board
+            .lifts
+            .get(&place.stop_ids)
+            .and_then(|l| l.as_ref().ok())
+            .cloned()
+            .unwrap_or_default(),
+        rows: shown_lines(state)
+            .map(|(l, line)| row_view(board, line, state.row(l), place.walk, zone, at))
+            .collect(),
+    }
+}
+
+/// The view of one row: its line and direction, and its departures.
+fn row_view(
+    board: &Board,
+    line: &BoardLine,
+    departures: &[Departure],
+    walk: Option<u32>,
+    zone: Option<u8>,
+    at: &At,
+) -> RowView {
+    // The departure knows its trip's destination better than the variant
+    // does (short workings).
+    let (destination, via) = departures
+        .first()
+        .filter(|d| !d.destination.is_empty())
+        .map(|d| (d.destination.clone(), d.via.clone()))
+        .unwrap_or_else(|| (line.destination.clone(), line.via.clone()));
+    let cells: Vec<CellView> = departures
+        .iter()
+        .map(|d| {
+            let mut cell = cell_view(d, zone, at);
+            cell.reachable = reachable(walk, &cell);
+            cell
+        })
+        .collect();
+    RowView {
+        line: line.line.clone(),
+        outbound: line.outbound,
+        destination,
+        via,
+        line_state: board.line_state(&line.line.id),
+        leave: leave_text(walk, &cells),
+        cells,
+    }
+}
+
+/// The view of one departure (whether it can be caught is left to the row).
+fn cell_view(d: &Departure, zone: Option<u8>, at: &At) -> CellView {
+    use crate::domain::WaitTime;
+    let (now, elapsed) = (at.now, at.elapsed);
+    CellView {
+        shown: model::time_shown(d, elapsed, now),
+        seconds: seconds_left(d, elapsed, now),
+        reliable: d.reliable(),
+        origin: d.origin,
+        status: d.status,
+        delay_minutes: model::delay_minutes(d),
+        // A cancelled train is not expected.
+        expected: match &d.time {
+            WaitTime::At { expected, .. } if d.status != Status::Cancelled => Some(LocalTime {
+                at: *expected,
+                zone,
+            }),
+            _ => None,
+        },
+        aimed: match &d.time {
+            WaitTime::At {
+                aimed: Some(aimed), ..
+            } => Some(LocalTime { at: *aimed, zone }),
+            _ => None,
+        },
+        theoretical: d.origin != crate::domain::Origin::Located,
+        platform: d.platform.clone(),
+        mission: d.mission.clone(),
+        gauge: match d.time {
+            // No crowding beside "Travaux" and the like, nor for what will
+            // not run.
+            WaitTime::Text { .. } => Gauge::Hidden,
+            _ if d.status == Status::Cancelled => Gauge::Hidden,
+            _ => model::gauge(d),
+        },
+        not_accessible: model::not_accessible(d),
+        vehicle: d.vehicle.clone(),
+        stop_id: d.stop_id.clone(),
+        crowding_text: d.crowding_text.clone(),
+        crowding_advice: d.crowding_advice.clone(),
+        crowding_level: d.crowding,
+        info_id: d.info_id.clone(),
+        reachable: None,
+    }
+}
+
 /// Builds the view of `board` at `now`.
 pub fn build(board: &Board, now: Timestamp) -> BoardView {
     let age = board.age(now);
-    let elapsed = age.unwrap_or_default();
-    let mixed = board
-        .places
-        .iter()
-        .any(|p| board.places.first().is_some_and(|f| f.network != p.network));
+    let first = board.resolved_places().next();
+    let at = At {
+        now,
+        elapsed: age.unwrap_or_default(),
+        mixed: board
+            .resolved_places()
+            .any(|p| first.is_some_and(|f| f.network != p.network)),
+    };
     let places = board
         .places
         .iter()
         .enumerate()
-        .map(|(p, place)| (p, place, crate::domain::zone_index(&place.network)))
-        .map(|(p, place, zone)| PlaceView {
-            name: match &place.label {
-                Some(label) => format!("{} — {label}", place.name),
-                None => place.name.clone(),
-            },
-            behind: board.place_behind(p).map(|at| {
-                // With a reason already said, only how old the data is.
-                let failed = board.place_errors.get(p).is_some_and(Option::is_some);
-                let cached = board.place_cached.get(p).copied().unwrap_or(false);
-                let time = clock_text_in(at, zone);
-                if failed || cached {
-                    crate::i18n::tf("data_of", &[("time", &time)])
-                } else {
-                    crate::i18n::tf("left_out_data_of", &[("time", &time)])
-                }
-            }),
-            no_departure: board.fetched_at.is_some() && board.place_is_empty(p),
-            data_of: board
-                .place_data_at(p)
-                .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text_in(at, zone))])),
-            network: mixed
-                .then(|| zone_named(&place.network_name, zone, now))
-                .filter(|n| !n.is_empty()),
-            timetable: board
-                .place_from_timetable(p)
-                .then(|| model::theoretical_times().to_string()),
-            problem: board
-                .place_errors
-                .get(p)
-                .cloned()
-                .flatten()
-                .map(|e| e.short_reason_at(now)),
-            problem_kind: board
-                .place_errors
-                .get(p)
-                .and_then(Option::as_ref)
-                .map(|e| e.kind.code()),
-            stale: board.place_is_stale(p, now),
-            data_at: board
-                .place_behind(p)
-                .or_else(|| board.place_data_at(p))
-                .map(|at| LocalTime { at, zone }),
-            lifts: board
-                .lifts
-                .get(&place.stop_ids)
-                .and_then(|l| lift_text(l, now)),
-            lift_list: board
-                .lifts
-                .get(&place.stop_ids)
-                .and_then(|l| l.as_ref().ok())
-                .cloned()
-                .unwrap_or_default(),
-            rows: shown_lines(board, p)
-                .map(|(l, line)| {
-                    let departures = departures_of(board, p, l);
-                    // The departure knows its trip's destination better than
-                    // the variant does (short workings).
-                    let (destination, via) = departures
-                        .first()
-                        .filter(|d| !d.destination.is_empty())
-                        .map(|d| (d.destination.clone(), d.via.clone()))
-                        .unwrap_or_else(|| (line.destination.clone(), line.via.clone()));
-                    RowView {
-                        line: line.line.clone(),
-                        outbound: line.outbound,
-                        destination,
-                        via,
-                        line_state: board.line_state(&line.line.id),
-                        cells: departures
-                            .iter()
-                            .map(|d| CellView {
-                                shown: model::time_shown(d, elapsed, now),
-                                seconds: seconds_left(d, elapsed, now),
-                                reliable: d.reliable(),
-                                origin: d.origin,
-                                status: d.status,
-                                delay_minutes: model::delay_minutes(d),
-                                // A cancelled train is not expected.
-                                expected: match &d.time {
-                                    crate::domain::WaitTime::At { expected, .. }
-                                        if d.status != crate::domain::Status::Cancelled =>
-                                    {
-                                        Some(LocalTime {
-                                            at: *expected,
-                                            zone,
-                                        })
-                                    }
-                                    _ => None,
-                                },
-                                aimed: match &d.time {
-                                    crate::domain::WaitTime::At {
-                                        aimed: Some(aimed), ..
-                                    } => Some(LocalTime { at: *aimed, zone }),
-                                    _ => None,
-                                },
-                                theoretical: d.origin != crate::domain::Origin::Located,
-                                platform: d.platform.clone(),
-                                mission: d.mission.clone(),
-                                gauge: match d.time {
-                                    // No crowding beside "Travaux" and the
-                                    // like, nor for what will not run.
-                                    crate::domain::WaitTime::Text { .. } => Gauge::Hidden,
-                                    _ if d.status == crate::domain::Status::Cancelled => {
-                                        Gauge::Hidden
-                                    }
-                                    _ => model::gauge(d),
-                                },
-                                not_accessible: model::not_accessible(d),
-                                vehicle: d.vehicle.clone(),
-                                stop_id: d.stop_id.clone(),
-                                crowding_text: d.crowding_text.clone(),
-                                crowding_advice: d.crowding_advice.clone(),
-                                crowding_level: d.crowding,
-                                info_id: d.info_id.clone(),
-                                reachable: None,
-                            })
-                            .map(|mut c| {
-                                c.reachable = reachable(place.walk, &c);
-                                c
-                            })
-                            .collect(),
-                        leave: None,
-                    }
-                })
-                .map(|mut row| {
-                    row.leave = leave_text(place.walk, &row.cells);
-                    row
-                })
-                .collect(),
-        })
+        .map(|(p, state)| place_view(board, p, state, &at))
         .collect();
     let error = board.last_error.as_ref().or_else(|| timetable_error(board));
     BoardView {
@@ -597,11 +603,11 @@ pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
     view.age_seconds = age.map(|a| a.as_secs());
     view.stale = board.is_stale(now);
     view.stale_data = board.shows_stale(now);
-    for (p, place) in view.places.iter_mut().enumerate() {
+    for (p, (place, state)) in view.places.iter_mut().zip(&board.places).enumerate() {
         place.stale = board.place_is_stale(p, now);
-        let walk = board.places.get(p).and_then(|p| p.walk);
-        for ((l, _), row) in shown_lines(board, p).zip(&mut place.rows) {
-            for (d, cell) in departures_of(board, p, l).iter().zip(&mut row.cells) {
+        let walk = state.place.walk;
+        for ((l, _), row) in shown_lines(state).zip(&mut place.rows) {
+            for (d, cell) in state.row(l).iter().zip(&mut row.cells) {
                 model::update_time_shown(&mut cell.shown, d, elapsed, now);
                 cell.seconds = seconds_left(d, elapsed, now);
                 cell.reachable = reachable(walk, cell);
@@ -623,7 +629,7 @@ fn has_wait(board: &Board) -> bool {
     board
         .last_error
         .iter()
-        .chain(board.place_errors.iter().flatten())
+        .chain(board.places.iter().filter_map(|s| s.error.as_ref()))
         .chain(lifts)
         .any(|e| e.retry_at().is_some())
 }
@@ -708,7 +714,7 @@ fn lift_text(
 fn timetable_error(board: &Board) -> Option<&crate::network::NetError> {
     (0..board.places.len())
         .filter(|&p| board.place_from_timetable(p))
-        .find_map(|p| board.place_errors.get(p)?.as_ref())
+        .find_map(|p| board.place_error(p))
 }
 
 /// Why the timetable's rows are shown: "horaires théoriques : <the first
@@ -720,7 +726,7 @@ fn timetable_note(board: &Board, now: Timestamp) -> Option<String> {
     let first = *places.first()?;
     let reason = places
         .iter()
-        .find_map(|&p| board.place_errors.get(p).cloned().flatten())
+        .find_map(|&p| board.place_error(p))
         .map(|e| e.short_reason_at(now))
         .unwrap_or_else(|| {
             let _ = first;
@@ -870,13 +876,13 @@ mod tests {
     #[test]
     fn a_walk_time_says_when_to_leave() {
         let mut board = sample_board();
-        board.departures[0][0][1].origin = crate::domain::Origin::Located;
+        board.places[0].departures[0][1].origin = crate::domain::Origin::Located;
         let json = serde_json::to_string(&build(&board, t(0))).unwrap();
         assert!(
             !json.contains("reachable") && !json.contains("leave"),
             "{json}"
         );
-        board.places[0].walk = Some(3);
+        board.places[0].place.walk = Some(3);
         let view = build(&board, t(0));
         let row = &view.places[0].rows[0];
         assert_eq!(row.cells[0].reachable, Some(false), "2 min away, 3 on foot");
@@ -921,8 +927,8 @@ mod tests {
             (ErrorKind::Unreachable, "unreachable"),
         ] {
             let mut board = sample_board();
-            board.place_errors[0] = Some(NetError::new(kind, "trip updates"));
-            board.place_timetable[0] = true;
+            board.places[0].error = Some(NetError::new(kind, "trip updates"));
+            board.places[0].timetable = true;
             let view = build(&board, t(5));
             assert!(!view.stale, "the status line is as it was");
             assert!(view.stale_data && view.places[0].stale, "{code}");
@@ -985,7 +991,7 @@ mod tests {
     #[test]
     fn an_added_trip_has_its_status_and_no_mission() {
         let mut board = sample_board();
-        board.departures[0][0][0].status = Status::Added;
+        board.places[0].departures[0][0].status = Status::Added;
         let view = build(&board, t(0));
         let cell = &view.places[0].rows[0].cells[0];
         assert_eq!(cell.mission, None);
@@ -1002,7 +1008,7 @@ mod tests {
     #[test]
     fn an_advanced_view_is_the_view_built_anew() {
         let mut board = sample_board();
-        board.departures[0][0][1].alternate = Some("Bus complet".into());
+        board.places[0].departures[0][1].alternate = Some("Bus complet".into());
         let shift = jiff::SignedDuration::from_hours(2);
         let mut view = build_shifted(&board, t(0), shift);
         let mut changed = 0;

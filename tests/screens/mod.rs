@@ -235,7 +235,7 @@ pub fn screen(app: &mut App, keys: &[KeyCode], theme: Theme, size: (u16, u16)) -
     for code in keys {
         app.update(Msg::Key(KeyEvent::new(*code, KeyModifiers::NONE)), now);
     }
-    let view = view::build(&app.board, now);
+    let view = view::build(app.board(), now);
     let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
     terminal
         .draw(|f| draw_screen(f, app, &view, &settings(theme)))
@@ -245,7 +245,7 @@ pub fn screen(app: &mut App, keys: &[KeyCode], theme: Theme, size: (u16, u16)) -
 
 pub fn app() -> App {
     let mut app = App::with_capabilities(every_service());
-    app.board = board();
+    app.set_board(board());
     app.area = ratatui::layout::Rect::new(0, 0, 100, 30);
     let stops: Vec<Stop> = [
         "Crous Université",
