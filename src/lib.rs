@@ -5,13 +5,13 @@
 //! Besançon). The network-independent model is [`domain`], the embedded demo
 //! network [`demo`].
 
-pub mod ansi;
+pub(crate) mod ansi;
 pub mod app;
 mod atomic;
 pub mod cache;
 pub mod cli;
 pub mod commands;
-pub mod config;
+pub(crate) mod config;
 pub mod domain;
 pub mod favorites;
 pub mod html;
@@ -25,10 +25,10 @@ pub mod network;
 /// it lives beside them, below [`network`]).
 pub use network::demo;
 pub mod poller;
-pub mod sanitize;
+pub(crate) mod sanitize;
 pub mod search;
 pub mod secret;
-pub mod term;
-pub mod tick;
+pub(crate) mod term;
+pub(crate) mod tick;
 pub mod timetable;
 pub mod ui;
