@@ -44,7 +44,7 @@ fn check(meta: &std::fs::Metadata, limit: u64) -> std::io::Result<()> {
 }
 
 fn too_large(limit: u64) -> Error {
-    let size = if limit >= 1024 * 1024 && limit % (1024 * 1024) == 0 {
+    let size = if limit >= 1024 * 1024 && limit.is_multiple_of(1024 * 1024) {
         tf(
             "file_size_mib",
             &[("n", &(limit / (1024 * 1024)).to_string())],
