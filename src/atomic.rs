@@ -3,6 +3,10 @@
 //! the old file, and the folder is synced. A reader sees the old file or the
 //! new one, never half of either; on any failure the old file is left as it
 //! was and the temporary file is removed.
+//!
+//! A target that is a symbolic link is written through: its final target
+//! is replaced (the temporary file beside it), and the link stays a link,
+//! as a dotfiles folder of links expects.
 
 use std::fs::File;
 use std::io::Write;
@@ -36,9 +40,11 @@ pub struct Temp {
 }
 
 impl Temp {
-    /// Creates the temporary file beside `target` (whose folder must exist).
+    /// Creates the temporary file beside `target` (whose folder must exist),
+    /// or beside what `target` links to.
     pub fn create(target: &Path) -> std::io::Result<Temp> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
+        let target = &follow_links(target)?;
         let name = target.file_name().ok_or_else(|| {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -90,6 +96,31 @@ impl Drop for Temp {
             let _ = std::fs::remove_file(&self.path);
         }
     }
+}
+
+/// Where the links at `path` lead, followed one by one (a dangling link
+/// gives the path it names, to be created); `path` itself when it is no
+/// link or does not exist.
+fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
+    // As the kernel's own limit on links followed in one lookup.
+    const MAX_LINKS: usize = 40;
+    let mut path = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let next = std::fs::read_link(&path)?;
+                path = match path.parent() {
+                    Some(folder) => folder.join(next),
+                    None => next,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("{}: too many levels of symbolic links", path.display()),
+    ))
 }
 
 /// Makes the rename itself durable. Best effort: the file is already whole
@@ -211,6 +242,37 @@ mod tests {
         second.commit().unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         assert_eq!(names(&dir), ["a.json"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_written_through_and_stays_a_link() {
+        let dir = folder("link");
+        std::fs::create_dir_all(dir.join("dotfiles")).unwrap();
+        std::fs::write(dir.join("dotfiles/a.toml"), "old").unwrap();
+        let link = dir.join("a.toml");
+        std::os::unix::fs::symlink("dotfiles/a.toml", &link).unwrap();
+        write(&link, b"new").unwrap();
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(dir.join("dotfiles/a.toml")).unwrap(), b"new");
+        assert_eq!(names(&dir.join("dotfiles")), ["a.toml"]);
+        // A dangling link: its target is created.
+        let dangling = dir.join("b.toml");
+        std::os::unix::fs::symlink(dir.join("dotfiles/b.toml"), &dangling).unwrap();
+        write(&dangling, b"made").unwrap();
+        assert!(
+            dangling
+                .symlink_metadata()
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(dir.join("dotfiles/b.toml")).unwrap(), b"made");
+        // A loop is an error, and nothing is written.
+        let looped = dir.join("c.toml");
+        std::os::unix::fs::symlink("c.toml", &looped).unwrap();
+        assert!(write(&looped, b"never").is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

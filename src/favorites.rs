@@ -361,7 +361,7 @@ impl Store {
         if let Some(list) = self.memory_list() {
             return Ok(list.clone());
         }
-        let text = match std::fs::read_to_string(&self.path) {
+        let text = match crate::config::read_bounded(&self.path, crate::config::FAVORITES_LIMIT) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Favorites::default()),
             Err(e) => return Err(self.io(e)),
@@ -393,7 +393,8 @@ impl Store {
         match self.load() {
             Ok(favorites) => (favorites, None),
             Err(e @ FavError::Corrupt { .. }) => {
-                let text = std::fs::read_to_string(&self.path).unwrap_or_default();
+                let text = crate::config::read_bounded(&self.path, crate::config::FAVORITES_LIMIT)
+                    .unwrap_or_default();
                 let (favorites, skipped) = salvage(&text);
                 let kept = favorites.list.len();
                 (

@@ -167,7 +167,10 @@ async fn settings_file_gives_the_key_and_a_corrupt_one_is_named() {
         assert!(out.status.success(), "{}", text(&out.stderr));
         let err = text(&out.stderr);
         assert!(
-            err.contains("can be read by other users (chmod 600 it)"),
+            err.contains(&format!(
+                "quai: attention : le fichier de clé {} est lisible par d'autres utilisateurs",
+                key.display()
+            )),
             "{err}"
         );
         assert!(

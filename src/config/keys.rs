@@ -1,6 +1,6 @@
 //! Where a key comes from: the environment, else the settings, else a
-//! key file named by the settings (relative to their folder, and said
-//! when other users can read it).
+//! key file named by the settings (relative to their folder, a regular
+//! file of at most 4 KiB, and said when other users can read it).
 
 use std::path::Path;
 
@@ -48,9 +48,11 @@ pub(crate) fn read_secret(
         Some(dir) if file.is_relative() => dir.join(file),
         _ => file.to_path_buf(),
     };
-    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::KeyFile {
-        path: path.clone(),
-        source,
+    let text = super::read_bounded(&path, super::file::KEY_LIMIT).map_err(|source| {
+        ConfigError::KeyFile {
+            path: path.clone(),
+            source,
+        }
     })?;
     warn_if_readable_by_others(&path);
     ApiKey::new(text)
@@ -65,8 +67,11 @@ fn warn_if_readable_by_others(path: &Path) {
         && meta.permissions().mode() & 0o077 != 0
     {
         eprintln!(
-            "quai: warning: the key file {} can be read by other users (chmod 600 it)",
-            path.display()
+            "quai: {}",
+            crate::i18n::tf(
+                "cfg_key_file_readable",
+                &[("path", &path.display().to_string())]
+            )
         );
     }
 }

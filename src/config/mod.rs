@@ -2,7 +2,8 @@
 //! names the file, the line and the key). Where it is, and the other
 //! folders quai uses, is [`paths`]'s; where a key comes from (the
 //! environment, the settings, a key file) is [`keys`]'s; the values read
-//! from text (quiet hours, a quit key, a position) are [`values`]'s.
+//! from text (quiet hours, a quit key, a position) are [`values`]'s;
+//! reading a file the user names, bounded, is [`file`]'s.
 //!
 //! ```toml
 //! # ~/.config/quai/config.toml
@@ -16,6 +17,7 @@
 //! kiosk_quit_key = "q"        # default: no key quits the kiosk
 //! ```
 
+mod file;
 mod keys;
 mod paths;
 mod values;
@@ -26,6 +28,7 @@ use serde::Deserialize;
 
 use crate::i18n::tf;
 
+pub(crate) use file::{FAVORITES_LIMIT, read_bounded};
 pub(crate) use keys::{KEY_ENV, read_secret};
 pub(crate) use paths::{cache_dir, data_dir, settings_path};
 pub(crate) use values::parse_position;
@@ -184,7 +187,7 @@ pub(crate) fn language_of(path: &Path) -> Option<String> {
     struct Language {
         language: Option<String>,
     }
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = read_bounded(path, file::SETTINGS_LIMIT).ok()?;
     toml::from_str::<Language>(&text).ok()?.language
 }
 
@@ -224,7 +227,7 @@ pub enum ConfigError {
 impl Settings {
     /// Reads the settings; a file that does not exist gives the defaults.
     pub(crate) fn load(path: &Path) -> Result<Settings, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_bounded(path, file::SETTINGS_LIMIT) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
             Err(source) => {
