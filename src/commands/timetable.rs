@@ -100,6 +100,42 @@ struct StatusJson {
     skipped: Vec<Skipped>,
 }
 
+/// What `quai timetable status` reads of a network's timetable.
+struct Status {
+    network: String,
+    table: Result<Arc<Timetable>, String>,
+    meta: Option<Meta>,
+    /// Where the index is (or "in memory" in the demo).
+    path: String,
+}
+
+impl Status {
+    /// The first and last service days, as text.
+    fn validity(&self) -> (Option<String>, Option<String>) {
+        match &self.table {
+            Ok(t) => t.validity().map_or((None, None), |(a, b)| {
+                (Some(a.to_string()), Some(b.to_string()))
+            }),
+            Err(_) => (None, None),
+        }
+    }
+
+    fn expired(&self) -> Option<jiff::civil::Date> {
+        let now = jiff::Timestamp::now();
+        self.table.as_ref().ok().and_then(|t| t.expired(now))
+    }
+}
+
+fn counts_of(t: &Timetable) -> Counts {
+    Counts {
+        stops: t.boardable_stop_count() as u64,
+        places: t.place_count() as u64,
+        routes: t.route_count() as u64,
+        trips: t.trip_count() as u64,
+        departures: t.departure_count() as u64,
+    }
+}
+
 async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
     let network = ctx.one_network()?;
     let (table, meta, path): (Result<Arc<Timetable>, String>, Option<Meta>, String) =
@@ -114,42 +150,60 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
                 store.index_path().display().to_string(),
             )
         };
-    let now = jiff::Timestamp::now();
-    let (first, last) = match &table {
-        Ok(t) => t.validity().map_or((None, None), |(a, b)| {
-            (Some(a.to_string()), Some(b.to_string()))
-        }),
-        Err(_) => (None, None),
+    let status = Status {
+        network,
+        table,
+        meta,
+        path,
     };
-    let expired = table.as_ref().ok().and_then(|t| t.expired(now));
     if json {
-        let counts = table.as_ref().ok().map(|t| Counts {
-            stops: t.boardable_stop_count() as u64,
-            places: t.place_count() as u64,
-            routes: t.route_count() as u64,
-            trips: t.trip_count() as u64,
-            departures: t.departure_count() as u64,
-        });
-        let out = StatusJson {
-            network: network.clone(),
-            compiled: table.is_ok(),
-            problem: table.as_ref().err().cloned(),
-            first_day: first,
-            last_day: last,
-            expired: expired.is_some(),
-            source: meta.as_ref().map(|m| m.source.clone()),
-            fetched_at: meta.as_ref().and_then(|m| m.fetched_at),
-            compiled_at: meta.as_ref().and_then(|m| m.compiled_at),
-            sha256: meta.as_ref().map(|m| m.sha256.clone()),
-            time_zone: table.as_ref().ok().map(|t| t.zone_name().to_string()),
-            counts,
-            index_bytes: table.as_ref().ok().map(|t| t.size() as u64),
-            index_path: path,
-            skipped: meta.map(|m| m.summary.skipped).unwrap_or_default(),
-        };
-        let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
-        return print(&crate::sanitize::json_for_terminal(&text));
+        status_json(status)
+    } else {
+        status_text(status)
     }
+}
+
+/// `quai timetable status --json`.
+fn status_json(status: Status) -> CommandResult {
+    let (first, last) = status.validity();
+    let expired = status.expired();
+    let Status {
+        network,
+        table,
+        meta,
+        path,
+    } = status;
+    let out = StatusJson {
+        network,
+        compiled: table.is_ok(),
+        problem: table.as_ref().err().cloned(),
+        first_day: first,
+        last_day: last,
+        expired: expired.is_some(),
+        source: meta.as_ref().map(|m| m.source.clone()),
+        fetched_at: meta.as_ref().and_then(|m| m.fetched_at),
+        compiled_at: meta.as_ref().and_then(|m| m.compiled_at),
+        sha256: meta.as_ref().map(|m| m.sha256.clone()),
+        time_zone: table.as_ref().ok().map(|t| t.zone_name().to_string()),
+        counts: table.as_deref().ok().map(counts_of),
+        index_bytes: table.as_ref().ok().map(|t| t.size() as u64),
+        index_path: path,
+        skipped: meta.map(|m| m.summary.skipped).unwrap_or_default(),
+    };
+    let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
+    print(&crate::sanitize::json_for_terminal(&text))
+}
+
+/// `quai timetable status`, for a reader.
+fn status_text(status: Status) -> CommandResult {
+    let (first, last) = status.validity();
+    let expired = status.expired();
+    let Status {
+        network,
+        table,
+        meta,
+        path,
+    } = status;
     let table = match table {
         Ok(t) => t,
         Err(e) => {
@@ -201,14 +255,7 @@ async fn status(ctx: &Context<'_>, json: bool) -> CommandResult {
             tf("tt_sha256", &[("sum", &meta.sha256)])
         ));
     }
-    let counts = Counts {
-        stops: table.boardable_stop_count() as u64,
-        places: table.place_count() as u64,
-        routes: table.route_count() as u64,
-        trips: table.trip_count() as u64,
-        departures: table.departure_count() as u64,
-    };
-    out.push_str(&format!("  {}\n", counts_text(&counts)));
+    out.push_str(&format!("  {}\n", counts_text(&counts_of(&table))));
     out.push_str(&format!(
         "  {}\n",
         tf(
