@@ -171,6 +171,89 @@ fn small_feed(without: Option<&str>) -> Vec<u8> {
     quai::timetable::feed::zip_tables(&kept).unwrap()
 }
 
+/// `small_feed` whose stop_times.txt holds, between its rows, one line of
+/// `spaces` spaces, streamed into the zip (never held whole: deflated
+/// spaces take a thousandth of their size).
+fn feed_with_a_long_line(spaces: usize) -> Vec<u8> {
+    use std::io::Write;
+    let small = small_feed(Some("stop_times.txt"));
+    let mut zip = zip::ZipWriter::new_append(std::io::Cursor::new(small)).unwrap();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(true);
+    zip.start_file("stop_times.txt", options).unwrap();
+    zip.write_all(
+        b"trip_id,arrival_time,departure_time,stop_id,stop_sequence\n\
+          m1,08:00:00,08:00:00,A1,1\nm1,08:10:00,08:10:00,B,2\n",
+    )
+    .unwrap();
+    let chunk = vec![b' '; 1 << 20];
+    let mut left = spaces;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        zip.write_all(&chunk[..n]).unwrap();
+        left -= n;
+    }
+    zip.write_all(
+        b"\nm2,08:20:00,08:20:00,B,1\nm2,08:30:00,08:30:00,A2,2\nm2,08:31:00,08:31:00,B,3\n",
+    )
+    .unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// Runs `cmd` to its end: its exit status, stdout, stderr and peak
+/// resident memory in kB (as `/usr/bin/time` reads it).
+#[cfg(target_os = "linux")]
+fn run_measured(mut cmd: Command) -> (i32, String, String, i64) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let (mut stdout, mut stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        stderr.read_to_string(&mut text).unwrap();
+        text
+    });
+    let mut out = String::new();
+    stdout.read_to_string(&mut out).unwrap();
+    let err = reader.join().unwrap();
+    let mut status = 0;
+    // SAFETY: an rusage is plain data, filled by wait4 for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: `status` and `usage` are valid for writes during the call.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid);
+    (libc::WEXITSTATUS(status), out, err, usage.ru_maxrss)
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_line_of_64_mb_of_spaces_is_refused_as_one_row_without_being_held() {
+    let h = support::home("timetable", "long-line");
+    let zip = h.join("feed.zip");
+    let feed = feed_with_a_long_line(64 << 20);
+    assert!(feed.len() < 1 << 20, "{} bytes", feed.len());
+    std::fs::write(&zip, feed).unwrap();
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["timetable", "update", "--from"]).arg(&zip);
+    let (code, stdout, stderr, peak_kb) =
+        tokio::task::spawn_blocking(move || run_measured(cmd)).await.unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("ignoré : stop_times.txt, 1 ligne (malformed, première à la ligne 4)"),
+        "{stdout}"
+    );
+    // The rows on both sides of the line are kept.
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["timetable", "status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&run(cmd).await.stdout).unwrap();
+    assert_eq!(status["counts"]["departures"], 3, "{status}");
+    // The line is never held: far below its 64 MB.
+    assert!(peak_kb < 40_000, "peak {peak_kb} kB");
+}
+
 #[tokio::test]
 async fn next_gives_the_timetable_departures_at_a_place_in_the_feeds_zone() {
     let h = support::home("timetable", "next");
