@@ -398,20 +398,24 @@ mod tests {
 
     #[test]
     fn a_line_too_long_is_one_malformed_row_and_the_next_rows_are_read() {
-        let text = format!("a,b\n1,x\n{}\n2,y\n3,{}\n4,z\n", "9".repeat(300), "w".repeat(300));
+        let text = format!(
+            "a,b\n1,x\n{}\n2,y\n3,{}\n4,z\n",
+            "9".repeat(300),
+            "w".repeat(300)
+        );
         let mut t = Table::with_limits("t.txt", text.as_bytes(), &["a"], &["b"], (100, 8)).unwrap();
         let got = rows(&mut t);
         assert_eq!(
             got,
-            [(2, Some("1".into())), (4, Some("2".into())), (6, Some("4".into()))]
+            [
+                (2, Some("1".into())),
+                (4, Some("2".into())),
+                (6, Some("4".into()))
+            ]
         );
         assert_eq!((t.malformed, t.first_malformed), (2, Some(3)));
         // Too many fields, and a quoted field with line breaks too long.
-        let text = format!(
-            "a\n{}\n\"{}\"\n5\n",
-            ",".repeat(50),
-            "x\n".repeat(200)
-        );
+        let text = format!("a\n{}\n\"{}\"\n5\n", ",".repeat(50), "x\n".repeat(200));
         let mut t = Table::with_limits("t.txt", text.as_bytes(), &["a"], &[], (100, 8)).unwrap();
         assert_eq!(rows(&mut t), [(4, Some("5".into()))]);
         assert_eq!((t.malformed, t.first_malformed), (2, Some(2)));
