@@ -201,7 +201,7 @@ async fn an_update_removes_what_killed_runs_left_but_not_a_running_process_file(
     let stderr = text(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
     assert!(stderr.contains("2147483648"), "{stderr}");
-    assert_eq!(names_in(&data), [running.clone()]);
+    assert_eq!(names_in(&data), std::slice::from_ref(&running));
     // And one that compiles.
     let zip = h.join("feed.zip");
     std::fs::write(&zip, small_feed(None)).unwrap();
@@ -293,6 +293,8 @@ fn feed_with_a_long_line(spaces: usize) -> Vec<u8> {
 /// Runs `cmd` to its end: its exit status, stdout, stderr and peak
 /// resident memory in kB (as `/usr/bin/time` reads it).
 #[cfg(target_os = "linux")]
+// The child is reaped by `wait4`, which gives its resource usage.
+#[allow(clippy::zombie_processes)]
 fn run_measured(mut cmd: Command) -> (i32, String, String, i64) {
     use std::io::Read;
     use std::process::Stdio;
