@@ -123,6 +123,72 @@ fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
     ))
 }
 
+/// Removes from `dir` the temporary files of processes that are gone
+/// (`NAME.tmp-PID-N` as [`Temp`] names them, `NAME.tmp-PID`,
+/// `NAME.part-PID` as downloads name them): what a run killed before it
+/// could clean up left. Those of a running process, this one included, are
+/// left alone. How many were removed.
+pub fn remove_leftovers(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(leftover_pid) else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_file())
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// The process named in a temporary file's name, when it is one.
+fn leftover_pid(name: &str) -> Option<u32> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (_, tail) = name
+        .rsplit_once(".part-")
+        .or_else(|| name.rsplit_once(".tmp-"))?;
+    let pid = match tail.split_once('-') {
+        Some((pid, n)) if digits(n) => pid,
+        Some(_) => return None,
+        None => tail,
+    };
+    if !digits(pid) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Whether process `pid` runs; when that cannot be known, it does.
+#[cfg(target_os = "linux")]
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: signal 0 sends nothing; it only asks whether `pid` exists.
+    let sent = unsafe { libc::kill(pid, 0) };
+    sent == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_: u32) -> bool {
+    true
+}
+
 /// Makes the rename itself durable. Best effort: the file is already whole
 /// under its name, and some file systems cannot sync a folder.
 #[cfg(unix)]
@@ -225,6 +291,38 @@ mod tests {
         assert!(caught.is_err());
         assert_eq!(std::fs::read(&path).unwrap(), b"old");
         assert_eq!(names(&dir), ["cache.json"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_temporary_files_of_gone_processes_are_removed_and_no_others() {
+        let dir = folder("leftovers");
+        let me = std::process::id();
+        let gone = [
+            "feed.zip.part-99999999",
+            "timetable.idx.tmp-99999999-0",
+            "timetable.json.tmp-99999998",
+        ];
+        let kept = [
+            format!("feed.zip.part-{me}"),
+            format!("timetable.idx.tmp-{me}-3"),
+            // Process 1 always runs.
+            "timetable.json.tmp-1-0".to_string(),
+            "timetable.idx".to_string(),
+            "feed.zip.part-x".to_string(),
+            "notes.tmp-12-ab".to_string(),
+            "notes.tmp-".to_string(),
+        ];
+        for name in gone.iter().copied().chain(kept.iter().map(String::as_str)) {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.join("folder.tmp-99999999")).unwrap();
+        assert_eq!(remove_leftovers(&dir), 3);
+        let mut expected: Vec<String> = kept.to_vec();
+        expected.push("folder.tmp-99999999".into());
+        expected.sort();
+        assert_eq!(names(&dir), expected);
+        assert_eq!(remove_leftovers(&dir.join("absent")), 0);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -128,6 +128,94 @@ async fn a_failed_download_or_a_corrupt_zip_leaves_the_previous_index_in_use() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// A server that promises `promised` bytes of zip and sends `sent` bytes
+/// of it, then hangs up: a download that fails midway.
+async fn cut_server(promised: u64, sent: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/endless.zip", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\n\
+                     Content-Length: {promised}\r\n\r\n"
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let body = vec![b'P'; sent];
+                let _ = socket.write_all(&body).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    url
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn a_download_that_fails_midway_leaves_no_part_file() {
+    let h = support::home("timetable", "part");
+    let data = h.join(".local/share/quai/ginko");
+    // A body that ends before its length, after 1 MB.
+    let url = cut_server(50 << 20, 1 << 20).await;
+    for _ in 0..2 {
+        let mut cmd = support::quai_command(&h, None);
+        cmd.args(["timetable", "update", "--from", &url]);
+        let out = run(cmd).await;
+        let stderr = text(&out.stderr);
+        assert!(!out.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("impossible de télécharger le flux depuis"),
+            "{stderr}"
+        );
+        assert_eq!(names_in(&data), Vec::<String>::new());
+    }
+}
+
+#[tokio::test]
+async fn an_update_removes_what_killed_runs_left_but_not_a_running_process_file() {
+    let h = support::home("timetable", "leftovers");
+    let data = h.join(".local/share/quai/ginko");
+    std::fs::create_dir_all(&data).unwrap();
+    // What runs killed with kill -9 left, and a file of a running process.
+    std::fs::write(data.join("feed.zip.part-99999999"), vec![b'P'; 4096]).unwrap();
+    std::fs::write(data.join("timetable.idx.tmp-99999999-0"), b"half").unwrap();
+    std::fs::write(data.join("timetable.json.tmp-99999999"), b"{").unwrap();
+    let running = format!("feed.zip.part-{}", std::process::id());
+    std::fs::write(data.join(&running), b"mine").unwrap();
+    // Even an update refused at once (a feed over 2 GiB) cleans up.
+    let url = cut_server(3 << 30, 0).await;
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["timetable", "update", "--from", &url]);
+    let out = run(cmd).await;
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("2147483648"), "{stderr}");
+    assert_eq!(names_in(&data), std::slice::from_ref(&running));
+    // And one that compiles.
+    let zip = h.join("feed.zip");
+    std::fs::write(&zip, small_feed(None)).unwrap();
+    std::fs::write(data.join("timetable.idx.tmp-99999999-1"), b"half").unwrap();
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["timetable", "update", "--from"]).arg(&zip);
+    let out = run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        names_in(&data),
+        [running, "timetable.idx".into(), "timetable.json".into()]
+    );
+}
+
 /// A small feed: Alpha (a station of two stops) served at 08:00 and 08:30
 /// every day of 2026–2030, one of them in the other direction.
 fn small_feed(without: Option<&str>) -> Vec<u8> {
@@ -169,6 +257,96 @@ fn small_feed(without: Option<&str>) -> Vec<u8> {
         .map(|(n, b)| (*n, b.as_bytes()))
         .collect();
     quai::timetable::feed::zip_tables(&kept).unwrap()
+}
+
+/// `small_feed` whose stop_times.txt holds, between its rows, one line of
+/// `spaces` spaces, streamed into the zip (never held whole: deflated
+/// spaces take a thousandth of their size).
+fn feed_with_a_long_line(spaces: usize) -> Vec<u8> {
+    use std::io::Write;
+    let small = small_feed(Some("stop_times.txt"));
+    let mut zip = zip::ZipWriter::new_append(std::io::Cursor::new(small)).unwrap();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(true);
+    zip.start_file("stop_times.txt", options).unwrap();
+    zip.write_all(
+        b"trip_id,arrival_time,departure_time,stop_id,stop_sequence\n\
+          m1,08:00:00,08:00:00,A1,1\nm1,08:10:00,08:10:00,B,2\n",
+    )
+    .unwrap();
+    let chunk = vec![b' '; 1 << 20];
+    let mut left = spaces;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        zip.write_all(&chunk[..n]).unwrap();
+        left -= n;
+    }
+    zip.write_all(
+        b"\nm2,08:20:00,08:20:00,B,1\nm2,08:30:00,08:30:00,A2,2\nm2,08:31:00,08:31:00,B,3\n",
+    )
+    .unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// Runs `cmd` to its end: its exit status, stdout, stderr and peak
+/// resident memory in kB (as `/usr/bin/time` reads it).
+#[cfg(target_os = "linux")]
+// The child is reaped by `wait4`, which gives its resource usage.
+#[allow(clippy::zombie_processes)]
+fn run_measured(mut cmd: Command) -> (i32, String, String, i64) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (mut stdout, mut stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        stderr.read_to_string(&mut text).unwrap();
+        text
+    });
+    let mut out = String::new();
+    stdout.read_to_string(&mut out).unwrap();
+    let err = reader.join().unwrap();
+    let mut status = 0;
+    // SAFETY: an rusage is plain data, filled by wait4 for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: `status` and `usage` are valid for writes during the call.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid);
+    (libc::WEXITSTATUS(status), out, err, usage.ru_maxrss)
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_line_of_64_mb_of_spaces_is_refused_as_one_row_without_being_held() {
+    let h = support::home("timetable", "long-line");
+    let zip = h.join("feed.zip");
+    let feed = feed_with_a_long_line(64 << 20);
+    assert!(feed.len() < 1 << 20, "{} bytes", feed.len());
+    std::fs::write(&zip, feed).unwrap();
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["timetable", "update", "--from"]).arg(&zip);
+    let (code, stdout, stderr, peak_kb) = tokio::task::spawn_blocking(move || run_measured(cmd))
+        .await
+        .unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("ignoré : stop_times.txt, 1 ligne (malformed, première à la ligne 4)"),
+        "{stdout}"
+    );
+    // The rows on both sides of the line are kept.
+    let mut cmd = support::quai_command(&h, None);
+    cmd.args(["timetable", "status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&run(cmd).await.stdout).unwrap();
+    assert_eq!(status["counts"]["departures"], 3, "{status}");
+    // The line is never held: far below its 64 MB.
+    assert!(peak_kb < 40_000, "peak {peak_kb} kB");
 }
 
 #[tokio::test]

@@ -683,8 +683,12 @@ impl<R: Read + Seek> Tables<R> {
     ) -> Result<StopTimes, CompileError> {
         let total = self.feed.size("stop_times.txt");
         let capacity = usize::try_from(total / MIN_STOP_TIME_BYTES).unwrap_or(0);
+        // A reservation the system refuses (a limit on address space) is
+        // only a missed optimisation.
+        let mut events = Vec::new();
+        let _ = events.try_reserve_exact(capacity.min(64 << 20));
         let mut times = StopTimes {
-            events: Vec::with_capacity(capacity.min(64 << 20)),
+            events,
             first_time: vec![u32::MAX; trips.len()],
             headsign_at: Vec::new(),
             trip_stops: Vec::new(),

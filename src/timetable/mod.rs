@@ -47,20 +47,3 @@ pub enum CompileError {
     #[error("{}", tf("tt_cannot_write", &[("why", &.0.to_string())]))]
     Write(#[from] std::io::Error),
 }
-
-impl CompileError {
-    fn csv(file: &'static str, e: &csv::Error) -> CompileError {
-        let line = e.position().map_or(0, csv::Position::line);
-        match e.kind() {
-            csv::ErrorKind::Io(io) => CompileError::Read {
-                file,
-                detail: format!("{io} (near line {line})"),
-            },
-            _ => CompileError::Bad {
-                file,
-                line,
-                detail: e.to_string(),
-            },
-        }
-    }
-}

@@ -179,17 +179,23 @@ impl Store {
     ) -> Result<Outcome, UpdateError> {
         std::fs::create_dir_all(&self.dir)
             .map_err(|e| UpdateError::Io(io_text("cannot_create", &self.dir, &e)))?;
+        // What a killed update left: partial downloads, unfinished indexes.
+        crate::atomic::remove_leftovers(&self.dir);
         let previous = self.meta().filter(|_| self.index_path().exists());
         let same_source = previous
             .as_ref()
             .filter(|m| m.source == source.shown() && self.open().is_ok());
         let progress = show_progress && std::io::stderr().is_terminal();
-        let (path, downloaded, etag, last_modified) = match source {
-            FeedSource::Path(path) => (path.clone(), false, None, None),
+        // The download, removed however the update ends (an error, a
+        // refused feed, the update dropped midway).
+        let mut _part = None;
+        let (path, etag, last_modified) = match source {
+            FeedSource::Path(path) => (path.clone(), None, None),
             FeedSource::Url(url) => {
                 let part = self
                     .dir
                     .join(format!("feed.zip.part-{}", std::process::id()));
+                _part = Some(RemovedOnDrop(part.clone()));
                 match download(url, &part, same_source, auth, progress).await? {
                     None => {
                         if let Some(mut meta) = previous {
@@ -198,24 +204,19 @@ impl Store {
                         }
                         return Ok(Outcome::NotModified);
                     }
-                    Some((etag, last_modified)) => (part, true, etag, last_modified),
+                    Some((etag, last_modified)) => (part, etag, last_modified),
                 }
             }
         };
-        let result = self
-            .compile_file(
-                &path,
-                source,
-                previous.as_ref(),
-                etag,
-                last_modified,
-                progress,
-            )
-            .await;
-        if downloaded {
-            let _ = std::fs::remove_file(&path);
-        }
-        result
+        self.compile_file(
+            &path,
+            source,
+            previous.as_ref(),
+            etag,
+            last_modified,
+            progress,
+        )
+        .await
     }
 
     async fn compile_file(
@@ -266,6 +267,15 @@ impl Store {
         };
         self.write_meta(&meta)?;
         Ok(Outcome::Compiled(Box::new(meta)))
+    }
+}
+
+/// A file removed when this is dropped.
+struct RemovedOnDrop(PathBuf);
+
+impl Drop for RemovedOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 

@@ -2,25 +2,68 @@
 //! columns (in any order, extra ones ignored), rows are read one at a time
 //! into a reused record, fields trimmed. A UTF-8 byte order mark, CRLF line
 //! ends and quoted fields are CSV as found in the wild.
+//!
+//! Every record is bounded: one longer than [`MAX_RECORD_BYTES`] or with
+//! more than [`MAX_FIELDS`] fields is read to its end without being kept
+//! and counted as malformed, so a feed's memory never depends on its
+//! longest line.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 use super::CompileError;
+
+/// The bytes of one record's fields, at most (a GTFS row is a few hundred).
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// The fields of one record, at most.
+pub const MAX_FIELDS: usize = 1024;
 
 /// A table's reader and where it is.
 pub struct Table<R: Read> {
     file: &'static str,
-    reader: csv::Reader<R>,
-    record: csv::ByteRecord,
+    input: BufReader<R>,
+    parser: csv_core::Reader,
+    record: Record,
+    /// Where the fields of a record too long to keep go, to be forgotten.
+    scratch: Vec<u8>,
+    scratch_ends: Vec<usize>,
+    /// The limits of this table's records (the constants, lower in tests).
+    max_bytes: usize,
+    max_fields: usize,
     /// Column positions of the asked-for names (`None`: absent).
     columns: Vec<Option<usize>>,
-    /// Rows skipped because a required field is missing or not UTF-8.
+    /// Rows skipped because a required field is missing or not UTF-8, or
+    /// because the row is too long.
     pub malformed: u64,
     /// The first skipped row's line, for the report.
     pub first_malformed: Option<u64>,
     /// Records read, the header included: the current row's line (a
     /// field with a line break inside counts once).
     records: u64,
+}
+
+/// One record's fields, end to end, and where each ends.
+#[derive(Default)]
+struct Record {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    fields: usize,
+}
+
+impl Record {
+    fn field(&self, at: usize) -> Option<&[u8]> {
+        if at >= self.fields {
+            return None;
+        }
+        let start = if at == 0 { 0 } else { *self.ends.get(at - 1)? };
+        self.bytes.get(start..*self.ends.get(at)?)
+    }
+}
+
+/// What reading one record gave.
+enum Read1 {
+    Record,
+    TooLong,
+    End,
 }
 
 impl<R: Read> Table<R> {
@@ -33,22 +76,51 @@ impl<R: Read> Table<R> {
         required: &[&str],
         optional: &[&str],
     ) -> Result<Table<R>, CompileError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(256 * 1024)
-            .from_reader(input);
-        let mut header = csv::ByteRecord::new();
-        let read = reader
-            .read_byte_record(&mut header)
-            .map_err(|e| CompileError::csv(file, &e))?;
-        if !read {
-            return Err(CompileError::Empty { file });
+        Table::with_limits(
+            file,
+            input,
+            required,
+            optional,
+            (MAX_RECORD_BYTES, MAX_FIELDS),
+        )
+    }
+
+    /// The same, with records bounded by `(bytes, fields)`.
+    pub fn with_limits(
+        file: &'static str,
+        input: R,
+        required: &[&str],
+        optional: &[&str],
+        (max_bytes, max_fields): (usize, usize),
+    ) -> Result<Table<R>, CompileError> {
+        let mut table = Table {
+            file,
+            input: BufReader::with_capacity(256 * 1024, input),
+            parser: csv_core::Reader::new(),
+            record: Record::default(),
+            scratch: vec![0; 64 * 1024],
+            scratch_ends: vec![0; 64],
+            max_bytes: max_bytes.max(16),
+            max_fields: max_fields.max(4),
+            columns: Vec::new(),
+            malformed: 0,
+            first_malformed: None,
+            records: 0,
+        };
+        match table.read_record()? {
+            Read1::End => return Err(CompileError::Empty { file }),
+            Read1::TooLong => {
+                return Err(CompileError::Bad {
+                    file,
+                    line: 1,
+                    detail: format!("header longer than {} bytes", table.max_bytes),
+                });
+            }
+            Read1::Record => table.records = 1,
         }
-        let names: Vec<String> = header
-            .iter()
-            .map(|f| {
-                String::from_utf8_lossy(f)
+        let names: Vec<String> = (0..table.record.fields)
+            .map(|at| {
+                String::from_utf8_lossy(table.record.field(at).unwrap_or_default())
                     .trim_start_matches('\u{feff}')
                     .trim()
                     .to_string()
@@ -68,34 +140,80 @@ impl<R: Read> Table<R> {
             }
         }
         columns.extend(optional.iter().map(|name| find(name)));
-        Ok(Table {
-            file,
-            reader,
-            record: csv::ByteRecord::new(),
-            columns,
-            malformed: 0,
-            first_malformed: None,
-            records: 1,
-        })
+        table.columns = columns;
+        Ok(table)
+    }
+
+    /// Reads one record into `self.record`; one past the limits is read to
+    /// its end into the scratch buffers and forgotten.
+    fn read_record(&mut self) -> Result<Read1, CompileError> {
+        use csv_core::ReadRecordResult as R;
+        let (mut out, mut ends) = (0usize, 0usize);
+        let mut too_long = false;
+        loop {
+            let input = self.input.fill_buf().map_err(|e| CompileError::Read {
+                file: self.file,
+                detail: format!("{e} (near line {})", self.records + 1),
+            })?;
+            let (result, nin, nout, nend) = if too_long {
+                self.parser
+                    .read_record(input, &mut self.scratch, &mut self.scratch_ends)
+            } else {
+                self.parser.read_record(
+                    input,
+                    self.record.bytes.get_mut(out..).unwrap_or_default(),
+                    self.record.ends.get_mut(ends..).unwrap_or_default(),
+                )
+            };
+            self.input.consume(nin);
+            if !too_long {
+                out += nout;
+                ends += nend;
+            }
+            match result {
+                R::InputEmpty => {}
+                R::OutputFull if too_long => {}
+                R::OutputFull => {
+                    if self.record.bytes.len() >= self.max_bytes {
+                        too_long = true;
+                    } else {
+                        let grown = (self.record.bytes.len() * 2).max(256).min(self.max_bytes);
+                        self.record.bytes.resize(grown, 0);
+                    }
+                }
+                R::OutputEndsFull if too_long => {}
+                R::OutputEndsFull => {
+                    if self.record.ends.len() >= self.max_fields {
+                        too_long = true;
+                    } else {
+                        let grown = (self.record.ends.len() * 2).max(16).min(self.max_fields);
+                        self.record.ends.resize(grown, 0);
+                    }
+                }
+                R::Record if too_long => return Ok(Read1::TooLong),
+                R::Record => {
+                    self.record.fields = ends;
+                    return Ok(Read1::Record);
+                }
+                R::End => return Ok(Read1::End),
+            }
+        }
     }
 
     /// The next row, or `None` at the end.
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>, CompileError> {
         loop {
-            match self.reader.read_byte_record(&mut self.record) {
-                Ok(true) => {
+            match self.read_record()? {
+                Read1::Record => {
                     self.records += 1;
                     break;
                 }
-                Ok(false) => return Ok(None),
-                Err(e) => match e.kind() {
-                    csv::ErrorKind::Io(_) => return Err(CompileError::csv(self.file, &e)),
-                    // A row the CSV reader cannot make sense of costs itself only.
-                    _ => {
-                        self.records += 1;
-                        self.skip_line(self.records);
-                    }
-                },
+                Read1::End => return Ok(None),
+                // A row too long to be a row costs itself only.
+                Read1::TooLong => {
+                    self.records += 1;
+                    self.skip_line(self.records);
+                }
             }
         }
         Ok(Some(Row {
@@ -126,7 +244,7 @@ impl<R: Read> Table<R> {
 
 /// One row: fields by the position of their name in the table's lists.
 pub struct Row<'a> {
-    record: &'a csv::ByteRecord,
+    record: &'a Record,
     columns: &'a [Option<usize>],
 }
 
@@ -135,7 +253,7 @@ impl<'a> Row<'a> {
     /// empty, or not UTF-8.
     pub fn get(&self, column: usize) -> Option<&'a str> {
         let at = (*self.columns.get(column)?)?;
-        let raw = self.record.get(at)?;
+        let raw = self.record.field(at)?;
         let text = std::str::from_utf8(raw).ok()?.trim();
         (!text.is_empty()).then_some(text)
     }
@@ -143,7 +261,7 @@ impl<'a> Row<'a> {
     /// The raw bytes of a field, trimmed of spaces (for ids hashed as is).
     pub fn bytes(&self, column: usize) -> Option<&'a [u8]> {
         let at = (*self.columns.get(column)?)?;
-        let raw = self.record.get(at)?.trim_ascii();
+        let raw = self.record.field(at)?.trim_ascii();
         (!raw.is_empty()).then_some(raw)
     }
 }
@@ -253,6 +371,84 @@ mod tests {
         assert!(matches!(
             Table::new("t.txt", "b\n".as_bytes(), &["a"], &[]),
             Err(CompileError::MissingColumn { .. })
+        ));
+    }
+
+    /// Spaces, `n` of them, made as they are read (never held whole).
+    struct Spaces(usize);
+
+    impl Read for Spaces {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.0);
+            buf[..n].fill(b' ');
+            self.0 -= n;
+            Ok(n)
+        }
+    }
+
+    fn rows<R: Read>(t: &mut Table<R>) -> Vec<(u64, Option<String>)> {
+        let mut out = Vec::new();
+        while let Some(row) = t.next_row().unwrap() {
+            let a = row.get(0).map(str::to_string);
+            out.push((0, a));
+            out.last_mut().unwrap().0 = t.line();
+        }
+        out
+    }
+
+    #[test]
+    fn a_line_too_long_is_one_malformed_row_and_the_next_rows_are_read() {
+        let text = format!(
+            "a,b\n1,x\n{}\n2,y\n3,{}\n4,z\n",
+            "9".repeat(300),
+            "w".repeat(300)
+        );
+        let mut t = Table::with_limits("t.txt", text.as_bytes(), &["a"], &["b"], (100, 8)).unwrap();
+        let got = rows(&mut t);
+        assert_eq!(
+            got,
+            [
+                (2, Some("1".into())),
+                (4, Some("2".into())),
+                (6, Some("4".into()))
+            ]
+        );
+        assert_eq!((t.malformed, t.first_malformed), (2, Some(3)));
+        // Too many fields, and a quoted field with line breaks too long.
+        let text = format!("a\n{}\n\"{}\"\n5\n", ",".repeat(50), "x\n".repeat(200));
+        let mut t = Table::with_limits("t.txt", text.as_bytes(), &["a"], &[], (100, 8)).unwrap();
+        assert_eq!(rows(&mut t), [(4, Some("5".into()))]);
+        assert_eq!((t.malformed, t.first_malformed), (2, Some(2)));
+        // A header too long is refused.
+        let text = format!("a,{}\n1\n", "b".repeat(300));
+        assert!(matches!(
+            Table::with_limits("t.txt", text.as_bytes(), &["a"], &[], (100, 8)),
+            Err(CompileError::Bad { line: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn a_line_of_megabytes_of_spaces_is_refused_without_being_held() {
+        let input = "a,b\n1,x\n"
+            .as_bytes()
+            .chain(Spaces(8 * MAX_RECORD_BYTES + 17))
+            .chain("\n2,y\n".as_bytes());
+        let mut t = Table::new("stop_times.txt", input, &["a"], &["b"]).unwrap();
+        assert_eq!(rows(&mut t), [(2, Some("1".into())), (4, Some("2".into()))]);
+        assert_eq!((t.malformed, t.first_malformed), (1, Some(3)));
+        assert!(t.record.bytes.len() <= MAX_RECORD_BYTES);
+        assert!(t.record.ends.len() <= MAX_FIELDS);
+    }
+
+    #[test]
+    fn blank_lines_and_a_last_line_without_its_end_are_csv_as_before() {
+        let text = "a\r\n\r\n1\n\n\n2";
+        let mut t = Table::new("t.txt", text.as_bytes(), &["a"], &[]).unwrap();
+        assert_eq!(rows(&mut t), [(2, Some("1".into())), (3, Some("2".into()))]);
+        assert_eq!(t.malformed, 0);
+        assert!(matches!(
+            Table::new("t.txt", "".as_bytes(), &["a"], &[]),
+            Err(CompileError::Empty { .. })
         ));
     }
 }
