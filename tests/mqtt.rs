@@ -31,7 +31,10 @@ fn mosquitto_binary() -> PathBuf {
             return p;
         }
     }
-    panic!("mosquitto is needed for this test (apt-get install mosquitto; .ci/run installs it)");
+    panic!(
+        "mosquitto is needed for this test: scripts/test installs it, or skips these tests \
+         and says so when it cannot (sudo apt-get install mosquitto)"
+    );
 }
 
 impl Mosquitto {

@@ -274,7 +274,10 @@ impl Terminal {
     /// its own (its socket in `home`).
     pub fn start(home: &Path, command: &str, width: usize, height: usize) -> Terminal {
         if Command::new("tmux").arg("-V").output().is_err() {
-            panic!("tmux is needed for this test (apt-get install tmux)");
+            panic!(
+                "tmux is needed for this test: scripts/test installs it, or skips these tests \
+                 and says so when it cannot (sudo apt-get install tmux)"
+            );
         }
         let terminal = Terminal {
             socket: home.join("tmux.sock").to_str().unwrap().to_string(),
