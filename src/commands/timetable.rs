@@ -335,57 +335,14 @@ async fn next(
         .filter_map(|id| table.find_stop(id))
         .collect();
     let from = match at {
-        Some(text) => {
-            let text = text.trim();
-            // "HH:MM" alone is today, in the feed's zone.
-            let full = if text.len() <= 5 && text.contains(':') {
-                let today = jiff::Timestamp::now().to_zoned(table.zone().clone()).date();
-                format!("{today} {text}")
-            } else {
-                text.to_string()
-            };
-            jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", &full)
-                .map_err(|_| tf("tt_bad_at", &[("text", text)]))?
-                .to_zoned(table.zone().clone())
-                .map_err(|e| {
-                    tf(
-                        "tt_bad_at_because",
-                        &[("text", text), ("why", &e.to_string())],
-                    )
-                })?
-                .timestamp()
-        }
+        Some(text) => parse_at(text, &table)?,
         None => jiff::Timestamp::now()
             .checked_add(shift)
             .unwrap_or_else(|_| jiff::Timestamp::now()),
     };
     let expired = table.expired(from).map(|d| d.to_string());
     let found = table.departures(&stops, |_, _| true, from, limit);
-    let clean = crate::sanitize::line;
-    let departures: Vec<NextDeparture> = found
-        .iter()
-        .map(|d| {
-            let route = table.route(d.route);
-            NextDeparture {
-                time: d
-                    .at
-                    .to_zoned(table.zone().clone())
-                    .strftime("%Y-%m-%dT%H:%M:%S%:z")
-                    .to_string(),
-                route_id: clean(route.id),
-                line: clean(if route.short_name.is_empty() {
-                    route.long_name
-                } else {
-                    route.short_name
-                }),
-                direction_id: d.direction,
-                headsign: clean(table.string(d.headsign)),
-                stop_id: clean(table.stop_id(d.stop)),
-                trip_id: clean(table.trip_id(d.trip)),
-                approximate: d.approximate,
-            }
-        })
-        .collect();
+    let departures: Vec<NextDeparture> = found.iter().map(|d| next_departure(&table, d)).collect();
     if json {
         let out = NextJson {
             place: name,
@@ -395,12 +352,75 @@ async fn next(
         let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
         return print(&text);
     }
+    print(&next_text(
+        &table,
+        &name,
+        &network,
+        from,
+        expired.as_deref(),
+        &departures,
+        &found,
+    ))
+}
+
+/// `--at`: "YYYY-MM-DD HH:MM", or "HH:MM" today, in the feed's zone.
+fn parse_at(text: &str, table: &Timetable) -> Result<jiff::Timestamp, String> {
+    let text = text.trim();
+    let full = if text.len() <= 5 && text.contains(':') {
+        let today = jiff::Timestamp::now().to_zoned(table.zone().clone()).date();
+        format!("{today} {text}")
+    } else {
+        text.to_string()
+    };
+    Ok(jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", &full)
+        .map_err(|_| tf("tt_bad_at", &[("text", text)]))?
+        .to_zoned(table.zone().clone())
+        .map_err(|e| {
+            tf(
+                "tt_bad_at_because",
+                &[("text", text), ("why", &e.to_string())],
+            )
+        })?
+        .timestamp())
+}
+
+/// One departure as `--json` writes it.
+fn next_departure(table: &Timetable, d: &crate::timetable::TimetableDeparture) -> NextDeparture {
+    let clean = crate::sanitize::line;
+    let route = table.route(d.route);
+    NextDeparture {
+        time: d
+            .at
+            .to_zoned(table.zone().clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
+        route_id: clean(route.id),
+        line: clean(if route.short_name.is_empty() {
+            route.long_name
+        } else {
+            route.short_name
+        }),
+        direction_id: d.direction,
+        headsign: clean(table.string(d.headsign)),
+        stop_id: clean(table.stop_id(d.stop)),
+        trip_id: clean(table.trip_id(d.trip)),
+        approximate: d.approximate,
+    }
+}
+
+/// The next departures for a reader.
+fn next_text(
+    table: &Timetable,
+    name: &str,
+    network: &str,
+    from: jiff::Timestamp,
+    expired: Option<&str>,
+    departures: &[NextDeparture],
+    found: &[crate::timetable::TimetableDeparture],
+) -> String {
     let mut out = format!("{name} — {} ({network})\n", t("theoretical_times"));
-    if let Some(day) = &expired {
-        out.push_str(&format!(
-            "  {}\n",
-            tf("tt_expired_on", &[("day", &day.to_string())])
-        ));
+    if let Some(day) = expired {
+        out.push_str(&format!("  {}\n", tf("tt_expired_on", &[("day", day)])));
     } else if let Some((first, _)) = table
         .validity()
         .filter(|(first, _)| from.to_zoned(table.zone().clone()).date() < *first)
@@ -418,7 +438,7 @@ async fn next(
         .max()
         .unwrap_or(0);
     let today = from.to_zoned(table.zone().clone()).date();
-    for (d, raw) in departures.iter().zip(&found) {
+    for (d, raw) in departures.iter().zip(found) {
         let local = raw.at.to_zoned(table.zone().clone());
         let day = if local.date() == today {
             String::new()
@@ -437,7 +457,7 @@ async fn next(
             d.stop_id
         ));
     }
-    print(&out)
+    out
 }
 
 /// A demo network's timetable (compiled in memory) and the demo's clock.
