@@ -10,6 +10,10 @@ use super::theme::Theme;
 use super::view::{BoardView, CellView, RowView};
 use crate::model::{Gauge, TimeShown};
 
+/// What marks an added trip's time, a trip the timetable does not have
+/// ("3 min*"; `--once` writes "[ajouté]", the legend explains both).
+pub(crate) const ADDED_MARK: &str = "*";
+
 /// Width of a time text ("Perturbations", "Non localisé").
 pub(crate) const TIME_W: usize = 13;
 
@@ -131,7 +135,7 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
     let mut time_style = match cell.shown {
         TimeShown::Countdown(_) | TimeShown::AsSent(_) => theme.heading(),
         TimeShown::Theoretical(_) => theme.dim().add_modifier(Modifier::ITALIC),
-        TimeShown::NotLocated => theme.not_located(),
+        TimeShown::NotLocated(_) => theme.not_located(),
         TimeShown::Notice(_) | TimeShown::Cancelled => theme.notice(),
     };
     if stale {
@@ -139,6 +143,30 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
     } else if cell.reachable == Some(false) {
         // Too late to catch on foot.
         time_style = theme.dim();
+    }
+    // A time not located and its theoretical time take the gauge's place
+    // (its crowding is a forecast too), and the accessibility mark's when
+    // it is not needed; the text is cut first ([`TimeShown::fitted`]).
+    if let TimeShown::NotLocated(_) = cell.shown {
+        let room = if cell.not_accessible {
+            TIME_W + 1 + 3
+        } else {
+            TIME_W + 1 + 3 + 1 + 2
+        };
+        let text = approx_in(time_text_in(cell, room), theme);
+        if text.width() > TIME_W {
+            let mut spans = vec![Span::styled(
+                format!("{:>w$}", fit(&text, room), w = room),
+                time_style,
+            )];
+            if cell.not_accessible {
+                let [_, space, mark, gap] = gauge_and_mark(cell, theme, stale);
+                spans.extend([space, mark, gap]);
+            } else {
+                spans.push(Span::raw("  "));
+            }
+            return spans;
+        }
     }
     let mut spans = vec![Span::styled(
         format!("{:>w$}", fit(&time_text(cell), TIME_W), w = TIME_W),
@@ -161,15 +189,42 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
 /// The time as the cell writes it: the platform and a delay when the
 /// network gives them ("3 min +2", "3 min vB").
 pub(crate) fn time_text(cell: &CellView) -> std::borrow::Cow<'_, str> {
-    let text = cell.shown.text();
+    time_text_in(cell, TIME_W)
+}
+
+/// `text` with the theme's "≈" (the Linux console's fonts lack it).
+pub(crate) fn approx_in<'a>(
+    text: std::borrow::Cow<'a, str>,
+    theme: &Theme,
+) -> std::borrow::Cow<'a, str> {
+    if theme.glyphs.approx != '≈' && text.contains('≈') {
+        text.replace('≈', &theme.glyphs.approx.to_string()).into()
+    } else {
+        text
+    }
+}
+
+/// [`time_text`] in `width` cells: a time not located is fitted
+/// ([`TimeShown::fitted`]) with its platform's room kept.
+pub(crate) fn time_text_in(cell: &CellView, width: usize) -> std::borrow::Cow<'_, str> {
     let delay = cell
         .delay_minutes
         .filter(|_| matches!(cell.shown, TimeShown::Countdown(_)));
-    match (delay, &cell.platform) {
-        (None, None) => std::borrow::Cow::Borrowed(text),
-        (Some(d), None) => format!("{text} +{d}").into(),
-        (None, Some(p)) => format!("{text} v{p}").into(),
-        (Some(d), Some(p)) => format!("{text} +{d} v{p}").into(),
+    let added = if cell.status == crate::domain::Status::Added {
+        ADDED_MARK
+    } else {
+        ""
+    };
+    let platform = cell.platform.as_ref().map(|p| format!(" v{p}"));
+    let text = cell.shown.fitted(
+        width.saturating_sub(platform.as_deref().map_or(0, str::width) + added.width()),
+    );
+    match (delay, platform) {
+        (None, None) if added.is_empty() => text,
+        (None, None) => format!("{text}{added}").into(),
+        (Some(d), None) => format!("{text}{added} +{d}").into(),
+        (None, Some(p)) => format!("{text}{added}{p}").into(),
+        (Some(d), Some(p)) => format!("{text}{added} +{d}{p}").into(),
     }
 }
 
