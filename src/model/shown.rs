@@ -221,9 +221,7 @@ pub fn time_shown(
             _ => String::new(),
         }),
         (Origin::Located, Some(left)) => TimeShown::Countdown(countdown_text(left, now, zone)),
-        (Origin::Timetable, Some(left)) => {
-            TimeShown::Theoretical(countdown_text(left, now, zone))
-        }
+        (Origin::Timetable, Some(left)) => TimeShown::Theoretical(countdown_text(left, now, zone)),
         (_, None) => match &d.time {
             WaitTime::Countdown { text, .. } | WaitTime::Clock { text } => {
                 TimeShown::AsSent(text.clone())
@@ -319,7 +317,10 @@ mod tests {
         let mut updated = shown.clone();
         for s in [30, 60, 104, 200] {
             update_time_shown(&mut updated, &d, Duration::from_secs(s), T0, &paris());
-            assert_eq!(updated, time_shown(&d, Duration::from_secs(s), T0, &paris()));
+            assert_eq!(
+                updated,
+                time_shown(&d, Duration::from_secs(s), T0, &paris())
+            );
         }
         assert_eq!(updated.text(), "Non localisé · ≈ à l'approche");
     }
@@ -342,10 +343,7 @@ mod tests {
         assert_eq!(at(1400 * 60, Origin::Located), "ven. 00h20");
         assert_eq!(at(5205 * 60, Origin::Timetable), "dim. 15h45");
         assert_eq!(at(8 * 86400, Origin::Located), "09/01 01h00");
-        assert_eq!(
-            at(67 * 60, Origin::NotLocated),
-            "Non localisé · ≈ 02h07"
-        );
+        assert_eq!(at(67 * 60, Origin::NotLocated), "Non localisé · ≈ 02h07");
         // In the network's own zone: in Montréal, the day before.
         let montreal = jiff::tz::TimeZone::get("America/Montreal").unwrap();
         let d = departure(countdown(67 * 60), true);

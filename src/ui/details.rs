@@ -607,7 +607,10 @@ mod tests {
         assert!(t.contains("Le tram suivant est moins chargé"), "{t}");
         assert!(t.contains("Véhicule n° 812 (Citadis)"), "{t}");
         assert!(t.contains("climatisation : oui · prises USB : non"), "{t}");
-        assert!(t.contains("  annonces sonores : oui · énergie : électrique"), "{t}");
+        assert!(
+            t.contains("  annonces sonores : oui · énergie : électrique"),
+            "{t}"
+        );
         assert!(!t.contains('?'), "only what the network says: {t}");
         assert!(t.contains("84 passagers à bord · chargé à 45 %"), "{t}");
         assert!(t.contains("entre Battant et Ile de France"), "{t}");
