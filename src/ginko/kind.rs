@@ -45,7 +45,7 @@ pub(crate) fn demo(b: &DemoBuild<'_>) -> Result<Source, String> {
     let client =
         Client::new(base, ApiKey::new(crate::demo::DEMO_KEY)).map_err(|e| e.to_string())?;
     let network = ginko::Ginko::new(client, &b.cache).named(
-        "Ginko (démo)",
+        crate::i18n::t("demo_name_ginko"),
         crate::i18n::t(crate::demo::ATTRIBUTION_SHORT),
     );
     let zip = crate::demo::gtfs::feed(ginko::ID, b.today());

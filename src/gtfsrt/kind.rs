@@ -131,7 +131,7 @@ pub(crate) fn demo(b: &DemoBuild<'_>) -> Result<Source, String> {
     let network = Arc::new(
         gtfsrt::FeedNetwork::new(
             feedcity::ID,
-            feedcity::NAME,
+            crate::i18n::t("demo_name_feedcity"),
             Arc::clone(&shared),
             feeds,
             gtfsrt::Fetcher::new(None).map_err(|e| e.to_string())?,

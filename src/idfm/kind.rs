@@ -71,8 +71,10 @@ pub(crate) fn demo(b: &DemoBuild<'_>) -> Result<Source, String> {
     let key = || crate::secret::Secret::new(crate::demo::DEMO_KEY);
     let client = idfm::Client::new(prim, data, key(), key(), b.cache.scoped(idfm::ID))
         .map_err(|e| e.to_string())?;
-    let network = idfm::Idfm::new(client, &b.cache, idfm::source::DEFAULT_DAILY_QUOTA)
-        .named("IDFM (démo)", crate::i18n::t("demo_attribution_idfm"));
+    let network = idfm::Idfm::new(client, &b.cache, idfm::source::DEFAULT_DAILY_QUOTA).named(
+        crate::i18n::t("demo_name_idfm"),
+        crate::i18n::t("demo_attribution_idfm"),
+    );
     let zip = crate::demo::gtfs::feed(idfm::ID, b.today());
     let shared = Arc::new(std::sync::RwLock::new(None));
     Ok(b.with_timetable(Arc::new(network), zip, kind_of(idfm::ID).trip_stops, shared))

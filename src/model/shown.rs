@@ -20,8 +20,10 @@ pub enum TimeShown {
     Theoretical(String),
     /// A clock time ("17h05"), or an older server's text, as sent.
     AsSent(String),
-    /// The vehicle is not located: the time is theoretical.
-    NotLocated,
+    /// The vehicle is not located: the time is theoretical, and shown
+    /// beside the words ("Non localisé · ≈ 2 min"); the time's text, empty
+    /// when the network gives none.
+    NotLocated(String),
     /// A word in place of the time ("Travaux", "Déviation"…), highlighted.
     Notice(String),
     /// The departure will not run.
@@ -29,16 +31,47 @@ pub enum TimeShown {
 }
 
 impl TimeShown {
-    pub fn text(&self) -> &str {
+    /// The time as every surface writes it in full ("Non localisé · ≈ 2
+    /// min"); a board cell too narrow for it uses [`TimeShown::fitted`].
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
             TimeShown::Countdown(t)
             | TimeShown::Theoretical(t)
             | TimeShown::AsSent(t)
-            | TimeShown::Notice(t) => t,
-            TimeShown::NotLocated => crate::i18n::t("not_located"),
-            TimeShown::Cancelled => crate::i18n::t("cancelled"),
+            | TimeShown::Notice(t) => t.as_str().into(),
+            TimeShown::NotLocated(time) if time.is_empty() => crate::i18n::t("not_located").into(),
+            TimeShown::NotLocated(time) => not_located_text("not_located_at", time).into(),
+            TimeShown::Cancelled => crate::i18n::t("cancelled").into(),
         }
     }
+
+    /// The time in at most `width` cells: a time not located loses first
+    /// the spaces around its "≈", then its time, never the words "Non
+    /// localisé"; the other texts are as [`TimeShown::text`] (cut by the
+    /// caller when they must be).
+    pub fn fitted(&self, width: usize) -> std::borrow::Cow<'_, str> {
+        use unicode_width::UnicodeWidthStr;
+        let text = self.text();
+        match self {
+            TimeShown::NotLocated(time) if text.width() > width => {
+                let short = not_located_text("not_located_short", time);
+                if short.width() <= width {
+                    short.into()
+                } else {
+                    crate::i18n::t("not_located").into()
+                }
+            }
+            _ => text,
+        }
+    }
+}
+
+/// "Non localisé · ≈ 2 min" (`key` names the form).
+fn not_located_text(key: &str, time: &str) -> String {
+    crate::i18n::tf(
+        key,
+        &[("what", crate::i18n::t("not_located")), ("time", time)],
+    )
 }
 
 /// What marks a timetable time ("théorique").
@@ -52,25 +85,55 @@ pub fn theoretical_times() -> &'static str {
     crate::i18n::t("theoretical_times")
 }
 
-/// "à l'approche", "< 1 min", "7 min".
-pub fn countdown_text(seconds: i64) -> String {
+/// "à l'approche", "< 1 min", "7 min"; past 59 min, the clock time in
+/// `zone` (the place's network's) when it leaves, "17h05", with the day
+/// when it is not today's: "jeu. 17h05", "12/12 17h05" beyond a week.
+pub fn countdown_text(seconds: i64, now: Timestamp, zone: &jiff::tz::TimeZone) -> String {
     let mut text = String::new();
-    countdown_into(&mut text, seconds);
+    countdown_into(&mut text, seconds, now, zone);
     text
 }
 
+/// The most minutes a countdown shows: later, a clock time.
+pub const COUNTDOWN_MAX_S: i64 = 60 * 60;
+
 /// [`countdown_text`] into `out`, which is cleared first (its memory is
 /// kept: the board's second-by-second update allocates nothing).
-fn countdown_into(out: &mut String, seconds: i64) {
+fn countdown_into(out: &mut String, seconds: i64, now: Timestamp, zone: &jiff::tz::TimeZone) {
     use std::fmt::Write;
     out.clear();
     match seconds {
         s if s <= 0 => out.push_str(crate::i18n::t("arriving")),
         s if s < 60 => out.push_str(crate::i18n::t("under_a_minute")),
-        s => {
+        s if s < COUNTDOWN_MAX_S => {
             let _ = write!(out, "{}{}", s / 60, crate::i18n::t("minutes_suffix"));
         }
+        s => clock_into(out, now, s, zone),
     }
+}
+
+/// The clock time `seconds` after `now` in `zone`, with its day when it is
+/// not `now`'s there.
+fn clock_into(out: &mut String, now: Timestamp, seconds: i64, zone: &jiff::tz::TimeZone) {
+    use std::fmt::Write;
+    let at = now.checked_add(jiff::SignedDuration::from_secs(seconds));
+    let Ok(at) = at else {
+        return;
+    };
+    let (at, today) = (at.to_zoned(zone.clone()), now.to_zoned(zone.clone()));
+    let separator = crate::i18n::t("clock_separator");
+    let days = (at.date() - today.date()).get_days();
+    if days >= 7 {
+        let _ = write!(out, "{:02}/{:02} ", at.day(), at.month());
+    } else if days >= 1 {
+        let weekday = at.weekday().to_monday_zero_offset();
+        let name = crate::i18n::t("short_weekdays")
+            .split(',')
+            .nth(usize::from(weekday.unsigned_abs()))
+            .unwrap_or_default();
+        let _ = write!(out, "{name} ");
+    }
+    let _ = write!(out, "{:02}{separator}{:02}", at.hour(), at.minute());
 }
 
 /// Whether an alternating departure shows its other text at `now_s`.
@@ -102,7 +165,13 @@ pub fn delay_minutes(d: &Departure) -> Option<i64> {
 }
 
 /// Sets `shown` to [`time_shown`], reusing its text where it can.
-pub fn update_time_shown(shown: &mut TimeShown, d: &Departure, elapsed: Duration, now: Timestamp) {
+pub fn update_time_shown(
+    shown: &mut TimeShown,
+    d: &Departure,
+    elapsed: Duration,
+    now: Timestamp,
+    zone: &jiff::tz::TimeZone,
+) {
     let alternating = d.alternate.is_some() && alternate_shown(now.as_second());
     if !alternating
         && d.status != Status::Cancelled
@@ -110,22 +179,28 @@ pub fn update_time_shown(shown: &mut TimeShown, d: &Departure, elapsed: Duration
         && let Some(left) = seconds_left(d, elapsed, now)
     {
         match (&mut *shown, d.origin) {
-            (TimeShown::Countdown(text), Origin::Located) => return countdown_into(text, left),
-            (TimeShown::Theoretical(text), Origin::Timetable) => {
-                return countdown_into(text, left);
+            (TimeShown::Countdown(text), Origin::Located)
+            | (TimeShown::Theoretical(text), Origin::Timetable)
+            | (TimeShown::NotLocated(text), Origin::NotLocated) => {
+                return countdown_into(text, left.max(0), now, zone);
             }
             _ => {}
         }
     }
-    let now = time_shown(d, elapsed, now);
+    let now = time_shown(d, elapsed, now, zone);
     if *shown != now {
         *shown = now;
     }
 }
 
 /// What a departure shows `elapsed` after its fetch, at `now` (which also
-/// picks the phase of alternating texts).
-pub fn time_shown(d: &Departure, elapsed: Duration, now: Timestamp) -> TimeShown {
+/// picks the phase of alternating texts), its clock times in `zone`.
+pub fn time_shown(
+    d: &Departure,
+    elapsed: Duration,
+    now: Timestamp,
+    zone: &jiff::tz::TimeZone,
+) -> TimeShown {
     if let Some(alternate) = &d.alternate
         && alternate_shown(now.as_second())
     {
@@ -138,9 +213,15 @@ pub fn time_shown(d: &Departure, elapsed: Duration, now: Timestamp) -> TimeShown
         return TimeShown::Notice(text.clone());
     }
     match (d.origin, seconds_left(d, elapsed, now)) {
-        (Origin::NotLocated, _) => TimeShown::NotLocated,
-        (Origin::Located, Some(left)) => TimeShown::Countdown(countdown_text(left)),
-        (Origin::Timetable, Some(left)) => TimeShown::Theoretical(countdown_text(left)),
+        (Origin::NotLocated, Some(left)) => {
+            TimeShown::NotLocated(countdown_text(left.max(0), now, zone))
+        }
+        (Origin::NotLocated, None) => TimeShown::NotLocated(match &d.time {
+            WaitTime::Clock { text } => text.clone(),
+            _ => String::new(),
+        }),
+        (Origin::Located, Some(left)) => TimeShown::Countdown(countdown_text(left, now, zone)),
+        (Origin::Timetable, Some(left)) => TimeShown::Theoretical(countdown_text(left, now, zone)),
         (_, None) => match &d.time {
             WaitTime::Countdown { text, .. } | WaitTime::Clock { text } => {
                 TimeShown::AsSent(text.clone())
@@ -161,36 +242,47 @@ pub enum Gauge {
     Hidden,
 }
 
-pub fn gauge(d: &Departure) -> Gauge {
+/// The crowding a departure shows: the network's level, or the level of
+/// its load when the network gives a share without a level.
+pub fn crowd_level(d: &Departure) -> CrowdLevel {
     match (d.load, d.crowding) {
-        (Load::NotAllowed, _) | (_, CrowdLevel::NotAllowed) => Gauge::Hidden,
-        (Load::Percent(p), level) => {
-            let filled = match p {
-                0 => 0,
-                1..=33 => 1,
-                34..=66 => 2,
-                _ => 3,
-            };
-            let level = if level == CrowdLevel::Unknown {
-                match p {
-                    0..=39 => CrowdLevel::Low,
-                    40..=74 => CrowdLevel::Moderate,
-                    _ => CrowdLevel::High,
-                }
-            } else {
-                level
-            };
-            Gauge::Bar(filled, level)
-        }
-        (Load::Unknown, CrowdLevel::Unknown) => Gauge::Unknown,
-        (Load::Unknown, level) => Gauge::Bar(
-            match level {
-                CrowdLevel::Low => 1,
-                CrowdLevel::Moderate => 2,
-                _ => 3,
-            },
-            level,
-        ),
+        (Load::NotAllowed, _) => CrowdLevel::NotAllowed,
+        (Load::Percent(p), CrowdLevel::Unknown) => match p {
+            0..=39 => CrowdLevel::Low,
+            40..=74 => CrowdLevel::Moderate,
+            _ => CrowdLevel::High,
+        },
+        (_, level) => level,
+    }
+}
+
+/// A crowding level's filled cells (of 3) and its word, as the legend says
+/// them ("▮▯▯ faible", "▮▮▯ modérée", "▮▮▮ forte"): every surface reads
+/// both here. `None`: no gauge ("?" when unknown, nothing when not given).
+pub fn crowd_bars(level: CrowdLevel) -> Option<(u8, &'static str)> {
+    match level {
+        CrowdLevel::Low => Some((1, crate::i18n::t("crowd_low"))),
+        CrowdLevel::Moderate => Some((2, crate::i18n::t("crowd_moderate"))),
+        CrowdLevel::High => Some((3, crate::i18n::t("crowd_high"))),
+        CrowdLevel::Unknown | CrowdLevel::NotAllowed => None,
+    }
+}
+
+/// A crowding level's word ("faible", "inconnue", "non communiquée").
+pub fn crowd_word(level: CrowdLevel) -> &'static str {
+    match crowd_bars(level) {
+        Some((_, word)) => word,
+        None if level == CrowdLevel::Unknown => crate::i18n::t("crowd_unknown"),
+        None => crate::i18n::t("crowd_not_given"),
+    }
+}
+
+pub fn gauge(d: &Departure) -> Gauge {
+    let level = crowd_level(d);
+    match crowd_bars(level) {
+        Some((filled, _)) => Gauge::Bar(filled, level),
+        None if level == CrowdLevel::Unknown => Gauge::Unknown,
+        None => Gauge::Hidden,
     }
 }
 
@@ -205,10 +297,88 @@ mod tests {
     use super::super::fixtures::{T0, at_second, countdown, departure};
     use super::*;
 
+    fn paris() -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get("Europe/Paris").unwrap()
+    }
+
+    /// A vehicle not located keeps its theoretical time beside the words,
+    /// on every surface; a narrow cell loses the time's spaces, then the
+    /// time, never the words.
+    #[test]
+    fn a_time_not_located_keeps_its_time_and_its_words() {
+        let d = departure(countdown(104), false);
+        let shown = time_shown(&d, Duration::ZERO, T0, &paris());
+        assert_eq!(shown.text(), "Non localisé · ≈ 1 min");
+        assert_eq!(shown.fitted(22), "Non localisé · ≈ 1 min");
+        assert_eq!(shown.fitted(20), "Non localisé ≈1 min");
+        assert_eq!(shown.fitted(13), "Non localisé");
+        assert_eq!(shown.fitted(3), "Non localisé", "the words are never cut");
+        // Counted down second by second as it is built.
+        let mut updated = shown.clone();
+        for s in [30, 60, 104, 200] {
+            update_time_shown(&mut updated, &d, Duration::from_secs(s), T0, &paris());
+            assert_eq!(
+                updated,
+                time_shown(&d, Duration::from_secs(s), T0, &paris())
+            );
+        }
+        assert_eq!(updated.text(), "Non localisé · ≈ à l'approche");
+    }
+
+    /// Past 59 minutes, every countdown is a clock time in the network's
+    /// zone, with its day when it is not today there.
+    #[test]
+    fn times_beyond_an_hour_are_clock_times_with_their_day() {
+        // T0 is 1970-01-01T00:00:00Z, 01:00 in Paris, a Thursday.
+        let at = |s: i64, origin| {
+            let mut d = departure(countdown(s), true);
+            d.origin = origin;
+            time_shown(&d, Duration::ZERO, T0, &paris())
+                .text()
+                .into_owned()
+        };
+        assert_eq!(at(59 * 60 + 59, Origin::Located), "59 min");
+        assert_eq!(at(67 * 60, Origin::Located), "02h07");
+        assert_eq!(at(847 * 60, Origin::Timetable), "15h07");
+        assert_eq!(at(1400 * 60, Origin::Located), "ven. 00h20");
+        assert_eq!(at(5205 * 60, Origin::Timetable), "dim. 15h45");
+        assert_eq!(at(8 * 86400, Origin::Located), "09/01 01h00");
+        assert_eq!(at(67 * 60, Origin::NotLocated), "Non localisé · ≈ 02h07");
+        // In the network's own zone: in Montréal, the day before.
+        let montreal = jiff::tz::TimeZone::get("America/Montreal").unwrap();
+        let d = departure(countdown(67 * 60), true);
+        assert_eq!(
+            time_shown(&d, Duration::ZERO, T0, &montreal).text(),
+            "20h07"
+        );
+    }
+
+    /// A level's bars and its word are one: the gauge and the words of
+    /// every surface say the same level, whatever share the network gives.
+    #[test]
+    fn a_gauge_and_its_word_say_one_level() {
+        let mut d = departure(countdown(60), true);
+        for (load, level, bars, word) in [
+            (Load::Percent(90), CrowdLevel::Moderate, 2, "modérée"),
+            (Load::Percent(50), CrowdLevel::Low, 1, "faible"),
+            (Load::Percent(10), CrowdLevel::High, 3, "forte"),
+            (Load::Percent(50), CrowdLevel::Unknown, 2, "modérée"),
+            (Load::Percent(0), CrowdLevel::Unknown, 1, "faible"),
+            (Load::Unknown, CrowdLevel::High, 3, "forte"),
+        ] {
+            d.load = load;
+            d.crowding = level;
+            let shown = crowd_level(&d);
+            assert_eq!(gauge(&d), Gauge::Bar(bars, shown), "{load:?} {level:?}");
+            assert_eq!(crowd_bars(shown), Some((bars, word)));
+            assert_eq!(crowd_word(shown), word);
+        }
+    }
+
     #[test]
     fn countdowns_are_corrected_and_never_negative() {
         let d = departure(countdown(185), true);
-        let at = |s| time_shown(&d, Duration::from_secs(s), T0);
+        let at = |s| time_shown(&d, Duration::from_secs(s), T0, &paris());
         assert_eq!(at(0), TimeShown::Countdown("3 min".into()));
         assert_eq!(at(70), TimeShown::Countdown("1 min".into()));
         assert_eq!(at(130), TimeShown::Countdown("< 1 min".into()));
@@ -219,8 +389,11 @@ mod tests {
     #[test]
     fn unreliable_times_texts_clocks_and_older_servers() {
         let d = departure(countdown(300), false);
-        assert_eq!(time_shown(&d, Duration::ZERO, T0), TimeShown::NotLocated);
-        assert_eq!(TimeShown::NotLocated.text(), "Non localisé");
+        assert_eq!(
+            time_shown(&d, Duration::ZERO, T0, &paris()),
+            TimeShown::NotLocated("5 min".into())
+        );
+        assert_eq!(TimeShown::NotLocated(String::new()).text(), "Non localisé");
         let d = departure(
             WaitTime::Clock {
                 text: "17h05".into(),
@@ -228,7 +401,7 @@ mod tests {
             true,
         );
         assert_eq!(
-            time_shown(&d, Duration::from_secs(50), T0),
+            time_shown(&d, Duration::from_secs(50), T0, &paris()),
             TimeShown::AsSent("17h05".into())
         );
         // A text stays visible even when the time is not located.
@@ -240,7 +413,7 @@ mod tests {
             false,
         );
         assert_eq!(
-            time_shown(&d, Duration::ZERO, T0),
+            time_shown(&d, Duration::ZERO, T0, &paris()),
             TimeShown::Notice("Travaux".into())
         );
         // Without tempsEnSeconde, the text is shown as sent.
@@ -252,7 +425,7 @@ mod tests {
             true,
         );
         assert_eq!(
-            time_shown(&d, Duration::from_secs(40), T0),
+            time_shown(&d, Duration::from_secs(40), T0, &paris()),
             TimeShown::AsSent("4 min".into())
         );
     }
@@ -263,7 +436,7 @@ mod tests {
         d.alternate = Some("Bus complet".into());
         let texts: Vec<String> = (0..7)
             .map(|s| {
-                time_shown(&d, Duration::ZERO, at_second(s))
+                time_shown(&d, Duration::ZERO, at_second(s), &paris())
                     .text()
                     .to_string()
             })

@@ -50,22 +50,12 @@ pub struct ForecastPane {
     pub now: String,
 }
 
-fn yes_no(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => crate::i18n::t("yes"),
-        Some(false) => crate::i18n::t("no"),
-        None => "?",
-    }
+fn yes_no(v: Option<bool>) -> Option<&'static str> {
+    v.map(|v| crate::i18n::t(if v { "yes" } else { "no" }))
 }
 
 fn level_text(level: CrowdLevel) -> &'static str {
-    match level {
-        CrowdLevel::Low => crate::i18n::t("crowd_low"),
-        CrowdLevel::Moderate => crate::i18n::t("crowd_moderate"),
-        CrowdLevel::High => crate::i18n::t("crowd_high"),
-        CrowdLevel::Unknown => crate::i18n::t("crowd_unknown"),
-        CrowdLevel::NotAllowed => crate::i18n::t("crowd_not_given"),
-    }
+    crate::model::crowd_word(level)
 }
 
 fn heading<'a>(row: &RowInfo, theme: &Theme) -> Line<'a> {
@@ -92,7 +82,11 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
         return lines;
     };
     let when = match next.shown {
-        crate::model::TimeShown::NotLocated => crate::i18n::t("details_not_located").to_string(),
+        crate::model::TimeShown::NotLocated(_) => format!(
+            "{} ({})",
+            next.shown.text(),
+            crate::i18n::t("details_not_located")
+        ),
         crate::model::TimeShown::Theoretical(ref t) => crate::i18n::tf(
             "details_theoretical",
             &[("time", t), ("mark", crate::model::theoretical())],
@@ -183,40 +177,42 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
                 format!("{}{kind}", crate::i18n::tf("vehicle_number", &[("n", n)])),
                 theme.heading(),
             ));
+            // Only what the network says: a network that does not report
+            // a vehicle's equipment leaves these lines out.
             let accessible = match v.accessibility {
-                Accessibility::Accessible => crate::i18n::t("yes"),
-                Accessibility::NotAccessible => crate::i18n::t("no"),
-                Accessibility::Unknown => "?",
+                Accessibility::Accessible => Some(crate::i18n::t("yes")),
+                Accessibility::NotAccessible => Some(crate::i18n::t("no")),
+                Accessibility::Unknown => None,
             };
             let energy = match v.energy {
-                Energy::Diesel => crate::i18n::t("energy_diesel"),
-                Energy::NaturalGas => crate::i18n::t("energy_gas"),
-                Energy::Hybrid => crate::i18n::t("energy_hybrid"),
-                Energy::Electric => crate::i18n::t("energy_electric"),
-                Energy::Unknown => "?",
+                Energy::Diesel => Some(crate::i18n::t("energy_diesel")),
+                Energy::NaturalGas => Some(crate::i18n::t("energy_gas")),
+                Energy::Hybrid => Some(crate::i18n::t("energy_hybrid")),
+                Energy::Electric => Some(crate::i18n::t("energy_electric")),
+                Energy::Unknown => None,
             };
-            lines.push(Line::raw(format!(
-                "  {}",
-                crate::i18n::tf(
-                    "vehicle_equipment",
-                    &[
-                        ("a", accessible),
-                        ("ac", yes_no(v.air_conditioning)),
-                        ("usb", yes_no(v.usb_sockets)),
-                    ],
-                )
-            )));
-            lines.push(Line::raw(format!(
-                "  {}",
-                crate::i18n::tf(
-                    "vehicle_announcements",
-                    &[
-                        ("audio", yes_no(v.audio_announcements)),
-                        ("visual", yes_no(v.visual_announcements)),
-                        ("energy", energy),
-                    ],
-                )
-            )));
+            let said = |facts: &[(&str, Option<&str>)]| {
+                facts
+                    .iter()
+                    .filter_map(|(key, v)| v.map(|v| crate::i18n::tf(key, &[("v", v)])))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            };
+            let equipment = said(&[
+                ("vehicle_accessible", accessible),
+                ("vehicle_air_conditioning", yes_no(v.air_conditioning)),
+                ("vehicle_usb", yes_no(v.usb_sockets)),
+            ]);
+            let announcements = said(&[
+                ("vehicle_audio", yes_no(v.audio_announcements)),
+                ("vehicle_visual", yes_no(v.visual_announcements)),
+                ("vehicle_energy", energy),
+            ]);
+            for line in [equipment, announcements] {
+                if !line.is_empty() {
+                    lines.push(Line::raw(format!("  {line}")));
+                }
+            }
         }
     }
     if let Some(Ok(live)) = &pane.live {
@@ -559,7 +555,7 @@ mod tests {
     fn details_show_the_vehicle_its_state_and_the_message() {
         let mut row = row();
         row.next = Some(CellView {
-            shown: crate::model::TimeShown::NotLocated,
+            shown: crate::model::TimeShown::NotLocated("2 min".into()),
             seconds: Some(300),
             reliable: false,
             origin: crate::domain::Origin::NotLocated,
@@ -603,15 +599,19 @@ mod tests {
             message: None,
         };
         let t = text(&details_lines(&pane, &Theme::new(Palette::Ansi16), 140)).join("\n");
-        assert!(t.contains("Non localisé : horaire théorique"), "{t}");
+        assert!(
+            t.contains("Prochain départ : Non localisé · ≈ 2 min (horaire théorique"),
+            "{t}"
+        );
         assert!(t.contains("Affluence : ▮▮▯ modérée"), "{t}");
         assert!(t.contains("Le tram suivant est moins chargé"), "{t}");
         assert!(t.contains("Véhicule n° 812 (Citadis)"), "{t}");
         assert!(t.contains("climatisation : oui · prises USB : non"), "{t}");
         assert!(
-            t.contains("annonces visuelles : ? · énergie : électrique"),
+            t.contains("  annonces sonores : oui · énergie : électrique"),
             "{t}"
         );
+        assert!(!t.contains('?'), "only what the network says: {t}");
         assert!(t.contains("84 passagers à bord · chargé à 45 %"), "{t}");
         assert!(t.contains("entre Battant et Ile de France"), "{t}");
     }

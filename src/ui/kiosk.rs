@@ -614,7 +614,9 @@ struct RowLook {
 /// The minutes to show large, for a plain countdown of a minute or more.
 fn large_minutes(cell: &CellView) -> Option<i64> {
     match (&cell.shown, cell.seconds) {
-        (TimeShown::Countdown(_), Some(s)) if (60..60_000).contains(&s) => Some(s / 60),
+        (TimeShown::Countdown(_), Some(s)) if (60..crate::model::COUNTDOWN_MAX_S).contains(&s) => {
+            Some(s / 60)
+        }
         _ => None,
     }
 }
@@ -641,7 +643,12 @@ fn large_row<'a>(row: &'a RowView, theme: &Theme, stale: bool, columns: &Columns
             let big = digits::render(&minutes.to_string(), 1);
             let right = |l: &str| format!("{:>11}", l);
             middle.push(Span::styled(right(&big[1]), time_style));
-            middle.push(Span::styled(" min ", time_style));
+            let added = if first.status == crate::domain::Status::Added {
+                super::row::ADDED_MARK
+            } else {
+                " "
+            };
+            middle.push(Span::styled(format!(" min{added}"), time_style));
             (
                 Line::from(vec![
                     Span::raw(indent.clone()),
@@ -657,11 +664,42 @@ fn large_row<'a>(row: &'a RowView, theme: &Theme, stale: bool, columns: &Columns
             // As the board writes it: its platform and delay, and a
             // timetable time as such.
             let style = match first.shown {
-                TimeShown::NotLocated => theme.not_located(),
+                TimeShown::NotLocated(_) => theme.not_located(),
                 TimeShown::Notice(_) | TimeShown::Cancelled => theme.notice(),
                 TimeShown::Theoretical(_) => theme.dim().add_modifier(Modifier::ITALIC),
                 _ => time_style,
             };
+            // A time not located and its theoretical time take the
+            // gauge's place, as on the board (`row::cell_spans`).
+            if let TimeShown::NotLocated(_) = first.shown {
+                let room = if first.not_accessible {
+                    LARGE_W + 3
+                } else {
+                    LARGE_W + 3 + 1 + 2
+                };
+                let text = super::row::approx_in(super::row::time_text_in(first, room), theme);
+                if text.width() > LARGE_W - 1 {
+                    middle.push(Span::styled(
+                        format!("{:>w$}", fit(&text, room), w = room),
+                        style,
+                    ));
+                    if first.not_accessible {
+                        let [_, space, mark, gap] = gauge_and_mark(first, theme, stale);
+                        middle.extend([space, mark, gap]);
+                    } else {
+                        middle.push(Span::raw("  "));
+                    }
+                    for cell in row
+                        .cells
+                        .iter()
+                        .skip(1)
+                        .take(columns.cells.saturating_sub(1))
+                    {
+                        middle.extend(cell_spans(cell, theme, stale));
+                    }
+                    return [Line::raw(""), Line::from(middle), Line::raw("")];
+                }
+            }
             middle.push(Span::styled(
                 format!(
                     "{:>w$} ",

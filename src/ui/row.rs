@@ -10,6 +10,10 @@ use super::theme::Theme;
 use super::view::{BoardView, CellView, RowView};
 use crate::model::{Gauge, TimeShown};
 
+/// What marks an added trip's time, a trip the timetable does not have
+/// ("3 min*"; `--once` writes "[ajouté]", the legend explains both).
+pub(crate) const ADDED_MARK: &str = "*";
+
 /// Width of a time text ("Perturbations", "Non localisé").
 pub(crate) const TIME_W: usize = 13;
 
@@ -131,7 +135,7 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
     let mut time_style = match cell.shown {
         TimeShown::Countdown(_) | TimeShown::AsSent(_) => theme.heading(),
         TimeShown::Theoretical(_) => theme.dim().add_modifier(Modifier::ITALIC),
-        TimeShown::NotLocated => theme.not_located(),
+        TimeShown::NotLocated(_) => theme.not_located(),
         TimeShown::Notice(_) | TimeShown::Cancelled => theme.notice(),
     };
     if stale {
@@ -139,6 +143,30 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
     } else if cell.reachable == Some(false) {
         // Too late to catch on foot.
         time_style = theme.dim();
+    }
+    // A time not located and its theoretical time take the gauge's place
+    // (its crowding is a forecast too), and the accessibility mark's when
+    // it is not needed; the text is cut first ([`TimeShown::fitted`]).
+    if let TimeShown::NotLocated(_) = cell.shown {
+        let room = if cell.not_accessible {
+            TIME_W + 1 + 3
+        } else {
+            TIME_W + 1 + 3 + 1 + 2
+        };
+        let text = approx_in(time_text_in(cell, room), theme);
+        if text.width() > TIME_W {
+            let mut spans = vec![Span::styled(
+                format!("{:>w$}", fit(&text, room), w = room),
+                time_style,
+            )];
+            if cell.not_accessible {
+                let [_, space, mark, gap] = gauge_and_mark(cell, theme, stale);
+                spans.extend([space, mark, gap]);
+            } else {
+                spans.push(Span::raw("  "));
+            }
+            return spans;
+        }
     }
     let mut spans = vec![Span::styled(
         format!("{:>w$}", fit(&time_text(cell), TIME_W), w = TIME_W),
@@ -161,15 +189,42 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
 /// The time as the cell writes it: the platform and a delay when the
 /// network gives them ("3 min +2", "3 min vB").
 pub(crate) fn time_text(cell: &CellView) -> std::borrow::Cow<'_, str> {
-    let text = cell.shown.text();
+    time_text_in(cell, TIME_W)
+}
+
+/// `text` with the theme's "≈" (the Linux console's fonts lack it).
+pub(crate) fn approx_in<'a>(
+    text: std::borrow::Cow<'a, str>,
+    theme: &Theme,
+) -> std::borrow::Cow<'a, str> {
+    if theme.glyphs.approx != '≈' && text.contains('≈') {
+        text.replace('≈', &theme.glyphs.approx.to_string()).into()
+    } else {
+        text
+    }
+}
+
+/// [`time_text`] in `width` cells: a time not located is fitted
+/// ([`TimeShown::fitted`]) with its platform's room kept.
+pub(crate) fn time_text_in(cell: &CellView, width: usize) -> std::borrow::Cow<'_, str> {
     let delay = cell
         .delay_minutes
         .filter(|_| matches!(cell.shown, TimeShown::Countdown(_)));
-    match (delay, &cell.platform) {
-        (None, None) => std::borrow::Cow::Borrowed(text),
-        (Some(d), None) => format!("{text} +{d}").into(),
-        (None, Some(p)) => format!("{text} v{p}").into(),
-        (Some(d), Some(p)) => format!("{text} +{d} v{p}").into(),
+    let added = if cell.status == crate::domain::Status::Added {
+        ADDED_MARK
+    } else {
+        ""
+    };
+    let platform = cell.platform.as_ref().map(|p| format!(" v{p}"));
+    let text = cell
+        .shown
+        .fitted(width.saturating_sub(platform.as_deref().map_or(0, str::width) + added.width()));
+    match (delay, platform) {
+        (None, None) if added.is_empty() => text,
+        (None, None) => format!("{text}{added}").into(),
+        (Some(d), None) => format!("{text}{added} +{d}").into(),
+        (None, Some(p)) => format!("{text}{added}{p}").into(),
+        (Some(d), Some(p)) => format!("{text}{added} +{d}{p}").into(),
     }
 }
 
@@ -199,4 +254,198 @@ pub(crate) fn gauge_and_mark<'a>(cell: &CellView, theme: &Theme, stale: bool) ->
         Span::raw("  ")
     };
     [gauge, Span::raw(" "), mark, Span::raw("  ")]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CrowdLevel, Load, Origin, Status, WaitTime};
+    use crate::ui::departures::tests::{sample_board, t};
+    use crate::ui::theme::{Glyphs, Palette};
+    use crate::ui::view;
+
+    fn spans_text(spans: &[Span<'_>]) -> String {
+        spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    /// One scenario drawn through the board's cells, `--once` and
+    /// `--json`: a live time, a time not located, a theoretical one, a
+    /// cancelled and an added trip, a time past an hour, a network's word,
+    /// each crowding level with a share that says otherwise. Each surface
+    /// says the same time, status, marks and crowding for each departure.
+    #[test]
+    fn every_surface_says_the_same_of_each_departure() {
+        let mut board = sample_board();
+        let row = &mut board.places[0].departures[0];
+        let template = row[0].clone();
+        let at = |seconds: i64, origin: Origin, status, level, load| {
+            let mut d = template.clone();
+            d.time = WaitTime::Countdown {
+                text: String::new(),
+                seconds: Some(seconds),
+            };
+            (d.origin, d.status, d.crowding, d.load) = (origin, status, level, load);
+            d
+        };
+        *row = vec![
+            at(
+                150,
+                Origin::Located,
+                Status::Normal,
+                CrowdLevel::Low,
+                Load::Percent(90),
+            ),
+            at(
+                104,
+                Origin::NotLocated,
+                Status::Normal,
+                CrowdLevel::Moderate,
+                Load::Percent(10),
+            ),
+            at(
+                400,
+                Origin::Timetable,
+                Status::Normal,
+                CrowdLevel::Unknown,
+                Load::Unknown,
+            ),
+            at(
+                500,
+                Origin::Located,
+                Status::Cancelled,
+                CrowdLevel::High,
+                Load::Percent(90),
+            ),
+            at(
+                300,
+                Origin::Located,
+                Status::Added,
+                CrowdLevel::High,
+                Load::Percent(50),
+            ),
+            at(
+                67 * 60,
+                Origin::Located,
+                Status::Normal,
+                CrowdLevel::Unknown,
+                Load::Percent(20),
+            ),
+        ];
+        board.places[0].departures[1][0].time = WaitTime::Text {
+            text: "Travaux".into(),
+            served: false,
+        };
+        let view = view::build(&board, t(0));
+        let once = view::text(&view, "quai", "");
+        let json = serde_json::to_value(&view).unwrap();
+        let theme = Theme {
+            palette: Palette::TrueColor,
+            glyphs: Glyphs::UNICODE,
+        };
+        let bars = |level: CrowdLevel| crate::model::crowd_bars(level).map_or(0, |(n, _)| n);
+        let once_row = |number: &str| {
+            once.lines()
+                .find(|l| l.trim_start().starts_with(&format!("{number} ")))
+                .unwrap_or_else(|| panic!("{number} in {once}"))
+                .to_string()
+        };
+        let l3 = once_row("L3");
+        let after = l3.find("Pôle Temis  ").unwrap() + "Pôle Temis  ".len();
+        let once_cells: Vec<&str> = l3[after..].split("   ").collect();
+        let cells = &view.places[0].rows[0].cells;
+        assert_eq!(once_cells.len(), cells.len(), "{l3}");
+        for (i, (cell, written)) in cells.iter().zip(&once_cells).enumerate() {
+            let drawn = spans_text(&cell_spans(cell, &theme, false));
+            let shown = cell.shown.text();
+            let level = cell.crowding_level;
+            let filled = match cell.gauge {
+                Gauge::Bar(filled, gauge_level) => {
+                    assert_eq!(
+                        gauge_level, level,
+                        "cell {i}: the gauge's level is the code's"
+                    );
+                    filled
+                }
+                _ => 0,
+            };
+            // The time: whole in `--once`, as fitted on the board, where a
+            // time not located keeps its words and its time.
+            assert!(
+                written.starts_with(shown.as_ref()),
+                "cell {i}: {written:?} / {shown}"
+            );
+            assert!(
+                drawn.contains(time_text(cell).trim_end_matches(ADDED_MARK))
+                    || drawn.contains(cell.shown.fitted(20).as_ref()),
+                "cell {i}: {drawn:?}"
+            );
+            if let TimeShown::NotLocated(time) = &cell.shown {
+                assert!(!time.is_empty(), "cell {i}: the time quai knows");
+                assert!(
+                    written.contains(&format!("Non localisé · ≈ {time}")),
+                    "{written}"
+                );
+                assert!(
+                    drawn.contains("Non localisé") && drawn.contains(time.as_str()),
+                    "cell {i}: {drawn:?}"
+                );
+            }
+            // The marks: an added trip, a theoretical time.
+            let added = cell.status == Status::Added;
+            assert_eq!(written.contains("[ajouté]"), added, "cell {i}: {written}");
+            assert_eq!(drawn.contains(ADDED_MARK), added, "cell {i}: {drawn:?}");
+            let theoretical = matches!(cell.shown, TimeShown::Theoretical(_));
+            assert_eq!(
+                written.contains(crate::model::theoretical()),
+                theoretical,
+                "{written}"
+            );
+            assert_eq!(
+                drawn.contains(crate::i18n::t("theoretical_short")),
+                theoretical
+            );
+            // The crowding: as many cells as its level says, everywhere.
+            let count = |s: &str| s.chars().filter(|c| *c == '▮').count();
+            if matches!(cell.gauge, Gauge::Bar(..)) {
+                assert_eq!(filled, bars(level), "cell {i}");
+                assert_eq!(count(written), usize::from(filled), "cell {i}: {written}");
+            }
+            if !matches!(cell.shown, TimeShown::NotLocated(_)) {
+                assert_eq!(count(&drawn), usize::from(filled), "cell {i}: {drawn:?}");
+            }
+            let coded = &json["places"][0]["rows"][0]["cells"][i];
+            assert_eq!(
+                coded["shown"]["text"].as_str().unwrap_or_default(),
+                match &cell.shown {
+                    TimeShown::NotLocated(t)
+                    | TimeShown::Countdown(t)
+                    | TimeShown::Theoretical(t) => t.as_str(),
+                    _ => coded["shown"]["text"].as_str().unwrap_or_default(),
+                }
+            );
+            assert_eq!(
+                coded["crowding_level"],
+                serde_json::to_value(level).unwrap()
+            );
+            assert_eq!(coded["status"], serde_json::to_value(cell.status).unwrap());
+        }
+        // The statuses and times the scenario was made of.
+        let kinds: Vec<&TimeShown> = cells.iter().map(|c| &c.shown).collect();
+        assert!(
+            matches!(kinds[1], TimeShown::NotLocated(t) if t == "1 min"),
+            "{kinds:?}"
+        );
+        assert_eq!(*kinds[3], TimeShown::Cancelled);
+        assert!(
+            !kinds[5].text().ends_with(" min"),
+            "past an hour, a clock time: {kinds:?}"
+        );
+        // The network's word, the same on both.
+        let seven = once_row("7");
+        let drawn = spans_text(&cell_spans(&view.places[0].rows[1].cells[0], &theme, false));
+        assert!(
+            seven.contains("Travaux") && drawn.contains("Travaux"),
+            "{seven} / {drawn}"
+        );
+    }
 }

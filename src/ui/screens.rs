@@ -86,8 +86,12 @@ fn legend(state: &PaneState) -> Vec<(String, &'static str)> {
             t("legend_theoretical"),
         ),
         (t("arriving").into(), t("legend_arriving")),
-        ("17h05".into(), t("legend_clock")),
+        (format!("17{}05", t("clock_separator")), t("legend_clock")),
         (t("cancelled").into(), t("legend_cancelled")),
+        (
+            format!("3{}{}", t("minutes_suffix"), super::row::ADDED_MARK),
+            t("legend_added"),
+        ),
         (t("legend_works_mark").into(), t("legend_works")),
         ("—".into(), t("legend_none")),
         (

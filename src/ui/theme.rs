@@ -129,6 +129,8 @@ pub struct Glyphs {
     /// Line states beside the badge: interrupted, disrupted, planned,
     /// information (one cell each).
     pub states: [&'static str; 4],
+    /// Before a theoretical time ("Non localisé · ≈ 2 min").
+    pub approx: char,
 }
 
 impl Glyphs {
@@ -138,6 +140,7 @@ impl Glyphs {
         no_access: "♿",
         warning: "⚠",
         states: ["✖", "▲", "◆", "ℹ"],
+        approx: '≈',
     };
     /// What the Linux console's fonts (Terminus, Lat15, VGA) all have.
     pub const CONSOLE: Glyphs = Glyphs {
@@ -146,6 +149,7 @@ impl Glyphs {
         no_access: "×",
         warning: "‼",
         states: ["X", "▲", "♦", "i"],
+        approx: '~',
     };
 
     /// The console's set under `TERM=linux`.

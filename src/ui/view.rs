@@ -402,6 +402,7 @@ struct At {
 fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -> PlaceView {
     let place = &state.place;
     let zone = crate::domain::zone_index(&place.network);
+    let tz = crate::domain::zone_at(zone);
     let now = at.now;
     PlaceView {
         name: match &place.label {
@@ -446,7 +447,7 @@ fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -> PlaceView
             .cloned()
             .unwrap_or_default(),
         rows: shown_lines(state)
-            .map(|(l, line)| row_view(board, line, state.row(l), place.walk, zone, at))
+            .map(|(l, line)| row_view(board, line, state.row(l), place.walk, (zone, &tz), at))
             .collect(),
     }
 }
@@ -457,7 +458,7 @@ fn row_view(
     line: &BoardLine,
     departures: &[Departure],
     walk: Option<u32>,
-    zone: Option<u8>,
+    zone: (Option<u8>, &jiff::tz::TimeZone),
     at: &At,
 ) -> RowView {
     // The departure knows its trip's destination better than the variant
@@ -486,12 +487,14 @@ fn row_view(
     }
 }
 
-/// The view of one departure (whether it can be caught is left to the row).
-fn cell_view(d: &Departure, zone: Option<u8>, at: &At) -> CellView {
+/// The view of one departure (whether it can be caught is left to the row),
+/// its network's zone by index and itself.
+fn cell_view(d: &Departure, zone: (Option<u8>, &jiff::tz::TimeZone), at: &At) -> CellView {
     use crate::domain::WaitTime;
     let (now, elapsed) = (at.now, at.elapsed);
+    let (zone, tz) = zone;
     CellView {
-        shown: model::time_shown(d, elapsed, now),
+        shown: model::time_shown(d, elapsed, now, tz),
         seconds: seconds_left(d, elapsed, now),
         reliable: d.reliable(),
         origin: d.origin,
@@ -526,7 +529,8 @@ fn cell_view(d: &Departure, zone: Option<u8>, at: &At) -> CellView {
         stop_id: d.stop_id.clone(),
         crowding_text: d.crowding_text.clone(),
         crowding_advice: d.crowding_advice.clone(),
-        crowding_level: d.crowding,
+        // The level the gauge shows, as a code.
+        crowding_level: model::crowd_level(d),
         info_id: d.info_id.clone(),
         reachable: None,
     }
@@ -606,9 +610,10 @@ pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
     for (p, (place, state)) in view.places.iter_mut().zip(&board.places).enumerate() {
         place.stale = board.place_is_stale(p, now);
         let walk = state.place.walk;
+        let tz = crate::domain::zone_at(crate::domain::zone_index(&state.place.network));
         for ((l, _), row) in shown_lines(state).zip(&mut place.rows) {
             for (d, cell) in state.row(l).iter().zip(&mut row.cells) {
-                model::update_time_shown(&mut cell.shown, d, elapsed, now);
+                model::update_time_shown(&mut cell.shown, d, elapsed, now, &tz);
                 cell.seconds = seconds_left(d, elapsed, now);
                 cell.reachable = reachable(walk, cell);
             }

@@ -1,0 +1,357 @@
+//! One scenario, the demo server at a fixed clock (live times, vehicles
+//! not located, "Travaux", crowding levels, traffic messages and line
+//! states), read through `--json`, `--once`, the board in a terminal and
+//! Home Assistant's attributes published by `quai publish` on a real
+//! Mosquitto: each surface says the same time, status, marks and crowding
+//! of each departure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use quai::demo::{self, ServerOptions};
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
+use serde_json::Value;
+
+mod support;
+
+const PLACES: [&str; 4] = ["crous", "ile de france", "republique", "gare viotte"];
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn board(home: &Path, url: &str, extra: &[&str]) -> Command {
+    let mut cmd = support::quai_command(home, Some((url, demo::DEMO_KEY)));
+    cmd.arg("board")
+        .args(PLACES)
+        .args(["--nb", "4"])
+        .args(extra);
+    cmd
+}
+
+/// A crowding level's filled cells, as the legend says them.
+fn bars(level: &Value) -> usize {
+    match level.as_str() {
+        Some("low") => 1,
+        Some("moderate") => 2,
+        Some("high") => 3,
+        _ => 0,
+    }
+}
+
+/// What any surface must write for a cell in full: its time (a time not
+/// located with its theoretical time beside the words).
+fn written(cell: &Value) -> String {
+    let shown = &cell["shown"];
+    match shown["kind"].as_str() {
+        Some("not_located") => format!("Non localisé · ≈ {}", shown["text"].as_str().unwrap()),
+        Some("cancelled") => "Supprimé".into(),
+        _ => shown["text"].as_str().unwrap_or_default().to_string(),
+    }
+}
+
+/// A Mosquitto of its own on a free port, killed when dropped.
+struct Mosquitto {
+    port: u16,
+    child: Child,
+}
+
+impl Mosquitto {
+    fn start(home: &Path) -> Mosquitto {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let conf = home.join("mosquitto.conf");
+        std::fs::write(
+            &conf,
+            format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"),
+        )
+        .unwrap();
+        let binary = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| PathBuf::from("mosquitto"));
+        let child = Command::new(binary)
+            .arg("-c")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mosquitto is needed for this test");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "mosquitto did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Mosquitto { port, child }
+    }
+}
+
+impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+type Topics = Arc<Mutex<std::collections::HashMap<String, Vec<u8>>>>;
+
+async fn subscriber(port: u16) -> (Topics, AsyncClient) {
+    let mut options = MqttOptions::new(
+        format!("agreement-{}", std::process::id()),
+        "127.0.0.1",
+        port,
+    );
+    options.set_max_packet_size(1 << 20, 1 << 20);
+    let (client, mut eventloop) = AsyncClient::new(options, 64);
+    client.subscribe("#", QoS::AtLeastOnce).await.unwrap();
+    let seen: Topics = Arc::default();
+    let store = Arc::clone(&seen);
+    tokio::spawn(async move {
+        loop {
+            match eventloop.poll().await {
+                Ok(Event::Incoming(Packet::Publish(p))) => {
+                    store
+                        .lock()
+                        .unwrap()
+                        .insert(p.topic.clone(), p.payload.to_vec());
+                }
+                Ok(_) => {}
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+    });
+    (seen, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_surface_tells_the_same_departures() {
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
+    let url = server.url();
+    let home = support::home("agreement", "surfaces");
+
+    // The reference: `--json`.
+    let out = run(board(&home, &url, &["--json"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let places = json["places"].as_array().unwrap();
+    assert_eq!(places.len(), 4, "{json}");
+    let all: Vec<(&Value, &Value)> = places
+        .iter()
+        .flat_map(|p| p["rows"].as_array().unwrap())
+        .flat_map(|r| r["cells"].as_array().unwrap().iter().map(move |c| (r, c)))
+        .collect();
+    // The scenario holds what it is meant to.
+    let kinds = |k: &str| all.iter().filter(|(_, c)| c["shown"]["kind"] == k).count();
+    assert!(kinds("countdown") > 0 && kinds("not_located") > 0 && kinds("notice") > 0);
+    let levels: Vec<&str> = all
+        .iter()
+        .filter_map(|(_, c)| c["crowding_level"].as_str())
+        .collect();
+    for level in ["moderate", "high", "not_allowed"] {
+        assert!(levels.contains(&level), "{level}: {levels:?}");
+    }
+    assert!(json["alert"].is_object(), "an alert in the banner: {json}");
+
+    // `--json` agrees with itself: a gauge of the cells its level says.
+    for (row, cell) in &all {
+        if let Some(bar) = cell["gauge"].get("Bar") {
+            assert_eq!(
+                bar[1], cell["crowding_level"],
+                "{} {cell}",
+                row["line"]["number"]
+            );
+            assert_eq!(
+                bar[0].as_u64().unwrap() as usize,
+                bars(&cell["crowding_level"]),
+                "{} {cell}",
+                row["line"]["number"]
+            );
+        }
+        if cell["shown"]["kind"] == "not_located" && cell["seconds"].is_number() {
+            assert!(
+                cell["shown"]["text"].is_string(),
+                "the time quai knows: {cell}"
+            );
+        }
+    }
+
+    // `--once`: each row's cells, in order, as written, with their gauges.
+    let out = run(board(&home, &url, &["--once"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let once = text(&out.stdout);
+    if let Some(alert) = json["alert"]["title"].as_str() {
+        assert!(once.contains(alert), "the banner's message: {once}");
+    }
+    for place in places {
+        let heading = place["name"].as_str().unwrap();
+        let start = once
+            .find(&format!("\n{heading}"))
+            .unwrap_or_else(|| panic!("{heading}: {once}"));
+        let section = &once[start..];
+        for row in place["rows"].as_array().unwrap() {
+            let number = row["line"]["number"].as_str().unwrap();
+            let destination = row["destination"].as_str().unwrap();
+            let line = section
+                .lines()
+                .find(|l| {
+                    l.trim_start().starts_with(&format!("{number} ")) && l.contains(destination)
+                })
+                .unwrap_or_else(|| panic!("{number} {destination}: {section}"));
+            let mut rest = &line[line.find(destination).unwrap() + destination.len()..];
+            for cell in row["cells"].as_array().unwrap() {
+                let want = written(cell);
+                let at = rest
+                    .find(&want)
+                    .unwrap_or_else(|| panic!("{want:?} in {line:?}"));
+                rest = &rest[at + want.len()..];
+                let this = rest.split("   ").next().unwrap_or_default();
+                let filled = this.chars().filter(|c| *c == '▮').count();
+                assert_eq!(
+                    filled,
+                    bars(&cell["crowding_level"]).min(usize::from(cell["gauge"].is_object()) * 3),
+                    "{line:?}"
+                );
+                assert_eq!(
+                    this.contains("[ajouté]"),
+                    cell["status"] == "added",
+                    "{line:?}"
+                );
+            }
+        }
+    }
+
+    // Home Assistant: each row's attributes, published on a real broker.
+    let broker = Mosquitto::start(&home);
+    let (seen, _client) = subscriber(broker.port).await;
+    let mut publish = support::quai_command(&home, Some((&url, demo::DEMO_KEY)));
+    publish
+        .arg("publish")
+        .args(PLACES)
+        .args([
+            "--broker",
+            &format!("mqtt://127.0.0.1:{}", broker.port),
+            "--refresh",
+            "1",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let _publisher = Killed(publish.spawn().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let states = loop {
+        let states: Vec<(String, Value)> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(t, _)| t.ends_with("/state") && t.starts_with("quai/ginko/"))
+            .filter_map(|(t, p)| Some((t.clone(), serde_json::from_slice(p).ok()?)))
+            .collect();
+        if states.len()
+            >= all
+                .iter()
+                .map(|(r, _)| r["line"]["number"].to_string() + r["destination"].as_str().unwrap())
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+                .min(8)
+        {
+            break states;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the rows' states: {}",
+            states.len()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let mut compared = 0;
+    let slug = |name: &str| {
+        name.to_lowercase()
+            .replace(['é', 'è'], "e")
+            .replace(' ', "-")
+    };
+    for (topic, state) in &states {
+        let Some(place) = places.iter().find(|p| {
+            topic.starts_with(&format!(
+                "quai/ginko/{}/",
+                slug(p["name"].as_str().unwrap())
+            ))
+        }) else {
+            continue;
+        };
+        let Some(row) = place["rows"].as_array().unwrap().iter().find(|r| {
+            r["line"]["number"] == state["line"] && r["destination"] == state["destination"]
+        }) else {
+            continue;
+        };
+        for (cell, attribute) in row["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(state["departures"].as_array().unwrap())
+        {
+            assert_eq!(
+                attribute["crowding_level"], cell["crowding_level"],
+                "{attribute} / {cell}"
+            );
+            assert_eq!(attribute["status"], cell["status"], "{attribute}");
+            // An alternating text ("Tram complet") shows at its seconds.
+            if attribute["kind"] != "notice" && cell["shown"]["kind"] != "notice" {
+                assert_eq!(attribute["kind"], cell["shown"]["kind"], "{attribute}");
+            }
+            if cell["shown"]["kind"] == "not_located" {
+                assert!(
+                    attribute["shown"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("Non localisé · ≈ "),
+                    "{attribute}"
+                );
+            }
+            if cell["shown"]["text"] == "Travaux" {
+                assert_eq!(attribute["shown"], "Travaux");
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 10, "{compared} departures compared");
+
+    // The board in a terminal: the times not located keep their time, the
+    // network's word shows, the gauges are those of the levels.
+    let command = format!(
+        "env GINKO_API_URL={url} GINKO_API_KEY={} HOME={} {} board {} --nb 4",
+        demo::DEMO_KEY,
+        home.display(),
+        env!("CARGO_BIN_EXE_quai"),
+        PLACES
+            .iter()
+            .map(|p| format!("'{p}'"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let terminal = support::Terminal::start(&home, &command, 120, 60);
+    let screen = terminal.wait("the board", 20, |s| {
+        s.contains("Gare Viotte") && s.contains("Travaux")
+    });
+    assert!(screen.contains("Non localisé ≈"), "{screen}");
+    let _ = terminal.tmux(&["kill-server"]);
+}
