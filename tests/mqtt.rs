@@ -226,6 +226,7 @@ async fn boards_status_and_discovery_are_retained_and_the_last_will_says_offline
     .unwrap();
     assert_eq!(state["line"], "L3");
     assert!(state["departures"].is_array());
+    assert!(state["now"].is_string() && state["fetched_at"].is_string());
     let messages: serde_json::Value =
         serde_json::from_slice(&late.get("quai/ginko/messages").unwrap()).unwrap();
     assert!(messages.as_array().is_some_and(|m| !m.is_empty()));
