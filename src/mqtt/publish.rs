@@ -86,11 +86,17 @@ pub fn place_topics(prefix: &str, network: &str, place: &PlaceView) -> PlaceTopi
 }
 
 /// One row's state for Home Assistant: the next departure in minutes
-/// (`null` when none), and the following ones. Beside the texts as the
+/// (`null` when none), and the following ones, with the board's times
+/// (`now`, when it was built; `fetched_at`, when its data was fetched). Beside the texts as the
 /// board shows them, codes that do not change with the language
 /// (docs/json.md): each departure's `status`, `origin`, `kind` of time and
 /// `crowding_level`, and the place's `stale` and `error_kind`.
-fn row_state(row: &RowView, place: &PlaceView, error_kind: Option<&str>) -> String {
+fn row_state(
+    row: &RowView,
+    place: &PlaceView,
+    error_kind: Option<&str>,
+    times: (&str, Option<&str>),
+) -> String {
     let minutes = |c: &view::CellView| c.seconds.map(|s| s.max(0) / 60);
     let first = row.cells.first();
     let departures: Vec<serde_json::Value> = row
@@ -114,6 +120,8 @@ fn row_state(row: &RowView, place: &PlaceView, error_kind: Option<&str>) -> Stri
         .collect();
     json!({
         "schema": view::SCHEMA,
+        "now": times.0,
+        "fetched_at": times.1,
         "minutes": first.and_then(minutes),
         "line": row.line.number,
         "destination": row.destination,
@@ -225,7 +233,12 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
             out.push((topics.board.clone(), payload.to_string(), digest));
         }
         for ((_, topic), row) in topics.rows.iter().zip(&place.rows) {
-            let state = row_state(row, place, view.error_kind);
+            let state = row_state(
+                row,
+                place,
+                view.error_kind,
+                (&view.now, view.fetched_at.as_deref()),
+            );
             let digest = serde_json::to_string(&(
                 row.cells
                     .iter()
@@ -493,7 +506,21 @@ pub async fn run(
         if let Some(discovery) = options.discovery.as_deref().filter(|_| !discovery_sent) {
             discovery_sent = publish_discovery(&client, &board, &options, discovery);
         }
-        for (topic, payload, digest) in payloads(&board, &topics.prefix, jiff::Timestamp::now()) {
+        let current = payloads(&board, &topics.prefix, jiff::Timestamp::now());
+        for topic in topics.gone(&current, &status) {
+            if !send(&topic, "") {
+                // Tried again on the next round.
+                topics.sent.insert(
+                    topic,
+                    Sent {
+                        payload: String::new(),
+                        digest: String::new(),
+                        at: Some(now),
+                    },
+                );
+            }
+        }
+        for (topic, payload, digest) in current {
             if payload.len() > MAX_PAYLOAD {
                 continue;
             }
@@ -520,6 +547,24 @@ pub async fn run(
     link_task.abort();
     log(crate::i18n::t("pub_stopped"));
     Ok(())
+}
+
+impl Topics {
+    /// The topics published before that the board no longer has (a row,
+    /// a place, a line gone), forgotten: each is to be emptied (an empty
+    /// retained message removes it from the broker).
+    fn gone(&mut self, current: &[(String, String, String)], keep: &str) -> Vec<String> {
+        let gone: Vec<String> = self
+            .sent
+            .keys()
+            .filter(|t| t.as_str() != keep && !current.iter().any(|(c, _, _)| c == *t))
+            .cloned()
+            .collect();
+        for topic in &gone {
+            self.sent.remove(topic);
+        }
+        gone
+    }
 }
 
 fn mark(topics: &mut Topics, topic: &str, now: Instant) {
@@ -618,5 +663,44 @@ mod tests {
         assert_eq!(board_topic["stale"], true);
         assert_eq!(board_topic["error_kind"], "stale_feed");
         assert_eq!(board_topic["places"][0]["problem_kind"], "stale_feed");
+    }
+
+    /// A row's state says when its board was built and its data fetched;
+    /// a row that goes has its state topic emptied, the others kept.
+    #[test]
+    fn row_states_carry_the_boards_times_and_are_emptied_when_the_row_goes() {
+        let mut board = sample_board();
+        let topics = published(&board, t(5));
+        let state = &topics["quai/test/crous-universite/l3-pole-temis/state"];
+        assert!(state["now"].is_string(), "{state}");
+        assert!(state["fetched_at"].is_string(), "{state}");
+
+        let mut sent = Topics {
+            prefix: "quai".into(),
+            sent: HashMap::new(),
+        };
+        let now = Instant::now();
+        let first = payloads(&board, "quai", t(5));
+        for (topic, payload, digest) in first.clone() {
+            sent.set(&topic, payload, digest, now);
+        }
+        sent.set("quai/status", "online".into(), "online".into(), now);
+        assert!(sent.gone(&first, "quai/status").is_empty());
+        // The 7 is no longer shown.
+        board.places[0].place.lines.truncate(1);
+        board.places[0].departures.truncate(1);
+        let second = payloads(&board, "quai", t(6));
+        let gone = sent.gone(&second, "quai/status");
+        assert!(
+            gone.contains(&"quai/test/crous-universite/7-palente/state".to_string()),
+            "{gone:?}"
+        );
+        assert!(
+            !gone
+                .iter()
+                .any(|t| t.contains("l3-pole-temis") || t == "quai/status"),
+            "{gone:?}"
+        );
+        assert!(sent.gone(&second, "quai/status").is_empty(), "once");
     }
 }

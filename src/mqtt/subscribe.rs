@@ -6,16 +6,26 @@
 //! says `offline`, or nothing arrives for 90 s, every row says
 //! "publication interrompue" and keeps what it showed, marked old.
 //!
-//! The broker is not trusted more than a network: a payload larger than
-//! [`MAX_PAYLOAD`](super::publish::MAX_PAYLOAD), not JSON, or of another
-//! shape is ignored; every text is sanitised.
+//! The broker is not trusted more than a network. The screen speaks MQTT 5
+//! and tells the broker the largest packet it takes
+//! ([`MAX_PAYLOAD`](super::publish::MAX_PAYLOAD) and room for the topic): the
+//! broker drops larger messages for this screen rather than send them, and
+//! the connection stays up whatever is published. A payload not JSON, or of
+//! another shape, is ignored; every text is sanitised. A board's age is its
+//! own: its publication time (`now`) says whether it is still published,
+//! its `fetched_at` how old its data is; one dated in the future (beyond
+//! [`CLOCK_SKEW`]) is refused, and the countdowns count from the board's
+//! own times, never from when the message arrived.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS, Transport};
+use rumqttc::Transport;
+use rumqttc::v5::mqttbytes::QoS;
+use rumqttc::v5::mqttbytes::v5::Packet;
+use rumqttc::v5::{AsyncClient, Event, MqttOptions};
 use serde_json::Value;
 use tokio::sync::Notify;
 use tokio::time::Instant;
@@ -38,11 +48,31 @@ const FIRST_BOARDS_WITHIN: Duration = Duration::from_secs(5);
 /// The retained messages come in a burst after the subscription: they
 /// are all there once none has come for this long.
 const BURST_QUIET: Duration = Duration::from_millis(300);
+/// How far in the future a board's times may be (the publisher's clock
+/// ahead of the screen's) before the board is refused.
+pub const CLOCK_SKEW: Duration = Duration::from_secs(120);
+/// A board whose data was fetched longer ago than this is not live, even
+/// when it is published on time and says it is fresh (a publisher whose
+/// network fails says so itself, well before).
+pub const OLD_DATA_AFTER: Duration = Duration::from_secs(300);
+/// The largest packet the broker may send a screen: a payload of
+/// [`MAX_PAYLOAD`] and its topic and properties.
+const MAX_PACKET: u32 = (MAX_PAYLOAD + 64 * 1024) as u32;
+
+/// A board received, with its own times.
+struct Received {
+    board: Value,
+    /// When the publisher built it (its `now`), never later than its
+    /// arrival.
+    published: jiff::Timestamp,
+    /// When its data was fetched, when it says.
+    fetched: Option<jiff::Timestamp>,
+}
 
 #[derive(Default)]
 struct State {
     /// By stop id `<network>/<place-id>`: the board, when received.
-    boards: HashMap<String, (Value, Instant)>,
+    boards: HashMap<String, Received>,
     messages: HashMap<String, Vec<Message>>,
     /// `<prefix>/status` said `offline`.
     offline: bool,
@@ -50,7 +80,9 @@ struct State {
     status_seen: bool,
     /// When the last board arrived (the retained ones come in a burst).
     last_board: Option<Instant>,
-    last_message: Option<Instant>,
+    /// The newest publication time of the boards received (theirs, not
+    /// their arrival's: a retained board read again is no newer).
+    last_published: Option<jiff::Timestamp>,
     /// When anything (status included) last arrived.
     last_any: Option<Instant>,
     /// When the topics were last subscribed to (on each connection).
@@ -82,8 +114,10 @@ impl Drop for Subscribed {
     }
 }
 
+/// A text of the board, sanitised: control characters and escapes
+/// removed, spaces collapsed.
 fn clean(v: &Value) -> String {
-    v.as_str().map(crate::sanitize::line).unwrap_or_default()
+    v.as_str().map(crate::sanitize::text).unwrap_or_default()
 }
 
 impl Subscribed {
@@ -98,9 +132,10 @@ impl Subscribed {
         let mut options = MqttOptions::new(id, broker.host.clone(), broker.port);
         options
             .set_keep_alive(Duration::from_secs(30))
-            // Larger packets end the connection: let them in, and drop
-            // what is over quai's own limit below.
-            .set_max_packet_size(4 << 20, 64 * 1024);
+            // Said to the broker in CONNECT: it does not send this screen
+            // a larger message (MQTT 5, 3.1.2.11.4), so one cannot end the
+            // connection. The same limit guards the reading.
+            .set_max_packet_size(Some(MAX_PACKET));
         if let Some(c) = credentials {
             options.set_credentials(c.username.clone(), c.password.expose().to_string());
         }
@@ -137,8 +172,10 @@ impl Subscribed {
                         }
                     }
                     Ok(Event::Incoming(Packet::Publish(p))) => {
-                        if p.payload.len() <= MAX_PAYLOAD {
-                            receive(&task_state, &prefix, &p.topic, &p.payload);
+                        if p.payload.len() <= MAX_PAYLOAD
+                            && let Ok(topic) = std::str::from_utf8(&p.topic)
+                        {
+                            receive(&task_state, &prefix, topic, &p.payload);
                             task_arrived.notify_waiters();
                         }
                     }
@@ -182,11 +219,37 @@ impl Subscribed {
         {
             return Some(self.unreachable(why));
         }
-        let silent = s.last_message.is_none_or(|at| at.elapsed() >= SILENT_AFTER);
+        let silent = s.last_published.is_none_or(|at| since(at) >= SILENT_AFTER);
         (s.offline || silent || !s.connected).then(|| {
             NetError::new(
                 ErrorKind::NotPublished,
                 crate::i18n::tf("mqtt_nothing_now", &[("broker", &self.broker.to_string())]),
+            )
+        })
+    }
+
+    /// Why a board is not live, judged from its own times: its
+    /// publication stopped ([`SILENT_AFTER`]), or its data is older than
+    /// [`OLD_DATA_AFTER`] whatever it claims.
+    fn too_old(&self, received: &Received) -> Option<NetError> {
+        let published = since(received.published);
+        if published >= SILENT_AFTER {
+            return Some(NetError::new(
+                ErrorKind::NotPublished,
+                crate::i18n::tf(
+                    "mqtt_last_published",
+                    &[("s", &published.as_secs().to_string())],
+                ),
+            ));
+        }
+        let fetched = since(received.fetched?);
+        (fetched >= OLD_DATA_AFTER).then(|| {
+            NetError::new(
+                ErrorKind::Stale,
+                crate::i18n::tf(
+                    "mqtt_data_old",
+                    &[("min", &(fetched.as_secs() / 60).to_string())],
+                ),
             )
         })
     }
@@ -235,11 +298,6 @@ fn receive(state: &Mutex<State>, prefix: &str, topic: &str, payload: &[u8]) {
     };
     let levels: Vec<&str> = rest.split('/').collect();
     s.last_any = Some(Instant::now());
-    // The status is not news of the boards: their age counts from the
-    // last board or messages received.
-    if levels.as_slice() != ["status"] {
-        s.last_message = Some(Instant::now());
-    }
     match levels.as_slice() {
         ["status"] => {
             s.offline = payload != b"online";
@@ -266,13 +324,39 @@ fn receive(state: &Mutex<State>, prefix: &str, topic: &str, payload: &[u8]) {
             let board = serde_json::from_slice::<Value>(payload).ok().filter(|b| {
                 b["places"][0]["name"].is_string() && b["places"][0]["rows"].is_array()
             });
-            if let Some(board) = board {
-                s.boards.insert(key, (board, Instant::now()));
+            if let Some(received) = board.and_then(received) {
+                s.last_published = s.last_published.max(Some(received.published));
+                s.boards.insert(key, received);
                 s.last_board = Some(Instant::now());
             }
         }
         _ => {}
     }
+}
+
+/// How long ago `at` was, by the wall clock (zero for a time to come).
+fn since(at: jiff::Timestamp) -> Duration {
+    jiff::Timestamp::now()
+        .duration_since(at)
+        .try_into()
+        .unwrap_or(Duration::ZERO)
+}
+
+/// A board with its own times: refused when it has no publication time,
+/// or one of its times is in the future beyond [`CLOCK_SKEW`].
+fn received(board: Value) -> Option<Received> {
+    let now = jiff::Timestamp::now();
+    let latest = now.checked_add(CLOCK_SKEW).ok()?;
+    let published = timestamp(&board["now"])?;
+    let fetched = timestamp(&board["fetched_at"]);
+    if published > latest || fetched.is_some_and(|f| f > latest) {
+        return None;
+    }
+    Some(Received {
+        published: published.min(now),
+        fetched: fetched.map(|f| f.min(now)),
+        board,
+    })
 }
 
 fn message(v: &Value) -> Option<Message> {
@@ -362,7 +446,7 @@ fn timestamp(v: &Value) -> Option<jiff::Timestamp> {
 fn departure(row: &Value, cell: &Value, moved: i64) -> Departure {
     let shown = &cell["shown"];
     let text = clean(&shown["text"]);
-    let seconds = cell["seconds"].as_i64().map(|s| s - moved);
+    let seconds = cell["seconds"].as_i64().map(|s| s.saturating_sub(moved));
     let origin = match cell["origin"].as_str() {
         Some("located") => Origin::Located,
         Some("timetable") => Origin::Timetable,
@@ -436,6 +520,60 @@ fn departure(row: &Value, cell: &Value, moved: i64) -> Departure {
     }
 }
 
+/// A row's departures in a board, counted down from the board's own
+/// publication time, those passed (or implausibly far) left out; an error
+/// when the row's cells cannot be read.
+fn read_row(
+    received: &Received,
+    r: &RowRequest,
+    per_row: PerRow,
+    now: jiff::Timestamp,
+) -> Result<Vec<Departure>, NetError> {
+    let place = &received.board["places"][0];
+    let moved = now.duration_since(received.published).as_secs().max(0);
+    let destination = crate::sanitize::text(&r.destination);
+    let row = place["rows"].as_array().into_iter().flatten().find(|row| {
+        clean(&row["line"]["id"]) == r.line_id
+            && row["outbound"].as_bool() == Some(r.outbound)
+            && (destination.is_empty() || clean(&row["destination"]) == destination)
+    });
+    let Some(row) = row else {
+        // The publisher no longer shows this row: nothing to come.
+        return Ok(Vec::new());
+    };
+    let unreadable = |what: &str| {
+        NetError::new(
+            ErrorKind::Undecodable,
+            crate::i18n::tf("mqtt_board_unreadable", &[("what", what)]),
+        )
+    };
+    let cells = row["cells"].as_array().ok_or_else(|| unreadable("cells"))?;
+    if cells.iter().any(|c| !c.is_object()) {
+        return Err(unreadable("cells"));
+    }
+    Ok(cells
+        .iter()
+        .map(|cell| departure(row, cell, moved))
+        .filter(|d| still_to_come(d, now))
+        .take(usize::from(per_row.get()))
+        .collect())
+}
+
+/// A departure not yet passed (a minute's grace, as a board keeps them)
+/// and not implausibly far (a day).
+fn still_to_come(d: &Departure, now: jiff::Timestamp) -> bool {
+    const GRACE: i64 = 60;
+    const DAY: i64 = 24 * 3600;
+    let plausible = |s: i64| (-GRACE..=DAY).contains(&s);
+    match &d.time {
+        WaitTime::Countdown {
+            seconds: Some(s), ..
+        } => plausible(*s),
+        WaitTime::At { expected, .. } => plausible(expected.duration_since(now).as_secs()),
+        _ => true,
+    }
+}
+
 impl Network for Subscribed {
     fn id(&self) -> &str {
         "mqtt"
@@ -502,8 +640,8 @@ impl Network for Subscribed {
                     let stops = s
                         .boards
                         .iter()
-                        .map(|(id, (board, _))| {
-                            Stop::named(id, &clean(&board["places"][0]["name"]))
+                        .map(|(id, received)| {
+                            Stop::named(id, &clean(&received.board["places"][0]["name"]))
                         })
                         .collect();
                     (stops, s.status_seen, burst_over)
@@ -567,7 +705,7 @@ impl Network for Subscribed {
             }
             let mut lines = Vec::new();
             for id in stop_ids {
-                let Some((board, _)) = s.boards.get(id) else {
+                let Some(board) = s.boards.get(id).map(|r| &r.board) else {
                     continue;
                 };
                 for row in board["places"][0]["rows"].as_array().into_iter().flatten() {
@@ -605,7 +743,7 @@ impl Network for Subscribed {
                 .iter()
                 .map(|r| {
                     let board = r.stop_ids.first().and_then(|id| s.boards.get(id));
-                    let Some((board, _)) = board else {
+                    let Some(received) = board else {
                         return RowResult {
                             in_answer: false,
                             position: None,
@@ -615,39 +753,27 @@ impl Network for Subscribed {
                             timetable: false,
                         };
                     };
-                    let place = &board["places"][0];
-                    let built = timestamp(&board["now"]).unwrap_or(now);
-                    let moved = now.duration_since(built).as_secs().max(0);
-                    let row = place["rows"].as_array().into_iter().flatten().find(|row| {
-                        row["line"]["id"].as_str() == Some(r.line_id.as_str())
-                            && row["outbound"].as_bool() == Some(r.outbound)
-                            && (r.destination.is_empty()
-                                || clean(&row["destination"]) == r.destination)
-                    });
-                    let departures = row
-                        .map(|row| {
-                            row["cells"]
-                                .as_array()
-                                .into_iter()
-                                .flatten()
-                                .take(usize::from(per_row.get()))
-                                .map(|cell| departure(row, cell, moved))
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let place = &received.board["places"][0];
+                    // Not live however it reads: published too long ago,
+                    // or its data fetched too long ago.
+                    let old = self.too_old(received);
+                    let (departures, unreadable) = match read_row(received, r, per_row, now) {
+                        Ok(departures) => (departures, None),
+                        Err(e) => (Vec::new(), Some(e)),
+                    };
                     // The publisher's own trouble, as it says it.
                     let relayed = place["problem"].as_str().map(|p| {
                         NetError::new(
-                            ErrorKind::Relayed(crate::sanitize::line(p)),
+                            ErrorKind::Relayed(crate::sanitize::text(p)),
                             "the publisher's network",
                         )
                     });
                     RowResult {
-                        in_answer: interrupted.is_none(),
+                        in_answer: interrupted.is_none() && old.is_none(),
                         position: None,
                         departures,
-                        error: interrupted.clone().or(relayed),
-                        data_at: timestamp(&board["fetched_at"]),
+                        error: interrupted.clone().or(old).or(unreadable).or(relayed),
+                        data_at: received.fetched,
                         timetable: place["timetable"].is_string(),
                     }
                 })
@@ -673,7 +799,7 @@ impl Network for Subscribed {
             keys.sort();
             let mut states: Vec<LineStatus> = Vec::new();
             for key in keys {
-                let Some((board, _)) = s.boards.get(key) else {
+                let Some(board) = s.boards.get(key).map(|r| &r.board) else {
                     continue;
                 };
                 for row in board["places"][0]["rows"].as_array().into_iter().flatten() {
@@ -692,10 +818,10 @@ impl Network for Subscribed {
     fn schedule_note(&self) -> Option<String> {
         self.interrupted().map(|_| {
             let s = self.lock();
-            let published = s.last_message.map(|at| {
+            let published = s.last_published.map(|at| {
                 crate::i18n::tf(
                     "mqtt_last_published",
-                    &[("s", &at.elapsed().as_secs().to_string())],
+                    &[("s", &since(at).as_secs().to_string())],
                 )
             });
             let down = (s.refused.is_some() && !s.connected)
