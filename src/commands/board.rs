@@ -44,6 +44,7 @@ pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> Co
     };
     let board = BoardRun {
         first_name: crate::i18n::t("asked_stops").into(),
+        is_favorites: false,
         source,
         places: places.to_vec(),
         clock_shift: ctx.clock_shift(),
@@ -68,6 +69,7 @@ pub async fn demo(ctx: &Context<'_>, args: &BoardArgs, at: Option<&str>) -> Comm
     };
     let board = BoardRun {
         first_name: crate::i18n::t("demo_word").into(),
+        is_favorites: true,
         source,
         places: favorites.iter().map(|f| f.query()).collect(),
         clock_shift: demo.clock_shift,
@@ -83,6 +85,8 @@ struct BoardRun {
     source: Source,
     /// How the status line names this board once another is shown.
     first_name: String,
+    /// The places are the favourites'.
+    is_favorites: bool,
     places: Vec<String>,
     clock_shift: jiff::SignedDuration,
     favorites: Vec<Favorite>,
@@ -122,6 +126,7 @@ impl BoardRun {
             warning: self.warning,
             home: self.home,
             first_name: self.first_name,
+            first_is_favorites: self.is_favorites,
         };
         app::run(self.source, settings).await
     }
@@ -191,6 +196,7 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
     let source = ctx.source().await?;
     let board = BoardRun {
         first_name: crate::i18n::t("favorites_word").into(),
+        is_favorites: true,
         source,
         places: favorites.list.iter().map(|f| f.query()).collect(),
         clock_shift: ctx.clock_shift(),
