@@ -1031,6 +1031,7 @@ mod tests {
                 lines: vec![line(true), line(false)],
             }],
             unknown: vec![],
+            unavailable: vec![],
         }
     }
 
@@ -1071,6 +1072,7 @@ mod tests {
             Msg::Update(Update::Resolved {
                 places,
                 unknown: vec![],
+                unavailable: vec![],
             })
         };
         let fares = |app: &mut App| {
@@ -1575,11 +1577,12 @@ mod tests {
             lines: vec![],
             walk: None,
         };
-        store.update(|f| {
-            f.list.push(x("X"));
-            Ok(())
-        })
-        .unwrap();
+        store
+            .update(|f| {
+                f.list.push(x("X"));
+                Ok(())
+            })
+            .unwrap();
         let (tx, mut rx) = tokio::sync::mpsc::channel(8);
         let saver = super::run::spawn_saver(Some(store.clone()), tx);
         let mut app = App::new();

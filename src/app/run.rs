@@ -698,10 +698,7 @@ pub(super) async fn toggle_favorite(
         Ok(Err(e)) => return Err(e.to_string()),
         Err(e) => return Err(e.to_string()),
     };
-    let said = format!(
-        "{}{unsaved}",
-        crate::i18n::tf(done, &[("place", &place)])
-    );
+    let said = format!("{}{unsaved}", crate::i18n::tf(done, &[("place", &place)]));
     Ok((said, Some(list)))
 }
 

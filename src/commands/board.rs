@@ -133,9 +133,10 @@ impl BoardRun {
 
     /// One snapshot on stdout; an error when no data could be had.
     async fn once(self, nb: PerRow, json: bool, walk: Option<u32>) -> CommandResult {
-        let (mut places, unknown) = poller::resolve(self.source.as_ref(), &self.places)
-            .await
-            .map_err(|e| e.to_string())?;
+        let (mut places, unknown, unavailable) =
+            poller::resolve_parts(self.source.as_ref(), &self.places)
+                .await
+                .map_err(|e| e.to_string())?;
         for place in &mut places {
             place.walk = walk;
         }
@@ -148,6 +149,7 @@ impl BoardRun {
         }
         let mut board = Board::new(places);
         board.unknown = unknown;
+        board.unavailable = unavailable;
         let results = self
             .source
             .departures(&board.requests(), nb)

@@ -196,6 +196,10 @@ pub struct BoardView {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub all_timetable: bool,
     pub unknown_places: Vec<String>,
+    /// Those of `unknown_places` that are not unknown but could not be
+    /// looked up, each saying why.
+    #[serde(skip)]
+    pub unavailable_places: Vec<String>,
     /// False while the places are being looked up.
     pub resolved: bool,
 }
@@ -239,6 +243,16 @@ impl AlertView {
 
 impl BoardView {
     /// The rows the selection can move over (places with departures).
+    /// What is said of a place in `unknown_places`: unknown to the
+    /// network, or why it could not be looked up.
+    pub fn not_shown(&self, name: &str) -> String {
+        if self.unavailable_places.iter().any(|n| n == name) {
+            format!("⚠ {name}")
+        } else {
+            crate::i18n::tf("unknown_stop", &[("name", name)])
+        }
+    }
+
     pub fn selectable_rows(&self) -> usize {
         self.places
             .iter()
@@ -581,6 +595,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 .all(|p| board.place_from_timetable(p) || board.place_is_empty(p))
             && (0..board.places.len()).any(|p| board.place_from_timetable(p)),
         unknown_places: board.unknown.clone(),
+        unavailable_places: board.unavailable.clone(),
         resolved: board.resolved,
     }
 }
@@ -785,10 +800,7 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
         out.push_str(&format!("⚠ {}\n", alert.text()));
     }
     for name in &view.unknown_places {
-        out.push_str(&format!(
-            "{}\n",
-            crate::i18n::tf("unknown_stop", &[("name", name)])
-        ));
+        out.push_str(&format!("{}\n", view.not_shown(name)));
     }
     for place in &view.places {
         out.push_str(&format!("{}\n", place.heading()));
