@@ -173,7 +173,8 @@ async fn refused_keys_and_spent_quotas_are_explained_without_the_key() {
     cmd.args(["board", "idfm:gare de lyon", "ginko:crous", "--once"]);
     let out = run(cmd).await;
     let stdout = text(&out.stdout);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Printed, with a place that has no live data: exit status 3.
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(
         stdout.contains("Gare de Lyon · IDFM · quota atteint jusqu'à"),
         "{stdout}"
@@ -284,6 +285,10 @@ async fn an_idfm_place_without_a_token_says_the_key_is_missing() {
         stdout.contains("idfm:chatelet : le réseau IDFM n'est pas configuré"),
         "{stdout}"
     );
+    // It could not be looked up: it is not "unknown", and a script knows
+    // that a place has no live data.
+    assert!(!stdout.contains("Arrêt inconnu"), "{stdout}");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
 }
 
 #[tokio::test]

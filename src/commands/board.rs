@@ -15,6 +15,33 @@ use crate::poller::{self, PollSettings};
 use crate::ui::theme::Theme;
 use crate::ui::view;
 
+/// The exit status of `--once` and `--json` when the board was printed
+/// but some place shows no live data (docs/json.md, "Exit status").
+pub const NO_LIVE_DATA: u8 = 3;
+
+/// The status the command asks to exit with when it succeeded: `0`, or
+/// [`NO_LIVE_DATA`].
+static EXIT_STATUS: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// The status to exit with after a command that succeeded.
+pub fn exit_status() -> u8 {
+    EXIT_STATUS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether some place of a printed board shows no live data: the board's
+/// refresh failed or is stale, a place's times are stale, failed or the
+/// timetable's because live times failed, or a place is unknown or could
+/// not be looked up. A board asked `--offline`, or a network that has no
+/// live data at all, is not such a board: nothing live was asked.
+pub fn lacks_live_data(view: &view::BoardView) -> bool {
+    const OFFLINE: Option<&str> = Some("offline");
+    (view.error_kind != OFFLINE && (view.stale || view.stale_data))
+        || !view.unknown_places.is_empty()
+        || view.places.iter().any(|p| {
+            p.problem_kind != OFFLINE && (p.stale || p.problem.is_some() || p.timetable.is_some())
+        })
+}
+
 /// `quai` with no command.
 pub fn no_command() -> CommandResult {
     print(crate::i18n::t("no_command"))
@@ -165,6 +192,9 @@ impl BoardRun {
             board.messages = messages;
         }
         let view = view::build_shifted(&board, Timestamp::now(), self.clock_shift);
+        if lacks_live_data(&view) {
+            EXIT_STATUS.store(NO_LIVE_DATA, std::sync::atomic::Ordering::Relaxed);
+        }
         let text = if json {
             serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?
         } else {
