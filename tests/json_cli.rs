@@ -200,7 +200,11 @@ async fn an_unreachable_server_makes_the_board_stale() {
     // `--once` prints the board and says the same by its exit status.
     let out = run(quai(&home, &["board", "mont-royal", "--once"])).await;
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("Mont-Royal"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("Mont-Royal"),
+        "{}",
+        text(&out.stdout)
+    );
     // `--offline` asks for no live data: the timetable's board is a success.
     let offline = json_of(quai(&home, &["board", "mont-royal", "--json", "--offline"])).await;
     assert_eq!(offline["error_kind"], "offline", "{offline}");

@@ -343,7 +343,10 @@ impl Frame {
                 }
                 _ => String::new(),
             };
-            crate::kiosk::log(&format!("{}{reason}", crate::kiosk::screen_name(screen)));
+            crate::kiosk::log(&format!(
+                "{}{reason}",
+                crate::kiosk::screen_name(screen, pane.quiet)
+            ));
             self.last_screen = Some(screen);
         }
         let drawn = self
