@@ -1252,7 +1252,7 @@ mod tests {
             app.traffic().cloned(),
             Some(crate::ui::traffic::TrafficPane {
                 all: true,
-                scroll: 0
+                ..Default::default()
             }),
             "no message: nothing to scroll"
         );
@@ -1285,6 +1285,29 @@ mod tests {
         assert!(end > 1 && end == max, "{end} {max}");
         app.update(key(KeyCode::Up), now());
         assert_eq!(app.traffic().map(|t| t.scroll), Some(end - 1), "one key up");
+        // The last message can come to the top; Enter opens it alone;
+        // Esc comes back to the list where it was, and Esc again closes.
+        app.update(key(KeyCode::End), now());
+        for _ in 0..20 {
+            app.update(key(KeyCode::PageDown), now());
+        }
+        let end = app.traffic().map(|t| t.scroll).unwrap();
+        assert_eq!(app.update(key(KeyCode::Enter), now()), Effect::Redraw);
+        assert_eq!(
+            app.traffic().and_then(|t| t.open.clone()),
+            Some(("29".to_string(), end)),
+            "the last message opened"
+        );
+        assert_eq!(app.traffic().map(|t| t.scroll), Some(0));
+        assert_eq!(app.update(key(KeyCode::Esc), now()), Effect::Redraw);
+        assert_eq!(
+            app.traffic().map(|t| (t.open.clone(), t.scroll)),
+            Some((None, end))
+        );
+        assert_eq!(app.update(key(KeyCode::Esc), now()), Effect::Redraw);
+        assert!(app.traffic().is_none());
+        app.update(key(KeyCode::Char('i')), now());
+        app.update(key(KeyCode::Char('a')), now());
         assert_eq!(
             app.update(key(KeyCode::Char('q')), now()),
             Effect::Redraw,

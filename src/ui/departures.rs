@@ -267,11 +267,18 @@ fn body_lines<'a>(
     }
     let columns = Columns::of(view, width, state.nb, CELL_W);
     for place in &view.places {
-        lines.push(BodyLine::Text(place_heading(
-            &place.heading(),
-            width,
-            &state.theme,
-        )));
+        // Messages not in the banner, said after the name (kept on a
+        // narrow screen): `i` reads them.
+        let mut heading = place.heading();
+        let said = match place.messages {
+            0 => None,
+            1 => Some(crate::i18n::t("place_one_message").to_string()),
+            n => Some(crate::i18n::tf("place_messages", &[("n", &n.to_string())])),
+        };
+        if let Some(said) = said {
+            heading.insert_str(place.name.len(), &format!(" · {said}"));
+        }
+        lines.push(BodyLine::Text(place_heading(&heading, width, &state.theme)));
         if place.no_departure {
             lines.push(BodyLine::Text(Line::styled(
                 format!("   {}", crate::i18n::t("no_departure")),

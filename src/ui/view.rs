@@ -128,6 +128,10 @@ pub struct PlaceView {
     /// The lifts of the place, when known (`Enter` and `--json` list them).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lift_list: Vec<crate::domain::Lift>,
+    /// How many traffic messages are about the place but not in the
+    /// banner ([`crate::ui::traffic::about_place`]).
+    #[serde(skip)]
+    pub messages: usize,
     pub rows: Vec<RowView>,
 }
 
@@ -418,6 +422,7 @@ fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -> PlaceView
     let zone = crate::domain::zone_index(&place.network);
     let now = at.now;
     PlaceView {
+        messages: crate::ui::traffic::about_place(board, place),
         name: match &place.label {
             Some(label) => format!("{} — {label}", place.name),
             None => place.name.clone(),
