@@ -254,9 +254,11 @@ fn list_content<'a>(
             let next = start + message_lines(m, on_screen, theme, width, Some(false)).len();
             next > top
         };
-        let mark = list.len() > 1 && !marked && ends_after_top;
+        let mark = !marked && ends_after_top;
         marked |= mark;
-        lines.extend(message_lines(m, on_screen, theme, width, Some(mark)));
+        // One message alone needs no mark.
+        let mark = (list.len() > 1).then_some(mark);
+        lines.extend(message_lines(m, on_screen, theme, width, mark));
     }
     if hidden > 0 && !pane.all {
         lines.push(Line::styled(
