@@ -357,3 +357,40 @@ async fn the_status_line_gives_the_period_of_the_requests_a_round() {
         "{stdout}"
     );
 }
+
+/// On the full-screen board, a place that could not be looked up (no IDFM
+/// key) is not called unknown and its reason is read whole, wrapped; when
+/// it is the only place, the board says that reason, not only "waiting".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_says_why_a_place_could_not_be_looked_up_whole() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = support::home("idfm", "tui-no-token");
+    let command = |places: &str| {
+        format!(
+            "env -i HOME={} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={} GINKO_API_KEY={} {} board {places}; sleep 5",
+            h.display(),
+            s.url(),
+            demo::DEMO_KEY,
+            env!("CARGO_BIN_EXE_quai")
+        )
+    };
+    let (alone, mixed) = (command("idfm:chatelet"), command("crous idfm:chatelet"));
+    let home = h.clone();
+    let screens = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&home, &alone, 40, 12);
+        let alone = t.wait("the reason", 15, |s| s.contains("IDFM_API_KEY"));
+        drop(t);
+        let t = support::Terminal::start(&home, &mixed, 80, 24);
+        let mixed = t.wait("the board", 15, |s| {
+            s.contains("Crous Université") && s.contains("IDFM_API_KEY")
+        });
+        (alone, mixed)
+    });
+    let (alone, mixed) = screens.await.unwrap();
+    let words = |screen: &str| screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    let reason = "idfm:chatelet : le réseau IDFM n'est pas configuré : sa clé manque ; \
+                  définissez IDFM_API_KEY (ou [idfm] dans le fichier de réglages)";
+    assert!(words(&alone).contains(reason), "{alone}");
+    assert!(words(&mixed).contains(reason), "{mixed}");
+    assert!(!mixed.contains("inconnu"), "{mixed}");
+}
