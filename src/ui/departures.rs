@@ -514,10 +514,12 @@ pub(crate) mod tests {
     fn places_that_could_not_be_looked_up_say_why_whole() {
         let why = "idfm:chatelet : le réseau IDFM n'est pas configuré : sa clé manque ; \
                    définissez IDFM_API_KEY (ou [idfm] dans le fichier de réglages)";
-        let mut board = Board::default();
-        board.resolved = true;
-        board.unknown = vec!["nulle part".into(), why.into()];
-        board.unavailable = vec![why.into()];
+        let board = Board {
+            resolved: true,
+            unknown: vec!["nulle part".into(), why.into()],
+            unavailable: vec![why.into()],
+            ..Default::default()
+        };
         let shown = screen(&render(&board, t(0), 50, 12, Palette::TrueColor));
         let text = shown.join("\n");
         assert!(
