@@ -254,7 +254,8 @@ async fn the_interactive_board_starts_shows_departures_and_restores_the_terminal
         let search = t.wait("the query", 15, |s| s.contains("> chateau"));
         t.keys(&["Enter"]);
         let opened = t.wait("the place opened", 15, |s| {
-            s.lines().any(|l| l.starts_with(" Châteaufarine ") && l.ends_with('─'))
+            s.lines()
+                .any(|l| l.starts_with(" Châteaufarine ") && l.ends_with('─'))
         });
         std::thread::sleep(Duration::from_millis(300));
         t.keys(&["q"]);
