@@ -364,8 +364,12 @@ async fn the_status_line_gives_the_period_of_the_requests_a_round() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_board_says_why_a_place_could_not_be_looked_up_whole() {
     let s = support::demo_at("08:00", ServerOptions::default()).await;
-    let h = support::home("idfm", "tui-no-token");
-    let command = |places: &str| {
+    // A home each: a terminal's tmux server has its socket there.
+    let (h, h2) = (
+        support::home("idfm", "tui-no-token"),
+        support::home("idfm", "tui-no-token-mixed"),
+    );
+    let command = |h: &Path, places: &str| {
         format!(
             "env -i HOME={} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={} GINKO_API_KEY={} {} board {places}; sleep 5",
             h.display(),
@@ -374,13 +378,15 @@ async fn the_board_says_why_a_place_could_not_be_looked_up_whole() {
             env!("CARGO_BIN_EXE_quai")
         )
     };
-    let (alone, mixed) = (command("idfm:chatelet"), command("crous idfm:chatelet"));
-    let home = h.clone();
+    let (alone, mixed) = (
+        command(&h, "idfm:chatelet"),
+        command(&h2, "crous idfm:chatelet"),
+    );
     let screens = tokio::task::spawn_blocking(move || {
-        let t = support::Terminal::start(&home, &alone, 40, 12);
+        let t = support::Terminal::start(&h, &alone, 40, 12);
         let alone = t.wait("the reason", 15, |s| s.contains("IDFM_API_KEY"));
         drop(t);
-        let t = support::Terminal::start(&home, &mixed, 80, 24);
+        let t = support::Terminal::start(&h2, &mixed, 80, 24);
         let mixed = t.wait("the board", 15, |s| {
             s.contains("Crous Université") && s.contains("IDFM_API_KEY")
         });
