@@ -138,8 +138,13 @@ pub(crate) fn log(line: &str) {
     }
 }
 
-pub(crate) fn screen_name(screen: Screen) -> &'static str {
+/// The journal's line for a screen, saying what it shows (`quiet`: what
+/// quiet hours show).
+pub(crate) fn screen_name(screen: Screen, quiet: Option<QuietScreen>) -> &'static str {
     match screen {
+        Screen::Quiet if quiet == Some(QuietScreen::Clock) => {
+            "quiet hours: no requests, clock shown"
+        }
         Screen::Quiet => "quiet hours: no requests, screen off",
         Screen::Problem => "cannot run: see the screen",
         Screen::KeyRefused => "the API key is refused",

@@ -60,7 +60,7 @@ fn main() -> ExitCode {
         }
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::from(commands::exit_status()),
         Err(message) => {
             // stderr may be a terminal that is gone: no panic for that.
             let _ = writeln!(std::io::stderr(), "quai: {message}");

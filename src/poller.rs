@@ -33,6 +33,9 @@ pub enum Update {
     Resolved {
         places: Vec<ResolvedPlace>,
         unknown: Vec<String>,
+        /// Those of `unknown` that are not unknown but could not be
+        /// looked up, each saying why ("« idfm:chatelet » : la clé manque").
+        unavailable: Vec<String>,
     },
     Departures {
         at: Timestamp,
@@ -97,9 +100,23 @@ pub async fn resolve(
     source: &dyn Network,
     queries: &[String],
 ) -> Result<(Vec<ResolvedPlace>, Vec<String>), NetError> {
-    let (index, _) = index(source).await?;
-    resolve_in(source, &index, queries).await
+    let (places, unknown, _) = resolve_parts(source, queries).await?;
+    Ok((places, unknown))
 }
+
+/// [`resolve`], and which of the unknown places could not be looked up
+/// for a reason (their network could not answer), each saying why.
+pub async fn resolve_parts(
+    source: &dyn Network,
+    queries: &[String],
+) -> Result<Resolution, NetError> {
+    let (index, _) = index(source).await?;
+    resolve_in_parts(source, &index, queries).await
+}
+
+/// The places found, the names not found (and those that could not be
+/// looked up, with why), and those of them that could not be looked up.
+pub type Resolution = (Vec<ResolvedPlace>, Vec<String>, Vec<String>);
 
 /// A place argument's network prefix, when it names one of `networks`:
 /// `idfm:"gare de lyon"` → (`idfm`, `gare de lyon`).
@@ -142,6 +159,17 @@ pub async fn resolve_in(
     index: &Index,
     queries: &[String],
 ) -> Result<(Vec<ResolvedPlace>, Vec<String>), NetError> {
+    let (places, unknown, _) = resolve_in_parts(source, index, queries).await?;
+    Ok((places, unknown))
+}
+
+/// [`resolve_in`], and which of the unknown places could not be looked
+/// up for a reason.
+pub async fn resolve_in_parts(
+    source: &dyn Network,
+    index: &Index,
+    queries: &[String],
+) -> Result<Resolution, NetError> {
     let networks = source.networks();
     let default = networks.first().map(|n| n.id.clone()).unwrap_or_default();
     let network_of = |p: &crate::search::Place| {
@@ -165,12 +193,14 @@ pub async fn resolve_in(
     let mut unknown = Vec::new();
     // Why queries were not found, when their network could not answer.
     let mut reasons: Vec<NetError> = Vec::new();
+    let mut unavailable = Vec::new();
     let mut cannot_answer = |query: &str, e: NetError, unknown: &mut Vec<String>| {
         let detail = crate::i18n::tf(
             "place_unavailable",
             &[("query", &sanitize::text(query)), ("why", &e.detail)],
         );
         unknown.push(detail.clone());
+        unavailable.push(detail.clone());
         reasons.push(NetError::new(e.kind, detail));
     };
     for query in queries {
@@ -260,7 +290,7 @@ pub async fn resolve_in(
     {
         return Err(e);
     }
-    Ok((places, unknown))
+    Ok((places, unknown, unavailable))
 }
 
 /// The lift status of the places whose network has one.
@@ -426,7 +456,7 @@ impl Departures {
     /// Resolves the places (their walk times and favourites' filters
     /// applied) and sends them with the stop index, retrying while the
     /// network is down; `None` when the receiver is gone.
-    async fn resolve(&mut self) -> Option<(Vec<ResolvedPlace>, Vec<String>)> {
+    async fn resolve(&mut self) -> Option<Resolution> {
         self.index_stale = false;
         loop {
             // One look-up of the stops serves the search and the board.
@@ -439,12 +469,12 @@ impl Departures {
                         stale,
                     };
                     self.updates.send(update).await.ok()?;
-                    resolve_in(self.source.as_ref(), &index, &self.settings.places).await
+                    resolve_in_parts(self.source.as_ref(), &index, &self.settings.places).await
                 }
                 Err(e) => Err(e),
             };
             match resolved {
-                Ok((mut places, unknown)) => {
+                Ok((mut places, unknown, unavailable)) => {
                     for place in &mut places {
                         place.walk = self.settings.walk;
                     }
@@ -452,10 +482,11 @@ impl Departures {
                     let update = Update::Resolved {
                         places: places.clone(),
                         unknown: unknown.clone(),
+                        unavailable: unavailable.clone(),
                     };
                     self.updates.send(update).await.ok()?;
                     self.failures = 0;
-                    return Some((places, unknown));
+                    return Some((places, unknown, unavailable));
                 }
                 Err(e) => {
                     self.failures += 1;
@@ -519,7 +550,7 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
     'places: loop {
         // Resolve the places first, retrying while the network is down.
         let resolved_on = today();
-        let Some((mut shown, unknown)) = task.resolve().await else {
+        let Some((mut shown, unknown, unavailable)) = task.resolve().await else {
             return;
         };
         // What the requests need of the board: its places, and their
@@ -548,6 +579,7 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
                     let update = Update::Resolved {
                         places: shown.clone(),
                         unknown: unknown.clone(),
+                        unavailable: unavailable.clone(),
                     };
                     if task.updates.send(update).await.is_err() {
                         return;
@@ -604,7 +636,11 @@ fn retry_delay(period: Duration, failures: u32, error: &NetError) -> Duration {
 /// Applies an update to a board; returns the stop index when it is one.
 pub fn apply(board: &mut model::Board, update: Update) -> Option<(Arc<Index>, bool)> {
     match update {
-        Update::Resolved { places, unknown } => {
+        Update::Resolved {
+            places,
+            unknown,
+            unavailable,
+        } => {
             let messages = std::mem::take(&mut board.messages);
             let states = std::mem::take(&mut board.line_states);
             let lifts = std::mem::take(&mut board.lifts);
@@ -617,6 +653,7 @@ pub fn apply(board: &mut model::Board, update: Update) -> Option<(Arc<Index>, bo
             board.lifts = lifts;
             board.schedule_note = note;
             board.unknown = unknown;
+            board.unavailable = unavailable;
         }
         Update::Departures { at, results } => board.apply(at, results),
         Update::Failed(error) => board.fail(error),

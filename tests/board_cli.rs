@@ -219,7 +219,8 @@ async fn many_places_resolve_against_a_server_that_fails_every_third_request() {
             "--once",
         ]);
         let out = run(cmd).await;
-        let ok = out.status.success();
+        // A board printed: 0, or 3 when a refresh met a failure.
+        let ok = matches!(out.status.code(), Some(0 | 3));
         outputs.push(text(&out.stderr));
         if ok {
             assert!(text(&out.stdout).contains("République"));
@@ -254,7 +255,10 @@ async fn the_interactive_board_starts_shows_departures_and_restores_the_terminal
         t.keys(&["-l", "chateau"]);
         let search = t.wait("the query", 15, |s| s.contains("> chateau"));
         t.keys(&["Enter"]);
-        let opened = t.wait("the place opened", 15, |s| s.contains("Châteaufarine ─"));
+        let opened = t.wait("the place opened", 15, |s| {
+            s.lines()
+                .any(|l| l.starts_with(" Châteaufarine ") && l.ends_with('─'))
+        });
         std::thread::sleep(Duration::from_millis(300));
         t.keys(&["q"]);
         let after = t.wait("the exit", 15, |s| s.contains("QUAI-EXITED-"));
@@ -263,7 +267,7 @@ async fn the_interactive_board_starts_shows_departures_and_restores_the_terminal
     let (screen, board_ok, help, search, opened, after) = blocking.await.unwrap();
     assert!(search.contains("> chateau"), "{search}");
     assert!(
-        opened.contains("Châteaufarine ─") && opened.contains("L4"),
+        opened.contains(" Châteaufarine ") && opened.contains("L4"),
         "{opened}"
     );
     assert!(board_ok, "{screen}");

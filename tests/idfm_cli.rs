@@ -173,7 +173,8 @@ async fn refused_keys_and_spent_quotas_are_explained_without_the_key() {
     cmd.args(["board", "idfm:gare de lyon", "ginko:crous", "--once"]);
     let out = run(cmd).await;
     let stdout = text(&out.stdout);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Printed, with a place that has no live data: exit status 3.
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(
         stdout.contains("Gare de Lyon · IDFM · quota atteint jusqu'à"),
         "{stdout}"
@@ -284,6 +285,10 @@ async fn an_idfm_place_without_a_token_says_the_key_is_missing() {
         stdout.contains("idfm:chatelet : le réseau IDFM n'est pas configuré"),
         "{stdout}"
     );
+    // It could not be looked up: it is not "unknown", and a script knows
+    // that a place has no live data.
+    assert!(!stdout.contains("Arrêt inconnu"), "{stdout}");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
 }
 
 #[tokio::test]
@@ -351,4 +356,47 @@ async fn the_status_line_gives_the_period_of_the_requests_a_round() {
         ),
         "{stdout}"
     );
+}
+
+/// On the full-screen board, a place that could not be looked up (no IDFM
+/// key) is not called unknown and its reason is read whole, wrapped; when
+/// it is the only place, the board says that reason, not only "waiting".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_says_why_a_place_could_not_be_looked_up_whole() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    // A home each: a terminal's tmux server has its socket there.
+    let (h, h2) = (
+        support::home("idfm", "tui-no-token"),
+        support::home("idfm", "tui-no-token-mixed"),
+    );
+    let command = |h: &Path, places: &str| {
+        format!(
+            "env -i HOME={} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={} GINKO_API_KEY={} {} board {places}; sleep 5",
+            h.display(),
+            s.url(),
+            demo::DEMO_KEY,
+            env!("CARGO_BIN_EXE_quai")
+        )
+    };
+    let (alone, mixed) = (
+        command(&h, "idfm:chatelet"),
+        command(&h2, "crous idfm:chatelet"),
+    );
+    let screens = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&h, &alone, 40, 12);
+        let alone = t.wait("the reason", 15, |s| s.contains("IDFM_API_KEY"));
+        drop(t);
+        let t = support::Terminal::start(&h2, &mixed, 80, 24);
+        let mixed = t.wait("the board", 15, |s| {
+            s.contains("Crous Université") && s.contains("IDFM_API_KEY")
+        });
+        (alone, mixed)
+    });
+    let (alone, mixed) = screens.await.unwrap();
+    let words = |screen: &str| screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    let reason = "idfm:chatelet : le réseau IDFM n'est pas configuré : sa clé manque ; \
+                  définissez IDFM_API_KEY (ou [idfm] dans le fichier de réglages)";
+    assert!(words(&alone).contains(reason), "{alone}");
+    assert!(words(&mixed).contains(reason), "{mixed}");
+    assert!(!mixed.contains("inconnu"), "{mixed}");
 }

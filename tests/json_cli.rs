@@ -32,6 +32,14 @@ async fn json_of(cmd: Command) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The board's JSON, printed although some place shows no live data:
+/// exit status 3 (docs/json.md, "Exit status").
+async fn json_without_live_data(cmd: Command) -> Value {
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// What of a board does not change with the language: every code.
 fn codes(board: &Value) -> Value {
     let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
@@ -173,7 +181,7 @@ async fn a_stale_feed_makes_the_board_stale() {
     // The feed's own timestamp is ten minutes old.
     std::fs::write(&fault, "stale trip-updates").unwrap();
     for lang in ["fr_FR.UTF-8", "en_GB.UTF-8"] {
-        let board = json_of(in_language(quai(&home, &args), lang)).await;
+        let board = json_without_live_data(in_language(quai(&home, &args), lang)).await;
         assert_eq!(board["stale"], true, "{board}");
         assert_eq!(board["error_kind"], "stale_feed", "{board}");
         assert_eq!(board["places"][0]["stale"], true);
@@ -186,9 +194,20 @@ async fn a_stale_feed_makes_the_board_stale() {
 async fn an_unreachable_server_makes_the_board_stale() {
     // Nothing listens on port 9: the trip updates cannot be had.
     let (home, _server, _) = feeds("unreachable", Some("http://127.0.0.1:9/tu.pb")).await;
-    let board = json_of(quai(&home, &["board", "mont-royal", "--json"])).await;
+    let board = json_without_live_data(quai(&home, &["board", "mont-royal", "--json"])).await;
     assert_eq!(board["stale"], true, "{board}");
     assert_eq!(board["error_kind"], "unreachable", "{board}");
+    // `--once` prints the board and says the same by its exit status.
+    let out = run(quai(&home, &["board", "mont-royal", "--once"])).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Mont-Royal"),
+        "{}",
+        text(&out.stdout)
+    );
+    // `--offline` asks for no live data: the timetable's board is a success.
+    let offline = json_of(quai(&home, &["board", "mont-royal", "--json", "--offline"])).await;
+    assert_eq!(offline["error_kind"], "offline", "{offline}");
     assert_eq!(board["places"][0]["stale"], true);
     assert_eq!(board["places"][0]["problem_kind"], "unreachable");
     assert!(!cells(&board).is_empty());

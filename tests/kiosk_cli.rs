@@ -24,9 +24,18 @@ fn config_dir(home: &Path) -> PathBuf {
 
 /// The kiosk in a 100×30 terminal; its pid is written to `pid` in its home.
 fn start(home: &Path, url: &str, term: &str) -> Terminal {
+    start_with(home, url, term, "")
+}
+
+/// [`start`], its journal (stderr) written to `journal` in its home.
+fn start_with_journal(home: &Path, url: &str, term: &str) -> Terminal {
+    start_with(home, url, term, &format!(" 2>{}/journal", home.display()))
+}
+
+fn start_with(home: &Path, url: &str, term: &str, redirect: &str) -> Terminal {
     let command = format!(
         "env -i HOME={home} PATH=/usr/bin:/bin TERM={term} GINKO_API_URL={url} GINKO_API_KEY=demo \
-         sh -c 'echo $$ > {home}/pid; exec {bin} kiosk'; echo KIOSK-EXITED-$?; sleep 10",
+         sh -c 'echo $$ > {home}/pid; exec {bin} kiosk{redirect}'; echo KIOSK-EXITED-$?; sleep 10",
         home = home.display(),
         bin = env!("CARGO_BIN_EXE_quai"),
     );
@@ -122,7 +131,7 @@ async fn quiet_hours_send_no_request_and_show_only_the_clock() {
     let url = s.url();
     let home_dir = h.clone();
     let screen = tokio::task::spawn_blocking(move || {
-        let screen = start(&home_dir, &url, "xterm-256color");
+        let screen = start_with_journal(&home_dir, &url, "xterm-256color");
         let quiet = screen.wait("the clock", 15, |s| s.contains(':'));
         std::thread::sleep(Duration::from_secs(3));
         let still = screen.screen();
@@ -137,6 +146,13 @@ async fn quiet_hours_send_no_request_and_show_only_the_clock() {
     assert_eq!(shown.len(), 1, "only the clock:\n{quiet}\n{still}");
     assert_eq!(shown[0].len(), 5, "HH:MM: {still}");
     assert!(after.contains("KIOSK-EXITED-0"), "{after}");
+    // The journal says what the screen shows: the clock.
+    let journal = std::fs::read_to_string(h.join("journal")).unwrap();
+    assert!(
+        journal.contains("quai kiosk: quiet hours: no requests, clock shown"),
+        "{journal}"
+    );
+    assert!(!journal.contains("screen off"), "{journal}");
     let _ = std::fs::remove_dir_all(&h);
 }
 

@@ -473,7 +473,8 @@ async fn the_board_falls_back_to_the_timetable_and_back_to_live_times() {
     std::fs::write(&fault, "503").unwrap();
     let out = run(board(false)).await;
     let offline = text(&out.stdout);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Printed, from the timetable because live times failed: exit 3.
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(
         offline.contains("Gare Viotte · horaires théoriques · HTTP 503"),
         "{offline}"
@@ -506,9 +507,12 @@ async fn the_board_falls_back_to_the_timetable_and_back_to_live_times() {
             .is_some_and(|t| t.ends_with("+01:00") || t.ends_with("+02:00"))
     }));
 
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+
     std::fs::write(&fault, "").unwrap();
     let out = run(board(false)).await;
     assert!(!text(&out.stdout).contains("horaires théoriques"));
+    assert_eq!(out.status.code(), Some(0), "live again");
 }
 
 #[tokio::test]
@@ -551,7 +555,7 @@ async fn a_network_unreachable_from_the_start_still_finds_the_place_in_the_timet
     cmd.args(["board", "ile de france", "--once"]);
     let out = run(cmd).await;
     let stdout = text(&out.stdout);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(
         stdout.contains("Ile de France · horaires théoriques · serveur injoignable"),
         "{stdout}"
@@ -592,7 +596,7 @@ async fn idfm_stations_are_found_in_its_timetable_by_name_and_distance() {
         "--json",
     ]);
     let out = run(cmd).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let places = json["places"].as_array().unwrap();
     // Two stations named "Mairie" in the feed: Clichy's is the one within

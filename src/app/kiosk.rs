@@ -157,7 +157,8 @@ impl App {
             | Msg::Vehicle { .. }
             | Msg::Forecast { .. }
             | Msg::FavoritesRead { .. }
-            | Msg::FavoritesSaved(_) => Effect::Nothing,
+            | Msg::FavoritesSaved(_)
+            | Msg::FavoriteToggled(_) => Effect::Nothing,
         }
     }
 

@@ -83,6 +83,10 @@ pub enum Msg {
     /// A change to the favourites written (what to say, if anything), or
     /// why it could not be.
     FavoritesSaved(Result<Option<String>, String>),
+    /// A favourite added or removed with `f`: what to say and the
+    /// favourites now (none when they are kept nowhere), or why it could
+    /// not be written.
+    FavoriteToggled(Result<(String, Option<Vec<Favorite>>), String>),
     /// SIGTERM or SIGINT.
     Stop,
     /// SIGHUP: a reload for the kiosk, unless the terminal is gone.
@@ -208,6 +212,8 @@ pub struct FirstBoard {
     pub name: String,
     pub places: Vec<String>,
     pub favorites: Vec<Favorite>,
+    /// It is the favourites' board: it follows their changes.
+    pub is_favorites: bool,
 }
 
 impl App {
@@ -643,9 +649,30 @@ impl App {
                 }
                 Effect::Redraw
             }
-            Msg::FavoritesSaved(Err(why)) => {
+            Msg::FavoritesSaved(Err(why)) | Msg::FavoriteToggled(Err(why)) => {
                 self.notice = Some(crate::i18n::tf("favorites_not_saved", &[("why", &why)]));
                 Effect::Redraw
+            }
+            Msg::FavoriteToggled(Ok((said, list))) => {
+                self.notice = Some(said);
+                match (list, self.first.as_mut()) {
+                    (Some(list), Some(first)) if first.is_favorites => {
+                        first.places = list.iter().map(|f| f.query()).collect();
+                        first.favorites = list;
+                        if self.away {
+                            Effect::Redraw
+                        } else {
+                            // The favourites' board is shown: it changes now.
+                            let effect = Effect::Show {
+                                places: first.places.clone(),
+                                favorites: first.favorites.clone(),
+                            };
+                            self.clear_places();
+                            effect
+                        }
+                    }
+                    _ => Effect::Redraw,
+                }
             }
         }
     }
@@ -700,6 +727,7 @@ impl App {
                             if let Some(first) = self.first.as_mut() {
                                 first.places = list.iter().map(|f| f.query()).collect();
                                 first.favorites = list.clone();
+                                first.is_favorites = true;
                             }
                         }
                         _ => {}
@@ -903,6 +931,7 @@ mod tests {
             name: "favoris".into(),
             places: vec!["X".into()],
             favorites: vec![favorite.clone()],
+            is_favorites: true,
         });
         app.update(Msg::Update(two_rows()), now());
         assert_eq!(app.update(key(KeyCode::Backspace), now()), Effect::Nothing);
@@ -951,6 +980,7 @@ mod tests {
             warning: None,
             home: None,
             first_name: "favoris".into(),
+            first_is_favorites: true,
         }
     }
 
@@ -969,6 +999,15 @@ mod tests {
 
     fn key(code: KeyCode) -> Msg {
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    /// `two_rows` at a place of this name.
+    fn one_place(name: &str) -> Update {
+        let mut update = two_rows();
+        if let Update::Resolved { places, .. } = &mut update {
+            places[0].name = name.into();
+        }
+        update
     }
 
     fn two_rows() -> Update {
@@ -992,6 +1031,7 @@ mod tests {
                 lines: vec![line(true), line(false)],
             }],
             unknown: vec![],
+            unavailable: vec![],
         }
     }
 
@@ -1032,6 +1072,7 @@ mod tests {
             Msg::Update(Update::Resolved {
                 places,
                 unknown: vec![],
+                unavailable: vec![],
             })
         };
         let fares = |app: &mut App| {
@@ -1211,7 +1252,7 @@ mod tests {
             app.traffic().cloned(),
             Some(crate::ui::traffic::TrafficPane {
                 all: true,
-                scroll: 0
+                ..Default::default()
             }),
             "no message: nothing to scroll"
         );
@@ -1244,6 +1285,29 @@ mod tests {
         assert!(end > 1 && end == max, "{end} {max}");
         app.update(key(KeyCode::Up), now());
         assert_eq!(app.traffic().map(|t| t.scroll), Some(end - 1), "one key up");
+        // The last message can come to the top; Enter opens it alone;
+        // Esc comes back to the list where it was, and Esc again closes.
+        app.update(key(KeyCode::End), now());
+        for _ in 0..20 {
+            app.update(key(KeyCode::PageDown), now());
+        }
+        let end = app.traffic().map(|t| t.scroll).unwrap();
+        assert_eq!(app.update(key(KeyCode::Enter), now()), Effect::Redraw);
+        assert_eq!(
+            app.traffic().and_then(|t| t.open.clone()),
+            Some(("29".to_string(), end)),
+            "the last message opened"
+        );
+        assert_eq!(app.traffic().map(|t| t.scroll), Some(0));
+        assert_eq!(app.update(key(KeyCode::Esc), now()), Effect::Redraw);
+        assert_eq!(
+            app.traffic().map(|t| (t.open.clone(), t.scroll)),
+            Some((None, end))
+        );
+        assert_eq!(app.update(key(KeyCode::Esc), now()), Effect::Redraw);
+        assert!(app.traffic().is_none());
+        app.update(key(KeyCode::Char('i')), now());
+        app.update(key(KeyCode::Char('a')), now());
         assert_eq!(
             app.update(key(KeyCode::Char('q')), now()),
             Effect::Redraw,
@@ -1438,9 +1502,13 @@ mod tests {
             }))
             .unwrap();
         saver.send(SaveJob::Read(7)).unwrap();
-        for _ in 0..3 {
-            assert!(matches!(rx.recv().await, Some(Msg::FavoritesSaved(Ok(_)))));
+        for _ in 0..2 {
+            assert!(matches!(
+                rx.recv().await,
+                Some(Msg::FavoriteToggled(Ok((_, Some(_)))))
+            ));
         }
+        assert!(matches!(rx.recv().await, Some(Msg::FavoritesSaved(Ok(_)))));
         match rx.recv().await {
             Some(Msg::FavoritesRead {
                 asked: 7,
@@ -1517,21 +1585,102 @@ mod tests {
         assert_eq!(app.selected_place().as_deref(), Some("X"));
     }
 
+    /// A favourite added with `f` from a searched stop is on the
+    /// favourites' board that `⌫` brings back, as a removed one is gone
+    /// from it; `f` on the favourites' board itself shows it again.
+    #[tokio::test]
+    async fn a_favourite_added_with_f_is_on_the_favourites_board() {
+        let dir = std::env::temp_dir().join(format!("quai-app-fav-add-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = crate::favorites::Store::beside(&dir.join("config.toml"));
+        let x = |place: &str| Favorite {
+            place: place.into(),
+            network: None,
+            label: None,
+            lines: vec![],
+            walk: None,
+        };
+        store
+            .update(|f| {
+                f.list.push(x("X"));
+                Ok(())
+            })
+            .unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+        let saver = super::run::spawn_saver(Some(store.clone()), tx);
+        let mut app = App::new();
+        app.first = Some(FirstBoard {
+            name: "favoris".into(),
+            places: vec!["X".into()],
+            favorites: vec![x("X")],
+            is_favorites: true,
+        });
+        // A searched stop, made a favourite.
+        let stops = vec![crate::domain::Stop::named("S1", "Chamars")];
+        app.index = Some(Arc::new(Index::from_stops(&stops)));
+        app.update(key(KeyCode::Char('/')), now());
+        app.update(key(KeyCode::Char('c')), now());
+        app.update(key(KeyCode::Enter), now());
+        app.update(Msg::Update(one_place("Chamars")), now());
+        let Effect::ToggleFavorite(place, network) = app.update(key(KeyCode::Char('f')), now())
+        else {
+            panic!("f toggles the favourite");
+        };
+        saver
+            .send(super::run::SaveJob::Toggle(place, network))
+            .unwrap();
+        let saved = rx.recv().await.unwrap();
+        assert_eq!(app.update(saved, now()), Effect::Redraw);
+        assert_eq!(app.notice.as_deref(), Some("★ Chamars ajouté aux favoris"));
+        assert_eq!(
+            app.update(key(KeyCode::Backspace), now()),
+            Effect::Show {
+                places: vec!["X".into(), "Chamars".into()],
+                favorites: vec![x("X"), x("Chamars")],
+            }
+        );
+        // On the favourites' board, `f` removes the place and the board
+        // follows.
+        app.update(Msg::Update(one_place("Chamars")), now());
+        let Effect::ToggleFavorite(place, network) = app.update(key(KeyCode::Char('f')), now())
+        else {
+            panic!("f toggles the favourite");
+        };
+        saver
+            .send(super::run::SaveJob::Toggle(place, network))
+            .unwrap();
+        let saved = rx.recv().await.unwrap();
+        assert_eq!(
+            app.update(saved, now()),
+            Effect::Show {
+                places: vec!["X".into()],
+                favorites: vec![x("X")],
+            }
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[tokio::test]
     async fn toggling_writes_the_favourites_file() {
         let dir = std::env::temp_dir().join(format!("quai-app-fav-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let store = crate::favorites::Store::beside(&dir.join("config.toml"));
-        let said = toggle_favorite(Some(store.clone()), "Chamars".into(), None).await;
-        assert_eq!(said.as_deref(), Ok("★ Chamars ajouté aux favoris"));
+        let (said, list) = toggle_favorite(Some(store.clone()), "Chamars".into(), None)
+            .await
+            .unwrap();
+        assert_eq!(said, "★ Chamars ajouté aux favoris");
         assert_eq!(store.load().unwrap().list[0].place, "Chamars");
-        let said = toggle_favorite(Some(store.clone()), "Chamars".into(), None).await;
-        assert_eq!(said.as_deref(), Ok("Chamars retiré des favoris"));
+        assert_eq!(list, Some(store.load().unwrap().list));
+        let (said, list) = toggle_favorite(Some(store.clone()), "Chamars".into(), None)
+            .await
+            .unwrap();
+        assert_eq!(said, "Chamars retiré des favoris");
         assert!(store.load().unwrap().list.is_empty());
+        assert_eq!(list, Some(vec![]));
         assert!(
             toggle_favorite(None, "Chamars".into(), None)
                 .await
-                .is_ok_and(|said| said.contains("démo"))
+                .is_ok_and(|(said, list)| said.contains("démo") && list.is_none())
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

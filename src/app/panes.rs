@@ -99,11 +99,26 @@ impl Overlay {
                     pane,
                     box_area(ctx.area),
                 );
+                let messages = &ctx.board.messages;
                 match key.code {
+                    // A message opened: back to the list.
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace | KeyCode::Left
+                        if pane.close_message() =>
+                    {
+                        Outcome::Stay(Effect::Redraw)
+                    }
                     KeyCode::Esc | KeyCode::Char('i') | KeyCode::Char('q') => {
                         Outcome::Close(Effect::Redraw)
                     }
-                    KeyCode::Char('a') => {
+                    KeyCode::Enter | KeyCode::Right if pane.open.is_none() => {
+                        let width = box_area(ctx.area).width.saturating_sub(4) as usize;
+                        if pane.open_top(messages, &lines_on_screen(ctx.board), width) {
+                            Outcome::Stay(Effect::Redraw)
+                        } else {
+                            Outcome::Stay(Effect::Nothing)
+                        }
+                    }
+                    KeyCode::Char('a') if pane.open.is_none() => {
                         pane.all = !pane.all;
                         pane.scroll = 0;
                         Outcome::Stay(Effect::Redraw)

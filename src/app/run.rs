@@ -44,6 +44,8 @@ pub struct BoardSettings {
     pub home: Option<crate::domain::Position>,
     /// How the status line names the first board, for `⌫` ("favoris").
     pub first_name: String,
+    /// The first board is the favourites' (it follows `f`).
+    pub first_is_favorites: bool,
 }
 
 /// Runs the live board until the user quits or a signal arrives; the
@@ -57,6 +59,7 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
         name: settings.first_name.clone(),
         places: settings.poll.places.clone(),
         favorites: settings.poll.favorites.clone(),
+        is_favorites: settings.first_is_favorites,
     });
     if settings.start_in_search {
         app.open_search();
@@ -340,7 +343,10 @@ impl Frame {
                 }
                 _ => String::new(),
             };
-            crate::kiosk::log(&format!("{}{reason}", crate::kiosk::screen_name(screen)));
+            crate::kiosk::log(&format!(
+                "{}{reason}",
+                crate::kiosk::screen_name(screen, pane.quiet)
+            ));
             self.last_screen = Some(screen);
         }
         let drawn = self
@@ -523,11 +529,9 @@ pub(super) fn spawn_saver(
     tokio::spawn(async move {
         while let Some(job) = rx.recv().await {
             let msg = match job {
-                SaveJob::Toggle(place, network) => Msg::FavoritesSaved(
-                    toggle_favorite(store.clone(), place, network)
-                        .await
-                        .map(Some),
-                ),
+                SaveJob::Toggle(place, network) => {
+                    Msg::FavoriteToggled(toggle_favorite(store.clone(), place, network).await)
+                }
                 SaveJob::Apply(op) => Msg::FavoritesSaved(match store.clone() {
                     None => Ok(None),
                     Some(store) => {
@@ -650,14 +654,15 @@ async fn nearby(
 const NEARBY_M: f64 = 500.0;
 
 /// Adds or removes a favourite (file IO off the UI thread); says what was
-/// done, or why the file could not be written.
+/// done and the favourites now (none when there is nowhere to keep them),
+/// or why the file could not be written.
 pub(super) async fn toggle_favorite(
     store: Option<Store>,
     place: String,
     network: Option<String>,
-) -> Result<String, String> {
+) -> Result<(String, Option<Vec<Favorite>>), String> {
     let Some(store) = store else {
-        return Ok(crate::i18n::t("demo_favorites_not_saved").into());
+        return Ok((crate::i18n::t("demo_favorites_not_saved").into(), None));
     };
     let name = place.clone();
     let in_memory = store.in_memory();
@@ -682,7 +687,7 @@ pub(super) async fn toggle_favorite(
                 }
                 Ok(())
             })
-            .map(|_| added)
+            .map(|now| (added, now.list))
     })
     .await;
     let unsaved = if in_memory {
@@ -690,16 +695,14 @@ pub(super) async fn toggle_favorite(
     } else {
         ""
     };
-    let done = match result {
-        Ok(Ok(true)) => "favorite_added",
-        Ok(Ok(false)) => "favorite_removed",
+    let (done, list) = match result {
+        Ok(Ok((true, list))) => ("favorite_added", list),
+        Ok(Ok((false, list))) => ("favorite_removed", list),
         Ok(Err(e)) => return Err(e.to_string()),
         Err(e) => return Err(e.to_string()),
     };
-    Ok(format!(
-        "{}{unsaved}",
-        crate::i18n::tf(done, &[("place", &place)])
-    ))
+    let said = format!("{}{unsaved}", crate::i18n::tf(done, &[("place", &place)]));
+    Ok((said, Some(list)))
 }
 
 #[cfg(test)]

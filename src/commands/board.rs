@@ -15,6 +15,33 @@ use crate::poller::{self, PollSettings};
 use crate::ui::theme::Theme;
 use crate::ui::view;
 
+/// The exit status of `--once` and `--json` when the board was printed
+/// but some place shows no live data (docs/json.md, "Exit status").
+pub const NO_LIVE_DATA: u8 = 3;
+
+/// The status the command asks to exit with when it succeeded: `0`, or
+/// [`NO_LIVE_DATA`].
+static EXIT_STATUS: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// The status to exit with after a command that succeeded.
+pub fn exit_status() -> u8 {
+    EXIT_STATUS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether some place of a printed board shows no live data: the board's
+/// refresh failed or is stale, a place's times are stale, failed or the
+/// timetable's because live times failed, or a place is unknown or could
+/// not be looked up. A board asked `--offline`, or a network that has no
+/// live data at all, is not such a board: nothing live was asked.
+pub fn lacks_live_data(view: &view::BoardView) -> bool {
+    const OFFLINE: Option<&str> = Some("offline");
+    (view.error_kind != OFFLINE && (view.stale || view.stale_data))
+        || !view.unknown_places.is_empty()
+        || view.places.iter().any(|p| {
+            p.problem_kind != OFFLINE && (p.stale || p.problem.is_some() || p.timetable.is_some())
+        })
+}
+
 /// `quai` with no command.
 pub fn no_command() -> CommandResult {
     print(crate::i18n::t("no_command"))
@@ -44,6 +71,7 @@ pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> Co
     };
     let board = BoardRun {
         first_name: crate::i18n::t("asked_stops").into(),
+        is_favorites: false,
         source,
         places: places.to_vec(),
         clock_shift: ctx.clock_shift(),
@@ -68,6 +96,7 @@ pub async fn demo(ctx: &Context<'_>, args: &BoardArgs, at: Option<&str>) -> Comm
     };
     let board = BoardRun {
         first_name: crate::i18n::t("demo_word").into(),
+        is_favorites: true,
         source,
         places: favorites.iter().map(|f| f.query()).collect(),
         clock_shift: demo.clock_shift,
@@ -83,6 +112,8 @@ struct BoardRun {
     source: Source,
     /// How the status line names this board once another is shown.
     first_name: String,
+    /// The places are the favourites'.
+    is_favorites: bool,
     places: Vec<String>,
     clock_shift: jiff::SignedDuration,
     favorites: Vec<Favorite>,
@@ -122,15 +153,17 @@ impl BoardRun {
             warning: self.warning,
             home: self.home,
             first_name: self.first_name,
+            first_is_favorites: self.is_favorites,
         };
         app::run(self.source, settings).await
     }
 
     /// One snapshot on stdout; an error when no data could be had.
     async fn once(self, nb: PerRow, json: bool, walk: Option<u32>) -> CommandResult {
-        let (mut places, unknown) = poller::resolve(self.source.as_ref(), &self.places)
-            .await
-            .map_err(|e| e.to_string())?;
+        let (mut places, unknown, unavailable) =
+            poller::resolve_parts(self.source.as_ref(), &self.places)
+                .await
+                .map_err(|e| e.to_string())?;
         for place in &mut places {
             place.walk = walk;
         }
@@ -143,6 +176,7 @@ impl BoardRun {
         }
         let mut board = Board::new(places);
         board.unknown = unknown;
+        board.unavailable = unavailable;
         let results = self
             .source
             .departures(&board.requests(), nb)
@@ -158,6 +192,9 @@ impl BoardRun {
             board.messages = messages;
         }
         let view = view::build_shifted(&board, Timestamp::now(), self.clock_shift);
+        if lacks_live_data(&view) {
+            EXIT_STATUS.store(NO_LIVE_DATA, std::sync::atomic::Ordering::Relaxed);
+        }
         let text = if json {
             serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?
         } else {
@@ -191,6 +228,7 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
     let source = ctx.source().await?;
     let board = BoardRun {
         first_name: crate::i18n::t("favorites_word").into(),
+        is_favorites: true,
         source,
         places: favorites.list.iter().map(|f| f.query()).collect(),
         clock_shift: ctx.clock_shift(),

@@ -168,6 +168,8 @@ pub struct Board {
     pub messages: Vec<Message>,
     /// Places that the network does not know.
     pub unknown: Vec<String>,
+    /// Those of `unknown` that could not be looked up, each saying why.
+    pub unavailable: Vec<String>,
     /// The places are resolved (even if there are none).
     pub resolved: bool,
     /// The lines' traffic states.
@@ -267,6 +269,7 @@ impl Board {
             last_error: self.last_error.clone(),
             messages: self.messages.clone(),
             unknown: Vec::new(),
+            unavailable: Vec::new(),
             resolved: self.resolved,
             line_states: self.line_states.clone(),
             lifts: self.lifts.clone(),

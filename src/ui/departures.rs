@@ -230,11 +230,18 @@ fn body_lines<'a>(
     let mut lines = Vec::new();
     let mut selected_line = None;
     let mut row_index = 0;
+    // Wrapped: why a place could not be looked up must be read whole.
     for name in &view.unknown_places {
-        lines.push(BodyLine::Text(Line::styled(
-            format!(" {}", crate::i18n::tf("unknown_stop", &[("name", name)])),
-            state.theme.notice(),
-        )));
+        for (i, part) in wrap(&view.not_shown(name), width.saturating_sub(3))
+            .into_iter()
+            .enumerate()
+        {
+            let indent = if i == 0 { " " } else { "   " };
+            lines.push(BodyLine::Text(Line::styled(
+                format!("{indent}{part}"),
+                state.theme.notice(),
+            )));
+        }
     }
     if view.places.is_empty() && view.unknown_places.is_empty() {
         let text = if view.error.is_some() {
@@ -248,14 +255,30 @@ fn body_lines<'a>(
             format!(" {text}"),
             state.theme.dim(),
         )));
+        // Why there is nothing: the reason the app received, whole.
+        if let Some(error) = &view.error {
+            for part in wrap(error, width.saturating_sub(3)) {
+                lines.push(BodyLine::Text(Line::styled(
+                    format!("   {part}"),
+                    state.theme.notice(),
+                )));
+            }
+        }
     }
     let columns = Columns::of(view, width, state.nb, CELL_W);
     for place in &view.places {
-        lines.push(BodyLine::Text(place_heading(
-            &place.heading(),
-            width,
-            &state.theme,
-        )));
+        // Messages not in the banner, said after the name (kept on a
+        // narrow screen): `i` reads them.
+        let mut heading = place.heading();
+        let said = match place.messages {
+            0 => None,
+            1 => Some(crate::i18n::t("place_one_message").to_string()),
+            n => Some(crate::i18n::tf("place_messages", &[("n", &n.to_string())])),
+        };
+        if let Some(said) = said {
+            heading.insert_str(place.name.len(), &format!(" · {said}"));
+        }
+        lines.push(BodyLine::Text(place_heading(&heading, width, &state.theme)));
         if place.no_departure {
             lines.push(BodyLine::Text(Line::styled(
                 format!("   {}", crate::i18n::t("no_departure")),
@@ -481,6 +504,50 @@ pub(crate) mod tests {
             "left {}, drawn {}",
             memo.left,
             memo.drawn
+        );
+    }
+
+    /// A place that could not be looked up for a reason is not called
+    /// unknown, and its reason is read whole, wrapped; when every place
+    /// failed so, the reason the app received is shown, not only "waiting".
+    #[test]
+    fn places_that_could_not_be_looked_up_say_why_whole() {
+        let why = "idfm:chatelet : le réseau IDFM n'est pas configuré : sa clé manque ; \
+                   définissez IDFM_API_KEY (ou [idfm] dans le fichier de réglages)";
+        let board = Board {
+            resolved: true,
+            unknown: vec!["nulle part".into(), why.into()],
+            unavailable: vec![why.into()],
+            ..Default::default()
+        };
+        let shown = screen(&render(&board, t(0), 50, 12, Palette::TrueColor));
+        let text = shown.join("\n");
+        assert!(
+            text.contains("Arrêt inconnu du réseau : nulle part"),
+            "{text}"
+        );
+        assert_eq!(text.matches("Arrêt inconnu").count(), 1, "{text}");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let expected: Vec<&str> = why.split_whitespace().collect();
+        assert!(
+            words
+                .windows(expected.len())
+                .any(|w| w == expected.as_slice()),
+            "the reason is whole:\n{text}"
+        );
+        // Every place failed: the board's error is that reason.
+        let mut board = Board::default();
+        board.fail(crate::network::NetError::new(
+            crate::network::ErrorKind::MissingKey(crate::network::KeyName::env("IDFM_API_KEY")),
+            why,
+        ));
+        let text = screen(&render(&board, t(0), 50, 12, Palette::TrueColor)).join("\n");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert!(
+            words
+                .windows(expected.len())
+                .any(|w| w == expected.as_slice()),
+            "the reason is shown:\n{text}"
         );
     }
 

@@ -274,10 +274,7 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, pane: &KioskPane) {
         }
     }
     for name in &view.unknown_places {
-        notes.push((
-            format!(" {}", crate::i18n::tf("unknown_stop", &[("name", name)])),
-            theme.notice(),
-        ));
+        notes.push((format!(" {}", view.not_shown(name)), theme.notice()));
     }
     if let Some(warning) = pane.warning {
         for l in wrap(&format!("{} {warning}", theme.glyphs.warning), width - 2) {

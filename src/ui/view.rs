@@ -128,6 +128,10 @@ pub struct PlaceView {
     /// The lifts of the place, when known (`Enter` and `--json` list them).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lift_list: Vec<crate::domain::Lift>,
+    /// How many traffic messages are about the place but not in the
+    /// banner ([`crate::ui::traffic::about_place`]).
+    #[serde(skip)]
+    pub messages: usize,
     pub rows: Vec<RowView>,
 }
 
@@ -196,6 +200,10 @@ pub struct BoardView {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub all_timetable: bool,
     pub unknown_places: Vec<String>,
+    /// Those of `unknown_places` that are not unknown but could not be
+    /// looked up, each saying why.
+    #[serde(skip)]
+    pub unavailable_places: Vec<String>,
     /// False while the places are being looked up.
     pub resolved: bool,
 }
@@ -239,6 +247,16 @@ impl AlertView {
 
 impl BoardView {
     /// The rows the selection can move over (places with departures).
+    /// What is said of a place in `unknown_places`: unknown to the
+    /// network, or why it could not be looked up.
+    pub fn not_shown(&self, name: &str) -> String {
+        if self.unavailable_places.iter().any(|n| n == name) {
+            format!("⚠ {name}")
+        } else {
+            crate::i18n::tf("unknown_stop", &[("name", name)])
+        }
+    }
+
     pub fn selectable_rows(&self) -> usize {
         self.places
             .iter()
@@ -405,6 +423,7 @@ fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -> PlaceView
     let tz = crate::domain::zone_at(zone);
     let now = at.now;
     PlaceView {
+        messages: crate::ui::traffic::about_place(board, place),
         name: match &place.label {
             Some(label) => format!("{} — {label}", place.name),
             None => place.name.clone(),
@@ -585,6 +604,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
                 .all(|p| board.place_from_timetable(p) || board.place_is_empty(p))
             && (0..board.places.len()).any(|p| board.place_from_timetable(p)),
         unknown_places: board.unknown.clone(),
+        unavailable_places: board.unavailable.clone(),
         resolved: board.resolved,
     }
 }
@@ -790,10 +810,7 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
         out.push_str(&format!("⚠ {}\n", alert.text()));
     }
     for name in &view.unknown_places {
-        out.push_str(&format!(
-            "{}\n",
-            crate::i18n::tf("unknown_stop", &[("name", name)])
-        ));
+        out.push_str(&format!("{}\n", view.not_shown(name)));
     }
     for place in &view.places {
         out.push_str(&format!("{}\n", place.heading()));

@@ -215,6 +215,7 @@ pub fn settings(theme: Theme) -> BoardSettings {
         warning: None,
         home: None,
         first_name: "favoris".into(),
+        first_is_favorites: true,
     }
 }
 
