@@ -260,6 +260,31 @@ pub fn json_answer(body: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
     Ok(std::borrow::Cow::Owned(out))
 }
 
+/// The furthest ahead a departure may be to be shown: a day.
+pub const MAX_AHEAD_S: i64 = 24 * 3600;
+/// How long past its time a departure may still be announced ("à
+/// l'approche"); older ones are not live data.
+pub const MAX_PAST_S: i64 = 5 * 60;
+
+static IMPLAUSIBLE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Counts values dropped from answers because they were out of bounds
+/// (a countdown of minus an hour, a departure in 2100).
+pub fn note_implausible(count: usize) {
+    IMPLAUSIBLE.fetch_add(count as u64, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// How many values [`note_implausible`] counted since the start.
+#[cfg(test)]
+pub fn implausible_dropped() -> u64 {
+    IMPLAUSIBLE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether a wait of `seconds` from now is one to show.
+pub fn plausible_wait(seconds: i64) -> bool {
+    (-MAX_PAST_S..=MAX_AHEAD_S).contains(&seconds)
+}
+
 /// Escapes, for JSON printed to a terminal, the characters that a JSON encoder
 /// leaves raw but a terminal would act on (C1 controls, bidi, zero-width).
 /// The data stays the same once decoded.

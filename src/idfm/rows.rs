@@ -21,6 +21,11 @@ const AT_STOP_GRACE_S: i64 = 60;
 /// not still at the platform).
 fn departure(v: &Visit, station: &str, line: &LineRef, now: Timestamp) -> Option<Departure> {
     let expected = v.expected()?;
+    if expected.duration_since(now).as_secs() > crate::sanitize::MAX_AHEAD_S {
+        // A time in 2100 is not live data.
+        crate::sanitize::note_implausible(1);
+        return None;
+    }
     let late_by = now.duration_since(expected).as_secs();
     if late_by > 0 && !(v.at_stop && late_by <= AT_STOP_GRACE_S) {
         return None;
@@ -100,6 +105,15 @@ pub(super) fn row_result(
     departures.sort_by_key(|d| match d.time {
         WaitTime::At { expected, .. } => expected,
         _ => now,
+    });
+    // The same train given twice (by two areas of the station, or twice
+    // in one answer) is shown once.
+    let mut seen = HashSet::new();
+    departures.retain(|d| {
+        seen.insert(format!(
+            "{:?} {:?} {:?} {:?}",
+            d.time, d.platform, d.mission, d.status
+        ))
     });
     departures.truncate(usize::from(per_row.get()));
     let data_at = areas.iter().filter_map(|(_, a)| a.fetched).min();
