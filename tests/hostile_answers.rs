@@ -154,3 +154,57 @@ async fn nesting_too_deep_is_an_error_not_an_empty_board() {
     let (out, err, _) = once("garbage", &s.url).await;
     assert!(!out.contains("Aucun départ"), "{out}{err}");
 }
+
+/// An IDFM server that copies the `apikey` header into every text of a
+/// stop-monitoring answer: no visit read from it holds the token.
+#[tokio::test]
+async fn a_token_copied_into_a_stop_monitoring_answer_is_masked() {
+    let s = Scripted::start(|seen| {
+        let token = seen.header("apikey").unwrap_or_default().to_string();
+        let value = |text: String| json!([{"value": text}]);
+        let visit = json!({
+            "RecordedAtTime": "2026-12-01T08:59:10Z",
+            "MonitoredVehicleJourney": {
+                "LineRef": {"value": format!("STIF:Line::C01742:{token}")},
+                "DestinationName": value(format!("Chessy {token}")),
+                "JourneyNote": value(token.clone()),
+                "MonitoredCall": {
+                    "ExpectedDepartureTime": "2026-12-01T09:04:00.000Z",
+                    "StopPointName": value(format!("apikey: {token}")),
+                    "DeparturePlatformName": {"value": token.clone()},
+                }
+            }
+        });
+        Reply::json(
+            json!({"Siri": {"ServiceDelivery": {"StopMonitoringDelivery": [{
+                "MonitoredStopVisit": [visit],
+                "ErrorCondition": {"ErrorInformation": {"ErrorText": format!("bad {token}")}}
+            }]}}})
+            .to_string(),
+        )
+    })
+    .await;
+    let url = quai::network::http::parse_base_url(&s.url).unwrap();
+    let client = quai::network::idfm::Client::new(
+        url.clone(),
+        url,
+        quai::secret::Secret::new(KEY),
+        None,
+        quai::cache::Cache::memory(),
+    )
+    .unwrap();
+    let answer = client
+        .prim(
+            quai::network::idfm::Api::StopMonitoring,
+            "stop-monitoring",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.last().header("apikey"), Some(KEY), "the token was sent");
+    let read = quai::network::idfm::siri::decode(&answer.body).unwrap();
+    let all = format!("{read:?}");
+    assert_eq!(read.visits.len(), 1, "{all}");
+    assert!(read.visits[0].destination.starts_with("Chessy"), "{all}");
+    assert!(!all.contains(KEY) && !all.contains("0a1b2c3d"), "{all}");
+}
