@@ -208,3 +208,77 @@ async fn a_token_copied_into_a_stop_monitoring_answer_is_masked() {
     assert!(read.visits[0].destination.starts_with("Chessy"), "{all}");
     assert!(!all.contains(KEY) && !all.contains("0a1b2c3d"), "{all}");
 }
+
+/// A GTFS-Realtime server that copies the key of the query into a
+/// vehicle's label: the feed read holds no key, and stays readable.
+#[tokio::test]
+async fn a_feed_key_copied_into_a_feed_is_masked() {
+    use prost::Message as _;
+    use quai::network::gtfsrt::proto::{
+        FeedEntity, FeedHeader, FeedMessage, VehicleDescriptor, VehiclePosition,
+    };
+    let s = Scripted::start(|seen| {
+        let key = seen
+            .path
+            .split_once("token=")
+            .map(|(_, k)| k.to_string())
+            .unwrap_or_default();
+        let message = FeedMessage {
+            header: Some(FeedHeader {
+                gtfs_realtime_version: Some("2.0".into()),
+                ..Default::default()
+            }),
+            entity: vec![FeedEntity {
+                id: Some(format!("e-{key}")),
+                vehicle: Some(VehiclePosition {
+                    vehicle: Some(VehicleDescriptor {
+                        label: Some(format!("bus {key}")),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+        };
+        Reply {
+            content_type: "application/x-protobuf",
+            body: message.encode_to_vec(),
+            ..Reply::json("")
+        }
+    })
+    .await;
+    let fetcher =
+        quai::network::gtfsrt::Fetcher::new(Some(quai::network::gtfsrt::FeedAuth::Query {
+            name: "token".into(),
+            key: quai::secret::Secret::new(KEY).unwrap(),
+        }))
+        .unwrap();
+    let url = reqwest::Url::parse(&format!("{}/vehicles", s.url)).unwrap();
+    let fetched = fetcher
+        .fetch(
+            quai::network::gtfsrt::Kind::VehiclePositions,
+            &url,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(s.last().path.contains(KEY), "the key was sent");
+    let quai::network::gtfsrt::feed::Fetched::Body { message, .. } = fetched else {
+        panic!("no body");
+    };
+    let label = message.entity[0]
+        .vehicle
+        .as_ref()
+        .unwrap()
+        .vehicle
+        .as_ref()
+        .unwrap()
+        .label
+        .clone();
+    assert_eq!(
+        label.as_deref(),
+        Some(format!("bus {}", "*".repeat(KEY.len())).as_str())
+    );
+    assert!(!format!("{message:?}").contains(KEY));
+}
