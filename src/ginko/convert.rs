@@ -489,6 +489,35 @@ mod tests {
     }
 
     #[test]
+    fn waits_out_of_bounds_are_dropped_and_counted_and_repeats_merged() {
+        let wait = |v: serde_json::Value| serde_json::from_value::<FormTempsAttente>(v).unwrap();
+        let times = [
+            wait(json!({"temps": "-60 min", "tempsEnSeconde": -3600, "typeDeTemps": 0})),
+            wait(json!({"temps": "x", "tempsEnSeconde": i64::MAX, "typeDeTemps": 0})),
+            wait(json!({"temps": "153722867280912930 min"})),
+            wait(json!({"temps": "−3 min"})),
+            wait(json!({"temps": "due", "tempsEnSeconde": -20, "typeDeTemps": 0})),
+            wait(json!({"temps": "9 min", "tempsEnSeconde": 540, "numVehicule": "1"})),
+            wait(json!({"temps": "9 min", "tempsEnSeconde": 540, "numVehicule": "1"})),
+            wait(json!({"temps": "9 min", "tempsEnSeconde": 540, "numVehicule": "2"})),
+            wait(json!({"temps": "17h05", "typeDeTemps": 1})),
+            wait(json!({"temps": "Travaux"})),
+        ];
+        let before = sanitize::implausible_dropped();
+        let shown = departures(&times);
+        // At least: other tests count at the same time.
+        assert!(sanitize::implausible_dropped() - before >= 4);
+        let seconds: Vec<Option<i64>> = shown
+            .iter()
+            .map(|d| match d.time {
+                WaitTime::Countdown { seconds, .. } => seconds,
+                _ => None,
+            })
+            .collect();
+        assert_eq!(seconds, [Some(0), Some(540), Some(540), None, None]);
+    }
+
+    #[test]
     fn the_real_sample_converts() {
         let d = departure(json!({
             "destination": "Pôle Temis", "couleurTexte": "FFFFFF", "couleurFond": "006AB3",
