@@ -385,9 +385,13 @@ impl Client {
         out
     }
 
-    /// Removes the key from a text that the server or the OS produced.
+    /// Removes the key from a text that the server or the OS produced
+    /// (and shows the key masked in the answer as `***` too).
     fn scrub(&self, text: &str) -> String {
         match &self.inner.key {
+            Some(key) if key.expose().len() >= Keys::MIN_MASKED => text
+                .replace(key.expose(), "***")
+                .replace(&"*".repeat(key.expose().len()), "***"),
             Some(key) if !key.expose().is_empty() => text.replace(key.expose(), "***"),
             _ => text.to_string(),
         }
