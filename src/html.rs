@@ -9,7 +9,7 @@ pub fn to_lines(html: &str, width: usize) -> Vec<String> {
     let rendered = html2text::config::plain_no_decorate()
         .link_footnotes(true)
         .allow_width_overflow()
-        .string_from_read(html.as_bytes(), width);
+        .string_from_read(without_escapes(html).as_bytes(), width);
     let text = match rendered {
         Ok(text) => text,
         // Never lose a message: the text without its markup.
@@ -25,6 +25,64 @@ pub fn to_lines(html: &str, width: usize) -> Vec<String> {
         lines.pop();
     }
     lines
+}
+
+/// `html` without its escape sequences, written as characters or as
+/// character references (`&#27;[2J`): removed whole before the layout,
+/// which would drop the escape byte alone and show the rest.
+fn without_escapes(html: &str) -> String {
+    let decoded = if html.contains("&#") {
+        control_references_decoded(html)
+    } else {
+        html.to_string()
+    };
+    crate::sanitize::without_escapes(&decoded).into_owned()
+}
+
+/// `html` with its numeric character references to control characters
+/// (`&#27;`, `&#x9b;`) made the characters themselves.
+fn control_references_decoded(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("&#") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let (radix, digits_from) = match after.as_bytes().first() {
+            Some(b'x' | b'X') => (16, 1),
+            _ => (10, 0),
+        };
+        let digits: &str = {
+            let tail = &after[digits_from..];
+            let len = tail
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count()
+                .min(8);
+            &tail[..len]
+        };
+        let end = at + 2 + digits_from + digits.len();
+        let end = if rest[end..].starts_with(';') {
+            end + 1
+        } else {
+            end
+        };
+        match u32::from_str_radix(digits, radix)
+            .ok()
+            .and_then(char::from_u32)
+            .filter(|c| c.is_control())
+        {
+            Some(c) if !digits.is_empty() => {
+                out.push(c);
+                rest = &rest[end..];
+            }
+            _ => {
+                out.push_str("&#");
+                rest = &rest[at + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The plain text of a small HTML fragment such as `tempsHTML`
@@ -118,6 +176,10 @@ mod tests {
                 .all(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) <= 40)
         );
         assert!(to_lines("", 40).is_empty());
+        // The whole escape goes, not only its escape byte.
+        let hostile = "<p>\u{1b}[2J\u{1b}[H\u{1b}]0;PWNED-TITLE\u{7}\u{1b}]8;;http://evil/\u{1b}\\LINK\u{1b}c fin</p>\
+                       <p>&#27;[2J&#x1b;]0;T&#7;x</p>";
+        assert_eq!(to_lines(hostile, 60), ["LINK fin", "", "x"]);
         assert_eq!(to_lines("texte sans balise", 40), ["texte sans balise"]);
     }
 }

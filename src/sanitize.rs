@@ -111,11 +111,29 @@ fn is_invisible(c: char) -> bool {
 }
 
 fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    match chars.next() {
-        Some('[') => skip_csi_body(chars),
-        Some(']' | 'P' | 'X' | '^' | '_') => skip_string_body(chars),
-        // Two-character escapes (ESC c, ESC 7…) and charset selections (ESC ( B).
-        Some('(' | ')' | '*' | '+' | '#' | '%') => {
+    let Some(&next) = chars.peek() else {
+        return;
+    };
+    match next {
+        '[' => {
+            chars.next();
+            skip_csi_body(chars);
+        }
+        ']' | 'P' | 'X' | '^' | '_' => {
+            chars.next();
+            skip_string_body(chars);
+        }
+        // Charset selections and the like (ESC ( B): intermediates, then
+        // their final byte.
+        '\u{20}'..='\u{2f}' => {
+            for c in chars.by_ref() {
+                if !('\u{20}'..='\u{2f}').contains(&c) {
+                    break;
+                }
+            }
+        }
+        // Two-character escapes (ESC c, ESC 7, ESC =…).
+        '\u{30}'..='\u{7e}' => {
             chars.next();
         }
         _ => {}
@@ -145,6 +163,126 @@ fn skip_string_body(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
             _ => {}
         }
     }
+}
+
+/// `input` without its escape sequences (removed whole: CSI, OSC, DCS,
+/// SOS, PM, APC and the two-byte ones), everything else kept as it is:
+/// for text laid out by another reader (HTML), which would otherwise drop
+/// the escape byte alone and show the rest ("[2J").
+pub fn without_escapes(input: &str) -> std::borrow::Cow<'_, str> {
+    if !input.contains([
+        '\u{1b}', '\u{9b}', '\u{9d}', '\u{90}', '\u{98}', '\u{9e}', '\u{9f}',
+    ]) {
+        return std::borrow::Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            '\u{9b}' => skip_csi_body(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string_body(&mut chars),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// How deep a JSON answer may nest (serde_json's own limit).
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// A JSON answer checked before it is read: an error when it nests deeper
+/// than [`MAX_JSON_DEPTH`] (garbage, never read as "nothing"); a number no
+/// `f64` can hold (`1e999999`) becomes `null`, so that it loses that one
+/// value, not the whole answer. Strings are left as they are.
+pub fn json_answer(body: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut huge: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        let b = body[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(format!(
+                        "nested deeper than {MAX_JSON_DEPTH} levels at byte {i}"
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'-' | b'0'..=b'9' => {
+                let end = body[i..]
+                    .iter()
+                    .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                    .map_or(body.len(), |n| i + n);
+                let token = &body[i..end];
+                // Only an exponent or 300 digits can leave f64's range.
+                let may_overflow =
+                    token.len() > 300 || token.iter().any(|b| matches!(b, b'e' | b'E'));
+                if may_overflow
+                    && std::str::from_utf8(token)
+                        .ok()
+                        .and_then(|t| t.parse::<f64>().ok())
+                        .is_some_and(f64::is_infinite)
+                {
+                    huge.push(i..end);
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if huge.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(body));
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut from = 0;
+    for range in huge {
+        out.extend_from_slice(&body[from..range.start]);
+        out.extend_from_slice(b"null");
+        from = range.end;
+    }
+    out.extend_from_slice(&body[from..]);
+    Ok(std::borrow::Cow::Owned(out))
+}
+
+/// The furthest ahead a departure may be to be shown: a day.
+pub const MAX_AHEAD_S: i64 = 24 * 3600;
+/// How long past its time a departure may still be announced ("à
+/// l'approche"); older ones are not live data.
+pub const MAX_PAST_S: i64 = 5 * 60;
+
+static IMPLAUSIBLE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Counts values dropped from answers because they were out of bounds
+/// (a countdown of minus an hour, a departure in 2100).
+pub fn note_implausible(count: usize) {
+    IMPLAUSIBLE.fetch_add(count as u64, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// How many values [`note_implausible`] counted since the start.
+#[cfg(test)]
+pub fn implausible_dropped() -> u64 {
+    IMPLAUSIBLE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether a wait of `seconds` from now is one to show.
+pub fn plausible_wait(seconds: i64) -> bool {
+    (-MAX_PAST_S..=MAX_AHEAD_S).contains(&seconds)
 }
 
 /// Escapes, for JSON printed to a terminal, the characters that a JSON encoder
@@ -247,6 +385,34 @@ mod tests {
         ] {
             assert!(already_clean(clean), "{clean}");
         }
+    }
+
+    #[test]
+    fn escapes_are_removed_whole_and_the_rest_kept() {
+        let hostile = "a\u{1b}[2J\u{1b}[H\u{1b}]0;PWNED-TITLE\u{7}\u{1b}]8;;http://evil/\u{1b}\\LINK\u{1b}]8;;\u{1b}\\\n  <b>b</b>";
+        assert_eq!(without_escapes(hostile), "aLINK\n  <b>b</b>");
+        assert!(matches!(
+            without_escapes("plain\ttext"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn json_answers_are_bounded() {
+        let deep = format!("{{\"objets\": {}1{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(json_answer(deep.as_bytes()).is_err());
+        let fine = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        assert!(json_answer(fine.as_bytes()).is_ok());
+        // Brackets inside strings do not count.
+        let quoted = format!("[\"{}\\\"\", 1]", "[".repeat(500));
+        assert!(json_answer(quoted.as_bytes()).is_ok());
+        let body = br#"{"a": 1e999999, "b": -2E+400, "c": 1.5e3, "d": "1e999999", "e": [12]}"#;
+        let read: serde_json::Value = serde_json::from_slice(&json_answer(body).unwrap()).unwrap();
+        assert_eq!(
+            read,
+            serde_json::json!({"a": null, "b": null, "c": 1500.0, "d": "1e999999", "e": [12]})
+        );
+        assert!(serde_json::from_slice::<serde_json::Value>(body).is_err());
     }
 
     #[test]

@@ -31,6 +31,67 @@ impl fmt::Display for Secret {
     }
 }
 
+/// The secrets a network's client sends, masked in every answer it
+/// reads before anything is made of it: a server that echoes the request
+/// (`apiKey=…`) or a header puts no key on a screen, in a payload or in a
+/// file. Each secret is masked as written and as a form or query encodes
+/// it, by as many `*`, so that the answer keeps its shape (JSON, protocol
+/// buffers). Shorter secrets than [`Keys::MIN_MASKED`] are left: they
+/// would mask ordinary words.
+#[derive(Clone, Default)]
+pub struct Keys(Vec<Vec<u8>>);
+
+impl Keys {
+    pub const MIN_MASKED: usize = 8;
+
+    pub fn new<'a>(secrets: impl IntoIterator<Item = Option<&'a Secret>>) -> Keys {
+        let mut forms: Vec<Vec<u8>> = Vec::new();
+        for secret in secrets.into_iter().flatten() {
+            let raw = secret.expose();
+            let encoded: String = form_urlencoded::byte_serialize(raw.as_bytes()).collect();
+            let escaped = raw.replace('/', "\\/");
+            for form in [raw.to_string(), encoded, escaped] {
+                if form.len() >= Self::MIN_MASKED && !forms.iter().any(|f| f == form.as_bytes()) {
+                    forms.push(form.into_bytes());
+                }
+            }
+        }
+        Keys(forms)
+    }
+
+    /// Masks every secret in `body`.
+    pub fn mask(&self, body: &mut [u8]) {
+        for form in &self.0 {
+            let mut from = 0;
+            while let Some(at) = find(&body[from..], form) {
+                let at = from + at;
+                body[at..at + form.len()].fill(b'*');
+                from = at + form.len();
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Keys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Keys({} forms)", self.0.len())
+    }
+}
+
+/// Where `needle` first occurs in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let first = *needle.first()?;
+    let mut from = 0;
+    while let Some(at) = haystack[from..].iter().position(|&b| b == first) {
+        let at = from + at;
+        if haystack[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,5 +102,22 @@ mod tests {
         assert_eq!(s.expose(), "s3cr3t");
         assert_eq!(format!("{s:?} {s}"), "Secret(***) ***");
         assert!(Secret::new(" \t").is_none());
+    }
+
+    #[test]
+    fn keys_are_masked_in_answers_as_sent_and_as_encoded() {
+        let key = Secret::new("k3y/with+space s").unwrap();
+        let short = Secret::new("demo").unwrap();
+        let keys = Keys::new([Some(&key), None, Some(&short)]);
+        let mut body = br#"{"d": "apiKey=k3y%2Fwith%2Bspace+s&x=1 k3y/with+space s k3y\/with+space s", "demo": 1}"#.to_vec();
+        keys.mask(&mut body);
+        let body = String::from_utf8(body).unwrap();
+        assert!(!body.contains("k3y"), "{body}");
+        let encoded = "*".repeat("k3y%2Fwith%2Bspace+s".len());
+        assert!(body.contains(&format!("apiKey={encoded}&x=1")), "{body}");
+        assert!(body.contains("\"demo\": 1"), "{body}");
+        let read: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(read["demo"], 1);
+        assert!(!format!("{keys:?}").contains("k3y"));
     }
 }

@@ -206,6 +206,36 @@ proptest! {
         }
     }
 
+    /// A key the server puts anywhere in an answer (after any quote: in
+    /// a name, a destination, a field name) comes out of no decoded text.
+    #[test]
+    fn a_key_echoed_anywhere_never_comes_out(
+        places in proptest::collection::vec(any::<usize>(), 1..6),
+    ) {
+        const KEY: &str = "k3y-Fuzz-9f8e7d6c";
+        let mut bytes = body(FIXTURES[0], "TR/getListeTemps");
+        let quotes: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| **b == b'"').map(|(i, _)| i).collect();
+        let mut at: Vec<usize> = places.iter().map(|p| quotes[p % quotes.len()] + 1).collect();
+        at.sort_unstable();
+        for i in at.into_iter().rev() {
+            bytes.splice(i..i, format!("apiKey={KEY} ").into_bytes());
+        }
+        let c = Client::new(
+            parse_base_url("http://127.0.0.1:1").unwrap(),
+            quai::network::ginko::ApiKey::new(KEY),
+        )
+        .unwrap();
+        match c.decode_body::<Vec<FormTempsLieu>>("TR/getListeTemps", &bytes, "a list of places") {
+            Ok(answers) => {
+                let read = format!("{:?}", answers);
+                prop_assert!(!read.contains(KEY), "{}", read);
+                let shown = format!("{:?}", match_answers(&requests(), &answers));
+                prop_assert!(!shown.contains(KEY), "{}", shown);
+            }
+            Err(e) => prop_assert!(!e.to_string().contains(KEY), "{}", e),
+        }
+    }
+
     #[test]
     fn html_becomes_clean_lines(
         parts in proptest::collection::vec(
@@ -226,5 +256,9 @@ proptest! {
         for line in quai::html::to_lines(&html, width) {
             prop_assert!(clean(&line), "{:?}", line);
         }
+        // An escape sequence goes whole, not only its escape byte.
+        let marked = format!("{html}<p>\u{1b}[2J\u{1b}]0;TITLE\u{7}&#27;[9Xend</p>");
+        let lines = quai::html::to_lines(&marked, width).join("\n");
+        prop_assert!(!lines.contains("TITLE") && !lines.contains("[9X"), "{:?}", lines);
     }
 }

@@ -112,14 +112,10 @@ pub fn match_answers(requests: &[WaitRequest], answers: &[FormTempsLieu]) -> Vec
             });
             let departures = place
                 .map(|p| {
-                    p.times
-                        .iter()
-                        .filter(|t| {
-                            t.idLigne.as_deref().map(str::trim) == Some(request.line_id.trim())
-                                && t.sensAller == Some(request.outbound)
-                        })
-                        .map(|t| Departure::from(*t))
-                        .collect()
+                    super::convert::departures(p.times.iter().copied().filter(|t| {
+                        t.idLigne.as_deref().map(str::trim) == Some(request.line_id.trim())
+                            && t.sensAller == Some(request.outbound)
+                    }))
                 })
                 .unwrap_or_default();
             WaitResult {

@@ -15,6 +15,7 @@ use super::lenient::{Compound, Key, Lenient, Tolerant, compound};
 use crate::network::http::error_chain;
 pub use crate::network::http::is_loopback;
 use crate::sanitize;
+use crate::secret::Keys;
 
 /// The default base URL of the Ginko API.
 pub const DEFAULT_BASE_URL: &str = "https://api.ginko.voyage";
@@ -103,6 +104,8 @@ struct Inner {
     http: reqwest::Client,
     base: Url,
     key: Option<ApiKey>,
+    /// The key as masked in every answer.
+    keys: Keys,
     timeouts: Timeouts,
 }
 
@@ -138,6 +141,7 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 base,
+                keys: Keys::new([key.as_ref()]),
                 key,
                 timeouts,
             }),
@@ -214,15 +218,25 @@ impl Client {
         self.decode_body(method, &bytes, expected)
     }
 
-    /// Decodes a whole answer body of `method`: the envelope, then `objets`
-    /// as `T`, straight from the bytes.
+    /// Decodes a whole answer body of `method`: the key masked, the
+    /// envelope, then `objets` as `T`, straight from the bytes. An answer
+    /// nested deeper than [`sanitize::MAX_JSON_DEPTH`] is an error; a
+    /// number out of range loses its value only.
     pub fn decode_body<T: Lenient>(
         &self,
         method: &str,
         bytes: &[u8],
         expected: &str,
     ) -> Result<T, ApiError> {
-        let objets = self.unwrap_envelope(method, bytes)?;
+        let mut masked = bytes.to_vec();
+        self.inner.keys.mask(&mut masked);
+        let bytes = sanitize::json_answer(&masked).map_err(|detail| ApiError::Decode {
+            method: method.to_string(),
+            expected: expected.to_string(),
+            detail,
+            excerpt: self.excerpt(&masked),
+        })?;
+        let objets = self.unwrap_envelope(method, &bytes)?;
         let text = objets.map_or("null", RawValue::get);
         let mut deserializer = serde_json::Deserializer::from_str(text);
         match T::lenient(&mut deserializer) {
@@ -371,9 +385,13 @@ impl Client {
         out
     }
 
-    /// Removes the key from a text that the server or the OS produced.
+    /// Removes the key from a text that the server or the OS produced
+    /// (and shows the key masked in the answer as `***` too).
     fn scrub(&self, text: &str) -> String {
         match &self.inner.key {
+            Some(key) if key.expose().len() >= Keys::MIN_MASKED => text
+                .replace(key.expose(), "***")
+                .replace(&"*".repeat(key.expose().len()), "***"),
             Some(key) if !key.expose().is_empty() => text.replace(key.expose(), "***"),
             _ => text.to_string(),
         }

@@ -100,7 +100,8 @@ fn wait_time(t: &FormTempsAttente) -> WaitTime {
         .unwrap_or(if starts_with_digit { 0 } else { 2 });
     match kind {
         0 if !text.is_empty() || t.tempsEnSeconde.is_some() => WaitTime::Countdown {
-            seconds: t.tempsEnSeconde.filter(|s| *s >= 0),
+            // Just past (the bus is at the stop): due now.
+            seconds: t.tempsEnSeconde.map(|s| s.max(0)),
             text,
         },
         1 => WaitTime::Clock { text },
@@ -109,6 +110,60 @@ fn wait_time(t: &FormTempsAttente) -> WaitTime {
             WaitTime::Text { text, served }
         }
     }
+}
+
+/// Whether a wait is one to show: its seconds, or the minutes its text
+/// starts with, within [`sanitize::plausible_wait`] ("-60 min" and
+/// "153722867280912930 min" are not).
+fn plausible(t: &FormTempsAttente) -> bool {
+    if let Some(seconds) = t.tempsEnSeconde {
+        return sanitize::plausible_wait(seconds);
+    }
+    let text = t.temps.as_deref().unwrap_or_default().trim_start();
+    let digits = text.trim_start_matches(['-', '\u{2212}']);
+    if digits.starts_with(|c: char| c.is_ascii_digit()) {
+        if digits.len() != text.len() {
+            return false;
+        }
+        let minutes: String = digits.chars().take_while(char::is_ascii_digit).collect();
+        let is_minutes = digits[minutes.len()..].trim_start().starts_with("min");
+        if is_minutes {
+            return minutes
+                .parse::<i64>()
+                .is_ok_and(|m| m <= sanitize::MAX_AHEAD_S / 60);
+        }
+    }
+    true
+}
+
+/// The departures of a list of waits: those out of bounds dropped (and
+/// counted), the same one given twice (same line, direction, time,
+/// vehicle) once.
+pub fn departures<'a>(times: impl IntoIterator<Item = &'a FormTempsAttente>) -> Vec<Departure> {
+    let mut seen = std::collections::HashSet::new();
+    let mut implausible = 0;
+    let mut out = Vec::new();
+    for t in times {
+        if !plausible(t) {
+            implausible += 1;
+            continue;
+        }
+        let d = Departure::from(t);
+        let key = (
+            d.line.id.clone(),
+            d.outbound,
+            d.destination.clone(),
+            format!("{:?}", d.time),
+            d.vehicle.clone(),
+        );
+        if seen.insert(key) {
+            out.push(d);
+        }
+    }
+    if implausible > 0 {
+        sanitize::note_implausible(implausible);
+    }
+    out
 }
 
 pub use crate::html::fragment_text;
@@ -167,7 +222,7 @@ impl From<&FormTempsLieu> for PlaceDepartures {
         PlaceDepartures {
             name: clean(&p.nomExact),
             position: Position::known(p.latitude, p.longitude),
-            departures: p.listeTemps.iter().flatten().map(Departure::from).collect(),
+            departures: departures(p.listeTemps.iter().flatten()),
         }
     }
 }
@@ -431,6 +486,35 @@ mod tests {
                 served: true
             }
         );
+    }
+
+    #[test]
+    fn waits_out_of_bounds_are_dropped_and_counted_and_repeats_merged() {
+        let wait = |v: serde_json::Value| serde_json::from_value::<FormTempsAttente>(v).unwrap();
+        let times = [
+            wait(json!({"temps": "-60 min", "tempsEnSeconde": -3600, "typeDeTemps": 0})),
+            wait(json!({"temps": "x", "tempsEnSeconde": i64::MAX, "typeDeTemps": 0})),
+            wait(json!({"temps": "153722867280912930 min"})),
+            wait(json!({"temps": "−3 min"})),
+            wait(json!({"temps": "due", "tempsEnSeconde": -20, "typeDeTemps": 0})),
+            wait(json!({"temps": "9 min", "tempsEnSeconde": 540, "numVehicule": "1"})),
+            wait(json!({"temps": "9 min", "tempsEnSeconde": 540, "numVehicule": "1"})),
+            wait(json!({"temps": "9 min", "tempsEnSeconde": 540, "numVehicule": "2"})),
+            wait(json!({"temps": "17h05", "typeDeTemps": 1})),
+            wait(json!({"temps": "Travaux"})),
+        ];
+        let before = sanitize::implausible_dropped();
+        let shown = departures(&times);
+        // At least: other tests count at the same time.
+        assert!(sanitize::implausible_dropped() - before >= 4);
+        let seconds: Vec<Option<i64>> = shown
+            .iter()
+            .map(|d| match d.time {
+                WaitTime::Countdown { seconds, .. } => seconds,
+                _ => None,
+            })
+            .collect();
+        assert_eq!(seconds, [Some(0), Some(540), Some(540), None, None]);
     }
 
     #[test]

@@ -283,7 +283,8 @@ impl Lenient for Value {
     }
 }
 
-/// The elements of a list that can be read; the others are dropped.
+/// The elements of a list that can be read; the others are dropped. A
+/// list none of whose elements can be read has another shape (`None`).
 struct Items<T>(PhantomData<T>);
 
 impl<'de, T: Lenient> Compound<'de> for Items<T> {
@@ -291,10 +292,13 @@ impl<'de, T: Lenient> Compound<'de> for Items<T> {
 
     fn seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Vec<T>>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        let mut read = 0usize;
         while let Some(Tolerant(item)) = seq.next_element::<Tolerant<T>>()? {
+            read += 1;
             items.extend(item);
         }
-        Ok(Some(items))
+        // A list of nothing but other shapes is not a list of these.
+        Ok((read == 0 || !items.is_empty()).then_some(items))
     }
 }
 
@@ -385,6 +389,8 @@ mod tests {
         let v = Vec::<i64>::from_value(json!([1, "2", {"x": 1}, 4]));
         assert_eq!(v, Some(vec![1, 2, 4]));
         assert_eq!(Vec::<i64>::from_value(json!("not a list")), None);
+        assert_eq!(Vec::<i64>::from_value(json!([])), Some(vec![]));
+        assert_eq!(Vec::<i64>::from_value(json!([[[1]], {"x": 1}])), None);
     }
 
     fn from_bytes<T: Lenient>(text: &str) -> Result<Option<T>, serde_json::Error> {

@@ -101,6 +101,8 @@ pub enum Fetched {
 pub struct Fetcher {
     http: reqwest::Client,
     auth: Option<FeedAuth>,
+    /// The key as masked in every feed read.
+    keys: crate::secret::Keys,
 }
 
 /// A feed URL: https, or plain http when no key travels or to this
@@ -138,7 +140,10 @@ impl Fetcher {
     pub fn new(auth: Option<FeedAuth>) -> Result<Fetcher, NetError> {
         let http = crate::network::http::client(Duration::from_secs(5), Duration::from_secs(20))
             .map_err(|detail| NetError::new(ErrorKind::Transport, detail))?;
-        Ok(Fetcher { http, auth })
+        let keys = crate::secret::Keys::new([auth.as_ref().map(|auth| match auth {
+            FeedAuth::Header { key, .. } | FeedAuth::Query { key, .. } => key,
+        })]);
+        Ok(Fetcher { http, auth, keys })
     }
 
     /// Fetches a feed once, conditionally on what was read before.
@@ -243,6 +248,8 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
+        // Masked with as many bytes: the protocol buffer keeps its shape.
+        self.keys.mask(&mut body);
         let message = decode(what, &body)?;
         Ok(Fetched::Body {
             message,

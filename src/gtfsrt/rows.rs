@@ -87,7 +87,24 @@ impl FeedNetwork {
             _ => real_now,
         };
         out.retain(|d| when(d).duration_since(real_now).as_secs() >= -30);
+        // A live time a day or more away (a delay of years, a time in
+        // 2100) is not live data: dropped and counted.
+        let before = out.len();
+        out.retain(|d| {
+            d.origin != Origin::Located
+                || when(d).duration_since(real_now).as_secs() <= crate::sanitize::MAX_AHEAD_S
+        });
+        crate::sanitize::note_implausible(before - out.len());
         out.sort_by_key(when);
+        // The same departure given twice (same line, direction, time,
+        // vehicle) is shown once.
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|d| {
+            seen.insert(format!(
+                "{} {} {} {:?} {:?} {:?}",
+                d.line.id, d.outbound, d.destination, d.time, d.vehicle, d.status
+            ))
+        });
         out.truncate(per_row);
         out
     }

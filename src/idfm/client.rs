@@ -17,7 +17,7 @@ use crate::cache::Cache;
 use crate::i18n::{t, tf};
 use crate::network::{ErrorKind, NetError};
 use crate::sanitize;
-use crate::secret::Secret;
+use crate::secret::{Keys, Secret};
 
 /// The default base of PRIM's services.
 pub const DEFAULT_PRIM_URL: &str = "https://prim.iledefrance-mobilites.fr/marketplace";
@@ -125,6 +125,8 @@ struct Inner {
     data: Url,
     token: Option<Secret>,
     dataset_key: Option<Secret>,
+    /// The token and the dataset key as masked in every answer.
+    keys: Keys,
     usage: Mutex<Usage>,
     /// When the last PRIM request left.
     last_sent: tokio::sync::Mutex<Option<tokio::time::Instant>>,
@@ -165,6 +167,7 @@ impl Client {
                 http,
                 prim,
                 data,
+                keys: Keys::new([token.as_ref(), dataset_key.as_ref()]),
                 token,
                 dataset_key,
                 usage: Mutex::new(usage),
@@ -261,7 +264,8 @@ impl Client {
         let response = sent.map_err(|e| transport(what, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = read_limited(what, response).await?;
+        let mut body = read_limited(what, response).await?;
+        self.inner.keys.mask(&mut body);
         self.note_limits(api, status, &headers);
         match status {
             200 | 400 => Ok(Answer { status, body }),
@@ -314,7 +318,8 @@ impl Client {
         }
         let response = request.send().await.map_err(|e| transport(id, e))?;
         let status = response.status().as_u16();
-        let body = read_limited(id, response).await?;
+        let mut body = read_limited(id, response).await?;
+        self.inner.keys.mask(&mut body);
         match status {
             200 => Ok(body),
             401 | 403 if restricted => Err(NetError::new(

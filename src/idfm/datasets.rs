@@ -28,7 +28,7 @@ fn number(record: &Value, name: &str) -> Option<f64> {
 }
 
 fn records(body: &[u8]) -> Result<Vec<Value>, String> {
-    match serde_json::from_slice(body).map_err(|e| e.to_string())? {
+    match serde_json::from_slice(&crate::sanitize::json_answer(body)?).map_err(|e| e.to_string())? {
         Value::Array(items) => Ok(items),
         _ => Err("an export is a JSON array of records".into()),
     }

@@ -37,7 +37,8 @@ fn severity(code: &str) -> Severity {
 /// The disruptions current at `now` (within one of their application
 /// periods), most severe first, each with the public numbers of its lines.
 pub fn current(body: &[u8], now: Timestamp) -> Result<Vec<Message>, String> {
-    let json: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let json: Value =
+        serde_json::from_slice(&crate::sanitize::json_answer(body)?).map_err(|e| e.to_string())?;
     let disruptions = json
         .get("disruptions")
         .and_then(Value::as_array)

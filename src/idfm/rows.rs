@@ -21,6 +21,11 @@ const AT_STOP_GRACE_S: i64 = 60;
 /// not still at the platform).
 fn departure(v: &Visit, station: &str, line: &LineRef, now: Timestamp) -> Option<Departure> {
     let expected = v.expected()?;
+    if expected.duration_since(now).as_secs() > crate::sanitize::MAX_AHEAD_S {
+        // A time in 2100 is not live data.
+        crate::sanitize::note_implausible(1);
+        return None;
+    }
     let late_by = now.duration_since(expected).as_secs();
     if late_by > 0 && !(v.at_stop && late_by <= AT_STOP_GRACE_S) {
         return None;
@@ -100,6 +105,15 @@ pub(super) fn row_result(
     departures.sort_by_key(|d| match d.time {
         WaitTime::At { expected, .. } => expected,
         _ => now,
+    });
+    // The same train given twice (by two areas of the station, or twice
+    // in one answer) is shown once.
+    let mut seen = HashSet::new();
+    departures.retain(|d| {
+        seen.insert(format!(
+            "{:?} {:?} {:?} {:?}",
+            d.time, d.platform, d.mission, d.status
+        ))
     });
     departures.truncate(usize::from(per_row.get()));
     let data_at = areas.iter().filter_map(|(_, a)| a.fetched).min();
@@ -192,5 +206,60 @@ mod tests {
             names,
             ["Mairie (Montreuil)", "Mairie (Clichy)", "La Défense"]
         );
+    }
+
+    #[test]
+    fn times_out_of_bounds_are_dropped_and_the_same_train_shown_once() {
+        let now: Timestamp = "2026-12-01T09:00:00Z".parse().unwrap();
+        let visit = |at: &str, mission: &str| Visit {
+            line: "C01742".into(),
+            destination: "Chessy".into(),
+            stop_name: None,
+            expected_departure: Some(at.parse().unwrap()),
+            expected_arrival: None,
+            aimed_departure: None,
+            aimed_arrival: None,
+            cancelled: false,
+            at_stop: false,
+            platform: Some("A".into()),
+            mission: Some(mission.into()),
+            long_train: None,
+            recorded_at: None,
+        };
+        let mut area = Area::default();
+        area.fetched = Some(now);
+        area.visits = vec![
+            visit("2100-01-01T09:00:00Z", "FAR"),
+            visit("2026-12-01T09:04:00Z", "QIKY"),
+            visit("2026-12-01T09:04:00Z", "QIKY"),
+            visit("2026-12-01T09:04:00Z", "QIKY"),
+            visit("2026-12-01T09:10:00Z", "QIKY"),
+        ];
+        let station = "STIF:StopArea:SP:1:".to_string();
+        let row = RowRequest {
+            place: "Gare".into(),
+            stop_ids: vec![station.clone()],
+            line_id: "C01742".into(),
+            outbound: true,
+            destination: "Chessy".into(),
+        };
+        let before = crate::sanitize::implausible_dropped();
+        let result = row_result(
+            &[(&station, &area)],
+            &HashMap::new(),
+            &row,
+            PerRow::new(5).unwrap(),
+            now,
+        );
+        let times: Vec<String> = result
+            .departures
+            .iter()
+            .map(|d| match d.time {
+                WaitTime::At { expected, .. } => expected.to_string(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(times, ["2026-12-01T09:04:00Z", "2026-12-01T09:10:00Z"]);
+        assert!(crate::sanitize::implausible_dropped() > before);
     }
 }

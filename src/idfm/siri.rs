@@ -117,7 +117,8 @@ pub struct Monitoring {
 
 /// The delivery of a stop-monitoring body, or why it is not one.
 pub fn decode(body: &[u8]) -> Result<Monitoring, String> {
-    let json: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let json: Value =
+        serde_json::from_slice(&crate::sanitize::json_answer(body)?).map_err(|e| e.to_string())?;
     let delivery = json
         .get("Siri")
         .and_then(|s| s.get("ServiceDelivery"))
