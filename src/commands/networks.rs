@@ -53,6 +53,13 @@ struct NetworkReport {
     /// For feed networks: trips of the updates found in the timetable.
     #[serde(skip_serializing_if = "Option::is_none")]
     matching_trips: Option<(usize, usize)>,
+    /// For feed networks: stop updates whose `stop_sequence` names another
+    /// stop than their `stop_id` (validator rule E045).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stop_disagreements: Option<usize>,
+    /// The first of them, as the feed gives it.
+    #[serde(skip)]
+    stop_disagreement_example: Option<(String, u32, String)>,
     problems: Vec<String>,
 }
 
@@ -124,6 +131,18 @@ fn problems(report: &NetworkReport) -> Vec<String> {
             ));
         }
     }
+    if let Some(n) = report.stop_disagreements.filter(|n| *n > 0) {
+        let (trip, seq, stop) = report.stop_disagreement_example.clone().unwrap_or_default();
+        out.push(tf(
+            "net_stop_disagreements",
+            &[
+                ("n", &n.to_string()),
+                ("trip", &trip),
+                ("seq", &seq.to_string()),
+                ("stop", &stop),
+            ],
+        ));
+    }
     out
 }
 
@@ -145,6 +164,8 @@ fn feed_network_report(
             .map(|f| feed_report(f, check.stale_after))
             .collect(),
         matching_trips: check.matching_trips,
+        stop_disagreements: check.stop_disagreements.as_ref().map(|d| d.count),
+        stop_disagreement_example: check.stop_disagreements.and_then(|d| d.example),
         problems: Vec::new(),
     };
     report.problems = problems(&report);
@@ -166,6 +187,8 @@ fn builtin_report(
         timetable: timetable_report(table, source),
         feeds: Vec::new(),
         matching_trips: None,
+        stop_disagreements: None,
+        stop_disagreement_example: None,
         problems: Vec::new(),
     }
 }

@@ -166,6 +166,7 @@ impl FeedNetwork {
             feeds,
             stale_after: self.stale_after(),
             matching_trips: self.matching_trips(),
+            stop_disagreements: self.stop_disagreements(),
         }
     }
 
@@ -347,6 +348,15 @@ impl FeedNetwork {
             crate::i18n::current().code(),
             self.now(),
         ))
+    }
+
+    /// The stop updates whose `stop_sequence` and `stop_id` disagree
+    /// (`quai networks check`).
+    fn stop_disagreements(&self) -> Option<crate::network::check::StopDisagreements> {
+        let tt = self.table().ok()?;
+        let trips = self.live.read().ok().map(|l| Arc::clone(&l.trips))?;
+        let (count, example) = trips.disagreements(tt.table());
+        Some(crate::network::check::StopDisagreements { count, example })
     }
 
     /// How many of the trip updates' trips the timetable has (`quai
