@@ -333,8 +333,18 @@ fn city(
     Arc<quai::network::gtfsrt::FeedNetwork>,
     Arc<quai::timetable::source::TimetableNetwork>,
 ) {
-    let today = quai::domain::network_now().date();
-    let zip = feedcity::gtfs(today).unwrap();
+    city_of(base, quai::domain::network_now().date())
+}
+
+/// The same, its timetable made on `day`.
+fn city_of(
+    base: &str,
+    day: jiff::civil::Date,
+) -> (
+    Arc<quai::network::gtfsrt::FeedNetwork>,
+    Arc<quai::timetable::source::TimetableNetwork>,
+) {
+    let zip = feedcity::gtfs(day).unwrap();
     let (table, _) = compile_in_memory_with(&zip, Options { trip_stops: true }).unwrap();
     let tt = Arc::new(quai::timetable::source::TimetableNetwork::new(
         feedcity::ID,
@@ -491,7 +501,8 @@ async fn bad_feeds_fail_the_rows_with_the_reason_and_never_panic() {
     let fault = dir.join("fault");
     let server = server(&fault).await;
     for (play, kind, says) in [
-        ("stale trip-updates", ErrorKind::Stale, "min"),
+        // Ten minutes old, in words: not "10 min 00 s".
+        ("stale trip-updates", ErrorKind::Stale, "date de 10 min ("),
         ("503 trip-updates", ErrorKind::Http(503), "HTTP 503"),
         (
             "truncated trip-updates",
@@ -748,4 +759,27 @@ fn a_sequence_naming_another_stop_gives_way_to_the_stop_id() {
     let (count, example) = TripUpdates::from_feed(&decoded).disagreements(&t);
     assert_eq!(count, 2);
     assert_eq!(example, Some(("t8".to_string(), 20, "S4".to_string())));
+}
+
+#[tokio::test]
+async fn a_stale_feed_over_an_expired_timetable_says_the_timetable_expired() {
+    let dir = tempdir();
+    let fault = dir.join("fault");
+    let server = server(&fault).await;
+    std::fs::write(&fault, "stale trip-updates").unwrap();
+    let long_ago = quai::domain::network_now()
+        .date()
+        .checked_sub(jiff::Span::new().years(2))
+        .unwrap();
+    let (network, tt) = city_of(&server.url(), long_ago);
+    let Some(day) = tt.table().expired(Timestamp::now()) else {
+        panic!("the timetable of {long_ago} has not expired");
+    };
+    let rows = rows(network.as_ref(), &["Mont-Royal"]).await;
+    let e = network
+        .departures(&rows, PerRow::new(2).unwrap())
+        .await
+        .expect_err("stale");
+    assert_eq!(e.kind, ErrorKind::Stale, "{e}");
+    assert!(e.detail.contains(&format!("expiré le {day}")), "{e}");
 }

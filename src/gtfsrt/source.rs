@@ -294,20 +294,36 @@ impl FeedNetwork {
             _ => {}
         }
         if stale {
-            let minutes = age.map_or(0, |a| a.as_secs() / 60);
-            let seconds = age.map_or(0, |a| a.as_secs() % 60);
-            return Err(NetError::new(
-                ErrorKind::Stale,
-                crate::i18n::tf(
+            let age = crate::domain::age_text(age.map_or(0, |a| a.as_secs()));
+            // The timetable the rows fall back on has expired too: nothing
+            // can be shown, and that is what to say.
+            let expired = self
+                .table()
+                .ok()
+                .and_then(|tt| tt.table().expired(now))
+                .map(|day| day.to_string());
+            let text = match expired {
+                Some(day) => crate::i18n::tf(
+                    "feed_stale_expired",
+                    &[
+                        ("what", Kind::TripUpdates.shown()),
+                        ("age", &age),
+                        ("day", &day),
+                    ],
+                ),
+                None => crate::i18n::tf(
                     "feed_stale_detail",
                     &[
                         ("what", Kind::TripUpdates.shown()),
-                        ("min", &minutes.to_string()),
-                        ("s", &format!("{seconds:02}")),
-                        ("max", &self.stale_after().as_secs().to_string()),
+                        ("age", &age),
+                        (
+                            "max",
+                            &crate::domain::age_text(self.stale_after().as_secs()),
+                        ),
                     ],
                 ),
-            ));
+            };
+            return Err(NetError::new(ErrorKind::Stale, text));
         }
         let trips = self
             .live
