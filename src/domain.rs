@@ -127,6 +127,28 @@ pub fn network_now() -> jiff::Zoned {
     jiff::Zoned::now().with_time_zone(zone())
 }
 
+/// An age in its largest sensible unit, in the rider's language: "45 s",
+/// "3 min", "5 h", "18 days", "3 years" (whole units, rounded down; a
+/// unit is used from two of it, years from one).
+pub fn age_text(seconds: u64) -> String {
+    const MIN: u64 = 60;
+    const HOUR: u64 = 60 * MIN;
+    const DAY: u64 = 24 * HOUR;
+    const YEAR: u64 = 365 * DAY;
+    let (key, n) = match seconds {
+        s if s >= YEAR => ("age_years", s / YEAR),
+        s if s >= 2 * DAY => ("age_days", s / DAY),
+        s if s >= 2 * HOUR => ("age_hours", s / HOUR),
+        s if s >= 2 * MIN => ("age_minutes", s / MIN),
+        s => ("age_seconds", s),
+    };
+    let key = match (key, n) {
+        ("age_years", 1) => "age_one_year",
+        (key, _) => key,
+    };
+    crate::i18n::tf(key, &[("n", &n.to_string())])
+}
+
 /// "01:00", or "demain 01:00" when that is another day than `now`, in the
 /// network's time; seconds round up to the minute (a wait ending at
 /// 00:59:59.6 reads 01:00).
@@ -628,6 +650,23 @@ mod tests {
             "demain 01:00"
         );
         assert_eq!(until_text(at("2026-12-02T00:00:00Z"), now), "demain 01:00");
+    }
+
+    #[test]
+    fn ages_read_in_their_largest_sensible_unit() {
+        // In French, as tests run.
+        assert_eq!(age_text(45), "45 s");
+        assert_eq!(age_text(90), "90 s");
+        assert_eq!(age_text(3 * 60 + 20), "3 min");
+        assert_eq!(age_text(5 * 3600 + 59), "5 h");
+        assert_eq!(age_text(18 * 86_400 + 7), "18 jours");
+        assert_eq!(age_text(400 * 86_400), "1 an");
+        // As the feeds had them: "data 97234385 s old", "1620575 min 22 s".
+        assert_eq!(age_text(97_234_385), "3 ans");
+        assert_eq!(age_text(1_620_575 * 60 + 22), "3 ans");
+        let en = |key| crate::i18n::lookup(crate::i18n::Language::En, key);
+        assert_eq!(en("age_days"), "{n} days");
+        assert_eq!(en("age_years"), "{n} years");
     }
 
     #[test]

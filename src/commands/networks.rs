@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{CommandResult, Context, print};
 use crate::cli::NetworksAction;
+use crate::domain::age_text;
 use crate::i18n::{t, tf};
 use crate::network::check::{FeedCheck, FeedStatus};
 use crate::network::registry;
@@ -53,6 +54,13 @@ struct NetworkReport {
     /// For feed networks: trips of the updates found in the timetable.
     #[serde(skip_serializing_if = "Option::is_none")]
     matching_trips: Option<(usize, usize)>,
+    /// For feed networks: stop updates whose `stop_sequence` names another
+    /// stop than their `stop_id` (validator rule E045).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stop_disagreements: Option<usize>,
+    /// The first of them, as the feed gives it.
+    #[serde(skip)]
+    stop_disagreement_example: Option<(String, u32, String)>,
     problems: Vec<String>,
 }
 
@@ -91,7 +99,8 @@ fn problems(report: &NetworkReport) -> Vec<String> {
         out.push(tf("net_no_timetable", &[("id", &report.id)]));
     } else {
         if report.timetable.expired {
-            out.push(t("net_timetable_expired").to_string());
+            let day = report.timetable.valid_to.clone().unwrap_or_default();
+            out.push(tf("net_timetable_expired", &[("day", &day)]));
         }
         if registry::kind_of(&report.id).trip_stops && !report.timetable.trip_stops {
             out.push(tf("net_no_trip_stops", &[("id", &report.id)]));
@@ -106,8 +115,8 @@ fn problems(report: &NetworkReport) -> Vec<String> {
                 "net_feed_stale",
                 &[
                     ("feed", feed.shown),
-                    ("s", &feed.age_seconds.unwrap_or(0).to_string()),
-                    ("max", &feed.stale_after_seconds.to_string()),
+                    ("age", &age_text(feed.age_seconds.unwrap_or(0))),
+                    ("max", &age_text(feed.stale_after_seconds)),
                 ],
             ));
         } else if feed.entities == 0 && feed.feed != "alerts" {
@@ -123,6 +132,18 @@ fn problems(report: &NetworkReport) -> Vec<String> {
                 &[("found", &found.to_string()), ("n", &total.to_string())],
             ));
         }
+    }
+    if let Some(n) = report.stop_disagreements.filter(|n| *n > 0) {
+        let (trip, seq, stop) = report.stop_disagreement_example.clone().unwrap_or_default();
+        out.push(tf(
+            "net_stop_disagreements",
+            &[
+                ("n", &n.to_string()),
+                ("trip", &trip),
+                ("seq", &seq.to_string()),
+                ("stop", &stop),
+            ],
+        ));
     }
     out
 }
@@ -145,6 +166,8 @@ fn feed_network_report(
             .map(|f| feed_report(f, check.stale_after))
             .collect(),
         matching_trips: check.matching_trips,
+        stop_disagreements: check.stop_disagreements.as_ref().map(|d| d.count),
+        stop_disagreement_example: check.stop_disagreements.and_then(|d| d.example),
         problems: Vec::new(),
     };
     report.problems = problems(&report);
@@ -166,6 +189,8 @@ fn builtin_report(
         timetable: timetable_report(table, source),
         feeds: Vec::new(),
         matching_trips: None,
+        stop_disagreements: None,
+        stop_disagreement_example: None,
         problems: Vec::new(),
     }
 }
@@ -248,7 +273,7 @@ fn shown(report: &NetworkReport) -> String {
             (None, Some(age)) => tf(
                 "net_feed_state",
                 &[
-                    ("age", &age.to_string()),
+                    ("age", &age_text(age)),
                     ("n", &feed.entities.to_string()),
                     ("kb", &feed.bytes.div_ceil(1024).to_string()),
                 ],
@@ -317,5 +342,78 @@ pub async fn networks(
                 ))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> NetworkReport {
+        NetworkReport {
+            id: "bart".to_string(),
+            name: "BART".to_string(),
+            kind: "gtfs-realtime",
+            configured: true,
+            timetable: TimetableReport {
+                compiled: true,
+                valid_from: Some("2019-01-01".to_string()),
+                valid_to: Some("2024-06-01".to_string()),
+                expired: true,
+                trip_stops: true,
+                source: None,
+            },
+            feeds: vec![FeedReport {
+                feed: "trip updates",
+                shown: "trip updates",
+                url: "https://example.org/tu".to_string(),
+                fetched_at: None,
+                age_seconds: Some(97_234_385),
+                header_timestamp: None,
+                entities: 91,
+                bytes: 15,
+                stale: true,
+                stale_after_seconds: 90,
+                error: None,
+            }],
+            matching_trips: Some((83, 83)),
+            stop_disagreements: Some(161),
+            stop_disagreement_example: Some(("3750948WKDY".to_string(), 25, "SBRN".to_string())),
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_report_names_disagreements_expiry_and_ages_in_words() {
+        // In French, as tests run.
+        let report = report();
+        let found = problems(&report);
+        let e045 = found
+            .iter()
+            .find(|p| p.starts_with("E045"))
+            .unwrap_or_else(|| panic!("{found:?}"));
+        assert!(e045.contains("161"), "{e045}");
+        assert!(
+            e045.contains("3750948WKDY") && e045.contains("25") && e045.contains("SBRN"),
+            "{e045}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("horaires expirés le 2024-06-01")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("le flux date de 3 ans (plus de 90 s")),
+            "{found:?}"
+        );
+        let text = shown(&report);
+        assert!(text.contains("données vieilles de 3 ans"), "{text}");
+        // Agreeing updates are no problem.
+        let mut fine = report;
+        fine.stop_disagreements = Some(0);
+        assert!(!problems(&fine).iter().any(|p| p.starts_with("E045")));
     }
 }

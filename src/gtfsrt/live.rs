@@ -251,6 +251,42 @@ impl TripUpdates {
             .collect()
     }
 
+    /// The stop updates whose `stop_sequence` names another stop of their
+    /// trip than their `stop_id` (the validator's E045), with the first
+    /// of them: (trip id, stop_sequence, stop_id).
+    pub fn disagreements(&self, table: &Timetable) -> (usize, Option<(String, u32, String)>) {
+        if self.by_trip.is_empty() {
+            return (0, None);
+        }
+        let ids: HashMap<&str, u32> = (0..table.trip_count())
+            .filter_map(|t| u32::try_from(t).ok())
+            .map(|t| (table.trip_id(t), t))
+            .collect();
+        let mut named: Vec<(&String, &Vec<TripLive>)> = self.by_trip.iter().collect();
+        named.sort_by_key(|(id, _)| *id);
+        let mut count = 0;
+        let mut first = None;
+        for (id, updates) in named {
+            let Some(&trip) = ids.get(id.as_str()) else {
+                continue;
+            };
+            let stops: Vec<TripStop> = table.trip_stops(trip).collect();
+            for u in updates.iter().flat_map(|u| &u.stops) {
+                if !place(table, &stops, u).disagrees() {
+                    continue;
+                }
+                count += 1;
+                if first.is_none() {
+                    first = u
+                        .sequence
+                        .zip(u.stop_id.clone())
+                        .map(|(seq, stop)| (id.clone(), seq, stop));
+                }
+            }
+        }
+        (count, first)
+    }
+
     /// Whether any update names a trip the timetable has.
     pub fn trip_ids(&self) -> impl Iterator<Item = &str> {
         self.by_trip.keys().map(String::as_str)
@@ -360,6 +396,65 @@ pub fn update_for<'a>(
     })
 }
 
+/// Where a stop's update belongs in its trip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// At this index of the trip's stops: its `stop_sequence` and
+    /// `stop_id` agree, or it gives only one of them.
+    Agrees(usize),
+    /// Its `stop_sequence` names another stop than its `stop_id` (or no
+    /// stop of the trip): placed by its `stop_id`, which the trip serves
+    /// once.
+    ByStop(usize),
+    /// Its `stop_sequence` and `stop_id` disagree, and the trip serves
+    /// that stop never or more than once: applied nowhere.
+    Dropped,
+    /// Neither names a stop of the trip.
+    Unknown,
+}
+
+impl Place {
+    pub fn at(self) -> Option<usize> {
+        match self {
+            Place::Agrees(at) | Place::ByStop(at) => Some(at),
+            Place::Dropped | Place::Unknown => None,
+        }
+    }
+
+    /// Its `stop_sequence` and `stop_id` disagree (the validator's E045).
+    pub fn disagrees(self) -> bool {
+        matches!(self, Place::ByStop(_) | Place::Dropped)
+    }
+}
+
+/// Places one stop's update among its trip's stops: by `stop_sequence`
+/// when its `stop_id` is that stop's (or not given); by `stop_id` alone
+/// when not; never at a stop other than its `stop_id`.
+pub fn place(table: &Timetable, stops: &[TripStop], u: &StopLive) -> Place {
+    let by_sequence = u
+        .sequence
+        .and_then(|seq| stops.iter().position(|s| s.sequence == seq));
+    let Some(id) = u.stop_id.as_deref() else {
+        return by_sequence.map_or(Place::Unknown, Place::Agrees);
+    };
+    let stop = table.find_stop(id);
+    let mut calls = stops
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| Some(s.stop) == stop)
+        .map(|(at, _)| at);
+    let (first, second) = (calls.next(), calls.next());
+    if u.sequence.is_none() {
+        return first.map_or(Place::Unknown, Place::Agrees);
+    }
+    match (by_sequence, first, second) {
+        (Some(at), ..) if Some(stops[at].stop) == stop => Place::Agrees(at),
+        (_, Some(at), None) => Place::ByStop(at),
+        (None, None, _) => Place::Unknown,
+        _ => Place::Dropped,
+    }
+}
+
 /// Applies a trip's update to one of its scheduled departures.
 pub fn apply(table: &Timetable, update: &TripLive, d: &TimetableDeparture) -> Said {
     if update.cancelled() {
@@ -378,18 +473,10 @@ pub fn apply(table: &Timetable, update: &TripLive, d: &TimetableDeparture) -> Sa
     let Some(here) = here else {
         return Said::Nothing;
     };
-    // Each update's place in the trip: by stop_sequence, else stop_id.
-    let place = |u: &StopLive| -> Option<usize> {
-        if let Some(seq) = u.sequence {
-            return stops.iter().position(|s| s.sequence == seq);
-        }
-        let stop = table.find_stop(u.stop_id.as_deref()?)?;
-        stops.iter().position(|s| s.stop == stop)
-    };
     let mut placed: Vec<(usize, &StopLive)> = update
         .stops
         .iter()
-        .filter_map(|u| Some((place(u)?, u)))
+        .filter_map(|u| Some((place(table, &stops, u).at()?, u)))
         .filter(|(at, _)| *at <= here)
         .collect();
     placed.sort_by_key(|(at, _)| *at);
@@ -428,12 +515,13 @@ pub fn apply(table: &Timetable, update: &TripLive, d: &TimetableDeparture) -> Sa
             }
             continue;
         }
+        // `time` takes precedence over `delay` when both are given.
         for e in events.iter().flatten() {
-            if let Some(delay) = e.delay {
-                return expected(i64::from(delay));
-            }
             if let Some(time) = e.time {
                 return expected(time.as_second() - scheduled_at(*at));
+            }
+            if let Some(delay) = e.delay {
+                return expected(i64::from(delay));
             }
         }
     }

@@ -166,6 +166,7 @@ impl FeedNetwork {
             feeds,
             stale_after: self.stale_after(),
             matching_trips: self.matching_trips(),
+            stop_disagreements: self.stop_disagreements(),
         }
     }
 
@@ -293,20 +294,36 @@ impl FeedNetwork {
             _ => {}
         }
         if stale {
-            let minutes = age.map_or(0, |a| a.as_secs() / 60);
-            let seconds = age.map_or(0, |a| a.as_secs() % 60);
-            return Err(NetError::new(
-                ErrorKind::Stale,
-                crate::i18n::tf(
+            let age = crate::domain::age_text(age.map_or(0, |a| a.as_secs()));
+            // The timetable the rows fall back on has expired too: nothing
+            // can be shown, and that is what to say.
+            let expired = self
+                .table()
+                .ok()
+                .and_then(|tt| tt.table().expired(now))
+                .map(|day| day.to_string());
+            let text = match expired {
+                Some(day) => crate::i18n::tf(
+                    "feed_stale_expired",
+                    &[
+                        ("what", Kind::TripUpdates.shown()),
+                        ("age", &age),
+                        ("day", &day),
+                    ],
+                ),
+                None => crate::i18n::tf(
                     "feed_stale_detail",
                     &[
                         ("what", Kind::TripUpdates.shown()),
-                        ("min", &minutes.to_string()),
-                        ("s", &format!("{seconds:02}")),
-                        ("max", &self.stale_after().as_secs().to_string()),
+                        ("age", &age),
+                        (
+                            "max",
+                            &crate::domain::age_text(self.stale_after().as_secs()),
+                        ),
                     ],
                 ),
-            ));
+            };
+            return Err(NetError::new(ErrorKind::Stale, text));
         }
         let trips = self
             .live
@@ -347,6 +364,15 @@ impl FeedNetwork {
             crate::i18n::current().code(),
             self.now(),
         ))
+    }
+
+    /// The stop updates whose `stop_sequence` and `stop_id` disagree
+    /// (`quai networks check`).
+    fn stop_disagreements(&self) -> Option<crate::network::check::StopDisagreements> {
+        let tt = self.table().ok()?;
+        let trips = self.live.read().ok().map(|l| Arc::clone(&l.trips))?;
+        let (count, example) = trips.disagreements(tt.table());
+        Some(crate::network::check::StopDisagreements { count, example })
     }
 
     /// How many of the trip updates' trips the timetable has (`quai

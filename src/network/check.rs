@@ -34,4 +34,17 @@ pub struct FeedCheck {
     pub stale_after: Duration,
     /// The trips of the updates found in the timetable, of all.
     pub matching_trips: Option<(usize, usize)>,
+    /// The stop updates whose `stop_sequence` names another stop of their
+    /// trip than their `stop_id` (the GTFS-Realtime validator's E045):
+    /// never applied to that other stop.
+    pub stop_disagreements: Option<StopDisagreements>,
+}
+
+/// Stop updates whose `stop_sequence` and `stop_id` disagree, and the
+/// first of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StopDisagreements {
+    pub count: usize,
+    /// (trip id, stop_sequence, stop_id), as the feed gives them.
+    pub example: Option<(String, u32, String)>,
 }
