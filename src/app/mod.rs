@@ -823,7 +823,55 @@ impl App {
                 Effect::Redraw
             }
             Action::Down | Action::Up => Effect::Nothing,
+            Action::PageDown
+            | Action::PageUp
+            | Action::First
+            | Action::Last
+            | Action::NextPlace
+            | Action::PrevPlace => self.move_far(action, rows),
         }
+    }
+}
+
+impl App {
+    /// Moves the selection by a screen, to an end of the board, or to the
+    /// next or previous place (the board scrolls to show it).
+    fn move_far(&mut self, action: Action, rows: usize) -> Effect {
+        if rows == 0 {
+            return Effect::Nothing;
+        }
+        let last = rows - 1;
+        // The rows a screen shows, less the header, the status line and
+        // the mark of what is above and below.
+        let page = usize::from(self.area.height.saturating_sub(4)).max(1);
+        let starts = self
+            .view()
+            .map(view::BoardView::place_starts)
+            .unwrap_or_default();
+        let at = self.selected;
+        let from = at.unwrap_or(0);
+        let to = match action {
+            Action::PageDown => (from + page).min(last),
+            Action::PageUp => from.saturating_sub(page),
+            Action::First => 0,
+            Action::Last => last,
+            // The next place; with none selected, the first row is it.
+            Action::NextPlace => match at {
+                None => 0,
+                Some(from) => starts.iter().copied().find(|&s| s > from).unwrap_or(from),
+            },
+            _ => starts
+                .iter()
+                .copied()
+                .rev()
+                .find(|&s| s < from)
+                .unwrap_or(0),
+        };
+        if at == Some(to) {
+            return Effect::Nothing;
+        }
+        self.selected = Some(to);
+        Effect::Redraw
     }
 }
 
@@ -1008,6 +1056,83 @@ mod tests {
             places[0].name = name.into();
         }
         update
+    }
+
+    /// `n` places of two rows each, "P1" to "Pn".
+    fn places(n: usize) -> Update {
+        let mut places = Vec::new();
+        for i in 1..=n {
+            if let Update::Resolved { places: one, .. } = one_place(&format!("P{i}")) {
+                places.extend(one);
+            }
+        }
+        Update::Resolved {
+            places,
+            unknown: vec![],
+            unavailable: vec![],
+        }
+    }
+
+    /// The screen drawn of `app` at `width`×`height`.
+    fn drawn(app: &mut App, width: u16, height: u16) -> String {
+        app.area = Rect::new(0, 0, width, height);
+        app.refresh_view(now());
+        let view = app.view().cloned().unwrap();
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|f| super::draw_screen(f, app, &view, &settings_for_tests()))
+            .unwrap();
+        crate::ui::departures::tests::screen(terminal.backend().buffer()).join("\n")
+    }
+
+    /// A board longer than the screen: the paging keys reach every place,
+    /// and a line says how many places are above and below.
+    #[test]
+    fn a_long_board_pages_and_says_what_is_below() {
+        let mut app = App::new();
+        app.update(Msg::Update(places(9)), now());
+        let screen = drawn(&mut app, 80, 12);
+        assert!(screen.contains("P1") && !screen.contains("P9"), "{screen}");
+        assert!(screen.contains("↓ 6 lieux de plus"), "{screen}");
+        // End and G: the last row, the last place shown.
+        assert_eq!(app.update(key(KeyCode::End), now()), Effect::Redraw);
+        assert_eq!(app.selected, Some(17));
+        let screen = drawn(&mut app, 80, 12);
+        assert!(screen.contains("P9") && !screen.contains("P1 "), "{screen}");
+        assert!(screen.contains("↑ 6 lieux au-dessus"), "{screen}");
+        assert!(!screen.contains('↓'), "{screen}");
+        // Home and g: the first.
+        app.update(key(KeyCode::Home), now());
+        assert_eq!(app.selected, Some(0));
+        app.update(key(KeyCode::Char('G')), now());
+        assert_eq!(app.selected, Some(17));
+        app.update(key(KeyCode::Char('g')), now());
+        assert_eq!(app.selected, Some(0));
+        // PageDown: a screen of rows further (12 lines less 4), no further
+        // than the last; PageUp back.
+        app.update(key(KeyCode::PageDown), now());
+        assert_eq!(app.selected, Some(8));
+        app.update(key(KeyCode::PageDown), now());
+        app.update(key(KeyCode::PageDown), now());
+        assert_eq!(app.selected, Some(17));
+        app.update(key(KeyCode::PageUp), now());
+        assert_eq!(app.selected, Some(9));
+        // ] and Tab: the next place, shown from its name; [ the previous.
+        app.update(key(KeyCode::Char(']')), now());
+        assert_eq!(app.selected, Some(10));
+        app.update(key(KeyCode::Tab), now());
+        assert_eq!(app.selected, Some(12));
+        let screen = drawn(&mut app, 80, 12);
+        let first_body_line = screen.lines().nth(1).unwrap_or_default();
+        assert!(first_body_line.contains("P7"), "{screen}");
+        app.update(key(KeyCode::Char('[')), now());
+        assert_eq!(app.selected, Some(10));
+        app.update(key(KeyCode::BackTab), now());
+        assert_eq!(app.selected, Some(8));
+        // The selection stays across a refresh of the same places.
+        app.update(Msg::Update(places(9)), now());
+        assert_eq!(app.selected, Some(8));
     }
 
     fn two_rows() -> Update {

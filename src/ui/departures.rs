@@ -153,13 +153,13 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, state: &PaneState) {
     ]);
     canvas.line(&line, row_at(status.y));
 
-    let (lines, selected_line, columns) = body_lines(view, state, width);
-    let height = body.height as usize;
-    let offset = match selected_line {
-        Some(s) if s >= height => s + 1 - height,
-        _ => 0,
-    };
-    let mut shown = lines.into_iter().skip(offset);
+    let (lines, selected_line, columns, headings) = body_lines(view, state, width);
+    let (offset, height, mark) = scroll(lines.len(), selected_line, &headings, body.height);
+    if let Some(mark) = mark {
+        let line = Line::styled(format!(" {mark}"), state.theme.dim());
+        canvas.line(&line, row_at(body.y + height as u16));
+    }
+    let mut shown = lines.into_iter().skip(offset).take(height);
     let theme = &state.theme;
     let line_of = |row, selected, stale| row_line(row, theme, stale, &columns, selected);
     for y in body.y..body.bottom() {
@@ -199,6 +199,55 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, state: &PaneState) {
     }
 }
 
+/// The first line of the body shown, how many lines are shown, and what
+/// the line below them says of the places above and below (when the body
+/// does not fit). The selected row is shown, with its place's heading
+/// when there is room: a place is seen from its name.
+fn scroll(
+    lines: usize,
+    selected: Option<usize>,
+    headings: &[usize],
+    body_h: u16,
+) -> (usize, usize, Option<String>) {
+    let body_h = usize::from(body_h);
+    if lines <= body_h {
+        return (0, lines, None);
+    }
+    // One line for the mark.
+    let height = body_h.saturating_sub(1).max(1);
+    let offset = match selected {
+        Some(s) => {
+            let heading = headings
+                .iter()
+                .copied()
+                .rev()
+                .find(|&h| h <= s)
+                .unwrap_or(0);
+            let lowest = (s + 1).saturating_sub(height);
+            heading.max(lowest).min(lines - height)
+        }
+        None => 0,
+    };
+    let end = offset + height;
+    let above = headings.iter().filter(|&&h| h < offset).count();
+    let below = headings.iter().filter(|&&h| h >= end).count();
+    let count = |n: usize, one: &str, many: &str| match n {
+        1 => crate::i18n::t(one).to_string(),
+        n => crate::i18n::tf(many, &[("n", &n.to_string())]),
+    };
+    let mut parts = Vec::new();
+    if above > 0 {
+        parts.push(count(above, "board_above_one", "board_above"));
+    }
+    if below > 0 {
+        parts.push(count(below, "board_below_one", "board_below"));
+    } else if end < lines {
+        parts.push(crate::i18n::t("board_below_rows").to_string());
+    }
+    let mark = (!parts.is_empty()).then(|| parts.join(" · "));
+    (offset, height, mark)
+}
+
 /// A line of the body: laid out, or a row of departures laid out only
 /// when drawn (and, through the memo, only when it looks different).
 enum BodyLine<'a> {
@@ -220,14 +269,15 @@ struct RowLook {
     destination_w: usize,
 }
 
-/// The body's lines, the index of the selected row's line, and the
-/// columns of the rows.
+/// The body's lines, the index of the selected row's line, the columns
+/// of the rows, and the index of each place's heading.
 fn body_lines<'a>(
     view: &'a BoardView,
     state: &PaneState,
     width: usize,
-) -> (Vec<BodyLine<'a>>, Option<usize>, Columns) {
+) -> (Vec<BodyLine<'a>>, Option<usize>, Columns, Vec<usize>) {
     let mut lines = Vec::new();
+    let mut headings = Vec::new();
     let mut selected_line = None;
     let mut row_index = 0;
     // Wrapped: why a place could not be looked up must be read whole.
@@ -278,6 +328,7 @@ fn body_lines<'a>(
         if let Some(said) = said {
             heading.insert_str(place.name.len(), &format!(" · {said}"));
         }
+        headings.push(lines.len());
         lines.push(BodyLine::Text(place_heading(&heading, width, &state.theme)));
         if place.no_departure {
             lines.push(BodyLine::Text(Line::styled(
@@ -299,7 +350,7 @@ fn body_lines<'a>(
             row_index += 1;
         }
     }
-    (lines, selected_line, columns)
+    (lines, selected_line, columns, headings)
 }
 
 #[cfg(test)]

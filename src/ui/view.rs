@@ -264,6 +264,19 @@ impl BoardView {
             .map(|p| p.rows.len())
             .sum()
     }
+
+    /// The index of the first selectable row of each place that has rows.
+    pub fn place_starts(&self) -> Vec<usize> {
+        let mut starts = Vec::new();
+        let mut row = 0;
+        for place in self.places.iter().filter(|p| !p.no_departure) {
+            if !place.rows.is_empty() {
+                starts.push(row);
+            }
+            row += place.rows.len();
+        }
+        starts
+    }
 }
 
 /// Whether two rows draw the same: all but the seconds left, which no
