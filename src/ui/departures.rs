@@ -135,22 +135,7 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, state: &PaneState) {
     } else {
         state.theme.dim()
     };
-    let keys = match (view.stale, state.back_to) {
-        (true, None) => format!(" · {}", crate::i18n::t("keys_retry")),
-        (false, None) => format!(" · {}", crate::i18n::t("keys_refresh")),
-        (true, Some(to)) => format!(" · {}", crate::i18n::tf("keys_back_retry", &[("to", to)])),
-        (false, Some(to)) => format!(" · {}", crate::i18n::tf("keys_back_refresh", &[("to", to)])),
-    };
-    let line = Line::from(vec![
-        Span::styled(
-            match state.notice {
-                Some(notice) => format!(" {notice} · {}", status_text(view)),
-                None => format!(" {}", status_text(view)),
-            },
-            status_style,
-        ),
-        Span::styled(keys, state.theme.dim()),
-    ]);
+    let line = status_line(view, state, status_style, width);
     canvas.line(&line, row_at(status.y));
 
     let (lines, selected_line, columns, headings) = body_lines(view, state, width);
@@ -196,6 +181,102 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, state: &PaneState) {
 
     if state.help {
         canvas.frame(|frame| draw_help(frame, area, state));
+    }
+}
+
+/// The status line: what is known of the data and the keys, composed by
+/// priority. When it is too long its least important parts are left out
+/// whole, never cut mid-word; the help's key ("? aide") is always kept.
+fn status_line(
+    view: &BoardView,
+    state: &PaneState,
+    status_style: ratatui::style::Style,
+    width: usize,
+) -> Line<'static> {
+    use crate::i18n::{t, tf};
+    let (freshness, timetable, schedule) = super::view::status_parts(view);
+    let dim = state.theme.dim();
+    // (text, style, priority: the lowest is left out first).
+    let mut parts: Vec<(String, ratatui::style::Style, u8)> = Vec::new();
+    let mut push = |text: Option<String>, style, priority| {
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            parts.push((text, style, priority));
+        }
+    };
+    push(state.notice.map(str::to_string), status_style, 5);
+    push(freshness, status_style, 7);
+    push(timetable, status_style, 4);
+    push(schedule, status_style, 1);
+    push(
+        state.back_to.map(|to| tf("hint_back", &[("to", to)])),
+        dim,
+        5,
+    );
+    let (refresh, priority) = if view.stale {
+        (t("hint_retry"), 6)
+    } else {
+        (t("hint_refresh"), 3)
+    };
+    push(Some(refresh.to_string()), dim, priority);
+    push(Some(t("hint_quit").to_string()), dim, 2);
+    push(Some(t("hint_help").to_string()), dim, u8::MAX);
+    const SEP: &str = " · ";
+    let total = |parts: &[(String, ratatui::style::Style, u8)]| {
+        1 + parts.iter().map(|(t, _, _)| t.width()).sum::<usize>()
+            + SEP.width() * parts.len().saturating_sub(1)
+    };
+    while total(&parts) > width {
+        let lowest = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, p))| *p < u8::MAX)
+            .min_by_key(|(i, (_, _, p))| (*p, usize::MAX - i))
+            .map(|(i, _)| i);
+        let Some(lowest) = lowest else { break };
+        // The last part besides the key hint: shortened at a word instead.
+        if parts.len() == 2 {
+            let room = width.saturating_sub(total(&parts) - parts[lowest].0.width());
+            let short = words_within(&parts[lowest].0, room);
+            if short.is_empty() {
+                parts.remove(lowest);
+            } else {
+                parts[lowest].0 = short;
+            }
+            break;
+        }
+        parts.remove(lowest);
+    }
+    let mut spans = Vec::new();
+    for (i, (text, style, _)) in parts.into_iter().enumerate() {
+        if i == 0 {
+            spans.push(Span::styled(format!(" {text}"), style));
+        } else {
+            spans.push(Span::styled(SEP, dim));
+            spans.push(Span::styled(text, style));
+        }
+    }
+    Line::from(spans)
+}
+
+/// The first words of `text` that fit `room` cells with "…" after them
+/// (nothing when not even one does).
+fn words_within(text: &str, room: usize) -> String {
+    let mut out = String::new();
+    for word in text.split(' ') {
+        let longer = if out.is_empty() {
+            word.to_string()
+        } else {
+            format!("{out} {word}")
+        };
+        if longer.width() + 1 > room {
+            break;
+        }
+        out = longer;
+    }
+    if out.is_empty() {
+        out
+    } else {
+        format!("{out}…")
     }
 }
 
@@ -619,6 +700,72 @@ pub(crate) mod tests {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|f| draw(f, &view, &state)).unwrap();
         terminal.backend().buffer().clone()
+    }
+
+    /// A long status line leaves out its least important parts whole,
+    /// never a word cut, and always ends with the help's key.
+    #[test]
+    fn the_status_line_drops_whole_parts_and_keeps_the_help_key() {
+        let board = sample_board();
+        let mut view = view::build(&board, t(5));
+        view.schedule = Some(
+            "Démo actualisé toutes les 10 s · IDFM actualisé toutes les 60 s · quota 1000/jour"
+                .into(),
+        );
+        let state = |notice, back_to| PaneState {
+            title: "quai",
+            selected: None,
+            help: false,
+            theme: Theme::new(Palette::TrueColor),
+            nb: 2,
+            attribution: "",
+            notice,
+            warning: None,
+            capabilities: crate::network::Capabilities::default(),
+            back_to,
+        };
+        for width in [40u16, 60, 80, 120, 200] {
+            for (notice, back_to) in [
+                (None, None),
+                (Some("Ajouté aux favoris : Chamars"), Some("favoris")),
+            ] {
+                let mut terminal = Terminal::new(TestBackend::new(width, 12)).unwrap();
+                terminal
+                    .draw(|f| draw(f, &view, &state(notice, back_to)))
+                    .unwrap();
+                let lines = screen(terminal.backend().buffer());
+                let status = lines.last().unwrap().trim_end();
+                assert!(status.ends_with("· ? aide"), "{width}: {status:?}");
+                // Every part shown is whole.
+                let whole = [
+                    "mis à jour il y a 5 s",
+                    "Démo actualisé toutes les 10 s · IDFM actualisé toutes les 60 s · quota 1000/jour",
+                    "r rafraîchir",
+                    "q quitter",
+                    "? aide",
+                    "Ajouté aux favoris : Chamars",
+                    "⌫ retour : favoris",
+                ];
+                let mut rest = status.trim_start().to_string();
+                for part in whole {
+                    rest = rest.replace(part, "");
+                }
+                assert_eq!(rest.replace(" · ", ""), "", "{width}: {status:?}");
+                if width >= 80 {
+                    assert!(status.contains("mis à jour il y a 5 s"), "{status:?}");
+                }
+            }
+        }
+        // Wide enough, nothing is left out.
+        let mut terminal = Terminal::new(TestBackend::new(200, 12)).unwrap();
+        terminal
+            .draw(|f| draw(f, &view, &state(None, None)))
+            .unwrap();
+        let status = screen(terminal.backend().buffer()).pop().unwrap();
+        assert!(
+            status.contains("quota 1000/jour · r rafraîchir · q quitter"),
+            "{status}"
+        );
     }
 
     pub(crate) fn screen(buffer: &Buffer) -> Vec<String> {
