@@ -23,7 +23,7 @@ use super::screens::{draw_help, key_refused, too_small};
 pub(crate) use super::text::pad;
 pub use super::text::{fit, wrap};
 use super::theme::Theme;
-use super::view::{BoardView, RowView, status_text};
+use super::view::{BoardView, RowView};
 
 /// Below this the board cannot be drawn legibly.
 pub const MIN_WIDTH: u16 = 40;
