@@ -172,6 +172,8 @@ pub struct App {
     pub clock_shift: jiff::SignedDuration,
     pub selected: Option<usize>,
     pub help: bool,
+    /// How many lines the help is scrolled down.
+    pub help_scroll: usize,
     /// The pane open over the board, if any.
     pub overlay: Option<Overlay>,
     pub index: Option<Arc<Index>>,
@@ -226,6 +228,7 @@ impl App {
             clock_shift: jiff::SignedDuration::ZERO,
             selected: None,
             help: false,
+            help_scroll: 0,
             overlay: None,
             index: None,
             index_stale: false,
@@ -745,11 +748,17 @@ impl App {
         let Some(action) = keymap::action(key.code, self.capabilities_here()) else {
             return Effect::Nothing;
         };
+        if self.help
+            && let Some(effect) = self.scroll_help(action)
+        {
+            return effect;
+        }
         let rows = self.view().map_or(0, view::BoardView::selectable_rows);
         match action {
             Action::Quit => Effect::Quit,
             Action::Help => {
                 self.help = !self.help;
+                self.help_scroll = 0;
                 Effect::Redraw
             }
             Action::Refresh => Effect::RefreshNow,
@@ -834,6 +843,41 @@ impl App {
 }
 
 impl App {
+    /// The moving keys scroll the help while it is open (no further than
+    /// its end); `None` for the other keys.
+    fn scroll_help(&mut self, action: Action) -> Option<Effect> {
+        let state = crate::ui::departures::PaneState {
+            title: "",
+            selected: None,
+            help: true,
+            theme: crate::ui::theme::Theme::new(crate::ui::theme::Palette::NoColor),
+            nb: 1,
+            attribution: "",
+            notice: None,
+            warning: None,
+            capabilities: self.capabilities_here(),
+            back_to: None,
+        };
+        let max = crate::ui::screens::help_scroll_max(self.area, &state);
+        let page = usize::from(self.area.height.saturating_sub(4)).max(1);
+        let at = self.help_scroll.min(max);
+        let to = match action {
+            Action::Down => (at + 1).min(max),
+            Action::Up => at.saturating_sub(1),
+            Action::PageDown => (at + page).min(max),
+            Action::PageUp => at.saturating_sub(page),
+            Action::First => 0,
+            Action::Last => max,
+            _ => return None,
+        };
+        self.help_scroll = to;
+        Some(if to == at {
+            Effect::Nothing
+        } else {
+            Effect::Redraw
+        })
+    }
+
     /// Moves the selection by a screen, to an end of the board, or to the
     /// next or previous place (the board scrolls to show it).
     fn move_far(&mut self, action: Action, rows: usize) -> Effect {
@@ -1133,6 +1177,56 @@ mod tests {
         // The selection stays across a refresh of the same places.
         app.update(Msg::Update(places(9)), now());
         assert_eq!(app.selected, Some(8));
+    }
+
+    /// The help scrolls with the moving keys, says when more is below,
+    /// and every one of its lines can be reached at 80×24 and 40×12.
+    #[test]
+    fn the_help_scrolls_to_its_last_line() {
+        for (width, height) in [(80, 24), (40, 12), (120, 35)] {
+            let mut app = App::with_capabilities(every_service());
+            app.update(Msg::Update(places(3)), now());
+            app.area = Rect::new(0, 0, width, height);
+            app.update(key(KeyCode::Char('?')), now());
+            let first = drawn(&mut app, width, height);
+            assert!(first.contains("Touches"), "{first}");
+            let mut seen = first.clone();
+            let mut screen = first;
+            for _ in 0..40 {
+                app.update(key(KeyCode::Char('j')), now());
+                screen = drawn(&mut app, width, height);
+                seen.push_str(&screen);
+            }
+            // The last lines of the legend were reached; the board's
+            // selection did not move.
+            assert!(seen.contains("✖ ▲ ◆ ℹ"), "{width}×{height}: {screen}");
+            assert!(seen.contains("♿ barré"), "{width}×{height}: {screen}");
+            assert!(seen.contains("▮▯▯ ▮▮▯ ▮▮▮"), "{width}×{height}: {screen}");
+            assert!(seen.contains("quitter"), "{width}×{height}: {screen}");
+            assert_eq!(app.selected, None);
+            if height < 35 {
+                assert!(!screen.contains("Touches"), "scrolled: {screen}");
+                assert!(screen.contains("↑ k, PgPréc"), "{screen}");
+                // PageUp and Home go back up; then more is said below.
+                app.update(key(KeyCode::Home), now());
+                let screen = drawn(&mut app, width, height);
+                assert!(screen.contains("Touches"), "{screen}");
+                assert!(screen.contains("lignes de plus"), "{screen}");
+                app.update(key(KeyCode::End), now());
+                let end = app.help_scroll;
+                assert!(end > 0);
+                app.update(key(KeyCode::Char('k')), now());
+                assert_eq!(app.help_scroll, end - 1);
+                app.update(key(KeyCode::PageUp), now());
+                let page = usize::from(height - 4);
+                assert_eq!(app.help_scroll, (end - 1).saturating_sub(page));
+            }
+            // Esc closes it; ? opens it at its top.
+            app.update(key(KeyCode::Esc), now());
+            assert!(!app.help);
+            app.update(key(KeyCode::Char('?')), now());
+            assert_eq!(app.help_scroll, 0);
+        }
     }
 
     fn two_rows() -> Update {

@@ -120,6 +120,11 @@ fn legend_line(what: &str, means: &str) -> String {
 }
 
 pub(crate) fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
+    draw_help_from(frame, area, state, 0);
+}
+
+/// The help's lines: the keys, the legend, the data's attribution.
+fn help_lines(state: &PaneState) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(crate::i18n::t("keys"), state.theme.heading())];
     for (keys, what) in super::keymap::help(state.capabilities) {
         lines.push(Line::raw(format!("  {keys:<12}{what}")));
@@ -135,19 +140,52 @@ pub(crate) fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
         Line::raw(""),
         Line::styled(state.attribution.to_string(), state.theme.dim()),
     ]);
-    // The status line stays visible below the box.
-    let room = Rect {
+    lines
+}
+
+/// How far the help scrolls at most on a screen of `area`: its lines
+/// less those its box shows.
+pub fn help_scroll_max(area: Rect, state: &PaneState) -> usize {
+    help_lines(state)
+        .len()
+        .saturating_sub(usize::from(help_room(area).height.saturating_sub(2)))
+}
+
+/// Where the help's box may go: all but the status line, which stays
+/// visible below it.
+fn help_room(area: Rect) -> Rect {
+    Rect {
         height: area.height.saturating_sub(1).max(3),
         ..area
+    }
+}
+
+/// Draws the help scrolled down by `scroll` lines (no further than its
+/// end); its bottom border says when more is above or below.
+pub fn draw_help_from(frame: &mut Frame, area: Rect, state: &PaneState, scroll: usize) {
+    let lines = help_lines(state);
+    let total = lines.len();
+    let box_area = centered(help_room(area), 66, total as u16 + 2);
+    let shown = usize::from(box_area.height.saturating_sub(2));
+    let scroll = scroll.min(total.saturating_sub(shown));
+    let below = total - scroll - shown.min(total - scroll);
+    let mark = match (scroll > 0, below > 0) {
+        (false, false) => None,
+        (true, false) => Some(crate::i18n::t("help_more_above").to_string()),
+        (_, true) => Some(crate::i18n::tf(
+            "help_more_below",
+            &[("n", &below.to_string())],
+        )),
     };
-    let box_area = centered(room, 66, lines.len() as u16 + 2);
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", crate::i18n::t("help_title")));
+    if let Some(mark) = mark {
+        block = block.title_bottom(Line::styled(format!(" {mark} "), state.theme.dim()));
+    }
     frame.render_widget(Clear, box_area);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" {} ", crate::i18n::t("help_title"))),
-        ),
+        Paragraph::new(lines.into_iter().skip(scroll).collect::<Vec<_>>()).block(block),
         box_area,
     );
 }
