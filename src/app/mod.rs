@@ -900,10 +900,7 @@ impl App {
             Action::First => 0,
             Action::Last => last,
             // The next place; with none selected, the first row is it.
-            Action::NextPlace => match at {
-                None => 0,
-                Some(from) => starts.iter().copied().find(|&s| s > from).unwrap_or(from),
-            },
+            Action::NextPlace => starts.iter().copied().find(|&s| s > from).unwrap_or(from),
             _ => starts
                 .iter()
                 .copied()
@@ -1163,6 +1160,10 @@ mod tests {
         app.update(key(KeyCode::PageUp), now());
         assert_eq!(app.selected, Some(9));
         // ] and Tab: the next place, shown from its name; [ the previous.
+        let mut fresh = App::new();
+        fresh.update(Msg::Update(places(2)), now());
+        fresh.update(key(KeyCode::Char(']')), now());
+        assert_eq!(fresh.selected, Some(2), "from the top, the second place");
         app.update(key(KeyCode::Char(']')), now());
         assert_eq!(app.selected, Some(10));
         app.update(key(KeyCode::Tab), now());
@@ -1192,7 +1193,7 @@ mod tests {
             assert!(first.contains("Touches"), "{first}");
             let mut seen = first.clone();
             let mut screen = first;
-            for _ in 0..40 {
+            for _ in 0..70 {
                 app.update(key(KeyCode::Char('j')), now());
                 screen = drawn(&mut app, width, height);
                 seen.push_str(&screen);
@@ -1200,6 +1201,12 @@ mod tests {
             // The last lines of the legend were reached; the board's
             // selection did not move.
             assert!(seen.contains("✖ ▲ ◆ ℹ"), "{width}×{height}: {screen}");
+            // Explanations too long for the box go on under themselves.
+            assert!(
+                seen.contains("perturbée, en travaux"),
+                "{width}×{height}: {screen}"
+            );
+            assert!(seen.contains("quitter"), "{width}×{height}: {screen}");
             assert!(seen.contains("♿ barré"), "{width}×{height}: {screen}");
             assert!(seen.contains("▮▯▯ ▮▮▯ ▮▮▮"), "{width}×{height}: {screen}");
             assert!(seen.contains("quitter"), "{width}×{height}: {screen}");
