@@ -206,14 +206,16 @@ fn status_line(
     push(state.notice.map(str::to_string), status_style, 5);
     push(freshness, status_style, 7);
     push(timetable, status_style, 4);
-    push(schedule, status_style, 1);
+    // The schedule's note says, when the data is old, why (a publication
+    // interrupted): it then goes only after the keys.
+    push(schedule, status_style, if view.stale { 6 } else { 1 });
     push(
         state.back_to.map(|to| tf("hint_back", &[("to", to)])),
         dim,
         5,
     );
     let (refresh, priority) = if view.stale {
-        (t("hint_retry"), 6)
+        (t("hint_retry"), 5)
     } else {
         (t("hint_refresh"), 3)
     };
