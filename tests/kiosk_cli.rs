@@ -238,3 +238,43 @@ async fn a_terminal_that_goes_away_ends_the_kiosk() {
         }
     }
 }
+
+/// Whoever holds the keyboard can leave: one Ctrl-C does nothing (a stray
+/// key on an unattended screen), two within two seconds end the kiosk,
+/// with the terminal given back; the journal says so at start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_twice_ends_the_kiosk() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let h = home("ctrl-c");
+    std::fs::write(
+        config_dir(&h).join("favorites.toml"),
+        "[[favorite]]\nplace = \"Chamars\"\n",
+    )
+    .unwrap();
+    let url = s.url();
+    let home_dir = h.clone();
+    let (once, after) = tokio::task::spawn_blocking(move || {
+        let screen = start_with_journal(&home_dir, &url, "xterm-256color");
+        screen.wait("the kiosk", 15, |s| s.contains("mis à jour il y a"));
+        screen.keys(&["C-c"]);
+        std::thread::sleep(Duration::from_millis(2500));
+        screen.keys(&["q", "Escape", "C-c"]);
+        std::thread::sleep(Duration::from_millis(2500));
+        let once = screen.screen();
+        screen.keys(&["C-c", "C-c"]);
+        let after = screen.wait("the exit", 15, |s| s.contains("KIOSK-EXITED-"));
+        (once, after)
+    })
+    .await
+    .unwrap();
+    assert!(!once.contains("KIOSK-EXITED"), "{once}");
+    assert!(once.contains("Chamars"), "{once}");
+    assert!(after.contains("KIOSK-EXITED-0"), "{after}");
+    let journal = std::fs::read_to_string(h.join("journal")).unwrap();
+    assert!(
+        journal.contains("to stop it from the keyboard: Ctrl-C twice within 2 s"),
+        "{journal}"
+    );
+    assert!(journal.contains("Ctrl-C pressed twice"), "{journal}");
+    let _ = std::fs::remove_dir_all(&h);
+}

@@ -1,11 +1,11 @@
 //! The kiosk as a mode of the app: the same messages and `update`, its own
 //! state (the files read, quiet hours, the pages) and its own view
-//! ([`crate::ui::kiosk`]). Only the quit key is read from the keyboard;
-//! quiet hours stop the pollers; SIGHUP reads the files again; a terminal
-//! that is gone ends it. What happens is written to the journal.
+//! ([`crate::ui::kiosk`]). Only the quit key and Ctrl-C twice within 2 s
+//! are read from the keyboard; quiet hours stop the pollers; SIGHUP reads
+//! the files again; a terminal that is gone ends it. What happens is written to the journal.
 
 use jiff::Timestamp;
-use ratatui::crossterm::event::KeyEventKind;
+use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
 use super::{App, Effect, Msg};
 use crate::kiosk::{KioskOptions, Loaded, is_quiet, should_poll};
@@ -24,7 +24,14 @@ pub struct KioskMode {
     pub polling: bool,
     /// In quiet hours at the last tick.
     pub quiet: bool,
+    /// When Ctrl-C was last pressed: pressed again within
+    /// [`CTRL_C_TWICE`], it stops the kiosk.
+    pub ctrl_c_at: Option<Timestamp>,
 }
+
+/// Ctrl-C pressed twice within this stops the kiosk: a stray key on an
+/// unattended screen does nothing, whoever holds the keyboard can leave.
+pub const CTRL_C_TWICE: jiff::SignedDuration = jiff::SignedDuration::from_secs(2);
 
 impl KioskMode {
     /// The clock shown: the network's time, shifted as the options say.
@@ -70,6 +77,7 @@ impl App {
             pages_since_s: 0,
             polling: false,
             quiet: false,
+            ctrl_c_at: None,
         };
         kiosk.pages_since_s = kiosk.shown(now).timestamp().as_second();
         kiosk.titles();
@@ -78,6 +86,8 @@ impl App {
         app.clock_shift = kiosk.options.clock_shift;
         app.kiosk = Some(kiosk);
         app.journal.push(started);
+        app.journal
+            .push("to stop it from the keyboard: Ctrl-C twice within 2 s".into());
         app
     }
 
@@ -94,9 +104,28 @@ impl App {
                 crate::poller::apply(self.board_mut(), update);
                 Effect::Redraw
             }
+            Msg::Key(key) if key.kind == KeyEventKind::Release => Effect::Nothing,
+            Msg::Key(key)
+                if key.code == KeyCode::Char('c')
+                    && key.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                let now = self.now;
+                let twice = kiosk
+                    .ctrl_c_at
+                    .is_some_and(|at| now.duration_since(at) <= CTRL_C_TWICE);
+                if twice {
+                    self.journal.push("Ctrl-C pressed twice".into());
+                    Effect::Quit
+                } else {
+                    kiosk.ctrl_c_at = Some(now);
+                    self.journal
+                        .push("Ctrl-C pressed: once more within 2 s stops the kiosk".into());
+                    Effect::Nothing
+                }
+            }
             Msg::Key(key) => {
                 let quit_key = kiosk.options.quit_key.or(kiosk.loaded.quit_key);
-                if key.kind != KeyEventKind::Release && quit_key.is_some_and(|q| q.0 == key.code) {
+                if quit_key.is_some_and(|q| q.0 == key.code) {
                     self.journal.push("quit key pressed".into());
                     Effect::Quit
                 } else {
@@ -257,7 +286,10 @@ mod tests {
         let mut app = App::kiosk(options(), loaded(night), at(0, 59));
         assert_eq!(
             app.journal,
-            ["started with 1 favourite(s), quiet hours 01:00-05:00"]
+            [
+                "started with 1 favourite(s), quiet hours 01:00-05:00",
+                "to stop it from the keyboard: Ctrl-C twice within 2 s"
+            ]
         );
         assert_eq!(
             app.update(Msg::Tick, at(0, 59)),
@@ -283,6 +315,38 @@ mod tests {
                 run: true,
                 repaint: false
             }
+        );
+    }
+
+    /// Ctrl-C once does nothing (a stray key); twice within 2 s stops
+    /// the kiosk; twice further apart does not.
+    #[test]
+    fn ctrl_c_twice_within_two_seconds_stops_the_kiosk() {
+        let ctrl_c = || {
+            Msg::Key(KeyEvent::new(
+                KeyCode::Char('c'),
+                ratatui::crossterm::event::KeyModifiers::CONTROL,
+            ))
+        };
+        let mut app = App::kiosk(options(), loaded(None), at(8, 0));
+        let t = at(8, 0);
+        let later = |s| t + jiff::SignedDuration::from_secs(s);
+        for code in [KeyCode::Char('q'), KeyCode::Esc, KeyCode::Char('d')] {
+            assert_eq!(
+                app.update(Msg::Key(KeyEvent::from(code)), t),
+                Effect::Nothing
+            );
+        }
+        assert_eq!(app.update(ctrl_c(), t), Effect::Nothing);
+        assert_eq!(app.update(ctrl_c(), later(3)), Effect::Nothing, "too late");
+        assert_eq!(
+            app.update(Msg::Key(KeyEvent::from(KeyCode::Char('c'))), later(4)),
+            Effect::Nothing
+        );
+        assert_eq!(app.update(ctrl_c(), later(5)), Effect::Quit);
+        assert_eq!(
+            app.journal.last().map(String::as_str),
+            Some("Ctrl-C pressed twice")
         );
     }
 

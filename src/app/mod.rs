@@ -172,6 +172,8 @@ pub struct App {
     pub clock_shift: jiff::SignedDuration,
     pub selected: Option<usize>,
     pub help: bool,
+    /// How many lines the help is scrolled down.
+    pub help_scroll: usize,
     /// The pane open over the board, if any.
     pub overlay: Option<Overlay>,
     pub index: Option<Arc<Index>>,
@@ -226,6 +228,7 @@ impl App {
             clock_shift: jiff::SignedDuration::ZERO,
             selected: None,
             help: false,
+            help_scroll: 0,
             overlay: None,
             index: None,
             index_stale: false,
@@ -745,11 +748,17 @@ impl App {
         let Some(action) = keymap::action(key.code, self.capabilities_here()) else {
             return Effect::Nothing;
         };
+        if self.help
+            && let Some(effect) = self.scroll_help(action)
+        {
+            return effect;
+        }
         let rows = self.view().map_or(0, view::BoardView::selectable_rows);
         match action {
             Action::Quit => Effect::Quit,
             Action::Help => {
                 self.help = !self.help;
+                self.help_scroll = 0;
                 Effect::Redraw
             }
             Action::Refresh => Effect::RefreshNow,
@@ -823,7 +832,87 @@ impl App {
                 Effect::Redraw
             }
             Action::Down | Action::Up => Effect::Nothing,
+            Action::PageDown
+            | Action::PageUp
+            | Action::First
+            | Action::Last
+            | Action::NextPlace
+            | Action::PrevPlace => self.move_far(action, rows),
         }
+    }
+}
+
+impl App {
+    /// The moving keys scroll the help while it is open (no further than
+    /// its end); `None` for the other keys.
+    fn scroll_help(&mut self, action: Action) -> Option<Effect> {
+        let state = crate::ui::departures::PaneState {
+            title: "",
+            selected: None,
+            help: true,
+            theme: crate::ui::theme::Theme::new(crate::ui::theme::Palette::NoColor),
+            nb: 1,
+            attribution: "",
+            notice: None,
+            warning: None,
+            capabilities: self.capabilities_here(),
+            back_to: None,
+        };
+        let max = crate::ui::screens::help_scroll_max(self.area, &state);
+        let page = usize::from(self.area.height.saturating_sub(4)).max(1);
+        let at = self.help_scroll.min(max);
+        let to = match action {
+            Action::Down => (at + 1).min(max),
+            Action::Up => at.saturating_sub(1),
+            Action::PageDown => (at + page).min(max),
+            Action::PageUp => at.saturating_sub(page),
+            Action::First => 0,
+            Action::Last => max,
+            _ => return None,
+        };
+        self.help_scroll = to;
+        Some(if to == at {
+            Effect::Nothing
+        } else {
+            Effect::Redraw
+        })
+    }
+
+    /// Moves the selection by a screen, to an end of the board, or to the
+    /// next or previous place (the board scrolls to show it).
+    fn move_far(&mut self, action: Action, rows: usize) -> Effect {
+        if rows == 0 {
+            return Effect::Nothing;
+        }
+        let last = rows - 1;
+        // The rows a screen shows, less the header, the status line and
+        // the mark of what is above and below.
+        let page = usize::from(self.area.height.saturating_sub(4)).max(1);
+        let starts = self
+            .view()
+            .map(view::BoardView::place_starts)
+            .unwrap_or_default();
+        let at = self.selected;
+        let from = at.unwrap_or(0);
+        let to = match action {
+            Action::PageDown => (from + page).min(last),
+            Action::PageUp => from.saturating_sub(page),
+            Action::First => 0,
+            Action::Last => last,
+            // The next place; with none selected, the first row is it.
+            Action::NextPlace => starts.iter().copied().find(|&s| s > from).unwrap_or(from),
+            _ => starts
+                .iter()
+                .copied()
+                .rev()
+                .find(|&s| s < from)
+                .unwrap_or(0),
+        };
+        if at == Some(to) {
+            return Effect::Nothing;
+        }
+        self.selected = Some(to);
+        Effect::Redraw
     }
 }
 
@@ -1008,6 +1097,143 @@ mod tests {
             places[0].name = name.into();
         }
         update
+    }
+
+    /// `n` places of two rows each, "P1" to "Pn".
+    fn places(n: usize) -> Update {
+        let mut places = Vec::new();
+        for i in 1..=n {
+            if let Update::Resolved { places: one, .. } = one_place(&format!("P{i}")) {
+                places.extend(one);
+            }
+        }
+        Update::Resolved {
+            places,
+            unknown: vec![],
+            unavailable: vec![],
+        }
+    }
+
+    /// The screen drawn of `app` at `width`×`height`.
+    fn drawn(app: &mut App, width: u16, height: u16) -> String {
+        app.area = Rect::new(0, 0, width, height);
+        app.refresh_view(now());
+        let view = app.view().cloned().unwrap();
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|f| super::draw_screen(f, app, &view, &settings_for_tests()))
+            .unwrap();
+        crate::ui::departures::tests::screen(terminal.backend().buffer()).join("\n")
+    }
+
+    /// A board longer than the screen: the paging keys reach every place,
+    /// and a line says how many places are above and below.
+    #[test]
+    fn a_long_board_pages_and_says_what_is_below() {
+        let mut app = App::new();
+        app.update(Msg::Update(places(9)), now());
+        let screen = drawn(&mut app, 80, 12);
+        assert!(screen.contains("P1") && !screen.contains("P9"), "{screen}");
+        assert!(screen.contains("↓ 6 lieux de plus"), "{screen}");
+        // End and G: the last row, the last place shown.
+        assert_eq!(app.update(key(KeyCode::End), now()), Effect::Redraw);
+        assert_eq!(app.selected, Some(17));
+        let screen = drawn(&mut app, 80, 12);
+        assert!(screen.contains("P9") && !screen.contains("P1 "), "{screen}");
+        assert!(screen.contains("↑ 6 lieux au-dessus"), "{screen}");
+        assert!(!screen.contains('↓'), "{screen}");
+        // Home and g: the first.
+        app.update(key(KeyCode::Home), now());
+        assert_eq!(app.selected, Some(0));
+        app.update(key(KeyCode::Char('G')), now());
+        assert_eq!(app.selected, Some(17));
+        app.update(key(KeyCode::Char('g')), now());
+        assert_eq!(app.selected, Some(0));
+        // PageDown: a screen of rows further (12 lines less 4), no further
+        // than the last; PageUp back.
+        app.update(key(KeyCode::PageDown), now());
+        assert_eq!(app.selected, Some(8));
+        app.update(key(KeyCode::PageDown), now());
+        app.update(key(KeyCode::PageDown), now());
+        assert_eq!(app.selected, Some(17));
+        app.update(key(KeyCode::PageUp), now());
+        assert_eq!(app.selected, Some(9));
+        // ] and Tab: the next place, shown from its name; [ the previous.
+        let mut fresh = App::new();
+        fresh.update(Msg::Update(places(2)), now());
+        fresh.update(key(KeyCode::Char(']')), now());
+        assert_eq!(fresh.selected, Some(2), "from the top, the second place");
+        app.update(key(KeyCode::Char(']')), now());
+        assert_eq!(app.selected, Some(10));
+        app.update(key(KeyCode::Tab), now());
+        assert_eq!(app.selected, Some(12));
+        let screen = drawn(&mut app, 80, 12);
+        let first_body_line = screen.lines().nth(1).unwrap_or_default();
+        assert!(first_body_line.contains("P7"), "{screen}");
+        app.update(key(KeyCode::Char('[')), now());
+        assert_eq!(app.selected, Some(10));
+        app.update(key(KeyCode::BackTab), now());
+        assert_eq!(app.selected, Some(8));
+        // The selection stays across a refresh of the same places.
+        app.update(Msg::Update(places(9)), now());
+        assert_eq!(app.selected, Some(8));
+    }
+
+    /// The help scrolls with the moving keys, says when more is below,
+    /// and every one of its lines can be reached at 80×24 and 40×12.
+    #[test]
+    fn the_help_scrolls_to_its_last_line() {
+        for (width, height) in [(80, 24), (40, 12), (120, 35)] {
+            let mut app = App::with_capabilities(every_service());
+            app.update(Msg::Update(places(3)), now());
+            app.area = Rect::new(0, 0, width, height);
+            app.update(key(KeyCode::Char('?')), now());
+            let first = drawn(&mut app, width, height);
+            assert!(first.contains("Touches"), "{first}");
+            let mut seen = first.clone();
+            let mut screen = first;
+            for _ in 0..70 {
+                app.update(key(KeyCode::Char('j')), now());
+                screen = drawn(&mut app, width, height);
+                seen.push_str(&screen);
+            }
+            // The last lines of the legend were reached; the board's
+            // selection did not move.
+            assert!(seen.contains("✖ ▲ ◆ ℹ"), "{width}×{height}: {screen}");
+            // Explanations too long for the box go on under themselves.
+            assert!(
+                seen.contains("perturbée, en travaux"),
+                "{width}×{height}: {screen}"
+            );
+            assert!(seen.contains("quitter"), "{width}×{height}: {screen}");
+            assert!(seen.contains("♿ barré"), "{width}×{height}: {screen}");
+            assert!(seen.contains("▮▯▯ ▮▮▯ ▮▮▮"), "{width}×{height}: {screen}");
+            assert!(seen.contains("quitter"), "{width}×{height}: {screen}");
+            assert_eq!(app.selected, None);
+            if height < 35 {
+                assert!(!screen.contains("Touches"), "scrolled: {screen}");
+                assert!(screen.contains("↑ k, PgPréc"), "{screen}");
+                // PageUp and Home go back up; then more is said below.
+                app.update(key(KeyCode::Home), now());
+                let screen = drawn(&mut app, width, height);
+                assert!(screen.contains("Touches"), "{screen}");
+                assert!(screen.contains("lignes de plus"), "{screen}");
+                app.update(key(KeyCode::End), now());
+                let end = app.help_scroll;
+                assert!(end > 0);
+                app.update(key(KeyCode::Char('k')), now());
+                assert_eq!(app.help_scroll, end - 1);
+                app.update(key(KeyCode::PageUp), now());
+                let page = usize::from(height - 4);
+                assert_eq!(app.help_scroll, (end - 1).saturating_sub(page));
+            }
+            // Esc closes it; ? opens it at its top.
+            app.update(key(KeyCode::Esc), now());
+            assert!(!app.help);
+            app.update(key(KeyCode::Char('?')), now());
+            assert_eq!(app.help_scroll, 0);
+        }
     }
 
     fn two_rows() -> Update {

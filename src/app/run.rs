@@ -603,7 +603,8 @@ pub(super) fn draw_app(
     let pane = PaneState {
         title: &settings.title,
         selected: app.selected,
-        help: app.help,
+        // Drawn below, scrolled.
+        help: false,
         theme: settings.theme,
         nb: usize::from(settings.poll.nb.get()),
         attribution: &settings.attribution,
@@ -613,6 +614,17 @@ pub(super) fn draw_app(
         back_to: app.back_to(),
     };
     draw_on(canvas, view, &pane);
+    let area = canvas.area();
+    // As the board's own help: not over a refused key's or a too small
+    // screen.
+    let board_drawn = !view.key_refused
+        && area.width >= crate::ui::departures::MIN_WIDTH
+        && area.height >= crate::ui::departures::MIN_HEIGHT;
+    if app.help && board_drawn {
+        let pane = PaneState { help: true, ..pane };
+        canvas
+            .frame(|frame| crate::ui::screens::draw_help_from(frame, area, &pane, app.help_scroll));
+    }
     if let Some(overlay) = &app.overlay {
         canvas.frame(|frame| overlay.draw(frame, &app.board, &settings.theme));
     }

@@ -23,7 +23,7 @@ use super::screens::{draw_help, key_refused, too_small};
 pub(crate) use super::text::pad;
 pub use super::text::{fit, wrap};
 use super::theme::Theme;
-use super::view::{BoardView, RowView, status_text};
+use super::view::{BoardView, RowView};
 
 /// Below this the board cannot be drawn legibly.
 pub const MIN_WIDTH: u16 = 40;
@@ -135,31 +135,16 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, state: &PaneState) {
     } else {
         state.theme.dim()
     };
-    let keys = match (view.stale, state.back_to) {
-        (true, None) => format!(" · {}", crate::i18n::t("keys_retry")),
-        (false, None) => format!(" · {}", crate::i18n::t("keys_refresh")),
-        (true, Some(to)) => format!(" · {}", crate::i18n::tf("keys_back_retry", &[("to", to)])),
-        (false, Some(to)) => format!(" · {}", crate::i18n::tf("keys_back_refresh", &[("to", to)])),
-    };
-    let line = Line::from(vec![
-        Span::styled(
-            match state.notice {
-                Some(notice) => format!(" {notice} · {}", status_text(view)),
-                None => format!(" {}", status_text(view)),
-            },
-            status_style,
-        ),
-        Span::styled(keys, state.theme.dim()),
-    ]);
+    let line = status_line(view, state, status_style, width);
     canvas.line(&line, row_at(status.y));
 
-    let (lines, selected_line, columns) = body_lines(view, state, width);
-    let height = body.height as usize;
-    let offset = match selected_line {
-        Some(s) if s >= height => s + 1 - height,
-        _ => 0,
-    };
-    let mut shown = lines.into_iter().skip(offset);
+    let (lines, selected_line, columns, headings) = body_lines(view, state, width);
+    let (offset, height, mark) = scroll(lines.len(), selected_line, &headings, body.height);
+    if let Some(mark) = mark {
+        let line = Line::styled(format!(" {mark}"), state.theme.dim());
+        canvas.line(&line, row_at(body.y + height as u16));
+    }
+    let mut shown = lines.into_iter().skip(offset).take(height);
     let theme = &state.theme;
     let line_of = |row, selected, stale| row_line(row, theme, stale, &columns, selected);
     for y in body.y..body.bottom() {
@@ -199,6 +184,153 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, state: &PaneState) {
     }
 }
 
+/// The status line: what is known of the data and the keys, composed by
+/// priority. When it is too long its least important parts are left out
+/// whole, never cut mid-word; the help's key ("? aide") is always kept.
+fn status_line(
+    view: &BoardView,
+    state: &PaneState,
+    status_style: ratatui::style::Style,
+    width: usize,
+) -> Line<'static> {
+    use crate::i18n::{t, tf};
+    let (freshness, timetable, schedule) = super::view::status_parts(view);
+    let dim = state.theme.dim();
+    // (text, style, priority: the lowest is left out first).
+    let mut parts: Vec<(String, ratatui::style::Style, u8)> = Vec::new();
+    let mut push = |text: Option<String>, style, priority| {
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            parts.push((text, style, priority));
+        }
+    };
+    push(state.notice.map(str::to_string), status_style, 5);
+    push(freshness, status_style, 7);
+    push(timetable, status_style, 4);
+    // The schedule's note says, when the data is old, why (a publication
+    // interrupted): it then goes only after the keys.
+    push(schedule, status_style, if view.stale { 6 } else { 1 });
+    push(
+        state.back_to.map(|to| tf("hint_back", &[("to", to)])),
+        dim,
+        5,
+    );
+    let (refresh, priority) = if view.stale {
+        (t("hint_retry"), 5)
+    } else {
+        (t("hint_refresh"), 3)
+    };
+    push(Some(refresh.to_string()), dim, priority);
+    push(Some(t("hint_quit").to_string()), dim, 2);
+    push(Some(t("hint_help").to_string()), dim, u8::MAX);
+    const SEP: &str = " · ";
+    let total = |parts: &[(String, ratatui::style::Style, u8)]| {
+        1 + parts.iter().map(|(t, _, _)| t.width()).sum::<usize>()
+            + SEP.width() * parts.len().saturating_sub(1)
+    };
+    while total(&parts) > width {
+        let lowest = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, p))| *p < u8::MAX)
+            .min_by_key(|(i, (_, _, p))| (*p, usize::MAX - i))
+            .map(|(i, _)| i);
+        let Some(lowest) = lowest else { break };
+        // The last part besides the key hint: shortened at a word instead.
+        if parts.len() == 2 {
+            let room = width.saturating_sub(total(&parts) - parts[lowest].0.width());
+            let short = words_within(&parts[lowest].0, room);
+            if short.is_empty() {
+                parts.remove(lowest);
+            } else {
+                parts[lowest].0 = short;
+            }
+            break;
+        }
+        parts.remove(lowest);
+    }
+    let mut spans = Vec::new();
+    for (i, (text, style, _)) in parts.into_iter().enumerate() {
+        if i == 0 {
+            spans.push(Span::styled(format!(" {text}"), style));
+        } else {
+            spans.push(Span::styled(SEP, dim));
+            spans.push(Span::styled(text, style));
+        }
+    }
+    Line::from(spans)
+}
+
+/// The first words of `text` that fit `room` cells with "…" after them
+/// (nothing when not even one does).
+fn words_within(text: &str, room: usize) -> String {
+    let mut out = String::new();
+    for word in text.split(' ') {
+        let longer = if out.is_empty() {
+            word.to_string()
+        } else {
+            format!("{out} {word}")
+        };
+        if longer.width() + 1 > room {
+            break;
+        }
+        out = longer;
+    }
+    if out.is_empty() {
+        out
+    } else {
+        format!("{out}…")
+    }
+}
+
+/// The first line of the body shown, how many lines are shown, and what
+/// the line below them says of the places above and below (when the body
+/// does not fit). The selected row is shown, with its place's heading
+/// when there is room: a place is seen from its name.
+fn scroll(
+    lines: usize,
+    selected: Option<usize>,
+    headings: &[usize],
+    body_h: u16,
+) -> (usize, usize, Option<String>) {
+    let body_h = usize::from(body_h);
+    if lines <= body_h {
+        return (0, lines, None);
+    }
+    // One line for the mark.
+    let height = body_h.saturating_sub(1).max(1);
+    let offset = match selected {
+        Some(s) => {
+            let heading = headings
+                .iter()
+                .copied()
+                .rev()
+                .find(|&h| h <= s)
+                .unwrap_or(0);
+            let lowest = (s + 1).saturating_sub(height);
+            heading.max(lowest).min(lines - height)
+        }
+        None => 0,
+    };
+    let end = offset + height;
+    let above = headings.iter().filter(|&&h| h < offset).count();
+    let below = headings.iter().filter(|&&h| h >= end).count();
+    let count = |n: usize, one: &str, many: &str| match n {
+        1 => crate::i18n::t(one).to_string(),
+        n => crate::i18n::tf(many, &[("n", &n.to_string())]),
+    };
+    let mut parts = Vec::new();
+    if above > 0 {
+        parts.push(count(above, "board_above_one", "board_above"));
+    }
+    if below > 0 {
+        parts.push(count(below, "board_below_one", "board_below"));
+    } else if end < lines {
+        parts.push(crate::i18n::t("board_below_rows").to_string());
+    }
+    let mark = (!parts.is_empty()).then(|| parts.join(" · "));
+    (offset, height, mark)
+}
+
 /// A line of the body: laid out, or a row of departures laid out only
 /// when drawn (and, through the memo, only when it looks different).
 enum BodyLine<'a> {
@@ -220,14 +352,15 @@ struct RowLook {
     destination_w: usize,
 }
 
-/// The body's lines, the index of the selected row's line, and the
-/// columns of the rows.
+/// The body's lines, the index of the selected row's line, the columns
+/// of the rows, and the index of each place's heading.
 fn body_lines<'a>(
     view: &'a BoardView,
     state: &PaneState,
     width: usize,
-) -> (Vec<BodyLine<'a>>, Option<usize>, Columns) {
+) -> (Vec<BodyLine<'a>>, Option<usize>, Columns, Vec<usize>) {
     let mut lines = Vec::new();
+    let mut headings = Vec::new();
     let mut selected_line = None;
     let mut row_index = 0;
     // Wrapped: why a place could not be looked up must be read whole.
@@ -278,6 +411,7 @@ fn body_lines<'a>(
         if let Some(said) = said {
             heading.insert_str(place.name.len(), &format!(" · {said}"));
         }
+        headings.push(lines.len());
         lines.push(BodyLine::Text(place_heading(&heading, width, &state.theme)));
         if place.no_departure {
             lines.push(BodyLine::Text(Line::styled(
@@ -299,7 +433,7 @@ fn body_lines<'a>(
             row_index += 1;
         }
     }
-    (lines, selected_line, columns)
+    (lines, selected_line, columns, headings)
 }
 
 #[cfg(test)]
@@ -568,6 +702,72 @@ pub(crate) mod tests {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|f| draw(f, &view, &state)).unwrap();
         terminal.backend().buffer().clone()
+    }
+
+    /// A long status line leaves out its least important parts whole,
+    /// never a word cut, and always ends with the help's key.
+    #[test]
+    fn the_status_line_drops_whole_parts_and_keeps_the_help_key() {
+        let board = sample_board();
+        let mut view = view::build(&board, t(5));
+        view.schedule = Some(
+            "Démo actualisé toutes les 10 s · IDFM actualisé toutes les 60 s · quota 1000/jour"
+                .into(),
+        );
+        let state = |notice, back_to| PaneState {
+            title: "quai",
+            selected: None,
+            help: false,
+            theme: Theme::new(Palette::TrueColor),
+            nb: 2,
+            attribution: "",
+            notice,
+            warning: None,
+            capabilities: crate::network::Capabilities::default(),
+            back_to,
+        };
+        for width in [40u16, 60, 80, 120, 200] {
+            for (notice, back_to) in [
+                (None, None),
+                (Some("Ajouté aux favoris : Chamars"), Some("favoris")),
+            ] {
+                let mut terminal = Terminal::new(TestBackend::new(width, 12)).unwrap();
+                terminal
+                    .draw(|f| draw(f, &view, &state(notice, back_to)))
+                    .unwrap();
+                let lines = screen(terminal.backend().buffer());
+                let status = lines.last().unwrap().trim_end();
+                assert!(status.ends_with("· ? aide"), "{width}: {status:?}");
+                // Every part shown is whole.
+                let whole = [
+                    "mis à jour il y a 5 s",
+                    "Démo actualisé toutes les 10 s · IDFM actualisé toutes les 60 s · quota 1000/jour",
+                    "r rafraîchir",
+                    "q quitter",
+                    "? aide",
+                    "Ajouté aux favoris : Chamars",
+                    "⌫ retour : favoris",
+                ];
+                let mut rest = status.trim_start().to_string();
+                for part in whole {
+                    rest = rest.replace(part, "");
+                }
+                assert_eq!(rest.replace(" · ", ""), "", "{width}: {status:?}");
+                if width >= 80 {
+                    assert!(status.contains("mis à jour il y a 5 s"), "{status:?}");
+                }
+            }
+        }
+        // Wide enough, nothing is left out.
+        let mut terminal = Terminal::new(TestBackend::new(200, 12)).unwrap();
+        terminal
+            .draw(|f| draw(f, &view, &state(None, None)))
+            .unwrap();
+        let status = screen(terminal.backend().buffer()).pop().unwrap();
+        assert!(
+            status.contains("quota 1000/jour · r rafraîchir · q quitter"),
+            "{status}"
+        );
     }
 
     pub(crate) fn screen(buffer: &Buffer) -> Vec<String> {

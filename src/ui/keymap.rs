@@ -11,6 +11,15 @@ use crate::network::Capabilities;
 pub enum Action {
     Down,
     Up,
+    /// A screen of rows further down, or up.
+    PageDown,
+    PageUp,
+    /// The first row, or the last.
+    First,
+    Last,
+    /// The first row of the next place, or of the previous one.
+    NextPlace,
+    PrevPlace,
     Search,
     ToggleFavorite,
     Nearby,
@@ -80,6 +89,37 @@ pub const BOARD: &[Binding] = &[
     bind(
         &[KeyCode::Up, KeyCode::Char('k')],
         Action::Up,
+        Needs::Nothing,
+        None,
+    ),
+    bind(
+        &[KeyCode::PageDown],
+        Action::PageDown,
+        Needs::Nothing,
+        Some(("key_pages", "help_pages")),
+    ),
+    bind(&[KeyCode::PageUp], Action::PageUp, Needs::Nothing, None),
+    bind(
+        &[KeyCode::Home, KeyCode::Char('g')],
+        Action::First,
+        Needs::Nothing,
+        Some(("key_first", "help_first")),
+    ),
+    bind(
+        &[KeyCode::End, KeyCode::Char('G')],
+        Action::Last,
+        Needs::Nothing,
+        Some(("key_last", "help_last")),
+    ),
+    bind(
+        &[KeyCode::Char(']'), KeyCode::Tab],
+        Action::NextPlace,
+        Needs::Nothing,
+        Some(("key_places", "help_places")),
+    ),
+    bind(
+        &[KeyCode::Char('['), KeyCode::BackTab],
+        Action::PrevPlace,
         Needs::Nothing,
         None,
     ),

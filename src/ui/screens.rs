@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::departures::{MIN_HEIGHT, MIN_WIDTH, PaneState};
 use super::text::{centered, pad};
 use super::view::BoardView;
+use unicode_width::UnicodeWidthStr;
 
 /// What a screen of `area`, too small to draw a board on, shows instead.
 pub(crate) fn too_small(area: Rect) -> Paragraph<'static> {
@@ -115,39 +116,104 @@ fn legend(state: &PaneState) -> Vec<(String, &'static str)> {
     rows
 }
 
-fn legend_line(what: &str, means: &str) -> String {
-    format!("  {}{means}", pad(what, LEGEND_W))
+/// The start of a legend's row: the mark, padded to where the
+/// explanations start.
+fn legend_head(what: &str) -> String {
+    format!("  {}", pad(what, LEGEND_W))
 }
 
 pub(crate) fn draw_help(frame: &mut Frame, area: Rect, state: &PaneState) {
+    draw_help_from(frame, area, state, 0);
+}
+
+/// The help box's width at most.
+const HELP_W: u16 = 66;
+
+/// The help's lines for a box `inner` cells wide: the keys, the legend,
+/// the data's attribution; an explanation too long for the box goes on
+/// under itself.
+fn help_lines(state: &PaneState, inner: usize) -> Vec<Line<'static>> {
+    let explained = |lines: &mut Vec<Line<'static>>, first: String, means: &str| {
+        let indent = first.width();
+        for (i, part) in super::text::wrap(means, inner.saturating_sub(indent).max(8))
+            .into_iter()
+            .enumerate()
+        {
+            let head = if i == 0 {
+                first.clone()
+            } else {
+                " ".repeat(indent)
+            };
+            lines.push(Line::raw(format!("{head}{part}")));
+        }
+    };
     let mut lines = vec![Line::styled(crate::i18n::t("keys"), state.theme.heading())];
     for (keys, what) in super::keymap::help(state.capabilities) {
-        lines.push(Line::raw(format!("  {keys:<12}{what}")));
+        explained(&mut lines, format!("  {keys:<12}"), what);
     }
     lines.extend([
         Line::raw(""),
         Line::styled(crate::i18n::t("legend"), state.theme.heading()),
     ]);
     for (what, means) in legend(state) {
-        lines.push(Line::raw(legend_line(&what, means)));
+        explained(&mut lines, legend_head(&what), means);
     }
-    lines.extend([
-        Line::raw(""),
-        Line::styled(state.attribution.to_string(), state.theme.dim()),
-    ]);
-    // The status line stays visible below the box.
-    let room = Rect {
+    lines.push(Line::raw(""));
+    for part in super::text::wrap(state.attribution, inner) {
+        lines.push(Line::styled(part, state.theme.dim()));
+    }
+    lines
+}
+
+/// The inner width of the help's box on a screen of `area`.
+fn help_inner(area: Rect) -> usize {
+    usize::from(area.width.min(HELP_W).saturating_sub(2))
+}
+
+/// How far the help scrolls at most on a screen of `area`: its lines
+/// less those its box shows.
+pub fn help_scroll_max(area: Rect, state: &PaneState) -> usize {
+    help_lines(state, help_inner(area))
+        .len()
+        .saturating_sub(usize::from(help_room(area).height.saturating_sub(2)))
+}
+
+/// Where the help's box may go: all but the status line, which stays
+/// visible below it.
+fn help_room(area: Rect) -> Rect {
+    Rect {
         height: area.height.saturating_sub(1).max(3),
         ..area
+    }
+}
+
+/// Draws the help scrolled down by `scroll` lines (no further than its
+/// end); its bottom border says when more is above or below.
+pub fn draw_help_from(frame: &mut Frame, area: Rect, state: &PaneState, scroll: usize) {
+    let lines = help_lines(state, help_inner(area));
+    let total = lines.len();
+    let box_area = centered(help_room(area), HELP_W, total as u16 + 2);
+    let shown = usize::from(box_area.height.saturating_sub(2));
+    let scroll = scroll.min(total.saturating_sub(shown));
+    let below = total - scroll - shown.min(total - scroll);
+    let mark = match (scroll > 0, below > 0) {
+        (false, false) => None,
+        (true, false) => Some(crate::i18n::t("help_more_above").to_string()),
+        (_, true) if below == 1 => Some(crate::i18n::t("help_more_below_one").to_string()),
+        (_, true) => Some(crate::i18n::tf(
+            "help_more_below",
+            &[("n", &below.to_string())],
+        )),
     };
-    let box_area = centered(room, 66, lines.len() as u16 + 2);
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", crate::i18n::t("help_title")));
+    if let Some(mark) = mark {
+        block = block.title_bottom(Line::styled(format!(" {mark} "), state.theme.dim()));
+    }
     frame.render_widget(Clear, box_area);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" {} ", crate::i18n::t("help_title"))),
-        ),
+        Paragraph::new(lines.into_iter().skip(scroll).collect::<Vec<_>>()).block(block),
         box_area,
     );
 }
@@ -182,7 +248,7 @@ mod tests {
                 back_to: None,
             };
             for (what, means) in legend(&state) {
-                let line = legend_line(&what, means);
+                let line = format!("{}{means}", legend_head(&what));
                 let start = line.find(means).unwrap();
                 assert_eq!(line[..start].width(), 2 + LEGEND_W, "{line:?}");
                 assert!(line.width() <= 64, "{line:?} is wider than the box");

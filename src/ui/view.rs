@@ -264,6 +264,19 @@ impl BoardView {
             .map(|p| p.rows.len())
             .sum()
     }
+
+    /// The index of the first selectable row of each place that has rows.
+    pub fn place_starts(&self) -> Vec<usize> {
+        let mut starts = Vec::new();
+        let mut row = 0;
+        for place in self.places.iter().filter(|p| !p.no_departure) {
+            if !place.rows.is_empty() {
+                starts.push(row);
+            }
+            row += place.rows.len();
+        }
+        starts
+    }
 }
 
 /// Whether two rows draw the same: all but the seconds left, which no
@@ -763,17 +776,24 @@ fn timetable_note(board: &Board, now: Timestamp) -> Option<String> {
 /// The status line: the data's age, or why it is stale, and how often the
 /// networks are asked when they say it; and why rows are the timetable's.
 pub fn status_text(view: &BoardView) -> String {
-    let mut text = match (&view.timetable, view.all_timetable) {
+    let (freshness, timetable, schedule) = status_parts(view);
+    [freshness, timetable, schedule]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The status line's parts: how fresh the data is, the timetable's note,
+/// the refresh schedule's note; each may be missing.
+pub fn status_parts(view: &BoardView) -> (Option<String>, Option<String>, Option<String>) {
+    let (freshness, timetable) = match (&view.timetable, view.all_timetable) {
         // Every row is the timetable's: its age means nothing.
-        (Some(note), true) => note.clone(),
-        (Some(note), false) => format!("{} · {note}", freshness_text(view)),
-        (None, _) => freshness_text(view),
+        (Some(note), true) => (None, Some(note.clone())),
+        (Some(note), false) => (Some(freshness_text(view)), Some(note.clone())),
+        (None, _) => (Some(freshness_text(view)), None),
     };
-    if let Some(note) = &view.schedule {
-        text.push_str(" · ");
-        text.push_str(note);
-    }
-    text
+    (freshness, timetable, view.schedule.clone())
 }
 
 fn freshness_text(view: &BoardView) -> String {
