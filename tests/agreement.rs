@@ -1,9 +1,9 @@
 //! One scenario, the demo server at a fixed clock (live times, vehicles
 //! not located, "Travaux", crowding levels, traffic messages and line
-//! states), read through `--json`, `--once`, the board in a terminal and
-//! Home Assistant's attributes published by `quai publish` on a real
-//! Mosquitto: each surface says the same time, status, marks and crowding
-//! of each departure.
+//! states), read through `--json`, `--once`, the board and the kiosk in a
+//! terminal, an MQTT screen and Home Assistant's attributes fed by `quai
+//! publish` on a real Mosquitto: each surface says the same time, status,
+//! marks and crowding of each departure.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -335,6 +335,62 @@ async fn every_surface_tells_the_same_departures() {
     }
     assert!(compared > 10, "{compared} departures compared");
 
+    // An MQTT screen fed by that publisher: the same rows, in the same
+    // order, each departure with the same status, kind and crowding.
+    let mut screen = support::quai_command(&home, None);
+    screen
+        .arg("board")
+        .args(PLACES)
+        .args(["--nb", "4", "--json", "--from"])
+        .arg(format!("mqtt://127.0.0.1:{}", broker.port));
+    let out = run(screen).await;
+    assert!(
+        matches!(out.status.code(), Some(0 | 3)),
+        "{}",
+        text(&out.stderr)
+    );
+    let from_broker: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Each row's name, and each departure's status, kind and crowding.
+    type Rows = Vec<(String, Vec<(Value, Value, Value)>)>;
+    let rows_of = |board: &Value| -> Rows {
+        board["places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["rows"].as_array().unwrap())
+            .map(|r| {
+                let name = format!("{} → {}", r["line"]["number"], r["destination"]);
+                let cells = r["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| {
+                        (
+                            c["status"].clone(),
+                            c["shown"]["kind"].clone(),
+                            c["crowding_level"].clone(),
+                        )
+                    })
+                    .collect();
+                (name, cells)
+            })
+            .collect()
+    };
+    let (direct, screened) = (rows_of(&json), rows_of(&from_broker));
+    assert_eq!(
+        direct.iter().map(|r| &r.0).collect::<Vec<_>>(),
+        screened.iter().map(|r| &r.0).collect::<Vec<_>>(),
+        "the rows, in order"
+    );
+    for ((name, a), (_, b)) in direct.iter().zip(&screened) {
+        for (x, y) in a.iter().zip(b) {
+            // An alternating text ("Tram complet") shows at its seconds.
+            if x.1 != "notice" && y.1 != "notice" {
+                assert_eq!(x, y, "{name}");
+            }
+        }
+    }
+
     // The board in a terminal: the times not located keep their time, the
     // network's word shows, the gauges are those of the levels.
     let command = format!(
@@ -353,5 +409,33 @@ async fn every_surface_tells_the_same_departures() {
         s.contains("Gare Viotte") && s.contains("Travaux")
     });
     assert!(screen.contains("Non localisé ≈"), "{screen}");
+    let _ = terminal.tmux(&["kill-server"]);
+
+    // The kiosk of the same places: the times not located keep their
+    // time there too, and the network's word shows.
+    let kiosk_home = support::home("agreement", "kiosk");
+    let config = kiosk_home.join(".config/quai");
+    std::fs::create_dir_all(&config).unwrap();
+    let favourites: String = PLACES
+        .iter()
+        .map(|p| format!("[[favorite]]\nplace = \"{p}\"\n"))
+        .collect();
+    std::fs::write(config.join("favorites.toml"), favourites).unwrap();
+    let command = format!(
+        "env GINKO_API_URL={url} GINKO_API_KEY={} HOME={} {} kiosk",
+        demo::DEMO_KEY,
+        kiosk_home.display(),
+        env!("CARGO_BIN_EXE_quai"),
+    );
+    let terminal = support::Terminal::start(&kiosk_home, &command, 160, 60);
+    let screen = terminal.wait("the kiosk", 20, |s| s.contains("Non localisé"));
+    let not_located = screen
+        .lines()
+        .filter(|l| l.contains("Non localisé"))
+        .collect::<Vec<_>>();
+    assert!(
+        not_located.iter().all(|l| l.contains('≈')),
+        "the time kept beside the words: {screen}"
+    );
     let _ = terminal.tmux(&["kill-server"]);
 }
