@@ -8,10 +8,6 @@
 
 use serde::Serialize;
 
-/// Ginko's and Île-de-France's time zone: their dates, clocks and service
-/// days are local to it.
-pub const TIME_ZONE: &str = "Europe/Paris";
-
 /// The zone clocks are shown in: the default network's (a network from
 /// its feeds has its timetable's).
 static SHOWN_ZONE: std::sync::RwLock<Option<jiff::tz::TimeZone>> = std::sync::RwLock::new(None);
@@ -32,11 +28,15 @@ pub fn zone() -> jiff::tz::TimeZone {
     paris()
 }
 
-/// Ginko's and IDFM's zone, looked up in the database once.
+/// The default network kind's zone (the registry's table says which),
+/// looked up in the database once: the shown zone until one is set.
 fn paris() -> jiff::tz::TimeZone {
     static PARIS: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
     PARIS
-        .get_or_init(|| jiff::tz::TimeZone::get(TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC))
+        .get_or_init(|| {
+            jiff::tz::TimeZone::get(crate::network::registry::kinds::default_zone())
+                .unwrap_or(jiff::tz::TimeZone::UTC)
+        })
         .clone()
 }
 

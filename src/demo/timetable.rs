@@ -8,7 +8,7 @@ use jiff::civil::{Date, Weekday};
 
 use super::network::{Line, Network};
 
-pub use crate::domain::TIME_ZONE;
+pub use crate::network::ginko::ZONE as TIME_ZONE;
 
 /// A service day starts at 04:00: a trip at 00:20 belongs to the day before.
 const SERVICE_DAY_START_MIN: f64 = 240.0;

@@ -23,5 +23,8 @@ pub use error::ApiError;
 pub use methods::{Nb, PlaceQuery, WaitRequest};
 pub use source::{Ginko, ID};
 
+/// Ginko's time zone: its dates, clocks and service days are local to it.
+pub const ZONE: &str = "Europe/Paris";
+
 /// Where Ginko publishes its GTFS timetable (replaced when the offer changes).
 pub const DEFAULT_GTFS_URL: &str = "https://api.ginko.voyage/gtfs-ginko.zip";

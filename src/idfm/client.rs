@@ -426,7 +426,7 @@ impl Client {
 /// The error of a spent quota: nothing is sent until `until`.
 fn spent(what: &str, until: Timestamp) -> NetError {
     let local = until
-        .in_tz(crate::domain::TIME_ZONE)
+        .in_tz(super::ZONE)
         .map(|z| z.strftime("%H:%M").to_string())
         .unwrap_or_default();
     NetError::new(

@@ -6,9 +6,10 @@ use jiff::Timestamp;
 use jiff::civil::DateTime;
 use serde_json::Value;
 
+use super::ZONE as TIME_ZONE;
 use super::datasets::public_number;
 use super::siri::ref_id;
-use crate::domain::{Message, Severity, TIME_ZONE};
+use crate::domain::{Message, Severity};
 use crate::sanitize;
 
 fn text(v: &Value, name: &str) -> String {

@@ -21,6 +21,10 @@ pub use client::{Api, ApiUsage, Usage};
 pub use client::{Client, DEFAULT_DATA_URL, DEFAULT_PRIM_URL};
 pub use source::{ID, Idfm};
 
+/// Île-de-France's time zone: its dates, clocks and service days are
+/// local to it.
+pub const ZONE: &str = "Europe/Paris";
+
 /// Where IDFM publishes the regional GTFS timetable (the
 /// `offre-horaires-tc-gtfs-idfm` dataset's file).
 pub const DEFAULT_GTFS_URL: &str = "https://eu.ftp.opendatasoft.com/stif/GTFS/IDFM-gtfs.zip";

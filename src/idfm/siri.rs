@@ -100,7 +100,7 @@ impl Visit {
             return true;
         };
         let schedule_only = self.recorded_at.is_some_and(|at| {
-            let hour = at.in_tz(crate::domain::TIME_ZONE).map_or(0, |z| z.hour());
+            let hour = at.in_tz(super::ZONE).map_or(0, |z| z.hour());
             hour < 5 && live.duration_since(at).as_secs() > 3600
         });
         Some(live) == self.aimed() && schedule_only

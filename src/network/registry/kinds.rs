@@ -68,7 +68,7 @@ pub static KINDS: [Kind; 3] = [
         settings: "api_key, api_key_file, api_url, [ginko]",
         key_env: &[config::KEY_ENV],
         keyed: true,
-        zone: Zone::Fixed(crate::domain::TIME_ZONE),
+        zone: Zone::Fixed(ginko::ZONE),
         trip_stops: false,
         default_gtfs_url: Some(ginko::DEFAULT_GTFS_URL),
         gtfs_setting: |settings, _| settings.ginko.as_ref().and_then(|g| g.gtfs_url.clone()),
@@ -90,7 +90,7 @@ pub static KINDS: [Kind; 3] = [
         settings: "[idfm]",
         key_env: &[idfm::PRIM_KEY.env, idfm::DATASET_KEY.env],
         keyed: true,
-        zone: Zone::Fixed(crate::domain::TIME_ZONE),
+        zone: Zone::Fixed(idfm::ZONE),
         trip_stops: false,
         default_gtfs_url: Some(idfm::DEFAULT_GTFS_URL),
         gtfs_setting: |settings, _| settings.idfm.as_ref().and_then(|t| t.gtfs_url.clone()),
@@ -158,4 +158,13 @@ pub fn kind_of(id: &str) -> &'static Kind {
 /// Whether `id` is a built-in network's.
 pub fn is_builtin(id: &str) -> bool {
     builtin_ids().any(|b| b == id)
+}
+
+/// The default network's zone when it is fixed (else UTC): the shown zone
+/// until a network is built.
+pub fn default_zone() -> &'static str {
+    match KINDS.first().map(|k| k.zone) {
+        Some(Zone::Fixed(name)) => name,
+        _ => "UTC",
+    }
 }
