@@ -685,6 +685,7 @@ pub fn apply(board: &mut model::Board, update: Update) -> Option<(Arc<Index>, bo
             let before = std::mem::take(board);
             *board = model::Board::new(places);
             board.keep_departures_of(&before);
+            board.zones = before.zones;
             board.messages = messages;
             board.line_states = states;
             board.lifts = lifts;
@@ -876,6 +877,27 @@ mod tests {
             toml::from_str("place = \"chamars\"\nwalk = 4\n").unwrap();
         apply_favorites(&mut places, &[favorite]);
         assert_eq!((places[0].walk, places[1].walk), (Some(4), Some(5)));
+    }
+
+    /// The zones sent before the places stay with the board the places
+    /// make (a Montréal place on a Paris board keeps its offset).
+    #[test]
+    fn resolved_places_keep_the_zones_sent_before_them() {
+        let montreal = jiff::tz::TimeZone::get("America/Montreal").unwrap();
+        let mut zones = crate::domain::Zones::default();
+        zones.set("stm", montreal.clone());
+        let mut board = model::Board::default();
+        apply(&mut board, Update::Zones(zones));
+        apply(
+            &mut board,
+            Update::Resolved {
+                places: Vec::new(),
+                unknown: Vec::new(),
+                unavailable: Vec::new(),
+            },
+        );
+        assert_eq!(board.zones.of("stm"), &montreal);
+        assert!(board.resolved);
     }
 
     #[test]
