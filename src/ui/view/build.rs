@@ -114,7 +114,8 @@ pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -
                 crate::i18n::tf("left_out_data_of", &[("time", &time)])
             }
         }),
-        no_departure: board.fetched_at.is_some() && state.is_empty(),
+        // Under an error, no departure is not known to be none.
+        no_departure: board.fetched_at.is_some() && state.is_empty() && state.error.is_none(),
         data_of: board
             .place_data_at(p)
             .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text_in(at, zone))])),
