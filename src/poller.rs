@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, mpsc, watch};
 
 use crate::domain::Message;
 use crate::model::{self, ResolvedPlace};
@@ -364,6 +364,32 @@ impl Drop for Poller {
     }
 }
 
+/// The networks of `places` alone, as one source: a board whose places
+/// are all on some of the configured networks asks nothing of the others
+/// (departures, messages, line states, lifts) and says nothing of them
+/// (their schedule notes). The source as it is when it is one network,
+/// when no place is known, or when a place's network is not one of its
+/// members.
+pub fn shown_networks(source: &Source, places: &[ResolvedPlace]) -> Source {
+    let all = source.networks();
+    let ids: Vec<&str> = all
+        .iter()
+        .map(|n| n.id.as_str())
+        .filter(|id| places.iter().any(|p| p.network == *id))
+        .collect();
+    if ids.is_empty()
+        || ids.len() == all.len()
+        || places.iter().any(|p| !ids.contains(&p.network.as_str()))
+    {
+        return source.clone();
+    }
+    let members: Option<Vec<Source>> = ids.iter().map(|id| source.member(id)).collect();
+    match members.and_then(crate::network::multi::Multi::new) {
+        Some(multi) => Arc::new(multi),
+        None => source.clone(),
+    }
+}
+
 /// Starts the fetching tasks; `refresh_now` makes the waiting-times task
 /// poll at once, and a list sent on `commands` replaces the places shown.
 /// The tasks end when the receiver of `updates` is dropped, or with the
@@ -377,12 +403,11 @@ pub fn spawn(
     commands: Commands,
 ) -> Poller {
     let new_places = Arc::new(Notify::new());
-    let messages_task = tokio::spawn(poll_messages(
-        source.clone(),
-        updates.clone(),
-        new_places.clone(),
-    ));
+    let (shown_tx, shown) = watch::channel(None);
+    let messages_task = tokio::spawn(poll_messages(shown, updates.clone(), new_places.clone()));
     let task = Departures {
+        shown: source.clone(),
+        shown_tx,
         source,
         settings,
         updates,
@@ -397,12 +422,24 @@ pub fn spawn(
     }
 }
 
-/// The messages and line states, every minute (sooner after a failure,
-/// with back-off, and at once when new places are shown while they are
-/// missing), until the receiver of `updates` is gone.
-async fn poll_messages(source: Source, updates: mpsc::Sender<Update>, new_places: Arc<Notify>) {
+/// The messages and line states of the networks shown, every minute
+/// (sooner after a failure, with back-off, and at once when new places are
+/// shown while they are missing, or when the networks shown change), until
+/// the receiver of `updates` is gone. The networks shown are known once
+/// the places are resolved (all of them while they cannot be).
+async fn poll_messages(
+    mut shown: watch::Receiver<Option<Source>>,
+    updates: mpsc::Sender<Update>,
+    new_places: Arc<Notify>,
+) {
     let mut failures = 0;
+    if shown.wait_for(Option::is_some).await.is_err() {
+        return;
+    }
     loop {
+        let Some(source) = shown.borrow_and_update().clone() else {
+            return;
+        };
         let delay = match source.messages().await {
             Ok(list) => {
                 failures = 0;
@@ -429,6 +466,10 @@ async fn poll_messages(source: Source, updates: mpsc::Sender<Update>, new_places
             tokio::select! {
                 _ = &mut sleep => break,
                 _ = new_places.notified() => if failures > 0 { break },
+                changed = shown.changed() => match changed {
+                    Ok(()) => break,
+                    Err(_) => return,
+                },
             }
         }
     }
@@ -440,7 +481,13 @@ type Commands = mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>;
 /// What the departures task works with, from one set of places to the
 /// next.
 struct Departures {
+    /// Every network, for the stop index and the places' look-up.
     source: Source,
+    /// The networks of the places shown ([`shown_networks`]), asked for
+    /// everything else.
+    shown: Source,
+    /// Where the messages' task learns the networks shown.
+    shown_tx: watch::Sender<Option<Source>>,
     settings: PollSettings,
     updates: mpsc::Sender<Update>,
     refresh_now: Arc<Notify>,
@@ -479,6 +526,8 @@ impl Departures {
                         place.walk = self.settings.walk;
                     }
                     apply_favorites(&mut places, &self.settings.favorites);
+                    self.shown = shown_networks(&self.source, &places);
+                    self.shown_tx.send_replace(Some(self.shown.clone()));
                     let update = Update::Resolved {
                         places: places.clone(),
                         unknown: unknown.clone(),
@@ -489,6 +538,9 @@ impl Departures {
                     return Some((places, unknown, unavailable));
                 }
                 Err(e) => {
+                    if self.shown_tx.borrow().is_none() {
+                        self.shown_tx.send_replace(Some(self.source.clone()));
+                    }
                     self.failures += 1;
                     let delay = retry_delay(self.settings.refresh, self.failures, &e);
                     self.updates.send(Update::Failed(e)).await.ok()?;
@@ -507,7 +559,7 @@ impl Departures {
     async fn rows_again(&self, shown: &[ResolvedPlace]) -> Option<Vec<ResolvedPlace>> {
         let mut places = shown.to_vec();
         for place in &mut places {
-            match self.source.lines_at(&place.stop_ids).await {
+            match self.shown.lines_at(&place.stop_ids).await {
                 Ok(lines) => {
                     place.lines = lines;
                     place.problem = None;
@@ -525,7 +577,7 @@ impl Departures {
     /// failure; the delay until the next fetch. `None` when the receiver
     /// is gone.
     async fn fetch(&mut self, requests: &[crate::network::RowRequest]) -> Option<Duration> {
-        let (update, delay) = match self.source.departures(requests, self.settings.nb).await {
+        let (update, delay) = match self.shown.departures(requests, self.settings.nb).await {
             Ok(results) => {
                 self.failures = 0;
                 let at = Timestamp::now();
@@ -565,7 +617,7 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
             // for the first time, a station that was empty at night): the
             // places' rows are looked at again now and then.
             let troubled = shown.iter().any(|p| p.problem.is_some());
-            let every = match (task.source.rows_change_every(), troubled) {
+            let every = match (task.shown.rows_change_every(), troubled) {
                 (_, true) => Some(PLACE_RETRY),
                 (every, false) => every,
             };
@@ -592,7 +644,7 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
                     return;
                 };
                 delay = next;
-                let note = task.source.schedule_note();
+                let note = task.shown.schedule_note();
                 if note != last_note {
                     last_note = note.clone();
                     if task.updates.send(Update::Schedule(note)).await.is_err() {
@@ -601,7 +653,7 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
                 }
                 if lifts_at.is_none_or(|t: tokio::time::Instant| t.elapsed() >= LIFTS_EVERY) {
                     lifts_at = Some(tokio::time::Instant::now());
-                    for update in lift_updates(task.source.as_ref(), &shown).await {
+                    for update in lift_updates(task.shown.as_ref(), &shown).await {
                         if task.updates.send(update).await.is_err() {
                             return;
                         }
