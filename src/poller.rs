@@ -526,8 +526,7 @@ impl Departures {
                         place.walk = self.settings.walk;
                     }
                     apply_favorites(&mut places, &self.settings.favorites);
-                    self.shown = shown_networks(&self.source, &places);
-                    self.shown_tx.send_replace(Some(self.shown.clone()));
+                    self.show(shown_networks(&self.source, &places));
                     let update = Update::Resolved {
                         places: places.clone(),
                         unknown: unknown.clone(),
@@ -552,6 +551,21 @@ impl Departures {
                     }
                 }
             }
+        }
+    }
+
+    /// Asks `shown` from now on; the messages' task learns it when its
+    /// networks are not those it asks already.
+    fn show(&mut self, shown: Source) {
+        let ids = |s: &Source| -> Vec<String> { s.networks().into_iter().map(|n| n.id).collect() };
+        let changed = self
+            .shown_tx
+            .borrow()
+            .as_ref()
+            .is_none_or(|old| ids(old) != ids(&shown));
+        self.shown = shown;
+        if changed {
+            self.shown_tx.send_replace(Some(self.shown.clone()));
         }
     }
 
