@@ -170,25 +170,7 @@ pub async fn resolve_in_parts(
     index: &Index,
     queries: &[String],
 ) -> Result<Resolution, NetError> {
-    let networks = source.networks();
-    let default = networks.first().map(|n| n.id.clone()).unwrap_or_default();
-    let network_of = |p: &crate::search::Place| {
-        p.stop_ids
-            .first()
-            .and_then(|id| source.network_of(id))
-            .map(|n| n.id)
-            .unwrap_or_default()
-    };
-    let scoped: Vec<String> = index.places.iter().map(network_of).collect();
-    let names_in = |net: Option<&str>| -> Vec<&str> {
-        index
-            .places
-            .iter()
-            .zip(&scoped)
-            .filter(|(_, n)| net.is_none_or(|net| n.as_str() == net))
-            .map(|(p, _)| p.name.as_str())
-            .collect()
-    };
+    let scope = Scope::of(source, index);
     let mut places: Vec<ResolvedPlace> = Vec::new();
     let mut unknown = Vec::new();
     // Why queries were not found, when their network could not answer.
@@ -204,31 +186,19 @@ pub async fn resolve_in_parts(
         reasons.push(NetError::new(e.kind, detail));
     };
     for query in queries {
-        if let Some(e) = not_configured(query, &networks) {
+        if let Some(e) = not_configured(query, &scope.networks) {
             cannot_answer(query, e, &mut unknown);
             continue;
         }
-        let (wanted, text) = split_network(query, &networks);
-        let first_try = wanted.as_deref().unwrap_or(&default);
-        let mut found = match_place(&names_in(Some(first_try)), text)
-            .map(|n| (n.to_string(), first_try.to_string()));
-        if found.is_none() && wanted.is_none() && networks.len() > 1 {
-            found = networks.iter().skip(1).find_map(|n| {
-                match_place(&names_in(Some(&n.id)), text).map(|m| (m.to_string(), n.id.clone()))
-            });
-        }
-        if found.is_none() {
-            // The network may match more loosely than quai does: ask it.
-            found = source.exact_name(text).await?.and_then(|n| {
-                let net = wanted.clone().unwrap_or_else(|| default.clone());
-                match_place(&names_in(Some(&net)), &n).map(|m| (m.to_string(), net))
-            });
-        }
-        let Some((name, network)) = found else {
+        let (wanted, text) = split_network(query, &scope.networks);
+        let Some((name, network)) = scope.find(source, wanted.as_deref(), text).await? else {
             // The place may be in a network whose stops could not be had.
             let failed = match &wanted {
                 Some(net) => source.stops_failure(net),
-                None => networks.iter().find_map(|n| source.stops_failure(&n.id)),
+                None => scope
+                    .networks
+                    .iter()
+                    .find_map(|n| source.stops_failure(&n.id)),
             };
             match failed {
                 Some(e) => cannot_answer(query, e, &mut unknown),
@@ -242,10 +212,96 @@ pub async fn resolve_in_parts(
         {
             continue;
         }
-        let stop_ids = index
+        places.push(scope.place(source, query, name, network).await);
+    }
+    board_error(&places, reasons)?;
+    Ok((places, unknown, unavailable))
+}
+
+/// The index's places, each with its network, and the networks.
+struct Scope<'a> {
+    index: &'a Index,
+    /// The network of each of the index's places.
+    networks_of: Vec<String>,
+    networks: Vec<NetworkInfo>,
+    default: String,
+}
+
+impl<'a> Scope<'a> {
+    fn of(source: &dyn Network, index: &'a Index) -> Scope<'a> {
+        let networks = source.networks();
+        let default = networks.first().map(|n| n.id.clone()).unwrap_or_default();
+        let networks_of = index
             .places
             .iter()
-            .zip(&scoped)
+            .map(|p| {
+                p.stop_ids
+                    .first()
+                    .and_then(|id| source.network_of(id))
+                    .map(|n| n.id)
+                    .unwrap_or_default()
+            })
+            .collect();
+        Scope {
+            index,
+            networks_of,
+            networks,
+            default,
+        }
+    }
+
+    /// The names of the places of network `net` (all with `None`).
+    fn names_in(&self, net: Option<&str>) -> Vec<&'a str> {
+        self.index
+            .places
+            .iter()
+            .zip(&self.networks_of)
+            .filter(|(_, n)| net.is_none_or(|net| n.as_str() == net))
+            .map(|(p, _)| p.name.as_str())
+            .collect()
+    }
+
+    /// The place `text` names, and its network: in the network `wanted`,
+    /// else the default one, then the others; else the name the network
+    /// itself matches (it may match more loosely than quai does).
+    async fn find(
+        &self,
+        source: &dyn Network,
+        wanted: Option<&str>,
+        text: &str,
+    ) -> Result<Option<(String, String)>, NetError> {
+        let first_try = wanted.unwrap_or(&self.default);
+        let mut found = match_place(&self.names_in(Some(first_try)), text)
+            .map(|n| (n.to_string(), first_try.to_string()));
+        if found.is_none() && wanted.is_none() && self.networks.len() > 1 {
+            found = self.networks.iter().skip(1).find_map(|n| {
+                match_place(&self.names_in(Some(&n.id)), text)
+                    .map(|m| (m.to_string(), n.id.clone()))
+            });
+        }
+        if found.is_none() {
+            found = source.exact_name(text).await?.and_then(|n| {
+                let net = wanted.unwrap_or(&self.default).to_string();
+                match_place(&self.names_in(Some(&net)), &n).map(|m| (m.to_string(), net))
+            });
+        }
+        Ok(found)
+    }
+
+    /// The place `name` of `network`, with the lines at its stops (or
+    /// why they could not be had).
+    async fn place(
+        &self,
+        source: &dyn Network,
+        query: &str,
+        name: String,
+        network: String,
+    ) -> ResolvedPlace {
+        let stop_ids = self
+            .index
+            .places
+            .iter()
+            .zip(&self.networks_of)
             .find(|(p, n)| p.name == name && **n == network)
             .map(|(p, _)| p.stop_ids.clone())
             .unwrap_or_default();
@@ -255,7 +311,8 @@ pub async fn resolve_in_parts(
             Ok(lines) => (lines, None),
             Err(e) => (Vec::new(), Some(e)),
         };
-        let network_name = networks
+        let network_name = self
+            .networks
             .iter()
             .find(|n| n.id == network)
             .map(|n| n.name.clone())
@@ -265,17 +322,20 @@ pub async fn resolve_in_parts(
             network_name,
             problem,
             walk: None,
-            query: query.clone(),
+            query: query.to_string(),
             label: None,
             name,
             stop_ids,
             lines,
         };
         place.sort_lines();
-        places.push(place);
+        place
     }
-    // Nothing to show, because networks could not answer: that is the
-    // board's error, saying what is missing.
+}
+
+/// The board's error, when there is one: nothing to show because networks
+/// could not answer (saying what is missing), or every place failing.
+fn board_error(places: &[ResolvedPlace], reasons: Vec<NetError>) -> Result<(), NetError> {
     if places.is_empty()
         && let Some(e) = reasons.into_iter().next()
     {
@@ -290,7 +350,7 @@ pub async fn resolve_in_parts(
     {
         return Err(e);
     }
-    Ok((places, unknown, unavailable))
+    Ok(())
 }
 
 /// The lift status of the places whose network has one.
