@@ -790,6 +790,7 @@ impl Network for Subscribed {
                             error: interrupted.clone(),
                             data_at: None,
                             timetable: false,
+                            dropped: 0,
                         };
                     };
                     let place = &received.board["places"][0];
@@ -814,6 +815,7 @@ impl Network for Subscribed {
                         error: interrupted.clone().or(old).or(unreadable).or(relayed),
                         data_at: received.fetched,
                         timetable: place["timetable"].is_string(),
+                        dropped: 0,
                     }
                 })
                 .collect())

@@ -128,6 +128,12 @@ pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -
             .then(|| model::theoretical_times().to_string()),
         problem: state.error.as_ref().map(|e| e.short_reason_at(now)),
         problem_kind: state.error.as_ref().map(|e| e.kind.code()),
+        dropped_values: (state.dropped > 0).then_some(state.dropped),
+        dropped: match state.dropped {
+            0 => None,
+            1 => Some(crate::i18n::t("dropped_one").to_string()),
+            n => Some(crate::i18n::tf("dropped_many", &[("n", &n.to_string())])),
+        },
         stale: board.place_is_stale(p, now),
         data_at: board
             .place_behind(p)
