@@ -49,45 +49,53 @@ pub struct Options {
     pub keys: Vec<crate::secret::Secret>,
 }
 
+/// The largest key file read for [`configured_keys`] (as for the
+/// networks: 4 KiB).
+const KEY_FILE_LIMIT: u64 = 4 * 1024;
+
 /// Every key the settings configure (each network's key or token, from
 /// the environment, the settings or a key file), for [`Options::keys`].
-/// A key that cannot be read is left out: its network cannot be built.
+/// A key that cannot be read is left out: its network cannot be built
+/// (and said so, with any warning about its file, when it was built).
 pub fn configured_keys(
     settings: &crate::config::Settings,
     path: &std::path::Path,
 ) -> Vec<crate::secret::Secret> {
-    use crate::config::read_secret;
-    let env = |name: &str| std::env::var(name).ok();
+    use crate::secret::Secret;
+    let read = |inline: Option<&str>, file: Option<&std::path::Path>| -> Option<Secret> {
+        if let Some(key) = inline.and_then(Secret::new) {
+            return Some(key);
+        }
+        let file = file?;
+        let file = match path.parent() {
+            Some(dir) if file.is_relative() => dir.join(file),
+            _ => file.to_path_buf(),
+        };
+        crate::config::read_bounded(&file, KEY_FILE_LIMIT)
+            .ok()
+            .and_then(Secret::new)
+    };
     let idfm = settings.idfm.clone().unwrap_or_default();
     let mut found = vec![
-        settings.api_key(None, path),
-        read_secret(
-            None,
-            idfm.api_key.as_deref(),
-            idfm.api_key_file.as_deref(),
-            path,
+        read(
+            settings.api_key.as_deref(),
+            settings.api_key_file.as_deref(),
         ),
-        read_secret(
-            None,
+        read(idfm.api_key.as_deref(), idfm.api_key_file.as_deref()),
+        read(
             idfm.dataset_key.as_deref(),
             idfm.dataset_key_file.as_deref(),
-            path,
         ),
     ];
     for n in &settings.networks {
-        found.push(read_secret(
-            None,
-            n.key.as_deref(),
-            n.key_file.as_deref(),
-            path,
-        ));
+        found.push(read(n.key.as_deref(), n.key_file.as_deref()));
     }
     for kind in &crate::network::registry::KINDS {
         for name in kind.key_env {
-            found.push(Ok(env(name).and_then(crate::secret::Secret::new)));
+            found.push(std::env::var(name).ok().and_then(Secret::new));
         }
     }
-    found.into_iter().filter_map(|k| k.ok().flatten()).collect()
+    found.into_iter().flatten().collect()
 }
 
 /// A place's topics.
@@ -811,6 +819,43 @@ mod tests {
         assert_eq!(board_topic["stale"], true);
         assert_eq!(board_topic["error_kind"], "stale_feed");
         assert_eq!(board_topic["places"][0]["problem_kind"], "stale_feed");
+    }
+
+    /// The keys to scrub are every key of the settings: inline, from a key
+    /// file beside them, a feed network's; those too short to mask or
+    /// unreadable are left out.
+    #[test]
+    fn the_configured_keys_come_from_the_settings_and_key_files() {
+        use crate::config::{FeedNetworkSettings, IdfmSettings, Settings};
+        let dir = std::env::temp_dir().join(format!("quai-pub-keys-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("idfm.key"), "idfm-token-0123\n").unwrap();
+        std::fs::write(dir.join("big.key"), "x".repeat(5000)).unwrap();
+        let settings = Settings {
+            api_key: Some("ginko-key-0123".into()),
+            idfm: Some(IdfmSettings {
+                api_key_file: Some("idfm.key".into()),
+                dataset_key_file: Some("big.key".into()),
+                ..IdfmSettings::default()
+            }),
+            networks: vec![FeedNetworkSettings {
+                key: Some("feed-key-0123".into()),
+                ..FeedNetworkSettings::default()
+            }],
+            ..Settings::default()
+        };
+        let keys: Vec<String> = configured_keys(&settings, &dir.join("config.toml"))
+            .iter()
+            .map(|k| k.expose().to_string())
+            .collect();
+        for key in ["ginko-key-0123", "idfm-token-0123", "feed-key-0123"] {
+            assert!(keys.iter().any(|k| k == key), "{key} in {keys:?}");
+        }
+        assert!(!keys.iter().any(|k| k.starts_with("xxx")), "past the limit");
+        let scrub = Scrubber::new(&configured_keys(&settings, &dir.join("config.toml")));
+        assert_eq!(scrub.text("a idfm-token-0123 b"), "a *************** b");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// A row's state says when its board was built and its data fetched;
