@@ -551,6 +551,7 @@ pub(crate) mod tests {
                 error: None,
                 data_at: None,
                 timetable: false,
+                dropped: 0,
             },
             RowResult {
                 in_answer: true,
@@ -566,6 +567,7 @@ pub(crate) mod tests {
                 error: None,
                 data_at: None,
                 timetable: false,
+                dropped: 0,
             },
         ];
         board.apply(t(0), results);

@@ -149,6 +149,7 @@ pub fn board() -> Board {
         error: None,
         data_at: None,
         timetable: false,
+        dropped: 0,
     };
     board.apply(
         t0(),
