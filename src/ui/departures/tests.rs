@@ -508,6 +508,24 @@ fn a_refused_key_gets_its_own_screen() {
     assert!(text.contains("« Clé invalide »"), "{text}");
     assert!(text.contains("quai key trial"), "{text}");
     assert!(!text.contains("Crous Université"), "{text}");
+    // The way out and the retry are said at every size, whatever wraps.
+    board.fail(crate::network::NetError::new(
+        crate::network::ErrorKind::KeyRefused {
+            key: crate::network::KeyName {
+                env: "GINKO_API_KEY",
+                setting: "api_key ou api_key_file",
+                how_to_get: &["une clé d'essai du jour : quai key trial"],
+            },
+            message: "Clé invalide : la clé donnée n'est pas connue du serveur, ou elle a expiré"
+                .into(),
+        },
+        "the API key was refused",
+    ));
+    for (width, height) in [(120, 35), (80, 24), (40, 12)] {
+        let text = screen(&render(&board, t(1), width, height, Palette::TrueColor)).join("\n");
+        assert!(text.contains("r réessayer"), "{width}×{height}:\n{text}");
+        assert!(text.contains("q quitter"), "{width}×{height}:\n{text}");
+    }
 }
 
 #[test]
