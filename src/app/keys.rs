@@ -82,7 +82,10 @@ impl App {
                 self.help_scroll = 0;
                 Effect::Redraw
             }
-            Action::Refresh => Effect::RefreshNow,
+            Action::Refresh => {
+                self.refreshing = true;
+                Effect::RefreshNow
+            }
             Action::Back => match self.first.clone().filter(|_| self.away) {
                 Some(first) => {
                     self.clear_places();

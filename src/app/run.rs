@@ -608,7 +608,10 @@ pub(super) fn draw_app(
         theme: settings.theme,
         nb: usize::from(settings.poll.nb.get()),
         attribution: &settings.attribution,
-        notice: app.notice.as_deref(),
+        notice: app
+            .notice
+            .as_deref()
+            .or(app.refreshing.then(|| crate::i18n::t("refreshing"))),
         warning: settings.warning.as_deref(),
         capabilities: app.capabilities_here(),
         back_to: app.back_to(),

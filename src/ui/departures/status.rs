@@ -25,7 +25,8 @@ pub(super) fn status_line(
             parts.push((text, style, priority));
         }
     };
-    push(state.notice.map(str::to_string), status_style, 5);
+    // The answer to the last key ("actualisation en cours…") before all.
+    push(state.notice.map(str::to_string), status_style, 8);
     push(freshness, status_style, 7);
     push(timetable, status_style, 4);
     // The schedule's note says, when the data is old, why (a publication
