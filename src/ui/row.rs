@@ -124,10 +124,11 @@ pub(crate) fn row_start<'a>(
     // read with "à l'approche").
     let room = columns.destination_w.saturating_sub(1);
     match &row.leave {
-        Some(leave) if leave.width() + 12 <= room => {
-            let room = room - leave.width() - 1;
+        Some(leave) if leave.width() + 13 <= room => {
+            // Two spaces after it: a time in the gauge's place may follow.
+            let room = room - leave.width() - 2;
             spans.push(Span::styled(pad(&destination, room), style));
-            spans.push(Span::styled(format!(" {leave}"), theme.notice()));
+            spans.push(Span::styled(format!(" {leave} "), theme.notice()));
         }
         _ => spans.push(Span::styled(pad(&destination, room), style)),
     }

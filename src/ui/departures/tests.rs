@@ -708,13 +708,16 @@ fn when_to_leave_and_the_time_stay_apart() {
     let theme = Theme::new(Palette::TrueColor);
     for width in [120, 80, 60, 40] {
         let columns = Columns::of(&view, width, 2, CELL_W);
-        let leave = "x".repeat(columns.destination_w.saturating_sub(13));
+        let leave = "x".repeat(columns.destination_w.saturating_sub(14));
         view.places[0].rows[0].leave = Some(leave.clone());
         view.places[0].rows[0].destination = "Pôle Temis par un très long chemin".into();
         let line = row_line(&view.places[0].rows[0], &theme, false, &columns, false);
         let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
         let after = text.find(&leave).map(|i| &text[i + leave.len()..]);
-        assert!(after.is_some_and(|a| a.starts_with(' ')), "{width}: {text}");
+        assert!(
+            after.is_some_and(|a| a.starts_with("  ")),
+            "{width}: {text}"
+        );
         let first_cell = 2 + columns.badge_w + 1 + columns.destination_w;
         let before: String = text.chars().take(first_cell).collect();
         assert!(before.ends_with(' '), "{width}: {text}");
