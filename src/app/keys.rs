@@ -174,7 +174,7 @@ impl App {
             help: true,
             theme: crate::ui::theme::Theme::new(crate::ui::theme::Palette::NoColor),
             nb: 1,
-            attribution: "",
+            attribution: &self.attribution,
             notice: None,
             warning: None,
             capabilities: self.capabilities_here(),

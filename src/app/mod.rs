@@ -184,6 +184,9 @@ pub struct App {
     /// `r` was pressed and the answer has not come yet: the status line
     /// says a refresh is under way.
     pub refreshing: bool,
+    /// Where the data comes from, as the help ends with it (its scroll
+    /// reaches that far).
+    pub attribution: String,
     /// What the network offers beyond departures: only those keys work.
     pub capabilities: Capabilities,
     /// What each network of a mixed board offers, by id: the keys follow
@@ -238,6 +241,7 @@ impl App {
             index_stale: false,
             notice: None,
             refreshing: false,
+            attribution: String::new(),
             capabilities: Capabilities::default(),
             networks: Vec::new(),
             here: Capabilities::default(),

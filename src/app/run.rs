@@ -55,6 +55,7 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
     app.networks = source.networks();
     app.home = settings.home;
     app.clock_shift = settings.clock_shift;
+    app.attribution = settings.attribution.clone();
     app.first = Some(super::FirstBoard {
         name: settings.first_name.clone(),
         places: settings.poll.places.clone(),
