@@ -590,7 +590,6 @@ fn a_favourite_removed_comes_back_with_u() {
     // The saved file follows: the undo is a favourite put back in place.
     let mut saved = crate::favorites::Favorites {
         list: vec![fav("A"), fav("C")],
-        ..Default::default()
     };
     FavOp::Insert {
         favorite: fav("B"),
