@@ -200,7 +200,9 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
     let theoretical = matches!(cell.shown, TimeShown::Theoretical(_));
     // A time too long with its delay and platform ("à l'approche +4 vB")
     // takes the gauge's place: the crowding gives way first.
-    if !theoretical && time_text_in(cell, usize::MAX).width() > TIME_W {
+    // (A time not located has done so above, when it could.)
+    let not_located = matches!(cell.shown, TimeShown::NotLocated(_));
+    if !theoretical && !not_located && time_text_in(cell, usize::MAX).width() > TIME_W {
         let room = TIME_W + 1 + 3 + 1;
         let text = approx_in(time_text_in(cell, room), theme);
         let [_, _, mark, gap] = gauge_and_mark(cell, theme, stale);
@@ -275,10 +277,11 @@ pub(crate) fn time_text_in(cell: &CellView, width: usize) -> std::borrow::Cow<'_
         delay.as_deref().unwrap_or_default(),
         platform.as_deref().unwrap_or_default()
     );
-    // The time keeps room for at least a letter and "…".
+    // The time keeps room for at least a letter and "…"; a platform too
+    // long for the cell is cut last.
     let room = width.saturating_sub(suffix.width()).max(2);
     let text = cell.shown.fitted(room);
-    format!("{}{suffix}", fit(&text, room)).into()
+    fit(&format!("{}{suffix}", fit(&text, room)), width).into()
 }
 
 /// A cell's crowding gauge (3), a space, its accessibility mark (2) and a
