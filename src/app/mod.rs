@@ -471,7 +471,7 @@ impl App {
         };
         let now = self
             .now
-            .to_zoned(crate::domain::zone())
+            .to_zoned(self.board.zones.shown().clone())
             .strftime("%H:%M")
             .to_string();
         self.overlay = Some(Overlay::Forecast(Box::new(ForecastPane {
@@ -557,9 +557,11 @@ impl App {
         let board = self.board_mut();
         let messages = std::mem::take(&mut board.messages);
         let states = std::mem::take(&mut board.line_states);
+        let zones = std::mem::take(&mut board.zones);
         *board = Board::default();
         board.messages = messages;
         board.line_states = states;
+        board.zones = zones;
         self.selected = None;
     }
 }

@@ -314,7 +314,7 @@ impl Frame {
         let (Some(kiosk), Some(view)) = (app.kiosk.as_ref(), app.view()) else {
             return Ok(());
         };
-        let shown = kiosk.shown(Timestamp::now());
+        let shown = kiosk.shown(Timestamp::now(), &app.board().zones);
         let date = crate::kiosk::date_text(shown.date());
         let loaded = &kiosk.loaded;
         let pane = KioskPane {

@@ -183,6 +183,7 @@ impl BoardRun {
             .await
             .map_err(|e| e.to_string())?;
         board.apply(Timestamp::now(), results);
+        board.zones = poller::zones_of(self.source.as_ref());
         board.schedule_note = self.source.schedule_note();
         for update in poller::lift_updates(self.source.as_ref(), board.resolved_places()).await {
             poller::apply(&mut board, update);

@@ -66,17 +66,16 @@ pub struct CellView {
 /// An instant written in its network's zone with its offset
 /// ("2026-12-01T09:04:00+01:00", "…-05:00" for a Montréal place) when
 /// serialised: the board's frames, which never print it, do not format it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalTime {
     pub at: Timestamp,
-    /// The network's zone ([`crate::domain::zone_index`]); `None` is the
-    /// shown zone.
-    pub zone: Option<u8>,
+    /// The network's zone.
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl Serialize for LocalTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let zoned = self.at.to_zoned(crate::domain::zone_at(self.zone));
+        let zoned = self.at.to_zoned(self.zone.clone());
         s.serialize_str(&zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
     }
 }
