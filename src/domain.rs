@@ -124,7 +124,7 @@ pub fn command_time(at: jiff::Timestamp, zone: &jiff::tz::TimeZone, format: &str
 
 /// The current time in the shown zone.
 pub fn network_now() -> jiff::Zoned {
-    jiff::Zoned::now().with_time_zone(zone())
+    crate::clock::zoned(zone())
 }
 
 /// An age in its largest sensible unit, in the rider's language: "45 s",

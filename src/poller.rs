@@ -528,7 +528,7 @@ impl Departures {
         let (update, delay) = match self.source.departures(requests, self.settings.nb).await {
             Ok(results) => {
                 self.failures = 0;
-                let at = Timestamp::now();
+                let at = crate::clock::now();
                 (Update::Departures { at, results }, self.settings.refresh)
             }
             Err(e) => {

@@ -931,7 +931,7 @@ mod tests {
 
     /// The time of every message in these tests.
     fn now() -> Timestamp {
-        Timestamp::now()
+        crate::clock::now()
     }
     use crate::domain::LineRef;
     use crate::model::{BoardLine, ResolvedPlace};

@@ -3,8 +3,6 @@
 
 use std::io::IsTerminal;
 
-use jiff::Timestamp;
-
 use super::{CommandResult, Context, print};
 use crate::app;
 use crate::cli::BoardArgs;
@@ -47,8 +45,17 @@ pub fn no_command() -> CommandResult {
     print(crate::i18n::t("no_command"))
 }
 
-/// `quai board PLACE…`
-pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> CommandResult {
+/// `quai board PLACE… [--at INSTANT]`
+pub async fn board(
+    ctx: &Context<'_>,
+    places: &[String],
+    args: &BoardArgs,
+    at: Option<&str>,
+) -> CommandResult {
+    // The clock is set before anything reads it.
+    if let Some(at) = at {
+        crate::clock::start_at(crate::clock::parse_at(at, &crate::domain::zone())?);
+    }
     let source = match &args.from {
         Some(from) => super::publish::subscribed(ctx, from, &args.topic_prefix)?,
         None if args.offline => ctx.offline_source().await?,
@@ -182,7 +189,7 @@ impl BoardRun {
             .departures(&board.requests(), nb)
             .await
             .map_err(|e| e.to_string())?;
-        board.apply(Timestamp::now(), results);
+        board.apply(crate::clock::now(), results);
         board.schedule_note = self.source.schedule_note();
         for update in poller::lift_updates(self.source.as_ref(), board.resolved_places()).await {
             poller::apply(&mut board, update);
@@ -191,7 +198,7 @@ impl BoardRun {
         if let Ok(messages) = self.source.messages().await {
             board.messages = messages;
         }
-        let view = view::build_shifted(&board, Timestamp::now(), self.clock_shift);
+        let view = view::build_shifted(&board, crate::clock::now(), self.clock_shift);
         if lacks_live_data(&view) {
             EXIT_STATUS.store(NO_LIVE_DATA, std::sync::atomic::Ordering::Relaxed);
         }

@@ -70,7 +70,7 @@ fn timetable_report(table: Option<&Timetable>, source: Option<String>) -> Timeta
         compiled: table.is_some(),
         valid_from: validity.map(|v| v.0.to_string()),
         valid_to: validity.map(|v| v.1.to_string()),
-        expired: table.is_some_and(|t| t.expired(jiff::Timestamp::now()).is_some()),
+        expired: table.is_some_and(|t| t.expired(crate::clock::now()).is_some()),
         trip_stops: table.is_some_and(Timetable::has_trip_stops),
         source,
     }
@@ -314,7 +314,16 @@ pub async fn networks(
             let text: Vec<String> = all.iter().map(shown).collect();
             print(&text.join("\n"))
         }
-        Some(NetworksAction::Check { id }) => {
+        Some(NetworksAction::Check { id, at }) => {
+            // The clock is set before anything reads it, in the network's
+            // time zone for a date without one.
+            if let Some(at) = at {
+                let zone = registry::store(id)
+                    .ok()
+                    .and_then(|s| s.open().ok())
+                    .map_or_else(crate::domain::zone, |t| t.zone().clone());
+                crate::clock::start_at(crate::clock::parse_at(at, &zone)?);
+            }
             let mut all = reports(ctx, Some(id)).await?;
             let Some(report) = all.pop() else {
                 ctx.networks().await?.check(id)?;

@@ -136,16 +136,16 @@ impl FeedNetwork {
     }
 
     pub(super) fn now(&self) -> Timestamp {
-        Timestamp::now()
+        crate::clock::now()
             .checked_add(self.shift)
-            .unwrap_or_else(|_| Timestamp::now())
+            .unwrap_or_else(|_| crate::clock::now())
     }
 
     /// Reads every feed now and says what was found (`quai networks check`).
     pub(crate) async fn check(&self) -> crate::network::check::FeedCheck {
         use crate::network::check::{FeedCheck, FeedStatus};
         self.refresh(true).await;
-        let now = Timestamp::now();
+        let now = crate::clock::now();
         let feeds = self
             .feed_states()
             .iter()
@@ -475,7 +475,7 @@ impl crate::network::Network for FeedNetwork {
                     position: None,
                     departures: self.row(&tt, &trips, &vehicles, row, usize::from(per_row.get())),
                     error: None,
-                    data_at: data_at.map(|t| t.min(Timestamp::now())),
+                    data_at: data_at.map(|t| t.min(crate::clock::now())),
                     timetable: false,
                 })
                 .collect())

@@ -302,7 +302,7 @@ fn lines(board: &Board) -> Vec<(String, String, String)> {
 /// The discovery configs of the board's rows and lines.
 fn configs(board: &Board, prefix: &str, discovery: &str) -> Vec<Config> {
     let status = format!("{prefix}/status");
-    let full = view::build(board, jiff::Timestamp::now());
+    let full = view::build(board, crate::clock::now());
     let mut out = Vec::new();
     let mut line_place: HashMap<(String, String), (String, String)> = HashMap::new();
     for (p, place) in full.places.iter().enumerate() {
@@ -506,7 +506,7 @@ pub async fn run(
         if let Some(discovery) = options.discovery.as_deref().filter(|_| !discovery_sent) {
             discovery_sent = publish_discovery(&client, &board, &options, discovery);
         }
-        let current = payloads(&board, &topics.prefix, jiff::Timestamp::now());
+        let current = payloads(&board, &topics.prefix, crate::clock::now());
         for topic in topics.gone(&current, &status) {
             if !send(&topic, "") {
                 // Tried again on the next round.

@@ -59,9 +59,9 @@ impl TimetableNetwork {
 
     /// Now at the network's clock (the demo's may be moved).
     pub(crate) fn now(&self) -> Timestamp {
-        Timestamp::now()
+        crate::clock::now()
             .checked_add(self.shift)
-            .unwrap_or_else(|_| Timestamp::now())
+            .unwrap_or_else(|_| crate::clock::now())
     }
 
     /// How far the network's clock is from the real one.
