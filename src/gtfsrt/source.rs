@@ -157,6 +157,7 @@ impl FeedNetwork {
                 age: state.age(now),
                 header_timestamp: state.header.timestamp,
                 entities: state.header.entities,
+                kinds: state.header.kinds,
                 bytes: state.bytes,
                 error: state.error.as_ref().map(ToString::to_string),
             })
@@ -167,6 +168,7 @@ impl FeedNetwork {
             stale_after: self.stale_after(),
             matching_trips: self.matching_trips(),
             stop_disagreements: self.stop_disagreements(),
+            findings: self.findings(now),
         }
     }
 
@@ -373,6 +375,24 @@ impl FeedNetwork {
         let trips = self.live.read().ok().map(|l| Arc::clone(&l.trips))?;
         let (count, example) = trips.disagreements(tt.table());
         Some(crate::network::check::StopDisagreements { count, example })
+    }
+
+    /// What the trip updates name that the timetable does not have or
+    /// run, as of their own time (else `now`).
+    fn findings(&self, now: Timestamp) -> Vec<crate::network::check::Finding> {
+        let Ok(tt) = self.table() else {
+            return Vec::new();
+        };
+        let at = self
+            .feed_states()
+            .iter()
+            .find(|f| f.kind == Kind::TripUpdates)
+            .and_then(|f| f.header.timestamp)
+            .unwrap_or(now);
+        let Some(trips) = self.live.read().ok().map(|l| Arc::clone(&l.trips)) else {
+            return Vec::new();
+        };
+        trips.audit(tt.table(), at)
     }
 
     /// How many of the trip updates' trips the timetable has (`quai
