@@ -52,6 +52,9 @@ pub enum Update {
     },
     /// How often the networks are asked ("actualisé toutes les 90 s").
     Schedule(Option<String>),
+    /// The zone of each network's times (sent with the places, and again
+    /// when one changes: a timetable read later gives its zone).
+    Zones(crate::domain::Zones),
     /// The stop index for the search (`stale`: an old copy).
     Index {
         index: Arc<Index>,
@@ -59,8 +62,25 @@ pub enum Update {
     },
 }
 
-fn today() -> String {
-    crate::domain::network_now().date().to_string()
+/// The day in the shown zone.
+fn today(zones: &crate::domain::Zones) -> String {
+    zones.now().date().to_string()
+}
+
+/// The zones of `source`'s networks: each one's own where known, and the
+/// default network's (the first) for the header's clock.
+pub fn zones_of(source: &dyn Network) -> crate::domain::Zones {
+    let networks = source.networks();
+    let mut zones = match networks.first().and_then(|n| source.zone(&n.id)) {
+        Some(first) => crate::domain::Zones::new(first),
+        None => crate::domain::Zones::default(),
+    };
+    for network in &networks {
+        if let Some(zone) = source.zone(&network.id) {
+            zones.set(&network.id, zone);
+        }
+    }
+    zones
 }
 
 /// The network's stop index, and whether it is an old copy.
@@ -382,6 +402,7 @@ pub fn spawn(
         updates.clone(),
         new_places.clone(),
     ));
+    let zones = zones_of(source.as_ref());
     let task = Departures {
         source,
         settings,
@@ -390,6 +411,7 @@ pub fn spawn(
         commands,
         failures: 0,
         index_stale: false,
+        zones,
     };
     let times_task = tokio::spawn(poll_departures(task, new_places));
     Poller {
@@ -450,9 +472,22 @@ struct Departures {
     /// The places were found in an old stop list (the network was down):
     /// they are looked up again every minute until a fresh list comes.
     index_stale: bool,
+    /// The zones last sent.
+    zones: crate::domain::Zones,
 }
 
 impl Departures {
+    /// Sends the networks' zones when they changed, or `always`; `None`
+    /// when the receiver is gone.
+    async fn send_zones(&mut self, always: bool) -> Option<()> {
+        let zones = zones_of(self.source.as_ref());
+        if always || zones != self.zones {
+            self.zones = zones.clone();
+            self.updates.send(Update::Zones(zones)).await.ok()?;
+        }
+        Some(())
+    }
+
     /// Resolves the places (their walk times and favourites' filters
     /// applied) and sends them with the stop index, retrying while the
     /// network is down; `None` when the receiver is gone.
@@ -479,6 +514,7 @@ impl Departures {
                         place.walk = self.settings.walk;
                     }
                     apply_favorites(&mut places, &self.settings.favorites);
+                    self.send_zones(true).await?;
                     let update = Update::Resolved {
                         places: places.clone(),
                         unknown: unknown.clone(),
@@ -528,6 +564,7 @@ impl Departures {
         let (update, delay) = match self.source.departures(requests, self.settings.nb).await {
             Ok(results) => {
                 self.failures = 0;
+                self.send_zones(false).await?;
                 let at = crate::clock::now();
                 (Update::Departures { at, results }, self.settings.refresh)
             }
@@ -549,7 +586,7 @@ impl Departures {
 async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
     'places: loop {
         // Resolve the places first, retrying while the network is down.
-        let resolved_on = today();
+        let resolved_on = today(&task.zones);
         let Some((mut shown, unknown, unavailable)) = task.resolve().await else {
             return;
         };
@@ -617,7 +654,7 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
                 continue 'places;
             }
             let retry_index = task.index_stale && resolved_at.elapsed() >= PLACE_RETRY;
-            if today() != resolved_on || retry_index {
+            if today(&task.zones) != resolved_on || retry_index {
                 continue 'places;
             }
         }
@@ -663,6 +700,7 @@ pub fn apply(board: &mut model::Board, update: Update) -> Option<(Arc<Index>, bo
             board.lifts.insert(stop_ids, lifts);
         }
         Update::Schedule(note) => board.schedule_note = note,
+        Update::Zones(zones) => board.zones = zones,
         Update::Index { index, stale } => return Some((index, stale)),
     }
     None

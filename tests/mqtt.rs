@@ -538,7 +538,7 @@ async fn a_screen_uses_a_local_timetable_compiled_after_it_started() {
     let broker = Mosquitto::start("later-timetable");
     let home = support::home("mqtt", "later-timetable");
     let zip = home.join("feed.zip");
-    let today = quai::domain::network_now().date();
+    let today = jiff::Zoned::now().in_tz("Europe/Paris").unwrap().date();
     std::fs::write(&zip, demo::gtfs::feed("ginko", today).unwrap()).unwrap();
     let command = format!(
         "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color \

@@ -312,7 +312,7 @@ impl Frame {
         let (Some(kiosk), Some(view)) = (app.kiosk.as_ref(), app.view()) else {
             return Ok(());
         };
-        let shown = kiosk.shown(crate::clock::now());
+        let shown = kiosk.shown(crate::clock::now(), &app.board().zones);
         let date = crate::kiosk::date_text(shown.date());
         let loaded = &kiosk.loaded;
         let pane = KioskPane {

@@ -54,7 +54,7 @@ pub async fn board(
 ) -> CommandResult {
     // The clock is set before anything reads it.
     if let Some(at) = at {
-        crate::clock::start_at(crate::clock::parse_at(at, &crate::domain::zone())?);
+        crate::clock::start_at(crate::clock::parse_at(at, &crate::domain::default_zone())?);
     }
     let source = match &args.from {
         Some(from) => super::publish::subscribed(ctx, from, &args.topic_prefix)?,
@@ -190,6 +190,7 @@ impl BoardRun {
             .await
             .map_err(|e| e.to_string())?;
         board.apply(crate::clock::now(), results);
+        board.zones = poller::zones_of(self.source.as_ref());
         board.schedule_note = self.source.schedule_note();
         for update in poller::lift_updates(self.source.as_ref(), board.resolved_places()).await {
             poller::apply(&mut board, update);

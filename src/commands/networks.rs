@@ -455,7 +455,7 @@ pub async fn networks(
                 let zone = registry::store(id)
                     .ok()
                     .and_then(|s| s.open().ok())
-                    .map_or_else(crate::domain::zone, |t| t.zone().clone());
+                    .map_or_else(crate::domain::default_zone, |t| t.zone().clone());
                 crate::clock::start_at(crate::clock::parse_at(at, &zone)?);
             }
             let mut all = reports(ctx, Some(id)).await?;

@@ -70,7 +70,7 @@ struct Dated<T> {
 }
 
 fn today() -> String {
-    crate::domain::network_now().date().to_string()
+    super::now().date().to_string()
 }
 
 /// The Ginko network: a client and the network's part of the cache.
@@ -349,6 +349,12 @@ impl Network for Ginko {
         &self.attribution
     }
 
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        (network == self.id())
+            .then(|| jiff::tz::TimeZone::get(super::ZONE).ok())
+            .flatten()
+    }
+
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             fares: true,
@@ -452,7 +458,7 @@ impl Network for Ginko {
         outbound: bool,
     ) -> NetFuture<'a, Vec<CrowdForecast>> {
         Box::pin(async move {
-            let day = crate::domain::network_now().date();
+            let day = super::now().date();
             let list = self
                 .client
                 .affluence(stop_id, day, line_id, outbound)

@@ -456,6 +456,12 @@ impl crate::network::Network for FeedNetwork {
         }
     }
 
+    /// Its timetable's zone, once one is read.
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        let table = self.timetable.read().ok()?;
+        table.as_ref()?.zone(network)
+    }
+
     fn is_local(&self) -> bool {
         self.feeds
             .read()
@@ -552,10 +558,13 @@ impl crate::network::Network for FeedNetwork {
                 .or_else(|| v.stop_id.clone());
             let mut parts = Vec::new();
             if let Some(at) = v.at {
+                let zone = tt
+                    .as_ref()
+                    .map_or_else(crate::domain::default_zone, |t| t.table().zone().clone());
                 let at = at.checked_sub(self.shift).unwrap_or(at);
                 parts.push(crate::i18n::tf(
                     "vehicle_position_at",
-                    &[("time", &crate::ui::view::clock_text(at))],
+                    &[("time", &crate::ui::view::clock_text(at, &zone))],
                 ));
             }
             if let Some(stop) = stop {

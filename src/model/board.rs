@@ -178,6 +178,8 @@ pub struct Board {
     pub lifts: HashMap<Vec<String>, Result<Vec<Lift>, NetError>>,
     /// How often the networks are asked, when they say it.
     pub schedule_note: Option<String>,
+    /// The zone of each network's times, and the header's.
+    pub zones: crate::domain::Zones,
 }
 
 impl Board {
@@ -274,6 +276,7 @@ impl Board {
             line_states: self.line_states.clone(),
             lifts: self.lifts.clone(),
             schedule_note: self.schedule_note.clone(),
+            zones: self.zones.clone(),
         }
     }
 

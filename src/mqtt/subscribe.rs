@@ -594,6 +594,12 @@ impl Network for Subscribed {
         }
     }
 
+    /// A network's zone where its kind fixes one (a timetable beside the
+    /// screen gives the others').
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        crate::network::registry::fixed_zone(network)
+    }
+
     fn networks(&self) -> Vec<NetworkInfo> {
         let mut ids: Vec<String> = self
             .lock()

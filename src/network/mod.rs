@@ -193,6 +193,13 @@ pub trait Network: Send + Sync {
     /// The services beyond departures and messages.
     fn capabilities(&self) -> Capabilities;
 
+    /// The zone network `network`'s times are in (fixed by its kind, or
+    /// its timetable's once one is read); `None` when not known.
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        let _ = network;
+        None
+    }
+
     /// The networks behind this one, the default first (one network is
     /// itself; several shown together are each of theirs).
     fn networks(&self) -> Vec<NetworkInfo> {

@@ -156,6 +156,10 @@ impl Network for Multi {
         self.members.iter().flat_map(|m| m.networks()).collect()
     }
 
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        self.members.iter().find_map(|m| m.zone(network))
+    }
+
     fn network_of(&self, stop_id: &str) -> Option<NetworkInfo> {
         let (member, id) = self.route(stop_id)?;
         member.network_of(id)

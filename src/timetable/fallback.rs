@@ -345,6 +345,13 @@ impl crate::network::Network for WithTimetable {
         self.live.networks()
     }
 
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        self.live.zone(network).or_else(|| {
+            let table = self.timetable.read().ok()?;
+            table.as_ref()?.zone(network)
+        })
+    }
+
     fn network_of(&self, stop_id: &str) -> Option<NetworkInfo> {
         self.live.network_of(stop_id)
     }
