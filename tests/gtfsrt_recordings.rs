@@ -540,7 +540,8 @@ async fn every_cell_is_recomputed(
     live
 }
 
-#[tokio::test]
+// Two threads: the feeds' server answers while the test watches a terminal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn caltrain_replayed_at_its_recording_every_cell_is_the_trip_updates() {
     let Some(dir) = samples() else { return };
     let gtfs = Gtfs::read(&dir.join("ct.zip"));
@@ -571,6 +572,20 @@ async fn caltrain_replayed_at_its_recording_every_cell_is_the_trip_updates() {
     .map(String::from);
     let live = every_cell_is_recomputed(&home, &gtfs, &updates, at, &places).await;
     assert!(live >= 5, "live times at the recording's time: {live}");
+    // The live board (the terminal's) runs from the recording's time too:
+    // its clock at the recording's minute and running on, its times live.
+    let command = format!(
+        "env HOME={} LANG=en_GB.UTF-8 {} board --at {at} 'Palo Alto'",
+        home.display(),
+        env!("CARGO_BIN_EXE_quai"),
+    );
+    let terminal = support::Terminal::start(&home, &command, 100, 30);
+    let screen = terminal.wait("the board at the recording's time", 20, |s| {
+        s.contains("Palo Alto") && s.contains("17 min +3") && s.contains(":05:3")
+    });
+    assert!(screen.contains("updated"), "{screen}");
+    terminal.wait("the clock running on", 20, |s| s.contains(":05:4"));
+    let _ = terminal.tmux(&["kill-server"]);
     // The same recording checked as of its time: nothing wrong.
     let out = run(quai(
         &home,
