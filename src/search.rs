@@ -247,6 +247,24 @@ mod tests {
         Index::from_stops(&stops)
     }
 
+    /// Two places whose names differ by an accent: the one typed exactly
+    /// is the one opened and the first found, whichever comes first.
+    #[test]
+    fn an_exact_name_wins() {
+        let index = Index::from_stops(&[
+            stop("N", "Alvaro Obregón", 19.39, -99.19),
+            stop("M", "Álvaro Obregón", 19.35, -99.18),
+        ]);
+        for asked in ["Álvaro Obregón", "Alvaro Obregón", " Álvaro  Obregón "] {
+            let exact = asked.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(
+                index.place(asked).map(|p| p.name.as_str()),
+                Some(exact.as_str())
+            );
+            assert_eq!(best(&index, asked), exact);
+        }
+    }
+
     fn best(index: &Index, q: &str) -> String {
         index
             .search(q, 1)
