@@ -328,6 +328,7 @@ impl From<super::WaitResult> for RowResult {
             error: None,
             data_at: None,
             timetable: false,
+            dropped: r.dropped,
         }
     }
 }

@@ -496,13 +496,18 @@ impl crate::network::Network for FeedNetwork {
             let data_at = data_at.map(|t| t.checked_sub(self.shift).unwrap_or(t));
             Ok(rows
                 .iter()
-                .map(|row| RowResult {
-                    in_answer: true,
-                    position: None,
-                    departures: self.row(&tt, &trips, &vehicles, row, usize::from(per_row.get())),
-                    error: None,
-                    data_at: data_at.map(|t| t.min(crate::clock::now())),
-                    timetable: false,
+                .map(|row| {
+                    let (departures, dropped) =
+                        self.row(&tt, &trips, &vehicles, row, usize::from(per_row.get()));
+                    RowResult {
+                        in_answer: true,
+                        position: None,
+                        departures,
+                        error: None,
+                        data_at: data_at.map(|t| t.min(crate::clock::now())),
+                        timetable: false,
+                        dropped,
+                    }
                 })
                 .collect())
         })

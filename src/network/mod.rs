@@ -148,6 +148,10 @@ pub struct RowResult {
     /// ones that are missing (the heading and status line say why).
     #[serde(default)]
     pub timetable: bool,
+    /// Values of the answer out of sane bounds (a wait of minus an hour, a
+    /// departure in 2100), dropped rather than shown.
+    #[serde(default)]
+    pub dropped: u32,
 }
 
 /// One network of a board, as the search, the headings and the keys need

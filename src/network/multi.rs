@@ -287,6 +287,7 @@ impl Network for Multi {
                                 error: Some(e.clone()),
                                 data_at: None,
                                 timetable: false,
+                                dropped: 0,
                             });
                         }
                         first_error.get_or_insert(e);
@@ -309,6 +310,7 @@ impl Network for Multi {
                         error: None,
                         data_at: None,
                         timetable: false,
+                        dropped: 0,
                     })
                 })
                 .collect())

@@ -313,6 +313,7 @@ impl WithTimetable {
                     error: Some(e.clone()),
                     data_at: None,
                     timetable: filled,
+                    dropped: 0,
                 }
             })
             .collect();

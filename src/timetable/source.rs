@@ -476,6 +476,7 @@ impl crate::network::Network for TimetableNetwork {
                         )),
                         data_at: None,
                         timetable: true,
+                        dropped: 0,
                     }
                 })
                 .collect())

@@ -116,7 +116,8 @@ pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -
                 crate::i18n::tf("left_out_data_of", &[("time", &time)])
             }
         }),
-        no_departure: board.fetched_at.is_some() && state.is_empty(),
+        // Under an error, no departure is not known to be none.
+        no_departure: board.fetched_at.is_some() && state.is_empty() && state.error.is_none(),
         data_of: board
             .place_data_at(p)
             .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text_in(at, tz, shown))])),
@@ -129,6 +130,12 @@ pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -
             .then(|| model::theoretical_times().to_string()),
         problem: state.error.as_ref().map(|e| e.short_reason_at(now, tz)),
         problem_kind: state.error.as_ref().map(|e| e.kind.code()),
+        dropped_values: (state.dropped > 0).then_some(state.dropped),
+        dropped: match state.dropped {
+            0 => None,
+            1 => Some(crate::i18n::t("dropped_one").to_string()),
+            n => Some(crate::i18n::tf("dropped_many", &[("n", &n.to_string())])),
+        },
         stale: board.place_is_stale(p, now),
         data_at: board
             .place_behind(p)

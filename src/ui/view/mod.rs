@@ -128,6 +128,13 @@ pub struct PlaceView {
     /// last call (`behind` or `data_of` say it in words).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_at: Option<LocalTime>,
+    /// How many values of the place's last answer were out of sane bounds
+    /// and dropped (absent when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped_values: Option<u32>,
+    /// `dropped_values` in words ("2 valeurs aberrantes écartées").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<String>,
     /// "⚠ 2 ascenseurs hors service", or why the lift status is unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifts: Option<String>,
@@ -152,6 +159,7 @@ impl PlaceView {
             &self.behind,
             &self.data_of,
             &self.lifts,
+            &self.dropped,
         ]
         .into_iter()
         .flatten()

@@ -84,6 +84,26 @@ fn a_place_whose_live_times_failed_is_stale_with_a_code() {
     assert_eq!(view.error_kind, Some("timeout"));
 }
 
+/// A place whose fetch failed and that has nothing to show says why, never
+/// also "no departures planned".
+#[test]
+fn a_place_whose_fetch_failed_does_not_say_no_departure() {
+    use crate::network::{ErrorKind, NetError};
+    let mut board = sample_board();
+    for row in &mut board.places[0].departures {
+        row.clear();
+    }
+    assert!(
+        build(&board, t(5)).places[0].no_departure,
+        "nothing planned"
+    );
+    board.places[0].error = Some(NetError::new(ErrorKind::Unreachable, "down"));
+    let view = build(&board, t(5));
+    assert!(!view.places[0].no_departure);
+    let once = text(&view, "quai", "");
+    assert!(!once.contains(crate::i18n::t("no_departure")), "{once}");
+}
+
 /// A spent quota's reset is an instant: the views built while it lasts
 /// name the same hour, and `retry_at` the same instant.
 #[test]
