@@ -77,7 +77,7 @@ impl Cache {
                 .cloned()?,
         };
         let value = serde_json::from_str(&text).ok()?;
-        let fresh = SystemTime::now()
+        let fresh = crate::clock::real_system_time()
             .duration_since(written)
             .is_ok_and(|age| age <= max_age);
         Some((value, fresh))
@@ -96,7 +96,10 @@ impl Cache {
             }
             None => {
                 if let Ok(mut memory) = self.memory.lock() {
-                    memory.insert(format!("{}{name}", self.prefix), (SystemTime::now(), text));
+                    memory.insert(
+                        format!("{}{name}", self.prefix),
+                        (crate::clock::real_system_time(), text),
+                    );
                 }
             }
         }

@@ -65,7 +65,7 @@ impl Zones {
 
     /// The current time in the shown zone.
     pub fn now(&self) -> jiff::Zoned {
-        jiff::Zoned::now().with_time_zone(self.shown.clone())
+        crate::clock::zoned(self.shown.clone())
     }
 }
 

@@ -10,6 +10,7 @@ pub mod app;
 mod atomic;
 pub mod cache;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub(crate) mod config;
 pub mod domain;

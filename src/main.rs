@@ -38,7 +38,9 @@ fn main() -> ExitCode {
             Some(Command::Key {
                 action: KeyAction::Trial,
             }) => commands::key_trial(&ctx).await,
-            Some(Command::Board { places, args }) => commands::board(&ctx, places, args).await,
+            Some(Command::Board { places, args, at }) => {
+                commands::board(&ctx, places, args, at.as_deref()).await
+            }
             Some(Command::Demo { args, at }) => commands::demo(&ctx, args, at.as_deref()).await,
             Some(Command::ServeDemo(args)) => commands::serve_demo(args).await,
             Some(Command::Kiosk(args)) => commands::kiosk(&ctx, args).await,

@@ -125,6 +125,12 @@ impl Index {
 
     /// The place of that exact name (folded).
     pub fn place(&self, name: &str) -> Option<&Place> {
+        // The exact name wins ("Álvaro Obregón" is not "Alvaro Obregón"),
+        // then the name without case, accents or spaces.
+        let exact = spaced(name);
+        if let Some(place) = self.places.iter().find(|p| spaced(&p.name) == exact) {
+            return Some(place);
+        }
         let folded = names::fold(name);
         self.places.iter().find(|p| names::fold(&p.name) == folded)
     }
@@ -145,20 +151,23 @@ impl Index {
                 })
                 .collect();
         }
+        let exact = spaced(query);
         let matcher = SkimMatcherV2::default();
         let mut found: Vec<(u8, i64, Match)> = self
             .places
             .iter()
             .filter_map(|place| {
                 let (score, indices) = matcher.fuzzy_indices(&place.folded, &q)?;
-                let rank = if place.folded == q {
+                let rank = if spaced(&place.name) == exact {
                     0
-                } else if place.folded.starts_with(&q) {
+                } else if place.folded == q {
                     1
-                } else if place.folded.split(' ').any(|w| w.starts_with(&q)) {
+                } else if place.folded.starts_with(&q) {
                     2
-                } else {
+                } else if place.folded.split(' ').any(|w| w.starts_with(&q)) {
                     3
+                } else {
+                    4
                 };
                 let mut highlight: Vec<usize> = indices
                     .iter()
@@ -192,6 +201,12 @@ pub struct Match<'a> {
     pub score: i64,
     /// Indices (in characters) of `place.name` to highlight.
     pub highlight: Vec<usize>,
+}
+
+/// A name with its spaces tidied (trimmed, one between words): how two
+/// exact names are compared.
+fn spaced(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -230,6 +245,24 @@ mod tests {
             .map(|(i, n)| stop(&format!("S{i}"), n, 47.0 + i as f64 * 0.001, 6.0))
             .collect();
         Index::from_stops(&stops)
+    }
+
+    /// Two places whose names differ by an accent: the one typed exactly
+    /// is the one opened and the first found, whichever comes first.
+    #[test]
+    fn an_exact_name_wins() {
+        let index = Index::from_stops(&[
+            stop("N", "Alvaro Obregón", 19.39, -99.19),
+            stop("M", "Álvaro Obregón", 19.35, -99.18),
+        ]);
+        for asked in ["Álvaro Obregón", "Alvaro Obregón", " Álvaro  Obregón "] {
+            let exact = asked.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(
+                index.place(asked).map(|p| p.name.as_str()),
+                Some(exact.as_str())
+            );
+            assert_eq!(best(&index, asked), exact);
+        }
     }
 
     fn best(index: &Index, q: &str) -> String {

@@ -58,7 +58,7 @@ mod linux {
     use std::fs::File;
     use std::io::{self, Read};
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-    use std::time::{SystemTime, UNIX_EPOCH};
+    use std::time::UNIX_EPOCH;
 
     use tokio::io::Interest;
     use tokio::io::unix::AsyncFd;
@@ -72,7 +72,7 @@ mod linux {
 
     /// The next whole second of the wall clock, in seconds since the epoch.
     pub(super) fn next_second() -> io::Result<u64> {
-        let now = SystemTime::now()
+        let now = crate::clock::real_system_time()
             .duration_since(UNIX_EPOCH)
             .map_err(io::Error::other)?;
         Ok(now.as_secs() + 1)
@@ -179,7 +179,7 @@ mod tests {
         ticker.tick().await;
         assert!(start.elapsed() < Duration::from_millis(500));
         ticker.tick().await;
-        let wall = std::time::SystemTime::now()
+        let wall = crate::clock::real_system_time()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap();
         ticker.tick().await;
@@ -214,7 +214,7 @@ mod tests {
             .await
             .expect("the timer ticks again within a second")
             .unwrap();
-        let wall = std::time::SystemTime::now()
+        let wall = crate::clock::real_system_time()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap();
         assert!(

@@ -9,7 +9,6 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use jiff::Timestamp;
 use ratatui::crossterm::event::Event;
 use tokio::sync::{Notify, mpsc};
 
@@ -79,7 +78,7 @@ pub async fn run_kiosk(options: KioskOptions, load: Loader) -> Result<(), String
     let loaded = tokio::task::spawn_blocking(move || reader())
         .await
         .unwrap_or_default();
-    let app = App::kiosk(options, loaded, Timestamp::now());
+    let app = App::kiosk(options, loaded, crate::clock::now());
     run_loop(app, None, Screen::Kiosk { load }).await
 }
 
@@ -202,7 +201,7 @@ async fn run_loop(
         // Every message already waiting is handled before one frame.
         loop {
             frame.resized |= matches!(msg, Msg::Resize);
-            let effect = app.update(msg, Timestamp::now());
+            let effect = app.update(msg, crate::clock::now());
             for line in app.journal.drain(..) {
                 crate::kiosk::log(&line);
             }
@@ -292,7 +291,7 @@ impl Frame {
         app: &mut App,
         settings: &BoardSettings,
     ) -> std::io::Result<()> {
-        app.refresh_view(Timestamp::now());
+        app.refresh_view(crate::clock::now());
         let Some(view) = app.view() else {
             return Ok(());
         };
@@ -310,11 +309,11 @@ impl Frame {
     }
 
     fn kiosk(&mut self, terminal: &mut crate::term::Screen, app: &mut App) -> std::io::Result<()> {
-        app.refresh_view(Timestamp::now());
+        app.refresh_view(crate::clock::now());
         let (Some(kiosk), Some(view)) = (app.kiosk.as_ref(), app.view()) else {
             return Ok(());
         };
-        let shown = kiosk.shown(Timestamp::now(), &app.board().zones);
+        let shown = kiosk.shown(crate::clock::now(), &app.board().zones);
         let date = crate::kiosk::date_text(shown.date());
         let loaded = &kiosk.loaded;
         let pane = KioskPane {

@@ -46,6 +46,8 @@ pub enum Command {
         places: Vec<String>,
         #[command(flatten)]
         args: BoardArgs,
+        #[arg(long, value_name = "INSTANT")]
+        at: Option<String>,
     },
     Stops {
         #[arg(required_unless_present = "near")]
@@ -184,7 +186,11 @@ pub struct PublishArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum NetworksAction {
-    Check { id: String },
+    Check {
+        id: String,
+        #[arg(long, value_name = "INSTANT")]
+        at: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]

@@ -3,8 +3,6 @@
 
 use std::io::IsTerminal;
 
-use jiff::Timestamp;
-
 use super::{CommandResult, Context, print};
 use crate::app;
 use crate::cli::BoardArgs;
@@ -47,8 +45,17 @@ pub fn no_command() -> CommandResult {
     print(crate::i18n::t("no_command"))
 }
 
-/// `quai board PLACE…`
-pub async fn board(ctx: &Context<'_>, places: &[String], args: &BoardArgs) -> CommandResult {
+/// `quai board PLACE… [--at INSTANT]`
+pub async fn board(
+    ctx: &Context<'_>,
+    places: &[String],
+    args: &BoardArgs,
+    at: Option<&str>,
+) -> CommandResult {
+    // The clock is set before anything reads it.
+    if let Some(at) = at {
+        crate::clock::start_at(crate::clock::parse_at(at, &crate::domain::default_zone())?);
+    }
     let source = match &args.from {
         Some(from) => super::publish::subscribed(ctx, from, &args.topic_prefix)?,
         None if args.offline => ctx.offline_source().await?,
@@ -183,7 +190,7 @@ impl BoardRun {
             .departures(&board.requests(), nb)
             .await
             .map_err(|e| e.to_string())?;
-        board.apply(Timestamp::now(), results);
+        board.apply(crate::clock::now(), results);
         board.zones = poller::zones_of(self.source.as_ref());
         board.schedule_note = shown.schedule_note();
         for update in poller::lift_updates(shown.as_ref(), board.resolved_places()).await {
@@ -193,7 +200,7 @@ impl BoardRun {
         if let Ok(messages) = shown.messages().await {
             board.messages = messages;
         }
-        let view = view::build_shifted(&board, Timestamp::now(), self.clock_shift);
+        let view = view::build_shifted(&board, crate::clock::now(), self.clock_shift);
         if lacks_live_data(&view) {
             EXIT_STATUS.store(NO_LIVE_DATA, std::sync::atomic::Ordering::Relaxed);
         }

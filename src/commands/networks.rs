@@ -18,6 +18,9 @@ struct TimetableReport {
     valid_from: Option<String>,
     valid_to: Option<String>,
     expired: bool,
+    /// Its first service day is after the feed's time (or now).
+    #[serde(default)]
+    not_yet_valid: bool,
     /// Each trip's stops are in the index (what trip updates need).
     trip_stops: bool,
     source: Option<String>,
@@ -34,12 +37,36 @@ struct FeedReport {
     /// How old its content is, by its own header.
     age_seconds: Option<u64>,
     header_timestamp: Option<String>,
+    /// How far its own time is ahead of the clock, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ahead_seconds: Option<u64>,
     entities: usize,
+    /// Its entities that are trip updates, vehicle positions and alerts.
+    serves: Serves,
     bytes: usize,
     stale: bool,
     /// Older than this (by its own header), the feed is not live.
     stale_after_seconds: u64,
     error: Option<String>,
+}
+
+/// What a feed's entities are.
+#[derive(Debug, Serialize, Default)]
+struct Serves {
+    trip_updates: usize,
+    vehicle_positions: usize,
+    alerts: usize,
+}
+
+/// One kind of problem in the updates' content.
+#[derive(Debug, Serialize)]
+struct FindingReport {
+    /// The MobilityData GTFS-Realtime validator's rule code, if it has one.
+    code: Option<&'static str>,
+    count: usize,
+    example: String,
+    /// In the rider's language.
+    text: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -61,16 +88,27 @@ struct NetworkReport {
     /// The first of them, as the feed gives it.
     #[serde(skip)]
     stop_disagreement_example: Option<(String, u32, String)>,
+    /// Trips, routes and stops the timetable lacks, trips not running that
+    /// day, added trips without a route (feed networks).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    findings: Vec<FindingReport>,
     problems: Vec<String>,
 }
 
-fn timetable_report(table: Option<&Timetable>, source: Option<String>) -> TimetableReport {
+/// The timetable's state at `at` (the feed's time, else now).
+fn timetable_report(
+    table: Option<&Timetable>,
+    source: Option<String>,
+    at: jiff::Timestamp,
+) -> TimetableReport {
     let validity = table.and_then(Timetable::validity);
+    let day = |t: &Timetable| at.to_zoned(t.zone().clone()).date();
     TimetableReport {
         compiled: table.is_some(),
         valid_from: validity.map(|v| v.0.to_string()),
         valid_to: validity.map(|v| v.1.to_string()),
-        expired: table.is_some_and(|t| t.expired(jiff::Timestamp::now()).is_some()),
+        expired: table.is_some_and(|t| t.expired(at).is_some()),
+        not_yet_valid: table.is_some_and(|t| validity.is_some_and(|v| day(t) < v.0)),
         trip_stops: table.is_some_and(Timetable::has_trip_stops),
         source,
     }
@@ -84,11 +122,60 @@ fn feed_report(state: &FeedStatus, stale_after: std::time::Duration) -> FeedRepo
         fetched_at: state.fetched_at.map(|t| t.to_string()),
         age_seconds: state.age.map(|a| a.as_secs()),
         header_timestamp: state.header_timestamp.map(|t| t.to_string()),
+        ahead_seconds: state
+            .header_timestamp
+            .map(|t| crate::clock::now().duration_until(t).as_secs())
+            .and_then(|s| u64::try_from(s).ok())
+            .filter(|s| *s > 0),
         entities: state.entities,
+        serves: Serves {
+            trip_updates: state.kinds[0],
+            vehicle_positions: state.kinds[1],
+            alerts: state.kinds[2],
+        },
         bytes: state.bytes,
         stale: state.age.is_some_and(|a| a > stale_after),
         stale_after_seconds: stale_after.as_secs(),
         error: state.error.clone(),
+    }
+}
+
+/// How far a feed's own time may be ahead of the clock before it is a
+/// problem (clocks of servers drift a little).
+const FUTURE_SKEW_S: u64 = 60;
+
+/// A feed serving no entity of its own kind but some of another: its URL
+/// is another feed's (the other kind's name, and how many).
+fn wrong_kind(feed: &FeedReport) -> Option<(&'static str, usize)> {
+    let s = &feed.serves;
+    let own = match feed.feed {
+        "trip updates" => s.trip_updates,
+        "vehicle positions" => s.vehicle_positions,
+        "alerts" => s.alerts,
+        _ => return None,
+    };
+    if own > 0 {
+        return None;
+    }
+    [
+        ("trip updates", s.trip_updates),
+        ("vehicle positions", s.vehicle_positions),
+        ("alerts", s.alerts),
+    ]
+    .into_iter()
+    .filter(|(kind, n)| *kind != feed.feed && *n > 0)
+    .max_by_key(|(_, n)| *n)
+}
+
+/// A size in bytes as a rider reads it: "15 B", "8 kB", "1.4 MB".
+fn size_text(bytes: usize) -> String {
+    match bytes {
+        b if b < 1024 => tf("net_bytes", &[("n", &b.to_string())]),
+        b if b < 1024 * 1024 => tf("net_kilobytes", &[("n", &b.div_ceil(1024).to_string())]),
+        b => tf(
+            "net_megabytes",
+            &[("n", &format!("{:.1}", b as f64 / (1024.0 * 1024.0)))],
+        ),
     }
 }
 
@@ -102,6 +189,10 @@ fn problems(report: &NetworkReport) -> Vec<String> {
             let day = report.timetable.valid_to.clone().unwrap_or_default();
             out.push(tf("net_timetable_expired", &[("day", &day)]));
         }
+        if report.timetable.not_yet_valid {
+            let day = report.timetable.valid_from.clone().unwrap_or_default();
+            out.push(tf("net_timetable_not_yet_valid", &[("day", &day)]));
+        }
         if registry::kind_of(&report.id).trip_stops && !report.timetable.trip_stops {
             out.push(tf("net_no_trip_stops", &[("id", &report.id)]));
         }
@@ -110,6 +201,20 @@ fn problems(report: &NetworkReport) -> Vec<String> {
         if let Some(e) = &feed.error {
             // The error names its feed already.
             out.push(e.clone());
+        } else if let Some((other, n)) = wrong_kind(feed) {
+            out.push(tf(
+                "net_feed_wrong_kind",
+                &[
+                    ("feed", feed.shown),
+                    ("other", other),
+                    ("n", &n.to_string()),
+                ],
+            ));
+        } else if let Some(ahead) = feed.ahead_seconds.filter(|s| *s > FUTURE_SKEW_S) {
+            out.push(tf(
+                "net_feed_in_future",
+                &[("feed", feed.shown), ("ahead", &age_text(ahead))],
+            ));
         } else if feed.stale {
             out.push(tf(
                 "net_feed_stale",
@@ -133,6 +238,7 @@ fn problems(report: &NetworkReport) -> Vec<String> {
             ));
         }
     }
+    out.extend(report.findings.iter().map(|f| f.text.clone()));
     if let Some(n) = report.stop_disagreements.filter(|n| *n > 0) {
         let (trip, seq, stop) = report.stop_disagreement_example.clone().unwrap_or_default();
         out.push(tf(
@@ -154,12 +260,38 @@ fn feed_network_report(
     table: Option<&Timetable>,
     source: Option<String>,
 ) -> NetworkReport {
+    // The timetable is judged at the trip updates' own time.
+    let at = check
+        .feeds
+        .iter()
+        .find(|f| f.feed == "trip updates")
+        .and_then(|f| f.header_timestamp)
+        .unwrap_or_else(crate::clock::now);
+    let findings = check
+        .findings
+        .iter()
+        .map(|f| {
+            let said = tf(
+                f.key,
+                &[("n", &f.count.to_string()), ("example", &f.example)],
+            );
+            FindingReport {
+                code: f.code,
+                count: f.count,
+                example: f.example.clone(),
+                text: match f.code {
+                    Some(code) => format!("{code}: {said}"),
+                    None => said,
+                },
+            }
+        })
+        .collect();
     let mut report = NetworkReport {
         id: id.to_string(),
         name: check.name,
         kind: registry::network_kind(id),
         configured: true,
-        timetable: timetable_report(table, source),
+        timetable: timetable_report(table, source, at),
         feeds: check
             .feeds
             .iter()
@@ -168,6 +300,7 @@ fn feed_network_report(
         matching_trips: check.matching_trips,
         stop_disagreements: check.stop_disagreements.as_ref().map(|d| d.count),
         stop_disagreement_example: check.stop_disagreements.and_then(|d| d.example),
+        findings,
         problems: Vec::new(),
     };
     report.problems = problems(&report);
@@ -186,11 +319,12 @@ fn builtin_report(
         name: registry::Networks::default().name(id),
         kind: registry::network_kind(id),
         configured,
-        timetable: timetable_report(table, source),
+        timetable: timetable_report(table, source, crate::clock::now()),
         feeds: Vec::new(),
         matching_trips: None,
         stop_disagreements: None,
         stop_disagreement_example: None,
+        findings: Vec::new(),
         problems: Vec::new(),
     }
 }
@@ -275,7 +409,7 @@ fn shown(report: &NetworkReport) -> String {
                 &[
                     ("age", &age_text(age)),
                     ("n", &feed.entities.to_string()),
-                    ("kb", &feed.bytes.div_ceil(1024).to_string()),
+                    ("size", &size_text(feed.bytes)),
                 ],
             ),
             (None, None) => t("net_feed_unread").to_string(),
@@ -314,7 +448,16 @@ pub async fn networks(
             let text: Vec<String> = all.iter().map(shown).collect();
             print(&text.join("\n"))
         }
-        Some(NetworksAction::Check { id }) => {
+        Some(NetworksAction::Check { id, at }) => {
+            // The clock is set before anything reads it, in the network's
+            // time zone for a date without one.
+            if let Some(at) = at {
+                let zone = registry::store(id)
+                    .ok()
+                    .and_then(|s| s.open().ok())
+                    .map_or_else(crate::domain::default_zone, |t| t.zone().clone());
+                crate::clock::start_at(crate::clock::parse_at(at, &zone)?);
+            }
             let mut all = reports(ctx, Some(id)).await?;
             let Some(report) = all.pop() else {
                 ctx.networks().await?.check(id)?;
@@ -360,6 +503,7 @@ mod tests {
                 valid_from: Some("2019-01-01".to_string()),
                 valid_to: Some("2024-06-01".to_string()),
                 expired: true,
+                not_yet_valid: false,
                 trip_stops: true,
                 source: None,
             },
@@ -370,7 +514,12 @@ mod tests {
                 fetched_at: None,
                 age_seconds: Some(97_234_385),
                 header_timestamp: None,
+                ahead_seconds: None,
                 entities: 91,
+                serves: Serves {
+                    trip_updates: 91,
+                    ..Serves::default()
+                },
                 bytes: 15,
                 stale: true,
                 stale_after_seconds: 90,
@@ -379,6 +528,7 @@ mod tests {
             matching_trips: Some((83, 83)),
             stop_disagreements: Some(161),
             stop_disagreement_example: Some(("3750948WKDY".to_string(), 25, "SBRN".to_string())),
+            findings: Vec::new(),
             problems: Vec::new(),
         }
     }

@@ -39,7 +39,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         crate::poller::apply_favorites(&mut resolved, &favorites);
         let mut board = crate::model::Board::new(resolved);
         board.unknown = unknown.clone();
-        let view = crate::ui::view::build(&board, jiff::Timestamp::now());
+        let view = crate::ui::view::build(&board, crate::clock::now());
         let mut out = format!("{prefix}/status\t{}\n", t("pub_topic_status"));
         let mut networks: Vec<&str> = Vec::new();
         for (p, place) in view.places.iter().enumerate() {

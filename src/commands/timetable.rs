@@ -121,7 +121,7 @@ impl Status {
     }
 
     fn expired(&self) -> Option<jiff::civil::Date> {
-        let now = jiff::Timestamp::now();
+        let now = crate::clock::now();
         self.table.as_ref().ok().and_then(|t| t.expired(now))
     }
 }
@@ -336,9 +336,9 @@ async fn next(
         .collect();
     let from = match at {
         Some(text) => parse_at(text, &table)?,
-        None => jiff::Timestamp::now()
+        None => crate::clock::now()
             .checked_add(shift)
-            .unwrap_or_else(|_| jiff::Timestamp::now()),
+            .unwrap_or_else(|_| crate::clock::now()),
     };
     let expired = table.expired(from).map(|d| d.to_string());
     let found = table.departures(&stops, |_, _| true, from, limit);
@@ -363,25 +363,10 @@ async fn next(
     ))
 }
 
-/// `--at`: "YYYY-MM-DD HH:MM", or "HH:MM" today, in the feed's zone.
+/// `--at`: an RFC 3339 instant, "YYYY-MM-DD HH:MM", or "HH:MM" today, in
+/// the feed's zone (the program's `--at` reads the same forms).
 fn parse_at(text: &str, table: &Timetable) -> Result<jiff::Timestamp, String> {
-    let text = text.trim();
-    let full = if text.len() <= 5 && text.contains(':') {
-        let today = jiff::Timestamp::now().to_zoned(table.zone().clone()).date();
-        format!("{today} {text}")
-    } else {
-        text.to_string()
-    };
-    Ok(jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M", &full)
-        .map_err(|_| tf("tt_bad_at", &[("text", text)]))?
-        .to_zoned(table.zone().clone())
-        .map_err(|e| {
-            tf(
-                "tt_bad_at_because",
-                &[("text", text), ("why", &e.to_string())],
-            )
-        })?
-        .timestamp())
+    crate::clock::parse_at(text, table.zone())
 }
 
 /// One departure as `--json` writes it.

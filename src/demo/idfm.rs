@@ -328,7 +328,7 @@ impl Idfm {
         let mut r = match name {
             // The board counts absolute times against the real clock (a
             // demo clock set with --at only changes the clock shown).
-            "stop-monitoring" => stop_monitoring(params, Timestamp::now()),
+            "stop-monitoring" => stop_monitoring(params, crate::clock::now()),
             _ => reply(200, disruptions(now)),
         };
         r.headers = limit_headers(QUOTA.saturating_sub(count), reset);
@@ -352,7 +352,7 @@ fn unknown_ids(text: &str) -> Reply {
     reply(
         400,
         json!({"Siri": {"ServiceDelivery": {
-            "ResponseTimestamp": iso(Timestamp::now()),
+            "ResponseTimestamp": iso(crate::clock::now()),
             "StopMonitoringDelivery": [{"Version": "2.0", "Status": "false",
                 "ErrorCondition": {"ErrorInformation": {"ErrorText": text}}}]}}}),
     )

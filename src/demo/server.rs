@@ -62,7 +62,7 @@ impl AccessLog {
 
     fn write(&self, method: &str, status: StatusCode, request: usize, response: usize) {
         use std::io::Write;
-        let ms = jiff::Timestamp::now().as_millisecond();
+        let ms = crate::clock::real_now().as_millisecond();
         let method = crate::sanitize::text(method);
         let line = format!("{ms} {method} {} {request} {response}\n", status.as_u16());
         if let Ok(mut file) = self.0.lock() {

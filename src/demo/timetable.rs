@@ -17,7 +17,7 @@ const HORIZON_S: f64 = 5400.0;
 
 /// The current time in Europe/Paris.
 pub fn paris_now() -> Zoned {
-    let now = Zoned::now();
+    let now = crate::clock::zoned(jiff::tz::TimeZone::system());
     now.in_tz(TIME_ZONE).unwrap_or(now)
 }
 

@@ -28,8 +28,7 @@ pub const ZONE: &str = "Europe/Paris";
 
 /// The current time in Ginko's zone.
 pub fn now() -> jiff::Zoned {
-    jiff::Zoned::now()
-        .with_time_zone(jiff::tz::TimeZone::get(ZONE).unwrap_or(jiff::tz::TimeZone::UTC))
+    crate::clock::now().to_zoned(jiff::tz::TimeZone::get(ZONE).unwrap_or(jiff::tz::TimeZone::UTC))
 }
 
 /// Where Ginko publishes its GTFS timetable (replaced when the offer changes).

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 
 use super::proto::{self, stop_relationship as stop_rel, trip_relationship as trip_rel};
+use crate::network::check::Finding;
 use crate::timetable::index::TripStop;
 use crate::timetable::{Timetable, TimetableDeparture};
 
@@ -92,6 +93,9 @@ pub struct VehicleReport {
 pub struct Header {
     pub timestamp: Option<Timestamp>,
     pub entities: usize,
+    /// The entities that are trip updates, vehicle positions and alerts:
+    /// what the feed serves, whatever URL it was read from.
+    pub kinds: [usize; 3],
 }
 
 impl Header {
@@ -105,6 +109,19 @@ impl Header {
                 .filter(|t| *t > 0)
                 .and_then(|t| Timestamp::from_second(t).ok()),
             entities: message.entity.len(),
+            kinds: [
+                message
+                    .entity
+                    .iter()
+                    .filter(|e| e.trip_update.is_some())
+                    .count(),
+                message
+                    .entity
+                    .iter()
+                    .filter(|e| e.vehicle.is_some())
+                    .count(),
+                message.entity.iter().filter(|e| e.alert.is_some()).count(),
+            ],
         }
     }
 }
@@ -285,6 +302,88 @@ impl TripUpdates {
             }
         }
         (count, first)
+    }
+
+    /// What the updates name that the timetable does not have or does
+    /// not run, as the validator counts it: trips (E003), routes (E004)
+    /// and stops (E011) unknown to the timetable; trips it has that run
+    /// neither on the service day of `at` nor the day before (nor on their
+    /// `start_date`); added trips without a `route_id`, which no row can
+    /// show.
+    pub fn audit(&self, table: &Timetable, at: Timestamp) -> Vec<Finding> {
+        use crate::timetable::table::day_number;
+        let ids: HashMap<&str, u32> = (0..table.trip_count())
+            .filter_map(|t| u32::try_from(t).ok())
+            .map(|t| (table.trip_id(t), t))
+            .collect();
+        let today = day_number(at.to_zoned(table.zone().clone()).date());
+        let mut found = [
+            (Some("E003"), "net_unknown_trips", Vec::<String>::new()),
+            (Some("E004"), "net_unknown_routes", Vec::new()),
+            (Some("E011"), "net_unknown_stops", Vec::new()),
+            (None, "net_trips_not_running", Vec::new()),
+            (None, "net_added_without_route", Vec::new()),
+        ];
+        let mut named: Vec<(&String, &Vec<TripLive>)> = self.by_trip.iter().collect();
+        named.sort_by_key(|(id, _)| *id);
+        for (id, updates) in named {
+            match ids.get(id.as_str()) {
+                None => found[0].2.push(id.clone()),
+                Some(&trip) => {
+                    let runs = updates.iter().any(|u| match u.start_day {
+                        Some(day) => table.trip_runs(trip, day),
+                        None => table.trip_runs(trip, today) || table.trip_runs(trip, today - 1),
+                    });
+                    if !runs {
+                        found[3].2.push(id.clone());
+                    }
+                }
+            }
+        }
+        let every = self
+            .by_trip
+            .values()
+            .flatten()
+            .chain(&self.by_run)
+            .chain(&self.added)
+            .chain(self.duplicated.iter().map(|(u, _)| u));
+        let mut routes = Vec::new();
+        let mut stops = Vec::new();
+        for u in every {
+            if let Some(route) = &u.route_id
+                && table.find_route(route).is_none()
+            {
+                routes.push(route.clone());
+            }
+            stops.extend(
+                u.stops
+                    .iter()
+                    .filter_map(|s| s.stop_id.clone())
+                    .filter(|s| table.find_stop(s).is_none()),
+            );
+        }
+        for list in [&mut routes, &mut stops] {
+            list.sort();
+            list.dedup();
+        }
+        found[1].2 = routes;
+        found[2].2 = stops;
+        found[4].2 = self
+            .added
+            .iter()
+            .filter(|u| u.route_id.is_none())
+            .map(|u| u.trip_id.clone().unwrap_or_default())
+            .collect();
+        found
+            .into_iter()
+            .filter(|(_, _, list)| !list.is_empty())
+            .map(|(code, key, list)| Finding {
+                code,
+                key,
+                count: list.len(),
+                example: list[0].clone(),
+            })
+            .collect()
     }
 
     /// Whether any update names a trip the timetable has.

@@ -136,16 +136,16 @@ impl FeedNetwork {
     }
 
     pub(super) fn now(&self) -> Timestamp {
-        Timestamp::now()
+        crate::clock::now()
             .checked_add(self.shift)
-            .unwrap_or_else(|_| Timestamp::now())
+            .unwrap_or_else(|_| crate::clock::now())
     }
 
     /// Reads every feed now and says what was found (`quai networks check`).
     pub(crate) async fn check(&self) -> crate::network::check::FeedCheck {
         use crate::network::check::{FeedCheck, FeedStatus};
         self.refresh(true).await;
-        let now = Timestamp::now();
+        let now = crate::clock::now();
         let feeds = self
             .feed_states()
             .iter()
@@ -157,6 +157,7 @@ impl FeedNetwork {
                 age: state.age(now),
                 header_timestamp: state.header.timestamp,
                 entities: state.header.entities,
+                kinds: state.header.kinds,
                 bytes: state.bytes,
                 error: state.error.as_ref().map(ToString::to_string),
             })
@@ -167,6 +168,7 @@ impl FeedNetwork {
             stale_after: self.stale_after(),
             matching_trips: self.matching_trips(),
             stop_disagreements: self.stop_disagreements(),
+            findings: self.findings(now),
         }
     }
 
@@ -375,6 +377,24 @@ impl FeedNetwork {
         Some(crate::network::check::StopDisagreements { count, example })
     }
 
+    /// What the trip updates name that the timetable does not have or
+    /// run, as of their own time (else `now`).
+    fn findings(&self, now: Timestamp) -> Vec<crate::network::check::Finding> {
+        let Ok(tt) = self.table() else {
+            return Vec::new();
+        };
+        let at = self
+            .feed_states()
+            .iter()
+            .find(|f| f.kind == Kind::TripUpdates)
+            .and_then(|f| f.header.timestamp)
+            .unwrap_or(now);
+        let Some(trips) = self.live.read().ok().map(|l| Arc::clone(&l.trips)) else {
+            return Vec::new();
+        };
+        trips.audit(tt.table(), at)
+    }
+
     /// How many of the trip updates' trips the timetable has (`quai
     /// networks check`).
     fn matching_trips(&self) -> Option<(usize, usize)> {
@@ -484,7 +504,7 @@ impl crate::network::Network for FeedNetwork {
                         position: None,
                         departures,
                         error: None,
-                        data_at: data_at.map(|t| t.min(Timestamp::now())),
+                        data_at: data_at.map(|t| t.min(crate::clock::now())),
                         timetable: false,
                         dropped,
                     }

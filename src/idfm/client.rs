@@ -204,7 +204,7 @@ impl Client {
 
     /// Today's figures of an API.
     pub fn usage(&self, api: Api) -> ApiUsage {
-        let now = Timestamp::now();
+        let now = crate::clock::now();
         self.inner
             .usage
             .lock()
@@ -238,7 +238,7 @@ impl Client {
                 tf("idfm_no_token", &[("what", what)]),
             )
         })?;
-        let now = Timestamp::now();
+        let now = crate::clock::now();
         // What another quai learnt (a 429) counts here too.
         self.update_usage(api, |_| {});
         if let Some(until) = self.usage(api).blocked_until.filter(|t| *t > now) {
@@ -283,7 +283,7 @@ impl Client {
                 let until = self
                     .usage(api)
                     .blocked_until
-                    .unwrap_or_else(|| next_utc_midnight(Timestamp::now()));
+                    .unwrap_or_else(|| next_utc_midnight(crate::clock::now()));
                 Err(spent(what, until))
             }
             _ => Err(NetError::new(
@@ -361,7 +361,7 @@ impl Client {
     }
 
     fn update_usage(&self, api: Api, change: impl FnOnce(&mut ApiUsage)) {
-        let now = Timestamp::now();
+        let now = crate::clock::now();
         let Ok(mut usage) = self.inner.usage.lock() else {
             return;
         };
@@ -403,7 +403,7 @@ impl Client {
         let remaining = number("x-ratelimit-remaining-day").or(number("ratelimit-remaining"));
         let limit = number("x-ratelimit-limit-day").or(number("ratelimit-limit"));
         let reset = number("ratelimit-reset").or(number("retry-after"));
-        let now = Timestamp::now();
+        let now = crate::clock::now();
         self.update_usage(api, |u| {
             if remaining.is_some() || limit.is_some() {
                 u.remaining = remaining.or(u.remaining);

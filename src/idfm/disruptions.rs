@@ -166,10 +166,10 @@ mod tests {
 
     #[test]
     fn other_bodies_are_errors() {
-        assert!(current(b"[]", Timestamp::now()).is_err());
-        assert!(current(b"{\"disruptions\":3}", Timestamp::now()).is_err());
+        assert!(current(b"[]", crate::clock::now()).is_err());
+        assert!(current(b"{\"disruptions\":3}", crate::clock::now()).is_err());
         assert!(
-            current(b"{\"disruptions\":[]}", Timestamp::now())
+            current(b"{\"disruptions\":[]}", crate::clock::now())
                 .unwrap()
                 .is_empty()
         );

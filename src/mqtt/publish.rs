@@ -378,7 +378,7 @@ fn lines(board: &Board) -> Vec<(String, String, String)> {
 /// topic scrubbed of the keys.
 fn configs(board: &Board, prefix: &str, discovery: &str, scrub: &Scrubber) -> Vec<Config> {
     let status = format!("{prefix}/status");
-    let full = view::build(board, jiff::Timestamp::now());
+    let full = view::build(board, crate::clock::now());
     let mut out = Vec::new();
     let mut line_place: HashMap<(String, String), (String, String)> = HashMap::new();
     for (p, place) in full.places.iter().enumerate() {
@@ -673,7 +673,7 @@ impl State {
         {
             self.discovery_sent = publish_discovery(client, board, options, discovery, &self.scrub);
         }
-        let current = payloads(board, &topics.prefix, jiff::Timestamp::now(), &self.scrub);
+        let current = payloads(board, &topics.prefix, crate::clock::now(), &self.scrub);
         for topic in topics.gone(&current, status) {
             if !send(&topic, "") {
                 // Tried again on the next round.

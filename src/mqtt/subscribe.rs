@@ -375,7 +375,7 @@ pub fn read_message(
 
 /// How long ago `at` was, by the wall clock (zero for a time to come).
 fn since(at: jiff::Timestamp) -> Duration {
-    jiff::Timestamp::now()
+    crate::clock::now()
         .duration_since(at)
         .try_into()
         .unwrap_or(Duration::ZERO)
@@ -384,7 +384,7 @@ fn since(at: jiff::Timestamp) -> Duration {
 /// A board with its own times: refused when it has no publication time,
 /// or one of its times is in the future beyond [`CLOCK_SKEW`].
 fn received(board: Value) -> Option<Received> {
-    let now = jiff::Timestamp::now();
+    let now = crate::clock::now();
     let latest = now.checked_add(CLOCK_SKEW).ok()?;
     let published = timestamp(&board["now"])?;
     let fetched = timestamp(&board["fetched_at"]);
@@ -783,7 +783,7 @@ impl Network for Subscribed {
             }
             self.served.store(true, Ordering::Relaxed);
             let s = self.lock();
-            let now = jiff::Timestamp::now();
+            let now = crate::clock::now();
             Ok(rows
                 .iter()
                 .map(|r| {

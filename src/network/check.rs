@@ -20,6 +20,8 @@ pub struct FeedStatus {
     pub age: Option<Duration>,
     pub header_timestamp: Option<Timestamp>,
     pub entities: usize,
+    /// Its entities that are trip updates, vehicle positions and alerts.
+    pub kinds: [usize; 3],
     pub bytes: usize,
     /// Why its last read failed, in the rider's language.
     pub error: Option<String>,
@@ -38,6 +40,23 @@ pub struct FeedCheck {
     /// trip than their `stop_id` (the GTFS-Realtime validator's E045):
     /// never applied to that other stop.
     pub stop_disagreements: Option<StopDisagreements>,
+    /// What else the updates say that the timetable does not (unknown
+    /// trips, routes and stops, trips that do not run that day, added
+    /// trips without a route).
+    pub findings: Vec<Finding>,
+}
+
+/// One kind of problem in a feed's content, with how many and one example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// The MobilityData GTFS-Realtime validator's rule code, where it has
+    /// one ("E003").
+    pub code: Option<&'static str>,
+    /// The catalog key of its sentence (`{n}` and `{example}` in it).
+    pub key: &'static str,
+    pub count: usize,
+    /// One of them, as the feed names it.
+    pub example: String,
 }
 
 /// Stop updates whose `stop_sequence` and `stop_id` disagree, and the

@@ -82,7 +82,7 @@ impl ErrorKind {
     /// ends.
     pub fn rate_limited_for(retry_after: Option<Duration>) -> ErrorKind {
         ErrorKind::RateLimited {
-            until: retry_after.and_then(|after| Timestamp::now().checked_add(after).ok()),
+            until: retry_after.and_then(|after| crate::clock::now().checked_add(after).ok()),
         }
     }
 
@@ -138,7 +138,7 @@ impl NetError {
     /// A short label for a status line ("serveur injoignable", "HTTP 503"…),
     /// said now.
     pub fn short_reason(&self) -> String {
-        self.short_reason_at(Timestamp::now(), &crate::domain::default_zone())
+        self.short_reason_at(crate::clock::now(), &crate::domain::default_zone())
     }
 
     /// [`NetError::short_reason`] said at `now`: a wait names the instant
@@ -221,7 +221,7 @@ impl NetError {
 
     /// How long is left to wait from now, when the network asked to.
     pub fn retry_after(&self) -> Option<Duration> {
-        let left = Timestamp::now().duration_until(self.retry_at()?);
+        let left = crate::clock::now().duration_until(self.retry_at()?);
         Some(left.try_into().unwrap_or(Duration::ZERO))
     }
 }

@@ -511,8 +511,8 @@ mod tests {
             .unwrap();
         assert!(results[0].error.is_none() && results[0].in_answer);
         assert!(results[1].error.is_some() && !results[1].in_answer);
-        board.apply(jiff::Timestamp::now(), results);
-        let view = crate::ui::view::build(&board, jiff::Timestamp::now());
+        board.apply(crate::clock::now(), results);
+        let view = crate::ui::view::build(&board, crate::clock::now());
         assert_eq!(view.places[0].problem, None);
         assert!(
             view.places[1].heading().contains("quota atteint jusqu'à"),

@@ -387,7 +387,7 @@ impl Departures {
             Ok(results) => {
                 self.failures = 0;
                 self.send_zones(false).await?;
-                let at = Timestamp::now();
+                let at = crate::clock::now();
                 (Update::Departures { at, results }, self.settings.refresh)
             }
             Err(e) => {

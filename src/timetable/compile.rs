@@ -1032,7 +1032,9 @@ impl Places {
             .map(|(i, s)| (string(strings, s.id), u32::try_from(i).unwrap_or(NONE)))
             .collect();
         let mut place_of_station: HashMap<u32, u32> = HashMap::new();
-        let mut place_of_name: HashMap<u32, u32> = HashMap::new();
+        // Same-named stops (names compared without case, accents or
+        // spaces) are one place when close, several when far apart.
+        let mut places_named: HashMap<String, Vec<u32>> = HashMap::new();
         let mut places: Vec<(u32, u32, Vec<u32>)> = Vec::new(); // id, name, members
         let mut stop_place = vec![NONE; stops.len()];
         for (i, s) in stops.iter().enumerate() {
@@ -1047,10 +1049,22 @@ impl Places {
                     places.push((station.id, station.name, Vec::new()));
                     u32::try_from(places.len() - 1).unwrap_or(NONE)
                 }),
-                None => *place_of_name.entry(s.name).or_insert_with(|| {
-                    places.push((s.id, s.name, Vec::new()));
-                    u32::try_from(places.len() - 1).unwrap_or(NONE)
-                }),
+                None => {
+                    let named = places_named
+                        .entry(crate::names::fold(string(strings, s.name)))
+                        .or_default();
+                    let near = named.iter().copied().find(|&p| {
+                        places.get(p as usize).is_some_and(|(_, _, members)| {
+                            members.iter().any(|&m| close(&stops[m as usize], s))
+                        })
+                    });
+                    near.unwrap_or_else(|| {
+                        places.push((s.id, s.name, Vec::new()));
+                        let p = u32::try_from(places.len() - 1).unwrap_or(NONE);
+                        named.push(p);
+                        p
+                    })
+                }
             };
             if let Some(p) = places.get_mut(place as usize) {
                 p.2.push(i32_);
@@ -1097,6 +1111,25 @@ impl Places {
             members,
             count: places.len(),
         }
+    }
+}
+
+/// How far apart two stops of the same name may be and still be one
+/// place (as the IDFM matching does).
+const SAME_PLACE_M: f64 = 300.0;
+
+/// Two stops close enough to be one place; a stop without a position is
+/// close to any (there is nothing to tell them apart).
+fn close(a: &StopRec, b: &StopRec) -> bool {
+    let at = |s: &StopRec| {
+        (s.lat.is_finite() && s.lon.is_finite()).then(|| crate::domain::Position {
+            lat: f64::from(s.lat),
+            lon: f64::from(s.lon),
+        })
+    };
+    match (at(a), at(b)) {
+        (Some(a), Some(b)) => a.distance_m(b) <= SAME_PLACE_M,
+        _ => true,
     }
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 
 use super::Timetable;
 use super::source::TimetableNetwork;
@@ -248,7 +248,7 @@ impl WithTimetable {
         {
             *last = Some(Instant::now());
         }
-        let now = Timestamp::now();
+        let now = crate::clock::now();
         for (row, result) in rows.iter().zip(results.iter_mut()) {
             self.note_live(row, result);
             // A row that failed keeps the network's own last

@@ -755,6 +755,11 @@ impl Timetable {
         })
     }
 
+    /// Whether a trip runs on a service day (days since 1970-01-01).
+    pub fn trip_runs(&self, trip: u32, day: i32) -> bool {
+        self.runs(self.cell(Section::Trips, 5, trip as usize, 2), day)
+    }
+
     /// A trip's route.
     pub fn trip_route(&self, trip: u32) -> u32 {
         self.cell(Section::Trips, 5, trip as usize, 1)

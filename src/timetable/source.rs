@@ -57,9 +57,9 @@ impl TimetableNetwork {
 
     /// Now at the network's clock (the demo's may be moved).
     pub(crate) fn now(&self) -> Timestamp {
-        Timestamp::now()
+        crate::clock::now()
             .checked_add(self.shift)
-            .unwrap_or_else(|_| Timestamp::now())
+            .unwrap_or_else(|_| crate::clock::now())
     }
 
     /// How far the network's clock is from the real one.
@@ -274,19 +274,46 @@ impl TimetableNetwork {
 
     pub(super) fn all_stops(&self) -> Vec<Stop> {
         let t = &self.table;
-        // Places that share a name (every region has several "Mairie")
-        // stay apart: the second and next carry their id.
-        let mut named: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-        let names: Vec<String> = (0..u32::try_from(t.place_count()).unwrap_or(0))
+        // Places that share a name (every region has several "Mairie";
+        // same-named stops far apart are several places) stay apart: the
+        // second and next carry what a rider tells them by — their
+        // lines, else the nearest other place — and an id only when
+        // neither does. Names that differ (by an accent, a space) are
+        // names enough.
+        let count = u32::try_from(t.place_count()).unwrap_or(0);
+        let plain: Vec<String> = (0..count)
+            .map(|p| crate::sanitize::line(t.place_name(p)))
+            .collect();
+        let mut seen: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
+        let names: Vec<String> = (0..count)
             .map(|p| {
-                let name = crate::sanitize::line(t.place_name(p));
-                let seen = named.entry(crate::names::fold(&name)).or_insert(0);
-                *seen += 1;
-                if *seen == 1 {
-                    name
-                } else {
-                    format!("{name} ({})", crate::sanitize::line(t.place_id(p)))
+                // "Main  St" reads "Main St".
+                let name = plain[p as usize]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let labels = seen.entry(name.clone()).or_default();
+                if labels.is_empty() {
+                    labels.push(self.lines_label(p));
+                    return name;
                 }
+                let lines = self.lines_label(p);
+                let label = if !lines.is_empty() && !labels.contains(&lines) {
+                    let key = if lines.contains(", ") {
+                        "place_lines"
+                    } else {
+                        "place_line"
+                    };
+                    crate::i18n::tf(key, &[("lines", &lines)])
+                } else {
+                    self.nearest_place(p, &plain).map_or_else(
+                        || crate::sanitize::line(t.place_id(p)),
+                        |near| crate::i18n::tf("place_near", &[("name", &near)]),
+                    )
+                };
+                labels.push(lines);
+                format!("{name} ({label})")
             })
             .collect();
         (0..u32::try_from(t.stop_count()).unwrap_or(0))
@@ -300,6 +327,59 @@ impl TimetableNetwork {
                 })
             })
             .collect()
+    }
+}
+
+impl TimetableNetwork {
+    /// The lines at a place, as riders read them: "1, 7, 9" (at most four).
+    fn lines_label(&self, place: u32) -> String {
+        let t = &self.table;
+        let mut numbers: Vec<String> = t
+            .place_stops(place)
+            .flat_map(|s| {
+                t.stop_groups(s)
+                    .map(|(_, route, _)| route)
+                    .collect::<Vec<_>>()
+            })
+            .map(|route| {
+                let r = t.route(route);
+                crate::sanitize::line(if r.short_name.is_empty() {
+                    r.long_name
+                } else {
+                    r.short_name
+                })
+            })
+            .filter(|n| !n.is_empty())
+            .collect();
+        numbers.sort_by_key(|n| (n.parse::<u32>().unwrap_or(u32::MAX), n.clone()));
+        numbers.dedup();
+        if numbers.len() > 4 {
+            numbers.truncate(4);
+            numbers.push("…".to_string());
+        }
+        numbers.join(", ")
+    }
+
+    /// The nearest place of another name within 2 km, to tell apart two
+    /// places of one name on the same lines.
+    fn nearest_place(&self, place: u32, names: &[String]) -> Option<String> {
+        const NEAR_M: f64 = 2000.0;
+        let t = &self.table;
+        let (lat, lon) = t.place_position(place)?;
+        let here = Position { lat, lon };
+        let own = crate::names::fold(names.get(place as usize)?);
+        (0..u32::try_from(t.place_count()).unwrap_or(0))
+            .filter_map(|p| {
+                let name = names.get(p as usize)?;
+                if crate::names::fold(name) == own {
+                    return None;
+                }
+                let (lat, lon) = t.place_position(p)?;
+                let d = here.distance_m(Position { lat, lon });
+                (d <= NEAR_M).then_some((d, name))
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, name)| name.clone())
     }
 }
 

@@ -199,7 +199,7 @@ impl Store {
                 match download(url, &part, same_source, auth, progress).await? {
                     None => {
                         if let Some(mut meta) = previous {
-                            meta.fetched_at = Some(jiff::Timestamp::now());
+                            meta.fetched_at = Some(crate::clock::real_now());
                             self.write_meta(&meta)?;
                         }
                         return Ok(Outcome::NotModified);
@@ -233,7 +233,7 @@ impl Store {
         let sha256 = tokio::task::spawn_blocking(move || sha256_of(&hashed))
             .await
             .map_err(|e| UpdateError::Io(e.to_string()))??;
-        let now = jiff::Timestamp::now();
+        let now = crate::clock::real_now();
         // Unchanged, and holding what this network needs.
         let complete = |t: Timetable| !self.options.trip_stops || t.has_trip_stops();
         if let Some(before) =
@@ -261,7 +261,7 @@ impl Store {
             last_modified,
             sha256,
             fetched_at: Some(now),
-            compiled_at: Some(jiff::Timestamp::now()),
+            compiled_at: Some(crate::clock::real_now()),
             summary,
             index_bytes,
         };

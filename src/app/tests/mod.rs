@@ -11,7 +11,7 @@ use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 /// The time of every message in these tests.
 fn now() -> Timestamp {
-    Timestamp::now()
+    crate::clock::now()
 }
 use crate::domain::LineRef;
 use crate::model::{BoardLine, ResolvedPlace};

@@ -12,8 +12,6 @@ pub use known::Networks;
 use std::path::Path;
 use std::sync::Arc;
 
-use jiff::Timestamp;
-
 use crate::cache::Cache;
 use crate::config::{self, Settings};
 use crate::demo;
@@ -408,7 +406,7 @@ impl DemoBuild<'_> {
 pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
     let at = at.map(demo::parse_at).transpose()?;
     let clock = demo::clock_starting_at(at);
-    let clock_shift = Timestamp::now().duration_until(clock().timestamp());
+    let clock_shift = crate::clock::now().duration_until(clock().timestamp());
     let server = demo::DemoServer::start_with_clock(
         ([127, 0, 0, 1], 0).into(),
         demo::ServerOptions::default(),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use tokio::time::Instant;
 
 use super::WithTimetable;
@@ -104,7 +104,7 @@ impl WithTimetable {
             return;
         }
         let attempted = refresh.attempted_at.load(Ordering::Relaxed);
-        if Timestamp::now().as_second() - attempted < RETRY_AFTER_FAILURE_S {
+        if crate::clock::real_now().as_second() - attempted < RETRY_AFTER_FAILURE_S {
             return;
         }
         let meta = refresh.store.meta();
@@ -115,13 +115,13 @@ impl WithTimetable {
         let due = self.table().is_none()
             || meta
                 .and_then(|m| m.fetched_at)
-                .is_none_or(|at| Timestamp::now().duration_since(at) > REFRESH_EVERY);
+                .is_none_or(|at| crate::clock::real_now().duration_since(at) > REFRESH_EVERY);
         if !due || refresh.running.swap(true, Ordering::AcqRel) {
             return;
         }
         refresh
             .attempted_at
-            .store(Timestamp::now().as_second(), Ordering::Relaxed);
+            .store(crate::clock::real_now().as_second(), Ordering::Relaxed);
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             refresh.running.store(false, Ordering::Release);
             return;
