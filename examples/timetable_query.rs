@@ -1,6 +1,7 @@
 //! Opens a compiled index and times what the board asks of it: opening,
-//! and "the next 20 departures at a place" (every place once, then again),
-//! for `scripts/timetable-bench.sh`:
+//! "the next 20 departures at a place" (every place once, then again), and
+//! "which trips from A reach B in the next hour" (B a place a trip from A
+//! calls at later), for `scripts/timetable-bench.sh`:
 //!
 //! ```text
 //! cargo run --release --example timetable_query -- ~/.local/share/quai/ginko/timetable.idx
@@ -44,6 +45,50 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "index {:.1} MB · open {open_us:.0} µs · next 20 at a place {query_us:.1} µs (mean of {queries} queries, {:.1} departures each)",
         table.size() as f64 / 1e6,
         found as f64 / queries.max(1.0)
+    );
+    reach(&table, from)
+}
+
+/// Times "the trips from A that reach B in the next hour" for pairs of
+/// places, B being where a trip leaving A calls five stops later.
+fn reach(table: &Timetable, from: jiff::Timestamp) -> Result<(), Box<dyn std::error::Error>> {
+    let places = u32::try_from(table.place_count())?;
+    let step = (places / 2_000).max(1);
+    let mut pairs: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
+    for p in (0..places).step_by(step as usize) {
+        let stops: Vec<u32> = table.place_stops(p).collect();
+        let Some(first) = table
+            .departures(&stops, |_, _| true, from, 1)
+            .first()
+            .copied()
+        else {
+            continue;
+        };
+        let calls: Vec<_> = table.trip_stops(first.trip).collect();
+        let Some(at) = calls.iter().position(|c| c.stop == first.stop) else {
+            continue;
+        };
+        let Some(place) = calls
+            .get((at + 5).min(calls.len() - 1))
+            .and_then(|c| table.stop_place(c.stop))
+        else {
+            continue;
+        };
+        pairs.push((stops, table.place_stops(place).collect()));
+    }
+    let hour = jiff::SignedDuration::from_hours(1);
+    let (mut found, mut slowest) = (0usize, 0f64);
+    let started = Instant::now();
+    for (a, b) in &pairs {
+        let one = Instant::now();
+        found += table.reaching(a, b, from, hour).len();
+        slowest = slowest.max(one.elapsed().as_secs_f64() * 1e6);
+    }
+    let mean = started.elapsed().as_secs_f64() * 1e6 / pairs.len().max(1) as f64;
+    println!(
+        "trips from A reaching B in the next hour {mean:.1} µs, slowest {slowest:.0} µs ({} pairs, {:.1} trips each)",
+        pairs.len(),
+        found as f64 / pairs.len().max(1) as f64
     );
     Ok(())
 }

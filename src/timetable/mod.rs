@@ -23,7 +23,7 @@ pub mod store;
 pub mod table;
 
 use crate::i18n::tf;
-pub use index::{Timetable, TimetableDeparture};
+pub use index::{Reach, Run, Timetable, TimetableDeparture};
 
 /// Why a feed could not be compiled: the previous index stays in use.
 #[derive(Debug, thiserror::Error)]
