@@ -12,6 +12,7 @@ pub mod cache;
 pub mod cli;
 pub mod commands;
 pub(crate) mod config;
+pub mod destination;
 pub mod domain;
 pub mod favorites;
 pub mod html;

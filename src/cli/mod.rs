@@ -139,6 +139,8 @@ pub struct BoardArgs {
     pub json: bool,
     #[arg(long, value_name = "MIN", value_parser = minutes_on_foot)]
     pub walk: Option<u32>,
+    #[arg(long, value_name = "PLACE")]
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

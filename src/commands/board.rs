@@ -129,7 +129,12 @@ impl BoardRun {
     async fn run(self, ctx: &Context<'_>, args: &BoardArgs) -> CommandResult {
         let nb = PerRow::new(args.nb)?;
         if args.once || args.json {
-            return self.once(nb, args.json, args.walk).await;
+            return self
+                .once(nb, args.json, args.walk, args.to.as_deref())
+                .await;
+        }
+        if args.to.is_some() {
+            return Err(crate::i18n::t("dest_once_only").into());
         }
         if !std::io::stdout().is_terminal() {
             return Err(crate::i18n::t("board_not_terminal").into());
@@ -159,7 +164,13 @@ impl BoardRun {
     }
 
     /// One snapshot on stdout; an error when no data could be had.
-    async fn once(self, nb: PerRow, json: bool, walk: Option<u32>) -> CommandResult {
+    async fn once(
+        self,
+        nb: PerRow,
+        json: bool,
+        walk: Option<u32>,
+        to: Option<&str>,
+    ) -> CommandResult {
         let (mut places, unknown, unavailable) =
             poller::resolve_parts(self.source.as_ref(), &self.places)
                 .await
@@ -190,6 +201,9 @@ impl BoardRun {
         // Messages are a bonus: the board goes out without them.
         if let Ok(messages) = self.source.messages().await {
             board.messages = messages;
+        }
+        if let Some(to) = to {
+            crate::destination::filter(&mut board, self.source.as_ref(), to)?;
         }
         let view = view::build_shifted(&board, Timestamp::now(), self.clock_shift);
         if lacks_live_data(&view) {
@@ -246,6 +260,7 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
         topic_prefix: "quai".into(),
         json: false,
         walk: None,
+        to: None,
     };
     board.run(ctx, &args).await
 }

@@ -178,6 +178,8 @@ pub struct Board {
     pub lifts: HashMap<Vec<String>, Result<Vec<Lift>, NetError>>,
     /// How often the networks are asked, when they say it.
     pub schedule_note: Option<String>,
+    /// `--to`: the destination the rows were kept for, and their arrivals.
+    pub destination: Option<crate::destination::Destination>,
 }
 
 impl Board {
@@ -274,6 +276,13 @@ impl Board {
             line_states: self.line_states.clone(),
             lifts: self.lifts.clone(),
             schedule_note: self.schedule_note.clone(),
+            destination: self
+                .destination
+                .as_ref()
+                .map(|d| crate::destination::Destination {
+                    name: d.name.clone(),
+                    arrivals: d.arrivals.get(place).cloned().into_iter().collect(),
+                }),
         }
     }
 

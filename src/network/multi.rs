@@ -311,6 +311,33 @@ impl Network for Multi {
         })
     }
 
+    fn arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: jiff::Timestamp,
+        to: &str,
+    ) -> crate::destination::Arrivals {
+        // The row's network: that of its stops.
+        for m in &self.members {
+            let ids: Vec<String> = row
+                .stop_ids
+                .iter()
+                .filter_map(|s| split(s))
+                .filter(|(n, _)| *n == m.id())
+                .map(|(_, id)| id.to_string())
+                .collect();
+            if !ids.is_empty() {
+                let theirs = RowRequest {
+                    stop_ids: ids,
+                    ..row.clone()
+                };
+                return m.arrivals(&theirs, departures, fetched_at, to);
+            }
+        }
+        crate::destination::Arrivals::Unavailable
+    }
+
     fn messages(&self) -> NetFuture<'_, Vec<Message>> {
         Box::pin(async move {
             let mut outcomes = Vec::new();

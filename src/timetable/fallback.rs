@@ -431,6 +431,21 @@ impl crate::network::Network for WithTimetable {
         })
     }
 
+    fn arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: jiff::Timestamp,
+        to: &str,
+    ) -> crate::destination::Arrivals {
+        match self.table() {
+            Some(t) => t.arrivals_with(row, departures, fetched_at, to, &|_, _| {
+                super::arrivals::LiveCall::Unknown
+            }),
+            None => crate::destination::Arrivals::Unavailable,
+        }
+    }
+
     fn messages(&self) -> NetFuture<'_, Vec<crate::domain::Message>> {
         Box::pin(async move {
             let messages = self.live.messages().await?;

@@ -404,6 +404,18 @@ impl crate::network::Network for TimetableNetwork {
         Box::pin(async { Ok(Vec::new()) })
     }
 
+    fn arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: Timestamp,
+        to: &str,
+    ) -> crate::destination::Arrivals {
+        self.arrivals_with(row, departures, fetched_at, to, &|_, _| {
+            super::arrivals::LiveCall::Unknown
+        })
+    }
+
     fn schedule_note(&self) -> Option<String> {
         self.table
             .expired(self.now())

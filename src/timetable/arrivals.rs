@@ -1,0 +1,142 @@
+//! Where a row's departures go ([`crate::destination`]): each departure
+//! matched to its scheduled trip, by the row's line and direction and the
+//! nearest scheduled departure, and that trip's run to the destination in
+//! the timetable.
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::source::TimetableNetwork;
+use super::{Run, TimetableDeparture};
+use crate::destination::{Arrival, ArrivalOrigin, Arrivals, departure_instant};
+use crate::domain::{Departure, Origin, Status, WaitTime};
+use crate::network::RowRequest;
+
+/// A live departure is its scheduled one's within this much (a delay, a
+/// countdown rounded to the minute).
+const MATCH_WITHIN: SignedDuration = SignedDuration::from_mins(30);
+/// Scheduled departures looked at before a row's first departure.
+const LOOK_BACK: SignedDuration = SignedDuration::from_mins(90);
+/// At most this many scheduled departures per row.
+const CANDIDATES: usize = 400;
+
+/// What the network's live data says of a trip's call at the destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveCall {
+    /// Nothing: the timetable's run time says it.
+    Unknown,
+    /// The stop is skipped: the trip does not call there.
+    Skipped,
+    /// Expected there then (at the network's clock).
+    At(Timestamp),
+}
+
+/// The network's live word on a trip's call at the destination, given
+/// the departure's scheduled call and the call at the destination.
+pub type LiveArrival<'a> = &'a dyn Fn(&TimetableDeparture, &TimetableDeparture) -> LiveCall;
+
+impl TimetableNetwork {
+    /// Where each departure of `row` calls at the place `to` after the
+    /// row's place, and when: the network's own arrival (`live`), else the
+    /// live departure plus the timetable's run time, else the timetable's.
+    pub fn arrivals_with(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: Timestamp,
+        to: &str,
+        live: LiveArrival<'_>,
+    ) -> Arrivals {
+        let table = self.table();
+        if !table.has_trip_stops() {
+            return Arrivals::Unavailable;
+        }
+        let destination = self.stops_for(&[], to, None);
+        if destination.is_empty() {
+            return Arrivals::UnknownPlace;
+        }
+        let shift = self.shift();
+        let to_network = |t: Timestamp| t.checked_add(shift).unwrap_or(t);
+        let to_real = |t: Timestamp| t.checked_sub(shift).unwrap_or(t);
+        // The scheduled time each departure is matched on: its aimed time,
+        // else its expected one.
+        let keys: Vec<Option<Timestamp>> = departures
+            .iter()
+            .map(|d| match &d.time {
+                WaitTime::At {
+                    aimed: Some(aimed), ..
+                } => Some(*aimed),
+                _ => departure_instant(d, fetched_at),
+            })
+            .map(|k| k.map(to_network))
+            .collect();
+        let none = || Arrivals::Found(vec![None; departures.len()]);
+        let Some(earliest) = keys.iter().flatten().min() else {
+            return none();
+        };
+        let stops = self.stops_for(&row.stop_ids, &row.place, None);
+        let from = earliest.checked_sub(LOOK_BACK).unwrap_or(*earliest);
+        let Some((_, scheduled)) = self.scheduled(row, &stops, from, CANDIDATES) else {
+            return none();
+        };
+        let found = departures
+            .iter()
+            .zip(keys)
+            .map(|(d, key)| {
+                if d.status == Status::Cancelled {
+                    return None;
+                }
+                let key = key?;
+                let c = nearest(&scheduled, key)?;
+                let run = table.run(c.trip, &[c.stop], Some(c.offset), &destination)?;
+                let seconds = SignedDuration::from_secs(run.seconds());
+                let there = arrival_call(c, &run);
+                match live(c, &there) {
+                    LiveCall::Skipped => return None,
+                    LiveCall::At(at) => {
+                        return Some(Arrival {
+                            at: to_real(at),
+                            origin: ArrivalOrigin::Live,
+                        });
+                    }
+                    LiveCall::Unknown => {}
+                }
+                let (start, origin) = match d.origin {
+                    Origin::Timetable => (to_real(c.at), ArrivalOrigin::Timetable),
+                    _ => (departure_instant(d, fetched_at)?, ArrivalOrigin::Estimated),
+                };
+                Some(Arrival {
+                    at: start.checked_add(seconds).ok()?,
+                    origin,
+                })
+            })
+            .collect();
+        Arrivals::Found(found)
+    }
+}
+
+/// The scheduled departure nearest `key`, within [`MATCH_WITHIN`].
+fn nearest(scheduled: &[TimetableDeparture], key: Timestamp) -> Option<&TimetableDeparture> {
+    scheduled
+        .iter()
+        .map(|c| (c, c.at.duration_since(key).abs()))
+        .filter(|(_, gap)| *gap <= MATCH_WITHIN)
+        .min_by_key(|(_, gap)| *gap)
+        .map(|(c, _)| c)
+}
+
+/// The trip's call at the destination, as a scheduled departure of the
+/// same run (a frequency's run is offset from its pattern).
+fn arrival_call(c: &TimetableDeparture, run: &Run) -> TimetableDeparture {
+    let offset = c
+        .offset
+        .saturating_add_signed(i32::try_from(run.seconds()).unwrap_or(0));
+    TimetableDeparture {
+        at: c
+            .at
+            .checked_add(SignedDuration::from_secs(run.seconds()))
+            .unwrap_or(c.at),
+        stop: run.to.stop,
+        offset,
+        ..*c
+    }
+}
