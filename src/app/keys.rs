@@ -1,0 +1,236 @@
+//! The board's keys: a key goes to the open pane, else it is looked up in
+//! the one key table ([`crate::ui::keymap`]) and its action applied.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::{App, Effect, Overlay, panes};
+use crate::ui::fares::FaresPane;
+use crate::ui::keymap::{self, Action};
+use crate::ui::traffic::TrafficPane;
+use crate::ui::view;
+
+impl App {
+    pub(super) fn key(&mut self, key: KeyEvent) -> Effect {
+        if key.kind == KeyEventKind::Release {
+            return Effect::Nothing;
+        }
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return Effect::Quit;
+        }
+        if let Some(overlay) = self.overlay.take() {
+            return self.pane_key(overlay, key);
+        }
+        if key.code == KeyCode::Esc && self.help {
+            self.help = false;
+            return Effect::Redraw;
+        }
+        // The keys follow the selected row as the board is now.
+        self.refresh_view(self.now);
+        let Some(action) = keymap::action(key.code, self.capabilities_here()) else {
+            return Effect::Nothing;
+        };
+        if self.help
+            && let Some(effect) = self.scroll_help(action)
+        {
+            return effect;
+        }
+        self.act(action)
+    }
+
+    /// A key for the open pane: it stays open or closes with an effect.
+    fn pane_key(&mut self, mut overlay: Overlay, key: KeyEvent) -> Effect {
+        let mut ctx = panes::Context {
+            board: &self.board,
+            index: self.index.as_deref(),
+            area: self.area,
+            notice: &mut self.notice,
+        };
+        match overlay.key(key, &mut ctx) {
+            panes::Outcome::Stay(effect) => {
+                self.overlay = Some(overlay);
+                effect
+            }
+            panes::Outcome::Close(effect) => {
+                match &effect {
+                    Effect::OpenPlaces(_) => {
+                        self.clear_places();
+                        self.away = true;
+                    }
+                    Effect::ShowFavorites(list) => {
+                        self.clear_places();
+                        self.away = false;
+                        if let Some(first) = self.first.as_mut() {
+                            first.places = list.iter().map(|f| f.query()).collect();
+                            first.favorites = list.clone();
+                            first.is_favorites = true;
+                        }
+                    }
+                    _ => {}
+                }
+                effect
+            }
+        }
+    }
+
+    /// The board's action for a key.
+    fn act(&mut self, action: Action) -> Effect {
+        let rows = self.view().map_or(0, view::BoardView::selectable_rows);
+        match action {
+            Action::Quit => Effect::Quit,
+            Action::Help => {
+                self.help = !self.help;
+                self.help_scroll = 0;
+                Effect::Redraw
+            }
+            Action::Refresh => Effect::RefreshNow,
+            Action::Back => match self.first.clone().filter(|_| self.away) {
+                Some(first) => {
+                    self.clear_places();
+                    self.away = false;
+                    self.notice = Some(crate::i18n::tf("back_to", &[("name", &first.name)]));
+                    Effect::Show {
+                        places: first.places,
+                        favorites: first.favorites,
+                    }
+                }
+                None => Effect::Nothing,
+            },
+            Action::Nearby => match self.home {
+                None => {
+                    self.notice = Some(crate::i18n::t("no_home").into());
+                    Effect::Redraw
+                }
+                Some(home) => {
+                    self.notice = Some(crate::i18n::t("nearby_searching").into());
+                    Effect::Nearby {
+                        asked: self.ask(),
+                        home,
+                    }
+                }
+            },
+            Action::Favorites => Effect::OpenFavorites { asked: self.ask() },
+            Action::Details => {
+                self.help = false;
+                self.open_details()
+            }
+            Action::Forecast => {
+                self.help = false;
+                self.open_forecast()
+            }
+            Action::Fares => {
+                self.help = false;
+                self.overlay = Some(Overlay::Fares(FaresPane::default()));
+                Effect::LoadFares { asked: self.ask() }
+            }
+            Action::Traffic => {
+                self.help = false;
+                self.overlay = Some(Overlay::Traffic(TrafficPane::default()));
+                Effect::Redraw
+            }
+            Action::ToggleFavorite => match self.selected_place() {
+                Some(place) => {
+                    let network = self
+                        .board
+                        .resolved_places()
+                        .find(|p| p.name == place)
+                        .map(|p| p.network.clone())
+                        .filter(|n| self.networks.first().is_some_and(|d| &d.id != n));
+                    Effect::ToggleFavorite(place, network)
+                }
+                None => Effect::Nothing,
+            },
+            Action::Search => {
+                self.help = false;
+                self.open_search();
+                Effect::Redraw
+            }
+            Action::Down if rows > 0 => {
+                self.selected = Some(self.selected.map_or(0, |s| (s + 1).min(rows - 1)));
+                Effect::Redraw
+            }
+            Action::Up if rows > 0 => {
+                self.selected = Some(self.selected.map_or(0, |s| s.saturating_sub(1)));
+                Effect::Redraw
+            }
+            Action::Down | Action::Up => Effect::Nothing,
+            Action::PageDown
+            | Action::PageUp
+            | Action::First
+            | Action::Last
+            | Action::NextPlace
+            | Action::PrevPlace => self.move_far(action, rows),
+        }
+    }
+
+    /// The moving keys scroll the help while it is open (no further than
+    /// its end); `None` for the other keys.
+    fn scroll_help(&mut self, action: Action) -> Option<Effect> {
+        let state = crate::ui::departures::PaneState {
+            title: "",
+            selected: None,
+            help: true,
+            theme: crate::ui::theme::Theme::new(crate::ui::theme::Palette::NoColor),
+            nb: 1,
+            attribution: "",
+            notice: None,
+            warning: None,
+            capabilities: self.capabilities_here(),
+            back_to: None,
+        };
+        let max = crate::ui::screens::help_scroll_max(self.area, &state);
+        let page = usize::from(self.area.height.saturating_sub(4)).max(1);
+        let at = self.help_scroll.min(max);
+        let to = match action {
+            Action::Down => (at + 1).min(max),
+            Action::Up => at.saturating_sub(1),
+            Action::PageDown => (at + page).min(max),
+            Action::PageUp => at.saturating_sub(page),
+            Action::First => 0,
+            Action::Last => max,
+            _ => return None,
+        };
+        self.help_scroll = to;
+        Some(if to == at {
+            Effect::Nothing
+        } else {
+            Effect::Redraw
+        })
+    }
+
+    /// Moves the selection by a screen, to an end of the board, or to the
+    /// next or previous place (the board scrolls to show it).
+    fn move_far(&mut self, action: Action, rows: usize) -> Effect {
+        if rows == 0 {
+            return Effect::Nothing;
+        }
+        let last = rows - 1;
+        // The rows a screen shows, less the header, the status line and
+        // the mark of what is above and below.
+        let page = usize::from(self.area.height.saturating_sub(4)).max(1);
+        let starts = self
+            .view()
+            .map(view::BoardView::place_starts)
+            .unwrap_or_default();
+        let at = self.selected;
+        let from = at.unwrap_or(0);
+        let to = match action {
+            Action::PageDown => (from + page).min(last),
+            Action::PageUp => from.saturating_sub(page),
+            Action::First => 0,
+            Action::Last => last,
+            // The next place; with none selected, the first row is it.
+            Action::NextPlace => starts.iter().copied().find(|&s| s > from).unwrap_or(from),
+            _ => starts
+                .iter()
+                .copied()
+                .rev()
+                .find(|&s| s < from)
+                .unwrap_or(0),
+        };
+        if at == Some(to) {
+            return Effect::Nothing;
+        }
+        self.selected = Some(to);
+        Effect::Redraw
+    }
+}

@@ -1,0 +1,266 @@
+//! The kiosk's rows: large waiting times per line and direction, by page.
+
+use super::*;
+
+/// Draws the page of the moment; returns it and the page count.
+pub(super) fn draw_pages(
+    canvas: &mut Canvas,
+    body: Rect,
+    view: &BoardView,
+    pane: &KioskPane,
+) -> (usize, usize) {
+    let theme = &pane.theme;
+    let width = body.width as usize;
+    let large = match pane.large {
+        LargeDigits::Always => true,
+        LargeDigits::Never => false,
+        LargeDigits::Auto => body.width >= 100 && body.height >= 30,
+    };
+    let row_h: u16 = if large { 3 } else { 1 };
+    let heights: Vec<Vec<u16>> = view
+        .places
+        .iter()
+        .map(|p| {
+            if p.no_departure || p.rows.is_empty() {
+                vec![1]
+            } else {
+                vec![row_h; p.rows.len()]
+            }
+        })
+        .collect();
+    let pages = paginate(&heights, body.height);
+    let page = page_at(
+        pane.now_s - pane.pages_since_s,
+        pane.page_seconds,
+        pages.len(),
+    );
+    let mut columns = if large {
+        Columns::of(view, width, pane.nb, LARGE_CELL_W)
+    } else {
+        Columns::of(view, width, pane.nb, CELL_W)
+    };
+    // Times stay near their destination on a wide screen.
+    columns.destination_w = columns.destination_w.min(MAX_DESTINATION_W);
+    let mut lines: Vec<BodyLine> = Vec::new();
+    for segment in pages.get(page).into_iter().flatten() {
+        let Some(place) = view.places.get(segment.place) else {
+            continue;
+        };
+        let name = if segment.continued {
+            crate::i18n::tf("continued", &[("heading", &place.heading())])
+        } else {
+            place.heading()
+        };
+        let stale = view.stale || place.behind.is_some();
+        lines.push(BodyLine::Heading(name));
+        if place.no_departure || place.rows.is_empty() {
+            lines.push(BodyLine::Text(Line::from(Span::styled(
+                format!("   {}", crate::i18n::t("no_departure")),
+                theme.not_located(),
+            ))));
+            continue;
+        }
+        for row in place.rows.get(segment.rows.clone()).into_iter().flatten() {
+            for part in 0..row_h {
+                lines.push(BodyLine::Row { row, stale, part });
+            }
+        }
+    }
+    // A row of departures is laid out only when it looks different from
+    // the previous frame's row there.
+    for (line, y) in lines.iter().zip(body.rows()) {
+        match *line {
+            BodyLine::Text(ref line) => canvas.line(line, y),
+            BodyLine::Heading(ref name) => canvas.line_keyed(
+                |(n, p): &(String, crate::ui::theme::Palette)| n == name && *p == theme.palette,
+                || (name.clone(), theme.palette),
+                y,
+                || place_heading(name, width, theme),
+            ),
+            BodyLine::Row { row, stale, part } => {
+                let look = RowLook {
+                    stale,
+                    part,
+                    large,
+                    minutes: row.cells.first().and_then(large_minutes).filter(|_| large),
+                    palette: theme.palette,
+                    glyphs: theme.glyphs,
+                    columns: (columns.badge_w, columns.cells, columns.destination_w),
+                };
+                canvas.line_keyed(
+                    |(r, l): &(RowView, RowLook)| {
+                        *l == look && crate::ui::view::drawn_alike(r, row)
+                    },
+                    || (row.clone(), look),
+                    y,
+                    || {
+                        if large {
+                            let [top, middle, bottom] = large_row(row, theme, stale, &columns);
+                            [top, middle, bottom]
+                                .into_iter()
+                                .nth(usize::from(part))
+                                .unwrap_or_default()
+                        } else {
+                            row_line(row, theme, stale, &columns, false)
+                        }
+                    },
+                );
+            }
+        }
+    }
+    (page, pages.len())
+}
+
+/// A line of the body: laid out, or a line of a row of departures laid
+/// out only when drawn (the row's `part`: 0 for a row one line high, 0 to
+/// 2 for a row in large digits).
+pub(super) enum BodyLine<'a> {
+    Text(Line<'a>),
+    /// A place's heading (its rule as wide as the body).
+    Heading(String),
+    Row {
+        row: &'a RowView,
+        stale: bool,
+        part: u16,
+    },
+}
+
+/// What a line of a row depends on besides the row (part of the memo's
+/// key).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct RowLook {
+    stale: bool,
+    part: u16,
+    large: bool,
+    /// The minutes drawn large.
+    minutes: Option<i64>,
+    palette: crate::ui::theme::Palette,
+    glyphs: crate::ui::theme::Glyphs,
+    columns: (usize, usize, usize),
+}
+
+/// The minutes to show large, for a plain countdown of a minute or more.
+pub(super) fn large_minutes(cell: &CellView) -> Option<i64> {
+    match (&cell.shown, cell.seconds) {
+        (TimeShown::Countdown(_), Some(s)) if (60..crate::model::COUNTDOWN_MAX_S).contains(&s) => {
+            Some(s / 60)
+        }
+        _ => None,
+    }
+}
+
+/// A row three lines high, its next departure in large digits.
+pub(super) fn large_row<'a>(
+    row: &'a RowView,
+    theme: &Theme,
+    stale: bool,
+    columns: &Columns,
+) -> [Line<'a>; 3] {
+    let indent = " ".repeat(2 + columns.badge_w + 1 + columns.destination_w);
+    let mut middle = row_start(row, theme, columns, false);
+    let Some(first) = row.cells.first() else {
+        let dash = format!("{:>w$} ", "—", w = LARGE_W - 1);
+        middle.push(Span::styled(pad(&dash, LARGE_CELL_W), theme.dim()));
+        return [Line::raw(""), Line::from(middle), Line::raw("")];
+    };
+    let time_style = if stale {
+        theme.dim().add_modifier(Modifier::ITALIC)
+    } else if first.reachable == Some(false) {
+        // Too late to catch on foot.
+        theme.dim()
+    } else {
+        theme.heading()
+    };
+    let (top, bottom) = match large_minutes(first) {
+        Some(minutes) => {
+            let big = digits::render(&minutes.to_string(), 1);
+            let right = |l: &str| format!("{:>11}", l);
+            middle.push(Span::styled(right(&big[1]), time_style));
+            let added = if first.status == crate::domain::Status::Added {
+                crate::ui::row::ADDED_MARK
+            } else {
+                " "
+            };
+            middle.push(Span::styled(format!(" min{added}"), time_style));
+            (
+                Line::from(vec![
+                    Span::raw(indent.clone()),
+                    Span::styled(right(&big[0]), time_style),
+                ]),
+                Line::from(vec![
+                    Span::raw(indent),
+                    Span::styled(right(&big[2]), time_style),
+                ]),
+            )
+        }
+        None => {
+            // As the board writes it: its platform and delay, and a
+            // timetable time as such.
+            let style = match first.shown {
+                TimeShown::NotLocated(_) => theme.not_located(),
+                TimeShown::Notice(_) | TimeShown::Cancelled => theme.notice(),
+                TimeShown::Theoretical(_) => theme.dim().add_modifier(Modifier::ITALIC),
+                _ => time_style,
+            };
+            // A time not located and its theoretical time take the
+            // gauge's place, as on the board (`row::cell_spans`).
+            if let TimeShown::NotLocated(_) = first.shown {
+                let room = if first.not_accessible {
+                    LARGE_W + 3
+                } else {
+                    LARGE_W + 3 + 1 + 2
+                };
+                let text =
+                    crate::ui::row::approx_in(crate::ui::row::time_text_in(first, room), theme);
+                if text.width() > LARGE_W - 1 {
+                    middle.push(Span::styled(
+                        format!("{:>w$}", fit(&text, room), w = room),
+                        style,
+                    ));
+                    if first.not_accessible {
+                        let [_, space, mark, gap] = gauge_and_mark(first, theme, stale);
+                        middle.extend([space, mark, gap]);
+                    } else {
+                        middle.push(Span::raw("  "));
+                    }
+                    for cell in row
+                        .cells
+                        .iter()
+                        .skip(1)
+                        .take(columns.cells.saturating_sub(1))
+                    {
+                        middle.extend(cell_spans(cell, theme, stale));
+                    }
+                    return [Line::raw(""), Line::from(middle), Line::raw("")];
+                }
+            }
+            middle.push(Span::styled(
+                format!(
+                    "{:>w$} ",
+                    fit(&crate::ui::row::time_text(first), LARGE_W - 1),
+                    w = LARGE_W - 1
+                ),
+                style,
+            ));
+            (Line::raw(""), Line::raw(""))
+        }
+    };
+    if matches!(first.shown, TimeShown::Theoretical(_)) {
+        middle.push(Span::styled(
+            pad(crate::i18n::t("theoretical_short"), 6),
+            theme.dim(),
+        ));
+        middle.push(Span::raw("  "));
+    } else {
+        middle.extend(gauge_and_mark(first, theme, stale));
+    }
+    for cell in row
+        .cells
+        .iter()
+        .skip(1)
+        .take(columns.cells.saturating_sub(1))
+    {
+        middle.extend(cell_spans(cell, theme, stale));
+    }
+    [top, Line::from(middle), bottom]
+}

@@ -1,0 +1,350 @@
+//! What the board shows at one instant, computed once from the model and
+//! read by every renderer: the terminal pane, `--once` text and `--json`
+//! (whose schema, [`SCHEMA`], is docs/json.md: codes that do not change
+//! with the language beside the translated texts).
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::domain::Departure;
+use crate::domain::{CrowdLevel, LineRef, Message, Severity, Status};
+use crate::model::{self, Board, BoardLine, Gauge, PlaceState, TimeShown};
+
+mod build;
+pub use build::*;
+mod text;
+pub use text::*;
+#[cfg(test)]
+mod tests;
+
+/// The version of the `--json` schema (docs/json.md): raised when a field
+/// changes meaning or goes; fields are only ever added within a version.
+pub const SCHEMA: u32 = 1;
+
+/// One departure cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellView {
+    pub shown: TimeShown,
+    /// Seconds until departure, corrected for the data's age, when known.
+    pub seconds: Option<i64>,
+    /// Live and located (Ginko's `fiable`).
+    pub reliable: bool,
+    /// Located, not located, or from the timetable.
+    pub origin: crate::domain::Origin,
+    /// `normal`, `delayed`, `cancelled` or `added` (a trip the timetable
+    /// does not have).
+    pub status: Status,
+    /// Minutes late, when the network says it.
+    pub delay_minutes: Option<i64>,
+    /// When it is expected to leave and was planned to, RFC 3339 in the
+    /// network's time with its offset, for networks that give instants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<LocalTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aimed: Option<LocalTime>,
+    /// Not live: from the timetable, or the vehicle is not located.
+    pub theoretical: bool,
+    pub platform: Option<String>,
+    pub mission: Option<String>,
+    pub gauge: Gauge,
+    pub not_accessible: bool,
+    pub vehicle: Option<String>,
+    /// The stop the departure leaves from.
+    pub stop_id: String,
+    pub crowding_text: String,
+    pub crowding_advice: String,
+    /// The crowding as a code (`low`, `moderate`, `high`, `unknown`,
+    /// `not_allowed`), beside the network's own words.
+    pub crowding_level: CrowdLevel,
+    /// The traffic message explaining a text in place of the time.
+    pub info_id: Option<String>,
+    /// With a walk time: whether it can still be caught.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reachable: Option<bool>,
+}
+
+/// An instant written in its network's zone with its offset
+/// ("2026-12-01T09:04:00+01:00", "…-05:00" for a Montréal place) when
+/// serialised: the board's frames, which never print it, do not format it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalTime {
+    pub at: Timestamp,
+    /// The network's zone ([`crate::domain::zone_index`]); `None` is the
+    /// shown zone.
+    pub zone: Option<u8>,
+}
+
+impl Serialize for LocalTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let zoned = self.at.to_zoned(crate::domain::zone_at(self.zone));
+        s.serialize_str(&zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+    }
+}
+
+/// One line and direction at a place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowView {
+    pub line: LineRef,
+    pub outbound: bool,
+    pub destination: String,
+    pub via: String,
+    /// The line's traffic state, when not normal (`TR/getEtatLignes`).
+    pub line_state: Option<crate::domain::LineState>,
+    pub cells: Vec<CellView>,
+    /// With a walk time: when to leave for the next departure that can be
+    /// caught ("partir dans 3 min", "partez maintenant").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leave: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlaceView {
+    pub name: String,
+    /// No departure at all (night, end of service).
+    pub no_departure: bool,
+    /// Why the place's departures are older than the board's: it was left
+    /// out of the last answer ("absent de la dernière réponse").
+    pub behind: Option<String>,
+    /// "données de 14:02:10": the network's last answer is older than the
+    /// board's call (it is asked on its own schedule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_of: Option<String>,
+    /// The network's name, on a board that mixes networks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
+    /// "horaires théoriques": the rows are the published timetable's,
+    /// live times being out of reach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timetable: Option<String>,
+    /// Why the place's rows could not be fetched this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// `problem` as a code ([`crate::network::ErrorKind::code`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem_kind: Option<&'static str>,
+    /// A time shown for the place is not live data within its network's
+    /// freshness limit ([`Board::place_is_stale`]).
+    pub stale: bool,
+    /// When the place's departures were had, when older than the board's
+    /// last call (`behind` or `data_of` say it in words).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_at: Option<LocalTime>,
+    /// "⚠ 2 ascenseurs hors service", or why the lift status is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifts: Option<String>,
+    /// The lifts of the place, when known (`Enter` and `--json` list them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lift_list: Vec<crate::domain::Lift>,
+    /// How many traffic messages are about the place but not in the
+    /// banner ([`crate::ui::traffic::about_place`]).
+    #[serde(skip)]
+    pub messages: usize,
+    pub rows: Vec<RowView>,
+}
+
+impl PlaceView {
+    /// The place's name, and why its departures are old when they are.
+    pub fn heading(&self) -> String {
+        let mut heading = self.name.clone();
+        for part in [
+            &self.network,
+            &self.timetable,
+            &self.problem,
+            &self.behind,
+            &self.data_of,
+            &self.lifts,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            heading.push_str(" · ");
+            heading.push_str(part);
+        }
+        heading
+    }
+}
+
+/// The whole board at `now`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardView {
+    /// [`SCHEMA`].
+    pub schema: u32,
+    pub now: String,
+    pub clock: String,
+    pub fetched_at: Option<String>,
+    pub fetched_clock: Option<String>,
+    pub age_seconds: Option<u64>,
+    /// The board's last refresh failed, or its data is older than
+    /// [`model::STALE_AFTER`]: the status line says from when, the times
+    /// are dimmed. `--json`'s `stale` is [`BoardView::stale_data`].
+    #[serde(skip)]
+    pub stale: bool,
+    /// A time shown is not live data within its network's freshness
+    /// limit ([`Board::shows_stale`]): `stale` in `--json`.
+    #[serde(rename = "stale")]
+    pub stale_data: bool,
+    pub error: Option<String>,
+    pub error_reason: Option<String>,
+    /// `error` as a code that does not change with the language.
+    pub error_kind: Option<&'static str>,
+    /// Until when the network asked to wait (a spent quota), when it did.
+    pub retry_at: Option<String>,
+    pub key_refused: bool,
+    /// The server's own words when it refused the key.
+    pub key_message: Option<String>,
+    /// Which key was refused or is missing, and how to get one.
+    #[serde(skip)]
+    pub key: Option<crate::network::KeyName>,
+    pub alert: Option<AlertView>,
+    pub places: Vec<PlaceView>,
+    /// How often the networks are asked, when they say it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
+    /// Why some rows are the timetable's ("horaires théoriques : …"), and
+    /// whether all are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timetable: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub all_timetable: bool,
+    pub unknown_places: Vec<String>,
+    /// Those of `unknown_places` that are not unknown but could not be
+    /// looked up, each saying why.
+    #[serde(skip)]
+    pub unavailable_places: Vec<String>,
+    /// False while the places are being looked up.
+    pub resolved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertView {
+    pub severity: Severity,
+    pub lines: Vec<String>,
+    pub title: String,
+}
+
+impl AlertView {
+    fn of(m: &Message) -> AlertView {
+        AlertView {
+            severity: m.severity,
+            lines: m.lines.clone(),
+            title: m.title.clone(),
+        }
+    }
+
+    /// "T2 : circulation interrompue…" (the lines are not repeated when the
+    /// title already names them).
+    pub fn text(&self) -> String {
+        let lines = self.lines.join(", ");
+        // "RER B : …", "Métro 1 : …" name their lines already.
+        let named = self.title.split(" : ").next().is_some_and(|head| {
+            let words = crate::names::words(head);
+            self.lines.iter().all(|l| {
+                let l = crate::names::fold(l);
+                let metro = l.strip_prefix('m').filter(|n| !n.is_empty());
+                words.iter().any(|w| *w == l || Some(w.as_str()) == metro)
+            })
+        });
+        if lines.is_empty() || self.title.starts_with(&lines) || named {
+            self.title.clone()
+        } else {
+            format!("{lines} : {}", self.title)
+        }
+    }
+}
+
+impl BoardView {
+    /// The rows the selection can move over (places with departures).
+    /// What is said of a place in `unknown_places`: unknown to the
+    /// network, or why it could not be looked up.
+    pub fn not_shown(&self, name: &str) -> String {
+        if self.unavailable_places.iter().any(|n| n == name) {
+            format!("⚠ {name}")
+        } else {
+            crate::i18n::tf("unknown_stop", &[("name", name)])
+        }
+    }
+
+    pub fn selectable_rows(&self) -> usize {
+        self.places
+            .iter()
+            .filter(|p| !p.no_departure)
+            .map(|p| p.rows.len())
+            .sum()
+    }
+
+    /// The index of the first selectable row of each place that has rows.
+    pub fn place_starts(&self) -> Vec<usize> {
+        let mut starts = Vec::new();
+        let mut row = 0;
+        for place in self.places.iter().filter(|p| !p.no_departure) {
+            if !place.rows.is_empty() {
+                starts.push(row);
+            }
+            row += place.rows.len();
+        }
+        starts
+    }
+}
+
+/// Whether two rows draw the same: all but the seconds left, which no
+/// screen shows (their texts, or their large minutes, are compared
+/// instead). Every field is named, so that a new one is not forgotten.
+pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
+    let RowView {
+        line,
+        outbound,
+        destination,
+        via,
+        line_state,
+        cells,
+        leave,
+    } = a;
+    let cell_alike = |x: &CellView, y: &CellView| {
+        let CellView {
+            shown,
+            seconds: _,
+            reliable,
+            origin,
+            status,
+            delay_minutes,
+            expected: _,
+            aimed: _,
+            theoretical: _,
+            platform,
+            mission,
+            gauge,
+            not_accessible,
+            vehicle,
+            stop_id,
+            crowding_text,
+            crowding_advice,
+            crowding_level,
+            info_id,
+            reachable,
+        } = x;
+        *shown == y.shown
+            && *reliable == y.reliable
+            && *origin == y.origin
+            && *status == y.status
+            && *delay_minutes == y.delay_minutes
+            && *platform == y.platform
+            && *mission == y.mission
+            && *gauge == y.gauge
+            && *not_accessible == y.not_accessible
+            && *vehicle == y.vehicle
+            && *stop_id == y.stop_id
+            && *crowding_text == y.crowding_text
+            && *crowding_advice == y.crowding_advice
+            && *crowding_level == y.crowding_level
+            && *info_id == y.info_id
+            && *reachable == y.reachable
+    };
+    *line == b.line
+        && *outbound == b.outbound
+        && *destination == b.destination
+        && *via == b.via
+        && *line_state == b.line_state
+        && *leave == b.leave
+        && cells.len() == b.cells.len()
+        && cells.iter().zip(&b.cells).all(|(x, y)| cell_alike(x, y))
+}
