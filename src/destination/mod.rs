@@ -92,12 +92,15 @@ fn request(board: &Board, p: usize, line: usize) -> Option<RowRequest> {
 }
 
 /// Keeps the board's departures that reach `to`, and the rows that have
-/// any: the others are not shown. An error when a network of the board
-/// cannot say where its trips go, or does not know the place.
+/// any: the others are not shown (nor the rows of a network that does not
+/// know the place, on a board that mixes networks). An error when a
+/// network of the board cannot say where its trips go, or when none knows
+/// the place.
 pub fn filter(board: &mut Board, source: &dyn Network, to: &str) -> Result<(), String> {
     let name = crate::sanitize::line(to);
     let fetched_at = board.fetched_at.unwrap_or_else(Timestamp::now);
     let mut arrivals = Vec::with_capacity(board.places.len());
+    let (mut asked, mut known) = (false, false);
     for p in 0..board.places.len() {
         let mut place_arrivals = Vec::new();
         let mut kept_lines = Vec::new();
@@ -106,13 +109,13 @@ pub fn filter(board: &mut Board, source: &dyn Network, to: &str) -> Result<(), S
                 continue;
             };
             let departures = board.places[p].row(line).to_vec();
+            asked = true;
             let found = match source.arrivals(&row, &departures, fetched_at, to) {
                 Arrivals::Unavailable => return Err(crate::i18n::t("dest_unavailable").into()),
-                Arrivals::UnknownPlace => {
-                    return Err(crate::i18n::tf("dest_unknown", &[("name", &name)]));
-                }
+                Arrivals::UnknownPlace => continue,
                 Arrivals::Found(found) => found,
             };
+            known = true;
             let (kept, times): (Vec<Departure>, Vec<Arrival>) = departures
                 .into_iter()
                 .zip(found)
@@ -133,6 +136,9 @@ pub fn filter(board: &mut Board, source: &dyn Network, to: &str) -> Result<(), S
             }
         }
         arrivals.push(place_arrivals);
+    }
+    if asked && !known {
+        return Err(crate::i18n::tf("dest_unknown", &[("name", &name)]));
     }
     board.destination = Some(Destination { name, arrivals });
     Ok(())

@@ -30,7 +30,9 @@ impl FeedNetwork {
         let trips = self.trips_now().ok().map(|(trips, _)| trips);
         let now = self.now();
         let table = tt.table();
-        tt.arrivals_with(row, departures, fetched_at, to, &|scheduled, there| {
+        // The row's departures are the timetable's trips: at their very time.
+        let exact = (to, jiff::SignedDuration::ZERO);
+        tt.arrivals_with(row, departures, fetched_at, exact, &|scheduled, there| {
             let Some(trips) = &trips else {
                 return LiveCall::Unknown;
             };

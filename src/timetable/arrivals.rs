@@ -12,8 +12,9 @@ use crate::domain::{Departure, Origin, Status, WaitTime};
 use crate::network::RowRequest;
 
 /// A live departure is its scheduled one's within this much (a delay, a
-/// countdown rounded to the minute).
-const MATCH_WITHIN: SignedDuration = SignedDuration::from_mins(30);
+/// countdown rounded to the minute), where the network does not say which
+/// trip it is.
+pub const MATCH_WITHIN: SignedDuration = SignedDuration::from_mins(30);
 /// Scheduled departures looked at before a row's first departure.
 const LOOK_BACK: SignedDuration = SignedDuration::from_mins(90);
 /// At most this many scheduled departures per row.
@@ -38,12 +39,15 @@ impl TimetableNetwork {
     /// Where each departure of `row` calls at the place `to` after the
     /// row's place, and when: the network's own arrival (`live`), else the
     /// live departure plus the timetable's run time, else the timetable's.
+    /// A departure is its trip's scheduled departure nearest its aimed time
+    /// within `within` (zero: the very time, for departures that are the
+    /// timetable's trips).
     pub fn arrivals_with(
         &self,
         row: &RowRequest,
         departures: &[Departure],
         fetched_at: Timestamp,
-        to: &str,
+        (to, within): (&str, SignedDuration),
         live: LiveArrival<'_>,
     ) -> Arrivals {
         let table = self.table();
@@ -86,7 +90,7 @@ impl TimetableNetwork {
                     return None;
                 }
                 let key = key?;
-                let c = nearest(&scheduled, key)?;
+                let c = nearest(&scheduled, key, within)?;
                 let run = table.run(c.trip, &[c.stop], Some(c.offset), &destination)?;
                 let seconds = SignedDuration::from_secs(run.seconds());
                 let there = arrival_call(c, &run);
@@ -114,12 +118,16 @@ impl TimetableNetwork {
     }
 }
 
-/// The scheduled departure nearest `key`, within [`MATCH_WITHIN`].
-fn nearest(scheduled: &[TimetableDeparture], key: Timestamp) -> Option<&TimetableDeparture> {
+/// The scheduled departure nearest `key`, within `within`.
+fn nearest(
+    scheduled: &[TimetableDeparture],
+    key: Timestamp,
+    within: SignedDuration,
+) -> Option<&TimetableDeparture> {
     scheduled
         .iter()
         .map(|c| (c, c.at.duration_since(key).abs()))
-        .filter(|(_, gap)| *gap <= MATCH_WITHIN)
+        .filter(|(_, gap)| *gap <= within)
         .min_by_key(|(_, gap)| *gap)
         .map(|(c, _)| c)
 }

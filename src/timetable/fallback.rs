@@ -438,10 +438,20 @@ impl crate::network::Network for WithTimetable {
         fetched_at: jiff::Timestamp,
         to: &str,
     ) -> crate::destination::Arrivals {
+        // The live network's own word (a feed's trip updates), else the
+        // timetable's.
+        let live = self.live.arrivals(row, departures, fetched_at, to);
+        if live != crate::destination::Arrivals::Unavailable {
+            return live;
+        }
         match self.table() {
-            Some(t) => t.arrivals_with(row, departures, fetched_at, to, &|_, _| {
-                super::arrivals::LiveCall::Unknown
-            }),
+            Some(t) => t.arrivals_with(
+                row,
+                departures,
+                fetched_at,
+                (to, super::arrivals::MATCH_WITHIN),
+                &|_, _| super::arrivals::LiveCall::Unknown,
+            ),
             None => crate::destination::Arrivals::Unavailable,
         }
     }

@@ -411,9 +411,13 @@ impl crate::network::Network for TimetableNetwork {
         fetched_at: Timestamp,
         to: &str,
     ) -> crate::destination::Arrivals {
-        self.arrivals_with(row, departures, fetched_at, to, &|_, _| {
-            super::arrivals::LiveCall::Unknown
-        })
+        self.arrivals_with(
+            row,
+            departures,
+            fetched_at,
+            (to, super::arrivals::MATCH_WITHIN),
+            &|_, _| super::arrivals::LiveCall::Unknown,
+        )
     }
 
     fn schedule_note(&self) -> Option<String> {

@@ -575,6 +575,8 @@ mod tests {
             crowding_level: CrowdLevel::Moderate,
             info_id: None,
             reachable: None,
+            arrival: None,
+            arrival_origin: None,
         });
         let pane = DetailsPane {
             row,

@@ -38,6 +38,7 @@ pub fn build_shifted(board: &Board, now: Timestamp, shift: jiff::SignedDuration)
     if let Ok(shown) = now.checked_add(shift) {
         view.clock = clock_text(shown);
     }
+    view.shift = shift;
     view
 }
 
@@ -143,7 +144,17 @@ pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -
             .cloned()
             .unwrap_or_default(),
         rows: shown_lines(state)
-            .map(|(l, line)| row_view(board, line, state.row(l), place.walk, (zone, &tz), at))
+            .map(|(l, line)| {
+                let mut row = row_view(board, line, state.row(l), place.walk, (zone, &tz), at);
+                if let Some(to) = &board.destination {
+                    for (d, cell) in row.cells.iter_mut().enumerate() {
+                        let arrival = to.arrival(p, l, d);
+                        cell.arrival = arrival.map(|a| LocalTime { at: a.at, zone });
+                        cell.arrival_origin = arrival.map(|a| a.origin);
+                    }
+                }
+                row
+            })
             .collect(),
     }
 }
@@ -233,6 +244,8 @@ pub(super) fn cell_view(
         crowding_level: model::crowd_level(d),
         info_id: d.info_id.clone(),
         reachable: None,
+        arrival: None,
+        arrival_origin: None,
     }
 }
 
@@ -287,6 +300,8 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         unknown_places: board.unknown.clone(),
         unavailable_places: board.unavailable.clone(),
         resolved: board.resolved,
+        destination: board.destination.as_ref().map(|d| d.name.clone()),
+        shift: jiff::SignedDuration::ZERO,
     }
 }
 
