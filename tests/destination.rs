@@ -376,6 +376,46 @@ async fn arrivals_are_the_trip_updates_and_trips_not_going_there_are_left_out() 
             other => panic!("{other:?}: {cell}"),
         }
     }
+    // --calls: the trip's next stops, live where the updates reach them.
+    let out = run(quai(&home, &["board", "Alpha", "--json", "--calls"])).await;
+    let v = json(&out);
+    let full = v["places"][0]["rows"][0]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| trip_of(c) == Some("full"))
+        .unwrap()
+        .clone();
+    let calls: Vec<(String, Timestamp, String)> = full["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["stop"].as_str().unwrap().to_string(),
+                instant(&c["time"]),
+                c["origin"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let start = f.start[0].1;
+    let minutes = |m: i64| start + SignedDuration::from_mins(m);
+    assert_eq!(
+        calls,
+        [
+            ("Bravo".to_string(), minutes(10), "timetable".to_string()),
+            ("Charlie".to_string(), minutes(20), "timetable".to_string()),
+            ("Delta".to_string(), f.full_at_delta, "live".to_string()),
+            ("Echo".to_string(), minutes(44), "live".to_string()),
+        ]
+    );
+    let out = run(quai(&home, &["board", "Alpha", "--once", "--calls"])).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--calls s'utilise avec --json"),
+        "{}",
+        text(&out.stderr)
+    );
     // The plain text says it too.
     let out = run(quai(
         &home,

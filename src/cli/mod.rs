@@ -141,6 +141,8 @@ pub struct BoardArgs {
     pub walk: Option<u32>,
     #[arg(long, value_name = "PLACE")]
     pub to: Option<String>,
+    #[arg(long)]
+    pub calls: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -128,10 +128,11 @@ struct BoardRun {
 impl BoardRun {
     async fn run(self, ctx: &Context<'_>, args: &BoardArgs) -> CommandResult {
         let nb = PerRow::new(args.nb)?;
+        if args.calls && !args.json {
+            return Err(crate::i18n::t("calls_json_only").into());
+        }
         if args.once || args.json {
-            return self
-                .once(nb, args.json, args.walk, args.to.as_deref())
-                .await;
+            return self.once(nb, args).await;
         }
         if args.to.is_some() {
             return Err(crate::i18n::t("dest_once_only").into());
@@ -164,13 +165,8 @@ impl BoardRun {
     }
 
     /// One snapshot on stdout; an error when no data could be had.
-    async fn once(
-        self,
-        nb: PerRow,
-        json: bool,
-        walk: Option<u32>,
-        to: Option<&str>,
-    ) -> CommandResult {
+    async fn once(self, nb: PerRow, args: &BoardArgs) -> CommandResult {
+        let (json, walk) = (args.json, args.walk);
         let (mut places, unknown, unavailable) =
             poller::resolve_parts(self.source.as_ref(), &self.places)
                 .await
@@ -202,8 +198,11 @@ impl BoardRun {
         if let Ok(messages) = self.source.messages().await {
             board.messages = messages;
         }
-        if let Some(to) = to {
+        if let Some(to) = &args.to {
             crate::destination::filter(&mut board, self.source.as_ref(), to)?;
+        }
+        if args.calls {
+            crate::destination::add_calls(&mut board, self.source.as_ref())?;
         }
         let view = view::build_shifted(&board, Timestamp::now(), self.clock_shift);
         if lacks_live_data(&view) {
@@ -261,6 +260,7 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
         json: false,
         walk: None,
         to: None,
+        calls: false,
     };
     board.run(ctx, &args).await
 }

@@ -37,6 +37,15 @@ pub struct Arrival {
     pub origin: ArrivalOrigin,
 }
 
+/// One of a departure's next stops (`--calls`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// The stop's name (sanitised).
+    pub stop: String,
+    pub at: Timestamp,
+    pub origin: ArrivalOrigin,
+}
+
 /// What a network says of a row's departures and a destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arrivals {
@@ -49,19 +58,31 @@ pub enum Arrivals {
     Found(Vec<Option<Arrival>>),
 }
 
-/// The board's destination, and the arrivals of the departures it kept.
+/// Where the board's departures go: the destination they were kept for
+/// and their arrivals there (`--to`), their next stops (`--calls`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Destination {
     /// The place asked for, as asked (sanitised).
-    pub name: String,
+    pub name: Option<String>,
     /// `arrivals[place][line][departure]`, aligned with the board's.
     pub arrivals: Vec<Vec<Vec<Arrival>>>,
+    /// `calls[place][line][departure]`, when asked.
+    pub calls: Vec<Vec<Vec<Vec<Call>>>>,
 }
 
 impl Destination {
     /// The arrival of a departure of the board.
     pub fn arrival(&self, place: usize, line: usize, departure: usize) -> Option<Arrival> {
         self.arrivals.get(place)?.get(line)?.get(departure).copied()
+    }
+
+    /// The next stops of a departure of the board (none when not asked).
+    pub fn calls(&self, place: usize, line: usize, departure: usize) -> &[Call] {
+        self.calls
+            .get(place)
+            .and_then(|p| p.get(line))
+            .and_then(|l| l.get(departure))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -140,6 +161,37 @@ pub fn filter(board: &mut Board, source: &dyn Network, to: &str) -> Result<(), S
     if asked && !known {
         return Err(crate::i18n::tf("dest_unknown", &[("name", &name)]));
     }
-    board.destination = Some(Destination { name, arrivals });
+    board.destination = Some(Destination {
+        name: Some(name),
+        arrivals,
+        calls: Vec::new(),
+    });
+    Ok(())
+}
+
+/// Adds each departure's next stops (`--calls`): an error when a network
+/// of the board cannot say them (no timetable).
+pub fn add_calls(board: &mut Board, source: &dyn Network) -> Result<(), String> {
+    let fetched_at = board.fetched_at.unwrap_or_else(Timestamp::now);
+    let mut calls = Vec::with_capacity(board.places.len());
+    for p in 0..board.places.len() {
+        let mut place_calls = Vec::new();
+        for line in 0..board.places[p].place.lines.len() {
+            let departures = board.places[p].row(line);
+            let Some(row) = request(board, p, line).filter(|_| !departures.is_empty()) else {
+                place_calls.push(Vec::new());
+                continue;
+            };
+            let found = source
+                .calls(&row, departures, fetched_at)
+                .ok_or_else(|| crate::i18n::t("calls_unavailable").to_string())?;
+            place_calls.push(found);
+        }
+        calls.push(place_calls);
+    }
+    board
+        .destination
+        .get_or_insert_with(Destination::default)
+        .calls = calls;
     Ok(())
 }

@@ -6,10 +6,10 @@
 
 use jiff::Timestamp;
 
-use super::live::{self, Said, TripLive};
+use super::live::{self, Said, TripLive, TripUpdates};
 use super::proto::stop_relationship as stop_rel;
 use super::source::FeedNetwork;
-use crate::destination::Arrivals;
+use crate::destination::{Arrivals, Call};
 use crate::domain::Departure;
 use crate::network::RowRequest;
 use crate::timetable::arrivals::LiveCall;
@@ -28,19 +28,47 @@ impl FeedNetwork {
             return Arrivals::Unavailable;
         };
         let trips = self.trips_now().ok().map(|(trips, _)| trips);
-        let now = self.now();
-        let table = tt.table();
+        let live = self.live_call(tt.table(), trips.as_deref());
         // The row's departures are the timetable's trips: at their very time.
         let exact = (to, jiff::SignedDuration::ZERO);
-        tt.arrivals_with(row, departures, fetched_at, exact, &|scheduled, there| {
-            let Some(trips) = &trips else {
+        tt.arrivals_with(row, departures, fetched_at, exact, &live)
+    }
+
+    pub(super) fn calls_of(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: Timestamp,
+    ) -> Option<Vec<Vec<Call>>> {
+        let tt = self.table().ok()?;
+        let trips = self.trips_now().ok().map(|(trips, _)| trips);
+        let live = self.live_call(tt.table(), trips.as_deref());
+        tt.calls_with(
+            row,
+            departures,
+            fetched_at,
+            jiff::SignedDuration::ZERO,
+            &live,
+        )
+    }
+
+    /// What the trip updates say of a scheduled departure's trip at a
+    /// later call.
+    fn live_call<'a>(
+        &self,
+        table: &'a Timetable,
+        trips: Option<&'a TripUpdates>,
+    ) -> impl Fn(&TimetableDeparture, &TimetableDeparture) -> LiveCall + 'a {
+        let now = self.now();
+        move |scheduled, there| {
+            let Some(trips) = trips else {
                 return LiveCall::Unknown;
             };
             match live::update_for(trips.candidates(table, scheduled), table, scheduled, now) {
                 Some(update) => arrival(table, update, there),
                 None => LiveCall::Unknown,
             }
-        })
+        }
     }
 }
 

@@ -492,6 +492,15 @@ impl crate::network::Network for FeedNetwork {
         self.arrivals_of(row, departures, fetched_at, to)
     }
 
+    fn calls(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: Timestamp,
+    ) -> Option<Vec<Vec<crate::destination::Call>>> {
+        self.calls_of(row, departures, fetched_at)
+    }
+
     fn messages(&self) -> NetFuture<'_, Vec<Message>> {
         Box::pin(async move {
             self.refresh(false).await;

@@ -282,6 +282,7 @@ impl Board {
                 .map(|d| crate::destination::Destination {
                     name: d.name.clone(),
                     arrivals: d.arrivals.get(place).cloned().into_iter().collect(),
+                    calls: d.calls.get(place).cloned().into_iter().collect(),
                 }),
         }
     }

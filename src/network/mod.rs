@@ -261,6 +261,18 @@ pub trait Network: Send + Sync {
         crate::destination::Arrivals::Unavailable
     }
 
+    /// Each of a row's departures' next stops, in order, with their times
+    /// (`--calls`); `None` when the network cannot say (no timetable).
+    fn calls(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: jiff::Timestamp,
+    ) -> Option<Vec<Vec<crate::destination::Call>>> {
+        let _ = (row, departures, fetched_at);
+        None
+    }
+
     /// How often the network is asked and why, for the status line
     /// ("actualisé toutes les 90 s · quota 1000/jour"), when it is not
     /// the board's own period.

@@ -7,7 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::source::TimetableNetwork;
 use super::{Run, TimetableDeparture};
-use crate::destination::{Arrival, ArrivalOrigin, Arrivals, departure_instant};
+use crate::destination::{Arrival, ArrivalOrigin, Arrivals, Call, departure_instant};
 use crate::domain::{Departure, Origin, Status, WaitTime};
 use crate::network::RowRequest;
 
@@ -58,14 +58,87 @@ impl TimetableNetwork {
         if destination.is_empty() {
             return Arrivals::UnknownPlace;
         }
+        let matched = self.matched(row, departures, fetched_at, within);
+        let found = departures
+            .iter()
+            .zip(matched)
+            .map(|(d, c)| {
+                let c = c?;
+                let run = table.run(c.trip, &[c.stop], Some(c.offset), &destination)?;
+                self.time_at(d, &c, &run, fetched_at, live)
+            })
+            .collect();
+        Arrivals::Found(found)
+    }
+
+    /// Each departure's next stops after the row's place, in order, with
+    /// their times (as [`TimetableNetwork::arrivals_with`] says the
+    /// destination's); `None` when the timetable does not keep trips'
+    /// stops. A stop the live data says is skipped is left out.
+    pub fn calls_with(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: Timestamp,
+        within: SignedDuration,
+        live: LiveArrival<'_>,
+    ) -> Option<Vec<Vec<Call>>> {
+        let table = self.table();
+        if !table.has_trip_stops() {
+            return None;
+        }
+        let matched = self.matched(row, departures, fetched_at, within);
+        let calls = departures
+            .iter()
+            .zip(matched)
+            .map(|(d, c)| {
+                let Some(c) = c else {
+                    return Vec::new();
+                };
+                let stops: Vec<_> = table.trip_stops(c.trip).collect();
+                let here = stops
+                    .iter()
+                    .position(|s| s.stop == c.stop && s.time == c.offset)
+                    .or_else(|| stops.iter().position(|s| s.stop == c.stop));
+                let Some(here) = here else {
+                    return Vec::new();
+                };
+                stops[here + 1..]
+                    .iter()
+                    .filter_map(|s| {
+                        let run = Run {
+                            from: stops[here],
+                            to: *s,
+                        };
+                        let at = self.time_at(d, &c, &run, fetched_at, live)?;
+                        Some(Call {
+                            stop: crate::sanitize::line(table.stop_name(s.stop)),
+                            at: at.at,
+                            origin: at.origin,
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(calls)
+    }
+
+    /// Each departure's scheduled departure: of the row's line and
+    /// direction, nearest its aimed time (else its expected one) within
+    /// `within`; none for a cancelled one.
+    fn matched(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: Timestamp,
+        within: SignedDuration,
+    ) -> Vec<Option<TimetableDeparture>> {
         let shift = self.shift();
         let to_network = |t: Timestamp| t.checked_add(shift).unwrap_or(t);
-        let to_real = |t: Timestamp| t.checked_sub(shift).unwrap_or(t);
-        // The scheduled time each departure is matched on: its aimed time,
-        // else its expected one.
         let keys: Vec<Option<Timestamp>> = departures
             .iter()
             .map(|d| match &d.time {
+                _ if d.status == Status::Cancelled => None,
                 WaitTime::At {
                     aimed: Some(aimed), ..
                 } => Some(*aimed),
@@ -73,48 +146,53 @@ impl TimetableNetwork {
             })
             .map(|k| k.map(to_network))
             .collect();
-        let none = || Arrivals::Found(vec![None; departures.len()]);
         let Some(earliest) = keys.iter().flatten().min() else {
-            return none();
+            return vec![None; departures.len()];
         };
         let stops = self.stops_for(&row.stop_ids, &row.place, None);
         let from = earliest.checked_sub(LOOK_BACK).unwrap_or(*earliest);
         let Some((_, scheduled)) = self.scheduled(row, &stops, from, CANDIDATES) else {
-            return none();
+            return vec![None; departures.len()];
         };
-        let found = departures
-            .iter()
-            .zip(keys)
-            .map(|(d, key)| {
-                if d.status == Status::Cancelled {
-                    return None;
-                }
-                let key = key?;
-                let c = nearest(&scheduled, key, within)?;
-                let run = table.run(c.trip, &[c.stop], Some(c.offset), &destination)?;
-                let seconds = SignedDuration::from_secs(run.seconds());
-                let there = arrival_call(c, &run);
-                match live(c, &there) {
-                    LiveCall::Skipped => return None,
-                    LiveCall::At(at) => {
-                        return Some(Arrival {
-                            at: to_real(at),
-                            origin: ArrivalOrigin::Live,
-                        });
-                    }
-                    LiveCall::Unknown => {}
-                }
-                let (start, origin) = match d.origin {
-                    Origin::Timetable => (to_real(c.at), ArrivalOrigin::Timetable),
-                    _ => (departure_instant(d, fetched_at)?, ArrivalOrigin::Estimated),
-                };
-                Some(Arrival {
-                    at: start.checked_add(seconds).ok()?,
-                    origin,
-                })
-            })
-            .collect();
-        Arrivals::Found(found)
+        keys.into_iter()
+            .map(|key| nearest(&scheduled, key?, within).copied())
+            .collect()
+    }
+
+    /// When departure `d` (scheduled as `c`) gets to the end of `run`: the
+    /// network's own word (`live`), else the live departure plus the run
+    /// time, else the timetable's; `None` when that stop is skipped.
+    fn time_at(
+        &self,
+        d: &Departure,
+        c: &TimetableDeparture,
+        run: &Run,
+        fetched_at: Timestamp,
+        live: LiveArrival<'_>,
+    ) -> Option<Arrival> {
+        let shift = self.shift();
+        let to_real = |t: Timestamp| t.checked_sub(shift).unwrap_or(t);
+        let there = arrival_call(c, run);
+        match live(c, &there) {
+            LiveCall::Skipped => return None,
+            LiveCall::At(at) => {
+                return Some(Arrival {
+                    at: to_real(at),
+                    origin: ArrivalOrigin::Live,
+                });
+            }
+            LiveCall::Unknown => {}
+        }
+        let (start, origin) = match d.origin {
+            Origin::Timetable => (to_real(c.at), ArrivalOrigin::Timetable),
+            _ => (departure_instant(d, fetched_at)?, ArrivalOrigin::Estimated),
+        };
+        Some(Arrival {
+            at: start
+                .checked_add(SignedDuration::from_secs(run.seconds()))
+                .ok()?,
+            origin,
+        })
     }
 }
 

@@ -456,6 +456,17 @@ impl crate::network::Network for WithTimetable {
         }
     }
 
+    fn calls(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: jiff::Timestamp,
+    ) -> Option<Vec<Vec<crate::destination::Call>>> {
+        self.live
+            .calls(row, departures, fetched_at)
+            .or_else(|| self.table()?.calls(row, departures, fetched_at))
+    }
+
     fn messages(&self) -> NetFuture<'_, Vec<crate::domain::Message>> {
         Box::pin(async move {
             let messages = self.live.messages().await?;

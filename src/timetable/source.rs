@@ -404,6 +404,21 @@ impl crate::network::Network for TimetableNetwork {
         Box::pin(async { Ok(Vec::new()) })
     }
 
+    fn calls(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: Timestamp,
+    ) -> Option<Vec<Vec<crate::destination::Call>>> {
+        self.calls_with(
+            row,
+            departures,
+            fetched_at,
+            super::arrivals::MATCH_WITHIN,
+            &|_, _| super::arrivals::LiveCall::Unknown,
+        )
+    }
+
     fn arrivals(
         &self,
         row: &RowRequest,

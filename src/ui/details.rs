@@ -577,6 +577,7 @@ mod tests {
             reachable: None,
             arrival: None,
             arrival_origin: None,
+            calls: Vec::new(),
         });
         let pane = DetailsPane {
             row,

@@ -151,6 +151,15 @@ pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -
                         let arrival = to.arrival(p, l, d);
                         cell.arrival = arrival.map(|a| LocalTime { at: a.at, zone });
                         cell.arrival_origin = arrival.map(|a| a.origin);
+                        cell.calls = to
+                            .calls(p, l, d)
+                            .iter()
+                            .map(|c| CallView {
+                                stop: c.stop.clone(),
+                                time: LocalTime { at: c.at, zone },
+                                origin: c.origin,
+                            })
+                            .collect();
                     }
                 }
                 row
@@ -246,6 +255,7 @@ pub(super) fn cell_view(
         reachable: None,
         arrival: None,
         arrival_origin: None,
+        calls: Vec::new(),
     }
 }
 
@@ -300,7 +310,7 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         unknown_places: board.unknown.clone(),
         unavailable_places: board.unavailable.clone(),
         resolved: board.resolved,
-        destination: board.destination.as_ref().map(|d| d.name.clone()),
+        destination: board.destination.as_ref().and_then(|d| d.name.clone()),
         shift: jiff::SignedDuration::ZERO,
     }
 }

@@ -67,6 +67,18 @@ pub struct CellView {
     pub arrival: Option<LocalTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arrival_origin: Option<crate::destination::ArrivalOrigin>,
+    /// With `--calls`: the trip's next stops, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<CallView>,
+}
+
+/// One of a departure's next stops: its name, when the trip calls there
+/// and where that time comes from (`live`, `estimated`, `timetable`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallView {
+    pub stop: String,
+    pub time: LocalTime,
+    pub origin: crate::destination::ArrivalOrigin,
 }
 
 /// An instant written in its network's zone with its offset
@@ -336,6 +348,7 @@ pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
             reachable,
             arrival,
             arrival_origin,
+            calls,
         } = x;
         *shown == y.shown
             && *reliable == y.reliable
@@ -355,6 +368,7 @@ pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
             && *reachable == y.reachable
             && *arrival == y.arrival
             && *arrival_origin == y.arrival_origin
+            && *calls == y.calls
     };
     *line == b.line
         && *outbound == b.outbound
