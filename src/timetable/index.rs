@@ -17,11 +17,11 @@
 //! | trip patterns | pattern, profile, first time (per trip; empty when not compiled) |
 //! | patterns | first pattern stop, pattern stops |
 //! | pattern stops | stop_sequence, stop (each pattern's by sequence) |
-//! | profiles | first offset, offsets |
-//! | offsets | seconds from the trip's first time (one per pattern stop) |
+//! | profiles | first hop, hops |
+//! | hops | seconds from the stop before (one per pattern stop, 0 for the first; two 16-bit hops a word, the first in the low half) |
 //!
 //! A trip's stops are its pattern's, at its first time plus its profile's
-//! offsets: trips that call at the same stops share a pattern, trips that
+//! hops: trips that call at the same stops share a pattern, trips that
 //! take the same time between them a profile. Version 2 and 3 files are
 //! read without their trips' stops (version 3 kept them in another form).
 
@@ -756,11 +756,25 @@ impl Timetable {
     /// service day's reference), empty when not compiled.
     pub fn trip_stops(&self, trip: u32) -> impl Iterator<Item = TripStop> + '_ {
         let (pattern, profile, start) = self.trip_pattern(trip);
-        (0..pattern.1.min(profile.1)).map(move |i| TripStop {
-            sequence: self.word(Section::PatternStops, (pattern.0 + i) * 2),
-            stop: self.word(Section::PatternStops, (pattern.0 + i) * 2 + 1),
-            time: start.saturating_add(self.word(Section::Offsets, profile.0 + i)),
+        let mut time = start;
+        (0..pattern.1.min(profile.1)).map(move |i| {
+            time = time.saturating_add(self.hop(profile.0 + i));
+            TripStop {
+                sequence: self.word(Section::PatternStops, (pattern.0 + i) * 2),
+                stop: self.word(Section::PatternStops, (pattern.0 + i) * 2 + 1),
+                time,
+            }
         })
+    }
+
+    /// Hop `i` of the profiles: seconds from a trip's stop before.
+    fn hop(&self, i: usize) -> u32 {
+        let word = self.word(Section::Offsets, i / 2);
+        if i.is_multiple_of(2) {
+            word & 0xFFFF
+        } else {
+            word >> 16
+        }
     }
 
     /// A trip's pattern and profile, each (first row, rows), and its first
@@ -781,7 +795,7 @@ impl Timetable {
         let profile = span(
             Section::Profiles,
             self.cell(Section::TripPatterns, 3, row, 1),
-            self.rows(Section::Offsets, 1),
+            self.rows(Section::Offsets, 1) * 2,
         );
         (
             pattern,

@@ -1,7 +1,9 @@
 //! Each trip's timed stops, kept compactly: trips that call at the same
 //! stops in the same order share one stop pattern, trips that take the
-//! same time between them share one timing profile, and a trip is its
-//! pattern, its profile and its first time (12 bytes, however long).
+//! same time between them share one timing profile (the seconds from each
+//! stop to the next, 2 bytes each: a hop of more than 18 hours is cut
+//! there), and a trip is its pattern, its profile and its first time (12
+//! bytes, however long).
 //!
 //! stop_times.txt is read row by row; a trip's rows are collected until
 //! the next trip's begin. Feeds keep a trip's rows together, but nothing
@@ -18,28 +20,39 @@ const SCATTERED: u32 = NONE - 1;
 
 /// Lists of words kept once each: (first row, rows) of each.
 #[derive(Default)]
-pub struct Interned {
+pub struct Interned<T> {
     /// Words per row.
     width: usize,
-    pub words: Vec<u32>,
+    pub words: Vec<T>,
     pub spans: Vec<[u32; 2]>,
     /// A list's number by its hash (lists are compared on a hit).
     by_hash: HashMap<u64, u32>,
     /// The few lists whose hash another list had first.
-    others: HashMap<Box<[u32]>, u32>,
+    others: HashMap<Box<[T]>, u32>,
     hasher: std::collections::hash_map::RandomState,
 }
 
-impl Interned {
-    fn new(width: usize) -> Interned {
+impl<T: Copy + Eq + std::hash::Hash> Interned<T> {
+    fn new(width: usize) -> Interned<T> {
         Interned {
             width,
-            ..Interned::default()
+            words: Vec::new(),
+            spans: Vec::new(),
+            by_hash: HashMap::new(),
+            others: HashMap::new(),
+            hasher: std::collections::hash_map::RandomState::new(),
         }
     }
 
+    /// Forgets which list is which (no list is added after): the lists
+    /// stay.
+    fn seal(&mut self) {
+        self.by_hash = HashMap::new();
+        self.others = HashMap::new();
+    }
+
     /// The list's number, given on first sight.
-    fn intern(&mut self, list: &[u32]) -> u32 {
+    fn intern(&mut self, list: &[T]) -> u32 {
         let hash = self.hasher.hash_one(list);
         if let Some(&id) = self.by_hash.get(&hash) {
             if self.list(id) == list {
@@ -57,7 +70,7 @@ impl Interned {
         id
     }
 
-    fn push(&mut self, list: &[u32]) -> u32 {
+    fn push(&mut self, list: &[T]) -> u32 {
         let id = u32::try_from(self.spans.len()).unwrap_or(NONE);
         let first = self.words.len() / self.width.max(1);
         let rows = list.len() / self.width.max(1);
@@ -69,7 +82,7 @@ impl Interned {
         id
     }
 
-    fn list(&self, id: u32) -> &[u32] {
+    fn list(&self, id: u32) -> &[T] {
         let Some(&[first, rows]) = self.spans.get(id as usize) else {
             return &[];
         };
@@ -81,9 +94,10 @@ impl Interned {
 /// The trips' patterns, profiles and starts, being built.
 pub struct Patterns {
     /// (stop_sequence, stop) rows of each pattern.
-    pub patterns: Interned,
-    /// Seconds from the trip's first time, one per pattern stop.
-    pub profiles: Interned,
+    pub patterns: Interned<u32>,
+    /// Seconds from each stop to the next, one per pattern stop (0 for the
+    /// first).
+    pub profiles: Interned<u16>,
     /// Per trip: pattern, profile, first time (`NONE` pattern: no timed
     /// stop).
     pub trips: Vec<[u32; 3]>,
@@ -141,10 +155,11 @@ impl Patterns {
     fn stops_of(&self, row: [u32; 3]) -> impl Iterator<Item = [u32; 3]> + '_ {
         let pattern = self.patterns.list(row[0]);
         let profile = self.profiles.list(row[1]);
-        pattern
-            .chunks_exact(2)
-            .zip(profile)
-            .map(move |(p, offset)| [p[0], p[1], row[2].saturating_add(*offset)])
+        let mut time = row[2];
+        pattern.chunks_exact(2).zip(profile).map(move |(p, hop)| {
+            time = time.saturating_add(u32::from(*hop));
+            [p[0], p[1], time]
+        })
     }
 
     /// The trip being read is whole: its pattern and profile.
@@ -164,22 +179,21 @@ impl Patterns {
     fn settle(&mut self, trip: u32, rows: &mut [[u32; 3]]) {
         rows.sort_by_key(|r| r[0]);
         let mut stops: Vec<u32> = Vec::with_capacity(rows.len() * 2);
-        let mut times: Vec<u32> = Vec::with_capacity(rows.len());
-        let mut last = None;
+        let mut hops: Vec<u16> = Vec::with_capacity(rows.len());
+        let mut last: Option<[u32; 3]> = None;
         for r in rows.iter() {
-            if last == Some(r[0]) {
+            if last.is_some_and(|l| l[0] == r[0]) {
                 continue;
             }
-            last = Some(r[0]);
+            // A time before the last one (a damaged feed) is taken as it.
+            let hop = last.map_or(0, |l| r[2].saturating_sub(l[2]));
+            last = Some(*r);
             stops.extend([r[0], r[1]]);
-            times.push(r[2]);
+            hops.push(u16::try_from(hop).unwrap_or(u16::MAX));
         }
-        let start = times.iter().copied().min().unwrap_or(0);
-        for t in &mut times {
-            *t -= start;
-        }
+        let start = rows.first().map_or(0, |r| r[2]);
         let pattern = self.patterns.intern(&stops);
-        let profile = self.profiles.intern(&times);
+        let profile = self.profiles.intern(&hops);
         if let Some(row) = self.trips.get_mut(trip as usize) {
             *row = [pattern, profile, start];
         }
@@ -196,6 +210,8 @@ impl Patterns {
             rows.extend(same.iter().map(|s| [s[1], s[2], s[3]]));
             self.settle(same[0][0], &mut rows);
         }
+        self.patterns.seal();
+        self.profiles.seal();
     }
 }
 

@@ -52,7 +52,8 @@ impl Index {
         w.rows(Section::Places, &self.places.place_rows)?;
         w.words(Section::Members, &self.places.members)?;
         w.rows(Section::Exceptions, &self.services.exception_rows)?;
-        let (no_trips, no_rows, no_words) = (Vec::new(), Vec::new(), Vec::new());
+        let (no_trips, no_rows, no_words, no_hops) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (trips, patterns, pattern_stops, profiles, offsets) = match &self.patterns {
             Some(p) => (
                 &p.trips,
@@ -61,13 +62,21 @@ impl Index {
                 &p.profiles.spans,
                 &p.profiles.words,
             ),
-            None => (&no_trips, &no_rows, &no_words, &no_rows, &no_words),
+            None => (&no_trips, &no_rows, &no_words, &no_rows, &no_hops),
         };
         w.rows(Section::TripPatterns, trips)?;
         w.rows(Section::Patterns, patterns)?;
         w.words(Section::PatternStops, pattern_stops)?;
         w.rows(Section::Profiles, profiles)?;
-        w.words(Section::Offsets, offsets)?;
+        // Two hops a word, the first in the low half.
+        w.events(
+            Section::Offsets,
+            offsets.chunks(2).map(|pair| {
+                let high = pair.get(1).copied().map_or(0, u32::from);
+                [u32::from(pair[0]) | high << 16]
+            }),
+            offsets.len().div_ceil(2),
+        )?;
         w.finish()?;
         Ok(())
     }

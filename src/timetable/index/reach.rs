@@ -128,28 +128,27 @@ impl Timetable {
     /// frequency's run is offset from its pattern, so the first such call
     /// otherwise) to the first call at one of the stops `to` after it.
     pub fn run(&self, trip: u32, from: &[u32], offset: Option<u32>, to: &[u32]) -> Option<Run> {
-        let (pattern, profile, start) = self.trip_pattern(trip);
-        let count = pattern.1.min(profile.1);
-        let call = |i: usize| TripStop {
-            sequence: self.word(Section::PatternStops, (pattern.0 + i) * 2),
-            stop: self.word(Section::PatternStops, (pattern.0 + i) * 2 + 1),
-            time: start.saturating_add(self.word(Section::Offsets, profile.0 + i)),
-        };
-        let mut boarding = None;
-        for i in 0..count {
-            let c = call(i);
+        let (pattern, profile, _) = self.trip_pattern(trip);
+        let calls = || self.trip_stops(trip).take(pattern.1.min(profile.1));
+        let mut boarding: Option<TripStop> = None;
+        let mut at = 0;
+        for (i, c) in calls().enumerate() {
             if from.contains(&c.stop) {
                 if offset.is_none_or(|o| o == c.time) {
-                    boarding = Some(i);
+                    boarding = Some(c);
+                    at = i;
                     break;
                 }
-                boarding = boarding.or(Some(i));
+                if boarding.is_none() {
+                    boarding = Some(c);
+                    at = i;
+                }
             }
         }
-        let i = boarding?;
-        (i + 1..count)
-            .map(call)
+        let from = boarding?;
+        calls()
+            .skip(at + 1)
             .find(|c| to.contains(&c.stop))
-            .map(|to| Run { from: call(i), to })
+            .map(|to| Run { from, to })
     }
 }
