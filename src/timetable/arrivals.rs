@@ -142,7 +142,7 @@ impl TimetableNetwork {
                 WaitTime::At {
                     aimed: Some(aimed), ..
                 } => Some(*aimed),
-                _ => departure_instant(d, fetched_at),
+                _ => self.instant(d, fetched_at),
             })
             .map(|k| k.map(to_network))
             .collect();
@@ -157,6 +157,15 @@ impl TimetableNetwork {
         keys.into_iter()
             .map(|key| nearest(&scheduled, key?, within).copied())
             .collect()
+    }
+
+    /// A departure's instant: its time, the fetch plus its countdown, or
+    /// its clock time ("17h05", the next such time of the network's day).
+    fn instant(&self, d: &Departure, fetched_at: Timestamp) -> Option<Timestamp> {
+        match &d.time {
+            WaitTime::Clock { text } => clock_instant(text, fetched_at, self.table().zone()),
+            _ => departure_instant(d, fetched_at),
+        }
     }
 
     /// When departure `d` (scheduled as `c`) gets to the end of `run`: the
@@ -185,7 +194,7 @@ impl TimetableNetwork {
         }
         let (start, origin) = match d.origin {
             Origin::Timetable => (to_real(c.at), ArrivalOrigin::Timetable),
-            _ => (departure_instant(d, fetched_at)?, ArrivalOrigin::Estimated),
+            _ => (self.instant(d, fetched_at)?, ArrivalOrigin::Estimated),
         };
         Some(Arrival {
             at: start
@@ -224,5 +233,55 @@ fn arrival_call(c: &TimetableDeparture, run: &Run) -> TimetableDeparture {
         stop: run.to.stop,
         offset,
         ..*c
+    }
+}
+
+/// The instant of a clock time ("17h05", "17:05") around `around` in
+/// `zone`: that day's, or the next day's when it is more than an hour
+/// before.
+fn clock_instant(text: &str, around: Timestamp, zone: &jiff::tz::TimeZone) -> Option<Timestamp> {
+    let (h, m) = text.trim().split_once(['h', 'H', ':'])?;
+    let digits = |s: &str| -> Option<i8> {
+        let s: String = s.chars().filter(char::is_ascii_digit).take(2).collect();
+        s.parse().ok()
+    };
+    let time = jiff::civil::Time::new(digits(h)?, digits(m).unwrap_or(0), 0, 0).ok()?;
+    let today = around.to_zoned(zone.clone()).date();
+    let at = today
+        .to_datetime(time)
+        .to_zoned(zone.clone())
+        .ok()?
+        .timestamp();
+    if at < around.checked_sub(SignedDuration::from_hours(1)).ok()? {
+        let tomorrow = today.tomorrow().ok()?.to_datetime(time);
+        return Some(tomorrow.to_zoned(zone.clone()).ok()?.timestamp());
+    }
+    Some(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clock_time_is_the_next_such_time_of_the_networks_day() {
+        let zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+        let at = |s: &str| s.parse::<jiff::Zoned>().unwrap().timestamp();
+        let around = at("2026-12-07T16:30:00+01:00[Europe/Paris]");
+        assert_eq!(
+            clock_instant("17h05", around, &zone),
+            Some(at("2026-12-07T17:05:00+01:00[Europe/Paris]"))
+        );
+        assert_eq!(
+            clock_instant("16:00", around, &zone),
+            Some(at("2026-12-07T16:00:00+01:00[Europe/Paris]")),
+            "a little late: today's"
+        );
+        assert_eq!(
+            clock_instant("05h10", around, &zone),
+            Some(at("2026-12-08T05:10:00+01:00[Europe/Paris]"))
+        );
+        assert_eq!(clock_instant("Travaux", around, &zone), None);
+        assert_eq!(clock_instant("25h00", around, &zone), None);
     }
 }
