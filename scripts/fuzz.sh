@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Fuzzes what reads outside input for a bounded time: the JSON decoding and
-# the HTML-to-text rendering (tests/fuzz.rs), and the GTFS compile, tables
-# and zip (tests/timetable_fuzz.rs).
+# the HTML-to-text rendering (tests/fuzz.rs), the GTFS compile, tables
+# and zip (tests/timetable_fuzz.rs), and what a screen reads from a broker:
+# boards, row states and messages (tests/mqtt_fuzz.rs).
 #
 #   scripts/fuzz.sh [SECONDS]     (default 60)
 #
-# Runs both proptest files in release, batch after batch of many cases
+# Runs the proptest files in release, batch after batch of many cases
 # with fresh random seeds, until SECONDS have passed. A failing case stops
 # the run; proptest saves it in tests/NAME.proptest-regressions, where
 # every later `cargo test` replays it: fix the cause and commit that file.
@@ -14,11 +15,11 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 cases=${FUZZ_CASES:-2000}
 gtfs_cases=${FUZZ_GTFS_CASES:-$(( cases / 4 ))}
-cargo test --release --test fuzz --test timetable_fuzz --no-run --quiet
+cargo test --release --test fuzz --test timetable_fuzz --test mqtt_fuzz --no-run --quiet
 start=$(date +%s)
 batches=0
 while (( $(date +%s) - start < seconds )); do
-    for run in "fuzz $cases" "timetable_fuzz $gtfs_cases"; do
+    for run in "fuzz $cases" "timetable_fuzz $gtfs_cases" "mqtt_fuzz $cases"; do
         set -- $run
         if ! PROPTEST_CASES=$2 cargo test --release --quiet --test "$1" >/tmp/quai-fuzz.$$ 2>&1; then
             cat /tmp/quai-fuzz.$$
@@ -30,4 +31,4 @@ while (( $(date +%s) - start < seconds )); do
     batches=$((batches + 1))
 done
 rm -f /tmp/quai-fuzz.$$
-echo "fuzz: $batches batches of $cases JSON/HTML and $gtfs_cases GTFS cases per property in $(( $(date +%s) - start )) s, no failure"
+echo "fuzz: $batches batches of $cases JSON/HTML/MQTT and $gtfs_cases GTFS cases per property in $(( $(date +%s) - start )) s, no failure"

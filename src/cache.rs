@@ -11,24 +11,36 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::config::read_bounded;
+
+/// The largest cache file read (64 MiB: IDFM's stops are the largest,
+/// a few MiB); a larger one is a cache miss, never held whole.
+pub const CACHE_LIMIT: u64 = 64 * 1024 * 1024;
+
 #[derive(Clone, Default)]
 pub struct Cache {
     dir: Option<PathBuf>,
     /// Names in memory start with this (a network's own part).
     prefix: String,
     memory: Arc<Mutex<HashMap<String, (SystemTime, String)>>>,
+    /// The largest file read ([`CACHE_LIMIT`]; smaller in tests).
+    limit: u64,
 }
 
 impl Cache {
     /// A cache that lives only as long as the process.
     pub fn memory() -> Cache {
-        Cache::default()
+        Cache {
+            limit: CACHE_LIMIT,
+            ..Cache::default()
+        }
     }
 
     /// A cache in `dir` (created when first written).
     pub fn disk(dir: PathBuf) -> Cache {
         Cache {
             dir: Some(dir),
+            limit: CACHE_LIMIT,
             ..Cache::default()
         }
     }
@@ -44,6 +56,7 @@ impl Cache {
             dir: self.dir.as_ref().map(|d| d.join(&safe)),
             prefix: format!("{}{safe}/", self.prefix),
             memory: self.memory.clone(),
+            limit: self.limit,
         }
     }
 
@@ -54,7 +67,7 @@ impl Cache {
             Some(dir) => {
                 let path = dir.join(name);
                 let written = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
-                (written, std::fs::read_to_string(&path).ok()?)
+                (written, read_bounded(&path, self.limit).ok()?)
             }
             None => self
                 .memory
@@ -122,6 +135,27 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A cache file past the limit, or one that is not a regular file, is
+    /// a miss: nothing is read whole.
+    #[test]
+    fn an_oversized_or_special_cache_file_is_a_miss() {
+        let dir = std::env::temp_dir().join(format!("quai-cache-big-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut cache = Cache::disk(dir.clone());
+        cache.limit = 16;
+        cache.put("small.json", &vec![1u32, 2]);
+        assert!(cache.get::<Vec<u32>>("small.json", Duration::MAX).is_some());
+        cache.put("big.json", &vec![1u32; 64]);
+        assert!(dir.join("big.json").is_file());
+        assert!(cache.get::<Vec<u32>>("big.json", Duration::MAX).is_none());
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/dev/zero", dir.join("zero.json")).unwrap();
+            assert!(cache.get::<Vec<u32>>("zero.json", Duration::MAX).is_none());
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -8,78 +8,76 @@
 
 use serde::Serialize;
 
-/// The zone clocks are shown in: the default network's (a network from
-/// its feeds has its timetable's).
-static SHOWN_ZONE: std::sync::RwLock<Option<jiff::tz::TimeZone>> = std::sync::RwLock::new(None);
+/// The zones a board's times are written in: each network's own (fixed by
+/// its kind, or its timetable's) and the one the header's clock shows (the
+/// default network's). A value held by the board, filled by the fetching
+/// task from the networks ([`crate::network::Network::zone`]); a network
+/// whose zone is not known has the shown one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zones {
+    shown: jiff::tz::TimeZone,
+    networks: Vec<(String, jiff::tz::TimeZone)>,
+}
 
-/// Shows clocks and dates in `zone` from now on.
-pub fn set_zone(zone: jiff::tz::TimeZone) {
-    if let Ok(mut slot) = SHOWN_ZONE.write() {
-        *slot = Some(zone);
+impl Default for Zones {
+    /// The default network kind's zone (the registry's table says which),
+    /// and no network's yet.
+    fn default() -> Zones {
+        Zones::new(default_zone())
     }
 }
 
-/// The zone clocks are shown in (Europe/Paris unless set). Looked up in
-/// the time zone database once: the board asks for it many times a second.
-pub fn zone() -> jiff::tz::TimeZone {
-    if let Some(zone) = SHOWN_ZONE.read().ok().and_then(|z| z.clone()) {
-        return zone;
+impl Zones {
+    /// Clocks shown in `shown`, no network's zone known yet.
+    pub fn new(shown: jiff::tz::TimeZone) -> Zones {
+        Zones {
+            shown,
+            networks: Vec::new(),
+        }
     }
-    paris()
+
+    /// The zone the header's clock shows.
+    pub fn shown(&self) -> &jiff::tz::TimeZone {
+        &self.shown
+    }
+
+    /// Network `id`'s times are in `zone`.
+    pub fn set(&mut self, id: &str, zone: jiff::tz::TimeZone) {
+        match self.networks.iter_mut().find(|(n, _)| n == id) {
+            Some(slot) => slot.1 = zone,
+            None => self.networks.push((id.to_string(), zone)),
+        }
+    }
+
+    /// Network `id`'s zone (the shown one when it is not known).
+    pub fn of(&self, id: &str) -> &jiff::tz::TimeZone {
+        self.networks
+            .iter()
+            .find(|(n, _)| n == id)
+            .map_or(&self.shown, |(_, z)| z)
+    }
+
+    /// Whether network `id`'s zone is known (else its times are in the
+    /// shown zone).
+    pub fn knows(&self, id: &str) -> bool {
+        self.networks.iter().any(|(n, _)| n == id)
+    }
+
+    /// The current time in the shown zone.
+    pub fn now(&self) -> jiff::Zoned {
+        jiff::Zoned::now().with_time_zone(self.shown.clone())
+    }
 }
 
-/// The default network kind's zone (the registry's table says which),
-/// looked up in the database once: the shown zone until one is set.
-fn paris() -> jiff::tz::TimeZone {
-    static PARIS: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
-    PARIS
+/// The default network kind's zone, looked up in the database once.
+pub fn default_zone() -> jiff::tz::TimeZone {
+    static DEFAULT: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    DEFAULT
         .get_or_init(|| {
             jiff::tz::TimeZone::get(crate::network::registry::kinds::default_zone())
                 .unwrap_or(jiff::tz::TimeZone::UTC)
         })
         .clone()
-}
-
-/// An instant in the shown zone.
-pub fn local(t: jiff::Timestamp) -> Result<jiff::Zoned, jiff::Error> {
-    Ok(t.to_zoned(zone()))
-}
-
-/// Each network's own zone, by id (its timetable's), for the places of a
-/// board that mixes networks of several zones: a small table, read once per
-/// place of a frame, never per departure.
-static NETWORK_ZONES: std::sync::RwLock<Vec<(String, jiff::tz::TimeZone)>> =
-    std::sync::RwLock::new(Vec::new());
-
-/// Network `id`'s times are in `zone` (its timetable says so).
-pub fn set_network_zone(id: &str, zone: jiff::tz::TimeZone) {
-    if let Ok(mut zones) = NETWORK_ZONES.write() {
-        match zones.iter_mut().find(|(n, _)| n == id) {
-            Some(slot) => slot.1 = zone,
-            None => zones.push((id.to_string(), zone)),
-        }
-    }
-}
-
-/// The place in [`NETWORK_ZONES`] of network `id`'s zone; `None` (the
-/// shown zone) for a network whose zone is not known. A search of a few
-/// names: no zone is compared or looked up once the network is known.
-pub fn zone_index(id: &str) -> Option<u8> {
-    let position = || {
-        let zones = NETWORK_ZONES.read().ok()?;
-        zones.iter().position(|(n, _)| n == id)
-    };
-    position().and_then(|at| u8::try_from(at).ok())
-}
-
-/// The zone of [`zone_index`] (the shown zone for `None`).
-pub fn zone_at(index: Option<u8>) -> jiff::tz::TimeZone {
-    index
-        .and_then(|i| {
-            let zones = NETWORK_ZONES.read().ok()?;
-            zones.get(usize::from(i)).map(|(_, z)| z.clone())
-        })
-        .unwrap_or_else(zone)
 }
 
 /// "UTC−5", "UTC+5:30", "UTC": an offset as riders read it.
@@ -122,11 +120,6 @@ pub fn command_time(at: jiff::Timestamp, zone: &jiff::tz::TimeZone, format: &str
     time_in(at, zone, format, &jiff::tz::TimeZone::system())
 }
 
-/// The current time in the shown zone.
-pub fn network_now() -> jiff::Zoned {
-    jiff::Zoned::now().with_time_zone(zone())
-}
-
 /// An age in its largest sensible unit, in the rider's language: "45 s",
 /// "3 min", "5 h", "18 days", "3 years" (whole units, rounded down; a
 /// unit is used from two of it, years from one).
@@ -150,15 +143,17 @@ pub fn age_text(seconds: u64) -> String {
 }
 
 /// "01:00", or "demain 01:00" when that is another day than `now`, in the
-/// network's time; seconds round up to the minute (a wait ending at
-/// 00:59:59.6 reads 01:00).
-pub fn until_text(until: jiff::Timestamp, now: jiff::Timestamp) -> String {
+/// network's time (`zone`); seconds round up to the minute (a wait ending
+/// at 00:59:59.6 reads 01:00).
+pub fn until_text(
+    until: jiff::Timestamp,
+    now: jiff::Timestamp,
+    zone: &jiff::tz::TimeZone,
+) -> String {
     let rounded = until
         .checked_add(jiff::SignedDuration::from_secs(59))
         .unwrap_or(until);
-    let (Ok(at), Ok(today)) = (local(rounded), local(now)) else {
-        return String::new();
-    };
+    let (at, today) = (rounded.to_zoned(zone.clone()), now.to_zoned(zone.clone()));
     let clock = at.strftime("%H:%M").to_string();
     if at.date() == today.date() {
         clock
@@ -623,6 +618,10 @@ pub struct Lift {
 mod tests {
     use super::*;
 
+    fn paris() -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get("Europe/Paris").unwrap()
+    }
+
     #[test]
     fn a_time_in_another_zone_says_its_offset() {
         let tz = |name: &str| jiff::tz::TimeZone::get(name).unwrap();
@@ -644,12 +643,18 @@ mod tests {
     fn waits_end_at_a_minute_today_or_tomorrow() {
         let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
         let now = at("2026-12-01T22:00:00Z"); // 23:00 in Paris
-        assert_eq!(until_text(at("2026-12-01T22:30:00Z"), now), "23:30");
         assert_eq!(
-            until_text(at("2026-12-01T23:59:59.600Z"), now),
+            until_text(at("2026-12-01T22:30:00Z"), now, &paris()),
+            "23:30"
+        );
+        assert_eq!(
+            until_text(at("2026-12-01T23:59:59.600Z"), now, &paris()),
             "demain 01:00"
         );
-        assert_eq!(until_text(at("2026-12-02T00:00:00Z"), now), "demain 01:00");
+        assert_eq!(
+            until_text(at("2026-12-02T00:00:00Z"), now, &paris()),
+            "demain 01:00"
+        );
     }
 
     #[test]

@@ -213,6 +213,11 @@ pub enum FavOp {
     Remove {
         place: String,
     },
+    /// A favourite put back at `at` (the undo of a removal).
+    Insert {
+        favorite: Favorite,
+        at: usize,
+    },
     Rename {
         place: String,
         label: Option<String>,
@@ -239,6 +244,13 @@ impl FavOp {
             FavOp::Remove { place } => {
                 let i = find(favorites, place)?;
                 favorites.list.remove(i);
+            }
+            FavOp::Insert { favorite, at } => {
+                // Not twice: the file may have it again already.
+                if favorites.position(&favorite.place).is_none() {
+                    let at = (*at).min(favorites.list.len());
+                    favorites.list.insert(at, favorite.clone());
+                }
             }
             FavOp::Rename { place, label } => {
                 let i = find(favorites, place)?;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, mpsc, watch};
 
 use crate::domain::Message;
 use crate::model::{self, ResolvedPlace};
@@ -52,6 +52,9 @@ pub enum Update {
     },
     /// How often the networks are asked ("actualisé toutes les 90 s").
     Schedule(Option<String>),
+    /// The zone of each network's times (sent with the places, and again
+    /// when one changes: a timetable read later gives its zone).
+    Zones(crate::domain::Zones),
     /// The stop index for the search (`stale`: an old copy).
     Index {
         index: Arc<Index>,
@@ -59,8 +62,25 @@ pub enum Update {
     },
 }
 
-fn today() -> String {
-    crate::domain::network_now().date().to_string()
+/// The day in the shown zone.
+fn today(zones: &crate::domain::Zones) -> String {
+    zones.now().date().to_string()
+}
+
+/// The zones of `source`'s networks: each one's own where known, and the
+/// default network's (the first) for the header's clock.
+pub fn zones_of(source: &dyn Network) -> crate::domain::Zones {
+    let networks = source.networks();
+    let mut zones = match networks.first().and_then(|n| source.zone(&n.id)) {
+        Some(first) => crate::domain::Zones::new(first),
+        None => crate::domain::Zones::default(),
+    };
+    for network in &networks {
+        if let Some(zone) = source.zone(&network.id) {
+            zones.set(&network.id, zone);
+        }
+    }
+    zones
 }
 
 /// The network's stop index, and whether it is an old copy.
@@ -170,25 +190,7 @@ pub async fn resolve_in_parts(
     index: &Index,
     queries: &[String],
 ) -> Result<Resolution, NetError> {
-    let networks = source.networks();
-    let default = networks.first().map(|n| n.id.clone()).unwrap_or_default();
-    let network_of = |p: &crate::search::Place| {
-        p.stop_ids
-            .first()
-            .and_then(|id| source.network_of(id))
-            .map(|n| n.id)
-            .unwrap_or_default()
-    };
-    let scoped: Vec<String> = index.places.iter().map(network_of).collect();
-    let names_in = |net: Option<&str>| -> Vec<&str> {
-        index
-            .places
-            .iter()
-            .zip(&scoped)
-            .filter(|(_, n)| net.is_none_or(|net| n.as_str() == net))
-            .map(|(p, _)| p.name.as_str())
-            .collect()
-    };
+    let scope = Scope::of(source, index);
     let mut places: Vec<ResolvedPlace> = Vec::new();
     let mut unknown = Vec::new();
     // Why queries were not found, when their network could not answer.
@@ -204,31 +206,19 @@ pub async fn resolve_in_parts(
         reasons.push(NetError::new(e.kind, detail));
     };
     for query in queries {
-        if let Some(e) = not_configured(query, &networks) {
+        if let Some(e) = not_configured(query, &scope.networks) {
             cannot_answer(query, e, &mut unknown);
             continue;
         }
-        let (wanted, text) = split_network(query, &networks);
-        let first_try = wanted.as_deref().unwrap_or(&default);
-        let mut found = match_place(&names_in(Some(first_try)), text)
-            .map(|n| (n.to_string(), first_try.to_string()));
-        if found.is_none() && wanted.is_none() && networks.len() > 1 {
-            found = networks.iter().skip(1).find_map(|n| {
-                match_place(&names_in(Some(&n.id)), text).map(|m| (m.to_string(), n.id.clone()))
-            });
-        }
-        if found.is_none() {
-            // The network may match more loosely than quai does: ask it.
-            found = source.exact_name(text).await?.and_then(|n| {
-                let net = wanted.clone().unwrap_or_else(|| default.clone());
-                match_place(&names_in(Some(&net)), &n).map(|m| (m.to_string(), net))
-            });
-        }
-        let Some((name, network)) = found else {
+        let (wanted, text) = split_network(query, &scope.networks);
+        let Some((name, network)) = scope.find(source, wanted.as_deref(), text).await? else {
             // The place may be in a network whose stops could not be had.
             let failed = match &wanted {
                 Some(net) => source.stops_failure(net),
-                None => networks.iter().find_map(|n| source.stops_failure(&n.id)),
+                None => scope
+                    .networks
+                    .iter()
+                    .find_map(|n| source.stops_failure(&n.id)),
             };
             match failed {
                 Some(e) => cannot_answer(query, e, &mut unknown),
@@ -242,10 +232,96 @@ pub async fn resolve_in_parts(
         {
             continue;
         }
-        let stop_ids = index
+        places.push(scope.place(source, query, name, network).await);
+    }
+    board_error(&places, reasons)?;
+    Ok((places, unknown, unavailable))
+}
+
+/// The index's places, each with its network, and the networks.
+struct Scope<'a> {
+    index: &'a Index,
+    /// The network of each of the index's places.
+    networks_of: Vec<String>,
+    networks: Vec<NetworkInfo>,
+    default: String,
+}
+
+impl<'a> Scope<'a> {
+    fn of(source: &dyn Network, index: &'a Index) -> Scope<'a> {
+        let networks = source.networks();
+        let default = networks.first().map(|n| n.id.clone()).unwrap_or_default();
+        let networks_of = index
             .places
             .iter()
-            .zip(&scoped)
+            .map(|p| {
+                p.stop_ids
+                    .first()
+                    .and_then(|id| source.network_of(id))
+                    .map(|n| n.id)
+                    .unwrap_or_default()
+            })
+            .collect();
+        Scope {
+            index,
+            networks_of,
+            networks,
+            default,
+        }
+    }
+
+    /// The names of the places of network `net` (all with `None`).
+    fn names_in(&self, net: Option<&str>) -> Vec<&'a str> {
+        self.index
+            .places
+            .iter()
+            .zip(&self.networks_of)
+            .filter(|(_, n)| net.is_none_or(|net| n.as_str() == net))
+            .map(|(p, _)| p.name.as_str())
+            .collect()
+    }
+
+    /// The place `text` names, and its network: in the network `wanted`,
+    /// else the default one, then the others; else the name the network
+    /// itself matches (it may match more loosely than quai does).
+    async fn find(
+        &self,
+        source: &dyn Network,
+        wanted: Option<&str>,
+        text: &str,
+    ) -> Result<Option<(String, String)>, NetError> {
+        let first_try = wanted.unwrap_or(&self.default);
+        let mut found = match_place(&self.names_in(Some(first_try)), text)
+            .map(|n| (n.to_string(), first_try.to_string()));
+        if found.is_none() && wanted.is_none() && self.networks.len() > 1 {
+            found = self.networks.iter().skip(1).find_map(|n| {
+                match_place(&self.names_in(Some(&n.id)), text)
+                    .map(|m| (m.to_string(), n.id.clone()))
+            });
+        }
+        if found.is_none() {
+            found = source.exact_name(text).await?.and_then(|n| {
+                let net = wanted.unwrap_or(&self.default).to_string();
+                match_place(&self.names_in(Some(&net)), &n).map(|m| (m.to_string(), net))
+            });
+        }
+        Ok(found)
+    }
+
+    /// The place `name` of `network`, with the lines at its stops (or
+    /// why they could not be had).
+    async fn place(
+        &self,
+        source: &dyn Network,
+        query: &str,
+        name: String,
+        network: String,
+    ) -> ResolvedPlace {
+        let stop_ids = self
+            .index
+            .places
+            .iter()
+            .zip(&self.networks_of)
             .find(|(p, n)| p.name == name && **n == network)
             .map(|(p, _)| p.stop_ids.clone())
             .unwrap_or_default();
@@ -255,7 +331,8 @@ pub async fn resolve_in_parts(
             Ok(lines) => (lines, None),
             Err(e) => (Vec::new(), Some(e)),
         };
-        let network_name = networks
+        let network_name = self
+            .networks
             .iter()
             .find(|n| n.id == network)
             .map(|n| n.name.clone())
@@ -265,17 +342,20 @@ pub async fn resolve_in_parts(
             network_name,
             problem,
             walk: None,
-            query: query.clone(),
+            query: query.to_string(),
             label: None,
             name,
             stop_ids,
             lines,
         };
         place.sort_lines();
-        places.push(place);
+        place
     }
-    // Nothing to show, because networks could not answer: that is the
-    // board's error, saying what is missing.
+}
+
+/// The board's error, when there is one: nothing to show because networks
+/// could not answer (saying what is missing), or every place failing.
+fn board_error(places: &[ResolvedPlace], reasons: Vec<NetError>) -> Result<(), NetError> {
     if places.is_empty()
         && let Some(e) = reasons.into_iter().next()
     {
@@ -290,7 +370,7 @@ pub async fn resolve_in_parts(
     {
         return Err(e);
     }
-    Ok((places, unknown, unavailable))
+    Ok(())
 }
 
 /// The lift status of the places whose network has one.
@@ -364,6 +444,32 @@ impl Drop for Poller {
     }
 }
 
+/// The networks of `places` alone, as one source: a board whose places
+/// are all on some of the configured networks asks nothing of the others
+/// (departures, messages, line states, lifts) and says nothing of them
+/// (their schedule notes). The source as it is when it is one network,
+/// when no place is known, or when a place's network is not one of its
+/// members.
+pub fn shown_networks(source: &Source, places: &[ResolvedPlace]) -> Source {
+    let all = source.networks();
+    let ids: Vec<&str> = all
+        .iter()
+        .map(|n| n.id.as_str())
+        .filter(|id| places.iter().any(|p| p.network == *id))
+        .collect();
+    if ids.is_empty()
+        || ids.len() == all.len()
+        || places.iter().any(|p| !ids.contains(&p.network.as_str()))
+    {
+        return source.clone();
+    }
+    let members: Option<Vec<Source>> = ids.iter().map(|id| source.member(id)).collect();
+    match members.and_then(crate::network::multi::Multi::new) {
+        Some(multi) => Arc::new(multi),
+        None => source.clone(),
+    }
+}
+
 /// Starts the fetching tasks; `refresh_now` makes the waiting-times task
 /// poll at once, and a list sent on `commands` replaces the places shown.
 /// The tasks end when the receiver of `updates` is dropped, or with the
@@ -377,12 +483,12 @@ pub fn spawn(
     commands: Commands,
 ) -> Poller {
     let new_places = Arc::new(Notify::new());
-    let messages_task = tokio::spawn(poll_messages(
-        source.clone(),
-        updates.clone(),
-        new_places.clone(),
-    ));
+    let (shown_tx, shown) = watch::channel(None);
+    let messages_task = tokio::spawn(poll_messages(shown, updates.clone(), new_places.clone()));
+    let zones = zones_of(source.as_ref());
     let task = Departures {
+        shown: source.clone(),
+        shown_tx,
         source,
         settings,
         updates,
@@ -390,6 +496,7 @@ pub fn spawn(
         commands,
         failures: 0,
         index_stale: false,
+        zones,
     };
     let times_task = tokio::spawn(poll_departures(task, new_places));
     Poller {
@@ -397,12 +504,24 @@ pub fn spawn(
     }
 }
 
-/// The messages and line states, every minute (sooner after a failure,
-/// with back-off, and at once when new places are shown while they are
-/// missing), until the receiver of `updates` is gone.
-async fn poll_messages(source: Source, updates: mpsc::Sender<Update>, new_places: Arc<Notify>) {
+/// The messages and line states of the networks shown, every minute
+/// (sooner after a failure, with back-off, and at once when new places are
+/// shown while they are missing, or when the networks shown change), until
+/// the receiver of `updates` is gone. The networks shown are known once
+/// the places are resolved (all of them while they cannot be).
+async fn poll_messages(
+    mut shown: watch::Receiver<Option<Source>>,
+    updates: mpsc::Sender<Update>,
+    new_places: Arc<Notify>,
+) {
     let mut failures = 0;
+    if shown.wait_for(Option::is_some).await.is_err() {
+        return;
+    }
     loop {
+        let Some(source) = shown.borrow_and_update().clone() else {
+            return;
+        };
         let delay = match source.messages().await {
             Ok(list) => {
                 failures = 0;
@@ -429,6 +548,10 @@ async fn poll_messages(source: Source, updates: mpsc::Sender<Update>, new_places
             tokio::select! {
                 _ = &mut sleep => break,
                 _ = new_places.notified() => if failures > 0 { break },
+                changed = shown.changed() => match changed {
+                    Ok(()) => break,
+                    Err(_) => return,
+                },
             }
         }
     }
@@ -440,7 +563,13 @@ type Commands = mpsc::Receiver<(Vec<String>, Vec<crate::favorites::Favorite>)>;
 /// What the departures task works with, from one set of places to the
 /// next.
 struct Departures {
+    /// Every network, for the stop index and the places' look-up.
     source: Source,
+    /// The networks of the places shown ([`shown_networks`]), asked for
+    /// everything else.
+    shown: Source,
+    /// Where the messages' task learns the networks shown.
+    shown_tx: watch::Sender<Option<Source>>,
     settings: PollSettings,
     updates: mpsc::Sender<Update>,
     refresh_now: Arc<Notify>,
@@ -450,9 +579,22 @@ struct Departures {
     /// The places were found in an old stop list (the network was down):
     /// they are looked up again every minute until a fresh list comes.
     index_stale: bool,
+    /// The zones last sent.
+    zones: crate::domain::Zones,
 }
 
 impl Departures {
+    /// Sends the networks' zones when they changed, or `always`; `None`
+    /// when the receiver is gone.
+    async fn send_zones(&mut self, always: bool) -> Option<()> {
+        let zones = zones_of(self.source.as_ref());
+        if always || zones != self.zones {
+            self.zones = zones.clone();
+            self.updates.send(Update::Zones(zones)).await.ok()?;
+        }
+        Some(())
+    }
+
     /// Resolves the places (their walk times and favourites' filters
     /// applied) and sends them with the stop index, retrying while the
     /// network is down; `None` when the receiver is gone.
@@ -479,6 +621,8 @@ impl Departures {
                         place.walk = self.settings.walk;
                     }
                     apply_favorites(&mut places, &self.settings.favorites);
+                    self.show(shown_networks(&self.source, &places));
+                    self.send_zones(true).await?;
                     let update = Update::Resolved {
                         places: places.clone(),
                         unknown: unknown.clone(),
@@ -489,6 +633,9 @@ impl Departures {
                     return Some((places, unknown, unavailable));
                 }
                 Err(e) => {
+                    if self.shown_tx.borrow().is_none() {
+                        self.shown_tx.send_replace(Some(self.source.clone()));
+                    }
                     self.failures += 1;
                     let delay = retry_delay(self.settings.refresh, self.failures, &e);
                     self.updates.send(Update::Failed(e)).await.ok()?;
@@ -503,11 +650,26 @@ impl Departures {
         }
     }
 
+    /// Asks `shown` from now on; the messages' task learns it when its
+    /// networks are not those it asks already.
+    fn show(&mut self, shown: Source) {
+        let ids = |s: &Source| -> Vec<String> { s.networks().into_iter().map(|n| n.id).collect() };
+        let changed = self
+            .shown_tx
+            .borrow()
+            .as_ref()
+            .is_none_or(|old| ids(old) != ids(&shown));
+        self.shown = shown;
+        if changed {
+            self.shown_tx.send_replace(Some(self.shown.clone()));
+        }
+    }
+
     /// The places with their rows looked up again, when they changed.
     async fn rows_again(&self, shown: &[ResolvedPlace]) -> Option<Vec<ResolvedPlace>> {
         let mut places = shown.to_vec();
         for place in &mut places {
-            match self.source.lines_at(&place.stop_ids).await {
+            match self.shown.lines_at(&place.stop_ids).await {
                 Ok(lines) => {
                     place.lines = lines;
                     place.problem = None;
@@ -525,9 +687,10 @@ impl Departures {
     /// failure; the delay until the next fetch. `None` when the receiver
     /// is gone.
     async fn fetch(&mut self, requests: &[crate::network::RowRequest]) -> Option<Duration> {
-        let (update, delay) = match self.source.departures(requests, self.settings.nb).await {
+        let (update, delay) = match self.shown.departures(requests, self.settings.nb).await {
             Ok(results) => {
                 self.failures = 0;
+                self.send_zones(false).await?;
                 let at = Timestamp::now();
                 (Update::Departures { at, results }, self.settings.refresh)
             }
@@ -549,7 +712,7 @@ impl Departures {
 async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
     'places: loop {
         // Resolve the places first, retrying while the network is down.
-        let resolved_on = today();
+        let resolved_on = today(&task.zones);
         let Some((mut shown, unknown, unavailable)) = task.resolve().await else {
             return;
         };
@@ -565,7 +728,7 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
             // for the first time, a station that was empty at night): the
             // places' rows are looked at again now and then.
             let troubled = shown.iter().any(|p| p.problem.is_some());
-            let every = match (task.source.rows_change_every(), troubled) {
+            let every = match (task.shown.rows_change_every(), troubled) {
                 (_, true) => Some(PLACE_RETRY),
                 (every, false) => every,
             };
@@ -592,7 +755,7 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
                     return;
                 };
                 delay = next;
-                let note = task.source.schedule_note();
+                let note = task.shown.schedule_note();
                 if note != last_note {
                     last_note = note.clone();
                     if task.updates.send(Update::Schedule(note)).await.is_err() {
@@ -601,7 +764,7 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
                 }
                 if lifts_at.is_none_or(|t: tokio::time::Instant| t.elapsed() >= LIFTS_EVERY) {
                     lifts_at = Some(tokio::time::Instant::now());
-                    for update in lift_updates(task.source.as_ref(), &shown).await {
+                    for update in lift_updates(task.shown.as_ref(), &shown).await {
                         if task.updates.send(update).await.is_err() {
                             return;
                         }
@@ -617,7 +780,7 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
                 continue 'places;
             }
             let retry_index = task.index_stale && resolved_at.elapsed() >= PLACE_RETRY;
-            if today() != resolved_on || retry_index {
+            if today(&task.zones) != resolved_on || retry_index {
                 continue 'places;
             }
         }
@@ -648,6 +811,7 @@ pub fn apply(board: &mut model::Board, update: Update) -> Option<(Arc<Index>, bo
             let before = std::mem::take(board);
             *board = model::Board::new(places);
             board.keep_departures_of(&before);
+            board.zones = before.zones;
             board.messages = messages;
             board.line_states = states;
             board.lifts = lifts;
@@ -663,6 +827,7 @@ pub fn apply(board: &mut model::Board, update: Update) -> Option<(Arc<Index>, bo
             board.lifts.insert(stop_ids, lifts);
         }
         Update::Schedule(note) => board.schedule_note = note,
+        Update::Zones(zones) => board.zones = zones,
         Update::Index { index, stale } => return Some((index, stale)),
     }
     None
@@ -838,6 +1003,27 @@ mod tests {
             toml::from_str("place = \"chamars\"\nwalk = 4\n").unwrap();
         apply_favorites(&mut places, &[favorite]);
         assert_eq!((places[0].walk, places[1].walk), (Some(4), Some(5)));
+    }
+
+    /// The zones sent before the places stay with the board the places
+    /// make (a Montréal place on a Paris board keeps its offset).
+    #[test]
+    fn resolved_places_keep_the_zones_sent_before_them() {
+        let montreal = jiff::tz::TimeZone::get("America/Montreal").unwrap();
+        let mut zones = crate::domain::Zones::default();
+        zones.set("stm", montreal.clone());
+        let mut board = model::Board::default();
+        apply(&mut board, Update::Zones(zones));
+        apply(
+            &mut board,
+            Update::Resolved {
+                places: Vec::new(),
+                unknown: Vec::new(),
+                unavailable: Vec::new(),
+            },
+        );
+        assert_eq!(board.zones.of("stm"), &montreal);
+        assert!(board.resolved);
     }
 
     #[test]

@@ -333,7 +333,10 @@ fn city(
     Arc<quai::network::gtfsrt::FeedNetwork>,
     Arc<quai::timetable::source::TimetableNetwork>,
 ) {
-    city_of(base, quai::domain::network_now().date())
+    city_of(
+        base,
+        jiff::Zoned::now().in_tz("Europe/Paris").unwrap().date(),
+    )
 }
 
 /// The same, its timetable made on `day`.
@@ -767,7 +770,9 @@ async fn a_stale_feed_over_an_expired_timetable_says_the_timetable_expired() {
     let fault = dir.join("fault");
     let server = server(&fault).await;
     std::fs::write(&fault, "stale trip-updates").unwrap();
-    let long_ago = quai::domain::network_now()
+    let long_ago = jiff::Zoned::now()
+        .in_tz("Europe/Paris")
+        .unwrap()
         .date()
         .checked_sub(jiff::Span::new().years(2))
         .unwrap();

@@ -118,6 +118,58 @@ async fn waits_out_of_bounds_are_not_shown() {
     }
 }
 
+/// `quai board Chamars ARGS` against `url` (in English with `english`):
+/// its standard output.
+async fn board(name: &str, url: &str, args: &[&str], english: bool) -> String {
+    let h = home("hostile", name);
+    let mut cmd = quai_command(&h, Some((url, KEY)));
+    cmd.args(["board", "Chamars"]).args(args);
+    if english {
+        cmd.env("LANG", "en_GB.UTF-8");
+    }
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&h);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// The values dropped are counted per place: `dropped_values` in
+/// `--json`, and a note in the place's heading, in both languages; none
+/// when nothing was dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_values_dropped_are_counted_and_shown() {
+    let s = server(
+        json!([
+            departure(json!({"temps": "-60 min", "tempsEnSeconde": -3600})),
+            departure(json!({"temps": "x", "tempsEnSeconde": i64::MAX})),
+            departure(json!({"temps": "7 min", "tempsEnSeconde": 420, "numVehicule": "600"})),
+        ])
+        .to_string(),
+    )
+    .await;
+    let json: Value =
+        serde_json::from_str(&board("dropped-json", &s.url, &["--json"], false).await).unwrap();
+    assert_eq!(json["places"][0]["dropped_values"], 2, "{json}");
+    let once = board("dropped-fr", &s.url, &["--once"], false).await;
+    assert!(
+        once.contains("Chamars · 2 valeurs aberrantes écartées"),
+        "{once}"
+    );
+    let once = board("dropped-en", &s.url, &["--once"], true).await;
+    assert!(once.contains("2 implausible values dropped"), "{once}");
+
+    let clean = server(json!([departure(json!({}))]).to_string()).await;
+    let json: Value =
+        serde_json::from_str(&board("dropped-none", &clean.url, &["--json"], false).await).unwrap();
+    assert!(json["places"][0].get("dropped_values").is_none(), "{json}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_departure_given_many_times_shows_once() {
     let same: Vec<Value> = (0..162).map(|_| departure(json!({}))).collect();

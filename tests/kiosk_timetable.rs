@@ -37,7 +37,7 @@ async fn a_kiosk_started_offline_uses_a_timetable_compiled_later_without_a_reloa
     .unwrap();
     // The demo's Ginko feed, valid around today, as a local file.
     let zip = h.join("feed.zip");
-    let today = quai::domain::network_now().date();
+    let today = jiff::Zoned::now().in_tz("Europe/Paris").unwrap().date();
     std::fs::write(&zip, quai::demo::gtfs::feed("ginko", today).unwrap()).unwrap();
     let url = format!("http://127.0.0.1:{port}");
     let home_dir = h.clone();

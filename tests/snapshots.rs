@@ -146,3 +146,20 @@ fn the_kiosk() {
         insta::assert_debug_snapshot!(name, terminal.backend().buffer().clone());
     }
 }
+
+/// The board, each pane and the help (its first lines and its end) at
+/// 120×35, 80×24 and 40×12: the text of each screen.
+#[test]
+fn every_screen_at_three_sizes() {
+    for size in SIZES {
+        for (name, lines) in every_screen(size) {
+            if name == "help_end" {
+                // The end is the end: the attribution shown, nothing below.
+                let text = lines.join("\n");
+                assert!(!text.contains("de plus"), "{size:?}: {text}");
+                assert!(text.contains("réseau de"), "{size:?}: {text}");
+            }
+            insta::assert_debug_snapshot!(format!("sized_{name}_{}x{}", size.0, size.1), lines);
+        }
+    }
+}

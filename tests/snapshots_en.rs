@@ -51,3 +51,14 @@ fn the_board_in_english() {
         .unwrap();
     insta::assert_debug_snapshot!("kiosk_truecolor_en", terminal.backend().buffer().clone());
 }
+
+/// As `tests/snapshots.rs`'s `every_screen_at_three_sizes`, in English.
+#[test]
+fn every_screen_at_three_sizes_in_english() {
+    quai::i18n::set(quai::i18n::Language::En);
+    for size in SIZES {
+        for (name, lines) in every_screen(size) {
+            insta::assert_debug_snapshot!(format!("sized_{name}_{}x{}_en", size.0, size.1), lines);
+        }
+    }
+}

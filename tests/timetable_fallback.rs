@@ -258,7 +258,7 @@ async fn the_board_refreshes_a_day_old_timetable_in_the_background() {
     let server = quai::demo::DemoServer::start_with_clock(
         ([127, 0, 0, 1], 0).into(),
         quai::demo::ServerOptions::default(),
-        Arc::new(quai::domain::network_now),
+        Arc::new(|| jiff::Zoned::now().in_tz("Europe/Paris").unwrap()),
     )
     .await
     .unwrap();

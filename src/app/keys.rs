@@ -82,7 +82,10 @@ impl App {
                 self.help_scroll = 0;
                 Effect::Redraw
             }
-            Action::Refresh => Effect::RefreshNow,
+            Action::Refresh => {
+                self.refreshing = true;
+                Effect::RefreshNow
+            }
             Action::Back => match self.first.clone().filter(|_| self.away) {
                 Some(first) => {
                     self.clear_places();
@@ -171,7 +174,7 @@ impl App {
             help: true,
             theme: crate::ui::theme::Theme::new(crate::ui::theme::Palette::NoColor),
             nb: 1,
-            attribution: "",
+            attribution: &self.attribution,
             notice: None,
             warning: None,
             capabilities: self.capabilities_here(),

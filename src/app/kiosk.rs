@@ -35,10 +35,10 @@ pub const CTRL_C_TWICE: jiff::SignedDuration = jiff::SignedDuration::from_secs(2
 
 impl KioskMode {
     /// The clock shown: the network's time, shifted as the options say.
-    pub fn shown(&self, now: Timestamp) -> jiff::Zoned {
+    pub fn shown(&self, now: Timestamp, zones: &crate::domain::Zones) -> jiff::Zoned {
         now.checked_add(self.options.clock_shift)
             .unwrap_or(now)
-            .to_zoned(crate::domain::zone())
+            .to_zoned(zones.shown().clone())
     }
 
     fn titles(&mut self) {
@@ -79,7 +79,10 @@ impl App {
             quiet: false,
             ctrl_c_at: None,
         };
-        kiosk.pages_since_s = kiosk.shown(now).timestamp().as_second();
+        kiosk.pages_since_s = kiosk
+            .shown(now, &crate::domain::Zones::default())
+            .timestamp()
+            .as_second();
         kiosk.titles();
         let mut app = App::new();
         app.now = now;
@@ -159,7 +162,10 @@ impl App {
             Msg::Reloaded(new) => {
                 let previous = std::mem::take(&mut kiosk.loaded);
                 kiosk.loaded = Loaded::reloaded(previous, *new);
-                kiosk.pages_since_s = kiosk.shown(self.now).timestamp().as_second();
+                kiosk.pages_since_s = kiosk
+                    .shown(self.now, &self.board.zones)
+                    .timestamp()
+                    .as_second();
                 kiosk.titles();
                 // The network read again may show another zone: the view
                 // is built anew.
@@ -197,7 +203,10 @@ impl App {
         let Some(kiosk) = self.kiosk.as_mut() else {
             return Effect::Nothing;
         };
-        let quiet = is_quiet(kiosk.loaded.quiet_hours, &kiosk.shown(self.now));
+        let quiet = is_quiet(
+            kiosk.loaded.quiet_hours,
+            &kiosk.shown(self.now, &self.board.zones),
+        );
         kiosk.quiet = quiet;
         let run = should_poll(&kiosk.loaded, quiet);
         if run == kiosk.polling && !repaint {
@@ -205,7 +214,10 @@ impl App {
         }
         if !run && kiosk.polling {
             // No request in quiet hours: the board is emptied.
-            self.board = Board::default();
+            self.board = Board {
+                zones: std::mem::take(&mut self.board.zones),
+                ..Board::default()
+            };
             self.board_changed = true;
         }
         kiosk.polling = run;
@@ -275,7 +287,7 @@ mod tests {
     fn at(h: i8, m: i8) -> Timestamp {
         jiff::civil::date(2026, 11, 23)
             .at(h, m, 0, 0)
-            .to_zoned(crate::domain::zone())
+            .to_zoned(crate::domain::default_zone())
             .unwrap()
             .timestamp()
     }

@@ -181,6 +181,12 @@ pub struct App {
     pub index_stale: bool,
     /// A short message for the status line.
     pub notice: Option<String>,
+    /// `r` was pressed and the answer has not come yet: the status line
+    /// says a refresh is under way.
+    pub refreshing: bool,
+    /// Where the data comes from, as the help ends with it (its scroll
+    /// reaches that far).
+    pub attribution: String,
     /// What the network offers beyond departures: only those keys work.
     pub capabilities: Capabilities,
     /// What each network of a mixed board offers, by id: the keys follow
@@ -234,6 +240,8 @@ impl App {
             index: None,
             index_stale: false,
             notice: None,
+            refreshing: false,
+            attribution: String::new(),
             capabilities: Capabilities::default(),
             networks: Vec::new(),
             here: Capabilities::default(),
@@ -420,7 +428,9 @@ impl App {
 
     fn open_details(&mut self) -> Effect {
         let Some(row) = self.selected_row() else {
-            return Effect::Nothing;
+            // Said, rather than nothing happening.
+            self.notice = Some(crate::i18n::t("no_row_selected").into());
+            return Effect::Redraw;
         };
         let message = row
             .next
@@ -449,7 +459,9 @@ impl App {
 
     fn open_forecast(&mut self) -> Effect {
         let Some(row) = self.selected_row() else {
-            return Effect::Nothing;
+            // Said, rather than nothing happening.
+            self.notice = Some(crate::i18n::t("no_row_selected").into());
+            return Effect::Redraw;
         };
         let effect = Effect::LoadForecast {
             asked: self.ask(),
@@ -459,7 +471,7 @@ impl App {
         };
         let now = self
             .now
-            .to_zoned(crate::domain::zone())
+            .to_zoned(self.board.zones.shown().clone())
             .strftime("%H:%M")
             .to_string();
         self.overlay = Some(Overlay::Forecast(Box::new(ForecastPane {
@@ -545,9 +557,11 @@ impl App {
         let board = self.board_mut();
         let messages = std::mem::take(&mut board.messages);
         let states = std::mem::take(&mut board.line_states);
+        let zones = std::mem::take(&mut board.zones);
         *board = Board::default();
         board.messages = messages;
         board.line_states = states;
+        board.zones = zones;
         self.selected = None;
     }
 }

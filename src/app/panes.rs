@@ -296,10 +296,30 @@ fn favorites_key(
         }
         (KeyCode::Up | KeyCode::Char('k'), _) => pane.selected = pane.selected.saturating_sub(1),
         (KeyCode::Char('d') | KeyCode::Delete, Some(place)) => {
-            pane.list.remove(pane.selected);
+            let removed = pane.list.remove(pane.selected);
+            *ctx.notice = Some(crate::i18n::tf(
+                "favorite_removed_undo",
+                &[("place", removed.label.as_deref().unwrap_or(&place))],
+            ));
+            pane.removed = Some((pane.selected, removed));
             pane.selected = pane.selected.min(pane.list.len().saturating_sub(1));
             *changed = true;
             return Outcome::Stay(Effect::SaveFavorite(FavOp::Remove { place }));
+        }
+        (KeyCode::Char('u'), _) => {
+            let Some((at, favorite)) = pane.removed.take() else {
+                return Outcome::Stay(Effect::Nothing);
+            };
+            let at = at.min(pane.list.len());
+            let name = favorite
+                .label
+                .clone()
+                .unwrap_or_else(|| favorite.place.clone());
+            pane.list.insert(at, favorite.clone());
+            pane.selected = at;
+            *ctx.notice = Some(crate::i18n::tf("favorite_restored", &[("place", &name)]));
+            *changed = true;
+            return Outcome::Stay(Effect::SaveFavorite(FavOp::Insert { favorite, at }));
         }
         (KeyCode::Char('e'), Some(_)) => {
             pane.renaming = Some(pane.list[pane.selected].label.clone().unwrap_or_default());

@@ -55,6 +55,7 @@ pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> 
     app.networks = source.networks();
     app.home = settings.home;
     app.clock_shift = settings.clock_shift;
+    app.attribution = settings.attribution.clone();
     app.first = Some(super::FirstBoard {
         name: settings.first_name.clone(),
         places: settings.poll.places.clone(),
@@ -313,7 +314,7 @@ impl Frame {
         let (Some(kiosk), Some(view)) = (app.kiosk.as_ref(), app.view()) else {
             return Ok(());
         };
-        let shown = kiosk.shown(Timestamp::now());
+        let shown = kiosk.shown(Timestamp::now(), &app.board().zones);
         let date = crate::kiosk::date_text(shown.date());
         let loaded = &kiosk.loaded;
         let pane = KioskPane {
@@ -608,7 +609,10 @@ pub(super) fn draw_app(
         theme: settings.theme,
         nb: usize::from(settings.poll.nb.get()),
         attribution: &settings.attribution,
-        notice: app.notice.as_deref(),
+        notice: app
+            .notice
+            .as_deref()
+            .or(app.refreshing.then(|| crate::i18n::t("refreshing"))),
         warning: settings.warning.as_deref(),
         capabilities: app.capabilities_here(),
         back_to: app.back_to(),

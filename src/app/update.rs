@@ -31,6 +31,10 @@ impl App {
             // Only a kiosk reads its files again.
             Msg::Reloaded(_) => Effect::Nothing,
             Msg::Update(update) => {
+                // The answer to `r` (or the failure to get one) is here.
+                if matches!(update, Update::Departures { .. } | Update::Failed(_)) {
+                    self.refreshing = false;
+                }
                 // The same places looked at again keep the selection.
                 if let Update::Resolved { places, .. } = &update {
                     let same = places.len() == self.board.places.len()

@@ -181,21 +181,23 @@ impl BoardRun {
                 &[("names", &unknown.join(", "))],
             ));
         }
+        // Only the networks of the places shown are asked.
+        let shown = poller::shown_networks(&self.source, &places);
         let mut board = Board::new(places);
         board.unknown = unknown;
         board.unavailable = unavailable;
-        let results = self
-            .source
+        let results = shown
             .departures(&board.requests(), nb)
             .await
             .map_err(|e| e.to_string())?;
         board.apply(Timestamp::now(), results);
-        board.schedule_note = self.source.schedule_note();
-        for update in poller::lift_updates(self.source.as_ref(), board.resolved_places()).await {
+        board.zones = poller::zones_of(self.source.as_ref());
+        board.schedule_note = shown.schedule_note();
+        for update in poller::lift_updates(shown.as_ref(), board.resolved_places()).await {
             poller::apply(&mut board, update);
         }
         // Messages are a bonus: the board goes out without them.
-        if let Ok(messages) = self.source.messages().await {
+        if let Ok(messages) = shown.messages().await {
             board.messages = messages;
         }
         if let Some(to) = &args.to {

@@ -29,8 +29,9 @@ pub async fn quota(ctx: &Context<'_>, json: bool) -> CommandResult {
         let text = serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?;
         return print(&text);
     }
-    let clock =
-        |t: jiff::Timestamp| crate::domain::command_time(t, &crate::domain::zone(), "%H:%M");
+    let clock = |t: jiff::Timestamp| {
+        crate::domain::command_time(t, &crate::domain::default_zone(), "%H:%M")
+    };
     let mut out = String::new();
     for r in &reports {
         out.push_str(&format!("{} {}\n", r.network, r.api));

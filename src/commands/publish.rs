@@ -30,6 +30,8 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         (args.places.clone(), Vec::new())
     };
     let source = ctx.source().await?;
+    let keys = publish::configured_keys(settings, path);
+    let scrub = crate::mqtt::scrub::Scrubber::new(&keys);
     if args.list_topics {
         let (mut resolved, unknown) = crate::poller::resolve(source.as_ref(), &places)
             .await
@@ -45,8 +47,8 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
             if !networks.contains(&network) {
                 networks.push(network);
             }
-            let topics = place_topics(&prefix, network, place);
-            let clean = crate::sanitize::line;
+            let topics = place_topics(&prefix, network, place, &scrub);
+            let clean = |text: &str| crate::sanitize::line(&scrub.text(text));
             out.push_str(&format!("{}\t{}\n", topics.board, clean(&place.name)));
             for ((_, topic), row) in topics.rows.iter().zip(&place.rows) {
                 out.push_str(&format!(
@@ -68,10 +70,10 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
                 let topic = format!(
                     "{prefix}/{}/line/{}/disruption",
                     place.network,
-                    crate::mqtt::slug(&l.line.id)
+                    scrub.slug(&l.line.id)
                 );
                 if !lines_seen.contains(&topic) {
-                    let number = crate::sanitize::line(&l.line.number);
+                    let number = crate::sanitize::line(&scrub.text(&l.line.number));
                     out.push_str(&format!(
                         "{topic}\t{}\n",
                         tf("pub_topic_disruption", &[("line", &number)])
@@ -88,7 +90,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
             ));
         }
         for name in unknown {
-            let name = crate::sanitize::line(&name);
+            let name = crate::sanitize::line(&scrub.text(&name));
             out.push_str(&format!(
                 "# {}\n",
                 tf("pub_unknown_place", &[("name", &name)])
@@ -123,6 +125,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         favorites,
         nb,
         refresh: crate::model::refresh_period(args.refresh, source.is_local()),
+        keys,
     };
     // A publisher runs for months: its timetables are kept up to date too.
     crate::timetable::fallback::allow_background_updates();

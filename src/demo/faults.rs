@@ -36,6 +36,10 @@ pub enum Fault {
     Stale,
 }
 
+/// The largest fault file read (4 KiB: a fault and a few method names);
+/// a larger one, or one that is not a regular file, means no fault.
+pub const FAULT_FILE_LIMIT: u64 = 4 * 1024;
+
 impl Fault {
     pub fn parse(name: &str) -> Option<Fault> {
         Some(match name {
@@ -56,7 +60,7 @@ impl Fault {
 
     /// The fault the file names for `method`, if any.
     pub(super) fn read(path: &std::path::Path, method: &str) -> Option<Fault> {
-        let text = std::fs::read_to_string(path).ok()?;
+        let text = crate::config::read_bounded(path, FAULT_FILE_LIMIT).ok()?;
         let mut words = text.split_whitespace();
         let fault = Fault::parse(words.next()?)?;
         let methods: Vec<&str> = words.collect();
@@ -168,5 +172,31 @@ pub(super) fn spoil(fault: Fault, method: &str, objets: &mut Value) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fault file is read bounded: a fault within the limit is played,
+    /// one past it (or a device) is no fault, never read whole.
+    #[test]
+    fn the_fault_file_is_read_bounded() {
+        let dir = std::env::temp_dir().join(format!("quai-fault-file-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("fault");
+        std::fs::write(&path, "503 TR/getListeTemps").unwrap();
+        assert_eq!(
+            Fault::read(&path, "TR/getListeTemps"),
+            Some(Fault::Http(503))
+        );
+        let mut big = b"503 ".to_vec();
+        big.resize(FAULT_FILE_LIMIT as usize + 1, b' ');
+        std::fs::write(&path, &big).unwrap();
+        assert_eq!(Fault::read(&path, "TR/getListeTemps"), None);
+        assert_eq!(Fault::read(std::path::Path::new("/dev/zero"), "x"), None);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -114,7 +114,7 @@ const PLACES: [(&str, f64, f64); 10] = [
 const FIRST: i64 = 0;
 const LAST: i64 = 24 * 60 - 1;
 
-fn zone() -> TimeZone {
+pub(crate) fn zone() -> TimeZone {
     TimeZone::get(ZONE).unwrap_or(TimeZone::UTC)
 }
 
@@ -426,33 +426,47 @@ pub fn trip_updates(now: Timestamp) -> FeedMessage {
             ..Default::default()
         });
     }
-    // A copy of route 10's next outbound run, 4 minutes after it
-    // (`DUPLICATED`): its times are the copied trip's, moved.
-    if let Some(run) = runs
-        .iter()
-        .find(|r| r.route.id == "10" && r.direction == 0 && later(r, 5))
-    {
-        let start = run.start + 4;
-        entity.push(FeedEntity {
-            id: Some("tu-copy".into()),
-            trip_update: Some(TripUpdate {
-                trip: Some(run.descriptor(proto::trip_relationship::DUPLICATED)),
-                trip_properties: Some(proto::TripProperties {
-                    trip_id: Some(format!("{}-copy", run.trip_id())),
-                    start_date: Some(run.day.strftime("%Y%m%d").to_string()),
-                    start_time: Some(format!("{:02}:{:02}:00", start / 60, start % 60)),
-                }),
-                ..Default::default()
+    entity.extend(duplicated(&runs, now));
+    entity.push(added(now));
+    FeedMessage {
+        header: header(now),
+        entity,
+    }
+}
+
+/// A copy of route 10's next outbound run, 4 minutes after it
+/// (`DUPLICATED`): its times are the copied trip's, moved.
+fn duplicated(runs: &[Run], now: Timestamp) -> Option<FeedEntity> {
+    let run = runs.iter().find(|r| {
+        r.route.id == "10"
+            && r.direction == 0
+            && r.times
+                .first()
+                .is_some_and(|t| t.duration_since(now) > jiff::SignedDuration::from_mins(5))
+    })?;
+    let start = run.start + 4;
+    Some(FeedEntity {
+        id: Some("tu-copy".into()),
+        trip_update: Some(TripUpdate {
+            trip: Some(run.descriptor(proto::trip_relationship::DUPLICATED)),
+            trip_properties: Some(proto::TripProperties {
+                trip_id: Some(format!("{}-copy", run.trip_id())),
+                start_date: Some(run.day.strftime("%Y%m%d").to_string()),
+                start_time: Some(format!("{:02}:{:02}:00", start / 60, start % 60)),
             }),
             ..Default::default()
-        });
-    }
-    // An extra trip on route 10, leaving Vieux-Port in 7 minutes.
+        }),
+        ..Default::default()
+    })
+}
+
+/// An extra trip on route 10, leaving Vieux-Port in 7 minutes.
+fn added(now: Timestamp) -> FeedEntity {
     let extra = now
         .checked_add(jiff::SignedDuration::from_mins(7))
         .unwrap_or(now);
     let stops = route_stops(&ROUTES[0], 0);
-    entity.push(FeedEntity {
+    FeedEntity {
         id: Some("tu-added".into()),
         trip_update: Some(TripUpdate {
             trip: Some(TripDescriptor {
@@ -478,10 +492,6 @@ pub fn trip_updates(now: Timestamp) -> FeedMessage {
             ..Default::default()
         }),
         ..Default::default()
-    });
-    FeedMessage {
-        header: header(now),
-        entity,
     }
 }
 

@@ -155,10 +155,20 @@ pub fn ginko_tables(network: &Network, today: Date) -> Vec<(&'static str, String
     ]
 }
 
-/// A demo feed zipped.
+/// A demo feed zipped, stored rather than deflated: it is made at each
+/// start of the demo and read on this machine, and deflating it took most
+/// of a `quai --demo …` command's time.
 pub fn zip(tables: &[(&'static str, String)]) -> std::io::Result<Vec<u8>> {
-    let bytes: Vec<(&str, &[u8])> = tables.iter().map(|(n, b)| (*n, b.as_bytes())).collect();
-    crate::timetable::feed::zip_tables(&bytes)
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, body) in tables {
+        zip.start_file(*name, options)
+            .map_err(std::io::Error::other)?;
+        zip.write_all(body.as_bytes())?;
+    }
+    Ok(zip.finish().map_err(std::io::Error::other)?.into_inner())
 }
 
 /// The zipped demo feed of a network (`ginko`, `idfm`).

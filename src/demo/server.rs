@@ -275,7 +275,7 @@ fn gtfs_feed(
         } else {
             // Valid around the real date (the binary's timetable reads
             // the real clock), whatever the demo clock says.
-            let today = crate::domain::network_now().date();
+            let today = crate::network::ginko::now().date();
             super::gtfs::feed(network, today).map(|zip| {
                 let digest = ring::digest::digest(&ring::digest::SHA256, &zip);
                 let tag: String = digest.as_ref()[..8]
@@ -437,11 +437,17 @@ async fn answer(
         }
         return Ok(response);
     }
+    Ok(ginko(state, &path, &params).await)
+}
+
+/// The Ginko emulator's answer to `path` (`/TR/getListeTemps.do`…), with
+/// the faults the fault file asks for.
+async fn ginko(state: &State, path: &str, params: &Params) -> Response<Full<Bytes>> {
     let Some(method) = path.strip_prefix('/').and_then(|p| p.strip_suffix(".do")) else {
-        return Ok(html(StatusCode::NOT_FOUND, "404 Not Found"));
+        return html(StatusCode::NOT_FOUND, "404 Not Found");
     };
     if !METHODS.contains(&method) {
-        return Ok(html(StatusCode::NOT_FOUND, "404 Not Found"));
+        return html(StatusCode::NOT_FOUND, "404 Not Found");
     }
     let fault = state
         .options
@@ -451,14 +457,14 @@ async fn answer(
     match fault {
         Some(Fault::Http(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            return Ok(html(status, &status.to_string()));
+            return html(status, &status.to_string());
         }
         Some(Fault::Slow) => tokio::time::sleep(Duration::from_secs(30)).await,
         Some(Fault::Huge) => {
             let mut body = String::from(r#"{"ok":true,"objets":["#);
             body.push_str(&"0,".repeat(9 << 19));
             body.push_str("0]}");
-            return Ok(json_text(body));
+            return json_text(body);
         }
         _ => {}
     }
@@ -476,7 +482,7 @@ async fn answer(
             now: &now,
             service: ServiceTime::of(&now),
         }
-        .dispatch(method, &params)
+        .dispatch(method, params)
     };
     let value = match answer {
         Ok(mut objets) => {
@@ -493,7 +499,7 @@ async fn answer(
         while !text.is_char_boundary(cut) {
             cut -= 1;
         }
-        return Ok(json_text(text[..cut].to_string()));
+        return json_text(text[..cut].to_string());
     }
-    Ok(json_response(&value))
+    json_response(&value)
 }

@@ -25,6 +25,8 @@ pub struct WaitResult {
     pub exact_name: Option<String>,
     pub position: Option<Position>,
     pub departures: Vec<Departure>,
+    /// Waits of the place's row out of bounds, dropped.
+    pub dropped: u32,
 }
 
 type Key = (String, String, bool);
@@ -110,19 +112,28 @@ pub fn match_answers(requests: &[WaitRequest], answers: &[FormTempsLieu]) -> Vec
                 // Only an unambiguous loose match counts.
                 (candidates.len() == 1).then(|| candidates[0])
             });
-            let departures = place
+            let times: Vec<_> = place
                 .map(|p| {
-                    super::convert::departures(p.times.iter().copied().filter(|t| {
-                        t.idLigne.as_deref().map(str::trim) == Some(request.line_id.trim())
-                            && t.sensAller == Some(request.outbound)
-                    }))
+                    p.times
+                        .iter()
+                        .copied()
+                        .filter(|t| {
+                            t.idLigne.as_deref().map(str::trim) == Some(request.line_id.trim())
+                                && t.sensAller == Some(request.outbound)
+                        })
+                        .collect()
                 })
                 .unwrap_or_default();
+            let dropped = times
+                .iter()
+                .filter(|t| !super::convert::plausible(t))
+                .count();
             WaitResult {
                 request: request.clone(),
                 exact_name: place.map(|p| p.exact.clone()),
                 position: place.and_then(|p| p.position),
-                departures,
+                departures: super::convert::departures(times),
+                dropped: u32::try_from(dropped).unwrap_or(u32::MAX),
             }
         })
         .collect()

@@ -115,7 +115,7 @@ fn wait_time(t: &FormTempsAttente) -> WaitTime {
 /// Whether a wait is one to show: its seconds, or the minutes its text
 /// starts with, within [`sanitize::plausible_wait`] ("-60 min" and
 /// "153722867280912930 min" are not).
-fn plausible(t: &FormTempsAttente) -> bool {
+pub(super) fn plausible(t: &FormTempsAttente) -> bool {
     if let Some(seconds) = t.tempsEnSeconde {
         return sanitize::plausible_wait(seconds);
     }

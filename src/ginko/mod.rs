@@ -26,5 +26,11 @@ pub use source::{Ginko, ID};
 /// Ginko's time zone: its dates, clocks and service days are local to it.
 pub const ZONE: &str = "Europe/Paris";
 
+/// The current time in Ginko's zone.
+pub fn now() -> jiff::Zoned {
+    jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get(ZONE).unwrap_or(jiff::tz::TimeZone::UTC))
+}
+
 /// Where Ginko publishes its GTFS timetable (replaced when the offer changes).
 pub const DEFAULT_GTFS_URL: &str = "https://api.ginko.voyage/gtfs-ginko.zip";

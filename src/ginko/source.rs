@@ -70,7 +70,7 @@ struct Dated<T> {
 }
 
 fn today() -> String {
-    crate::domain::network_now().date().to_string()
+    super::now().date().to_string()
 }
 
 /// The Ginko network: a client and the network's part of the cache.
@@ -328,6 +328,7 @@ impl From<super::WaitResult> for RowResult {
             error: None,
             data_at: None,
             timetable: false,
+            dropped: r.dropped,
         }
     }
 }
@@ -347,6 +348,12 @@ impl Network for Ginko {
 
     fn attribution(&self) -> &str {
         &self.attribution
+    }
+
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        (network == self.id())
+            .then(|| jiff::tz::TimeZone::get(super::ZONE).ok())
+            .flatten()
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -452,7 +459,7 @@ impl Network for Ginko {
         outbound: bool,
     ) -> NetFuture<'a, Vec<CrowdForecast>> {
         Box::pin(async move {
-            let day = crate::domain::network_now().date();
+            let day = super::now().date();
             let list = self
                 .client
                 .affluence(stop_id, day, line_id, outbound)

@@ -125,7 +125,7 @@ pub(crate) fn demo(b: &DemoBuild<'_>) -> Result<Source, String> {
         ),
     ];
     // Its own day: the demo city's timetable is in its own zone.
-    let zip = feedcity::gtfs(crate::domain::network_now().date());
+    let zip = feedcity::gtfs(jiff::Zoned::now().with_time_zone(feedcity::zone()).date());
     // The feed network reads the timetable it is shown with.
     let shared: Shared = Arc::new(std::sync::RwLock::new(None));
     let network = Arc::new(

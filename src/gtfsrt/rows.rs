@@ -19,7 +19,8 @@ const MAX_LATE: usize = 240;
 
 impl FeedNetwork {
     /// One row: the timetable's departures corrected by the trip updates,
-    /// and the added trips that serve it.
+    /// and the added trips that serve it; and how many live times out of
+    /// bounds were dropped.
     pub(super) fn row(
         &self,
         tt: &TimetableNetwork,
@@ -27,7 +28,7 @@ impl FeedNetwork {
         vehicles: &Vehicles,
         row: &RowRequest,
         per_row: usize,
-    ) -> Vec<Departure> {
+    ) -> (Vec<Departure>, u32) {
         let table = tt.table();
         let now = self.now();
         let stops = tt.stops_for(&row.stop_ids, &row.place, None);
@@ -35,7 +36,7 @@ impl FeedNetwork {
         // still bring: asked apart, so that a busy line's past hour never
         // uses up the count.
         let Some((route, mut found)) = tt.scheduled(row, &stops, now, per_row + 10) else {
-            return Vec::new();
+            return (Vec::new(), 0);
         };
         let from = now.checked_sub(LATE_WINDOW).unwrap_or(now);
         if let Some((_, late)) = tt.scheduled(row, &stops, from, MAX_LATE) {
@@ -94,7 +95,8 @@ impl FeedNetwork {
             d.origin != Origin::Located
                 || when(d).duration_since(real_now).as_secs() <= crate::sanitize::MAX_AHEAD_S
         });
-        crate::sanitize::note_implausible(before - out.len());
+        let dropped = before - out.len();
+        crate::sanitize::note_implausible(dropped);
         out.sort_by_key(when);
         // The same departure given twice (same line, direction, time,
         // vehicle) is shown once.
@@ -106,7 +108,7 @@ impl FeedNetwork {
             ))
         });
         out.truncate(per_row);
-        out
+        (out, u32::try_from(dropped).unwrap_or(u32::MAX))
     }
 
     /// Copies of scheduled trips at another time (`DUPLICATED`), on the

@@ -436,6 +436,12 @@ impl crate::network::Network for FeedNetwork {
         }
     }
 
+    /// Its timetable's zone, once one is read.
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        let table = self.timetable.read().ok()?;
+        table.as_ref()?.zone(network)
+    }
+
     fn is_local(&self) -> bool {
         self.feeds
             .read()
@@ -470,13 +476,18 @@ impl crate::network::Network for FeedNetwork {
             let data_at = data_at.map(|t| t.checked_sub(self.shift).unwrap_or(t));
             Ok(rows
                 .iter()
-                .map(|row| RowResult {
-                    in_answer: true,
-                    position: None,
-                    departures: self.row(&tt, &trips, &vehicles, row, usize::from(per_row.get())),
-                    error: None,
-                    data_at: data_at.map(|t| t.min(Timestamp::now())),
-                    timetable: false,
+                .map(|row| {
+                    let (departures, dropped) =
+                        self.row(&tt, &trips, &vehicles, row, usize::from(per_row.get()));
+                    RowResult {
+                        in_answer: true,
+                        position: None,
+                        departures,
+                        error: None,
+                        data_at: data_at.map(|t| t.min(Timestamp::now())),
+                        timetable: false,
+                        dropped,
+                    }
                 })
                 .collect())
         })
@@ -551,10 +562,13 @@ impl crate::network::Network for FeedNetwork {
                 .or_else(|| v.stop_id.clone());
             let mut parts = Vec::new();
             if let Some(at) = v.at {
+                let zone = tt
+                    .as_ref()
+                    .map_or_else(crate::domain::default_zone, |t| t.table().zone().clone());
                 let at = at.checked_sub(self.shift).unwrap_or(at);
                 parts.push(crate::i18n::tf(
                     "vehicle_position_at",
-                    &[("time", &crate::ui::view::clock_text(at))],
+                    &[("time", &crate::ui::view::clock_text(at, &zone))],
                 ));
             }
             if let Some(stop) = stop {

@@ -204,7 +204,9 @@ pub fn lifts(body: &[u8]) -> Result<Vec<Lift>, String> {
                 direction: field(r, "liftdirection").unwrap_or_default(),
                 state,
                 reason: reason.map(|r| lift_reason(&r)).unwrap_or_default(),
-                since: field(r, "liftstateupdate").unwrap_or_default(),
+                since: field(r, "liftstateupdate")
+                    .map(|t| in_paris(&t))
+                    .unwrap_or_default(),
             })
         })
         .collect())
@@ -217,6 +219,22 @@ fn lift_reason(code: &str) -> String {
         "undefinedEquipmentProblem" => "problème d'équipement".into(),
         "maintenanceWork" => "maintenance".into(),
         other => other.to_string(),
+    }
+}
+
+/// An instant written with its offset in the network's zone, so that it is
+/// read as the network's time wherever it is shown; kept as written when
+/// it is not an instant.
+fn in_paris(text: &str) -> String {
+    match (
+        text.parse::<jiff::Timestamp>(),
+        jiff::tz::TimeZone::get(super::ZONE),
+    ) {
+        (Ok(at), Ok(zone)) => at
+            .to_zoned(zone)
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
+        _ => text.to_string(),
     }
 }
 

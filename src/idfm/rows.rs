@@ -93,6 +93,15 @@ pub(super) fn row_result(
     let error = areas.iter().find_map(|(_, a)| a.error.clone());
     let answered = !areas.is_empty() && error.is_none();
     let (line, _) = line_ref(lines, &row.line_id);
+    let dropped = areas
+        .iter()
+        .flat_map(|(_, area)| &area.visits)
+        .filter(|v| v.line == row.line_id && v.destination == row.destination)
+        .filter(|v| {
+            v.expected()
+                .is_some_and(|e| e.duration_since(now).as_secs() > crate::sanitize::MAX_AHEAD_S)
+        })
+        .count();
     let mut departures: Vec<Departure> = areas
         .iter()
         .flat_map(|(station, area)| {
@@ -124,6 +133,7 @@ pub(super) fn row_result(
         error,
         data_at,
         timetable: false,
+        dropped: u32::try_from(dropped).unwrap_or(u32::MAX),
     }
 }
 

@@ -266,6 +266,12 @@ impl Network for Idfm {
         &self.attribution
     }
 
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        (network == self.id())
+            .then(|| jiff::tz::TimeZone::get(super::ZONE).ok())
+            .flatten()
+    }
+
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             lifts: true,
@@ -417,7 +423,8 @@ impl Network for Idfm {
         let usage = self.client.usage(Api::StopMonitoring);
         let now = (self.clock)();
         if let Some(until) = usage.blocked_until.filter(|t| *t > now) {
-            let local = crate::domain::until_text(until, now);
+            let zone = jiff::tz::TimeZone::get(super::ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
+            let local = crate::domain::until_text(until, now, &zone);
             let at = if local.starts_with(|c: char| c.is_ascii_digit()) {
                 crate::i18n::t("at_time")
             } else {

@@ -31,6 +31,8 @@ pub struct PlaceState {
     /// Its rows are the published timetable's: live times are missing
     /// (`error` says why, when it is known).
     pub timetable: bool,
+    /// Values of the last answer out of sane bounds, dropped.
+    pub dropped: u32,
 }
 
 impl PlaceState {
@@ -42,6 +44,7 @@ impl PlaceState {
             error: place.problem.clone(),
             cached: false,
             timetable: false,
+            dropped: 0,
             place,
         }
     }
@@ -88,6 +91,10 @@ impl PlaceState {
             .find_map(|r| r.error.clone())
             .or_else(|| self.place.problem.clone());
         self.timetable = fresh.iter().flatten().any(|r| r.timetable);
+        self.dropped = fresh
+            .iter()
+            .flatten()
+            .fold(0, |n, r| n.saturating_add(r.dropped));
         // A place left out of the answer may have no departure left (the
         // API leaves such places out), or the answer may be incomplete:
         // its departures still to come are kept, shown as old (see
@@ -180,6 +187,8 @@ pub struct Board {
     pub schedule_note: Option<String>,
     /// `--to`: the destination the rows were kept for, and their arrivals.
     pub destination: Option<crate::destination::Destination>,
+    /// The zone of each network's times, and the header's.
+    pub zones: crate::domain::Zones,
 }
 
 impl Board {
@@ -284,6 +293,7 @@ impl Board {
                     arrivals: d.arrivals.get(place).cloned().into_iter().collect(),
                     calls: d.calls.get(place).cloned().into_iter().collect(),
                 }),
+            zones: self.zones.clone(),
         }
     }
 
@@ -461,6 +471,7 @@ mod tests {
             error: None,
             data_at: None,
             timetable: false,
+            dropped: 0,
         };
         let failed = RowResult {
             in_answer: false,
@@ -469,6 +480,7 @@ mod tests {
             error: Some(NetError::new(ErrorKind::Http(503), "down")),
             data_at: None,
             timetable: true,
+            dropped: 0,
         };
         let t0 = at_second(1_000);
         let t50 = at_second(1_050);
@@ -615,6 +627,7 @@ mod tests {
             error: None,
             data_at: None,
             timetable: false,
+            dropped: 0,
         };
         let seconds = |board: &Board, p: usize| match board.places[p].departures[0]
             .first()
@@ -689,6 +702,7 @@ mod tests {
             error: None,
             data_at: None,
             timetable: false,
+            dropped: 0,
         };
         let t0 = at_second(1_000);
         board.apply(

@@ -104,9 +104,13 @@ pub fn line_sensor(discovery: &str, status_topic: &str, line: &LineEntity<'_>) -
     }
 }
 
+/// The largest record of published config topics read (1 MiB: some
+/// thousand topics); a larger one is read as none.
+pub const RECORD_LIMIT: u64 = 1024 * 1024;
+
 /// The config topics published last time, kept in a file of the cache.
 pub fn load_published(path: &std::path::Path) -> Vec<String> {
-    std::fs::read_to_string(path)
+    crate::config::read_bounded(path, RECORD_LIMIT)
         .ok()
         .and_then(|t| serde_json::from_str::<Vec<String>>(&t).ok())
         .unwrap_or_default()
@@ -119,4 +123,25 @@ pub fn save_published(path: &std::path::Path, topics: &[String]) -> std::io::Res
     }
     let text = serde_json::to_string_pretty(topics).map_err(std::io::Error::other)?;
     crate::atomic::write(path, text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The record of published topics is read bounded: one past the limit
+    /// (or a device) is read as none, never held whole.
+    #[test]
+    fn the_record_is_read_bounded() {
+        let dir = std::env::temp_dir().join(format!("quai-discovery-rec-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("published.json");
+        save_published(&path, &["a/b/config".to_string()]).unwrap();
+        assert_eq!(load_published(&path), ["a/b/config"]);
+        let big = format!("[\"{}\"]", "x".repeat(RECORD_LIMIT as usize));
+        std::fs::write(&path, big).unwrap();
+        assert!(load_published(&path).is_empty());
+        assert!(load_published(std::path::Path::new("/dev/zero")).is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -16,6 +16,7 @@
 
 pub mod discovery;
 pub mod publish;
+pub mod scrub;
 pub mod subscribe;
 
 use crate::i18n::tf;

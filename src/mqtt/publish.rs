@@ -17,6 +17,7 @@ use tokio::sync::{Notify, mpsc};
 use tokio::time::Instant;
 
 use super::discovery::{self, Config, LineEntity, RowEntity};
+use super::scrub::Scrubber;
 use super::{Broker, Credentials, slug};
 use crate::domain::{LineState, Severity};
 use crate::model::Board;
@@ -43,6 +44,58 @@ pub struct Options {
     pub favorites: Vec<crate::favorites::Favorite>,
     pub nb: PerRow,
     pub refresh: Duration,
+    /// The configured keys ([`configured_keys`]): masked in every payload
+    /// and every topic made from a network's text.
+    pub keys: Vec<crate::secret::Secret>,
+}
+
+/// The largest key file read for [`configured_keys`] (as for the
+/// networks: 4 KiB).
+const KEY_FILE_LIMIT: u64 = 4 * 1024;
+
+/// Every key the settings configure (each network's key or token, from
+/// the environment, the settings or a key file), for [`Options::keys`].
+/// A key that cannot be read is left out: its network cannot be built
+/// (and said so, with any warning about its file, when it was built).
+pub fn configured_keys(
+    settings: &crate::config::Settings,
+    path: &std::path::Path,
+) -> Vec<crate::secret::Secret> {
+    use crate::secret::Secret;
+    let read = |inline: Option<&str>, file: Option<&std::path::Path>| -> Option<Secret> {
+        if let Some(key) = inline.and_then(Secret::new) {
+            return Some(key);
+        }
+        let file = file?;
+        let file = match path.parent() {
+            Some(dir) if file.is_relative() => dir.join(file),
+            _ => file.to_path_buf(),
+        };
+        crate::config::read_bounded(&file, KEY_FILE_LIMIT)
+            .ok()
+            .and_then(Secret::new)
+    };
+    let idfm = settings.idfm.clone().unwrap_or_default();
+    let mut found = vec![
+        read(
+            settings.api_key.as_deref(),
+            settings.api_key_file.as_deref(),
+        ),
+        read(idfm.api_key.as_deref(), idfm.api_key_file.as_deref()),
+        read(
+            idfm.dataset_key.as_deref(),
+            idfm.dataset_key_file.as_deref(),
+        ),
+    ];
+    for n in &settings.networks {
+        found.push(read(n.key.as_deref(), n.key_file.as_deref()));
+    }
+    for kind in &crate::network::registry::KINDS {
+        for name in kind.key_env {
+            found.push(std::env::var(name).ok().and_then(Secret::new));
+        }
+    }
+    found.into_iter().flatten().collect()
 }
 
 /// A place's topics.
@@ -56,11 +109,11 @@ pub struct PlaceTopics {
 }
 
 /// The row ids of a place: the line and destination, made unique.
-fn row_ids(rows: &[RowView]) -> Vec<String> {
+fn row_ids(rows: &[RowView], scrub: &Scrubber) -> Vec<String> {
     let mut seen: HashMap<String, u32> = HashMap::new();
     rows.iter()
         .map(|r| {
-            let base = slug(&format!("{} {}", r.line.number, r.destination));
+            let base = scrub.slug(&format!("{} {}", r.line.number, r.destination));
             let n = seen.entry(base.clone()).or_insert(0);
             *n += 1;
             if *n == 1 { base } else { format!("{base}-{n}") }
@@ -68,17 +121,23 @@ fn row_ids(rows: &[RowView]) -> Vec<String> {
         .collect()
 }
 
-/// The topic of a place's board and of its rows.
-pub fn place_topics(prefix: &str, network: &str, place: &PlaceView) -> PlaceTopics {
-    let base = format!("{prefix}/{network}/{}", slug(&place.name));
+/// The topic of a place's board and of its rows (every level made from a
+/// network's text scrubbed of the keys).
+pub fn place_topics(
+    prefix: &str,
+    network: &str,
+    place: &PlaceView,
+    scrub: &Scrubber,
+) -> PlaceTopics {
+    let base = format!("{prefix}/{network}/{}", scrub.slug(&place.name));
     PlaceTopics {
         network: network.to_string(),
-        place: place.name.clone(),
-        board: format!("{base}/board"),
-        rows: row_ids(&place.rows)
+        place: scrub.text(&place.name).into_owned(),
+        board: scrub.topic(&format!("{base}/board")),
+        rows: row_ids(&place.rows, scrub)
             .into_iter()
             .map(|id| {
-                let topic = format!("{base}/{id}/state");
+                let topic = scrub.topic(&format!("{base}/{id}/state"));
                 (id, topic)
             })
             .collect(),
@@ -96,6 +155,7 @@ fn row_state(
     place: &PlaceView,
     error_kind: Option<&str>,
     times: (&str, Option<&str>),
+    scrub: &Scrubber,
 ) -> String {
     let minutes = |c: &view::CellView| c.seconds.map(|s| s.max(0) / 60);
     let first = row.cells.first();
@@ -118,7 +178,7 @@ fn row_state(
             })
         })
         .collect();
-    json!({
+    let mut state = json!({
         "schema": view::SCHEMA,
         "now": times.0,
         "fetched_at": times.1,
@@ -134,8 +194,9 @@ fn row_state(
         "stale": place.stale,
         "error_kind": place.problem_kind.or(error_kind),
         "departures": departures,
-    })
-    .to_string()
+    });
+    scrub.json(&mut state);
+    state.to_string()
 }
 
 /// The `kind` of a time shown, as `--json` writes it.
@@ -188,8 +249,14 @@ impl Topics {
     }
 }
 
-/// What the board's places publish now: (topic, payload, digest).
-fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, String, String)> {
+/// What the board's places publish now: (topic, payload, digest), every
+/// text and every topic scrubbed of the keys.
+fn payloads(
+    board: &Board,
+    prefix: &str,
+    now: jiff::Timestamp,
+    scrub: &Scrubber,
+) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     let mut networks: BTreeSet<String> = BTreeSet::new();
     for (p, resolved) in board.resolved_places().enumerate() {
@@ -201,7 +268,7 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
         let Some(place) = view.places.first() else {
             continue;
         };
-        let topics = place_topics(prefix, network, place);
+        let topics = place_topics(prefix, network, place, scrub);
         let digest = serde_json::to_string(&(
             one.places.first().map(|s| &s.departures),
             &place.problem,
@@ -230,6 +297,7 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
                     row.insert("kind".into(), json!(kind));
                 }
             }
+            scrub.json(&mut payload);
             out.push((topics.board.clone(), payload.to_string(), digest));
         }
         for ((_, topic), row) in topics.rows.iter().zip(&place.rows) {
@@ -238,6 +306,7 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
                 place,
                 view.error_kind,
                 (&view.now, view.fetched_at.as_deref()),
+                scrub,
             );
             let digest = serde_json::to_string(&(
                 row.cells
@@ -257,7 +326,13 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
             .iter()
             .filter(|m| m.network == *network || (m.network.is_empty() && single))
             .collect();
-        let payload = serde_json::to_string(&messages).unwrap_or_else(|_| "[]".into());
+        let payload = match serde_json::to_value(&messages) {
+            Ok(mut value) => {
+                scrub.json(&mut value);
+                value.to_string()
+            }
+            Err(_) => "[]".into(),
+        };
         out.push((
             format!("{prefix}/{network}/messages"),
             payload.clone(),
@@ -265,6 +340,10 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
         ));
     }
     for (network, line_id, number) in lines(board) {
+        let topic = scrub.topic(&format!(
+            "{prefix}/{network}/line/{}/disruption",
+            scrub.slug(&line_id)
+        ));
         let interrupted = board.line_state(&line_id) == Some(LineState::Interrupted)
             || board.messages.iter().any(|m| {
                 (m.network == network || m.network.is_empty())
@@ -272,11 +351,7 @@ fn payloads(board: &Board, prefix: &str, now: jiff::Timestamp) -> Vec<(String, S
                     && m.lines.contains(&number)
             });
         let state = if interrupted { "ON" } else { "OFF" }.to_string();
-        out.push((
-            format!("{prefix}/{network}/line/{}/disruption", slug(&line_id)),
-            state.clone(),
-            state,
-        ));
+        out.push((topic, state.clone(), state));
     }
     out
 }
@@ -299,8 +374,9 @@ fn lines(board: &Board) -> Vec<(String, String, String)> {
     out
 }
 
-/// The discovery configs of the board's rows and lines.
-fn configs(board: &Board, prefix: &str, discovery: &str) -> Vec<Config> {
+/// The discovery configs of the board's rows and lines, every text and
+/// topic scrubbed of the keys.
+fn configs(board: &Board, prefix: &str, discovery: &str, scrub: &Scrubber) -> Vec<Config> {
     let status = format!("{prefix}/status");
     let full = view::build(board, jiff::Timestamp::now());
     let mut out = Vec::new();
@@ -309,8 +385,8 @@ fn configs(board: &Board, prefix: &str, discovery: &str) -> Vec<Config> {
         let Some(resolved) = board.places.get(p).map(|s| &s.place) else {
             continue;
         };
-        let topics = place_topics(prefix, &resolved.network, place);
-        let place_id = slug(&place.name);
+        let topics = place_topics(prefix, &resolved.network, place, scrub);
+        let place_id = scrub.slug(&place.name);
         for ((row_id, topic), row) in topics.rows.iter().zip(&place.rows) {
             out.push(discovery::row_sensor(
                 discovery,
@@ -344,20 +420,27 @@ fn configs(board: &Board, prefix: &str, discovery: &str) -> Vec<Config> {
             .find(|p| p.network == network)
             .map(|p| p.network_name.clone())
             .unwrap_or_default();
-        let state_topic = format!("{prefix}/{network}/line/{}/disruption", slug(&line_id));
+        let state_topic = scrub.topic(&format!(
+            "{prefix}/{network}/line/{}/disruption",
+            scrub.slug(&line_id)
+        ));
         out.push(discovery::line_sensor(
             discovery,
             &status,
             &LineEntity {
                 network: &network,
                 network_name: &network_name,
-                line_id: &slug(&line_id),
+                line_id: &scrub.slug(&line_id),
                 line: &number,
                 place_id,
                 place_name,
                 state_topic: &state_topic,
             },
         ));
+    }
+    for c in &mut out {
+        c.topic = scrub.topic(&c.topic);
+        c.payload = scrub.payload(&c.payload);
     }
     out
 }
@@ -380,11 +463,68 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), String> {
     let status = format!("{}/status", options.prefix);
+    let (client, mut links, link_task) = connect(&options, &status);
+    let (poller, mut updates) = start_polling(source, &options);
+    let mut state = State {
+        board: Board::default(),
+        topics: Topics {
+            prefix: options.prefix.clone(),
+            sent: HashMap::new(),
+        },
+        connected: false,
+        last_down: None,
+        discovery_sent: false,
+        scrub: Scrubber::new(&options.keys),
+        broker: options.broker.shown().to_string(),
+    };
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            update = updates.recv() => match update {
+                Some(update) => state.apply(update),
+                None => break,
+            },
+            link = links.recv() => match link {
+                Some(link) => state.link(link),
+                None => break,
+            },
+            _ = tick.tick() => {}
+            () = &mut shutdown => break,
+        }
+        if state.connected {
+            state.publish(&client, &options, &status);
+        }
+    }
+    // A clean end: say so (a clean disconnect does not play the will).
+    if state.connected {
+        let _ = client
+            .publish(&status, QoS::AtLeastOnce, true, "offline")
+            .await;
+        let _ = client.disconnect().await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    drop(poller);
+    link_task.abort();
+    log(crate::i18n::t("pub_stopped"));
+    Ok(())
+}
+
+/// The broker's client, and the link's news from a task that keeps it up
+/// (tried again with back-off from 1 s to 30 s).
+fn connect(
+    options: &Options,
+    status: &str,
+) -> (
+    AsyncClient,
+    mpsc::Receiver<Link>,
+    tokio::task::JoinHandle<()>,
+) {
     let client_id = format!("quai-{}-{}", slug(&options.prefix), std::process::id());
     let mut mqtt = MqttOptions::new(client_id, options.broker.host.clone(), options.broker.port);
     mqtt.set_keep_alive(Duration::from_secs(30))
         .set_max_packet_size(MAX_PAYLOAD, MAX_PAYLOAD)
-        .set_last_will(LastWill::new(&status, "offline", QoS::AtLeastOnce, true));
+        .set_last_will(LastWill::new(status, "offline", QoS::AtLeastOnce, true));
     if let Some(c) = &options.credentials {
         mqtt.set_credentials(c.username.clone(), c.password.expose().to_string());
     }
@@ -393,9 +533,7 @@ pub async fn run(
         mqtt.set_transport(Transport::tls_with_default_config());
     }
     let (client, mut eventloop) = AsyncClient::new(mqtt, 1024);
-
-    let (link_tx, mut links) = mpsc::channel::<Link>(16);
-    let shown = options.broker.shown();
+    let (link_tx, links) = mpsc::channel::<Link>(16);
     let link_task = tokio::spawn(async move {
         let mut back_off = Duration::from_secs(1);
         loop {
@@ -418,8 +556,12 @@ pub async fn run(
             }
         }
     });
+    (client, links, link_task)
+}
 
-    let (updates_tx, mut updates) = mpsc::channel(64);
+/// The poller of the options' places, and its updates.
+fn start_polling(source: Source, options: &Options) -> (poller::Poller, mpsc::Receiver<Update>) {
+    let (updates_tx, updates) = mpsc::channel(64);
     let (_commands_tx, commands) = mpsc::channel(1);
     let poller = poller::spawn(
         source,
@@ -434,80 +576,105 @@ pub async fn run(
         Arc::new(Notify::new()),
         commands,
     );
+    (poller, updates)
+}
 
-    let mut board = Board::default();
-    let mut topics = Topics {
-        prefix: options.prefix.clone(),
-        sent: HashMap::new(),
-    };
-    let mut connected = false;
-    let mut last_down: Option<String> = None;
-    let mut discovery_sent = false;
-    let mut tick = tokio::time::interval(Duration::from_secs(5));
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            update = updates.recv() => {
-                let Some(update) = update else { break };
-                let resolved = matches!(update, Update::Resolved { .. });
-                poller::apply(&mut board, update);
-                if resolved {
-                    discovery_sent = false;
-                    let names: Vec<&str> = board.resolved_places().map(|p| p.name.as_str()).collect();
+/// What the publisher knows: the board, what was sent, the link.
+struct State {
+    board: Board,
+    topics: Topics,
+    connected: bool,
+    last_down: Option<String>,
+    discovery_sent: bool,
+    scrub: Scrubber,
+    /// The broker as logged.
+    broker: String,
+}
+
+impl State {
+    /// A poller's update applied to the board (its places logged once
+    /// resolved).
+    fn apply(&mut self, update: Update) {
+        let resolved = matches!(update, Update::Resolved { .. });
+        poller::apply(&mut self.board, update);
+        if resolved {
+            self.discovery_sent = false;
+            let names: Vec<String> = self
+                .board
+                .resolved_places()
+                .map(|p| {
+                    self.scrub
+                        .text(&crate::sanitize::text(&p.name))
+                        .into_owned()
+                })
+                .collect();
+            log(&crate::i18n::tf(
+                "pub_places",
+                &[
+                    ("n", &self.board.places.len().to_string()),
+                    ("names", &names.join(", ")),
+                ],
+            ));
+        }
+    }
+
+    /// The link's news: once up, everything is sent again (the broker may
+    /// have restarted); down is logged once.
+    fn link(&mut self, link: Link) {
+        match link {
+            Link::Up => {
+                self.connected = true;
+                self.last_down = None;
+                log(&crate::i18n::tf(
+                    "pub_connected",
+                    &[("broker", &self.broker)],
+                ));
+                for s in self.topics.sent.values_mut() {
+                    s.at = None;
+                }
+                self.discovery_sent = false;
+            }
+            Link::Down(why) => {
+                if self.connected || self.last_down.is_none() {
                     log(&crate::i18n::tf(
-                        "pub_places",
-                        &[("n", &board.places.len().to_string()), ("names", &names.join(", "))],
+                        "mqtt_broker_unreachable",
+                        &[("broker", &self.broker), ("why", &why)],
                     ));
                 }
+                self.connected = false;
+                self.last_down = Some(why);
             }
-            link = links.recv() => match link {
-                Some(Link::Up) => {
-                    connected = true;
-                    last_down = None;
-                    log(&crate::i18n::tf("pub_connected", &[("broker", &shown.to_string())]));
-                    // Everything again: the broker may have restarted.
-                    for s in topics.sent.values_mut() {
-                        s.at = None;
-                    }
-                    discovery_sent = false;
-                }
-                Some(Link::Down(why)) => {
-                    if connected || last_down.is_none() {
-                        log(&crate::i18n::tf(
-                            "mqtt_broker_unreachable",
-                            &[("broker", &shown.to_string()), ("why", &why)],
-                        ));
-                    }
-                    connected = false;
-                    last_down = Some(why);
-                }
-                None => break,
-            },
-            _ = tick.tick() => {}
-            () = &mut shutdown => break,
         }
-        if !connected {
-            continue;
-        }
+    }
+
+    /// One round of publishing: the status, then (once there is something
+    /// to say) the discovery, the topics gone emptied, and what changed.
+    fn publish(&mut self, client: &AsyncClient, options: &Options, status: &str) {
         let now = Instant::now();
         let send = |topic: &str, payload: &str| {
             client
                 .try_publish(topic, QoS::AtLeastOnce, true, payload.as_bytes().to_vec())
                 .is_ok()
         };
+        let topics = &mut self.topics;
         // The status first: subscribers know the publisher is there.
-        if topics.set(&status, "online".into(), "online".into(), now) && send(&status, "online") {
-            mark(&mut topics, &status, now);
+        if topics.set(status, "online".into(), "online".into(), now) && send(status, "online") {
+            mark(topics, status, now);
         }
         // Boards once there is something to say: data, or why not.
+        let board = &self.board;
         if !board.resolved || (board.fetched_at.is_none() && board.last_error.is_none()) {
-            continue;
+            return;
         }
-        if let Some(discovery) = options.discovery.as_deref().filter(|_| !discovery_sent) {
-            discovery_sent = publish_discovery(&client, &board, &options, discovery);
+        if let Some(discovery) = options
+            .discovery
+            .as_deref()
+            .filter(|_| !self.discovery_sent)
+        {
+            self.discovery_sent = publish_discovery(client, board, options, discovery, &self.scrub);
         }
-        let current = payloads(&board, &topics.prefix, jiff::Timestamp::now());
-        for topic in topics.gone(&current, &status) {
+        let current = payloads(board, &topics.prefix, jiff::Timestamp::now(), &self.scrub);
+        for topic in topics.gone(&current, status) {
             if !send(&topic, "") {
                 // Tried again on the next round.
                 topics.sent.insert(
@@ -530,23 +697,11 @@ pub async fn run(
                     .get(&topic)
                     .is_some_and(|s| send(&topic, &s.payload));
                 if ok {
-                    mark(&mut topics, &topic, now);
+                    mark(topics, &topic, now);
                 }
             }
         }
     }
-    // A clean end: say so (a clean disconnect does not play the will).
-    if connected {
-        let _ = client
-            .publish(&status, QoS::AtLeastOnce, true, "offline")
-            .await;
-        let _ = client.disconnect().await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-    drop(poller);
-    link_task.abort();
-    log(crate::i18n::t("pub_stopped"));
-    Ok(())
 }
 
 impl Topics {
@@ -580,8 +735,9 @@ fn publish_discovery(
     board: &Board,
     options: &Options,
     discovery: &str,
+    scrub: &Scrubber,
 ) -> bool {
-    let configs = configs(board, &options.prefix, discovery);
+    let configs = configs(board, &options.prefix, discovery, scrub);
     let now: Vec<String> = configs.iter().map(|c| c.topic.clone()).collect();
     let mut ok = true;
     if let Some(record) = &options.discovery_record {
@@ -626,7 +782,7 @@ mod tests {
     use crate::ui::departures::tests::{sample_board, t};
 
     fn published(board: &Board, now: jiff::Timestamp) -> HashMap<String, serde_json::Value> {
-        payloads(board, "quai", now)
+        payloads(board, "quai", now, &Scrubber::default())
             .into_iter()
             .filter_map(|(topic, payload, _)| Some((topic, serde_json::from_str(&payload).ok()?)))
             .collect()
@@ -665,6 +821,43 @@ mod tests {
         assert_eq!(board_topic["places"][0]["problem_kind"], "stale_feed");
     }
 
+    /// The keys to scrub are every key of the settings: inline, from a key
+    /// file beside them, a feed network's; those too short to mask or
+    /// unreadable are left out.
+    #[test]
+    fn the_configured_keys_come_from_the_settings_and_key_files() {
+        use crate::config::{FeedNetworkSettings, IdfmSettings, Settings};
+        let dir = std::env::temp_dir().join(format!("quai-pub-keys-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("idfm.key"), "idfm-token-0123\n").unwrap();
+        std::fs::write(dir.join("big.key"), "x".repeat(5000)).unwrap();
+        let settings = Settings {
+            api_key: Some("ginko-key-0123".into()),
+            idfm: Some(IdfmSettings {
+                api_key_file: Some("idfm.key".into()),
+                dataset_key_file: Some("big.key".into()),
+                ..IdfmSettings::default()
+            }),
+            networks: vec![FeedNetworkSettings {
+                key: Some("feed-key-0123".into()),
+                ..FeedNetworkSettings::default()
+            }],
+            ..Settings::default()
+        };
+        let keys: Vec<String> = configured_keys(&settings, &dir.join("config.toml"))
+            .iter()
+            .map(|k| k.expose().to_string())
+            .collect();
+        for key in ["ginko-key-0123", "idfm-token-0123", "feed-key-0123"] {
+            assert!(keys.iter().any(|k| k == key), "{key} in {keys:?}");
+        }
+        assert!(!keys.iter().any(|k| k.starts_with("xxx")), "past the limit");
+        let scrub = Scrubber::new(&configured_keys(&settings, &dir.join("config.toml")));
+        assert_eq!(scrub.text("a idfm-token-0123 b"), "a *************** b");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// A row's state says when its board was built and its data fetched;
     /// a row that goes has its state topic emptied, the others kept.
     #[test]
@@ -680,7 +873,7 @@ mod tests {
             sent: HashMap::new(),
         };
         let now = Instant::now();
-        let first = payloads(&board, "quai", t(5));
+        let first = payloads(&board, "quai", t(5), &Scrubber::default());
         for (topic, payload, digest) in first.clone() {
             sent.set(&topic, payload, digest, now);
         }
@@ -689,7 +882,7 @@ mod tests {
         // The 7 is no longer shown.
         board.places[0].place.lines.truncate(1);
         board.places[0].departures.truncate(1);
-        let second = payloads(&board, "quai", t(6));
+        let second = payloads(&board, "quai", t(6), &Scrubber::default());
         let gone = sent.gone(&second, "quai/status");
         assert!(
             gone.contains(&"quai/test/crous-universite/7-palente/state".to_string()),

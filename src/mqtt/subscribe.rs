@@ -334,6 +334,45 @@ fn receive(state: &Mutex<State>, prefix: &str, topic: &str, payload: &[u8]) {
     }
 }
 
+/// What a screen makes of one message of the broker under `prefix`,
+/// without a broker (`tests/mqtt_fuzz.rs`): the places' names it would
+/// list, the rows `rows` it would show from the boards (or why not), and
+/// the traffic messages it would keep.
+pub struct Read {
+    pub places: Vec<String>,
+    pub rows: Vec<Result<Vec<Departure>, NetError>>,
+    pub messages: Vec<Message>,
+}
+
+/// Reads one message as a screen does ([`Read`]), at `now`.
+pub fn read_message(
+    prefix: &str,
+    topic: &str,
+    payload: &[u8],
+    rows: &[RowRequest],
+    per_row: PerRow,
+    now: jiff::Timestamp,
+) -> Read {
+    let state = Mutex::new(State::default());
+    receive(&state, prefix, topic, payload);
+    let s = state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Read {
+        places: s
+            .boards
+            .values()
+            .map(|r| clean(&r.board["places"][0]["name"]))
+            .collect(),
+        rows: s
+            .boards
+            .values()
+            .flat_map(|received| rows.iter().map(|r| read_row(received, r, per_row, now)))
+            .collect(),
+        messages: s.messages.values().flatten().cloned().collect(),
+    }
+}
+
 /// How long ago `at` was, by the wall clock (zero for a time to come).
 fn since(at: jiff::Timestamp) -> Duration {
     jiff::Timestamp::now()
@@ -594,6 +633,12 @@ impl Network for Subscribed {
         }
     }
 
+    /// A network's zone where its kind fixes one (a timetable beside the
+    /// screen gives the others').
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        crate::network::registry::fixed_zone(network)
+    }
+
     fn networks(&self) -> Vec<NetworkInfo> {
         let mut ids: Vec<String> = self
             .lock()
@@ -751,6 +796,7 @@ impl Network for Subscribed {
                             error: interrupted.clone(),
                             data_at: None,
                             timetable: false,
+                            dropped: 0,
                         };
                     };
                     let place = &received.board["places"][0];
@@ -775,6 +821,7 @@ impl Network for Subscribed {
                         error: interrupted.clone().or(old).or(unreadable).or(relayed),
                         data_at: received.fetched,
                         timetable: place["timetable"].is_string(),
+                        dropped: 0,
                     }
                 })
                 .collect())

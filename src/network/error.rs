@@ -138,12 +138,12 @@ impl NetError {
     /// A short label for a status line ("serveur injoignable", "HTTP 503"…),
     /// said now.
     pub fn short_reason(&self) -> String {
-        self.short_reason_at(Timestamp::now())
+        self.short_reason_at(Timestamp::now(), &crate::domain::default_zone())
     }
 
     /// [`NetError::short_reason`] said at `now`: a wait names the instant
     /// it ends, the same whenever it is said.
-    pub fn short_reason_at(&self, now: Timestamp) -> String {
+    pub fn short_reason_at(&self, now: Timestamp, zone: &jiff::tz::TimeZone) -> String {
         use crate::i18n::{t, tf};
         match &self.kind {
             ErrorKind::Unreachable => t("reason_unreachable").into(),
@@ -159,7 +159,7 @@ impl NetError {
                 let left = (left.as_secs() + i64::from(left.subsec_nanos() > 0)).max(0);
                 if left > 300 {
                     // A day's quota: say until when, in the network's time.
-                    let until = crate::domain::until_text(*until, now);
+                    let until = crate::domain::until_text(*until, now, zone);
                     if until.is_empty() {
                         t("reason_quota").into()
                     } else {
@@ -242,7 +242,10 @@ mod tests {
             "HTTP 429",
         );
         let at = |minutes: i64| {
-            spent.short_reason_at(received + jiff::SignedDuration::from_mins(minutes))
+            spent.short_reason_at(
+                received + jiff::SignedDuration::from_mins(minutes),
+                &crate::domain::default_zone(),
+            )
         };
         assert_eq!(at(0), "quota atteint jusqu'à 11:00");
         for minutes in [1, 17, 59, 90, 114] {
@@ -306,7 +309,7 @@ mod tests {
             "429",
         );
         assert_eq!(
-            quota.short_reason_at(received),
+            quota.short_reason_at(received, &crate::domain::default_zone()),
             "quota atteint, nouvel essai dans 30 s"
         );
         assert_eq!(quota.kind.code(), "rate_limited");

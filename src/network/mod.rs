@@ -148,6 +148,10 @@ pub struct RowResult {
     /// ones that are missing (the heading and status line say why).
     #[serde(default)]
     pub timetable: bool,
+    /// Values of the answer out of sane bounds (a wait of minus an hour, a
+    /// departure in 2100), dropped rather than shown.
+    #[serde(default)]
+    pub dropped: u32,
 }
 
 /// One network of a board, as the search, the headings and the keys need
@@ -192,6 +196,13 @@ pub trait Network: Send + Sync {
 
     /// The services beyond departures and messages.
     fn capabilities(&self) -> Capabilities;
+
+    /// The zone network `network`'s times are in (fixed by its kind, or
+    /// its timetable's once one is read); `None` when not known.
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        let _ = network;
+        None
+    }
 
     /// The networks behind this one, the default first (one network is
     /// itself; several shown together are each of theirs).

@@ -178,6 +178,10 @@ impl Network for Multi {
         self.members.iter().flat_map(|m| m.networks()).collect()
     }
 
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        self.members.iter().find_map(|m| m.zone(network))
+    }
+
     fn network_of(&self, stop_id: &str) -> Option<NetworkInfo> {
         let (member, id) = self.route(stop_id)?;
         member.network_of(id)
@@ -305,6 +309,7 @@ impl Network for Multi {
                                 error: Some(e.clone()),
                                 data_at: None,
                                 timetable: false,
+                                dropped: 0,
                             });
                         }
                         first_error.get_or_insert(e);
@@ -327,6 +332,7 @@ impl Network for Multi {
                         error: None,
                         data_at: None,
                         timetable: false,
+                        dropped: 0,
                     })
                 })
                 .collect())

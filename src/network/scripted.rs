@@ -206,6 +206,7 @@ impl Network for Scripted {
                             error: None,
                             data_at: None,
                             timetable: false,
+                            dropped: 0,
                         }
                     })
                     .collect()),

@@ -313,6 +313,7 @@ impl WithTimetable {
                     error: Some(e.clone()),
                     data_at: None,
                     timetable: filled,
+                    dropped: 0,
                 }
             })
             .collect();
@@ -343,6 +344,13 @@ impl crate::network::Network for WithTimetable {
 
     fn networks(&self) -> Vec<NetworkInfo> {
         self.live.networks()
+    }
+
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        self.live.zone(network).or_else(|| {
+            let table = self.timetable.read().ok()?;
+            table.as_ref()?.zone(network)
+        })
     }
 
     fn network_of(&self, stop_id: &str) -> Option<NetworkInfo> {

@@ -32,8 +32,6 @@ pub struct TimetableNetwork {
 
 impl TimetableNetwork {
     pub fn new(id: &str, name: &str, table: Arc<Timetable>) -> TimetableNetwork {
-        // Its places' times are written in its own zone on a mixed board.
-        crate::domain::set_network_zone(id, table.zone().clone());
         TimetableNetwork {
             id: id.into(),
             name: name.into(),
@@ -355,6 +353,10 @@ impl crate::network::Network for TimetableNetwork {
         Capabilities::default()
     }
 
+    fn zone(&self, network: &str) -> Option<jiff::tz::TimeZone> {
+        (network == self.id).then(|| self.table.zone().clone())
+    }
+
     fn stops(&self) -> NetFuture<'_, StopList> {
         Box::pin(async {
             Ok(StopList {
@@ -394,6 +396,7 @@ impl crate::network::Network for TimetableNetwork {
                         )),
                         data_at: None,
                         timetable: true,
+                        dropped: 0,
                     }
                 })
                 .collect())

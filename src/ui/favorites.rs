@@ -38,6 +38,9 @@ pub struct FavPane {
     /// The lines view of the selected favourite.
     pub lines: Option<Vec<LineChoice>>,
     pub line_cursor: usize,
+    /// The favourite last removed with `d` and where it was, until `u`
+    /// puts it back.
+    pub removed: Option<(usize, Favorite)>,
 }
 
 /// The choices for a place's lines, ticked by the favourite's filters.

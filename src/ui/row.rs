@@ -26,11 +26,18 @@ pub(crate) struct Columns {
     /// How many time cells are shown.
     pub cells: usize,
     pub destination_w: usize,
+    /// The room left after the cells for how many departures did not fit
+    /// ("+3"), when fewer cells fit than were asked for.
+    pub more_w: usize,
 }
+
+/// The room of the count of departures that did not fit ("+3 ").
+const MORE_W: usize = 3;
 
 impl Columns {
     /// As many time cells (at most `nb`) as fit beside a destination of 16
-    /// cells; the first cell is `first_cell_w` wide.
+    /// cells; the first cell is `first_cell_w` wide. When fewer than `nb`
+    /// fit, room is kept after them for the count of the others.
     pub fn of(view: &BoardView, width: usize, nb: usize, first_cell_w: usize) -> Columns {
         let badge_w = view
             .places
@@ -41,13 +48,30 @@ impl Columns {
             .clamp(4, 8);
         let room = width.saturating_sub(2 + badge_w + 1 + 16 + first_cell_w);
         let cells = (1 + room / CELL_W).clamp(1, nb.max(1));
+        // The count's room is the destination's (left at 13 cells or more).
+        let more_w = if cells < nb { MORE_W } else { 0 };
         let destination_w =
-            width.saturating_sub(2 + badge_w + 1 + first_cell_w + (cells - 1) * CELL_W);
+            width.saturating_sub(2 + badge_w + 1 + first_cell_w + (cells - 1) * CELL_W + more_w);
         Columns {
             badge_w,
             cells,
             destination_w,
+            more_w,
         }
+    }
+
+    /// "+3": how many of the row's `departures` are not shown (blank when
+    /// all are), in the room kept for it.
+    pub fn more<'a>(&self, departures: usize, theme: &Theme) -> Option<Span<'a>> {
+        (self.more_w > 0).then(|| {
+            let hidden = departures.saturating_sub(self.cells);
+            let text = if hidden > 0 {
+                format!("+{hidden}")
+            } else {
+                String::new()
+            };
+            Span::styled(pad(&text, self.more_w), theme.dim())
+        })
     }
 }
 
@@ -95,17 +119,21 @@ pub(crate) fn row_start<'a>(
         Span::styled(badge, theme.badge(row.line.background, row.line.foreground)),
         Span::raw(" "),
     ];
-    // When to leave goes at the end of the destination, which gives way.
+    // When to leave goes at the end of the destination, which gives way;
+    // a space always parts them from the time ("partir dans 2 min" is not
+    // read with "à l'approche").
+    let room = columns.destination_w.saturating_sub(1);
     match &row.leave {
-        Some(leave) if leave.width() + 12 <= columns.destination_w => {
-            let room = columns.destination_w - leave.width() - 1;
+        Some(leave) if leave.width() + 13 <= room => {
+            // Two spaces after it: a time in the gauge's place may follow.
+            let room = room - leave.width() - 2;
             spans.push(Span::styled(pad(&destination, room), style));
-            spans.push(Span::styled(format!(" {leave}"), theme.notice()));
+            spans.push(Span::styled(format!(" {leave} "), theme.notice()));
         }
-        _ => spans.push(Span::styled(
-            pad(&destination, columns.destination_w),
-            style,
-        )),
+        _ => spans.push(Span::styled(pad(&destination, room), style)),
+    }
+    if columns.destination_w > 0 {
+        spans.push(Span::styled(" ", style));
     }
     spans
 }
@@ -128,6 +156,7 @@ pub(crate) fn row_line<'a>(
     for cell in row.cells.iter().take(columns.cells) {
         spans.extend(cell_spans(cell, theme, stale));
     }
+    spans.extend(columns.more(row.cells.len(), theme));
     Line::from(spans)
 }
 
@@ -168,12 +197,28 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
             return spans;
         }
     }
+    let theoretical = matches!(cell.shown, TimeShown::Theoretical(_));
+    // A time too long with its delay and platform ("à l'approche +4 vB")
+    // takes the gauge's place: the crowding gives way first.
+    // (A time not located has done so above, when it could.)
+    let not_located = matches!(cell.shown, TimeShown::NotLocated(_));
+    if !theoretical && !not_located && time_text_in(cell, usize::MAX).width() > TIME_W {
+        let room = TIME_W + 1 + 3 + 1;
+        let text = approx_in(time_text_in(cell, room), theme);
+        let [_, _, mark, gap] = gauge_and_mark(cell, theme, stale);
+        return vec![
+            Span::styled(format!("{text:>room$}"), time_style),
+            Span::raw(" "),
+            mark,
+            gap,
+        ];
+    }
     let mut spans = vec![Span::styled(
-        format!("{:>w$}", fit(&time_text(cell), TIME_W), w = TIME_W),
+        format!("{:>w$}", time_text(cell), w = TIME_W),
         time_style,
     )];
     spans.push(Span::raw(" "));
-    if matches!(cell.shown, TimeShown::Theoretical(_)) {
+    if theoretical {
         // A timetable time has no crowding: its mark takes the gauge's place.
         spans.push(Span::styled(
             pad(crate::i18n::t("theoretical_short"), 6),
@@ -204,28 +249,39 @@ pub(crate) fn approx_in<'a>(
     }
 }
 
-/// [`time_text`] in `width` cells: a time not located is fitted
-/// ([`TimeShown::fitted`]) with its platform's room kept.
+/// [`time_text`] in `width` cells, by priority: the time, then its
+/// delay, then its platform. A time not located is fitted
+/// ([`TimeShown::fitted`]) and any other cut ("à l'ap… +4 vB") before
+/// the delay or the platform is left out.
 pub(crate) fn time_text_in(cell: &CellView, width: usize) -> std::borrow::Cow<'_, str> {
     let delay = cell
         .delay_minutes
-        .filter(|_| matches!(cell.shown, TimeShown::Countdown(_)));
+        .filter(|_| matches!(cell.shown, TimeShown::Countdown(_)))
+        .map(|d| format!(" +{d}"));
     let added = if cell.status == crate::domain::Status::Added {
         ADDED_MARK
     } else {
         ""
     };
     let platform = cell.platform.as_ref().map(|p| format!(" v{p}"));
-    let text = cell
-        .shown
-        .fitted(width.saturating_sub(platform.as_deref().map_or(0, str::width) + added.width()));
-    match (delay, platform) {
-        (None, None) if added.is_empty() => text,
-        (None, None) => format!("{text}{added}").into(),
-        (Some(d), None) => format!("{text}{added} +{d}").into(),
-        (None, Some(p)) => format!("{text}{added}{p}").into(),
-        (Some(d), Some(p)) => format!("{text}{added} +{d}{p}").into(),
+    if delay.is_none() && platform.is_none() && added.is_empty() {
+        let text = cell.shown.fitted(width);
+        return if text.width() > width {
+            fit(&text, width).into()
+        } else {
+            text
+        };
     }
+    let suffix = format!(
+        "{added}{}{}",
+        delay.as_deref().unwrap_or_default(),
+        platform.as_deref().unwrap_or_default()
+    );
+    // The time keeps room for at least a letter and "…"; a platform too
+    // long for the cell is cut last.
+    let room = width.saturating_sub(suffix.width()).max(2);
+    let text = cell.shown.fitted(room);
+    fit(&format!("{}{suffix}", fit(&text, room)), width).into()
 }
 
 /// A cell's crowding gauge (3), a space, its accessibility mark (2) and a

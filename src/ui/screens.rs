@@ -59,15 +59,25 @@ pub(crate) fn key_refused<'a>(
             lines.push(Line::raw(crate::i18n::tf("key_how_item", &[("how", how)])));
         }
     }
-    lines.extend([
-        Line::raw(crate::i18n::t("without_key")),
-        Line::raw(""),
-        Line::styled(crate::i18n::t("quit_retry"), state.theme.dim()),
-    ]);
-    let box_area = centered(area, 76, lines.len() as u16 + 2);
-    let widget = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(Block::default().borders(Borders::ALL));
+    lines.push(Line::raw(crate::i18n::t("without_key")));
+    // As high as its lines once wrapped; the keys on its bottom border,
+    // seen even when the screen cuts the text.
+    let inner_w = usize::from(area.width.min(76).saturating_sub(2)).max(1);
+    let height: usize = lines
+        .iter()
+        .map(|l| super::text::wrap(&l.to_string(), inner_w).len().max(1))
+        .sum();
+    let box_area = centered(
+        area,
+        76,
+        height.saturating_add(2).min(usize::from(u16::MAX)) as u16,
+    );
+    let keys = format!(" {} ", crate::i18n::t("quit_retry"));
+    let widget = Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title_bottom(Line::styled(keys, state.theme.heading())),
+    );
     (widget, box_area)
 }
 

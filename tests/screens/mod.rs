@@ -149,6 +149,7 @@ pub fn board() -> Board {
         error: None,
         data_at: None,
         timetable: false,
+        dropped: 0,
     };
     board.apply(
         t0(),
@@ -248,6 +249,7 @@ pub fn app() -> App {
     let mut app = App::with_capabilities(every_service());
     app.set_board(board());
     app.area = ratatui::layout::Rect::new(0, 0, 100, 30);
+    app.attribution = settings(true_colour()).attribution;
     let stops: Vec<Stop> = [
         "Crous Université",
         "Chamars",
@@ -260,4 +262,106 @@ pub fn app() -> App {
     .collect();
     app.index = Some(std::sync::Arc::new(Index::from_stops(&stops)));
     app
+}
+
+/// The sizes every screen is drawn at: a wide terminal, the classic
+/// 80×24 and the smallest the board is drawn at.
+pub const SIZES: [(u16, u16); 3] = [(120, 35), (80, 24), (40, 12)];
+
+/// The text of a screen, line by line (wide symbols counted once).
+pub fn text_lines(buffer: &Buffer) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < area.width {
+                let symbol = buffer[(x, y)].symbol();
+                line.push_str(symbol);
+                x += symbol.width().max(1) as u16;
+            }
+            line
+        })
+        .collect()
+}
+
+/// The board and each pane over it (the help, the search, the traffic,
+/// a row's detail, the fares, the forecast, the favourites) at `size`,
+/// by name.
+pub fn every_screen(size: (u16, u16)) -> Vec<(&'static str, Vec<String>)> {
+    use KeyCode::*;
+    let now = t0();
+    let sized = |keys: &[KeyCode]| {
+        let mut app = app();
+        app.area = ratatui::layout::Rect::new(0, 0, size.0, size.1);
+        text_lines(&screen(&mut app, keys, true_colour(), size))
+    };
+    let mut screens = vec![
+        ("board", sized(&[])),
+        ("help", sized(&[Char('?')])),
+        ("help_end", sized(&[Char('?'), End])),
+        ("search", sized(&[Char('/'), Char('c'), Char('h')])),
+        ("traffic", sized(&[Char('i')])),
+        ("details", sized(&[Down, Down, Down, Enter])),
+    ];
+    let mut drawn = |name, mut app: App| {
+        app.area = ratatui::layout::Rect::new(0, 0, size.0, size.1);
+        screens.push((
+            name,
+            text_lines(&screen(&mut app, &[], true_colour(), size)),
+        ));
+    };
+    let mut fares = app();
+    fares.update(Msg::Key(KeyEvent::from(Char('t'))), now);
+    fares.update(
+        Msg::Fares {
+            asked: fares.asked(),
+            fares: Ok(vec![Fare {
+                kind: FareKind::Single,
+                name: "Ticket 1 voyage".into(),
+                description: "Valable 1 h, correspondances comprises.".into(),
+                where_to_buy: "Distributeurs, application".into(),
+                price_eur: Some(1.6),
+            }]),
+        },
+        now,
+    );
+    drawn("fares", fares);
+    let mut forecast = app();
+    forecast.update(Msg::Key(KeyEvent::from(Char('c'))), now);
+    let quarter = |start: &str, end: &str, level| CrowdForecast {
+        start: start.into(),
+        end: end.into(),
+        level,
+        text: String::new(),
+        passengers: None,
+        load: Load::Unknown,
+    };
+    forecast.update(
+        Msg::Forecast {
+            asked: forecast.asked(),
+            forecast: Ok(vec![
+                quarter("07:45", "08:00", CrowdLevel::Low),
+                quarter("08:00", "08:15", CrowdLevel::High),
+                quarter("08:15", "08:30", CrowdLevel::Moderate),
+            ]),
+        },
+        now,
+    );
+    drawn("forecast", forecast);
+    let mut favorites = app();
+    let favorite = |place: &str, label: Option<&str>| quai::favorites::Favorite {
+        place: place.into(),
+        network: None,
+        label: label.map(str::to_string),
+        lines: vec![],
+        walk: None,
+    };
+    favorites.open_favorites(vec![
+        favorite("Crous Université", Some("Maison")),
+        favorite("Gare du Nord", None),
+    ]);
+    drawn("favorites", favorites);
+    screens
 }

@@ -544,3 +544,109 @@ fn the_favourites_pane_reorders_removes_renames_and_picks_lines() {
     }
     assert!(app.favorites().is_none());
 }
+
+/// `d` in the favourites pane says how to undo it, and `u` puts the
+/// favourite back where it was, saved so.
+#[test]
+fn a_favourite_removed_comes_back_with_u() {
+    let fav = |p: &str| Favorite {
+        place: p.into(),
+        network: None,
+        label: None,
+        lines: vec![],
+        walk: None,
+    };
+    let mut app = App::new();
+    app.open_favorites(vec![fav("A"), fav("B"), fav("C")]);
+    app.update(key(KeyCode::Down), now());
+    assert_eq!(
+        app.update(key(KeyCode::Char('d')), now()),
+        Effect::SaveFavorite(FavOp::Remove { place: "B".into() })
+    );
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("B") && notice.contains("u annuler"),
+        "{notice}"
+    );
+    assert!(drawn(&mut app, 80, 24).contains("u annuler"));
+    assert_eq!(
+        app.update(key(KeyCode::Char('u')), now()),
+        Effect::SaveFavorite(FavOp::Insert {
+            favorite: fav("B"),
+            at: 1
+        })
+    );
+    let list: Vec<String> = app
+        .favorites()
+        .unwrap()
+        .list
+        .iter()
+        .map(|f| f.query())
+        .collect();
+    assert_eq!(list, ["A", "B", "C"]);
+    assert_eq!(app.favorites().unwrap().selected, 1);
+    // Once only.
+    assert_eq!(app.update(key(KeyCode::Char('u')), now()), Effect::Nothing);
+    // The saved file follows: the undo is a favourite put back in place.
+    let mut saved = crate::favorites::Favorites {
+        list: vec![fav("A"), fav("C")],
+    };
+    FavOp::Insert {
+        favorite: fav("B"),
+        at: 1,
+    }
+    .apply(&mut saved)
+    .unwrap();
+    assert_eq!(saved.list, [fav("A"), fav("B"), fav("C")]);
+}
+
+/// After `r`, the status line says a refresh is under way until the
+/// answer (or its failure) comes.
+#[test]
+fn a_refresh_under_way_is_shown_until_its_answer() {
+    let mut app = App::new();
+    app.update(Msg::Update(two_rows()), now());
+    assert!(!drawn(&mut app, 80, 24).contains("actualisation en cours"));
+    assert_eq!(
+        app.update(key(KeyCode::Char('r')), now()),
+        Effect::RefreshNow
+    );
+    assert!(drawn(&mut app, 80, 24).contains("actualisation en cours"));
+    // A second goes by: still waiting.
+    app.update(Msg::Tick, now());
+    assert!(drawn(&mut app, 40, 12).contains("actualisation en cours"));
+    app.update(
+        Msg::Update(Update::Departures {
+            at: now(),
+            results: vec![],
+        }),
+        now(),
+    );
+    assert!(!drawn(&mut app, 80, 24).contains("actualisation en cours"));
+    app.update(key(KeyCode::Char('r')), now());
+    app.update(
+        Msg::Update(Update::Failed(crate::network::NetError::new(
+            crate::network::ErrorKind::Timeout,
+            "slow",
+        ))),
+        now(),
+    );
+    assert!(!drawn(&mut app, 80, 24).contains("actualisation en cours"));
+}
+
+/// `c` and Enter with no row selected say why nothing opens.
+#[test]
+fn a_key_needing_a_row_says_when_none_is_selected() {
+    let mut app = App::new();
+    app.capabilities = every_service();
+    for code in [KeyCode::Char('c'), KeyCode::Enter] {
+        assert_eq!(app.update(key(code), now()), Effect::Redraw);
+        assert!(app.forecast().is_none() && app.details().is_none());
+        let notice = app.notice.clone().unwrap_or_default();
+        assert!(
+            notice.contains("aucune ligne choisie"),
+            "{code:?}: {notice}"
+        );
+        assert!(drawn(&mut app, 80, 24).contains("aucune ligne choisie"));
+    }
+}

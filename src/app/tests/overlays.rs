@@ -112,9 +112,10 @@ fn enter_and_c_open_the_detail_and_the_forecast_of_the_selected_row() {
     let mut app = App::with_capabilities(every_service());
     assert_eq!(
         app.update(key(KeyCode::Enter), now()),
-        Effect::Nothing,
-        "no row yet"
+        Effect::Redraw,
+        "no row yet: said"
     );
+    assert!(app.details().is_none());
     app.update(Msg::Update(two_rows()), now());
     app.update(key(KeyCode::Down), now());
     app.update(key(KeyCode::Down), now());

@@ -149,42 +149,20 @@ pub fn from_settings(
     let default = network.or(settings.default_network.as_deref());
     let source =
         combine(members, default).ok_or_else(|| SetupError::NoNetwork(path.to_path_buf()))?;
-    show_zone_of(&source);
     Ok(source)
 }
 
-/// Each network's clocks in its kind's zone; the header's in the default
-/// network's (a fixed one, else its timetable's).
-fn show_zone_of(source: &Source) {
-    register_fixed_zones();
-    let first = source
-        .networks()
-        .into_iter()
-        .next()
-        .map(|n| n.id)
-        .unwrap_or_default();
-    let zone = match kind_of(&first).zone {
-        Zone::Fixed(name) => jiff::tz::TimeZone::get(name).ok(),
-        Zone::Timetable => store(&first)
-            .ok()
-            .and_then(|s| s.open().ok())
-            .map(|table| table.zone().clone()),
-    };
-    if let Some(zone) = zone {
-        crate::domain::set_zone(zone);
-    }
-}
-
-/// The zones of the kinds whose zone is fixed, known before any timetable
-/// is read (a board read from a broker shows places of any kind).
-fn register_fixed_zones() {
-    for kind in &KINDS {
-        if let (Some((id, _)), Zone::Fixed(name)) = (kind.builtin, kind.zone)
-            && let Ok(zone) = jiff::tz::TimeZone::get(name)
-        {
-            crate::domain::set_network_zone(id, zone);
-        }
-    }
+/// The zone of network `id` when its kind's zone is fixed (a board read
+/// from a broker shows places of any kind, before any timetable is read).
+pub fn fixed_zone(id: &str) -> Option<jiff::tz::TimeZone> {
+    KINDS
+        .iter()
+        .find_map(|kind| match (kind.builtin, kind.zone) {
+            (Some((builtin, _)), Zone::Fixed(name)) if builtin == id => {
+                jiff::tz::TimeZone::get(name).ok()
+            }
+            _ => None,
+        })
 }
 
 /// Where network `id`'s timetable is compiled and kept, keeping what its
@@ -271,7 +249,6 @@ pub(crate) fn with_timetable(member: Source, settings: &Settings, path: &Path) -
 /// A source whose rows may be of any network (boards read from a broker)
 /// with every compiled timetable to fall back to, one after the other.
 pub fn with_local_timetables(mut source: Source, networks: &Networks) -> Source {
-    register_fixed_zones();
     for id in networks.ids() {
         let Ok(store) = store(id) else {
             continue;
@@ -328,7 +305,6 @@ pub fn offline(network: Option<&str>, networks: &Networks) -> Result<Source, Str
     let default = network.or(Some(default_network()));
     let source = combine(members, default)
         .ok_or_else(|| crate::i18n::tf("offline_none", &[("problems", &problems.join("; "))]))?;
-    show_zone_of(&source);
     Ok(source)
 }
 
@@ -420,10 +396,10 @@ impl DemoBuild<'_> {
 
     /// The demo's day, by its clock.
     pub(crate) fn today(&self) -> jiff::civil::Date {
-        crate::domain::network_now()
-            .checked_add(self.shift)
+        let now = ginko::now();
+        now.checked_add(self.shift)
             .map(|z| z.date())
-            .unwrap_or_else(|_| crate::domain::network_now().date())
+            .unwrap_or_else(|_| now.date())
     }
 }
 
@@ -452,7 +428,6 @@ pub async fn demo(at: Option<&str>) -> Result<Demo, String> {
     for kind in &KINDS {
         members.push((kind.demo)(&build)?);
     }
-    register_fixed_zones();
     let source = combine(members, None).ok_or("no demo network")?;
     let base = ginko::parse_base_url(&url)?;
     let client = Client::new(base, ApiKey::new(demo::DEMO_KEY)).map_err(|e| e.to_string())?;

@@ -231,13 +231,14 @@ pub(super) fn large_row<'a>(
                     {
                         middle.extend(cell_spans(cell, theme, stale));
                     }
+                    middle.extend(columns.more(row.cells.len(), theme));
                     return [Line::raw(""), Line::from(middle), Line::raw("")];
                 }
             }
             middle.push(Span::styled(
                 format!(
                     "{:>w$} ",
-                    fit(&crate::ui::row::time_text(first), LARGE_W - 1),
+                    crate::ui::row::time_text_in(first, LARGE_W - 1),
                     w = LARGE_W - 1
                 ),
                 style,
@@ -262,5 +263,6 @@ pub(super) fn large_row<'a>(
     {
         middle.extend(cell_spans(cell, theme, stale));
     }
+    middle.extend(columns.more(row.cells.len(), theme));
     [top, Line::from(middle), bottom]
 }

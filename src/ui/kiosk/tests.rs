@@ -505,3 +505,39 @@ fn the_content_moves_against_burn_in() {
     assert_eq!(at(12), (0, 1, 79, 23));
     assert_eq!(at(16), (0, 0, 79, 23));
 }
+
+/// A train arriving late, with when to leave before it: on the kiosk,
+/// small or large, the two are apart and the delay and platform kept.
+#[test]
+fn when_to_leave_and_an_arriving_train_stay_apart_on_the_kiosk() {
+    let mut board = crate::ui::departures::tests::sample_board();
+    board.places[0].place.walk = Some(3);
+    let first = &mut board.places[0].departures[0][0];
+    first.time = crate::domain::WaitTime::At {
+        expected: t(120),
+        aimed: Some(t(-120)),
+    };
+    first.platform = Some("B".into());
+    board.places[0].departures[0][1].origin = crate::domain::Origin::Located;
+    for (large, size) in [
+        (LargeDigits::Never, (80, 24)),
+        (LargeDigits::Never, (120, 35)),
+        (LargeDigits::Always, (120, 40)),
+    ] {
+        let mut p = pane(Theme::new(Palette::TrueColor));
+        p.large = large;
+        // Two minutes on: the first is arriving.
+        let buffer = render(&board, 120, size, &p);
+        let lines = text_of(&buffer);
+        let row = lines
+            .iter()
+            .find(|l| l.contains("vB"))
+            .unwrap_or_else(|| panic!("{lines:#?}"));
+        assert!(row.contains("+4 vB"), "{size:?}: {row}");
+        if let Some(i) = row.find("partir") {
+            let after = &row[i..];
+            let end = after.find(" min").map(|e| e + " min".len()).unwrap();
+            assert!(after[end..].starts_with("  "), "{size:?}: {row}");
+        }
+    }
+}

@@ -2,29 +2,31 @@
 
 use super::*;
 
-/// Time of day in the shown zone.
-pub fn clock_text(at: Timestamp) -> String {
-    clock_text_in(at, None)
+/// Time of day in `zone`.
+pub fn clock_text(at: Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    at.to_zoned(zone.clone()).strftime("%H:%M:%S").to_string()
 }
 
-/// Time of day in a network's zone ([`crate::domain::zone_index`]), with
-/// its offset ("05:33:51 UTC−5") when the header's clock is in another.
-pub(super) fn clock_text_in(at: Timestamp, zone: Option<u8>) -> String {
-    let shown = crate::domain::zone();
-    match zone {
-        None => at.to_zoned(shown).strftime("%H:%M:%S").to_string(),
-        Some(_) => crate::domain::time_in(at, &crate::domain::zone_at(zone), "%H:%M:%S", &shown),
-    }
+/// Time of day in a network's zone, with its offset ("05:33:51 UTC−5")
+/// when the header's clock (in `shown`) is in another.
+pub(super) fn clock_text_in(
+    at: Timestamp,
+    zone: &jiff::tz::TimeZone,
+    shown: &jiff::tz::TimeZone,
+) -> String {
+    crate::domain::time_in(at, zone, "%H:%M:%S", shown)
 }
 
 /// A place's network name, with its zone's offset when the header's clock
-/// is in another zone ("STM · UTC−5").
-pub(super) fn zone_named(name: &str, zone: Option<u8>, now: Timestamp) -> String {
-    let Some(zone) = zone.map(|z| crate::domain::zone_at(Some(z))) else {
-        return name.to_string();
-    };
+/// (in `shown`) is in another zone ("STM · UTC−5").
+pub(super) fn zone_named(
+    name: &str,
+    zone: &jiff::tz::TimeZone,
+    shown: &jiff::tz::TimeZone,
+    now: Timestamp,
+) -> String {
     let offset = zone.to_offset(now);
-    if name.is_empty() || offset == crate::domain::zone().to_offset(now) {
+    if name.is_empty() || offset == shown.to_offset(now) {
         name.to_string()
     } else {
         format!("{name} · {}", crate::domain::offset_label(offset))
@@ -36,7 +38,7 @@ pub(super) fn zone_named(name: &str, zone: Option<u8>, now: Timestamp) -> String
 pub fn build_shifted(board: &Board, now: Timestamp, shift: jiff::SignedDuration) -> BoardView {
     let mut view = build(board, now);
     if let Ok(shown) = now.checked_add(shift) {
-        view.clock = clock_text(shown);
+        view.clock = clock_text(shown, board.zones.shown());
     }
     view.shift = shift;
     view
@@ -97,8 +99,8 @@ pub(super) struct At {
 /// The view of place `p` of `board`.
 pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -> PlaceView {
     let place = &state.place;
-    let zone = crate::domain::zone_index(&place.network);
-    let tz = crate::domain::zone_at(zone);
+    let tz = board.zones.of(&place.network);
+    let shown = board.zones.shown();
     let now = at.now;
     PlaceView {
         messages: crate::ui::traffic::about_place(board, place),
@@ -108,35 +110,45 @@ pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -
         },
         behind: board.place_behind(p).map(|at| {
             // With a reason already said, only how old the data is.
-            let time = clock_text_in(at, zone);
+            let time = clock_text_in(at, tz, shown);
             if state.error.is_some() || state.cached {
                 crate::i18n::tf("data_of", &[("time", &time)])
             } else {
                 crate::i18n::tf("left_out_data_of", &[("time", &time)])
             }
         }),
-        no_departure: board.fetched_at.is_some() && state.is_empty(),
+        // Under an error, no departure is not known to be none.
+        no_departure: board.fetched_at.is_some() && state.is_empty() && state.error.is_none(),
         data_of: board
             .place_data_at(p)
-            .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text_in(at, zone))])),
+            .map(|at| crate::i18n::tf("data_of", &[("time", &clock_text_in(at, tz, shown))])),
         network: at
             .mixed
-            .then(|| zone_named(&place.network_name, zone, now))
+            .then(|| zone_named(&place.network_name, tz, shown, now))
             .filter(|n| !n.is_empty()),
         timetable: state
             .timetable
             .then(|| model::theoretical_times().to_string()),
-        problem: state.error.as_ref().map(|e| e.short_reason_at(now)),
+        problem: state.error.as_ref().map(|e| e.short_reason_at(now, tz)),
         problem_kind: state.error.as_ref().map(|e| e.kind.code()),
+        dropped_values: (state.dropped > 0).then_some(state.dropped),
+        dropped: match state.dropped {
+            0 => None,
+            1 => Some(crate::i18n::t("dropped_one").to_string()),
+            n => Some(crate::i18n::tf("dropped_many", &[("n", &n.to_string())])),
+        },
         stale: board.place_is_stale(p, now),
         data_at: board
             .place_behind(p)
             .or_else(|| board.place_data_at(p))
-            .map(|at| LocalTime { at, zone }),
+            .map(|at| LocalTime {
+                at,
+                zone: tz.clone(),
+            }),
         lifts: board
             .lifts
             .get(&place.stop_ids)
-            .and_then(|l| lift_text(l, now)),
+            .and_then(|l| lift_text(l, now, tz)),
         lift_list: board
             .lifts
             .get(&place.stop_ids)
@@ -145,18 +157,24 @@ pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -
             .unwrap_or_default(),
         rows: shown_lines(state)
             .map(|(l, line)| {
-                let mut row = row_view(board, line, state.row(l), place.walk, (zone, &tz), at);
+                let mut row = row_view(board, line, state.row(l), place.walk, tz, at);
                 if let Some(to) = &board.destination {
                     for (d, cell) in row.cells.iter_mut().enumerate() {
                         let arrival = to.arrival(p, l, d);
-                        cell.arrival = arrival.map(|a| LocalTime { at: a.at, zone });
+                        cell.arrival = arrival.map(|a| LocalTime {
+                            at: a.at,
+                            zone: tz.clone(),
+                        });
                         cell.arrival_origin = arrival.map(|a| a.origin);
                         cell.calls = to
                             .calls(p, l, d)
                             .iter()
                             .map(|c| CallView {
                                 stop: c.stop.clone(),
-                                time: LocalTime { at: c.at, zone },
+                                time: LocalTime {
+                                    at: c.at,
+                                    zone: tz.clone(),
+                                },
                                 origin: c.origin,
                             })
                             .collect();
@@ -174,7 +192,7 @@ pub(super) fn row_view(
     line: &BoardLine,
     departures: &[Departure],
     walk: Option<u32>,
-    zone: (Option<u8>, &jiff::tz::TimeZone),
+    zone: &jiff::tz::TimeZone,
     at: &At,
 ) -> RowView {
     // The departure knows its trip's destination better than the variant
@@ -204,15 +222,10 @@ pub(super) fn row_view(
 }
 
 /// The view of one departure (whether it can be caught is left to the row),
-/// its network's zone by index and itself.
-pub(super) fn cell_view(
-    d: &Departure,
-    zone: (Option<u8>, &jiff::tz::TimeZone),
-    at: &At,
-) -> CellView {
+/// in its network's zone.
+pub(super) fn cell_view(d: &Departure, tz: &jiff::tz::TimeZone, at: &At) -> CellView {
     use crate::domain::WaitTime;
     let (now, elapsed) = (at.now, at.elapsed);
-    let (zone, tz) = zone;
     CellView {
         shown: model::time_shown(d, elapsed, now, tz),
         seconds: seconds_left(d, elapsed, now),
@@ -224,14 +237,17 @@ pub(super) fn cell_view(
         expected: match &d.time {
             WaitTime::At { expected, .. } if d.status != Status::Cancelled => Some(LocalTime {
                 at: *expected,
-                zone,
+                zone: tz.clone(),
             }),
             _ => None,
         },
         aimed: match &d.time {
             WaitTime::At {
                 aimed: Some(aimed), ..
-            } => Some(LocalTime { at: *aimed, zone }),
+            } => Some(LocalTime {
+                at: *aimed,
+                zone: tz.clone(),
+            }),
             _ => None,
         },
         theoretical: d.origin != crate::domain::Origin::Located,
@@ -280,16 +296,16 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
     BoardView {
         schema: SCHEMA,
         now: now.to_string(),
-        clock: clock_text(now),
+        clock: clock_text(now, board.zones.shown()),
         fetched_at: board.fetched_at.map(|t| t.to_string()),
-        fetched_clock: board.fetched_at.map(clock_text),
+        fetched_clock: board.fetched_at.map(|t| clock_text(t, board.zones.shown())),
         age_seconds: age.map(|a| a.as_secs()),
         stale: board.is_stale(now),
         stale_data: board.shows_stale(now),
         // Rows from the timetable: live times failed, and a script reading
         // `error` must know it.
         error: error.map(|e| e.to_string()),
-        error_reason: error.map(|e| e.short_reason_at(now)),
+        error_reason: error.map(|e| e.short_reason_at(now, board.zones.shown())),
         error_kind: error.map(|e| e.kind.code()),
         retry_at: error.and_then(|e| e.retry_at()).map(|t| t.to_string()),
         key_refused: board.key_refused(),
@@ -329,17 +345,17 @@ pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
     let age = board.age(now);
     let elapsed = age.unwrap_or_default();
     view.now = now.to_string();
-    view.clock = clock_text(now);
+    view.clock = clock_text(now, board.zones.shown());
     view.age_seconds = age.map(|a| a.as_secs());
     view.stale = board.is_stale(now);
     view.stale_data = board.shows_stale(now);
     for (p, (place, state)) in view.places.iter_mut().zip(&board.places).enumerate() {
         place.stale = board.place_is_stale(p, now);
         let walk = state.place.walk;
-        let tz = crate::domain::zone_at(crate::domain::zone_index(&state.place.network));
+        let tz = board.zones.of(&state.place.network);
         for ((l, _), row) in shown_lines(state).zip(&mut place.rows) {
             for (d, cell) in state.row(l).iter().zip(&mut row.cells) {
-                model::update_time_shown(&mut cell.shown, d, elapsed, now, &tz);
+                model::update_time_shown(&mut cell.shown, d, elapsed, now, tz);
                 cell.seconds = seconds_left(d, elapsed, now);
                 cell.reachable = reachable(walk, cell);
             }
@@ -374,7 +390,7 @@ pub fn advance_shifted(
 ) {
     advance(view, board, now);
     if let Ok(shown) = now.checked_add(shift) {
-        view.clock = clock_text(shown);
+        view.clock = clock_text(shown, board.zones.shown());
     }
 }
 
@@ -395,7 +411,7 @@ pub(super) fn timetable_note(board: &Board, now: Timestamp) -> Option<String> {
     let reason = places
         .iter()
         .find_map(|&p| board.place_error(p))
-        .map(|e| e.short_reason_at(now))
+        .map(|e| e.short_reason_at(now, board.zones.shown()))
         .unwrap_or_else(|| {
             let _ = first;
             crate::i18n::t("not_in_live_answers").to_string()

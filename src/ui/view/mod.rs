@@ -84,17 +84,16 @@ pub struct CallView {
 /// An instant written in its network's zone with its offset
 /// ("2026-12-01T09:04:00+01:00", "…-05:00" for a Montréal place) when
 /// serialised: the board's frames, which never print it, do not format it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalTime {
     pub at: Timestamp,
-    /// The network's zone ([`crate::domain::zone_index`]); `None` is the
-    /// shown zone.
-    pub zone: Option<u8>,
+    /// The network's zone.
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl Serialize for LocalTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let zoned = self.at.to_zoned(crate::domain::zone_at(self.zone));
+        let zoned = self.at.to_zoned(self.zone.clone());
         s.serialize_str(&zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
     }
 }
@@ -147,6 +146,13 @@ pub struct PlaceView {
     /// last call (`behind` or `data_of` say it in words).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_at: Option<LocalTime>,
+    /// How many values of the place's last answer were out of sane bounds
+    /// and dropped (absent when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped_values: Option<u32>,
+    /// `dropped_values` in words ("2 valeurs aberrantes écartées").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<String>,
     /// "⚠ 2 ascenseurs hors service", or why the lift status is unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifts: Option<String>,
@@ -171,6 +177,7 @@ impl PlaceView {
             &self.behind,
             &self.data_of,
             &self.lifts,
+            &self.dropped,
         ]
         .into_iter()
         .flatten()

@@ -84,6 +84,26 @@ fn a_place_whose_live_times_failed_is_stale_with_a_code() {
     assert_eq!(view.error_kind, Some("timeout"));
 }
 
+/// A place whose fetch failed and that has nothing to show says why, never
+/// also "no departures planned".
+#[test]
+fn a_place_whose_fetch_failed_does_not_say_no_departure() {
+    use crate::network::{ErrorKind, NetError};
+    let mut board = sample_board();
+    for row in &mut board.places[0].departures {
+        row.clear();
+    }
+    assert!(
+        build(&board, t(5)).places[0].no_departure,
+        "nothing planned"
+    );
+    board.places[0].error = Some(NetError::new(ErrorKind::Unreachable, "down"));
+    let view = build(&board, t(5));
+    assert!(!view.places[0].no_departure);
+    let once = text(&view, "quai", "");
+    assert!(!once.contains(crate::i18n::t("no_departure")), "{once}");
+}
+
 /// A spent quota's reset is an instant: the views built while it lasts
 /// name the same hour, and `retry_at` the same instant.
 #[test]
@@ -157,4 +177,49 @@ fn an_advanced_view_is_the_view_built_anew() {
     assert!(view.stale);
     assert_eq!(view.places[0].rows[0].cells[0].shown.text(), "à l'approche");
     assert!(changed > 100, "the times moved: {changed}");
+}
+
+/// The zones are the board's own: two boards of the same places, one whose
+/// clock is in Paris and one in Montréal, each write a Montréal place's
+/// times in Montréal's zone, with its offset only where the header's clock
+/// is in another zone.
+#[test]
+fn each_board_writes_its_places_in_their_networks_zone() {
+    use crate::domain::Zones;
+    let tz = |name: &str| jiff::tz::TimeZone::get(name).unwrap();
+    let mut board = sample_board();
+    let network = board.places[0].place.network.clone();
+    board.places[0].place.network_name = "STM".into();
+    let mut paris = Zones::new(tz("Europe/Paris"));
+    paris.set(&network, tz("America/Montreal"));
+    let mut montreal = Zones::new(tz("America/Montreal"));
+    montreal.set(&network, tz("America/Montreal"));
+    board.zones = paris;
+    board.places[0].departures[0][0].time = crate::domain::WaitTime::At {
+        expected: t(150),
+        aimed: Some(t(120)),
+    };
+    // A mixed board names each place's network.
+    let mut other = board.places[0].clone();
+    other.place.network = "other".into();
+    board.places.push(other);
+    let mut there = board.clone();
+    there.zones = montreal;
+    let (here, there) = (build(&board, t(0)), build(&there, t(0)));
+    let expected = |v: &BoardView, p: usize| {
+        let cell = &v.places[p].rows[0].cells[0];
+        serde_json::to_value(cell).unwrap()["expected"].clone()
+    };
+    assert_eq!(expected(&here, 0), "2026-11-23T02:02:30-05:00");
+    assert_eq!(expected(&there, 0), "2026-11-23T02:02:30-05:00");
+    // A network whose zone is not known is in the header's.
+    assert_eq!(expected(&here, 1), "2026-11-23T08:02:30+01:00");
+    assert_eq!(expected(&there, 1), "2026-11-23T02:02:30-05:00");
+    assert_eq!(
+        (here.clock.as_str(), there.clock.as_str()),
+        ("08:00:00", "02:00:00")
+    );
+    let named = |v: &BoardView| v.places[0].network.clone().unwrap_or_default();
+    assert_eq!(named(&here), "STM · UTC−5");
+    assert_eq!(named(&there), "STM");
 }

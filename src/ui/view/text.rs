@@ -19,11 +19,8 @@ pub fn lift_line(lift: &crate::domain::Lift) -> String {
     if !lift.reason.is_empty() {
         details.push(lift.reason.clone());
     }
-    if let Ok(since) = lift.since.parse::<Timestamp>() {
-        details.push(crate::i18n::tf(
-            "since",
-            &[("when", &crate::ui::view::day_and_time(since))],
-        ));
+    if let Some(since) = day_and_time(&lift.since) {
+        details.push(crate::i18n::tf("since", &[("when", &since)]));
     }
     if !details.is_empty() {
         line.push_str(&format!(" ({})", details.join(", ")));
@@ -31,10 +28,13 @@ pub fn lift_line(lift: &crate::domain::Lift) -> String {
     line
 }
 
-pub(super) fn day_and_time(t: Timestamp) -> String {
-    crate::domain::local(t)
-        .map(|z| z.strftime("%d/%m %H:%M").to_string())
-        .unwrap_or_default()
+/// "01/12 09:04": the day and time of an instant as the network wrote it
+/// (with its offset, in its own zone).
+pub(super) fn day_and_time(written: &str) -> Option<String> {
+    let pieces = jiff::fmt::temporal::Pieces::parse(written).ok()?;
+    pieces.offset()?;
+    let at = pieces.date().to_datetime(pieces.time()?);
+    Some(at.strftime("%d/%m %H:%M").to_string())
 }
 
 /// What a place's heading says of its lifts: how many are out of order,
@@ -42,6 +42,7 @@ pub(super) fn day_and_time(t: Timestamp) -> String {
 pub(super) fn lift_text(
     lifts: &Result<Vec<crate::domain::Lift>, crate::network::NetError>,
     now: Timestamp,
+    zone: &jiff::tz::TimeZone,
 ) -> Option<String> {
     use crate::domain::LiftState;
     use crate::network::ErrorKind;
@@ -60,7 +61,7 @@ pub(super) fn lift_text(
         Err(e) => Some(match &e.kind {
             ErrorKind::MissingKey(_) => crate::i18n::t("lifts_no_dataset_key").into(),
             ErrorKind::KeyRefused { .. } => crate::i18n::t("lifts_dataset_key_refused").into(),
-            _ => crate::i18n::tf("lifts_unknown", &[("why", &e.short_reason_at(now))]),
+            _ => crate::i18n::tf("lifts_unknown", &[("why", &e.short_reason_at(now, zone))]),
         }),
     }
 }
@@ -219,7 +220,7 @@ fn arrival_text(
     shift: jiff::SignedDuration,
 ) -> String {
     let at = a.at.checked_add(shift).unwrap_or(a.at);
-    let at = at.to_zoned(crate::domain::zone_at(a.zone));
+    let at = at.to_zoned(a.zone.clone());
     let estimated = if origin == Some(crate::destination::ArrivalOrigin::Estimated) {
         crate::i18n::t("dest_estimated")
     } else {

@@ -1,0 +1,115 @@
+//! The board's body: the places, their headings and rows, laid out as
+//! lines before the ones that fit are drawn.
+
+use ratatui::text::Line;
+
+use super::PaneState;
+use crate::ui::row::{CELL_W, Columns, place_heading};
+use crate::ui::text::wrap;
+use crate::ui::view::{BoardView, RowView};
+
+/// A line of the body: laid out, or a row of departures laid out only
+/// when drawn (and, through the memo, only when it looks different).
+pub(super) enum BodyLine<'a> {
+    Text(Line<'a>),
+    Row {
+        row: &'a RowView,
+        selected: bool,
+        stale: bool,
+    },
+}
+
+/// What a row's line depends on besides the row (part of the memo's key).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct RowLook {
+    pub selected: bool,
+    pub stale: bool,
+    pub badge_w: usize,
+    pub cells: usize,
+    pub destination_w: usize,
+    pub more_w: usize,
+}
+
+/// The body's lines, the index of the selected row's line, the columns
+/// of the rows, and the index of each place's heading.
+pub(super) fn body_lines<'a>(
+    view: &'a BoardView,
+    state: &PaneState,
+    width: usize,
+) -> (Vec<BodyLine<'a>>, Option<usize>, Columns, Vec<usize>) {
+    let mut lines = Vec::new();
+    let mut headings = Vec::new();
+    let mut selected_line = None;
+    let mut row_index = 0;
+    // Wrapped: why a place could not be looked up must be read whole.
+    for name in &view.unknown_places {
+        for (i, part) in wrap(&view.not_shown(name), width.saturating_sub(3))
+            .into_iter()
+            .enumerate()
+        {
+            let indent = if i == 0 { " " } else { "   " };
+            lines.push(BodyLine::Text(Line::styled(
+                format!("{indent}{part}"),
+                state.theme.notice(),
+            )));
+        }
+    }
+    if view.places.is_empty() && view.unknown_places.is_empty() {
+        let text = if view.error.is_some() {
+            crate::i18n::t("waiting_for_network")
+        } else if view.resolved {
+            crate::i18n::t("no_stop_shown")
+        } else {
+            crate::i18n::t("loading_stops")
+        };
+        lines.push(BodyLine::Text(Line::styled(
+            format!(" {text}"),
+            state.theme.dim(),
+        )));
+        // Why there is nothing: the reason the app received, whole.
+        if let Some(error) = &view.error {
+            for part in wrap(error, width.saturating_sub(3)) {
+                lines.push(BodyLine::Text(Line::styled(
+                    format!("   {part}"),
+                    state.theme.notice(),
+                )));
+            }
+        }
+    }
+    let columns = Columns::of(view, width, state.nb, CELL_W);
+    for place in &view.places {
+        // Messages not in the banner, said after the name (kept on a
+        // narrow screen): `i` reads them.
+        let mut heading = place.heading();
+        let said = match place.messages {
+            0 => None,
+            1 => Some(crate::i18n::t("place_one_message").to_string()),
+            n => Some(crate::i18n::tf("place_messages", &[("n", &n.to_string())])),
+        };
+        if let Some(said) = said {
+            heading.insert_str(place.name.len(), &format!(" · {said}"));
+        }
+        headings.push(lines.len());
+        lines.push(BodyLine::Text(place_heading(&heading, width, &state.theme)));
+        if place.no_departure {
+            lines.push(BodyLine::Text(Line::styled(
+                format!("   {}", crate::i18n::t("no_departure")),
+                state.theme.not_located(),
+            )));
+            continue;
+        }
+        for row in &place.rows {
+            let selected = state.selected == Some(row_index);
+            if selected {
+                selected_line = Some(lines.len());
+            }
+            lines.push(BodyLine::Row {
+                row,
+                selected,
+                stale: view.stale || place.behind.is_some(),
+            });
+            row_index += 1;
+        }
+    }
+    (lines, selected_line, columns, headings)
+}

@@ -1,0 +1,212 @@
+//! Forged and old retained boards on a real Mosquitto: a huge message, old
+//! and future boards, the last publication's time, control characters and
+//! unreadable rows.
+
+use std::time::Duration;
+
+#[path = "support/mqtt.rs"]
+mod broker;
+mod support;
+
+use broker::*;
+
+/// A 10 MB retained message on a place no screen shows does not knock the
+/// screens off the broker: they stay connected and their places live.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_retained_message_does_not_knock_a_screen_offline() {
+    use quai::network::Network;
+    let broker = Mosquitto::start("huge-retained");
+    retain(
+        broker.port,
+        "huge",
+        &[
+            ("quai/status", b"online".to_vec()),
+            (
+                "quai/ginko/crous/board",
+                forged_board("Crous", ago(0), ago(2), "Centre-ville"),
+            ),
+            ("quai/ginko/nowhere/board", vec![b'x'; 10 << 20]),
+        ],
+    )
+    .await;
+    let (screen, rows) = library_screen(&broker).await;
+    assert_eq!(rows.len(), 1);
+    let nb = quai::network::PerRow::new(2).unwrap();
+    // Over 6 s, with the publisher's board kept fresh: every refresh is
+    // live, none says the broker went or the publication stopped.
+    for i in 0..12 {
+        if i % 4 == 0 {
+            retain(
+                broker.port,
+                &format!("fresh-{i}"),
+                &[(
+                    "quai/ginko/crous/board",
+                    forged_board("Crous", ago(0), ago(1), "Centre-ville"),
+                )],
+            )
+            .await;
+        }
+        let results = screen.departures(&rows, nb).await.unwrap();
+        assert!(
+            results.iter().all(|r| r.error.is_none() && r.in_answer),
+            "refresh {i}: {:?}",
+            results.iter().map(|r| &r.error).collect::<Vec<_>>()
+        );
+        assert!(
+            screen.schedule_note().is_none(),
+            "{:?}",
+            screen.schedule_note()
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Old boards (3 h, 1970) are not shown as live whatever they claim, and a
+/// board dated in the future is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn old_and_future_boards_are_not_shown_as_live() {
+    let broker = Mosquitto::start("old-boards");
+    let epoch = jiff::Timestamp::UNIX_EPOCH;
+    let future: jiff::Timestamp = "2100-01-01T00:00:00Z".parse().unwrap();
+    retain(
+        broker.port,
+        "old",
+        &[
+            ("quai/status", b"online".to_vec()),
+            (
+                "quai/ginko/crous/board",
+                forged_board("Crous", ago(3 * 3600), ago(3 * 3600), "Centre-ville"),
+            ),
+            (
+                "quai/ginko/temis/board",
+                forged_board("Temis", epoch, epoch, "Centre-ville"),
+            ),
+            (
+                "quai/ginko/viotte/board",
+                forged_board("Viotte", future, future, "Centre-ville"),
+            ),
+            (
+                "quai/ginko/fresh/board",
+                forged_board("Fresh", ago(0), ago(1), "Centre-ville"),
+            ),
+        ],
+    )
+    .await;
+    // The control: a fresh board is live, its times as published.
+    let fresh = screen_json(&broker, "old-fresh", "fresh").await;
+    assert_eq!(fresh["stale"], false, "{fresh}");
+    assert!(
+        shown_times(&fresh)
+            .iter()
+            .any(|t| t.contains("5 min") || t.contains("4 min")),
+        "{fresh}"
+    );
+    for (home, place) in [("old-3h", "crous"), ("old-1970", "temis")] {
+        let board = screen_json(&broker, home, place).await;
+        assert_eq!(board["stale"], true, "{place}: {board}");
+        assert!(!board["places"][0]["problem"].is_null(), "{place}: {board}");
+        let times = shown_times(&board);
+        assert!(
+            !times
+                .iter()
+                .any(|t| t.contains("approche") || t.contains("min")),
+            "{place}: departures long gone shown as coming: {times:?}"
+        );
+    }
+    // Dated 2100: refused, not a place at all.
+    let home = support::home("mqtt", "old-2100");
+    let (ok, stdout, stderr) = screen(&home, &broker.url(), &["viotte", "--json"]).await;
+    assert!(!ok, "a board from 2100 was shown: {stdout}");
+    assert!(
+        stderr.contains("pas de tel lieu") || stderr.contains("aucun tableau"),
+        "{stderr}"
+    );
+}
+
+/// A board read again after a reconnection (a broker restart keeps its
+/// retained messages) is as old as the board says, not as new as its
+/// arrival.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_publication_is_the_boards_own_time_not_its_arrival() {
+    let broker = Mosquitto::start("last-publication");
+    retain(
+        broker.port,
+        "three-minutes",
+        &[
+            ("quai/status", b"online".to_vec()),
+            (
+                "quai/ginko/crous/board",
+                forged_board("Crous", ago(180), ago(185), "Centre-ville"),
+            ),
+        ],
+    )
+    .await;
+    use quai::network::Network;
+    let (screen, rows) = library_screen(&broker).await;
+    let nb = quai::network::PerRow::new(2).unwrap();
+    let results = screen.departures(&rows, nb).await.unwrap();
+    assert!(
+        results.iter().all(|r| r.error.is_some()),
+        "a 3-minute-old board read as live: {results:?}"
+    );
+    let note = screen.schedule_note().unwrap_or_default();
+    let seconds: u64 = note
+        .split_whitespace()
+        .find_map(|w| w.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        (175..=200).contains(&seconds),
+        "the last publication said {note:?}"
+    );
+}
+
+/// Control characters in a forged board's texts are removed, and the rows
+/// shown with their times; a board whose rows cannot be read says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_characters_are_removed_and_unreadable_rows_are_an_error() {
+    let broker = Mosquitto::start("control-characters");
+    let mut unreadable: serde_json::Value =
+        serde_json::from_slice(&forged_board("Temis", ago(0), ago(1), "Centre-ville")).unwrap();
+    unreadable["places"][0]["rows"][0]["cells"] = serde_json::json!("not a list");
+    retain(
+        broker.port,
+        "control",
+        &[
+            ("quai/status", b"online".to_vec()),
+            (
+                "quai/ginko/crous/board",
+                forged_board(
+                    "Crous",
+                    ago(0),
+                    ago(1),
+                    " Centre\t\u{7}-\u{1b}[2J\u{0}ville  \r\n\u{9b}31m",
+                ),
+            ),
+            (
+                "quai/ginko/temis/board",
+                unreadable.to_string().into_bytes(),
+            ),
+        ],
+    )
+    .await;
+    let board = screen_json(&broker, "control-crous", "crous").await;
+    let row = &board["places"][0]["rows"][0];
+    let destination = row["destination"].as_str().unwrap_or_default();
+    assert!(destination.contains("Centre"), "{board}");
+    assert!(
+        !destination.chars().any(char::is_control),
+        "{destination:?}"
+    );
+    assert!(
+        shown_times(&board).iter().any(|t| t.contains("min")),
+        "the departures are dropped: {board}"
+    );
+    assert!(board["places"][0]["problem"].is_null(), "{board}");
+
+    let board = screen_json(&broker, "control-temis", "temis").await;
+    assert_eq!(
+        board["places"][0]["problem_kind"], "undecodable",
+        "an unreadable row read as no departure: {board}"
+    );
+    assert_eq!(board["stale"], true, "{board}");
+}
