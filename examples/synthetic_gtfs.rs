@@ -108,11 +108,19 @@ WK,1,1,1,1,1,0,0,20261101,20270131\nSA,0,0,0,0,0,1,0,20261101,20270131\nSU,0,0,0
         // Each route runs along its own stops, both ways.
         let route = t % routes;
         let back = (t / routes) % 2 == 1;
+        // Each trip its own pace (the worst case for the shared timing
+        // profiles: none is shared): its first two hops name it.
+        let mut at = start;
         for k in 0..per_trip {
             if written == target {
                 break;
             }
-            let at = start + k * 90;
+            at += match k {
+                0 => 0,
+                1 => 60 + t % 997,
+                2 => 60 + (t / 997) % 997,
+                _ => 60 + (t * 31 + k * 17) % 7 * 10,
+            };
             let time = format!("{:02}:{:02}:{:02}", at / 3600, at / 60 % 60, at % 60);
             let along = if back { per_trip - 1 - k } else { k };
             let stop = (route * 31 + along * 13) % stations;

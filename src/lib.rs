@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub(crate) mod config;
+pub mod destination;
 pub mod domain;
 pub mod favorites;
 pub mod html;

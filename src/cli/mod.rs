@@ -141,6 +141,10 @@ pub struct BoardArgs {
     pub json: bool,
     #[arg(long, value_name = "MIN", value_parser = minutes_on_foot)]
     pub walk: Option<u32>,
+    #[arg(long, value_name = "PLACE")]
+    pub to: Option<String>,
+    #[arg(long)]
+    pub calls: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -135,8 +135,14 @@ struct BoardRun {
 impl BoardRun {
     async fn run(self, ctx: &Context<'_>, args: &BoardArgs) -> CommandResult {
         let nb = PerRow::new(args.nb)?;
+        if args.calls && !args.json {
+            return Err(crate::i18n::t("calls_json_only").into());
+        }
         if args.once || args.json {
-            return self.once(nb, args.json, args.walk).await;
+            return self.once(nb, args).await;
+        }
+        if args.to.is_some() {
+            return Err(crate::i18n::t("dest_once_only").into());
         }
         if !std::io::stdout().is_terminal() {
             return Err(crate::i18n::t("board_not_terminal").into());
@@ -166,7 +172,8 @@ impl BoardRun {
     }
 
     /// One snapshot on stdout; an error when no data could be had.
-    async fn once(self, nb: PerRow, json: bool, walk: Option<u32>) -> CommandResult {
+    async fn once(self, nb: PerRow, args: &BoardArgs) -> CommandResult {
+        let (json, walk) = (args.json, args.walk);
         let (mut places, unknown, unavailable) =
             poller::resolve_parts(self.source.as_ref(), &self.places)
                 .await
@@ -199,6 +206,12 @@ impl BoardRun {
         // Messages are a bonus: the board goes out without them.
         if let Ok(messages) = shown.messages().await {
             board.messages = messages;
+        }
+        if let Some(to) = &args.to {
+            crate::destination::filter(&mut board, self.source.as_ref(), to)?;
+        }
+        if args.calls {
+            crate::destination::add_calls(&mut board, self.source.as_ref())?;
         }
         let view = view::build_shifted(&board, crate::clock::now(), self.clock_shift);
         if lacks_live_data(&view) {
@@ -255,6 +268,8 @@ pub async fn favourites_board(ctx: &Context<'_>) -> CommandResult {
         topic_prefix: "quai".into(),
         json: false,
         walk: None,
+        to: None,
+        calls: false,
     };
     board.run(ctx, &args).await
 }

@@ -8,10 +8,12 @@
 //! - [`live`]: what trip updates say of a scheduled departure;
 //! - [`alerts`]: alerts as traffic messages;
 //! - [`source`]: the network and its feeds' states;
+//! - `destination`: where a row's departures go, and their arrivals;
 //! - [`rows`]: a row's departures, the timetable's corrected by the trip
 //!   updates, and the trips it does not have.
 
 pub mod alerts;
+mod destination;
 pub mod feed;
 pub(crate) mod kind;
 pub mod live;

@@ -183,7 +183,7 @@ impl FeedNetwork {
             .is_ok_and(|f| f.iter().any(|f| f.kind == kind))
     }
 
-    fn table(&self) -> Result<Arc<TimetableNetwork>, NetError> {
+    pub(super) fn table(&self) -> Result<Arc<TimetableNetwork>, NetError> {
         self.timetable
             .read()
             .ok()
@@ -270,7 +270,7 @@ impl FeedNetwork {
 
     /// The trip updates to apply now, and how old they are; an error when
     /// they are out of reach or stale (the rows then fall back).
-    fn trips_now(&self) -> Result<(Arc<TripUpdates>, Option<Timestamp>), NetError> {
+    pub(super) fn trips_now(&self) -> Result<(Arc<TripUpdates>, Option<Timestamp>), NetError> {
         let now = self.now();
         let Some(state) = self
             .feed_states()
@@ -511,6 +511,25 @@ impl crate::network::Network for FeedNetwork {
                 })
                 .collect())
         })
+    }
+
+    fn arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: Timestamp,
+        to: &str,
+    ) -> crate::destination::Arrivals {
+        self.arrivals_of(row, departures, fetched_at, to)
+    }
+
+    fn calls(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: Timestamp,
+    ) -> Option<Vec<Vec<crate::destination::Call>>> {
+        self.calls_of(row, departures, fetched_at)
     }
 
     fn messages(&self) -> NetFuture<'_, Vec<Message>> {

@@ -185,6 +185,8 @@ pub struct Board {
     pub lifts: HashMap<Vec<String>, Result<Vec<Lift>, NetError>>,
     /// How often the networks are asked, when they say it.
     pub schedule_note: Option<String>,
+    /// `--to`: the destination the rows were kept for, and their arrivals.
+    pub destination: Option<crate::destination::Destination>,
     /// The zone of each network's times, and the header's.
     pub zones: crate::domain::Zones,
 }
@@ -283,6 +285,14 @@ impl Board {
             line_states: self.line_states.clone(),
             lifts: self.lifts.clone(),
             schedule_note: self.schedule_note.clone(),
+            destination: self
+                .destination
+                .as_ref()
+                .map(|d| crate::destination::Destination {
+                    name: d.name.clone(),
+                    arrivals: d.arrivals.get(place).cloned().into_iter().collect(),
+                    calls: d.calls.get(place).cloned().into_iter().collect(),
+                }),
             zones: self.zones.clone(),
         }
     }

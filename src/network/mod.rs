@@ -258,6 +258,32 @@ pub trait Network: Send + Sync {
     /// The current traffic messages.
     fn messages(&self) -> NetFuture<'_, Vec<Message>>;
 
+    /// Where each of a row's departures (fetched at `fetched_at`) calls
+    /// at the place `to` after the row's place, and when
+    /// ([`crate::destination`]); by default it cannot say.
+    fn arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: jiff::Timestamp,
+        to: &str,
+    ) -> crate::destination::Arrivals {
+        let _ = (row, departures, fetched_at, to);
+        crate::destination::Arrivals::Unavailable
+    }
+
+    /// Each of a row's departures' next stops, in order, with their times
+    /// (`--calls`); `None` when the network cannot say (no timetable).
+    fn calls(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: jiff::Timestamp,
+    ) -> Option<Vec<Vec<crate::destination::Call>>> {
+        let _ = (row, departures, fetched_at);
+        None
+    }
+
     /// How often the network is asked and why, for the status line
     /// ("actualisé toutes les 90 s · quota 1000/jour"), when it is not
     /// the board's own period.

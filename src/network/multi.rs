@@ -38,6 +38,28 @@ fn scope(network: &str, id: &str) -> String {
 }
 
 impl Multi {
+    /// A row's network (that of its stops), and the row with its own ids.
+    fn member_row(&self, row: &RowRequest) -> Option<(&Source, RowRequest)> {
+        self.members.iter().find_map(|m| {
+            let ids: Vec<String> = row
+                .stop_ids
+                .iter()
+                .filter_map(|s| split(s))
+                .filter(|(n, _)| *n == m.id())
+                .map(|(_, id)| id.to_string())
+                .collect();
+            (!ids.is_empty()).then(|| {
+                (
+                    m,
+                    RowRequest {
+                        stop_ids: ids,
+                        ..row.clone()
+                    },
+                )
+            })
+        })
+    }
+
     /// The networks, the default first; `None` when there are none.
     pub fn new(members: Vec<Source>) -> Option<Multi> {
         if members.is_empty() {
@@ -315,6 +337,29 @@ impl Network for Multi {
                 })
                 .collect())
         })
+    }
+
+    fn arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: jiff::Timestamp,
+        to: &str,
+    ) -> crate::destination::Arrivals {
+        match self.member_row(row) {
+            Some((m, theirs)) => m.arrivals(&theirs, departures, fetched_at, to),
+            None => crate::destination::Arrivals::Unavailable,
+        }
+    }
+
+    fn calls(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: jiff::Timestamp,
+    ) -> Option<Vec<Vec<crate::destination::Call>>> {
+        let (m, theirs) = self.member_row(row)?;
+        m.calls(&theirs, departures, fetched_at)
     }
 
     fn messages(&self) -> NetFuture<'_, Vec<Message>> {

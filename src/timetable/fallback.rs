@@ -439,6 +439,42 @@ impl crate::network::Network for WithTimetable {
         })
     }
 
+    fn arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: jiff::Timestamp,
+        to: &str,
+    ) -> crate::destination::Arrivals {
+        // The live network's own word (a feed's trip updates), else the
+        // timetable's.
+        let live = self.live.arrivals(row, departures, fetched_at, to);
+        if live != crate::destination::Arrivals::Unavailable {
+            return live;
+        }
+        match self.table() {
+            Some(t) => t.arrivals_with(
+                row,
+                departures,
+                fetched_at,
+                (to, super::arrivals::MATCH_WITHIN),
+                &|_, _| super::arrivals::LiveCall::Unknown,
+            ),
+            None => crate::destination::Arrivals::Unavailable,
+        }
+    }
+
+    fn calls(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: jiff::Timestamp,
+    ) -> Option<Vec<Vec<crate::destination::Call>>> {
+        self.live
+            .calls(row, departures, fetched_at)
+            .or_else(|| self.table()?.calls(row, departures, fetched_at))
+    }
+
     fn messages(&self) -> NetFuture<'_, Vec<crate::domain::Message>> {
         Box::pin(async move {
             let messages = self.live.messages().await?;

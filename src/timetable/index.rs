@@ -14,10 +14,18 @@
 //! | places | id, name, first member, members, lat, lon |
 //! | services | start day, end day, weekdays (bit 0 Monday), first exception, exceptions |
 //! | exceptions | day, 1 added / 0 removed (each service's by day) |
-//! | trip stops | stop_sequence, stop, time (each trip's by sequence; optional) |
-//! | trip spans | first trip stop, trip stops (per trip; empty when not compiled) |
+//! | trip patterns | pattern, profile, first time (per trip; empty when not compiled) |
+//! | patterns | first pattern stop, pattern stops |
+//! | pattern stops | stop_sequence, stop (each pattern's by sequence) |
+//! | profiles | first hop, hops |
+//! | hops | seconds from the stop before (one per pattern stop, 0 for the first; two 16-bit hops a word, the first in the low half) |
 //!
-//! Version 2 files (without the trip sections) are read as they are.
+//! A trip's stops are its pattern's, at its first time plus its profile's
+//! hops: trips that call at the same stops share a pattern, trips that
+//! take the same time between them a profile. Version 2 and 3 files are
+//! read without their trips' stops (version 3 kept them in another form).
+
+mod reach;
 
 use std::io::{Seek, Write};
 use std::path::Path;
@@ -27,9 +35,10 @@ use jiff::tz::TimeZone;
 
 use super::table::{date_of, day_number};
 use crate::i18n::tf;
+pub use reach::{Reach, Run};
 
 pub const MAGIC: &[u8; 8] = b"QUAITT1\n";
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// No index ("none") in a u32 reference.
 pub const NONE: u32 = u32::MAX;
 /// An event's time is headway-based (`exact_times = 0`).
@@ -58,12 +67,15 @@ pub enum Section {
     Places,
     Members,
     Exceptions,
-    TripStops,
-    TripSpans,
+    TripPatterns,
+    Patterns,
+    PatternStops,
+    Profiles,
+    Offsets,
 }
 
-const SECTIONS: usize = 18;
-/// Sections of a version 2 file.
+const SECTIONS: usize = 21;
+/// Sections of a version 2 file, and those read of a version 3 file.
 const SECTIONS_V2: usize = 16;
 const HEADER: usize = 8 + SECTIONS * 16;
 
@@ -309,7 +321,7 @@ impl Timetable {
             .and_then(|b| <[u8; 4]>::try_from(b).ok())
             .map(u32::from_le_bytes);
         let count = match version {
-            Some(2) => SECTIONS_V2,
+            Some(2 | 3) => SECTIONS_V2,
             Some(VERSION) => SECTIONS,
             _ => return Err(OpenError::Damaged),
         };
@@ -340,7 +352,7 @@ impl Timetable {
             first_day: None,
             last_day: None,
         };
-        if !matches!(t.word(Section::Meta, 0), 2 | VERSION) {
+        if !matches!(t.word(Section::Meta, 0), 2 | 3 | VERSION) {
             return Err(OpenError::Damaged);
         }
         t.zone_name = t.string(t.word(Section::Meta, 1)).to_string();
@@ -737,27 +749,64 @@ impl Timetable {
 
     /// Whether the index holds each trip's stops ([`Timetable::trip_stops`]).
     pub fn has_trip_stops(&self) -> bool {
-        self.rows(Section::TripSpans, 2) > 0
+        self.rows(Section::TripPatterns, 3) > 0
     }
 
     /// A trip's stops by sequence: (stop_sequence, stop, time from the
     /// service day's reference), empty when not compiled.
     pub fn trip_stops(&self, trip: u32) -> impl Iterator<Item = TripStop> + '_ {
-        let first = self.cell(Section::TripSpans, 2, trip as usize, 0) as usize;
-        let count = self.cell(Section::TripSpans, 2, trip as usize, 1) as usize;
-        let end = first
-            .saturating_add(count)
-            .min(self.rows(Section::TripStops, 3));
-        (first.min(end)..end).map(move |i| TripStop {
-            sequence: self.cell(Section::TripStops, 3, i, 0),
-            stop: self.cell(Section::TripStops, 3, i, 1),
-            time: self.cell(Section::TripStops, 3, i, 2),
+        let (pattern, profile, start) = self.trip_pattern(trip);
+        let mut time = start;
+        (0..pattern.1.min(profile.1)).map(move |i| {
+            time = time.saturating_add(self.hop(profile.0 + i));
+            TripStop {
+                sequence: self.word(Section::PatternStops, (pattern.0 + i) * 2),
+                stop: self.word(Section::PatternStops, (pattern.0 + i) * 2 + 1),
+                time,
+            }
         })
     }
 
     /// Whether a trip runs on a service day (days since 1970-01-01).
     pub fn trip_runs(&self, trip: u32, day: i32) -> bool {
         self.runs(self.cell(Section::Trips, 5, trip as usize, 2), day)
+    }
+
+    /// Hop `i` of the profiles: seconds from a trip's stop before.
+    fn hop(&self, i: usize) -> u32 {
+        let word = self.word(Section::Offsets, i / 2);
+        if i.is_multiple_of(2) {
+            word & 0xFFFF
+        } else {
+            word >> 16
+        }
+    }
+
+    /// A trip's pattern and profile, each (first row, rows), and its first
+    /// time; empty when not compiled or out of bounds.
+    fn trip_pattern(&self, trip: u32) -> ((usize, usize), (usize, usize), u32) {
+        let row = trip as usize;
+        let span = |s: Section, at: u32, total: usize| {
+            let first = self.cell(s, 2, at as usize, 0) as usize;
+            let count = self.cell(s, 2, at as usize, 1) as usize;
+            let end = first.saturating_add(count).min(total);
+            (first.min(end), end - first.min(end))
+        };
+        let pattern = span(
+            Section::Patterns,
+            self.cell(Section::TripPatterns, 3, row, 0),
+            self.rows(Section::PatternStops, 2),
+        );
+        let profile = span(
+            Section::Profiles,
+            self.cell(Section::TripPatterns, 3, row, 1),
+            self.rows(Section::Offsets, 1) * 2,
+        );
+        (
+            pattern,
+            profile,
+            self.cell(Section::TripPatterns, 3, row, 2),
+        )
     }
 
     /// A trip's route.

@@ -11,9 +11,11 @@
 //! - [`store`]: where a network's index lives, fetching and compiling it
 //!   (conditionally, atomically), its status;
 //! - [`source`]: the timetable as a [`crate::network::Network`];
+//! - [`arrivals`]: where a row's departures go, and when they get there;
 //! - [`fallback`]: a live network whose missing rows are filled from its
 //!   timetable, and that timetable kept current.
 
+pub mod arrivals;
 pub mod compile;
 pub mod fallback;
 pub mod feed;
@@ -23,7 +25,7 @@ pub mod store;
 pub mod table;
 
 use crate::i18n::tf;
-pub use index::{Timetable, TimetableDeparture};
+pub use index::{Reach, Run, Timetable, TimetableDeparture};
 
 /// Why a feed could not be compiled: the previous index stays in use.
 #[derive(Debug, thiserror::Error)]

@@ -487,6 +487,37 @@ impl crate::network::Network for TimetableNetwork {
         Box::pin(async { Ok(Vec::new()) })
     }
 
+    fn calls(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: Timestamp,
+    ) -> Option<Vec<Vec<crate::destination::Call>>> {
+        self.calls_with(
+            row,
+            departures,
+            fetched_at,
+            super::arrivals::MATCH_WITHIN,
+            &|_, _| super::arrivals::LiveCall::Unknown,
+        )
+    }
+
+    fn arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: Timestamp,
+        to: &str,
+    ) -> crate::destination::Arrivals {
+        self.arrivals_with(
+            row,
+            departures,
+            fetched_at,
+            (to, super::arrivals::MATCH_WITHIN),
+            &|_, _| super::arrivals::LiveCall::Unknown,
+        )
+    }
+
     fn schedule_note(&self) -> Option<String> {
         self.table
             .expired(self.now())

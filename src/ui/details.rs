@@ -575,6 +575,9 @@ mod tests {
             crowding_level: CrowdLevel::Moderate,
             info_id: None,
             reachable: None,
+            arrival: None,
+            arrival_origin: None,
+            calls: Vec::new(),
         });
         let pane = DetailsPane {
             row,

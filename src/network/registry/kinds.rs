@@ -43,7 +43,8 @@ pub struct Kind {
     pub keyed: bool,
     pub zone: Zone,
     /// Whether its compiled timetable keeps each trip's stops (what trip
-    /// updates are applied to).
+    /// updates are applied to, where a trip goes: `--to`). Every kind
+    /// does: trips share their stop patterns, so it costs little.
     pub trip_stops: bool,
     /// Where its GTFS timetable is published when the settings say nothing.
     pub default_gtfs_url: Option<&'static str>,
@@ -69,7 +70,7 @@ pub static KINDS: [Kind; 3] = [
         key_env: &[config::KEY_ENV],
         keyed: true,
         zone: Zone::Fixed(ginko::ZONE),
-        trip_stops: false,
+        trip_stops: true,
         default_gtfs_url: Some(ginko::DEFAULT_GTFS_URL),
         gtfs_setting: |settings, _| settings.ginko.as_ref().and_then(|g| g.gtfs_url.clone()),
         gtfs_auth: |_, _, _| Ok(None),
@@ -91,7 +92,7 @@ pub static KINDS: [Kind; 3] = [
         key_env: &[idfm::PRIM_KEY.env, idfm::DATASET_KEY.env],
         keyed: true,
         zone: Zone::Fixed(idfm::ZONE),
-        trip_stops: false,
+        trip_stops: true,
         default_gtfs_url: Some(idfm::DEFAULT_GTFS_URL),
         gtfs_setting: |settings, _| settings.idfm.as_ref().and_then(|t| t.gtfs_url.clone()),
         gtfs_auth: idfm::kind::gtfs_auth,

@@ -40,6 +40,7 @@ pub fn build_shifted(board: &Board, now: Timestamp, shift: jiff::SignedDuration)
     if let Ok(shown) = now.checked_add(shift) {
         view.clock = clock_text(shown, board.zones.shown());
     }
+    view.shift = shift;
     view
 }
 
@@ -155,7 +156,32 @@ pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -
             .cloned()
             .unwrap_or_default(),
         rows: shown_lines(state)
-            .map(|(l, line)| row_view(board, line, state.row(l), place.walk, tz, at))
+            .map(|(l, line)| {
+                let mut row = row_view(board, line, state.row(l), place.walk, tz, at);
+                if let Some(to) = &board.destination {
+                    for (d, cell) in row.cells.iter_mut().enumerate() {
+                        let arrival = to.arrival(p, l, d);
+                        cell.arrival = arrival.map(|a| LocalTime {
+                            at: a.at,
+                            zone: tz.clone(),
+                        });
+                        cell.arrival_origin = arrival.map(|a| a.origin);
+                        cell.calls = to
+                            .calls(p, l, d)
+                            .iter()
+                            .map(|c| CallView {
+                                stop: c.stop.clone(),
+                                time: LocalTime {
+                                    at: c.at,
+                                    zone: tz.clone(),
+                                },
+                                origin: c.origin,
+                            })
+                            .collect();
+                    }
+                }
+                row
+            })
             .collect(),
     }
 }
@@ -243,6 +269,9 @@ pub(super) fn cell_view(d: &Departure, tz: &jiff::tz::TimeZone, at: &At) -> Cell
         crowding_level: model::crowd_level(d),
         info_id: d.info_id.clone(),
         reachable: None,
+        arrival: None,
+        arrival_origin: None,
+        calls: Vec::new(),
     }
 }
 
@@ -297,6 +326,8 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         unknown_places: board.unknown.clone(),
         unavailable_places: board.unavailable.clone(),
         resolved: board.resolved,
+        destination: board.destination.as_ref().and_then(|d| d.name.clone()),
+        shift: jiff::SignedDuration::ZERO,
     }
 }
 

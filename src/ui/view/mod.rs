@@ -61,6 +61,24 @@ pub struct CellView {
     /// With a walk time: whether it can still be caught.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reachable: Option<bool>,
+    /// With a destination (`--to`): when it gets there, and whether that
+    /// is live, estimated or the timetable's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrival: Option<LocalTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrival_origin: Option<crate::destination::ArrivalOrigin>,
+    /// With `--calls`: the trip's next stops, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<CallView>,
+}
+
+/// One of a departure's next stops: its name, when the trip calls there
+/// and where that time comes from (`live`, `estimated`, `timetable`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallView {
+    pub stop: String,
+    pub time: LocalTime,
+    pub origin: crate::destination::ArrivalOrigin,
 }
 
 /// An instant written in its network's zone with its offset
@@ -220,6 +238,13 @@ pub struct BoardView {
     pub unavailable_places: Vec<String>,
     /// False while the places are being looked up.
     pub resolved: bool,
+    /// The destination the rows are kept for (`--to`), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    /// How far the shown clock is from the real one (the demo's may be
+    /// set to another time of day): clock times in texts are moved by it.
+    #[serde(skip)]
+    pub shift: jiff::SignedDuration,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -328,6 +353,9 @@ pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
             crowding_level,
             info_id,
             reachable,
+            arrival,
+            arrival_origin,
+            calls,
         } = x;
         *shown == y.shown
             && *reliable == y.reliable
@@ -345,6 +373,9 @@ pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
             && *crowding_level == y.crowding_level
             && *info_id == y.info_id
             && *reachable == y.reachable
+            && *arrival == y.arrival
+            && *arrival_origin == y.arrival_origin
+            && *calls == y.calls
     };
     *line == b.line
         && *outbound == b.outbound

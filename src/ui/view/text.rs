@@ -126,7 +126,16 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
         out.push_str(&format!("{}\n", view.not_shown(name)));
     }
     for place in &view.places {
-        out.push_str(&format!("{}\n", place.heading()));
+        let mut heading = place.heading();
+        if let Some(to) = &view.destination {
+            // "Gare Viotte → Chamars · …"
+            let at = place.name.len().min(heading.len());
+            if heading.is_char_boundary(at) {
+                let arrow = crate::i18n::tf("dest_heading", &[("name", to)]);
+                heading.insert_str(at, &format!(" {arrow}"));
+            }
+        }
+        out.push_str(&format!("{heading}\n"));
         for lift in place
             .lift_list
             .iter()
@@ -182,6 +191,9 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
                         if c.reachable == Some(false) {
                             cell.push_str(crate::i18n::t("once_too_late"));
                         }
+                        if let Some(a) = &c.arrival {
+                            cell.push_str(&arrival_text(a, c.arrival_origin, view.shift));
+                        }
                         cell
                     })
                     .collect()
@@ -199,4 +211,20 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
     out.push_str(attribution);
     out.push('\n');
     out
+}
+
+/// " → 08:42" (" → ≈08:42" when estimated from the timetable's run time).
+fn arrival_text(
+    a: &LocalTime,
+    origin: Option<crate::destination::ArrivalOrigin>,
+    shift: jiff::SignedDuration,
+) -> String {
+    let at = a.at.checked_add(shift).unwrap_or(a.at);
+    let at = at.to_zoned(a.zone.clone());
+    let estimated = if origin == Some(crate::destination::ArrivalOrigin::Estimated) {
+        crate::i18n::t("dest_estimated")
+    } else {
+        ""
+    };
+    format!(" → {estimated}{}", at.strftime("%H:%M"))
 }

@@ -1,0 +1,433 @@
+//! `quai board PLACE --to DEST`, as a rider runs it: the demo's board
+//! from Gare Viotte to Chamars (only the line that goes there, each time
+//! with its arrival); a network of feeds whose trip updates give the
+//! arrival (the update's own time at the destination, or the schedule
+//! plus the delay of the last stop updated before it), its trips that do
+//! not reach the destination left out; a network without its timetable
+//! says it cannot answer rather than showing every row.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use jiff::{SignedDuration, Timestamp};
+use prost::Message as _;
+use quai::demo::ServerOptions;
+use quai::network::gtfsrt::proto::{
+    FeedEntity, FeedHeader, FeedMessage, StopTimeEvent, StopTimeUpdate, TripDescriptor, TripUpdate,
+};
+use quai::timetable::feed::zip_tables;
+
+mod support;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn quai(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = support::quai_command(home, None);
+    cmd.args(args);
+    cmd
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn instant(v: &serde_json::Value) -> Timestamp {
+    v.as_str()
+        .unwrap()
+        .parse::<jiff::Zoned>()
+        .map(|z| z.timestamp())
+        .or_else(|_| v.as_str().unwrap().parse::<Timestamp>())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn from_gare_viotte_to_chamars_only_the_line_that_goes_there_with_arrivals() {
+    let home = support::home("destination", "demo");
+    let out = run(quai(
+        &home,
+        &["demo", "--at", "08:00", "--once", "--to", "Chamars"],
+    ))
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let screen = text(&out.stdout);
+    let viotte: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.starts_with("Gare Viotte → Chamars"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert!(!viotte.is_empty(), "{screen}");
+    for row in &viotte {
+        // Line 11 towards Rivotte calls at Chamars; L3, L5, 7, 12 and the
+        // tram (whose stop here is closed) do not.
+        assert!(row.starts_with("  11   Rivotte"), "{row}\n{screen}");
+        assert!(row.contains(" → ≈08:") || row.contains(" → ≈09:"), "{row}");
+    }
+    // The same in JSON: the destination, and each departure's arrival
+    // after its departure, estimated from the timetable's run time.
+    let out = run(quai(
+        &home,
+        &["demo", "--at", "08:00", "--json", "--to", "Chamars"],
+    ))
+    .await;
+    let v = json(&out);
+    assert_eq!(v["destination"], "Chamars");
+    let place = v["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Gare Viotte")
+        .unwrap();
+    let rows = place["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    for row in rows {
+        assert_eq!(row["line"]["number"], "11", "{row}");
+        for cell in row["cells"].as_array().unwrap() {
+            assert_eq!(cell["arrival_origin"], "estimated", "{cell}");
+            let arrival = cell["arrival"].as_str().unwrap();
+            assert!(arrival.ends_with("+01:00"), "{arrival}");
+        }
+    }
+    // Without --to, the board is as it was: every line, no arrival.
+    let out = run(quai(&home, &["demo", "--at", "08:00", "--json"])).await;
+    let v = json(&out);
+    assert!(v.get("destination").is_none());
+    let all = serde_json::to_string(&v).unwrap();
+    assert!(!all.contains("arrival"), "no arrival without --to");
+}
+
+#[tokio::test]
+async fn a_place_no_network_knows_is_refused_and_the_live_board_waits_for_once() {
+    let home = support::home("destination", "unknown");
+    let out = run(quai(
+        &home,
+        &["demo", "--at", "08:00", "--once", "--to", "Nulle Part"],
+    ))
+    .await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("pas de lieu « Nulle Part » dans les horaires du réseau"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The live board does not filter yet: it says so.
+    let out = run(quai(&home, &["demo", "--at", "08:00", "--to", "Chamars"])).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--to s'utilise avec --once ou --json"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn a_network_without_its_timetable_cannot_answer_in_either_language() {
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
+    let home = support::home("destination", "no-timetable");
+    let board = |lang: Option<&str>| {
+        let mut cmd = support::quai_command(&home, Some((&s.url(), "demo")));
+        cmd.args(["board", "Gare Viotte", "--once", "--to", "Chamars"]);
+        if let Some(lang) = lang {
+            cmd.env("LANG", lang);
+        }
+        cmd
+    };
+    let out = run(board(None)).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr)
+            .contains("destination non disponible sans horaires : quai timetable update"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stdout).contains("L3"), "no unfiltered rows");
+    let out = run(board(Some("en_GB.UTF-8"))).await;
+    assert!(
+        text(&out.stderr)
+            .contains("destination not available without the timetable: quai timetable update"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+// --- A network of feeds ------------------------------------------------------
+
+/// Stops Alpha…Echo ten minutes apart; trips from now + 20 min: `full`
+/// (Alpha to Echo, its update gives Delta's arrival), `late` (5 min after,
+/// 2 min late at Bravo, nothing after), `short` (2 min after, Alpha to
+/// Charlie only) and `plain` (7 min after, no update).
+struct Feeds {
+    gtfs: Vec<u8>,
+    updates: Vec<u8>,
+    /// Each trip's departure from Alpha.
+    start: [(&'static str, Timestamp); 4],
+    /// What the feed says `full` reaches Delta at.
+    full_at_delta: Timestamp,
+}
+
+fn feeds() -> Feeds {
+    let now = Timestamp::now();
+    let zone = jiff::tz::TimeZone::UTC;
+    let today = now.to_zoned(zone.clone()).date();
+    let midnight = today.to_zoned(zone).unwrap().timestamp();
+    let base = now.as_second() - midnight.as_second() + 20 * 60;
+    let base = base - base % 60;
+    let clock = |s: i64| format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+    let trips = [
+        ("full", 0, 5),
+        ("late", 5, 5),
+        ("short", 2, 3),
+        ("plain", 7, 5),
+    ];
+    let mut stop_times =
+        String::from("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n");
+    let mut trips_txt = String::from("route_id,service_id,trip_id,trip_headsign,direction_id\n");
+    let names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo"];
+    for (trip, minutes, stops) in trips {
+        trips_txt.push_str(&format!("R,ALL,{trip},{},0\n", names[stops - 1]));
+        for k in 0..stops {
+            let at = clock(base + minutes * 60 + k as i64 * 600);
+            stop_times.push_str(&format!("{trip},{at},{at},S{},{}\n", k + 1, k + 1));
+        }
+    }
+    let stops_txt = names.iter().enumerate().fold(
+        String::from("stop_id,stop_name,stop_lat,stop_lon\n"),
+        |s, (k, n)| s + &format!("S{},{n},45.{k}0,-73.50\n", k + 1),
+    );
+    let day = |d: jiff::civil::Date| d.strftime("%Y%m%d").to_string();
+    let calendar = format!(
+        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n\
+         ALL,1,1,1,1,1,1,1,{},{}\n",
+        day(today.yesterday().unwrap()),
+        day(today.tomorrow().unwrap())
+    );
+    let gtfs = zip_tables(&[
+        (
+            "agency.txt",
+            b"agency_id,agency_name,agency_url,agency_timezone\nA,A,https://x,UTC\n".as_slice(),
+        ),
+        ("stops.txt", stops_txt.as_bytes()),
+        (
+            "routes.txt",
+            b"route_id,route_short_name,route_type\nR,10,3\n",
+        ),
+        ("calendar.txt", calendar.as_bytes()),
+        ("trips.txt", trips_txt.as_bytes()),
+        ("stop_times.txt", stop_times.as_bytes()),
+    ])
+    .unwrap();
+    let at = |trip_minutes: i64, stop: i64| {
+        Timestamp::from_second(midnight.as_second() + base + trip_minutes * 60 + stop * 600)
+            .unwrap()
+    };
+    // `full` reaches Delta 4 min late by its own update (an arrival time).
+    let full_at_delta = at(0, 3) + SignedDuration::from_mins(4);
+    let update = |trip: &str, stops: Vec<StopTimeUpdate>| FeedEntity {
+        id: Some(trip.into()),
+        trip_update: Some(TripUpdate {
+            trip: Some(TripDescriptor {
+                trip_id: Some(trip.into()),
+                ..Default::default()
+            }),
+            stop_time_update: stops,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let message = FeedMessage {
+        header: Some(FeedHeader {
+            gtfs_realtime_version: Some("2.0".into()),
+            incrementality: Some(0),
+            timestamp: Some(u64::try_from(now.as_second()).unwrap()),
+        }),
+        entity: vec![
+            update(
+                "full",
+                vec![StopTimeUpdate {
+                    stop_sequence: Some(4),
+                    stop_id: Some("S4".into()),
+                    arrival: Some(StopTimeEvent {
+                        time: Some(full_at_delta.as_second()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }],
+            ),
+            update(
+                "late",
+                vec![StopTimeUpdate {
+                    stop_sequence: Some(2),
+                    stop_id: Some("S2".into()),
+                    departure: Some(StopTimeEvent {
+                        delay: Some(120),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }],
+            ),
+        ],
+    };
+    Feeds {
+        gtfs,
+        updates: message.encode_to_vec(),
+        start: [
+            ("full", at(0, 0)),
+            ("late", at(5, 0)),
+            ("short", at(2, 0)),
+            ("plain", at(7, 0)),
+        ],
+        full_at_delta,
+    }
+}
+
+#[tokio::test]
+async fn arrivals_are_the_trip_updates_and_trips_not_going_there_are_left_out() {
+    let f = feeds();
+    let (gtfs, updates) = (f.gtfs.clone(), f.updates.clone());
+    let server = support::Scripted::start(move |seen| {
+        let body = if seen.path.ends_with(".zip") {
+            gtfs.clone()
+        } else {
+            updates.clone()
+        };
+        support::Reply {
+            status: 200,
+            content_type: "application/octet-stream",
+            body,
+            delay: std::time::Duration::ZERO,
+            with_length: true,
+            headers: Vec::new(),
+        }
+    })
+    .await;
+    let home = support::home("destination", "feeds");
+    let dir = home.join(".config/quai");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "default_network = \"t\"\n\n[[network]]\nid = \"t\"\nname = \"Test\"\n\
+             gtfs_url = \"{0}/gtfs.zip\"\ntrip_updates_url = \"{0}/trip-updates\"\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    // No timetable yet: it cannot say.
+    let out = run(quai(&home, &["board", "Alpha", "--once", "--to", "Delta"])).await;
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    let out = run(quai(&home, &["timetable", "update", "--network", "t"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = run(quai(
+        &home,
+        &["board", "Alpha", "--json", "--nb", "5", "--to", "Delta"],
+    ))
+    .await;
+    let v = json(&out);
+    assert_eq!(v["destination"], "Delta");
+    let cells: Vec<&serde_json::Value> = v["places"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["cells"].as_array().unwrap())
+        .collect();
+    let trip_of = |cell: &serde_json::Value| {
+        let aimed = instant(&cell["aimed"]);
+        f.start.iter().find(|(_, at)| *at == aimed).map(|(t, _)| *t)
+    };
+    let mut seen: Vec<&str> = cells.iter().filter_map(|c| trip_of(c)).collect();
+    seen.sort_unstable();
+    assert_eq!(seen, ["full", "late", "plain"], "{cells:?}");
+    for cell in &cells {
+        let arrival = instant(&cell["arrival"]);
+        let start = instant(&cell["aimed"]);
+        let scheduled = start + SignedDuration::from_mins(30);
+        match trip_of(cell) {
+            Some("full") => {
+                assert_eq!(arrival, f.full_at_delta, "the update's own time");
+                assert_eq!(cell["arrival_origin"], "live");
+            }
+            Some("late") => {
+                assert_eq!(
+                    arrival,
+                    scheduled + SignedDuration::from_mins(2),
+                    "the schedule plus Bravo's delay"
+                );
+                assert_eq!(cell["arrival_origin"], "live");
+            }
+            Some("plain") => {
+                assert_eq!(arrival, scheduled);
+                assert_eq!(cell["arrival_origin"], "timetable");
+            }
+            // The next day's runs.
+            None => assert!(
+                start > f.start[0].1 + SignedDuration::from_hours(12),
+                "{cell}"
+            ),
+            other => panic!("{other:?}: {cell}"),
+        }
+    }
+    // --calls: the trip's next stops, live where the updates reach them.
+    let out = run(quai(&home, &["board", "Alpha", "--json", "--calls"])).await;
+    let v = json(&out);
+    let full = v["places"][0]["rows"][0]["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| trip_of(c) == Some("full"))
+        .unwrap()
+        .clone();
+    let calls: Vec<(String, Timestamp, String)> = full["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["stop"].as_str().unwrap().to_string(),
+                instant(&c["time"]),
+                c["origin"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let start = f.start[0].1;
+    let minutes = |m: i64| start + SignedDuration::from_mins(m);
+    assert_eq!(
+        calls,
+        [
+            ("Bravo".to_string(), minutes(10), "timetable".to_string()),
+            ("Charlie".to_string(), minutes(20), "timetable".to_string()),
+            ("Delta".to_string(), f.full_at_delta, "live".to_string()),
+            ("Echo".to_string(), minutes(44), "live".to_string()),
+        ]
+    );
+    let out = run(quai(&home, &["board", "Alpha", "--once", "--calls"])).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--calls s'utilise avec --json"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The plain text says it too.
+    let out = run(quai(
+        &home,
+        &["board", "Alpha", "--once", "--nb", "5", "--to", "Delta"],
+    ))
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let screen = text(&out.stdout);
+    assert!(screen.contains("Alpha → Delta"), "{screen}");
+    let full = f.full_at_delta.to_zoned(jiff::tz::TimeZone::UTC);
+    assert!(
+        screen.contains(&format!("→ {}", full.strftime("%H:%M"))),
+        "{screen}"
+    );
+}
