@@ -210,3 +210,48 @@ async fn control_characters_are_removed_and_unreadable_rows_are_an_error() {
     );
     assert_eq!(board["stale"], true, "{board}");
 }
+
+/// Implausible cells of a board (a wait of minus an hour, one of years, a
+/// departure in 2100) are dropped and counted as the networks count theirs:
+/// `dropped_values` in `--json`, the note in the place's heading; the
+/// plausible cell is shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn implausible_cells_are_dropped_and_counted() {
+    let broker = Mosquitto::start("implausible");
+    let mut board: serde_json::Value =
+        serde_json::from_slice(&forged_board("Crous", ago(0), ago(1), "Centre-ville")).unwrap();
+    board["places"][0]["rows"][0]["cells"] = serde_json::json!([
+        {"shown": {"kind": "countdown", "text": "5 min"}, "seconds": 300, "origin": "located", "status": "normal"},
+        {"shown": {"kind": "countdown", "text": "-60 min"}, "seconds": -3600, "origin": "located", "status": "normal"},
+        {"shown": {"kind": "countdown", "text": "153722867280912930 min"}, "seconds": i64::MAX, "origin": "located", "status": "normal"},
+        {"shown": {"kind": "clock", "text": "08:00"}, "expected": "2100-01-01T08:00:00Z", "origin": "located", "status": "normal"}
+    ]);
+    retain(
+        broker.port,
+        "implausible",
+        &[
+            ("quai/status", b"online".to_vec()),
+            ("quai/ginko/crous/board", board.to_string().into_bytes()),
+        ],
+    )
+    .await;
+    let json = screen_json(&broker, "implausible-json", "crous").await;
+    let place = &json["places"][0];
+    assert_eq!(place["dropped_values"], 3, "{json}");
+    assert_eq!(place["dropped"], "3 valeurs aberrantes écartées", "{json}");
+    let times = shown_times(&json);
+    assert!(times.iter().any(|t| t.contains("min")), "{json}");
+    assert!(
+        !times
+            .iter()
+            .any(|t| t.contains("-60") || t.contains("1537")),
+        "{times:?}"
+    );
+    let home = support::home("mqtt", "implausible-once");
+    let (_, text, stderr) = screen_status(&home, &broker.url(), &["crous", "--once"]).await;
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Crous") && l.contains("3 valeurs aberrantes écartées")),
+        "{text}{stderr}"
+    );
+}

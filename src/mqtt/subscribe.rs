@@ -367,7 +367,10 @@ pub fn read_message(
         rows: s
             .boards
             .values()
-            .flat_map(|received| rows.iter().map(|r| read_row(received, r, per_row, now)))
+            .flat_map(|received| {
+                rows.iter()
+                    .map(|r| read_row(received, r, per_row, now).map(|(d, _)| d))
+            })
             .collect(),
         messages: s.messages.values().flatten().cloned().collect(),
     }
@@ -560,14 +563,15 @@ fn departure(row: &Value, cell: &Value, moved: i64) -> Departure {
 }
 
 /// A row's departures in a board, counted down from the board's own
-/// publication time, those passed (or implausibly far) left out; an error
-/// when the row's cells cannot be read.
+/// publication time, those passed (or implausibly far) left out, with how
+/// many were out of sane bounds as published (dropped and counted, as the
+/// networks count theirs); an error when the row's cells cannot be read.
 fn read_row(
     received: &Received,
     r: &RowRequest,
     per_row: PerRow,
     now: jiff::Timestamp,
-) -> Result<Vec<Departure>, NetError> {
+) -> Result<(Vec<Departure>, u32), NetError> {
     let place = &received.board["places"][0];
     let moved = now.duration_since(received.published).as_secs().max(0);
     let destination = crate::sanitize::text(&r.destination);
@@ -578,7 +582,7 @@ fn read_row(
     });
     let Some(row) = row else {
         // The publisher no longer shows this row: nothing to come.
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     };
     let unreadable = |what: &str| {
         NetError::new(
@@ -590,12 +594,31 @@ fn read_row(
     if cells.iter().any(|c| !c.is_object()) {
         return Err(unreadable("cells"));
     }
-    Ok(cells
+    let all: Vec<Departure> = cells
         .iter()
         .map(|cell| departure(row, cell, moved))
+        .collect();
+    let count = all.len();
+    // Out of bounds when published (a wait of minus an hour, a departure
+    // in 2100): not live data, whatever the board's age.
+    let published = |d: &Departure| match &d.time {
+        WaitTime::Countdown {
+            seconds: Some(s), ..
+        } => crate::sanitize::plausible_wait(s.saturating_add(moved)),
+        WaitTime::At { expected, .. } => {
+            crate::sanitize::plausible_wait(expected.duration_since(received.published).as_secs())
+        }
+        _ => true,
+    };
+    let plausible: Vec<Departure> = all.into_iter().filter(published).collect();
+    let dropped = count - plausible.len();
+    crate::sanitize::note_implausible(dropped);
+    let departures = plausible
+        .into_iter()
         .filter(|d| still_to_come(d, now))
         .take(usize::from(per_row.get()))
-        .collect())
+        .collect();
+    Ok((departures, u32::try_from(dropped).unwrap_or(u32::MAX)))
 }
 
 /// A departure not yet passed (a minute's grace, as a board keeps them)
@@ -803,10 +826,11 @@ impl Network for Subscribed {
                     // Not live however it reads: published too long ago,
                     // or its data fetched too long ago.
                     let old = self.too_old(received);
-                    let (departures, unreadable) = match read_row(received, r, per_row, now) {
-                        Ok(departures) => (departures, None),
-                        Err(e) => (Vec::new(), Some(e)),
-                    };
+                    let (departures, dropped, unreadable) =
+                        match read_row(received, r, per_row, now) {
+                            Ok((departures, dropped)) => (departures, dropped, None),
+                            Err(e) => (Vec::new(), 0, Some(e)),
+                        };
                     // The publisher's own trouble, as it says it.
                     let relayed = place["problem"].as_str().map(|p| {
                         NetError::new(
@@ -821,7 +845,7 @@ impl Network for Subscribed {
                         error: interrupted.clone().or(old).or(unreadable).or(relayed),
                         data_at: received.fetched,
                         timetable: place["timetable"].is_string(),
-                        dropped: 0,
+                        dropped,
                     }
                 })
                 .collect())
