@@ -126,7 +126,7 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
         out.push_str(&format!("{}\n", view.not_shown(name)));
     }
     for place in &view.places {
-        out.push_str(&format!("{}\n", place.heading()));
+        out.push_str(&format!("{}\n", place.heading_with_messages(false)));
         for lift in place
             .lift_list
             .iter()
