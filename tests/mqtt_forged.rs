@@ -255,3 +255,48 @@ async fn implausible_cells_are_dropped_and_counted() {
         "{text}{stderr}"
     );
 }
+
+/// A board's lifts are relayed as published, their texts cleaned; when the
+/// publisher does not know them, its own words say why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifts_are_relayed_cleaned_and_their_absence_in_the_publishers_words() {
+    let broker = Mosquitto::start("lifts");
+    let mut listed: serde_json::Value =
+        serde_json::from_slice(&forged_board("Crous", ago(0), ago(1), "Centre-ville")).unwrap();
+    listed["places"][0]["lifts"] = serde_json::json!("⚠ 1 ascenseur hors service");
+    listed["places"][0]["lift_list"] = serde_json::json!([
+        {"station": "idfm:1", "id": "1", "situation": "Quai\u{1b}[2J 1", "direction": "Rue",
+         "state": "not_available", "reason": "panne", "since": "2026-11-30T06:12:00+01:00"},
+        {"station": "idfm:1", "id": "2", "situation": "Quai 2", "direction": "Rue",
+         "state": "available", "reason": "", "since": "2026-11-30T06:12:00+01:00"}
+    ]);
+    let mut unknown: serde_json::Value =
+        serde_json::from_slice(&forged_board("Temis", ago(0), ago(1), "Centre-ville")).unwrap();
+    unknown["places"][0]["lifts"] =
+        serde_json::json!("état des ascenseurs : clé de jeu de données absente");
+    retain(
+        broker.port,
+        "lifts",
+        &[
+            ("quai/status", b"online".to_vec()),
+            ("quai/idfm/crous/board", listed.to_string().into_bytes()),
+            ("quai/idfm/temis/board", unknown.to_string().into_bytes()),
+        ],
+    )
+    .await;
+    let board = screen_json(&broker, "lifts-listed", "crous").await;
+    let place = &board["places"][0];
+    assert_eq!(place["lifts"], "⚠ 1 ascenseur hors service", "{board}");
+    let list = place["lift_list"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{board}");
+    assert_eq!(list[0]["state"], "not_available");
+    assert!(
+        !list[0]["situation"].as_str().unwrap().contains('\u{1b}'),
+        "{board}"
+    );
+    let board = screen_json(&broker, "lifts-unknown", "temis").await;
+    assert_eq!(
+        board["places"][0]["lifts"], "état des ascenseurs : clé de jeu de données absente",
+        "{board}"
+    );
+}

@@ -33,8 +33,8 @@ use tokio::time::Instant;
 use super::publish::MAX_PAYLOAD;
 use super::{Broker, Credentials};
 use crate::domain::{
-    Accessibility, BoardLine, CrowdLevel, Departure, LineKind, LineRef, LineState, LineStatus,
-    Load, Message, Mode, Origin, Rgb, Severity, Status, Stop, WaitTime,
+    Accessibility, BoardLine, CrowdLevel, Departure, Lift, LiftState, LineKind, LineRef, LineState,
+    LineStatus, Load, Message, Mode, Origin, Rgb, Severity, Status, Stop, WaitTime,
 };
 use crate::network::{
     Capabilities, ErrorKind, NetError, NetFuture, Network, NetworkInfo, PerRow, RowRequest,
@@ -621,6 +621,30 @@ fn read_row(
     Ok((departures, u32::try_from(dropped).unwrap_or(u32::MAX)))
 }
 
+/// Whether a published board says anything of its place's lifts.
+fn relays_lifts(board: &Value) -> bool {
+    let place = &board["places"][0];
+    place["lift_list"].is_array() || place["lifts"].is_string()
+}
+
+/// A lift of a published board, as `--json` writes it (`lift_list`).
+fn lift(v: &Value) -> Option<Lift> {
+    let state = match v["state"].as_str()? {
+        "available" => LiftState::Available,
+        "not_available" => LiftState::NotAvailable,
+        _ => LiftState::Unknown,
+    };
+    Some(Lift {
+        station: clean(&v["station"]),
+        id: clean(&v["id"]),
+        situation: clean(&v["situation"]),
+        direction: clean(&v["direction"]),
+        state,
+        reason: clean(&v["reason"]),
+        since: clean(&v["since"]),
+    })
+}
+
 /// A departure not yet passed (a minute's grace, as a board keeps them)
 /// and not implausibly far (a day).
 fn still_to_come(d: &Departure, now: jiff::Timestamp) -> bool {
@@ -652,6 +676,7 @@ impl Network for Subscribed {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             line_states: true,
+            lifts: true,
             ..Capabilities::default()
         }
     }
@@ -674,11 +699,26 @@ impl Network for Subscribed {
         if ids.is_empty() {
             ids.push(self.id().to_string());
         }
+        // The lifts of a network whose boards relay them.
+        let relayed: Vec<bool> = {
+            let s = self.lock();
+            ids.iter()
+                .map(|id| {
+                    s.boards.iter().any(|(key, r)| {
+                        key.split('/').next() == Some(id.as_str()) && relays_lifts(&r.board)
+                    })
+                })
+                .collect()
+        };
         ids.into_iter()
-            .map(|id| NetworkInfo {
+            .zip(relayed)
+            .map(|(id, lifts)| NetworkInfo {
                 name: self.networks.name(&id),
                 id,
-                capabilities: Capabilities::default(),
+                capabilities: Capabilities {
+                    lifts,
+                    ..Capabilities::default()
+                },
             })
             .collect()
     }
@@ -862,6 +902,27 @@ impl Network for Subscribed {
     }
 
     /// The lines' states as the publisher's boards mark their rows.
+    /// The lifts the place's board relays (`lift_list`), or why the
+    /// publisher does not know them (`lifts` without a list).
+    fn lifts<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<Lift>> {
+        Box::pin(async move {
+            self.settled().await;
+            let s = self.lock();
+            let Some(received) = stop_ids.first().and_then(|id| s.boards.get(id)) else {
+                return Ok(Vec::new());
+            };
+            let place = &received.board["places"][0];
+            match (place["lift_list"].as_array(), place["lifts"].as_str()) {
+                (Some(list), _) => Ok(list.iter().filter_map(lift).collect()),
+                (None, Some(why)) => Err(NetError::new(
+                    ErrorKind::Relayed(crate::sanitize::text(why)),
+                    "the publisher's lift status",
+                )),
+                (None, None) => Ok(Vec::new()),
+            }
+        })
+    }
+
     fn line_states(&self) -> NetFuture<'_, Vec<LineStatus>> {
         Box::pin(async move {
             self.settled().await;

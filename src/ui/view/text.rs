@@ -59,6 +59,8 @@ pub(super) fn lift_text(
             }
         }
         Err(e) => Some(match &e.kind {
+            // A screen's publisher said it in its own words.
+            ErrorKind::Relayed(words) => words.clone(),
             ErrorKind::MissingKey(_) => crate::i18n::t("lifts_no_dataset_key").into(),
             ErrorKind::KeyRefused { .. } => crate::i18n::t("lifts_dataset_key_refused").into(),
             _ => crate::i18n::tf("lifts_unknown", &[("why", &e.short_reason_at(now, zone))]),
