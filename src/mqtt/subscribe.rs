@@ -897,11 +897,20 @@ impl Network for Subscribed {
             // Asked at once by a screen that starts: the retained messages
             // are waited for, not answered "none" before they come.
             self.settled().await;
-            Ok(self.lock().messages.values().flatten().cloned().collect())
+            // In the networks' order (by id), not the map's: the banner
+            // takes the last of the most severe, as on the direct board.
+            let s = self.lock();
+            let mut networks: Vec<&String> = s.messages.keys().collect();
+            networks.sort();
+            Ok(networks
+                .into_iter()
+                .filter_map(|n| s.messages.get(n))
+                .flatten()
+                .cloned()
+                .collect())
         })
     }
 
-    /// The lines' states as the publisher's boards mark their rows.
     /// The lifts the place's board relays (`lift_list`), or why the
     /// publisher does not know them (`lifts` without a list).
     fn lifts<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<Lift>> {
@@ -923,6 +932,7 @@ impl Network for Subscribed {
         })
     }
 
+    /// The lines' states as the publisher's boards mark their rows.
     fn line_states(&self) -> NetFuture<'_, Vec<LineStatus>> {
         Box::pin(async move {
             self.settled().await;
