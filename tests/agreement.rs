@@ -541,6 +541,7 @@ async fn an_mqtt_screen_tells_the_lifts_and_messages_of_the_direct_board() {
         "{direct}"
     );
     assert!(direct_once.contains("ⓘ 2 messages"), "{direct_once}");
+    assert_eq!(direct["alert"], screened["alert"], "the banner's message");
     let others = screened["places"].as_array().unwrap();
     assert_eq!(places.len(), others.len(), "{screened}");
     for (a, b) in places.iter().zip(others) {

@@ -128,7 +128,13 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
         out.push_str(&format!("{}\n", view.not_shown(name)));
     }
     for place in &view.places {
-        out.push_str(&format!("{}\n", place.heading_with_messages(false)));
+        // The count of messages last: a script reading "Name · Network"
+        // reads it still.
+        let mut heading = place.heading();
+        if let Some(note) = place.messages_note(false) {
+            heading = format!("{heading} · {note}");
+        }
+        out.push_str(&format!("{heading}\n"));
         for lift in place
             .lift_list
             .iter()
