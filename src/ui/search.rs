@@ -133,8 +133,8 @@ pub fn draw(frame: &mut Frame, area: Rect, search: &SearchState, theme: &Theme) 
         }
         lines.push(Line::from(spans));
     }
-    // Composed by priority: the stale list and the network before the keys
-    // to open and choose, the key to go back always.
+    // Composed by priority: the stale list first, then the key to open,
+    // the network, the key to choose; the key to go back always.
     let mut extra = Vec::new();
     if search.stale {
         extra.push((crate::i18n::t("search_stale").to_string(), 101));
