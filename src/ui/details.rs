@@ -385,7 +385,9 @@ pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> V
         theme.dim(),
     ));
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
+    // The legend, then what a column is when it fits whole.
+    let column = crate::i18n::tf("one_column", &[("n", &(15 * per_column).to_string())]);
+    let mut legend = vec![
         Span::raw(format!("{} ", crate::i18n::t("crowding_word"))),
         Span::styled(crate::i18n::t("crowd_low"), theme.crowd(CrowdLevel::Low)),
         Span::raw(", "),
@@ -395,15 +397,12 @@ pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> V
         ),
         Span::raw(", "),
         Span::styled(crate::i18n::t("crowd_high"), theme.crowd(CrowdLevel::High)),
-        Span::raw(if per_column > 1 {
-            format!(
-                " · {}",
-                crate::i18n::tf("one_column", &[("n", &(15 * per_column).to_string())])
-            )
-        } else {
-            format!(" · {}", crate::i18n::tf("one_column", &[("n", "15")]))
-        }),
-    ]));
+    ];
+    let legend_w: usize = legend.iter().map(Span::width).sum();
+    if legend_w + 3 + unicode_width::UnicodeWidthStr::width(column.as_str()) <= width {
+        legend.push(Span::raw(format!(" · {column}")));
+    }
+    lines.push(Line::from(legend));
     lines
 }
 
