@@ -144,6 +144,10 @@ pub struct Favorite {
     /// leave, and dims what cannot be caught.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub walk: Option<u32>,
+    /// Where the rider goes from there (`to = "Chamars"`): only the
+    /// departures that get there are shown, each with its arrival.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 impl Favorite {
@@ -169,6 +173,10 @@ impl Favorite {
         if let Some(walk) = self.walk {
             let walk = crate::i18n::tf("walk_minutes", &[("n", &walk.to_string())]);
             text.push_str(&format!(" · {walk}"));
+        }
+        if let Some(to) = &self.to {
+            let arrow = crate::i18n::tf("dest_heading", &[("name", to)]);
+            text.push_str(&format!(" {arrow}"));
         }
         if !self.lines.is_empty() {
             let lines: Vec<String> = self.lines.iter().map(ToString::to_string).collect();
@@ -481,6 +489,7 @@ mod tests {
             label: None,
             lines: vec![],
             walk: None,
+            to: None,
         }
     }
 
@@ -545,6 +554,7 @@ mod tests {
                     LineFilter::parse("L4").unwrap(),
                 ],
                 walk: None,
+                to: None,
             });
             f.list.push(favorite("Crous Université"));
             Ok(())

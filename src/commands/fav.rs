@@ -96,6 +96,7 @@ pub async fn fav(ctx: &Context<'_>, action: &FavAction) -> CommandResult {
                         label,
                         lines: filters,
                         walk: *walk,
+                        to: None,
                     };
                     match f.position(&name) {
                         Some(i) => f.list[i] = favorite,

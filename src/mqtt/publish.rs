@@ -571,6 +571,7 @@ fn start_polling(source: Source, options: &Options) -> (poller::Poller, mpsc::Re
             refresh: options.refresh,
             favorites: options.favorites.clone(),
             walk: None,
+            to: None,
         },
         updates_tx,
         Arc::new(Notify::new()),

@@ -87,7 +87,7 @@ pub(super) fn body_lines<'a>(
             n => Some(crate::i18n::tf("place_messages", &[("n", &n.to_string())])),
         };
         if let Some(said) = said {
-            heading.insert_str(place.name.len(), &format!(" · {said}"));
+            heading.insert_str(place.titled().len(), &format!(" · {said}"));
         }
         headings.push(lines.len());
         lines.push(BodyLine::Text(place_heading(&heading, width, &state.theme)));
