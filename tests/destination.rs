@@ -106,7 +106,7 @@ async fn from_gare_viotte_to_chamars_only_the_line_that_goes_there_with_arrivals
 }
 
 #[tokio::test]
-async fn a_place_no_network_knows_is_refused_and_the_live_board_waits_for_once() {
+async fn a_place_no_network_knows_is_refused() {
     let home = support::home("destination", "unknown");
     let out = run(quai(
         &home,
@@ -119,14 +119,61 @@ async fn a_place_no_network_knows_is_refused_and_the_live_board_waits_for_once()
         "{}",
         text(&out.stderr)
     );
-    // The live board does not filter yet: it says so.
-    let out = run(quai(&home, &["demo", "--at", "08:00", "--to", "Chamars"])).await;
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("--to s'utilise avec --once ou --json"),
-        "{}",
-        text(&out.stderr)
+}
+
+/// The rows of the place `heading` starts, on a screen of the live board.
+fn rows_under<'a>(screen: &'a str, heading: &str) -> Vec<&'a str> {
+    screen
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with(heading))
+        .skip(1)
+        .take_while(|l| !l.contains("───") && !l.trim().is_empty())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_board_keeps_the_rows_that_reach_the_destination_with_their_arrivals() {
+    let home = support::home("destination", "live");
+    let command = format!(
+        "env -i HOME={} PATH=/usr/bin:/bin TERM=xterm-256color {} demo --at 08:00 --to Chamars; sleep 5",
+        home.display(),
+        env!("CARGO_BIN_EXE_quai")
     );
+    let screen = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&home, &command, 120, 60);
+        let screen = t.wait("the board", 20, |s| {
+            s.contains("mis à jour il y a") && s.contains("Rivotte ")
+        });
+        t.keys(&["q"]);
+        screen
+    })
+    .await
+    .unwrap();
+    // "Gare Viotte · ⓘ 1 message (i) → Chamars" or without the message.
+    let heading = screen
+        .lines()
+        .find(|l| l.trim_start().starts_with("Gare Viotte"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(heading.contains("→ Chamars"), "{heading}\n{screen}");
+    let viotte = rows_under(&screen, "Gare Viotte");
+    assert!(!viotte.is_empty(), "{screen}");
+    for row in &viotte {
+        // Line 11 towards Rivotte calls at Chamars; L3, L5, 7, 12 and the
+        // tram do not: their rows are not shown.
+        assert!(row.contains(" 11  Rivotte"), "{row}\n{screen}");
+        // Each departure with its arrival, estimated from the timetable.
+        assert!(row.contains("→≈08:") || row.contains("→≈09:"), "{row}");
+        let arrivals = row.matches("→≈").count();
+        assert!(arrivals >= 1, "{row}");
+    }
+    // Another place of the board: only lines that reach Chamars, with
+    // arrivals after the board's clock.
+    for row in rows_under(&screen, "République") {
+        assert!(
+            row.contains("→≈08:") || row.contains("→≈09:"),
+            "{row}\n{screen}"
+        );
+    }
 }
 
 #[tokio::test]

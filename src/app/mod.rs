@@ -336,7 +336,10 @@ impl App {
             && !self.clock_shift.is_zero()
         {
             for arrival in to.arrivals.iter_mut().flatten().flatten() {
-                arrival.at = arrival.at.checked_add(self.clock_shift).unwrap_or(arrival.at);
+                arrival.at = arrival
+                    .at
+                    .checked_add(self.clock_shift)
+                    .unwrap_or(arrival.at);
             }
         }
         Some(shown)

@@ -207,11 +207,7 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
     // takes the gauge's place: the crowding gives way first.
     // (A time not located has done so above, when it could.)
     let not_located = matches!(cell.shown, TimeShown::NotLocated(_));
-    if !theoretical
-        && !not_located
-        && !arrives
-        && time_text_in(cell, usize::MAX).width() > TIME_W
-    {
+    if !theoretical && !not_located && !arrives && time_text_in(cell, usize::MAX).width() > TIME_W {
         let room = TIME_W + 1 + 3 + 1;
         let text = approx_in(time_text_in(cell, room), theme);
         let [_, _, mark, gap] = gauge_and_mark(cell, theme, stale);
