@@ -164,19 +164,19 @@ impl Favorite {
         self.lines.is_empty() || self.lines.iter().any(|f| f.matches(line))
     }
 
-    /// "Ile de France (Maison) — T1:aller, L4"
+    /// "Ile de France → Chamars (Maison) · 3 min à pied — T1:aller, L4"
     pub fn describe(&self) -> String {
         let mut text = self.query();
+        if let Some(to) = &self.to {
+            let arrow = crate::i18n::tf("dest_heading", &[("name", to)]);
+            text.push_str(&format!(" {arrow}"));
+        }
         if let Some(label) = &self.label {
             text.push_str(&format!(" ({label})"));
         }
         if let Some(walk) = self.walk {
             let walk = crate::i18n::tf("walk_minutes", &[("n", &walk.to_string())]);
             text.push_str(&format!(" · {walk}"));
-        }
-        if let Some(to) = &self.to {
-            let arrow = crate::i18n::tf("dest_heading", &[("name", to)]);
-            text.push_str(&format!(" {arrow}"));
         }
         if !self.lines.is_empty() {
             let lines: Vec<String> = self.lines.iter().map(ToString::to_string).collect();

@@ -478,3 +478,100 @@ async fn arrivals_are_the_trip_updates_and_trips_not_going_there_are_left_out() 
         "{screen}"
     );
 }
+
+// --- Favourites with a destination ------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk() {
+    let s = quai::demo::DemoServer::start(([127, 0, 0, 1], 0).into(), ServerOptions::default())
+        .await
+        .unwrap();
+    let home = support::home("destination", "favourite");
+    let with_api = |args: &[&str]| {
+        let mut cmd = support::quai_command(&home, Some((&s.url(), "demo")));
+        cmd.args(args);
+        cmd
+    };
+    // The network's timetable, that says where its trips go.
+    let zip = home.join("feed.zip");
+    let today = jiff::Zoned::now().in_tz("Europe/Paris").unwrap().date();
+    std::fs::write(&zip, quai::demo::gtfs::feed("ginko", today).unwrap()).unwrap();
+    let mut update = support::quai_command(&home, None);
+    update.args(["timetable", "update", "--from"]).arg(&zip);
+    let out = run(update).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::remove_file(&zip).unwrap();
+
+    let out = run(with_api(&[
+        "fav",
+        "add",
+        "gare viotte",
+        "--to",
+        "Chamars",
+        "--walk",
+        "3",
+    ]))
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let file = std::fs::read_to_string(home.join(".config/quai/favorites.toml")).unwrap();
+    assert!(file.contains("to = \"Chamars\""), "{file}");
+    let out = run(with_api(&["fav", "list"])).await;
+    assert!(
+        text(&out.stdout).contains(" 1. Gare Viotte → Chamars"),
+        "{}",
+        text(&out.stdout)
+    );
+    // A file written before `to` existed still reads.
+    let old = home.join("old");
+    std::fs::create_dir_all(old.join(".config/quai")).unwrap();
+    std::fs::write(
+        old.join(".config/quai/favorites.toml"),
+        "[[favorite]]\nplace = \"Gare Viotte\"\nwalk = 3\n",
+    )
+    .unwrap();
+    let mut list = support::quai_command(&old, Some((&s.url(), "demo")));
+    list.args(["fav", "list"]);
+    let out = run(list).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains('→'), "{}", text(&out.stdout));
+
+    // The kiosk by the door: only line 11, each time with its arrival, and
+    // when to leave.
+    let command = format!(
+        "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={url} \
+         GINKO_API_KEY=demo {bin} kiosk --refresh 1; sleep 5",
+        home = home.display(),
+        url = s.url(),
+        bin = env!("CARGO_BIN_EXE_quai"),
+    );
+    let dir = home.clone();
+    let screen = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&dir, &command, 120, 30);
+        t.wait("the kiosk's rows", 30, |s| {
+            s.contains("Rivotte") && s.contains("→")
+        })
+    })
+    .await
+    .unwrap();
+    assert!(screen.contains("Gare Viotte → Chamars"), "{screen}");
+    for line in ["L3 ", "L5 ", " 12 "] {
+        assert!(
+            !screen.contains(line),
+            "{line} does not go there:\n{screen}"
+        );
+    }
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains(" 11  Rivotte"))
+        .collect();
+    assert!(!rows.is_empty(), "{screen}");
+    for row in rows {
+        assert!(
+            row.contains("→≈"),
+            "each time with its arrival: {row}\n{screen}"
+        );
+        // The walk time still says when to leave.
+        assert!(row.contains("partir dans"), "{row}\n{screen}");
+    }
+    let _ = std::fs::remove_dir_all(&home);
+}

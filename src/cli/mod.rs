@@ -158,6 +158,9 @@ pub enum FavAction {
         label: Option<String>,
         #[arg(long, value_name = "MIN", value_parser = minutes_on_foot)]
         walk: Option<u32>,
+        /// Only the departures that go to this place, with their arrival.
+        #[arg(long, value_name = "PLACE")]
+        to: Option<String>,
     },
     Rm {
         place: String,
