@@ -6,7 +6,12 @@
 //! place = "Ile de France"
 //! label = "Maison"
 //! lines = ["T1:aller", "L4"]
+//! walk = 4
+//! to = "Chamars"
 //! ```
+//!
+//! `to` (optional, a place of the network's timetable): only the
+//! departures whose trips call there are shown, with their arrival.
 //!
 //! The file is readable and editable by hand. It is written atomically
 //! (temporary file, fsync, rename) under a lock, after reading it again, so
