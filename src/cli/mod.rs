@@ -189,6 +189,9 @@ pub struct PublishArgs {
     pub nb: i64,
     #[arg(long, default_value_t = 10, value_name = "SECS")]
     pub refresh: u64,
+    /// Only the departures that go to this place, with their arrival.
+    #[arg(long, value_name = "PLACE")]
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

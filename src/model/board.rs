@@ -289,7 +289,13 @@ impl Board {
                 .destination
                 .as_ref()
                 .map(|d| crate::destination::Destination {
-                    name: d.name.clone(),
+                    // The place's own, on a board whose places go to
+                    // different places.
+                    name: self
+                        .places
+                        .get(place)
+                        .and_then(|p| p.place.to.clone())
+                        .or_else(|| d.name.clone()),
                     arrivals: d.arrivals.get(place).cloned().into_iter().collect(),
                     calls: d.calls.get(place).cloned().into_iter().collect(),
                 }),
