@@ -553,8 +553,36 @@ async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk
     })
     .await
     .unwrap();
+    // The board of the favourites (`quai` alone) shows them the same way.
+    let board = format!(
+        "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={url} \
+         GINKO_API_KEY=demo {bin}; sleep 5",
+        home = home.display(),
+        url = s.url(),
+        bin = env!("CARGO_BIN_EXE_quai"),
+    );
+    let dir = home.join("board");
+    std::fs::create_dir_all(&dir).unwrap();
+    let favourites = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&dir, &board, 120, 30);
+        let screen = t.wait("the board's rows", 30, |s| {
+            s.contains("mis à jour il y a") && s.contains("Rivotte ")
+        });
+        t.keys(&["q"]);
+        screen
+    })
+    .await
+    .unwrap();
+    assert!(favourites.contains("Gare Viotte → Chamars"), "{favourites}");
+    let rows = rows_under(&favourites, "Gare Viotte");
+    assert!(!rows.is_empty(), "{favourites}");
+    for row in rows {
+        assert!(row.contains(" 11  Rivotte"), "{row}\n{favourites}");
+        assert!(row.contains("→≈"), "{row}\n{favourites}");
+    }
     assert!(screen.contains("Gare Viotte → Chamars"), "{screen}");
-    for line in ["L3 ", "L5 ", " 12 "] {
+    // Rows start with the line's number and two spaces.
+    for line in ["L3  ", "L5  ", " 12  "] {
         assert!(
             !screen.contains(line),
             "{line} does not go there:\n{screen}"
