@@ -176,7 +176,7 @@ async fn the_live_board_keeps_the_rows_that_reach_the_destination_with_their_arr
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_network_without_its_timetable_cannot_answer_in_either_language() {
     let s = support::demo_at("08:00", ServerOptions::default()).await;
     let home = support::home("destination", "no-timetable");
@@ -204,6 +204,28 @@ async fn a_network_without_its_timetable_cannot_answer_in_either_language() {
         "{}",
         text(&out.stderr)
     );
+    // The live board says it on the place, and shows none of its rows.
+    let command = format!(
+        "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={url} \
+         GINKO_API_KEY=demo {bin} board 'Gare Viotte' --to Chamars; sleep 5",
+        home = home.display(),
+        url = s.url(),
+        bin = env!("CARGO_BIN_EXE_quai"),
+    );
+    let dir = home.clone();
+    let screen = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&dir, &command, 120, 20);
+        let screen = t.wait("the board", 20, |s| s.contains("mis à jour il y a"));
+        t.keys(&["q"]);
+        screen
+    })
+    .await
+    .unwrap();
+    assert!(
+        screen.contains("Gare Viotte → Chamars · destination non disponible sans horaires"),
+        "{screen}"
+    );
+    assert!(!screen.contains("L3  "), "no unfiltered rows:\n{screen}");
 }
 
 // --- A network of feeds ------------------------------------------------------
