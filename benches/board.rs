@@ -107,6 +107,7 @@ fn places() -> Vec<ResolvedPlace> {
             network_name: String::new(),
             problem: None,
             walk: None,
+            to: None,
             query: name.to_string(),
             label: None,
             name: name.to_string(),

@@ -6,7 +6,12 @@
 //! place = "Ile de France"
 //! label = "Maison"
 //! lines = ["T1:aller", "L4"]
+//! walk = 4
+//! to = "Chamars"
 //! ```
+//!
+//! `to` (optional, a place of the network's timetable): only the
+//! departures whose trips call there are shown, with their arrival.
 //!
 //! The file is readable and editable by hand. It is written atomically
 //! (temporary file, fsync, rename) under a lock, after reading it again, so
@@ -144,6 +149,10 @@ pub struct Favorite {
     /// leave, and dims what cannot be caught.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub walk: Option<u32>,
+    /// Where the rider goes from there (`to = "Chamars"`): only the
+    /// departures that get there are shown, each with its arrival.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 impl Favorite {
@@ -160,9 +169,13 @@ impl Favorite {
         self.lines.is_empty() || self.lines.iter().any(|f| f.matches(line))
     }
 
-    /// "Ile de France (Maison) — T1:aller, L4"
+    /// "Ile de France → Chamars (Maison) · 3 min à pied — T1:aller, L4"
     pub fn describe(&self) -> String {
         let mut text = self.query();
+        if let Some(to) = &self.to {
+            let arrow = crate::i18n::tf("dest_heading", &[("name", to)]);
+            text.push_str(&format!(" {arrow}"));
+        }
         if let Some(label) = &self.label {
             text.push_str(&format!(" ({label})"));
         }
@@ -481,6 +494,7 @@ mod tests {
             label: None,
             lines: vec![],
             walk: None,
+            to: None,
         }
     }
 
@@ -545,6 +559,7 @@ mod tests {
                     LineFilter::parse("L4").unwrap(),
                 ],
                 walk: None,
+                to: None,
             });
             f.list.push(favorite("Crous Université"));
             Ok(())

@@ -202,6 +202,7 @@ mod tests {
                 label: None,
                 lines: vec![],
                 walk: None,
+                to: None,
             }],
             quiet_hours: night,
             ..Loaded::default()

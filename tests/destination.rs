@@ -106,7 +106,7 @@ async fn from_gare_viotte_to_chamars_only_the_line_that_goes_there_with_arrivals
 }
 
 #[tokio::test]
-async fn a_place_no_network_knows_is_refused_and_the_live_board_waits_for_once() {
+async fn a_place_no_network_knows_is_refused() {
     let home = support::home("destination", "unknown");
     let out = run(quai(
         &home,
@@ -119,17 +119,64 @@ async fn a_place_no_network_knows_is_refused_and_the_live_board_waits_for_once()
         "{}",
         text(&out.stderr)
     );
-    // The live board does not filter yet: it says so.
-    let out = run(quai(&home, &["demo", "--at", "08:00", "--to", "Chamars"])).await;
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("--to s'utilise avec --once ou --json"),
-        "{}",
-        text(&out.stderr)
-    );
 }
 
-#[tokio::test]
+/// The rows of the place `heading` starts, on a screen of the live board.
+fn rows_under<'a>(screen: &'a str, heading: &str) -> Vec<&'a str> {
+    screen
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with(heading))
+        .skip(1)
+        .take_while(|l| !l.contains("───") && !l.trim().is_empty())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_board_keeps_the_rows_that_reach_the_destination_with_their_arrivals() {
+    let home = support::home("destination", "live");
+    let command = format!(
+        "env -i HOME={} PATH=/usr/bin:/bin TERM=xterm-256color {} demo --at 08:00 --to Chamars; sleep 5",
+        home.display(),
+        env!("CARGO_BIN_EXE_quai")
+    );
+    let screen = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&home, &command, 120, 60);
+        let screen = t.wait("the board", 20, |s| {
+            s.contains("mis à jour il y a") && s.contains("Rivotte ")
+        });
+        t.keys(&["q"]);
+        screen
+    })
+    .await
+    .unwrap();
+    // "Gare Viotte · ⓘ 1 message (i) → Chamars" or without the message.
+    let heading = screen
+        .lines()
+        .find(|l| l.trim_start().starts_with("Gare Viotte"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(heading.contains("→ Chamars"), "{heading}\n{screen}");
+    let viotte = rows_under(&screen, "Gare Viotte");
+    assert!(!viotte.is_empty(), "{screen}");
+    for row in &viotte {
+        // Line 11 towards Rivotte calls at Chamars; L3, L5, 7, 12 and the
+        // tram do not: their rows are not shown.
+        assert!(row.contains(" 11  Rivotte"), "{row}\n{screen}");
+        // Each departure with its arrival, estimated from the timetable.
+        assert!(row.contains("→≈08:") || row.contains("→≈09:"), "{row}");
+        let arrivals = row.matches("→≈").count();
+        assert!(arrivals >= 1, "{row}");
+    }
+    // Another place of the board: only lines that reach Chamars, with
+    // arrivals after the board's clock.
+    for row in rows_under(&screen, "République") {
+        assert!(
+            row.contains("→≈08:") || row.contains("→≈09:"),
+            "{row}\n{screen}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_network_without_its_timetable_cannot_answer_in_either_language() {
     let s = support::demo_at("08:00", ServerOptions::default()).await;
     let home = support::home("destination", "no-timetable");
@@ -157,6 +204,28 @@ async fn a_network_without_its_timetable_cannot_answer_in_either_language() {
         "{}",
         text(&out.stderr)
     );
+    // The live board says it on the place, and shows none of its rows.
+    let command = format!(
+        "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={url} \
+         GINKO_API_KEY=demo {bin} board 'Gare Viotte' --to Chamars; sleep 5",
+        home = home.display(),
+        url = s.url(),
+        bin = env!("CARGO_BIN_EXE_quai"),
+    );
+    let dir = home.clone();
+    let screen = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&dir, &command, 120, 20);
+        let screen = t.wait("the board", 20, |s| s.contains("mis à jour il y a"));
+        t.keys(&["q"]);
+        screen
+    })
+    .await
+    .unwrap();
+    assert!(
+        screen.contains("Gare Viotte → Chamars · destination non disponible sans horaires"),
+        "{screen}"
+    );
+    assert!(!screen.contains("L3  "), "no unfiltered rows:\n{screen}");
 }
 
 // --- A network of feeds ------------------------------------------------------
@@ -430,4 +499,129 @@ async fn arrivals_are_the_trip_updates_and_trips_not_going_there_are_left_out() 
         screen.contains(&format!("→ {}", full.strftime("%H:%M"))),
         "{screen}"
     );
+}
+
+// --- Favourites with a destination ------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk() {
+    let s = quai::demo::DemoServer::start(([127, 0, 0, 1], 0).into(), ServerOptions::default())
+        .await
+        .unwrap();
+    let home = support::home("destination", "favourite");
+    let with_api = |args: &[&str]| {
+        let mut cmd = support::quai_command(&home, Some((&s.url(), "demo")));
+        cmd.args(args);
+        cmd
+    };
+    // The network's timetable, that says where its trips go.
+    let zip = home.join("feed.zip");
+    let today = jiff::Zoned::now().in_tz("Europe/Paris").unwrap().date();
+    std::fs::write(&zip, quai::demo::gtfs::feed("ginko", today).unwrap()).unwrap();
+    let mut update = support::quai_command(&home, None);
+    update.args(["timetable", "update", "--from"]).arg(&zip);
+    let out = run(update).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::remove_file(&zip).unwrap();
+
+    let out = run(with_api(&[
+        "fav",
+        "add",
+        "gare viotte",
+        "--to",
+        "Chamars",
+        "--walk",
+        "3",
+    ]))
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let file = std::fs::read_to_string(home.join(".config/quai/favorites.toml")).unwrap();
+    assert!(file.contains("to = \"Chamars\""), "{file}");
+    let out = run(with_api(&["fav", "list"])).await;
+    assert!(
+        text(&out.stdout).contains(" 1. Gare Viotte → Chamars"),
+        "{}",
+        text(&out.stdout)
+    );
+    // A file written before `to` existed still reads.
+    let old = home.join("old");
+    std::fs::create_dir_all(old.join(".config/quai")).unwrap();
+    std::fs::write(
+        old.join(".config/quai/favorites.toml"),
+        "[[favorite]]\nplace = \"Gare Viotte\"\nwalk = 3\n",
+    )
+    .unwrap();
+    let mut list = support::quai_command(&old, Some((&s.url(), "demo")));
+    list.args(["fav", "list"]);
+    let out = run(list).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains('→'), "{}", text(&out.stdout));
+
+    // The kiosk by the door: only line 11, each time with its arrival, and
+    // when to leave.
+    let command = format!(
+        "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={url} \
+         GINKO_API_KEY=demo {bin} kiosk --refresh 1; sleep 5",
+        home = home.display(),
+        url = s.url(),
+        bin = env!("CARGO_BIN_EXE_quai"),
+    );
+    let dir = home.clone();
+    let screen = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&dir, &command, 120, 30);
+        t.wait("the kiosk's rows", 30, |s| {
+            s.contains("Rivotte") && s.contains("→")
+        })
+    })
+    .await
+    .unwrap();
+    // The board of the favourites (`quai` alone) shows them the same way.
+    let board = format!(
+        "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={url} \
+         GINKO_API_KEY=demo {bin}; sleep 5",
+        home = home.display(),
+        url = s.url(),
+        bin = env!("CARGO_BIN_EXE_quai"),
+    );
+    let dir = home.join("board");
+    std::fs::create_dir_all(&dir).unwrap();
+    let favourites = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&dir, &board, 120, 30);
+        let screen = t.wait("the board's rows", 30, |s| {
+            s.contains("mis à jour il y a") && s.contains("Rivotte ")
+        });
+        t.keys(&["q"]);
+        screen
+    })
+    .await
+    .unwrap();
+    assert!(favourites.contains("Gare Viotte → Chamars"), "{favourites}");
+    let rows = rows_under(&favourites, "Gare Viotte");
+    assert!(!rows.is_empty(), "{favourites}");
+    for row in rows {
+        assert!(row.contains(" 11  Rivotte"), "{row}\n{favourites}");
+        assert!(row.contains("→≈"), "{row}\n{favourites}");
+    }
+    assert!(screen.contains("Gare Viotte → Chamars"), "{screen}");
+    // Rows start with the line's number and two spaces.
+    for line in ["L3  ", "L5  ", " 12  "] {
+        assert!(
+            !screen.contains(line),
+            "{line} does not go there:\n{screen}"
+        );
+    }
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains(" 11  Rivotte"))
+        .collect();
+    assert!(!rows.is_empty(), "{screen}");
+    for row in rows {
+        assert!(
+            row.contains("→≈"),
+            "each time with its arrival: {row}\n{screen}"
+        );
+        // The walk time still says when to leave.
+        assert!(row.contains("partir dans"), "{row}\n{screen}");
+    }
+    let _ = std::fs::remove_dir_all(&home);
 }

@@ -295,3 +295,70 @@ async fn no_payload_and_no_topic_carries_a_key() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_published_with_a_destination_carries_it_and_each_arrival() {
+    let broker = Mosquitto::start("destination");
+    let server = demo::DemoServer::start(([127, 0, 0, 1], 0).into(), ServerOptions::default())
+        .await
+        .unwrap();
+    let home = support::home("mqtt", "destination");
+    // The network's timetable, that says where its trips go.
+    let zip = home.join("feed.zip");
+    let today = jiff::Zoned::now().in_tz("Europe/Paris").unwrap().date();
+    std::fs::write(&zip, demo::gtfs::feed("ginko", today).unwrap()).unwrap();
+    let mut update = support::quai_command(&home, None);
+    update.args(["timetable", "update", "--from"]).arg(&zip);
+    let out = tokio::task::spawn_blocking(move || update.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(&zip).unwrap();
+    let _child = Killed(publisher(
+        &home,
+        &server.url(),
+        &broker.url(),
+        &["gare viotte", "--to", "Chamars"],
+    ));
+    const VIOTTE: &str = "quai/ginko/gare-viotte/board";
+    let (seen, _c) = subscriber(broker.port, "destination").await;
+    seen.wait("the board and its rows", 30, |s| {
+        let rows =
+            s.0.lock()
+                .unwrap()
+                .keys()
+                .any(|t| t.starts_with("quai/ginko/gare-viotte/") && t.ends_with("/state"));
+        rows && board_of(s, VIOTTE).is_some_and(|b| b["fetched_at"].is_string())
+    })
+    .await;
+    let board = board_of(&seen, VIOTTE).unwrap();
+    assert_eq!(board["destination"], "Chamars", "{board}");
+    let rows = board["places"][0]["rows"].as_array().unwrap();
+    assert!(!rows.is_empty(), "{board}");
+    for row in rows {
+        // Only line 11 goes from Gare Viotte to Chamars.
+        assert_eq!(row["line"]["number"], "11", "{row}");
+        for cell in row["cells"].as_array().unwrap() {
+            assert!(cell["arrival"].is_string(), "{cell}");
+            assert_eq!(cell["arrival_origin"], "estimated", "{cell}");
+        }
+    }
+    // The rows of the lines that do not go there are not published.
+    let states: Vec<String> = seen
+        .0
+        .lock()
+        .unwrap()
+        .keys()
+        .filter(|t| t.starts_with("quai/ginko/gare-viotte/") && t.ends_with("/state"))
+        .cloned()
+        .collect();
+    assert!(!states.is_empty());
+    for topic in states {
+        assert!(topic.contains("/11-"), "{topic}");
+    }
+    let _ = std::fs::remove_dir_all(&home);
+}

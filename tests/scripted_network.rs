@@ -112,6 +112,7 @@ async fn poll_once(
             refresh: Duration::from_secs(1),
             favorites,
             walk: None,
+            to: None,
         },
         tx,
         Arc::new(Notify::new()),
@@ -241,6 +242,7 @@ async fn favourites_filter_the_rows_and_failures_are_the_networks_own() {
         label: Some("Bureau".into()),
         lines: vec![LineFilter::parse("14").unwrap()],
         walk: None,
+        to: None,
     };
     let (updates, _poller) = poll_once(net.clone(), &["Châtelet"], vec![favorite]).await;
     let mut board = Board::default();

@@ -98,6 +98,7 @@ fn the_panes() {
             label: Some("Maison".into()),
             lines: vec![],
             walk: None,
+            to: None,
         },
         Favorite {
             place: "Gare du Nord".into(),
@@ -105,6 +106,7 @@ fn the_panes() {
             label: None,
             lines: vec![],
             walk: None,
+            to: None,
         },
     ]);
     insta::assert_debug_snapshot!(
@@ -217,6 +219,7 @@ fn the_favourites_footer_lists_the_undo_while_it_is_possible() {
         label: None,
         lines: vec![],
         walk: None,
+        to: None,
     };
     for size in SIZES {
         let mut favorites = app();

@@ -236,6 +236,7 @@ impl App {
                 refresh: kiosk.options.refresh,
                 favorites: kiosk.loaded.favorites.clone(),
                 walk: None,
+                to: None,
             },
         ))
     }
@@ -277,6 +278,7 @@ mod tests {
                 label: None,
                 lines: vec![],
                 walk: None,
+                to: None,
             }],
             quiet_hours,
             quit_key: Some(QuitKey(KeyCode::F(10))),

@@ -169,6 +169,14 @@ pub struct App {
     view_at: Timestamp,
     /// The board changed since the view was built.
     board_changed: bool,
+    /// The board as shown, when some place asks where its departures go
+    /// (`--to`, a favourite's `to`): only those that get there, with their
+    /// arrivals ([`crate::destination::filter_each`]), built again with
+    /// the view.
+    shown: Option<Board>,
+    /// Where the board's departures go is asked of it (the board's
+    /// networks; the kiosk's are its own).
+    pub source: Option<crate::network::Source>,
     /// Added to the clock shown (the demo's clock may be shifted).
     pub clock_shift: jiff::SignedDuration,
     pub selected: Option<usize>,
@@ -232,6 +240,8 @@ impl App {
             view: None,
             view_at: Timestamp::UNIX_EPOCH,
             board_changed: true,
+            shown: None,
+            source: None,
             clock_shift: jiff::SignedDuration::ZERO,
             selected: None,
             help: false,
@@ -276,14 +286,18 @@ impl App {
     /// was, else only what time changes is computed again. What the
     /// selected row's network offers follows it.
     pub fn refresh_view(&mut self, now: Timestamp) {
+        if self.board_changed || self.view.is_none() {
+            self.shown = self.filtered();
+        }
+        let board = self.shown.as_ref().unwrap_or(&self.board);
         let view = match self.view.take() {
             Some(mut view) if !self.board_changed => {
                 if self.view_at != now {
-                    view::advance_shifted(&mut view, &self.board, now, self.clock_shift);
+                    view::advance_shifted(&mut view, board, now, self.clock_shift);
                 }
                 view
             }
-            _ => view::build_shifted(&self.board, now, self.clock_shift),
+            _ => view::build_shifted(board, now, self.clock_shift),
         };
         self.view = Some(view);
         self.view_at = now;
@@ -291,6 +305,44 @@ impl App {
         if self.networks.len() > 1 {
             self.here = self.selected_network_capabilities();
         }
+    }
+
+    /// The board with only the departures that reach each place's
+    /// destination, when some place has one; a place whose network cannot
+    /// say shows why, and no row.
+    fn filtered(&self) -> Option<Board> {
+        if !crate::destination::asked(&self.board) {
+            return None;
+        }
+        let source = self
+            .kiosk
+            .as_ref()
+            .and_then(|k| k.loaded.source.clone())
+            .or_else(|| self.source.clone())?;
+        let mut shown = self.board.clone();
+        if let Err(why) = crate::destination::filter_each(&mut shown, source.as_ref()) {
+            shown = self.board.clone();
+            let kind = crate::network::ErrorKind::Relayed(why.clone());
+            let error = crate::network::NetError::new(kind, why);
+            for state in shown.places.iter_mut().filter(|s| s.place.to.is_some()) {
+                state.place.lines.clear();
+                state.departures.clear();
+                state.error = Some(error.clone());
+            }
+        }
+        // Arrivals are shown on the board's clock (the demo's may be set
+        // to another time of day).
+        if let Some(to) = shown.destination.as_mut()
+            && !self.clock_shift.is_zero()
+        {
+            for arrival in to.arrivals.iter_mut().flatten().flatten() {
+                arrival.at = arrival
+                    .at
+                    .checked_add(self.clock_shift)
+                    .unwrap_or(arrival.at);
+            }
+        }
+        Some(shown)
     }
 
     /// The view of the board, as [`App::refresh_view`] last brought it

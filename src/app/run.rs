@@ -52,6 +52,7 @@ pub struct BoardSettings {
 pub async fn run(source: Source, settings: BoardSettings) -> Result<(), String> {
     let mut app = App::with_capabilities(source.capabilities());
     app.networks = source.networks();
+    app.source = Some(source.clone());
     app.home = settings.home;
     app.clock_shift = settings.clock_shift;
     app.attribution = settings.attribution.clone();
@@ -697,6 +698,7 @@ pub(super) async fn toggle_favorite(
                             label: None,
                             lines: Vec::new(),
                             walk: None,
+                            to: None,
                         });
                     }
                 }

@@ -158,6 +158,9 @@ pub enum FavAction {
         label: Option<String>,
         #[arg(long, value_name = "MIN", value_parser = minutes_on_foot)]
         walk: Option<u32>,
+        /// Only the departures that go to this place, with their arrival.
+        #[arg(long, value_name = "PLACE")]
+        to: Option<String>,
     },
     Rm {
         place: String,
@@ -186,6 +189,9 @@ pub struct PublishArgs {
     pub nb: i64,
     #[arg(long, default_value_t = 10, value_name = "SECS")]
     pub refresh: u64,
+    /// Only the departures that go to this place, with their arrival.
+    #[arg(long, value_name = "PLACE")]
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -141,9 +141,6 @@ impl BoardRun {
         if args.once || args.json {
             return self.once(nb, args).await;
         }
-        if args.to.is_some() {
-            return Err(crate::i18n::t("dest_once_only").into());
-        }
         if !std::io::stdout().is_terminal() {
             return Err(crate::i18n::t("board_not_terminal").into());
         }
@@ -156,6 +153,7 @@ impl BoardRun {
                 refresh: crate::model::refresh_period(args.refresh, self.source.is_local()),
                 favorites: self.favorites,
                 walk: args.walk,
+                to: args.to.as_deref().map(crate::sanitize::line),
             },
             title: format!("quai · {}", self.source.name()),
             attribution: self.source.attribution().to_string(),

@@ -192,6 +192,7 @@ impl<'a> Context<'a> {
                             label: None,
                             lines: Vec::new(),
                             walk: None,
+                            to: None,
                         })
                         .collect(),
                 })

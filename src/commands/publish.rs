@@ -125,6 +125,7 @@ pub async fn publish(ctx: &Context<'_>, args: &PublishArgs) -> CommandResult {
         favorites,
         nb,
         refresh: crate::model::refresh_period(args.refresh, source.is_local()),
+        to: args.to.as_deref().map(crate::sanitize::line),
         keys,
     };
     // A publisher runs for months: its timetables are kept up to date too.

@@ -119,10 +119,39 @@ fn request(board: &Board, p: usize, line: usize) -> Option<RowRequest> {
 /// the place.
 pub fn filter(board: &mut Board, source: &dyn Network, to: &str) -> Result<(), String> {
     let name = crate::sanitize::line(to);
+    for state in &mut board.places {
+        state.place.to = Some(name.clone());
+    }
+    filter_each(board, source)
+}
+
+/// Whether some place of the board asks where its departures go.
+pub fn asked(board: &Board) -> bool {
+    board.places.iter().any(|p| p.place.to.is_some())
+}
+
+/// [`filter`] for each place by its own destination (`--to`, or its
+/// favourite's `to`): the places with none are left as they are. The
+/// board's destination is named when every place has the same.
+pub fn filter_each(board: &mut Board, source: &dyn Network) -> Result<(), String> {
     let fetched_at = board.fetched_at.unwrap_or_else(Timestamp::now);
     let mut arrivals = Vec::with_capacity(board.places.len());
-    let (mut asked, mut known) = (false, false);
+    // Per destination: whether a row was asked, and whether some network
+    // knows it.
+    let mut known: Vec<(String, bool, bool)> = Vec::new();
     for p in 0..board.places.len() {
+        let Some(to) = board.places[p].place.to.clone() else {
+            let lines = board.places[p].place.lines.len();
+            arrivals.push(vec![Vec::new(); lines]);
+            continue;
+        };
+        let seen = match known.iter().position(|(n, ..)| *n == to) {
+            Some(i) => i,
+            None => {
+                known.push((to.clone(), false, false));
+                known.len() - 1
+            }
+        };
         let mut place_arrivals = Vec::new();
         let mut kept_lines = Vec::new();
         for line in 0..board.places[p].place.lines.len() {
@@ -130,13 +159,13 @@ pub fn filter(board: &mut Board, source: &dyn Network, to: &str) -> Result<(), S
                 continue;
             };
             let departures = board.places[p].row(line).to_vec();
-            asked = true;
-            let found = match source.arrivals(&row, &departures, fetched_at, to) {
+            known[seen].1 = true;
+            let found = match source.arrivals(&row, &departures, fetched_at, &to) {
                 Arrivals::Unavailable => return Err(crate::i18n::t("dest_unavailable").into()),
                 Arrivals::UnknownPlace => continue,
                 Arrivals::Found(found) => found,
             };
-            known = true;
+            known[seen].2 = true;
             let (kept, times): (Vec<Departure>, Vec<Arrival>) = departures
                 .into_iter()
                 .zip(found)
@@ -158,11 +187,15 @@ pub fn filter(board: &mut Board, source: &dyn Network, to: &str) -> Result<(), S
         }
         arrivals.push(place_arrivals);
     }
-    if asked && !known {
-        return Err(crate::i18n::tf("dest_unknown", &[("name", &name)]));
+    if let Some((name, ..)) = known.iter().find(|(_, asked, k)| *asked && !k) {
+        return Err(crate::i18n::tf("dest_unknown", &[("name", name)]));
     }
+    let name = match known.as_slice() {
+        [(only, ..)] if board.places.iter().all(|p| p.place.to.is_some()) => Some(only.clone()),
+        _ => None,
+    };
     board.destination = Some(Destination {
-        name: Some(name),
+        name,
         arrivals,
         calls: Vec::new(),
     });

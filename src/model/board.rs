@@ -289,7 +289,13 @@ impl Board {
                 .destination
                 .as_ref()
                 .map(|d| crate::destination::Destination {
-                    name: d.name.clone(),
+                    // The place's own, on a board whose places go to
+                    // different places.
+                    name: self
+                        .places
+                        .get(place)
+                        .and_then(|p| p.place.to.clone())
+                        .or_else(|| d.name.clone()),
                     arrivals: d.arrivals.get(place).cloned().into_iter().collect(),
                     calls: d.calls.get(place).cloned().into_iter().collect(),
                 }),
@@ -422,6 +428,7 @@ mod tests {
             name: "Gare de Lyon".into(),
             stop_ids: vec!["idfm:73626".into()],
             lines,
+            to: None,
         };
         let at = Timestamp::from_second(1_800_000_000).unwrap();
         let mut before = Board::new(vec![place(vec![row("Chessy")])]);
@@ -463,6 +470,7 @@ mod tests {
                 destination: "Terminus".into(),
                 via: String::new(),
             }],
+            to: None,
         };
         let answered = |seconds: i64| RowResult {
             in_answer: true,
@@ -545,6 +553,7 @@ mod tests {
                 destination: "x".into(),
                 via: String::new(),
             }],
+            to: None,
         };
         let message = |network: &str, line: &str| Message {
             network: network.into(),
@@ -614,6 +623,7 @@ mod tests {
             name: name.into(),
             stop_ids: vec![],
             lines: vec![line.clone()],
+            to: None,
         };
         let mut board = Board::new(vec![place("A"), place("B")]);
         let result = |answered: bool, seconds: i64| RowResult {
@@ -687,6 +697,7 @@ mod tests {
             name: "A".into(),
             stop_ids: vec![],
             lines: vec![line("1"), line("2")],
+            to: None,
         }]);
         let works = departure(
             WaitTime::Text {
@@ -771,6 +782,7 @@ mod tests {
                 destination: String::new(),
                 via: String::new(),
             }],
+            to: None,
         }]);
         board.messages = vec![
             message(1, Severity::Interrupted, &["T2"], false),

@@ -56,6 +56,10 @@ pub struct ResolvedPlace {
     /// Minutes on foot to the place, when known: what cannot be caught is
     /// dimmed and each row says when to leave.
     pub walk: Option<u32>,
+    /// Where its departures should go (`--to`, or its favourite's `to`):
+    /// only those that get there are shown, with their arrival.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 impl ResolvedPlace {
@@ -194,6 +198,7 @@ mod tests {
                 line("101", "T1", LineKind::Tram, true),
                 line("101", "T1", LineKind::Tram, true),
             ],
+            to: None,
         };
         place.sort_lines();
         let order: Vec<(String, bool)> = place

@@ -44,6 +44,9 @@ pub struct Options {
     pub favorites: Vec<crate::favorites::Favorite>,
     pub nb: PerRow,
     pub refresh: Duration,
+    /// Where every place's departures should go (`--to`), unless its
+    /// favourite says otherwise.
+    pub to: Option<String>,
     /// The configured keys ([`configured_keys`]): masked in every payload
     /// and every topic made from a network's text.
     pub keys: Vec<crate::secret::Secret>,
@@ -464,8 +467,9 @@ pub async fn run(
 ) -> Result<(), String> {
     let status = format!("{}/status", options.prefix);
     let (client, mut links, link_task) = connect(&options, &status);
-    let (poller, mut updates) = start_polling(source, &options);
+    let (poller, mut updates) = start_polling(source.clone(), &options);
     let mut state = State {
+        source,
         board: Board::default(),
         topics: Topics {
             prefix: options.prefix.clone(),
@@ -571,6 +575,7 @@ fn start_polling(source: Source, options: &Options) -> (poller::Poller, mpsc::Re
             refresh: options.refresh,
             favorites: options.favorites.clone(),
             walk: None,
+            to: options.to.clone(),
         },
         updates_tx,
         Arc::new(Notify::new()),
@@ -581,6 +586,9 @@ fn start_polling(source: Source, options: &Options) -> (poller::Poller, mpsc::Re
 
 /// What the publisher knows: the board, what was sent, the link.
 struct State {
+    /// Asked where the departures go, for the places that have a
+    /// destination.
+    source: Source,
     board: Board,
     topics: Topics,
     connected: bool,
@@ -661,8 +669,23 @@ impl State {
         if topics.set(status, "online".into(), "online".into(), now) && send(status, "online") {
             mark(topics, status, now);
         }
-        // Boards once there is something to say: data, or why not.
-        let board = &self.board;
+        // Boards once there is something to say: data, or why not. A place
+        // with a destination publishes only the departures that go there,
+        // with their arrivals, as `--json --to` prints them.
+        let filtered = crate::destination::asked(&self.board).then(|| {
+            let mut board = self.board.clone();
+            if let Err(why) = crate::destination::filter_each(&mut board, self.source.as_ref()) {
+                let kind = crate::network::ErrorKind::Relayed(why.clone());
+                let error = crate::network::NetError::new(kind, why);
+                for state in board.places.iter_mut().filter(|s| s.place.to.is_some()) {
+                    state.place.lines.clear();
+                    state.departures.clear();
+                    state.error = Some(error.clone());
+                }
+            }
+            board
+        });
+        let board = filtered.as_ref().unwrap_or(&self.board);
         if !board.resolved || (board.fetched_at.is_none() && board.last_error.is_none()) {
             return;
         }

@@ -123,6 +123,9 @@ pub struct PollSettings {
     /// Minutes on foot to every place (`--walk`), unless its favourite
     /// says otherwise.
     pub walk: Option<u32>,
+    /// Where every place's departures should go (`--to`), unless its
+    /// favourite says otherwise.
+    pub to: Option<String>,
 }
 
 /// The running fetching tasks: dropping it stops them at once, so that no
@@ -315,6 +318,7 @@ impl Departures {
                 Ok((mut places, unknown, unavailable)) => {
                     for place in &mut places {
                         place.walk = self.settings.walk;
+                        place.to.clone_from(&self.settings.to);
                     }
                     apply_favorites(&mut places, &self.settings.favorites);
                     self.show(shown_networks(&self.source, &places));

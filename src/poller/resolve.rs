@@ -266,6 +266,7 @@ impl<'a> Scope<'a> {
             name,
             stop_ids,
             lines,
+            to: None,
         };
         place.sort_lines();
         place
@@ -312,6 +313,7 @@ pub fn apply_favorites(places: &mut [ResolvedPlace], favorites: &[crate::favorit
         };
         place.label = favorite.label.clone();
         place.walk = favorite.walk.or(place.walk);
+        place.to = favorite.to.clone().or(place.to.take());
         place.lines.retain(|l| favorite.keeps(l));
     }
 }

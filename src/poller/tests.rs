@@ -37,6 +37,7 @@ async fn poll(net: &Arc<Scripted>, refresh: u64, during: u64, press_r: bool) -> 
             refresh: Duration::from_secs(refresh),
             favorites: vec![],
             walk: None,
+            to: None,
         },
         tx,
         refresh_now.clone(),
@@ -113,6 +114,7 @@ async fn new_places_ask_again_for_missing_messages() {
             refresh: Duration::from_secs(10),
             favorites: vec![],
             walk: None,
+            to: None,
         },
         tx,
         Arc::new(Notify::new()),
@@ -149,6 +151,7 @@ fn a_favourites_walk_time_wins_over_the_boards() {
         name: name.into(),
         stop_ids: vec![],
         lines: vec![],
+        to: None,
     };
     let mut places = vec![place("Chamars"), place("Flore")];
     let favorite: crate::favorites::Favorite =

@@ -176,7 +176,12 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
     // A time not located and its theoretical time take the gauge's place
     // (its crowding is a forecast too), and the accessibility mark's when
     // it is not needed; the text is cut first ([`TimeShown::fitted`]).
-    if let TimeShown::NotLocated(_) = cell.shown {
+    // With a destination, the arrival takes the gauge's place: the time
+    // keeps its own room.
+    let arrives = cell.arrival.is_some();
+    if let TimeShown::NotLocated(_) = cell.shown
+        && !arrives
+    {
         let room = if cell.not_accessible {
             TIME_W + 1 + 3
         } else {
@@ -202,7 +207,7 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
     // takes the gauge's place: the crowding gives way first.
     // (A time not located has done so above, when it could.)
     let not_located = matches!(cell.shown, TimeShown::NotLocated(_));
-    if !theoretical && !not_located && time_text_in(cell, usize::MAX).width() > TIME_W {
+    if !theoretical && !not_located && !arrives && time_text_in(cell, usize::MAX).width() > TIME_W {
         let room = TIME_W + 1 + 3 + 1;
         let text = approx_in(time_text_in(cell, room), theme);
         let [_, _, mark, gap] = gauge_and_mark(cell, theme, stale);
@@ -218,7 +223,7 @@ pub(crate) fn cell_spans<'a>(cell: &CellView, theme: &Theme, stale: bool) -> Vec
         time_style,
     )];
     spans.push(Span::raw(" "));
-    if theoretical {
+    if theoretical && !arrives {
         // A timetable time has no crowding: its mark takes the gauge's place.
         spans.push(Span::styled(
             pad(crate::i18n::t("theoretical_short"), 6),
@@ -286,7 +291,19 @@ pub(crate) fn time_text_in(cell: &CellView, width: usize) -> std::borrow::Cow<'_
 
 /// A cell's crowding gauge (3), a space, its accessibility mark (2) and a
 /// gap (2).
+/// With a destination, the arrival ("→≈08:42", `≈` when estimated) in
+/// their room instead.
 pub(crate) fn gauge_and_mark<'a>(cell: &CellView, theme: &Theme, stale: bool) -> [Span<'a>; 4] {
+    if let Some(text) = arrival_text(cell) {
+        let style = if stale { theme.dim() } else { theme.heading() };
+        let text = approx_in(text.into(), theme);
+        return [
+            Span::styled(pad(&text, 3 + 1 + 2 + 1), style),
+            Span::raw(""),
+            Span::raw(""),
+            Span::raw(" "),
+        ];
+    }
     let gauge = match cell.gauge {
         Gauge::Bar(filled, level) => Span::styled(
             theme.glyphs.gauge(filled),
@@ -310,6 +327,19 @@ pub(crate) fn gauge_and_mark<'a>(cell: &CellView, theme: &Theme, stale: bool) ->
         Span::raw("  ")
     };
     [gauge, Span::raw(" "), mark, Span::raw("  ")]
+}
+
+/// "→≈08:42": when a departure gets to the destination, `≈` when
+/// estimated from the timetable's run time.
+pub(crate) fn arrival_text(cell: &CellView) -> Option<String> {
+    let arrival = cell.arrival.as_ref()?;
+    let estimated = if cell.arrival_origin == Some(crate::destination::ArrivalOrigin::Estimated) {
+        crate::i18n::t("dest_estimated")
+    } else {
+        ""
+    };
+    let at = arrival.at.to_zoned(arrival.zone.clone());
+    Some(format!("→{estimated}{}", at.strftime("%H:%M")))
 }
 
 #[cfg(test)]

@@ -585,6 +585,7 @@ mod tests {
             name: "Montgomery St.".into(),
             stop_ids: vec!["MONT".into()],
             lines: vec![line.clone()],
+            to: None,
         };
         let mut board = crate::model::Board::new(vec![place]);
         board.messages = messages.clone();

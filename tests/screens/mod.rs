@@ -101,6 +101,7 @@ pub fn board() -> Board {
             name: "Crous Université".into(),
             stop_ids: vec!["S1".into()],
             lines: vec![t1.clone(), l3.clone()],
+            to: None,
         },
         ResolvedPlace {
             network: "test".into(),
@@ -112,6 +113,7 @@ pub fn board() -> Board {
             name: "Gare du Nord".into(),
             stop_ids: vec!["S2".into()],
             lines: vec![b.clone()],
+            to: None,
         },
     ];
     let mut board = Board::new(places);
@@ -206,6 +208,7 @@ pub fn settings(theme: Theme) -> BoardSettings {
             refresh: std::time::Duration::from_secs(10),
             favorites: vec![],
             walk: None,
+            to: None,
         },
         title: "quai · Test".into(),
         attribution: "Données : réseau de test".into(),
@@ -357,6 +360,7 @@ pub fn every_screen(size: (u16, u16)) -> Vec<(&'static str, Vec<String>)> {
         label: label.map(str::to_string),
         lines: vec![],
         walk: None,
+        to: None,
     };
     favorites.open_favorites(vec![
         favorite("Crous Université", Some("Maison")),

@@ -95,6 +95,7 @@ fn backspace_brings_back_the_first_board() {
         label: Some("Maison".into()),
         lines: vec![],
         walk: None,
+        to: None,
     };
     app.first = Some(FirstBoard {
         name: "favoris".into(),
@@ -138,6 +139,7 @@ fn settings_for_tests() -> BoardSettings {
             refresh: Duration::from_secs(10),
             favorites: vec![],
             walk: None,
+            to: None,
         },
         title: "quai".into(),
         attribution: String::new(),
@@ -334,6 +336,7 @@ fn two_rows() -> Update {
             name: "X".into(),
             stop_ids: vec![],
             lines: vec![line(true), line(false)],
+            to: None,
         }],
         unknown: vec![],
         unavailable: vec![],
@@ -372,6 +375,7 @@ fn keys_follow_the_selected_row_and_the_view_is_built_once_per_change() {
             destination: "Terminus".into(),
             via: String::new(),
         }],
+        to: None,
     };
     let resolved = |places| {
         Msg::Update(Update::Resolved {
@@ -459,6 +463,7 @@ fn the_favourites_pane_reorders_removes_renames_and_picks_lines() {
         label: None,
         lines: vec![],
         walk: None,
+        to: None,
     };
     let mut app = App::new();
     app.update(Msg::Update(two_rows()), now()); // the place "X": T1 both ways
@@ -555,6 +560,7 @@ fn a_favourite_removed_comes_back_with_u() {
         label: None,
         lines: vec![],
         walk: None,
+        to: None,
     };
     let mut app = App::new();
     app.open_favorites(vec![fav("A"), fav("B"), fav("C")]);

@@ -362,6 +362,7 @@ async fn a_favourite_added_with_f_is_on_the_favourites_board() {
         label: None,
         lines: vec![],
         walk: None,
+        to: None,
     };
     store
         .update(|f| {

@@ -86,6 +86,7 @@ pub(crate) fn sample_board() -> Board {
         name: "Crous Université".into(),
         stop_ids: vec!["CROUUNI1".into()],
         lines: vec![l3.clone(), seven.clone()],
+        to: None,
     };
     let mut board = Board::new(vec![place]);
     let results = vec![

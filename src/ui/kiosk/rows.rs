@@ -204,7 +204,9 @@ pub(super) fn large_row<'a>(
             };
             // A time not located and its theoretical time take the
             // gauge's place, as on the board (`row::cell_spans`).
-            if let TimeShown::NotLocated(_) = first.shown {
+            if let TimeShown::NotLocated(_) = first.shown
+                && first.arrival.is_none()
+            {
                 let room = if first.not_accessible {
                     LARGE_W + 3
                 } else {
@@ -246,7 +248,7 @@ pub(super) fn large_row<'a>(
             (Line::raw(""), Line::raw(""))
         }
     };
-    if matches!(first.shown, TimeShown::Theoretical(_)) {
+    if matches!(first.shown, TimeShown::Theoretical(_)) && first.arrival.is_none() {
         middle.push(Span::styled(
             pad(crate::i18n::t("theoretical_short"), 6),
             theme.dim(),

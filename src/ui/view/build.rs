@@ -104,6 +104,7 @@ pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -
     let now = at.now;
     PlaceView {
         messages: crate::ui::traffic::about_place(board, place),
+        to: place.to.clone(),
         name: match &place.label {
             Some(label) => format!("{} — {label}", place.name),
             None => place.name.clone(),

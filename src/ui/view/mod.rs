@@ -163,13 +163,29 @@ pub struct PlaceView {
     /// banner ([`crate::ui::traffic::about_place`]).
     #[serde(skip)]
     pub messages: usize,
+    /// Where its departures go (`--to`, a favourite's `to`): the heading
+    /// says "→ Chamars".
+    #[serde(skip)]
+    pub to: Option<String>,
     pub rows: Vec<RowView>,
 }
 
 impl PlaceView {
+    /// The place's name, and where its departures go: "Gare Viotte →
+    /// Chamars".
+    pub fn titled(&self) -> String {
+        match &self.to {
+            Some(to) => {
+                let arrow = crate::i18n::tf("dest_heading", &[("name", to)]);
+                format!("{} {arrow}", self.name)
+            }
+            None => self.name.clone(),
+        }
+    }
+
     /// The place's name, and why its departures are old when they are.
     pub fn heading(&self) -> String {
-        let mut heading = self.name.clone();
+        let mut heading = self.titled();
         for part in [
             &self.network,
             &self.timetable,
@@ -206,7 +222,7 @@ impl PlaceView {
     pub fn heading_with_messages(&self, key: bool) -> String {
         let mut heading = self.heading();
         if let Some(note) = self.messages_note(key) {
-            heading.insert_str(self.name.len(), &format!(" · {note}"));
+            heading.insert_str(self.titled().len(), &format!(" · {note}"));
         }
         heading
     }

@@ -128,17 +128,9 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
         out.push_str(&format!("{}\n", view.not_shown(name)));
     }
     for place in &view.places {
-        let mut heading = place.heading();
-        if let Some(to) = &view.destination {
-            // "Gare Viotte → Chamars · …"
-            let at = place.name.len().min(heading.len());
-            if heading.is_char_boundary(at) {
-                let arrow = crate::i18n::tf("dest_heading", &[("name", to)]);
-                heading.insert_str(at, &format!(" {arrow}"));
-            }
-        }
         // The count of messages last: a script reading "Name · Network"
         // reads it still.
+        let mut heading = place.heading();
         if let Some(note) = place.messages_note(false) {
             heading = format!("{heading} · {note}");
         }
