@@ -70,6 +70,12 @@ pub enum Msg {
         vehicle: Result<crate::domain::Vehicle, String>,
         live: Result<crate::domain::VehicleLive, String>,
     },
+    /// A departure's next stops, for the detail pane (or why there are
+    /// none).
+    Calls {
+        asked: Asked,
+        calls: Result<Vec<crate::destination::Call>, String>,
+    },
     /// The day's crowding forecast, for its pane.
     Forecast {
         asked: Asked,
@@ -123,10 +129,13 @@ pub enum Effect {
     LoadFares {
         asked: Asked,
     },
-    /// Fetch a vehicle's equipment and live state.
-    LoadVehicle {
+    /// Fetch what a row's detail shows: its vehicle's equipment and live
+    /// state, its trip's next stops (each answered on its own, with the
+    /// same request number).
+    LoadDetails {
         asked: Asked,
-        number: String,
+        vehicle: Option<String>,
+        trip: Option<Box<TripAsk>>,
     },
     /// Fetch the day's crowding forecast of a line and direction at a stop.
     LoadForecast {
@@ -158,6 +167,16 @@ pub enum Effect {
     /// Read the kiosk's files again.
     Reload,
     Quit,
+}
+
+/// A departure whose next stops are asked of its network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TripAsk {
+    /// The row it was fetched for.
+    pub row: crate::network::RowRequest,
+    pub departure: crate::domain::Departure,
+    /// When it was fetched (a countdown counts from then).
+    pub fetched_at: Timestamp,
 }
 
 pub struct App {
@@ -394,7 +413,14 @@ impl App {
             if shown.no_departure {
                 continue;
             }
-            for row in &shown.rows {
+            let lines = self
+                .board
+                .places
+                .get(p)
+                .map(|s| view::shown_lines(s).map(|(l, _)| l).collect::<Vec<_>>())
+                .unwrap_or_default();
+            for (r, row) in shown.rows.iter().enumerate() {
+                let l = lines.get(r).copied().unwrap_or(r);
                 if index == wanted {
                     let next = row.cells.first().cloned();
                     let stop_id = next
@@ -418,6 +444,7 @@ impl App {
                         outbound: row.outbound,
                         destination: row.destination.clone(),
                         next,
+                        at: Some((p, l)),
                     });
                 }
                 index += 1;
@@ -442,19 +469,33 @@ impl App {
             .as_ref()
             .and_then(|c| c.vehicle.clone())
             .filter(|_| self.capabilities_here().vehicle_details);
+        let trip = row.at.and_then(|(p, l)| self.trip_ask(p, l));
         self.overlay = Some(Overlay::Details(Box::new(DetailsPane {
             row,
             vehicle: None,
             live: None,
             message,
+            calls: None,
+            scroll: 0,
         })));
-        match vehicle {
-            Some(number) => Effect::LoadVehicle {
-                asked: self.ask(),
-                number,
-            },
-            None => Effect::Redraw,
+        if vehicle.is_none() && trip.is_none() {
+            return Effect::Redraw;
         }
+        Effect::LoadDetails {
+            asked: self.ask(),
+            vehicle,
+            trip,
+        }
+    }
+
+    /// The next departure of row `l` of place `p`, to ask its next stops.
+    fn trip_ask(&self, p: usize, l: usize) -> Option<Box<TripAsk>> {
+        let state = self.board.places.get(p)?;
+        Some(Box::new(TripAsk {
+            row: crate::destination::request(&self.board, p, l)?,
+            departure: state.row(l).first()?.clone(),
+            fetched_at: state.fetched_at.or(self.board.fetched_at)?,
+        }))
     }
 
     fn open_forecast(&mut self) -> Effect {

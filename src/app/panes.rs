@@ -137,7 +137,24 @@ impl Overlay {
                     _ => Outcome::Stay(Effect::Nothing),
                 }
             }
-            Overlay::Details(_) | Overlay::Forecast(_) => match key.code {
+            Overlay::Details(pane) => {
+                let area = box_area(ctx.area);
+                let width = area.width.saturating_sub(2) as usize;
+                // The theme does not change how many lines there are.
+                let theme = Theme::new(crate::ui::theme::Palette::NoColor);
+                let lines = crate::ui::details::details_lines(pane, &theme, width);
+                let max = crate::ui::details::max_scroll(lines.len(), area.height);
+                match key.code {
+                    KeyCode::Esc
+                    | KeyCode::Enter
+                    | KeyCode::Char('q')
+                    | KeyCode::Char('c')
+                    | KeyCode::Left => Outcome::Close(Effect::Redraw),
+                    code if scroll(&mut pane.scroll, code, max) => Outcome::Stay(Effect::Redraw),
+                    _ => Outcome::Stay(Effect::Nothing),
+                }
+            }
+            Overlay::Forecast(_) => match key.code {
                 KeyCode::Esc
                 | KeyCode::Enter
                 | KeyCode::Char('q')
@@ -167,13 +184,17 @@ impl Overlay {
                 let area = box_area(area);
                 let width = area.width.saturating_sub(2) as usize;
                 let lines = crate::ui::details::details_lines(pane, theme, width);
-                crate::ui::details::draw(frame, area, crate::i18n::t("details_title"), lines);
+                let scroll = pane
+                    .scroll
+                    .min(crate::ui::details::max_scroll(lines.len(), area.height));
+                let title = crate::i18n::t("details_title");
+                crate::ui::details::draw(frame, area, title, lines, scroll);
             }
             Overlay::Forecast(pane) => {
                 let area = box_area(area);
                 let width = area.width.saturating_sub(2) as usize;
                 let lines = crate::ui::details::forecast_lines(pane, theme, width);
-                crate::ui::details::draw(frame, area, crate::i18n::t("forecast_title"), lines);
+                crate::ui::details::draw(frame, area, crate::i18n::t("forecast_title"), lines, 0);
             }
         }
     }
