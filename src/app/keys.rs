@@ -44,6 +44,7 @@ impl App {
             index: self.index.as_deref(),
             area: self.area,
             notice: &mut self.notice,
+            destinations: &mut self.destinations,
         };
         match overlay.key(key, &mut ctx) {
             panes::Outcome::Stay(effect) => {
@@ -147,6 +148,11 @@ impl App {
                 self.open_search();
                 Effect::Redraw
             }
+            Action::SetDestination => {
+                self.help = false;
+                self.open_destination()
+            }
+            Action::ClearDestination => self.clear_destination(),
             Action::Down if rows > 0 => {
                 self.selected = Some(self.selected.map_or(0, |s| (s + 1).min(rows - 1)));
                 Effect::Redraw

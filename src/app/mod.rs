@@ -229,6 +229,9 @@ pub struct App {
     pub kiosk: Option<KioskMode>,
     /// Lines for the journal (the kiosk's stderr), taken by the loop.
     pub journal: Vec<String>,
+    /// The destination chosen for a place (`>`), by place name: said in
+    /// its heading.
+    pub destinations: Vec<(String, String)>,
     /// The time of the message being handled.
     now: Timestamp,
 }
@@ -271,6 +274,7 @@ impl App {
             asked: 0,
             kiosk: None,
             journal: Vec::new(),
+            destinations: Vec::new(),
             now: Timestamp::UNIX_EPOCH,
         }
     }
@@ -304,6 +308,14 @@ impl App {
             }
             _ => view::build_shifted(&self.board, now, self.clock_shift),
         };
+        let mut view = view;
+        for (shown, state) in view.places.iter_mut().zip(&self.board.places) {
+            shown.to = self
+                .destinations
+                .iter()
+                .find(|(p, _)| *p == state.place.name)
+                .map(|(_, to)| to.clone());
+        }
         self.view = Some(view);
         self.view_at = now;
         self.board_changed = false;
@@ -582,6 +594,38 @@ impl App {
         };
         search.refresh(self.index.as_deref());
         self.overlay = Some(Overlay::Search(search));
+    }
+
+    /// `>`: the search, to choose the selected place's destination.
+    fn open_destination(&mut self) -> Effect {
+        let Some(place) = self.selected_place() else {
+            self.notice = Some(crate::i18n::t("no_row_selected").into());
+            return Effect::Redraw;
+        };
+        self.open_search();
+        if let Some(Overlay::Search(search)) = self.overlay.take() {
+            let title = crate::i18n::tf("dest_search_title", &[("place", &place)]);
+            let search = SearchState {
+                title: Some(title),
+                ..search
+            };
+            self.overlay = Some(Overlay::Destination(search, place));
+        }
+        Effect::Redraw
+    }
+
+    /// `<`: the selected place shows every departure again.
+    fn clear_destination(&mut self) -> Effect {
+        let Some(place) = self.selected_place() else {
+            return Effect::Nothing;
+        };
+        let before = self.destinations.len();
+        self.destinations.retain(|(p, _)| *p != place);
+        if self.destinations.len() == before {
+            return Effect::Nothing;
+        }
+        self.notice = Some(crate::i18n::tf("dest_cleared", &[("place", &place)]));
+        Effect::Redraw
     }
 
     /// The name of the board `⌫` brings back, while another is shown.

@@ -725,3 +725,51 @@ fn the_detail_says_when_the_next_stops_cannot_be_known() {
     let screen = drawn(&mut app, 120, 35);
     assert!(screen.contains("quai timetable update"), "{screen}");
 }
+
+/// `>` chooses the selected place's destination by the stop search,
+/// said in its heading; `<` clears it; the help lists both keys.
+#[test]
+fn greater_than_sets_the_places_destination_and_less_than_clears_it() {
+    let at = now();
+    let mut app = App::with_capabilities(every_service());
+    app.update(Msg::Update(two_rows()), at);
+    let stops = vec![
+        crate::domain::Stop::named("S1", "Chamars"),
+        crate::domain::Stop::named("S2", "Gare Viotte"),
+    ];
+    app.index = Some(std::sync::Arc::new(crate::search::Index::from_stops(
+        &stops,
+    )));
+    assert_eq!(app.update(key(KeyCode::Char('<')), at), Effect::Nothing);
+    assert_eq!(app.update(key(KeyCode::Char('>')), at), Effect::Redraw);
+    assert!(matches!(app.overlay, Some(Overlay::Destination(_, ref p)) if p == "X"));
+    let screen = drawn(&mut app, 100, 30);
+    assert!(screen.contains("Destination depuis X"), "{screen}");
+    for c in "cham".chars() {
+        app.update(key(KeyCode::Char(c)), at);
+    }
+    // Enter sets it and closes the search; no board is opened.
+    assert_eq!(app.update(key(KeyCode::Enter), at), Effect::Redraw);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.destinations, vec![("X".into(), "Chamars".into())]);
+    let screen = drawn(&mut app, 100, 30);
+    assert!(screen.contains("X → Chamars"), "{screen}");
+    // Esc leaves it as it was.
+    app.update(key(KeyCode::Char('>')), at);
+    app.update(key(KeyCode::Esc), at);
+    assert_eq!(app.destinations.len(), 1);
+    assert_eq!(app.update(key(KeyCode::Char('<')), at), Effect::Redraw);
+    assert!(app.destinations.is_empty());
+    let screen = drawn(&mut app, 100, 30);
+    assert!(!screen.contains('→'), "{screen}");
+    // `t` stays the fares.
+    assert!(matches!(
+        app.update(key(KeyCode::Char('t')), at),
+        Effect::LoadFares { .. }
+    ));
+    app.update(key(KeyCode::Esc), at);
+    app.update(key(KeyCode::Char('?')), at);
+    let help = drawn(&mut app, 120, 60);
+    assert!(help.contains("destination du lieu choisi"), "{help}");
+    assert!(help.contains("effacer la destination"), "{help}");
+}

@@ -89,6 +89,10 @@ pub(super) fn body_lines<'a>(
         if let Some(said) = said {
             heading.insert_str(place.name.len(), &format!(" · {said}"));
         }
+        if let Some(to) = &place.to {
+            let arrow = crate::i18n::tf("dest_heading", &[("name", to)]);
+            heading.insert_str(place.name.len(), &format!(" {arrow}"));
+        }
         headings.push(lines.len());
         lines.push(BodyLine::Text(place_heading(&heading, width, &state.theme)));
         if place.no_departure {

@@ -155,6 +155,7 @@ pub(super) fn place_view(board: &Board, p: usize, state: &PlaceState, at: &At) -
             .and_then(|l| l.as_ref().ok())
             .cloned()
             .unwrap_or_default(),
+        to: None,
         rows: shown_lines(state)
             .map(|(l, line)| {
                 let mut row = row_view(board, line, state.row(l), place.walk, tz, at);

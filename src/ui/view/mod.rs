@@ -163,6 +163,10 @@ pub struct PlaceView {
     /// banner ([`crate::ui::traffic::about_place`]).
     #[serde(skip)]
     pub messages: usize,
+    /// The destination chosen for the place on the board (`>`), said
+    /// after its name ("→ Chamars").
+    #[serde(skip)]
+    pub to: Option<String>,
     pub rows: Vec<RowView>,
 }
 
