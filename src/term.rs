@@ -119,6 +119,11 @@ impl Backend for TtyBackend {
     }
 }
 
+/// xterm's alternate scroll mode (DECSET 1007), set on the full screen and
+/// reset when it is left: the wheel sends ↑ and ↓ there.
+const WHEEL_AS_ARROWS_ON: &[u8] = b"\x1b[?1007h";
+const WHEEL_AS_ARROWS_OFF: &[u8] = b"\x1b[?1007l";
+
 /// Opens the full screen on stdout (raw mode, the alternate screen). It is
 /// left by [`restore`], and after a panic before the message is printed
 /// (install other panic hooks before).
@@ -130,6 +135,10 @@ pub fn init() -> io::Result<Screen> {
     }));
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen)?;
+    // The mouse wheel as ↑ and ↓ (the terminal's alternate scroll mode,
+    // where it has one): the board scrolls with the wheel, and text can
+    // still be selected, which capturing the mouse would prevent.
+    io::stdout().write_all(WHEEL_AS_ARROWS_ON)?;
     Terminal::new(TtyBackend(CrosstermBackend::new(io::stdout()), Vec::new()))
 }
 
@@ -139,6 +148,7 @@ pub fn restore() {
     if !is_alive() {
         return;
     }
+    let _ = io::stdout().write_all(WHEEL_AS_ARROWS_OFF);
     if let Err(e) = ratatui::try_restore() {
         let _ = writeln!(io::stderr(), "quai: cannot restore the terminal: {e}");
     }

@@ -58,6 +58,42 @@ fn written(cell: &Value) -> String {
     }
 }
 
+/// What every cell of a `--json` board says, in order: its text, status
+/// and crowding.
+fn said(json: &Value) -> Vec<(String, Value, Value)> {
+    json["places"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["rows"].as_array().into_iter().flatten())
+        .flat_map(|r| r["cells"].as_array().into_iter().flatten())
+        .map(|c| (written(c), c["status"].clone(), c["crowding_level"].clone()))
+        .collect()
+}
+
+/// `--json`, then `--once`, then `--json` again, until both `--json` say
+/// the same of every cell (the `--once` between them is then the same
+/// board); the last try's after five.
+async fn steady_json_and_once(home: &Path, url: &str) -> (Value, String) {
+    let json = || async {
+        let out = run(board(home, url, &["--json"])).await;
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let mut tries = 0;
+    loop {
+        let before = json().await;
+        let out = run(board(home, url, &["--once"])).await;
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let once = text(&out.stdout).to_string();
+        let after = json().await;
+        tries += 1;
+        if said(&before) == said(&after) || tries == 5 {
+            return (before, once);
+        }
+    }
+}
+
 /// A Mosquitto of its own on a free port, killed when dropped.
 struct Mosquitto {
     port: u16,
@@ -150,10 +186,10 @@ async fn every_surface_tells_the_same_departures() {
     let url = server.url();
     let home = support::home("agreement", "surfaces");
 
-    // The reference: `--json`.
-    let out = run(board(&home, &url, &["--json"])).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The reference: `--json`, and `--once` read while the demo's rows
+    // stayed the same (a departure leaving or a crowding changing between
+    // two runs is not a disagreement).
+    let (json, once) = steady_json_and_once(&home, &url).await;
     let places = json["places"].as_array().unwrap();
     assert_eq!(places.len(), 4, "{json}");
     let all: Vec<(&Value, &Value)> = places
@@ -197,9 +233,6 @@ async fn every_surface_tells_the_same_departures() {
     }
 
     // `--once`: each row's cells, in order, as written, with their gauges.
-    let out = run(board(&home, &url, &["--once"])).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let once = text(&out.stdout);
     if let Some(alert) = json["alert"]["title"].as_str() {
         assert!(once.contains(alert), "the banner's message: {once}");
     }
@@ -438,4 +471,121 @@ async fn every_surface_tells_the_same_departures() {
         "the time kept beside the words: {screen}"
     );
     let _ = terminal.tmux(&["kill-server"]);
+}
+
+/// A place's heading in `--once` without its network's name (a screen
+/// names the networks without "(démo)"), and the lifts listed under it.
+fn heading_and_lifts(once: &str, place: &Value) -> (Vec<String>, Vec<String>) {
+    let name = place["name"].as_str().unwrap();
+    let mut lines = once.lines().skip_while(|l| !l.starts_with(name));
+    let heading = lines
+        .next()
+        .unwrap_or_else(|| panic!("{name}: {once}"))
+        .split(" · ")
+        .filter(|part| Some(*part) != place["network"].as_str())
+        .map(str::to_string)
+        .collect();
+    let lifts = lines
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| l.trim_start().starts_with("ascenseur"))
+        .map(str::to_string)
+        .collect();
+    (heading, lifts)
+}
+
+/// The direct board and an MQTT screen fed by `quai publish` say the same
+/// of each place besides its departures: its lifts (the heading's note,
+/// the lifts out of service listed, `lifts` and `lift_list` in `--json`)
+/// and the count of its messages not in the banner ("ⓘ 2 messages").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mqtt_screen_tells_the_lifts_and_messages_of_the_direct_board() {
+    const SHOWN: [&str; 4] = ["crous", "chatelet", "gare de lyon", "gare viotte"];
+    let home = support::home("agreement", "lifts");
+    let demo = |args: &[&str]| {
+        let mut cmd = support::quai_command(&home, None);
+        cmd.args(["--demo", "board"]).args(SHOWN).args(args);
+        cmd
+    };
+    let out = run(demo(&["--json"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let direct: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = run(demo(&["--once"])).await;
+    let direct_once = text(&out.stdout);
+
+    let broker = Mosquitto::start(&home);
+    let (seen, _client) = subscriber(broker.port).await;
+    let url = format!("mqtt://127.0.0.1:{}", broker.port);
+    let mut publish = support::quai_command(&home, None);
+    publish
+        .args(["--demo", "publish"])
+        .args(SHOWN)
+        .args(["--broker", &url, "--refresh", "1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let _publisher = Killed(publish.spawn().unwrap());
+    // The boards (one with its lifts) and the messages, retained.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let ready = {
+            let seen = seen.lock().unwrap();
+            let boards: Vec<Value> = seen
+                .iter()
+                .filter(|(t, _)| t.ends_with("/board"))
+                .filter_map(|(_, p)| serde_json::from_slice(p).ok())
+                .collect();
+            boards.len() == SHOWN.len()
+                && boards
+                    .iter()
+                    .any(|b| b["places"][0]["lift_list"].is_array())
+                && seen.contains_key("quai/idfm/messages")
+                && seen.contains_key("quai/ginko/messages")
+        };
+        if ready {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the boards and messages");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let screen = |args: &[&str]| {
+        let mut cmd = support::quai_command(&home, None);
+        cmd.arg("board")
+            .args(SHOWN)
+            .args(args)
+            .args(["--from", &url]);
+        cmd
+    };
+    let out = run(screen(&["--json"])).await;
+    assert!(
+        matches!(out.status.code(), Some(0 | 3)),
+        "{}",
+        text(&out.stderr)
+    );
+    let screened: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = run(screen(&["--once"])).await;
+    let screened_once = text(&out.stdout);
+
+    // The scenario holds what it is meant to: lifts out of service, and
+    // messages not in the banner.
+    let places = direct["places"].as_array().unwrap();
+    assert!(
+        places.iter().any(|p| p["lift_list"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|l| l["state"] == "not_available"))),
+        "{direct}"
+    );
+    assert!(direct_once.contains("ⓘ 2 messages"), "{direct_once}");
+    assert_eq!(direct["alert"], screened["alert"], "the banner's message");
+    let others = screened["places"].as_array().unwrap();
+    assert_eq!(places.len(), others.len(), "{screened}");
+    for (a, b) in places.iter().zip(others) {
+        let name = &a["name"];
+        assert_eq!(name, &b["name"]);
+        assert_eq!(a["lifts"], b["lifts"], "{name}");
+        assert_eq!(a["lift_list"], b["lift_list"], "{name}");
+        assert_eq!(
+            heading_and_lifts(&direct_once, a),
+            heading_and_lifts(&screened_once, b),
+            "{name}: the direct board, then the screen\n{direct_once}\n{screened_once}"
+        );
+    }
 }

@@ -210,3 +210,93 @@ async fn control_characters_are_removed_and_unreadable_rows_are_an_error() {
     );
     assert_eq!(board["stale"], true, "{board}");
 }
+
+/// Implausible cells of a board (a wait of minus an hour, one of years, a
+/// departure in 2100) are dropped and counted as the networks count theirs:
+/// `dropped_values` in `--json`, the note in the place's heading; the
+/// plausible cell is shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn implausible_cells_are_dropped_and_counted() {
+    let broker = Mosquitto::start("implausible");
+    let mut board: serde_json::Value =
+        serde_json::from_slice(&forged_board("Crous", ago(0), ago(1), "Centre-ville")).unwrap();
+    board["places"][0]["rows"][0]["cells"] = serde_json::json!([
+        {"shown": {"kind": "countdown", "text": "5 min"}, "seconds": 300, "origin": "located", "status": "normal"},
+        {"shown": {"kind": "countdown", "text": "-60 min"}, "seconds": -3600, "origin": "located", "status": "normal"},
+        {"shown": {"kind": "countdown", "text": "153722867280912930 min"}, "seconds": i64::MAX, "origin": "located", "status": "normal"},
+        {"shown": {"kind": "clock", "text": "08:00"}, "expected": "2100-01-01T08:00:00Z", "origin": "located", "status": "normal"}
+    ]);
+    retain(
+        broker.port,
+        "implausible",
+        &[
+            ("quai/status", b"online".to_vec()),
+            ("quai/ginko/crous/board", board.to_string().into_bytes()),
+        ],
+    )
+    .await;
+    let json = screen_json(&broker, "implausible-json", "crous").await;
+    let place = &json["places"][0];
+    assert_eq!(place["dropped_values"], 3, "{json}");
+    assert_eq!(place["dropped"], "3 valeurs aberrantes écartées", "{json}");
+    let times = shown_times(&json);
+    assert!(times.iter().any(|t| t.contains("min")), "{json}");
+    assert!(
+        !times
+            .iter()
+            .any(|t| t.contains("-60") || t.contains("1537")),
+        "{times:?}"
+    );
+    let home = support::home("mqtt", "implausible-once");
+    let (_, text, stderr) = screen_status(&home, &broker.url(), &["crous", "--once"]).await;
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Crous") && l.contains("3 valeurs aberrantes écartées")),
+        "{text}{stderr}"
+    );
+}
+
+/// A board's lifts are relayed as published, their texts cleaned; when the
+/// publisher does not know them, its own words say why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifts_are_relayed_cleaned_and_their_absence_in_the_publishers_words() {
+    let broker = Mosquitto::start("lifts");
+    let mut listed: serde_json::Value =
+        serde_json::from_slice(&forged_board("Crous", ago(0), ago(1), "Centre-ville")).unwrap();
+    listed["places"][0]["lifts"] = serde_json::json!("⚠ 1 ascenseur hors service");
+    listed["places"][0]["lift_list"] = serde_json::json!([
+        {"station": "idfm:1", "id": "1", "situation": "Quai\u{1b}[2J 1", "direction": "Rue",
+         "state": "not_available", "reason": "panne", "since": "2026-11-30T06:12:00+01:00"},
+        {"station": "idfm:1", "id": "2", "situation": "Quai 2", "direction": "Rue",
+         "state": "available", "reason": "", "since": "2026-11-30T06:12:00+01:00"}
+    ]);
+    let mut unknown: serde_json::Value =
+        serde_json::from_slice(&forged_board("Temis", ago(0), ago(1), "Centre-ville")).unwrap();
+    unknown["places"][0]["lifts"] =
+        serde_json::json!("état des ascenseurs : clé de jeu de données absente");
+    retain(
+        broker.port,
+        "lifts",
+        &[
+            ("quai/status", b"online".to_vec()),
+            ("quai/idfm/crous/board", listed.to_string().into_bytes()),
+            ("quai/idfm/temis/board", unknown.to_string().into_bytes()),
+        ],
+    )
+    .await;
+    let board = screen_json(&broker, "lifts-listed", "crous").await;
+    let place = &board["places"][0];
+    assert_eq!(place["lifts"], "⚠ 1 ascenseur hors service", "{board}");
+    let list = place["lift_list"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{board}");
+    assert_eq!(list[0]["state"], "not_available");
+    assert!(
+        !list[0]["situation"].as_str().unwrap().contains('\u{1b}'),
+        "{board}"
+    );
+    let board = screen_json(&broker, "lifts-unknown", "temis").await;
+    assert_eq!(
+        board["places"][0]["lifts"], "état des ascenseurs : clé de jeu de données absente",
+        "{board}"
+    );
+}

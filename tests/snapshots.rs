@@ -163,3 +163,88 @@ fn every_screen_at_three_sizes() {
         }
     }
 }
+
+/// The footer of a pane: its box's last line inside the borders.
+fn footer_of(lines: &[String]) -> String {
+    let bottom = lines
+        .iter()
+        .rposition(|l| l.contains('└'))
+        .unwrap_or_else(|| panic!("no box: {lines:#?}"));
+    let line = &lines[bottom - 1];
+    let start = line.find('│').map_or(0, |i| i + '│'.len_utf8());
+    let end = line.rfind('│').unwrap_or(line.len());
+    line[start..end].trim().to_string()
+}
+
+/// At every size the search's, the favourites' and the forecast's footers
+/// are composed by priority: parts left out whole, never a word cut, the
+/// key that closes kept.
+#[test]
+fn footers_keep_whole_words_and_the_key_that_closes() {
+    for size in SIZES {
+        for (name, lines) in every_screen(size) {
+            let closes = match name {
+                "search" => Some("Échap retour"),
+                "favorites" => Some("Échap fermer"),
+                "forecast" => None,
+                _ => continue,
+            };
+            let footer = footer_of(&lines);
+            assert!(!footer.contains('…'), "{name} {size:?}: {footer}");
+            if let Some(closes) = closes {
+                assert!(footer.ends_with(closes), "{name} {size:?}: {footer}");
+            }
+            // Nothing clipped by the box: the footer ends before its border.
+            let inner = lines
+                .iter()
+                .rev()
+                .find(|l| l.contains('└'))
+                .map_or(0, |l| l.trim().chars().count().saturating_sub(2));
+            assert!(
+                unicode_width::UnicodeWidthStr::width(footer.as_str()) < inner,
+                "{name} {size:?}: {footer}"
+            );
+        }
+    }
+}
+
+/// After `d` the favourites' footer lists `u` (undo), even at 40×12.
+#[test]
+fn the_favourites_footer_lists_the_undo_while_it_is_possible() {
+    let favorite = |place: &str| Favorite {
+        place: place.into(),
+        network: None,
+        label: None,
+        lines: vec![],
+        walk: None,
+    };
+    for size in SIZES {
+        let mut favorites = app();
+        favorites.area = ratatui::layout::Rect::new(0, 0, size.0, size.1);
+        favorites.open_favorites(vec![favorite("A"), favorite("B"), favorite("C")]);
+        let before = footer_of(&text_lines(&screen(
+            &mut favorites,
+            &[],
+            true_colour(),
+            size,
+        )));
+        assert!(!before.contains("u annuler"), "{size:?}: {before}");
+        let after = footer_of(&text_lines(&screen(
+            &mut favorites,
+            &[KeyCode::Char('d')],
+            true_colour(),
+            size,
+        )));
+        assert!(
+            after.contains("u annuler") && after.ends_with("Échap fermer"),
+            "{size:?}: {after}"
+        );
+        let undone = footer_of(&text_lines(&screen(
+            &mut favorites,
+            &[KeyCode::Char('u')],
+            true_colour(),
+            size,
+        )));
+        assert!(!undone.contains("u annuler"), "{size:?}: {undone}");
+    }
+}

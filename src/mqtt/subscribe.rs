@@ -33,8 +33,8 @@ use tokio::time::Instant;
 use super::publish::MAX_PAYLOAD;
 use super::{Broker, Credentials};
 use crate::domain::{
-    Accessibility, BoardLine, CrowdLevel, Departure, LineKind, LineRef, LineState, LineStatus,
-    Load, Message, Mode, Origin, Rgb, Severity, Status, Stop, WaitTime,
+    Accessibility, BoardLine, CrowdLevel, Departure, Lift, LiftState, LineKind, LineRef, LineState,
+    LineStatus, Load, Message, Mode, Origin, Rgb, Severity, Status, Stop, WaitTime,
 };
 use crate::network::{
     Capabilities, ErrorKind, NetError, NetFuture, Network, NetworkInfo, PerRow, RowRequest,
@@ -367,7 +367,10 @@ pub fn read_message(
         rows: s
             .boards
             .values()
-            .flat_map(|received| rows.iter().map(|r| read_row(received, r, per_row, now)))
+            .flat_map(|received| {
+                rows.iter()
+                    .map(|r| read_row(received, r, per_row, now).map(|(d, _)| d))
+            })
             .collect(),
         messages: s.messages.values().flatten().cloned().collect(),
     }
@@ -560,14 +563,15 @@ fn departure(row: &Value, cell: &Value, moved: i64) -> Departure {
 }
 
 /// A row's departures in a board, counted down from the board's own
-/// publication time, those passed (or implausibly far) left out; an error
-/// when the row's cells cannot be read.
+/// publication time, those passed (or implausibly far) left out, with how
+/// many were out of sane bounds as published (dropped and counted, as the
+/// networks count theirs); an error when the row's cells cannot be read.
 fn read_row(
     received: &Received,
     r: &RowRequest,
     per_row: PerRow,
     now: jiff::Timestamp,
-) -> Result<Vec<Departure>, NetError> {
+) -> Result<(Vec<Departure>, u32), NetError> {
     let place = &received.board["places"][0];
     let moved = now.duration_since(received.published).as_secs().max(0);
     let destination = crate::sanitize::text(&r.destination);
@@ -578,7 +582,7 @@ fn read_row(
     });
     let Some(row) = row else {
         // The publisher no longer shows this row: nothing to come.
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     };
     let unreadable = |what: &str| {
         NetError::new(
@@ -590,12 +594,55 @@ fn read_row(
     if cells.iter().any(|c| !c.is_object()) {
         return Err(unreadable("cells"));
     }
-    Ok(cells
+    let all: Vec<Departure> = cells
         .iter()
         .map(|cell| departure(row, cell, moved))
+        .collect();
+    let count = all.len();
+    // Out of bounds when published (a wait of minus an hour, a departure
+    // in 2100): not live data, whatever the board's age.
+    let published = |d: &Departure| match &d.time {
+        WaitTime::Countdown {
+            seconds: Some(s), ..
+        } => crate::sanitize::plausible_wait(s.saturating_add(moved)),
+        WaitTime::At { expected, .. } => {
+            crate::sanitize::plausible_wait(expected.duration_since(received.published).as_secs())
+        }
+        _ => true,
+    };
+    let plausible: Vec<Departure> = all.into_iter().filter(published).collect();
+    let dropped = count - plausible.len();
+    crate::sanitize::note_implausible(dropped);
+    let departures = plausible
+        .into_iter()
         .filter(|d| still_to_come(d, now))
         .take(usize::from(per_row.get()))
-        .collect())
+        .collect();
+    Ok((departures, u32::try_from(dropped).unwrap_or(u32::MAX)))
+}
+
+/// Whether a published board says anything of its place's lifts.
+fn relays_lifts(board: &Value) -> bool {
+    let place = &board["places"][0];
+    place["lift_list"].is_array() || place["lifts"].is_string()
+}
+
+/// A lift of a published board, as `--json` writes it (`lift_list`).
+fn lift(v: &Value) -> Option<Lift> {
+    let state = match v["state"].as_str()? {
+        "available" => LiftState::Available,
+        "not_available" => LiftState::NotAvailable,
+        _ => LiftState::Unknown,
+    };
+    Some(Lift {
+        station: clean(&v["station"]),
+        id: clean(&v["id"]),
+        situation: clean(&v["situation"]),
+        direction: clean(&v["direction"]),
+        state,
+        reason: clean(&v["reason"]),
+        since: clean(&v["since"]),
+    })
 }
 
 /// A departure not yet passed (a minute's grace, as a board keeps them)
@@ -629,6 +676,7 @@ impl Network for Subscribed {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             line_states: true,
+            lifts: true,
             ..Capabilities::default()
         }
     }
@@ -651,11 +699,26 @@ impl Network for Subscribed {
         if ids.is_empty() {
             ids.push(self.id().to_string());
         }
+        // The lifts of a network whose boards relay them.
+        let relayed: Vec<bool> = {
+            let s = self.lock();
+            ids.iter()
+                .map(|id| {
+                    s.boards.iter().any(|(key, r)| {
+                        key.split('/').next() == Some(id.as_str()) && relays_lifts(&r.board)
+                    })
+                })
+                .collect()
+        };
         ids.into_iter()
-            .map(|id| NetworkInfo {
+            .zip(relayed)
+            .map(|(id, lifts)| NetworkInfo {
                 name: self.networks.name(&id),
                 id,
-                capabilities: Capabilities::default(),
+                capabilities: Capabilities {
+                    lifts,
+                    ..Capabilities::default()
+                },
             })
             .collect()
     }
@@ -803,10 +866,11 @@ impl Network for Subscribed {
                     // Not live however it reads: published too long ago,
                     // or its data fetched too long ago.
                     let old = self.too_old(received);
-                    let (departures, unreadable) = match read_row(received, r, per_row, now) {
-                        Ok(departures) => (departures, None),
-                        Err(e) => (Vec::new(), Some(e)),
-                    };
+                    let (departures, dropped, unreadable) =
+                        match read_row(received, r, per_row, now) {
+                            Ok((departures, dropped)) => (departures, dropped, None),
+                            Err(e) => (Vec::new(), 0, Some(e)),
+                        };
                     // The publisher's own trouble, as it says it.
                     let relayed = place["problem"].as_str().map(|p| {
                         NetError::new(
@@ -821,7 +885,7 @@ impl Network for Subscribed {
                         error: interrupted.clone().or(old).or(unreadable).or(relayed),
                         data_at: received.fetched,
                         timetable: place["timetable"].is_string(),
-                        dropped: 0,
+                        dropped,
                     }
                 })
                 .collect())
@@ -833,7 +897,38 @@ impl Network for Subscribed {
             // Asked at once by a screen that starts: the retained messages
             // are waited for, not answered "none" before they come.
             self.settled().await;
-            Ok(self.lock().messages.values().flatten().cloned().collect())
+            // In the networks' order (by id), not the map's: the banner
+            // takes the last of the most severe, as on the direct board.
+            let s = self.lock();
+            let mut networks: Vec<&String> = s.messages.keys().collect();
+            networks.sort();
+            Ok(networks
+                .into_iter()
+                .filter_map(|n| s.messages.get(n))
+                .flatten()
+                .cloned()
+                .collect())
+        })
+    }
+
+    /// The lifts the place's board relays (`lift_list`), or why the
+    /// publisher does not know them (`lifts` without a list).
+    fn lifts<'a>(&'a self, stop_ids: &'a [String]) -> NetFuture<'a, Vec<Lift>> {
+        Box::pin(async move {
+            self.settled().await;
+            let s = self.lock();
+            let Some(received) = stop_ids.first().and_then(|id| s.boards.get(id)) else {
+                return Ok(Vec::new());
+            };
+            let place = &received.board["places"][0];
+            match (place["lift_list"].as_array(), place["lifts"].as_str()) {
+                (Some(list), _) => Ok(list.iter().filter_map(lift).collect()),
+                (None, Some(why)) => Err(NetError::new(
+                    ErrorKind::Relayed(crate::sanitize::text(why)),
+                    "the publisher's lift status",
+                )),
+                (None, None) => Ok(Vec::new()),
+            }
         })
     }
 

@@ -405,7 +405,7 @@ pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> V
     ));
     lines.push(Line::styled(hours_line(&columns), theme.dim()));
     lines.push(Line::raw(""));
-    lines.push(forecast_legend(per_column, theme));
+    lines.push(forecast_legend(per_column, width, theme));
     lines
 }
 
@@ -537,9 +537,10 @@ fn hours_line(columns: &[&[CrowdForecast]]) -> String {
     hours.into_iter().collect::<String>().trim_end().to_string()
 }
 
-/// The levels' colours, and how long a column is.
-fn forecast_legend<'a>(per_column: usize, theme: &Theme) -> Line<'a> {
-    Line::from(vec![
+/// The levels' colours, then how long a column is when it fits whole.
+fn forecast_legend<'a>(per_column: usize, width: usize, theme: &Theme) -> Line<'a> {
+    let column = crate::i18n::tf("one_column", &[("n", &(15 * per_column).to_string())]);
+    let mut legend = vec![
         Span::raw(format!("{} ", crate::i18n::t("crowding_word"))),
         Span::styled(crate::i18n::t("crowd_low"), theme.crowd(CrowdLevel::Low)),
         Span::raw(", "),
@@ -549,11 +550,12 @@ fn forecast_legend<'a>(per_column: usize, theme: &Theme) -> Line<'a> {
         ),
         Span::raw(", "),
         Span::styled(crate::i18n::t("crowd_high"), theme.crowd(CrowdLevel::High)),
-        Span::raw(format!(
-            " · {}",
-            crate::i18n::tf("one_column", &[("n", &(15 * per_column).to_string())])
-        )),
-    ])
+    ];
+    let legend_w: usize = legend.iter().map(Span::width).sum();
+    if legend_w + 3 + unicode_width::UnicodeWidthStr::width(column.as_str()) <= width {
+        legend.push(Span::raw(format!(" · {column}")));
+    }
+    Line::from(legend)
 }
 
 /// How far a box of `height` rows holding `lines` lines scrolls.

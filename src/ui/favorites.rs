@@ -166,7 +166,13 @@ pub fn draw(frame: &mut Frame, area: Rect, pane: &FavPane, theme: &Theme) {
     while lines.len() < room {
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled(fit(footer, inner), theme.dim()));
+    // The undo of the last removal said while it is possible.
+    let undo = match (&pane.removed, &pane.lines, &pane.renaming) {
+        (Some(_), None, None) => vec![(crate::i18n::t("fav_undo_hint").to_string(), 101)],
+        _ => Vec::new(),
+    };
+    let footer = super::text::footer(footer, &undo, inner);
+    lines.push(Line::styled(footer, theme.dim()));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),

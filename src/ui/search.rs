@@ -136,20 +136,20 @@ pub fn draw(frame: &mut Frame, area: Rect, search: &SearchState, theme: &Theme) 
         }
         lines.push(Line::from(spans));
     }
-    let mut footer = crate::i18n::t("search_footer").to_string();
-    if let Some((_, name)) = search.networks.get(search.network) {
-        footer = format!(
-            "{} · {footer}",
-            crate::i18n::tf("search_network", &[("name", name)])
-        );
-    }
+    // Composed by priority: the stale list first, then the key to open,
+    // the network, the key to choose; the key to go back always.
+    let mut extra = Vec::new();
     if search.stale {
-        footer = format!("{} · {footer}", crate::i18n::t("search_stale"));
+        extra.push((crate::i18n::t("search_stale").to_string(), 101));
     }
+    if let Some((_, name)) = search.networks.get(search.network) {
+        extra.push((crate::i18n::tf("search_network", &[("name", name)]), 99));
+    }
+    let footer = super::text::footer(crate::i18n::t("search_footer"), &extra, inner_w);
     while lines.len() < (height as usize).saturating_sub(3) {
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled(fit(&footer, inner_w), theme.dim()));
+    lines.push(Line::styled(footer, theme.dim()));
     frame.render_widget(Clear, pane);
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(format!(

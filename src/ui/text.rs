@@ -22,6 +22,56 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// The parts of a footer joined with " · " in `width` cells, composed by
+/// priority: while too long, the part of lowest priority (the later one
+/// among equals) is left out whole, never cut mid-word. A part of priority
+/// `u8::MAX` (the key that closes) is always kept, cut only when it alone
+/// passes `width`.
+pub fn by_priority(parts: &[(String, u8)], width: usize) -> String {
+    const SEP: &str = " · ";
+    let mut kept: Vec<&(String, u8)> = parts.iter().filter(|(t, _)| !t.is_empty()).collect();
+    let total = |kept: &[&(String, u8)]| {
+        kept.iter().map(|(t, _)| t.width()).sum::<usize>()
+            + SEP.width() * kept.len().saturating_sub(1)
+    };
+    while total(&kept) > width {
+        let lowest = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, p))| *p < u8::MAX)
+            .min_by_key(|(i, (_, p))| (*p, usize::MAX - i))
+            .map(|(i, _)| i);
+        let Some(lowest) = lowest else { break };
+        kept.remove(lowest);
+    }
+    let joined = kept
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .collect::<Vec<_>>()
+        .join(SEP);
+    fit(&joined, width)
+}
+
+/// A footer from the catalog ("Entrée ouvrir · ↑↓ choisir · Échap retour":
+/// its parts in order of importance, the key that closes last) with
+/// `extra` parts, in `width` cells by [`by_priority`]: the last part always
+/// kept, the others left out from the least important.
+pub fn footer(text: &str, extra: &[(String, u8)], width: usize) -> String {
+    let own: Vec<&str> = text.split(" · ").collect();
+    let n = own.len();
+    let mut parts: Vec<(String, u8)> = extra.to_vec();
+    for (i, part) in own.into_iter().enumerate() {
+        let priority = if i + 1 == n {
+            u8::MAX
+        } else {
+            // The first parts are the most important: 100, 99, 98…
+            100u8.saturating_sub(u8::try_from(i).unwrap_or(u8::MAX))
+        };
+        parts.push((part.to_string(), priority));
+    }
+    by_priority(&parts, width)
+}
+
 pub(crate) fn pad(text: &str, width: usize) -> String {
     let text = fit(text, width);
     let fill = width.saturating_sub(text.width());

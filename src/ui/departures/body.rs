@@ -80,15 +80,7 @@ pub(super) fn body_lines<'a>(
     for place in &view.places {
         // Messages not in the banner, said after the name (kept on a
         // narrow screen): `i` reads them.
-        let mut heading = place.heading();
-        let said = match place.messages {
-            0 => None,
-            1 => Some(crate::i18n::t("place_one_message").to_string()),
-            n => Some(crate::i18n::tf("place_messages", &[("n", &n.to_string())])),
-        };
-        if let Some(said) = said {
-            heading.insert_str(place.name.len(), &format!(" · {said}"));
-        }
+        let mut heading = place.heading_with_messages(true);
         if let Some(to) = &place.to {
             let arrow = crate::i18n::tf("dest_heading", &[("name", to)]);
             heading.insert_str(place.name.len(), &format!(" {arrow}"));

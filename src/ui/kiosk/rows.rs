@@ -49,7 +49,7 @@ pub(super) fn draw_pages(
         let name = if segment.continued {
             crate::i18n::tf("continued", &[("heading", &place.heading())])
         } else {
-            place.heading()
+            place.heading_with_messages(false)
         };
         let stale = view.stale || place.behind.is_some();
         lines.push(BodyLine::Heading(name));

@@ -541,3 +541,37 @@ fn when_to_leave_and_an_arriving_train_stay_apart_on_the_kiosk() {
         }
     }
 }
+
+/// The kiosk's place heading says what the board's says: the values
+/// dropped as implausible and the messages about the place not in the
+/// banner.
+#[test]
+fn the_place_heading_says_the_dropped_values_and_the_messages() {
+    let mut board = sample_board();
+    board.places[0].dropped = 2;
+    let message = |id: &str| crate::domain::Message {
+        network: String::new(),
+        id: id.into(),
+        title: format!("Message {id}"),
+        body_html: String::new(),
+        url: String::new(),
+        severity: crate::domain::Severity::Information,
+        lines: vec![],
+        stops: vec![],
+        alert: false,
+    };
+    board.messages = vec![message("1"), message("2")];
+    let buffer = render(&board, 5, (100, 30), &pane(Theme::new(Palette::TrueColor)));
+    let text = text_of(&buffer);
+    let name = &board.places[0].place.name;
+    let heading = text
+        .iter()
+        .find(|l| l.contains(name.as_str()))
+        .unwrap_or_else(|| panic!("{text:#?}"));
+    assert!(
+        heading.contains("2 valeurs aberrantes écartées"),
+        "{text:#?}"
+    );
+    assert!(heading.contains("ⓘ 2 messages"), "{text:#?}");
+    assert!(!heading.contains("(i)"), "the kiosk has no keys: {heading}");
+}

@@ -191,6 +191,29 @@ impl PlaceView {
         }
         heading
     }
+
+    /// "ⓘ 2 messages" when traffic messages about the place are not in
+    /// the banner; with the key that reads them ("(i)") on the board.
+    pub fn messages_note(&self, key: bool) -> Option<String> {
+        let n = self.messages.to_string();
+        match (self.messages, key) {
+            (0, _) => None,
+            (1, true) => Some(crate::i18n::t("place_one_message").to_string()),
+            (_, true) => Some(crate::i18n::tf("place_messages", &[("n", &n)])),
+            (1, false) => Some(crate::i18n::t("place_one_message_plain").to_string()),
+            (_, false) => Some(crate::i18n::tf("place_messages_plain", &[("n", &n)])),
+        }
+    }
+
+    /// [`PlaceView::heading`] with [`PlaceView::messages_note`] after the
+    /// name (kept on a narrow screen).
+    pub fn heading_with_messages(&self, key: bool) -> String {
+        let mut heading = self.heading();
+        if let Some(note) = self.messages_note(key) {
+            heading.insert_str(self.name.len(), &format!(" · {note}"));
+        }
+        heading
+    }
 }
 
 /// The whole board at `now`.

@@ -59,6 +59,8 @@ pub(super) fn lift_text(
             }
         }
         Err(e) => Some(match &e.kind {
+            // A screen's publisher said it in its own words.
+            ErrorKind::Relayed(words) => words.clone(),
             ErrorKind::MissingKey(_) => crate::i18n::t("lifts_no_dataset_key").into(),
             ErrorKind::KeyRefused { .. } => crate::i18n::t("lifts_dataset_key_refused").into(),
             _ => crate::i18n::tf("lifts_unknown", &[("why", &e.short_reason_at(now, zone))]),
@@ -134,6 +136,11 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
                 let arrow = crate::i18n::tf("dest_heading", &[("name", to)]);
                 heading.insert_str(at, &format!(" {arrow}"));
             }
+        }
+        // The count of messages last: a script reading "Name · Network"
+        // reads it still.
+        if let Some(note) = place.messages_note(false) {
+            heading = format!("{heading} · {note}");
         }
         out.push_str(&format!("{heading}\n"));
         for lift in place
