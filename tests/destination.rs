@@ -625,3 +625,53 @@ async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk
     }
     let _ = std::fs::remove_dir_all(&home);
 }
+
+/// `>` on a place chooses its destination on the live board (a stop
+/// search): only the rows that reach it stay, with their arrivals; `<`
+/// brings every row back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_destination_chosen_on_the_board_filters_its_place_and_is_cleared() {
+    let home = support::home("destination", "chosen");
+    let command = format!(
+        "env -i HOME={} PATH=/usr/bin:/bin TERM=xterm-256color {} --demo board 'Gare Viotte' --at 08:00; sleep 5",
+        home.display(),
+        env!("CARGO_BIN_EXE_quai")
+    );
+    let (chosen, cleared) = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&home, &command, 100, 40);
+        t.wait("the board", 20, |s| {
+            s.contains("mis à jour il y a") && s.contains("Hauts du Chazal")
+        });
+        t.keys(&["j"]);
+        t.keys(&[">"]);
+        t.wait("the stop search", 10, |s| s.contains("Destination"));
+        t.keys(&["c", "h", "a", "m"]);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        t.keys(&["Enter"]);
+        let chosen = t.wait("the board to Chamars", 10, |s| {
+            s.contains("Gare Viotte → Chamars") && s.contains("→≈")
+        });
+        t.keys(&["<"]);
+        let cleared = t.wait("every row again", 10, |s| {
+            !s.contains("→ Chamars") && s.contains("Hauts du Chazal")
+        });
+        t.keys(&["q"]);
+        (chosen, cleared)
+    })
+    .await
+    .unwrap();
+    let rows = rows_under(&chosen, "Gare Viotte");
+    assert!(!rows.is_empty(), "{chosen}");
+    for row in &rows {
+        assert!(
+            row.contains(" 11  Rivotte") && row.contains("→≈"),
+            "{row}\n{chosen}"
+        );
+    }
+    let heading = chosen
+        .lines()
+        .find(|l| l.trim_start().starts_with("Gare Viotte"))
+        .unwrap_or_else(|| panic!("{chosen}"));
+    assert_eq!(heading.matches("→ Chamars").count(), 1, "{heading}");
+    assert!(!rows_under(&cleared, "Gare Viotte").is_empty(), "{cleared}");
+}

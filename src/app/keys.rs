@@ -37,15 +37,30 @@ impl App {
         self.act(action)
     }
 
-    /// A key for the open pane: it stays open or closes with an effect.
-    fn pane_key(&mut self, mut overlay: Overlay, key: KeyEvent) -> Effect {
+    /// What the open pane makes of a key.
+    fn pane_outcome(&mut self, overlay: &mut Overlay, key: KeyEvent) -> panes::Outcome {
         let mut ctx = panes::Context {
             board: &self.board,
             index: self.index.as_deref(),
             area: self.area,
             notice: &mut self.notice,
+            destinations: &mut self.destinations,
         };
-        match overlay.key(key, &mut ctx) {
+        overlay.key(key, &mut ctx)
+    }
+
+    /// A key for the open pane: it stays open or closes with an effect.
+    fn pane_key(&mut self, mut overlay: Overlay, key: KeyEvent) -> Effect {
+        let chosen = self.destinations.len();
+        let outcome = self.pane_outcome(&mut overlay, key);
+        // A destination chosen (`>`) filters the board: its view is built
+        // again.
+        let chose = matches!(outcome, panes::Outcome::Close(_))
+            && matches!(overlay, Overlay::Destination(..));
+        if chose || self.destinations.len() != chosen {
+            self.board_changed = true;
+        }
+        match outcome {
             panes::Outcome::Stay(effect) => {
                 self.overlay = Some(overlay);
                 effect
@@ -147,6 +162,11 @@ impl App {
                 self.open_search();
                 Effect::Redraw
             }
+            Action::SetDestination => {
+                self.help = false;
+                self.open_destination()
+            }
+            Action::ClearDestination => self.clear_destination(),
             Action::Down if rows > 0 => {
                 self.selected = Some(self.selected.map_or(0, |s| (s + 1).min(rows - 1)));
                 Effect::Redraw

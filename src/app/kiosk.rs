@@ -190,6 +190,7 @@ impl App {
             Msg::Nearby { .. }
             | Msg::Fares { .. }
             | Msg::Vehicle { .. }
+            | Msg::Calls { .. }
             | Msg::Forecast { .. }
             | Msg::FavoritesRead { .. }
             | Msg::FavoritesSaved(_)

@@ -70,6 +70,12 @@ pub enum Msg {
         vehicle: Result<crate::domain::Vehicle, String>,
         live: Result<crate::domain::VehicleLive, String>,
     },
+    /// A departure's next stops, for the detail pane (or why there are
+    /// none).
+    Calls {
+        asked: Asked,
+        calls: Result<Vec<crate::destination::Call>, String>,
+    },
     /// The day's crowding forecast, for its pane.
     Forecast {
         asked: Asked,
@@ -123,10 +129,13 @@ pub enum Effect {
     LoadFares {
         asked: Asked,
     },
-    /// Fetch a vehicle's equipment and live state.
-    LoadVehicle {
+    /// Fetch what a row's detail shows: its vehicle's equipment and live
+    /// state, its trip's next stops (each answered on its own, with the
+    /// same request number).
+    LoadDetails {
         asked: Asked,
-        number: String,
+        vehicle: Option<String>,
+        trip: Option<Box<TripAsk>>,
     },
     /// Fetch the day's crowding forecast of a line and direction at a stop.
     LoadForecast {
@@ -158,6 +167,16 @@ pub enum Effect {
     /// Read the kiosk's files again.
     Reload,
     Quit,
+}
+
+/// A departure whose next stops are asked of its network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TripAsk {
+    /// The row it was fetched for.
+    pub row: crate::network::RowRequest,
+    pub departure: crate::domain::Departure,
+    /// When it was fetched (a countdown counts from then).
+    pub fetched_at: Timestamp,
 }
 
 pub struct App {
@@ -218,6 +237,9 @@ pub struct App {
     pub kiosk: Option<KioskMode>,
     /// Lines for the journal (the kiosk's stderr), taken by the loop.
     pub journal: Vec<String>,
+    /// The destination chosen for a place (`>`), by place name: said in
+    /// its heading.
+    pub destinations: Vec<(String, String)>,
     /// The time of the message being handled.
     now: Timestamp,
 }
@@ -262,6 +284,7 @@ impl App {
             asked: 0,
             kiosk: None,
             journal: Vec::new(),
+            destinations: Vec::new(),
             now: Timestamp::UNIX_EPOCH,
         }
     }
@@ -311,7 +334,19 @@ impl App {
     /// destination, when some place has one; a place whose network cannot
     /// say shows why, and no row.
     fn filtered(&self) -> Option<Board> {
-        if !crate::destination::asked(&self.board) {
+        // The destinations chosen on the board (`>`) over those of the
+        // command line and the favourites.
+        let mut base = self.board.clone();
+        for state in &mut base.places {
+            if let Some((_, to)) = self
+                .destinations
+                .iter()
+                .find(|(p, _)| *p == state.place.name)
+            {
+                state.place.to = Some(to.clone());
+            }
+        }
+        if !crate::destination::asked(&base) {
             return None;
         }
         let source = self
@@ -319,9 +354,9 @@ impl App {
             .as_ref()
             .and_then(|k| k.loaded.source.clone())
             .or_else(|| self.source.clone())?;
-        let mut shown = self.board.clone();
+        let mut shown = base.clone();
         if let Err(why) = crate::destination::filter_each(&mut shown, source.as_ref()) {
-            shown = self.board.clone();
+            shown = base;
             let kind = crate::network::ErrorKind::Relayed(why.clone());
             let error = crate::network::NetError::new(kind, why);
             for state in shown.places.iter_mut().filter(|s| s.place.to.is_some()) {
@@ -446,7 +481,14 @@ impl App {
             if shown.no_departure {
                 continue;
             }
-            for row in &shown.rows {
+            let lines = self
+                .board
+                .places
+                .get(p)
+                .map(|s| view::shown_lines(s).map(|(l, _)| l).collect::<Vec<_>>())
+                .unwrap_or_default();
+            for (r, row) in shown.rows.iter().enumerate() {
+                let l = lines.get(r).copied().unwrap_or(r);
                 if index == wanted {
                     let next = row.cells.first().cloned();
                     let stop_id = next
@@ -470,6 +512,7 @@ impl App {
                         outbound: row.outbound,
                         destination: row.destination.clone(),
                         next,
+                        at: Some((p, l)),
                     });
                 }
                 index += 1;
@@ -494,19 +537,33 @@ impl App {
             .as_ref()
             .and_then(|c| c.vehicle.clone())
             .filter(|_| self.capabilities_here().vehicle_details);
+        let trip = row.at.and_then(|(p, l)| self.trip_ask(p, l));
         self.overlay = Some(Overlay::Details(Box::new(DetailsPane {
             row,
             vehicle: None,
             live: None,
             message,
+            calls: None,
+            scroll: 0,
         })));
-        match vehicle {
-            Some(number) => Effect::LoadVehicle {
-                asked: self.ask(),
-                number,
-            },
-            None => Effect::Redraw,
+        if vehicle.is_none() && trip.is_none() {
+            return Effect::Redraw;
         }
+        Effect::LoadDetails {
+            asked: self.ask(),
+            vehicle,
+            trip,
+        }
+    }
+
+    /// The next departure of row `l` of place `p`, to ask its next stops.
+    fn trip_ask(&self, p: usize, l: usize) -> Option<Box<TripAsk>> {
+        let state = self.board.places.get(p)?;
+        Some(Box::new(TripAsk {
+            row: crate::destination::request(&self.board, p, l)?,
+            departure: state.row(l).first()?.clone(),
+            fetched_at: state.fetched_at.or(self.board.fetched_at)?,
+        }))
     }
 
     fn open_forecast(&mut self) -> Effect {
@@ -593,6 +650,39 @@ impl App {
         };
         search.refresh(self.index.as_deref());
         self.overlay = Some(Overlay::Search(search));
+    }
+
+    /// `>`: the search, to choose the selected place's destination.
+    fn open_destination(&mut self) -> Effect {
+        let Some(place) = self.selected_place() else {
+            self.notice = Some(crate::i18n::t("no_row_selected").into());
+            return Effect::Redraw;
+        };
+        self.open_search();
+        if let Some(Overlay::Search(search)) = self.overlay.take() {
+            let title = crate::i18n::tf("dest_search_title", &[("place", &place)]);
+            let search = SearchState {
+                title: Some(title),
+                ..search
+            };
+            self.overlay = Some(Overlay::Destination(search, place));
+        }
+        Effect::Redraw
+    }
+
+    /// `<`: the selected place shows every departure again.
+    fn clear_destination(&mut self) -> Effect {
+        let Some(place) = self.selected_place() else {
+            return Effect::Nothing;
+        };
+        let before = self.destinations.len();
+        self.destinations.retain(|(p, _)| *p != place);
+        if self.destinations.len() == before {
+            return Effect::Nothing;
+        }
+        self.notice = Some(crate::i18n::tf("dest_cleared", &[("place", &place)]));
+        self.board_changed = true;
+        Effect::Redraw
     }
 
     /// The name of the board `⌫` brings back, while another is shown.

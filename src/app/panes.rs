@@ -21,6 +21,8 @@ use crate::ui::traffic::TrafficPane;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Search(SearchState),
+    /// The search choosing a place's destination, and the place.
+    Destination(SearchState, String),
     /// The favourites, and whether they changed while it was open.
     Favorites(FavPane, bool),
     Traffic(TrafficPane),
@@ -45,6 +47,8 @@ pub struct Context<'a> {
     /// The screen's size (for scrolling no further than the text).
     pub area: Rect,
     pub notice: &'a mut Option<String>,
+    /// The destination chosen for each place (place, destination).
+    pub destinations: &'a mut Vec<(String, String)>,
 }
 
 /// Scrolls by a key (↑↓ jk, PgUp/PgDn space, Home) no further than `max`;
@@ -91,6 +95,7 @@ impl Overlay {
     pub fn key(&mut self, key: KeyEvent, ctx: &mut Context) -> Outcome {
         match self {
             Overlay::Search(search) => search_key(search, key, ctx),
+            Overlay::Destination(search, place) => destination_key(search, place, key, ctx),
             Overlay::Favorites(pane, changed) => favorites_key(pane, changed, key, ctx),
             Overlay::Traffic(pane) => {
                 let max = crate::ui::traffic::max_scroll(
@@ -137,7 +142,24 @@ impl Overlay {
                     _ => Outcome::Stay(Effect::Nothing),
                 }
             }
-            Overlay::Details(_) | Overlay::Forecast(_) => match key.code {
+            Overlay::Details(pane) => {
+                let area = box_area(ctx.area);
+                let width = area.width.saturating_sub(2) as usize;
+                // The theme does not change how many lines there are.
+                let theme = Theme::new(crate::ui::theme::Palette::NoColor);
+                let lines = crate::ui::details::details_lines(pane, &theme, width);
+                let max = crate::ui::details::max_scroll(lines.len(), area.height);
+                match key.code {
+                    KeyCode::Esc
+                    | KeyCode::Enter
+                    | KeyCode::Char('q')
+                    | KeyCode::Char('c')
+                    | KeyCode::Left => Outcome::Close(Effect::Redraw),
+                    code if scroll(&mut pane.scroll, code, max) => Outcome::Stay(Effect::Redraw),
+                    _ => Outcome::Stay(Effect::Nothing),
+                }
+            }
+            Overlay::Forecast(_) => match key.code {
                 KeyCode::Esc
                 | KeyCode::Enter
                 | KeyCode::Char('q')
@@ -152,7 +174,9 @@ impl Overlay {
     pub fn draw(&self, frame: &mut Frame, board: &Board, theme: &Theme) {
         let area = frame.area();
         match self {
-            Overlay::Search(search) => crate::ui::search::draw(frame, area, search, theme),
+            Overlay::Search(search) | Overlay::Destination(search, _) => {
+                crate::ui::search::draw(frame, area, search, theme)
+            }
             Overlay::Favorites(pane, _) => crate::ui::favorites::draw(frame, area, pane, theme),
             Overlay::Traffic(pane) => crate::ui::traffic::draw(
                 frame,
@@ -167,16 +191,43 @@ impl Overlay {
                 let area = box_area(area);
                 let width = area.width.saturating_sub(2) as usize;
                 let lines = crate::ui::details::details_lines(pane, theme, width);
-                crate::ui::details::draw(frame, area, crate::i18n::t("details_title"), lines);
+                let scroll = pane
+                    .scroll
+                    .min(crate::ui::details::max_scroll(lines.len(), area.height));
+                let title = crate::i18n::t("details_title");
+                crate::ui::details::draw(frame, area, title, lines, scroll);
             }
             Overlay::Forecast(pane) => {
                 let area = box_area(area);
                 let width = area.width.saturating_sub(2) as usize;
                 let lines = crate::ui::details::forecast_lines(pane, theme, width);
-                crate::ui::details::draw(frame, area, crate::i18n::t("forecast_title"), lines);
+                crate::ui::details::draw(frame, area, crate::i18n::t("forecast_title"), lines, 0);
             }
         }
     }
+}
+
+/// The search for a place's destination: Enter sets it (by the stop's
+/// name), the other keys are the search's.
+fn destination_key(
+    search: &mut SearchState,
+    place: &str,
+    key: KeyEvent,
+    ctx: &mut Context,
+) -> Outcome {
+    if key.code != KeyCode::Enter {
+        return search_key(search, key, ctx);
+    }
+    let Some(name) = search.hits.get(search.selected).map(|h| h.name.clone()) else {
+        return Outcome::Stay(Effect::Nothing);
+    };
+    ctx.destinations.retain(|(p, _)| p != place);
+    ctx.destinations.push((place.to_string(), name.clone()));
+    *ctx.notice = Some(crate::i18n::tf(
+        "dest_set",
+        &[("place", place), ("name", &name)],
+    ));
+    Outcome::Close(Effect::Redraw)
 }
 
 fn search_key(search: &mut SearchState, key: KeyEvent, ctx: &mut Context) -> Outcome {

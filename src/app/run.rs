@@ -422,9 +422,27 @@ impl Work<'_> {
                     Msg::Nearby { asked, found }
                 });
             }
-            Effect::LoadVehicle { asked, number } => {
+            Effect::LoadDetails {
+                asked,
+                vehicle,
+                trip,
+            } => {
                 let Some(source) = source else {
                     return Started::Nothing;
+                };
+                if let Some(trip) = trip {
+                    let source = source.clone();
+                    answer(self.tx, async move {
+                        // The timetable is read from disk the first time.
+                        let calls =
+                            tokio::task::spawn_blocking(move || trip_calls(source.as_ref(), &trip))
+                                .await
+                                .unwrap_or_else(|e| Err(e.to_string()));
+                        Msg::Calls { asked, calls }
+                    });
+                }
+                let Some(number) = vehicle else {
+                    return Started::Redraw;
                 };
                 answer(self.tx, async move {
                     let vehicle = source.vehicle(&number).await.map_err(|e| e.short_reason());
@@ -499,6 +517,21 @@ fn answer(tx: &mpsc::Sender<Msg>, work: impl Future<Output = Msg> + Send + 'stat
     tokio::spawn(async move {
         let _ = tx.send(work.await).await;
     });
+}
+
+/// A departure's next stops, or why the network cannot say them.
+fn trip_calls(
+    source: &dyn Network,
+    trip: &super::TripAsk,
+) -> Result<Vec<crate::destination::Call>, String> {
+    let found = source
+        .calls(
+            &trip.row,
+            std::slice::from_ref(&trip.departure),
+            trip.fetched_at,
+        )
+        .ok_or_else(|| crate::i18n::t("calls_unavailable").to_string())?;
+    Ok(found.into_iter().next().unwrap_or_default())
 }
 
 /// Shows other places: the pollers resolve them.

@@ -64,6 +64,7 @@ impl App {
             Msg::Nearby { asked, .. }
             | Msg::Fares { asked, .. }
             | Msg::Vehicle { asked, .. }
+            | Msg::Calls { asked, .. }
             | Msg::Forecast { asked, .. }
             | Msg::FavoritesRead { asked, .. }
                 if asked != self.asked =>
@@ -82,6 +83,25 @@ impl App {
                 {
                     pane.vehicle = Some(vehicle);
                     pane.live = Some(live);
+                }
+                Effect::Redraw
+            }
+            Msg::Calls { calls, .. } => {
+                if let Some(Overlay::Details(pane)) = self.overlay.as_mut() {
+                    let zone = self.board.zones.of(&pane.row.network).clone();
+                    pane.calls = Some(calls.map(|calls| {
+                        calls
+                            .into_iter()
+                            .map(|c| crate::ui::view::CallView {
+                                stop: c.stop,
+                                time: crate::ui::view::LocalTime {
+                                    at: c.at,
+                                    zone: zone.clone(),
+                                },
+                                origin: c.origin,
+                            })
+                            .collect()
+                    }));
                 }
                 Effect::Redraw
             }

@@ -100,7 +100,7 @@ pub fn departure_instant(d: &Departure, fetched_at: Timestamp) -> Option<Timesta
 }
 
 /// The request that fetched row `line` of place `p` of the board.
-fn request(board: &Board, p: usize, line: usize) -> Option<RowRequest> {
+pub fn request(board: &Board, p: usize, line: usize) -> Option<RowRequest> {
     let place = &board.places.get(p)?.place;
     let l = place.lines.get(line)?;
     Some(RowRequest {

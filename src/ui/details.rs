@@ -4,12 +4,14 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::departures::{fit, wrap};
 use super::theme::Theme;
-use super::view::CellView;
+use super::view::{CallView, CellView};
+use crate::destination::ArrivalOrigin;
 use crate::domain::{
     Accessibility, CrowdForecast, CrowdLevel, Energy, LineRef, Load, Message, Vehicle, VehicleLive,
 };
@@ -30,6 +32,8 @@ pub struct RowInfo {
     pub destination: String,
     /// The next departure, if any.
     pub next: Option<CellView>,
+    /// The row in the board: its place's index and the row's there.
+    pub at: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +44,10 @@ pub struct DetailsPane {
     pub live: Option<Result<VehicleLive, String>>,
     /// The message linked by `idInfoTrafic`.
     pub message: Option<Message>,
+    /// The trip's next stops: `None` while loading or not asked.
+    pub calls: Option<Result<Vec<CallView>, String>>,
+    /// How many lines the pane is scrolled down.
+    pub scroll: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +79,9 @@ fn heading<'a>(row: &RowInfo, theme: &Theme) -> Line<'a> {
     ])
 }
 
-/// The detail's lines at `width`.
+/// The detail's lines at `width`: the heading, the next departure and
+/// its trip's next stops, the station's lifts, the vehicle and its state
+/// now, and the linked message.
 pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     let mut lines = vec![heading(&pane.row, theme), Line::raw("")];
     let Some(next) = &pane.row.next else {
@@ -81,6 +91,26 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
         ));
         return lines;
     };
+    departure_lines(&mut lines, next, theme, width);
+    calls_lines(&mut lines, pane.calls.as_ref(), theme, width);
+    lines.push(Line::raw(""));
+    lift_lines(&mut lines, &pane.row, theme, width);
+    vehicle_lines(&mut lines, pane, next, theme);
+    if let Some(Ok(live)) = &pane.live {
+        live_lines(&mut lines, live, width);
+    }
+    if let Some(m) = &pane.message {
+        lines.push(Line::raw(""));
+        let (title, body) = super::traffic::message_text(m, width.saturating_sub(2));
+        lines.push(Line::styled(fit(&title, width), theme.notice()));
+        lines.extend(body.into_iter().map(|l| Line::raw(format!("  {l}"))));
+    }
+    lines
+}
+
+/// When the next departure leaves, what else is said of it, its crowding
+/// and whether a wheelchair can board.
+fn departure_lines(lines: &mut Vec<Line<'_>>, next: &CellView, theme: &Theme, width: usize) {
     let when = match next.shown {
         crate::model::TimeShown::NotLocated(_) => format!(
             "{} ({})",
@@ -131,28 +161,36 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
             theme.notice(),
         ));
     }
-    lines.push(Line::raw(""));
-    if !pane.row.lifts.is_empty() || pane.row.lifts_note.is_some() {
-        lines.push(Line::styled(
-            crate::i18n::t("station_lifts"),
-            theme.heading(),
-        ));
-        if let Some(note) = &pane.row.lifts_note
-            && pane.row.lifts.is_empty()
-        {
-            lines.push(Line::styled(format!("  {note}"), theme.notice()));
-        }
-        for lift in &pane.row.lifts {
-            let style = match lift.state {
-                crate::domain::LiftState::Available => theme.dim(),
-                _ => theme.notice(),
-            };
-            for l in wrap(&crate::ui::view::lift_line(lift), width.saturating_sub(4)) {
-                lines.push(Line::styled(format!("  {l}"), style));
-            }
-        }
-        lines.push(Line::raw(""));
+}
+
+/// The station's lifts, when the network says them.
+fn lift_lines(lines: &mut Vec<Line<'_>>, row: &RowInfo, theme: &Theme, width: usize) {
+    if row.lifts.is_empty() && row.lifts_note.is_none() {
+        return;
     }
+    lines.push(Line::styled(
+        crate::i18n::t("station_lifts"),
+        theme.heading(),
+    ));
+    if let Some(note) = &row.lifts_note
+        && row.lifts.is_empty()
+    {
+        lines.push(Line::styled(format!("  {note}"), theme.notice()));
+    }
+    for lift in &row.lifts {
+        let style = match lift.state {
+            crate::domain::LiftState::Available => theme.dim(),
+            _ => theme.notice(),
+        };
+        for l in wrap(&crate::ui::view::lift_line(lift), width.saturating_sub(4)) {
+            lines.push(Line::styled(format!("  {l}"), style));
+        }
+    }
+    lines.push(Line::raw(""));
+}
+
+/// The vehicle's number and equipment, or why they are not there.
+fn vehicle_lines(lines: &mut Vec<Line<'_>>, pane: &DetailsPane, next: &CellView, theme: &Theme) {
     match (&next.vehicle, &pane.vehicle) {
         (None, _) if !pane.row.lifts.is_empty() => {}
         (None, _) => lines.push(Line::styled(
@@ -177,75 +215,151 @@ pub fn details_lines<'a>(pane: &DetailsPane, theme: &Theme, width: usize) -> Vec
                 format!("{}{kind}", crate::i18n::tf("vehicle_number", &[("n", n)])),
                 theme.heading(),
             ));
-            // Only what the network says: a network that does not report
-            // a vehicle's equipment leaves these lines out.
-            let accessible = match v.accessibility {
-                Accessibility::Accessible => Some(crate::i18n::t("yes")),
-                Accessibility::NotAccessible => Some(crate::i18n::t("no")),
-                Accessibility::Unknown => None,
-            };
-            let energy = match v.energy {
-                Energy::Diesel => Some(crate::i18n::t("energy_diesel")),
-                Energy::NaturalGas => Some(crate::i18n::t("energy_gas")),
-                Energy::Hybrid => Some(crate::i18n::t("energy_hybrid")),
-                Energy::Electric => Some(crate::i18n::t("energy_electric")),
-                Energy::Unknown => None,
-            };
-            let said = |facts: &[(&str, Option<&str>)]| {
-                facts
-                    .iter()
-                    .filter_map(|(key, v)| v.map(|v| crate::i18n::tf(key, &[("v", v)])))
-                    .collect::<Vec<_>>()
-                    .join(" · ")
-            };
-            let equipment = said(&[
-                ("vehicle_accessible", accessible),
-                ("vehicle_air_conditioning", yes_no(v.air_conditioning)),
-                ("vehicle_usb", yes_no(v.usb_sockets)),
-            ]);
-            let announcements = said(&[
-                ("vehicle_audio", yes_no(v.audio_announcements)),
-                ("vehicle_visual", yes_no(v.visual_announcements)),
-                ("vehicle_energy", energy),
-            ]);
-            for line in [equipment, announcements] {
+            for line in equipment(v) {
                 if !line.is_empty() {
                     lines.push(Line::raw(format!("  {line}")));
                 }
             }
         }
     }
-    if let Some(Ok(live)) = &pane.live {
-        let mut parts = Vec::new();
-        if let Some(n) = live.passengers {
-            parts.push(crate::i18n::tf("passengers", &[("n", &n.to_string())]));
+}
+
+/// A vehicle's equipment on two lines: only what the network says (a
+/// network that does not report it leaves these out).
+fn equipment(v: &Vehicle) -> [String; 2] {
+    let accessible = match v.accessibility {
+        Accessibility::Accessible => Some(crate::i18n::t("yes")),
+        Accessibility::NotAccessible => Some(crate::i18n::t("no")),
+        Accessibility::Unknown => None,
+    };
+    let energy = match v.energy {
+        Energy::Diesel => Some(crate::i18n::t("energy_diesel")),
+        Energy::NaturalGas => Some(crate::i18n::t("energy_gas")),
+        Energy::Hybrid => Some(crate::i18n::t("energy_hybrid")),
+        Energy::Electric => Some(crate::i18n::t("energy_electric")),
+        Energy::Unknown => None,
+    };
+    let said = |facts: &[(&str, Option<&str>)]| {
+        facts
+            .iter()
+            .filter_map(|(key, v)| v.map(|v| crate::i18n::tf(key, &[("v", v)])))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    [
+        said(&[
+            ("vehicle_accessible", accessible),
+            ("vehicle_air_conditioning", yes_no(v.air_conditioning)),
+            ("vehicle_usb", yes_no(v.usb_sockets)),
+        ]),
+        said(&[
+            ("vehicle_audio", yes_no(v.audio_announcements)),
+            ("vehicle_visual", yes_no(v.visual_announcements)),
+            ("vehicle_energy", energy),
+        ]),
+    ]
+}
+
+/// The vehicle right now: on board, its load, where it is.
+fn live_lines(lines: &mut Vec<Line<'_>>, live: &VehicleLive, width: usize) {
+    let mut parts = Vec::new();
+    if let Some(n) = live.passengers {
+        parts.push(crate::i18n::tf("passengers", &[("n", &n.to_string())]));
+    }
+    if let Load::Percent(p) = live.load {
+        parts.push(crate::i18n::tf("load_percent", &[("p", &p.to_string())]));
+    }
+    if !matches!(live.crowding, CrowdLevel::Unknown | CrowdLevel::NotAllowed) {
+        parts.push(crate::i18n::tf(
+            "crowding_level",
+            &[("level", level_text(live.crowding))],
+        ));
+    }
+    if !live.position_text.is_empty() {
+        parts.push(live.position_text.clone());
+    }
+    if !parts.is_empty() {
+        let text = crate::i18n::tf("right_now", &[("what", &parts.join(" · "))]);
+        for l in wrap(&text, width.saturating_sub(2)) {
+            lines.push(Line::raw(format!("  {l}")));
         }
-        if let Load::Percent(p) = live.load {
-            parts.push(crate::i18n::tf("load_percent", &[("p", &p.to_string())]));
-        }
-        if !matches!(live.crowding, CrowdLevel::Unknown | CrowdLevel::NotAllowed) {
-            parts.push(crate::i18n::tf(
-                "crowding_level",
-                &[("level", level_text(live.crowding))],
-            ));
-        }
-        if !live.position_text.is_empty() {
-            parts.push(live.position_text.clone());
-        }
-        if !parts.is_empty() {
-            let text = crate::i18n::tf("right_now", &[("what", &parts.join(" · "))]);
-            for l in wrap(&text, width.saturating_sub(2)) {
-                lines.push(Line::raw(format!("  {l}")));
+    }
+}
+
+/// The trip's next stops in order, each time marked live, estimated
+/// ("≈") or theoretical, and what the marks mean.
+///
+/// ```text
+/// Arrêts suivants
+///   08:42  Chamars
+/// ≈ 08:47  Battant
+///   08:52  Gare Viotte  théor.
+/// ≈ estimé · théor. horaire théorique
+/// ```
+fn calls_lines(
+    lines: &mut Vec<Line<'_>>,
+    calls: Option<&Result<Vec<CallView>, String>>,
+    theme: &Theme,
+    width: usize,
+) {
+    let calls = match calls {
+        None => return,
+        Some(Err(why)) => {
+            lines.push(Line::raw(""));
+            for l in wrap(why, width) {
+                lines.push(Line::styled(l, theme.dim()));
             }
+            return;
         }
+        Some(Ok(calls)) if calls.is_empty() => {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(crate::i18n::t("calls_none"), theme.dim()));
+            return;
+        }
+        Some(Ok(calls)) => calls,
+    };
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        crate::i18n::t("calls_heading"),
+        theme.heading(),
+    ));
+    let theoretical = crate::i18n::t("theoretical_short");
+    for call in calls {
+        let time = call
+            .time
+            .at
+            .to_zoned(call.time.zone.clone())
+            .strftime("%H:%M");
+        let (mark, style) = match call.origin {
+            ArrivalOrigin::Live => (" ", Style::default()),
+            ArrivalOrigin::Estimated => (crate::i18n::t("dest_estimated"), Style::default()),
+            ArrivalOrigin::Timetable => (" ", theme.dim()),
+        };
+        let suffix = if call.origin == ArrivalOrigin::Timetable {
+            format!("  {theoretical}")
+        } else {
+            String::new()
+        };
+        let room = width.saturating_sub(9 + suffix.chars().count());
+        let text = format!(
+            "{mark} {time}  {}{suffix}",
+            fit(&call.stop, room).trim_end()
+        );
+        lines.push(Line::styled(text, style));
     }
-    if let Some(m) = &pane.message {
-        lines.push(Line::raw(""));
-        let (title, body) = super::traffic::message_text(m, width.saturating_sub(2));
-        lines.push(Line::styled(fit(&title, width), theme.notice()));
-        lines.extend(body.into_iter().map(|l| Line::raw(format!("  {l}"))));
+    let mut legend = Vec::new();
+    if calls.iter().any(|c| c.origin == ArrivalOrigin::Live) {
+        legend.push(crate::i18n::t("calls_live"));
     }
-    lines
+    if calls.iter().any(|c| c.origin == ArrivalOrigin::Estimated) {
+        legend.push(crate::i18n::t("calls_estimated"));
+    }
+    if calls.iter().any(|c| c.origin == ArrivalOrigin::Timetable) {
+        legend.push(crate::i18n::t("calls_theoretical"));
+    }
+    for l in wrap(&legend.join(" · "), width) {
+        lines.push(Line::styled(l, theme.dim()));
+    }
 }
 
 /// Minutes after midnight of "HH:MM".
@@ -270,100 +384,140 @@ fn now_marker(c: usize, label: &str, width: usize) -> String {
     }
 }
 
+/// The forecast's lines at `width`: what is known, the bars, the current
+/// quarter, the hours and the legend.
 pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     let mut lines = vec![heading(&pane.row, theme), Line::raw("")];
-    let quarters = match &pane.forecast {
+    let quarters = match forecast_known(&pane.forecast, theme) {
+        Ok(quarters) => quarters,
+        Err(said) => {
+            lines.push(said);
+            return lines;
+        }
+    };
+    let per_column = quarters.len().div_ceil(width.max(1)).max(1);
+    let columns: Vec<&[CrowdForecast]> = quarters.chunks(per_column).collect();
+    let bars: Vec<(u32, CrowdLevel)> = columns.iter().map(|c| bar(c)).collect();
+    lines.extend(bar_rows(&bars, theme));
+    lines.push(Line::styled(
+        now_line(&columns, &pane.now, width),
+        theme.heading(),
+    ));
+    lines.push(Line::styled(hours_line(&columns), theme.dim()));
+    lines.push(Line::raw(""));
+    lines.push(forecast_legend(per_column, width, theme));
+    lines
+}
+
+/// The quarters to draw, or the line that says why there are none.
+fn forecast_known<'a, 'b>(
+    forecast: &'a Option<Result<Vec<CrowdForecast>, String>>,
+    theme: &Theme,
+) -> Result<&'a [CrowdForecast], Line<'b>> {
+    let quarters = match forecast {
         None => {
-            lines.push(Line::styled(
+            return Err(Line::styled(
                 crate::i18n::t("forecast_loading"),
                 theme.dim(),
             ));
-            return lines;
         }
         Some(Err(e)) => {
-            lines.push(Line::styled(
+            return Err(Line::styled(
                 crate::i18n::tf("forecast_unavailable", &[("why", e)]),
                 theme.stale(),
             ));
-            return lines;
         }
         Some(Ok(q)) => q,
     };
     if quarters.is_empty() {
-        lines.push(Line::raw(crate::i18n::t("forecast_none")));
-        return lines;
+        return Err(Line::raw(crate::i18n::t("forecast_none")));
     }
     if quarters
         .iter()
         .all(|q| q.level == CrowdLevel::NotAllowed || q.load == Load::NotAllowed)
     {
-        lines.push(Line::raw(crate::i18n::t("forecast_not_allowed")));
-        return lines;
+        return Err(Line::raw(crate::i18n::t("forecast_not_allowed")));
     }
-    let per_column = quarters.len().div_ceil(width.max(1)).max(1);
-    let columns: Vec<&[CrowdForecast]> = quarters.chunks(per_column).collect();
-    // A column's height in eighths of a cell over three cells (0..=24), and
-    // its level (the worst of its quarters).
-    let bar = |qs: &[CrowdForecast]| -> (u32, CrowdLevel) {
-        let rank = |l: &CrowdLevel| match l {
-            CrowdLevel::High => 3,
-            CrowdLevel::Moderate => 2,
-            CrowdLevel::Low => 1,
-            _ => 0,
-        };
-        let level = qs
-            .iter()
-            .map(|q| q.level)
-            .max_by_key(rank)
-            .unwrap_or(CrowdLevel::Unknown);
-        let height = qs
-            .iter()
-            .map(|q| match (q.load, q.level) {
-                (Load::Percent(p), _) => (u32::from(p.min(100)) * 24).div_ceil(100),
-                (_, level) => rank(&level) * 8,
-            })
-            .max()
-            .unwrap_or(0);
-        (height, level)
+    Ok(quarters)
+}
+
+/// A column's height in eighths of a cell over three cells (0..=24), and
+/// its level (the worst of its quarters).
+fn bar(qs: &[CrowdForecast]) -> (u32, CrowdLevel) {
+    let rank = |l: &CrowdLevel| match l {
+        CrowdLevel::High => 3,
+        CrowdLevel::Moderate => 2,
+        CrowdLevel::Low => 1,
+        _ => 0,
     };
-    let bars: Vec<(u32, CrowdLevel)> = columns.iter().map(|c| bar(c)).collect();
+    let level = qs
+        .iter()
+        .map(|q| q.level)
+        .max_by_key(rank)
+        .unwrap_or(CrowdLevel::Unknown);
+    let height = qs
+        .iter()
+        .map(|q| match (q.load, q.level) {
+            (Load::Percent(p), _) => (u32::from(p.min(100)) * 24).div_ceil(100),
+            (_, level) => rank(&level) * 8,
+        })
+        .max()
+        .unwrap_or(0);
+    (height, level)
+}
+
+/// The bars' three rows of cells, the top one first.
+fn bar_rows<'a>(bars: &[(u32, CrowdLevel)], theme: &Theme) -> Vec<Line<'a>> {
     const BLOCKS: [&str; 9] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
     let console = theme.glyphs == super::theme::Glyphs::CONSOLE;
-    for row in (0..3u32).rev() {
-        let spans: Vec<Span> = bars
-            .iter()
-            .map(|&(h, level)| {
-                let part = h.saturating_sub(row * 8).min(8) as usize;
-                // The console fonts have the half and full blocks only.
-                let block = match (console, part) {
-                    (false, p) => BLOCKS[p],
-                    (true, 0..=1) => " ",
-                    (true, 2..=5) => "▄",
-                    (true, _) => "█",
-                };
-                let style = match level {
-                    CrowdLevel::Low | CrowdLevel::Moderate | CrowdLevel::High => theme.crowd(level),
-                    _ => theme.dim(),
-                };
-                Span::styled(block, style)
-            })
-            .collect();
-        lines.push(Line::from(spans));
-    }
-    // The current quarter, then the hours.
-    let now = minutes(&pane.now);
+    (0..3u32)
+        .rev()
+        .map(|row| {
+            let spans: Vec<Span> = bars
+                .iter()
+                .map(|&(h, level)| {
+                    let part = h.saturating_sub(row * 8).min(8) as usize;
+                    // The console fonts have the half and full blocks only.
+                    let block = match (console, part) {
+                        (false, p) => BLOCKS[p],
+                        (true, 0..=1) => " ",
+                        (true, 2..=5) => "▄",
+                        (true, _) => "█",
+                    };
+                    let style = match level {
+                        CrowdLevel::Low | CrowdLevel::Moderate | CrowdLevel::High => {
+                            theme.crowd(level)
+                        }
+                        _ => theme.dim(),
+                    };
+                    Span::styled(block, style)
+                })
+                .collect();
+            Line::from(spans)
+        })
+        .collect()
+}
+
+/// The marker under the current quarter's column (empty when the day
+/// shown does not hold `now`).
+fn now_line(columns: &[&[CrowdForecast]], now: &str, width: usize) -> String {
+    let at = minutes(now);
     let current = columns.iter().position(|qs| {
         qs.iter()
-            .any(|q| match (minutes(&q.start), minutes(&q.end), now) {
+            .any(|q| match (minutes(&q.start), minutes(&q.end), at) {
                 (Some(s), Some(e), Some(n)) => s <= n && n < e.max(s + 1),
                 _ => false,
             })
     });
-    let marker = match current {
-        Some(c) => now_marker(c, &crate::i18n::tf("now_at", &[("time", &pane.now)]), width),
+    match current {
+        Some(c) => now_marker(c, &crate::i18n::tf("now_at", &[("time", now)]), width),
         None => String::new(),
-    };
-    lines.push(Line::styled(marker, theme.heading()));
+    }
+}
+
+/// The hours ("6h  7h  8h") under the columns that start them, none
+/// written over another.
+fn hours_line(columns: &[&[CrowdForecast]]) -> String {
     let mut hours = vec![' '; columns.len() + 6];
     let mut last_label_end = 0;
     for (c, qs) in columns.iter().enumerate() {
@@ -380,12 +534,11 @@ pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> V
             last_label_end = c + label.len() + 1;
         }
     }
-    lines.push(Line::styled(
-        hours.into_iter().collect::<String>().trim_end().to_string(),
-        theme.dim(),
-    ));
-    lines.push(Line::raw(""));
-    // The legend, then what a column is when it fits whole.
+    hours.into_iter().collect::<String>().trim_end().to_string()
+}
+
+/// The levels' colours, then how long a column is when it fits whole.
+fn forecast_legend<'a>(per_column: usize, width: usize, theme: &Theme) -> Line<'a> {
     let column = crate::i18n::tf("one_column", &[("n", &(15 * per_column).to_string())]);
     let mut legend = vec![
         Span::raw(format!("{} ", crate::i18n::t("crowding_word"))),
@@ -402,21 +555,33 @@ pub fn forecast_lines<'a>(pane: &ForecastPane, theme: &Theme, width: usize) -> V
     if legend_w + 3 + unicode_width::UnicodeWidthStr::width(column.as_str()) <= width {
         legend.push(Span::raw(format!(" · {column}")));
     }
-    lines.push(Line::from(legend));
-    lines
+    Line::from(legend)
 }
 
-/// A box over `area` holding `lines`.
-pub fn draw(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line>) {
+/// How far a box of `height` rows holding `lines` lines scrolls.
+pub fn max_scroll(lines: usize, height: u16) -> usize {
+    lines.saturating_sub(usize::from(height.saturating_sub(2)))
+}
+
+/// A box over `area` holding `lines`, scrolled down by `scroll` lines;
+/// its bottom edge says when there is more below ("↓") or above ("↑").
+pub fn draw(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, scroll: usize) {
     frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(title.to_string()),
-        ),
-        area,
-    );
+    let max = max_scroll(lines.len(), area.height);
+    let more = match (scroll > 0, scroll < max) {
+        (true, true) => " ↑↓ ",
+        (false, true) => " ↓ ",
+        (true, false) => " ↑ ",
+        (false, false) => "",
+    };
+    let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .title(title.to_string());
+    if !more.is_empty() {
+        block = block.title_bottom(Line::from(more).right_aligned());
+    }
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), area);
 }
 
 #[cfg(test)]
@@ -435,6 +600,35 @@ mod tests {
             outbound: true,
             destination: "Chalezeule".into(),
             next: None,
+            at: None,
+        }
+    }
+
+    fn cell() -> CellView {
+        CellView {
+            shown: crate::model::TimeShown::NotLocated("2 min".into()),
+            seconds: Some(300),
+            reliable: false,
+            origin: crate::domain::Origin::NotLocated,
+            status: crate::domain::Status::Normal,
+            delay_minutes: None,
+            expected: None,
+            aimed: None,
+            theoretical: true,
+            platform: None,
+            mission: None,
+            gauge: Gauge::Bar(2, CrowdLevel::Moderate),
+            not_accessible: false,
+            vehicle: Some("812".into()),
+            stop_id: "IDF1".into(),
+            crowding_text: "Affluence modérée".into(),
+            crowding_advice: "Le tram suivant est moins chargé".into(),
+            crowding_level: CrowdLevel::Moderate,
+            info_id: None,
+            reachable: None,
+            arrival: None,
+            arrival_origin: None,
+            calls: Vec::new(),
         }
     }
 
@@ -553,31 +747,7 @@ mod tests {
     #[test]
     fn details_show_the_vehicle_its_state_and_the_message() {
         let mut row = row();
-        row.next = Some(CellView {
-            shown: crate::model::TimeShown::NotLocated("2 min".into()),
-            seconds: Some(300),
-            reliable: false,
-            origin: crate::domain::Origin::NotLocated,
-            status: crate::domain::Status::Normal,
-            delay_minutes: None,
-            expected: None,
-            aimed: None,
-            theoretical: true,
-            platform: None,
-            mission: None,
-            gauge: Gauge::Bar(2, CrowdLevel::Moderate),
-            not_accessible: false,
-            vehicle: Some("812".into()),
-            stop_id: "IDF1".into(),
-            crowding_text: "Affluence modérée".into(),
-            crowding_advice: "Le tram suivant est moins chargé".into(),
-            crowding_level: CrowdLevel::Moderate,
-            info_id: None,
-            reachable: None,
-            arrival: None,
-            arrival_origin: None,
-            calls: Vec::new(),
-        });
+        row.next = Some(cell());
         let pane = DetailsPane {
             row,
             vehicle: Some(Ok(Vehicle {
@@ -599,6 +769,8 @@ mod tests {
                 position_text: "entre Battant et Ile de France".into(),
             })),
             message: None,
+            calls: None,
+            scroll: 0,
         };
         let t = text(&details_lines(&pane, &Theme::new(Palette::Ansi16), 140)).join("\n");
         assert!(
@@ -616,5 +788,69 @@ mod tests {
         assert!(!t.contains('?'), "only what the network says: {t}");
         assert!(t.contains("84 passagers à bord · chargé à 45 %"), "{t}");
         assert!(t.contains("entre Battant et Ile de France"), "{t}");
+    }
+
+    #[test]
+    fn the_next_stops_are_listed_in_order_each_marked() {
+        let mut pane = DetailsPane {
+            row: row(),
+            vehicle: None,
+            live: None,
+            message: None,
+            calls: None,
+            scroll: 0,
+        };
+        // No departure: nothing of its stops.
+        let t = text(&details_lines(&pane, &Theme::new(Palette::Ansi16), 40)).join("\n");
+        assert!(!t.contains("Arrêts suivants"), "{t}");
+        pane.row.next = Some(cell());
+        let zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+        let at = |hhmm: &str| crate::ui::view::LocalTime {
+            at: jiff::civil::date(2026, 12, 1)
+                .at(hhmm[..2].parse().unwrap(), hhmm[3..].parse().unwrap(), 0, 0)
+                .to_zoned(zone.clone())
+                .unwrap()
+                .timestamp(),
+            zone: zone.clone(),
+        };
+        let call = |stop: &str, hhmm: &str, origin| CallView {
+            stop: stop.into(),
+            time: at(hhmm),
+            origin,
+        };
+        pane.calls = Some(Ok(vec![
+            call("Chamars", "08:42", ArrivalOrigin::Live),
+            call("Battant", "08:47", ArrivalOrigin::Estimated),
+            call(
+                "Gare Viotte, le terminus au nom très long",
+                "08:52",
+                ArrivalOrigin::Timetable,
+            ),
+        ]));
+        let lines = details_lines(&pane, &Theme::new(Palette::Ansi16), 38);
+        let t = text(&lines);
+        let at = t
+            .iter()
+            .position(|l| l == "Arrêts suivants")
+            .expect("heading");
+        assert_eq!(t[at + 1], "  08:42  Chamars", "{t:#?}");
+        assert_eq!(t[at + 2], "≈ 08:47  Battant", "{t:#?}");
+        assert!(t[at + 3].starts_with("  08:52  Gare Viotte"), "{t:#?}");
+        assert!(t[at + 3].ends_with("  théor."), "{t:#?}");
+        assert!(t[at + 3].chars().count() <= 38, "{t:#?}");
+        // What the marks mean, wrapped at the width.
+        assert_eq!(
+            t[at + 4..at + 6].join(" "),
+            "temps réel · ≈ estimé · théor. : horaire théorique",
+            "{t:#?}"
+        );
+        // Still loading: nothing said yet; a network without timetable
+        // says so.
+        pane.calls = Some(Err(crate::i18n::t("calls_unavailable").into()));
+        let t = text(&details_lines(&pane, &Theme::new(Palette::Ansi16), 120)).join("\n");
+        assert!(t.contains("quai timetable update"), "{t}");
+        pane.calls = Some(Ok(vec![]));
+        let t = text(&details_lines(&pane, &Theme::new(Palette::Ansi16), 120)).join("\n");
+        assert!(t.contains("inconnus pour ce départ"), "{t}");
     }
 }

@@ -28,6 +28,9 @@ pub enum Action {
     Forecast,
     Traffic,
     Fares,
+    /// The selected place's destination: chosen by a search, or cleared.
+    SetDestination,
+    ClearDestination,
     Refresh,
     Help,
     /// Back to the board shown before a search or the stops nearby.
@@ -164,6 +167,18 @@ pub const BOARD: &[Binding] = &[
         Action::Traffic,
         Needs::Nothing,
         Some(("i", "help_traffic")),
+    ),
+    bind(
+        &[KeyCode::Char('>')],
+        Action::SetDestination,
+        Needs::Nothing,
+        Some((">", "help_dest_set")),
+    ),
+    bind(
+        &[KeyCode::Char('<')],
+        Action::ClearDestination,
+        Needs::Nothing,
+        Some(("<", "help_dest_clear")),
     ),
     bind(
         &[KeyCode::Char('t')],

@@ -42,6 +42,9 @@ pub struct SearchState {
     /// switches); empty with one network.
     pub networks: Vec<(String, String)>,
     pub network: usize,
+    /// The pane's title when it is not the stop search's (choosing a
+    /// destination).
+    pub title: Option<String>,
 }
 
 impl SearchState {
@@ -149,11 +152,13 @@ pub fn draw(frame: &mut Frame, area: Rect, search: &SearchState, theme: &Theme) 
     lines.push(Line::styled(footer, theme.dim()));
     frame.render_widget(Clear, pane);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" {} ", crate::i18n::t("search_title"))),
-        ),
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(format!(
+                    " {} ",
+                    search
+                        .title
+                        .as_deref()
+                        .unwrap_or(crate::i18n::t("search_title"))
+                ))),
         pane,
     );
 }

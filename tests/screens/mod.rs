@@ -367,5 +367,30 @@ pub fn every_screen(size: (u16, u16)) -> Vec<(&'static str, Vec<String>)> {
         favorite("Gare du Nord", None),
     ]);
     drawn("favorites", favorites);
+    // A departure's detail with its trip's next stops: live, estimated
+    // and theoretical times, more than the smallest screen holds.
+    let mut stops = app();
+    stops.update(Msg::Key(KeyEvent::from(Enter)), now);
+    use quai::destination::{ArrivalOrigin, Call};
+    let call = |stop: &str, minutes: i64, origin| Call {
+        stop: stop.into(),
+        at: now + jiff::SignedDuration::from_mins(minutes),
+        origin,
+    };
+    stops.update(
+        Msg::Calls {
+            asked: stops.asked(),
+            calls: Ok(vec![
+                call("Canot", 8, ArrivalOrigin::Live),
+                call("Chamars", 10, ArrivalOrigin::Live),
+                call("Battant", 12, ArrivalOrigin::Estimated),
+                call("Pôle Viotte", 15, ArrivalOrigin::Estimated),
+                call("Fontaine Argent", 17, ArrivalOrigin::Timetable),
+                call("Hauts du Chazal", 31, ArrivalOrigin::Timetable),
+            ]),
+        },
+        now,
+    );
+    drawn("details_stops", stops);
     screens
 }

@@ -587,3 +587,190 @@ fn painted_frames_are_the_frames_drawn_from_scratch() {
     }
     assert!(memo.left > 250, "most lines were left: {}", memo.left);
 }
+
+/// `two_rows` with a departure in each row, fetched at `at`; row A's
+/// vehicle is numbered.
+fn two_rows_leaving(app: &mut App, at: Timestamp) {
+    app.update(Msg::Update(two_rows()), at);
+    let board = app.board_mut();
+    board.fetched_at = Some(at);
+    let state = &mut board.places[0];
+    state.fetched_at = Some(at);
+    for (l, outbound) in [(0, true), (1, false)] {
+        let mut d = crate::model::fixtures::departure(
+            crate::domain::WaitTime::Countdown {
+                text: "3 min".into(),
+                seconds: Some(180),
+            },
+            true,
+        );
+        d.outbound = outbound;
+        d.vehicle = outbound.then(|| "812".into());
+        state.departures[l] = vec![d];
+    }
+}
+
+/// Enter asks for the row's vehicle and its trip's next stops with one
+/// request number; the stops of row A, answered after row B's detail was
+/// opened, are not shown in it; B's are, and a long list scrolls.
+#[test]
+fn enter_asks_for_the_next_stops_and_a_late_answer_is_dropped() {
+    let at = now();
+    let mut app = App::with_capabilities(every_service());
+    two_rows_leaving(&mut app, at);
+    let Effect::LoadDetails {
+        asked: for_a,
+        vehicle: Some(number),
+        trip: Some(trip),
+    } = app.update(key(KeyCode::Enter), at)
+    else {
+        panic!("row A's vehicle and stops are asked for");
+    };
+    assert_eq!(number, "812");
+    assert!(trip.row.outbound && trip.departure.outbound);
+    assert_eq!((trip.row.line_id.as_str(), trip.fetched_at), ("101", at));
+    assert_eq!(app.details().unwrap().calls, None, "loading");
+    app.update(key(KeyCode::Esc), at);
+    app.update(key(KeyCode::Down), at);
+    app.update(key(KeyCode::Down), at);
+    // Row B: no vehicle number, its stops asked all the same.
+    let Effect::LoadDetails {
+        asked: for_b,
+        vehicle: None,
+        trip: Some(trip),
+    } = app.update(key(KeyCode::Enter), at)
+    else {
+        panic!("row B's stops are asked for");
+    };
+    assert!(!trip.row.outbound && !trip.departure.outbound);
+    assert_ne!(for_a, for_b);
+    let call = |stop: &str, minutes: i64| crate::destination::Call {
+        stop: stop.into(),
+        at: at + jiff::SignedDuration::from_mins(minutes),
+        origin: crate::destination::ArrivalOrigin::Estimated,
+    };
+    let answer = |asked, calls| Msg::Calls {
+        asked,
+        calls: Ok(calls),
+    };
+    assert_eq!(
+        app.update(answer(for_a, vec![call("Chamars", 5)]), at),
+        Effect::Nothing
+    );
+    // Row A's vehicle, late too.
+    assert_eq!(
+        app.update(
+            Msg::Vehicle {
+                asked: for_a,
+                number: "812".into(),
+                vehicle: Err("x".into()),
+                live: Err("x".into()),
+            },
+            at
+        ),
+        Effect::Nothing
+    );
+    let pane = app.details().unwrap();
+    assert!(!pane.row.outbound, "row B's pane");
+    assert_eq!(pane.calls, None, "row A's stops are not shown in it");
+    assert_eq!(pane.vehicle, None);
+    let many: Vec<_> = (0..30).map(|i| call(&format!("Arrêt {i}"), i)).collect();
+    assert_eq!(app.update(answer(for_b, many), at), Effect::Redraw);
+    let stops = app.details().unwrap().calls.clone().unwrap().unwrap();
+    assert_eq!(stops.len(), 30);
+    assert_eq!(stops[0].stop, "Arrêt 0");
+    assert_eq!(stops[0].time.at, at);
+    // A list longer than the screen scrolls, no further than its end.
+    app.area = Rect::new(0, 0, 40, 12);
+    assert_eq!(app.update(key(KeyCode::Down), at), Effect::Redraw);
+    assert_eq!(app.details().unwrap().scroll, 1);
+    app.update(key(KeyCode::PageDown), at);
+    app.update(key(KeyCode::PageDown), at);
+    app.update(key(KeyCode::PageDown), at);
+    app.update(key(KeyCode::PageDown), at);
+    let end = app.details().unwrap().scroll;
+    assert!(end > 20, "{end}");
+    app.update(key(KeyCode::PageDown), at);
+    assert_eq!(
+        app.details().unwrap().scroll,
+        end,
+        "no further than the end"
+    );
+    let screen = drawn(&mut app, 40, 12);
+    assert!(screen.contains("Arrêt 29"), "{screen}");
+    assert!(!screen.contains("Arrêt 0 "), "{screen}");
+}
+
+/// A network without a timetable cannot say a trip's stops: the detail
+/// says so rather than nothing.
+#[test]
+fn the_detail_says_when_the_next_stops_cannot_be_known() {
+    let at = now();
+    let mut app = App::new();
+    two_rows_leaving(&mut app, at);
+    let Effect::LoadDetails {
+        asked,
+        vehicle: None,
+        trip: Some(_),
+    } = app.update(key(KeyCode::Enter), at)
+    else {
+        panic!("the stops are asked for, not the vehicle");
+    };
+    app.update(
+        Msg::Calls {
+            asked,
+            calls: Err(crate::i18n::t("calls_unavailable").into()),
+        },
+        at,
+    );
+    let screen = drawn(&mut app, 120, 35);
+    assert!(screen.contains("quai timetable update"), "{screen}");
+}
+
+/// `>` chooses the selected place's destination by the stop search,
+/// said in its heading; `<` clears it; the help lists both keys.
+#[test]
+fn greater_than_sets_the_places_destination_and_less_than_clears_it() {
+    let at = now();
+    let mut app = App::with_capabilities(every_service());
+    app.update(Msg::Update(two_rows()), at);
+    let stops = vec![
+        crate::domain::Stop::named("S1", "Chamars"),
+        crate::domain::Stop::named("S2", "Gare Viotte"),
+    ];
+    app.index = Some(std::sync::Arc::new(crate::search::Index::from_stops(
+        &stops,
+    )));
+    assert_eq!(app.update(key(KeyCode::Char('<')), at), Effect::Nothing);
+    assert_eq!(app.update(key(KeyCode::Char('>')), at), Effect::Redraw);
+    assert!(matches!(app.overlay, Some(Overlay::Destination(_, ref p)) if p == "X"));
+    let screen = drawn(&mut app, 100, 30);
+    assert!(screen.contains("Destination depuis X"), "{screen}");
+    for c in "cham".chars() {
+        app.update(key(KeyCode::Char(c)), at);
+    }
+    // Enter sets it and closes the search; no board is opened.
+    assert_eq!(app.update(key(KeyCode::Enter), at), Effect::Redraw);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.destinations, vec![("X".into(), "Chamars".into())]);
+    let screen = drawn(&mut app, 100, 30);
+    assert!(screen.contains("X → Chamars"), "{screen}");
+    // Esc leaves it as it was.
+    app.update(key(KeyCode::Char('>')), at);
+    app.update(key(KeyCode::Esc), at);
+    assert_eq!(app.destinations.len(), 1);
+    assert_eq!(app.update(key(KeyCode::Char('<')), at), Effect::Redraw);
+    assert!(app.destinations.is_empty());
+    let screen = drawn(&mut app, 100, 30);
+    assert!(!screen.contains('→'), "{screen}");
+    // `t` stays the fares.
+    assert!(matches!(
+        app.update(key(KeyCode::Char('t')), at),
+        Effect::LoadFares { .. }
+    ));
+    app.update(key(KeyCode::Esc), at);
+    app.update(key(KeyCode::Char('?')), at);
+    let help = drawn(&mut app, 120, 60);
+    assert!(help.contains("destination du lieu choisi"), "{help}");
+    assert!(help.contains("effacer la destination"), "{help}");
+}

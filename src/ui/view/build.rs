@@ -47,7 +47,7 @@ pub fn build_shifted(board: &Board, now: Timestamp, shift: jiff::SignedDuration)
 /// The lines of place `p` that the board shows, with their index: a
 /// direction ending here (a terminus) has arrivals only and is left out
 /// while it has no departure.
-pub(super) fn shown_lines(state: &PlaceState) -> impl Iterator<Item = (usize, &BoardLine)> {
+pub(crate) fn shown_lines(state: &PlaceState) -> impl Iterator<Item = (usize, &BoardLine)> {
     let place = &state.place;
     place.lines.iter().enumerate().filter(move |(l, line)| {
         let empty = state.row(*l).is_empty();

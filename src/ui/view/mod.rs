@@ -163,8 +163,8 @@ pub struct PlaceView {
     /// banner ([`crate::ui::traffic::about_place`]).
     #[serde(skip)]
     pub messages: usize,
-    /// Where its departures go (`--to`, a favourite's `to`): the heading
-    /// says "→ Chamars".
+    /// Where its departures go (`--to`, a favourite's `to`, or chosen on
+    /// the board with `>`): the heading says "→ Chamars".
     #[serde(skip)]
     pub to: Option<String>,
     pub rows: Vec<RowView>,
