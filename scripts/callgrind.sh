@@ -19,8 +19,11 @@ warmup=${WARMUP:-25}
 mkdir -p "$out"
 command -v valgrind >/dev/null || { echo "callgrind: needs valgrind" >&2; exit 2; }
 command -v tmux >/dev/null || { echo "callgrind: needs tmux" >&2; exit 2; }
-CARGO_INCREMENTAL=0 cargo build --profile profiling --locked --quiet
-bin=$PWD/target/profiling/quai
+# QUAI_BIN: another build to count (without symbols, only the totals).
+if [[ -z ${QUAI_BIN:-} ]]; then
+    CARGO_INCREMENTAL=0 cargo build --profile profiling --locked --quiet
+fi
+bin=${QUAI_BIN:-$PWD/target/profiling/quai}
 work=$(mktemp -d)
 socket=$work/tmux.sock
 cleanup() {

@@ -410,7 +410,10 @@ mod tests {
         // brackets and the number after it are read.
         let after = br#"{"s": "x\\", "t": [[1e999999]], "u": "\"[["}"#;
         let read: serde_json::Value = serde_json::from_slice(&json_answer(after).unwrap()).unwrap();
-        assert_eq!(read, serde_json::json!({"s": "x\\", "t": [[null]], "u": "\"[["}));
+        assert_eq!(
+            read,
+            serde_json::json!({"s": "x\\", "t": [[null]], "u": "\"[["})
+        );
         let deep_after = format!(r#"["a\\", {}1{}]"#, "[".repeat(200), "]".repeat(200));
         assert!(json_answer(deep_after.as_bytes()).is_err());
         let body = br#"{"a": 1e999999, "b": -2E+400, "c": 1.5e3, "d": "1e999999", "e": [12]}"#;
