@@ -95,7 +95,31 @@ pub fn init(setting: Option<&str>) -> Language {
     language
 }
 
-type Catalog = HashMap<String, String>;
+type Catalog = HashMap<String, String, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// FNV-1a over a key's bytes: the catalogs' keys are the project's own,
+/// so the hashing needs no defence against chosen keys, and a short key is
+/// hashed in a few instructions instead of SipHash's many (texts are
+/// looked up on every frame).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
 
 fn catalog(language: Language) -> &'static Catalog {
     static FR: OnceLock<Catalog> = OnceLock::new();
@@ -119,7 +143,7 @@ fn catalog(language: Language) -> &'static Catalog {
     // The catalogs are the project's own, checked by a test: a broken one
     // is an empty one (every word falls back to French, then to its key).
     cell.get_or_init(|| {
-        let mut catalog = Catalog::new();
+        let mut catalog = Catalog::default();
         for text in texts {
             if let Ok(table) = toml::from_str::<toml::Table>(text) {
                 flatten("", table, &mut catalog);

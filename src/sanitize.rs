@@ -197,22 +197,22 @@ pub const MAX_JSON_DEPTH: usize = 128;
 /// value, not the whole answer. Strings are left as they are.
 pub fn json_answer(body: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
     let mut depth = 0usize;
-    let mut in_string = false;
     let mut huge: Vec<std::ops::Range<usize>> = Vec::new();
     let mut i = 0;
     while i < body.len() {
-        let b = body[i];
-        if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' => in_string = false,
-                _ => {}
+        match body[i] {
+            // A string is gone over to its closing quote in one loop (most
+            // of an answer's bytes are in strings).
+            b'"' => {
+                i += 1;
+                while let Some(&b) = body.get(i) {
+                    match b {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
+                }
             }
-            i += 1;
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_JSON_DEPTH {
@@ -406,6 +406,16 @@ mod tests {
         // Brackets inside strings do not count.
         let quoted = format!("[\"{}\\\"\", 1]", "[".repeat(500));
         assert!(json_answer(quoted.as_bytes()).is_ok());
+        // A string ending in an escaped backslash ends there: the
+        // brackets and the number after it are read.
+        let after = br#"{"s": "x\\", "t": [[1e999999]], "u": "\"[["}"#;
+        let read: serde_json::Value = serde_json::from_slice(&json_answer(after).unwrap()).unwrap();
+        assert_eq!(
+            read,
+            serde_json::json!({"s": "x\\", "t": [[null]], "u": "\"[["})
+        );
+        let deep_after = format!(r#"["a\\", {}1{}]"#, "[".repeat(200), "]".repeat(200));
+        assert!(json_answer(deep_after.as_bytes()).is_err());
         let body = br#"{"a": 1e999999, "b": -2E+400, "c": 1.5e3, "d": "1e999999", "e": [12]}"#;
         let read: serde_json::Value = serde_json::from_slice(&json_answer(body).unwrap()).unwrap();
         assert_eq!(

@@ -77,9 +77,17 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// The JSON name of a field (`r#type` is `type`).
-pub fn wire_name(field: &'static str) -> &'static str {
-    field.strip_prefix("r#").unwrap_or(field)
+/// The JSON name of a field (`r#type` is `type`); `const`, so that the
+/// names a wire object compares its keys with are worked out once, when
+/// quai is built, not for every key of every answer.
+pub const fn wire_name(field: &'static str) -> &'static str {
+    match field.as_bytes() {
+        [b'r', b'#', rest @ ..] => match std::str::from_utf8(rest) {
+            Ok(name) => name,
+            Err(_) => field,
+        },
+        _ => field,
+    }
 }
 
 /// A list or an object read in place. The shape it does not expect, and
@@ -343,7 +351,7 @@ macro_rules! wire {
                         while let Some(key) = map.next_key::<Key<'de>>()? {
                             let key = key.as_str();
                             $(
-                                if key == wire_name(stringify!($field)) $(|| key == $alias)* {
+                                if key == const { wire_name(stringify!($field)) } $(|| key == $alias)* {
                                     out.$field = map.next_value::<Tolerant<$ty>>()?.0;
                                     continue;
                                 }
@@ -370,6 +378,15 @@ pub(crate) use wire;
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn wire_names_drop_the_raw_prefix_only() {
+        const TYPE: &str = wire_name("r#type");
+        assert_eq!(TYPE, "type");
+        assert_eq!(wire_name("idArret"), "idArret");
+        assert_eq!(wire_name("r"), "r");
+        assert_eq!(wire_name("r#"), "");
+    }
 
     #[test]
     fn numbers_and_strings_cross_over() {

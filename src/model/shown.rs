@@ -100,13 +100,19 @@ pub const COUNTDOWN_MAX_S: i64 = 60 * 60;
 /// [`countdown_text`] into `out`, which is cleared first (its memory is
 /// kept: the board's second-by-second update allocates nothing).
 fn countdown_into(out: &mut String, seconds: i64, now: Timestamp, zone: &jiff::tz::TimeZone) {
-    use std::fmt::Write;
     out.clear();
     match seconds {
         s if s <= 0 => out.push_str(crate::i18n::t("arriving")),
         s if s < 60 => out.push_str(crate::i18n::t("under_a_minute")),
         s if s < COUNTDOWN_MAX_S => {
-            let _ = write!(out, "{}{}", s / 60, crate::i18n::t("minutes_suffix"));
+            // The minutes (1 to 59) without the formatting machinery: this
+            // runs for every departure shown, every second.
+            let minutes = s / 60;
+            if minutes >= 10 {
+                out.push(char::from(b'0' + (minutes / 10 % 10) as u8));
+            }
+            out.push(char::from(b'0' + (minutes % 10) as u8));
+            out.push_str(crate::i18n::t("minutes_suffix"));
         }
         s => clock_into(out, now, s, zone),
     }
@@ -372,6 +378,18 @@ mod tests {
             assert_eq!(gauge(&d), Gauge::Bar(bars, shown), "{load:?} {level:?}");
             assert_eq!(crowd_bars(shown), Some((bars, word)));
             assert_eq!(crowd_word(shown), word);
+        }
+    }
+
+    #[test]
+    fn countdowns_write_every_minute_as_formatting_would() {
+        let zone = jiff::tz::TimeZone::UTC;
+        let now = Timestamp::from_second(1_700_000_000).unwrap();
+        let suffix = crate::i18n::t("minutes_suffix");
+        let mut out = String::from("left over");
+        for s in 60..COUNTDOWN_MAX_S {
+            countdown_into(&mut out, s, now, &zone);
+            assert_eq!(out, format!("{}{suffix}", s / 60), "{s} s");
         }
     }
 

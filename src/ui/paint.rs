@@ -41,6 +41,10 @@ pub struct Painter {
     /// memo on each row it drew and nothing else: it is the screen, and the
     /// next frame may be drawn over it.
     lines_only: bool,
+    /// The rows nothing drew on in the last frame, written blank: drawn
+    /// over, a row still untouched is blank as shown, and is neither
+    /// cleared nor compared again.
+    blank: Vec<bool>,
 }
 
 impl Default for Painter {
@@ -50,6 +54,7 @@ impl Default for Painter {
             unchecked: 0,
             unknown: true,
             lines_only: false,
+            blank: Vec::new(),
         }
     }
 }
@@ -107,6 +112,10 @@ impl Painter {
         let mut unchanged = Vec::new();
         for (r, used) in rows.iter().enumerate() {
             match used {
+                // Blank in the last frame too: as the screen shows it.
+                RowUse::Untouched if in_place && self.blank.get(r) == Some(&true) => {
+                    unchanged.push(r)
+                }
                 RowUse::Untouched if in_place => {
                     buf.content[r * width..(r + 1) * width].fill(Cell::EMPTY);
                     memo.forget(area.y + r as u16);
@@ -117,6 +126,9 @@ impl Painter {
         }
         self.write(terminal, &unchanged)?;
         self.lines_only = lines_only;
+        self.blank.clear();
+        self.blank
+            .extend(rows.iter().map(|used| *used == RowUse::Untouched));
         Ok(())
     }
 
@@ -484,6 +496,43 @@ mod tests {
         paint(&mut painter, &mut terminal, &mut memo, "c");
         assert_eq!(screen(&terminal), ["a     ", "c     "]);
         assert_eq!(painter.shown[(5, 0)].symbol(), " ");
+    }
+
+    /// A row left blank in two frames drawn in place is neither cleared
+    /// nor compared in the second; a row drawn blank again after a line is.
+    #[test]
+    fn a_row_left_blank_again_is_not_compared() {
+        let mut terminal = Terminal::new(TestBackend::new(6, 3)).unwrap();
+        let mut painter = Painter::default();
+        let mut memo = LineMemo::default();
+        let paint = |painter: &mut Painter,
+                     terminal: &mut Terminal<TestBackend>,
+                     memo: &mut LineMemo,
+                     second: Option<&str>| {
+            painter
+                .paint_lines(terminal, false, memo, |c| {
+                    c.line(&Line::from("a"), Rect::new(0, 0, 6, 1));
+                    if let Some(second) = second {
+                        c.line(&Line::from(second), Rect::new(0, 1, 6, 1));
+                    }
+                })
+                .unwrap();
+        };
+        paint(&mut painter, &mut terminal, &mut memo, Some("b"));
+        paint(&mut painter, &mut terminal, &mut memo, None);
+        assert_eq!(screen(&terminal), ["a     ", "      ", "      "]);
+        for y in 1..3 {
+            painter.shown[(5, y)].set_symbol("!");
+        }
+        paint(&mut painter, &mut terminal, &mut memo, None);
+        assert_eq!(screen(&terminal), ["a     ", "      ", "      "]);
+        assert_eq!(painter.shown[(5, 1)].symbol(), "!", "row 1 was compared");
+        assert_eq!(painter.shown[(5, 2)].symbol(), "!", "row 2 was compared");
+        // Drawn on again, then left blank: cleared and written.
+        paint(&mut painter, &mut terminal, &mut memo, Some("c"));
+        paint(&mut painter, &mut terminal, &mut memo, None);
+        assert_eq!(screen(&terminal), ["a     ", "      ", "      "]);
+        assert_eq!(painter.shown[(5, 1)].symbol(), " ");
     }
 
     /// Frames through a canvas, drawn in place when the previous one held

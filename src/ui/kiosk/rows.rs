@@ -67,7 +67,9 @@ pub(super) fn draw_pages(
         }
     }
     // A row of departures is laid out only when it looks different from
-    // the previous frame's row there.
+    // the previous frame's row there; its three lines in large digits
+    // once for the three.
+    let mut made: Option<(&RowView, [Line; 3])> = None;
     for (line, y) in lines.iter().zip(body.rows()) {
         match *line {
             BodyLine::Text(ref line) => canvas.line(line, y),
@@ -95,10 +97,12 @@ pub(super) fn draw_pages(
                     y,
                     || {
                         if large {
-                            let [top, middle, bottom] = large_row(row, theme, stale, &columns);
-                            [top, middle, bottom]
-                                .into_iter()
-                                .nth(usize::from(part))
+                            if !made.as_ref().is_some_and(|(r, _)| std::ptr::eq(*r, row)) {
+                                made = Some((row, large_row(row, theme, stale, &columns)));
+                            }
+                            made.as_ref()
+                                .and_then(|(_, lines)| lines.get(usize::from(part)))
+                                .cloned()
                                 .unwrap_or_default()
                         } else {
                             row_line(row, theme, stale, &columns, false)
@@ -109,6 +113,12 @@ pub(super) fn draw_pages(
         }
     }
     (page, pages.len())
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many times [`large_row`] laid out a row (tests).
+    pub(super) static LARGE_ROWS_MADE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// A line of the body: laid out, or a line of a row of departures laid
@@ -156,6 +166,8 @@ pub(super) fn large_row<'a>(
     stale: bool,
     columns: &Columns,
 ) -> [Line<'a>; 3] {
+    #[cfg(test)]
+    LARGE_ROWS_MADE.with(|n| n.set(n.get() + 1));
     let indent = " ".repeat(2 + columns.badge_w + 1 + columns.destination_w);
     let mut middle = row_start(row, theme, columns, false);
     let Some(first) = row.cells.first() else {

@@ -300,6 +300,30 @@ fn pages_rotate_when_the_favourites_do_not_fit() {
     assert!(!shows(&large, "2 min"));
 }
 
+/// A row in large digits is laid out once for its three lines, and not
+/// again while it looks the same.
+#[test]
+fn a_large_row_is_laid_out_once_for_its_three_lines() {
+    let board = sample_board();
+    let mut p = pane(Theme::new(Palette::TrueColor));
+    p.large = LargeDigits::Always;
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut painter = crate::ui::paint::Painter::default();
+    let mut memo = LineMemo::default();
+    let v = view::build(&board, t(5));
+    let mut paint = || {
+        rows::LARGE_ROWS_MADE.with(|n| n.set(0));
+        painter
+            .paint_lines(&mut terminal, false, &mut memo, |c| draw_on(c, &v, &p))
+            .unwrap();
+        rows::LARGE_ROWS_MADE.with(|n| n.get())
+    };
+    let shown: usize = v.places.iter().map(|p| p.rows.len()).sum();
+    assert!(shown > 1);
+    assert_eq!(paint(), shown, "every row once, on one page");
+    assert_eq!(paint(), 0, "the same frame again");
+}
+
 #[test]
 fn a_large_row_keeps_the_timetable_mark_the_platform_and_the_delay() {
     let mut board = big_board(3);
