@@ -575,9 +575,11 @@ pub fn draw(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, scroll
         (false, false) => "",
     };
     let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
-    let mut block = Block::default()
-        .borders(Borders::ALL)
-        .title(title.to_string());
+    // Parts left out whole from the least important, the key that closes
+    // kept (never "Échap ferm…").
+    let room = usize::from(area.width.saturating_sub(4));
+    let title = format!(" {} ", crate::ui::text::title(title.trim(), None, room));
+    let mut block = Block::default().borders(Borders::ALL).title(title);
     if !more.is_empty() {
         block = block.title_bottom(Line::from(more).right_aligned());
     }

@@ -72,6 +72,43 @@ pub fn footer(text: &str, extra: &[(String, u8)], width: usize) -> String {
     by_priority(&parts, width)
 }
 
+/// A pane's title ("Info trafic (lignes affichées) · a tout voir · …
+/// · Échap fermer") in `width` cells: the key that closes (the last part)
+/// always kept, then `after` ("↓ suite"), the other keys left out whole
+/// from the last, and the pane's name (the first part) kept, shortened
+/// with "…" if it must, while 6 cells are left for it.
+pub fn title(text: &str, after: Option<&str>, width: usize) -> String {
+    let own: Vec<&str> = text.split(" · ").collect();
+    let last = own.len().saturating_sub(1);
+    let mut parts: Vec<(String, u8)> = own
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let priority = match i {
+                _ if i == last => u8::MAX,
+                0 => 102,
+                _ => 100u8.saturating_sub(u8::try_from(i).unwrap_or(u8::MAX)),
+            };
+            (part.to_string(), priority)
+        })
+        .collect();
+    if let Some(after) = after {
+        parts.push((after.to_string(), 101));
+    }
+    let whole = by_priority(&parts, width);
+    if own.len() < 2 || whole.starts_with(own[0]) {
+        return whole;
+    }
+    // The name shortened: the keys kept in what leaves it 8 cells.
+    let rest = by_priority(&parts[1..], width.saturating_sub(8 + " · ".width()));
+    let room = width.saturating_sub(rest.width() + " · ".width());
+    if room < 6 || rest.ends_with('…') {
+        // Too narrow for a name: the keys alone.
+        return by_priority(&parts[1..], width);
+    }
+    format!("{} · {rest}", fit(own[0], room))
+}
+
 pub(crate) fn pad(text: &str, width: usize) -> String {
     let text = fit(text, width);
     let fill = width.saturating_sub(text.width());
@@ -113,4 +150,34 @@ pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
         w,
         h,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pane's title at any width: the key that closes whole, the name
+    /// kept (shortened last), no other key cut mid-word.
+    #[test]
+    fn a_title_keeps_its_close_key_and_its_name_and_cuts_no_key() {
+        let text = "Info trafic (lignes affichées) · a tout voir · ↑↓ défiler · Échap fermer";
+        for width in 12..90 {
+            let shown = title(text, Some("↓ suite"), width);
+            assert!(shown.width() <= width, "{width}: {shown}");
+            assert!(shown.contains("Échap fermer"), "{width}: {shown}");
+            if width >= 24 {
+                assert!(shown.starts_with("Info"), "{width}: {shown}");
+            }
+            for part in shown
+                .split(" · ")
+                .skip(usize::from(shown.starts_with("Info")))
+            {
+                assert!(
+                    ["a tout voir", "↑↓ défiler", "Échap fermer", "↓ suite"].contains(&part),
+                    "{width}: {part:?} in {shown}"
+                );
+            }
+        }
+        assert_eq!(title(text, None, 200), text);
+    }
 }

@@ -19,7 +19,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::departures::{fit, wrap};
+use super::departures::wrap;
 use super::theme::Theme;
 use crate::domain::{LineRef, Message, Severity};
 
@@ -374,17 +374,16 @@ pub fn draw(
             ],
         )
     };
-    let title = format!(
-        " {heading}{} ",
-        if more {
-            crate::i18n::t("more_below")
-        } else {
-            ""
-        }
-    );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(fit(&title, area.width.saturating_sub(2) as usize));
+    // The key that closes always kept, then "↓ suite", the pane's name,
+    // the other keys left out whole from the last.
+    let below = more.then(|| {
+        crate::i18n::t("more_below")
+            .trim_start_matches([' ', '·'])
+            .trim()
+    });
+    let room = usize::from(area.width.saturating_sub(4));
+    let title = format!(" {} ", crate::ui::text::title(&heading, below, room));
+    let block = Block::default().borders(Borders::ALL).title(title);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(
