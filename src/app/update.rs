@@ -30,32 +30,7 @@ impl App {
             Msg::Tick | Msg::Resize => Effect::Redraw,
             // Only a kiosk reads its files again.
             Msg::Reloaded(_) => Effect::Nothing,
-            Msg::Update(update) => {
-                // The answer to `r` (or the failure to get one) is here.
-                if matches!(update, Update::Departures { .. } | Update::Failed(_)) {
-                    self.refreshing = false;
-                }
-                // The same places looked at again keep the selection.
-                if let Update::Resolved { places, .. } = &update {
-                    let same = places.len() == self.board.places.len()
-                        && places
-                            .iter()
-                            .zip(self.board.resolved_places())
-                            .all(|(a, b)| a.name == b.name && a.network == b.network);
-                    if !same {
-                        self.selected = None;
-                    }
-                }
-                if let Some((index, stale)) = poller::apply(self.board_mut(), update) {
-                    self.index = Some(index);
-                    self.index_stale = stale;
-                    if let Some(Overlay::Search(search)) = self.overlay.as_mut() {
-                        search.stale = stale;
-                        search.refresh(self.index.as_deref());
-                    }
-                }
-                Effect::Redraw
-            }
+            Msg::Update(update) => self.updated(update),
             Msg::Key(key) => {
                 self.notice = None;
                 self.key(key)
@@ -137,27 +112,62 @@ impl App {
                 self.notice = Some(crate::i18n::tf("favorites_not_saved", &[("why", &why)]));
                 Effect::Redraw
             }
-            Msg::FavoriteToggled(Ok((said, list))) => {
-                self.notice = Some(said);
-                match (list, self.first.as_mut()) {
-                    (Some(list), Some(first)) if first.is_favorites => {
-                        first.places = list.iter().map(|f| f.query()).collect();
-                        first.favorites = list;
-                        if self.away {
-                            Effect::Redraw
-                        } else {
-                            // The favourites' board is shown: it changes now.
-                            let effect = Effect::Show {
-                                places: first.places.clone(),
-                                favorites: first.favorites.clone(),
-                            };
-                            self.clear_places();
-                            effect
-                        }
-                    }
-                    _ => Effect::Redraw,
+            Msg::FavoriteToggled(Ok((said, list))) => self.favorite_toggled(said, list),
+        }
+    }
+
+    /// A fetching task's update applied to the board.
+    fn updated(&mut self, update: Update) -> Effect {
+        // The answer to `r` (or the failure to get one) is here.
+        if matches!(update, Update::Departures { .. } | Update::Failed(_)) {
+            self.refreshing = false;
+        }
+        // The same places looked at again keep the selection.
+        if let Update::Resolved { places, .. } = &update {
+            let same = places.len() == self.board.places.len()
+                && places
+                    .iter()
+                    .zip(self.board.resolved_places())
+                    .all(|(a, b)| a.name == b.name && a.network == b.network);
+            if !same {
+                self.selected = None;
+            }
+        }
+        if let Some((index, stale)) = poller::apply(self.board_mut(), update) {
+            self.index = Some(index);
+            self.index_stale = stale;
+            if let Some(Overlay::Search(search)) = self.overlay.as_mut() {
+                search.stale = stale;
+                search.refresh(self.index.as_deref());
+            }
+        }
+        Effect::Redraw
+    }
+
+    /// `f` was saved: the favourites' board changes at once when shown.
+    fn favorite_toggled(
+        &mut self,
+        said: String,
+        list: Option<Vec<crate::favorites::Favorite>>,
+    ) -> Effect {
+        self.notice = Some(said);
+        match (list, self.first.as_mut()) {
+            (Some(list), Some(first)) if first.is_favorites => {
+                first.places = list.iter().map(|f| f.query()).collect();
+                first.favorites = list;
+                if self.away {
+                    Effect::Redraw
+                } else {
+                    // The favourites' board is shown: it changes now.
+                    let effect = Effect::Show {
+                        places: first.places.clone(),
+                        favorites: first.favorites.clone(),
+                    };
+                    self.clear_places();
+                    effect
                 }
             }
+            _ => Effect::Redraw,
         }
     }
 
