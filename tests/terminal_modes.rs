@@ -13,13 +13,18 @@ fn board_bytes(dir: &std::path::Path) -> Option<Vec<u8>> {
         return None;
     }
     let out = dir.join("typescript");
+    // `--foreground` keeps quai in the terminal's foreground process group:
+    // a board started in the background (timeout's own group, when the
+    // shell does not exec it) is stopped by SIGTTOU as it sets raw mode.
     let command = format!(
-        "stty cols 80 rows 24; timeout -s INT 4 {} --demo board Chamars",
+        "stty cols 80 rows 24; exec timeout --foreground -s INT 4 {} --demo board Chamars",
         env!("CARGO_BIN_EXE_quai")
     );
     let status = Command::new("script")
         .args(["-q", "-e", "-c", &command])
         .arg(&out)
+        // The same shell wherever the test runs (script runs `$SHELL -c`).
+        .env("SHELL", "/bin/sh")
         .env("HOME", dir)
         .env("XDG_CACHE_HOME", dir.join("cache"))
         .env("XDG_CONFIG_HOME", dir.join("config"))
@@ -39,8 +44,13 @@ fn the_wheel_scrolls_the_board_and_the_mode_is_reset_on_leaving() {
         return;
     };
     let at = |seq: &[u8]| bytes.windows(seq.len()).position(|w| w == seq);
-    let on = at(b"\x1b[?1007h").expect("alternate scroll mode set");
-    let off = at(b"\x1b[?1007l").expect("alternate scroll mode reset");
+    let written = String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(1500)..])
+        .escape_debug()
+        .to_string();
+    let on = at(b"\x1b[?1007h")
+        .unwrap_or_else(|| panic!("alternate scroll mode set; the terminal got: {written}"));
+    let off = at(b"\x1b[?1007l")
+        .unwrap_or_else(|| panic!("alternate scroll mode reset; the terminal got: {written}"));
     // The typescript's first line names the command; the board comes after.
     let drawn = bytes[on..]
         .windows(7)
