@@ -335,7 +335,17 @@ impl App {
     /// say shows why, and no row.
     fn filtered(&self) -> Option<Board> {
         // The destinations chosen on the board (`>`) over those of the
-        // command line and the favourites.
+        // command line and the favourites. Most boards have none: no copy.
+        let asked = self.board.places.iter().any(|state| {
+            state.place.to.is_some()
+                || self
+                    .destinations
+                    .iter()
+                    .any(|(p, _)| *p == state.place.name)
+        });
+        if !asked {
+            return None;
+        }
         let mut base = self.board.clone();
         for state in &mut base.places {
             if let Some((_, to)) = self

@@ -140,23 +140,24 @@ pub(super) fn plausible(t: &FormTempsAttente) -> bool {
 /// counted), the same one given twice (same line, direction, time,
 /// vehicle) once.
 pub fn departures<'a>(times: impl IntoIterator<Item = &'a FormTempsAttente>) -> Vec<Departure> {
-    let mut seen = std::collections::HashSet::new();
     let mut implausible = 0;
-    let mut out = Vec::new();
+    let mut out: Vec<Departure> = Vec::new();
     for t in times {
         if !plausible(t) {
             implausible += 1;
             continue;
         }
         let d = Departure::from(t);
-        let key = (
-            d.line.id.clone(),
-            d.outbound,
-            d.destination.clone(),
-            format!("{:?}", d.time),
-            d.vehicle.clone(),
-        );
-        if seen.insert(key) {
+        // A row holds a few departures: compared with those kept, with no
+        // key to build for each.
+        let twice = out.iter().any(|o| {
+            o.line.id == d.line.id
+                && o.outbound == d.outbound
+                && o.destination == d.destination
+                && o.time == d.time
+                && o.vehicle == d.vehicle
+        });
+        if !twice {
             out.push(d);
         }
     }

@@ -100,13 +100,21 @@ impl FeedNetwork {
         out.sort_by_key(when);
         // The same departure given twice (same line, direction, time,
         // vehicle) is shown once.
-        let mut seen = std::collections::HashSet::new();
-        out.retain(|d| {
-            seen.insert(format!(
-                "{} {} {} {:?} {:?} {:?}",
-                d.line.id, d.outbound, d.destination, d.time, d.vehicle, d.status
-            ))
-        });
+        let mut kept: Vec<Departure> = Vec::with_capacity(out.len());
+        for d in out {
+            let twice = kept.iter().any(|k| {
+                k.line.id == d.line.id
+                    && k.outbound == d.outbound
+                    && k.destination == d.destination
+                    && k.time == d.time
+                    && k.vehicle == d.vehicle
+                    && k.status == d.status
+            });
+            if !twice {
+                kept.push(d);
+            }
+        }
+        let mut out = kept;
         out.truncate(per_row);
         (out, u32::try_from(dropped).unwrap_or(u32::MAX))
     }

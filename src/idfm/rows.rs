@@ -117,13 +117,19 @@ pub(super) fn row_result(
     });
     // The same train given twice (by two areas of the station, or twice
     // in one answer) is shown once.
-    let mut seen = HashSet::new();
-    departures.retain(|d| {
-        seen.insert(format!(
-            "{:?} {:?} {:?} {:?}",
-            d.time, d.platform, d.mission, d.status
-        ))
-    });
+    let mut kept: Vec<Departure> = Vec::with_capacity(departures.len());
+    for d in departures {
+        let twice = kept.iter().any(|k| {
+            k.time == d.time
+                && k.platform == d.platform
+                && k.mission == d.mission
+                && k.status == d.status
+        });
+        if !twice {
+            kept.push(d);
+        }
+    }
+    let mut departures = kept;
     departures.truncate(usize::from(per_row.get()));
     let data_at = areas.iter().filter_map(|(_, a)| a.fetched).min();
     RowResult {
