@@ -36,6 +36,7 @@ use crate::model::Board;
 use crate::network::Capabilities;
 use crate::poller::Update;
 use crate::search::Index;
+use crate::ui::destination::DestFaresPane;
 use crate::ui::details::{DetailsPane, ForecastPane};
 use crate::ui::fares::FaresPane;
 use crate::ui::favorites::FavPane;
@@ -447,7 +448,7 @@ impl App {
 
     pub fn fares(&self) -> Option<&FaresPane> {
         match &self.overlay {
-            Some(Overlay::Fares(p)) => Some(p),
+            Some(Overlay::Fares(p)) => p.fares.as_ref(),
             _ => None,
         }
     }
@@ -670,7 +671,45 @@ impl App {
         Effect::Redraw
     }
 
-    /// `<`: the selected place shows every departure again.
+    /// The `t` pane, its search or its fares, while open.
+    pub fn dest_fares(&self) -> Option<&DestFaresPane> {
+        match &self.overlay {
+            Some(Overlay::Fares(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// `t`: the selected place's destination by a search, above the
+    /// fares (asked for where the network has them).
+    fn open_dest_fares(&mut self) -> Effect {
+        let place = self.selected_place();
+        let with_fares = self.capabilities_here().fares;
+        if place.is_none() && !with_fares {
+            self.notice = Some(crate::i18n::t("no_row_selected").into());
+            return Effect::Redraw;
+        }
+        let search = if place.is_some() {
+            self.open_search();
+            match self.overlay.take() {
+                Some(Overlay::Search(search)) => search,
+                _ => SearchState::default(),
+            }
+        } else {
+            SearchState::default()
+        };
+        self.overlay = Some(Overlay::Fares(Box::new(DestFaresPane {
+            place,
+            search,
+            fares: with_fares.then(FaresPane::default),
+        })));
+        if with_fares {
+            Effect::LoadFares { asked: self.ask() }
+        } else {
+            Effect::Redraw
+        }
+    }
+
+    /// `<`, `T`: the selected place shows every departure again.
     fn clear_destination(&mut self) -> Effect {
         let Some(place) = self.selected_place() else {
             return Effect::Nothing;

@@ -290,7 +290,8 @@ pub fn text_lines(buffer: &Buffer) -> Vec<String> {
 }
 
 /// The board and each pane over it (the help, the search, the traffic,
-/// a row's detail, the fares, the forecast, the favourites) at `size`,
+/// a row's detail, the fares, the destination typed above the fares, the
+/// forecast, the favourites) at `size`,
 /// by name.
 pub fn every_screen(size: (u16, u16)) -> Vec<(&'static str, Vec<String>)> {
     use KeyCode::*;
@@ -315,22 +316,31 @@ pub fn every_screen(size: (u16, u16)) -> Vec<(&'static str, Vec<String>)> {
             text_lines(&screen(&mut app, &[], true_colour(), size)),
         ));
     };
-    let mut fares = app();
-    fares.update(Msg::Key(KeyEvent::from(Char('t'))), now);
-    fares.update(
-        Msg::Fares {
-            asked: fares.asked(),
-            fares: Ok(vec![Fare {
-                kind: FareKind::Single,
-                name: "Ticket 1 voyage".into(),
-                description: "Valable 1 h, correspondances comprises.".into(),
-                where_to_buy: "Distributeurs, application".into(),
-                price_eur: Some(1.6),
-            }]),
-        },
-        now,
-    );
-    drawn("fares", fares);
+    let fares = || {
+        let mut fares = app();
+        fares.update(Msg::Key(KeyEvent::from(Char('t'))), now);
+        fares.update(
+            Msg::Fares {
+                asked: fares.asked(),
+                fares: Ok(vec![Fare {
+                    kind: FareKind::Single,
+                    name: "Ticket 1 voyage".into(),
+                    description: "Valable 1 h, correspondances comprises.".into(),
+                    where_to_buy: "Distributeurs, application".into(),
+                    price_eur: Some(1.6),
+                }]),
+            },
+            now,
+        );
+        fares
+    };
+    drawn("fares", fares());
+    // `t` with a destination typed: the stops found above the fares.
+    let mut typed = fares();
+    for c in "cham".chars() {
+        typed.update(Msg::Key(KeyEvent::from(Char(c))), now);
+    }
+    drawn("destination", typed);
     let mut forecast = app();
     forecast.update(Msg::Key(KeyEvent::from(Char('c'))), now);
     let quarter = |start: &str, end: &str, level| CrowdForecast {
