@@ -85,7 +85,7 @@ pub(super) fn body_lines<'a>(
         lines.push(BodyLine::Text(place_heading(&heading, width, &state.theme)));
         if place.no_departure {
             lines.push(BodyLine::Text(Line::styled(
-                format!("   {}", crate::i18n::t("no_departure")),
+                format!("   {}", place.no_departure_text()),
                 state.theme.not_located(),
             )));
             continue;

@@ -62,7 +62,7 @@ pub(super) fn draw_pages(
         }
         if place.no_departure || place.rows.is_empty() {
             lines.push(BodyLine::Text(Line::from(Span::styled(
-                format!("   {}", crate::i18n::t("no_departure")),
+                format!("   {}", place.no_departure_text()),
                 theme.not_located(),
             ))));
             continue;

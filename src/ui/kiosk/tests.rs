@@ -686,3 +686,22 @@ fn a_place_with_a_destination_is_one_line_of_arrivals() {
     assert_eq!(text(30), "   L3  08:42");
     assert_eq!(text(12), "   L3  08:42");
 }
+
+/// A place with a destination that no trip reaches says so.
+#[test]
+fn a_destination_no_trip_reaches_is_said_on_the_kiosk() {
+    let mut view = to_chamars(0);
+    view.places[0].rows.clear();
+    view.places[0].no_departure = true;
+    let lines = text_of(&render_view(
+        &view,
+        (80, 24),
+        &pane(Theme::new(Palette::TrueColor)),
+    ));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("aucun départ vers Chamars")),
+        "{lines:#?}"
+    );
+}

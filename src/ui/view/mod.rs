@@ -183,6 +183,15 @@ impl PlaceView {
         }
     }
 
+    /// What the place says without a departure: "Aucun départ prévu pour
+    /// le moment", or with a destination "aucun départ vers Chamars".
+    pub fn no_departure_text(&self) -> std::borrow::Cow<'static, str> {
+        match &self.to {
+            Some(to) => crate::i18n::tf("no_departure_to", &[("name", to)]).into(),
+            None => crate::i18n::t("no_departure").into(),
+        }
+    }
+
     /// The place's name, and why its departures are old when they are.
     pub fn heading(&self) -> String {
         let mut heading = self.titled();
