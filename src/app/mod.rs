@@ -480,6 +480,13 @@ impl App {
         let mut index = 0;
         for (p, shown) in view.places.iter().enumerate() {
             if shown.no_departure {
+                // The line saying no trip goes to its destination: no row.
+                if shown.selectable() > 0 {
+                    if index == wanted {
+                        return None;
+                    }
+                    index += 1;
+                }
                 continue;
             }
             let lines = self
@@ -617,13 +624,10 @@ impl App {
         };
         let mut row = 0;
         for (place, shown) in self.board.resolved_places().zip(&view.places) {
-            if shown.no_departure {
-                continue;
-            }
-            if selected < row + shown.rows.len() {
+            if selected < row + shown.selectable() {
                 return Some(place.name.clone());
             }
-            row += shown.rows.len();
+            row += shown.selectable();
         }
         None
     }

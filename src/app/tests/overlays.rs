@@ -857,3 +857,55 @@ fn t_chooses_the_destination_above_the_fares_and_capital_t_clears_it() {
     assert!(help.contains("destination · tarifs"), "{help}");
     assert!(help.contains("sans destination"), "{help}");
 }
+
+/// A place whose destination no trip takes says so on a line the
+/// selection can reach, so that `T` clears it there.
+#[test]
+fn a_destination_no_trip_takes_can_be_selected_and_cleared() {
+    let at = now();
+    let mut app = App::with_capabilities(every_service());
+    let Update::Resolved { mut places, .. } = two_rows() else {
+        panic!("places");
+    };
+    let mut z = places[0].clone();
+    z.name = "Z".into();
+    z.lines.truncate(1);
+    places.insert(0, z);
+    app.update(
+        Msg::Update(Update::Resolved {
+            places,
+            unknown: vec![],
+            unavailable: vec![],
+        }),
+        at,
+    );
+    let board = app.board_mut();
+    board.fetched_at = Some(at);
+    board.places[0].fetched_at = Some(at);
+    board.places[0].departures[0] = vec![crate::model::fixtures::departure(
+        crate::domain::WaitTime::Countdown {
+            text: "3 min".into(),
+            seconds: Some(180),
+        },
+        true,
+    )];
+    board.places[1].fetched_at = Some(at);
+    board.places[1].place.to = Some("Chamars".into());
+    app.destinations.push(("X".into(), "Chamars".into()));
+    app.board_changed = true;
+    let screen = drawn(&mut app, 100, 30);
+    assert!(screen.contains("X → Chamars"), "{screen}");
+    assert!(screen.contains("aucun départ vers Chamars"), "{screen}");
+    // Z's row, then X's line.
+    app.update(key(KeyCode::Down), at);
+    assert_eq!(app.selected_place().as_deref(), Some("Z"));
+    app.update(key(KeyCode::Down), at);
+    assert_eq!(app.selected_place().as_deref(), Some("X"));
+    assert_eq!(
+        app.selected_row(),
+        None,
+        "no row: Enter has nothing to open"
+    );
+    assert_eq!(app.update(key(KeyCode::Char('T')), at), Effect::Redraw);
+    assert!(app.destinations.is_empty());
+}
