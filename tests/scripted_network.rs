@@ -282,7 +282,10 @@ async fn the_live_board_searches_and_opens_places_of_any_network() {
         app.update(Msg::Update(update), now);
     }
     let key = |c| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
-    assert_eq!(app.update(key(KeyCode::Char('t')), now), Effect::Nothing);
+    // `t` is the place's destination alone: no fares asked for.
+    assert_eq!(app.update(key(KeyCode::Char('t')), now), Effect::Redraw);
+    assert!(app.fares().is_none());
+    assert_eq!(app.update(key(KeyCode::Esc), now), Effect::Redraw);
     assert_eq!(app.update(key(KeyCode::Char('/')), now), Effect::Redraw);
     for c in "chat".chars() {
         app.update(key(KeyCode::Char(c)), now);

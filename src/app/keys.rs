@@ -4,7 +4,6 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::{App, Effect, Overlay, panes};
-use crate::ui::fares::FaresPane;
 use crate::ui::keymap::{self, Action};
 use crate::ui::traffic::TrafficPane;
 use crate::ui::view;
@@ -51,13 +50,11 @@ impl App {
 
     /// A key for the open pane: it stays open or closes with an effect.
     fn pane_key(&mut self, mut overlay: Overlay, key: KeyEvent) -> Effect {
-        let chosen = self.destinations.len();
+        let before = self.destinations.clone();
         let outcome = self.pane_outcome(&mut overlay, key);
-        // A destination chosen (`>`) filters the board: its view is built
-        // again.
-        let chose = matches!(outcome, panes::Outcome::Close(_))
-            && matches!(overlay, Overlay::Destination(..));
-        if chose || self.destinations.len() != chosen {
+        // A destination chosen (`>`, `t`) filters the board: its view is
+        // built again.
+        if self.destinations != before {
             self.board_changed = true;
         }
         match outcome {
@@ -137,8 +134,7 @@ impl App {
             }
             Action::Fares => {
                 self.help = false;
-                self.overlay = Some(Overlay::Fares(FaresPane::default()));
-                Effect::LoadFares { asked: self.ask() }
+                self.open_dest_fares()
             }
             Action::Traffic => {
                 self.help = false;

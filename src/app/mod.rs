@@ -36,6 +36,7 @@ use crate::model::Board;
 use crate::network::Capabilities;
 use crate::poller::Update;
 use crate::search::Index;
+use crate::ui::destination::DestFaresPane;
 use crate::ui::details::{DetailsPane, ForecastPane};
 use crate::ui::fares::FaresPane;
 use crate::ui::favorites::FavPane;
@@ -457,7 +458,7 @@ impl App {
 
     pub fn fares(&self) -> Option<&FaresPane> {
         match &self.overlay {
-            Some(Overlay::Fares(p)) => Some(p),
+            Some(Overlay::Fares(p)) => p.fares.as_ref(),
             _ => None,
         }
     }
@@ -489,6 +490,13 @@ impl App {
         let mut index = 0;
         for (p, shown) in view.places.iter().enumerate() {
             if shown.no_departure {
+                // The line saying no trip goes to its destination: no row.
+                if shown.selectable() > 0 {
+                    if index == wanted {
+                        return None;
+                    }
+                    index += 1;
+                }
                 continue;
             }
             let lines = self
@@ -626,13 +634,10 @@ impl App {
         };
         let mut row = 0;
         for (place, shown) in self.board.resolved_places().zip(&view.places) {
-            if shown.no_departure {
-                continue;
-            }
-            if selected < row + shown.rows.len() {
+            if selected < row + shown.selectable() {
                 return Some(place.name.clone());
             }
-            row += shown.rows.len();
+            row += shown.selectable();
         }
         None
     }
@@ -680,7 +685,45 @@ impl App {
         Effect::Redraw
     }
 
-    /// `<`: the selected place shows every departure again.
+    /// The `t` pane, its search or its fares, while open.
+    pub fn dest_fares(&self) -> Option<&DestFaresPane> {
+        match &self.overlay {
+            Some(Overlay::Fares(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// `t`: the selected place's destination by a search, above the
+    /// fares (asked for where the network has them).
+    fn open_dest_fares(&mut self) -> Effect {
+        let place = self.selected_place();
+        let with_fares = self.capabilities_here().fares;
+        if place.is_none() && !with_fares {
+            self.notice = Some(crate::i18n::t("no_row_selected").into());
+            return Effect::Redraw;
+        }
+        let search = if place.is_some() {
+            self.open_search();
+            match self.overlay.take() {
+                Some(Overlay::Search(search)) => search,
+                _ => SearchState::default(),
+            }
+        } else {
+            SearchState::default()
+        };
+        self.overlay = Some(Overlay::Fares(Box::new(DestFaresPane {
+            place,
+            search,
+            fares: with_fares.then(FaresPane::default),
+        })));
+        if with_fares {
+            Effect::LoadFares { asked: self.ask() }
+        } else {
+            Effect::Redraw
+        }
+    }
+
+    /// `<`, `T`: the selected place shows every departure again.
     fn clear_destination(&mut self) -> Effect {
         let Some(place) = self.selected_place() else {
             return Effect::Nothing;

@@ -10,8 +10,8 @@ use super::Effect;
 use crate::favorites::FavOp;
 use crate::model::Board;
 use crate::search::Index;
+use crate::ui::destination::DestFaresPane;
 use crate::ui::details::{DetailsPane, ForecastPane};
-use crate::ui::fares::FaresPane;
 use crate::ui::favorites::FavPane;
 use crate::ui::search::SearchState;
 use crate::ui::theme::Theme;
@@ -26,7 +26,8 @@ pub enum Overlay {
     /// The favourites, and whether they changed while it was open.
     Favorites(FavPane, bool),
     Traffic(TrafficPane),
-    Fares(FaresPane),
+    /// `t`: the selected place's destination above the fares.
+    Fares(Box<DestFaresPane>),
     Details(Box<DetailsPane>),
     Forecast(Box<ForecastPane>),
 }
@@ -132,16 +133,7 @@ impl Overlay {
                     _ => Outcome::Stay(Effect::Nothing),
                 }
             }
-            Overlay::Fares(pane) => {
-                let max = crate::ui::fares::max_scroll(pane, box_area(ctx.area));
-                match key.code {
-                    KeyCode::Esc | KeyCode::Char('t') | KeyCode::Char('q') => {
-                        Outcome::Close(Effect::Redraw)
-                    }
-                    code if scroll(&mut pane.scroll, code, max) => Outcome::Stay(Effect::Redraw),
-                    _ => Outcome::Stay(Effect::Nothing),
-                }
-            }
+            Overlay::Fares(pane) => dest_fares_key(pane, key, ctx),
             Overlay::Details(pane) => {
                 let area = box_area(ctx.area);
                 let width = area.width.saturating_sub(2) as usize;
@@ -186,7 +178,9 @@ impl Overlay {
                 pane,
                 theme,
             ),
-            Overlay::Fares(pane) => crate::ui::fares::draw(frame, box_area(area), pane, theme),
+            Overlay::Fares(pane) => {
+                crate::ui::destination::draw(frame, box_area(area), pane, theme)
+            }
             Overlay::Details(pane) => {
                 let area = box_area(area);
                 let width = area.width.saturating_sub(2) as usize;
@@ -218,6 +212,12 @@ fn destination_key(
     if key.code != KeyCode::Enter {
         return search_key(search, key, ctx);
     }
+    set_destination(search, place, ctx)
+}
+
+/// The selected stop becomes the place's destination (the pane closes);
+/// nothing with no stop listed.
+fn set_destination(search: &SearchState, place: &str, ctx: &mut Context) -> Outcome {
     let Some(name) = search.hits.get(search.selected).map(|h| h.name.clone()) else {
         return Outcome::Stay(Effect::Nothing);
     };
@@ -228,6 +228,48 @@ fn destination_key(
         &[("place", place), ("name", &name)],
     ));
     Outcome::Close(Effect::Redraw)
+}
+
+/// The `t` pane: typing searches the destination, ↑↓ choose among the
+/// stops found (with nothing typed they scroll the fares), Enter sets it,
+/// PgUp/PgDn scroll the fares, Esc closes. With no place it is the fares
+/// alone, closed by `t` and `q` too.
+fn dest_fares_key(pane: &mut DestFaresPane, key: KeyEvent, ctx: &mut Context) -> Outcome {
+    let max = crate::ui::destination::max_scroll(pane, box_area(ctx.area));
+    let choosing = pane.choosing();
+    let DestFaresPane {
+        place,
+        search,
+        fares,
+    } = pane;
+    let mut scrolled = |code| {
+        fares
+            .as_mut()
+            .is_some_and(|fares| scroll(&mut fares.scroll, code, max))
+    };
+    let Some(place) = place.as_deref() else {
+        return match key.code {
+            KeyCode::Esc | KeyCode::Char('t') | KeyCode::Char('q') => {
+                Outcome::Close(Effect::Redraw)
+            }
+            code if scrolled(code) => Outcome::Stay(Effect::Redraw),
+            _ => Outcome::Stay(Effect::Nothing),
+        };
+    };
+    match key.code {
+        KeyCode::Esc => Outcome::Close(Effect::Redraw),
+        KeyCode::Enter if choosing => set_destination(search, place, ctx),
+        KeyCode::Enter => Outcome::Stay(Effect::Nothing),
+        KeyCode::Up | KeyCode::Down if choosing => search_key(search, key, ctx),
+        KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
+            if scrolled(key.code) {
+                Outcome::Stay(Effect::Redraw)
+            } else {
+                Outcome::Stay(Effect::Nothing)
+            }
+        }
+        _ => search_key(search, key, ctx),
+    }
 }
 
 fn search_key(search: &mut SearchState, key: KeyEvent, ctx: &mut Context) -> Outcome {

@@ -87,7 +87,9 @@ impl App {
                 Effect::Redraw
             }
             Msg::Fares { fares, .. } => {
-                if let Some(Overlay::Fares(pane)) = self.overlay.as_mut() {
+                if let Some(Overlay::Fares(pane)) = self.overlay.as_mut()
+                    && let Some(pane) = pane.fares.as_mut()
+                {
                     pane.fares = Some(fares);
                 }
                 Effect::Redraw

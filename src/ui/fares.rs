@@ -98,7 +98,8 @@ pub fn max_scroll(pane: &FaresPane, area: Rect) -> usize {
     lines.saturating_sub(area.height.saturating_sub(2) as usize)
 }
 
-fn content<'a>(pane: &FaresPane, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+/// The fares' lines at `width`, or what is said while there are none.
+pub fn content<'a>(pane: &FaresPane, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     match &pane.fares {
         None => vec![Line::styled(crate::i18n::t("fares_loading"), theme.dim())],
         Some(Err(e)) => vec![Line::styled(

@@ -27,6 +27,7 @@ pub enum Action {
     Details,
     Forecast,
     Traffic,
+    /// The selected place's destination (a search) above the fares.
     Fares,
     /// The selected place's destination: chosen by a search, or cleared.
     SetDestination,
@@ -183,8 +184,14 @@ pub const BOARD: &[Binding] = &[
     bind(
         &[KeyCode::Char('t')],
         Action::Fares,
-        Needs::Fares,
+        Needs::Nothing,
         Some(("t", "help_fares")),
+    ),
+    bind(
+        &[KeyCode::Char('T')],
+        Action::ClearDestination,
+        Needs::Nothing,
+        Some(("T", "help_dest_none")),
     ),
     bind(
         &[KeyCode::Backspace, KeyCode::Char('b')],
@@ -252,15 +259,22 @@ mod tests {
             crowding_forecast: true,
             ..Capabilities::default()
         };
+        // `t` is the destination on every network, with the fares where
+        // there are some.
         assert_eq!(action(KeyCode::Char('t'), all), Some(Action::Fares));
-        assert_eq!(action(KeyCode::Char('t'), none), None);
+        assert_eq!(action(KeyCode::Char('t'), none), Some(Action::Fares));
+        assert_eq!(
+            action(KeyCode::Char('T'), none),
+            Some(Action::ClearDestination)
+        );
         assert_eq!(action(KeyCode::Char('c'), none), None);
         assert_eq!(action(KeyCode::Char('j'), none), Some(Action::Down));
         assert_eq!(action(KeyCode::Esc, none), Some(Action::Quit));
         assert_eq!(action(KeyCode::Char('x'), all), None);
         let keys = |c| help(c).iter().map(|(k, _)| *k).collect::<Vec<_>>();
         assert!(keys(all).contains(&"t") && keys(all).contains(&"c"));
-        assert!(!keys(none).contains(&"t") && !keys(none).contains(&"c"));
+        assert!(keys(none).contains(&"t") && keys(none).contains(&"T"));
+        assert!(!keys(none).contains(&"c"));
         assert!(keys(none).contains(&"/"));
         // Every key is in one binding only.
         let mut seen = Vec::new();

@@ -1,6 +1,7 @@
 //! Rendering: the view computed from the model, and the panes drawing it.
 
 pub mod departures;
+pub mod destination;
 pub mod details;
 pub mod digits;
 pub mod fares;

@@ -290,7 +290,8 @@ pub fn text_lines(buffer: &Buffer) -> Vec<String> {
 }
 
 /// The board and each pane over it (the help, the search, the traffic,
-/// a row's detail, the fares, the forecast, the favourites) at `size`,
+/// a row's detail, the fares, the destination typed above the fares, the
+/// forecast, the favourites) at `size`,
 /// by name.
 pub fn every_screen(size: (u16, u16)) -> Vec<(&'static str, Vec<String>)> {
     use KeyCode::*;
@@ -315,22 +316,31 @@ pub fn every_screen(size: (u16, u16)) -> Vec<(&'static str, Vec<String>)> {
             text_lines(&screen(&mut app, &[], true_colour(), size)),
         ));
     };
-    let mut fares = app();
-    fares.update(Msg::Key(KeyEvent::from(Char('t'))), now);
-    fares.update(
-        Msg::Fares {
-            asked: fares.asked(),
-            fares: Ok(vec![Fare {
-                kind: FareKind::Single,
-                name: "Ticket 1 voyage".into(),
-                description: "Valable 1 h, correspondances comprises.".into(),
-                where_to_buy: "Distributeurs, application".into(),
-                price_eur: Some(1.6),
-            }]),
-        },
-        now,
-    );
-    drawn("fares", fares);
+    let fares = || {
+        let mut fares = app();
+        fares.update(Msg::Key(KeyEvent::from(Char('t'))), now);
+        fares.update(
+            Msg::Fares {
+                asked: fares.asked(),
+                fares: Ok(vec![Fare {
+                    kind: FareKind::Single,
+                    name: "Ticket 1 voyage".into(),
+                    description: "Valable 1 h, correspondances comprises.".into(),
+                    where_to_buy: "Distributeurs, application".into(),
+                    price_eur: Some(1.6),
+                }]),
+            },
+            now,
+        );
+        fares
+    };
+    drawn("fares", fares());
+    // `t` with a destination typed: the stops found above the fares.
+    let mut typed = fares();
+    for c in "cham".chars() {
+        typed.update(Msg::Key(KeyEvent::from(Char(c))), now);
+    }
+    drawn("destination", typed);
     let mut forecast = app();
     forecast.update(Msg::Key(KeyEvent::from(Char('c'))), now);
     let quarter = |start: &str, end: &str, level| CrowdForecast {
@@ -392,5 +402,54 @@ pub fn every_screen(size: (u16, u16)) -> Vec<(&'static str, Vec<String>)> {
         now,
     );
     drawn("details_stops", stops);
+    screens.push(("kiosk_to", kiosk_to(size)));
     screens
+}
+
+/// The kiosk with a favourite going to Chamars, a walk of a minute away:
+/// its T1 gets there at 08:14 (live) and ≈08:26 (estimated), its L3 at
+/// 08:19 (the timetable's); the other place as usual.
+pub fn kiosk_to(size: (u16, u16)) -> Vec<String> {
+    use quai::destination::ArrivalOrigin;
+    let mut board = board();
+    board.places[0].place.walk = Some(1);
+    let now = t0() + jiff::SignedDuration::from_secs(5);
+    let mut view = view::build(&board, now);
+    let zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    let place = &mut view.places[0];
+    place.to = Some("Chamars".into());
+    let mut arrive = |row: usize, cell: usize, minutes: i64, origin| {
+        let cell = &mut place.rows[row].cells[cell];
+        cell.arrival = Some(view::LocalTime {
+            at: at(minutes),
+            zone: zone.clone(),
+        });
+        cell.arrival_origin = Some(origin);
+    };
+    arrive(0, 0, 14, ArrivalOrigin::Live);
+    arrive(0, 1, 26, ArrivalOrigin::Estimated);
+    arrive(1, 0, 19, ArrivalOrigin::Timetable);
+    let date = quai::kiosk::date_text(jiff::civil::date(2026, 11, 23));
+    let pane = quai::ui::kiosk::KioskPane {
+        title: "quai · Test",
+        theme: true_colour(),
+        nb: 2,
+        attribution: "Ginko",
+        warning: None,
+        problem: None,
+        no_favorites: false,
+        favorites_path: "/etc/quai/favorites.toml",
+        reload_hint: "sudo systemctl reload quai-kiosk",
+        page_seconds: 8,
+        large: quai::ui::kiosk::LargeDigits::Auto,
+        quiet: None,
+        now_s: now.as_second(),
+        pages_since_s: 0,
+        date: &date,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+    terminal
+        .draw(|f| quai::ui::kiosk::draw(f, &view, &pane))
+        .unwrap();
+    text_lines(terminal.backend().buffer())
 }

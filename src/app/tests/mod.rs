@@ -158,8 +158,17 @@ fn settings_for_tests() -> BoardSettings {
 fn keys_for_services_the_network_lacks_do_nothing() {
     let mut app = App::new();
     app.update(Msg::Update(two_rows()), now());
-    assert_eq!(app.update(key(KeyCode::Char('t')), now()), Effect::Nothing);
+    // `t` is the place's destination alone: no fares asked for.
+    assert_eq!(app.update(key(KeyCode::Char('t')), now()), Effect::Redraw);
+    assert!(
+        app.dest_fares()
+            .is_some_and(|p| p.place.as_deref() == Some("X"))
+    );
     assert!(app.fares().is_none());
+    let screen = drawn(&mut app, 100, 30);
+    assert!(screen.contains("Destination depuis X"), "{screen}");
+    assert!(!screen.contains("Tarifs"), "{screen}");
+    app.update(key(KeyCode::Esc), now());
     assert_eq!(app.update(key(KeyCode::Char('c')), now()), Effect::Nothing);
     assert!(app.forecast().is_none());
     // Enter still opens the row's detail, without asking for a vehicle.

@@ -774,3 +774,138 @@ fn greater_than_sets_the_places_destination_and_less_than_clears_it() {
     assert!(help.contains("destination du lieu choisi"), "{help}");
     assert!(help.contains("effacer la destination"), "{help}");
 }
+
+/// `t` opens "Destination · Tarifs": typing searches the place's
+/// destination and Enter sets it; the fares are under the search, ↑↓
+/// scroll them while nothing is typed; `T` clears the destination.
+#[test]
+fn t_chooses_the_destination_above_the_fares_and_capital_t_clears_it() {
+    let at = now();
+    let mut app = App::with_capabilities(every_service());
+    app.update(Msg::Update(two_rows()), at);
+    let stops = vec![
+        crate::domain::Stop::named("S1", "Chamars"),
+        crate::domain::Stop::named("S2", "Gare Viotte"),
+        crate::domain::Stop::named("S3", "Chalezeule"),
+    ];
+    app.index = Some(std::sync::Arc::new(crate::search::Index::from_stops(
+        &stops,
+    )));
+    let Effect::LoadFares { asked } = app.update(key(KeyCode::Char('t')), at) else {
+        panic!("the fares are asked for");
+    };
+    let fare = |i: usize| crate::domain::Fare {
+        kind: crate::domain::FareKind::Single,
+        name: format!("Ticket {i}"),
+        description: "Valable 1 h.".into(),
+        where_to_buy: String::new(),
+        price_eur: Some(1.6),
+    };
+    app.update(
+        Msg::Fares {
+            asked,
+            fares: Ok((1..=20).map(fare).collect()),
+        },
+        at,
+    );
+    let screen = drawn(&mut app, 100, 30);
+    assert!(screen.contains("Destination · Tarifs"), "{screen}");
+    assert!(screen.contains("Destination depuis X"), "{screen}");
+    assert!(screen.contains("Ticket 1 "), "{screen}");
+    // Nothing typed: ↓ scrolls the fares, Enter sets nothing.
+    assert_eq!(app.update(key(KeyCode::Down), at), Effect::Redraw);
+    assert_eq!(app.fares().unwrap().scroll, 1);
+    assert_eq!(app.update(key(KeyCode::PageDown), at), Effect::Redraw);
+    assert_eq!(app.fares().unwrap().scroll, 11);
+    assert_eq!(app.update(key(KeyCode::Enter), at), Effect::Nothing);
+    assert!(app.destinations.is_empty());
+    // Typed ("q" and "t" are letters here): ↓↑ choose a stop, PgUp
+    // still scrolls the fares.
+    for c in "cha".chars() {
+        app.update(key(KeyCode::Char(c)), at);
+    }
+    let pane = app.dest_fares().unwrap();
+    assert_eq!(pane.search.query, "cha");
+    assert!(pane.search.hits.len() >= 2, "{:?}", pane.search.hits);
+    app.update(key(KeyCode::Down), at);
+    assert_eq!(app.dest_fares().unwrap().search.selected, 1);
+    assert_eq!(app.fares().unwrap().scroll, 11, "the fares stay");
+    app.update(key(KeyCode::Up), at);
+    app.update(key(KeyCode::PageUp), at);
+    assert_eq!(app.fares().unwrap().scroll, 1);
+    app.update(key(KeyCode::Char('m')), at);
+    let screen = drawn(&mut app, 100, 30);
+    assert!(screen.contains("▸ Chamars"), "{screen}");
+    assert_eq!(app.update(key(KeyCode::Enter), at), Effect::Redraw);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.destinations, vec![("X".into(), "Chamars".into())]);
+    let screen = drawn(&mut app, 100, 30);
+    assert!(screen.contains("→ Chamars"), "{screen}");
+    // Esc leaves it as it was; `T` clears it.
+    app.update(key(KeyCode::Char('t')), at);
+    app.update(key(KeyCode::Char('g')), at);
+    assert_eq!(app.update(key(KeyCode::Esc), at), Effect::Redraw);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.destinations.len(), 1);
+    assert_eq!(app.update(key(KeyCode::Char('T')), at), Effect::Redraw);
+    assert!(app.destinations.is_empty());
+    assert_eq!(app.update(key(KeyCode::Char('T')), at), Effect::Nothing);
+    let screen = drawn(&mut app, 100, 30);
+    assert!(!screen.contains('→'), "{screen}");
+    app.update(key(KeyCode::Char('?')), at);
+    let help = drawn(&mut app, 120, 60);
+    assert!(help.contains("destination · tarifs"), "{help}");
+    assert!(help.contains("sans destination"), "{help}");
+}
+
+/// A place whose destination no trip takes says so on a line the
+/// selection can reach, so that `T` clears it there.
+#[test]
+fn a_destination_no_trip_takes_can_be_selected_and_cleared() {
+    let at = now();
+    let mut app = App::with_capabilities(every_service());
+    let Update::Resolved { mut places, .. } = two_rows() else {
+        panic!("places");
+    };
+    let mut z = places[0].clone();
+    z.name = "Z".into();
+    z.lines.truncate(1);
+    places.insert(0, z);
+    app.update(
+        Msg::Update(Update::Resolved {
+            places,
+            unknown: vec![],
+            unavailable: vec![],
+        }),
+        at,
+    );
+    let board = app.board_mut();
+    board.fetched_at = Some(at);
+    board.places[0].fetched_at = Some(at);
+    board.places[0].departures[0] = vec![crate::model::fixtures::departure(
+        crate::domain::WaitTime::Countdown {
+            text: "3 min".into(),
+            seconds: Some(180),
+        },
+        true,
+    )];
+    board.places[1].fetched_at = Some(at);
+    board.places[1].place.to = Some("Chamars".into());
+    app.destinations.push(("X".into(), "Chamars".into()));
+    app.board_changed = true;
+    let screen = drawn(&mut app, 100, 30);
+    assert!(screen.contains("X → Chamars"), "{screen}");
+    assert!(screen.contains("aucun départ vers Chamars"), "{screen}");
+    // Z's row, then X's line.
+    app.update(key(KeyCode::Down), at);
+    assert_eq!(app.selected_place().as_deref(), Some("Z"));
+    app.update(key(KeyCode::Down), at);
+    assert_eq!(app.selected_place().as_deref(), Some("X"));
+    assert_eq!(
+        app.selected_row(),
+        None,
+        "no row: Enter has nothing to open"
+    );
+    assert_eq!(app.update(key(KeyCode::Char('T')), at), Effect::Redraw);
+    assert!(app.destinations.is_empty());
+}

@@ -84,9 +84,18 @@ pub(super) fn body_lines<'a>(
         headings.push(lines.len());
         lines.push(BodyLine::Text(place_heading(&heading, width, &state.theme)));
         if place.no_departure {
+            let mut style = state.theme.not_located();
+            // With a destination the line can be selected (to clear it).
+            if place.selectable() > 0 {
+                if state.selected == Some(row_index) {
+                    selected_line = Some(lines.len());
+                    style = style.patch(state.theme.selected());
+                }
+                row_index += 1;
+            }
             lines.push(BodyLine::Text(Line::styled(
-                format!("   {}", crate::i18n::t("no_departure")),
-                state.theme.not_located(),
+                format!("   {}", place.no_departure_text()),
+                style,
             )));
             continue;
         }

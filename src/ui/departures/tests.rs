@@ -574,6 +574,14 @@ fn no_departure_is_a_visible_state() {
     }
     let text = screen(&render(&board, t(1), 100, 20, Palette::TrueColor)).join("\n");
     assert!(text.contains("Aucun départ prévu"), "{text}");
+    // With a destination, none goes there: said so, on the board and in
+    // `--once`.
+    board.places[0].place.to = Some("Chamars".into());
+    let text = screen(&render(&board, t(1), 100, 20, Palette::TrueColor)).join("\n");
+    assert!(text.contains("aucun départ vers Chamars"), "{text}");
+    assert!(!text.contains("Aucun départ prévu"), "{text}");
+    let once = crate::ui::view::text(&crate::ui::view::build(&board, t(1)), "quai", "");
+    assert!(once.contains("aucun départ vers Chamars"), "{once}");
 }
 
 #[test]

@@ -45,6 +45,8 @@ mod header;
 use header::*;
 mod rows;
 use rows::*;
+mod arrivals;
+use arrivals::*;
 #[cfg(test)]
 mod tests;
 

@@ -21,7 +21,7 @@ pub(super) fn draw_pages(
         .places
         .iter()
         .map(|p| {
-            if p.no_departure || p.rows.is_empty() {
+            if p.no_departure || p.rows.is_empty() || one_line(p) {
                 vec![1]
             } else {
                 vec![row_h; p.rows.len()]
@@ -53,9 +53,16 @@ pub(super) fn draw_pages(
         };
         let stale = view.stale || place.behind.is_some();
         lines.push(BodyLine::Heading(name));
+        // With a destination: each line's arrivals there, on one line.
+        if let Some(line) =
+            arrivals_line(place, theme, stale, width, pane.nb).filter(|_| one_line(place))
+        {
+            lines.push(BodyLine::Text(line));
+            continue;
+        }
         if place.no_departure || place.rows.is_empty() {
             lines.push(BodyLine::Text(Line::from(Span::styled(
-                format!("   {}", crate::i18n::t("no_departure")),
+                format!("   {}", place.no_departure_text()),
                 theme.not_located(),
             ))));
             continue;

@@ -599,3 +599,109 @@ fn the_place_heading_says_the_dropped_values_and_the_messages() {
     assert!(heading.contains("ⓘ 2 messages"), "{text:#?}");
     assert!(!heading.contains("(i)"), "the kiosk has no keys: {heading}");
 }
+
+/// The sample place going to Chamars: L3 gets there at 08:42 (live) and
+/// ≈08:50 (estimated), line 7 at 08:47 (the timetable's).
+fn to_chamars(at: i64) -> BoardView {
+    let mut view = view::build(&sample_board(), t(at));
+    let zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    let place = &mut view.places[0];
+    place.to = Some("Chamars".into());
+    let arrive = |cell: &mut CellView, minutes: i64, origin| {
+        cell.arrival = Some(crate::ui::view::LocalTime {
+            at: t(minutes * 60),
+            zone: zone.clone(),
+        });
+        cell.arrival_origin = Some(origin);
+    };
+    use crate::destination::ArrivalOrigin::*;
+    arrive(&mut place.rows[0].cells[0], 42, Live);
+    arrive(&mut place.rows[0].cells[1], 50, Estimated);
+    arrive(&mut place.rows[1].cells[0], 47, Timetable);
+    view
+}
+
+fn render_view(view: &BoardView, size: (u16, u16), pane: &KioskPane) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+    terminal.draw(|f| draw(f, view, pane)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// A place with a destination is one line under its heading: each line's
+/// badge (in its colour) and its arrival times there, live plain,
+/// estimated with "≈", the timetable's marked; the walk time still says
+/// when to leave; narrower, fewer times and lines, no word cut.
+#[test]
+fn a_place_with_a_destination_is_one_line_of_arrivals() {
+    let mut view = to_chamars(0);
+    let p = pane(Theme::new(Palette::TrueColor));
+    let buffer = render_view(&view, (100, 30), &p);
+    let lines = text_of(&buffer);
+    let heading = lines
+        .iter()
+        .position(|l| l.contains("Crous Université → Chamars"))
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    let arrivals = &lines[heading + 1];
+    assert!(
+        arrivals.contains(" L3  08:42 ≈08:50    7  08:47 théor."),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("Pôle Temis")),
+        "{lines:#?}"
+    );
+    // The badge in the line's colour, the timetable's time dimmed.
+    let y = heading as u16 + 1;
+    let x = arrivals.find("L3").unwrap() as u16;
+    assert_eq!(buffer[(x, y)].bg, Color::Rgb(0x00, 0x6A, 0xB3));
+    let x = arrivals
+        .find("08:47")
+        .map(|b| arrivals[..b].chars().count())
+        .unwrap() as u16;
+    assert!(buffer[(x, y)].modifier.contains(Modifier::DIM));
+    // When to leave.
+    view.places[0].rows[0].leave = Some("partir dans 3 min".into());
+    let lines = text_of(&render_view(&view, (100, 30), &p));
+    assert!(
+        lines[heading + 1].contains("08:42 ≈08:50  partir dans 3 min"),
+        "{lines:#?}"
+    );
+    // 40×12: fewer lines, whole.
+    let lines = text_of(&render_view(&view, (40, 12), &p));
+    assert_eq!(
+        lines[2].trim_end(),
+        "   L3  08:42 ≈08:50  partir dans 3 min",
+        "{lines:#?}"
+    );
+    // Narrower still: fewer times; the badge and a time at the least.
+    let theme = Theme::new(Palette::TrueColor);
+    let text = |width| {
+        let line = arrivals_line(&view.places[0], &theme, false, width, 2).unwrap();
+        line.spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect::<String>()
+    };
+    assert_eq!(text(31), "   L3  08:42  partir dans 3 min");
+    assert_eq!(text(30), "   L3  08:42");
+    assert_eq!(text(12), "   L3  08:42");
+}
+
+/// A place with a destination that no trip reaches says so.
+#[test]
+fn a_destination_no_trip_reaches_is_said_on_the_kiosk() {
+    let mut view = to_chamars(0);
+    view.places[0].rows.clear();
+    view.places[0].no_departure = true;
+    let lines = text_of(&render_view(
+        &view,
+        (80, 24),
+        &pane(Theme::new(Palette::TrueColor)),
+    ));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("aucun départ vers Chamars")),
+        "{lines:#?}"
+    );
+}

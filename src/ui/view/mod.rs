@@ -183,6 +183,26 @@ impl PlaceView {
         }
     }
 
+    /// What the place says without a departure: "Aucun départ prévu pour
+    /// le moment", or with a destination "aucun départ vers Chamars".
+    pub fn no_departure_text(&self) -> std::borrow::Cow<'static, str> {
+        match &self.to {
+            Some(to) => crate::i18n::tf("no_departure_to", &[("name", to)]).into(),
+            None => crate::i18n::t("no_departure").into(),
+        }
+    }
+
+    /// How many lines of the place the selection can be on: its rows, or
+    /// with a destination no trip takes there, the line saying so (for
+    /// `T`, `<` to clear it).
+    pub fn selectable(&self) -> usize {
+        if self.no_departure {
+            usize::from(self.to.is_some())
+        } else {
+            self.rows.len()
+        }
+    }
+
     /// The place's name, and why its departures are old when they are.
     pub fn heading(&self) -> String {
         let mut heading = self.titled();
@@ -336,22 +356,18 @@ impl BoardView {
     }
 
     pub fn selectable_rows(&self) -> usize {
-        self.places
-            .iter()
-            .filter(|p| !p.no_departure)
-            .map(|p| p.rows.len())
-            .sum()
+        self.places.iter().map(PlaceView::selectable).sum()
     }
 
     /// The index of the first selectable row of each place that has rows.
     pub fn place_starts(&self) -> Vec<usize> {
         let mut starts = Vec::new();
         let mut row = 0;
-        for place in self.places.iter().filter(|p| !p.no_departure) {
-            if !place.rows.is_empty() {
+        for place in &self.places {
+            if place.selectable() > 0 {
                 starts.push(row);
             }
-            row += place.rows.len();
+            row += place.selectable();
         }
         starts
     }

@@ -143,7 +143,7 @@ pub fn text(view: &BoardView, title: &str, attribution: &str) -> String {
             out.push_str(&format!("  {}\n", lift_line(lift)));
         }
         if place.no_departure {
-            out.push_str(&format!("  {}\n", crate::i18n::t("no_departure")));
+            out.push_str(&format!("  {}\n", place.no_departure_text()));
             continue;
         }
         for row in &place.rows {
