@@ -16,32 +16,19 @@ pub mod multi;
 pub mod registry;
 pub mod scripted;
 
-// Each kind of network in its own folder. Only the registry (which
-// describes and builds them), the demo (which emulates them) and they
-// themselves can name what is inside: the rest of quai cannot, and the
-// compiler says so. The `wire` feature opens them to quai's own tests and
-// benchmarks (a dev-dependency of the package on itself), never to a build
-// of the program.
+// Each kind of network in its own folder, declared by its entry in the
+// registry's table (`registry::kinds`). Only the registry (which describes
+// and builds them), the demo (which emulates them) and they themselves can
+// name what is inside: the rest of quai cannot, and the compiler says so.
+// The `wire` feature opens them to quai's own tests and benchmarks (a
+// dev-dependency of the package on itself), never to a build of the
+// program.
 #[path = "../demo/mod.rs"]
 pub mod demo;
 #[cfg(feature = "wire")]
-#[path = "../ginko/mod.rs"]
-pub mod ginko;
+pub use registry::kinds::folders::*;
 #[cfg(not(feature = "wire"))]
-#[path = "../ginko/mod.rs"]
-mod ginko;
-#[cfg(feature = "wire")]
-#[path = "../gtfsrt/mod.rs"]
-pub mod gtfsrt;
-#[cfg(not(feature = "wire"))]
-#[path = "../gtfsrt/mod.rs"]
-mod gtfsrt;
-#[cfg(feature = "wire")]
-#[path = "../idfm/mod.rs"]
-pub mod idfm;
-#[cfg(not(feature = "wire"))]
-#[path = "../idfm/mod.rs"]
-mod idfm;
+use registry::kinds::folders::*;
 
 use std::future::Future;
 use std::pin::Pin;

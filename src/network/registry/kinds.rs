@@ -13,8 +13,40 @@ use super::{Build, DemoBuild};
 use crate::cache::Cache;
 use crate::config::{self, Settings};
 use crate::network::Source;
-use crate::network::{ginko, gtfsrt, idfm};
 use crate::timetable::store::{Auth, FeedSource};
+
+/// Declares each kind's folder (`src/<kind>/`) as a module of the network
+/// seam, `crate::network::<kind>` through the re-export in
+/// `src/network/mod.rs`, and its entry in [`KINDS`]: a new kind is its
+/// folder and one entry here. Without the `wire` feature (every build of
+/// the program) the folders are private to `crate::network`: only the
+/// registry, the demo and the kinds themselves can name what is inside,
+/// and the compiler says so. `wire` opens them to quai's own tests.
+macro_rules! kinds {
+    ($($module:ident at $path:literal => $kind:expr),+ $(,)?) => {
+        $(
+            #[cfg(feature = "wire")]
+            #[path = $path]
+            pub mod $module;
+            #[cfg(not(feature = "wire"))]
+            #[path = $path]
+            pub(in crate::network) mod $module;
+        )+
+
+        /// The kinds' folders, for `src/network/mod.rs` to re-export.
+        pub mod folders {
+            $(
+                #[cfg(feature = "wire")]
+                pub use super::$module;
+                #[cfg(not(feature = "wire"))]
+                pub(in crate::network) use super::$module;
+            )+
+        }
+
+        /// The kinds, the default network's first.
+        pub static KINDS: [Kind; [$(stringify!($module)),+].len()] = [$($kind),+];
+    };
+}
 
 /// The zone a kind's clocks, dates and service days are in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,9 +92,10 @@ pub struct Kind {
     pub demo: fn(&DemoBuild<'_>) -> Result<Source, String>,
 }
 
-/// The kinds, the default network's first.
-pub static KINDS: [Kind; 3] = [
-    Kind {
+// The kinds, the default network's first: each is its folder, declared
+// here as a module of the network seam, and its entry in [`KINDS`].
+kinds! {
+    ginko at "../../ginko/mod.rs" => Kind {
         code: "ginko-api",
         shown: "net_kind_ginko",
         builtin: Some((ginko::ID, "Ginko")),
@@ -84,7 +117,7 @@ pub static KINDS: [Kind; 3] = [
         build: ginko::kind::build,
         demo: ginko::kind::demo,
     },
-    Kind {
+    idfm at "../../idfm/mod.rs" => Kind {
         code: "idfm-prim",
         shown: "net_kind_idfm",
         builtin: Some((idfm::ID, "IDFM")),
@@ -105,7 +138,7 @@ pub static KINDS: [Kind; 3] = [
         build: idfm::kind::build,
         demo: idfm::kind::demo,
     },
-    Kind {
+    gtfsrt at "../../gtfsrt/mod.rs" => Kind {
         code: "gtfs-realtime",
         shown: "net_kind_feeds",
         builtin: None,
@@ -127,7 +160,7 @@ pub static KINDS: [Kind; 3] = [
         build: gtfsrt::kind::build,
         demo: gtfsrt::kind::demo,
     },
-];
+}
 
 /// The kind whose networks read their feeds (one per `[[network]]`).
 fn defined_kind() -> &'static Kind {
