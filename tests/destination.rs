@@ -70,10 +70,17 @@ async fn from_gare_viotte_to_chamars_only_the_line_that_goes_there_with_arrivals
         // Line 11 towards Rivotte calls at Chamars; L3, L5, 7, 12 and the
         // tram (whose stop here is closed) do not.
         assert!(row.starts_with("  11   Rivotte"), "{row}\n{screen}");
-        assert!(row.contains(" → ≈08:") || row.contains(" → ≈09:"), "{row}");
+        // Estimated (≈), or Ginko's own for a located bus.
+        assert!(
+            [" → ≈08:", " → ≈09:", " → 08:", " → 09:"]
+                .iter()
+                .any(|t| row.contains(t)),
+            "{row}"
+        );
     }
     // The same in JSON: the destination, and each departure's arrival
-    // after its departure, estimated from the timetable's run time.
+    // after its departure, estimated from the timetable's run time (a
+    // located bus: Ginko's own, see below).
     let out = run(quai(
         &home,
         &["demo", "--at", "08:00", "--json", "--to", "Chamars"],
@@ -92,7 +99,14 @@ async fn from_gare_viotte_to_chamars_only_the_line_that_goes_there_with_arrivals
     for row in rows {
         assert_eq!(row["line"]["number"], "11", "{row}");
         for cell in row["cells"].as_array().unwrap() {
-            assert_eq!(cell["arrival_origin"], "estimated", "{cell}");
+            if cell["origin"] == "located" {
+                assert!(
+                    ["estimated", "live"].contains(&cell["arrival_origin"].as_str().unwrap()),
+                    "{cell}"
+                );
+            } else {
+                assert_eq!(cell["arrival_origin"], "estimated", "{cell}");
+            }
             let arrival = cell["arrival"].as_str().unwrap();
             assert!(arrival.ends_with("+01:00"), "{arrival}");
         }
@@ -103,6 +117,137 @@ async fn from_gare_viotte_to_chamars_only_the_line_that_goes_there_with_arrivals
     assert!(v.get("destination").is_none());
     let all = serde_json::to_string(&v).unwrap();
     assert!(!all.contains("arrival"), "no arrival without --to");
+}
+
+/// Ginko's arrival at the destination is the waiting time there of the
+/// same vehicle number, asked for in the board's own request: the demo's
+/// located trams from Ile de France and République get to Chamars when
+/// Ginko says (`live`), later than they leave; a vehicle not located
+/// keeps the timetable's run time (`estimated`).
+#[tokio::test]
+async fn located_trams_arrive_at_chamars_when_ginko_says() {
+    let home = support::home("destination", "live");
+    let out = run(quai(
+        &home,
+        &["demo", "--at", "08:00", "--json", "--to", "Chamars"],
+    ))
+    .await;
+    let v = json(&out);
+    assert_eq!(v["destination"], "Chamars");
+    let fetched = instant(&v["fetched_at"]);
+    let mut live_trams = 0;
+    for place in v["places"].as_array().unwrap() {
+        for row in place["rows"].as_array().unwrap() {
+            let tram = row["line"]["mode"] == "tram";
+            for cell in row["cells"].as_array().unwrap() {
+                let arrival = instant(&cell["arrival"]);
+                let leaves =
+                    fetched + SignedDuration::from_secs(cell["seconds"].as_i64().unwrap_or(0));
+                assert!(arrival > leaves, "{cell}");
+                match cell["arrival_origin"].as_str().unwrap() {
+                    "live" => {
+                        assert_eq!(cell["origin"], "located", "{cell}");
+                        assert!(cell["vehicle"].is_string(), "{cell}");
+                        if tram {
+                            live_trams += 1;
+                        }
+                    }
+                    "estimated" => {}
+                    other => panic!("{other}: {cell}"),
+                }
+                if cell["origin"] == "not_located" {
+                    assert_eq!(cell["arrival_origin"], "estimated", "{cell}");
+                }
+            }
+        }
+    }
+    assert!(live_trams > 0, "{v:#}");
+}
+
+/// The destination's waiting times come in the board's own request: one
+/// `TR/getListeTemps` per refresh, with or without a destination, each
+/// row keeping its number of departures.
+#[tokio::test]
+async fn ginko_asks_for_the_destination_in_the_same_request() {
+    use quai::cache::Cache;
+    use quai::network::ginko::{ApiKey, Client, Ginko, parse_base_url};
+    use quai::network::{Network, PerRow, RowRequest};
+
+    let dir = support::home("destination", "one-request");
+    let log = dir.join("access.log");
+    let options = ServerOptions {
+        access_log: Some(log.clone()),
+        ..ServerOptions::default()
+    };
+    let s = support::demo_at("08:00", options).await;
+    let client = Client::new(
+        parse_base_url(&s.url()).unwrap(),
+        ApiKey::new(quai::demo::DEMO_KEY),
+    )
+    .unwrap();
+    let ginko = Ginko::new(client, &Cache::memory());
+    let ids: Vec<String> = ginko
+        .stops()
+        .await
+        .unwrap()
+        .stops
+        .into_iter()
+        .filter(|s| s.name == "Ile de France")
+        .map(|s| s.id)
+        .collect();
+    let lines = ginko.lines_at(&ids).await.unwrap();
+    let rows = |to: Option<&str>| -> Vec<RowRequest> {
+        lines
+            .iter()
+            .map(|l| RowRequest {
+                place: "Ile de France".into(),
+                stop_ids: ids.clone(),
+                line_id: l.line.id.clone(),
+                outbound: l.outbound,
+                destination: l.destination.clone(),
+                to: to.map(Into::into),
+            })
+            .collect()
+    };
+    let asked = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains(" TR/getListeTemps "))
+            .count()
+    };
+    let nb = PerRow::new(2).unwrap();
+    let to_chamars = rows(Some("chamars"));
+    let fetched_at = Timestamp::now();
+    let results = ginko.departures(&to_chamars, nb).await.unwrap();
+    assert_eq!(asked(), 1);
+    let mut live = 0;
+    for (row, result) in to_chamars.iter().zip(&results) {
+        assert!(result.departures.len() <= 2, "{result:?}");
+        let arrivals = ginko.live_arrivals(row, &result.departures, fetched_at, "Chamars");
+        for (d, times) in result.departures.iter().zip(arrivals) {
+            if times.is_empty() {
+                continue;
+            }
+            live += 1;
+            assert!(d.reliable() && d.vehicle.is_some(), "{d:?}");
+            let leaves = quai::destination::departure_instant(d, fetched_at).unwrap();
+            assert!(times.iter().all(|t| *t > leaves), "{d:?} {times:?}");
+        }
+    }
+    // The trams both ways, line 4 towards Pôle Orchamps: some located.
+    assert!(live > 0, "{results:?}");
+    // Without a destination: one request still, and nothing said.
+    let plain = rows(None);
+    let results = ginko.departures(&plain, nb).await.unwrap();
+    assert_eq!(asked(), 2);
+    for (row, result) in plain.iter().zip(&results) {
+        assert!(
+            ginko
+                .live_arrivals(row, &result.departures, fetched_at, "Chamars")
+                .is_empty()
+        );
+    }
 }
 
 #[tokio::test]
@@ -161,18 +306,18 @@ async fn the_live_board_keeps_the_rows_that_reach_the_destination_with_their_arr
         // Line 11 towards Rivotte calls at Chamars; L3, L5, 7, 12 and the
         // tram do not: their rows are not shown.
         assert!(row.contains(" 11  Rivotte"), "{row}\n{screen}");
-        // Each departure with its arrival, estimated from the timetable.
-        assert!(row.contains("→≈08:") || row.contains("→≈09:"), "{row}");
-        let arrivals = row.matches("→≈").count();
+        // Each departure with its arrival, estimated from the timetable
+        // (≈), or Ginko's own for a located vehicle.
+        let shown = ["→≈08:", "→≈09:", "→08:", "→09:"];
+        assert!(shown.iter().any(|t| row.contains(t)), "{row}");
+        let arrivals = row.matches('→').count();
         assert!(arrivals >= 1, "{row}");
     }
     // Another place of the board: only lines that reach Chamars, with
     // arrivals after the board's clock.
     for row in rows_under(&screen, "République") {
-        assert!(
-            row.contains("→≈08:") || row.contains("→≈09:"),
-            "{row}\n{screen}"
-        );
+        let shown = ["→≈08:", "→≈09:", "→08:", "→09:"];
+        assert!(shown.iter().any(|t| row.contains(t)), "{row}\n{screen}");
     }
 }
 

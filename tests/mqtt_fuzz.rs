@@ -98,6 +98,7 @@ fn requests() -> Vec<RowRequest> {
                 line_id: "L3".into(),
                 outbound,
                 destination: (*destination).into(),
+                to: None,
             })
         })
         .collect()

@@ -106,6 +106,7 @@ async fn a_broker_restart_mid_run_is_survived_and_everything_is_published_again(
             line_id: l.line.id.clone(),
             outbound: l.outbound,
             destination: l.destination.clone(),
+            to: None,
         })
         .collect();
     let nb = quai::network::PerRow::new(2).unwrap();
