@@ -646,6 +646,211 @@ async fn arrivals_are_the_trip_updates_and_trips_not_going_there_are_left_out() 
     );
 }
 
+/// A feed network of `feeds()`'s timetable and the trip updates
+/// `updates`, its timetable compiled: its home, and the server (kept for
+/// the test's length).
+async fn feed_network(name: &str, updates: Vec<u8>) -> (std::path::PathBuf, support::Scripted) {
+    let gtfs = feeds().gtfs;
+    let server = support::Scripted::start(move |seen| {
+        let body = if seen.path.ends_with(".zip") {
+            gtfs.clone()
+        } else {
+            updates.clone()
+        };
+        support::Reply {
+            status: 200,
+            content_type: "application/octet-stream",
+            body,
+            delay: std::time::Duration::ZERO,
+            with_length: true,
+            headers: Vec::new(),
+        }
+    })
+    .await;
+    let home = support::home("destination", name);
+    let dir = home.join(".config/quai");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "default_network = \"t\"\n\n[[network]]\nid = \"t\"\nname = \"Test\"\n\
+             gtfs_url = \"{0}/gtfs.zip\"\ntrip_updates_url = \"{0}/trip-updates\"\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    let out = run(quai(&home, &["timetable", "update", "--network", "t"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    (home, server)
+}
+
+/// A cell of a board: when it leaves, its status, its arrival and where
+/// that comes from.
+type Cell = (Timestamp, String, Option<(Timestamp, String)>);
+
+/// Trips the timetable does not have, with `--to`: an added trip (`ADDED`,
+/// `NEW`) is kept when its update has a stop at the destination after the
+/// board's, arriving at that stop's time (`live`); a copy (`DUPLICATED`)
+/// goes along the stops of the trip it copies, at the update's times
+/// there. Those that do not get there are left out.
+#[tokio::test]
+async fn added_and_duplicated_trips_go_where_their_updates_say() {
+    use quai::network::gtfsrt::proto::TripProperties;
+    // `full` leaves Alpha (S1) at `start` and calls every 10 minutes at
+    // Bravo, Charlie, Delta (S4), Echo; `short` stops at Charlie.
+    let start = feeds().start[0].1;
+    let min = |m: i64| start + SignedDuration::from_secs(m * 60);
+    let midnight = start
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp();
+    let clock = |t: Timestamp| {
+        let s = t.as_second() - midnight.as_second();
+        format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    };
+    let date = start
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .strftime("%Y%m%d")
+        .to_string();
+    let event = |t: Timestamp| StopTimeEvent {
+        time: Some(t.as_second()),
+        ..Default::default()
+    };
+    let call = |stop: u32, t: Timestamp| StopTimeUpdate {
+        stop_id: Some(format!("S{stop}")),
+        arrival: Some(event(t)),
+        departure: Some(event(t)),
+        ..Default::default()
+    };
+    let added = |id: &str, relationship: i32, calls: Vec<StopTimeUpdate>| FeedEntity {
+        id: Some(id.into()),
+        trip_update: Some(TripUpdate {
+            trip: Some(TripDescriptor {
+                trip_id: Some(id.into()),
+                route_id: Some("R".into()),
+                direction_id: Some(0),
+                schedule_relationship: Some(relationship),
+                ..Default::default()
+            }),
+            stop_time_update: calls,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let copy = |of: &str, leaves: Timestamp, calls: Vec<StopTimeUpdate>| FeedEntity {
+        id: Some(format!("{of}-copy")),
+        trip_update: Some(TripUpdate {
+            trip: Some(TripDescriptor {
+                trip_id: Some(of.into()),
+                schedule_relationship: Some(6),
+                ..Default::default()
+            }),
+            trip_properties: Some(TripProperties {
+                trip_id: Some(format!("{of}-copy")),
+                start_date: Some(date.clone()),
+                start_time: Some(clock(leaves)),
+            }),
+            stop_time_update: calls,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    // Soonest first, five of them: two that do not reach Delta, then
+    // the copy of `full`, `full` itself, an added trip that does.
+    let delta_late = StopTimeUpdate {
+        stop_sequence: Some(4),
+        stop_id: Some("S4".into()),
+        arrival: Some(StopTimeEvent {
+            delay: Some(120),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let message = FeedMessage {
+        header: Some(FeedHeader {
+            gtfs_realtime_version: Some("2.0".into()),
+            incrementality: Some(0),
+            timestamp: Some(u64::try_from(Timestamp::now().as_second()).unwrap()),
+        }),
+        entity: vec![
+            // NEW (ADDED's successor), ending at Charlie.
+            added("extra-short", 8, vec![call(1, min(-3)), call(3, min(17))]),
+            copy("short", min(-2), Vec::new()),
+            copy("full", min(-1), vec![delta_late]),
+            // ADDED, at Delta after Alpha.
+            added(
+                "extra",
+                1,
+                vec![call(1, min(1)), call(2, min(11)), call(4, min(33))],
+            ),
+        ],
+    };
+    let (home, _server) = feed_network("added", message.encode_to_vec()).await;
+    // Without --to, all five.
+    let out = run(quai(&home, &["board", "Alpha", "--json", "--nb", "5"])).await;
+    let v = json(&out);
+    let cells = |v: &serde_json::Value| -> Vec<Cell> {
+        v["places"][0]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["cells"].as_array().unwrap())
+            .map(|c| {
+                (
+                    instant(&c["expected"]),
+                    c["status"].as_str().unwrap().to_string(),
+                    c.get("arrival").map(|a| {
+                        (
+                            instant(a),
+                            c["arrival_origin"].as_str().unwrap().to_string(),
+                        )
+                    }),
+                )
+            })
+            .collect()
+    };
+    let leaving: Vec<(Timestamp, String)> = cells(&v)
+        .into_iter()
+        .map(|(at, status, _)| (at, status))
+        .collect();
+    let added_at = |m| (min(m), "added".to_string());
+    assert_eq!(
+        leaving,
+        [
+            added_at(-3),
+            added_at(-2),
+            added_at(-1),
+            (min(0), "normal".to_string()),
+            added_at(1)
+        ]
+    );
+    let out = run(quai(
+        &home,
+        &["board", "Alpha", "--json", "--nb", "5", "--to", "Delta"],
+    ))
+    .await;
+    let v = json(&out);
+    let live = |t| Some((t, "live".to_string()));
+    assert_eq!(
+        cells(&v),
+        [
+            // The copy of `full`: its Delta 30 minutes after it leaves,
+            // 2 minutes late by its update.
+            (min(-1), "added".to_string(), live(min(31))),
+            (
+                min(0),
+                "normal".to_string(),
+                Some((min(30), "timetable".to_string()))
+            ),
+            // The added trip: its update's time at Delta.
+            (min(1), "added".to_string(), live(min(33))),
+        ]
+    );
+}
+
 // --- Favourites with a destination ------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
