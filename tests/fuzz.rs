@@ -8,6 +8,10 @@
 //! case is saved by proptest in `tests/fuzz.proptest-regressions` and
 //! replayed by every later run: commit it with the fix.
 
+#[path = "support/mutate.rs"]
+mod mutate;
+
+use mutate::{Edit, apply};
 use proptest::prelude::*;
 use quai::network::ginko::model::{FormInfosTrafic, FormLigne, FormMessage, FormTempsLieu};
 use quai::network::ginko::{Client, WaitRequest, match_answers, parse_base_url};
@@ -39,17 +43,9 @@ fn clean(text: &str) -> bool {
     !text.chars().any(char::is_control)
 }
 
-/// One edit of a byte string.
-#[derive(Debug, Clone)]
-enum Edit {
-    Flip(usize, u8),
-    Delete(usize, usize),
-    Insert(usize, Vec<u8>),
-    Truncate(usize),
-}
-
+/// Edits with this format's own tokens.
 fn edit() -> impl Strategy<Value = Edit> {
-    let tokens: Vec<&'static [u8]> = vec![
+    mutate::edit(vec![
         b"\"",
         b"\\",
         b"\\u",
@@ -68,40 +64,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         b"\xc3",
         b"\"objets\":",
         b"\"listeTemps\":{}",
-    ];
-    prop_oneof![
-        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Flip(i, b)),
-        (any::<usize>(), 1usize..64).prop_map(|(i, n)| Edit::Delete(i, n)),
-        (any::<usize>(), proptest::sample::select(tokens))
-            .prop_map(|(i, t)| Edit::Insert(i, t.to_vec())),
-        (any::<usize>(), proptest::collection::vec(any::<u8>(), 1..8))
-            .prop_map(|(i, bytes)| Edit::Insert(i, bytes)),
-        any::<usize>().prop_map(Edit::Truncate),
-    ]
-}
-
-fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
-    for e in edits {
-        let len = bytes.len().max(1);
-        match e {
-            Edit::Flip(i, b) => {
-                if let Some(x) = bytes.get_mut(i % len) {
-                    *x = *b;
-                }
-            }
-            Edit::Delete(i, n) => {
-                let start = (i % len).min(bytes.len());
-                let end = (start + n).min(bytes.len());
-                bytes.drain(start..end);
-            }
-            Edit::Insert(i, more) => {
-                let at = (i % len).min(bytes.len());
-                bytes.splice(at..at, more.iter().copied());
-            }
-            Edit::Truncate(i) => bytes.truncate(i % len),
-        }
-    }
-    bytes
+    ])
 }
 
 /// Any JSON value, a few levels deep, with the API's field names.

@@ -10,6 +10,10 @@
 //! `scripts/fuzz.sh SECONDS` runs many more. A failing case is saved in
 //! `tests/mqtt_fuzz.proptest-regressions`: commit it with the fix.
 
+#[path = "support/mutate.rs"]
+mod mutate;
+
+use mutate::{Edit, apply};
 use proptest::prelude::*;
 use quai::domain::{Departure, WaitTime};
 use quai::mqtt::subscribe::{Read, read_message};
@@ -185,17 +189,9 @@ fn check(read: &Read, payload: &[u8]) {
     }
 }
 
-/// One edit of a byte string.
-#[derive(Debug, Clone)]
-enum Edit {
-    Flip(usize, u8),
-    Delete(usize, usize),
-    Insert(usize, Vec<u8>),
-    Truncate(usize),
-}
-
+/// Edits with this format's own tokens.
 fn edit() -> impl Strategy<Value = Edit> {
-    let tokens: Vec<&'static [u8]> = vec![
+    mutate::edit(vec![
         b"\"",
         b"\\",
         b"\\u",
@@ -218,40 +214,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         b"\"rows\":{}",
         b"\"now\":\"2100-01-01T00:00:00Z\"",
         b"9223372036854775807",
-    ];
-    prop_oneof![
-        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Flip(i, b)),
-        (any::<usize>(), 1usize..64).prop_map(|(i, n)| Edit::Delete(i, n)),
-        (any::<usize>(), proptest::sample::select(tokens))
-            .prop_map(|(i, t)| Edit::Insert(i, t.to_vec())),
-        (any::<usize>(), proptest::collection::vec(any::<u8>(), 1..8))
-            .prop_map(|(i, bytes)| Edit::Insert(i, bytes)),
-        any::<usize>().prop_map(Edit::Truncate),
-    ]
-}
-
-fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
-    for e in edits {
-        let len = bytes.len().max(1);
-        match e {
-            Edit::Flip(i, b) => {
-                if let Some(x) = bytes.get_mut(i % len) {
-                    *x = *b;
-                }
-            }
-            Edit::Delete(i, n) => {
-                let start = (i % len).min(bytes.len());
-                let end = (start + n).min(bytes.len());
-                bytes.drain(start..end);
-            }
-            Edit::Insert(i, more) => {
-                let at = (i % len).min(bytes.len());
-                bytes.splice(at..at, more.iter().copied());
-            }
-            Edit::Truncate(i) => bytes.truncate(i % len),
-        }
-    }
-    bytes
+    ])
 }
 
 /// Any JSON value, a few levels deep, with the board's field names.

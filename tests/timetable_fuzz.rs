@@ -9,6 +9,10 @@
 //! case is saved by proptest in `tests/timetable_fuzz.proptest-regressions`
 //! and replayed by every later run: commit it with the fix.
 
+#[path = "support/mutate.rs"]
+mod mutate;
+
+use mutate::{Edit, apply};
 use proptest::prelude::*;
 use quai::timetable::feed::{compile_in_memory, zip_tables};
 
@@ -56,82 +60,33 @@ const TABLES: [(&str, &str); 7] = [
     ),
 ];
 
-/// One edit of a byte string.
-#[derive(Debug, Clone)]
-enum Edit {
-    Flip(usize, u8),
-    Delete(usize, usize),
-    Insert(usize, Vec<u8>),
-    Repeat(usize, u8, usize),
-    Truncate(usize),
-}
-
+/// Edits with this format's own tokens.
 fn edit() -> impl Strategy<Value = Edit> {
-    let tokens: Vec<&'static [u8]> = vec![
-        b"\"",
-        b"\"\"",
-        b",",
-        b"\n",
-        b"\r",
-        b"\r\n",
-        b"\xef\xbb\xbf",
-        b"\xff\xfe",
-        b"\xc3",
-        b"\x00",
-        b"99:99:99",
-        b"-1",
-        b"4294967295",
-        b"18446744073709551616",
-        b"1e999",
-        b"NaN",
-        b"00000000",
-        b"\x1b[2J",
-        b"m1",
-        b"A1",
-    ];
-    prop_oneof![
-        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Flip(i, b)),
-        (any::<usize>(), 1usize..64).prop_map(|(i, n)| Edit::Delete(i, n)),
-        (any::<usize>(), proptest::sample::select(tokens))
-            .prop_map(|(i, t)| Edit::Insert(i, t.to_vec())),
-        (any::<usize>(), proptest::collection::vec(any::<u8>(), 1..8))
-            .prop_map(|(i, bytes)| Edit::Insert(i, bytes)),
-        (
-            any::<usize>(),
-            proptest::sample::select(vec![b' ', b',', b'"', b'\n', b'x']),
-            1usize..200_000
-        )
-            .prop_map(|(i, b, n)| Edit::Repeat(i, b, n)),
-        any::<usize>().prop_map(Edit::Truncate),
-    ]
-}
-
-fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
-    for e in edits {
-        let len = bytes.len().max(1);
-        match e {
-            Edit::Flip(i, b) => {
-                if let Some(x) = bytes.get_mut(i % len) {
-                    *x = *b;
-                }
-            }
-            Edit::Delete(i, n) => {
-                let start = (i % len).min(bytes.len());
-                let end = (start + n).min(bytes.len());
-                bytes.drain(start..end);
-            }
-            Edit::Insert(i, more) => {
-                let at = (i % len).min(bytes.len());
-                bytes.splice(at..at, more.iter().copied());
-            }
-            Edit::Repeat(i, b, n) => {
-                let at = (i % len).min(bytes.len());
-                bytes.splice(at..at, std::iter::repeat_n(*b, *n));
-            }
-            Edit::Truncate(i) => bytes.truncate(i % len),
-        }
-    }
-    bytes
+    mutate::edit_or_repeat(
+        vec![
+            b"\"",
+            b"\"\"",
+            b",",
+            b"\n",
+            b"\r",
+            b"\r\n",
+            b"\xef\xbb\xbf",
+            b"\xff\xfe",
+            b"\xc3",
+            b"\x00",
+            b"99:99:99",
+            b"-1",
+            b"4294967295",
+            b"18446744073709551616",
+            b"1e999",
+            b"NaN",
+            b"00000000",
+            b"\x1b[2J",
+            b"m1",
+            b"A1",
+        ],
+        vec![b' ', b',', b'"', b'\n', b'x'],
+    )
 }
 
 /// Compiles `zip`; when it compiles, the index answers.
