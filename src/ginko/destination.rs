@@ -38,15 +38,21 @@ pub struct AtDestinations {
 
 /// The destination requests a board's rows add to the call: one per row
 /// with a destination other than its own place, `name` giving the place's
-/// exact name (from the stop list). Each is `(the row's destination as
-/// asked, the request)`.
-pub fn requests(rows: &[RowRequest], name: impl Fn(&str) -> String) -> Vec<(String, WaitRequest)> {
+/// exact name (from the stop list; a place it does not know is not asked
+/// for: an unknown name must not cost the board its answer). Each is
+/// `(the row's destination as asked, the request)`.
+pub fn requests(
+    rows: &[RowRequest],
+    name: impl Fn(&str) -> Option<String>,
+) -> Vec<(String, WaitRequest)> {
     let mut out: Vec<(String, WaitRequest)> = Vec::new();
     for row in rows {
         let Some(to) = row.to.as_deref().filter(|t| !t.trim().is_empty()) else {
             continue;
         };
-        let place = name(to);
+        let Some(place) = name(to) else {
+            continue;
+        };
         if names::fold(&place) == names::fold(&row.place) {
             continue;
         }
@@ -174,7 +180,7 @@ mod tests {
     #[test]
     fn a_destination_is_asked_once_per_line_and_direction() {
         let rows = [row(Some("chamars")), row(Some("chamars")), row(None)];
-        let asked = requests(&rows, |_| "Chamars".into());
+        let asked = requests(&rows, |_| Some("Chamars".into()));
         assert_eq!(asked.len(), 1);
         assert_eq!(asked[0].0, "chamars");
         assert_eq!(
@@ -186,14 +192,16 @@ mod tests {
             }
         );
         // The board's own place is not asked again.
-        assert!(requests(&[row(Some("Gare Viotte"))], |t| t.to_string()).is_empty());
+        assert!(requests(&[row(Some("Gare Viotte"))], |t| Some(t.to_string())).is_empty());
+        // A place the stop list does not have is not asked for.
+        assert!(requests(&[row(Some("Nulle Part"))], |_| None).is_empty());
     }
 
     #[test]
     fn the_same_located_vehicle_later_at_the_destination_is_the_arrival() {
         let at: Timestamp = "2026-12-01T08:00:00Z".parse().unwrap();
         let row = row(Some("Chamars"));
-        let asked = requests(std::slice::from_ref(&row), |_| "Chamars".into());
+        let asked = requests(std::slice::from_ref(&row), |_| Some("Chamars".into()));
         let at_chamars = vec![
             // 815 is already past Gare Viotte: at Chamars in 1 min.
             departure("102", "815", 60, Origin::Located),

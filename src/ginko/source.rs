@@ -229,8 +229,7 @@ impl Ginko {
         Some(lines)
     }
 
-    /// The exact names of the rows' destinations, from the stop list (a
-    /// name not found there goes as asked: the server matches loosely).
+    /// The exact names of the rows' destinations found in the stop list.
     async fn destination_names(&self, rows: &[RowRequest]) -> HashMap<String, String> {
         let mut known = HashMap::new();
         let mut missing = Vec::new();
@@ -267,9 +266,7 @@ impl Ginko {
         } else {
             HashMap::new()
         };
-        let asked = super::destination::requests(rows, |to| {
-            names.get(to).cloned().unwrap_or_else(|| to.to_string())
-        });
+        let asked = super::destination::requests(rows, |to| names.get(to).cloned());
         if asked.is_empty() {
             self.destinations.store(&[], &[], crate::clock::now());
             let results = self.client.waiting_times(&requests, per_row(n)).await?;
