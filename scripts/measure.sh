@@ -5,7 +5,7 @@
 #   scripts/measure.sh [SECONDS] [all|board|kiosk]
 #                       # idle window, default 120, at least 60; default all
 #
-# - CPU seconds per hour of a live board of 5 favourites (40 line-directions)
+# - CPU seconds per hour of a live board of 5 favourites (41 line-directions)
 #   left alone in a 120×40 terminal (tmux) for SECONDS, from /proc/PID/stat;
 # - its resident memory (VmRSS) and peak (VmHWM) after that window;
 # - the HTTP requests and bytes per refresh, from the demo server's access
@@ -148,7 +148,7 @@ report() { # label
 if [[ $what != kiosk ]]; then
     mkdir -p "$work/home/.config/quai" "$work/cache"
     cat >"$work/home/.config/quai/favorites.toml" <<'TOML'
-# 12 + 8 + 8 + 8 + 4 = 40 line-directions asked of the demo network.
+# 11 + 8 + 10 + 8 + 4 = 41 line-directions asked of the demo network.
 [[favorite]]
 place = "Gare Viotte"
 [[favorite]]
@@ -166,7 +166,7 @@ TOML
     sample
     tmux -S "$socket" capture-pane -p -t board >"$work/board.txt"
     tmux -S "$socket" kill-session -t board
-    echo "board of 5 favourites (40 line-directions), 120×40, xterm-256color"
+    echo "board of 5 favourites (41 line-directions), 120×40, xterm-256color"
     report "idle board"
     if ! grep -q "mis à jour" "$work/board.txt"; then
         echo "measure: the board did not show departures:" >&2

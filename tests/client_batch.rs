@@ -1,4 +1,4 @@
-//! The batched waiting-times helper: chunks of at most 40, answers matched
+//! The batched waiting-times helper: chunks of at most 60, answers matched
 //! back by name, line and direction whatever their order or absence.
 
 mod support;
@@ -46,10 +46,10 @@ fn req(place: &str, line: usize, outbound: bool) -> WaitRequest {
 }
 
 #[tokio::test]
-async fn ninety_requests_go_in_three_calls_and_come_back_in_order() {
+async fn a_hundred_and_thirty_requests_go_in_three_calls_and_come_back_in_order() {
     let server = echo_server().await;
     let c = client(&server.url, "k");
-    let mut requests: Vec<WaitRequest> = (0..90)
+    let mut requests: Vec<WaitRequest> = (0..130)
         .map(|i| req(&format!("Arrêt {}", i % 30), i, i % 2 == 0))
         .collect();
     requests.push(req("Vide", 1, true));

@@ -70,10 +70,17 @@ async fn from_gare_viotte_to_chamars_only_the_line_that_goes_there_with_arrivals
         // Line 11 towards Rivotte calls at Chamars; L3, L5, 7, 12 and the
         // tram (whose stop here is closed) do not.
         assert!(row.starts_with("  11   Rivotte"), "{row}\n{screen}");
-        assert!(row.contains(" → ≈08:") || row.contains(" → ≈09:"), "{row}");
+        // Estimated (≈), or Ginko's own for a located bus.
+        assert!(
+            [" → ≈08:", " → ≈09:", " → 08:", " → 09:"]
+                .iter()
+                .any(|t| row.contains(t)),
+            "{row}"
+        );
     }
     // The same in JSON: the destination, and each departure's arrival
-    // after its departure, estimated from the timetable's run time.
+    // after its departure, estimated from the timetable's run time (a
+    // located bus: Ginko's own, see below).
     let out = run(quai(
         &home,
         &["demo", "--at", "08:00", "--json", "--to", "Chamars"],
@@ -92,7 +99,14 @@ async fn from_gare_viotte_to_chamars_only_the_line_that_goes_there_with_arrivals
     for row in rows {
         assert_eq!(row["line"]["number"], "11", "{row}");
         for cell in row["cells"].as_array().unwrap() {
-            assert_eq!(cell["arrival_origin"], "estimated", "{cell}");
+            if cell["origin"] == "located" {
+                assert!(
+                    ["estimated", "live"].contains(&cell["arrival_origin"].as_str().unwrap()),
+                    "{cell}"
+                );
+            } else {
+                assert_eq!(cell["arrival_origin"], "estimated", "{cell}");
+            }
             let arrival = cell["arrival"].as_str().unwrap();
             assert!(arrival.ends_with("+01:00"), "{arrival}");
         }
@@ -103,6 +117,137 @@ async fn from_gare_viotte_to_chamars_only_the_line_that_goes_there_with_arrivals
     assert!(v.get("destination").is_none());
     let all = serde_json::to_string(&v).unwrap();
     assert!(!all.contains("arrival"), "no arrival without --to");
+}
+
+/// Ginko's arrival at the destination is the waiting time there of the
+/// same vehicle number, asked for in the board's own request: the demo's
+/// located trams from Ile de France and République get to Chamars when
+/// Ginko says (`live`), later than they leave; a vehicle not located
+/// keeps the timetable's run time (`estimated`).
+#[tokio::test]
+async fn located_trams_arrive_at_chamars_when_ginko_says() {
+    let home = support::home("destination", "live");
+    let out = run(quai(
+        &home,
+        &["demo", "--at", "08:00", "--json", "--to", "Chamars"],
+    ))
+    .await;
+    let v = json(&out);
+    assert_eq!(v["destination"], "Chamars");
+    let fetched = instant(&v["fetched_at"]);
+    let mut live_trams = 0;
+    for place in v["places"].as_array().unwrap() {
+        for row in place["rows"].as_array().unwrap() {
+            let tram = row["line"]["mode"] == "tram";
+            for cell in row["cells"].as_array().unwrap() {
+                let arrival = instant(&cell["arrival"]);
+                let leaves =
+                    fetched + SignedDuration::from_secs(cell["seconds"].as_i64().unwrap_or(0));
+                assert!(arrival > leaves, "{cell}");
+                match cell["arrival_origin"].as_str().unwrap() {
+                    "live" => {
+                        assert_eq!(cell["origin"], "located", "{cell}");
+                        assert!(cell["vehicle"].is_string(), "{cell}");
+                        if tram {
+                            live_trams += 1;
+                        }
+                    }
+                    "estimated" => {}
+                    other => panic!("{other}: {cell}"),
+                }
+                if cell["origin"] == "not_located" {
+                    assert_eq!(cell["arrival_origin"], "estimated", "{cell}");
+                }
+            }
+        }
+    }
+    assert!(live_trams > 0, "{v:#}");
+}
+
+/// The destination's waiting times come in the board's own request: one
+/// `TR/getListeTemps` per refresh, with or without a destination, each
+/// row keeping its number of departures.
+#[tokio::test]
+async fn ginko_asks_for_the_destination_in_the_same_request() {
+    use quai::cache::Cache;
+    use quai::network::ginko::{ApiKey, Client, Ginko, parse_base_url};
+    use quai::network::{Network, PerRow, RowRequest};
+
+    let dir = support::home("destination", "one-request");
+    let log = dir.join("access.log");
+    let options = ServerOptions {
+        access_log: Some(log.clone()),
+        ..ServerOptions::default()
+    };
+    let s = support::demo_at("08:00", options).await;
+    let client = Client::new(
+        parse_base_url(&s.url()).unwrap(),
+        ApiKey::new(quai::demo::DEMO_KEY),
+    )
+    .unwrap();
+    let ginko = Ginko::new(client, &Cache::memory());
+    let ids: Vec<String> = ginko
+        .stops()
+        .await
+        .unwrap()
+        .stops
+        .into_iter()
+        .filter(|s| s.name == "Ile de France")
+        .map(|s| s.id)
+        .collect();
+    let lines = ginko.lines_at(&ids).await.unwrap();
+    let rows = |to: Option<&str>| -> Vec<RowRequest> {
+        lines
+            .iter()
+            .map(|l| RowRequest {
+                place: "Ile de France".into(),
+                stop_ids: ids.clone(),
+                line_id: l.line.id.clone(),
+                outbound: l.outbound,
+                destination: l.destination.clone(),
+                to: to.map(Into::into),
+            })
+            .collect()
+    };
+    let asked = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains(" TR/getListeTemps "))
+            .count()
+    };
+    let nb = PerRow::new(2).unwrap();
+    let to_chamars = rows(Some("chamars"));
+    let fetched_at = Timestamp::now();
+    let results = ginko.departures(&to_chamars, nb).await.unwrap();
+    assert_eq!(asked(), 1);
+    let mut live = 0;
+    for (row, result) in to_chamars.iter().zip(&results) {
+        assert!(result.departures.len() <= 2, "{result:?}");
+        let arrivals = ginko.live_arrivals(row, &result.departures, fetched_at, "Chamars");
+        for (d, times) in result.departures.iter().zip(arrivals) {
+            if times.is_empty() {
+                continue;
+            }
+            live += 1;
+            assert!(d.reliable() && d.vehicle.is_some(), "{d:?}");
+            let leaves = quai::destination::departure_instant(d, fetched_at).unwrap();
+            assert!(times.iter().all(|t| *t > leaves), "{d:?} {times:?}");
+        }
+    }
+    // The trams both ways, line 4 towards Pôle Orchamps: some located.
+    assert!(live > 0, "{results:?}");
+    // Without a destination: one request still, and nothing said.
+    let plain = rows(None);
+    let results = ginko.departures(&plain, nb).await.unwrap();
+    assert_eq!(asked(), 2);
+    for (row, result) in plain.iter().zip(&results) {
+        assert!(
+            ginko
+                .live_arrivals(row, &result.departures, fetched_at, "Chamars")
+                .is_empty()
+        );
+    }
 }
 
 #[tokio::test]
@@ -119,6 +264,16 @@ async fn a_place_no_network_knows_is_refused() {
         "{}",
         text(&out.stderr)
     );
+}
+
+/// Whether a row of the board shows an arrival: "→08:42" (the network's
+/// own) or "→≈08:42" (estimated).
+fn has_arrival(row: &str) -> bool {
+    row.split('→').skip(1).any(|after| {
+        after
+            .trim_start_matches('≈')
+            .starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 /// The rows of the place `heading` starts, on a screen of the live board.
@@ -161,18 +316,18 @@ async fn the_live_board_keeps_the_rows_that_reach_the_destination_with_their_arr
         // Line 11 towards Rivotte calls at Chamars; L3, L5, 7, 12 and the
         // tram do not: their rows are not shown.
         assert!(row.contains(" 11  Rivotte"), "{row}\n{screen}");
-        // Each departure with its arrival, estimated from the timetable.
-        assert!(row.contains("→≈08:") || row.contains("→≈09:"), "{row}");
-        let arrivals = row.matches("→≈").count();
+        // Each departure with its arrival, estimated from the timetable
+        // (≈), or Ginko's own for a located vehicle.
+        let shown = ["→≈08:", "→≈09:", "→08:", "→09:"];
+        assert!(shown.iter().any(|t| row.contains(t)), "{row}");
+        let arrivals = row.matches('→').count();
         assert!(arrivals >= 1, "{row}");
     }
     // Another place of the board: only lines that reach Chamars, with
     // arrivals after the board's clock.
     for row in rows_under(&screen, "République") {
-        assert!(
-            row.contains("→≈08:") || row.contains("→≈09:"),
-            "{row}\n{screen}"
-        );
+        let shown = ["→≈08:", "→≈09:", "→08:", "→09:"];
+        assert!(shown.iter().any(|t| row.contains(t)), "{row}\n{screen}");
     }
 }
 
@@ -501,6 +656,211 @@ async fn arrivals_are_the_trip_updates_and_trips_not_going_there_are_left_out() 
     );
 }
 
+/// A feed network of `feeds()`'s timetable and the trip updates
+/// `updates`, its timetable compiled: its home, and the server (kept for
+/// the test's length).
+async fn feed_network(name: &str, updates: Vec<u8>) -> (std::path::PathBuf, support::Scripted) {
+    let gtfs = feeds().gtfs;
+    let server = support::Scripted::start(move |seen| {
+        let body = if seen.path.ends_with(".zip") {
+            gtfs.clone()
+        } else {
+            updates.clone()
+        };
+        support::Reply {
+            status: 200,
+            content_type: "application/octet-stream",
+            body,
+            delay: std::time::Duration::ZERO,
+            with_length: true,
+            headers: Vec::new(),
+        }
+    })
+    .await;
+    let home = support::home("destination", name);
+    let dir = home.join(".config/quai");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "default_network = \"t\"\n\n[[network]]\nid = \"t\"\nname = \"Test\"\n\
+             gtfs_url = \"{0}/gtfs.zip\"\ntrip_updates_url = \"{0}/trip-updates\"\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    let out = run(quai(&home, &["timetable", "update", "--network", "t"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    (home, server)
+}
+
+/// A cell of a board: when it leaves, its status, its arrival and where
+/// that comes from.
+type Cell = (Timestamp, String, Option<(Timestamp, String)>);
+
+/// Trips the timetable does not have, with `--to`: an added trip (`ADDED`,
+/// `NEW`) is kept when its update has a stop at the destination after the
+/// board's, arriving at that stop's time (`live`); a copy (`DUPLICATED`)
+/// goes along the stops of the trip it copies, at the update's times
+/// there. Those that do not get there are left out.
+#[tokio::test]
+async fn added_and_duplicated_trips_go_where_their_updates_say() {
+    use quai::network::gtfsrt::proto::TripProperties;
+    // `full` leaves Alpha (S1) at `start` and calls every 10 minutes at
+    // Bravo, Charlie, Delta (S4), Echo; `short` stops at Charlie.
+    let start = feeds().start[0].1;
+    let min = |m: i64| start + SignedDuration::from_secs(m * 60);
+    let midnight = start
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp();
+    let clock = |t: Timestamp| {
+        let s = t.as_second() - midnight.as_second();
+        format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    };
+    let date = start
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .strftime("%Y%m%d")
+        .to_string();
+    let event = |t: Timestamp| StopTimeEvent {
+        time: Some(t.as_second()),
+        ..Default::default()
+    };
+    let call = |stop: u32, t: Timestamp| StopTimeUpdate {
+        stop_id: Some(format!("S{stop}")),
+        arrival: Some(event(t)),
+        departure: Some(event(t)),
+        ..Default::default()
+    };
+    let added = |id: &str, relationship: i32, calls: Vec<StopTimeUpdate>| FeedEntity {
+        id: Some(id.into()),
+        trip_update: Some(TripUpdate {
+            trip: Some(TripDescriptor {
+                trip_id: Some(id.into()),
+                route_id: Some("R".into()),
+                direction_id: Some(0),
+                schedule_relationship: Some(relationship),
+                ..Default::default()
+            }),
+            stop_time_update: calls,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let copy = |of: &str, leaves: Timestamp, calls: Vec<StopTimeUpdate>| FeedEntity {
+        id: Some(format!("{of}-copy")),
+        trip_update: Some(TripUpdate {
+            trip: Some(TripDescriptor {
+                trip_id: Some(of.into()),
+                schedule_relationship: Some(6),
+                ..Default::default()
+            }),
+            trip_properties: Some(TripProperties {
+                trip_id: Some(format!("{of}-copy")),
+                start_date: Some(date.clone()),
+                start_time: Some(clock(leaves)),
+            }),
+            stop_time_update: calls,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    // Soonest first, five of them: two that do not reach Delta, then
+    // the copy of `full`, `full` itself, an added trip that does.
+    let delta_late = StopTimeUpdate {
+        stop_sequence: Some(4),
+        stop_id: Some("S4".into()),
+        arrival: Some(StopTimeEvent {
+            delay: Some(120),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let message = FeedMessage {
+        header: Some(FeedHeader {
+            gtfs_realtime_version: Some("2.0".into()),
+            incrementality: Some(0),
+            timestamp: Some(u64::try_from(Timestamp::now().as_second()).unwrap()),
+        }),
+        entity: vec![
+            // NEW (ADDED's successor), ending at Charlie.
+            added("extra-short", 8, vec![call(1, min(-3)), call(3, min(17))]),
+            copy("short", min(-2), Vec::new()),
+            copy("full", min(-1), vec![delta_late]),
+            // ADDED, at Delta after Alpha.
+            added(
+                "extra",
+                1,
+                vec![call(1, min(1)), call(2, min(11)), call(4, min(33))],
+            ),
+        ],
+    };
+    let (home, _server) = feed_network("added", message.encode_to_vec()).await;
+    // Without --to, all five.
+    let out = run(quai(&home, &["board", "Alpha", "--json", "--nb", "5"])).await;
+    let v = json(&out);
+    let cells = |v: &serde_json::Value| -> Vec<Cell> {
+        v["places"][0]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["cells"].as_array().unwrap())
+            .map(|c| {
+                (
+                    instant(&c["expected"]),
+                    c["status"].as_str().unwrap().to_string(),
+                    c.get("arrival").map(|a| {
+                        (
+                            instant(a),
+                            c["arrival_origin"].as_str().unwrap().to_string(),
+                        )
+                    }),
+                )
+            })
+            .collect()
+    };
+    let leaving: Vec<(Timestamp, String)> = cells(&v)
+        .into_iter()
+        .map(|(at, status, _)| (at, status))
+        .collect();
+    let added_at = |m| (min(m), "added".to_string());
+    assert_eq!(
+        leaving,
+        [
+            added_at(-3),
+            added_at(-2),
+            added_at(-1),
+            (min(0), "normal".to_string()),
+            added_at(1)
+        ]
+    );
+    let out = run(quai(
+        &home,
+        &["board", "Alpha", "--json", "--nb", "5", "--to", "Delta"],
+    ))
+    .await;
+    let v = json(&out);
+    let live = |t| Some((t, "live".to_string()));
+    assert_eq!(
+        cells(&v),
+        [
+            // The copy of `full`: its Delta 30 minutes after it leaves,
+            // 2 minutes late by its update.
+            (min(-1), "added".to_string(), live(min(31))),
+            (
+                min(0),
+                "normal".to_string(),
+                Some((min(30), "timetable".to_string()))
+            ),
+            // The added trip: its update's time at Delta.
+            (min(1), "added".to_string(), live(min(33))),
+        ]
+    );
+}
+
 // --- Favourites with a destination ------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -602,7 +962,7 @@ async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk
     assert!(!rows.is_empty(), "{favourites}");
     for row in rows {
         assert!(row.contains(" 11  Rivotte"), "{row}\n{favourites}");
-        assert!(row.contains("→≈"), "{row}\n{favourites}");
+        assert!(has_arrival(row), "{row}\n{favourites}");
     }
     assert!(screen.contains("Gare Viotte → Chamars"), "{screen}");
     // Rows start with the line's number and two spaces.
@@ -614,10 +974,19 @@ async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk
     }
     let rows = rows_under(&screen, "Gare Viotte → Chamars");
     assert_eq!(rows.len(), 1, "one line: {screen}");
-    // The line's badge, its arrivals (estimated from the run time: "≈"),
-    // and when to leave, the walk time still said.
+    // The line's badge, its arrivals (Ginko's own for a located bus,
+    // else estimated from the run time: "≈"), and when to leave, the walk
+    // time still said.
     let arrivals = rows[0].trim();
-    assert!(arrivals.starts_with("11  ≈"), "{arrivals}\n{screen}");
+    assert!(arrivals.starts_with("11  "), "{arrivals}\n{screen}");
+    assert!(
+        arrivals.contains(':')
+            && arrivals
+                .chars()
+                .nth(4)
+                .is_some_and(|c| c == '≈' || c.is_ascii_digit()),
+        "{arrivals}\n{screen}"
+    );
     // When to leave is said for a departure whose time is counted: the
     // demo locates the buses due within 30 min, so line 11's next one may
     // be "Non localisé" at this hour (the board's first time says which:
@@ -627,7 +996,9 @@ async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk
         .and_then(|row| row.split('→').next())
         .is_some_and(|first| !first.contains("Non localisé") && !first.contains('≈'));
     assert!(
-        arrivals.contains("partir dans") || !first_located,
+        arrivals.contains("partir dans")
+            || arrivals.contains("partez maintenant")
+            || !first_located,
         "{arrivals}\n{screen}\n{favourites}"
     );
     assert!(

@@ -396,6 +396,7 @@ async fn rows(network: &dyn Network, places: &[&str]) -> Vec<RowRequest> {
                 line_id: line.line.id.clone(),
                 outbound: line.outbound,
                 destination: String::new(),
+                to: None,
             });
         }
     }

@@ -45,6 +45,7 @@ async fn rows_of(net: &Idfm, station: &str) -> Vec<RowRequest> {
             line_id: l.line.id.clone(),
             outbound: l.outbound,
             destination: l.destination.clone(),
+            to: None,
         })
         .collect()
 }

@@ -102,6 +102,7 @@ fn requests() -> Vec<RowRequest> {
                 line_id: "L3".into(),
                 outbound,
                 destination: (*destination).into(),
+                to: None,
             })
         })
         .collect()

@@ -80,6 +80,7 @@ fn row() -> RowRequest {
         line_id: "101".into(),
         outbound: true,
         destination: "Bravo".into(),
+        to: None,
     }
 }
 
@@ -435,4 +436,51 @@ async fn the_timetable_never_contradicts_works_or_an_interrupted_line() {
     live.fail_next(down());
     let filled = source.departures(&[row()], nb).await.unwrap();
     assert!(filled[0].timetable);
+}
+
+/// A live network that gives its own arrivals (Ginko: the same vehicle in
+/// the destination's waiting times): the one nearest the timetable's
+/// estimate is the departure's, a vehicle's other pass is not, and a
+/// departure whose trip the timetable does not know is not kept for it.
+#[test]
+fn the_networks_own_arrival_replaces_the_estimate_of_a_trip_that_goes_there() {
+    use quai::destination::{ArrivalOrigin, Arrivals};
+    let (live, source) = wrapped();
+    let now = Timestamp::now();
+    let at = |mins: i64| now + jiff::SignedDuration::from_mins(mins);
+    let leaving = |mins: i64| {
+        let mut d = live_departure(None);
+        d.time = WaitTime::At {
+            expected: at(mins),
+            aimed: None,
+        };
+        d
+    };
+    // The trip leaves Alpha in 10 minutes and is at Bravo 5 minutes later.
+    let departures = [leaving(10), leaving(11), leaving(90)];
+    let Arrivals::Found(before) = source.arrivals(&row(), &departures, now, "Bravo") else {
+        panic!("the timetable knows Bravo");
+    };
+    let estimated: Vec<_> = before.iter().map(|a| a.map(|a| (a.at, a.origin))).collect();
+    assert_eq!(
+        estimated,
+        vec![
+            Some((at(15), ArrivalOrigin::Estimated)),
+            Some((at(16), ArrivalOrigin::Estimated)),
+            None
+        ]
+    );
+    live.set_live_arrivals(vec![vec![at(55), at(17)], vec![at(50)], vec![at(95)]]);
+    let Arrivals::Found(after) = source.arrivals(&row(), &departures, now, "Bravo") else {
+        panic!("the timetable knows Bravo");
+    };
+    let said: Vec<_> = after.iter().map(|a| a.map(|a| (a.at, a.origin))).collect();
+    assert_eq!(
+        said,
+        vec![
+            Some((at(17), ArrivalOrigin::Live)),
+            Some((at(16), ArrivalOrigin::Estimated)),
+            None
+        ]
+    );
 }

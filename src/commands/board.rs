@@ -180,6 +180,13 @@ impl BoardRun {
             place.walk = walk;
         }
         poller::apply_favorites(&mut places, &self.favorites);
+        // The destination goes with the rows: a network may ask for its
+        // arrivals there in the same request.
+        if let Some(to) = &args.to {
+            for place in &mut places {
+                place.to = Some(crate::sanitize::line(to));
+            }
+        }
         if places.is_empty() {
             return Err(crate::i18n::tf(
                 "board_no_such_place",

@@ -396,13 +396,14 @@ impl Api<'_> {
         if passages.is_empty() {
             return Vec::new();
         }
+        let plan = timetable::fleet_plan(self.net, line, self.service.day);
         if let Some(d) = self
             .net
             .disruptions
             .iter()
             .find(|d| d.line == line.id && d.place == place)
         {
-            let mut form = self.passage_form(line, outbound, stop, &passages[0]);
+            let mut form = self.passage_form(line, outbound, stop, &passages[0], &plan);
             form.temps = Some(d.text.clone());
             form.tempsHTML = Some(format!("<span class=\"gk-mot\">{}</span>", d.text));
             form.typeDeTemps = Some(2);
@@ -415,7 +416,7 @@ impl Api<'_> {
         }
         passages
             .iter()
-            .map(|passage| self.passage_form(line, outbound, stop, passage))
+            .map(|passage| self.passage_form(line, outbound, stop, passage, &plan))
             .collect()
     }
 
@@ -425,6 +426,7 @@ impl Api<'_> {
         outbound: bool,
         stop: &PhysicalStop,
         passage: &Passage,
+        plan: &[Vec<Option<u32>>; 2],
     ) -> FormTempsAttente {
         let day = self.service.day;
         let hash = timetable::trip_hash(line, outbound, passage.trip, day);
@@ -483,7 +485,7 @@ impl Api<'_> {
         } else {
             "Bus complet"
         };
-        let vehicle = timetable::vehicle_for(line, outbound, passage.trip);
+        let vehicle = timetable::vehicle_for(plan, outbound, passage.trip);
         let vehicle_access = match vehicle {
             _ if line.is_tram() => 1,
             Some(n) if n >= 700 => 2,

@@ -207,14 +207,49 @@ pub fn trip_hash(line: &Line, outbound: bool, trip: usize, day: Date) -> u64 {
     h ^ (h >> 29)
 }
 
-/// The vehicle running a trip, if the line's vehicles are numbered.
-pub fn vehicle_for(line: &Line, outbound: bool, trip: usize) -> Option<u32> {
+/// Minutes a vehicle waits at the end of its trip before its next one.
+const LAYOVER_MIN: f64 = 2.0;
+
+/// The vehicles of a line's trips on a day: `[outbound, inbound]`, per
+/// trip, `None` for a line without numbered vehicles. Each trip, in the
+/// order they start, takes the vehicle idle the longest, so that a number
+/// runs one trip at a time (while the fleet is big enough): the same
+/// number at consecutive stops is the same vehicle, later.
+pub fn fleet_plan(network: &Network, line: &Line, day: Date) -> [Vec<Option<u32>>; 2] {
     let fleet = line.fleet_numbers();
+    let starts = trip_starts(line, day);
+    let mut plan = [vec![None; starts.len()], vec![None; starts.len()]];
     if fleet.is_empty() {
-        return None;
+        return plan;
     }
-    let slot = (trip * 2 + usize::from(!outbound)) % fleet.len();
-    Some(fleet[slot])
+    let mut trips: Vec<(f64, f64, usize, usize)> = Vec::with_capacity(starts.len() * 2);
+    for (direction, outbound) in [true, false].into_iter().enumerate() {
+        let shift = if outbound { 0.0 } else { line.headway * 0.37 };
+        let duration = offsets(network, line, outbound)
+            .last()
+            .copied()
+            .unwrap_or(0.0);
+        for (trip, start) in starts.iter().enumerate() {
+            trips.push((start + shift, start + shift + duration, direction, trip));
+        }
+    }
+    trips.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+    // When each vehicle is free again.
+    let mut free_at = vec![f64::NEG_INFINITY; fleet.len()];
+    for (_, end, direction, trip) in trips {
+        let Some((vehicle, _)) = free_at.iter().enumerate().min_by(|a, b| a.1.total_cmp(b.1))
+        else {
+            break;
+        };
+        free_at[vehicle] = end + LAYOVER_MIN;
+        plan[direction][trip] = Some(fleet[vehicle]);
+    }
+    plan
+}
+
+/// The vehicle running a trip of `plan` ([`fleet_plan`]).
+pub fn vehicle_for(plan: &[Vec<Option<u32>>; 2], outbound: bool, trip: usize) -> Option<u32> {
+    plan[usize::from(!outbound)].get(trip).copied().flatten()
 }
 
 /// Load (percent of capacity) of a trip as it reaches a stop.
@@ -262,6 +297,7 @@ pub fn locate_vehicle<'n>(
         if !line.fleet_numbers().contains(&number) {
             continue;
         }
+        let plan = fleet_plan(network, line, now.day);
         for outbound in [true, false] {
             let shift = if outbound { 0.0 } else { line.headway * 0.37 };
             let offsets = offsets(network, line, outbound);
@@ -270,7 +306,7 @@ pub fn locate_vehicle<'n>(
             for (trip, start) in trip_starts(line, now.day).into_iter().enumerate() {
                 let elapsed = now.minutes() - (start + shift);
                 if !(0.0..=duration).contains(&elapsed)
-                    || vehicle_for(line, outbound, trip) != Some(number)
+                    || vehicle_for(&plan, outbound, trip) != Some(number)
                 {
                     continue;
                 }
@@ -369,6 +405,38 @@ mod tests {
             next_passages(&n, t1, false, "Chalezeule", &noon, 2).len(),
             2
         );
+    }
+
+    /// A vehicle number runs one trip at a time, whichever the direction:
+    /// the same number further down the route is the same vehicle.
+    #[test]
+    fn a_vehicle_runs_one_trip_at_a_time() {
+        let n = network();
+        for day in ["2026-11-24", "2026-11-28", "2026-11-29"] {
+            let day: Date = day.parse().unwrap();
+            for line in n.lines.iter().filter(|l| !l.fleet_numbers().is_empty()) {
+                let plan = fleet_plan(&n, line, day);
+                let mut runs: Vec<(u32, f64, f64)> = Vec::new();
+                for outbound in [true, false] {
+                    let shift = if outbound { 0.0 } else { line.headway * 0.37 };
+                    let duration = *offsets(&n, line, outbound).last().unwrap();
+                    for (trip, start) in trip_starts(line, day).into_iter().enumerate() {
+                        let vehicle = vehicle_for(&plan, outbound, trip).unwrap();
+                        runs.push((vehicle, start + shift, start + shift + duration));
+                    }
+                }
+                for (i, a) in runs.iter().enumerate() {
+                    for b in &runs[i + 1..] {
+                        assert!(
+                            a.0 != b.0 || a.2 < b.1 || b.2 < a.1,
+                            "line {} on {day}: {} runs {a:?} and {b:?}",
+                            line.number,
+                            a.0
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

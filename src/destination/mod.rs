@@ -109,6 +109,7 @@ pub fn request(board: &Board, p: usize, line: usize) -> Option<RowRequest> {
         line_id: l.line.id.clone(),
         outbound: l.outbound,
         destination: l.destination.clone(),
+        to: place.to.clone(),
     })
 }
 

@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod client;
 pub mod convert;
+mod destination;
 pub mod error;
 pub(crate) mod kind;
 pub(crate) mod lenient;

@@ -83,6 +83,8 @@ pub struct Ginko {
     legacy: Cache,
     name: String,
     attribution: String,
+    /// What the last fetch said of the destinations asked for (`--to`).
+    destinations: super::destination::AtDestinations,
 }
 
 impl std::fmt::Debug for Ginko {
@@ -104,6 +106,7 @@ impl Ginko {
             legacy: cache.clone(),
             name: "Ginko".into(),
             attribution: crate::i18n::t(ATTRIBUTION).into(),
+            destinations: Default::default(),
         }
     }
 
@@ -224,6 +227,73 @@ impl Ginko {
             },
         );
         Some(lines)
+    }
+
+    /// The exact names of the rows' destinations found in the stop list.
+    async fn destination_names(&self, rows: &[RowRequest]) -> HashMap<String, String> {
+        let mut known = HashMap::new();
+        let mut missing = Vec::new();
+        for to in rows.iter().filter_map(|r| r.to.as_deref()) {
+            match self.destinations.name_of(to) {
+                Some(name) => {
+                    known.insert(to.to_string(), name);
+                }
+                None => missing.push(to),
+            }
+        }
+        if !missing.is_empty()
+            && let Ok(list) = self.stop_list().await
+        {
+            for to in missing {
+                if let Some(name) = self.destinations.find_name(to, &list.stops) {
+                    known.insert(to.to_string(), name);
+                }
+            }
+        }
+        known
+    }
+
+    /// The rows' waiting times, and those of the same lines at the rows'
+    /// destinations in the same call (kept for [`Network::live_arrivals`]).
+    async fn rows_and_destinations(
+        &self,
+        rows: &[RowRequest],
+        n: PerRow,
+    ) -> Result<Vec<RowResult>, ApiError> {
+        let requests: Vec<WaitRequest> = rows.iter().map(WaitRequest::from).collect();
+        let names = if rows.iter().any(|r| r.to.is_some()) {
+            self.destination_names(rows).await
+        } else {
+            HashMap::new()
+        };
+        let asked = super::destination::requests(rows, |to| names.get(to).cloned());
+        if asked.is_empty() {
+            self.destinations.store(&[], &[], crate::clock::now());
+            let results = self.client.waiting_times(&requests, per_row(n)).await?;
+            return Ok(results.into_iter().map(RowResult::from).collect());
+        }
+        // A vehicle leaving among the row's first is further down the
+        // destination's list: as many as the API gives, the rows keeping
+        // their own number.
+        let all: Vec<WaitRequest> = requests
+            .into_iter()
+            .chain(asked.iter().map(|(_, r)| r.clone()))
+            .collect();
+        let mut results = self.client.waiting_times(&all, Nb::new(5)?).await?;
+        let theirs: Vec<_> = results
+            .split_off(rows.len().min(results.len()))
+            .into_iter()
+            .map(|r| r.departures)
+            .collect();
+        self.destinations
+            .store(&asked, &theirs, crate::clock::now());
+        Ok(results
+            .into_iter()
+            .map(|mut r| {
+                r.departures.truncate(usize::from(n.get()));
+                RowResult::from(r)
+            })
+            .collect())
     }
 
     async fn all_messages(&self) -> Result<Vec<Message>, ApiError> {
@@ -409,11 +479,17 @@ impl Network for Ginko {
         rows: &'a [RowRequest],
         n: PerRow,
     ) -> NetFuture<'a, Vec<RowResult>> {
-        Box::pin(async move {
-            let requests: Vec<WaitRequest> = rows.iter().map(WaitRequest::from).collect();
-            let results = self.client.waiting_times(&requests, per_row(n)).await?;
-            Ok(results.into_iter().map(RowResult::from).collect())
-        })
+        Box::pin(async move { Ok(self.rows_and_destinations(rows, n).await?) })
+    }
+
+    fn live_arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: jiff::Timestamp,
+        to: &str,
+    ) -> Vec<Vec<jiff::Timestamp>> {
+        self.destinations.arrivals(row, departures, fetched_at, to)
     }
 
     fn messages(&self) -> NetFuture<'_, Vec<Message>> {

@@ -66,6 +66,7 @@ pub async fn simulate(
                 line_id: line.line.id.clone(),
                 outbound: line.outbound,
                 destination: line.destination.clone(),
+                to: None,
             });
         }
     }

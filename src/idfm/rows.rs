@@ -258,6 +258,7 @@ mod tests {
             line_id: "C01742".into(),
             outbound: true,
             destination: "Chessy".into(),
+            to: None,
         };
         let before = crate::sanitize::implausible_dropped();
         let result = row_result(

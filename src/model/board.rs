@@ -159,6 +159,7 @@ fn place_requests(p: &ResolvedPlace) -> impl Iterator<Item = RowRequest> + '_ {
         line_id: l.line.id.clone(),
         outbound: l.outbound,
         destination: l.destination.clone(),
+        to: p.to.clone(),
     })
 }
 

@@ -113,6 +113,11 @@ pub struct RowRequest {
     /// The row's destination (a network whose rows are per destination
     /// matches on it).
     pub destination: String,
+    /// Where the board asks its departures to go (`--to`, a favourite's
+    /// `to`): a network that says live arrivals only when asked with the
+    /// departures (Ginko) asks for the destination in the same request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 /// The departures found for one [`RowRequest`].
@@ -257,6 +262,23 @@ pub trait Network: Send + Sync {
     ) -> crate::destination::Arrivals {
         let _ = (row, departures, fetched_at, to);
         crate::destination::Arrivals::Unavailable
+    }
+
+    /// When the network, in the request that fetched a row's departures,
+    /// expects each of them at the place `to` after it leaves (Ginko: the
+    /// same vehicle number in the destination's waiting times), in the
+    /// order of `departures`: the times it gives, the timetable's trip
+    /// telling which is this run's (a vehicle may pass again). Empty by
+    /// default: the timetable says it alone.
+    fn live_arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[Departure],
+        fetched_at: jiff::Timestamp,
+        to: &str,
+    ) -> Vec<Vec<jiff::Timestamp>> {
+        let _ = (row, departures, fetched_at, to);
+        Vec::new()
     }
 
     /// Each of a row's departures' next stops, in order, with their times

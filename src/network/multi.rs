@@ -352,6 +352,19 @@ impl Network for Multi {
         }
     }
 
+    fn live_arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: jiff::Timestamp,
+        to: &str,
+    ) -> Vec<Vec<jiff::Timestamp>> {
+        match self.member_row(row) {
+            Some((m, theirs)) => m.live_arrivals(&theirs, departures, fetched_at, to),
+            None => Vec::new(),
+        }
+    }
+
     fn calls(
         &self,
         row: &RowRequest,

@@ -29,6 +29,8 @@ struct State {
     call_times: Vec<tokio::time::Instant>,
     in_flight: usize,
     most_in_flight: usize,
+    /// What [`Network::live_arrivals`] says, whatever the row.
+    live_arrivals: Vec<Vec<jiff::Timestamp>>,
 }
 
 /// A scripted network.
@@ -99,6 +101,11 @@ impl Scripted {
             .insert((place.into(), line_id.into(), outbound), list);
     }
 
+    /// The live arrivals at any destination, per departure, from now on.
+    pub fn set_live_arrivals(&self, arrivals: Vec<Vec<jiff::Timestamp>>) {
+        self.state().live_arrivals = arrivals;
+    }
+
     /// The next departures call fails with `error`.
     pub fn fail_next(&self, error: NetError) {
         self.state().failures.push_back(error);
@@ -147,6 +154,16 @@ impl Network for Scripted {
 
     fn capabilities(&self) -> Capabilities {
         self.capabilities
+    }
+
+    fn live_arrivals(
+        &self,
+        _row: &RowRequest,
+        _departures: &[Departure],
+        _fetched_at: jiff::Timestamp,
+        _to: &str,
+    ) -> Vec<Vec<jiff::Timestamp>> {
+        self.state().live_arrivals.clone()
     }
 
     fn is_local(&self) -> bool {

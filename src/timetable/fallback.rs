@@ -452,16 +452,56 @@ impl crate::network::Network for WithTimetable {
         if live != crate::destination::Arrivals::Unavailable {
             return live;
         }
-        match self.table() {
-            Some(t) => t.arrivals_with(
-                row,
-                departures,
-                fetched_at,
-                (to, super::arrivals::MATCH_WITHIN),
-                &|_, _| super::arrivals::LiveCall::Unknown,
-            ),
-            None => crate::destination::Arrivals::Unavailable,
+        let Some(t) = self.table() else {
+            return crate::destination::Arrivals::Unavailable;
+        };
+        let found = t.arrivals_with(
+            row,
+            departures,
+            fetched_at,
+            (to, super::arrivals::MATCH_WITHIN),
+            &|_, _| super::arrivals::LiveCall::Unknown,
+        );
+        // The network's own arrival (the same vehicle expected at the
+        // destination) replaces the estimate of a trip that calls there:
+        // the one nearest it, within what a delay explains (further off,
+        // it is the vehicle's other pass there).
+        let live = self.live.live_arrivals(row, departures, fetched_at, to);
+        match found {
+            crate::destination::Arrivals::Found(mut found) if !live.is_empty() => {
+                for (arrival, live) in found.iter_mut().zip(live) {
+                    let Some(a) = arrival
+                        .as_mut()
+                        .filter(|a| a.origin == crate::destination::ArrivalOrigin::Estimated)
+                    else {
+                        continue;
+                    };
+                    let nearest = live
+                        .into_iter()
+                        .map(|at| (at, at.duration_since(a.at).abs()))
+                        .filter(|(_, gap)| *gap <= super::arrivals::MATCH_WITHIN)
+                        .min_by_key(|(_, gap)| *gap);
+                    if let Some((at, _)) = nearest {
+                        *a = crate::destination::Arrival {
+                            at,
+                            origin: crate::destination::ArrivalOrigin::Live,
+                        };
+                    }
+                }
+                crate::destination::Arrivals::Found(found)
+            }
+            other => other,
         }
+    }
+
+    fn live_arrivals(
+        &self,
+        row: &RowRequest,
+        departures: &[crate::domain::Departure],
+        fetched_at: jiff::Timestamp,
+        to: &str,
+    ) -> Vec<Vec<jiff::Timestamp>> {
+        self.live.live_arrivals(row, departures, fetched_at, to)
     }
 
     fn calls(

@@ -348,6 +348,7 @@ pub async fn library_screen(
             line_id: l.line.id.clone(),
             outbound: l.outbound,
             destination: l.destination.clone(),
+            to: None,
         })
         .collect();
     (screen, rows)
