@@ -270,7 +270,7 @@ pub(crate) fn time_text_in(cell: &CellView, width: usize) -> std::borrow::Cow<'_
     };
     let platform = cell.platform.as_ref().map(|p| format!(" v{p}"));
     if delay.is_none() && platform.is_none() && added.is_empty() {
-        let text = shown_in(cell, width);
+        let text = cell.shown.fitted(width);
         return if text.width() > width {
             fit(&text, width).into()
         } else {
@@ -285,23 +285,8 @@ pub(crate) fn time_text_in(cell: &CellView, width: usize) -> std::borrow::Cow<'_
     // The time keeps room for at least a letter and "…"; a platform too
     // long for the cell is cut last.
     let room = width.saturating_sub(suffix.width()).max(2);
-    let text = shown_in(cell, room);
+    let text = cell.shown.fitted(room);
     fit(&format!("{}{suffix}", fit(&text, room)), width).into()
-}
-
-/// The cell's time in `width` cells ([`TimeShown::fitted`]). Beside an
-/// arrival a time not located keeps its "≈6 min" rather than the words
-/// "Non localisé" alone (its colour says it is not located).
-fn shown_in(cell: &CellView, width: usize) -> std::borrow::Cow<'_, str> {
-    let text = cell.shown.fitted(width);
-    match &cell.shown {
-        TimeShown::NotLocated(time)
-            if cell.arrival.is_some() && !time.is_empty() && !text.contains(time.as_str()) =>
-        {
-            format!("≈{time}").into()
-        }
-        _ => text,
-    }
 }
 
 /// A cell's crowding gauge (3), a space, its accessibility mark (2) and a
@@ -550,10 +535,10 @@ mod tests {
         );
     }
 
-    /// Beside its arrival, a time not located keeps its "≈9 min" (the
-    /// words "Non localisé" alone said nothing of when).
+    /// Beside its arrival, a time not located still reads "Non localisé"
+    /// (the words every screen uses for it), with its arrival estimated.
     #[test]
-    fn a_time_not_located_keeps_its_time_beside_its_arrival() {
+    fn a_time_not_located_says_so_beside_its_arrival() {
         let mut view = view::build(&sample_board(), t(0));
         let cell = &mut view.places[0].rows[0].cells[1];
         assert!(matches!(cell.shown, TimeShown::NotLocated(_)), "{cell:?}");
@@ -566,12 +551,7 @@ mod tests {
         });
         cell.arrival_origin = Some(crate::destination::ArrivalOrigin::Estimated);
         let text = spans_text(&cell_spans(cell, &theme, false));
-        assert!(text.contains("≈9 min →≈08:26"), "{text}");
-        let console = Theme {
-            palette: Palette::Ansi16,
-            glyphs: Glyphs::CONSOLE,
-        };
-        let text = spans_text(&cell_spans(cell, &console, false));
-        assert!(text.contains("9 min"), "{text}");
+        assert!(text.contains("Non localisé"), "{text}");
+        assert!(text.contains("→≈08:26"), "{text}");
     }
 }
