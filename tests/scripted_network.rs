@@ -113,6 +113,7 @@ async fn poll_once(
             favorites,
             walk: None,
             to: None,
+            chosen: None,
         },
         tx,
         Arc::new(Notify::new()),

@@ -238,6 +238,7 @@ impl App {
                 favorites: kiosk.loaded.favorites.clone(),
                 walk: None,
                 to: None,
+                chosen: None,
             },
         ))
     }

@@ -101,19 +101,40 @@ struct Pollers {
     updates: mpsc::Receiver<Update>,
     places: mpsc::Sender<(Vec<String>, Vec<Favorite>)>,
     refresh_now: Arc<Notify>,
+    /// The destinations chosen on the board, for the network to be asked.
+    chosen: tokio::sync::watch::Sender<Vec<(String, String)>>,
 }
 
 impl Pollers {
-    fn start(source: Source, settings: PollSettings) -> Pollers {
+    fn start(source: Source, mut settings: PollSettings) -> Pollers {
         let (updates_tx, updates) = mpsc::channel::<Update>(16);
         let refresh_now = Arc::new(Notify::new());
         let (places, places_rx) = mpsc::channel(4);
+        let (chosen, chosen_rx) = tokio::sync::watch::channel(Vec::new());
+        settings.chosen = Some(chosen_rx);
         let poller = poller::spawn(source, settings, updates_tx, refresh_now.clone(), places_rx);
         Pollers {
             _poller: poller,
             updates,
             places,
             refresh_now,
+            chosen,
+        }
+    }
+
+    /// Gives the fetching task the destinations chosen on the board when
+    /// they changed, and asks it to fetch again at once: the next answer
+    /// has the network's own arrivals where it gives them.
+    fn choose(&self, destinations: &[(String, String)]) {
+        let changed = self.chosen.send_if_modified(|sent| {
+            let changed = sent.as_slice() != destinations;
+            if changed {
+                *sent = destinations.to_vec();
+            }
+            changed
+        });
+        if changed {
+            self.refresh_now.notify_one();
         }
     }
 }
@@ -388,6 +409,9 @@ impl Work<'_> {
             Screen::Board { source, .. } => Some(source.clone()),
             Screen::Kiosk { .. } => None,
         };
+        if let Some(p) = pollers.as_ref() {
+            p.choose(&app.destinations);
+        }
         match effect {
             Effect::Nothing => return Started::Nothing,
             Effect::Redraw => {}

@@ -154,6 +154,7 @@ impl BoardRun {
                 favorites: self.favorites,
                 walk: args.walk,
                 to: args.to.as_deref().map(crate::sanitize::line),
+                chosen: None,
             },
             title: format!("quai · {}", self.source.name()),
             attribution: self.source.attribution().to_string(),

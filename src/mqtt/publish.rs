@@ -576,6 +576,7 @@ fn start_polling(source: Source, options: &Options) -> (poller::Poller, mpsc::Re
             favorites: options.favorites.clone(),
             walk: None,
             to: options.to.clone(),
+            chosen: None,
         },
         updates_tx,
         Arc::new(Notify::new()),

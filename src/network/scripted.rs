@@ -31,6 +31,8 @@ struct State {
     most_in_flight: usize,
     /// What [`Network::live_arrivals`] says, whatever the row.
     live_arrivals: Vec<Vec<jiff::Timestamp>>,
+    /// The destination of each row of the last departures call.
+    last_to: Vec<Option<String>>,
 }
 
 /// A scripted network.
@@ -125,6 +127,11 @@ impl Scripted {
         self.state().message_times.clone()
     }
 
+    /// The destination each row of the last departures call asked for.
+    pub fn last_destinations(&self) -> Vec<Option<String>> {
+        self.state().last_to.clone()
+    }
+
     /// How many departures calls were made, and rows asked in all.
     pub fn calls(&self) -> (usize, usize) {
         let state = self.state();
@@ -199,6 +206,7 @@ impl Network for Scripted {
             let mut state = self.state();
             state.departure_calls += 1;
             state.rows_asked += rows.len();
+            state.last_to = rows.iter().map(|r| r.to.clone()).collect();
             state.call_times.push(tokio::time::Instant::now());
             state.in_flight += 1;
             state.most_in_flight = state.most_in_flight.max(state.in_flight);

@@ -126,6 +126,30 @@ pub struct PollSettings {
     /// Where every place's departures should go (`--to`), unless its
     /// favourite says otherwise.
     pub to: Option<String>,
+    /// The destinations chosen on the board (`t`, `>`), by place name,
+    /// over `to` and the favourites': the network is asked for them (Ginko
+    /// asks for the same vehicle there in the board's request).
+    pub chosen: Option<watch::Receiver<Vec<(String, String)>>>,
+}
+
+/// Each place's destination: the one chosen on the board, else its own
+/// (`--to`, its favourite's), as `base` lists them by name.
+fn apply_chosen(
+    places: &mut [ResolvedPlace],
+    base: &[(String, Option<String>)],
+    chosen: &[(String, String)],
+) {
+    for place in places {
+        let own = base
+            .iter()
+            .find(|(name, _)| *name == place.name)
+            .and_then(|(_, to)| to.clone());
+        place.to = chosen
+            .iter()
+            .find(|(name, _)| *name == place.name)
+            .map(|(_, to)| to.clone())
+            .or(own);
+    }
 }
 
 /// The running fetching tasks: dropping it stops them at once, so that no
@@ -416,6 +440,14 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
         let Some((mut shown, unknown, unavailable)) = task.resolve().await else {
             return;
         };
+        // The places' own destinations, under those chosen on the board.
+        let base: Vec<(String, Option<String>)> = shown
+            .iter()
+            .map(|p| (p.name.clone(), p.to.clone()))
+            .collect();
+        if let Some(chosen) = task.settings.chosen.as_mut() {
+            apply_chosen(&mut shown, &base, &chosen.borrow_and_update());
+        }
         // What the requests need of the board: its places, and their
         // requests worked out once per set of places.
         let mut requests = model::requests(&shown);
@@ -438,6 +470,9 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
                 rows_checked = tokio::time::Instant::now();
                 if let Some(places) = task.rows_again(&shown).await {
                     shown = places;
+                    if let Some(chosen) = task.settings.chosen.as_ref() {
+                        apply_chosen(&mut shown, &base, &chosen.borrow());
+                    }
                     requests = model::requests(&shown);
                     let update = Update::Resolved {
                         places: shown.clone(),
@@ -448,6 +483,12 @@ async fn poll_departures(mut task: Departures, new_places: Arc<Notify>) {
                         return;
                     }
                 }
+            }
+            if let Some(chosen) = task.settings.chosen.as_mut()
+                && chosen.has_changed().unwrap_or(false)
+            {
+                apply_chosen(&mut shown, &base, &chosen.borrow_and_update());
+                requests = model::requests(&shown);
             }
             let mut delay = model::next_poll_delay(task.settings.refresh, task.failures);
             if !requests.is_empty() {

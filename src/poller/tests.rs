@@ -38,6 +38,7 @@ async fn poll(net: &Arc<Scripted>, refresh: u64, during: u64, press_r: bool) -> 
             favorites: vec![],
             walk: None,
             to: None,
+            chosen: None,
         },
         tx,
         refresh_now.clone(),
@@ -115,6 +116,7 @@ async fn new_places_ask_again_for_missing_messages() {
             favorites: vec![],
             walk: None,
             to: None,
+            chosen: None,
         },
         tx,
         Arc::new(Notify::new()),
@@ -131,6 +133,45 @@ async fn new_places_ask_again_for_missing_messages() {
     let times = net.message_times();
     let since: Vec<u64> = times.iter().map(|t| (*t - times[0]).as_secs()).collect();
     assert_eq!(since, [0, 5]);
+}
+
+/// A destination chosen on the board reaches the network's requests at
+/// the next fetch (Ginko asks for the same vehicle there), and the place's
+/// own (`--to`) comes back when it is cleared.
+#[tokio::test(start_paused = true)]
+async fn a_destination_chosen_on_the_board_is_asked_of_the_network() {
+    let net = network(Duration::ZERO);
+    let (tx, mut rx) = mpsc::channel(16);
+    let (_places, places_rx) = mpsc::channel(1);
+    let (chosen, chosen_rx) = watch::channel(Vec::new());
+    let refresh_now = Arc::new(Notify::new());
+    let _poller = spawn(
+        net.clone(),
+        PollSettings {
+            places: vec!["Place".into()],
+            nb: PerRow::DEFAULT,
+            refresh: Duration::from_secs(10),
+            favorites: vec![],
+            walk: None,
+            to: Some("Terminus".into()),
+            chosen: Some(chosen_rx),
+        },
+        tx,
+        refresh_now.clone(),
+        places_rx,
+    );
+    let reader = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(net.last_destinations(), [Some("Terminus".to_string())]);
+    chosen.send_replace(vec![("Place".into(), "Chamars".into())]);
+    refresh_now.notify_one();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(net.calls().0, 2, "fetched again at once");
+    assert_eq!(net.last_destinations(), [Some("Chamars".to_string())]);
+    chosen.send_replace(Vec::new());
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    assert_eq!(net.last_destinations(), [Some("Terminus".to_string())]);
+    reader.abort();
 }
 
 #[tokio::test(start_paused = true)]

@@ -209,6 +209,7 @@ pub fn settings(theme: Theme) -> BoardSettings {
             favorites: vec![],
             walk: None,
             to: None,
+            chosen: None,
         },
         title: "quai · Test".into(),
         attribution: "Données : réseau de test".into(),

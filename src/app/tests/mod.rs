@@ -140,6 +140,7 @@ fn settings_for_tests() -> BoardSettings {
             favorites: vec![],
             walk: None,
             to: None,
+            chosen: None,
         },
         title: "quai".into(),
         attribution: String::new(),
