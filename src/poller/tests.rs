@@ -22,6 +22,23 @@ fn network(latency: Duration) -> Arc<Scripted> {
     Arc::new(net)
 }
 
+/// The settings of a board of "Place" refreshed every `refresh`.
+fn settings(
+    refresh: Duration,
+    to: Option<String>,
+    chosen: Option<watch::Receiver<Vec<(String, String)>>>,
+) -> PollSettings {
+    PollSettings {
+        places: vec!["Place".into()],
+        nb: PerRow::DEFAULT,
+        refresh,
+        favorites: vec![],
+        walk: None,
+        to,
+        chosen,
+    }
+}
+
 /// Polls `net` every `refresh` for `during` (tokio's paused clock), and
 /// says when each departures call started, in seconds from the first
 /// (`press_r`: a refresh is asked for 3 s in).
@@ -31,15 +48,7 @@ async fn poll(net: &Arc<Scripted>, refresh: u64, during: u64, press_r: bool) -> 
     let refresh_now = Arc::new(Notify::new());
     let poller = spawn(
         net.clone(),
-        PollSettings {
-            places: vec!["Place".into()],
-            nb: PerRow::DEFAULT,
-            refresh: Duration::from_secs(refresh),
-            favorites: vec![],
-            walk: None,
-            to: None,
-            chosen: None,
-        },
+        settings(Duration::from_secs(refresh), None, None),
         tx,
         refresh_now.clone(),
         places_rx,
@@ -109,15 +118,7 @@ async fn new_places_ask_again_for_missing_messages() {
     let (places, places_rx) = mpsc::channel(1);
     let _poller = spawn(
         net.clone(),
-        PollSettings {
-            places: vec!["Place".into()],
-            nb: PerRow::DEFAULT,
-            refresh: Duration::from_secs(10),
-            favorites: vec![],
-            walk: None,
-            to: None,
-            chosen: None,
-        },
+        settings(Duration::from_secs(10), None, None),
         tx,
         Arc::new(Notify::new()),
         places_rx,
@@ -147,15 +148,11 @@ async fn a_destination_chosen_on_the_board_is_asked_of_the_network() {
     let refresh_now = Arc::new(Notify::new());
     let _poller = spawn(
         net.clone(),
-        PollSettings {
-            places: vec!["Place".into()],
-            nb: PerRow::DEFAULT,
-            refresh: Duration::from_secs(10),
-            favorites: vec![],
-            walk: None,
-            to: Some("Terminus".into()),
-            chosen: Some(chosen_rx),
-        },
+        settings(
+            Duration::from_secs(10),
+            Some("Terminus".into()),
+            Some(chosen_rx),
+        ),
         tx,
         refresh_now.clone(),
         places_rx,
