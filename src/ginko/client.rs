@@ -236,6 +236,12 @@ impl Client {
             detail,
             excerpt: self.excerpt(&masked),
         })?;
+        // Most answers are well formed: the envelope and `objets` read in
+        // one pass. Anything else is read again in two, which says what
+        // is wrong and quotes it.
+        if let Some(value) = one_pass::<T>(&bytes) {
+            return Ok(value);
+        }
         let objets = self.unwrap_envelope(method, &bytes)?;
         let text = objets.map_or("null", RawValue::get);
         let mut deserializer = serde_json::Deserializer::from_str(text);
@@ -434,6 +440,44 @@ impl<'a> Envelope<'a> {
     }
 }
 
+/// `objets` of a well-formed successful answer read as `T` in the same
+/// pass as the envelope: `None` for anything else (a refusal, no `objets`,
+/// another shape, malformed JSON), which [`Client::decode_body`] reads again
+/// to say why.
+fn one_pass<T: Lenient>(bytes: &[u8]) -> Option<T> {
+    struct Objets<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Lenient> serde::de::DeserializeSeed<'de> for Objets<T> {
+        type Value = Option<T>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            T::lenient(d)
+        }
+    }
+    struct Fields<T>(std::marker::PhantomData<T>);
+    impl<'a, T: Lenient> Compound<'a> for Fields<T> {
+        type Out = (Option<bool>, Option<T>);
+        fn map<A: MapAccess<'a>>(self, mut map: A) -> Result<Option<Self::Out>, A::Error> {
+            let (mut ok, mut objets) = (None, None);
+            while let Some(key) = map.next_key::<Key<'a>>()? {
+                match key.as_str() {
+                    "ok" => ok = map.next_value::<Tolerant<bool>>()?.0,
+                    "objets" => objets = map.next_value_seed(Objets::<T>(std::marker::PhantomData))?,
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(Some((ok, objets)))
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let read = compound(&mut deserializer, Fields::<T>(std::marker::PhantomData)).ok()??;
+    deserializer.end().ok()?;
+    match read {
+        (Some(true), Some(value)) => Some(value),
+        _ => None,
+    }
+}
+
 /// Whether a refusal message is about the key ("clé", "key", "apiKey").
 fn mentions_key(msg: &str) -> bool {
     let lower = msg.to_lowercase();
@@ -443,6 +487,47 @@ fn mentions_key(msg: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pass read gives what the two-pass one gives, or leaves the
+    /// answer to it: on answers well formed or not, `objets` before or
+    /// after `ok`, refused, of another shape, repeated, cut.
+    #[test]
+    fn one_pass_reads_what_two_passes_read() {
+        use super::super::model::FormTempsLieu;
+        let c = Client::new(parse_base_url("http://127.0.0.1:1").unwrap(), None).unwrap();
+        let list = r#"[{"nomExact": "Chamars", "listeTemps": [{"idLigne": "3", "sensAller": true, "temps": "2 min", "fiable": 1}]}]"#;
+        let bodies = [
+            format!(r#"{{"ok": true, "objets": {list}}}"#),
+            format!(r#"{{"objets": {list}, "ok": 1, "msg": "x"}}"#),
+            format!(r#"{{"ok": false, "msg": "clé refusée", "objets": {list}}}"#),
+            r#"{"ok": true, "objets": {"not": "a list"}}"#.to_string(),
+            r#"{"ok": true}"#.to_string(),
+            format!(r#"{{"ok": true, "objets": {list}, "objets": 3}}"#),
+            format!(r#"{{"ok": true, "objets": {list}"#),
+            format!(r#"{{"ok": true, "objets": {list}}} trailing"#),
+            "[1, 2]".to_string(),
+        ];
+        let mut fast = 0;
+        for body in &bodies {
+            let bytes = body.as_bytes();
+            let whole = c.decode_body::<Vec<FormTempsLieu>>("TR/getListeTemps", bytes, "a list");
+            match one_pass::<Vec<FormTempsLieu>>(bytes) {
+                Some(value) => {
+                    fast += 1;
+                    // What the two passes read, without the one.
+                    let objets = c.unwrap_envelope("TR/getListeTemps", bytes).unwrap();
+                    let text = objets.map_or("null", RawValue::get);
+                    let slow = Vec::<FormTempsLieu>::lenient(
+                        &mut serde_json::Deserializer::from_str(text),
+                    );
+                    assert_eq!(format!("{:?}", slow.unwrap()), format!("{:?}", Some(&value)), "{body}");
+                    assert_eq!(format!("{whole:?}"), format!("{:?}", Ok::<_, ()>(value)), "{body}");
+                }
+                None => assert!(whole.is_err() || body == &bodies[1], "{body}: {whole:?}"),
+            }
+        }
+        assert_eq!(fast, 2, "the two well-formed answers are read in one pass");
+    }
 
     #[test]
     fn a_decode_error_quotes_the_start_of_objets() {
