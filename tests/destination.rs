@@ -289,11 +289,7 @@ fn rows_under<'a>(screen: &'a str, heading: &str) -> Vec<&'a str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_live_board_keeps_the_rows_that_reach_the_destination_with_their_arrivals() {
     let home = support::home("destination", "live");
-    let command = format!(
-        "env -i HOME={} PATH=/usr/bin:/bin TERM=xterm-256color {} demo --at 08:00 --to Chamars; sleep 5",
-        home.display(),
-        env!("CARGO_BIN_EXE_quai")
-    );
+    let command = demo_command(&home, "demo --at 08:00 --to Chamars");
     let screen = tokio::task::spawn_blocking(move || {
         let t = support::Terminal::start(&home, &command, 120, 60);
         let screen = t.wait("the board", 20, |s| {
@@ -897,6 +893,10 @@ async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk
     assert!(out.status.success(), "{}", text(&out.stderr));
     let file = std::fs::read_to_string(home.join(".config/quai/favorites.toml")).unwrap();
     assert!(file.contains("to = \"Chamars\""), "{file}");
+    // A second favourite whose destination no network knows: it says so,
+    // and costs the first nothing (every place said "aucun départ").
+    let out = run(with_api(&["fav", "add", "battant", "--to", "Nulle Part"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let out = run(with_api(&["fav", "list"])).await;
     assert!(
         text(&out.stdout).contains(" 1. Gare Viotte → Chamars"),
@@ -965,6 +965,7 @@ async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk
         assert!(has_arrival(row), "{row}\n{favourites}");
     }
     assert!(screen.contains("Gare Viotte → Chamars"), "{screen}");
+    assert!(screen.contains("« Nulle Part »"), "{screen}");
     // Rows start with the line's number and two spaces.
     for line in ["L3  ", "L5  ", " 12  "] {
         assert!(
@@ -1014,12 +1015,8 @@ async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_destination_chosen_on_the_board_filters_its_place_and_is_cleared() {
     let home = support::home("destination", "chosen");
-    let command = format!(
-        "env -i HOME={} PATH=/usr/bin:/bin TERM=xterm-256color {} --demo board 'Gare Viotte' --at 08:00; sleep 5",
-        home.display(),
-        env!("CARGO_BIN_EXE_quai")
-    );
-    let (chosen, cleared) = tokio::task::spawn_blocking(move || {
+    let command = demo_command(&home, "--demo board 'Gare Viotte' --at 08:00");
+    let (chosen, cleared, details) = tokio::task::spawn_blocking(move || {
         let t = support::Terminal::start(&home, &command, 100, 40);
         t.wait("the board", 20, |s| {
             s.contains("mis à jour il y a") && s.contains("Hauts du Chazal")
@@ -1033,15 +1030,24 @@ async fn a_destination_chosen_on_the_board_filters_its_place_and_is_cleared() {
         let chosen = t.wait("the board to Chamars", 10, |s| {
             s.contains("Gare Viotte → Chamars") && s.contains("→≈")
         });
+        // Enter on the row shown: its own trip's next stops (the board's
+        // row of that rank before filtering was another line's).
+        t.keys(&["G", "Enter"]);
+        let details = t.wait("the trip's next stops", 10, |s| {
+            s.contains("Arrêts suivants") && s.contains("Citadelle")
+        });
+        t.keys(&["Escape"]);
+        t.wait("the board again", 10, |s| !s.contains("Arrêts suivants"));
         t.keys(&["<"]);
         let cleared = t.wait("every row again", 10, |s| {
             !s.contains("→ Chamars") && s.contains("Hauts du Chazal")
         });
         t.keys(&["q"]);
-        (chosen, cleared)
+        (chosen, cleared, details)
     })
     .await
     .unwrap();
+    assert!(details.contains("11  Rivotte"), "{details}");
     let rows = rows_under(&chosen, "Gare Viotte");
     assert!(!rows.is_empty(), "{chosen}");
     for row in &rows {
@@ -1056,4 +1062,39 @@ async fn a_destination_chosen_on_the_board_filters_its_place_and_is_cleared() {
         .unwrap_or_else(|| panic!("{chosen}"));
     assert_eq!(heading.matches("→ Chamars").count(), 1, "{heading}");
     assert!(!rows_under(&cleared, "Gare Viotte").is_empty(), "{cleared}");
+}
+
+/// `T` on a place whose destination is the command line's (`--to`) shows
+/// it whole for the rest of the run: the status line said "destination
+/// effacée" while the rows stayed filtered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn capital_t_sets_the_command_lines_destination_aside() {
+    let home = support::home("destination", "aside");
+    let command = demo_command(&home, "--demo board 'Gare Viotte' --to Chamars --at 08:00");
+    let (filtered, whole) = tokio::task::spawn_blocking(move || {
+        let t = support::Terminal::start(&home, &command, 100, 40);
+        let filtered = t.wait("the board to Chamars", 20, |s| {
+            s.contains("mis à jour il y a") && s.contains("Gare Viotte → Chamars")
+        });
+        t.keys(&["T"]);
+        let whole = t.wait("every row again", 10, |s| {
+            !s.contains("→ Chamars") && s.contains("Hauts du Chazal")
+        });
+        t.keys(&["q"]);
+        (filtered, whole)
+    })
+    .await
+    .unwrap();
+    assert!(!filtered.contains("Hauts du Chazal"), "{filtered}");
+    assert!(whole.contains("destination effacée"), "{whole}");
+}
+
+/// The command line that runs `quai ARGS` in a terminal with `home` as its
+/// home and nothing else of the environment, kept a few seconds after.
+fn demo_command(home: &Path, args: &str) -> String {
+    format!(
+        "env -i HOME={} PATH=/usr/bin:/bin TERM=xterm-256color {} {args}; sleep 5",
+        home.display(),
+        env!("CARGO_BIN_EXE_quai")
+    )
 }

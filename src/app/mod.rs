@@ -342,7 +342,7 @@ impl App {
                 || self
                     .destinations
                     .iter()
-                    .any(|(p, _)| *p == state.place.name)
+                    .any(|(p, to)| *p == state.place.name && !to.is_empty())
         });
         if !asked {
             return None;
@@ -354,11 +354,14 @@ impl App {
                 .iter()
                 .find(|(p, _)| *p == state.place.name)
             {
-                state.place.to = Some(to.clone());
+                // Empty: the place's own destination set aside (`T`).
+                state.place.to = Some(to.clone()).filter(|to| !to.is_empty());
             }
         }
         if !crate::destination::asked(&base) {
-            return None;
+            // Every destination set aside (`T`): the board whole, its
+            // headings without them.
+            return Some(base);
         }
         let source = self
             .kiosk
@@ -486,6 +489,9 @@ impl App {
     /// [`App::selected_row`] in the view as it is.
     fn row_at_selection(&self) -> Option<crate::ui::details::RowInfo> {
         let view = self.view.as_ref()?;
+        // The board the view was built from: with a destination, only the
+        // rows that go there.
+        let board = self.displayed();
         let wanted = self.selected.unwrap_or(0);
         let mut index = 0;
         for (p, shown) in view.places.iter().enumerate() {
@@ -499,8 +505,7 @@ impl App {
                 }
                 continue;
             }
-            let lines = self
-                .board
+            let lines = board
                 .places
                 .get(p)
                 .map(|s| view::shown_lines(s).map(|(l, _)| l).collect::<Vec<_>>())
@@ -513,11 +518,10 @@ impl App {
                         .as_ref()
                         .map(|c| c.stop_id.clone())
                         .filter(|s| !s.is_empty())
-                        .or_else(|| self.board.places.get(p)?.place.stop_ids.first().cloned())
+                        .or_else(|| board.places.get(p)?.place.stop_ids.first().cloned())
                         .unwrap_or_default();
                     return Some(crate::ui::details::RowInfo {
-                        network: self
-                            .board
+                        network: board
                             .places
                             .get(p)
                             .map(|p| p.place.network.clone())
@@ -576,12 +580,19 @@ impl App {
 
     /// The next departure of row `l` of place `p`, to ask its next stops.
     fn trip_ask(&self, p: usize, l: usize) -> Option<Box<TripAsk>> {
-        let state = self.board.places.get(p)?;
+        let board = self.displayed();
+        let state = board.places.get(p)?;
         Some(Box::new(TripAsk {
-            row: crate::destination::request(&self.board, p, l)?,
+            row: crate::destination::request(board, p, l)?,
             departure: state.row(l).first()?.clone(),
-            fetched_at: state.fetched_at.or(self.board.fetched_at)?,
+            fetched_at: state.fetched_at.or(board.fetched_at)?,
         }))
+    }
+
+    /// The board as shown: filtered by the places' destinations when some
+    /// have one, else the board itself.
+    fn displayed(&self) -> &Board {
+        self.shown.as_ref().unwrap_or(&self.board)
     }
 
     fn open_forecast(&mut self) -> Effect {
@@ -667,21 +678,34 @@ impl App {
         self.overlay = Some(Overlay::Search(search));
     }
 
+    /// The stop search for the selected place's destination, held to the
+    /// place's network (a trip never reaches another network's stop).
+    fn destination_search(&mut self) -> SearchState {
+        self.open_search();
+        let Some(Overlay::Search(mut search)) = self.overlay.take() else {
+            return SearchState::default();
+        };
+        if let Some(here) = search.networks.get(search.network).cloned() {
+            search.networks = vec![here];
+            search.network = 0;
+            search.refresh(self.index.as_deref());
+        }
+        search
+    }
+
     /// `>`: the search, to choose the selected place's destination.
     fn open_destination(&mut self) -> Effect {
         let Some(place) = self.selected_place() else {
             self.notice = Some(crate::i18n::t("no_row_selected").into());
             return Effect::Redraw;
         };
-        self.open_search();
-        if let Some(Overlay::Search(search)) = self.overlay.take() {
-            let title = crate::i18n::tf("dest_search_title", &[("place", &place)]);
-            let search = SearchState {
-                title: Some(title),
-                ..search
-            };
-            self.overlay = Some(Overlay::Destination(search, place));
-        }
+        let search = self.destination_search();
+        let title = crate::i18n::tf("dest_search_title", &[("place", &place)]);
+        let search = SearchState {
+            title: Some(title),
+            ..search
+        };
+        self.overlay = Some(Overlay::Destination(search, place));
         Effect::Redraw
     }
 
@@ -703,11 +727,7 @@ impl App {
             return Effect::Redraw;
         }
         let search = if place.is_some() {
-            self.open_search();
-            match self.overlay.take() {
-                Some(Overlay::Search(search)) => search,
-                _ => SearchState::default(),
-            }
+            self.destination_search()
         } else {
             SearchState::default()
         };
@@ -723,14 +743,24 @@ impl App {
         }
     }
 
-    /// `<`, `T`: the selected place shows every departure again.
+    /// `<`, `T`: the selected place shows every departure again, its own
+    /// destination too (`--to`, its favourite's) set aside for this run
+    /// (an empty one in [`App::destinations`]).
     fn clear_destination(&mut self) -> Effect {
         let Some(place) = self.selected_place() else {
             return Effect::Nothing;
         };
-        let before = self.destinations.len();
+        let own = self
+            .board
+            .places
+            .iter()
+            .any(|s| s.place.name == place && s.place.to.is_some());
+        let before = self.destinations.clone();
         self.destinations.retain(|(p, _)| *p != place);
-        if self.destinations.len() == before {
+        if own {
+            self.destinations.push((place.clone(), String::new()));
+        }
+        if self.destinations == before {
             return Effect::Nothing;
         }
         self.notice = Some(crate::i18n::tf("dest_cleared", &[("place", &place)]));

@@ -216,8 +216,12 @@ fn destination_key(
 }
 
 /// The selected stop becomes the place's destination (the pane closes);
-/// nothing with no stop listed.
+/// nothing with no stop listed, or nothing typed (Enter alone does not
+/// choose the first stop of the alphabet).
 fn set_destination(search: &SearchState, place: &str, ctx: &mut Context) -> Outcome {
+    if search.query.trim().is_empty() {
+        return Outcome::Stay(Effect::Nothing);
+    }
     let Some(name) = search.hits.get(search.selected).map(|h| h.name.clone()) else {
         return Outcome::Stay(Effect::Nothing);
     };

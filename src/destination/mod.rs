@@ -123,7 +123,10 @@ pub fn filter(board: &mut Board, source: &dyn Network, to: &str) -> Result<(), S
     for state in &mut board.places {
         state.place.to = Some(name.clone());
     }
-    filter_each(board, source)
+    match filter_places(board, source)?.first() {
+        Some(unknown) => Err(crate::i18n::tf("dest_unknown", &[("name", unknown)])),
+        None => Ok(()),
+    }
 }
 
 /// Whether some place of the board asks where its departures go.
@@ -133,8 +136,27 @@ pub fn asked(board: &Board) -> bool {
 
 /// [`filter`] for each place by its own destination (`--to`, or its
 /// favourite's `to`): the places with none are left as they are. The
-/// board's destination is named when every place has the same.
+/// board's destination is named when every place has the same. A place
+/// whose destination no network knows says so, with no row; the others
+/// are shown (one favourite's mistyped `to` costs only that place).
 pub fn filter_each(board: &mut Board, source: &dyn Network) -> Result<(), String> {
+    let unknown = filter_places(board, source)?;
+    for state in &mut board.places {
+        let Some(to) = state.place.to.as_ref().filter(|to| unknown.contains(to)) else {
+            continue;
+        };
+        let why = crate::i18n::tf("dest_unknown", &[("name", to)]);
+        let kind = crate::network::ErrorKind::Relayed(why.clone());
+        state.place.lines.clear();
+        state.departures.clear();
+        state.error = Some(crate::network::NetError::new(kind, why));
+    }
+    Ok(())
+}
+
+/// [`filter_each`]'s filtering: the destinations no network knows, or
+/// why a network of the board cannot say where its trips go.
+fn filter_places(board: &mut Board, source: &dyn Network) -> Result<Vec<String>, String> {
     let fetched_at = board.fetched_at.unwrap_or_else(Timestamp::now);
     let mut arrivals = Vec::with_capacity(board.places.len());
     // Per destination: whether a row was asked, and whether some network
@@ -188,9 +210,11 @@ pub fn filter_each(board: &mut Board, source: &dyn Network) -> Result<(), String
         }
         arrivals.push(place_arrivals);
     }
-    if let Some((name, ..)) = known.iter().find(|(_, asked, k)| *asked && !k) {
-        return Err(crate::i18n::tf("dest_unknown", &[("name", name)]));
-    }
+    let unknown: Vec<String> = known
+        .iter()
+        .filter(|(_, asked, k)| *asked && !k)
+        .map(|(name, ..)| name.clone())
+        .collect();
     let name = match known.as_slice() {
         [(only, ..)] if board.places.iter().all(|p| p.place.to.is_some()) => Some(only.clone()),
         _ => None,
@@ -200,7 +224,7 @@ pub fn filter_each(board: &mut Board, source: &dyn Network) -> Result<(), String
         arrivals,
         calls: Vec::new(),
     });
-    Ok(())
+    Ok(unknown)
 }
 
 /// Adds each departure's next stops (`--calls`): an error when a network

@@ -144,11 +144,11 @@ fn apply_chosen(
             .iter()
             .find(|(name, _)| *name == place.name)
             .and_then(|(_, to)| to.clone());
-        place.to = chosen
-            .iter()
-            .find(|(name, _)| *name == place.name)
-            .map(|(_, to)| to.clone())
-            .or(own);
+        // An empty one sets the place's own aside (`T` on the board).
+        place.to = match chosen.iter().find(|(name, _)| *name == place.name) {
+            Some((_, to)) => Some(to.clone()).filter(|to| !to.is_empty()),
+            None => own,
+        };
     }
 }
 

@@ -148,7 +148,13 @@ fn search_content<'a>(
         extra.push((crate::i18n::t("search_stale").to_string(), 101));
     }
     if let Some((_, name)) = search.networks.get(search.network) {
-        extra.push((crate::i18n::tf("search_network", &[("name", name)]), 97));
+        // One network listed: the search is held to it (a destination).
+        let key = if search.networks.len() > 1 {
+            "search_network"
+        } else {
+            "search_network_only"
+        };
+        extra.push((crate::i18n::tf(key, &[("name", name)]), 97));
     }
     let keys = if pane.fares.is_some() {
         crate::i18n::t("dest_fares_footer")

@@ -143,7 +143,13 @@ pub fn draw(frame: &mut Frame, area: Rect, search: &SearchState, theme: &Theme) 
         extra.push((crate::i18n::t("search_stale").to_string(), 101));
     }
     if let Some((_, name)) = search.networks.get(search.network) {
-        extra.push((crate::i18n::tf("search_network", &[("name", name)]), 99));
+        // One network listed: the search is held to it (a destination).
+        let key = if search.networks.len() > 1 {
+            "search_network"
+        } else {
+            "search_network_only"
+        };
+        extra.push((crate::i18n::tf(key, &[("name", name)]), 99));
     }
     let footer = super::text::footer(crate::i18n::t("search_footer"), &extra, inner_w);
     while lines.len() < (height as usize).saturating_sub(3) {

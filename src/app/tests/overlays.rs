@@ -732,15 +732,7 @@ fn the_detail_says_when_the_next_stops_cannot_be_known() {
 #[test]
 fn greater_than_sets_the_places_destination_and_less_than_clears_it() {
     let at = now();
-    let mut app = App::with_capabilities(every_service());
-    app.update(Msg::Update(two_rows()), at);
-    let stops = vec![
-        crate::domain::Stop::named("S1", "Chamars"),
-        crate::domain::Stop::named("S2", "Gare Viotte"),
-    ];
-    app.index = Some(std::sync::Arc::new(crate::search::Index::from_stops(
-        &stops,
-    )));
+    let mut app = board_with_stops(&["Chamars", "Gare Viotte"], at);
     assert_eq!(app.update(key(KeyCode::Char('<')), at), Effect::Nothing);
     assert_eq!(app.update(key(KeyCode::Char('>')), at), Effect::Redraw);
     assert!(matches!(app.overlay, Some(Overlay::Destination(_, ref p)) if p == "X"));
@@ -781,16 +773,7 @@ fn greater_than_sets_the_places_destination_and_less_than_clears_it() {
 #[test]
 fn t_chooses_the_destination_above_the_fares_and_capital_t_clears_it() {
     let at = now();
-    let mut app = App::with_capabilities(every_service());
-    app.update(Msg::Update(two_rows()), at);
-    let stops = vec![
-        crate::domain::Stop::named("S1", "Chamars"),
-        crate::domain::Stop::named("S2", "Gare Viotte"),
-        crate::domain::Stop::named("S3", "Chalezeule"),
-    ];
-    app.index = Some(std::sync::Arc::new(crate::search::Index::from_stops(
-        &stops,
-    )));
+    let mut app = board_with_stops(&["Chamars", "Gare Viotte", "Chalezeule"], at);
     let Effect::LoadFares { asked } = app.update(key(KeyCode::Char('t')), at) else {
         panic!("the fares are asked for");
     };
@@ -907,5 +890,42 @@ fn a_destination_no_trip_takes_can_be_selected_and_cleared() {
         "no row: Enter has nothing to open"
     );
     assert_eq!(app.update(key(KeyCode::Char('T')), at), Effect::Redraw);
-    assert!(app.destinations.is_empty());
+    // Its own destination (a favourite's, `--to`) is set aside too: the
+    // place is shown whole.
+    assert_eq!(app.destinations, [("X".to_string(), String::new())]);
+    let screen = drawn(&mut app, 100, 30);
+    assert!(!screen.contains("X → Chamars"), "{screen}");
+    assert!(!screen.contains("aucun départ vers"), "{screen}");
+}
+
+/// `>` with nothing typed: Enter chooses nothing (it set the first stop of
+/// the alphabet), as in `t`'s search.
+#[test]
+fn enter_with_nothing_typed_chooses_no_destination() {
+    let at = now();
+    let mut app = board_with_stops(&["Allende", "Chamars"], at);
+    app.update(key(KeyCode::Char('>')), at);
+    assert_eq!(app.update(key(KeyCode::Enter), at), Effect::Nothing);
+    assert!(app.destinations.is_empty(), "{:?}", app.destinations);
+    assert!(app.overlay.is_some(), "the search stays open");
+    for c in "cham".chars() {
+        app.update(key(KeyCode::Char(c)), at);
+    }
+    app.update(key(KeyCode::Enter), at);
+    assert_eq!(app.destinations, [("X".to_string(), "Chamars".to_string())]);
+}
+
+/// The app on the two rows of place "X", with a stop list of `names`.
+fn board_with_stops(names: &[&str], at: Timestamp) -> App {
+    let mut app = App::with_capabilities(every_service());
+    app.update(Msg::Update(two_rows()), at);
+    let stops: Vec<_> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| crate::domain::Stop::named(&format!("S{}", i + 1), name))
+        .collect();
+    app.index = Some(std::sync::Arc::new(crate::search::Index::from_stops(
+        &stops,
+    )));
+    app
 }
