@@ -209,3 +209,29 @@ fn the_commands_messages_follow_the_language() {
     let man = stdout(&quai(&h, &[], &["man"]));
     assert!(man.contains("Tableau des départs"), "{man}");
 }
+
+/// The timetable's board (`--offline`) names its source in the rider's
+/// language, once for every network it reads (it said "horaires
+/// théoriques (GTFS)" three times, in French under an English locale).
+#[test]
+fn the_timetables_source_is_said_once_in_the_language() {
+    let h = support::home("cli-language", "offline");
+    let args = [
+        "--demo",
+        "board",
+        "Gare Viotte",
+        "--offline",
+        "--once",
+        "--at",
+        "08:00",
+    ];
+    for (env, words) in [
+        (ENGLISH, "scheduled times (GTFS)"),
+        (&[][..], "horaires théoriques (GTFS)"),
+    ] {
+        let out = quai(&h, env, &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert_eq!(text.matches(words).count(), 1, "{words:?} once in:\n{text}");
+    }
+}

@@ -70,12 +70,14 @@ impl Multi {
             .map(|m| m.name().to_string())
             .collect::<Vec<_>>()
             .join(" + ");
-        let attribution = members
-            .iter()
-            .map(|m| m.attribution().to_string())
-            .filter(|a| !a.is_empty())
-            .collect::<Vec<_>>()
-            .join(" · ");
+        // Each source said once (three timetables are one "GTFS").
+        let mut attributions: Vec<String> = Vec::new();
+        for a in members.iter().map(|m| m.attribution()) {
+            if !a.is_empty() && !attributions.iter().any(|b| b == a) {
+                attributions.push(a.to_string());
+            }
+        }
+        let attribution = attributions.join(" · ");
         Some(Multi {
             members,
             name,

@@ -426,7 +426,7 @@ impl crate::network::Network for TimetableNetwork {
     }
 
     fn attribution(&self) -> &str {
-        "horaires théoriques (GTFS)"
+        crate::i18n::t("timetable_attribution")
     }
 
     fn capabilities(&self) -> Capabilities {

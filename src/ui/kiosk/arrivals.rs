@@ -49,6 +49,12 @@ fn groups(place: &PlaceView) -> Option<Vec<Group<'_>>> {
         group
             .cells
             .dedup_by_key(|c| c.arrival.as_ref().map(|a| a.at));
+        // With a walk time, the departures that can no longer be caught
+        // are left out while one can: on a narrow screen the first time
+        // kept was the one already missed.
+        if group.cells.iter().any(|c| c.reachable != Some(false)) {
+            group.cells.retain(|c| c.reachable != Some(false));
+        }
     }
     groups.retain(|g| !g.cells.is_empty());
     groups.sort_by_key(|g| g.cells.first().and_then(at));

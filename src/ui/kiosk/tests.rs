@@ -687,6 +687,32 @@ fn a_place_with_a_destination_is_one_line_of_arrivals() {
     assert_eq!(text(12), "   L3  08:42");
 }
 
+/// With a walk time, a departure that can no longer be caught is left out
+/// of the one line while a later one can be (on a narrow screen the line
+/// kept the missed 08:42 and dropped the 08:50 to take).
+#[test]
+fn the_one_line_keeps_the_departures_that_can_be_caught() {
+    let mut view = to_chamars(0);
+    let row = &mut view.places[0].rows[0];
+    row.leave = Some("partir dans 3 min".into());
+    row.cells[0].reachable = Some(false);
+    row.cells[1].reachable = Some(true);
+    let theme = Theme::new(Palette::TrueColor);
+    let text = |view: &crate::ui::view::BoardView| -> String {
+        let line = arrivals_line(&view.places[0], &theme, false, 60, 2).unwrap();
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    };
+    let shown = text(&view);
+    assert!(
+        shown.contains("L3  ≈08:50  partir dans 3 min") && !shown.contains("08:42"),
+        "{shown}"
+    );
+    // None can be caught: they stay, dimmed.
+    view.places[0].rows[0].cells[1].reachable = Some(false);
+    let shown = text(&view);
+    assert!(shown.contains("L3  08:42 ≈08:50"), "{shown}");
+}
+
 /// A place with a destination that no trip reaches says so.
 #[test]
 fn a_destination_no_trip_reaches_is_said_on_the_kiosk() {
