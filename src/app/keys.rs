@@ -149,7 +149,15 @@ impl App {
                         .find(|p| p.name == place)
                         .map(|p| p.network.clone())
                         .filter(|n| self.networks.first().is_some_and(|d| &d.id != n));
-                    Effect::ToggleFavorite(place, network)
+                    // Its destination as shown (`--to`, chosen with `t`)
+                    // goes with it.
+                    let to = self
+                        .displayed()
+                        .places
+                        .iter()
+                        .find(|s| s.place.name == place)
+                        .and_then(|s| s.place.to.clone());
+                    Effect::ToggleFavorite(place, network, to)
                 }
                 None => Effect::Nothing,
             },

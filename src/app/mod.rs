@@ -120,7 +120,8 @@ pub enum Effect {
     OpenPlaces(Vec<String>),
     /// Add the place to the favourites, or remove it.
     /// A place, and its network unless it is the default one.
-    ToggleFavorite(String, Option<String>),
+    /// A place, its network when not the default one, its destination.
+    ToggleFavorite(String, Option<String>, Option<String>),
     /// Look up the stops near home.
     Nearby {
         asked: Asked,
@@ -591,7 +592,7 @@ impl App {
 
     /// The board as shown: filtered by the places' destinations when some
     /// have one, else the board itself.
-    fn displayed(&self) -> &Board {
+    pub(super) fn displayed(&self) -> &Board {
         self.shown.as_ref().unwrap_or(&self.board)
     }
 

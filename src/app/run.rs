@@ -427,8 +427,8 @@ impl Work<'_> {
                 let places = list.iter().map(|f| f.query()).collect();
                 send_places(pollers, places, list).await;
             }
-            Effect::ToggleFavorite(place, network) => {
-                let _ = self.saver.send(SaveJob::Toggle(place, network));
+            Effect::ToggleFavorite(place, network, to) => {
+                let _ = self.saver.send(SaveJob::Toggle(place, network, to));
             }
             Effect::SaveFavorite(op) => {
                 let _ = self.saver.send(SaveJob::Apply(op));
@@ -569,7 +569,7 @@ async fn send_places(pollers: &Option<Pollers>, places: Vec<String>, favorites: 
 #[derive(Debug)]
 pub(super) enum SaveJob {
     /// Add the place (with its network) or remove it.
-    Toggle(String, Option<String>),
+    Toggle(String, Option<String>, Option<String>),
     Apply(FavOp),
     /// Read the list, for the pane: the request's number.
     Read(super::Asked),
@@ -587,8 +587,8 @@ pub(super) fn spawn_saver(
     tokio::spawn(async move {
         while let Some(job) = rx.recv().await {
             let msg = match job {
-                SaveJob::Toggle(place, network) => {
-                    Msg::FavoriteToggled(toggle_favorite(store.clone(), place, network).await)
+                SaveJob::Toggle(place, network, to) => {
+                    Msg::FavoriteToggled(toggle_favorite(store.clone(), place, network, to).await)
                 }
                 SaveJob::Apply(op) => Msg::FavoritesSaved(match store.clone() {
                     None => Ok(None),
@@ -733,6 +733,7 @@ pub(super) async fn toggle_favorite(
     store: Option<Store>,
     place: String,
     network: Option<String>,
+    to: Option<String>,
 ) -> Result<(String, Option<Vec<Favorite>>), String> {
     let Some(store) = store else {
         return Ok((crate::i18n::t("demo_favorites_not_saved").into(), None));
@@ -755,7 +756,7 @@ pub(super) async fn toggle_favorite(
                             label: None,
                             lines: Vec::new(),
                             walk: None,
-                            to: None,
+                            to: to.clone(),
                         });
                     }
                 }

@@ -256,7 +256,9 @@ async fn the_saver_writes_in_order_and_reports_a_failure() {
     let saver = super::run::spawn_saver(Some(store.clone()), tx.clone());
     use super::run::SaveJob;
     for place in ["A", "B"] {
-        saver.send(SaveJob::Toggle(place.into(), None)).unwrap();
+        saver
+            .send(SaveJob::Toggle(place.into(), None, None))
+            .unwrap();
     }
     saver
         .send(SaveJob::Apply(FavOp::Move {
@@ -340,7 +342,7 @@ fn f_toggles_the_favourite_of_the_selected_place() {
     app.update(Msg::Update(two_rows()), now());
     assert_eq!(
         app.update(key(KeyCode::Char('f')), now()),
-        Effect::ToggleFavorite("X".into(), None)
+        Effect::ToggleFavorite("X".into(), None, None)
     );
     app.notice = Some("★ X ajouté aux favoris".into());
     app.update(key(KeyCode::Down), now());
@@ -386,11 +388,12 @@ async fn a_favourite_added_with_f_is_on_the_favourites_board() {
     app.update(key(KeyCode::Char('c')), now());
     app.update(key(KeyCode::Enter), now());
     app.update(Msg::Update(one_place("Chamars")), now());
-    let Effect::ToggleFavorite(place, network) = app.update(key(KeyCode::Char('f')), now()) else {
+    let Effect::ToggleFavorite(place, network, _) = app.update(key(KeyCode::Char('f')), now())
+    else {
         panic!("f toggles the favourite");
     };
     saver
-        .send(super::run::SaveJob::Toggle(place, network))
+        .send(super::run::SaveJob::Toggle(place, network, None))
         .unwrap();
     let saved = rx.recv().await.unwrap();
     assert_eq!(app.update(saved, now()), Effect::Redraw);
@@ -405,11 +408,12 @@ async fn a_favourite_added_with_f_is_on_the_favourites_board() {
     // On the favourites' board, `f` removes the place and the board
     // follows.
     app.update(Msg::Update(one_place("Chamars")), now());
-    let Effect::ToggleFavorite(place, network) = app.update(key(KeyCode::Char('f')), now()) else {
+    let Effect::ToggleFavorite(place, network, _) = app.update(key(KeyCode::Char('f')), now())
+    else {
         panic!("f toggles the favourite");
     };
     saver
-        .send(super::run::SaveJob::Toggle(place, network))
+        .send(super::run::SaveJob::Toggle(place, network, None))
         .unwrap();
     let saved = rx.recv().await.unwrap();
     assert_eq!(
@@ -427,20 +431,30 @@ async fn toggling_writes_the_favourites_file() {
     let dir = std::env::temp_dir().join(format!("quai-app-fav-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let store = crate::favorites::Store::beside(&dir.join("config.toml"));
-    let (said, list) = toggle_favorite(Some(store.clone()), "Chamars".into(), None)
+    let (said, list) = toggle_favorite(Some(store.clone()), "Chamars".into(), None, None)
         .await
         .unwrap();
     assert_eq!(said, "★ Chamars ajouté aux favoris");
     assert_eq!(store.load().unwrap().list[0].place, "Chamars");
     assert_eq!(list, Some(store.load().unwrap().list));
-    let (said, list) = toggle_favorite(Some(store.clone()), "Chamars".into(), None)
+    let (said, list) = toggle_favorite(Some(store.clone()), "Chamars".into(), None, None)
         .await
         .unwrap();
     assert_eq!(said, "Chamars retiré des favoris");
     assert!(store.load().unwrap().list.is_empty());
     assert_eq!(list, Some(vec![]));
+    // A board's place with a destination: the favourite keeps it.
+    toggle_favorite(
+        Some(store.clone()),
+        "Citadelle".into(),
+        None,
+        Some("Rivotte".into()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(store.load().unwrap().list[0].to.as_deref(), Some("Rivotte"));
     assert!(
-        toggle_favorite(None, "Chamars".into(), None)
+        toggle_favorite(None, "Chamars".into(), None, None)
             .await
             .is_ok_and(|(said, list)| said.contains("démo") && list.is_none())
     );
