@@ -156,10 +156,9 @@ fn departure_lines(lines: &mut Vec<Line<'_>>, next: &CellView, theme: &Theme, wi
         }
     }
     if next.not_accessible {
-        lines.push(Line::styled(
-            crate::i18n::t("not_wheelchair_accessible"),
-            theme.notice(),
-        ));
+        for l in wrap(crate::i18n::t("not_wheelchair_accessible"), width) {
+            lines.push(Line::styled(l, theme.notice()));
+        }
     }
 }
 
@@ -313,7 +312,9 @@ fn calls_lines(
         }
         Some(Ok(calls)) if calls.is_empty() => {
             lines.push(Line::raw(""));
-            lines.push(Line::styled(crate::i18n::t("calls_none"), theme.dim()));
+            for l in wrap(crate::i18n::t("calls_none"), width) {
+                lines.push(Line::styled(l, theme.dim()));
+            }
             return;
         }
         Some(Ok(calls)) => calls,
@@ -790,6 +791,45 @@ mod tests {
         assert!(!t.contains('?'), "only what the network says: {t}");
         assert!(t.contains("84 passagers à bord · chargé à 45 %"), "{t}");
         assert!(t.contains("entre Battant et Ile de France"), "{t}");
+    }
+
+    /// Narrow (40×12): the long notes wrap whole instead of being cut
+    /// ("Stop or vehicle not wheelchair accessi").
+    #[test]
+    fn long_notes_wrap_in_a_narrow_pane() {
+        let mut next = cell();
+        next.not_accessible = true;
+        let mut pane = DetailsPane {
+            row: row(),
+            vehicle: None,
+            live: None,
+            message: None,
+            calls: Some(Ok(Vec::new())),
+            scroll: 0,
+        };
+        pane.row.next = Some(next);
+        let width = 20;
+        let t = text(&details_lines(&pane, &Theme::new(Palette::Ansi16), width));
+        for words in [
+            crate::i18n::t("not_wheelchair_accessible"),
+            crate::i18n::t("calls_none"),
+        ] {
+            // From the note's first line on, every word, each line within
+            // the width.
+            let first = words.split(' ').next().unwrap_or_default();
+            let at = t
+                .iter()
+                .position(|l| l.starts_with(first))
+                .unwrap_or_else(|| panic!("{words:?} in {t:#?}"));
+            let count = words.split(' ').count();
+            let shown: Vec<&str> = t[at..]
+                .iter()
+                .inspect(|l| assert!(l.chars().count() <= width, "{l:?} in {t:#?}"))
+                .flat_map(|l| l.split_whitespace())
+                .take(count)
+                .collect();
+            assert_eq!(shown.join(" "), words, "{t:#?}");
+        }
     }
 
     #[test]
