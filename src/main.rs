@@ -28,6 +28,21 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // QUAI_AT: the program's clock from that instant, for every command (a
+    // recording replayed, a kiosk or a publisher tried at a set hour);
+    // a command's own `--at` wins.
+    if let Some(at) = std::env::var("QUAI_AT")
+        .ok()
+        .filter(|at| !at.trim().is_empty())
+    {
+        match quai::clock::parse_at(&at, &quai::domain::default_zone()) {
+            Ok(instant) => quai::clock::start_at(instant),
+            Err(why) => {
+                eprintln!("quai: QUAI_AT: {why}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let ctx = commands::Context::new(&cli);
     // The settings name the networks they define (their language was read
     // with the command line); an unreadable file is the command's to report.

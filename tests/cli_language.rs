@@ -235,3 +235,18 @@ fn the_timetables_source_is_said_once_in_the_language() {
         assert_eq!(text.matches(words).count(), 1, "{words:?} once in:\n{text}");
     }
 }
+
+/// QUAI_AT sets the program's clock for any command; one that cannot be
+/// read is a command-line error (exit status 2) that names it.
+#[test]
+fn quai_at_sets_the_clock_and_a_bad_one_is_refused() {
+    let h = support::home("cli-language", "quai-at");
+    let args = ["--demo", "board", "Gare Viotte", "--once"];
+    let out = quai(&h, &[("QUAI_AT", "08:00")], &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = stdout(&out).lines().next().unwrap_or_default().to_string();
+    assert!(first.ends_with("· 08:00:00"), "{first}");
+    let out = quai(&h, &[("QUAI_AT", "demain")], &args);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("QUAI_AT"), "{}", stderr(&out));
+}

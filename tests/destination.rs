@@ -861,9 +861,9 @@ async fn added_and_duplicated_trips_go_where_their_updates_say() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk() {
-    let s = quai::demo::DemoServer::start(([127, 0, 0, 1], 0).into(), ServerOptions::default())
-        .await
-        .unwrap();
+    // The network at 08:00, and quai's clock too (QUAI_AT): line 11 runs
+    // then (it does not after 20:30, when the test ran at night).
+    let s = support::demo_at("08:00", ServerOptions::default()).await;
     let home = support::home("destination", "favourite");
     let with_api = |args: &[&str]| {
         let mut cmd = support::quai_command(&home, Some((&s.url(), "demo")));
@@ -921,7 +921,7 @@ async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk
     // arrivals at Chamars, and when to leave.
     let command = format!(
         "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={url} \
-         GINKO_API_KEY=demo {bin} kiosk --refresh 1; sleep 5",
+         GINKO_API_KEY=demo QUAI_AT=08:00 {bin} kiosk --refresh 1; sleep 5",
         home = home.display(),
         url = s.url(),
         bin = env!("CARGO_BIN_EXE_quai"),
@@ -940,7 +940,7 @@ async fn a_favourite_with_a_destination_is_kept_listed_and_shown_so_by_the_kiosk
     // The board of the favourites (`quai` alone) shows them the same way.
     let board = format!(
         "env -i HOME={home} PATH=/usr/bin:/bin TERM=xterm-256color GINKO_API_URL={url} \
-         GINKO_API_KEY=demo {bin}; sleep 5",
+         GINKO_API_KEY=demo QUAI_AT=08:00 {bin}; sleep 5",
         home = home.display(),
         url = s.url(),
         bin = env!("CARGO_BIN_EXE_quai"),

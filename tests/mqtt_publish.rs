@@ -300,9 +300,9 @@ async fn no_payload_and_no_topic_carries_a_key() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_board_published_with_a_destination_carries_it_and_each_arrival() {
     let broker = Mosquitto::start("destination");
-    let server = demo::DemoServer::start(([127, 0, 0, 1], 0).into(), ServerOptions::default())
-        .await
-        .unwrap();
+    // The network at 08:00, and the publisher's clock too (QUAI_AT): line
+    // 11 runs then (it does not after 20:30, when the test ran at night).
+    let server = support::demo_at("08:00", ServerOptions::default()).await;
     let home = support::home("mqtt", "destination");
     // The network's timetable, that says where its trips go.
     let zip = home.join("feed.zip");
@@ -319,12 +319,14 @@ async fn a_board_published_with_a_destination_carries_it_and_each_arrival() {
         String::from_utf8_lossy(&out.stderr)
     );
     std::fs::remove_file(&zip).unwrap();
-    let _child = Killed(publisher(
-        &home,
-        &server.url(),
-        &broker.url(),
-        &["gare viotte", "--to", "Chamars"],
-    ));
+    let mut publish = support::quai_command(&home, Some((&server.url(), demo::DEMO_KEY)));
+    publish
+        .args(["publish", "gare viotte", "--to", "Chamars"])
+        .args(["--broker", &broker.url(), "--refresh", "1"])
+        .env("QUAI_AT", "08:00")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let _child = Killed(publish.spawn().unwrap());
     const VIOTTE: &str = "quai/ginko/gare-viotte/board";
     let (seen, _c) = subscriber(broker.port, "destination").await;
     seen.wait("the board and its rows", 30, |s| {
