@@ -19,7 +19,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -121,24 +120,12 @@ fn search_content<'a>(
         }
         let first = search.selected.saturating_sub(listed.saturating_sub(1));
         for (i, hit) in search.hits.iter().enumerate().skip(first).take(listed) {
-            let selected = i == search.selected;
-            let base = if selected {
-                theme.selected()
-            } else {
-                Style::new()
-            };
-            let mut spans = vec![Span::styled(if selected { "▸ " } else { "  " }, base)];
-            let name = fit(&hit.name, width.saturating_sub(2));
-            for (j, c) in name.chars().enumerate() {
-                let style = if hit.highlight.contains(&j) {
-                    base.patch(theme.notice())
-                        .add_modifier(Modifier::UNDERLINED)
-                } else {
-                    base
-                };
-                spans.push(Span::styled(c.to_string(), style));
-            }
-            hits.push(Line::from(spans));
+            hits.push(super::search::hit_line(
+                hit,
+                i == search.selected,
+                width,
+                theme,
+            ));
         }
         hits.resize(listed, Line::raw(""));
         lines.extend(hits);

@@ -117,24 +117,7 @@ pub fn draw(frame: &mut Frame, area: Rect, search: &SearchState, theme: &Theme) 
     }
     let first = search.selected.saturating_sub(room.saturating_sub(1));
     for (i, hit) in search.hits.iter().enumerate().skip(first).take(room) {
-        let selected = i == search.selected;
-        let base = if selected {
-            theme.selected()
-        } else {
-            ratatui::style::Style::new()
-        };
-        let mut spans = vec![Span::styled(if selected { "▸ " } else { "  " }, base)];
-        let name = fit(&hit.name, inner_w.saturating_sub(2));
-        for (j, c) in name.chars().enumerate() {
-            let style = if hit.highlight.contains(&j) {
-                base.patch(theme.notice())
-                    .add_modifier(Modifier::UNDERLINED)
-            } else {
-                base
-            };
-            spans.push(Span::styled(c.to_string(), style));
-        }
-        lines.push(Line::from(spans));
+        lines.push(hit_line(hit, i == search.selected, inner_w, theme));
     }
     // Composed by priority: the stale list first, then the key to open,
     // the network, the key to choose; the key to go back always.
@@ -167,6 +150,28 @@ pub fn draw(frame: &mut Frame, area: Rect, search: &SearchState, theme: &Theme) 
                 ))),
         pane,
     );
+}
+
+/// A stop found, in `width` cells: "▸ " when selected, the letters that
+/// matched the query underlined.
+pub(super) fn hit_line(hit: &Hit, selected: bool, width: usize, theme: &Theme) -> Line<'static> {
+    let base = if selected {
+        theme.selected()
+    } else {
+        ratatui::style::Style::new()
+    };
+    let mut spans = vec![Span::styled(if selected { "▸ " } else { "  " }, base)];
+    let name = fit(&hit.name, width.saturating_sub(2));
+    for (j, c) in name.chars().enumerate() {
+        let style = if hit.highlight.contains(&j) {
+            base.patch(theme.notice())
+                .add_modifier(Modifier::UNDERLINED)
+        } else {
+            base
+        };
+        spans.push(Span::styled(c.to_string(), style));
+    }
+    Line::from(spans)
 }
 
 #[cfg(test)]
