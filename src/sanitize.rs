@@ -216,8 +216,9 @@ pub fn json_answer(body: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_JSON_DEPTH {
-                    return Err(format!(
-                        "nested deeper than {MAX_JSON_DEPTH} levels at byte {i}"
+                    return Err(crate::i18n::tf(
+                        "answer_too_deep",
+                        &[("n", &MAX_JSON_DEPTH.to_string()), ("at", &i.to_string())],
                     ));
                 }
             }

@@ -78,13 +78,20 @@ impl fmt::Debug for Keys {
     }
 }
 
-/// Where `needle` first occurs in `haystack`.
+/// Where `needle` first occurs in `haystack`, letters of either case
+/// (a server may echo a key in capitals).
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     let first = *needle.first()?;
     let mut from = 0;
-    while let Some(at) = haystack[from..].iter().position(|&b| b == first) {
+    while let Some(at) = haystack[from..]
+        .iter()
+        .position(|b| b.eq_ignore_ascii_case(&first))
+    {
         let at = from + at;
-        if haystack[at..].starts_with(needle) {
+        if haystack[at..]
+            .get(..needle.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(needle))
+        {
             return Some(at);
         }
         from = at + 1;
@@ -95,6 +102,18 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_echoed_in_another_case_is_masked() {
+        let key = Secret::new("idfmCanary456").unwrap();
+        let keys = Keys::new([Some(&key)]);
+        let mut body = b"apikey=IDFMCANARY456 and idfmcanary456 and idfmCanary456".to_vec();
+        keys.mask(&mut body);
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            "apikey=************* and ************* and *************"
+        );
+    }
 
     #[test]
     fn a_secret_shows_in_neither_debug_nor_display() {

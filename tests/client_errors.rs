@@ -80,7 +80,7 @@ async fn truncated_empty_and_strange_bodies() {
     );
     let err = fail_with(Reply::json("")).await;
     assert!(
-        matches!(err, ApiError::Decode { ref detail, .. } if detail == "empty body"),
+        matches!(err, ApiError::Decode { ref detail, .. } if detail == quai::i18n::t("answer_empty")),
         "{err:?}"
     );
     let err = fail_with(Reply::json("[1,2,3]")).await;
@@ -92,7 +92,11 @@ async fn truncated_empty_and_strange_bodies() {
     let ApiError::Decode { expected, .. } = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(expected, "a list of lines");
+    assert_eq!(expected, "expect_lines");
+    assert!(
+        err.to_string().contains(quai::i18n::t("expect_lines")),
+        "{err}"
+    );
     // Control characters in the body do not reach the message raw.
     let err = fail_with(Reply::json("\u{1b}[2J not json")).await;
     assert!(!err.to_string().contains('\u{1b}'), "{err}");

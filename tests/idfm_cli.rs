@@ -141,6 +141,11 @@ async fn refused_keys_and_spent_quotas_are_explained_without_the_key() {
         stderr.contains("IDFM_API_KEY") && stderr.contains("401"),
         "{stderr}"
     );
+    // In the interface's language (French here), not in English.
+    assert!(
+        stderr.contains("PRIM a refusé le jeton") && !stderr.contains("refused"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("s3cr3t") && !text(&out.stdout).contains("s3cr3t"));
     std::fs::write(&faults, "429 stop-monitoring").unwrap();
     let mut cmd = quai(&h, &s, demo::DEMO_KEY, None);

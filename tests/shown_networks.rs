@@ -69,6 +69,11 @@ async fn a_board_of_one_network_asks_and_mentions_no_other() {
         1,
         "one network's note:\n{screen}"
     );
+    let title = screen.lines().next().unwrap_or_default();
+    assert!(
+        title.starts_with("quai · ") && !title.contains("Bis") && !title.contains(" + "),
+        "the title names the place's network only: {title}"
+    );
 
     let mut cmd = support::quai_command(&home, None);
     cmd.args(["board", "--json", "mtl:mont-royal"]);

@@ -337,7 +337,7 @@ async fn a_line_of_64_mb_of_spaces_is_refused_as_one_row_without_being_held() {
         .unwrap();
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout.contains("ignoré : stop_times.txt, 1 ligne (malformed, première à la ligne 4)"),
+        stdout.contains("ignoré : stop_times.txt, 1 ligne (illisible, première à la ligne 4)"),
         "{stdout}"
     );
     // The rows on both sides of the line are kept.

@@ -226,7 +226,11 @@ impl BoardRun {
         let text = if json {
             serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?
         } else {
-            let title = format!("quai · {}", self.source.name());
+            let title = crate::network::board_title(
+                &self.source.networks(),
+                board.resolved_places().map(|p| p.network.as_str()),
+                &format!("quai · {}", self.source.name()),
+            );
             view::text(&view, &title, self.source.attribution())
         };
         print(&text)

@@ -489,6 +489,29 @@ fn size_text(bytes: u64) -> String {
     }
 }
 
+/// A skipped row's reason in the rider's language (the report keeps the
+/// code, which `--json` gives as it is).
+fn skip_reason(code: &str) -> &str {
+    match skip_reason_key(code) {
+        Some(key) => t(key),
+        None => code,
+    }
+}
+
+/// The catalog key of a skipped row's reason.
+fn skip_reason_key(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "malformed" => "tt_why_malformed",
+        "unknown trip_id" => "tt_why_unknown_trip",
+        "unknown stop_id" => "tt_why_unknown_stop",
+        "unknown route_id" => "tt_why_unknown_route",
+        "duplicate stop_id" => "tt_why_duplicate_stop",
+        "duplicate route_id" => "tt_why_duplicate_route",
+        "duplicate trip_id" => "tt_why_duplicate_trip",
+        _ => return None,
+    })
+}
+
 fn skipped_text(skipped: &[Skipped]) -> String {
     skipped
         .iter()
@@ -504,11 +527,34 @@ fn skipped_text(skipped: &[Skipped]) -> String {
                     &[
                         ("file", &s.file),
                         ("n", &s.rows.to_string()),
-                        ("why", &s.reason),
+                        ("why", skip_reason(&s.reason)),
                         ("line", &s.first_line.to_string()),
                     ],
                 )
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skipped_rows_are_explained_in_french_too() {
+        use crate::i18n::{Language, lookup};
+        for code in [
+            "malformed",
+            "unknown trip_id",
+            "unknown stop_id",
+            "unknown route_id",
+            "duplicate stop_id",
+            "duplicate route_id",
+            "duplicate trip_id",
+        ] {
+            let key = skip_reason_key(code).unwrap();
+            assert_ne!(lookup(Language::Fr, key), code, "{code}");
+            assert_eq!(lookup(Language::En, key), code);
+        }
+    }
 }

@@ -328,18 +328,18 @@ impl Client {
     ) -> Result<Option<&'a RawValue>, ApiError> {
         let decode_error = |detail: String| ApiError::Decode {
             method: method.to_string(),
-            expected: "a JSON object {ok, objets}".into(),
+            expected: "expect_envelope".into(),
             detail,
             excerpt: self.excerpt(bytes),
         };
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(decode_error("empty body".into()));
+            return Err(decode_error(crate::i18n::t("answer_empty").into()));
         }
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);
         let envelope = Envelope::read(&mut deserializer)
             .and_then(|envelope| deserializer.end().map(|()| envelope))
             .map_err(|e| decode_error(e.to_string()))?
-            .ok_or_else(|| decode_error("not a JSON object".into()))?;
+            .ok_or_else(|| decode_error(crate::i18n::t("answer_not_object").into()))?;
         match envelope.ok {
             Some(true) => Ok(envelope.objets),
             Some(false) => {
@@ -395,9 +395,11 @@ impl Client {
     /// (and shows the key masked in the answer as `***` too).
     fn scrub(&self, text: &str) -> String {
         match &self.inner.key {
-            Some(key) if key.expose().len() >= Keys::MIN_MASKED => text
-                .replace(key.expose(), "***")
-                .replace(&"*".repeat(key.expose().len()), "***"),
+            Some(key) if key.expose().len() >= Keys::MIN_MASKED => {
+                let mut bytes = text.as_bytes().to_vec();
+                Keys::new([Some(key)]).mask(&mut bytes);
+                String::from_utf8_lossy(&bytes).replace(&"*".repeat(key.expose().len()), "***")
+            }
             Some(key) if !key.expose().is_empty() => text.replace(key.expose(), "***"),
             _ => text.to_string(),
         }

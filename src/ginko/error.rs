@@ -88,7 +88,8 @@ impl std::fmt::Display for ApiError {
                 "ginko_decode",
                 &[
                     ("method", method),
-                    ("expected", expected),
+                    // A catalog key (tests give plain words).
+                    ("expected", crate::i18n::t(expected)),
                     ("detail", detail),
                     ("excerpt", excerpt),
                 ],

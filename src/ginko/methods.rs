@@ -68,13 +68,13 @@ fn non_empty(name: &str, value: &str) -> Result<(), ApiError> {
 impl Client {
     /// `Tarifs/get`: the fares.
     pub async fn tarifs(&self) -> Result<Vec<FormTarif>, ApiError> {
-        self.call_as("Tarifs/get", Params::new(), "a list of fares")
+        self.call_as("Tarifs/get", Params::new(), "expect_fares")
             .await
     }
 
     /// `DR/getLignes`: the lines running today, in display order.
     pub async fn lignes(&self) -> Result<Vec<FormLigne>, ApiError> {
-        self.call_as("DR/getLignes", Params::new(), "a list of lines")
+        self.call_as("DR/getLignes", Params::new(), "expect_lines")
             .await
     }
 
@@ -90,13 +90,13 @@ impl Client {
         let params = Params::new()
             .text("idLigne", id_ligne)
             .text("idVariante", id_variante);
-        self.call_as("DR/getDetailsVariante", params, "a list of stops")
+        self.call_as("DR/getDetailsVariante", params, "expect_stops")
             .await
     }
 
     /// `DR/getArrets`: every stop, alphabetical (same names adjacent).
     pub async fn arrets(&self) -> Result<Vec<FormArret>, ApiError> {
-        self.call_as("DR/getArrets", Params::new(), "a list of stops")
+        self.call_as("DR/getArrets", Params::new(), "expect_stops")
             .await
     }
 
@@ -108,7 +108,7 @@ impl Client {
     ) -> Result<Vec<FormLigne>, ApiError> {
         non_empty("idArret", id_arret)?;
         let params = Params::new().text("idArret", id_arret);
-        self.call_as("DR/getVariantesDesservantArret", params, "a list of lines")
+        self.call_as("DR/getVariantesDesservantArret", params, "expect_lines")
             .await
     }
 
@@ -130,7 +130,7 @@ impl Client {
         let params = Params::new()
             .text("latitude", latitude.to_string())
             .text("longitude", longitude.to_string());
-        self.call_as("DR/getArretsProches", params, "a list of stops")
+        self.call_as("DR/getArretsProches", params, "expect_stops")
             .await
     }
 
@@ -139,14 +139,14 @@ impl Client {
     pub async fn details_arret(&self, id: &str) -> Result<FormArret, ApiError> {
         non_empty("id", id)?;
         let params = Params::new().text("id", id);
-        self.call_as("DR/getDetailsArret", params, "a stop").await
+        self.call_as("DR/getDetailsArret", params, "expect_stop").await
     }
 
     /// `DR/getDetailsVehicule`: a vehicle's equipment.
     pub async fn details_vehicule(&self, num: &str) -> Result<FormVehicule, ApiError> {
         non_empty("num", num)?;
         let params = Params::new().text("num", num);
-        self.call_as("DR/getDetailsVehicule", params, "a vehicle")
+        self.call_as("DR/getDetailsVehicule", params, "expect_vehicle")
             .await
     }
 
@@ -154,15 +154,15 @@ impl Client {
     pub async fn cle_temporaire(&self) -> Result<String, ApiError> {
         let method = "DR/getCleTemporaire";
         let form: CleTemporaire = self
-            .call_without_key_as(method, Params::new(), "{key}")
+            .call_without_key_as(method, Params::new(), "expect_key")
             .await?;
         form.key
             .map(|k| k.trim().to_string())
             .filter(|k| !k.is_empty())
             .ok_or_else(|| ApiError::Decode {
                 method: method.into(),
-                expected: "{key}".into(),
-                detail: "no key in the answer".into(),
+                expected: "expect_key".into(),
+                detail: crate::i18n::t("ginko_no_key_in_answer").into(),
                 excerpt: String::new(),
             })
     }
@@ -213,7 +213,7 @@ impl Client {
         self.call_as(
             "TR/getListeTemps",
             params,
-            "a list of {nomExact, listeTemps}",
+            "expect_times",
         )
         .await
     }
@@ -241,13 +241,13 @@ impl Client {
         if !id_arrets.is_empty() {
             params = params.list("idArrets", id_arrets)?;
         }
-        self.call_as("TR/getMessages", params, "a list of messages")
+        self.call_as("TR/getMessages", params, "expect_messages")
             .await
     }
 
     /// `TR/getEtatLignes` (v1.2): the state of every line.
     pub async fn etat_lignes(&self) -> Result<Vec<FormInfoLigne>, ApiError> {
-        self.call_as("TR/getEtatLignes", Params::new(), "a list of line states")
+        self.call_as("TR/getEtatLignes", Params::new(), "expect_line_states")
             .await
     }
 
@@ -255,7 +255,7 @@ impl Client {
     pub async fn details_vehicule_tr(&self, num: &str) -> Result<FormVehiculeTR, ApiError> {
         non_empty("num", num)?;
         let params = Params::new().text("num", num);
-        self.call_as("TR/getDetailsVehicule", params, "a vehicle state")
+        self.call_as("TR/getDetailsVehicule", params, "expect_vehicle_state")
             .await
     }
 
@@ -274,7 +274,7 @@ impl Client {
             .text("date", date.strftime("%Y-%m-%d").to_string())
             .text("idLigne", id_ligne)
             .flag("sensAller", sens_aller);
-        self.call_as("Affluence/get", params, "a list of forecasts")
+        self.call_as("Affluence/get", params, "expect_forecasts")
             .await
     }
 }

@@ -274,9 +274,13 @@ impl Client {
                     key: PRIM_KEY,
                     message: server_message(&body),
                 },
-                format!(
-                    "{what}: PRIM refused the API token (IDFM_API_KEY) with HTTP {status}: {}",
-                    excerpt(&body)
+                crate::i18n::tf(
+                    "idfm_token_refused",
+                    &[
+                        ("what", what),
+                        ("status", &status.to_string()),
+                        ("excerpt", &excerpt(&body)),
+                    ],
                 ),
             )),
             429 => {

@@ -155,6 +155,27 @@ pub struct NetworkInfo {
     pub capabilities: Capabilities,
 }
 
+/// A board's title: "quai · " and the names of those of `networks` that
+/// have a place among the networks `shown`, in their order ("quai ·
+/// Caltrain + BART"); `all` (every network's) while no place is known, or
+/// when every network has one.
+pub fn board_title<'a>(
+    networks: &[NetworkInfo],
+    shown: impl Iterator<Item = &'a str>,
+    all: &str,
+) -> String {
+    let shown: Vec<&str> = shown.collect();
+    let named: Vec<&str> = networks
+        .iter()
+        .filter(|n| shown.contains(&n.id.as_str()))
+        .map(|n| n.name.as_str())
+        .collect();
+    if networks.len() < 2 || named.is_empty() || named.len() == networks.len() {
+        return all.to_string();
+    }
+    format!("quai · {}", named.join(" + "))
+}
+
 /// What one API of a network with a daily quota has used today.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuotaReport {
