@@ -83,9 +83,10 @@ impl fmt::Debug for Keys {
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     let first = *needle.first()?;
     let mut from = 0;
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
     while let Some(at) = haystack[from..]
         .iter()
-        .position(|b| b.eq_ignore_ascii_case(&first))
+        .position(|&b| b == lower || b == upper)
     {
         let at = from + at;
         if haystack[at..]

@@ -230,18 +230,19 @@ impl Client {
     ) -> Result<T, ApiError> {
         let mut masked = bytes.to_vec();
         self.inner.keys.mask(&mut masked);
+        // Most answers are well formed: the envelope and `objets` read in
+        // one pass (serde_json refuses what nests deeper than 128 levels
+        // and numbers out of range). Anything else is checked, then read
+        // again in two, which says what is wrong and quotes it.
+        if let Some(value) = one_pass::<T>(&masked) {
+            return Ok(value);
+        }
         let bytes = sanitize::json_answer(&masked).map_err(|detail| ApiError::Decode {
             method: method.to_string(),
             expected: expected.to_string(),
             detail,
             excerpt: self.excerpt(&masked),
         })?;
-        // Most answers are well formed: the envelope and `objets` read in
-        // one pass. Anything else is read again in two, which says what
-        // is wrong and quotes it.
-        if let Some(value) = one_pass::<T>(&bytes) {
-            return Ok(value);
-        }
         let objets = self.unwrap_envelope(method, &bytes)?;
         let text = objets.map_or("null", RawValue::get);
         let mut deserializer = serde_json::Deserializer::from_str(text);

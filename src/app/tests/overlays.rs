@@ -578,7 +578,9 @@ fn painted_frames_are_the_frames_drawn_from_scratch() {
         }
         let resized = matches!(second, 70 | 80 | 85);
         let now = t(second);
-        let view = view::build(&app.board, now);
+        // As the loop does: the view brought to the second.
+        app.refresh_view(now);
+        let view = app.view().unwrap().clone();
         painter
             .paint_lines(&mut terminal, resized, &mut memo, |canvas| {
                 draw_app(canvas, &app, &view, &settings)

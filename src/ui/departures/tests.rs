@@ -147,6 +147,9 @@ fn painted_frames_are_the_frames_drawn_from_scratch() {
     let mut memo = LineMemo::default();
     let mut painter = crate::ui::paint::Painter::default();
     let mut terminal = Terminal::new(TestBackend::new(100, 20)).unwrap();
+    // As the app does: the view built when the board changes, brought to
+    // each second otherwise.
+    let mut view: Option<view::BoardView> = None;
     for second in 0..200 {
         let resize = match second {
             100 => Some((70, 12)),
@@ -162,15 +165,24 @@ fn painted_frames_are_the_frames_drawn_from_scratch() {
             let mut again = sample_board();
             again.fetched_at = Some(t(40));
             board = again;
+            view = None;
         }
         if second == 120 {
             board.fail(crate::network::NetError::new(
                 crate::network::ErrorKind::Http(503),
                 "HTTP 503 from the server",
             ));
+            view = None;
         }
         let now = t(second);
-        let view = view::build(&board, now);
+        let view = match view.as_mut() {
+            Some(v) => {
+                view::advance(v, &board, now);
+                v
+            }
+            None => view.insert(view::build(&board, now)),
+        };
+        let view = &*view;
         let state = PaneState {
             title: "quai · Ginko",
             selected: (second % 50 > 25).then_some(1),
@@ -185,12 +197,12 @@ fn painted_frames_are_the_frames_drawn_from_scratch() {
         };
         painter
             .paint_lines(&mut terminal, resize.is_some(), &mut memo, |c| {
-                draw_on(c, &view, &state)
+                draw_on(c, view, &state)
             })
             .unwrap();
         let area = terminal.backend().buffer().area;
         let mut fresh = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
-        fresh.draw(|f| draw(f, &view, &state)).unwrap();
+        fresh.draw(|f| draw(f, view, &state)).unwrap();
         assert_eq!(
             terminal.backend().buffer(),
             fresh.backend().buffer(),
