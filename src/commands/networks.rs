@@ -452,10 +452,7 @@ pub async fn networks(
             // The clock is set before anything reads it, in the network's
             // time zone for a date without one.
             if let Some(at) = at {
-                let zone = registry::store(id)
-                    .ok()
-                    .and_then(|s| s.open().ok())
-                    .map_or_else(crate::domain::default_zone, |t| t.zone().clone());
+                let zone = super::board::network_zone(id);
                 crate::clock::start_at(crate::clock::parse_at(at, &zone)?);
             }
             let mut all = reports(ctx, Some(id)).await?;
