@@ -129,10 +129,17 @@ mod tests {
                 {
                     let text = std::fs::read_to_string(&path).unwrap();
                     for (n, line) in text.lines().enumerate() {
-                        if ["Timestamp::now()", "Zoned::now()", "SystemTime::now()"]
+                        // Called, or passed as a function
+                        // (`unwrap_or_else(Timestamp::now)`).
+                        let reads = ["Timestamp::now", "Zoned::now", "SystemTime::now"]
                             .iter()
-                            .any(|call| line.contains(call))
-                        {
+                            .any(|f| {
+                                line.match_indices(f).any(|(at, _)| {
+                                    let next = line[at + f.len()..].chars().next();
+                                    !next.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                                })
+                            });
+                        if reads {
                             found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
                         }
                     }

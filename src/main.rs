@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use quai::cli::{Command, KeyAction, Parsed};
+use quai::cli::{Command, KeyAction, NetworksAction, Parsed};
 use quai::commands;
 
 fn main() -> ExitCode {
@@ -28,14 +28,24 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let ctx = commands::Context::new(&cli);
     // QUAI_AT: the program's clock from that instant, for every command (a
-    // recording replayed, a kiosk or a publisher tried at a set hour);
-    // a command's own `--at` wins.
+    // recording replayed, a kiosk or a publisher tried at a set hour),
+    // read as `--at` is, in the zone of the command's network; a
+    // command's own `--at` wins.
     if let Some(at) = std::env::var("QUAI_AT")
         .ok()
         .filter(|at| !at.trim().is_empty())
     {
-        match quai::clock::parse_at(&at, &quai::domain::default_zone()) {
+        let zone = match &cli.command {
+            Some(Command::Board { places, .. }) => commands::at_zone(&ctx, places),
+            Some(Command::Networks {
+                action: Some(NetworksAction::Check { id, .. }),
+                ..
+            }) => commands::network_zone(id),
+            _ => commands::at_zone(&ctx, &[]),
+        };
+        match quai::clock::parse_at(&at, &zone) {
             Ok(instant) => quai::clock::start_at(instant),
             Err(why) => {
                 eprintln!("quai: QUAI_AT: {why}");
@@ -43,7 +53,6 @@ fn main() -> ExitCode {
             }
         }
     }
-    let ctx = commands::Context::new(&cli);
     // The settings name the networks they define (their language was read
     // with the command line); an unreadable file is the command's to report.
     let _ = ctx.settings();

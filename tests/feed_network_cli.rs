@@ -233,3 +233,71 @@ async fn offline_and_timetable_status_show_the_networks_own_zone() {
         "fetched and compiled with Montréal's offset:\n{said}"
     );
 }
+
+/// The instant `board --json` says it is.
+fn board_now(out: &Output) -> jiff::Timestamp {
+    assert!(
+        out.status.success() || out.status.code() == Some(3),
+        "{}",
+        text(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}{}", text(&out.stdout), text(&out.stderr)));
+    let now = json["now"].as_str().unwrap();
+    jiff::Zoned::strptime("%Y-%m-%dT%H:%M:%S%:z", now)
+        .map(|z| z.timestamp())
+        .or_else(|_| now.parse())
+        .unwrap_or_else(|e| panic!("{now}: {e}"))
+}
+
+/// `--at "YYYY-MM-DD HH:MM"`, `--at HH:MM` and `QUAI_AT` on a board are
+/// read in the zone of the network of the first place asked (its prefix,
+/// else the default network), not in Paris's.
+#[tokio::test]
+async fn at_is_read_in_the_zone_of_the_first_places_network() {
+    let (home, _server, _) = setup("at-zone").await;
+    compiled(&home).await;
+    let montreal = jiff::tz::TimeZone::get(feedcity::ZONE).unwrap();
+    let eight = jiff::civil::date(2026, 12, 7)
+        .at(8, 0, 0, 0)
+        .to_zoned(montreal.clone())
+        .unwrap()
+        .timestamp();
+    let near = |at: jiff::Timestamp, wanted: jiff::Timestamp| {
+        assert!(
+            (at.as_second() - wanted.as_second()).abs() <= 30,
+            "{at} is not {wanted} ({})",
+            wanted.to_zoned(montreal.clone())
+        );
+    };
+    // The default network's zone.
+    let args = ["board", "--json", "--at", "2026-12-07 08:00", "mont-royal"];
+    near(board_now(&run(quai(&home, &args)).await), eight);
+    let mut cmd = quai(&home, &["board", "--json", "mont-royal"]);
+    cmd.env("QUAI_AT", "2026-12-07 08:00");
+    near(board_now(&run(cmd).await), eight);
+    // The first place's network, the default being another (Ginko's,
+    // in Paris).
+    let settings = home.join(".config/quai/config.toml");
+    let text_of = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        text_of.replace("default_network = \"mtl\"\n", ""),
+    )
+    .unwrap();
+    let args = [
+        "board",
+        "--json",
+        "--at",
+        "2026-12-07 08:00",
+        "mtl:mont-royal",
+    ];
+    near(board_now(&run(quai(&home, &args)).await), eight);
+    let mut cmd = quai(&home, &["board", "--json", "mtl:mont-royal"]);
+    cmd.env("QUAI_AT", "2026-12-07 08:00");
+    near(board_now(&run(cmd).await), eight);
+    // "HH:MM": 08:00 today in Montréal.
+    let args = ["board", "--json", "--at", "08:00", "mtl:mont-royal"];
+    let at = board_now(&run(quai(&home, &args)).await).to_zoned(montreal.clone());
+    assert_eq!((at.hour(), at.minute()), (8, 0), "{at}");
+}

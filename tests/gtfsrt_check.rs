@@ -335,3 +335,55 @@ async fn a_timetable_not_yet_valid_at_the_feeds_time_is_reported() {
     );
     let _ = std::fs::remove_dir_all(&home);
 }
+
+/// A stale feed is the validator's W008, in `--json`'s `findings` like the
+/// others; the French text puts its space before the colon after a code
+/// ("E003 :"); a feed ahead of the clock is said ahead, by how much, not
+/// "0 s old".
+#[tokio::test]
+async fn a_stale_feed_is_w008_and_a_feed_ahead_is_said_ahead() {
+    let (home, _server) = tiny_home("stale", "20260101").await;
+    let french = |args: &[&str]| {
+        let mut cmd = quai(&home, args);
+        cmd.env("LANG", "fr_FR.UTF-8");
+        cmd
+    };
+    // Three years after the feed's time.
+    let later = "2029-06-10T09:00:00Z";
+    let out = run(quai(
+        &home,
+        &["networks", "check", "tiny", "--json", "--at", later],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let stale = findings
+        .iter()
+        .find(|f| f["code"] == "W008")
+        .unwrap_or_else(|| panic!("W008 in {findings:#?}"));
+    assert_eq!(stale["count"], 1, "{stale}");
+    assert_eq!(stale["example"], "trip updates", "{stale}");
+    assert!(
+        stale["text"].as_str().unwrap().contains("3 years old"),
+        "{stale}"
+    );
+    let out = run(french(&["networks", "check", "tiny", "--at", later])).await;
+    let said = text(&out.stdout);
+    assert!(said.contains("✗ W008 : "), "{said}");
+    assert!(said.contains("le flux date de 3 ans"), "{said}");
+    assert!(said.contains("✗ E003 : 1 courses"), "{said}");
+    assert!(!said.contains("E003:"), "{said}");
+    // Thirty days (and five minutes) before it.
+    let before = "2026-05-11T08:55:00Z";
+    let out = run(french(&["networks", "check", "tiny", "--at", before])).await;
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("données en avance de 30 jours sur l'horloge"),
+        "{said}"
+    );
+    assert!(!said.contains("vieilles de 0 s"), "{said}");
+    assert!(said.contains("30 jours en avance sur l'horloge"), "{said}");
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -430,16 +430,21 @@ fn instant(text: &str) -> i64 {
 
 /// The board of every place of the network at the recording's time
 /// (`--json`), and each of its cells checked against the recomputation.
-/// Returns how many cells said a live time.
+/// With `every_update`, the places are every station of the feed, the
+/// rows show five departures, and each departure that the trip updates
+/// give is checked to be on its station's board too (unless five earlier
+/// ones of its row fill it). Returns how many cells said a live time.
 async fn every_cell_is_recomputed(
     home: &Path,
     gtfs: &Gtfs,
     updates: &HashMap<String, TripUpdate>,
     at: Timestamp,
     places: &[String],
+    every_update: bool,
 ) -> usize {
     let at_text = at.to_string();
-    let mut args = vec!["board", "--json", "--at", &at_text];
+    let nb = if every_update { "5" } else { "2" };
+    let mut args = vec!["board", "--json", "--nb", nb, "--at", &at_text];
     args.extend(places.iter().map(String::as_str));
     let out = run(quai(home, &args)).await;
     let board: serde_json::Value = serde_json::from_slice(&out.stdout)
@@ -461,9 +466,25 @@ async fn every_cell_is_recomputed(
         .map(|n| today.checked_add(jiff::Span::new().days(n)).unwrap())
         .collect();
     let (mut cells, mut live) = (0, 0);
-    for place in board["places"].as_array().unwrap() {
+    // What the boards showed: (trip, station) of each cell; each station's
+    // board; each row's (station, line, destination) count and last time.
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    let mut boards: HashMap<String, usize> = HashMap::new();
+    let mut filled: HashMap<(usize, String, String), (usize, i64)> = HashMap::new();
+    for (p, place) in board["places"].as_array().unwrap().iter().enumerate() {
         for row in place["rows"].as_array().unwrap() {
             let route = row["line"]["id"].as_str().unwrap();
+            let destination = row["destination"].as_str().unwrap_or_default();
+            let cells_here = row["cells"].as_array().unwrap();
+            let last = cells_here
+                .iter()
+                .map(|c| instant(c["expected"].as_str().unwrap()))
+                .max()
+                .unwrap_or(i64::MIN);
+            filled.insert(
+                (p, route.to_string(), destination.to_string()),
+                (cells_here.len(), last),
+            );
             let mut shown = Vec::new();
             let mut kinds = HashSet::new();
             let mut stops_here = HashSet::new();
@@ -488,6 +509,16 @@ async fn every_cell_is_recomputed(
                             })
                         })
                         .collect();
+                // Two trips at one time (one ends its run there as the
+                // other leaves): the row's destination tells them apart.
+                let found = if found.len() > 1 {
+                    found
+                        .into_iter()
+                        .filter(|(_, t, ..)| t.headsign == destination)
+                        .collect()
+                } else {
+                    found
+                };
                 assert_eq!(found.len(), 1, "one trip for {cell}: {}", found.len());
                 let (id, trip, day, reference, here) = found[0];
                 let update = update_of(updates, id, day, today);
@@ -501,6 +532,8 @@ async fn every_cell_is_recomputed(
                 assert_eq!(cell["theoretical"], !said, "{where_}: {cell}");
                 cells += 1;
                 live += usize::from(said);
+                seen.insert((id.clone(), gtfs.place_of(stop)));
+                boards.insert(gtfs.place_of(stop), p);
                 shown.push(expected_at);
                 kinds.insert((trip.direction.clone(), trip.headsign.clone()));
                 stops_here.insert(gtfs.place_of(stop));
@@ -537,7 +570,87 @@ async fn every_cell_is_recomputed(
         }
     }
     assert!(cells > 0, "the board showed departures");
+    if every_update {
+        let checked = every_update_is_shown(gtfs, updates, today, now, (&seen, &boards, &filled));
+        assert!(checked > 0, "departures of the trip updates checked");
+    }
     live
+}
+
+/// Every departure that a trip update gives (a stop update with a
+/// departure, where riders board, from now on) is a cell of its station's
+/// board, unless its row is full of earlier ones. Returns how many were
+/// checked.
+#[allow(clippy::type_complexity)]
+fn every_update_is_shown(
+    gtfs: &Gtfs,
+    updates: &HashMap<String, TripUpdate>,
+    today: Date,
+    now: i64,
+    (seen, boards, filled): (
+        &HashSet<(String, String)>,
+        &HashMap<String, usize>,
+        &HashMap<(usize, String, String), (usize, i64)>,
+    ),
+) -> usize {
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for (id, update) in updates {
+        let Some(trip) = gtfs.trips.get(id) else {
+            continue;
+        };
+        // Cancelled trips are not shown as leaving.
+        if update.trip.as_ref().and_then(|t| t.schedule_relationship) == Some(3) {
+            continue;
+        }
+        let day = update
+            .trip
+            .as_ref()
+            .and_then(|t| t.start_date.as_deref())
+            .map_or(today, date);
+        let reference = gtfs.reference(day);
+        for u in &update.stop_time_update {
+            let Some(here) = index_of(trip, u) else {
+                continue;
+            };
+            let stop = &trip.stops[here];
+            if u.departure.is_none()
+                || u.schedule_relationship == Some(1)
+                || here + 1 == trip.stops.len()
+                || stop.pickup == "1"
+            {
+                continue;
+            }
+            let (e, _) = expected(trip, Some(update), reference, here);
+            if e - now < -30 {
+                continue;
+            }
+            let station = gtfs.place_of(&stop.stop);
+            let Some(&p) = boards.get(&station) else {
+                missing.push(format!("trip {id}: no board shows {station}"));
+                continue;
+            };
+            checked += 1;
+            if seen.contains(&(id.clone(), station.clone())) {
+                continue;
+            }
+            let full = filled
+                .get(&(p, trip.route.clone(), trip.headsign.clone()))
+                .is_some_and(|(n, last)| *n >= 5 && *last <= e);
+            if !full {
+                missing.push(format!(
+                    "trip {id} ({} → {}) at {station} at {e}",
+                    trip.route, trip.headsign
+                ));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} of {checked} departures of the trip updates are on no board: {missing:#?}",
+        missing.len()
+    );
+    checked
 }
 
 // Two threads: the feeds' server answers while the test watches a terminal.
@@ -558,19 +671,15 @@ async fn caltrain_replayed_at_its_recording_every_cell_is_the_trip_updates() {
         ],
     )
     .await;
-    let places = [
-        "San Francisco",
-        "22nd Street",
-        "Millbrae",
-        "Hillsdale",
-        "Redwood City",
-        "Palo Alto",
-        "Mountain View",
-        "Sunnyvale",
-        "San Jose Diridon",
-    ]
-    .map(String::from);
-    let live = every_cell_is_recomputed(&home, &gtfs, &updates, at, &places).await;
+    // Every station of the feed.
+    let places: Vec<String> = table(&dir.join("ct.zip"), "stops.txt")
+        .into_iter()
+        .filter(|s| s["location_type"] == "1")
+        .map(|s| s["stop_name"].clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let live = every_cell_is_recomputed(&home, &gtfs, &updates, at, &places, true).await;
     assert!(live >= 5, "live times at the recording's time: {live}");
     // The live board (the terminal's) runs from the recording's time too:
     // its clock at the recording's minute and running on, its times live.
@@ -631,7 +740,7 @@ async fn bart_updates_land_on_their_stop_id_and_check_counts_the_disagreements()
         "Richmond",
     ]
     .map(String::from);
-    let live = every_cell_is_recomputed(&home, &gtfs, &updates, at, &places).await;
+    let live = every_cell_is_recomputed(&home, &gtfs, &updates, at, &places, false).await;
     assert!(live >= 5, "live times at the recording's time: {live}");
     // San Bruno shows trip 3750948WKDY's "SBRN 11:17:35" (its stop_sequence
     // names SSAN): not SSAN's time.

@@ -40,6 +40,42 @@ pub fn lacks_live_data(view: &view::BoardView) -> bool {
         })
 }
 
+/// The zone that `--at`'s "YYYY-MM-DD HH:MM" and "HH:MM" (and
+/// `QUAI_AT`'s) are read in for a board of `places`: the zone of the
+/// network of the first place (its `network:` prefix, else `--network`,
+/// else the settings' `default_network`, else Ginko).
+pub fn at_zone(ctx: &Context<'_>, places: &[String]) -> jiff::tz::TimeZone {
+    let prefix = places
+        .first()
+        .and_then(|p| p.split_once(':'))
+        .map(|(prefix, _)| prefix.trim().to_ascii_lowercase())
+        .filter(|id| {
+            registry::fixed_zone(id).is_some()
+                || ctx
+                    .settings()
+                    .is_ok_and(|(_, s)| registry::Networks::of(s).contains(id))
+        });
+    match prefix {
+        Some(id) => network_zone(&id),
+        None => ctx
+            .one_network()
+            .map_or_else(|_| crate::domain::default_zone(), |id| network_zone(&id)),
+    }
+}
+
+/// A network's zone: its kind's when fixed, else its compiled timetable's,
+/// else Paris's.
+pub fn network_zone(id: &str) -> jiff::tz::TimeZone {
+    registry::fixed_zone(id)
+        .or_else(|| {
+            registry::store(id)
+                .ok()
+                .and_then(|s| s.open().ok())
+                .map(|t| t.zone().clone())
+        })
+        .unwrap_or_else(crate::domain::default_zone)
+}
+
 /// `quai` with no command.
 pub fn no_command() -> CommandResult {
     print(crate::i18n::t("no_command"))
@@ -52,9 +88,10 @@ pub async fn board(
     args: &BoardArgs,
     at: Option<&str>,
 ) -> CommandResult {
-    // The clock is set before anything reads it.
+    // The clock is set before anything reads it, a date or time without
+    // a zone read in the zone of the network of the first place asked.
     if let Some(at) = at {
-        crate::clock::start_at(crate::clock::parse_at(at, &crate::domain::default_zone())?);
+        crate::clock::start_at(crate::clock::parse_at(at, &at_zone(ctx, places))?);
     }
     let source = match &args.from {
         Some(from) => super::publish::subscribed(ctx, from, &args.topic_prefix)?,

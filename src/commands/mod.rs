@@ -19,7 +19,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 pub use api::{api, key_trial};
-pub use board::{board, demo, exit_status, favourites_board, no_command};
+pub use board::{at_zone, board, demo, exit_status, favourites_board, network_zone, no_command};
 pub use docs::{completions, man};
 pub use fav::fav;
 pub use info::{info, quota, tarifs};

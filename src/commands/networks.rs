@@ -216,14 +216,7 @@ fn problems(report: &NetworkReport) -> Vec<String> {
                 &[("feed", feed.shown), ("ahead", &age_text(ahead))],
             ));
         } else if feed.stale {
-            out.push(tf(
-                "net_feed_stale",
-                &[
-                    ("feed", feed.shown),
-                    ("age", &age_text(feed.age_seconds.unwrap_or(0))),
-                    ("max", &age_text(feed.stale_after_seconds)),
-                ],
-            ));
+            // Said among the findings (W008).
         } else if feed.entities == 0 && feed.feed != "alerts" {
             out.push(tf("net_feed_empty", &[("feed", feed.shown)]));
         }
@@ -254,6 +247,39 @@ fn problems(report: &NetworkReport) -> Vec<String> {
     out
 }
 
+/// A finding's text: its validator code, if any, before it.
+fn coded(code: Option<&str>, said: String) -> String {
+    match code {
+        Some(code) => tf("net_coded", &[("code", code), ("text", &said)]),
+        None => said,
+    }
+}
+
+/// A feed older than its limit by its own header (and nothing worse said
+/// of it): the validator's W008, the feed named as its example.
+fn stale_finding(feed: &FeedReport) -> Option<FindingReport> {
+    let worse = feed.error.is_some()
+        || wrong_kind(feed).is_some()
+        || feed.ahead_seconds.is_some_and(|s| s > FUTURE_SKEW_S);
+    if worse || !feed.stale {
+        return None;
+    }
+    let said = tf(
+        "net_feed_stale",
+        &[
+            ("feed", feed.shown),
+            ("age", &age_text(feed.age_seconds.unwrap_or(0))),
+            ("max", &age_text(feed.stale_after_seconds)),
+        ],
+    );
+    Some(FindingReport {
+        code: Some("W008"),
+        count: 1,
+        example: feed.feed.to_string(),
+        text: coded(Some("W008"), said),
+    })
+}
+
 fn feed_network_report(
     id: &str,
     check: FeedCheck,
@@ -267,7 +293,7 @@ fn feed_network_report(
         .find(|f| f.feed == "trip updates")
         .and_then(|f| f.header_timestamp)
         .unwrap_or_else(crate::clock::now);
-    let findings = check
+    let mut findings: Vec<FindingReport> = check
         .findings
         .iter()
         .map(|f| {
@@ -279,24 +305,24 @@ fn feed_network_report(
                 code: f.code,
                 count: f.count,
                 example: f.example.clone(),
-                text: match f.code {
-                    Some(code) => format!("{code}: {said}"),
-                    None => said,
-                },
+                text: coded(f.code, said),
             }
         })
         .collect();
+    let feeds: Vec<FeedReport> = check
+        .feeds
+        .iter()
+        .map(|f| feed_report(f, check.stale_after))
+        .collect();
+    let stale: Vec<FindingReport> = feeds.iter().filter_map(stale_finding).collect();
+    findings.splice(0..0, stale);
     let mut report = NetworkReport {
         id: id.to_string(),
         name: check.name,
         kind: registry::network_kind(id),
         configured: true,
         timetable: timetable_report(table, source, at),
-        feeds: check
-            .feeds
-            .iter()
-            .map(|f| feed_report(f, check.stale_after))
-            .collect(),
+        feeds,
         matching_trips: check.matching_trips,
         stop_disagreements: check.stop_disagreements.as_ref().map(|d| d.count),
         stop_disagreement_example: check.stop_disagreements.and_then(|d| d.example),
@@ -404,6 +430,15 @@ fn shown(report: &NetworkReport) -> String {
     for feed in &report.feeds {
         let state = match (&feed.error, feed.age_seconds) {
             (Some(e), _) => format!("✗ {e}"),
+            // Its own time is ahead of the clock: not "0 s old".
+            (None, _) if feed.ahead_seconds.is_some() => tf(
+                "net_feed_state_ahead",
+                &[
+                    ("ahead", &age_text(feed.ahead_seconds.unwrap_or(0))),
+                    ("n", &feed.entities.to_string()),
+                    ("size", &size_text(feed.bytes)),
+                ],
+            ),
             (None, Some(age)) => tf(
                 "net_feed_state",
                 &[
@@ -452,10 +487,7 @@ pub async fn networks(
             // The clock is set before anything reads it, in the network's
             // time zone for a date without one.
             if let Some(at) = at {
-                let zone = registry::store(id)
-                    .ok()
-                    .and_then(|s| s.open().ok())
-                    .map_or_else(crate::domain::default_zone, |t| t.zone().clone());
+                let zone = super::board::network_zone(id);
                 crate::clock::start_at(crate::clock::parse_at(at, &zone)?);
             }
             let mut all = reports(ctx, Some(id)).await?;
@@ -535,8 +567,9 @@ mod tests {
 
     #[test]
     fn the_report_names_disagreements_expiry_and_ages_in_words() {
-        // In French, as tests run.
-        let report = report();
+        // In French, as tests run; the stale feed is a finding (W008).
+        let mut report = report();
+        report.findings = report.feeds.iter().filter_map(stale_finding).collect();
         let found = problems(&report);
         let e045 = found
             .iter()
@@ -556,7 +589,8 @@ mod tests {
         assert!(
             found
                 .iter()
-                .any(|p| p.contains("le flux date de 3 ans (plus de 90 s")),
+                .any(|p| p.starts_with("W008 : ")
+                    && p.contains("le flux date de 3 ans (plus de 90 s")),
             "{found:?}"
         );
         let text = shown(&report);

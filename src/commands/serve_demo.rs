@@ -15,6 +15,8 @@ pub async fn serve_demo(args: &ServeDemoArgs) -> CommandResult {
         refuse_key: args.refuse_key,
         access_log: args.access_log.clone(),
         fault_file: args.fault_file.clone(),
+        // Its clients read their own clocks: PRIM at the demo's.
+        prim_follows_clock: true,
     };
     let at = args.at.as_deref().map(demo::parse_at).transpose()?;
     let clock = demo::clock_starting_at(at);

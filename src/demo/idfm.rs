@@ -326,9 +326,9 @@ impl Idfm {
         };
         let count = counter.fetch_add(1, Ordering::Relaxed) + 1;
         let mut r = match name {
-            // The board counts absolute times against the real clock (a
-            // demo clock set with --at only changes the clock shown).
-            "stop-monitoring" => stop_monitoring(params, crate::clock::now()),
+            // PRIM's times are absolute: at the demo's clock, as its
+            // Ginko's waits are (`serve-demo --at`).
+            "stop-monitoring" => stop_monitoring(params, now.timestamp()),
             _ => reply(200, disruptions(now)),
         };
         r.headers = limit_headers(QUOTA.saturating_sub(count), reset);
@@ -348,11 +348,11 @@ fn limit_headers(remaining: u64, reset: i64) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn unknown_ids(text: &str) -> Reply {
+fn unknown_ids(text: &str, now: Timestamp) -> Reply {
     reply(
         400,
         json!({"Siri": {"ServiceDelivery": {
-            "ResponseTimestamp": iso(crate::clock::now()),
+            "ResponseTimestamp": iso(now),
             "StopMonitoringDelivery": [{"Version": "2.0", "Status": "false",
                 "ErrorCondition": {"ErrorInformation": {"ErrorText": text}}}]}}}),
     )
@@ -360,19 +360,27 @@ fn unknown_ids(text: &str) -> Reply {
 
 fn stop_monitoring(params: &super::server::Params, now: Timestamp) -> Reply {
     let Some(reference) = params.get("MonitoringRef") else {
-        return unknown_ids("Le paramètre MonitoringRef est obligatoire");
+        return unknown_ids("Le paramètre MonitoringRef est obligatoire", now);
     };
     let Some(id) = reference
         .strip_prefix("STIF:StopArea:SP:")
         .and_then(|r| r.strip_suffix(':'))
     else {
-        return unknown_ids("La requête contient des identifiants qui sont inconnus");
+        return unknown_ids(
+            "La requête contient des identifiants qui sont inconnus",
+            now,
+        );
     };
     let (station, areas) = match STATIONS.iter().find(|s| s.id == id && !s.refused) {
         Some(s) => (s, 1),
         None => match STATIONS.iter().find(|s| s.stop_areas.contains(&id)) {
             Some(s) => (s, s.stop_areas.len().max(1)),
-            None => return unknown_ids("La requête contient des identifiants qui sont inconnus"),
+            None => {
+                return unknown_ids(
+                    "La requête contient des identifiants qui sont inconnus",
+                    now,
+                );
+            }
         },
     };
     let share = station

@@ -42,6 +42,14 @@ pub struct ServerOptions {
     pub access_log: Option<std::path::PathBuf>,
     /// Read before each request: the [`Fault`] to play, if any.
     pub fault_file: Option<std::path::PathBuf>,
+    /// PRIM's emulator dates its answers by the server's clock, as its
+    /// Ginko and GTFS-Realtime answers are (`quai serve-demo`, whose
+    /// clients read their own clocks), rather than by the program's: the
+    /// demo run inside quai counts PRIM's absolute times from the
+    /// program's clock and shows the demo's time by moving what it shows
+    /// (`quai demo --at`), and tests freeze the server's clock at a time
+    /// of day for Ginko's sake.
+    pub prim_follows_clock: bool,
 }
 
 /// The access log: one line per answered request,
@@ -423,9 +431,14 @@ async fn answer(
             fault_of(name),
         ));
     }
+    let idfm_now = if state.options.prim_follows_clock {
+        (state.clock)()
+    } else {
+        timetable::paris_now()
+    };
     if let Some(reply) = state
         .idfm
-        .answer(&path, &params, header, fault_of, &(state.clock)())
+        .answer(&path, &params, header, fault_of, &idfm_now)
     {
         let mut response = json_text(reply.body);
         *response.status_mut() =

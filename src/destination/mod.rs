@@ -157,7 +157,7 @@ pub fn filter_each(board: &mut Board, source: &dyn Network) -> Result<(), String
 /// [`filter_each`]'s filtering: the destinations no network knows, or
 /// why a network of the board cannot say where its trips go.
 fn filter_places(board: &mut Board, source: &dyn Network) -> Result<Vec<String>, String> {
-    let fetched_at = board.fetched_at.unwrap_or_else(Timestamp::now);
+    let fetched_at = board.fetched_at.unwrap_or_else(crate::clock::now);
     let mut arrivals = Vec::with_capacity(board.places.len());
     // Per destination: whether a row was asked, and whether some network
     // knows it.
@@ -230,7 +230,7 @@ fn filter_places(board: &mut Board, source: &dyn Network) -> Result<Vec<String>,
 /// Adds each departure's next stops (`--calls`): an error when a network
 /// of the board cannot say them (no timetable).
 pub fn add_calls(board: &mut Board, source: &dyn Network) -> Result<(), String> {
-    let fetched_at = board.fetched_at.unwrap_or_else(Timestamp::now);
+    let fetched_at = board.fetched_at.unwrap_or_else(crate::clock::now);
     let mut calls = Vec::with_capacity(board.places.len());
     for p in 0..board.places.len() {
         let mut place_calls = Vec::new();

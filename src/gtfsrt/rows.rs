@@ -18,15 +18,15 @@ const LATE_WINDOW: SignedDuration = SignedDuration::from_mins(60);
 const MAX_LATE: usize = 240;
 
 impl FeedNetwork {
-    /// One row: the timetable's departures corrected by the trip updates,
-    /// and the added trips that serve it; and how many live times out of
-    /// bounds were dropped.
+    /// One row (among the rows asked): the timetable's departures
+    /// corrected by the trip updates, and the added trips that serve it;
+    /// and how many live times out of bounds were dropped.
     pub(super) fn row(
         &self,
         tt: &TimetableNetwork,
         trips: &TripUpdates,
         vehicles: &Vehicles,
-        row: &RowRequest,
+        (row, rows): (&RowRequest, &[RowRequest]),
         per_row: usize,
     ) -> (Vec<Departure>, u32) {
         let table = tt.table();
@@ -77,7 +77,11 @@ impl FeedNetwork {
             }
             out.push(departure);
         }
-        out.extend(self.added(tt, trips, vehicles, row, route));
+        out.extend(
+            self.added(tt, trips, vehicles, row, route)
+                .into_iter()
+                .filter(|d| takes_added(row, rows, &d.destination)),
+        );
         out.extend(self.copies(tt, trips, row, route, &stops, now));
         // What is still to come, soonest first.
         let when = |d: &Departure| match d.time {
@@ -142,6 +146,13 @@ impl FeedNetwork {
             };
             if table.trip_route(trip) != route
                 || table.trip_direction(trip).is_some_and(|d| d != direction)
+            {
+                continue;
+            }
+            // Rows are per destination: the copy is on its trip's.
+            let headsign = crate::sanitize::line(table.string(table.trip_headsign(trip)));
+            if !row.destination.is_empty()
+                && crate::names::fold(&headsign) != crate::names::fold(&row.destination)
             {
                 continue;
             }
@@ -277,4 +288,21 @@ impl FeedNetwork {
         }
         out
     }
+}
+
+/// Whether an added trip to `destination` is on `row`: rows are per
+/// destination, so on the first of its place, line and direction whose
+/// destination reads as the trip's, else on the first of them.
+fn takes_added(row: &RowRequest, rows: &[RowRequest], destination: &str) -> bool {
+    let mut same = rows.iter().filter(|r| {
+        r.place == row.place
+            && r.stop_ids == row.stop_ids
+            && r.line_id == row.line_id
+            && r.outbound == row.outbound
+    });
+    let first = same.clone().next();
+    let chosen = same
+        .find(|r| crate::timetable::source::same_destination(destination, &r.destination))
+        .or(first);
+    chosen.is_none_or(|r| std::ptr::eq(r, row))
 }

@@ -498,7 +498,7 @@ impl crate::network::Network for FeedNetwork {
                 .iter()
                 .map(|row| {
                     let (departures, dropped) =
-                        self.row(&tt, &trips, &vehicles, row, usize::from(per_row.get()));
+                        self.row(&tt, &trips, &vehicles, (row, rows), usize::from(per_row.get()));
                     RowResult {
                         in_answer: true,
                         position: None,

@@ -127,7 +127,7 @@ impl Idfm {
             daily_quota: daily_quota.max(1),
             state: Mutex::new(State::default()),
             rounds: tokio::sync::Mutex::new(()),
-            clock: Arc::new(Timestamp::now),
+            clock: Arc::new(crate::clock::now),
         }
     }
 

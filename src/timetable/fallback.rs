@@ -403,7 +403,7 @@ impl crate::network::Network for WithTimetable {
                 Err(e) => match self.table() {
                     Some(t) => {
                         let stops = self.stops_in(&t, stop_ids, "");
-                        let lines = t.lines_of(&stops);
+                        let lines = t.direction_lines_of(&stops);
                         if lines.is_empty() {
                             Err(e)
                         } else {

@@ -581,6 +581,22 @@ impl Timetable {
         counts.iter().max_by_key(|c| c.1).map_or(0, |c| c.0)
     }
 
+    /// Every headsign of a group's trips, the most common first (a row
+    /// per destination).
+    pub fn group_headsigns(&self, group: usize) -> Vec<u32> {
+        let (start, len) = self.group_events(group);
+        let mut counts: Vec<(u32, u32)> = Vec::new();
+        for e in start..start + len {
+            let h = self.event_headsign(e);
+            match counts.iter_mut().find(|c| c.0 == h) {
+                Some(c) => c.1 += 1,
+                None => counts.push((h, 1)),
+            }
+        }
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        counts.into_iter().map(|c| c.0).collect()
+    }
+
     fn group_events(&self, group: usize) -> (usize, usize) {
         let start = self.cell(Section::Groups, 5, group, 3) as usize;
         let len = self.cell(Section::Groups, 5, group, 4) as usize;
@@ -661,6 +677,19 @@ impl Timetable {
         from: Timestamp,
         limit: usize,
     ) -> Vec<TimetableDeparture> {
+        self.departures_to(stops, keep, |_| true, from, limit)
+    }
+
+    /// [`Timetable::departures`] of the trips whose headsign `to` keeps
+    /// (a row per destination): at most `limit` of those.
+    pub fn departures_to(
+        &self,
+        stops: &[u32],
+        keep: impl Fn(u32, Option<u8>) -> bool,
+        to: impl Fn(u32) -> bool,
+        from: Timestamp,
+        limit: usize,
+    ) -> Vec<TimetableDeparture> {
         let mut found: Vec<TimetableDeparture> = Vec::new();
         if limit == 0 {
             return found;
@@ -704,6 +733,10 @@ impl Timetable {
                         if !self.runs(service, day) {
                             continue;
                         }
+                        let headsign = self.event_headsign(e);
+                        if !to(headsign) {
+                            continue;
+                        }
                         let at = reference.as_second() + i64::from(time & TIME_MASK);
                         let Ok(at) = Timestamp::from_second(at) else {
                             continue;
@@ -714,7 +747,7 @@ impl Timetable {
                             trip,
                             route,
                             direction: dir,
-                            headsign: self.event_headsign(e),
+                            headsign,
                             approximate: time & APPROXIMATE != 0,
                             day,
                             offset: time & TIME_MASK,

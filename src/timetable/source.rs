@@ -170,6 +170,17 @@ impl TimetableNetwork {
         let wanted = if row.outbound { 0 } else { 1 };
         let direction =
             |d: u8| move |r: u32, dir: Option<u8>| r == route && dir.is_none_or(|x| x == d);
+        // The timetable's own rows are per destination: that headsign's
+        // trips, however far the others are ahead of them.
+        if !row.destination.is_empty() {
+            for d in [wanted, 1 - wanted] {
+                let named = self.headsigns_named(stops, route, d, &row.destination);
+                if !named.is_empty() {
+                    let to = |h: u32| named.contains(&h);
+                    return Some((route, t.departures_to(stops, direction(d), to, from, limit)));
+                }
+            }
+        }
         let mut found = t.departures(stops, direction(wanted), from, limit);
         // The live network's destination wins where the feed's direction
         // disagrees with it.
@@ -191,6 +202,24 @@ impl TimetableNetwork {
             }
         }
         Some((route, found))
+    }
+
+    /// The headsigns of a route's trips in one direction at these stops
+    /// that read as `destination` (the same words, case and accents
+    /// aside).
+    fn headsigns_named(&self, stops: &[u32], route: u32, dir: u8, destination: &str) -> Vec<u32> {
+        let t = &self.table;
+        let wanted = crate::names::fold(destination);
+        let mut named: Vec<u32> = stops
+            .iter()
+            .flat_map(|&s| t.stop_groups(s))
+            .filter(|&(_, r, d)| r == route && d.is_none_or(|d| d == dir))
+            .flat_map(|(group, _, _)| t.group_headsigns(group))
+            .filter(|&h| crate::names::fold(&crate::sanitize::line(t.string(h))) == wanted)
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        named
     }
 
     /// A scheduled departure of a row, as the board shows it.
@@ -247,8 +276,40 @@ impl TimetableNetwork {
         }
     }
 
-    /// The rows of a place's stops: one per route and direction.
+    /// The timetable's own rows of a place's stops: one per route,
+    /// direction and destination (every trip that calls there is on one),
+    /// a direction's most served destination first.
     pub(crate) fn lines_of(&self, stops: &[u32]) -> Vec<BoardLine> {
+        let t = &self.table;
+        let mut seen: Vec<(u32, Option<u8>, String)> = Vec::new();
+        let mut lines = Vec::new();
+        for &s in stops {
+            for (group, route, dir) in t.stop_groups(s) {
+                for headsign in t.group_headsigns(group) {
+                    let destination = crate::sanitize::line(t.string(headsign));
+                    let key = (route, dir, crate::names::fold(&destination));
+                    if seen.contains(&key) {
+                        continue;
+                    }
+                    seen.push(key);
+                    lines.push(BoardLine {
+                        kind: kind(t.route(route).route_type),
+                        line: self.line_ref(route),
+                        outbound: dir != Some(1),
+                        destination,
+                        via: String::new(),
+                    });
+                }
+            }
+        }
+        lines.sort_by_key(BoardLine::order_key);
+        lines
+    }
+
+    /// The rows of a place's stops one per route and direction, as a live
+    /// network whose rows are so keyed (Ginko) has them: what stands in for
+    /// its rows while it cannot be reached.
+    pub(crate) fn direction_lines_of(&self, stops: &[u32]) -> Vec<BoardLine> {
         let t = &self.table;
         let mut seen: Vec<(u32, Option<u8>)> = Vec::new();
         let mut lines = Vec::new();
@@ -389,7 +450,9 @@ fn base_name(name: &str) -> String {
     crate::names::fold(name)
 }
 
-fn same_destination(headsign: &str, destination: &str) -> bool {
+/// Whether a headsign and a row's destination read as one (one starts
+/// with the other, case and accents aside).
+pub(crate) fn same_destination(headsign: &str, destination: &str) -> bool {
     let (h, d) = (
         crate::names::fold(headsign),
         crate::names::fold(destination),
