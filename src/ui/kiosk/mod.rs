@@ -280,19 +280,21 @@ fn status_line(screen: Screen, view: &BoardView, pane: &KioskPane, width: usize)
     // When the data is old, the schedule's note says why; its pieces are
     // left out from the last.
     push(schedule, style, if view.stale { 6 } else { 1 });
-    // The attribution last, at the right (ODbL asks to say it).
-    push(Some(pane.attribution.to_string()), theme.dim(), 5);
+    // The attribution last, at the right (ODbL asks to say it): its pieces
+    // are the parts of this priority.
+    const ATTRIBUTION: u8 = 5;
+    push(
+        Some(pane.attribution.to_string()),
+        theme.dim(),
+        ATTRIBUTION,
+    );
     // A cell at each end.
-    let mut kept = by_priority_kept(parts, width.saturating_sub(2), false);
-    let attribution = kept
-        .last()
-        .filter(|p| p.priority == 5 && p.text == pane.attribution)
-        .is_some()
-        .then(|| kept.pop())
-        .flatten();
+    let kept = by_priority_kept(parts, width.saturating_sub(2), false);
+    let (right, left): (Vec<Part>, Vec<Part>) =
+        kept.into_iter().partition(|p| p.priority == ATTRIBUTION);
     let mut spans = Vec::new();
     let mut used = 0;
-    for (i, part) in kept.into_iter().enumerate() {
+    for (i, part) in left.into_iter().enumerate() {
         let text = if i == 0 {
             format!(" {}", within(&part.text, width.saturating_sub(2)))
         } else {
@@ -303,10 +305,15 @@ fn status_line(screen: Screen, view: &BoardView, pane: &KioskPane, width: usize)
         used += text.width();
         spans.push(Span::styled(text, part.style));
     }
-    if let Some(attribution) = attribution {
-        let gap = width.saturating_sub(used + attribution.text.width() + 1);
+    if !right.is_empty() {
+        let right = right
+            .into_iter()
+            .map(|p| p.text)
+            .collect::<Vec<_>>()
+            .join(SEP);
+        let gap = width.saturating_sub(used + right.width() + 1);
         spans.push(Span::raw(" ".repeat(gap)));
-        spans.push(Span::styled(attribution.text, attribution.style));
+        spans.push(Span::styled(right, theme.dim()));
     }
     Line::from(spans)
 }
