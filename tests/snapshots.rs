@@ -251,3 +251,66 @@ fn the_favourites_footer_lists_the_undo_while_it_is_possible() {
         assert!(!undone.contains("u annuler"), "{size:?}: {undone}");
     }
 }
+
+/// A board of two networks: each place's heading says its network and
+/// its messages. At every size a heading leaves its parts out whole (the
+/// network's name first), never cut mid-word; the place's name stays.
+#[test]
+fn place_headings_leave_their_parts_out_whole() {
+    let mut board = board();
+    for (place, (network, name)) in board.places.iter_mut().zip([
+        ("ginko", "Ginko"),
+        ("idfm", "Île-de-France Mobilités"),
+    ]) {
+        place.place.network = network.into();
+        place.place.network_name = name.into();
+    }
+    board.places[0].place.label = Some("Maison de la famille".into());
+    // Two messages besides the banner's, about line B.
+    for id in ["8", "9"] {
+        let mut message = board.messages[0].clone();
+        message.id = id.into();
+        message.severity = Severity::Information;
+        message.lines = vec!["B".into()];
+        board.messages.push(message);
+    }
+    for size in SIZES {
+        let mut mixed = App::with_capabilities(every_service());
+        mixed.set_board(board.clone());
+        mixed.area = ratatui::layout::Rect::new(0, 0, size.0, size.1);
+        let lines = text_lines(&screen(&mut mixed, &[], true_colour(), size));
+        let headings: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.contains("Crous Université") || l.contains("Gare du Nord"))
+            .collect();
+        assert_eq!(headings.len(), 2, "{size:?}: {lines:#?}");
+        let whole = [
+            "Crous Université — Maison de la famille",
+            "Gare du Nord",
+            "ⓘ 2 messages (i)",
+            "Ginko",
+            "Île-de-France Mobilités",
+        ];
+        for heading in headings {
+            let text = heading.trim().trim_end_matches('─').trim_end();
+            for (i, part) in text.split(" · ").enumerate() {
+                // The name alone may be shortened, when nothing else is left.
+                let shortened = i == 0
+                    && !text.contains(" · ")
+                    && part
+                        .strip_suffix('…')
+                        .is_some_and(|p| whole[0].starts_with(p));
+                assert!(
+                    whole.contains(&part) || shortened,
+                    "{size:?}: {part:?} cut in {text:?}"
+                );
+            }
+        }
+        // The messages are said before the network's name.
+        assert!(
+            lines.iter().any(|l| l.contains("Gare du Nord · ⓘ 2 messages (i)")),
+            "{size:?}: {lines:#?}"
+        );
+        insta::assert_debug_snapshot!(format!("headings_{}x{}", size.0, size.1), lines);
+    }
+}
