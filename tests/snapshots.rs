@@ -258,10 +258,11 @@ fn the_favourites_footer_lists_the_undo_while_it_is_possible() {
 #[test]
 fn place_headings_leave_their_parts_out_whole() {
     let mut board = board();
-    for (place, (network, name)) in board.places.iter_mut().zip([
-        ("ginko", "Ginko"),
-        ("idfm", "Île-de-France Mobilités"),
-    ]) {
+    for (place, (network, name)) in board
+        .places
+        .iter_mut()
+        .zip([("ginko", "Ginko"), ("idfm", "Île-de-France Mobilités")])
+    {
         place.place.network = network.into();
         place.place.network_name = name.into();
     }
@@ -308,7 +309,9 @@ fn place_headings_leave_their_parts_out_whole() {
         }
         // The messages are said before the network's name.
         assert!(
-            lines.iter().any(|l| l.contains("Gare du Nord · ⓘ 2 messages (i)")),
+            lines
+                .iter()
+                .any(|l| l.contains("Gare du Nord · ⓘ 2 messages (i)")),
             "{size:?}: {lines:#?}"
         );
         insta::assert_debug_snapshot!(format!("headings_{}x{}", size.0, size.1), lines);

@@ -57,4 +57,3 @@ pub(super) fn status_line(
     }
     Line::from(spans)
 }
-

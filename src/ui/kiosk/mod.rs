@@ -36,8 +36,8 @@ use super::memo::LineMemo;
 use super::paint::Canvas;
 use crate::config::QuietScreen;
 use crate::model::TimeShown;
-use crate::ui::theme::Theme;
 use crate::ui::text::{Part, SEP, by_priority_kept, within};
+use crate::ui::theme::Theme;
 use crate::ui::view::{BoardView, CellView, RowView, status_parts};
 
 mod layout;
@@ -283,11 +283,7 @@ fn status_line(screen: Screen, view: &BoardView, pane: &KioskPane, width: usize)
     // The attribution last, at the right (ODbL asks to say it): its pieces
     // are the parts of this priority.
     const ATTRIBUTION: u8 = 5;
-    push(
-        Some(pane.attribution.to_string()),
-        theme.dim(),
-        ATTRIBUTION,
-    );
+    push(Some(pane.attribution.to_string()), theme.dim(), ATTRIBUTION);
     // A cell at each end.
     let kept = by_priority_kept(parts, width.saturating_sub(2), false);
     let (right, left): (Vec<Part>, Vec<Part>) =

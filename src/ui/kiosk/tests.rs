@@ -757,9 +757,16 @@ fn the_kiosk_status_line_leaves_parts_out_whole() {
             .unwrap()
             .trim()
             .to_string();
-        assert!(status.starts_with("mis à jour il y a"), "{size:?}: {status}");
+        assert!(
+            status.starts_with("mis à jour il y a"),
+            "{size:?}: {status}"
+        );
         assert!(!status.contains('…'), "{size:?}: {status}");
-        assert_eq!(status.ends_with(p.attribution), attribution, "{size:?}: {status}");
+        assert_eq!(
+            status.ends_with(p.attribution),
+            attribution,
+            "{size:?}: {status}"
+        );
         let left = status.trim_end_matches(p.attribution).trim_end();
         for part in left.split(" · ").skip(1) {
             assert!(pieces.contains(&part), "{size:?}: {part:?} cut in {status}");
