@@ -62,39 +62,65 @@ pub const SEP: &str = " · ";
 /// The parts of a line (in their order) that fit `width` cells joined by
 /// [`SEP`], composed by priority: while too long, the part of lowest
 /// priority (the later one among equals) is left out whole, never cut
-/// mid-word. The status lines of the board and the kiosk and the panes'
-/// footers are composed by it. With `shorten`, the last part left besides
+/// mid-word; then, with `refill`, a part left out may come back where one
+/// more important left room for it. The status lines of the board and the kiosk and the
+/// panes' footers are composed by it. With `shorten`, the last part left besides
 /// those of priority `u8::MAX` is shortened at a word ("…") rather than
 /// left out. What is kept may still pass `width` only when the parts of
 /// priority `u8::MAX` alone do ([`within`] then cuts it at a word).
-pub fn by_priority_kept(parts: Vec<Part>, width: usize, shorten: bool) -> Vec<Part> {
-    let mut kept: Vec<Part> = parts.into_iter().filter(|p| !p.text.is_empty()).collect();
-    let total = |kept: &[Part]| {
-        kept.iter().map(|p| p.text.width()).sum::<usize>()
+pub fn by_priority_kept(parts: Vec<Part>, width: usize, shorten: bool, refill: bool) -> Vec<Part> {
+    // Each part with its place in the line.
+    let mut kept: Vec<(usize, Part)> = parts
+        .into_iter()
+        .filter(|p| !p.text.is_empty())
+        .enumerate()
+        .collect();
+    let total = |kept: &[(usize, Part)]| {
+        kept.iter().map(|(_, p)| p.text.width()).sum::<usize>()
             + SEP.width() * kept.len().saturating_sub(1)
     };
+    let mut left_out = Vec::new();
     while total(&kept) > width {
         let lowest = kept
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.priority < u8::MAX)
-            .min_by_key(|(i, p)| (p.priority, usize::MAX - i))
+            .filter(|(_, (_, p))| p.priority < u8::MAX)
+            .min_by_key(|(i, (_, p))| (p.priority, usize::MAX - i))
             .map(|(i, _)| i);
         let Some(lowest) = lowest else { break };
-        let last = kept.iter().filter(|p| p.priority < u8::MAX).count() == 1;
+        let last = kept.iter().filter(|(_, p)| p.priority < u8::MAX).count() == 1;
         if shorten && last {
-            let room = width.saturating_sub(total(&kept) - kept[lowest].text.width());
-            let short = words_within(&kept[lowest].text, room);
+            let room = width.saturating_sub(total(&kept) - kept[lowest].1.text.width());
+            let short = words_within(&kept[lowest].1.text, room);
             if short.is_empty() {
-                kept.remove(lowest);
+                left_out.push(kept.remove(lowest));
             } else {
-                kept[lowest].text = short;
+                kept[lowest].1.text = short;
             }
             break;
         }
-        kept.remove(lowest);
+        left_out.push(kept.remove(lowest));
     }
-    kept
+    // A part left out before a more important one was may fit again: put
+    // back, the most important first; among equals in their order, and
+    // none after one of them that does not fit (their last go first).
+    left_out.sort_by_key(|(i, p)| (std::cmp::Reverse(p.priority), *i));
+    let mut closed: Vec<u8> = Vec::new();
+    if !refill {
+        left_out.clear();
+    }
+    for (i, part) in left_out {
+        if closed.contains(&part.priority) {
+            continue;
+        }
+        let at = kept.partition_point(|(k, _)| *k < i);
+        kept.insert(at, (i, part));
+        if total(&kept) > width {
+            let (_, part) = kept.remove(at);
+            closed.push(part.priority);
+        }
+    }
+    kept.into_iter().map(|(_, p)| p).collect()
 }
 
 /// The first words of `text` that fit `room` cells with "…" after them
@@ -143,7 +169,7 @@ pub fn by_priority(parts: &[(String, u8)], width: usize) -> String {
         .iter()
         .map(|(t, p)| Part::new(t.clone(), ratatui::style::Style::new(), *p))
         .collect();
-    let joined = by_priority_kept(parts, width, false)
+    let joined = by_priority_kept(parts, width, false, false)
         .into_iter()
         .map(|p| p.text)
         .collect::<Vec<_>>()

@@ -45,7 +45,7 @@ pub(super) fn status_line(
     push(Some(t("hint_quit").to_string()), dim, 2);
     push(Some(t("hint_help").to_string()), dim, u8::MAX);
     // One cell before the first part.
-    let parts = by_priority_kept(parts, width.saturating_sub(1), true);
+    let parts = by_priority_kept(parts, width.saturating_sub(1), true, true);
     let mut spans = Vec::new();
     for (i, part) in parts.into_iter().enumerate() {
         if i == 0 {

@@ -285,7 +285,7 @@ fn status_line(screen: Screen, view: &BoardView, pane: &KioskPane, width: usize)
     const ATTRIBUTION: u8 = 5;
     push(Some(pane.attribution.to_string()), theme.dim(), ATTRIBUTION);
     // A cell at each end.
-    let kept = by_priority_kept(parts, width.saturating_sub(2), false);
+    let kept = by_priority_kept(parts, width.saturating_sub(2), false, true);
     let (right, left): (Vec<Part>, Vec<Part>) =
         kept.into_iter().partition(|p| p.priority == ATTRIBUTION);
     let mut spans = Vec::new();

@@ -775,4 +775,14 @@ fn the_kiosk_status_line_leaves_parts_out_whole() {
             assert!(left.contains(pieces[0]), "{status}");
         }
     }
+    // An attribution too long to fit leaves its room to the schedule's
+    // first pieces, which fit without it.
+    let long = KioskPane {
+        attribution: "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL",
+        ..pane(Theme::new(Palette::TrueColor))
+    };
+    let lines = text_of(&render_view(&view, (80, 24), &long));
+    let status = lines.iter().rfind(|l| !l.trim().is_empty()).unwrap();
+    assert!(status.contains(pieces[0]), "{status}");
+    assert!(!status.contains("Données"), "{status}");
 }
