@@ -392,3 +392,63 @@ async fn a_place_not_published_is_said_so_with_the_broker_and_prefix() {
     );
     assert!(stdout.contains("Crous Université"), "{stdout}");
 }
+
+/// The age a screen shows is its data's (the board's own `fetched_at`),
+/// never a message's arrival: with the publisher gone, `quai/status` set
+/// `online` and only an old retained board, neither the board's nor the
+/// kiosk's status line says it was just updated, at the first refresh
+/// or the next ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_retained_board_is_not_said_just_updated() {
+    let broker = Mosquitto::start("old-retained");
+    retain(
+        broker.port,
+        "old",
+        &[
+            ("quai/status", b"online".to_vec()),
+            (
+                "quai/ginko/crous/board",
+                forged_board("Crous", ago(100), ago(100), "Centre-ville"),
+            ),
+        ],
+    )
+    .await;
+    for (name, command) in [("old-board", "board crous"), ("old-kiosk", "kiosk")] {
+        let home = support::home("mqtt", name);
+        let config = home.join(".config/quai");
+        std::fs::create_dir_all(&config).unwrap();
+        std::fs::write(
+            config.join("favorites.toml"),
+            "[[favorite]]\nplace = \"crous\"\n",
+        )
+        .unwrap();
+        let url = broker.url();
+        let command = format!("{command} --from {url}");
+        let (first, later) = tokio::task::spawn_blocking(move || {
+            let terminal = live(&home, &command);
+            let first = terminal.wait("the place", 20, |s| s.contains("Crous"));
+            // The next refreshes (every 10 s) too.
+            std::thread::sleep(Duration::from_secs(12));
+            let later = terminal.screen();
+            let _ = terminal.tmux(&["kill-server"]);
+            (first, later)
+        })
+        .await
+        .unwrap();
+        for screen in [&first, &later] {
+            let status = screen
+                .lines()
+                .rfind(|l| !l.trim().is_empty())
+                .unwrap_or_default();
+            let just = ["il y a 0 s", "il y a 1 s", "il y a 2 s", "il y a 3 s"];
+            assert!(
+                !status.contains("mis à jour") || !just.iter().any(|j| status.contains(j)),
+                "{name}: {screen}"
+            );
+            assert!(
+                status.contains("données de") || status.contains("dernière publication"),
+                "{name}: {screen}"
+            );
+        }
+    }
+}

@@ -251,3 +251,147 @@ fn the_favourites_footer_lists_the_undo_while_it_is_possible() {
         assert!(!undone.contains("u annuler"), "{size:?}: {undone}");
     }
 }
+
+/// A board of two networks: each place's heading says its network and
+/// its messages. At every size a heading leaves its parts out whole (the
+/// network's name first), never cut mid-word; the place's name stays.
+#[test]
+fn place_headings_leave_their_parts_out_whole() {
+    let mut board = board();
+    for (place, (network, name)) in board
+        .places
+        .iter_mut()
+        .zip([("ginko", "Ginko"), ("idfm", "Île-de-France Mobilités")])
+    {
+        place.place.network = network.into();
+        place.place.network_name = name.into();
+    }
+    board.places[0].place.label = Some("Maison de la famille".into());
+    // Two messages besides the banner's, about line B.
+    for id in ["8", "9"] {
+        let mut message = board.messages[0].clone();
+        message.id = id.into();
+        message.severity = Severity::Information;
+        message.lines = vec!["B".into()];
+        board.messages.push(message);
+    }
+    for size in SIZES {
+        let mut mixed = App::with_capabilities(every_service());
+        mixed.set_board(board.clone());
+        mixed.area = ratatui::layout::Rect::new(0, 0, size.0, size.1);
+        let lines = text_lines(&screen(&mut mixed, &[], true_colour(), size));
+        let headings: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.contains("Crous Université") || l.contains("Gare du Nord"))
+            .collect();
+        assert_eq!(headings.len(), 2, "{size:?}: {lines:#?}");
+        let whole = [
+            "Crous Université — Maison de la famille",
+            "Gare du Nord",
+            "ⓘ 2 messages (i)",
+            "Ginko",
+            "Île-de-France Mobilités",
+        ];
+        for heading in headings {
+            let text = heading.trim().trim_end_matches('─').trim_end();
+            for (i, part) in text.split(" · ").enumerate() {
+                // The name alone may be shortened, when nothing else is left.
+                let shortened = i == 0
+                    && !text.contains(" · ")
+                    && part
+                        .strip_suffix('…')
+                        .is_some_and(|p| whole[0].starts_with(p));
+                assert!(
+                    whole.contains(&part) || shortened,
+                    "{size:?}: {part:?} cut in {text:?}"
+                );
+            }
+        }
+        // The messages are said before the network's name.
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("Gare du Nord · ⓘ 2 messages (i)")),
+            "{size:?}: {lines:#?}"
+        );
+        insta::assert_debug_snapshot!(format!("headings_{}x{}", size.0, size.1), lines);
+    }
+}
+
+/// The help lists every pane's keys (from the one key table): the
+/// favourites' `d`, `e`, `u` among them. `?` in a pane opens the help over
+/// it, and Esc comes back to the pane.
+#[test]
+fn every_pane_opens_the_help_which_lists_its_keys() {
+    use KeyCode::*;
+    let favorite = |place: &str| Favorite {
+        place: place.into(),
+        network: None,
+        label: None,
+        lines: vec![],
+        walk: None,
+        to: None,
+    };
+    // Every line of the help, page by page.
+    let mut board = app();
+    let mut all = text_lines(&screen(&mut board, &[Char('?')], true_colour(), (120, 35)));
+    for _ in 0..10 {
+        all.extend(text_lines(&screen(
+            &mut board,
+            &[PageDown],
+            true_colour(),
+            (120, 35),
+        )));
+    }
+    let all = all.join("\n");
+    for (keys, what) in [
+        ("d / Suppr", "retirer le favori choisi"),
+        ("u", "annuler le dernier retrait"),
+        ("e", "renommer"),
+        ("a", "tout le réseau"),
+    ] {
+        assert!(
+            all.lines()
+                .any(|l| l.contains(&format!("  {keys:<12}{what}"))),
+            "{keys} {what}: {all}"
+        );
+    }
+    let size = (80, 24);
+    let panes: [(&str, &[KeyCode], &str, &str); 4] = [
+        ("favorites", &[], "Favoris", "Favoris (F)"),
+        ("traffic", &[Char('i')], "Info trafic", "Info trafic (i)"),
+        ("details", &[Enter], "Détail", "Détail (Entrée)"),
+        (
+            "forecast",
+            &[Char('c')],
+            "Affluence prévue",
+            "Affluence prévue (c)",
+        ),
+    ];
+    for (name, keys, title, heading) in panes {
+        let mut app = app();
+        app.area = ratatui::layout::Rect::new(0, 0, size.0, size.1);
+        if name == "favorites" {
+            app.open_favorites(vec![favorite("A"), favorite("B")]);
+        }
+        let pane = text_lines(&screen(&mut app, keys, true_colour(), size)).join("\n");
+        assert!(pane.contains(title), "{name}: {pane}");
+        let help = text_lines(&screen(&mut app, &[Char('?')], true_colour(), size));
+        let joined = help.join("\n");
+        assert!(
+            joined.contains("Aide"),
+            "{name}: `?` did not open the help: {joined}"
+        );
+        // Opened at the pane's own keys.
+        assert!(
+            help.iter().any(|l| l.contains(&format!("│{heading} "))),
+            "{name}: {joined}"
+        );
+        if name == "favorites" {
+            insta::assert_debug_snapshot!("help_over_favorites_80x24", help);
+        }
+        // Esc: the pane again, as it was.
+        let back = text_lines(&screen(&mut app, &[Esc], true_colour(), size)).join("\n");
+        assert_eq!(back, pane, "{name}: Esc did not come back to the pane");
+    }
+}

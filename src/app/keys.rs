@@ -17,6 +17,18 @@ impl App {
             return Effect::Quit;
         }
         if let Some(overlay) = self.overlay.take() {
+            // The help over a pane: Esc comes back to the pane.
+            if self.help {
+                self.overlay = Some(overlay);
+                return self.help_over_pane_key(key);
+            }
+            if overlay.opens_help(key) {
+                // At the pane's own keys.
+                self.help_scroll = self.help_line_of(overlay.pane());
+                self.overlay = Some(overlay);
+                self.help = true;
+                return Effect::Redraw;
+            }
             return self.pane_key(overlay, key);
         }
         if key.code == KeyCode::Esc && self.help {
@@ -34,6 +46,22 @@ impl App {
             return effect;
         }
         self.act(action)
+    }
+
+    /// A key while the help is open over a pane: Esc, `?` or `q` close
+    /// the help (the pane is shown again), the board's paging keys scroll
+    /// it, the others do nothing.
+    fn help_over_pane_key(&mut self, key: KeyEvent) -> Effect {
+        if matches!(
+            key.code,
+            KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
+        ) {
+            self.help = false;
+            return Effect::Redraw;
+        }
+        keymap::action(key.code, self.capabilities_here())
+            .and_then(|action| self.scroll_help(action))
+            .unwrap_or(Effect::Nothing)
     }
 
     /// What the open pane makes of a key.
@@ -191,8 +219,9 @@ impl App {
 
     /// The moving keys scroll the help while it is open (no further than
     /// its end); `None` for the other keys.
-    fn scroll_help(&mut self, action: Action) -> Option<Effect> {
-        let state = crate::ui::departures::PaneState {
+    /// The help's state for its layout (what it lists, not its colours).
+    fn help_state(&self) -> crate::ui::departures::PaneState<'_> {
+        crate::ui::departures::PaneState {
             title: "",
             selected: None,
             help: true,
@@ -203,7 +232,19 @@ impl App {
             warning: None,
             capabilities: self.capabilities_here(),
             back_to: None,
-        };
+        }
+    }
+
+    /// Where the help starts when opened from `pane`: its keys, scrolled
+    /// no further than the help's end.
+    fn help_line_of(&self, pane: crate::ui::keymap::Pane) -> usize {
+        let state = self.help_state();
+        crate::ui::screens::help_line_of(self.area, &state, pane)
+            .min(crate::ui::screens::help_scroll_max(self.area, &state))
+    }
+
+    fn scroll_help(&mut self, action: Action) -> Option<Effect> {
+        let state = self.help_state();
         let max = crate::ui::screens::help_scroll_max(self.area, &state);
         let page = usize::from(self.area.height.saturating_sub(4)).max(1);
         let at = self.help_scroll.min(max);

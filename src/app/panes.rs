@@ -13,6 +13,7 @@ use crate::search::Index;
 use crate::ui::destination::DestFaresPane;
 use crate::ui::details::{DetailsPane, ForecastPane};
 use crate::ui::favorites::FavPane;
+use crate::ui::keymap::{self, Pane, PaneAction};
 use crate::ui::search::SearchState;
 use crate::ui::theme::Theme;
 use crate::ui::traffic::TrafficPane;
@@ -55,12 +56,12 @@ pub struct Context<'a> {
 /// Scrolls by a key (↑↓ jk, PgUp/PgDn space, Home) no further than `max`;
 /// false when the key does not scroll.
 fn scroll(scroll: &mut usize, code: KeyCode, max: usize) -> bool {
-    match code {
-        KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
-        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-        KeyCode::PageDown | KeyCode::Char(' ') => *scroll += 10,
-        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
-        KeyCode::Home => *scroll = 0,
+    match keymap::scroll_action(code) {
+        Some(PaneAction::Down) => *scroll += 1,
+        Some(PaneAction::Up) => *scroll = scroll.saturating_sub(1),
+        Some(PaneAction::PageDown) => *scroll += 10,
+        Some(PaneAction::PageUp) => *scroll = scroll.saturating_sub(10),
+        Some(PaneAction::First) => *scroll = 0,
         _ => return false,
     }
     *scroll = (*scroll).min(max);
@@ -92,6 +93,25 @@ pub fn box_area(area: Rect) -> Rect {
 }
 
 impl Overlay {
+    /// Which pane it is (its keys in [`keymap::PANES`]).
+    pub fn pane(&self) -> Pane {
+        match self {
+            Overlay::Search(_) | Overlay::Destination(..) => Pane::Search,
+            Overlay::Favorites(..) => Pane::Favorites,
+            Overlay::Traffic(_) => Pane::Traffic,
+            Overlay::Fares(_) => Pane::Fares,
+            Overlay::Details(_) => Pane::Details,
+            Overlay::Forecast(_) => Pane::Forecast,
+        }
+    }
+
+    /// Whether `key` opens the help over the pane: its `?`, unless
+    /// something is being typed there (a favourite's name).
+    pub fn opens_help(&self, key: KeyEvent) -> bool {
+        let typing = matches!(self, Overlay::Favorites(pane, _) if pane.renaming.is_some());
+        !typing && keymap::pane_action(self.pane(), key.code, false) == Some(PaneAction::Help)
+    }
+
     /// Handles a key (Ctrl-C has quit before).
     pub fn key(&mut self, key: KeyEvent, ctx: &mut Context) -> Outcome {
         match self {
@@ -106,17 +126,17 @@ impl Overlay {
                     box_area(ctx.area),
                 );
                 let messages = &ctx.board.messages;
-                match key.code {
-                    // A message opened: back to the list.
+                // A message opened: back to the list.
+                if matches!(
+                    key.code,
                     KeyCode::Esc | KeyCode::Enter | KeyCode::Backspace | KeyCode::Left
-                        if pane.close_message() =>
-                    {
-                        Outcome::Stay(Effect::Redraw)
-                    }
-                    KeyCode::Esc | KeyCode::Char('i') | KeyCode::Char('q') => {
-                        Outcome::Close(Effect::Redraw)
-                    }
-                    KeyCode::Enter | KeyCode::Right if pane.open.is_none() => {
+                ) && pane.close_message()
+                {
+                    return Outcome::Stay(Effect::Redraw);
+                }
+                match keymap::pane_action(Pane::Traffic, key.code, false) {
+                    Some(PaneAction::Close) => Outcome::Close(Effect::Redraw),
+                    Some(PaneAction::Open) if pane.open.is_none() => {
                         let width = box_area(ctx.area).width.saturating_sub(4) as usize;
                         if pane.open_top(messages, &lines_on_screen(ctx.board), width) {
                             Outcome::Stay(Effect::Redraw)
@@ -124,12 +144,12 @@ impl Overlay {
                             Outcome::Stay(Effect::Nothing)
                         }
                     }
-                    KeyCode::Char('a') if pane.open.is_none() => {
+                    Some(PaneAction::All) if pane.open.is_none() => {
                         pane.all = !pane.all;
                         pane.scroll = 0;
                         Outcome::Stay(Effect::Redraw)
                     }
-                    code if scroll(&mut pane.scroll, code, max) => Outcome::Stay(Effect::Redraw),
+                    _ if scroll(&mut pane.scroll, key.code, max) => Outcome::Stay(Effect::Redraw),
                     _ => Outcome::Stay(Effect::Nothing),
                 }
             }
@@ -141,22 +161,14 @@ impl Overlay {
                 let theme = Theme::new(crate::ui::theme::Palette::NoColor);
                 let lines = crate::ui::details::details_lines(pane, &theme, width);
                 let max = crate::ui::details::max_scroll(lines.len(), area.height);
-                match key.code {
-                    KeyCode::Esc
-                    | KeyCode::Enter
-                    | KeyCode::Char('q')
-                    | KeyCode::Char('c')
-                    | KeyCode::Left => Outcome::Close(Effect::Redraw),
-                    code if scroll(&mut pane.scroll, code, max) => Outcome::Stay(Effect::Redraw),
+                match keymap::pane_action(Pane::Details, key.code, false) {
+                    Some(PaneAction::Close) => Outcome::Close(Effect::Redraw),
+                    _ if scroll(&mut pane.scroll, key.code, max) => Outcome::Stay(Effect::Redraw),
                     _ => Outcome::Stay(Effect::Nothing),
                 }
             }
-            Overlay::Forecast(_) => match key.code {
-                KeyCode::Esc
-                | KeyCode::Enter
-                | KeyCode::Char('q')
-                | KeyCode::Char('c')
-                | KeyCode::Left => Outcome::Close(Effect::Redraw),
+            Overlay::Forecast(_) => match keymap::pane_action(Pane::Forecast, key.code, false) {
+                Some(PaneAction::Close) => Outcome::Close(Effect::Redraw),
                 _ => Outcome::Stay(Effect::Nothing),
             },
         }
@@ -277,23 +289,23 @@ fn dest_fares_key(pane: &mut DestFaresPane, key: KeyEvent, ctx: &mut Context) ->
 }
 
 fn search_key(search: &mut SearchState, key: KeyEvent, ctx: &mut Context) -> Outcome {
-    match key.code {
-        KeyCode::Esc => return Outcome::Close(Effect::Redraw),
-        KeyCode::Enter => {
+    match (keymap::pane_action(Pane::Search, key.code, false), key.code) {
+        (Some(PaneAction::Close), _) => return Outcome::Close(Effect::Redraw),
+        (Some(PaneAction::Open), _) => {
             if let Some(name) = search.chosen().map(str::to_string) {
                 return Outcome::Close(Effect::OpenPlaces(vec![name]));
             }
         }
-        KeyCode::Down => {
+        (Some(PaneAction::Down), _) => {
             search.selected = (search.selected + 1).min(search.hits.len().saturating_sub(1))
         }
-        KeyCode::Up => search.selected = search.selected.saturating_sub(1),
-        KeyCode::Tab => search.next_network(ctx.index),
-        KeyCode::Backspace => {
+        (Some(PaneAction::Up), _) => search.selected = search.selected.saturating_sub(1),
+        (Some(PaneAction::NextNetwork), _) => search.next_network(ctx.index),
+        (_, KeyCode::Backspace) => {
             search.query.pop();
             search.refresh(ctx.index);
         }
-        KeyCode::Char(c)
+        (_, KeyCode::Char(c))
             if !key
                 .modifiers
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
@@ -376,23 +388,23 @@ fn favorites_key(
     }
     let count = pane.list.len();
     let place = pane.list.get(pane.selected).map(|f| f.place.clone());
-    match (key.code, place) {
-        (KeyCode::Esc | KeyCode::Char('F') | KeyCode::Char('q'), _) => {
+    match (keymap::pane_action(Pane::Favorites, key.code, shift), place) {
+        (Some(PaneAction::Close), _) => {
             return Outcome::Close(if std::mem::take(changed) {
                 Effect::ShowFavorites(pane.list.clone())
             } else {
                 Effect::Redraw
             });
         }
-        (KeyCode::Down, Some(place)) if shift => return move_favorite(pane, changed, place, 1),
-        (KeyCode::Up, Some(place)) if shift => return move_favorite(pane, changed, place, -1),
-        (KeyCode::Char('J'), Some(place)) => return move_favorite(pane, changed, place, 1),
-        (KeyCode::Char('K'), Some(place)) => return move_favorite(pane, changed, place, -1),
-        (KeyCode::Down | KeyCode::Char('j'), _) => {
+        (Some(PaneAction::MoveDown), Some(place)) => {
+            return move_favorite(pane, changed, place, 1);
+        }
+        (Some(PaneAction::MoveUp), Some(place)) => return move_favorite(pane, changed, place, -1),
+        (Some(PaneAction::Down), _) => {
             pane.selected = (pane.selected + 1).min(count.saturating_sub(1));
         }
-        (KeyCode::Up | KeyCode::Char('k'), _) => pane.selected = pane.selected.saturating_sub(1),
-        (KeyCode::Char('d') | KeyCode::Delete, Some(place)) => {
+        (Some(PaneAction::Up), _) => pane.selected = pane.selected.saturating_sub(1),
+        (Some(PaneAction::Remove), Some(place)) => {
             let removed = pane.list.remove(pane.selected);
             *ctx.notice = Some(crate::i18n::tf(
                 "favorite_removed_undo",
@@ -403,7 +415,7 @@ fn favorites_key(
             *changed = true;
             return Outcome::Stay(Effect::SaveFavorite(FavOp::Remove { place }));
         }
-        (KeyCode::Char('u'), _) => {
+        (Some(PaneAction::Undo), _) => {
             let Some((at, favorite)) = pane.removed.take() else {
                 return Outcome::Stay(Effect::Nothing);
             };
@@ -418,10 +430,10 @@ fn favorites_key(
             *changed = true;
             return Outcome::Stay(Effect::SaveFavorite(FavOp::Insert { favorite, at }));
         }
-        (KeyCode::Char('e'), Some(_)) => {
+        (Some(PaneAction::Rename), Some(_)) => {
             pane.renaming = Some(pane.list[pane.selected].label.clone().unwrap_or_default());
         }
-        (KeyCode::Enter | KeyCode::Right, Some(place)) => {
+        (Some(PaneAction::Lines), Some(place)) => {
             let folded = crate::names::fold(&place);
             let lines = ctx
                 .board

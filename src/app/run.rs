@@ -687,13 +687,14 @@ pub(super) fn draw_app(
     let board_drawn = !view.key_refused
         && area.width >= crate::ui::departures::MIN_WIDTH
         && area.height >= crate::ui::departures::MIN_HEIGHT;
+    if let Some(overlay) = &app.overlay {
+        canvas.frame(|frame| overlay.draw(frame, &app.board, &settings.theme));
+    }
+    // Over the pane too (`?` there).
     if app.help && board_drawn {
         let pane = PaneState { help: true, ..pane };
         canvas
             .frame(|frame| crate::ui::screens::draw_help_from(frame, area, &pane, app.help_scroll));
-    }
-    if let Some(overlay) = &app.overlay {
-        canvas.frame(|frame| overlay.draw(frame, &app.board, &settings.theme));
     }
 }
 

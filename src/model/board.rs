@@ -108,6 +108,12 @@ impl PlaceState {
                     still_to_come(d, at, moved).unwrap_or(missing_for < KEEP_MISSING)
                 });
             }
+            // Data with its own time (a publisher's board, however old) is
+            // as old as it says, not as new as this call.
+            if let Some(data_at) = fresh.iter().flatten().filter_map(|r| r.data_at).min() {
+                self.fetched_at = Some(self.fetched_at.map_or(data_at, |f| f.max(data_at)).min(at));
+                self.cached = true;
+            }
             return;
         }
         let data_at = fresh.iter().flatten().filter_map(|r| r.data_at).min();

@@ -168,6 +168,13 @@ fn help_lines(state: &PaneState, inner: usize) -> Vec<Line<'static>> {
     for (what, means) in legend(state) {
         explained(&mut lines, legend_head(&what), means);
     }
+    // Then each pane's keys, from the same table as their dispatch.
+    for (heading, keys) in super::keymap::panes_help(state.capabilities.crowding_forecast) {
+        lines.extend([Line::raw(""), Line::styled(heading, state.theme.heading())]);
+        for (keys, what) in keys {
+            explained(&mut lines, format!("  {keys:<12}"), what);
+        }
+    }
     lines.push(Line::raw(""));
     for part in super::text::wrap(state.attribution, inner) {
         lines.push(Line::styled(part, state.theme.dim()));
@@ -186,6 +193,16 @@ pub fn help_scroll_max(area: Rect, state: &PaneState) -> usize {
     help_lines(state, help_inner(area))
         .len()
         .saturating_sub(usize::from(help_room(area).height.saturating_sub(2)))
+}
+
+/// The line of the help that heads `pane`'s keys, for a screen of `area`
+/// (the help opened from a pane starts there).
+pub fn help_line_of(area: Rect, state: &PaneState, pane: super::keymap::Pane) -> usize {
+    let heading = super::keymap::pane_heading(pane);
+    help_lines(state, help_inner(area))
+        .iter()
+        .position(|l| l.to_string() == heading)
+        .unwrap_or(0)
 }
 
 /// Where the help's box may go: all but the status line, which stays

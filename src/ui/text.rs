@@ -22,31 +22,156 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
-/// The parts of a footer joined with " · " in `width` cells, composed by
-/// priority: while too long, the part of lowest priority (the later one
-/// among equals) is left out whole, never cut mid-word. A part of priority
-/// `u8::MAX` (the key that closes) is always kept, cut only when it alone
-/// passes `width`.
-pub fn by_priority(parts: &[(String, u8)], width: usize) -> String {
-    const SEP: &str = " · ";
-    let mut kept: Vec<&(String, u8)> = parts.iter().filter(|(t, _)| !t.is_empty()).collect();
-    let total = |kept: &[&(String, u8)]| {
-        kept.iter().map(|(t, _)| t.width()).sum::<usize>()
+/// A part of a line composed by priority ([`by_priority_kept`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub text: String,
+    pub style: ratatui::style::Style,
+    /// The lowest is left out first; `u8::MAX` is always kept.
+    pub priority: u8,
+}
+
+impl Part {
+    pub fn new(text: impl Into<String>, style: ratatui::style::Style, priority: u8) -> Self {
+        Part {
+            text: text.into(),
+            style,
+            priority,
+        }
+    }
+}
+
+impl Part {
+    /// The pieces of a note already joined with [`SEP`] ("IDFM actualisé
+    /// toutes les 260 s · quota 1000/jour · …"), each a part of the same
+    /// priority: the later ones are left out first.
+    pub fn pieces(
+        text: Option<String>,
+        style: ratatui::style::Style,
+        priority: u8,
+    ) -> impl Iterator<Item = Part> {
+        text.into_iter()
+            .flat_map(|t| t.split(SEP).map(str::to_string).collect::<Vec<_>>())
+            .map(move |t| Part::new(t, style, priority))
+    }
+}
+
+/// The separator between the parts of a line composed by priority.
+pub const SEP: &str = " · ";
+
+/// The parts of a line (in their order) that fit `width` cells joined by
+/// [`SEP`], composed by priority: while too long, the part of lowest
+/// priority (the later one among equals) is left out whole, never cut
+/// mid-word; then, with `refill`, a part left out may come back where one
+/// more important left room for it. The status lines of the board and the kiosk and the
+/// panes' footers are composed by it. With `shorten`, the last part left besides
+/// those of priority `u8::MAX` is shortened at a word ("…") rather than
+/// left out. What is kept may still pass `width` only when the parts of
+/// priority `u8::MAX` alone do ([`within`] then cuts it at a word).
+pub fn by_priority_kept(parts: Vec<Part>, width: usize, shorten: bool, refill: bool) -> Vec<Part> {
+    // Each part with its place in the line.
+    let mut kept: Vec<(usize, Part)> = parts
+        .into_iter()
+        .filter(|p| !p.text.is_empty())
+        .enumerate()
+        .collect();
+    let total = |kept: &[(usize, Part)]| {
+        kept.iter().map(|(_, p)| p.text.width()).sum::<usize>()
             + SEP.width() * kept.len().saturating_sub(1)
     };
+    let mut left_out = Vec::new();
     while total(&kept) > width {
         let lowest = kept
             .iter()
             .enumerate()
-            .filter(|(_, (_, p))| *p < u8::MAX)
-            .min_by_key(|(i, (_, p))| (*p, usize::MAX - i))
+            .filter(|(_, (_, p))| p.priority < u8::MAX)
+            .min_by_key(|(i, (_, p))| (p.priority, usize::MAX - i))
             .map(|(i, _)| i);
         let Some(lowest) = lowest else { break };
-        kept.remove(lowest);
+        let last = kept.iter().filter(|(_, p)| p.priority < u8::MAX).count() == 1;
+        if shorten && last {
+            let room = width.saturating_sub(total(&kept) - kept[lowest].1.text.width());
+            let short = words_within(&kept[lowest].1.text, room);
+            if short.is_empty() {
+                left_out.push(kept.remove(lowest));
+            } else {
+                kept[lowest].1.text = short;
+            }
+            break;
+        }
+        left_out.push(kept.remove(lowest));
     }
-    let joined = kept
+    // A part left out before a more important one was may fit again: put
+    // back, the most important first; among equals in their order, and
+    // none after one of them that does not fit (their last go first).
+    left_out.sort_by_key(|(i, p)| (std::cmp::Reverse(p.priority), *i));
+    let mut closed: Vec<u8> = Vec::new();
+    if !refill {
+        left_out.clear();
+    }
+    for (i, part) in left_out {
+        if closed.contains(&part.priority) {
+            continue;
+        }
+        let at = kept.partition_point(|(k, _)| *k < i);
+        kept.insert(at, (i, part));
+        if total(&kept) > width {
+            let (_, part) = kept.remove(at);
+            closed.push(part.priority);
+        }
+    }
+    kept.into_iter().map(|(_, p)| p).collect()
+}
+
+/// The first words of `text` that fit `room` cells with "…" after them
+/// (nothing when not even one does).
+pub fn words_within(text: &str, room: usize) -> String {
+    let mut out = String::new();
+    for word in text.split(' ') {
+        let longer = if out.is_empty() {
+            word.to_string()
+        } else {
+            format!("{out} {word}")
+        };
+        if longer.width() + 1 > room {
+            break;
+        }
+        out = longer;
+    }
+    if out.is_empty() {
+        out
+    } else {
+        format!("{out}…")
+    }
+}
+
+/// `text` in `width` cells: whole when it fits, else cut after a word
+/// ("…"), or mid-word only when not even its first word fits.
+pub fn within(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let short = words_within(text, width);
+    if short.is_empty() {
+        fit(text, width)
+    } else {
+        short
+    }
+}
+
+/// The parts of a footer joined with " · " in `width` cells, composed by
+/// priority ([`by_priority_kept`]): while too long, the part of lowest
+/// priority (the later one among equals) is left out whole, never cut
+/// mid-word. A part of priority `u8::MAX` (the key that closes) is always
+/// kept, cut only when it alone passes `width`.
+pub fn by_priority(parts: &[(String, u8)], width: usize) -> String {
+    let parts = parts
         .iter()
-        .map(|(t, _)| t.as_str())
+        .map(|(t, p)| Part::new(t.clone(), ratatui::style::Style::new(), *p))
+        .collect();
+    let joined = by_priority_kept(parts, width, false, false)
+        .into_iter()
+        .map(|p| p.text)
         .collect::<Vec<_>>()
         .join(SEP);
     fit(&joined, width)

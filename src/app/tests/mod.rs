@@ -284,7 +284,7 @@ fn the_help_scrolls_to_its_last_line() {
         assert!(first.contains("Touches"), "{first}");
         let mut seen = first.clone();
         let mut screen = first;
-        for _ in 0..70 {
+        for _ in 0..150 {
             app.update(key(KeyCode::Char('j')), now());
             screen = drawn(&mut app, width, height);
             seen.push_str(&screen);

@@ -80,7 +80,8 @@ pub(super) fn body_lines<'a>(
     for place in &view.places {
         // Messages not in the banner, said after the name (kept on a
         // narrow screen): `i` reads them.
-        let heading = place.heading_with_messages(true);
+        // The heading's room: a cell on each side of it.
+        let heading = place.heading_within(place.titled(), Some(true), width.saturating_sub(2));
         headings.push(lines.len());
         lines.push(BodyLine::Text(place_heading(&heading, width, &state.theme)));
         if place.no_departure {

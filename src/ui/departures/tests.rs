@@ -314,10 +314,13 @@ fn the_status_line_drops_whole_parts_and_keeps_the_help_key() {
             let lines = screen(terminal.backend().buffer());
             let status = lines.last().unwrap().trim_end();
             assert!(status.ends_with("· ? aide"), "{width}: {status:?}");
-            // Every part shown is whole.
+            // Every part shown is whole (each piece of the schedule's note
+            // a part, left out from the last).
             let whole = [
                 "mis à jour il y a 5 s",
-                "Démo actualisé toutes les 10 s · IDFM actualisé toutes les 60 s · quota 1000/jour",
+                "Démo actualisé toutes les 10 s",
+                "IDFM actualisé toutes les 60 s",
+                "quota 1000/jour",
                 "r rafraîchir",
                 "q quitter",
                 "? aide",

@@ -36,8 +36,9 @@ use super::memo::LineMemo;
 use super::paint::Canvas;
 use crate::config::QuietScreen;
 use crate::model::TimeShown;
+use crate::ui::text::{Part, SEP, by_priority_kept, within};
 use crate::ui::theme::Theme;
-use crate::ui::view::{BoardView, CellView, RowView, status_text};
+use crate::ui::view::{BoardView, CellView, RowView, status_parts};
 
 mod layout;
 pub use layout::*;
@@ -250,27 +251,67 @@ pub fn draw_on(canvas: &mut Canvas, view: &BoardView, pane: &KioskPane) {
         (page, pages),
     );
 
-    // The data's age, where there is data to speak of.
-    let status = match screen {
-        Screen::Problem | Screen::NoFavorites => String::new(),
-        _ => status_text(view),
-    };
-    let attribution_w = width.saturating_sub(status.width() + 4);
-    let attribution = fit(pane.attribution, attribution_w);
-    let gap = width.saturating_sub(status.width() + 2 + attribution.width());
-    let line = Line::from(vec![
-        Span::styled(
-            format!(" {status}"),
-            if view.stale {
-                theme.stale()
-            } else {
-                theme.dim()
-            },
-        ),
-        Span::raw(" ".repeat(gap)),
-        Span::styled(attribution, theme.dim()),
-    ]);
+    let line = status_line(screen, view, pane, width);
     canvas.line(&line, footer);
+}
+
+/// The status line: the data's age (where there is data to speak of), the
+/// timetable's and the schedule's notes, and at the right the data's
+/// attribution, composed by priority as the board's status line is
+/// ([`by_priority_kept`]): the least important parts left out whole,
+/// never a word cut; the age always kept.
+fn status_line(screen: Screen, view: &BoardView, pane: &KioskPane, width: usize) -> Line<'static> {
+    let theme = &pane.theme;
+    let style = if view.stale {
+        theme.stale()
+    } else {
+        theme.dim()
+    };
+    let (freshness, timetable, schedule) = match screen {
+        Screen::Problem | Screen::NoFavorites => (None, None, None),
+        _ => status_parts(view),
+    };
+    let mut parts = Vec::new();
+    let mut push = |text: Option<String>, style, priority| {
+        parts.extend(Part::pieces(text, style, priority));
+    };
+    push(freshness, style, u8::MAX);
+    push(timetable, style, 4);
+    // When the data is old, the schedule's note says why; its pieces are
+    // left out from the last.
+    push(schedule, style, if view.stale { 6 } else { 1 });
+    // The attribution last, at the right (ODbL asks to say it): its pieces
+    // are the parts of this priority.
+    const ATTRIBUTION: u8 = 5;
+    push(Some(pane.attribution.to_string()), theme.dim(), ATTRIBUTION);
+    // A cell at each end.
+    let kept = by_priority_kept(parts, width.saturating_sub(2), false, true);
+    let (right, left): (Vec<Part>, Vec<Part>) =
+        kept.into_iter().partition(|p| p.priority == ATTRIBUTION);
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (i, part) in left.into_iter().enumerate() {
+        let text = if i == 0 {
+            format!(" {}", within(&part.text, width.saturating_sub(2)))
+        } else {
+            spans.push(Span::styled(SEP, theme.dim()));
+            used += SEP.width();
+            part.text
+        };
+        used += text.width();
+        spans.push(Span::styled(text, part.style));
+    }
+    if !right.is_empty() {
+        let right = right
+            .into_iter()
+            .map(|p| p.text)
+            .collect::<Vec<_>>()
+            .join(SEP);
+        let gap = width.saturating_sub(used + right.width() + 1);
+        spans.push(Span::raw(" ".repeat(gap)));
+        spans.push(Span::styled(right, theme.dim()));
+    }
+    Line::from(spans)
 }
 
 /// The text of a screen other than the board: a heading, then lines.

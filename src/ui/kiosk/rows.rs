@@ -46,10 +46,13 @@ pub(super) fn draw_pages(
         let Some(place) = view.places.get(segment.place) else {
             continue;
         };
+        // The heading's room: a cell on each side of it.
+        let room = width.saturating_sub(2);
         let name = if segment.continued {
-            crate::i18n::tf("continued", &[("heading", &place.heading())])
+            let name = crate::i18n::tf("continued", &[("heading", &place.titled())]);
+            place.heading_within(name, None, room)
         } else {
-            place.heading_with_messages(false)
+            place.heading_within(place.titled(), Some(false), room)
         };
         let stale = view.stale || place.behind.is_some();
         lines.push(BodyLine::Heading(name));

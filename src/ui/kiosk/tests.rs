@@ -732,3 +732,57 @@ fn a_destination_no_trip_reaches_is_said_on_the_kiosk() {
         "{lines:#?}"
     );
 }
+
+/// The status line is composed by priority as the board's: its parts
+/// (the schedule's pieces too) left out whole from the least important,
+/// never a word cut; the data's age always there, the attribution at the
+/// right while it fits.
+#[test]
+fn the_kiosk_status_line_leaves_parts_out_whole() {
+    let mut view = view::build(&sample_board(), t(5));
+    let pieces = [
+        "IDFM (démo) actualisé toutes les 260 s",
+        "quota 1000/jour",
+        "3 requêtes par tour",
+        "flux lus toutes les 30 s",
+    ];
+    view.schedule = Some(pieces.join(" · "));
+    let p = pane(Theme::new(Palette::TrueColor));
+    for (size, attribution) in [((120, 35), true), ((80, 24), true), ((40, 12), false)] {
+        let buffer = render_view(&view, size, &p);
+        let lines = text_of(&buffer);
+        let status = lines
+            .iter()
+            .rfind(|l| !l.trim().is_empty())
+            .unwrap()
+            .trim()
+            .to_string();
+        assert!(
+            status.starts_with("mis à jour il y a"),
+            "{size:?}: {status}"
+        );
+        assert!(!status.contains('…'), "{size:?}: {status}");
+        assert_eq!(
+            status.ends_with(p.attribution),
+            attribution,
+            "{size:?}: {status}"
+        );
+        let left = status.trim_end_matches(p.attribution).trim_end();
+        for part in left.split(" · ").skip(1) {
+            assert!(pieces.contains(&part), "{size:?}: {part:?} cut in {status}");
+        }
+        if size.0 == 120 {
+            assert!(left.contains(pieces[0]), "{status}");
+        }
+    }
+    // An attribution too long to fit leaves its room to the schedule's
+    // first pieces, which fit without it.
+    let long = KioskPane {
+        attribution: "Données : réseau Ginko (Keolis Besançon Mobilités), licence ODbL",
+        ..pane(Theme::new(Palette::TrueColor))
+    };
+    let lines = text_of(&render_view(&view, (80, 24), &long));
+    let status = lines.iter().rfind(|l| !l.trim().is_empty()).unwrap();
+    assert!(status.contains(pieces[0]), "{status}");
+    assert!(!status.contains("Données"), "{status}");
+}

@@ -277,8 +277,35 @@ pub(super) fn cell_view(d: &Departure, tz: &jiff::tz::TimeZone, at: &At) -> Cell
 }
 
 /// Builds the view of `board` at `now`.
+/// When the data shown was fetched: the board's last refresh, or when its
+/// places' data carry their own time (a publisher's board read from a
+/// broker), the newest of those. The age shown is the data's, never that
+/// of a refresh or of a message's arrival.
+fn data_fetched_at(board: &Board) -> Option<Timestamp> {
+    let fetched = board.fetched_at?;
+    let own = board
+        .places
+        .iter()
+        .map(|p| {
+            if p.cached {
+                p.fetched_at
+            } else {
+                Some(fetched)
+            }
+        })
+        .max()
+        .flatten();
+    Some(own.unwrap_or(fetched).min(fetched))
+}
+
+/// The age of the data shown at `now` ([`data_fetched_at`]).
+fn data_age(board: &Board, now: Timestamp) -> Option<u64> {
+    data_fetched_at(board).map(|at| now.duration_since(at).as_secs().max(0).unsigned_abs())
+}
+
 pub fn build(board: &Board, now: Timestamp) -> BoardView {
     let age = board.age(now);
+    let data_at = data_fetched_at(board);
     let first = board.resolved_places().next();
     let at = At {
         now,
@@ -298,9 +325,9 @@ pub fn build(board: &Board, now: Timestamp) -> BoardView {
         schema: SCHEMA,
         now: now.to_string(),
         clock: clock_text(now, board.zones.shown()),
-        fetched_at: board.fetched_at.map(|t| t.to_string()),
-        fetched_clock: board.fetched_at.map(|t| clock_text(t, board.zones.shown())),
-        age_seconds: age.map(|a| a.as_secs()),
+        fetched_at: data_at.map(|t| t.to_string()),
+        fetched_clock: data_at.map(|t| clock_text(t, board.zones.shown())),
+        age_seconds: data_age(board, now),
         stale: board.is_stale(now),
         stale_data: board.shows_stale(now),
         // Rows from the timetable: live times failed, and a script reading
@@ -347,7 +374,7 @@ pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
     let elapsed = age.unwrap_or_default();
     view.now = now.to_string();
     view.clock = clock_text(now, board.zones.shown());
-    view.age_seconds = age.map(|a| a.as_secs());
+    view.age_seconds = data_age(board, now);
     view.stale = board.is_stale(now);
     view.stale_data = board.shows_stale(now);
     for (p, (place, state)) in view.places.iter_mut().zip(&board.places).enumerate() {

@@ -237,14 +237,29 @@ impl PlaceView {
         }
     }
 
-    /// [`PlaceView::heading`] with [`PlaceView::messages_note`] after the
-    /// name (kept on a narrow screen).
-    pub fn heading_with_messages(&self, key: bool) -> String {
-        let mut heading = self.heading();
-        if let Some(note) = self.messages_note(key) {
-            heading.insert_str(self.titled().len(), &format!(" · {note}"));
-        }
-        heading
+    /// The heading in `width` cells, from `name` (the place's, or
+    /// "… (suite)"), with the messages' note (with `messages`: `Some(key)`)
+    /// and the parts of [`PlaceView::heading`], composed by priority: the
+    /// least important parts (the network's name first) left out whole,
+    /// the name always kept, shortened with "…" only when it alone passes
+    /// `width`.
+    pub fn heading_within(&self, name: String, messages: Option<bool>, width: usize) -> String {
+        let note = messages.and_then(|key| self.messages_note(key));
+        let parts: Vec<(String, u8)> = [
+            (Some(&name), u8::MAX),
+            (note.as_ref(), 7),
+            (self.network.as_ref(), 2),
+            (self.timetable.as_ref(), 6),
+            (self.problem.as_ref(), 9),
+            (self.behind.as_ref(), 8),
+            (self.data_of.as_ref(), 8),
+            (self.lifts.as_ref(), 5),
+            (self.dropped.as_ref(), 4),
+        ]
+        .into_iter()
+        .filter_map(|(text, priority)| text.map(|t| (t.clone(), priority)))
+        .collect();
+        crate::ui::text::by_priority(&parts, width)
     }
 }
 
