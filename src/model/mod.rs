@@ -18,8 +18,8 @@ use crate::network::NetError;
 pub use board::{Board, PlaceState, requests};
 pub use shown::{
     COUNTDOWN_MAX_S, Gauge, TimeShown, countdown_text, crowd_bars, crowd_level, crowd_word,
-    delay_minutes, gauge, not_accessible, seconds_left, theoretical, theoretical_times, time_shown,
-    update_time_shown,
+    delay_minutes, gauge, not_accessible, same_countdown, seconds_left, theoretical,
+    theoretical_times, time_shown, update_time_shown,
 };
 
 /// How long the departures of a place left out of the answers are kept

@@ -170,6 +170,19 @@ pub fn delay_minutes(d: &Departure) -> Option<i64> {
     }
 }
 
+/// Whether a countdown shown `before` seconds ahead reads the same
+/// `after` seconds ahead ("3 min" from 239 to 180 s): the board's
+/// second-by-second update leaves such a text as it is. A clock time
+/// (an hour or more ahead) is not a countdown.
+pub fn same_countdown(before: i64, after: i64) -> bool {
+    let minute = |s: i64| match s {
+        s if s <= 0 => Some(-1),
+        s if s < COUNTDOWN_MAX_S => Some(s / 60),
+        _ => None,
+    };
+    minute(before).is_some_and(|m| Some(m) == minute(after))
+}
+
 /// Sets `shown` to [`time_shown`], reusing its text where it can.
 pub fn update_time_shown(
     shown: &mut TimeShown,
@@ -300,6 +313,17 @@ pub fn not_accessible(d: &Departure) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_countdown_reads_the_same_within_its_minute_only() {
+        assert!(same_countdown(239, 180));
+        assert!(!same_countdown(180, 179));
+        assert!(same_countdown(59, 1));
+        assert!(!same_countdown(1, 0));
+        assert!(same_countdown(0, -30));
+        // An hour or more ahead is a clock time, not a countdown.
+        assert!(!same_countdown(COUNTDOWN_MAX_S, COUNTDOWN_MAX_S - 1 + 1));
+    }
+
     use super::super::fixtures::{T0, at_second, countdown, departure};
     use super::*;
 

@@ -383,8 +383,21 @@ pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
         let tz = board.zones.of(&state.place.network);
         for ((l, _), row) in shown_lines(state).zip(&mut place.rows) {
             for (d, cell) in state.row(l).iter().zip(&mut row.cells) {
-                model::update_time_shown(&mut cell.shown, d, elapsed, now, tz);
-                cell.seconds = seconds_left(d, elapsed, now);
+                let seconds = seconds_left(d, elapsed, now);
+                // A countdown still in the same minute reads the same: its
+                // text is left (most cells, most seconds).
+                let same = d.alternate.is_none()
+                    && matches!(
+                        cell.shown,
+                        TimeShown::Countdown(_)
+                            | TimeShown::Theoretical(_)
+                            | TimeShown::NotLocated(_)
+                    )
+                    && matches!((cell.seconds, seconds), (Some(a), Some(b)) if model::same_countdown(a, b));
+                if !same {
+                    model::update_time_shown(&mut cell.shown, d, elapsed, now, tz);
+                }
+                cell.seconds = seconds;
                 cell.reachable = reachable(walk, cell);
             }
             if walk.is_some() {
