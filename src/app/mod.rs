@@ -223,6 +223,9 @@ pub struct App {
     pub networks: Vec<crate::network::NetworkInfo>,
     /// What the selected row's network offers, on a mixed board.
     here: Capabilities,
+    /// The title naming the networks of the places shown, when it is not
+    /// every network's (built with the view, not per frame).
+    title: Option<String>,
     /// The screen's size, as last drawn (panes scroll no further than
     /// their text in it).
     pub area: Rect,
@@ -279,6 +282,7 @@ impl App {
             capabilities: Capabilities::default(),
             networks: Vec::new(),
             here: Capabilities::default(),
+            title: None,
             area: Rect::new(0, 0, 80, 24),
             first: None,
             away: false,
@@ -313,6 +317,10 @@ impl App {
     pub fn refresh_view(&mut self, now: Timestamp) {
         if self.board_changed || self.view.is_none() {
             self.shown = self.filtered();
+            self.title = crate::network::board_title(
+                &self.networks,
+                self.board.resolved_places().map(|p| p.network.as_str()),
+            );
         }
         let board = self.shown.as_ref().unwrap_or(&self.board);
         let view = match self.view.take() {

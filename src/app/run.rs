@@ -658,14 +658,9 @@ pub(super) fn draw_app(
     view: &view::BoardView,
     settings: &BoardSettings,
 ) {
-    // The networks of the places shown, not every network set up.
-    let title = crate::network::board_title(
-        &app.networks,
-        app.board.resolved_places().map(|p| p.network.as_str()),
-        &settings.title,
-    );
     let pane = PaneState {
-        title: &title,
+        // The networks of the places shown, not every network set up.
+        title: app.title.as_deref().unwrap_or(&settings.title),
         selected: app.selected,
         // Drawn below, scrolled.
         help: false,

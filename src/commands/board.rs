@@ -266,8 +266,8 @@ impl BoardRun {
             let title = crate::network::board_title(
                 &self.source.networks(),
                 board.resolved_places().map(|p| p.network.as_str()),
-                &format!("quai · {}", self.source.name()),
-            );
+            )
+            .unwrap_or_else(|| format!("quai · {}", self.source.name()));
             view::text(&view, &title, self.source.attribution())
         };
         print(&text)

@@ -155,15 +155,15 @@ pub struct NetworkInfo {
     pub capabilities: Capabilities,
 }
 
-/// A board's title: "quai · " and the names of those of `networks` that
-/// have a place among the networks `shown`, in their order ("quai ·
-/// Caltrain + BART"); `all` (every network's) while no place is known, or
-/// when every network has one.
+/// A board's title when it names fewer networks than all: "quai · " and
+/// the names of those of `networks` that have a place among the networks
+/// `shown`, in their order ("quai · Caltrain + BART"). `None` (the title
+/// of every network) while no place is known, or when every network has
+/// one.
 pub fn board_title<'a>(
     networks: &[NetworkInfo],
     shown: impl Iterator<Item = &'a str>,
-    all: &str,
-) -> String {
+) -> Option<String> {
     let shown: Vec<&str> = shown.collect();
     let named: Vec<&str> = networks
         .iter()
@@ -171,9 +171,9 @@ pub fn board_title<'a>(
         .map(|n| n.name.as_str())
         .collect();
     if networks.len() < 2 || named.is_empty() || named.len() == networks.len() {
-        return all.to_string();
+        return None;
     }
-    format!("quai · {}", named.join(" + "))
+    Some(format!("quai · {}", named.join(" + ")))
 }
 
 /// What one API of a network with a daily quota has used today.
