@@ -245,20 +245,27 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
+    // The width of `line`, kept as it grows: measuring the line again for
+    // each word made a banner's wrapping quadratic in its length.
+    let mut line_w = 0;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         let word = fit(word, width);
+        let word_w = word.width();
         let needed = if line.is_empty() {
-            word.width()
+            word_w
         } else {
-            line.width() + 1 + word.width()
+            line_w + 1 + word_w
         };
         if needed > width && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
+            line_w = 0;
         }
         if !line.is_empty() {
             line.push(' ');
+            line_w += 1;
         }
         line.push_str(&word);
+        line_w += word_w;
     }
     if !line.is_empty() {
         lines.push(line);
@@ -280,6 +287,47 @@ pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// [`wrap`] as it was first written, measuring the line again for each
+    /// word.
+    fn wrap_measuring_each_time(text: &str, width: usize) -> Vec<String> {
+        let width = width.max(1);
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        for word in text.split(' ').filter(|w| !w.is_empty()) {
+            let word = fit(word, width);
+            let needed = if line.is_empty() {
+                word.width()
+            } else {
+                line.width() + 1 + word.width()
+            };
+            if needed > width && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&word);
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+
+    proptest! {
+        /// Keeping the line's width as it grows wraps as measuring it again
+        /// did: wide characters, accents, emoji and their joiners, runs of
+        /// spaces, words wider than the line.
+        #[test]
+        fn wrapping_with_the_width_kept_is_wrapping_measured_again(
+            text in "[a-zé漢⚠ \u{200d}\u{fe0f}👩🏽]{0,80}",
+            width in 0usize..40,
+        ) {
+            prop_assert_eq!(wrap(&text, width), wrap_measuring_each_time(&text, width));
+        }
+    }
 
     /// A pane's title at any width: the key that closes whole, the name
     /// kept (shortened last), no other key cut mid-word.

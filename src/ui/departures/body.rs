@@ -1,17 +1,22 @@
 //! The board's body: the places, their headings and rows, laid out as
 //! lines before the ones that fit are drawn.
 
+use ratatui::style::Style;
 use ratatui::text::Line;
 
 use super::PaneState;
 use crate::ui::row::{CELL_W, Columns, place_heading};
 use crate::ui::text::wrap;
-use crate::ui::view::{BoardView, RowView};
+use crate::ui::theme::Theme;
+use crate::ui::view::{BoardView, HeadingParts, PlaceView, RowView};
 
 /// A line of the body: laid out, or a row of departures laid out only
 /// when drawn (and, through the memo, only when it looks different).
 pub(super) enum BodyLine<'a> {
     Text(Line<'a>),
+    /// A place's heading, made only when drawn and it looks different
+    /// from the previous frame's (most frames: it does not).
+    Heading(&'a PlaceView),
     Row {
         row: &'a RowView,
         selected: bool,
@@ -81,9 +86,8 @@ pub(super) fn body_lines<'a>(
         // Messages not in the banner, said after the name (kept on a
         // narrow screen): `i` reads them.
         // The heading's room: a cell on each side of it.
-        let heading = place.heading_within(place.titled(), Some(true), width.saturating_sub(2));
         headings.push(lines.len());
-        lines.push(BodyLine::Text(place_heading(&heading, width, &state.theme)));
+        lines.push(BodyLine::Heading(place));
         if place.no_departure {
             let mut style = state.theme.not_located();
             // With a destination the line can be selected (to clear it).
@@ -114,4 +118,38 @@ pub(super) fn body_lines<'a>(
         }
     }
     (lines, selected_line, columns, headings)
+}
+
+/// What a heading's line depends on besides its parts (the rest of the
+/// memo's key).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct HeadingLook {
+    width: usize,
+    heading: Style,
+    rule: Style,
+}
+
+/// A place's heading across `width` cells: its name and notes by priority
+/// (a cell of room on each side), then a rule.
+pub(super) fn heading_line<'a>(place: &PlaceView, width: usize, theme: &Theme) -> Line<'a> {
+    let heading = place.heading_within(place.titled(), Some(true), width.saturating_sub(2));
+    place_heading(&heading, width, theme)
+}
+
+/// The memo's key of a heading drawn by [`heading_line`]: the line is made
+/// again only when one of these changes.
+pub(super) fn heading_key(
+    place: &PlaceView,
+    width: usize,
+    theme: &Theme,
+) -> (HeadingParts, HeadingLook) {
+    (place.heading_parts(), heading_look(width, theme))
+}
+
+pub(super) fn heading_look(width: usize, theme: &Theme) -> HeadingLook {
+    HeadingLook {
+        width,
+        heading: theme.heading(),
+        rule: theme.dim(),
+    }
 }

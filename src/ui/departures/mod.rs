@@ -23,13 +23,13 @@ use super::screens::{draw_help, key_refused, too_small};
 pub(crate) use super::text::pad;
 pub use super::text::{fit, wrap};
 use super::theme::Theme;
-use super::view::{BoardView, RowView};
+use super::view::{BoardView, HeadingParts, RowKey};
 
 mod body;
 mod scroll;
 mod status;
 
-use body::{BodyLine, RowLook, body_lines};
+use body::{BodyLine, HeadingLook, RowLook, body_lines, heading_key, heading_line, heading_look};
 use scroll::scroll;
 use status::status_line;
 
@@ -172,6 +172,17 @@ fn draw_body(canvas: &mut Canvas, view: &BoardView, state: &PaneState, body: Rec
         let row = row_at(body, y);
         match shown.next() {
             Some(BodyLine::Text(line)) => canvas.line(&line, row),
+            Some(BodyLine::Heading(place)) => {
+                let look = heading_look(width, theme);
+                canvas.line_keyed(
+                    |(parts, l): &(HeadingParts, HeadingLook)| {
+                        *l == look && place.heading_is(parts)
+                    },
+                    || heading_key(place, width, theme),
+                    row,
+                    || heading_line(place, width, theme),
+                );
+            }
             Some(BodyLine::Row {
                 row: r,
                 selected,
@@ -186,8 +197,8 @@ fn draw_body(canvas: &mut Canvas, view: &BoardView, state: &PaneState, body: Rec
                     more_w: columns.more_w,
                 };
                 canvas.line_keyed(
-                    |(k, l): &(RowView, RowLook)| *l == look && super::view::drawn_alike(k, r),
-                    || (r.clone(), look),
+                    |k: &RowKey<RowLook>| k.draws(r, &look),
+                    || RowKey::new(r, look),
                     row,
                     || line_of(r, selected, stale),
                 );

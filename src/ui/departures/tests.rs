@@ -218,6 +218,60 @@ fn painted_frames_are_the_frames_drawn_from_scratch() {
     );
 }
 
+/// A place's heading is left as the screen shows it while its parts stay
+/// the same, and made again as soon as one of them changes (the memo keys
+/// it on them): each change shows as a frame drawn from scratch shows it.
+#[test]
+fn a_heading_is_made_again_when_one_of_its_parts_changes() {
+    type Change = fn(&mut view::PlaceView);
+    let changes: [(&str, Change); 10] = [
+        ("name", |p| p.name.push_str(" Nord")),
+        ("to", |p| p.to = Some("Chamars".into())),
+        ("messages", |p| p.messages += 2),
+        ("network", |p| p.network = Some("Ginko".into())),
+        ("timetable", |p| {
+            p.timetable = Some("horaires théoriques".into())
+        }),
+        ("problem", |p| p.problem = Some("HTTP 503".into())),
+        ("behind", |p| p.behind = Some("absent de la réponse".into())),
+        ("data_of", |p| {
+            p.data_of = Some("données de 14:02:10".into())
+        }),
+        ("lifts", |p| p.lifts = Some("⚠ 2 ascenseurs".into())),
+        ("dropped", |p| p.dropped = Some("2 valeurs écartées".into())),
+    ];
+    let board = sample_board();
+    let mut view = view::build(&board, t(0));
+    let mut memo = LineMemo::default();
+    let mut painter = crate::ui::paint::Painter::default();
+    let mut terminal = Terminal::new(TestBackend::new(120, 20)).unwrap();
+    let state = still_pane(Palette::TrueColor);
+    let mut paint = |view: &view::BoardView, memo: &mut LineMemo| {
+        painter
+            .paint_lines(&mut terminal, false, memo, |c| draw_on(c, view, &state))
+            .unwrap();
+        let mut fresh = Terminal::new(TestBackend::new(120, 20)).unwrap();
+        fresh.draw(|f| draw(f, view, &state)).unwrap();
+        (
+            terminal.backend().buffer().clone(),
+            fresh.backend().buffer().clone(),
+        )
+    };
+    paint(&view, &mut memo);
+    // Nothing changed: nothing is made.
+    let drawn = memo.drawn;
+    let (painted, fresh) = paint(&view, &mut memo);
+    assert_eq!(painted, fresh);
+    assert_eq!(memo.drawn, drawn, "an unchanged frame makes no line");
+    for (part, change) in changes {
+        change(&mut view.places[0]);
+        let drawn = memo.drawn;
+        let (painted, fresh) = paint(&view, &mut memo);
+        assert_eq!(painted, fresh, "after a change of {part}");
+        assert!(memo.drawn > drawn, "the heading is made again ({part})");
+    }
+}
+
 /// A place that could not be looked up for a reason is not called
 /// unknown, and its reason is read whole, wrapped; when every place
 /// failed so, the reason the app received is shown, not only "waiting".
@@ -262,9 +316,9 @@ fn places_that_could_not_be_looked_up_say_why_whole() {
     );
 }
 
-fn render(board: &Board, now: Timestamp, width: u16, height: u16, palette: Palette) -> Buffer {
-    let view = view::build(board, now);
-    let state = PaneState {
+/// The pane of a board left alone: nothing selected, no help, no notice.
+fn still_pane(palette: Palette) -> PaneState<'static> {
+    PaneState {
         title: "quai · Ginko",
         selected: None,
         help: false,
@@ -275,7 +329,12 @@ fn render(board: &Board, now: Timestamp, width: u16, height: u16, palette: Palet
         warning: None,
         capabilities: crate::network::Capabilities::default(),
         back_to: None,
-    };
+    }
+}
+
+fn render(board: &Board, now: Timestamp, width: u16, height: u16, palette: Palette) -> Buffer {
+    let view = view::build(board, now);
+    let state = still_pane(palette);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| draw(f, &view, &state)).unwrap();
     terminal.backend().buffer().clone()
@@ -502,6 +561,45 @@ fn a_walk_time_dims_what_cannot_be_caught_and_says_when_to_leave() {
     );
     let (x, y) = find(&buffer, "9 min").unwrap();
     assert!(!buffer[(x, y)].modifier.contains(Modifier::DIM));
+}
+
+/// With a walk time, second after second until the departures can no
+/// longer be caught: the painted frames are those drawn from scratch (a
+/// row that turns dim or says anew when to leave is drawn again).
+#[test]
+fn a_row_going_out_of_reach_is_painted_again() {
+    let mut board = sample_board();
+    board.places[0].departures[0][1].origin = Origin::Located;
+    board.places[0].place.walk = Some(3);
+    let mut memo = LineMemo::default();
+    let mut painter = crate::ui::paint::Painter::default();
+    let mut terminal = Terminal::new(TestBackend::new(110, 20)).unwrap();
+    let state = still_pane(Palette::TrueColor);
+    let mut view = view::build(&board, t(0));
+    let mut dimmed = 0;
+    for second in 0..700 {
+        view::advance(&mut view, &board, t(second));
+        painter
+            .paint_lines(&mut terminal, false, &mut memo, |c| {
+                draw_on(c, &view, &state)
+            })
+            .unwrap();
+        let mut fresh = Terminal::new(TestBackend::new(110, 20)).unwrap();
+        fresh.draw(|f| draw(f, &view, &state)).unwrap();
+        assert_eq!(
+            terminal.backend().buffer(),
+            fresh.backend().buffer(),
+            "second {second}"
+        );
+        dimmed = dimmed.max(
+            view.places[0].rows[0]
+                .cells
+                .iter()
+                .filter(|c| c.reachable == Some(false))
+                .count(),
+        );
+    }
+    assert_eq!(dimmed, 2, "both departures went out of reach");
 }
 
 #[test]

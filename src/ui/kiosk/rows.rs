@@ -100,10 +100,8 @@ pub(super) fn draw_pages(
                     columns: (columns.badge_w, columns.cells, columns.destination_w),
                 };
                 canvas.line_keyed(
-                    |(r, l): &(RowView, RowLook)| {
-                        *l == look && crate::ui::view::drawn_alike(r, row)
-                    },
-                    || (row.clone(), look),
+                    |k: &crate::ui::view::RowKey<RowLook>| k.draws(row, &look),
+                    || crate::ui::view::RowKey::new(row, look),
                     y,
                     || {
                         if large {

@@ -219,6 +219,7 @@ pub(super) fn row_view(
         line_state: board.line_state(&line.line.id),
         leave: leave_text(walk, &cells),
         cells,
+        revision: Revision::next(),
     }
 }
 
@@ -382,6 +383,9 @@ pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
         let walk = state.place.walk;
         let tz = board.zones.of(&state.place.network);
         for ((l, _), row) in shown_lines(state).zip(&mut place.rows) {
+            // Whether what the row draws may have changed: then it gets a
+            // new revision.
+            let mut changed = false;
             for (d, cell) in state.row(l).iter().zip(&mut row.cells) {
                 let seconds = seconds_left(d, elapsed, now);
                 // A countdown still in the same minute reads the same: its
@@ -395,16 +399,24 @@ pub fn advance(view: &mut BoardView, board: &Board, now: Timestamp) {
                     )
                     && matches!((cell.seconds, seconds), (Some(a), Some(b)) if model::same_countdown(a, b));
                 if !same {
+                    let before = cell.shown.clone();
                     model::update_time_shown(&mut cell.shown, d, elapsed, now, tz);
+                    changed |= cell.shown != before;
                 }
                 cell.seconds = seconds;
-                cell.reachable = reachable(walk, cell);
+                let can = reachable(walk, cell);
+                changed |= cell.reachable != can;
+                cell.reachable = can;
             }
             if walk.is_some() {
                 let leave = leave_text(walk, &row.cells);
                 if row.leave != leave {
                     row.leave = leave;
+                    changed = true;
                 }
+            }
+            if changed {
+                row.revision = Revision::next();
             }
         }
     }

@@ -112,6 +112,70 @@ pub struct RowView {
     /// caught ("partir dans 3 min", "partez maintenant").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub leave: Option<String>,
+    /// Which state of the row this is (see [`Revision`]).
+    #[serde(skip)]
+    pub revision: Revision,
+}
+
+/// Which state of a row a [`RowView`] is: a new number when the row is
+/// built and whenever what it draws may have changed since (a time, a
+/// note brought to a new second), so that a row found drawn alike once is
+/// known unchanged while its revision stays, without comparing its texts
+/// again: on an idle board, those comparisons' reads from memory were a
+/// tenth of the time of a frame. Not part of what a row is: rows equal in
+/// all else are equal whatever their revisions.
+#[derive(Debug, Clone, Copy)]
+pub struct Revision(u64);
+
+impl Revision {
+    /// A number no row had before.
+    pub fn next() -> Revision {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Revision(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl PartialEq for Revision {
+    /// Always: a revision says nothing of what a row is.
+    fn eq(&self, _: &Revision) -> bool {
+        true
+    }
+}
+
+/// The line memo's key of a row's line: the row as it was drawn, what else
+/// the line depended on (`L`), and the revision of the row last found to
+/// draw alike.
+pub struct RowKey<L> {
+    row: RowView,
+    look: L,
+    alike: std::cell::Cell<u64>,
+}
+
+impl<L: PartialEq> RowKey<L> {
+    pub fn new(row: &RowView, look: L) -> RowKey<L> {
+        RowKey {
+            row: row.clone(),
+            look,
+            alike: std::cell::Cell::new(row.revision.0),
+        }
+    }
+
+    /// Whether `row` with `look` draws the line this key's row drew: at
+    /// once when it is the revision last found alike, otherwise by
+    /// [`drawn_alike`] (and that revision is then remembered).
+    pub fn draws(&self, row: &RowView, look: &L) -> bool {
+        if self.look != *look {
+            return false;
+        }
+        if self.alike.get() == row.revision.0 {
+            return true;
+        }
+        let alike = drawn_alike(&self.row, row);
+        if alike {
+            self.alike.set(row.revision.0);
+        }
+        alike
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -170,6 +234,23 @@ pub struct PlaceView {
     pub rows: Vec<RowView>,
 }
 
+/// What a place's heading is made of ([`PlaceView::heading_within`]): a
+/// heading drawn alike in the previous frame, its parts unchanged, is not
+/// made again (the line memo's key).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadingParts {
+    name: String,
+    to: Option<String>,
+    messages: usize,
+    network: Option<String>,
+    timetable: Option<String>,
+    problem: Option<String>,
+    behind: Option<String>,
+    data_of: Option<String>,
+    lifts: Option<String>,
+    dropped: Option<String>,
+}
+
 impl PlaceView {
     /// The place's name, and where its departures go: "Gare Viotte →
     /// Chamars".
@@ -181,6 +262,49 @@ impl PlaceView {
             }
             None => self.name.clone(),
         }
+    }
+
+    /// The parts its heading is made of.
+    pub fn heading_parts(&self) -> HeadingParts {
+        HeadingParts {
+            name: self.name.clone(),
+            to: self.to.clone(),
+            messages: self.messages,
+            network: self.network.clone(),
+            timetable: self.timetable.clone(),
+            problem: self.problem.clone(),
+            behind: self.behind.clone(),
+            data_of: self.data_of.clone(),
+            lifts: self.lifts.clone(),
+            dropped: self.dropped.clone(),
+        }
+    }
+
+    /// Whether its heading is made of `parts` (compared without a copy).
+    /// Every part is named, so that a new one is not forgotten.
+    pub fn heading_is(&self, parts: &HeadingParts) -> bool {
+        let HeadingParts {
+            name,
+            to,
+            messages,
+            network,
+            timetable,
+            problem,
+            behind,
+            data_of,
+            lifts,
+            dropped,
+        } = parts;
+        self.name == *name
+            && self.to == *to
+            && self.messages == *messages
+            && self.network == *network
+            && self.timetable == *timetable
+            && self.problem == *problem
+            && self.behind == *behind
+            && self.data_of == *data_of
+            && self.lifts == *lifts
+            && self.dropped == *dropped
     }
 
     /// What the place says without a departure: "Aucun départ prévu pour
@@ -400,6 +524,7 @@ pub fn drawn_alike(a: &RowView, b: &RowView) -> bool {
         line_state,
         cells,
         leave,
+        revision: _,
     } = a;
     let cell_alike = |x: &CellView, y: &CellView| {
         let CellView {
