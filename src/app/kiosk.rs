@@ -104,8 +104,9 @@ impl App {
             Msg::Tick => self.kiosk_poll(false),
             Msg::Resize => Effect::Redraw,
             Msg::Update(update) => {
+                let effect = self.shown_when(&update, false);
                 crate::poller::apply(self.board_mut(), update);
-                Effect::Redraw
+                effect
             }
             Msg::Key(key) if key.kind == KeyEventKind::Release => Effect::Nothing,
             Msg::Key(key)

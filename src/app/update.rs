@@ -120,6 +120,8 @@ impl App {
 
     /// A fetching task's update applied to the board.
     fn updated(&mut self, update: Update) -> Effect {
+        let asked = self.refreshing;
+        let effect = self.shown_when(&update, asked);
         // The answer to `r` (or the failure to get one) is here.
         if matches!(update, Update::Departures { .. } | Update::Failed(_)) {
             self.refreshing = false;
@@ -143,7 +145,29 @@ impl App {
                 search.refresh(self.index.as_deref());
             }
         }
-        Effect::Redraw
+        effect
+    }
+
+    /// When an update is drawn. The regular answers of a board that
+    /// already shows departures wait for the next second's frame, at most
+    /// a second away: an idle board then draws once a second, not once
+    /// more for each answer (about a tenth of its frames). The first
+    /// departures, the answer to `r` (`asked`), a failure and a new list of
+    /// places are drawn at once.
+    pub(super) fn shown_when(&self, update: &Update, asked: bool) -> Effect {
+        let regular = matches!(
+            update,
+            Update::Departures { .. }
+                | Update::Messages(_)
+                | Update::LineStates(_)
+                | Update::Lifts { .. }
+                | Update::Schedule(_)
+        );
+        if regular && !asked && self.board.fetched_at.is_some() {
+            Effect::Nothing
+        } else {
+            Effect::Redraw
+        }
     }
 
     /// `f` was saved: the favourites' board changes at once when shown.

@@ -650,6 +650,48 @@ fn a_refresh_under_way_is_shown_until_its_answer() {
     assert!(!drawn(&mut app, 80, 24).contains("actualisation en cours"));
 }
 
+/// The regular answers of a board that shows departures get no frame of
+/// their own: the next second's frame draws them. The first departures,
+/// the answer to `r` and a failure are drawn at once.
+#[test]
+fn regular_answers_are_drawn_with_the_next_seconds_frame() {
+    let departures = || {
+        Msg::Update(Update::Departures {
+            at: now(),
+            results: vec![],
+        })
+    };
+    let mut app = App::new();
+    assert_eq!(app.update(Msg::Update(two_rows()), now()), Effect::Redraw);
+    assert_eq!(app.update(departures(), now()), Effect::Redraw, "the first");
+    assert_eq!(app.update(departures(), now()), Effect::Nothing);
+    let works = Msg::Update(Update::Messages(vec![crate::domain::Message {
+        network: String::new(),
+        id: "1".into(),
+        title: "T1 : travaux".into(),
+        body_html: String::new(),
+        url: String::new(),
+        severity: crate::domain::Severity::Ongoing,
+        lines: vec!["T1".into()],
+        stops: vec![],
+        alert: true,
+    }]));
+    assert_eq!(app.update(works, now()), Effect::Nothing);
+    // The next second's frame shows what came.
+    assert_eq!(app.update(Msg::Tick, now()), Effect::Redraw);
+    assert!(drawn(&mut app, 80, 24).contains("T1 : travaux"));
+    assert_eq!(
+        app.update(key(KeyCode::Char('r')), now()),
+        Effect::RefreshNow
+    );
+    assert_eq!(app.update(departures(), now()), Effect::Redraw, "asked");
+    let failed = Msg::Update(Update::Failed(crate::network::NetError::new(
+        crate::network::ErrorKind::Timeout,
+        "slow",
+    )));
+    assert_eq!(app.update(failed, now()), Effect::Redraw);
+}
+
 /// `c` and Enter with no row selected say why nothing opens.
 #[test]
 fn a_key_needing_a_row_says_when_none_is_selected() {
