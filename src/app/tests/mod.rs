@@ -29,26 +29,29 @@ fn every_service() -> Capabilities {
     }
 }
 
+/// The network's message "T1 : travaux", ongoing (`alert`: in the
+/// banner).
+fn works_on_t1(alert: bool) -> Msg {
+    Msg::Update(Update::Messages(vec![crate::domain::Message {
+        network: String::new(),
+        id: "1".into(),
+        title: "T1 : travaux".into(),
+        body_html: String::new(),
+        url: String::new(),
+        severity: crate::domain::Severity::Ongoing,
+        lines: vec!["T1".into()],
+        stops: vec![],
+        alert,
+    }]))
+}
+
 /// Messages and line states belong to the network: a new set of
 /// places, from the search or the stops nearby, keeps them.
 #[test]
 fn new_places_keep_the_networks_messages_and_line_states() {
     let mut app = App::new();
     app.update(Msg::Update(two_rows()), now());
-    app.update(
-        Msg::Update(Update::Messages(vec![crate::domain::Message {
-            network: String::new(),
-            id: "1".into(),
-            title: "T1 : travaux".into(),
-            body_html: String::new(),
-            url: String::new(),
-            severity: crate::domain::Severity::Ongoing,
-            lines: vec!["T1".into()],
-            stops: vec![],
-            alert: false,
-        }])),
-        now(),
-    );
+    app.update(works_on_t1(false), now());
     app.update(
         Msg::Update(Update::LineStates(vec![crate::domain::LineStatus {
             line: LineRef::plain("101", "T1"),
@@ -665,18 +668,7 @@ fn regular_answers_are_drawn_with_the_next_seconds_frame() {
     assert_eq!(app.update(Msg::Update(two_rows()), now()), Effect::Redraw);
     assert_eq!(app.update(departures(), now()), Effect::Redraw, "the first");
     assert_eq!(app.update(departures(), now()), Effect::Nothing);
-    let works = Msg::Update(Update::Messages(vec![crate::domain::Message {
-        network: String::new(),
-        id: "1".into(),
-        title: "T1 : travaux".into(),
-        body_html: String::new(),
-        url: String::new(),
-        severity: crate::domain::Severity::Ongoing,
-        lines: vec!["T1".into()],
-        stops: vec![],
-        alert: true,
-    }]));
-    assert_eq!(app.update(works, now()), Effect::Nothing);
+    assert_eq!(app.update(works_on_t1(true), now()), Effect::Nothing);
     // The next second's frame shows what came.
     assert_eq!(app.update(Msg::Tick, now()), Effect::Redraw);
     assert!(drawn(&mut app, 80, 24).contains("T1 : travaux"));
