@@ -6,7 +6,7 @@
 //! marks and crowding of each departure.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,18 +15,9 @@ use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
 use serde_json::Value;
 
 mod support;
+use support::{run, text};
 
 const PLACES: [&str; 4] = ["crous", "ile de france", "republique", "gare viotte"];
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
 
 fn board(home: &Path, url: &str, extra: &[&str]) -> Command {
     let mut cmd = support::quai_command(home, Some((url, demo::DEMO_KEY)));

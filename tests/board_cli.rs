@@ -2,12 +2,13 @@
 //! clear failures, and the interactive board in a real terminal (tmux).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 use quai::demo::ServerOptions;
 
 mod support;
+use support::{run, text};
 
 fn home(name: &str) -> PathBuf {
     support::home("board", name)
@@ -15,16 +16,6 @@ fn home(name: &str) -> PathBuf {
 
 fn quai(home: &Path, url: &str) -> Command {
     support::quai_command(home, Some((url, "demo")))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

@@ -4,16 +4,13 @@
 //! only in the form body sent to the configured server.
 
 mod support;
+use support::text;
 
 use std::path::Path;
 
 use support::{Reply, Scripted, Terminal, home, quai_command};
 
 const CANARY: &str = "CANARY-7d1c2b9e4f";
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
 
 /// Every file under `dir` that contains the canary.
 fn files_with_canary(dir: &Path) -> Vec<String> {

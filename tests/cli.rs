@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 use quai::demo::{DemoServer, ServerOptions};
 
 mod support;
+use support::text;
 
 const CANARY: &str = "CANARY-7d1c-never-shown";
 
@@ -17,10 +18,6 @@ fn home(name: &str) -> PathBuf {
 
 fn quai(home: &Path) -> Command {
     support::quai_command(home, None)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
 }
 
 async fn server(options: ServerOptions) -> DemoServer {

@@ -2,22 +2,11 @@
 //! PRIM answers at that time, as its Ginko does, and `quai --demo board
 //! --at` shows IDFM's departures of that time.
 
-use std::process::{Command, Output};
-
 use jiff::{SignedDuration, Timestamp};
 use quai::demo;
 
 mod support;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
+use support::{run, text};
 
 /// The time of day six hours from now in Paris, "HH:MM" (never the real
 /// time), and that time today, as the demo's `--at` reads it.

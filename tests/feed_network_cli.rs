@@ -10,16 +10,7 @@ use std::process::{Command, Output};
 use quai::demo::{DemoServer, feedcity};
 
 mod support;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
+use support::{run, text};
 
 /// The demo city's feeds as the default network.
 async fn setup(name: &str) -> (PathBuf, DemoServer, PathBuf) {

@@ -4,21 +4,12 @@
 use std::path::Path;
 
 use prost::Message;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use quai::demo::feedcity;
 
 mod support;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
+use support::{run, text};
 
 fn quai(home: &Path, args: &[&str]) -> Command {
     let mut cmd = support::quai_command(home, None);

@@ -16,7 +16,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -24,6 +24,7 @@ use jiff::tz::TimeZone;
 use prost::Message;
 
 mod support;
+use support::{run, text};
 
 /// The recordings, when `../shared` is beside the project.
 fn samples() -> Option<PathBuf> {
@@ -359,16 +360,6 @@ fn expected(
         Some(delay) => (scheduled + i64::from(delay), true),
         None => (scheduled, false),
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
 }
 
 /// The recordings served as they are, and a home whose settings name one

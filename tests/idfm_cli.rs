@@ -2,15 +2,12 @@
 //! board, the JSON, the quota, refused and missing keys, the settings.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use quai::demo::{self, DemoServer, ServerOptions};
 
 mod support;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
+use support::{run, text};
 
 /// The binary with Ginko and IDFM at the demo server; `token` and
 /// `dataset_key` as given.
@@ -18,12 +15,6 @@ fn quai(home: &Path, s: &DemoServer, token: &str, dataset_key: Option<&str>) -> 
     let mut cmd = support::quai_command(home, Some((&s.url(), demo::DEMO_KEY)));
     support::with_idfm(&mut cmd, &s.url(), token, dataset_key);
     cmd
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

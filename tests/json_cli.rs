@@ -3,22 +3,13 @@
 //! stale feed and for an unreachable server, an added trip's status.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use quai::demo::{DemoServer, ServerOptions};
 use serde_json::{Value, json};
 
 mod support;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
+use support::{run, text};
 
 fn in_language(mut cmd: Command, lang: &str) -> Command {
     cmd.env("LANG", lang);

@@ -4,19 +4,10 @@
 //! their lines or a nearby place (not an id), and an exact name wins.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 mod support;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
+use support::{run, text};
 
 fn quai(home: &Path, args: &[&str]) -> Command {
     let mut cmd = support::quai_command(home, None);

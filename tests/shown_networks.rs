@@ -3,21 +3,11 @@
 //! demo server of its own, and the requests each server answered counted.
 
 mod support;
+use support::{run, text};
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use quai::demo::{DemoServer, ServerOptions, feedcity};
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
 
 /// The settings' second network, `bis`, with its feeds on `server`.
 fn second_network(home: &Path, server: &DemoServer) {

@@ -8,16 +8,7 @@ use std::process::{Command, Output};
 use quai::demo::{self, DemoServer, ServerOptions};
 
 mod support;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-async fn run(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
+use support::{run, text};
 
 fn index_of(home: &Path) -> PathBuf {
     home.join(".local/share/quai/ginko/timetable.idx")

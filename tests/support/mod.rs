@@ -259,7 +259,8 @@ pub fn with_idfm(cmd: &mut Command, url: &str, token: &str, dataset_key: Option<
     }
 }
 
-fn text(bytes: &[u8]) -> String {
+/// Bytes a command wrote, as text.
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()
 }
 
@@ -566,4 +567,12 @@ pub async fn feed_city_home(
     )
     .unwrap();
     (home, server, fault)
+}
+
+/// Runs a command to its end off the test's runtime (a demo server may be
+/// answering on it).
+pub async fn run(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
 }
